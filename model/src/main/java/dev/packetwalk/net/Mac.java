@@ -1,0 +1,80 @@
+package dev.packetwalk.net;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** A 48-bit Ethernet address. */
+public record Mac(long value) {
+
+	public static final Mac BROADCAST = new Mac(0xffff_ffff_ffffL);
+
+	public static final Mac ZERO = new Mac(0);
+
+	public Mac {
+		if ((value & ~0xffff_ffff_ffffL) != 0) {
+			throw new IllegalArgumentException("a MAC address has 48 bits");
+		}
+	}
+
+	public static Mac parse(String text) {
+		String hex = text.replace(":", "").replace("-", "");
+		if (hex.length() != 12) {
+			throw new IllegalArgumentException("'" + text + "' is not a MAC address (expected six hex bytes)");
+		}
+		try {
+			return new Mac(Long.parseLong(hex, 16));
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException("'" + text + "' is not a MAC address (expected six hex bytes)");
+		}
+	}
+
+	/**
+	 * A locally administered unicast MAC derived from a stable name, the way the model gives every device the same
+	 * address on every run (the kernel picks random ones; we need replayable traces).
+	 */
+	public static Mac derive(String seedName) {
+		byte[] h = sha256(seedName);
+		long v = 0;
+		for (int i = 0; i < 6; i++) {
+			v = (v << 8) | (h[i] & 0xff);
+		}
+		// locally administered (bit 1 of first octet set), unicast (bit 0 clear)
+		v = (v & ~(0x01L << 40)) | (0x02L << 40);
+		return new Mac(v);
+	}
+
+	static byte[] sha256(String s) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required by the JDK", ex);
+		}
+	}
+
+	/** A {@code vethXXXXXXXX} host-side name derived from a stable name (eight hex digits, as the CNI bridge plugin). */
+	public static String vethName(String seedName) {
+		byte[] h = sha256("veth:" + seedName);
+		return "veth" + HexFormat.of().formatHex(h, 0, 4);
+	}
+
+	public boolean isBroadcast() {
+		return value == BROADCAST.value;
+	}
+
+	@Override
+	public String toString() {
+		StringBuilder sb = new StringBuilder(17);
+		for (int i = 5; i >= 0; i--) {
+			sb.append(String.format("%02x", (value >>> (8 * i)) & 0xff));
+			if (i > 0) {
+				sb.append(':');
+			}
+		}
+		return sb.toString();
+	}
+
+}
