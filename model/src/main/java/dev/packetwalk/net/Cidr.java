@@ -1,5 +1,8 @@
 package dev.packetwalk.net;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * An IPv4 prefix such as {@code 10.244.1.0/24}. The address keeps the host bits it was written with
  * (an interface address {@code 10.244.1.1/24} is a Cidr too); {@link #network()} drops them.
@@ -16,6 +19,7 @@ public record Cidr(Ip address, int prefix) {
 	}
 
 	/** Parses {@code a.b.c.d/n}; a bare address means /32. */
+	@JsonCreator
 	public static Cidr parse(String text) {
 		if (text == null) {
 			throw new IllegalArgumentException("CIDR is missing");
@@ -73,6 +77,7 @@ public record Cidr(Ip address, int prefix) {
 		return new Cidr(network(), prefix);
 	}
 
+	@JsonValue
 	@Override
 	public String toString() {
 		return address + "/" + prefix;

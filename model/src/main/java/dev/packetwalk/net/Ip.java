@@ -1,5 +1,8 @@
 package dev.packetwalk.net;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * An IPv4 address. Stored as an int for cheap comparisons in the datapath; printed in dotted quad.
  */
@@ -8,6 +11,7 @@ public record Ip(int value) implements Comparable<Ip> {
 	public static final Ip ANY = new Ip(0);
 
 	/** Parses a dotted-quad IPv4 address; throws {@link IllegalArgumentException} naming the bad text. */
+	@JsonCreator
 	public static Ip parse(String text) {
 		if (text == null) {
 			throw new IllegalArgumentException("IPv4 address is missing");
@@ -51,6 +55,7 @@ public record Ip(int value) implements Comparable<Ip> {
 		return Integer.compareUnsigned(value, o.value);
 	}
 
+	@JsonValue
 	@Override
 	public String toString() {
 		return octet(0) + "." + octet(1) + "." + octet(2) + "." + octet(3);

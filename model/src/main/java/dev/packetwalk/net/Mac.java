@@ -5,6 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** A 48-bit Ethernet address. */
 public record Mac(long value) {
 
@@ -18,6 +21,7 @@ public record Mac(long value) {
 		}
 	}
 
+	@JsonCreator
 	public static Mac parse(String text) {
 		String hex = text.replace(":", "").replace("-", "");
 		if (hex.length() != 12) {
@@ -65,6 +69,7 @@ public record Mac(long value) {
 		return value == BROADCAST.value;
 	}
 
+	@JsonValue
 	@Override
 	public String toString() {
 		StringBuilder sb = new StringBuilder(17);

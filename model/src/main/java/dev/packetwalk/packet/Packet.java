@@ -36,6 +36,7 @@ public record Packet(Ethernet eth, Ipv4 ip, Transport l4, Payload payload, Vxlan
 	}
 
 	/** Bytes of the IP datagram (what the MTU limits). */
+	@com.fasterxml.jackson.annotation.JsonProperty("length")
 	public int ipLength() {
 		int body = vxlan != null ? Vxlan.HEADER_BYTES + Ethernet.HEADER_BYTES + inner.ipLength() : payload.bytes();
 		return Ipv4.HEADER_BYTES + l4.headerBytes() + body;

@@ -3,7 +3,14 @@ package dev.packetwalk.packet;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
 /** What the packet carries above layer 4. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({ @JsonSubTypes.Type(value = Payload.Bytes.class, name = "bytes"),
+		@JsonSubTypes.Type(value = Payload.Http.class, name = "http"),
+		@JsonSubTypes.Type(value = Payload.Dns.class, name = "dns") })
 public sealed interface Payload permits Payload.Bytes, Payload.Http, Payload.Dns {
 
 	int bytes();
@@ -22,7 +29,7 @@ public sealed interface Payload permits Payload.Bytes, Payload.Http, Payload.Dns
 	/** An HTTP/1.1 request or response head. */
 	record Http(String startLine, Map<String, String> headers) implements Payload {
 		public Http {
-			headers = Map.copyOf(headers);
+			headers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
 		}
 
 		@Override

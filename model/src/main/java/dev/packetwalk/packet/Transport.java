@@ -1,6 +1,13 @@
 package dev.packetwalk.packet;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
 /** The layer-4 header. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "proto")
+@JsonSubTypes({ @JsonSubTypes.Type(value = Transport.Tcp.class, name = "tcp"),
+		@JsonSubTypes.Type(value = Transport.Udp.class, name = "udp"),
+		@JsonSubTypes.Type(value = Transport.Icmp.class, name = "icmp") })
 public sealed interface Transport permits Transport.Tcp, Transport.Udp, Transport.Icmp {
 
 	int headerBytes();
@@ -39,6 +46,7 @@ public sealed interface Transport permits Transport.Tcp, Transport.Udp, Transpor
 			return new Tcp(src, dst, flags);
 		}
 
+		@com.fasterxml.jackson.annotation.JsonIgnore
 		public boolean isSyn() {
 			return flags.equals("S");
 		}

@@ -1,0 +1,64 @@
+package dev.packetwalk.conntrack;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A namespace's connection-tracking table. Entries are found by either their original or their reply tuple. */
+public final class ConntrackTable {
+
+	/** Which way a packet travels relative to its connection. */
+	public enum Direction {
+		ORIGINAL, REPLY
+	}
+
+	/** The result of looking a packet up. */
+	public record Lookup(ConntrackEntry entry, Direction direction, boolean isNew) {
+	}
+
+	private final Map<Tuple, ConntrackEntry> byOriginal = new HashMap<>();
+
+	private final Map<Tuple, ConntrackEntry> byReply = new HashMap<>();
+
+	private final List<ConntrackEntry> entries = new ArrayList<>();
+
+	/** Finds the packet's connection, or makes a new unconfirmed entry for it (the packet is then NEW). */
+	public Lookup lookupOrCreate(Tuple t) {
+		ConntrackEntry e = byOriginal.get(t);
+		if (e != null) {
+			e.count();
+			return new Lookup(e, Direction.ORIGINAL, false);
+		}
+		e = byReply.get(t);
+		if (e != null) {
+			e.markReply();
+			e.count();
+			return new Lookup(e, Direction.REPLY, false);
+		}
+		ConntrackEntry fresh = new ConntrackEntry(t);
+		fresh.count();
+		return new Lookup(fresh, Direction.ORIGINAL, true);
+	}
+
+	/** Inserts a new entry once its first packet has passed POSTROUTING/INPUT (the kernel's confirm step). */
+	public void confirm(ConntrackEntry e) {
+		if (e.confirmed()) {
+			return;
+		}
+		e.confirm();
+		byOriginal.put(e.original(), e);
+		byReply.put(e.reply(), e);
+		entries.add(e);
+	}
+
+	/** The table in insertion order, as {@code conntrack -L} lines. */
+	public List<String> list() {
+		return entries.stream().map(ConntrackEntry::text).toList();
+	}
+
+	public int size() {
+		return entries.size();
+	}
+
+}

@@ -1,0 +1,87 @@
+package dev.packetwalk.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.packetwalk.net.Ip;
+import dev.packetwalk.net.Protocol;
+import dev.packetwalk.packet.Ipv4;
+import dev.packetwalk.packet.Packet;
+import dev.packetwalk.packet.Payload;
+import dev.packetwalk.packet.Transport;
+import dev.packetwalk.trace.Trace;
+import dev.packetwalk.trace.Walk;
+
+/**
+ * The single entry point of the model: runs every flow of a scenario through the network and returns the trace.
+ * Deterministic: the same scenario and seed give the same trace. Thread-safe: each run has its own state.
+ */
+public final class Engine {
+
+	private final Scenario scenario;
+
+	private final Network network;
+
+	public Engine(Scenario scenario) {
+		this.scenario = scenario;
+		this.network = new Network(scenario.topology());
+	}
+
+	public Trace run(long seed) {
+		RunState state = new RunState(seed);
+		List<Walk> walks = new ArrayList<>();
+		for (Flow f : scenario.flows()) {
+			state.now++;
+			int sport = f.srcPort() != 0 ? f.srcPort() : f.protocol() == Protocol.ICMP ? 1 + state.random.nextInt(65535)
+					: state.ephemeralPort();
+			Transport l4 = switch (f.protocol()) {
+				case TCP -> new Transport.Tcp(sport, f.dstPort(), "S");
+				case UDP -> new Transport.Udp(sport, f.dstPort());
+				case ICMP -> new Transport.Icmp(Transport.Icmp.ECHO_REQUEST, 0, sport, null);
+			};
+			Packet p = Packet.of(new Ipv4(f.src() == null ? Ip.ANY : f.src(), f.dst(), f.protocol(), f.ttl(), f.dontFragment()),
+					l4, f.payload());
+			String socket = socketName(f) + " in " + network.ns(f.from()).label();
+			Walker w = new Walker(network, state);
+			Walk request = w.walk(f.id(), Walk.Leg.REQUEST, f.label(), f.from(), p, socket, new Walker.Expect.Listening());
+			walks.add(request);
+			if (f.reply() && request.disposition().delivered()) {
+				Packet got = w.delivered;
+				Packet sent = request.hops().getFirst().steps().getFirst().packet();
+				Packet answer = answer(got);
+				Walker back = new Walker(network, state);
+				state.now++;
+				walks.add(back.walk(f.id(), Walk.Leg.REPLY, f.label() + " (reply)", w.deliveredIn, answer,
+						w.deliveredTo + " in " + network.ns(w.deliveredIn).label(), new Walker.Expect.Connected(sent.src(), sent.l4().srcPort(), sent.dst(),
+								sent.l4().dstPort(), socket)));
+			}
+		}
+		return new Trace(scenario.id(), seed, walks);
+	}
+
+	private static String socketName(Flow f) {
+		return switch (f.protocol()) {
+			case TCP -> "a TCP socket";
+			case UDP -> "a UDP socket";
+			case ICMP -> "ping";
+		};
+	}
+
+	/** What the server sends back: addresses and ports swapped from what it received. */
+	static Packet answer(Packet got) {
+		Transport l4 = switch (got.l4()) {
+			case Transport.Tcp t -> new Transport.Tcp(t.dstPort(), t.srcPort(), t.isSyn() ? "S." : ".");
+			case Transport.Udp u -> new Transport.Udp(u.dstPort(), u.srcPort());
+			case Transport.Icmp i -> new Transport.Icmp(Transport.Icmp.ECHO_REPLY, 0, i.id(), null);
+		};
+		Payload payload = switch (got.payload()) {
+			case Payload.Bytes b -> Payload.Bytes.EMPTY;
+			case Payload.Http h -> new Payload.Http("HTTP/1.1 200 OK", Map.of("Content-Length", "0"));
+			case Payload.Dns d -> new Payload.Dns(d.id(), d.question(), d.qtype(), d.answers());
+		};
+		return Packet.of(new Ipv4(got.dst(), got.src(), got.ip().protocol(), Ipv4.DEFAULT_TTL, got.ip().dontFragment()), l4,
+				payload);
+	}
+
+}

@@ -1,0 +1,100 @@
+package dev.packetwalk.engine;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.packetwalk.net.Ip;
+import dev.packetwalk.net.Mac;
+import dev.packetwalk.topology.Device;
+import dev.packetwalk.topology.Namespace;
+import dev.packetwalk.topology.Route;
+import dev.packetwalk.topology.Topology;
+
+/**
+ * A topology indexed for walking: namespaces by id, bridge ports, routing tables in lookup order. Immutable and
+ * shareable between runs.
+ */
+final class Network {
+
+	private final Map<String, Namespace> byId = new HashMap<>();
+
+	private final Map<String, List<Route>> routes = new HashMap<>();
+
+	private final Map<String, List<Device>> bridgePorts = new HashMap<>();
+
+	private final Map<Mac, Device.Endpoint> macOwner = new HashMap<>();
+
+	Network(Topology topology) {
+		for (Namespace ns : topology.namespaces()) {
+			byId.put(ns.id(), ns);
+			List<Route> table = new ArrayList<>(ns.effectiveRoutes());
+			// ip route lists the main table in FIB trie order: by network address, then prefix length
+			table.sort(Comparator.comparing((Route r) -> r.dst().network()).thenComparingInt(r -> r.dst().prefix())
+				.thenComparingInt(Route::metric));
+			routes.put(ns.id(), List.copyOf(table));
+			for (Device d : ns.devices()) {
+				if (d.master() != null) {
+					bridgePorts.computeIfAbsent(ns.id() + "/" + d.master(), k -> new ArrayList<>()).add(d);
+				}
+				if (!(d instanceof Device.Loopback) && !(d instanceof Device.Dummy)) {
+					macOwner.put(d.mac(), new Device.Endpoint(ns.id(), d.name()));
+				}
+			}
+		}
+	}
+
+	Namespace ns(String id) {
+		Namespace ns = byId.get(id);
+		if (ns == null) {
+			throw new IllegalArgumentException("no namespace " + id);
+		}
+		return ns;
+	}
+
+	List<Route> routes(String nsId) {
+		return routes.get(nsId);
+	}
+
+	List<Device> ports(String nsId, String bridge) {
+		return bridgePorts.getOrDefault(nsId + "/" + bridge, List.of());
+	}
+
+	Device.Endpoint ownerOf(Mac mac) {
+		return macOwner.get(mac);
+	}
+
+	/** Is the address one of the namespace's own (the kernel's local table)? */
+	boolean isLocal(Namespace ns, Ip ip) {
+		return ns.isLocal(ip);
+	}
+
+	/** The far end of a veth or a NIC cable, or null for devices without one. */
+	static Device.Endpoint peer(Device d) {
+		return switch (d) {
+			case Device.Veth v -> v.peer();
+			case Device.Physical p -> p.peer();
+			case Device.Loopback l -> null;
+			case Device.Bridge b -> null;
+			case Device.Dummy du -> null;
+			case Device.Vxlan x -> null;
+		};
+	}
+
+	/** Route lookup: the longest prefix wins, then the lowest metric, then the first in table order. */
+	Route lookup(String nsId, Ip dst) {
+		Route best = null;
+		for (Route r : routes.get(nsId)) {
+			if (r.dst().contains(dst)) {
+				if (best == null || r.dst().prefix() > best.dst().prefix()
+						|| (r.dst().prefix() == best.dst().prefix() && r.metric() < best.metric())) {
+					best = r;
+				}
+			}
+		}
+		return best;
+	}
+
+}

@@ -1,0 +1,72 @@
+package dev.packetwalk.engine;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import dev.packetwalk.conntrack.ConntrackTable;
+import dev.packetwalk.net.Ip;
+import dev.packetwalk.net.Mac;
+
+/**
+ * The mutable kernel state of one run: what the namespaces learn while packets pass (neighbour caches, bridge FDBs,
+ * conntrack entries) and the seeded generator that makes every random choice. One per trace; never shared.
+ */
+final class RunState {
+
+	final SplittableRandom random;
+
+	private final Map<String, Map<Ip, Mac>> neighbors = new HashMap<>();
+
+	private final Map<String, Map<Mac, String>> fdb = new HashMap<>();
+
+	private final Map<String, ConntrackTable> conntrack = new LinkedHashMap<>();
+
+	/** Logical clock in seconds: advanced by one for every walk, so timeouts are reproducible. */
+	long now = 1_000_000;
+
+	RunState(long seed) {
+		this.random = new SplittableRandom(seed);
+	}
+
+	Mac neighbor(String nsId, String dev, Ip ip) {
+		Map<Ip, Mac> m = neighbors.get(nsId + "/" + dev);
+		return m == null ? null : m.get(ip);
+	}
+
+	void learnNeighbor(String nsId, String dev, Ip ip, Mac mac) {
+		neighbors.computeIfAbsent(nsId + "/" + dev, k -> new LinkedHashMap<>()).put(ip, mac);
+	}
+
+	String fdbLookup(String nsId, String bridge, Mac mac) {
+		Map<Mac, String> m = fdb.get(nsId + "/" + bridge);
+		return m == null ? null : m.get(mac);
+	}
+
+	void fdbLearn(String nsId, String bridge, Mac mac, String port) {
+		fdb.computeIfAbsent(nsId + "/" + bridge, k -> new LinkedHashMap<>()).put(mac, port);
+	}
+
+	/** {@code bridge fdb show br <bridge>} lines for the learned entries. */
+	List<String> fdbLines(String nsId, String bridge) {
+		List<String> out = new ArrayList<>();
+		Map<Mac, String> m = fdb.get(nsId + "/" + bridge);
+		if (m != null) {
+			m.forEach((mac, port) -> out.add(mac + " dev " + port + " master " + bridge));
+		}
+		return out;
+	}
+
+	ConntrackTable conntrack(String nsId) {
+		return conntrack.computeIfAbsent(nsId, k -> new ConntrackTable());
+	}
+
+	/** An ephemeral port from {@code net.ipv4.ip_local_port_range} (32768..60999). */
+	int ephemeralPort() {
+		return 32768 + random.nextInt(60999 - 32768 + 1);
+	}
+
+}

@@ -1,0 +1,31 @@
+package dev.packetwalk.engine;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.packetwalk.topology.Topology;
+
+/** What the engine runs: a topology and the flows to send through it, in order. */
+public record Scenario(String id, Topology topology, List<Flow> flows) {
+
+	public Scenario {
+		if (id == null || id.isBlank() || topology == null) {
+			throw new IllegalArgumentException("a scenario has an id and a topology");
+		}
+		flows = List.copyOf(flows);
+		if (flows.isEmpty()) {
+			throw new IllegalArgumentException("scenario " + id + " sends no flow");
+		}
+		Set<String> ids = new HashSet<>();
+		for (Flow f : flows) {
+			if (!ids.add(f.id())) {
+				throw new IllegalArgumentException("scenario " + id + " has two flows with id " + f.id());
+			}
+			if (topology.namespace(f.from()) == null) {
+				throw new IllegalArgumentException("flow " + f.id() + " is sent from " + f.from() + ", which is not a namespace");
+			}
+		}
+	}
+
+}

@@ -1,0 +1,105 @@
+package dev.packetwalk.scenario;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** Collects the problems of one file, each placed at the line of the value it is about. */
+final class Problems {
+
+	private final String file;
+
+	private final YamlLocator locator;
+
+	private final List<ScenarioProblem> list = new ArrayList<>();
+
+	Problems(String file, YamlLocator locator) {
+		this.file = file;
+		this.locator = locator;
+	}
+
+	void error(String pointer, String message) {
+		add(pointer, message, ScenarioProblem.Severity.ERROR);
+	}
+
+	void warning(String pointer, String message) {
+		add(pointer, message, ScenarioProblem.Severity.WARNING);
+	}
+
+	void add(String pointer, String message, ScenarioProblem.Severity severity) {
+		YamlLocator.Position pos = locator == null ? new YamlLocator.Position(0, 0) : locator.at(pointer);
+		list.add(new ScenarioProblem(file, pos.line(), pos.column(), displayPath(pointer), message, severity));
+	}
+
+	void addAt(int line, int column, String pointer, String message) {
+		list.add(new ScenarioProblem(file, line, column, displayPath(pointer), message, ScenarioProblem.Severity.ERROR));
+	}
+
+	boolean hasErrors() {
+		return list.stream().anyMatch(p -> p.severity() == ScenarioProblem.Severity.ERROR);
+	}
+
+	List<ScenarioProblem> all() {
+		return List.copyOf(list);
+	}
+
+	/** {@code /flows/1/to} → {@code flows[1].to} */
+	static String displayPath(String pointer) {
+		StringBuilder sb = new StringBuilder();
+		for (String part : pointer.split("/")) {
+			if (part.isEmpty()) {
+				continue;
+			}
+			String name = part.replace("~1", "/").replace("~0", "~");
+			if (name.chars().allMatch(Character::isDigit)) {
+				sb.append('[').append(name).append(']');
+			}
+			else {
+				if (!sb.isEmpty()) {
+					sb.append('.');
+				}
+				sb.append(name);
+			}
+		}
+		return sb.toString();
+	}
+
+	/** " (did you mean 'node1'?)" when one candidate is close to what was written, else "". */
+	static String didYouMean(String written, Collection<String> candidates) {
+		String best = null;
+		int bestDistance = Integer.MAX_VALUE;
+		for (String c : candidates) {
+			int d = distance(written, c);
+			if (d < bestDistance) {
+				bestDistance = d;
+				best = c;
+			}
+		}
+		if (best != null && bestDistance <= Math.max(2, written.length() / 3)) {
+			return " (did you mean '" + best + "'?)";
+		}
+		return candidates.isEmpty() ? "" : " (known: " + String.join(", ", candidates.stream().limit(12).toList())
+				+ (candidates.size() > 12 ? ", …" : "") + ")";
+	}
+
+	/** Levenshtein edit distance. */
+	static int distance(String a, String b) {
+		int[] prev = new int[b.length() + 1];
+		int[] cur = new int[b.length() + 1];
+		for (int j = 0; j <= b.length(); j++) {
+			prev[j] = j;
+		}
+		for (int i = 1; i <= a.length(); i++) {
+			cur[0] = i;
+			for (int j = 1; j <= b.length(); j++) {
+				int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+				cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+			}
+			int[] t = prev;
+			prev = cur;
+			cur = t;
+		}
+		return prev[b.length()];
+	}
+
+}

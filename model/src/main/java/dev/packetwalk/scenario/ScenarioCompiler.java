@@ -1,0 +1,482 @@
+package dev.packetwalk.scenario;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.packetwalk.engine.Flow;
+import dev.packetwalk.engine.Scenario;
+import dev.packetwalk.net.Cidr;
+import dev.packetwalk.net.Ip;
+import dev.packetwalk.net.Mac;
+import dev.packetwalk.net.Protocol;
+import dev.packetwalk.packet.Payload;
+import dev.packetwalk.topology.Device;
+import dev.packetwalk.topology.Listener;
+import dev.packetwalk.topology.Namespace;
+import dev.packetwalk.topology.Route;
+import dev.packetwalk.topology.Topology;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Turns a scenario file into what the engine runs. Builds the namespaces, devices, addresses and routes the chosen
+ * network plugin would create on real nodes, and resolves the flows. Every problem is reported with its line.
+ */
+public final class ScenarioCompiler {
+
+	public static final String API_VERSION = "packetwalk.dev/v1alpha1";
+
+	private static final Pattern ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+	private static final Pattern TARGET = Pattern.compile("^(?:(host|node|pod)/)?([A-Za-z0-9.\\-/]+?)(?::(\\d+))?$");
+
+	private final ObjectMapper yaml = YAMLMapper.builder()
+		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+		.build();
+
+	/** Compiles one file. Throws {@link ScenarioException} with every problem found. */
+	public CompiledScenario compile(String file, String text) {
+		YamlLocator locator = new YamlLocator(yaml, text);
+		Problems problems = new Problems(file, locator);
+		ScenarioDocument doc;
+		try {
+			doc = yaml.readValue(text, ScenarioDocument.class);
+		}
+		catch (DatabindException ex) {
+			TokenStreamLocation loc = ex.getLocation();
+			String pointer = pointerOf(ex);
+			problems.addAt(loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr(), pointer,
+					friendly(ex));
+			throw new ScenarioException(problems.all());
+		}
+		catch (JacksonException ex) {
+			TokenStreamLocation loc = ex.getLocation();
+			problems.addAt(loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr(), "",
+					"not valid YAML: " + ex.getOriginalMessage());
+			throw new ScenarioException(problems.all());
+		}
+		if (doc == null) {
+			problems.error("", "the file is empty: a scenario starts with 'apiVersion: " + API_VERSION + "' and 'kind: Scenario'");
+			throw new ScenarioException(problems.all());
+		}
+		CompiledScenario result = new Builder(doc, problems, text).build();
+		if (problems.hasErrors()) {
+			throw new ScenarioException(problems.all());
+		}
+		return result;
+	}
+
+	private static String pointerOf(DatabindException ex) {
+		StringBuilder sb = new StringBuilder();
+		for (var ref : ex.getPath()) {
+			sb.append('/');
+			sb.append(ref.getPropertyName() != null ? ref.getPropertyName() : Integer.toString(ref.getIndex()));
+		}
+		return sb.toString();
+	}
+
+	private static String friendly(DatabindException ex) {
+		String msg = ex.getOriginalMessage();
+		if (ex instanceof tools.jackson.databind.exc.UnrecognizedPropertyException u) {
+			List<String> known = new ArrayList<>();
+			if (u.getKnownPropertyIds() != null) {
+				u.getKnownPropertyIds().forEach(o -> known.add(o.toString()));
+			}
+			return "unknown field '" + u.getPropertyName() + "'" + Problems.didYouMean(u.getPropertyName(), known);
+		}
+		return msg;
+	}
+
+	/** One compilation: the document, its problems, and what has been built so far. */
+	private static final class Builder {
+
+		private final ScenarioDocument doc;
+
+		private final Problems problems;
+
+		private final String source;
+
+		private final List<Namespace> namespaces = new ArrayList<>();
+
+		private final Map<String, String> podNs = new LinkedHashMap<>();
+
+		private final Map<String, Ip> podIps = new LinkedHashMap<>();
+
+		private final Map<String, Ip> nodeIps = new LinkedHashMap<>();
+
+		private final Map<String, String> hostNs = new LinkedHashMap<>();
+
+		private final Map<String, Ip> hostIps = new LinkedHashMap<>();
+
+		Builder(ScenarioDocument doc, Problems problems, String source) {
+			this.doc = doc;
+			this.problems = problems;
+			this.source = source;
+		}
+
+		CompiledScenario build() {
+			if (!API_VERSION.equals(doc.apiVersion())) {
+				problems.error("/apiVersion", "apiVersion must be '" + API_VERSION + "', was '" + doc.apiVersion() + "'");
+			}
+			if (!"Scenario".equals(doc.kind())) {
+				problems.error("/kind", "kind must be 'Scenario', was '" + doc.kind() + "'");
+			}
+			ScenarioDocument.Metadata md = doc.metadata();
+			if (md == null || md.name() == null) {
+				problems.error("/metadata", "metadata.name is required (lower-case letters, digits and dashes)");
+				md = new ScenarioDocument.Metadata("unnamed", null, null, null, null, null, null);
+			}
+			else if (!ID.matcher(md.name()).matches()) {
+				problems.error("/metadata/name", "'" + md.name() + "' is not a valid scenario name: use lower-case letters, digits and dashes");
+			}
+			if (doc.cluster() == null) {
+				problems.error("/cluster", "cluster is required: it lists the nodes and pods");
+				return finish(md, List.of());
+			}
+			buildCluster(doc.cluster());
+			List<Flow> flows = buildFlows();
+			return finish(md, flows);
+		}
+
+		private CompiledScenario finish(ScenarioDocument.Metadata md, List<Flow> flows) {
+			Scenario scenario = null;
+			if (!problems.hasErrors()) {
+				try {
+					scenario = new Scenario(md.name(), new Topology(namespaces), flows);
+				}
+				catch (IllegalArgumentException ex) {
+					problems.error("/cluster", ex.getMessage());
+				}
+			}
+			return new CompiledScenario(md.name(), md.title() == null ? md.name() : md.title(),
+					md.summary() == null ? "" : md.summary(), md.tags() == null ? List.of() : md.tags(),
+					md.level() == null ? "beginner" : md.level(), md.chapter() == null ? "Other" : md.chapter(),
+					md.order() == null ? 100 : md.order(), doc.intro(), doc.takeaway(), doc.seed() == null ? 1L : doc.seed(),
+					scenario, problems.all().stream().filter(p -> p.severity() == ScenarioProblem.Severity.WARNING).toList(),
+					source);
+		}
+
+		// ------------------------------------------------------------ cluster
+
+		private void buildCluster(ScenarioDocument.Cluster c) {
+			String network = c.network() == null ? "kubenet" : c.network();
+			if (!Set.of("kubenet").contains(network)) {
+				problems.error("/cluster/network", "network '" + network + "' is not supported yet; use kubenet");
+				return;
+			}
+			String bridge = "cbr0";
+			List<ScenarioDocument.NodeSpec> nodes = c.nodes() == null ? List.of() : c.nodes();
+			if (nodes.isEmpty()) {
+				problems.error("/cluster/nodes", "a cluster needs at least one node");
+				return;
+			}
+			Cidr underlay = Cidr.parse("10.240.0.0/24");
+			Map<String, List<PodPlan>> podsByNode = new LinkedHashMap<>();
+			Map<String, Cidr> nodeCidrs = new LinkedHashMap<>();
+			for (int i = 0; i < nodes.size(); i++) {
+				ScenarioDocument.NodeSpec n = nodes.get(i);
+				String at = "/cluster/nodes/" + i;
+				if (n.name() == null || !ID.matcher(n.name()).matches()) {
+					problems.error(at + "/name", "every node needs a name of lower-case letters, digits and dashes");
+					continue;
+				}
+				if (nodeCidrs.containsKey(n.name())) {
+					problems.error(at + "/name", "two nodes are named " + n.name());
+					continue;
+				}
+				Cidr podCidr = n.podCIDR() == null ? Cidr.parse("10.244." + (i + 1) + ".0/24") : cidr(at + "/podCIDR", n.podCIDR());
+				Ip ip = n.internalIP() == null ? underlay.nth(2 + i) : ip(at + "/internalIP", n.internalIP());
+				if (podCidr == null || ip == null) {
+					continue;
+				}
+				nodeCidrs.put(n.name(), podCidr);
+				nodeIps.put(n.name(), ip);
+				podsByNode.put(n.name(), new ArrayList<>());
+			}
+			List<ScenarioDocument.PodSpec> pods = c.pods() == null ? List.of() : c.pods();
+			for (int i = 0; i < pods.size(); i++) {
+				ScenarioDocument.PodSpec p = pods.get(i);
+				String at = "/cluster/pods/" + i;
+				if (p.name() == null || !ID.matcher(p.name()).matches()) {
+					problems.error(at + "/name", "every pod needs a name of lower-case letters, digits and dashes");
+					continue;
+				}
+				String k8sNs = p.namespace() == null ? "default" : p.namespace();
+				String key = k8sNs + "/" + p.name();
+				if (podNs.containsKey(key)) {
+					problems.error(at + "/name", "two pods are named " + key);
+					continue;
+				}
+				if (p.node() == null || !nodeCidrs.containsKey(p.node())) {
+					problems.error(at + "/node", p.node() == null ? "pod " + p.name() + " needs a node"
+							: "unknown node '" + p.node() + "'" + Problems.didYouMean(p.node(), nodeCidrs.keySet()));
+					continue;
+				}
+				Cidr podCidr = nodeCidrs.get(p.node());
+				List<PodPlan> onNode = podsByNode.get(p.node());
+				Ip ip;
+				if (p.ip() == null) {
+					ip = podCidr.nth(2 + onNode.size());
+				}
+				else {
+					ip = ip(at + "/ip", p.ip());
+					if (ip == null) {
+						continue;
+					}
+					if (!podCidr.contains(ip)) {
+						problems.error(at + "/ip", "pod IP " + ip + " is outside node " + p.node() + "'s pod CIDR " + podCidr);
+						continue;
+					}
+				}
+				if (podIps.containsValue(ip)) {
+					problems.error(at + "/ip", "address " + ip + " is already used by another pod");
+					continue;
+				}
+				podNs.put(key, key);
+				podIps.put(key, ip);
+				onNode.add(new PodPlan(key, p.name(), ip, listeners(at, p)));
+			}
+			// the underlay: one L2 segment joining every node's uplink
+			String lan = "lan";
+			List<Device> switchDevices = new ArrayList<>();
+			switchDevices.add(new Device.Bridge("br0", Mac.derive(lan + "/br0"), 1500, List.of(), null));
+			for (Map.Entry<String, Cidr> e : nodeCidrs.entrySet()) {
+				String node = e.getKey();
+				Cidr podCidr = e.getValue();
+				Ip gw = podCidr.nth(1);
+				List<Device> devs = new ArrayList<>();
+				List<Route> routes = new ArrayList<>();
+				devs.add(new Device.Loopback("lo", Mac.ZERO, 65536, List.of(Cidr.parse("127.0.0.1/8")), null));
+				String port = "port-" + shortName(node);
+				devs.add(new Device.Physical("eth0", Mac.derive(node + "/eth0"), 1500,
+						List.of(new Cidr(nodeIps.get(node), underlay.prefix())), null, new Device.Endpoint(lan, port)));
+				switchDevices.add(new Device.Veth(port, Mac.derive(lan + "/" + port), 1500, List.of(), "br0",
+						new Device.Endpoint(node, "eth0")));
+				devs.add(new Device.Bridge(bridge, Mac.derive(node + "/" + bridge), 1500, List.of(new Cidr(gw, podCidr.prefix())), null));
+				for (PodPlan pod : podsByNode.get(node)) {
+					String veth = Mac.vethName(pod.key());
+					devs.add(new Device.Veth(veth, Mac.derive(node + "/" + veth), 1500, List.of(), bridge,
+							new Device.Endpoint(pod.key(), "eth0")));
+					namespaces.add(new Namespace(pod.key(), node, Namespace.Kind.POD, pod.name(),
+							List.of(new Device.Loopback("lo", Mac.ZERO, 65536, List.of(Cidr.parse("127.0.0.1/8")), null),
+									new Device.Veth("eth0", Mac.derive(pod.key() + "/eth0"), 1500,
+											List.of(new Cidr(pod.ip(), podCidr.prefix())), null, new Device.Endpoint(node, veth))),
+							List.of(Route.via(Cidr.parse("0.0.0.0/0"), gw, "eth0")), List.of(), "", false, false,
+							pod.listeners()));
+				}
+				boolean forward = true;
+				for (ScenarioDocument.NodeSpec n : nodes) {
+					if (node.equals(n.name()) && n.ipForward() != null) {
+						forward = n.ipForward();
+					}
+				}
+				namespaces.add(new Namespace(node, node, Namespace.Kind.NODE, node, devs, routes, List.of(), "", forward, true,
+						List.of(new Listener(Protocol.TCP, 10250, "kubelet"))));
+			}
+			namespaces.add(new Namespace(lan, lan, Namespace.Kind.SWITCH, "L2 segment " + underlay.asNetwork(),
+					switchDevices, List.of(), List.of(), "", false, false, List.of()));
+		}
+
+		private List<Listener> listeners(String at, ScenarioDocument.PodSpec p) {
+			List<Listener> out = new ArrayList<>();
+			if (p.containers() == null) {
+				return out;
+			}
+			for (int ci = 0; ci < p.containers().size(); ci++) {
+				ScenarioDocument.ContainerSpec c = p.containers().get(ci);
+				if (c.ports() == null) {
+					continue;
+				}
+				for (int pi = 0; pi < c.ports().size(); pi++) {
+					ScenarioDocument.PortSpec port = c.ports().get(pi);
+					String pat = at + "/containers/" + ci + "/ports/" + pi;
+					if (port.containerPort() == null || port.containerPort() < 1 || port.containerPort() > 65535) {
+						problems.error(pat + "/containerPort", "containerPort must be 1..65535");
+						continue;
+					}
+					Protocol proto = protocol(pat + "/protocol", port.protocol());
+					if (proto != null) {
+						out.add(new Listener(proto, port.containerPort(), (c.name() == null ? p.name() : c.name())));
+					}
+				}
+			}
+			return out;
+		}
+
+		// ------------------------------------------------------------ flows
+
+		private List<Flow> buildFlows() {
+			List<Flow> flows = new ArrayList<>();
+			List<ScenarioDocument.FlowSpec> specs = doc.flows() == null ? List.of() : doc.flows();
+			if (specs.isEmpty()) {
+				problems.error("/flows", "a scenario sends at least one flow");
+			}
+			Map<String, Integer> seen = new HashMap<>();
+			for (int i = 0; i < specs.size(); i++) {
+				ScenarioDocument.FlowSpec f = specs.get(i);
+				String at = "/flows/" + i;
+				String id = f.id() == null ? "flow" + (i + 1) : f.id();
+				if (seen.put(id, i) != null) {
+					problems.error(at + "/id", "two flows have the id " + id);
+				}
+				String from = resolveSource(at + "/from", f.from());
+				Endpoint to = resolveTarget(at + "/to", f.to());
+				Protocol proto = f.protocol() == null ? Protocol.TCP : protocol(at + "/protocol", f.protocol());
+				if (from == null || to == null || proto == null) {
+					continue;
+				}
+				if (proto != Protocol.ICMP && to.port() == 0) {
+					problems.error(at + "/to", "'" + f.to() + "' needs a port, e.g. '" + f.to() + ":80'");
+					continue;
+				}
+				int size = f.size() == null ? 0 : f.size();
+				if (size < 0 || size > 65000) {
+					problems.error(at + "/size", "size is the payload in bytes, 0..65000");
+					continue;
+				}
+				String label = f.label() != null ? f.label() : f.from() + " → " + f.to();
+				flows.add(new Flow(id, label, from, null, f.srcPort() == null ? 0 : f.srcPort(), to.ip(), to.port(), proto,
+						new Payload.Bytes(size), f.ttl() == null ? 64 : f.ttl(), f.dontFragment() == null || f.dontFragment(),
+						f.reply() == null || f.reply()));
+			}
+			return flows;
+		}
+
+		private record Endpoint(Ip ip, int port) {
+		}
+
+		private String resolveSource(String at, String from) {
+			if (from == null) {
+				problems.error(at, "every flow says where it starts: a pod name, node/<name> or host/<name>");
+				return null;
+			}
+			String pod = findPod(from);
+			if (pod != null) {
+				return pod;
+			}
+			if (from.startsWith("node/") && nodeIps.containsKey(from.substring(5))) {
+				return from.substring(5);
+			}
+			if (nodeIps.containsKey(from)) {
+				return from;
+			}
+			List<String> known = new ArrayList<>();
+			podNs.keySet().forEach(k -> known.add(k.startsWith("default/") ? k.substring(8) : k));
+			nodeIps.keySet().forEach(n -> known.add("node/" + n));
+			problems.error(at, "unknown source '" + from + "'" + Problems.didYouMean(from, known));
+			return null;
+		}
+
+		private String findPod(String ref) {
+			String r = ref.startsWith("pod/") ? ref.substring(4) : ref;
+			String key = r.contains("/") ? r : "default/" + r;
+			if (podNs.containsKey(key)) {
+				return key;
+			}
+			String match = null;
+			for (String k : podNs.keySet()) {
+				if (k.endsWith("/" + r)) {
+					if (match != null) {
+						return null;
+					}
+					match = k;
+				}
+			}
+			return match;
+		}
+
+		private Endpoint resolveTarget(String at, String to) {
+			if (to == null) {
+				problems.error(at, "every flow needs a destination: pod:port, node/<name>:port or an IP:port");
+				return null;
+			}
+			Matcher m = TARGET.matcher(to.trim());
+			if (!m.matches()) {
+				problems.error(at, "'" + to + "' is not a destination: write pod2:8080, node/node1:10250 or 10.244.1.3:8080");
+				return null;
+			}
+			String name = m.group(2);
+			int port = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
+			if (port > 65535) {
+				problems.error(at, "port " + port + " is above 65535");
+				return null;
+			}
+			if (name.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
+				Ip ip = ip(at, name);
+				return ip == null ? null : new Endpoint(ip, port);
+			}
+			String pod = "node".equals(m.group(1)) ? null : findPod(name);
+			if (pod != null) {
+				return new Endpoint(podIps.get(pod), port);
+			}
+			if (nodeIps.containsKey(name)) {
+				return new Endpoint(nodeIps.get(name), port);
+			}
+			List<String> known = new ArrayList<>();
+			podNs.keySet().forEach(k -> known.add(k.startsWith("default/") ? k.substring(8) : k));
+			known.addAll(nodeIps.keySet());
+			problems.error(at, "unknown destination '" + name + "'" + Problems.didYouMean(name, known));
+			return null;
+		}
+
+		// ------------------------------------------------------------ values
+
+		private Ip ip(String at, String text) {
+			try {
+				return Ip.parse(text);
+			}
+			catch (IllegalArgumentException ex) {
+				problems.error(at, ex.getMessage());
+				return null;
+			}
+		}
+
+		private Cidr cidr(String at, String text) {
+			try {
+				return Cidr.parse(text);
+			}
+			catch (IllegalArgumentException ex) {
+				problems.error(at, ex.getMessage());
+				return null;
+			}
+		}
+
+		private Protocol protocol(String at, String text) {
+			if (text == null) {
+				return Protocol.TCP;
+			}
+			try {
+				return Protocol.parse(text);
+			}
+			catch (IllegalArgumentException ex) {
+				problems.error(at, "protocol must be TCP, UDP or ICMP, was '" + text + "'");
+				return null;
+			}
+		}
+
+		private static String shortName(String node) {
+			return node.length() <= 10 ? node : node.substring(0, 10);
+		}
+
+		private record PodPlan(String key, String name, Ip ip, List<Listener> listeners) {
+		}
+
+	}
+
+	static String lower(String s) {
+		return s.toLowerCase(Locale.ROOT);
+	}
+
+}

@@ -1,0 +1,50 @@
+package dev.packetwalk.scenario;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A scenario file as written: records that mirror the YAML one to one (docs/scenario-format.md). Nothing here is
+ * resolved or defaulted; {@link ScenarioCompiler} does that and reports problems with their place in the file.
+ */
+public record ScenarioDocument(String apiVersion, String kind, Metadata metadata, Long seed, String intro,
+		String takeaway, Cluster cluster, List<Map<String, Object>> objects, List<FlowSpec> flows) {
+
+	public record Metadata(String name, String title, String summary, List<String> tags, String level, String chapter,
+			Integer order) {
+	}
+
+	public record Cluster(String network, String proxyMode, String podCIDR, String serviceCIDR, Cloud cloud,
+			List<NodeSpec> nodes, List<NamespaceSpec> namespaces, List<PodSpec> pods, List<HostSpec> hosts) {
+	}
+
+	/** The cloud network the nodes sit in; absent means one plain L2 segment. */
+	public record Cloud(String provider, String vpcCIDR, Boolean oneToOneNat) {
+	}
+
+	public record NodeSpec(String name, String internalIP, String externalIP, String podCIDR, Boolean ipForward,
+			String uplink, Integer mtu) {
+	}
+
+	public record NamespaceSpec(String name, Map<String, String> labels) {
+	}
+
+	public record PodSpec(String name, String namespace, String node, String ip, Map<String, String> labels,
+			List<ContainerSpec> containers, Boolean ready) {
+	}
+
+	public record ContainerSpec(String name, List<PortSpec> ports) {
+	}
+
+	public record PortSpec(String name, Integer containerPort, String protocol) {
+	}
+
+	/** A host outside the cluster (documentation address ranges only). */
+	public record HostSpec(String name, String ip, List<String> listen) {
+	}
+
+	public record FlowSpec(String id, String label, String from, String to, String protocol, Integer srcPort,
+			Integer ttl, Integer size, Boolean dontFragment, Boolean reply) {
+	}
+
+}

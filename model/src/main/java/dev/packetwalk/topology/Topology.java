@@ -1,0 +1,75 @@
+package dev.packetwalk.topology;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.packetwalk.net.Mac;
+
+/**
+ * Every namespace of a scenario and the links between them. Checked when built: link ends exist and point back at
+ * each other, bridge ports name real bridges, MAC addresses are unique.
+ */
+public record Topology(List<Namespace> namespaces) {
+
+	public Topology {
+		namespaces = List.copyOf(namespaces);
+		Map<String, Namespace> byId = new LinkedHashMap<>();
+		for (Namespace ns : namespaces) {
+			if (byId.put(ns.id(), ns) != null) {
+				throw new IllegalArgumentException("two namespaces have the id " + ns.id());
+			}
+		}
+		Map<Mac, String> macs = new LinkedHashMap<>();
+		for (Namespace ns : namespaces) {
+			for (Device d : ns.devices()) {
+				if (!(d instanceof Device.Loopback) && !(d instanceof Device.Dummy)) {
+					String prev = macs.put(d.mac(), ns.id() + "/" + d.name());
+					if (prev != null) {
+						throw new IllegalArgumentException(
+								"MAC " + d.mac() + " is used by both " + prev + " and " + ns.id() + "/" + d.name());
+					}
+				}
+				if (d.master() != null && !(ns.device(d.master()) instanceof Device.Bridge)) {
+					throw new IllegalArgumentException(
+							ns.id() + "/" + d.name() + " names master " + d.master() + ", which is not a bridge in that namespace");
+				}
+				Device.Endpoint peer = switch (d) {
+					case Device.Veth v -> v.peer();
+					case Device.Physical p -> p.peer();
+					case Device.Loopback l -> null;
+					case Device.Bridge b -> null;
+					case Device.Dummy du -> null;
+					case Device.Vxlan x -> null;
+				};
+				if (peer != null) {
+					Namespace other = byId.get(peer.namespace());
+					Device od = other == null ? null : other.device(peer.device());
+					if (od == null) {
+						throw new IllegalArgumentException(
+								ns.id() + "/" + d.name() + " is linked to " + peer.namespace() + "/" + peer.device() + ", which does not exist");
+					}
+					Device.Endpoint back = switch (od) {
+						case Device.Veth v -> v.peer();
+						case Device.Physical p -> p.peer();
+						default -> null;
+					};
+					if (back == null || !back.namespace().equals(ns.id()) || !back.device().equals(d.name())) {
+						throw new IllegalArgumentException("link " + ns.id() + "/" + d.name() + " ↔ " + peer.namespace() + "/"
+								+ peer.device() + " is not symmetric");
+					}
+				}
+			}
+		}
+	}
+
+	public Namespace namespace(String id) {
+		for (Namespace ns : namespaces) {
+			if (ns.id().equals(id)) {
+				return ns;
+			}
+		}
+		return null;
+	}
+
+}

@@ -1,0 +1,187 @@
+package dev.packetwalk.trace;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.packetwalk.packet.Packet;
+
+/**
+ * One thing that happened to the packet, at one place. Every step carries the packet as it is <em>after</em> the
+ * step, so any step renders on its own (seeking is instant), and one sentence of narration.
+ * <p>
+ * The JSON discriminator {@code type} is part of the trace contract (docs/api.md): never rename a type.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({ @JsonSubTypes.Type(value = Step.Send.class, name = "send"),
+		@JsonSubTypes.Type(value = Step.RouteLookup.class, name = "route"),
+		@JsonSubTypes.Type(value = Step.NeighborLookup.class, name = "neighbor"),
+		@JsonSubTypes.Type(value = Step.Transmit.class, name = "transmit"),
+		@JsonSubTypes.Type(value = Step.Receive.class, name = "receive"),
+		@JsonSubTypes.Type(value = Step.BridgeForward.class, name = "bridge"),
+		@JsonSubTypes.Type(value = Step.Netfilter.class, name = "netfilter"),
+		@JsonSubTypes.Type(value = Step.Conntrack.class, name = "conntrack"),
+		@JsonSubTypes.Type(value = Step.Nat.class, name = "nat"),
+		@JsonSubTypes.Type(value = Step.Forward.class, name = "forward"),
+		@JsonSubTypes.Type(value = Step.Encapsulate.class, name = "encapsulate"),
+		@JsonSubTypes.Type(value = Step.Decapsulate.class, name = "decapsulate"),
+		@JsonSubTypes.Type(value = Step.Deliver.class, name = "deliver"),
+		@JsonSubTypes.Type(value = Step.Drop.class, name = "drop") })
+public sealed interface Step {
+
+	Place at();
+
+	Packet packet();
+
+	String narration();
+
+	private static void check(Place at, Packet packet, String narration) {
+		if (at == null || packet == null) {
+			throw new IllegalArgumentException("every step says where it happened and carries the packet");
+		}
+		if (narration == null || narration.isBlank()) {
+			throw new IllegalArgumentException("every step has a narration");
+		}
+	}
+
+	/** An application socket sends the packet ({@code connect()}/{@code sendto()}). */
+	record Send(Place at, Packet packet, String narration, String socket) implements Step {
+		public Send {
+			check(at, packet, narration);
+		}
+	}
+
+	/**
+	 * The namespace's routing decision: the table as {@code ip route} prints it, the line that matched (longest prefix,
+	 * then lowest metric), and what it decided.
+	 */
+	record RouteLookup(Place at, Packet packet, String narration, List<String> table, int matched, String decision,
+			String nextHop, String device) implements Step {
+		public RouteLookup {
+			check(at, packet, narration);
+			table = List.copyOf(table);
+			if (matched < -1 || matched >= table.size()) {
+				throw new IllegalArgumentException("the matched route index must point into the table (or be -1)");
+			}
+		}
+	}
+
+	/** Resolving the next hop's MAC address: a cache hit, a permanent entry, or an ARP who-has / is-at exchange. */
+	record NeighborLookup(Place at, Packet packet, String narration, String ip, String mac, Resolution resolution,
+			Place answeredBy) implements Step {
+		public enum Resolution {
+			CACHE, PERMANENT, ARP_REPLY, FAILED
+		}
+
+		public NeighborLookup {
+			check(at, packet, narration);
+			if ((resolution == Resolution.FAILED) != (mac == null)) {
+				throw new IllegalArgumentException("a neighbour lookup has a MAC unless it failed");
+			}
+		}
+	}
+
+	/** The packet leaves a device toward its peer (the other end of a veth pair, the wire, the tunnel). */
+	record Transmit(Place at, Packet packet, String narration, String device, Place peer) implements Step {
+		public Transmit {
+			check(at, packet, narration);
+		}
+	}
+
+	/** The packet arrives on a device: the first step of every hop after the first. */
+	record Receive(Place at, Packet packet, String narration, String device) implements Step {
+		public Receive {
+			check(at, packet, narration);
+		}
+	}
+
+	/** A Linux bridge decides where the frame goes: a learned FDB entry, a flood, or up to the bridge's own stack. */
+	record BridgeForward(Place at, Packet packet, String narration, String bridge, String inPort, String outPort,
+			Decision decision, List<String> fdb) implements Step {
+		public enum Decision {
+			FDB_HIT, FLOOD, LOCAL
+		}
+
+		public BridgeForward {
+			check(at, packet, narration);
+			fdb = List.copyOf(fdb);
+		}
+	}
+
+	/** One table's traversal at one hook, with every rule that matched (in order) and the verdict. */
+	record Netfilter(Place at, Packet packet, String narration, String table, String hook, List<RuleMatch> matched,
+			String verdict, int rulesEvaluated) implements Step {
+		public Netfilter {
+			check(at, packet, narration);
+			matched = List.copyOf(matched);
+		}
+	}
+
+	/** A connection-tracking lookup: a new entry, or an existing one in the original or reply direction. */
+	record Conntrack(Place at, Packet packet, String narration, State state, String entry) implements Step {
+		public enum State {
+			NEW, ESTABLISHED, REPLY
+		}
+
+		public Conntrack {
+			check(at, packet, narration);
+		}
+	}
+
+	/** An address or port rewrite. Carries at least one diff. */
+	record Nat(Place at, Packet packet, String narration, Kind kind, List<FieldDiff> diffs, String rule)
+			implements Step {
+		public enum Kind {
+			DNAT, SNAT, MASQUERADE, UN_DNAT, UN_SNAT, ONE_TO_ONE
+		}
+
+		public Nat {
+			check(at, packet, narration);
+			diffs = List.copyOf(diffs);
+			if (diffs.isEmpty()) {
+				throw new IllegalArgumentException("a NAT step must carry at least one field diff");
+			}
+		}
+	}
+
+	/** The namespace forwards the packet (ip_forward=1): the TTL drops by one. */
+	record Forward(Place at, Packet packet, String narration, List<FieldDiff> diffs) implements Step {
+		public Forward {
+			check(at, packet, narration);
+			diffs = List.copyOf(diffs);
+		}
+	}
+
+	/** A VXLAN device wraps the frame: outer Ethernet / IP / UDP / VXLAN around the untouched inner frame. */
+	record Encapsulate(Place at, Packet packet, String narration, String device, int vni, String fdbEntry)
+			implements Step {
+		public Encapsulate {
+			check(at, packet, narration);
+		}
+	}
+
+	/** The receiving VXLAN device unwraps the frame. */
+	record Decapsulate(Place at, Packet packet, String narration, String device, int vni) implements Step {
+		public Decapsulate {
+			check(at, packet, narration);
+		}
+	}
+
+	/** The packet reaches a listening socket. Ends a walk as DELIVERED. */
+	record Deliver(Place at, Packet packet, String narration, String socket) implements Step {
+		public Deliver {
+			check(at, packet, narration);
+		}
+	}
+
+	/** The packet dies here. Ends a walk as DROPPED with the same reason. */
+	record Drop(Place at, Packet packet, String narration, DropReason reason, String icmp) implements Step {
+		public Drop {
+			check(at, packet, narration);
+			if (reason == null) {
+				throw new IllegalArgumentException("every drop has a reason");
+			}
+		}
+	}
+
+}
