@@ -1,0 +1,17 @@
+package dev.packetwalk.config;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * PacketWalk's settings ({@code packetwalk.*}).
+ *
+ * @param stepDelay default pause between two SSE step events of {@code /events} (a query parameter overrides it)
+ * @param maxStepDelay the longest pause a client may ask for
+ */
+@ConfigurationProperties("packetwalk")
+public record PacketWalkProperties(@DefaultValue("300ms") Duration stepDelay, @DefaultValue("5s") Duration maxStepDelay) {
+
+}

@@ -1,0 +1,112 @@
+package dev.packetwalk.web;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.packetwalk.catalog.ScenarioCatalog;
+import dev.packetwalk.config.PacketWalkProperties;
+import dev.packetwalk.engine.Flow;
+import dev.packetwalk.scenario.CompiledScenario;
+import dev.packetwalk.topology.Topology;
+import dev.packetwalk.trace.Trace;
+import dev.packetwalk.trace.TraceJson;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The scenario API: the catalogue, one scenario's resolved topology, its trace, and the trace as a stream. */
+@RestController
+@RequestMapping("/api/scenarios")
+class ScenarioApiController {
+
+	/** A catalogue line. */
+	record Summary(String id, String title, String summary, List<String> tags, String level, String chapter, int order) {
+		static Summary of(CompiledScenario s) {
+			return new Summary(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(), s.order());
+		}
+	}
+
+	/** One scenario resolved: what the page draws before any packet moves. */
+	record Detail(String id, String title, String summary, List<String> tags, String level, String chapter, int order,
+			String intro, String takeaway, long seed, List<FlowInfo> flows, Topology topology) {
+	}
+
+	record FlowInfo(String id, String label, String protocol, String from, String to, boolean reply) {
+		static FlowInfo of(Flow f) {
+			return new FlowInfo(f.id(), f.label(), f.protocol().name(), f.from(), f.dst() + (f.dstPort() > 0 ? ":" + f.dstPort() : ""),
+					f.reply());
+		}
+	}
+
+	private final ScenarioCatalog catalog;
+
+	private final PacketWalkProperties props;
+
+	ScenarioApiController(ScenarioCatalog catalog, PacketWalkProperties props) {
+		this.catalog = catalog;
+		this.props = props;
+	}
+
+	@GetMapping
+	List<Summary> list() {
+		return catalog.all().stream().map(Summary::of).toList();
+	}
+
+	@GetMapping("/{id}")
+	Detail detail(@PathVariable String id) {
+		CompiledScenario s = entry(id).scenario();
+		return new Detail(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(), s.order(), s.intro(),
+				s.takeaway(), s.seed(), s.scenario().flows().stream().map(FlowInfo::of).toList(), s.scenario().topology());
+	}
+
+	/** The whole trace, in exactly the bytes of the golden files. */
+	@GetMapping(path = "/{id}/trace", produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<ResponseEntity<String>> trace(@PathVariable String id, @RequestParam(required = false) Long seed) {
+		ScenarioCatalog.Entry e = entry(id);
+		return Mono.fromCallable(() -> ResponseEntity.ok()
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(TraceJson.write(catalog.trace(e, seed))));
+	}
+
+	/**
+	 * The trace as Server-Sent Events: one event per step ({@code id:} = sequence number, {@code event:} = step type),
+	 * then {@code end} with the dispositions. {@code delayMs} paces the steps (0 = as fast as the client reads).
+	 */
+	@GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	Flux<ServerSentEvent<String>> events(@PathVariable String id, @RequestParam(required = false) Long seed,
+			@RequestParam(required = false) Long delayMs) {
+		ScenarioCatalog.Entry e = entry(id);
+		Duration delay = delayMs == null ? props.stepDelay()
+				: Duration.ofMillis(Math.max(0, Math.min(delayMs, props.maxStepDelay().toMillis())));
+		return Mono.fromCallable(() -> catalog.trace(e, seed)).flatMapMany(trace -> {
+			List<TraceEvents.StepEvent> steps = TraceEvents.steps(trace);
+			Flux<ServerSentEvent<String>> stepEvents = Flux.fromIterable(steps)
+				.map(s -> ServerSentEvent.builder(TraceJson.write(s))
+					.id(Integer.toString(s.seq()))
+					.event(TraceEvents.typeName(s.data()))
+					.build());
+			if (!delay.isZero()) {
+				stepEvents = stepEvents.delayElements(delay);
+			}
+			ServerSentEvent<String> end = ServerSentEvent.builder(TraceJson.write(TraceEvents.end(trace, steps.size())))
+				.id(Integer.toString(steps.size()))
+				.event("end")
+				.build();
+			return stepEvents.concatWithValues(end);
+		});
+	}
+
+	private ScenarioCatalog.Entry entry(String id) {
+		return catalog.find(id).orElseThrow(() -> new ScenarioNotFoundException(id));
+	}
+
+
+}
