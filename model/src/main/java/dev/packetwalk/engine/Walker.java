@@ -320,7 +320,8 @@ final class Walker {
 				Device answering = other.device(m.dev());
 				// learned on both sides, and by every bridge the exchange crossed
 				state.learnNeighbor(ns.id(), dev.name(), ip, answering.mac());
-				Ip requesterIp = p.src();
+				// the request says "tell" the address of the asking interface (the packet's source when it has none)
+				Ip requesterIp = ns.primaryAddress(dev.name()) != null ? ns.primaryAddress(dev.name()) : p.src();
 				if (!requesterIp.equals(Ip.ANY)) {
 					state.learnNeighbor(other.id(), answering.name(), requesterIp, requesterMac);
 				}

@@ -1,0 +1,148 @@
+package dev.packetwalk.web;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class ScenarioApiTest {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	@Autowired
+	WebTestClient client;
+
+	@Test
+	void listsTheBuiltInScenarios() {
+		client.get()
+			.uri("/api/scenarios")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$[?(@.id == 'pod-to-pod-same-node')].title")
+			.isEqualTo("Pod to pod on the same node");
+	}
+
+	@Test
+	void describesTheResolvedTopology() {
+		client.get()
+			.uri("/api/scenarios/pod-to-pod-same-node")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.topology.namespaces[?(@.id == 'node1')].devices[?(@.name == 'cbr0')].addresses[0]")
+			.isEqualTo("10.244.1.1/24")
+			.jsonPath("$.topology.namespaces[?(@.id == 'default/pod2')].devices[?(@.name == 'eth0')].addresses[0]")
+			.isEqualTo("10.244.1.3/24")
+			.jsonPath("$.flows[0].to")
+			.isEqualTo("10.244.1.3:8080");
+	}
+
+	@Test
+	void theTraceIsTheSameForTheSameSeed() {
+		String first = trace(7);
+		String second = trace(7);
+		assertThat(first).isEqualTo(second).contains("\"scenario\":\"pod-to-pod-same-node\"").contains("\"seed\":7");
+	}
+
+	private String trace(long seed) {
+		return client.get()
+			.uri("/api/scenarios/pod-to-pod-same-node/trace?seed={s}", seed)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+	}
+
+	@Test
+	void unknownScenarioIsAProblem404() {
+		client.get()
+			.uri("/api/scenarios/no-such-thing/trace")
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(404)
+			.jsonPath("$.detail")
+			.value(d -> assertThat(d.toString()).contains("no-such-thing"));
+	}
+
+	@Test
+	void aBadSeedIsAProblem400() {
+		client.get()
+			.uri("/api/scenarios/pod-to-pod-same-node/trace?seed=abc")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
+	void streamsOneEventPerStepThenTheEnd() {
+		Flux<ServerSentEvent<String>> events = client.get()
+			.uri("/api/scenarios/pod-to-pod-same-node/events?seed=1&delayMs=0")
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() {
+			})
+			.getResponseBody();
+		StepVerifier.create(events)
+			.assertNext(e -> {
+				assertThat(e.id()).isEqualTo("0");
+				assertThat(e.event()).isEqualTo("send");
+				assertThat(e.data()).contains("\"namespace\":\"default/pod1\"");
+			})
+			.assertNext(e -> {
+				assertThat(e.id()).isEqualTo("1");
+				assertThat(e.event()).isEqualTo("route");
+			})
+			.thenConsumeWhile(e -> !"end".equals(e.event()), e -> assertThat(e.data()).contains("\"narration\""))
+			.assertNext(e -> {
+				assertThat(e.event()).isEqualTo("end");
+				assertThat(e.data()).contains("\"outcome\":\"DELIVERED\"");
+			})
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void pacedStreamsStillComplete() {
+		Flux<ServerSentEvent<String>> events = client.get()
+			.uri("/api/scenarios/pod-to-pod-same-node/events?delayMs=5")
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.exchange()
+			.returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() {
+			})
+			.getResponseBody();
+		StepVerifier.create(events.map(ServerSentEvent::event).filter("end"::equals))
+			.expectNext("end")
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+}
