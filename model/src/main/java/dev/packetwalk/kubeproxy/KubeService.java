@@ -88,15 +88,24 @@ public record KubeService(
 		}
 	}
 
-	/** A ClusterIP service with defaults everywhere else. */
-	public static KubeService clusterIp(String namespace, String name, Ip clusterIp, ServicePort... ports) {
-		return new KubeService(namespace, name, ServiceType.CLUSTER_IP, clusterIp, List.of(ports), List.of(), List.of(),
-				List.of(), SessionAffinity.NONE, TrafficPolicy.CLUSTER, TrafficPolicy.CLUSTER, 0);
+	/** A service of the given type with defaults everywhere else (no external IPs, no affinity, Cluster policies). */
+	public static KubeService of(ServiceType type, String namespace, String name, Ip clusterIp, ServicePort... ports) {
+		return new KubeService(namespace, name, type, clusterIp, List.of(ports), List.of(), List.of(), List.of(),
+				SessionAffinity.NONE, TrafficPolicy.CLUSTER, TrafficPolicy.CLUSTER, 0);
 	}
 
-	/** A NodePort service with defaults everywhere else (give the ports their node ports). */
+	public static KubeService clusterIp(String namespace, String name, Ip clusterIp, ServicePort... ports) {
+		return of(ServiceType.CLUSTER_IP, namespace, name, clusterIp, ports);
+	}
+
+	/** A NodePort service (give the ports their node ports). */
 	public static KubeService nodePort(String namespace, String name, Ip clusterIp, ServicePort... ports) {
-		return clusterIp(namespace, name, clusterIp, ports).withType(ServiceType.NODE_PORT);
+		return of(ServiceType.NODE_PORT, namespace, name, clusterIp, ports);
+	}
+
+	/** A LoadBalancer service; add ingress IPs with {@link #withLoadBalancerIps}. */
+	public static KubeService loadBalancer(String namespace, String name, Ip clusterIp, ServicePort... ports) {
+		return of(ServiceType.LOAD_BALANCER, namespace, name, clusterIp, ports);
 	}
 
 	public ServiceRef ref() {
@@ -152,9 +161,9 @@ public record KubeService(
 				loadBalancerSourceRanges, sessionAffinity, internalTrafficPolicy, externalTrafficPolicy, healthCheckNodePort);
 	}
 
-	/** Sets the load-balancer ingress IPs and makes the service type LoadBalancer. */
+	/** Sets the load-balancer ingress IPs (status.loadBalancer.ingress). */
 	public KubeService withLoadBalancerIps(Ip... ips) {
-		return new KubeService(namespace, name, ServiceType.LOAD_BALANCER, clusterIp, ports, externalIps, List.of(ips),
+		return new KubeService(namespace, name, type, clusterIp, ports, externalIps, List.of(ips),
 				loadBalancerSourceRanges, sessionAffinity, internalTrafficPolicy, externalTrafficPolicy, healthCheckNodePort);
 	}
 
