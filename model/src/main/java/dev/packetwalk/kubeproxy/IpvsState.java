@@ -37,6 +37,24 @@ public record IpvsState(String dummyDevice, SortedSet<Ip> boundAddresses, List<I
 				.orElseThrow(() -> new IllegalArgumentException("no IPVS virtual service " + key));
 	}
 
+	/**
+	 * The sets as {@code ipset restore} input: {@code create NAME TYPE ... -exist} then {@code add NAME ENTRY -exist},
+	 * with kube-proxy's defaults (hash sets: {@code family inet hashsize 1024 maxelem 65536}; bitmap:port:
+	 * {@code range 0-65535}). Valid ipset syntax; kube-proxy's exact option order is not reproduced.
+	 */
+	public String ipsetRestoreText() {
+		StringBuilder sb = new StringBuilder();
+		for (IpSet set : ipsets) {
+			sb.append("create ").append(set.name()).append(' ').append(set.type())
+					.append(set.type().equals(IpSet.BITMAP_PORT) ? " range 0-65535" : " family inet hashsize 1024 maxelem 65536")
+					.append(" -exist\n");
+		}
+		for (IpSet set : ipsets) {
+			set.entries().forEach(e -> sb.append("add ").append(set.name()).append(' ').append(e).append(" -exist\n"));
+		}
+		return sb.toString();
+	}
+
 	/** {@code ipvsadm -Ln}. */
 	public String ipvsadmList() {
 		return Ipvsadm.listNumeric(virtualServers);
