@@ -1,0 +1,96 @@
+package dev.packetwalk.kubeproxy;
+
+import dev.packetwalk.net.Cidr;
+import dev.packetwalk.net.Ip;
+
+import java.util.List;
+
+/**
+ * The kube-proxy settings that change the rules it writes.
+ *
+ * @param clusterCidr          the local-traffic detector ({@code --cluster-cidr} with detect-local-mode ClusterCIDR);
+ *                             {@code null} means no detector, so no "masquerade off-cluster traffic" rules
+ * @param masqueradeAll        {@code --masquerade-all}
+ * @param masqueradeBit        {@code --iptables-masquerade-bit}, default 14 (KP-DEFAULTS)
+ * @param randomFully          whether iptables supports {@code --random-fully} (then it is appended to MASQUERADE)
+ * @param nodeName             this node's name; endpoints with this nodeName are local
+ * @param nodeIps              this node's addresses (used by IPVS for NodePort virtual servers and by
+ *                             loadBalancerSourceRanges for the allow-from-node rule)
+ * @param localhostNodePorts   {@code --iptables-localhost-nodeports}, default true
+ * @param nfacct               whether nfacct counters exist (they add {@code -m nfacct} matches, as in upstream's
+ *                             unit tests); default false
+ * @param conntrackTcpBeLiberal {@code nf_conntrack_tcp_be_liberal != 0}: then no INVALID drop rule; default false
+ */
+public record ProxyConfig(
+		Cidr clusterCidr,
+		boolean masqueradeAll,
+		int masqueradeBit,
+		boolean randomFully,
+		String nodeName,
+		List<Ip> nodeIps,
+		boolean localhostNodePorts,
+		boolean nfacct,
+		boolean conntrackTcpBeLiberal) {
+
+	public static final int DEFAULT_MASQUERADE_BIT = 14;
+
+	public ProxyConfig {
+		if (masqueradeBit < 0 || masqueradeBit > 31) {
+			throw new IllegalArgumentException("masqueradeBit must be 0..31 (KubeProxyConfiguration validation), was "
+					+ masqueradeBit);
+		}
+		if (nodeName == null || nodeName.isBlank()) {
+			throw new IllegalArgumentException("kube-proxy needs its node name (--hostname-override / node name)");
+		}
+		nodeIps = List.copyOf(nodeIps == null ? List.of() : nodeIps);
+	}
+
+	/** Defaults: bit 14, random-fully, localhost node ports, no nfacct, no masquerade-all. */
+	public static ProxyConfig defaults(String nodeName, Cidr clusterCidr, Ip... nodeIps) {
+		return new ProxyConfig(clusterCidr, false, DEFAULT_MASQUERADE_BIT, true, nodeName, List.of(nodeIps), true, false,
+				false);
+	}
+
+	/** The mark as upstream's unit tests spell it, e.g. {@code 0x4000}. */
+	public String masqueradeMark() {
+		return "0x" + Integer.toHexString(1 << masqueradeBit);
+	}
+
+	/**
+	 * The mark as real kube-proxy formats it: Go {@code %#08x}, where the width counts digits only, giving
+	 * {@code 0x00004000}.
+	 */
+	public String goFormattedMasqueradeMark() {
+		return String.format(java.util.Locale.ROOT, "0x%08x", 1 << masqueradeBit);
+	}
+
+	public boolean hasLocalDetector() {
+		return clusterCidr != null;
+	}
+
+	public ProxyConfig withMasqueradeAll(boolean v) {
+		return new ProxyConfig(clusterCidr, v, masqueradeBit, randomFully, nodeName, nodeIps, localhostNodePorts, nfacct,
+				conntrackTcpBeLiberal);
+	}
+
+	public ProxyConfig withRandomFully(boolean v) {
+		return new ProxyConfig(clusterCidr, masqueradeAll, masqueradeBit, v, nodeName, nodeIps, localhostNodePorts, nfacct,
+				conntrackTcpBeLiberal);
+	}
+
+	public ProxyConfig withLocalhostNodePorts(boolean v) {
+		return new ProxyConfig(clusterCidr, masqueradeAll, masqueradeBit, randomFully, nodeName, nodeIps, v, nfacct,
+				conntrackTcpBeLiberal);
+	}
+
+	public ProxyConfig withNfacct(boolean v) {
+		return new ProxyConfig(clusterCidr, masqueradeAll, masqueradeBit, randomFully, nodeName, nodeIps,
+				localhostNodePorts, v, conntrackTcpBeLiberal);
+	}
+
+	public ProxyConfig withConntrackTcpBeLiberal(boolean v) {
+		return new ProxyConfig(clusterCidr, masqueradeAll, masqueradeBit, randomFully, nodeName, nodeIps,
+				localhostNodePorts, nfacct, v);
+	}
+
+}
