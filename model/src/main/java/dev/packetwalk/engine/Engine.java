@@ -42,7 +42,8 @@ public final class Engine {
 			};
 			Packet p = Packet.of(new Ipv4(f.src() == null ? Ip.ANY : f.src(), f.dst(), f.protocol(), f.ttl(), f.dontFragment()),
 					l4, f.payload());
-			String socket = socketName(f) + " in " + network.ns(f.from()).label();
+			String socket = socketName(f) + " in " + (f.container() != null ? "container " + f.container() + " of " : "")
+					+ network.ns(f.from()).label();
 			Walker w = new Walker(network, state);
 			Walk request = w.walk(f.id(), Walk.Leg.REQUEST, f.label(), f.from(), p, socket, new Walker.Expect.Listening());
 			walks.add(request);

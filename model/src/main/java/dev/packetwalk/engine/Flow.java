@@ -10,6 +10,7 @@ import dev.packetwalk.packet.Payload;
  * @param id the flow id (unique within the scenario)
  * @param label a short human label
  * @param from the namespace whose socket sends
+ * @param container the sending container (a pod's containers share its namespace), or null
  * @param src the source address to bind, or null to let the route choose it (the usual case)
  * @param srcPort the source port, or 0 for an ephemeral one drawn from the seeded generator
  * @param dst the destination address
@@ -20,7 +21,7 @@ import dev.packetwalk.packet.Payload;
  * @param dontFragment the DF bit
  * @param reply walk the answer back when the request is delivered
  */
-public record Flow(String id, String label, String from, Ip src, int srcPort, Ip dst, int dstPort, Protocol protocol,
+public record Flow(String id, String label, String from, String container, Ip src, int srcPort, Ip dst, int dstPort, Protocol protocol,
 		Payload payload, int ttl, boolean dontFragment, boolean reply) {
 
 	public Flow {

@@ -116,7 +116,7 @@ public final class ScenarioCompiler {
 
 		private final Map<String, Ip> nodeIps = new LinkedHashMap<>();
 
-		private final Map<String, String> hostNs = new LinkedHashMap<>();
+		private final Map<String, List<String>> containers = new LinkedHashMap<>();
 
 		private final Map<String, Ip> hostIps = new LinkedHashMap<>();
 
@@ -182,7 +182,13 @@ public final class ScenarioCompiler {
 				problems.error("/cluster/nodes", "a cluster needs at least one node");
 				return;
 			}
-			Cidr underlay = Cidr.parse("10.240.0.0/24");
+			boolean cloudGcp = c.cloud() != null && "gcp".equals(c.cloud().provider());
+			Cidr underlay = cloudGcp && c.cloud().vpcCIDR() != null ? cidr("/cluster/cloud/vpcCIDR", c.cloud().vpcCIDR())
+					: Cidr.parse(cloudGcp ? "10.240.0.0/16" : "10.240.0.0/24");
+			if (underlay == null) {
+				return;
+			}
+			vpcGateway = underlay.nth(1);
 			Map<String, List<PodPlan>> podsByNode = new LinkedHashMap<>();
 			Map<String, Cidr> nodeCidrs = new LinkedHashMap<>();
 			for (int i = 0; i < nodes.size(); i++) {
@@ -201,8 +207,17 @@ public final class ScenarioCompiler {
 				if (podCidr == null || ip == null) {
 					continue;
 				}
+				if (!underlay.contains(ip)) {
+					problems.error(at + "/internalIP", "node address " + ip + " is outside the node network " + underlay.asNetwork());
+					continue;
+				}
+				Ip ext = n.externalIP() == null ? Ip.parse("198.51.100." + (10 + i)) : ip(at + "/externalIP", n.externalIP());
+				if (ext == null) {
+					continue;
+				}
 				nodeCidrs.put(n.name(), podCidr);
 				nodeIps.put(n.name(), ip);
+				externalIps.put(n.name(), ext);
 				podsByNode.put(n.name(), new ArrayList<>());
 			}
 			List<ScenarioDocument.PodSpec> pods = c.pods() == null ? List.of() : c.pods();
@@ -246,48 +261,216 @@ public final class ScenarioCompiler {
 				}
 				podNs.put(key, key);
 				podIps.put(key, ip);
+				List<String> names = new ArrayList<>();
+				if (p.containers() != null) {
+					p.containers().forEach(cs -> {
+						if (cs.name() != null) {
+							names.add(cs.name());
+						}
+					});
+				}
+				containers.put(key, names);
 				onNode.add(new PodPlan(key, p.name(), ip, listeners(at, p)));
 			}
-			// the underlay: one L2 segment joining every node's uplink
-			String lan = "lan";
-			List<Device> switchDevices = new ArrayList<>();
-			switchDevices.add(new Device.Bridge("br0", Mac.derive(lan + "/br0"), 1500, List.of(), null));
+			boolean gcp = c.cloud() != null && "gcp".equals(c.cloud().provider());
+			if (c.cloud() != null && !gcp && c.cloud().provider() != null && !"none".equals(c.cloud().provider())) {
+				problems.error("/cluster/cloud/provider", "cloud provider must be 'gcp' or 'none', was '" + c.cloud().provider() + "'");
+			}
 			for (Map.Entry<String, Cidr> e : nodeCidrs.entrySet()) {
 				String node = e.getKey();
+				ScenarioDocument.NodeSpec spec = nodeSpec(nodes, node);
 				Cidr podCidr = e.getValue();
 				Ip gw = podCidr.nth(1);
 				List<Device> devs = new ArrayList<>();
 				List<Route> routes = new ArrayList<>();
-				devs.add(new Device.Loopback("lo", Mac.ZERO, 65536, List.of(Cidr.parse("127.0.0.1/8")), null));
-				String port = "port-" + shortName(node);
-				devs.add(new Device.Physical("eth0", Mac.derive(node + "/eth0"), 1500,
-						List.of(new Cidr(nodeIps.get(node), underlay.prefix())), null, new Device.Endpoint(lan, port)));
-				switchDevices.add(new Device.Veth(port, Mac.derive(lan + "/" + port), 1500, List.of(), "br0",
-						new Device.Endpoint(node, "eth0")));
+				devs.add(loopback());
+				Device.Endpoint uplinkPeer = gcp ? new Device.Endpoint(VPC, "vm-" + shortName(node))
+						: new Device.Endpoint(LAN, "port-" + shortName(node));
+				Cidr uplinkAddr = gcp ? Cidr.host(nodeIps.get(node)) : new Cidr(nodeIps.get(node), underlay.prefix());
+				devs.add(new Device.Physical("eth0", Mac.derive(node + "/eth0"), 1500, List.of(uplinkAddr), null, uplinkPeer));
+				if (gcp) {
+					// a GCE instance: a /32 address, the subnet gateway on-link, everything else via the gateway
+					routes.add(new Route(Cidr.host(vpcGateway), null, "eth0", false, "dhcp", null, 0));
+					routes.add(new Route(Cidr.parse("0.0.0.0/0"), vpcGateway, "eth0", false, "dhcp", null, 0));
+				}
 				devs.add(new Device.Bridge(bridge, Mac.derive(node + "/" + bridge), 1500, List.of(new Cidr(gw, podCidr.prefix())), null));
 				for (PodPlan pod : podsByNode.get(node)) {
 					String veth = Mac.vethName(pod.key());
 					devs.add(new Device.Veth(veth, Mac.derive(node + "/" + veth), 1500, List.of(), bridge,
 							new Device.Endpoint(pod.key(), "eth0")));
 					namespaces.add(new Namespace(pod.key(), node, Namespace.Kind.POD, pod.name(),
-							List.of(new Device.Loopback("lo", Mac.ZERO, 65536, List.of(Cidr.parse("127.0.0.1/8")), null),
-									new Device.Veth("eth0", Mac.derive(pod.key() + "/eth0"), 1500,
-											List.of(new Cidr(pod.ip(), podCidr.prefix())), null, new Device.Endpoint(node, veth))),
+							List.of(loopback(), new Device.Veth("eth0", Mac.derive(pod.key() + "/eth0"), 1500,
+									List.of(new Cidr(pod.ip(), podCidr.prefix())), null, new Device.Endpoint(node, veth))),
 							List.of(Route.via(Cidr.parse("0.0.0.0/0"), gw, "eth0")), List.of(), "", false, false,
 							pod.listeners()));
 				}
-				boolean forward = true;
-				for (ScenarioDocument.NodeSpec n : nodes) {
-					if (node.equals(n.name()) && n.ipForward() != null) {
-						forward = n.ipForward();
-					}
-				}
+				boolean forward = spec.ipForward() == null || spec.ipForward();
 				namespaces.add(new Namespace(node, node, Namespace.Kind.NODE, node, devs, routes, List.of(), "", forward, true,
 						List.of(new Listener(Protocol.TCP, 10250, "kubelet"))));
 			}
-			namespaces.add(new Namespace(lan, lan, Namespace.Kind.SWITCH, "L2 segment " + underlay.asNetwork(),
-					switchDevices, List.of(), List.of(), "", false, false, List.of()));
+			if (gcp) {
+				buildVpc(nodes, nodeCidrs, underlay);
+			}
+			else {
+				buildLan(nodeCidrs.keySet(), underlay);
+			}
+			buildHosts(c.hosts() == null ? List.of() : c.hosts(), gcp);
 		}
+
+		private static final String LAN = "lan";
+
+		private static final String VPC = "vpc";
+
+		private static final String INTERNET = "internet";
+
+		private Ip vpcGateway;
+
+		private final Map<String, Ip> externalIps = new LinkedHashMap<>();
+
+		private static Device loopback() {
+			return new Device.Loopback("lo", Mac.ZERO, 65536, List.of(Cidr.parse("127.0.0.1/8")), null);
+		}
+
+		private static ScenarioDocument.NodeSpec nodeSpec(List<ScenarioDocument.NodeSpec> nodes, String name) {
+			for (ScenarioDocument.NodeSpec n : nodes) {
+				if (name.equals(n.name())) {
+					return n;
+				}
+			}
+			throw new IllegalStateException("node " + name + " was accepted but has no spec");
+		}
+
+		/** One L2 segment (a switch) joining every node's uplink. */
+		private void buildLan(java.util.Collection<String> nodeNames, Cidr underlay) {
+			List<Device> devices = new ArrayList<>();
+			devices.add(new Device.Bridge("br0", Mac.derive(LAN + "/br0"), 1500, List.of(), null));
+			for (String node : nodeNames) {
+				String port = "port-" + shortName(node);
+				devices.add(new Device.Veth(port, Mac.derive(LAN + "/" + port), 1500, List.of(), "br0",
+						new Device.Endpoint(node, "eth0")));
+			}
+			namespaces.add(new Namespace(LAN, LAN, Namespace.Kind.SWITCH, "L2 segment " + underlay.asNetwork(), devices,
+					List.of(), List.of(), "", false, false, List.of()));
+		}
+
+		/**
+		 * A GCP-style VPC as a router: one port per instance (the instance's gateway address on each), a route per
+		 * instance and per node pod CIDR, anti-spoofing for instances without canIpForward, and the 1:1 NAT between
+		 * internal and external addresses at the edge toward the internet.
+		 */
+		private void buildVpc(List<ScenarioDocument.NodeSpec> nodes, Map<String, Cidr> nodeCidrs, Cidr underlay) {
+			List<Device> devices = new ArrayList<>();
+			List<Route> routes = new ArrayList<>();
+			StringBuilder nat = new StringBuilder();
+			StringBuilder filter = new StringBuilder();
+			List<String> internal = new ArrayList<>();
+			int i = 0;
+			for (Map.Entry<String, Cidr> e : nodeCidrs.entrySet()) {
+				String node = e.getKey();
+				ScenarioDocument.NodeSpec spec = nodeSpec(nodes, node);
+				String port = "vm-" + shortName(node);
+				Ip ip = nodeIps.get(node);
+				devices.add(new Device.Veth(port, Mac.derive(VPC + "/" + port), 1500, List.of(Cidr.host(vpcGateway)), null,
+						new Device.Endpoint(node, "eth0")));
+				routes.add(new Route(Cidr.host(ip), null, port, false, "static", null, 0));
+				routes.add(new Route(e.getValue(), ip, port, false, "static", null, 0));
+				Ip ext = externalIps.get(node);
+				nat.append("-A PREROUTING -d ").append(ext).append("/32 -i wan -m comment --comment \"1:1 NAT ").append(node)
+					.append(" external IP\" -j DNAT --to-destination ").append(ip).append('\n');
+				nat.append("-A POSTROUTING -s ").append(ip).append("/32 -o wan -m comment --comment \"1:1 NAT ").append(node)
+					.append(" external IP\" -j SNAT --to-source ").append(ext).append('\n');
+				if (spec.canIpForward() != null && !spec.canIpForward()) {
+					filter.append("-A FORWARD ! -s ").append(ip).append("/32 -i ").append(port)
+						.append(" -m comment --comment \"anti-spoofing: ").append(node)
+						.append(" may only send from its own address (canIpForward=false)\" -j DROP\n");
+				}
+				internal.add(ip + "/32");
+				i++;
+			}
+			for (String src : internal) {
+				filter.append("-A FORWARD -s ").append(src).append(" -o wan -m comment --comment \"1:1 NAT knows this instance\" -j ACCEPT\n");
+			}
+			filter.append("-A FORWARD -o wan -m comment --comment \"1:1 NAT only knows instance addresses\" -j DROP\n");
+			devices.add(new Device.Veth("wan", Mac.derive(VPC + "/wan"), 1500, List.of(Cidr.parse("192.0.2.1/30")), null,
+					new Device.Endpoint(INTERNET, "vpc")));
+			routes.add(new Route(Cidr.parse("0.0.0.0/0"), Ip.parse("192.0.2.2"), "wan", false, "static", null, 0));
+			String rules = "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
+					+ nat + "COMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n" + filter
+					+ "COMMIT\n";
+			devices.add(0, loopback());
+			namespaces.add(new Namespace(VPC, VPC, Namespace.Kind.ROUTER, "VPC network " + underlay.asNetwork(), devices,
+					routes, List.of(), rules, true, false, List.of()));
+		}
+
+		/** Hosts outside the cluster, behind an "internet" router (documentation address ranges only). */
+		private void buildHosts(List<ScenarioDocument.HostSpec> hosts, boolean gcp) {
+			if (hosts.isEmpty()) {
+				return;
+			}
+			if (!gcp) {
+				problems.error("/cluster/hosts", "hosts outside the cluster need a cloud network to reach them: set cluster.cloud.provider: gcp");
+				return;
+			}
+			List<Device> inet = new ArrayList<>();
+			List<Route> inetRoutes = new ArrayList<>();
+			inet.add(loopback());
+			inet.add(new Device.Veth("vpc", Mac.derive(INTERNET + "/vpc"), 1500, List.of(Cidr.parse("192.0.2.2/30")), null,
+					new Device.Endpoint(VPC, "wan")));
+			for (Ip ext : externalIps.values()) {
+				inetRoutes.add(new Route(Cidr.host(ext), Ip.parse("192.0.2.1"), "vpc", false, "static", null, 0));
+			}
+			for (int i = 0; i < hosts.size(); i++) {
+				ScenarioDocument.HostSpec h = hosts.get(i);
+				String at = "/cluster/hosts/" + i;
+				if (h.name() == null || !ID.matcher(h.name()).matches() || h.name().length() > 12) {
+					problems.error(at + "/name", "every host needs a short name (lower-case letters, digits, dashes; at most 12)");
+					continue;
+				}
+				Ip ip = h.ip() == null ? null : ip(at + "/ip", h.ip());
+				if (ip == null) {
+					if (h.ip() == null) {
+						problems.error(at + "/ip", "host " + h.name() + " needs an ip");
+					}
+					continue;
+				}
+				if (!DOCUMENTATION.stream().anyMatch(d -> d.contains(ip))) {
+					problems.error(at + "/ip", "outside hosts use documentation addresses (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24), not " + ip);
+					continue;
+				}
+				String dev = "h-" + h.name();
+				Cidr hostNet = new Cidr(ip, 24);
+				Ip hostGw = hostNet.nth(1).equals(ip) ? hostNet.nth(254) : hostNet.nth(1);
+				inet.add(new Device.Veth(dev.length() > 15 ? dev.substring(0, 15) : dev, Mac.derive(INTERNET + "/" + dev), 1500,
+						List.of(new Cidr(hostGw, 32)), null, new Device.Endpoint("host/" + h.name(), "eth0")));
+				inetRoutes.add(new Route(Cidr.host(ip), null, dev.length() > 15 ? dev.substring(0, 15) : dev, false, "static", null, 0));
+				List<Listener> listen = new ArrayList<>();
+				if (h.listen() != null) {
+					for (int j = 0; j < h.listen().size(); j++) {
+						String l = h.listen().get(j);
+						String[] parts = l.split("/");
+						try {
+							listen.add(new Listener(Protocol.parse(parts[0]), Integer.parseInt(parts[1]), "the server"));
+						}
+						catch (RuntimeException ex) {
+							problems.error(at + "/listen/" + j, "'" + l + "' is not a listener: write tcp/80 or udp/53");
+						}
+					}
+				}
+				namespaces.add(new Namespace("host/" + h.name(), "host/" + h.name(), Namespace.Kind.HOST,
+						h.label() == null ? h.name() : h.label(),
+						List.of(loopback(), new Device.Veth("eth0", Mac.derive("host/" + h.name() + "/eth0"), 1500,
+								List.of(Cidr.host(ip)), null, new Device.Endpoint(INTERNET, dev.length() > 15 ? dev.substring(0, 15) : dev))),
+						List.of(new Route(Cidr.host(hostGw), null, "eth0", false, "static", null, 0),
+								new Route(Cidr.parse("0.0.0.0/0"), hostGw, "eth0", false, "static", null, 0)),
+						List.of(), "", false, false, listen));
+				hostIps.put(h.name(), ip);
+			}
+			namespaces.add(new Namespace(INTERNET, INTERNET, Namespace.Kind.ROUTER, "the Internet", inet, inetRoutes, List.of(),
+					"", true, false, List.of()));
+		}
+
+		private static final List<Cidr> DOCUMENTATION = List.of(Cidr.parse("192.0.2.0/24"), Cidr.parse("198.51.100.0/24"),
+				Cidr.parse("203.0.113.0/24"));
 
 		private List<Listener> listeners(String at, ScenarioDocument.PodSpec p) {
 			List<Listener> out = new ArrayList<>();
@@ -308,7 +491,7 @@ public final class ScenarioCompiler {
 					}
 					Protocol proto = protocol(pat + "/protocol", port.protocol());
 					if (proto != null) {
-						out.add(new Listener(proto, port.containerPort(), (c.name() == null ? p.name() : c.name())));
+						out.add(new Listener(proto, port.containerPort(), "container " + (c.name() == null ? p.name() : c.name())));
 					}
 				}
 			}
@@ -347,7 +530,12 @@ public final class ScenarioCompiler {
 					continue;
 				}
 				String label = f.label() != null ? f.label() : f.from() + " → " + f.to();
-				flows.add(new Flow(id, label, from, null, f.srcPort() == null ? 0 : f.srcPort(), to.ip(), to.port(), proto,
+				if (f.container() != null && !containers.getOrDefault(from, List.of()).contains(f.container())) {
+					problems.error(at + "/container", "pod " + from + " has no container '" + f.container() + "'"
+							+ Problems.didYouMean(f.container(), containers.getOrDefault(from, List.of())));
+					continue;
+				}
+				flows.add(new Flow(id, label, from, f.container(), null, f.srcPort() == null ? 0 : f.srcPort(), to.ip(), to.port(), proto,
 						new Payload.Bytes(size), f.ttl() == null ? 64 : f.ttl(), f.dontFragment() == null || f.dontFragment(),
 						f.reply() == null || f.reply()));
 			}
@@ -369,12 +557,16 @@ public final class ScenarioCompiler {
 			if (from.startsWith("node/") && nodeIps.containsKey(from.substring(5))) {
 				return from.substring(5);
 			}
+			if (from.startsWith("host/") && hostIps.containsKey(from.substring(5))) {
+				return from;
+			}
 			if (nodeIps.containsKey(from)) {
 				return from;
 			}
 			List<String> known = new ArrayList<>();
 			podNs.keySet().forEach(k -> known.add(k.startsWith("default/") ? k.substring(8) : k));
 			nodeIps.keySet().forEach(n -> known.add("node/" + n));
+			hostIps.keySet().forEach(n -> known.add("host/" + n));
 			problems.error(at, "unknown source '" + from + "'" + Problems.didYouMean(from, known));
 			return null;
 		}
@@ -411,6 +603,16 @@ public final class ScenarioCompiler {
 			int port = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
 			if (port > 65535) {
 				problems.error(at, "port " + port + " is above 65535");
+				return null;
+			}
+			if (name.equals("localhost")) {
+				return new Endpoint(Ip.parse("127.0.0.1"), port);
+			}
+			if ("host".equals(m.group(1))) {
+				if (hostIps.containsKey(name)) {
+					return new Endpoint(hostIps.get(name), port);
+				}
+				problems.error(at, "unknown host '" + name + "'" + Problems.didYouMean(name, hostIps.keySet()));
 				return null;
 			}
 			if (name.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {

@@ -18,12 +18,22 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 			List<NodeSpec> nodes, List<NamespaceSpec> namespaces, List<PodSpec> pods, List<HostSpec> hosts) {
 	}
 
-	/** The cloud network the nodes sit in; absent means one plain L2 segment. */
-	public record Cloud(String provider, String vpcCIDR, Boolean oneToOneNat) {
+	/**
+	 * The cloud network the nodes sit in; absent means one plain L2 segment.
+	 *
+	 * @param provider {@code gcp}: a routed VPC with a route per node pod CIDR, anti-spoofing and 1:1 NAT
+	 * @param vpcCIDR the instances' subnet (default 10.240.0.0/16)
+	 */
+	public record Cloud(String provider, String vpcCIDR) {
 	}
 
+	/**
+	 * @param ipForward the node's {@code net.ipv4.ip_forward} (default true)
+	 * @param canIpForward the cloud instance may send packets whose source is not its own address (GCE's
+	 * canIpForward; default true for Kubernetes nodes)
+	 */
 	public record NodeSpec(String name, String internalIP, String externalIP, String podCIDR, Boolean ipForward,
-			String uplink, Integer mtu) {
+			Boolean canIpForward, String uplink, Integer mtu) {
 	}
 
 	public record NamespaceSpec(String name, Map<String, String> labels) {
@@ -40,11 +50,17 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	}
 
 	/** A host outside the cluster (documentation address ranges only). */
-	public record HostSpec(String name, String ip, List<String> listen) {
+	public record HostSpec(String name, String ip, String label, List<String> listen) {
 	}
 
-	public record FlowSpec(String id, String label, String from, String to, String protocol, Integer srcPort,
-			Integer ttl, Integer size, Boolean dontFragment, Boolean reply) {
+	/**
+	 * @param from a pod ({@code pod1}, {@code ns/pod1}), {@code node/<name>} or {@code host/<name>}
+	 * @param container the sending container of a pod (for the narration; all containers share the pod's namespace)
+	 * @param to {@code pod:port}, {@code node/<name>:port}, {@code host/<name>:port}, {@code localhost:port} or
+	 * {@code a.b.c.d:port}
+	 */
+	public record FlowSpec(String id, String label, String from, String container, String to, String protocol,
+			Integer srcPort, Integer ttl, Integer size, Boolean dontFragment, Boolean reply) {
 	}
 
 }

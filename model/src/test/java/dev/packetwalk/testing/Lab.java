@@ -146,7 +146,7 @@ public final class Lab {
 	}
 
 	public Lab flow(String from, String dst, int port, Protocol proto, int ttl, int size) {
-		flows.add(new Flow("f" + (flows.size() + 1), null, from, null, 0, Ip.parse(dst), port, proto, new Payload.Bytes(size),
+		flows.add(new Flow("f" + (flows.size() + 1), null, from, null, null, 0, Ip.parse(dst), port, proto, new Payload.Bytes(size),
 				ttl, true, true));
 		return this;
 	}
