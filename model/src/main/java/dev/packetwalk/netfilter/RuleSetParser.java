@@ -165,14 +165,8 @@ final class RuleSetParser {
 			String name = e.getKey();
 			chains.put(name, new Chain(s.table, name, s.policies.get(name), e.getValue()));
 		}
-		try {
-			RuleSet.build(Map.of(s.table, chains));
-		}
-		catch (IllegalArgumentException ex) {
-			TableCheck.Problem p = TableCheck.checkTable(s.table, ordered(s.table, chains));
-			if (p == null) {
-				throw error("COMMIT", ex.getMessage());
-			}
+		TableCheck.Problem p = TableCheck.checkTable(s.table, ordered(s.table, chains));
+		if (p != null) {
 			int line = s.ruleLines.get(p.chain()).get(p.ruleIndex());
 			throw new IptablesParseException(line, s.rules.get(p.chain()).get(p.ruleIndex()).save(), p.message());
 		}
