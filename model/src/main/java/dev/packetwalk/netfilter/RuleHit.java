@@ -1,0 +1,35 @@
+package dev.packetwalk.netfilter;
+
+/**
+ * A rule that matched during a traversal.
+ *
+ * @param ruleNumber 1-based position in its chain, as {@code iptables -L --line-numbers} shows it
+ * @param ruleText the canonical iptables-save line ({@code -A CHAIN ...})
+ * @param action what the match did to the traversal
+ * @param target the rule's target
+ */
+public record RuleHit(Table table, String chain, int ruleNumber, String ruleText, Action action, Target target) {
+
+	/** What a matching rule did. */
+	public enum Action {
+		/** {@code -j CHAIN}: entered a user chain, will come back. */
+		JUMP,
+		/** {@code -g CHAIN}: entered a user chain, will not come back. */
+		GOTO,
+		/** {@code -j RETURN}. */
+		RETURN,
+		/** {@code -j MARK}: changed the mark and went on. */
+		MARK,
+		/** ACCEPT, DROP, REJECT or a NAT target: ended the table traversal. */
+		TERMINAL,
+		/** A rule without a target: only counted. */
+		CONTINUE
+	}
+
+	public RuleHit {
+		if (table == null || chain == null || ruleText == null || action == null || target == null || ruleNumber < 1) {
+			throw new IllegalArgumentException("a rule hit names its table, chain, 1-based rule number, text, action and target");
+		}
+	}
+
+}
