@@ -1,27 +1,58 @@
 package dev.packetwalk.engine;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import dev.packetwalk.conntrack.ConntrackEntry;
+import dev.packetwalk.conntrack.ConntrackTable;
+import dev.packetwalk.conntrack.Tuple;
+import dev.packetwalk.net.Ip;
+import dev.packetwalk.netfilter.Chain;
+import dev.packetwalk.netfilter.CtState;
+import dev.packetwalk.netfilter.EvalContext;
+import dev.packetwalk.netfilter.EvalResult;
+import dev.packetwalk.netfilter.Hook;
+import dev.packetwalk.netfilter.IpSets;
+import dev.packetwalk.netfilter.Policy;
+import dev.packetwalk.netfilter.RuleHit;
+import dev.packetwalk.netfilter.RuleSet;
+import dev.packetwalk.netfilter.Table;
+import dev.packetwalk.netfilter.Target;
+import dev.packetwalk.netfilter.Verdict;
 import dev.packetwalk.packet.Packet;
 import dev.packetwalk.topology.Namespace;
+import dev.packetwalk.trace.Disposition;
+import dev.packetwalk.trace.DropReason;
+import dev.packetwalk.trace.Field;
+import dev.packetwalk.trace.FieldDiff;
+import dev.packetwalk.trace.RuleMatch;
 import dev.packetwalk.trace.Step;
 
 /**
  * The netfilter hooks of a namespace as the walker meets them: connection tracking, then the tables registered at
- * each hook in the kernel's priority order. A namespace without rules has no hooks registered and no conntrack.
+ * each hook in the kernel's priority order. The nat table sees only the first packet of a connection; every later
+ * packet (and every reply) is rewritten from the conntrack entry. A namespace without rules has no hooks registered
+ * and no conntrack (docs/adr/0004).
  */
 final class Netfilter {
 
-	/** What a hook did: the packet before and after, or the drop that ended the walk. */
-	record Outcome(Packet before, Packet packet, dev.packetwalk.trace.Disposition dropped) {
+	/** What a hook did: the packet before and after, or the disposition of the drop that ended the walk. */
+	record Outcome(Packet before, Packet packet, Disposition dropped) {
 		static Outcome pass(Packet p) {
 			return new Outcome(p, p, null);
 		}
 	}
 
+	private static final Pattern COMMENT = Pattern.compile("--comment (\"(?:[^\"\\\\]|\\\\.)*\"|\\S+)");
+
 	private final Network net;
 
 	private final RunState state;
+
+	/** The connection the current packet belongs to, per namespace (one walk visits a namespace's hooks in order). */
+	private final java.util.Map<String, ConntrackTable.Lookup> current = new java.util.HashMap<>();
 
 	Netfilter(Network net, RunState state) {
 		this.net = net;
@@ -29,43 +60,316 @@ final class Netfilter {
 	}
 
 	boolean active(Namespace ns) {
-		return !ns.iptables().isBlank();
+		return net.rules(ns.id()) != null;
 	}
 
 	Outcome prerouting(Namespace ns, Packet p, String inDev, List<Step> steps) {
-		requireInactive(ns);
-		return Outcome.pass(p);
-	}
-
-	Outcome input(Namespace ns, Packet p, String inDev, List<Step> steps) {
-		requireInactive(ns);
-		return Outcome.pass(p);
-	}
-
-	Outcome forward(Namespace ns, Packet p, String inDev, String outDev, List<Step> steps) {
-		requireInactive(ns);
-		return Outcome.pass(p);
+		if (!active(ns)) {
+			return Outcome.pass(p);
+		}
+		track(ns, p, steps);
+		return hook(ns, Hook.PREROUTING, p, inDev, null, steps);
 	}
 
 	Outcome output(Namespace ns, Packet p, String outDev, List<Step> steps) {
-		requireInactive(ns);
-		return Outcome.pass(p);
+		if (!active(ns)) {
+			return Outcome.pass(p);
+		}
+		track(ns, p, steps);
+		return hook(ns, Hook.OUTPUT, p, null, outDev, steps);
+	}
+
+	Outcome input(Namespace ns, Packet p, String inDev, List<Step> steps) {
+		if (!active(ns)) {
+			return Outcome.pass(p);
+		}
+		Outcome o = hook(ns, Hook.INPUT, p, inDev, null, steps);
+		if (o.dropped() == null) {
+			confirm(ns, o.packet(), steps);
+		}
+		return o;
+	}
+
+	Outcome forward(Namespace ns, Packet p, String inDev, String outDev, List<Step> steps) {
+		if (!active(ns)) {
+			return Outcome.pass(p);
+		}
+		return hook(ns, Hook.FORWARD, p, inDev, outDev, steps);
 	}
 
 	Outcome postrouting(Namespace ns, Packet p, String inDev, String outDev, List<Step> steps) {
-		requireInactive(ns);
-		return Outcome.pass(p);
-	}
-
-	Outcome bridged(Namespace ns, Packet p, String bridge, List<Step> steps) {
-		requireInactive(ns);
-		return Outcome.pass(p);
-	}
-
-	private void requireInactive(Namespace ns) {
-		if (active(ns)) {
-			throw new UnsupportedOperationException("netfilter evaluation is being wired in");
+		if (!active(ns)) {
+			return Outcome.pass(p);
 		}
+		Outcome o = hook(ns, Hook.POSTROUTING, p, inDev, outDev, steps);
+		if (o.dropped() == null) {
+			confirm(ns, o.packet(), steps);
+		}
+		return o;
 	}
+
+	/** br_netfilter: a bridged IPv4 packet traverses PREROUTING, FORWARD and POSTROUTING with the bridge as device. */
+	Outcome bridged(Namespace ns, Packet frame, String bridge, List<Step> steps) {
+		Packet before = frame;
+		Outcome pre = prerouting(ns, frame, bridge, steps);
+		if (pre.dropped() != null || !pre.packet().dst().equals(before.dst())) {
+			return new Outcome(before, pre.packet(), pre.dropped());
+		}
+		Outcome fwd = forward(ns, pre.packet(), bridge, bridge, steps);
+		if (fwd.dropped() != null) {
+			return new Outcome(before, fwd.packet(), fwd.dropped());
+		}
+		Outcome post = postrouting(ns, fwd.packet(), bridge, bridge, steps);
+		return new Outcome(before, post.packet(), post.dropped());
+	}
+
+	// ------------------------------------------------------------------ conntrack
+
+	private void track(Namespace ns, Packet p, List<Step> steps) {
+		ConntrackTable table = state.conntrack(ns.id());
+		ConntrackTable.Lookup l = table.lookupOrCreate(Tuple.of(p));
+		current.put(ns.id(), l);
+		Step.Conntrack.State st;
+		String narration;
+		if (l.isNew()) {
+			st = Step.Conntrack.State.NEW;
+			narration = "conntrack has no entry for " + Tuple.of(p).text()
+					+ ": this is the first packet of a new connection, so the nat table will be consulted.";
+		}
+		else if (l.direction() == ConntrackTable.Direction.ORIGINAL) {
+			st = Step.Conntrack.State.ESTABLISHED;
+			narration = "conntrack knows this connection (original direction): the nat table is skipped and the entry's bindings apply.";
+		}
+		else {
+			st = Step.Conntrack.State.REPLY;
+			narration = "conntrack matches this packet to the reply tuple of a known connection: every NAT done to the request is undone.";
+		}
+		steps.add(new Step.Conntrack(Walker.place(ns, null), p, narration, st, l.entry().text()));
+	}
+
+	private void confirm(Namespace ns, Packet p, List<Step> steps) {
+		ConntrackTable.Lookup l = current.remove(ns.id());
+		if (l == null || !l.isNew()) {
+			return;
+		}
+		state.conntrack(ns.id()).confirm(l.entry());
+		String nat = l.entry().isDnat() || l.entry().isSnat()
+				? " The reply tuple records the NAT: replies will be rewritten back without any rule."
+				: "";
+		steps.add(new Step.Conntrack(Walker.place(ns, null), p, "conntrack confirms the new entry (as conntrack -L shows it)."
+				+ nat, Step.Conntrack.State.NEW, l.entry().text()));
+	}
+
+	private CtState ctState(ConntrackTable.Lookup l) {
+		if (l == null) {
+			return CtState.UNTRACKED;
+		}
+		if (l.isNew()) {
+			return CtState.NEW;
+		}
+		if (l.direction() == ConntrackTable.Direction.REPLY || l.entry().seenReply()) {
+			return CtState.ESTABLISHED;
+		}
+		return CtState.NEW;
+	}
+
+	// ------------------------------------------------------------------ tables
+
+	private Outcome hook(Namespace ns, Hook hook, Packet p, String inDev, String outDev, List<Step> steps) {
+		RuleSet rules = net.rules(ns.id());
+		ConntrackTable.Lookup l = current.get(ns.id());
+		Packet before = p;
+		for (Table table : Table.atHook(hook)) {
+			if (table == Table.NAT && l != null && !l.isNew()) {
+				p = conntrackNat(ns, hook, l, p, steps);
+				continue;
+			}
+			if (!rules.has(table)) {
+				continue;
+			}
+			Chain builtin = rules.chain(table, hook.chainName()).orElse(null);
+			if (builtin == null || (builtin.rules().isEmpty() && builtin.policy() == Policy.ACCEPT)) {
+				continue;
+			}
+			EvalContext ctx = new EvalContext(p, hook.hasInDevice() ? inDev : null, hook.hasOutDevice() ? outDev : null,
+					ctState(l), l != null && l.entry().isDnat(), l != null && l.entry().isSnat(), ns::isLocal,
+					state.random::nextInt, state.recent(ns.id()), IpSets.NONE, state.now);
+			EvalResult r = rules.evaluate(table, hook, ctx);
+			Packet marked = r.mark() == p.mark() ? p : p.withMark(r.mark());
+			steps.add(netfilterStep(ns, table, hook, marked, r));
+			p = marked;
+			switch (r.verdict()) {
+				case Verdict.Drop d -> {
+					return new Outcome(before, p, drop(ns, table, hook, p, r, steps));
+				}
+				case Verdict.Reject rj -> {
+					return new Outcome(before, p, reject(ns, table, hook, p, r, rj, steps));
+				}
+				case Verdict.Accept a -> {
+					if (r.nat() != null) {
+						p = applyNat(ns, hook, outDev, l, p, r, steps);
+					}
+				}
+			}
+		}
+		return new Outcome(before, p, null);
+	}
+
+	private Step.Netfilter netfilterStep(Namespace ns, Table table, Hook hook, Packet p, EvalResult r) {
+		List<RuleMatch> matched = new ArrayList<>();
+		StringBuilder path = new StringBuilder(hook.chainName());
+		for (RuleHit h : r.hits()) {
+			String effect = h.target().save().replaceFirst("^-[jg] ", "");
+			matched.add(new RuleMatch(h.chain(), h.ruleNumber(), h.ruleText(), effect));
+			if (h.action() == RuleHit.Action.JUMP || h.action() == RuleHit.Action.GOTO) {
+				path.append(" → ").append(effect);
+			}
+		}
+		String verdict = switch (r.verdict()) {
+			case Verdict.Accept a -> r.nat() != null ? r.nat().save().replaceFirst("^-j ", "") : "ACCEPT";
+			case Verdict.Drop d -> "DROP";
+			case Verdict.Reject rj -> "REJECT";
+		};
+		String how = r.appliedPolicy().isPresent() ? " (chain policy " + r.appliedPolicy().get().policy() + ")" : "";
+		String narration = table.label() + " " + hook.chainName() + ": " + path + " → " + verdict + how + "; "
+				+ r.hits().size() + " of " + r.rulesEvaluated() + " rules evaluated matched.";
+		return new Step.Netfilter(Walker.place(ns, null), p, narration, table.label(), hook.chainName(), matched, verdict,
+				r.rulesEvaluated());
+	}
+
+	private Disposition drop(Namespace ns, Table table, Hook hook, Packet p, EvalResult r, List<Step> steps) {
+		String rule = r.hits().isEmpty() ? null : r.hits().getLast().ruleText();
+		String comment = rule == null ? null : comment(rule);
+		DropReason reason = comment != null && comment.startsWith("anti-spoofing") ? DropReason.ANTI_SPOOFING
+				: DropReason.NETFILTER_DROP;
+		String narration = rule == null
+				? table.label() + " " + hook.chainName() + " has policy DROP and no rule accepted the packet: it is dropped silently."
+				: "Dropped by " + table.label() + " " + (comment != null ? "rule \"" + comment + "\"" : "rule " + rule)
+						+ ": DROP discards the packet without telling the sender.";
+		steps.add(new Step.Drop(Walker.place(ns, null), p, narration, reason, null));
+		return Disposition.dropped(reason, narration);
+	}
+
+	private Disposition reject(Namespace ns, Table table, Hook hook, Packet p, EvalResult r, Verdict.Reject rj,
+			List<Step> steps) {
+		String rule = r.hits().isEmpty() ? "" : r.hits().getLast().ruleText();
+		String comment = comment(rule);
+		String with = rj.with().toString();
+		String narration = "Rejected by " + table.label() + " " + hook.chainName() + (comment != null ? " rule \"" + comment + "\"" : "")
+				+ ": the sender is told at once (" + with + ") instead of waiting for a timeout.";
+		steps.add(new Step.Drop(Walker.place(ns, null), p, narration, DropReason.NETFILTER_REJECT, with));
+		return Disposition.dropped(DropReason.NETFILTER_REJECT, narration);
+	}
+
+	static String comment(String ruleText) {
+		Matcher m = COMMENT.matcher(ruleText);
+		if (!m.find()) {
+			return null;
+		}
+		String c = m.group(1);
+		return c.startsWith("\"") ? c.substring(1, c.length() - 1).replace("\\\"", "\"") : c;
+	}
+
+	// ------------------------------------------------------------------ NAT
+
+	/** A NAT target on the first packet: bind it in the conntrack entry, then rewrite this packet. */
+	private Packet applyNat(Namespace ns, Hook hook, String outDev, ConntrackTable.Lookup l, Packet p, EvalResult r,
+			List<Step> steps) {
+		String rule = r.hits().getLast().ruleText();
+		ConntrackEntry e = l.entry();
+		return switch (r.nat()) {
+			case Target.Dnat d -> {
+				Ip ip = d.to().minIp();
+				int port = d.to().hasPorts() ? d.to().minPort() : p.l4().dstPort();
+				e.dnat(ip, port);
+				yield rewrite(ns, p, p.src(), p.l4().srcPort(), ip, port, Step.Nat.Kind.DNAT, rule,
+						"DNAT: the destination becomes " + ip + ":" + port + "; conntrack remembers it for the whole connection.",
+						steps);
+			}
+			case Target.Snat s -> {
+				Ip ip = s.to().minIp();
+				int port = s.to().hasPorts() ? s.to().minPort() : s.randomFully() ? randomPort() : p.l4().srcPort();
+				e.snat(ip, port);
+				yield rewrite(ns, p, ip, port, p.dst(), p.l4().dstPort(), Step.Nat.Kind.SNAT, rule,
+						"SNAT: the source becomes " + ip + ":" + port + "; replies to it will be sent back to "
+								+ p.src() + ":" + p.l4().srcPort() + " by conntrack.",
+						steps);
+			}
+			case Target.Masquerade m -> {
+				Ip ip = ns.primaryAddress(outDev);
+				int port = m.minPort() != 0 ? m.minPort() : m.randomFully() ? randomPort() : p.l4().srcPort();
+				e.snat(ip, port);
+				yield rewrite(ns, p, ip, port, p.dst(), p.l4().dstPort(), Step.Nat.Kind.MASQUERADE, rule,
+						"MASQUERADE: the source becomes " + outDev + "'s address " + ip + (m.randomFully()
+								? " with a fully random port " + port : "") + "; conntrack will undo it on the reply.",
+						steps);
+			}
+		};
+	}
+
+	/** {@code --random-fully}: a port from the whole unprivileged range, drawn by the run's seeded generator. */
+	private int randomPort() {
+		return 1024 + state.random.nextInt(65536 - 1024);
+	}
+
+	/** A later packet or a reply: the entry's bindings, at the nat table's place in the hook. */
+	private Packet conntrackNat(Namespace ns, Hook hook, ConntrackTable.Lookup l, Packet p, List<Step> steps) {
+		ConntrackEntry e = l.entry();
+		boolean dstSide = hook == Hook.PREROUTING || hook == Hook.OUTPUT;
+		boolean original = l.direction() == ConntrackTable.Direction.ORIGINAL;
+		String entry = "conntrack entry " + e.original().text();
+		if (dstSide) {
+			Tuple want = original ? e.reply() : e.original();
+			// original: dst becomes the reply's source (DNAT); reply: dst becomes the original source (un-SNAT)
+			Ip ip = original ? want.src() : want.src();
+			int port = original ? want.sport() : want.sport();
+			if (ip.equals(p.dst()) && port == p.l4().dstPort()) {
+				return p;
+			}
+			return rewrite(ns, p, p.src(), p.l4().srcPort(), ip, port, original ? Step.Nat.Kind.DNAT : Step.Nat.Kind.UN_SNAT,
+					entry, original ? "The connection was DNATed: conntrack rewrites the destination to " + ip + ":" + port + "."
+							: "Un-SNAT: this reply is addressed to the translated source; conntrack restores the original client "
+									+ ip + ":" + port + ".",
+					steps);
+		}
+		Tuple want = original ? e.reply() : e.original();
+		// original: src becomes the reply's destination (SNAT); reply: src becomes the original destination (un-DNAT)
+		Ip ip = original ? want.dst() : want.dst();
+		int port = original ? want.dport() : want.dport();
+		if (ip.equals(p.src()) && port == p.l4().srcPort()) {
+			return p;
+		}
+		return rewrite(ns, p, ip, port, p.dst(), p.l4().dstPort(), original ? Step.Nat.Kind.SNAT : Step.Nat.Kind.UN_DNAT,
+				entry, original ? "The connection was SNATed: conntrack rewrites the source to " + ip + ":" + port + "."
+						: "Un-DNAT: the reply comes from the backend; conntrack restores the address the client sent to, "
+								+ ip + ":" + port + ", as the source.",
+				steps);
+	}
+
+	private static Packet rewrite(Namespace ns, Packet p, Ip src, int sport, Ip dst, int dport, Step.Nat.Kind kind,
+			String rule, String narration, List<Step> steps) {
+		List<FieldDiff> diffs = new ArrayList<>();
+		if (!src.equals(p.src())) {
+			diffs.add(new FieldDiff(Field.SRC_IP, p.src().toString(), src.toString()));
+		}
+		if (sport != p.l4().srcPort()) {
+			diffs.add(new FieldDiff(Field.SRC_PORT, Integer.toString(p.l4().srcPort()), Integer.toString(sport)));
+		}
+		if (!dst.equals(p.dst())) {
+			diffs.add(new FieldDiff(Field.DST_IP, p.dst().toString(), dst.toString()));
+		}
+		if (dport != p.l4().dstPort()) {
+			diffs.add(new FieldDiff(Field.DST_PORT, Integer.toString(p.l4().dstPort()), Integer.toString(dport)));
+		}
+		if (diffs.isEmpty()) {
+			return p;
+		}
+		Packet out = p.withIp(p.ip().withSrc(src).withDst(dst)).withL4(p.l4().withPorts(sport, dport));
+		String c = rule == null ? null : comment(rule);
+		String text = c == null ? narration : narration + " (rule \"" + c + "\")";
+		steps.add(new Step.Nat(Walker.place(ns, null), out, text, kind, diffs, rule));
+		return out;
+	}
+
 
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.packetwalk.net.Ip;
 import dev.packetwalk.net.Mac;
+import dev.packetwalk.netfilter.RuleSet;
 import dev.packetwalk.topology.Device;
 import dev.packetwalk.topology.Namespace;
 import dev.packetwalk.topology.Route;
@@ -27,9 +28,14 @@ final class Network {
 
 	private final Map<Mac, Device.Endpoint> macOwner = new HashMap<>();
 
+	private final Map<String, RuleSet> rules = new HashMap<>();
+
 	Network(Topology topology) {
 		for (Namespace ns : topology.namespaces()) {
 			byId.put(ns.id(), ns);
+			if (!ns.iptables().isBlank()) {
+				rules.put(ns.id(), RuleSet.parse(ns.iptables()));
+			}
 			List<Route> table = new ArrayList<>(ns.effectiveRoutes());
 			// ip route lists the main table in FIB trie order: by network address, then prefix length
 			table.sort(Comparator.comparing((Route r) -> r.dst().network()).thenComparingInt(r -> r.dst().prefix())
@@ -44,6 +50,11 @@ final class Network {
 				}
 			}
 		}
+	}
+
+	/** The namespace's parsed rules, or null when it has none (no hooks, no conntrack). */
+	RuleSet rules(String nsId) {
+		return rules.get(nsId);
 	}
 
 	Namespace ns(String id) {

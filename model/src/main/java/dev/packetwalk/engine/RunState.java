@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import dev.packetwalk.conntrack.ConntrackTable;
 import dev.packetwalk.net.Ip;
 import dev.packetwalk.net.Mac;
+import dev.packetwalk.netfilter.RecentLists;
 
 /**
  * The mutable kernel state of one run: what the namespaces learn while packets pass (neighbour caches, bridge FDBs,
@@ -24,6 +25,8 @@ final class RunState {
 	private final Map<String, Map<Mac, String>> fdb = new HashMap<>();
 
 	private final Map<String, ConntrackTable> conntrack = new LinkedHashMap<>();
+
+	private final Map<String, RecentLists> recent = new HashMap<>();
 
 	/** Logical clock in seconds: advanced by one for every walk, so timeouts are reproducible. */
 	long now = 1_000_000;
@@ -62,6 +65,11 @@ final class RunState {
 
 	ConntrackTable conntrack(String nsId) {
 		return conntrack.computeIfAbsent(nsId, k -> new ConntrackTable());
+	}
+
+	/** The namespace's {@code -m recent} lists (xt_recent state is per network namespace). */
+	RecentLists recent(String nsId) {
+		return recent.computeIfAbsent(nsId, k -> new RecentLists());
 	}
 
 	/** An ephemeral port from {@code net.ipv4.ip_local_port_range} (32768..60999). */

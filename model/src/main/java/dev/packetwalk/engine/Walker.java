@@ -541,7 +541,7 @@ final class Walker {
 					"ICMP type 11 code 0 time-to-live exceeded in transit");
 		}
 		Packet fwd = p.withIp(p.ip().withTtl(ttl - 1));
-		steps.add(new Step.Forward(place(ns, null), fwd, ns.label() + " forwards the packet (ip_forward=1) from "
+		steps.add(new Step.Forward(place(ns, null), fwd, capitalize(ns.label()) + " forwards the packet (ip_forward=1) from "
 				+ inDev + " to " + r.dev() + "; the TTL drops from " + ttl + " to " + (ttl - 1) + ".",
 				List.of(new FieldDiff(Field.TTL, Integer.toString(ttl), Integer.toString(ttl - 1)))));
 		Netfilter.Outcome fw = netfilter.forward(ns, fwd, inDev, r.dev(), steps);

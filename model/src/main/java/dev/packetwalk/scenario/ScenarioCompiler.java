@@ -404,7 +404,7 @@ public final class ScenarioCompiler {
 
 		/** Hosts outside the cluster, behind an "internet" router (documentation address ranges only). */
 		private void buildHosts(List<ScenarioDocument.HostSpec> hosts, boolean gcp) {
-			if (hosts.isEmpty()) {
+			if (!gcp && hosts.isEmpty()) {
 				return;
 			}
 			if (!gcp) {
