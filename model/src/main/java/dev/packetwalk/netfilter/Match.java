@@ -431,11 +431,11 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 			if (seconds != 0) {
 				sb.append(" --seconds ").append(seconds);
 			}
-			if (hitCount != 0) {
-				sb.append(" --hitcount ").append(hitCount);
-			}
 			if (reap) {
 				sb.append(" --reap");
+			}
+			if (hitCount != 0) {
+				sb.append(" --hitcount ").append(hitCount);
 			}
 			sb.append(" --name ").append(name).append(" --mask ").append(mask).append(' ').append(side.option());
 			return sb.toString();

@@ -424,7 +424,8 @@ final class RuleSetParser {
 				throw error(option, "option " + option + " requires an argument");
 			}
 			String v = tokens.get(pos++);
-			if (v.equals("!")) {
+			// a lone "!" after an invertible option is the old intrapositioned negation; a comment or name may be "!"
+			if (v.equals("!") && !option.equals("--comment") && !option.equals("--name")) {
 				throw error(option, "put '!' before the option (" + "! " + option + " value), not after it");
 			}
 			return v;

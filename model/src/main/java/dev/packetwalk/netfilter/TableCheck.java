@@ -39,6 +39,9 @@ final class TableCheck {
 		if (target instanceof Target.Nat && table != Table.NAT) {
 			return targetName + " is only valid in the nat table, not " + table;
 		}
+		if (target instanceof Target.Drop && table == Table.NAT) {
+			return "The \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited";
+		}
 		if (target instanceof Target.Reject && table != Table.FILTER) {
 			return "REJECT is only valid in the filter table, not " + table + " (iptables-nft refuses it elsewhere)";
 		}

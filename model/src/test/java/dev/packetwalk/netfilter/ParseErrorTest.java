@@ -81,6 +81,14 @@ class ParseErrorTest {
 	}
 
 	@Test
+	void theNatTableRefusesToDrop() {
+		IptablesParseException ex = refusal("*nat\n-A PREROUTING -s 10.0.0.0/8 -j DROP\nCOMMIT\n");
+
+		assertThat(ex.line()).isEqualTo(2);
+		assertThat(ex.reason()).contains("not intended for filtering");
+	}
+
+	@Test
 	void aJumpLoopReachableFromABuiltinChainIsRefusedAtTheRuleThatClosesIt() {
 		IptablesParseException ex = refusal("""
 				*filter

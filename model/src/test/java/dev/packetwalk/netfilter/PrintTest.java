@@ -50,6 +50,8 @@ class PrintTest {
 			plain comment stays bare           | filter | -A INPUT -m comment --comment plain_word-1               | -A INPUT -m comment --comment plain_word-1
 			slash needs quotes                 | filter | -A INPUT -m comment --comment ns4/svc4:p80               | -A INPUT -m comment --comment "ns4/svc4:p80"
 			quotes and apostrophes escaped     | filter | -A INPUT -m comment --comment "it's a \\"b\\""          | -A INPUT -m comment --comment "it\\'s a \\"b\\""
+			a bang is a comment too            | filter | -A INPUT -m comment --comment "!"                        | -A INPUT -m comment --comment "!"
+			recent reaps before counting hits  | filter | -A INPUT -m recent --name x --rcheck --hitcount 3 --reap --seconds 5 | -A INPUT -m recent --rcheck --seconds 5 --reap --hitcount 3 --name x --mask 255.255.255.255 --rsource
 			empty comment                      | filter | -A INPUT -m comment --comment ""                         | -A INPUT -m comment --comment ""
 			SNAT flags                         | nat    | -A POSTROUTING -p udp -j SNAT --random-fully --to-source 1.2.3.4:1000-2000 | -A POSTROUTING -p udp -j SNAT --to-source 1.2.3.4:1000-2000 --random-fully
 			MASQUERADE ports and flags         | nat    | -A POSTROUTING -p tcp -j MASQUERADE --random --to-ports 1024-2000 | -A POSTROUTING -p tcp -j MASQUERADE --to-ports 1024-2000 --random
