@@ -2,9 +2,6 @@ package dev.packetwalk.kubeproxy;
 
 import dev.packetwalk.net.Cidr;
 import dev.packetwalk.net.Ip;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -520,9 +517,15 @@ class IptablesProxierTest {
 	}
 
 	/** Rule count = 9 static + per ClusterIP service (1 portal + 1 masquerade + E dispatch + 2E endpoint). */
-	@Property(tries = 40)
-	void iptablesRuleCountScalesWithServicesTimesEndpoints(@ForAll @IntRange(min = 0, max = 12) int services,
-			@ForAll @IntRange(min = 1, max = 12) int endpointsPerService) {
+	static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> grid() {
+		return java.util.stream.IntStream.rangeClosed(0, 12)
+			.boxed()
+			.flatMap(s -> java.util.stream.IntStream.of(1, 2, 5, 12).mapToObj(e -> org.junit.jupiter.params.provider.Arguments.of(s, e)));
+	}
+
+	@org.junit.jupiter.params.ParameterizedTest(name = "{0} services x {1} endpoints")
+	@org.junit.jupiter.params.provider.MethodSource("grid")
+	void iptablesRuleCountScalesWithServicesTimesEndpoints(int services, int endpointsPerService) {
 		List<KubeService> svcs = new ArrayList<>();
 		Map<ServiceRef, List<Endpoint>> eps = new HashMap<>();
 		for (int s = 0; s < services; s++) {

@@ -1,8 +1,6 @@
 package dev.packetwalk.kubeproxy;
 
 import dev.packetwalk.net.Ip;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -75,8 +73,13 @@ class IpvsSchedulerTest {
 		assertThat(IpvsScheduler.SourceHash.bucket(Ip.parse("192.168.1.50"))).isEqualTo((int) (product >>> 24));
 	}
 
-	@Property(tries = 200)
-	void sourceHashIsStickyPerSourceIp(@ForAll int address) {
+	static java.util.stream.IntStream addresses() {
+		return new java.util.SplittableRandom(78).ints(200);
+	}
+
+	@org.junit.jupiter.params.ParameterizedTest(name = "source {0}")
+	@org.junit.jupiter.params.provider.MethodSource("addresses")
+	void sourceHashIsStickyPerSourceIp(int address) {
 		Ip client = new Ip(address);
 		IpvsScheduler sh = IpvsScheduler.of("sh");
 		IpvsRealServer first = sh.schedule(ABC, client).orElseThrow();

@@ -14,14 +14,20 @@ import org.junit.jupiter.api.Test;
 import dev.packetwalk.net.Cidr;
 import dev.packetwalk.net.Ip;
 import dev.packetwalk.net.Protocol;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
+import dev.packetwalk.testing.Seeds;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Printing is canonical: whatever rule set the model can hold, its text parses back to the same rules. */
 class RoundTripProperties {
 
-	@Property(tries = 400)
-	void printParsePrintIsAFixedPoint(@ForAll long seed) {
+	static java.util.stream.Stream<Long> seeds() {
+		return Seeds.of("printParsePrintIsAFixedPoint", 400);
+	}
+
+	@ParameterizedTest(name = "seed {0}")
+	@MethodSource("seeds")
+	void printParsePrintIsAFixedPoint(long seed) {
 		RuleSet rules = RandomRuleSets.generate(seed);
 		String printed = rules.print();
 
