@@ -217,12 +217,24 @@ final class Netfilter {
 
 	private Step.Netfilter netfilterStep(Namespace ns, Table table, Hook hook, Packet p, EvalResult r) {
 		List<RuleMatch> matched = new ArrayList<>();
-		StringBuilder path = new StringBuilder(hook.chainName());
+		// the chain stack at the deciding rule: a jump pushes, a later hit in an outer chain means the inner ones returned
+		java.util.Deque<String> stack = new java.util.ArrayDeque<>();
+		stack.push(hook.chainName());
+		java.util.Set<String> visited = new java.util.LinkedHashSet<>();
+		visited.add(hook.chainName());
 		for (RuleHit h : r.hits()) {
 			String effect = h.target().save().replaceFirst("^-[jg] ", "");
 			matched.add(new RuleMatch(h.chain(), h.ruleNumber(), h.ruleText(), effect));
+			while (stack.size() > 1 && !stack.peek().equals(h.chain())) {
+				stack.pop();
+			}
 			if (h.action() == RuleHit.Action.JUMP || h.action() == RuleHit.Action.GOTO) {
-				path.append(" → ").append(effect);
+				if (h.action() == RuleHit.Action.GOTO) {
+					stack.pop();
+				}
+				String target = h.target() instanceof Target.Jump j ? j.chain() : ((Target.Goto) h.target()).chain();
+				stack.push(target);
+				visited.add(target);
 			}
 		}
 		String verdict = switch (r.verdict()) {
@@ -230,9 +242,18 @@ final class Netfilter {
 			case Verdict.Drop d -> "DROP";
 			case Verdict.Reject rj -> "REJECT";
 		};
-		String how = r.appliedPolicy().isPresent() ? " (chain policy " + r.appliedPolicy().get().policy() + ")" : "";
-		String narration = table.label() + " " + hook.chainName() + ": " + path + " → " + verdict + how + "; "
-				+ r.hits().size() + " of " + r.rulesEvaluated() + " rules evaluated matched.";
+		String narration;
+		String counts = r.hits().size() + " of " + r.rulesEvaluated() + " rules evaluated matched.";
+		if (r.appliedPolicy().isPresent()) {
+			String through = visited.size() > 1 ? " Visited " + String.join(", ", visited) + "; no rule decided, so" : " No rule decided, so";
+			narration = table.label() + " " + hook.chainName() + ":" + through + " the chain policy " + r.appliedPolicy().get().policy()
+					+ " applies; " + counts;
+		}
+		else {
+			List<String> path = new ArrayList<>(stack);
+			java.util.Collections.reverse(path);
+			narration = table.label() + " " + hook.chainName() + ": " + String.join(" → ", path) + " → " + verdict + "; " + counts;
+		}
 		return new Step.Netfilter(Walker.place(ns, null), p, narration, table.label(), hook.chainName(), matched, verdict,
 				r.rulesEvaluated());
 	}

@@ -71,7 +71,7 @@ public final class ScenarioCompiler {
 			problems.error("", "the file is empty: a scenario starts with 'apiVersion: " + API_VERSION + "' and 'kind: Scenario'");
 			throw new ScenarioException(problems.all());
 		}
-		CompiledScenario result = new Builder(doc, problems, text).build();
+		CompiledScenario result = new Builder(doc, problems, text, yaml).build();
 		if (problems.hasErrors()) {
 			throw new ScenarioException(problems.all());
 		}
@@ -118,9 +118,14 @@ public final class ScenarioCompiler {
 
 		private final Map<String, List<String>> containers = new LinkedHashMap<>();
 
+		private ClusterServices services;
+
+		private final ObjectMapper yamlMapper;
+
 		private final Map<String, Ip> hostIps = new LinkedHashMap<>();
 
-		Builder(ScenarioDocument doc, Problems problems, String source) {
+		Builder(ScenarioDocument doc, Problems problems, String source, ObjectMapper yamlMapper) {
+			this.yamlMapper = yamlMapper;
 			this.doc = doc;
 			this.problems = problems;
 			this.source = source;
@@ -270,7 +275,47 @@ public final class ScenarioCompiler {
 					});
 				}
 				containers.put(key, names);
-				onNode.add(new PodPlan(key, p.name(), ip, listeners(at, p)));
+				Map<String, Integer> named = new LinkedHashMap<>();
+				if (p.containers() != null) {
+					for (ScenarioDocument.ContainerSpec cs : p.containers()) {
+						if (cs.ports() != null) {
+							for (ScenarioDocument.PortSpec ps : cs.ports()) {
+								if (ps.name() != null && ps.containerPort() != null) {
+									named.put(ps.name(), ps.containerPort());
+								}
+							}
+						}
+					}
+				}
+				onNode.add(new PodPlan(key, p.name(), k8sNs, p.node(), ip, listeners(at, p), named,
+						p.labels() == null ? Map.of() : p.labels(), p.ready() == null || p.ready()));
+			}
+			Cidr clusterCidr = c.podCIDR() == null ? Cidr.parse("10.244.0.0/16") : cidr("/cluster/podCIDR", c.podCIDR());
+			Cidr serviceCidr = c.serviceCIDR() == null ? Cidr.parse("10.96.0.0/12") : cidr("/cluster/serviceCIDR", c.serviceCIDR());
+			if (clusterCidr == null || serviceCidr == null) {
+				return;
+			}
+			String proxyMode = c.proxyMode() == null ? "iptables" : c.proxyMode();
+			if (!Set.of("iptables", "none").contains(proxyMode)) {
+				problems.error("/cluster/proxyMode", "proxyMode must be iptables or none, was '" + proxyMode + "'");
+				return;
+			}
+			List<ClusterServices.PodInfo> podInfos = new ArrayList<>();
+			podsByNode.values().forEach(list -> list.forEach(pp -> podInfos.add(new ClusterServices.PodInfo(pp.namespace(),
+					pp.name(), pp.node(), pp.ip(), pp.labels(), pp.namedPorts(), pp.ready()))));
+			services = new ClusterServices(yamlMapper, problems);
+			services.read(doc.objects() == null ? List.of() : doc.objects(), serviceCidr, podInfos);
+			List<Cidr> nonMasq = null;
+			if (c.ipMasqAgent() != null) {
+				nonMasq = new ArrayList<>();
+				List<String> list = c.ipMasqAgent().nonMasqueradeCIDRs() == null ? List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+						: c.ipMasqAgent().nonMasqueradeCIDRs();
+				for (int k = 0; k < list.size(); k++) {
+					Cidr cc = cidr("/cluster/ipMasqAgent/nonMasqueradeCIDRs/" + k, list.get(k));
+					if (cc != null) {
+						nonMasq.add(cc);
+					}
+				}
 			}
 			boolean gcp = c.cloud() != null && "gcp".equals(c.cloud().provider());
 			if (c.cloud() != null && !gcp && c.cloud().provider() != null && !"none".equals(c.cloud().provider())) {
@@ -305,7 +350,8 @@ public final class ScenarioCompiler {
 							pod.listeners()));
 				}
 				boolean forward = spec.ipForward() == null || spec.ipForward();
-				namespaces.add(new Namespace(node, node, Namespace.Kind.NODE, node, devs, routes, List.of(), "", forward, true,
+				String rules = "iptables".equals(proxyMode) ? services.iptablesFor(node, nodeIps.get(node), clusterCidr, nonMasq) : "";
+				namespaces.add(new Namespace(node, node, Namespace.Kind.NODE, node, devs, routes, List.of(), rules, forward, true,
 						List.of(new Listener(Protocol.TCP, 10250, "kubelet"))));
 			}
 			if (gcp) {
@@ -608,6 +654,22 @@ public final class ScenarioCompiler {
 			if (name.equals("localhost")) {
 				return new Endpoint(Ip.parse("127.0.0.1"), port);
 			}
+			if (to.startsWith("service/")) {
+				String ref = name.substring("service/".length());
+				String key = ref.contains("/") ? ref : "default/" + ref;
+				ClusterServices.ServiceAddress sa = services == null ? null : services.byName().get(key);
+				if (sa == null) {
+					problems.error(at, "unknown service '" + ref + "'" + Problems.didYouMean(key,
+							services == null ? List.of() : services.byName().keySet()));
+					return null;
+				}
+				if (sa.ports().stream().noneMatch(sp -> sp.port() == port)) {
+					problems.error(at, "service " + key + " has no port " + port + " (ports: "
+							+ sa.ports().stream().map(sp -> Integer.toString(sp.port())).toList() + ")");
+					return null;
+				}
+				return new Endpoint(sa.clusterIp(), port);
+			}
 			if ("host".equals(m.group(1))) {
 				if (hostIps.containsKey(name)) {
 					return new Endpoint(hostIps.get(name), port);
@@ -672,7 +734,8 @@ public final class ScenarioCompiler {
 			return node.length() <= 10 ? node : node.substring(0, 10);
 		}
 
-		private record PodPlan(String key, String name, Ip ip, List<Listener> listeners) {
+		private record PodPlan(String key, String name, String namespace, String node, Ip ip, List<Listener> listeners,
+				Map<String, Integer> namedPorts, Map<String, String> labels, boolean ready) {
 		}
 
 	}

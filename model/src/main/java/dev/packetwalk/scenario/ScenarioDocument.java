@@ -14,8 +14,19 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 			Integer order) {
 	}
 
+	/**
+	 * @param proxyMode {@code iptables} (default: kube-proxy's rules on every node) or {@code none}
+	 * @param podCIDR the cluster's pod network (kube-proxy's --cluster-cidr; default 10.244.0.0/16)
+	 * @param serviceCIDR where cluster IPs are allocated (default 10.96.0.0/12)
+	 * @param ipMasqAgent when present, ip-masq-agent's MASQUERADE rules on every node
+	 */
 	public record Cluster(String network, String proxyMode, String podCIDR, String serviceCIDR, Cloud cloud,
-			List<NodeSpec> nodes, List<NamespaceSpec> namespaces, List<PodSpec> pods, List<HostSpec> hosts) {
+			IpMasqAgent ipMasqAgent, List<NodeSpec> nodes, List<NamespaceSpec> namespaces, List<PodSpec> pods,
+			List<HostSpec> hosts) {
+	}
+
+	/** ip-masq-agent's configuration: destinations in these CIDRs keep the pod's address; all others are masqueraded. */
+	public record IpMasqAgent(List<String> nonMasqueradeCIDRs) {
 	}
 
 	/**

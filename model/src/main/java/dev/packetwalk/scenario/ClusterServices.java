@@ -1,0 +1,319 @@
+package dev.packetwalk.scenario;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.packetwalk.kubeproxy.Endpoint;
+import dev.packetwalk.kubeproxy.IptablesProxier;
+import dev.packetwalk.kubeproxy.IptablesRestore;
+import dev.packetwalk.kubeproxy.KubeService;
+import dev.packetwalk.kubeproxy.ProxyConfig;
+import dev.packetwalk.kubeproxy.ServicePort;
+import dev.packetwalk.kubeproxy.ServiceRef;
+import dev.packetwalk.kubeproxy.ServiceType;
+import dev.packetwalk.kubeproxy.SessionAffinity;
+import dev.packetwalk.kubeproxy.TrafficPolicy;
+import dev.packetwalk.net.Cidr;
+import dev.packetwalk.net.Ip;
+import dev.packetwalk.net.Protocol;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.Service;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The emulated control plane for Services: reads the Service manifests of a scenario (as the real Kubernetes API
+ * types), allocates what the API server would (cluster IPs from the service CIDR, node ports from 30000–32767),
+ * derives endpoints from selectors and pod readiness as the endpoints controller does, and writes each node's
+ * kube-proxy rules.
+ */
+final class ClusterServices {
+
+	/** A pod as the endpoints controller sees it. */
+	record PodInfo(String namespace, String name, String node, Ip ip, Map<String, String> labels,
+			Map<String, Integer> namedPorts, boolean ready) {
+	}
+
+	/** What a flow can name: {@code service/<name>:<port>} resolves to the cluster IP. */
+	record ServiceAddress(String namespace, String name, Ip clusterIp, List<ServicePort> ports) {
+	}
+
+	private final ObjectMapper mapper;
+
+	private final Problems problems;
+
+	private final List<KubeService> services = new ArrayList<>();
+
+	private final Map<ServiceRef, List<Endpoint>> endpoints = new LinkedHashMap<>();
+
+	private final Map<String, ServiceAddress> byName = new LinkedHashMap<>();
+
+	ClusterServices(ObjectMapper mapper, Problems problems) {
+		this.mapper = mapper;
+		this.problems = problems;
+	}
+
+	List<KubeService> services() {
+		return services;
+	}
+
+	Map<ServiceRef, List<Endpoint>> endpoints() {
+		return endpoints;
+	}
+
+	/** By {@code namespace/name}. */
+	Map<String, ServiceAddress> byName() {
+		return byName;
+	}
+
+	void read(List<Map<String, Object>> objects, Cidr serviceCidr, List<PodInfo> pods) {
+		Set<Ip> usedIps = new HashSet<>();
+		Set<Integer> usedNodePorts = new HashSet<>();
+		List<Service> manifests = new ArrayList<>();
+		List<String> pointers = new ArrayList<>();
+		for (int i = 0; i < objects.size(); i++) {
+			Map<String, Object> o = objects.get(i);
+			String at = "/objects/" + i;
+			Object kind = o == null ? null : o.get("kind");
+			if (!"Service".equals(kind)) {
+				continue;
+			}
+			Service svc;
+			try {
+				svc = mapper.convertValue(o, Service.class);
+			}
+			catch (RuntimeException ex) {
+				problems.error(at, "this Service manifest does not read as a Kubernetes v1 Service: " + ex.getMessage());
+				continue;
+			}
+			if (svc.getSpec() == null || svc.getMetadata() == null || svc.getMetadata().getName() == null) {
+				problems.error(at, "a Service needs metadata.name and spec");
+				continue;
+			}
+			String ip = svc.getSpec().getClusterIP();
+			if (ip != null && !ip.isEmpty() && !"None".equals(ip)) {
+				try {
+					Ip requested = Ip.parse(ip);
+					if (!serviceCidr.contains(requested)) {
+						problems.error(at + "/spec/clusterIP", "clusterIP " + requested + " is outside the service CIDR " + serviceCidr);
+						continue;
+					}
+					if (!usedIps.add(requested)) {
+						problems.error(at + "/spec/clusterIP", "clusterIP " + requested + " is already allocated");
+						continue;
+					}
+				}
+				catch (IllegalArgumentException ex) {
+					problems.error(at + "/spec/clusterIP", ex.getMessage());
+					continue;
+				}
+			}
+			if (svc.getSpec().getPorts() != null) {
+				for (var p : svc.getSpec().getPorts()) {
+					if (p.getNodePort() != null && p.getNodePort() != 0) {
+						usedNodePorts.add(p.getNodePort());
+					}
+				}
+			}
+			manifests.add(svc);
+			pointers.add(at);
+		}
+		for (int i = 0; i < manifests.size(); i++) {
+			build(manifests.get(i), pointers.get(i), serviceCidr, usedIps, usedNodePorts, pods);
+		}
+	}
+
+	private void build(Service svc, String at, Cidr serviceCidr, Set<Ip> usedIps, Set<Integer> usedNodePorts,
+			List<PodInfo> pods) {
+		var meta = svc.getMetadata();
+		var spec = svc.getSpec();
+		String ns = meta.getNamespace() == null ? "default" : meta.getNamespace();
+		String name = meta.getName();
+		ServiceType type;
+		switch (spec.getType() == null ? "ClusterIP" : spec.getType()) {
+			case "ClusterIP" -> type = ServiceType.CLUSTER_IP;
+			case "NodePort" -> type = ServiceType.NODE_PORT;
+			case "LoadBalancer" -> type = ServiceType.LOAD_BALANCER;
+			default -> {
+				problems.error(at + "/spec/type", "service type must be ClusterIP, NodePort or LoadBalancer, was '" + spec.getType() + "'");
+				return;
+			}
+		}
+		if ("None".equals(spec.getClusterIP())) {
+			problems.warning(at + "/spec/clusterIP", "headless service " + name + " has no virtual IP: kube-proxy ignores it");
+			return;
+		}
+		Ip clusterIp = spec.getClusterIP() == null || spec.getClusterIP().isEmpty() ? allocateIp(serviceCidr, usedIps)
+				: Ip.parse(spec.getClusterIP());
+		if (spec.getPorts() == null || spec.getPorts().isEmpty()) {
+			problems.error(at + "/spec/ports", "service " + name + " has no ports");
+			return;
+		}
+		List<ServicePort> ports = new ArrayList<>();
+		Map<String, IntOrString> targets = new LinkedHashMap<>();
+		for (int j = 0; j < spec.getPorts().size(); j++) {
+			var p = spec.getPorts().get(j);
+			String pat = at + "/spec/ports/" + j;
+			if (p.getPort() == null || p.getPort() < 1 || p.getPort() > 65535) {
+				problems.error(pat + "/port", "port must be 1..65535");
+				return;
+			}
+			Protocol proto;
+			try {
+				proto = Protocol.parse(p.getProtocol() == null ? "TCP" : p.getProtocol());
+			}
+			catch (IllegalArgumentException ex) {
+				problems.error(pat + "/protocol", "protocol must be TCP or UDP, was '" + p.getProtocol() + "'");
+				return;
+			}
+			String portName = p.getName() == null ? "" : p.getName();
+			IntOrString target = p.getTargetPort() == null ? new IntOrString(p.getPort()) : p.getTargetPort();
+			int targetNumber = target.getIntVal() != null ? target.getIntVal() : p.getPort();
+			int nodePort = p.getNodePort() == null ? 0 : p.getNodePort();
+			if (type.allowsNodePorts() && nodePort == 0) {
+				nodePort = allocateNodePort(usedNodePorts);
+			}
+			if (nodePort != 0 && (nodePort < 30000 || nodePort > 32767)) {
+				problems.error(pat + "/nodePort", "nodePort must be in the node port range 30000-32767, was " + nodePort);
+				return;
+			}
+			try {
+				ports.add(new ServicePort(portName, proto, p.getPort(), targetNumber, nodePort));
+			}
+			catch (IllegalArgumentException ex) {
+				problems.error(pat, ex.getMessage());
+				return;
+			}
+			targets.put(portName, target);
+		}
+		SessionAffinity affinity = SessionAffinity.NONE;
+		if ("ClientIP".equals(spec.getSessionAffinity())) {
+			Integer t = spec.getSessionAffinityConfig() != null && spec.getSessionAffinityConfig().getClientIP() != null
+					? spec.getSessionAffinityConfig().getClientIP().getTimeoutSeconds() : null;
+			affinity = t == null ? SessionAffinity.clientIp() : SessionAffinity.clientIp(t);
+		}
+		TrafficPolicy itp = "Local".equals(spec.getInternalTrafficPolicy()) ? TrafficPolicy.LOCAL : TrafficPolicy.CLUSTER;
+		TrafficPolicy etp = "Local".equals(spec.getExternalTrafficPolicy()) ? TrafficPolicy.LOCAL : TrafficPolicy.CLUSTER;
+		List<Ip> lbIps = new ArrayList<>();
+		if (svc.getStatus() != null && svc.getStatus().getLoadBalancer() != null
+				&& svc.getStatus().getLoadBalancer().getIngress() != null) {
+			for (LoadBalancerIngress in : svc.getStatus().getLoadBalancer().getIngress()) {
+				if (in.getIp() != null) {
+					lbIps.add(Ip.parse(in.getIp()));
+				}
+			}
+		}
+		List<Ip> externalIps = new ArrayList<>();
+		if (spec.getExternalIPs() != null) {
+			spec.getExternalIPs().forEach(e -> externalIps.add(Ip.parse(e)));
+		}
+		int hcnp = spec.getHealthCheckNodePort() == null ? 0 : spec.getHealthCheckNodePort();
+		if (type == ServiceType.LOAD_BALANCER && etp == TrafficPolicy.LOCAL && hcnp == 0) {
+			hcnp = allocateNodePort(usedNodePorts);
+		}
+		KubeService ks;
+		try {
+			ks = new KubeService(ns, name, type, clusterIp, ports, externalIps, lbIps, List.of(), affinity, itp, etp, hcnp);
+		}
+		catch (IllegalArgumentException ex) {
+			problems.error(at, ex.getMessage());
+			return;
+		}
+		services.add(ks);
+		byName.put(ns + "/" + name, new ServiceAddress(ns, name, clusterIp, ports));
+		endpoints.put(ks.ref(), endpointsFor(ns, name, spec.getSelector(), targets, pods, at));
+	}
+
+	/** The endpoints controller: ready pods in the service's namespace whose labels match the selector. */
+	private List<Endpoint> endpointsFor(String ns, String name, Map<String, String> selector,
+			Map<String, IntOrString> targets, List<PodInfo> pods, String at) {
+		List<Endpoint> out = new ArrayList<>();
+		if (selector == null || selector.isEmpty()) {
+			problems.warning(at + "/spec", "service " + name + " has no selector: no endpoints are derived for it");
+			return out;
+		}
+		for (PodInfo pod : pods) {
+			if (!pod.namespace().equals(ns) || !matches(selector, pod.labels())) {
+				continue;
+			}
+			Map<String, Integer> ports = new LinkedHashMap<>();
+			targets.forEach((portName, target) -> {
+				if (target.getIntVal() != null) {
+					ports.put(portName, target.getIntVal());
+				}
+				else if (pod.namedPorts().containsKey(target.getStrVal())) {
+					ports.put(portName, pod.namedPorts().get(target.getStrVal()));
+				}
+			});
+			if (!ports.isEmpty()) {
+				out.add(new Endpoint(pod.ip(), ports, pod.node(), pod.ready(), pod.ready(), false));
+			}
+		}
+		if (out.isEmpty()) {
+			problems.warning(at + "/spec/selector", "the selector of service " + name + " matches no pod"
+					+ " (with the named target ports): the service has no endpoints and kube-proxy rejects connections to it");
+		}
+		return out;
+	}
+
+	static boolean matches(Map<String, String> selector, Map<String, String> labels) {
+		for (Map.Entry<String, String> e : selector.entrySet()) {
+			if (!e.getValue().equals(labels.get(e.getKey()))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static Ip allocateIp(Cidr cidr, Set<Ip> used) {
+		// deterministic: the first free address from .100 on (the API server picks at random)
+		for (long n = 100; n < cidr.size() - 1; n++) {
+			Ip ip = cidr.nth((int) n);
+			if (used.add(ip)) {
+				return ip;
+			}
+		}
+		throw new IllegalStateException("the service CIDR " + cidr + " is full");
+	}
+
+	private static int allocateNodePort(Set<Integer> used) {
+		for (int p = 30080; p <= 32767; p++) {
+			if (used.add(p)) {
+				return p;
+			}
+		}
+		throw new IllegalStateException("no node port left in 30000-32767");
+	}
+
+	/** kube-proxy's rules for one node, plus ip-masq-agent's when configured. */
+	String iptablesFor(String node, Ip nodeIp, Cidr clusterCidr, List<Cidr> nonMasqueradeCidrs) {
+		IptablesRestore restore = IptablesProxier.generate(services, endpoints, ProxyConfig.defaults(node, clusterCidr, nodeIp));
+		if (nonMasqueradeCidrs == null) {
+			return restore.text();
+		}
+		List<IptablesRestore.Table> tables = new ArrayList<>();
+		for (IptablesRestore.Table t : restore.tables()) {
+			if (!t.name().equals("nat")) {
+				tables.add(t);
+				continue;
+			}
+			List<String> chains = new ArrayList<>(t.chains());
+			chains.add("IP-MASQ-AGENT");
+			List<String> jumps = new ArrayList<>(t.builtinJumps());
+			jumps.add("-A POSTROUTING -m comment --comment \"ip-masq-agent: ensure nat POSTROUTING directs all non-LOCAL destination traffic to our custom IP-MASQ-AGENT chain\" -m addrtype ! --dst-type LOCAL -j IP-MASQ-AGENT");
+			List<String> rules = new ArrayList<>(t.rules());
+			for (Cidr c : nonMasqueradeCidrs) {
+				rules.add("-A IP-MASQ-AGENT -d " + c.asNetwork() + " -m comment --comment \"ip-masq-agent: local traffic is not subject to MASQUERADE\" -j RETURN");
+			}
+			rules.add("-A IP-MASQ-AGENT -m comment --comment \"ip-masq-agent: outbound traffic is subject to MASQUERADE (must be last in chain)\" -j MASQUERADE");
+			tables.add(new IptablesRestore.Table(t.name(), t.builtinChains(), chains, jumps, rules));
+		}
+		return new IptablesRestore(tables).text();
+	}
+
+
+}
