@@ -29,7 +29,10 @@ export function createControls(root, { timeline, onSeed }) {
 		b.addEventListener('click', () => actions[b.dataset.action]?.());
 	});
 	scrubber.addEventListener('input', () => timeline.seek(Number(scrubber.value)));
-	speed.addEventListener('change', () => timeline.setSpeed(Number(speed.value)));
+	speed.addEventListener('change', () => {
+		timeline.setSpeed(Number(speed.value));
+		speed.blur(); // give the keyboard back to the player (Space plays, arrows step)
+	});
 	seed.addEventListener('change', () => {
 		const n = Number(seed.value);
 		if (Number.isInteger(n) && n >= 0) {

@@ -252,7 +252,7 @@ export function computeLayout(topology) {
 			ix -= cw + 10;
 		}
 		// where its sockets live: the free upper-right area of the box, under the lo chip
-		stacks.set(ns.id, { x: x + w - 44, y: y + 54, w: 0, h: 0, drawn: false });
+		stacks.set(ns.id, { x: x + w - 44, y: y + 60, w: 0, h: 0, drawn: false });
 		box.listeners = ns.listeners || [];
 	}
 
@@ -389,7 +389,7 @@ export function computeLayout(topology) {
 	}
 	for (const b of nsBoxes.values()) {
 		const ly = b.role === 'underlay' ? b.y + b.h - 14 : b.y + (b.role === 'node' ? 30 : 26);
-		obstacles.push({ x1: b.x + 10, y1: ly - 18, x2: b.x + 20 + b.label.length * 10, y2: ly + 4 + (b.role === 'underlay' ? 0 : 38), weight: 2 });
+		obstacles.push({ x1: b.x + 10, y1: ly - 18, x2: b.x + 20 + b.label.length * 10, y2: ly + 4 + (b.role === 'underlay' ? 0 : 38), weight: 4 });
 	}
 	for (const st of stacks.values()) {
 		if (st.drawn) {

@@ -346,7 +346,7 @@ function renderEvents(el, state) {
 	const cur = el.select('li.is-current').node();
 	const box = el.node();
 	if (cur && box) {
-		const top = cur.offsetTop - box.offsetTop;
+		const top = cur.offsetTop; // the list is position: relative, so this is relative to it
 		if (top < box.scrollTop + 4 || top + cur.offsetHeight > box.scrollTop + box.clientHeight - 4) {
 			box.scrollTop = Math.max(0, top - box.clientHeight / 3);
 		}
