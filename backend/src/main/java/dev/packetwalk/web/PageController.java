@@ -1,5 +1,10 @@
 package dev.packetwalk.web;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import dev.packetwalk.catalog.ScenarioCatalog;
 import dev.packetwalk.scenario.CompiledScenario;
 
@@ -12,6 +17,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 @Controller
 class PageController {
 
+	/** The library's sections: one chapter and its scenarios, in catalogue order. */
+	record Chapter(String title, List<CompiledScenario> scenarios) {
+	}
+
 	private final ScenarioCatalog catalog;
 
 	PageController(ScenarioCatalog catalog) {
@@ -20,7 +29,9 @@ class PageController {
 
 	@GetMapping("/")
 	String index(Model model) {
-		model.addAttribute("scenarios", catalog.all());
+		List<CompiledScenario> all = catalog.all();
+		model.addAttribute("scenarios", all);
+		model.addAttribute("chapters", chapters(all));
 		return "index";
 	}
 
@@ -29,6 +40,19 @@ class PageController {
 		CompiledScenario s = catalog.find(id).orElseThrow(() -> new ScenarioNotFoundException(id)).scenario();
 		model.addAttribute("scenario", s);
 		return "player";
+	}
+
+	/**
+	 * Groups the catalogue (already sorted by {@code order}) by chapter; a chapter comes where its first scenario
+	 * does.
+	 */
+	static List<Chapter> chapters(List<CompiledScenario> scenarios) {
+		Map<String, List<CompiledScenario>> byChapter = new LinkedHashMap<>();
+		for (CompiledScenario s : scenarios) {
+			String chapter = (s.chapter() == null || s.chapter().isBlank()) ? "More scenarios" : s.chapter();
+			byChapter.computeIfAbsent(chapter, c -> new ArrayList<>()).add(s);
+		}
+		return byChapter.entrySet().stream().map(e -> new Chapter(e.getKey(), List.copyOf(e.getValue()))).toList();
 	}
 
 }

@@ -1,0 +1,95 @@
+// Buttons, scrubber, speed, seed and keyboard → timeline calls; update(state) reflects the state back.
+
+import { atEnd, atStart } from './store.js';
+
+const TYPING = new Set(['INPUT', 'SELECT', 'TEXTAREA']);
+
+export function createControls(root, { timeline, onSeed }) {
+	const $ = sel => root.querySelector(sel);
+	const play = $('[data-testid="btn-play"]');
+	const back = $('[data-testid="btn-back"]');
+	const fwd = $('[data-testid="btn-forward"]');
+	const restart = $('[data-testid="btn-restart"]');
+	const end = $('[data-testid="btn-end"]');
+	const scrubber = $('[data-testid="scrubber"]');
+	const index = $('[data-testid="step-index"]');
+	const speed = $('[data-testid="speed"]');
+	const seed = $('[data-testid="seed"]');
+	const reroll = $('[data-testid="btn-reroll"]');
+
+	const actions = {
+		toggle: () => timeline.toggle(),
+		back: () => timeline.back(),
+		forward: () => timeline.forward(),
+		restart: () => timeline.restart(),
+		end: () => timeline.end(),
+		reroll: () => onSeed(Math.floor(Math.random() * 1_000_000) + 1)
+	};
+	root.querySelectorAll('button[data-action]').forEach(b => {
+		b.addEventListener('click', () => actions[b.dataset.action]?.());
+	});
+	scrubber.addEventListener('input', () => timeline.seek(Number(scrubber.value)));
+	speed.addEventListener('change', () => {
+		timeline.setSpeed(Number(speed.value));
+		speed.blur(); // give the keyboard back to the player (Space plays, arrows step)
+	});
+	seed.addEventListener('change', () => {
+		const n = Number(seed.value);
+		if (Number.isInteger(n) && n >= 0) {
+			onSeed(n);
+		}
+	});
+
+	document.addEventListener('keydown', event => {
+		if (event.altKey || event.ctrlKey || event.metaKey) {
+			return;
+		}
+		const t = event.target;
+		if (t && (TYPING.has(t.tagName) || t.isContentEditable) && t !== scrubber) {
+			return;
+		}
+		const key = {
+			' ': 'toggle',
+			Spacebar: 'toggle',
+			ArrowRight: 'forward',
+			PageDown: 'forward',
+			ArrowLeft: 'back',
+			PageUp: 'back',
+			Home: 'restart',
+			End: 'end'
+		}[event.key];
+		if (key) {
+			event.preventDefault(); // no page scroll, no double activation of a focused button
+			actions[key]();
+		}
+	});
+
+	function update(state) {
+		const n = state.steps.length;
+		const ready = state.status === 'ready' && n > 0;
+		play.classList.toggle('is-playing', state.playing);
+		play.setAttribute('aria-label', state.playing ? 'Pause' : 'Play');
+		play.setAttribute('aria-pressed', String(state.playing));
+		play.querySelector('.btn-text').textContent = state.playing ? 'Pause' : atEnd(state) ? 'Replay' : 'Play';
+		play.disabled = !ready;
+		back.disabled = !ready || atStart(state);
+		restart.disabled = !ready || atStart(state);
+		fwd.disabled = !ready || atEnd(state);
+		end.disabled = !ready || atEnd(state);
+		scrubber.max = String(Math.max(0, n - 1));
+		scrubber.value = String(state.cursor);
+		scrubber.disabled = !ready;
+		scrubber.setAttribute('aria-valuetext', state.cursor < 0 ? 'intro' : `step ${state.cursor + 1} of ${n}`);
+		index.textContent = !ready ? '–' : state.cursor < 0 ? `Intro · ${n} steps` : `Step ${state.cursor + 1} / ${n}`;
+		index.dataset.cursor = String(state.cursor);
+		index.dataset.total = String(n);
+		if (String(speed.value) !== String(state.speed)) {
+			speed.value = String(state.speed);
+		}
+		if (document.activeElement !== seed && state.seed != null) {
+			seed.value = String(state.seed);
+		}
+	}
+
+	return { update };
+}

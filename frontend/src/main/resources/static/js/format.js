@@ -1,0 +1,213 @@
+// Pure formatters: no DOM, no state. Everything the page writes about a packet or a step goes through here.
+
+/** Ports only mean something for TCP/UDP; ICMP uses its identifier. */
+export function srcPort(l4) {
+	return l4 == null ? null : (l4.srcPort ?? l4.id ?? null);
+}
+
+export function dstPort(l4) {
+	return l4 == null ? null : (l4.dstPort ?? l4.id ?? null);
+}
+
+export function endpoint(ip, port, proto) {
+	if (proto === 'icmp' || port == null) {
+		return ip;
+	}
+	return `${ip}:${port}`;
+}
+
+/** The label on the packet glyph: `10.244.1.2:60086 → 10.244.1.3:8080`. */
+export function packetLabel(packet) {
+	if (!packet) {
+		return '';
+	}
+	const p = packet.l4 ? packet.l4.proto : null;
+	return `${endpoint(packet.ip.src, srcPort(packet.l4), p)} → ${endpoint(packet.ip.dst, dstPort(packet.l4), p)}`;
+}
+
+/** A compact protocol tag: `TCP S`, `UDP`, `ICMP echo`. */
+export function protoTag(packet) {
+	if (!packet || !packet.l4) {
+		return '';
+	}
+	const l4 = packet.l4;
+	switch (l4.proto) {
+		case 'tcp':
+			return `TCP ${tcpFlags(l4.flags)}`;
+		case 'udp':
+			return packet.vxlan ? `UDP · VXLAN ${packet.vxlan.vni}` : 'UDP';
+		case 'icmp':
+			return `ICMP ${icmpName(l4.icmpType, l4.code)}`;
+		default:
+			return String(l4.proto || '').toUpperCase();
+	}
+}
+
+const TCP_FLAG_NAMES = { S: 'SYN', 'S.': 'SYN-ACK', '.': 'ACK', 'P.': 'PSH-ACK', R: 'RST', 'R.': 'RST-ACK', 'F.': 'FIN-ACK' };
+
+export function tcpFlags(flags) {
+	if (!flags) {
+		return '';
+	}
+	return TCP_FLAG_NAMES[flags] ? `${TCP_FLAG_NAMES[flags]} [${flags}]` : `[${flags}]`;
+}
+
+export function icmpName(type, code) {
+	switch (type) {
+		case 0: return 'echo reply';
+		case 8: return 'echo request';
+		case 3: return `dest unreachable (code ${code})`;
+		case 11: return 'time exceeded';
+		default: return `type ${type} code ${code}`;
+	}
+}
+
+export function payloadText(payload) {
+	if (!payload) {
+		return '';
+	}
+	switch (payload.kind) {
+		case 'http':
+			return payload.startLine;
+		case 'dns':
+			return `DNS ${payload.qtype || ''} ${payload.question}${payload.answers && payload.answers.length ? ' → ' + payload.answers.join(', ') : ''}`;
+		case 'bytes':
+			return payload.bytes === 0 ? 'empty' : `${payload.bytes} bytes`;
+		default:
+			return payload.kind || '';
+	}
+}
+
+export function mark(m) {
+	return m ? `0x${Number(m).toString(16)}` : '0';
+}
+
+const STEP_NAMES = {
+	send: 'Send',
+	route: 'Route lookup',
+	neighbor: 'Neighbour (ARP)',
+	transmit: 'Transmit',
+	receive: 'Receive',
+	bridge: 'Bridge',
+	netfilter: 'Netfilter',
+	conntrack: 'Conntrack',
+	nat: 'NAT',
+	forward: 'Forward',
+	encapsulate: 'Encapsulate',
+	decapsulate: 'Decapsulate',
+	deliver: 'Deliver',
+	drop: 'Drop'
+};
+
+export function stepName(type) {
+	return STEP_NAMES[type] || String(type || 'step');
+}
+
+const FIELD_NAMES = {
+	SRC_IP: 'source IP',
+	DST_IP: 'destination IP',
+	SRC_PORT: 'source port',
+	DST_PORT: 'destination port',
+	TTL: 'TTL',
+	MARK: 'mark',
+	SRC_MAC: 'source MAC',
+	DST_MAC: 'destination MAC',
+	OUTER_SRC_IP: 'outer source IP',
+	OUTER_DST_IP: 'outer destination IP'
+};
+
+export function fieldName(field) {
+	return FIELD_NAMES[field] || String(field).toLowerCase().replaceAll('_', ' ');
+}
+
+const REASONS = {
+	NO_ROUTE: 'no route to the destination',
+	NEIGHBOR_UNREACHABLE: 'next hop did not answer ARP',
+	NETFILTER_DROP: 'dropped by a netfilter rule',
+	NETFILTER_REJECT: 'rejected by a netfilter rule',
+	TTL_EXCEEDED: 'TTL exceeded',
+	NO_LISTENER: 'nothing listens on that port',
+	FORWARDING_DISABLED: 'IP forwarding is disabled',
+	ANTI_SPOOFING: 'source/destination check (anti-spoofing)',
+	FRAGMENTATION_NEEDED: 'too big for the path MTU',
+	NOT_FOR_THIS_HOST: 'not for this host',
+	INVALID_STATE: 'no matching connection (invalid state)',
+	POLICY_DENIED: 'denied by a NetworkPolicy',
+	HOP_LIMIT: 'forwarding loop (hop limit)'
+};
+
+export function reasonText(reason) {
+	return REASONS[reason] || String(reason || '').toLowerCase().replaceAll('_', ' ');
+}
+
+/** `DELIVERED` or `DROPPED: no route to the destination`. */
+export function dispositionText(d) {
+	if (!d) {
+		return '';
+	}
+	return d.outcome === 'DROPPED' ? `DROPPED: ${reasonText(d.reason)}` : 'DELIVERED';
+}
+
+export function placeText(at) {
+	if (!at) {
+		return '';
+	}
+	return at.device ? `${at.namespace} · ${at.device}` : at.namespace;
+}
+
+export function legText(leg) {
+	return leg === 'REPLY' ? 'reply' : 'request';
+}
+
+/** One line per step for the event list. */
+export function shortText(step) {
+	switch (step.type) {
+		case 'send':
+			return `${protoTag(step.packet)} ${packetLabel(step.packet)}`;
+		case 'route':
+			return step.decision === 'link' || !step.nextHop || step.nextHop === step.packet.ip.dst
+				? `on-link via ${step.device}`
+				: `via ${step.nextHop} dev ${step.device}`;
+		case 'neighbor':
+			return step.mac ? `${step.ip} is-at ${step.mac}` : `${step.ip}: no answer`;
+		case 'transmit':
+			return `${step.device} → ${step.peer ? `${step.peer.namespace} · ${step.peer.device}` : 'wire'}`;
+		case 'receive':
+			return `on ${step.device}`;
+		case 'bridge':
+			return `${step.bridge}: ${step.inPort} → ${step.outPort || (step.decision === 'FLOOD' ? 'flood' : 'local')}`;
+		case 'netfilter':
+			return `${step.table}/${step.hook}: ${step.verdict}`;
+		case 'conntrack':
+			return `${String(step.state || '').toLowerCase()} ${step.entry || ''}`.trim();
+		case 'nat':
+			return `${step.kind}: ${(step.diffs || []).map(d => `${d.before} → ${d.after}`).join(', ')}`;
+		case 'forward':
+			return (step.diffs || []).map(d => `${fieldName(d.field)} ${d.before} → ${d.after}`).join(', ') || 'forwarded';
+		case 'encapsulate':
+			return `${step.device} wraps in VXLAN ${step.vni}`;
+		case 'decapsulate':
+			return `${step.device} unwraps VXLAN ${step.vni}`;
+		case 'deliver':
+			return `to ${step.socket}`;
+		case 'drop':
+			return reasonText(step.reason);
+		default:
+			return step.narration || '';
+	}
+}
+
+/** Short device text for the topology: first address, `+N` when there are more. */
+export function addressSummary(addresses) {
+	if (!addresses || addresses.length === 0) {
+		return '';
+	}
+	return addresses.length === 1 ? addresses[0] : `${addresses[0]} +${addresses.length - 1}`;
+}
+
+const STEP_SHORT = { route: 'route', neighbor: 'ARP', encapsulate: 'encap', decapsulate: 'decap', netfilter: 'netfilter', conntrack: 'conntrack' };
+
+/** A one-word step name for narrow places (the event list). */
+export function stepShort(type) {
+	return STEP_SHORT[type] || stepName(type);
+}

@@ -1,0 +1,508 @@
+// Deterministic layout: the same topology always gives the same picture. No D3, no DOM: plain geometry.
+//
+//   ┌ node panel ───────────────────────────────┐   ┌ HOST ┐
+//   │ node1                        [lo] [dummy] │   └──────┘
+//   │ ┌ pod1 ┐  ┌ pod2 ┐                        │
+//   │ └─eth0─┘  └─eth0─┘                        │
+//   │   veth…     veth…                         │
+//   │ ══════ cbr0 ══════       ( IP stack )     │
+//   └────eth0───flannel.1───────────────────────┘
+//   ┌ SWITCH / ROUTER (underlay) ────────────────┐
+//
+// Links come from the devices themselves: `peer` (veth pairs, NIC ↔ network port), `master` (bridge ports) and a
+// VXLAN device's `underlay`.
+
+import { addressSummary } from './format.js';
+
+export const CHIP_H = 26;
+const CHAR_W = 8.4; // device name, 14px monospace bold
+const SMALL_W = 7.3; // addresses and MACs, 12px monospace
+const PAD = 20;
+const POD_GAP = 44;
+const POD_H = 116;
+const STACK_W = 170;
+const STACK_H = 58;
+
+export function chipWidth(name) {
+	return Math.max(46, Math.round(name.length * CHAR_W + 22));
+}
+
+function textWidth(text) {
+	return text.length * SMALL_W;
+}
+
+const keyOf = (ns, dev) => `${ns}|${dev}`;
+
+const peerOf = d => d.peer || null;
+
+function isRealMac(mac) {
+	return mac && mac !== '00:00:00:00:00:00';
+}
+
+/** Address and MAC lines shown next to a device. */
+function deviceLines(d) {
+	const lines = [];
+	const a = addressSummary(d.addresses);
+	if (a) {
+		lines.push({ text: a, cls: 'addr' });
+	}
+	if (isRealMac(d.mac) && d.kind !== 'loopback' && d.kind !== 'dummy') {
+		lines.push({ text: d.mac, cls: 'mac' });
+	}
+	return lines;
+}
+
+function linkKey(a, b) {
+	return [a, b].sort().join(' ↔ ');
+}
+
+const memo = new WeakMap();
+
+/** The layout of a topology, computed once per topology object. */
+export function layoutFor(topology) {
+	if (!topology) {
+		return null;
+	}
+	let l = memo.get(topology);
+	if (!l) {
+		l = computeLayout(topology);
+		memo.set(topology, l);
+	}
+	return l;
+}
+
+export function computeLayout(topology) {
+	const all = topology.namespaces || [];
+	const nsBoxes = new Map(); // id → box
+	const devices = new Map(); // key → device placement
+	const bridges = new Map(); // key → {x1, x2, y}
+	const stacks = new Map(); // ns id → {x, y, w, h, drawn}
+
+	const nodeIds = new Set(all.filter(n => n.kind === 'NODE').map(n => n.id));
+	const nodes = all.filter(n => n.kind === 'NODE');
+	const podsOf = id => all.filter(n => n.kind === 'POD' && n.node === id && n.id !== id);
+	const underlay = all.filter(n => n.kind === 'SWITCH' || n.kind === 'ROUTER');
+	const outside = all.filter(
+		n => n.kind === 'HOST' || (n.kind === 'POD' && !nodeIds.has(n.node)) || !['NODE', 'POD', 'HOST', 'SWITCH', 'ROUTER'].includes(n.kind)
+	);
+
+	function putDevice(ns, d, x, y, opts = {}) {
+		const w = opts.w ?? chipWidth(d.name);
+		const p = {
+			key: keyOf(ns.id, d.name),
+			ns: ns.id,
+			name: d.name,
+			kind: d.kind,
+			x,
+			y,
+			w,
+			h: opts.h ?? CHIP_H,
+			muted: d.kind === 'loopback' || d.kind === 'dummy',
+			lines: opts.lines ?? deviceLines(d),
+			labelSide: opts.labelSide ?? 'above', // above | right | below
+			device: d
+		};
+		devices.set(p.key, p);
+		return p;
+	}
+
+	// ---- node panels, left to right ----
+	let cursorX = 0;
+	const top = 0;
+	for (const node of nodes) {
+		const pods = podsOf(node.id);
+		const podBox = pods.map(p => {
+			const edge = p.devices.filter(d => d.kind !== 'loopback');
+			const labelW = Math.max(0, ...edge.map(d => Math.max(chipWidth(d.name), ...deviceLines(d).map(l => textWidth(l.text)))));
+			return Math.max(250, edge.length * (labelW + 24), textWidth(p.id) + 80);
+		});
+		const podIds = new Set(pods.map(p => p.id));
+		const rootDevs = node.devices;
+		const toPod = rootDevs.filter(d => d.kind === 'veth' && d.peer && podIds.has(d.peer.namespace));
+		const otherPorts = rootDevs.filter(d => d.master && !toPod.includes(d));
+		const brs = rootDevs.filter(d => d.kind === 'bridge');
+		const misc = rootDevs.filter(d => d.kind === 'loopback' || d.kind === 'dummy');
+		const bottom = rootDevs.filter(d => !toPod.includes(d) && !otherPorts.includes(d) && !brs.includes(d) && !misc.includes(d));
+
+		const x0 = cursorX;
+		const podsTop = top + 64;
+		const vethY = podsTop + POD_H + 58;
+		const bridgeY = vethY + 54;
+		const bottomY = bridgeY + (bottom.length ? 54 : 44);
+
+		// pods
+		let px = x0 + PAD;
+		const podCenters = new Map();
+		pods.forEach((p, i) => {
+			const w = podBox[i];
+			placeBoxNamespace(p, px, podsTop, w, POD_H, 'pod');
+			podCenters.set(p.id, px + w / 2);
+			px += w + POD_GAP;
+		});
+		let upperRight = pods.length ? px - POD_GAP : x0 + PAD;
+
+		// host-side veths under their pods; other bridge ports after them
+		for (const d of toPod) {
+			const peerDev = devices.get(keyOf(d.peer.namespace, d.peer.device));
+			const x = peerDev ? peerDev.x : podCenters.get(d.peer.namespace);
+			putDevice(node, d, x, vethY, { labelSide: 'right' });
+		}
+		let extraX = upperRight + 90;
+		for (const d of otherPorts) {
+			putDevice(node, d, extraX, vethY, { labelSide: 'right' });
+			extraX += chipWidth(d.name) + 170;
+			upperRight = Math.max(upperRight, extraX - 90);
+		}
+
+		// bridges: a bar under their ports
+		let barCursor = x0 + PAD;
+		const bridgeSpans = [];
+		for (const b of brs) {
+			const ports = [...devices.values()].filter(p => p.ns === node.id && p.device.master === b.name);
+			const label = `${b.name}  ${addressSummary(b.addresses)}  ${b.mac}`;
+			const minW = label.length * SMALL_W + 40;
+			let x1;
+			let x2;
+			if (ports.length) {
+				x1 = Math.min(...ports.map(p => p.x)) - 90;
+				x2 = Math.max(...ports.map(p => p.x)) + 90;
+			} else {
+				x1 = barCursor;
+				x2 = barCursor + minW;
+			}
+			if (x2 - x1 < minW) {
+				const c = (x1 + x2) / 2;
+				x1 = c - minW / 2;
+				x2 = c + minW / 2;
+			}
+			x1 = Math.max(x1, x0 + PAD);
+			barCursor = x2 + 30;
+			bridgeSpans.push(x2);
+			const p = putDevice(node, b, (x1 + x2) / 2, bridgeY, { w: x2 - x1, h: 30, lines: [] });
+			p.isBar = true;
+			p.label = label;
+			bridges.set(p.key, { x1, x2, y: bridgeY });
+		}
+
+		// the kernel's IP stack of the root namespace, right of the bridges
+		const stackX = Math.max(upperRight + 80, ...bridgeSpans.map(x => x + 40), x0 + PAD + 40) + STACK_W / 2;
+		stacks.set(node.id, { x: stackX, y: Math.round((vethY + bridgeY) / 2) - 4, w: STACK_W, h: STACK_H, drawn: true });
+
+		// uplinks and tunnels on the bottom edge under the IP stack, their addresses to the right (inside the panel)
+		let bx = stackX - 40;
+		for (const d of bottom) {
+			const w = chipWidth(d.name);
+			const labelW = Math.max(0, ...deviceLines(d).map(l => textWidth(l.text)));
+			const x = bx + w / 2;
+			putDevice(node, d, x, bottomY, { labelSide: 'right-up' });
+			bx = x + w / 2 + labelW + 50;
+		}
+
+		// misc (lo, dummy) in the title row, right-aligned later once the width is known
+		const rightEdge = Math.max(stackX + STACK_W / 2 + PAD, bx, x0 + 460);
+		const miscWidth = misc.reduce((s, d) => s + Math.max(chipWidth(d.name), textWidth(addressSummary(d.addresses))) + 16, 0);
+		const width = Math.max(rightEdge - x0, miscWidth + 220);
+		let mx = x0 + width - PAD;
+		for (const d of misc) {
+			const w = Math.max(chipWidth(d.name), textWidth(addressSummary(d.addresses)));
+			putDevice(node, d, mx - w / 2, top + 30, { h: 22, labelSide: 'below', lines: d.kind === 'dummy' ? deviceLines(d) : [] });
+			mx -= w + 16;
+		}
+		const box = {
+			id: node.id,
+			kind: node.kind,
+			role: 'node',
+			label: node.label || node.id,
+			sub: 'root network namespace',
+			x: x0,
+			y: top,
+			w: width,
+			h: bottomY - top,
+			ns: node
+		};
+		nsBoxes.set(node.id, box);
+		cursorX = x0 + width + 60;
+	}
+
+	// ---- outside hosts (and pods without a node panel): a column to the right ----
+	let hy = top;
+	const hostX = cursorX;
+	let hostRight = cursorX;
+	for (const h of outside) {
+		const edge = h.devices.filter(d => d.kind !== 'loopback');
+		const labelW = Math.max(0, ...edge.map(d => Math.max(chipWidth(d.name), ...deviceLines(d).map(l => textWidth(l.text)))));
+		const w = Math.max(250, edge.length * (labelW + 30), textWidth(h.label || h.id) * 1.3 + 60);
+		placeBoxNamespace(h, hostX, hy, w, 150, h.kind === 'POD' ? 'pod' : 'outside');
+		hy += 150 + 40;
+		hostRight = Math.max(hostRight, hostX + w);
+	}
+
+	function placeBoxNamespace(ns, x, y, w, h, role) {
+		const box = { id: ns.id, kind: ns.kind, role, label: ns.label || ns.id, sub: ns.id !== ns.label ? ns.id : '', x, y, w, h, ns };
+		nsBoxes.set(ns.id, box);
+		const edge = ns.devices.filter(d => d.kind !== 'loopback' && d.kind !== 'dummy');
+		const inner = ns.devices.filter(d => d.kind === 'loopback' || d.kind === 'dummy');
+		edge.forEach((d, i) => {
+			putDevice(ns, d, x + (w * (i + 1)) / (edge.length + 1), y + h);
+		});
+		let ix = x + w - 14;
+		for (const d of inner) {
+			const cw = chipWidth(d.name) - 10;
+			putDevice(ns, d, ix - cw / 2, y + 22, { w: cw, h: 22, lines: [] });
+			ix -= cw + 10;
+		}
+		// where its sockets live: the free upper-right area of the box, under the lo chip
+		stacks.set(ns.id, { x: x + w - 44, y: y + 60, w: 0, h: 0, drawn: false });
+		box.listeners = ns.listeners || [];
+	}
+
+	// ---- underlay along the bottom ----
+	const maxBottom = Math.max(top + 200, ...[...nsBoxes.values()].map(b => b.y + b.h));
+	const uy = maxBottom + 58;
+	const U_H = 78;
+	const placedBefore = new Set(devices.keys());
+	const uBoxes = underlay.map(u => {
+		const ports = u.devices.filter(d => peerOf(d) && placedBefore.has(keyOf(d.peer.namespace, d.peer.device)));
+		const xs = ports.map(d => devices.get(keyOf(d.peer.namespace, d.peer.device)).x);
+		const minW = Math.max(380, textWidth(u.label || u.id) * 1.25 + 120);
+		let x1 = xs.length ? Math.min(...xs) - 150 : null;
+		let x2 = xs.length ? Math.max(...xs) + 190 : null;
+		if (x1 != null && x2 - x1 < minW) {
+			x2 = x1 + minW;
+		}
+		return { u, ports, x1, x2, minW };
+	});
+	// keep the desired order (by centre), push right to avoid overlaps; unconnected ones go last
+	uBoxes.sort((a, b) => (a.x1 ?? Infinity) - (b.x1 ?? Infinity));
+	let ux = -Infinity;
+	for (const b of uBoxes) {
+		if (b.x1 == null) {
+			b.x1 = ux === -Infinity ? 0 : ux + 60;
+			b.x2 = b.x1 + b.minW;
+		}
+		if (b.x1 < ux + 60) {
+			const shift = ux + 60 - b.x1;
+			b.x1 += shift;
+			b.x2 += shift;
+		}
+		ux = b.x2;
+		const box = {
+			id: b.u.id,
+			kind: b.u.kind,
+			role: 'underlay',
+			label: b.u.label || b.u.id,
+			sub: b.u.kind === 'ROUTER' ? 'router' : 'L2 switch',
+			x: b.x1,
+			y: uy,
+			w: b.x2 - b.x1,
+			h: U_H,
+			ns: b.u
+		};
+		nsBoxes.set(b.u.id, box);
+		for (const d of b.ports) {
+			const peer = devices.get(keyOf(d.peer.namespace, d.peer.device));
+			putDevice(b.u, d, peer.x, uy, { labelSide: 'right-inside' });
+		}
+		stacks.set(b.u.id, { x: box.x + box.w - 90, y: uy + 50, w: 0, h: 0, drawn: false });
+	}
+	// ports between underlay elements (switch ↔ router): on the facing side edges
+	for (const b of uBoxes) {
+		const box = nsBoxes.get(b.u.id);
+		const rest = b.u.devices.filter(d => !devices.has(keyOf(b.u.id, d.name)) && d.kind !== 'bridge');
+		rest.forEach((d, i) => {
+			const peerBox = d.peer ? nsBoxes.get(d.peer.namespace) : null;
+			const right = peerBox ? peerBox.x > box.x : true;
+			if (peerBox && peerBox.role === 'underlay') {
+				putDevice(b.u, d, right ? box.x + box.w : box.x, uy + 34 + i * 30, { labelSide: 'below' });
+			} else {
+				putDevice(b.u, d, box.x + box.w - 80 - i * 150, uy + U_H, { labelSide: 'below' });
+			}
+		});
+		for (const br of b.u.devices.filter(d => d.kind === 'bridge')) {
+			const ports = [...devices.values()].filter(p => p.ns === b.u.id && p.device.master === br.name);
+			const x1 = ports.length ? Math.min(...ports.map(p => p.x)) - 60 : box.x + 30;
+			const x2 = ports.length ? Math.max(...ports.map(p => p.x)) + 60 : box.x + 200;
+			const p = putDevice(b.u, br, (x1 + x2) / 2, uy + 38, { w: Math.max(x2 - x1, 120), h: 22, lines: [] });
+			p.isBar = true;
+			p.label = br.name;
+			bridges.set(p.key, { x1: p.x - p.w / 2, x2: p.x + p.w / 2, y: uy + 38 });
+		}
+	}
+
+	// ---- links ----
+	const links = new Map();
+	for (const p of devices.values()) {
+		const d = p.device;
+		const peer = peerOf(d);
+		if (peer) {
+			const q = devices.get(keyOf(peer.namespace, peer.device));
+			if (q) {
+				const key = linkKey(p.key, q.key);
+				if (!links.has(key)) {
+					links.set(key, { key, kind: d.kind === 'physical' || q.device.kind === 'physical' ? 'wire' : 'pair', points: [[p.x, p.y], [q.x, q.y]], a: p.key, b: q.key });
+				}
+			}
+		}
+		if (d.master) {
+			const br = bridges.get(keyOf(p.ns, d.master));
+			if (br) {
+				const key = `${p.key} ⊂ ${d.master}`;
+				const x = Math.min(Math.max(p.x, br.x1 + 10), br.x2 - 10);
+				links.set(key, { key, kind: 'master', points: [[p.x, p.y], [x, br.y]], a: p.key, b: keyOf(p.ns, d.master) });
+			}
+		}
+		if (d.kind === 'vxlan' && d.underlay) {
+			const q = devices.get(keyOf(p.ns, d.underlay));
+			if (q) {
+				const key = `${p.key} ⇢ ${d.underlay}`;
+				links.set(key, { key, kind: 'tunnel', points: [[p.x, p.y], [q.x, q.y]], a: p.key, b: q.key });
+			}
+		}
+	}
+
+	// ---- bounds ----
+	// draw order: underlay and nodes first, pods and hosts on top of their node panel
+	const ORDER = { underlay: 0, node: 1, outside: 2, pod: 3 };
+	const boxes = [...nsBoxes.values()].sort((a, b) => ORDER[a.role] - ORDER[b.role]);
+	const minX = Math.min(0, ...boxes.map(b => b.x), ...[...devices.values()].map(d => d.x - d.w / 2)) - 30;
+	const maxX = Math.max(hostRight, ...boxes.map(b => b.x + b.w), ...[...devices.values()].map(d => d.x + d.w / 2 + (d.labelSide.startsWith('right') ? 140 : 0))) + 30;
+	const minY = top - 18;
+	const maxY = Math.max(...boxes.map(b => b.y + b.h), ...[...devices.values()].map(d => d.y + d.h / 2)) + 20;
+
+	// what a floating label should not cover: chips, their address lines, namespace titles
+	const obstacles = [];
+	for (const d of devices.values()) {
+		obstacles.push({ x1: d.x - d.w / 2, y1: d.y - d.h / 2, x2: d.x + d.w / 2, y2: d.y + d.h / 2, weight: 3 });
+		const n = d.lines.length;
+		if (n) {
+			const lw = Math.max(...d.lines.map(l => textWidth(l.text)));
+			let x1 = d.x - lw / 2;
+			let y1 = d.y - d.h / 2 - 9 - n * 15;
+			if (d.labelSide === 'right' || d.labelSide === 'right-up' || d.labelSide === 'right-inside') {
+				x1 = d.x + d.w / 2 + 8;
+				y1 = d.labelSide === 'right-inside' ? d.y + 14 : d.labelSide === 'right-up' ? d.y - 8 - n * 15 : d.y - 14;
+			} else if (d.labelSide === 'below') {
+				y1 = d.y + d.h / 2 + 3;
+			}
+			obstacles.push({ x1, y1, x2: x1 + lw, y2: y1 + n * 15 + 4, weight: 2 });
+		}
+	}
+	for (const b of nsBoxes.values()) {
+		const ly = b.role === 'underlay' ? b.y + b.h - 14 : b.y + (b.role === 'node' ? 30 : 26);
+		obstacles.push({ x1: b.x + 10, y1: ly - 18, x2: b.x + 20 + b.label.length * 10, y2: ly + 4 + (b.role === 'underlay' ? 0 : 38), weight: 4 });
+	}
+	for (const st of stacks.values()) {
+		if (st.drawn) {
+			obstacles.push({ x1: st.x - st.w / 2, y1: st.y - st.h / 2, x2: st.x + st.w / 2, y2: st.y + st.h / 2, weight: 1 });
+		}
+	}
+
+	return {
+		obstacles,
+		viewBox: [minX, minY, maxX - minX, maxY - minY],
+		namespaces: boxes,
+		devices: [...devices.values()],
+		links: [...links.values()],
+		stacks,
+		deviceAt: (ns, dev) => devices.get(keyOf(ns, dev)) || null,
+		nsBox: id => nsBoxes.get(id) || null,
+		bridgeAt: (ns, dev) => bridges.get(keyOf(ns, dev)) || null,
+		linkBetween: (nsA, devA, nsB, devB) => links.get(linkKey(keyOf(nsA, devA), keyOf(nsB, devB))) || null
+	};
+}
+
+/** Where the packet sits during a step: on its device, on the bridge under the ingress port, or in the IP stack. */
+export function anchorFor(layout, step) {
+	if (!layout || !step) {
+		return null;
+	}
+	const at = step.at;
+	// a socket lives in the namespace's stack, not on a device
+	if (step.type === 'send' || step.type === 'deliver') {
+		const st = layout.stacks.get(at.namespace);
+		if (st) {
+			return { x: st.x, y: st.y };
+		}
+	}
+	if (step.type === 'bridge') {
+		const bar = layout.bridgeAt(at.namespace, step.bridge || at.device);
+		const port = layout.deviceAt(at.namespace, step.inPort);
+		if (bar) {
+			const x = port ? Math.min(Math.max(port.x, bar.x1 + 10), bar.x2 - 10) : (bar.x1 + bar.x2) / 2;
+			return { x, y: bar.y, bar: { ns: at.namespace, ...bar } };
+		}
+	}
+	if (at.device) {
+		const d = layout.deviceAt(at.namespace, at.device);
+		if (d) {
+			const bar = d.isBar ? layout.bridgeAt(at.namespace, at.device) : null;
+			return { x: d.x, y: d.y, device: d.key, bar: bar ? { ns: at.namespace, ...bar } : null, master: d.device.master };
+		}
+	}
+	const s = layout.stacks.get(at.namespace);
+	if (s) {
+		return { x: s.x, y: s.y };
+	}
+	const box = layout.nsBox(at.namespace);
+	return box ? { x: box.x + box.w / 2, y: box.y + box.h / 2 } : { x: 0, y: 0 };
+}
+
+/** The points the packet follows from one anchor to the next: along the bridge bar to a port, else straight. */
+export function pathBetween(a, b) {
+	if (!a || !b) {
+		return b ? [[b.x, b.y]] : [];
+	}
+	if (a.bar && !b.bar && Math.abs(b.y - a.y) > 1) {
+		return [[a.x, a.y], [b.x, a.bar.y], [b.x, b.y]];
+	}
+	if (b.bar && !a.bar && Math.abs(b.y - a.y) > 1) {
+		return [[a.x, a.y], [a.x, b.bar.y], [b.x, b.y]];
+	}
+	return [[a.x, a.y], [b.x, b.y]];
+}
+
+/**
+ * Where to put a w×h label for a glyph at (x, y): the candidate spot (above, below, beside, diagonal) that covers
+ * the fewest chips and labels and stays inside the picture. Returns the offset of the label's centre.
+ */
+export function labelOffset(layout, x, y, w, h) {
+	const gx = 30;
+	const gy = 24;
+	const candidates = [
+		[0, -(h / 2 + gy)],
+		[0, h / 2 + gy],
+		[w / 2 + gx, -(h / 2 + 6)],
+		[-(w / 2 + gx), -(h / 2 + 6)],
+		[w / 2 + gx, h / 2 + 6],
+		[-(w / 2 + gx), h / 2 + 6],
+		[w / 2 + 12, -(h / 2 + gy)],
+		[-(w / 2 + 12), -(h / 2 + gy)]
+	];
+	const [vx, vy, vw, vh] = layout.viewBox;
+	let best = candidates[0];
+	let bestScore = Infinity;
+	candidates.forEach((c0, i) => {
+		// slide sideways to stay inside the picture
+		const shift = Math.max(vx - (x + c0[0] - w / 2), Math.min(0, vx + vw - (x + c0[0] + w / 2)));
+		const c = [c0[0] + (w < vw ? shift : 0), c0[1]];
+		const x1 = x + c[0] - w / 2;
+		const y1 = y + c[1] - h / 2;
+		const x2 = x1 + w;
+		const y2 = y1 + h;
+		let score = i * 40; // mild preference for the order above
+		for (const o of layout.obstacles) {
+			const ox = Math.min(x2, o.x2) - Math.max(x1, o.x1);
+			const oy = Math.min(y2, o.y2) - Math.max(y1, o.y1);
+			if (ox > 0 && oy > 0) {
+				score += ox * oy * o.weight;
+			}
+		}
+		const out = Math.max(0, vx - x1) + Math.max(0, x2 - (vx + vw)) + Math.max(0, vy - y1) + Math.max(0, y2 - (vy + vh));
+		score += out * 400;
+		if (score < bestScore) {
+			bestScore = score;
+			best = c;
+		}
+	});
+	return best;
+}

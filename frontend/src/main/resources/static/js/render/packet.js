@@ -1,0 +1,176 @@
+// The packet: a glyph on the topology, its trail for the current walk, and a label `src → dst`.
+// Request and reply differ by colour AND by shape (the tag points the way the leg goes) AND by text (REQ / REPLY).
+// Encapsulated packets are drawn as the inner frame inside an outer envelope; a drop stops the glyph with a cross.
+
+import d3 from '../d3.js';
+import { anchorFor, labelOffset, layoutFor, pathBetween } from '../layout.js';
+import { currentEntry, trailSoFar } from '../store.js';
+import { dispositionText, packetLabel, protoTag } from '../format.js';
+
+const line = d3.line();
+
+/** The tag shape, pointing right (request) or left (reply). */
+function tagPath(w, h, dir) {
+	const p = 8;
+	const x = -w / 2;
+	const y = -h / 2;
+	return dir > 0
+		? `M${x},${y}h${w - p}l${p},${h / 2}l${-p},${h / 2}h${-(w - p)}z`
+		: `M${x + p},${y}h${w - p}v${h}h${-(w - p)}l${-p},${-h / 2}z`;
+}
+
+/** Points of the trail from the first step of the walk to `upto` (inclusive). */
+function trailPoints(layout, entries) {
+	const pts = [];
+	let prev = null;
+	for (const e of entries) {
+		const a = anchorFor(layout, e.step);
+		const seg = prev ? pathBetween(prev, a).slice(1) : [[a.x, a.y]];
+		pts.push(...seg);
+		prev = a;
+	}
+	return pts;
+}
+
+/** A point a fraction `t` along a polyline, with the polyline walked so far. */
+function along(points, t) {
+	if (points.length === 1) {
+		return { pt: points[0], done: [points[0]] };
+	}
+	const lens = [];
+	let total = 0;
+	for (let i = 1; i < points.length; i++) {
+		const l = Math.hypot(points[i][0] - points[i - 1][0], points[i][1] - points[i - 1][1]);
+		lens.push(l);
+		total += l;
+	}
+	const last = points[points.length - 1];
+	if (total === 0) {
+		return { pt: last, done: points };
+	}
+	let d = t * total;
+	for (let i = 0; i < lens.length; i++) {
+		if (d <= lens[i] || i === lens.length - 1) {
+			const f = lens[i] === 0 ? 1 : Math.min(1, d / lens[i]);
+			const pt = [points[i][0] + (points[i + 1][0] - points[i][0]) * f, points[i][1] + (points[i + 1][1] - points[i][1]) * f];
+			return { pt, done: [...points.slice(0, i + 1), pt] };
+		}
+		d -= lens[i];
+	}
+	return { pt: last, done: points };
+}
+
+export function createPacket(svg) {
+	const root = svg.append('g').attr('class', 'packet-layer');
+	const trail = root.append('path').attr('class', 'trail');
+	const glyphs = root.append('g').attr('class', 'glyphs');
+
+	function update(state, transition) {
+		const layout = layoutFor(state.topology);
+		const e = currentEntry(state);
+		if (!layout || !e) {
+			trail.attr('d', null);
+			glyphs.selectAll('g.packet').remove();
+			return;
+		}
+		const step = e.step;
+		const reply = e.leg === 'REPLY';
+		const dropped = step.type === 'drop';
+		const delivered = step.type === 'deliver';
+		const encap = !!(step.packet.vxlan && step.packet.inner);
+		const entries = trailSoFar(state);
+		const pts = trailPoints(layout, entries);
+		const here = pts[pts.length - 1];
+
+		// where it was one step ago (same walk), to move from there
+		const prevEntries = entries.slice(0, -1);
+		const prevPts = trailPoints(layout, prevEntries);
+		const moveFrom = prevPts.length ? prevPts[prevPts.length - 1] : here;
+		const legPts = prevPts.length ? [moveFrom, ...pts.slice(prevPts.length)] : [here];
+
+		trail.attr('class', `trail ${reply ? 'trail-reply' : 'trail-request'}`);
+
+		const g = glyphs.selectAll('g.packet')
+			.data([e], d => `walk-${d.walk}`)
+			.join(enter => {
+				const p = enter.append('g').attr('class', 'packet').attr('transform', `translate(${here[0]},${here[1]})`);
+				p.append('rect').attr('class', 'envelope').attr('x', -30).attr('y', -19).attr('width', 60).attr('height', 38).attr('rx', 7);
+				p.append('path').attr('class', 'tag');
+				p.append('path').attr('class', 'mark-x').attr('d', 'M-9,-9L9,9M9,-9L-9,9');
+				p.append('path').attr('class', 'mark-ok').attr('d', 'M-8,0L-2,6L9,-7');
+				const label = p.append('g').attr('class', 'plabel');
+				label.append('rect').attr('class', 'plabel-bg');
+				const text = label.append('text').attr('class', 'plabel-text').attr('data-testid', 'packet-label');
+				text.append('tspan').attr('class', 'plabel-leg');
+				text.append('tspan').attr('class', 'plabel-main');
+				text.append('tspan').attr('class', 'plabel-sub');
+				return p;
+			});
+
+		g.attr('data-leg', reply ? 'REPLY' : 'REQUEST')
+			.classed('is-reply', reply)
+			.classed('is-request', !reply)
+			.classed('is-dropped', dropped)
+			.classed('is-delivered', delivered)
+			.classed('is-encap', encap);
+		g.select('rect.envelope').attr('display', encap ? null : 'none');
+		g.select('path.tag').attr('d', encap ? tagPath(40, 22, reply ? -1 : 1) : tagPath(46, 26, reply ? -1 : 1));
+		g.select('path.mark-x').attr('display', dropped ? null : 'none');
+		g.select('path.mark-ok').attr('display', delivered ? null : 'none');
+
+		const main = encap ? packetLabel(step.packet.inner) : packetLabel(step.packet);
+		const sub = dropped
+			? `✕ ${dispositionText(state.walks[e.walk].disposition)}`
+			: delivered
+				? '✓ DELIVERED'
+				: encap
+					? `in VXLAN ${step.packet.vxlan.vni}: ${packetLabel(step.packet)}`
+					: protoTag(step.packet);
+		const text = g.select('text.plabel-text')
+			.attr('data-label', main)
+			.attr('data-leg', reply ? 'REPLY' : 'REQUEST');
+		text.select('.plabel-leg').attr('x', 0).attr('y', 0).text(reply ? '◂ REPLY  ' : 'REQ ▸  ');
+		text.select('.plabel-main').text(main);
+		text.select('.plabel-sub').attr('x', 0).attr('dy', 17).text(sub);
+		text.attr('text-anchor', 'middle');
+		// size the label's background to its text (measured, so long addresses never overflow)
+		const bg = g.select('rect.plabel-bg');
+		let box = null;
+		try {
+			box = text.node().getBBox();
+		} catch {
+			box = null;
+		}
+		if (!box || box.width === 0) {
+			box = { x: -160, y: -14, width: 320, height: 34 };
+		}
+		bg.attr('x', box.x - 10).attr('y', box.y - 6).attr('width', box.width + 20).attr('height', box.height + 12).attr('rx', 8);
+		// put the label where it hides the least of the picture (decided for where the glyph ends up)
+		const [ox, oy] = labelOffset(layout, here[0], here[1], box.width + 20, box.height + 12);
+		const cy = box.y + box.height / 2;
+		g.select('g.plabel').attr('transform', `translate(${ox},${oy - cy})`);
+
+		const moving = legPts.length > 1 && (legPts[0][0] !== here[0] || legPts[0][1] !== here[1]);
+		if (transition && moving) {
+			const basePts = prevPts;
+			const movePts = legPts;
+			g.transition(transition).tween('move', () => tt => {
+				const { pt, done } = along(movePts, tt);
+				g.attr('transform', `translate(${pt[0]},${pt[1]})`);
+				// the trail grows behind the glyph
+				trail.attr('d', line([...basePts, ...done.slice(1)]));
+			});
+		} else if (transition) {
+			g.attr('transform', `translate(${here[0]},${here[1]})`);
+			trail.attr('d', line(pts));
+			g.select('path.tag').attr('transform', 'scale(1)')
+				.transition(transition).attrTween('transform', () => tt => `scale(${1 + 0.25 * Math.sin(Math.PI * tt)})`);
+		} else {
+			g.attr('transform', `translate(${here[0]},${here[1]})`);
+			g.select('path.tag').attr('transform', null);
+			trail.attr('d', line(pts));
+		}
+	}
+
+	return { update };
+}

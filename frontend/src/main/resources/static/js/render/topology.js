@@ -1,0 +1,173 @@
+// The network: namespaces as boxes, devices as labelled chips on their borders, links as lines.
+// A factory called once; update(state, transition) re-joins keyed data and moves the highlight.
+
+import d3 from '../d3.js';
+import { layoutFor } from '../layout.js';
+import { currentEntry } from '../store.js';
+
+const KIND_TEXT = { NODE: 'node', POD: 'pod', HOST: 'host', ROUTER: 'router', SWITCH: 'switch' };
+
+export function createTopology(svg) {
+	const root = svg.append('g').attr('class', 'topo');
+	const gNs = root.append('g').attr('class', 'layer-ns');
+	const gStacks = root.append('g').attr('class', 'layer-stacks');
+	const gLinks = root.append('g').attr('class', 'layer-links');
+	const gDevices = root.append('g').attr('class', 'layer-devices');
+	let drawnFor = null;
+
+	function draw(layout) {
+		svg.attr('viewBox', layout.viewBox.join(' ')).attr('preserveAspectRatio', 'xMidYMid meet');
+
+		gNs.selectAll('g.ns')
+			.data(layout.namespaces, d => d.id)
+			.join(enter => {
+				const g = enter.append('g').attr('class', d => `ns ns-${d.role}`);
+				g.append('rect').attr('class', 'ns-box');
+				g.append('text').attr('class', 'ns-label');
+				g.append('text').attr('class', 'ns-sub');
+				g.append('text').attr('class', 'ns-listen');
+				return g;
+			})
+			.attr('data-namespace', d => d.id)
+			.attr('data-kind', d => d.kind)
+			.call(g => g.select('rect.ns-box')
+				.attr('x', d => d.x).attr('y', d => d.y).attr('width', d => d.w).attr('height', d => d.h)
+				.attr('rx', d => (d.role === 'node' ? 16 : 10)))
+			.call(g => g.select('text.ns-label')
+				.attr('x', d => d.x + 14)
+				.attr('y', d => (d.role === 'underlay' ? d.y + d.h - 14 : d.y + (d.role === 'node' ? 30 : 26)))
+				.text(d => d.label))
+			.call(g => g.select('text.ns-sub')
+				.attr('x', d => (d.role === 'underlay' ? d.x + d.w - 14 : d.x + 14))
+				.attr('text-anchor', d => (d.role === 'underlay' ? 'end' : 'start'))
+				.attr('y', d => (d.role === 'underlay' ? d.y + d.h - 14 : d.y + (d.role === 'node' ? 50 : 44)))
+				.text(d => (d.role === 'node' ? `${KIND_TEXT[d.kind]} · ${d.sub}` : d.role === 'underlay' ? d.sub : `${KIND_TEXT[d.kind] || d.kind} netns ${d.sub || d.id}`)))
+			.call(g => g.select('text.ns-listen')
+				.attr('x', d => d.x + 14)
+				.attr('y', d => d.y + 62)
+				.text(d => (d.listeners && d.listeners.length
+					? `listening: ${d.listeners.map(l => `${String(l.protocol).toLowerCase()}/${l.port} ${l.process || ''}`.trim()).join(', ')}`
+					: '')));
+
+		gStacks.selectAll('g.stack')
+			.data([...layout.stacks.entries()].filter(([, s]) => s.drawn), ([id]) => id)
+			.join(enter => {
+				const g = enter.append('g').attr('class', 'stack');
+				g.append('rect');
+				g.append('text').attr('class', 'stack-label');
+				g.append('text').attr('class', 'stack-sub');
+				return g;
+			})
+			.attr('data-namespace', ([id]) => id)
+			.call(g => g.select('rect').attr('x', ([, s]) => s.x - s.w / 2).attr('y', ([, s]) => s.y - s.h / 2)
+				.attr('width', ([, s]) => s.w).attr('height', ([, s]) => s.h).attr('rx', 12))
+			.call(g => g.select('.stack-label').attr('x', ([, s]) => s.x).attr('y', ([, s]) => s.y - 4).text('IP stack'))
+			.call(g => g.select('.stack-sub').attr('x', ([, s]) => s.x).attr('y', ([, s]) => s.y + 14).text('routing · netfilter'));
+
+		gLinks.selectAll('path.link')
+			.data(layout.links, d => d.key)
+			.join('path')
+			.attr('class', d => `link link-${d.kind}`)
+			.attr('data-link', d => d.key)
+			.attr('d', d => d3.line()(d.points));
+
+		gDevices.selectAll('g.dev')
+			.data(layout.devices, d => d.key)
+			.join(enter => {
+				const g = enter.append('g');
+				g.append('rect').attr('class', 'chip');
+				g.append('text').attr('class', 'dev-name');
+				g.append('text').attr('class', 'dev-lines');
+				g.append('title');
+				return g;
+			})
+			.attr('class', d => `dev dev-${d.kind}${d.isBar ? ' dev-bar' : ''}${d.muted ? ' dev-muted' : ''}`)
+			.attr('data-device', d => d.key)
+			.call(g => g.select('rect.chip')
+				.attr('x', d => d.x - d.w / 2).attr('y', d => d.y - d.h / 2).attr('width', d => d.w).attr('height', d => d.h)
+				.attr('rx', d => (d.isBar ? 6 : 5)))
+			.call(g => g.select('text.dev-name')
+				.attr('x', d => (d.isBar ? d.x - d.w / 2 + 12 : d.x))
+				.attr('y', d => d.y + 5)
+				.attr('text-anchor', d => (d.isBar ? 'start' : 'middle'))
+				.each(function (d) {
+					const t = d3.select(this);
+					t.selectAll('tspan').remove();
+					if (d.isBar) {
+						const [name, ...rest] = d.label.split('  ');
+						t.append('tspan').attr('class', 'bar-name').text(name);
+						rest.filter(Boolean).forEach(r => t.append('tspan').attr('class', 'bar-meta').attr('dx', 14).text(r));
+					} else {
+						t.text(d.name);
+					}
+				}))
+			.call(g => g.select('text.dev-lines').each(function (d) {
+				const t = d3.select(this);
+				t.selectAll('tspan').remove();
+				const n = d.lines.length;
+				d.lines.forEach((line, i) => {
+					let x = d.x;
+					let y;
+					let anchor = 'middle';
+					switch (d.labelSide) {
+						case 'right':
+							x = d.x + d.w / 2 + 8;
+							anchor = 'start';
+							y = d.y + (n === 1 ? 4 : i === 0 ? -3 : 12);
+							break;
+						case 'right-up':
+							x = d.x + d.w / 2 + 8;
+							anchor = 'start';
+							y = d.y - 8 - (n - 1 - i) * 15;
+							break;
+						case 'right-inside':
+							x = d.x + d.w / 2 + 8;
+							anchor = 'start';
+							y = d.y + 27 + i * 15;
+							break;
+						case 'below':
+							y = d.y + d.h / 2 + 15 + i * 15;
+							break;
+						default:
+							y = d.y - d.h / 2 - 9 - (n - 1 - i) * 15;
+					}
+					t.append('tspan').attr('class', line.cls).attr('x', x).attr('y', y).attr('text-anchor', anchor).text(line.text);
+				});
+			}))
+			.call(g => g.select('title').text(d => `${d.ns} · ${d.name} (${d.kind})${d.device.addresses?.length ? '\n' + d.device.addresses.join(', ') : ''}${d.device.mac ? '\n' + d.device.mac : ''}`));
+	}
+
+	function update(state) {
+		const layout = layoutFor(state.topology);
+		if (!layout) {
+			return;
+		}
+		if (drawnFor !== layout) {
+			draw(layout);
+			drawnFor = layout;
+		}
+		const e = currentEntry(state);
+		const at = e ? e.step.at : null;
+		const step = e ? e.step : null;
+		gNs.selectAll('g.ns').classed('is-current', d => !!at && d.id === at.namespace);
+		gStacks.selectAll('g.stack').classed('is-current', ([id]) => !!at && id === at.namespace && !at.device);
+		gDevices.selectAll('g.dev').classed('is-current', d => !!at && d.ns === at.namespace && d.name === at.device);
+
+		// the link the packet crosses: from a transmit to the peer, and still on the receive that follows it
+		let active = null;
+		if (step && step.type === 'transmit' && step.peer) {
+			active = layout.linkBetween(at.namespace, step.device, step.peer.namespace, step.peer.device);
+		} else if (step && step.type === 'receive' && e.index > 0) {
+			const prev = state.steps[e.index - 1].step;
+			if (prev.type === 'transmit' && prev.peer) {
+				active = layout.linkBetween(prev.at.namespace, prev.device, prev.peer.namespace, prev.peer.device);
+			}
+		}
+		gLinks.selectAll('path.link')
+			.classed('is-active', d => !!active && d.key === active.key)
+			.classed('is-request', () => !!e && e.leg !== 'REPLY')
+			.classed('is-reply', () => !!e && e.leg === 'REPLY');
+	}
+
+	return { update };
+}
