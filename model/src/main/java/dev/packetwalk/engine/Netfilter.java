@@ -275,7 +275,7 @@ final class Netfilter {
 			List<Step> steps) {
 		String rule = r.hits().isEmpty() ? "" : r.hits().getLast().ruleText();
 		String comment = comment(rule);
-		String with = rj.with().toString();
+		String with = rj.with().label();
 		String narration = "Rejected by " + table.label() + " " + hook.chainName() + (comment != null ? " rule \"" + comment + "\"" : "")
 				+ ": the sender is told at once (" + with + ") instead of waiting for a timeout.";
 		steps.add(new Step.Drop(Walker.place(ns, null), p, narration, DropReason.NETFILTER_REJECT, with));

@@ -120,6 +120,9 @@ public final class ScenarioCompiler {
 
 		private ClusterServices services;
 
+		/** The flow being resolved starts outside the cluster. */
+		private boolean fromOutside;
+
 		private final ObjectMapper yamlMapper;
 
 		private final Map<String, Ip> hostIps = new LinkedHashMap<>();
@@ -338,6 +341,10 @@ public final class ScenarioCompiler {
 					routes.add(new Route(Cidr.host(vpcGateway), null, "eth0", false, "dhcp", null, 0));
 					routes.add(new Route(Cidr.parse("0.0.0.0/0"), vpcGateway, "eth0", false, "dhcp", null, 0));
 				}
+				else {
+					// on a plain L2 segment the nodes still have a default gateway (.1); nothing in the model answers for it
+					routes.add(new Route(Cidr.parse("0.0.0.0/0"), underlay.nth(1), "eth0", false, "static", null, 0));
+				}
 				devs.add(new Device.Bridge(bridge, Mac.derive(node + "/" + bridge), 1500, List.of(new Cidr(gw, podCidr.prefix())), null));
 				for (PodPlan pod : podsByNode.get(node)) {
 					String veth = Mac.vethName(pod.key());
@@ -437,9 +444,9 @@ public final class ScenarioCompiler {
 				filter.append("-A FORWARD -s ").append(src).append(" -o wan -m comment --comment \"1:1 NAT knows this instance\" -j ACCEPT\n");
 			}
 			filter.append("-A FORWARD -o wan -m comment --comment \"1:1 NAT only knows instance addresses\" -j DROP\n");
-			devices.add(new Device.Veth("wan", Mac.derive(VPC + "/wan"), 1500, List.of(Cidr.parse("192.0.2.1/30")), null,
+			devices.add(new Device.Veth("wan", Mac.derive(VPC + "/wan"), 1500, List.of(Cidr.parse("100.64.0.1/30")), null,
 					new Device.Endpoint(INTERNET, "vpc")));
-			routes.add(new Route(Cidr.parse("0.0.0.0/0"), Ip.parse("192.0.2.2"), "wan", false, "static", null, 0));
+			routes.add(new Route(Cidr.parse("0.0.0.0/0"), Ip.parse("100.64.0.2"), "wan", false, "static", null, 0));
 			String rules = "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
 					+ nat + "COMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n" + filter
 					+ "COMMIT\n";
@@ -460,10 +467,10 @@ public final class ScenarioCompiler {
 			List<Device> inet = new ArrayList<>();
 			List<Route> inetRoutes = new ArrayList<>();
 			inet.add(loopback());
-			inet.add(new Device.Veth("vpc", Mac.derive(INTERNET + "/vpc"), 1500, List.of(Cidr.parse("192.0.2.2/30")), null,
+			inet.add(new Device.Veth("vpc", Mac.derive(INTERNET + "/vpc"), 1500, List.of(Cidr.parse("100.64.0.2/30")), null,
 					new Device.Endpoint(VPC, "wan")));
 			for (Ip ext : externalIps.values()) {
-				inetRoutes.add(new Route(Cidr.host(ext), Ip.parse("192.0.2.1"), "vpc", false, "static", null, 0));
+				inetRoutes.add(new Route(Cidr.host(ext), Ip.parse("100.64.0.1"), "vpc", false, "static", null, 0));
 			}
 			for (int i = 0; i < hosts.size(); i++) {
 				ScenarioDocument.HostSpec h = hosts.get(i);
@@ -561,6 +568,7 @@ public final class ScenarioCompiler {
 					problems.error(at + "/id", "two flows have the id " + id);
 				}
 				String from = resolveSource(at + "/from", f.from());
+				fromOutside = from != null && from.startsWith("host/");
 				Endpoint to = resolveTarget(at + "/to", f.to());
 				Protocol proto = f.protocol() == null ? Protocol.TCP : protocol(at + "/protocol", f.protocol());
 				if (from == null || to == null || proto == null) {
@@ -686,7 +694,8 @@ public final class ScenarioCompiler {
 				return new Endpoint(podIps.get(pod), port);
 			}
 			if (nodeIps.containsKey(name)) {
-				return new Endpoint(nodeIps.get(name), port);
+				// from outside the cluster a node is only reachable at its external (1:1 NAT) address
+				return new Endpoint(fromOutside ? externalIps.get(name) : nodeIps.get(name), port);
 			}
 			List<String> known = new ArrayList<>();
 			podNs.keySet().forEach(k -> known.add(k.startsWith("default/") ? k.substring(8) : k));
