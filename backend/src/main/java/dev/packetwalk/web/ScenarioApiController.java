@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.packetwalk.catalog.ScenarioCatalog;
 import dev.packetwalk.config.PacketWalkProperties;
+import dev.packetwalk.engine.Distribution;
 import dev.packetwalk.engine.Flow;
 import dev.packetwalk.scenario.CompiledScenario;
 import dev.packetwalk.topology.Topology;
@@ -102,6 +103,36 @@ class ScenarioApiController {
 				.build();
 			return stepEvents.concatWithValues(end);
 		});
+	}
+
+	/** A node's rules in real {@code iptables-save} form, to diff against one's own node. */
+	@GetMapping(path = "/{id}/nodes/{node}/iptables-save", produces = MediaType.TEXT_PLAIN_VALUE)
+	Mono<String> iptablesSave(@PathVariable String id, @PathVariable String node) {
+		ScenarioCatalog.Entry e = entry(id);
+		boolean known = e.scenario().scenario().topology().namespace(node) != null;
+		String text = known ? e.engine().iptablesSave(node) : null;
+		if (text == null) {
+			throw new NotFoundException("No node '" + node + "' with netfilter rules in scenario '" + id + "'.");
+		}
+		return Mono.just(text);
+	}
+
+	/**
+	 * How a flow's random choices spread over many seeds ({@code seedFrom .. seedFrom + samples - 1}): deliveries per
+	 * backend and per node. {@code samples} is capped so the call stays bounded.
+	 */
+	@GetMapping("/{id}/distribution")
+	Mono<Distribution.Result> distribution(@PathVariable String id, @RequestParam(defaultValue = "1000") int samples,
+			@RequestParam(defaultValue = "1") long seedFrom, @RequestParam(required = false) String flow) {
+		ScenarioCatalog.Entry e = entry(id);
+		if (samples < 1 || samples > props.maxSamples()) {
+			throw new BadRequestException("samples must be 1.." + props.maxSamples() + ", was " + samples);
+		}
+		if (flow != null && e.scenario().scenario().flows().stream().noneMatch(f -> f.id().equals(flow))) {
+			throw new NotFoundException("Scenario '" + id + "' has no flow '" + flow + "'.");
+		}
+		return Mono.fromCallable(() -> Distribution.of(e.engine(), flow, samples, seedFrom))
+			.subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
 	}
 
 	private ScenarioCatalog.Entry entry(String id) {

@@ -145,4 +145,45 @@ class ScenarioApiTest {
 			.verify(TIMEOUT);
 	}
 
+
+	@Test
+	void servesANodesRulesAsIptablesSave() {
+		String text = client.get()
+			.uri("/api/scenarios/kuard-five-endpoints/nodes/kubworker1/iptables-save")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(text).startsWith("*").contains("COMMIT")
+			.contains("-A KUBE-SVC-")
+			.contains("-m statistic --mode random --probability 0.20000000019 -j KUBE-SEP-")
+			.contains("-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000");
+		client.get().uri("/api/scenarios/kuard-five-endpoints/nodes/nope/iptables-save").exchange().expectStatus().isNotFound();
+	}
+
+	@Test
+	void theProbabilityLadderSpreadsFiveEndpointsEvenly() {
+		client.get()
+			.uri("/api/scenarios/kuard-five-endpoints/distribution?samples=2000&seedFrom=1")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.samples")
+			.isEqualTo(2000)
+			.jsonPath("$.byNode.length()")
+			.isEqualTo(5)
+			.jsonPath("$.byNamespace['default/kuard-lpzlr']")
+			.value(n -> assertThat(((Number) n).intValue()).isBetween(320, 480));
+		client.get()
+			.uri("/api/scenarios/kuard-five-endpoints/distribution?samples=999999")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
 }

@@ -61,6 +61,17 @@ public final class Engine {
 		return new Trace(scenario.id(), seed, walks);
 	}
 
+	/** Is this the root namespace of a cluster node? */
+	public boolean isNodeRoot(String namespace) {
+		return network.ns(namespace).kind() == dev.packetwalk.topology.Namespace.Kind.NODE;
+	}
+
+	/** The node's rules as {@code iptables-save} prints them, or null when it has none. */
+	public String iptablesSave(String namespace) {
+		dev.packetwalk.netfilter.RuleSet rules = network.rules(namespace);
+		return rules == null ? null : rules.print();
+	}
+
 	private static String socketName(Flow f) {
 		return switch (f.protocol()) {
 			case TCP -> "a TCP socket";
