@@ -162,6 +162,14 @@ public final class KernelLab implements Lab {
 
 	@Override
 	public ScenarioReport verify(CompiledScenario cs, boolean keep) {
+		return verify(cs, keep, java.util.function.UnaryOperator.identity());
+	}
+
+	/**
+	 * As {@link #verify(CompiledScenario, boolean)}, with the model's expectation passed through {@code model} first:
+	 * the tests use it to plant a deliberate model bug and see the real kernel catch it.
+	 */
+	ScenarioReport verify(CompiledScenario cs, boolean keep, java.util.function.UnaryOperator<FlowExpectation> model) {
 		Trace trace = new Engine(cs.scenario()).run(cs.seed());
 		List<FlowVerdict> verdicts = new ArrayList<>();
 		LabNetwork net = null;
@@ -171,7 +179,7 @@ public final class KernelLab implements Lab {
 			startListeners(net);
 			for (Flow f : cs.scenario().flows()) {
 				say("replaying flow " + f.id() + ": " + f.label());
-				verdicts.add(replay(net, f, trace));
+				verdicts.add(replay(net, f, trace, model));
 			}
 			List<String> kept = List.of();
 			if (keep) {
@@ -221,8 +229,8 @@ public final class KernelLab implements Lab {
 	private record Capture(String ns, String device, Observation.Direction dir, Exec.Proc proc) {
 	}
 
-	private FlowVerdict replay(LabNetwork net, Flow f, Trace trace) {
-		FlowExpectation exp = Projection.expect(trace, f.id());
+	private FlowVerdict replay(LabNetwork net, Flow f, Trace trace, java.util.function.UnaryOperator<FlowExpectation> model) {
+		FlowExpectation exp = model.apply(Projection.expect(trace, f.id()));
 		Walk request = trace.walks().stream()
 			.filter(w -> w.flow().equals(f.id()) && w.leg() == Walk.Leg.REQUEST)
 			.findFirst()

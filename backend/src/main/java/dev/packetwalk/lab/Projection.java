@@ -17,7 +17,8 @@ import dev.packetwalk.trace.Walk;
 /**
  * Projects the model's trace onto the points tcpdump can observe. Pure.
  * <ul>
- * <li>{@code transmit} on a device: the packet leaves it ({@code -Q out} there);</li>
+ * <li>{@code transmit} on a device: the packet leaves it ({@code -Q out} there) — except on {@code lo}, where libpcap
+ * drops the outgoing copy of every packet and shows it once, arriving;</li>
  * <li>{@code receive} on a device: the packet arrives on it ({@code -Q in});</li>
  * <li>{@code encapsulate} on a VXLAN device: the inner frame leaves that device before the kernel wraps it (tcpdump on
  * {@code flannel.1} shows the inner frame going out);</li>
@@ -28,6 +29,9 @@ import dev.packetwalk.trace.Walk;
  * Route, neighbour, netfilter, conntrack, NAT, forward, deliver and drop steps are not visible on a wire.
  */
 public final class Projection {
+
+	/** The model's loopback device name. */
+	static final String LOOPBACK = "lo";
 
 	private Projection() {
 	}
@@ -75,6 +79,9 @@ public final class Projection {
 			for (Step s : hop.steps()) {
 				String ns = s.at().namespace();
 				switch (s) {
+					// libpcap hides a packet leaving lo (it shows it once, arriving): not observable
+					case Step.Transmit t when t.device().equals(LOOPBACK) -> {
+					}
 					case Step.Transmit t -> out.add(obs(ns, t.device(), Observation.Direction.OUT, leg, t.packet()));
 					case Step.Receive r -> out.add(obs(ns, r.device(), Observation.Direction.IN, leg, r.packet()));
 					case Step.Encapsulate e -> out.add(obs(ns, e.device(), Observation.Direction.OUT, leg, e.packet().inner()));
