@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class PacketWalkApplication {
 
 	public static void main(String[] args) {
+		if (dev.packetwalk.lab.LabCommand.handles(args)) { System.exit(dev.packetwalk.lab.LabCommand.run(args, System.out, System.err)); }
 		SpringApplication.run(PacketWalkApplication.class, args);
 	}
 

@@ -1,0 +1,78 @@
+package dev.packetwalk.lab;
+
+import dev.packetwalk.net.Ip;
+import dev.packetwalk.net.Mac;
+import dev.packetwalk.net.Protocol;
+import dev.packetwalk.packet.Packet;
+import dev.packetwalk.packet.Transport;
+
+/**
+ * The header fields the lab compares for one packet at one observation point, as tcpdump would show them.
+ *
+ * @param srcMac Ethernet source, or null when the model has no Ethernet header there (not compared then)
+ * @param dstMac Ethernet destination, or null (not compared)
+ * @param flags TCP flags in tcpdump notation ({@code S}, {@code S.}, {@code R.}), {@code icmp T/C} for ICMP, empty
+ * for UDP
+ */
+public record Headers(Mac srcMac, Mac dstMac, Ip src, Ip dst, Protocol protocol, int srcPort, int dstPort,
+		String flags, int ttl) {
+
+	public Headers {
+		if (src == null || dst == null || protocol == null) {
+			throw new IllegalArgumentException("headers need the IP addresses and the protocol");
+		}
+		flags = flags == null ? "" : flags;
+	}
+
+	/** The outermost headers of a model packet. */
+	public static Headers of(Packet p) {
+		Mac s = p.eth() == null ? null : p.eth().src();
+		Mac d = p.eth() == null ? null : p.eth().dst();
+		String flags = switch (p.l4()) {
+			case Transport.Tcp t -> t.flags();
+			case Transport.Udp u -> "";
+			case Transport.Icmp i -> "icmp " + i.icmpType() + "/" + i.code();
+		};
+		return new Headers(s, d, p.src(), p.dst(), p.ip().protocol(), p.l4().srcPort(), p.l4().dstPort(), flags,
+				p.ip().ttl());
+	}
+
+	public Headers withPorts(int sport, int dport) {
+		return new Headers(srcMac, dstMac, src, dst, protocol, sport, dport, flags, ttl);
+	}
+
+	public Headers withDstPort(int dport) {
+		return withPorts(srcPort, dport);
+	}
+
+	public Headers withDstMac(Mac mac) {
+		return new Headers(srcMac, mac, src, dst, protocol, srcPort, dstPort, flags, ttl);
+	}
+
+	/** {@code 62:8b:..:52 > 86:75:..:63, 10.244.1.2.60086 > 10.244.1.3.8080: tcp [S] ttl 64}, like tcpdump -e. */
+	@Override
+	public String toString() {
+		StringBuilder sb = new StringBuilder();
+		if (srcMac != null || dstMac != null) {
+			sb.append(srcMac == null ? "?" : srcMac).append(" > ").append(dstMac == null ? "?" : dstMac).append(", ");
+		}
+		sb.append(src);
+		if (protocol != Protocol.ICMP) {
+			sb.append('.').append(srcPort);
+		}
+		sb.append(" > ").append(dst);
+		if (protocol != Protocol.ICMP) {
+			sb.append('.').append(dstPort);
+		}
+		sb.append(": ").append(protocol.lower());
+		if (protocol == Protocol.TCP) {
+			sb.append(" [").append(flags).append(']');
+		}
+		else if (protocol == Protocol.ICMP) {
+			sb.append(' ').append(flags.replace("icmp ", "type/code ")).append(" id ").append(srcPort);
+		}
+		sb.append(" ttl ").append(ttl);
+		return sb.toString();
+	}
+
+}

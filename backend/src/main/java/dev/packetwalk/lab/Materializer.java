@@ -1,0 +1,184 @@
+package dev.packetwalk.lab;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.packetwalk.net.Cidr;
+import dev.packetwalk.topology.Device;
+import dev.packetwalk.topology.Namespace;
+import dev.packetwalk.topology.Neighbor;
+import dev.packetwalk.topology.Route;
+import dev.packetwalk.topology.Topology;
+
+/**
+ * Turns a model topology into the commands that build it in network namespaces. Pure (the plan is unit-tested
+ * without root); {@link KernelLab} runs it. Every command is confined to a lab namespace (see {@link Safety}).
+ * <p>
+ * Order: namespaces (lo up, IPv6 off so no router solicitations or DAD pollute captures, the model's sysctls); then
+ * bridges and dummies; veth pairs and physical links (a NIC cabled to a switch port is a veth pair too), each created
+ * once with both ends placed straight into their namespaces; VXLAN devices (their underlay exists by then); MACs,
+ * MTUs, bridge ports, addresses, links up; the model's routes (not the connected ones the kernel adds itself);
+ * permanent neighbours; VXLAN FDB entries; finally the namespace's iptables-restore text, loaded as is.
+ */
+public final class Materializer {
+
+	private static final Set<String> KNOWN_PROTOS = Set.of("kernel", "boot", "static", "dhcp", "ra", "redirect",
+			"bird", "zebra", "gated", "xorp", "ntk", "mrt", "babel", "bgp", "isis", "ospf", "rip", "eigrp");
+
+	private Materializer() {
+	}
+
+	public static List<Cmd> plan(Topology topology, LabNames names) {
+		names.assign(topology.namespaces().stream().map(Namespace::id).toList());
+		List<Cmd> out = new ArrayList<>();
+		for (Namespace ns : topology.namespaces()) {
+			String n = names.ns(ns.id());
+			out.add(Cmd.of("ip", "netns", "add", n));
+			out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", "lo", "up"));
+			out.add(sysctl(n, "net.ipv6.conf.all.disable_ipv6", "1").orTolerate());
+			out.add(sysctl(n, "net.ipv6.conf.default.disable_ipv6", "1").orTolerate());
+			out.add(sysctl(n, "net.ipv4.ip_forward", ns.ipForward() ? "1" : "0"));
+			// per-namespace since Linux 5.3; absent without br_netfilter, which only matters when the model wants it on
+			Cmd brnf = sysctl(n, "net.bridge.bridge-nf-call-iptables", ns.bridgeNfCallIptables() ? "1" : "0");
+			out.add(ns.bridgeNfCallIptables() ? brnf : brnf.orTolerate());
+		}
+		// devices without a peer first
+		for (Namespace ns : topology.namespaces()) {
+			String n = names.ns(ns.id());
+			for (Device d : ns.devices()) {
+				switch (d) {
+					case Device.Bridge b -> out.add(Cmd.of("ip", "-n", n, "link", "add", b.name(), "type", "bridge"));
+					case Device.Dummy du -> out.add(Cmd.of("ip", "-n", n, "link", "add", du.name(), "type", "dummy"));
+					default -> {
+					}
+				}
+			}
+		}
+		// links: each pair once
+		Set<String> created = new HashSet<>();
+		for (Namespace ns : topology.namespaces()) {
+			for (Device d : ns.devices()) {
+				Device.Endpoint peer = switch (d) {
+					case Device.Veth v -> v.peer();
+					case Device.Physical p -> p.peer();
+					default -> null;
+				};
+				if (peer == null || created.contains(ns.id() + "\0" + d.name())) {
+					continue;
+				}
+				created.add(ns.id() + "\0" + d.name());
+				created.add(peer.namespace() + "\0" + peer.device());
+				String a = names.ns(ns.id());
+				String b = names.ns(peer.namespace());
+				out.add(Cmd.of("ip", "-n", a, "link", "add", d.name(), "type", "veth", "peer", "name", peer.device(), "netns", b));
+			}
+		}
+		for (Namespace ns : topology.namespaces()) {
+			String n = names.ns(ns.id());
+			for (Device d : ns.devices()) {
+				if (d instanceof Device.Vxlan vx) {
+					List<String> argv = new ArrayList<>(List.of("ip", "-n", n, "link", "add", vx.name(), "type", "vxlan", "id",
+							Integer.toString(vx.vni()), "dstport", Integer.toString(vx.port())));
+					if (vx.local() != null) {
+						argv.addAll(List.of("local", vx.local().toString()));
+					}
+					if (vx.underlay() != null) {
+						argv.addAll(List.of("dev", vx.underlay()));
+					}
+					argv.add("nolearning");
+					out.add(new Cmd(argv, null, false));
+				}
+			}
+		}
+		// link attributes, ports, addresses, up
+		for (Namespace ns : topology.namespaces()) {
+			String n = names.ns(ns.id());
+			for (Device d : ns.devices()) {
+				if (d instanceof Device.Loopback) {
+					for (Cidr c : d.addresses()) {
+						if (!c.toString().equals("127.0.0.1/8")) {
+							out.add(Cmd.of("ip", "-n", n, "addr", "replace", c.toString(), "dev", d.name()));
+						}
+					}
+					continue;
+				}
+				out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "address", d.mac().toString()));
+				out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "mtu", Integer.toString(d.mtu())));
+				if (d.master() != null) {
+					out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "master", d.master()));
+				}
+				for (Cidr c : d.addresses()) {
+					out.add(Cmd.of("ip", "-n", n, "addr", "add", c.toString(), "dev", d.name()));
+				}
+			}
+			for (Device d : ns.devices()) {
+				if (!(d instanceof Device.Loopback)) {
+					out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "up"));
+				}
+			}
+		}
+		for (Namespace ns : topology.namespaces()) {
+			String n = names.ns(ns.id());
+			for (Route r : ns.routes()) {
+				out.add(route(n, r));
+			}
+			for (Neighbor nb : ns.neighbors()) {
+				out.add(Cmd.of("ip", "-n", n, "neigh", "replace", nb.ip().toString(), "lladdr", nb.mac().toString(), "dev",
+						nb.dev(), "nud", "permanent"));
+			}
+			for (Device d : ns.devices()) {
+				if (d instanceof Device.Vxlan vx) {
+					for (Device.FdbEntry e : vx.fdb()) {
+						out.add(Cmd.of("bridge", "-n", n, "fdb", "append", e.mac().toString(), "dev", vx.name(), "dst",
+								e.dst().toString(), "self", "permanent"));
+					}
+				}
+			}
+		}
+		for (Namespace ns : topology.namespaces()) {
+			if (!ns.iptables().isBlank()) {
+				String text = ns.iptables().endsWith("\n") ? ns.iptables() : ns.iptables() + "\n";
+				out.add(Cmd.of("ip", "netns", "exec", names.ns(ns.id()), "iptables-restore").withStdin(text));
+			}
+		}
+		return out;
+	}
+
+	static Cmd sysctl(String ns, String key, String value) {
+		return Cmd.of("ip", "netns", "exec", ns, "sysctl", "-q", "-w", key + "=" + value);
+	}
+
+	static Cmd route(String ns, Route r) {
+		List<String> argv = new ArrayList<>(List.of("ip", "-n", ns, "route", "add",
+				r.isDefault() ? "default" : r.dst().toString()));
+		if (r.via() != null) {
+			argv.addAll(List.of("via", r.via().toString()));
+		}
+		argv.addAll(List.of("dev", r.dev()));
+		if (r.proto() != null && KNOWN_PROTOS.contains(r.proto())) {
+			argv.addAll(List.of("proto", r.proto()));
+		}
+		if (r.src() != null) {
+			argv.addAll(List.of("src", r.src().toString()));
+		}
+		if (r.metric() != 0) {
+			argv.addAll(List.of("metric", Integer.toString(r.metric())));
+		}
+		if (r.onlink()) {
+			argv.add("onlink");
+		}
+		return new Cmd(argv, null, false);
+	}
+
+	/** Deleting the namespaces removes every device, route, rule and conntrack entry in them. */
+	public static List<Cmd> teardown(LabNames names) {
+		List<Cmd> out = new ArrayList<>();
+		for (String n : names.all().values()) {
+			out.add(Cmd.of("ip", "netns", "del", n).orTolerate());
+		}
+		return out;
+	}
+
+}

@@ -1,0 +1,154 @@
+package dev.packetwalk.lab;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Compares what the model says a flow looks like with what the kernel was seen doing. Pure: the unit tests feed it
+ * recorded observations.
+ * <p>
+ * Per leg (request, then reply), in the model's order, every expected observation must be matched by a kernel
+ * observation at the same point with the same headers; then every kernel observation must have been expected. The
+ * first expectation without a match (or the first unexpected kernel packet) is the divergence; it is printed with
+ * what the kernel did show at that point, field by field. A drop is thereby compared as "last place seen": the kernel
+ * must show the packet up to the same point and nowhere after. Kernel retransmissions are deduplicated (same point,
+ * same headers). Kernel-generated errors (RST, ICMP) and the rest of the connection (ACK, FIN) are reported as notes.
+ */
+public final class TraceComparison {
+
+	private TraceComparison() {
+	}
+
+	public static FlowVerdict compare(FlowExpectation model, List<Observation> kernel, ClientOutcome client) {
+		List<Observation> seen = dedupe(kernel);
+		List<String> diff = new ArrayList<>();
+		List<String> notes = new ArrayList<>();
+		int matched = 0;
+		for (Observation.Leg leg : List.of(Observation.Leg.REQUEST, Observation.Leg.REPLY)) {
+			if (!diff.isEmpty()) {
+				break;
+			}
+			List<Observation> expected = model.leg(leg);
+			List<Observation> got = new ArrayList<>(seen.stream().filter(o -> o.leg() == leg).toList());
+			for (int i = 0; i < expected.size(); i++) {
+				Observation e = expected.get(i);
+				Observation hit = null;
+				for (Observation g : got) {
+					if (e.differencesFrom(g).isEmpty()) {
+						hit = g;
+						break;
+					}
+				}
+				if (hit != null) {
+					got.remove(hit);
+					matched++;
+					continue;
+				}
+				diff.add("first divergence: " + leg.name().toLowerCase() + " leg, observation " + (i + 1) + " of "
+						+ expected.size() + " in the model");
+				diff.add("  model  expects  " + e);
+				List<Observation> atPoint = got.stream().filter(e::samePoint).toList();
+				if (atPoint.isEmpty()) {
+					diff.add("  kernel showed   nothing at " + e.point() + lastSeen(seen, leg));
+				}
+				else {
+					Observation closest = atPoint.stream()
+						.min(Comparator.comparingInt(g -> e.differencesFrom(g).size()))
+						.orElseThrow();
+					diff.add("  kernel showed   " + closest);
+					for (String d : e.differencesFrom(closest)) {
+						diff.add("    " + d);
+					}
+				}
+				break;
+			}
+			if (diff.isEmpty() && !got.isEmpty()) {
+				Observation extra = got.getFirst();
+				diff.add("first divergence: " + leg.name().toLowerCase() + " leg: the kernel shows a packet the model does not"
+						+ " (" + got.size() + " unexpected observation" + (got.size() == 1 ? "" : "s") + ")");
+				diff.add("  kernel showed   " + extra);
+				List<Observation> modelHere = expected.stream().filter(extra::samePoint).toList();
+				diff.add(modelHere.isEmpty() ? "  model  expects  nothing at " + extra.point()
+						+ (expected.isEmpty() ? "" : " (its " + leg.name().toLowerCase() + " walk ends at "
+								+ (leg == Observation.Leg.REQUEST ? model.requestEnd() : model.replyEnd()) + ")")
+						: "  model  expects  " + modelHere.getFirst());
+			}
+		}
+		if (!model.clientOutcomes().contains(client)) {
+			diff.add("client socket: model expects " + describe(model.clientOutcomes()) + ", the kernel's socket got " + client);
+		}
+		Set<String> errors = new LinkedHashSet<>();
+		for (Observation o : seen) {
+			if (o.leg() == Observation.Leg.ERROR) {
+				errors.add(o.toString().replaceAll(" +", " "));
+			}
+		}
+		for (String e : errors) {
+			notes.add("kernel-generated error packet (not compared): " + e);
+		}
+		vxlanPorts(model, seen, notes);
+		String summary = "model: request " + describe(model.request(), model.requestEnd())
+				+ (model.reply() == null ? "" : ", reply " + describe(model.reply(), model.replyEnd())) + "; kernel: "
+				+ matched + "/" + (model.leg(Observation.Leg.REQUEST).size() + model.leg(Observation.Leg.REPLY).size())
+				+ " observations matched, " + count(seen, Observation.Leg.REQUEST) + " request / "
+				+ count(seen, Observation.Leg.REPLY) + " reply packets seen, client " + client;
+		return new FlowVerdict(model.flowId(), model.label(), diff.isEmpty(), summary, diff, notes, seen);
+	}
+
+	/** Same point, same headers: a retransmission. Keeps the first copy; the result is in time order. */
+	static List<Observation> dedupe(List<Observation> kernel) {
+		List<Observation> sorted = new ArrayList<>(kernel);
+		sorted.sort(Comparator.comparingLong(Observation::timeNanos));
+		Set<Observation> keys = new java.util.HashSet<>();
+		List<Observation> out = new ArrayList<>();
+		for (Observation o : sorted) {
+			if (keys.add(o.timeless())) {
+				out.add(o);
+			}
+		}
+		return out;
+	}
+
+	private static String lastSeen(List<Observation> seen, Observation.Leg leg) {
+		Observation last = null;
+		for (Observation o : seen) {
+			if (o.leg() == leg) {
+				last = o;
+			}
+		}
+		return last == null ? " (the kernel shows no " + leg.name().toLowerCase() + " packet anywhere)"
+				: " (the kernel last showed the " + leg.name().toLowerCase() + " at " + last.point() + ")";
+	}
+
+	private static void vxlanPorts(FlowExpectation model, List<Observation> seen, List<String> notes) {
+		for (Observation e : model.observations()) {
+			if (!e.encapsulated()) {
+				continue;
+			}
+			for (Observation g : seen) {
+				if (g.encapsulated() && e.differencesFrom(g).isEmpty() && g.headers().srcPort() != e.headers().srcPort()) {
+					notes.add("VXLAN outer UDP source port at " + e.point() + ": model " + e.headers().srcPort()
+							+ ", kernel " + g.headers().srcPort() + " (a hash of the inner flow; not compared)");
+					return;
+				}
+			}
+		}
+	}
+
+	private static long count(List<Observation> seen, Observation.Leg leg) {
+		return seen.stream().filter(o -> o.leg() == leg).count();
+	}
+
+	private static String describe(dev.packetwalk.trace.Disposition d, String end) {
+		return d.delivered() ? "delivered at " + end : "dropped at " + end + " (" + d.reason() + ")";
+	}
+
+	private static String describe(Set<ClientOutcome> outcomes) {
+		return outcomes.size() == 1 ? outcomes.iterator().next().toString()
+				: "one of " + outcomes.stream().map(Enum::name).sorted().toList();
+	}
+
+}

@@ -1,0 +1,123 @@
+# PacketWalk kernel lab helper: a tiny listener and a one-shot client. Runs inside a lab namespace only
+# (ip netns exec <pwlab-...> python3 pwlab.py ...). Prints one line of result.
+import errno
+import select
+import socket
+import struct
+import sys
+import time
+
+REQ = b"PWLAB-REQ"
+REP = b"PWLAB-REP"
+
+
+def out(s):
+    print(s, flush=True)
+
+
+def listen(proto, port):
+    if proto == "tcp":
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("0.0.0.0", port))
+        s.listen(128)
+        out("ready")
+        keep = []
+        while True:
+            c, _ = s.accept()
+            keep.append(c)
+    else:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("0.0.0.0", port))
+        out("ready")
+        while True:
+            data, addr = s.recvfrom(65535)
+            if data.startswith(REQ):
+                s.sendto(REP + data[len(REQ):], addr)
+
+
+def checksum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xFFFF)
+    s += s >> 16
+    return ~s & 0xFFFF
+
+
+def oserror(e):
+    if e.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        return "unreachable"
+    if e.errno == errno.ECONNREFUSED:
+        return "refused"
+    return "error " + str(e)
+
+
+def send(proto, dst, dport, sport, src, timeout, size):
+    bind_ip = "" if src == "-" else src
+    if proto == "tcp":
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((bind_ip, sport))
+        s.settimeout(timeout)
+        try:
+            s.connect((dst, dport))
+            out("connected")
+        except socket.timeout:
+            out("timeout")
+        except OSError as e:
+            out(oserror(e))
+        finally:
+            s.close()
+    elif proto == "udp":
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind((bind_ip, sport))
+        s.settimeout(timeout)
+        try:
+            s.connect((dst, dport))
+            s.send(REQ + b"." * max(0, size - len(REQ)))
+            data = s.recv(65535)
+            out("echoed" if data.startswith(REP) else "error unexpected payload")
+        except socket.timeout:
+            out("no_echo")
+        except OSError as e:
+            out(oserror(e))
+    else:
+        s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+        if bind_ip:
+            s.bind((bind_ip, 0))
+        ident = sport & 0xFFFF
+        hdr = struct.pack("!BBHHH", 8, 0, 0, ident, 1)
+        pkt = struct.pack("!BBHHH", 8, 0, checksum(hdr + REQ), ident, 1) + REQ
+        try:
+            s.sendto(pkt, (dst, 0))
+        except OSError as e:
+            out(oserror(e))
+            return
+        deadline = time.time() + timeout
+        while True:
+            left = deadline - time.time()
+            if left <= 0:
+                out("no_echo")
+                return
+            r, _, _ = select.select([s], [], [], left)
+            if not r:
+                out("no_echo")
+                return
+            data, _ = s.recvfrom(65535)
+            ihl = (data[0] & 0x0F) * 4
+            t = data[ihl]
+            if t == 0 and struct.unpack("!H", data[ihl + 4:ihl + 6])[0] == ident:
+                out("echoed")
+                return
+            if t in (3, 11):
+                out("unreachable")
+                return
+
+
+if __name__ == "__main__":
+    a = sys.argv[1:]
+    if a[0] == "listen":
+        listen(a[1], int(a[2]))
+    else:
+        send(a[1], a[2], int(a[3]), int(a[4]), a[5], float(a[6]), int(a[7]))

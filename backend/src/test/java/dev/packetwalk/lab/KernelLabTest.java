@@ -1,0 +1,175 @@
+package dev.packetwalk.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.packetwalk.engine.Flow;
+import dev.packetwalk.engine.Scenario;
+import dev.packetwalk.net.Cidr;
+import dev.packetwalk.net.Ip;
+import dev.packetwalk.net.Mac;
+import dev.packetwalk.net.Protocol;
+import dev.packetwalk.packet.Payload;
+import dev.packetwalk.scenario.CompiledScenario;
+import dev.packetwalk.topology.Device;
+import dev.packetwalk.topology.Listener;
+import dev.packetwalk.topology.Namespace;
+import dev.packetwalk.topology.Neighbor;
+import dev.packetwalk.topology.Route;
+import dev.packetwalk.topology.Topology;
+
+/**
+ * Every built-in scenario against the real kernel. Skipped (with the reason) where the lab cannot run: not root, no
+ * {@code ip netns}, tools missing. With {@code PACKETWALK_REQUIRE_LAB=true} in the environment it fails instead.
+ */
+class KernelLabTest {
+
+	private static final KernelLab LAB = new KernelLab(System.err, false);
+
+	@BeforeAll
+	static void labMustBeAvailable() {
+		Optional<String> why = LAB.unavailable();
+		if (why.isPresent()) {
+			String msg = "kernel lab unavailable: " + why.get();
+			if ("true".equalsIgnoreCase(System.getenv("PACKETWALK_REQUIRE_LAB"))) {
+				fail(msg + " (PACKETWALK_REQUIRE_LAB=true)");
+			}
+			Assumptions.abort(msg + " — set PACKETWALK_REQUIRE_LAB=true to make this a failure");
+		}
+	}
+
+	static Stream<Path> scenarios() {
+		return Scenarios.files().stream();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("scenarios")
+	void theKernelDoesWhatTheModelSays(Path file) {
+		CompiledScenario cs = Scenarios.compile(file);
+		ScenarioReport r = LAB.verify(cs, false);
+		System.out.print(r.render());
+		assertThat(r.match()).as(r.render()).isTrue();
+		assertNoLeftovers();
+	}
+
+	@Test
+	void aDeliberatelyWrongModelIsCaughtByTheKernel() {
+		CompiledScenario cs = Scenarios.compile("pod-to-pod-same-node");
+		// the "model" now claims the bridge sends the SYN to port 8081
+		ScenarioReport r = LAB.verify(cs, false, exp -> {
+			List<Observation> obs = new ArrayList<>(exp.observations());
+			Observation o = obs.get(2);
+			obs.set(2, new Observation(o.namespace(), o.device(), o.direction(), o.leg(), o.headers().withDstPort(8081), o.vni(),
+					o.inner(), 0));
+			return exp.withObservations(obs);
+		});
+		System.out.print(r.render());
+		assertThat(r.match()).isFalse();
+		assertThat(r.render()).contains("MISMATCH", "first divergence: request leg, observation 3 of 4",
+				"dst port: model 8081, kernel 8080");
+		assertNoLeftovers();
+	}
+
+	/**
+	 * flannel's VXLAN backend, built in code until its scenario lands: two nodes on one underlay segment, flannel.1 on
+	 * each with the remote VTEP's neighbour and FDB entries, a pod per node.
+	 */
+	@Test
+	void vxlanBetweenTwoNodesMatches() {
+		ScenarioReport r = LAB.verify(flannel(), false);
+		System.out.print(r.render());
+		assertThat(r.match()).as(r.render()).isTrue();
+		assertThat(r.flows().getFirst().seen()).anyMatch(Observation::encapsulated);
+		assertNoLeftovers();
+	}
+
+	static CompiledScenario flannel() {
+		List<Namespace> all = new ArrayList<>();
+		Mac[] vtep = { Mac.parse("02:fa:00:00:01:01"), Mac.parse("02:fa:00:00:02:01") };
+		Ip[] nodeIp = { Ip.parse("192.168.205.3"), Ip.parse("192.168.205.4") };
+		List<Device> sw = new ArrayList<>(List.of(new Device.Bridge("br0", Mac.parse("02:5e:00:00:00:01"), 1500, List.of(), null)));
+		for (int i = 0; i < 2; i++) {
+			int n = i + 1;
+			int m = 2 - i;
+			String node = "node" + n;
+			String pod = "default/pod" + n;
+			all.add(new Namespace(pod, node, Namespace.Kind.POD, "pod" + n,
+					List.of(new Device.Loopback("lo", Mac.ZERO, 65536, List.of(Cidr.parse("127.0.0.1/8")), null),
+							new Device.Veth("eth0", Mac.parse("02:0d:00:00:0" + n + ":02"), 1450,
+									List.of(Cidr.parse("10.42." + n + ".2/24")), null, new Device.Endpoint(node, "vethpod" + n))),
+					List.of(Route.via(Cidr.parse("0.0.0.0/0"), Ip.parse("10.42." + n + ".1"), "eth0")), List.of(), "", false, false,
+					n == 2 ? List.of(new Listener(Protocol.TCP, 8080, "web")) : List.of()));
+			all.add(new Namespace(node, node, Namespace.Kind.NODE, node,
+					List.of(new Device.Loopback("lo", Mac.ZERO, 65536, List.of(Cidr.parse("127.0.0.1/8")), null),
+							new Device.Physical("eth0", Mac.parse("02:e0:00:00:0" + n + ":00"), 1500,
+									List.of(new Cidr(nodeIp[i], 24)), null, new Device.Endpoint("underlay", "port" + n)),
+							new Device.Bridge("cni0", Mac.parse("02:c0:00:00:0" + n + ":01"), 1450,
+									List.of(Cidr.parse("10.42." + n + ".1/24")), null),
+							new Device.Veth("vethpod" + n, Mac.parse("02:0e:00:00:0" + n + ":02"), 1450, List.of(), "cni0",
+									new Device.Endpoint(pod, "eth0")),
+							new Device.Vxlan("flannel.1", vtep[i], 1450, List.of(Cidr.parse("10.42." + n + ".0/32")), null, 1, 8472,
+									nodeIp[i], "eth0", List.of(new Device.FdbEntry(vtep[1 - i], nodeIp[1 - i])))),
+					List.of(new Route(Cidr.parse("10.42." + m + ".0/24"), Ip.parse("10.42." + m + ".0"), "flannel.1", true, null,
+							null, 0)),
+					List.of(new Neighbor(Ip.parse("10.42." + m + ".0"), "flannel.1", vtep[1 - i])), "", true, false, List.of()));
+			sw.add(new Device.Veth("port" + n, Mac.parse("02:5e:00:00:0" + n + ":00"), 1500, List.of(), "br0",
+					new Device.Endpoint(node, "eth0")));
+		}
+		all.add(new Namespace("underlay", "underlay", Namespace.Kind.SWITCH, "underlay 192.168.205.0/24", sw, List.of(),
+				List.of(), "", false, false, List.of()));
+		Flow f = flow(java.util.Map.of("id", "syn", "label", "pod1 → pod2:8080 over VXLAN", "from", "default/pod1", "dst",
+				Ip.parse("10.42.2.2"), "dstPort", 8080, "protocol", Protocol.TCP, "payload", Payload.Bytes.EMPTY, "ttl", 64,
+				"dontFragment", true, "reply", true));
+		Scenario s = new Scenario("flannel-vxlan-code-built", new Topology(all), List.of(f));
+		return new CompiledScenario(s.id(), "flannel VXLAN (built in code)", "", List.of(), "advanced", "lab", 0, "", "", 1,
+				s, List.of(), "");
+	}
+
+	/** A Flow by component name (unnamed ones null/0/false), so the test survives new optional components. */
+	static Flow flow(java.util.Map<String, Object> values) {
+		var comps = Flow.class.getRecordComponents();
+		Object[] args = new Object[comps.length];
+		Class<?>[] types = new Class<?>[comps.length];
+		for (int i = 0; i < comps.length; i++) {
+			types[i] = comps[i].getType();
+			Object v = values.get(comps[i].getName());
+			args[i] = v != null ? v : types[i] == int.class ? (Object) 0 : types[i] == boolean.class ? (Object) false : null;
+		}
+		try {
+			return Flow.class.getDeclaredConstructor(types).newInstance(args);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static void assertNoLeftovers() {
+		// only this run's prefix: other concurrent runs are not ours to judge
+		String prefix = LabNames.ROOT_PREFIX + ProcessHandle.current().pid() + "-";
+		try {
+			Process p = new ProcessBuilder("ip", "netns", "list").start();
+			String out = new String(p.getInputStream().readAllBytes());
+			p.waitFor();
+			assertThat(out.lines().filter(l -> l.startsWith(prefix))).as("namespaces left behind").isEmpty();
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

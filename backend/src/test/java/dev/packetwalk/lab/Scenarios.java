@@ -1,0 +1,46 @@
+package dev.packetwalk.lab;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import dev.packetwalk.scenario.CompiledScenario;
+import dev.packetwalk.scenario.ScenarioCompiler;
+
+/** The built-in scenarios under {@code ${repo.root}/scenarios}. */
+final class Scenarios {
+
+	private Scenarios() {
+	}
+
+	static Path dir() {
+		String root = System.getProperty("repo.root", "..");
+		return Path.of(root, "scenarios").toAbsolutePath().normalize();
+	}
+
+	static List<Path> files() {
+		try (Stream<Path> s = Files.list(dir())) {
+			return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	static CompiledScenario compile(String name) {
+		return compile(dir().resolve(name + ".yaml"));
+	}
+
+	static CompiledScenario compile(Path file) {
+		try {
+			return new ScenarioCompiler().compile(file.toString(), Files.readString(file));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,133 @@
+package dev.packetwalk.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.packetwalk.engine.Engine;
+import dev.packetwalk.net.Mac;
+import dev.packetwalk.scenario.CompiledScenario;
+import dev.packetwalk.trace.Trace;
+
+/** The comparison, fed with recorded observations: no root, no kernel. */
+class TraceComparisonTest {
+
+	private static FlowExpectation sameNode() {
+		CompiledScenario cs = Scenarios.compile("pod-to-pod-same-node");
+		Trace t = new Engine(cs.scenario()).run(cs.seed());
+		return Projection.expect(t, Projection.flows(t).getFirst());
+	}
+
+	/** What a faithful kernel would show: the expected observations, timestamped in order. */
+	private static List<Observation> kernelFor(FlowExpectation e) {
+		List<Observation> out = new ArrayList<>();
+		long t = 1_000;
+		for (Observation o : e.observations()) {
+			out.add(new Observation(o.namespace(), o.device(), o.direction(), o.leg(), o.headers(), o.vni(), o.inner(), t += 1000));
+		}
+		return out;
+	}
+
+	@Test
+	void projectionOfSameNodeFollowsTheVethPairsAndTheBridge() {
+		FlowExpectation e = sameNode();
+		assertThat(e.leg(Observation.Leg.REQUEST)).extracting(Observation::point)
+			.containsExactly("default/pod1/eth0 out", "node1/veth2680d45c in", "node1/veth2a6cc7c7 out",
+					"default/pod2/eth0 in");
+		assertThat(e.leg(Observation.Leg.REPLY)).hasSize(4);
+		assertThat(e.clientOutcomes()).containsExactly(ClientOutcome.CONNECTED);
+	}
+
+	@Test
+	void aFaithfulKernelMatches() {
+		FlowExpectation e = sameNode();
+		FlowVerdict v = TraceComparison.compare(e, kernelFor(e), ClientOutcome.CONNECTED);
+		assertThat(v.match()).as(v.render()).isTrue();
+		assertThat(v.summary()).contains("8/8 observations matched");
+	}
+
+	@Test
+	void retransmissionsAndTheRestOfTheConnectionDoNotMatter() {
+		FlowExpectation e = sameNode();
+		List<Observation> k = new ArrayList<>(kernelFor(e));
+		Observation syn = k.getFirst();
+		k.add(new Observation(syn.namespace(), syn.device(), syn.direction(), syn.leg(), syn.headers(), -1, null, 1_000_000_000L));
+		k.add(new Observation(syn.namespace(), syn.device(), syn.direction(), Observation.Leg.OTHER,
+				new Headers(syn.headers().srcMac(), syn.headers().dstMac(), syn.headers().src(), syn.headers().dst(),
+						syn.headers().protocol(), syn.headers().srcPort(), syn.headers().dstPort(), ".", 64), -1, null, 2_000_000_000L));
+		FlowVerdict v = TraceComparison.compare(e, k, ClientOutcome.CONNECTED);
+		assertThat(v.match()).as(v.render()).isTrue();
+	}
+
+	@Test
+	void aWrongDestinationPortInTheModelIsCaughtWithAReadableDiff() {
+		FlowExpectation e = sameNode();
+		List<Observation> kernel = kernelFor(e);
+		List<Observation> wrong = new ArrayList<>(e.observations());
+		Observation third = wrong.get(2);
+		wrong.set(2, new Observation(third.namespace(), third.device(), third.direction(), third.leg(),
+				third.headers().withDstPort(8081), -1, null, 0));
+		FlowVerdict v = TraceComparison.compare(e.withObservations(wrong), kernel, ClientOutcome.CONNECTED);
+		assertThat(v.match()).isFalse();
+		String text = v.render();
+		assertThat(text).contains("MISMATCH", "first divergence: request leg, observation 3 of 4",
+				"model  expects  node1/veth2a6cc7c7 out", "10.244.1.3.8081",
+				"kernel showed   node1/veth2a6cc7c7 out", "dst port: model 8081, kernel 8080");
+	}
+
+	@Test
+	void aWrongMacIsCaught() {
+		FlowExpectation e = sameNode();
+		List<Observation> wrong = new ArrayList<>(e.observations());
+		Observation o = wrong.get(5);
+		Mac bogus = Mac.parse("02:00:00:00:00:01");
+		wrong.set(5, new Observation(o.namespace(), o.device(), o.direction(), o.leg(), o.headers().withDstMac(bogus), -1,
+				null, 0));
+		FlowVerdict v = TraceComparison.compare(e.withObservations(wrong), kernelFor(e), ClientOutcome.CONNECTED);
+		assertThat(v.match()).isFalse();
+		assertThat(v.render()).contains("reply leg, observation 2 of 4", "dst MAC: model 02:00:00:00:00:01, kernel");
+	}
+
+	@Test
+	void aDropIsComparedAsTheLastPlaceSeen() {
+		FlowExpectation e = sameNode();
+		// the kernel dropped the SYN on the bridge: seen on pod1/eth0 and node1's veth, nowhere after
+		List<Observation> kernel = kernelFor(e).subList(0, 2);
+		FlowVerdict v = TraceComparison.compare(e, kernel, ClientOutcome.TIMEOUT);
+		assertThat(v.match()).isFalse();
+		assertThat(v.render()).contains("kernel showed   nothing at node1/veth2a6cc7c7 out",
+				"the kernel last showed the request at node1/veth2680d45c in",
+				"client socket: model expects CONNECTED, the kernel's socket got TIMEOUT");
+	}
+
+	@Test
+	void aPacketTheModelDoesNotPredictIsCaught() {
+		FlowExpectation e = sameNode();
+		List<Observation> kernel = new ArrayList<>(kernelFor(e));
+		Observation syn = kernel.getFirst();
+		// flooded out of a port the model does not expect (here: the node's uplink)
+		kernel.add(new Observation("node1", "eth0", Observation.Direction.OUT, Observation.Leg.REQUEST, syn.headers(), -1,
+				null, 5_000));
+		FlowVerdict v = TraceComparison.compare(e, kernel, ClientOutcome.CONNECTED);
+		assertThat(v.match()).isFalse();
+		assertThat(v.render()).contains("the kernel shows a packet the model does not", "node1/eth0 out",
+				"model  expects  nothing at node1/eth0 out");
+	}
+
+	@Test
+	void kernelErrorsAreNotesNotVerdicts() {
+		FlowExpectation e = sameNode();
+		List<Observation> kernel = new ArrayList<>(kernelFor(e));
+		Observation syn = kernel.getFirst();
+		kernel.add(new Observation(syn.namespace(), syn.device(), Observation.Direction.IN, Observation.Leg.ERROR,
+				new Headers(null, null, syn.headers().dst(), syn.headers().src(), dev.packetwalk.net.Protocol.ICMP, 0, 0,
+						"icmp 5/1", 64), -1, null, 9_000));
+		FlowVerdict v = TraceComparison.compare(e, kernel, ClientOutcome.CONNECTED);
+		assertThat(v.match()).isTrue();
+		assertThat(v.notes()).singleElement().asString().contains("kernel-generated error", "icmp");
+	}
+
+}
