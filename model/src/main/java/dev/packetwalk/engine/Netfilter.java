@@ -108,21 +108,6 @@ final class Netfilter {
 		return o;
 	}
 
-	/** br_netfilter: a bridged IPv4 packet traverses PREROUTING, FORWARD and POSTROUTING with the bridge as device. */
-	Outcome bridged(Namespace ns, Packet frame, String bridge, List<Step> steps) {
-		Packet before = frame;
-		Outcome pre = prerouting(ns, frame, bridge, steps);
-		if (pre.dropped() != null || !pre.packet().dst().equals(before.dst())) {
-			return new Outcome(before, pre.packet(), pre.dropped());
-		}
-		Outcome fwd = forward(ns, pre.packet(), bridge, bridge, steps);
-		if (fwd.dropped() != null) {
-			return new Outcome(before, fwd.packet(), fwd.dropped());
-		}
-		Outcome post = postrouting(ns, fwd.packet(), bridge, bridge, steps);
-		return new Outcome(before, post.packet(), post.dropped());
-	}
-
 	// ------------------------------------------------------------------ conntrack
 
 	private void track(Namespace ns, Packet p, List<Step> steps) {

@@ -433,16 +433,58 @@ final class Walker {
 		return transmit(ns, ns.device(port), frame);
 	}
 
-	/** A frame enters a bridge on one of its ports: learn, then deliver up, forward, or flood. */
+	/**
+	 * A frame enters a bridge on one of its ports. The bridge learns the source MAC. With br_netfilter
+	 * ({@code bridge-nf-call-iptables=1}) and rules present, every IPv4 frame first traverses PREROUTING with the
+	 * bridge as input device, before the bridge decides where it goes; a DNAT whose new route leaves by the same
+	 * bridge stays on L2 (the kernel's "bridged DNAT": new destination MAC, same source MAC, same TTL). Then the frame
+	 * goes up to the namespace's stack (addressed to the bridge), or is forwarded (FDB hit) or flooded.
+	 */
 	private Next bridgeInput(Namespace ns, Device.Bridge br, String inPort, Packet frame) {
 		state.fdbLearn(ns.id(), br.name(), frame.eth().src(), inPort);
+		boolean hooks = ns.bridgeNfCallIptables() && netfilter.active(ns);
+		if (hooks) {
+			Netfilter.Outcome pre = netfilter.prerouting(ns, frame, br.name(), steps);
+			if (pre.dropped() != null) {
+				return new End(pre.dropped());
+			}
+			Packet after = pre.packet();
+			if (!after.dst().equals(frame.dst())) {
+				Route r = net.isLocal(ns, after.dst()) ? null : net.lookup(ns.id(), after.dst());
+				if (r != null && r.dev().equals(br.name())) {
+					Ip nextHop = r.via() != null ? r.via() : after.dst();
+					Mac mac = resolve(ns, br, nextHop, after);
+					if (mac == null) {
+						return neighborFailure(ns, br.name(), nextHop, after);
+					}
+					Packet redirected = after.withEth(new Ethernet(frame.eth().src(), mac));
+					steps.add(new Step.BridgeForward(place(ns, br.name()), redirected, "Bridged DNAT: the new destination "
+							+ after.dst() + " is on " + br.name() + " itself, so br_netfilter keeps the frame on the bridge and "
+							+ "only rewrites its destination MAC to " + mac + " (no routing, the TTL stays " + after.ip().ttl() + ").",
+							br.name(), inPort, null, Step.BridgeForward.Decision.LOCAL, state.fdbLines(ns.id(), br.name())));
+					return bridgeForward(ns, br, inPort, redirected, true);
+				}
+				steps.add(new Step.BridgeForward(place(ns, br.name()), after.withEth(null), "After DNAT the route to "
+						+ after.dst() + " leaves by another device: the bridge hands the packet up to " + ns.label()
+						+ "'s IP stack to be routed.", br.name(), inPort, null, Step.BridgeForward.Decision.LOCAL,
+						state.fdbLines(ns.id(), br.name())));
+				return afterPrerouting(ns, br.name(), after.withEth(null));
+			}
+			frame = after;
+		}
 		Mac dst = frame.eth().dst();
 		if (dst.equals(br.mac())) {
-			steps.add(new Step.BridgeForward(place(ns, br.name()), frame, "The frame is addressed to " + br.name()
-					+ " itself (" + dst + "): the bridge hands it up to " + ns.label() + "'s IP stack.", br.name(), inPort,
-					null, Step.BridgeForward.Decision.LOCAL, state.fdbLines(ns.id(), br.name())));
-			return ipReceive(ns, br.name(), frame.withEth(null));
+			steps.add(new Step.BridgeForward(place(ns, br.name()), frame.withEth(null), "The frame is addressed to "
+					+ br.name() + " itself (" + dst + "): the bridge hands it up to " + ns.label() + "'s IP stack.", br.name(),
+					inPort, null, Step.BridgeForward.Decision.LOCAL, state.fdbLines(ns.id(), br.name())));
+			return hooks ? afterPrerouting(ns, br.name(), frame.withEth(null)) : ipReceive(ns, br.name(), frame.withEth(null));
 		}
+		return bridgeForward(ns, br, inPort, frame, hooks);
+	}
+
+	/** The bridge's forwarding decision for a frame it does not keep: FDB hit or flood, hooks, out of the port. */
+	private Next bridgeForward(Namespace ns, Device.Bridge br, String inPort, Packet frame, boolean hooks) {
+		Mac dst = frame.eth().dst();
 		String port = state.fdbLookup(ns.id(), br.name(), dst);
 		Step.BridgeForward.Decision decision = Step.BridgeForward.Decision.FDB_HIT;
 		if (port == null) {
@@ -454,24 +496,24 @@ final class Walker {
 			}
 		}
 		if (port.equals(inPort)) {
-			return drop(place(ns, br.name()), frame, DropReason.NOT_FOR_THIS_HOST, br.name()
-					+ " learned " + dst + " on the port the frame came in by; a bridge never sends a frame back where it came from.", null);
+			return drop(place(ns, br.name()), frame, DropReason.NOT_FOR_THIS_HOST, br.name() + " learned " + dst
+					+ " on the port the frame came in by; a bridge never sends a frame back where it came from.", null);
 		}
-		String learned = "learns " + frame.eth().src() + " on " + inPort + "; ";
-		steps.add(new Step.BridgeForward(place(ns, br.name()), frame, br.name() + " " + learned
-				+ (decision == Step.BridgeForward.Decision.FDB_HIT ? "its forwarding database maps " + dst + " to " + port + "."
+		steps.add(new Step.BridgeForward(place(ns, br.name()), frame, br.name() + " learned " + frame.eth().src() + " on "
+				+ inPort + "; " + (decision == Step.BridgeForward.Decision.FDB_HIT
+						? "its forwarding database maps " + dst + " to " + port + "."
 						: dst + " is unknown, so it floods; only " + port + " leads to it."),
 				br.name(), inPort, port, decision, state.fdbLines(ns.id(), br.name())));
-		if (ns.bridgeNfCallIptables() && netfilter.active(ns)) {
-			Netfilter.Outcome o = netfilter.bridged(ns, frame, br.name(), steps);
-			if (o.dropped() != null) {
-				return new End(o.dropped());
+		if (hooks) {
+			Netfilter.Outcome fwd = netfilter.forward(ns, frame, br.name(), br.name(), steps);
+			if (fwd.dropped() != null) {
+				return new End(fwd.dropped());
 			}
-			if (!o.packet().dst().equals(frame.dst())) {
-				// br_netfilter: DNAT on a bridged packet sends it through the IP layer to be routed again
-				return routeForward(ns, o.packet().withEth(null), br.name(), o.packet());
+			Netfilter.Outcome post = netfilter.postrouting(ns, fwd.packet(), br.name(), br.name(), steps);
+			if (post.dropped() != null) {
+				return new End(post.dropped());
 			}
-			frame = o.packet();
+			frame = post.packet();
 		}
 		return transmit(ns, ns.device(port), frame);
 	}
@@ -516,7 +558,11 @@ final class Walker {
 		if (pre.dropped() != null) {
 			return new End(pre.dropped());
 		}
-		p = pre.packet();
+		return afterPrerouting(ns, inDev, pre.packet());
+	}
+
+	/** The routing decision after PREROUTING (which br_netfilter may already have run at the bridge). */
+	private Next afterPrerouting(Namespace ns, String inDev, Packet p) {
 		if (net.isLocal(ns, p.dst())) {
 			return localIn(ns, inDev, p);
 		}
