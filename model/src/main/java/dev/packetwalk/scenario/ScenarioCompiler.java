@@ -20,6 +20,7 @@ import dev.packetwalk.packet.Payload;
 import dev.packetwalk.topology.Device;
 import dev.packetwalk.topology.Listener;
 import dev.packetwalk.topology.Namespace;
+import dev.packetwalk.topology.Neighbor;
 import dev.packetwalk.topology.Route;
 import dev.packetwalk.topology.Topology;
 import tools.jackson.core.JacksonException;
@@ -180,11 +181,21 @@ public final class ScenarioCompiler {
 
 		private void buildCluster(ScenarioDocument.Cluster c) {
 			String network = c.network() == null ? "kubenet" : c.network();
-			if (!Set.of("kubenet").contains(network)) {
-				problems.error("/cluster/network", "network '" + network + "' is not supported yet; use kubenet");
+			if (!Set.of("kubenet", "flannel-vxlan", "flannel-host-gw").contains(network)) {
+				problems.error("/cluster/network", "network must be kubenet, flannel-vxlan or flannel-host-gw, was '" + network + "'"
+						+ Problems.didYouMean(network, List.of("kubenet", "flannel-vxlan", "flannel-host-gw")));
 				return;
 			}
-			String bridge = "cbr0";
+			boolean vxlan = network.equals("flannel-vxlan");
+			boolean hostGw = network.equals("flannel-host-gw");
+			// kubenet's bridge is cbr0; the CNI bridge plugin that flannel delegates to calls it cni0
+			String bridge = network.equals("kubenet") ? "cbr0" : "cni0";
+			// flannel's CNI config gives pods the overlay MTU (uplink 1500 - 50 VXLAN bytes)
+			int podMtu = c.podMTU() != null ? c.podMTU() : vxlan ? 1450 : 1500;
+			if (podMtu < 576 || podMtu > 9000) {
+				problems.error("/cluster/podMTU", "podMTU must be 576..9000, was " + podMtu);
+				return;
+			}
 			List<ScenarioDocument.NodeSpec> nodes = c.nodes() == null ? List.of() : c.nodes();
 			if (nodes.isEmpty()) {
 				problems.error("/cluster/nodes", "a cluster needs at least one node");
@@ -197,6 +208,31 @@ public final class ScenarioCompiler {
 				return;
 			}
 			vpcGateway = underlay.nth(1);
+			// L2 segments for clusters without a cloud network: one by default, several joined by a router if asked
+			if (!cloudGcp) {
+				List<ScenarioDocument.SegmentSpec> specs = c.segments() == null || c.segments().isEmpty()
+						? List.of(new ScenarioDocument.SegmentSpec(LAN, underlay.toString())) : c.segments();
+				for (int k = 0; k < specs.size(); k++) {
+					ScenarioDocument.SegmentSpec seg = specs.get(k);
+					String sat = "/cluster/segments/" + k;
+					if (seg.name() == null || !ID.matcher(seg.name()).matches() || seg.name().length() > 12) {
+						problems.error(sat + "/name", "every segment needs a short name (lower-case letters, digits, dashes; at most 12)");
+						continue;
+					}
+					Cidr sc = seg.cidr() == null ? null : cidr(sat + "/cidr", seg.cidr());
+					if (sc == null) {
+						if (seg.cidr() == null) {
+							problems.error(sat + "/cidr", "segment " + seg.name() + " needs a cidr such as 192.168.1.0/24");
+						}
+						continue;
+					}
+					segments.put(seg.name(), sc.asNetwork());
+				}
+				if (segments.isEmpty()) {
+					return;
+				}
+			}
+			Map<String, Integer> perSegment = new HashMap<>();
 			Map<String, List<PodPlan>> podsByNode = new LinkedHashMap<>();
 			Map<String, Cidr> nodeCidrs = new LinkedHashMap<>();
 			for (int i = 0; i < nodes.size(); i++) {
@@ -211,14 +247,26 @@ public final class ScenarioCompiler {
 					continue;
 				}
 				Cidr podCidr = n.podCIDR() == null ? Cidr.parse("10.244." + (i + 1) + ".0/24") : cidr(at + "/podCIDR", n.podCIDR());
-				Ip ip = n.internalIP() == null ? underlay.nth(2 + i) : ip(at + "/internalIP", n.internalIP());
+				Cidr subnet = underlay;
+				if (!cloudGcp) {
+					String segName = n.segment() == null ? segments.keySet().iterator().next() : n.segment();
+					subnet = segments.get(segName);
+					if (subnet == null) {
+						problems.error(at + "/segment", "unknown segment '" + segName + "'" + Problems.didYouMean(segName, segments.keySet()));
+						continue;
+					}
+					nodeSegments.put(n.name(), segName);
+				}
+				int index = perSegment.merge(subnet.toString(), 1, Integer::sum);
+				Ip ip = n.internalIP() == null ? subnet.nth(1 + index) : ip(at + "/internalIP", n.internalIP());
 				if (podCidr == null || ip == null) {
 					continue;
 				}
-				if (!underlay.contains(ip)) {
-					problems.error(at + "/internalIP", "node address " + ip + " is outside the node network " + underlay.asNetwork());
+				if (!subnet.contains(ip)) {
+					problems.error(at + "/internalIP", "node address " + ip + " is outside its network " + subnet.asNetwork());
 					continue;
 				}
+				nodeSubnets.put(n.name(), subnet);
 				Ip ext = n.externalIP() == null ? Ip.parse("198.51.100." + (10 + i)) : ip(at + "/externalIP", n.externalIP());
 				if (ext == null) {
 					continue;
@@ -333,8 +381,8 @@ public final class ScenarioCompiler {
 				List<Route> routes = new ArrayList<>();
 				devs.add(loopback());
 				Device.Endpoint uplinkPeer = gcp ? new Device.Endpoint(VPC, "vm-" + shortName(node))
-						: new Device.Endpoint(LAN, "port-" + shortName(node));
-				Cidr uplinkAddr = gcp ? Cidr.host(nodeIps.get(node)) : new Cidr(nodeIps.get(node), underlay.prefix());
+						: new Device.Endpoint(nodeSegments.get(node), "port-" + shortName(node));
+				Cidr uplinkAddr = gcp ? Cidr.host(nodeIps.get(node)) : new Cidr(nodeIps.get(node), nodeSubnet(node).prefix());
 				devs.add(new Device.Physical("eth0", Mac.derive(node + "/eth0"), 1500, List.of(uplinkAddr), null, uplinkPeer));
 				if (gcp) {
 					// a GCE instance: a /32 address, the subnet gateway on-link, everything else via the gateway
@@ -343,29 +391,36 @@ public final class ScenarioCompiler {
 				}
 				else {
 					// on a plain L2 segment the nodes still have a default gateway (.1); nothing in the model answers for it
-					routes.add(new Route(Cidr.parse("0.0.0.0/0"), underlay.nth(1), "eth0", false, "static", null, 0));
+					routes.add(new Route(Cidr.parse("0.0.0.0/0"), nodeSubnet(node).nth(1), "eth0", false, "static", null, 0));
 				}
 				devs.add(new Device.Bridge(bridge, Mac.derive(node + "/" + bridge), 1500, List.of(new Cidr(gw, podCidr.prefix())), null));
+				List<Neighbor> neighbors = new ArrayList<>();
+				if (vxlan) {
+					addFlannelVxlan(node, nodeCidrs, devs, routes, neighbors);
+				}
+				if (hostGw) {
+					addFlannelHostGw(node, nodeCidrs, underlay, routes);
+				}
 				for (PodPlan pod : podsByNode.get(node)) {
 					String veth = Mac.vethName(pod.key());
 					devs.add(new Device.Veth(veth, Mac.derive(node + "/" + veth), 1500, List.of(), bridge,
 							new Device.Endpoint(pod.key(), "eth0")));
 					namespaces.add(new Namespace(pod.key(), node, Namespace.Kind.POD, pod.name(),
-							List.of(loopback(), new Device.Veth("eth0", Mac.derive(pod.key() + "/eth0"), 1500,
+							List.of(loopback(), new Device.Veth("eth0", Mac.derive(pod.key() + "/eth0"), podMtu,
 									List.of(new Cidr(pod.ip(), podCidr.prefix())), null, new Device.Endpoint(node, veth))),
 							List.of(Route.via(Cidr.parse("0.0.0.0/0"), gw, "eth0")), List.of(), "", false, false,
 							pod.listeners()));
 				}
 				boolean forward = spec.ipForward() == null || spec.ipForward();
 				String rules = "iptables".equals(proxyMode) ? services.iptablesFor(node, nodeIps.get(node), clusterCidr, nonMasq) : "";
-				namespaces.add(new Namespace(node, node, Namespace.Kind.NODE, node, devs, routes, List.of(), rules, forward, true,
+				namespaces.add(new Namespace(node, node, Namespace.Kind.NODE, node, devs, routes, neighbors, rules, forward, true,
 						List.of(new Listener(Protocol.TCP, 10250, "kubelet"))));
 			}
 			if (gcp) {
 				buildVpc(nodes, nodeCidrs, underlay);
 			}
 			else {
-				buildLan(nodeCidrs.keySet(), underlay);
+				buildLan(nodeCidrs);
 			}
 			buildHosts(c.hosts() == null ? List.of() : c.hosts(), gcp);
 		}
@@ -376,9 +431,58 @@ public final class ScenarioCompiler {
 
 		private static final String INTERNET = "internet";
 
+		private static final String ROUTER = "router";
+
+		private final Map<String, Cidr> segments = new LinkedHashMap<>();
+
+		private final Map<String, String> nodeSegments = new LinkedHashMap<>();
+
+		private final Map<String, Cidr> nodeSubnets = new LinkedHashMap<>();
+
 		private Ip vpcGateway;
 
 		private final Map<String, Ip> externalIps = new LinkedHashMap<>();
+
+		/**
+		 * flanneld's VXLAN backend: {@code flannel.1} (VNI 1, UDP 8472, MTU uplink - 50, address {@code <subnet>.0/32}),
+		 * and for every other node one route, one permanent ARP entry and one FDB entry.
+		 */
+		private void addFlannelVxlan(String node, Map<String, Cidr> nodeCidrs, List<Device> devs, List<Route> routes,
+				List<Neighbor> neighbors) {
+			List<Device.FdbEntry> fdb = new ArrayList<>();
+			for (Map.Entry<String, Cidr> other : nodeCidrs.entrySet()) {
+				if (other.getKey().equals(node)) {
+					continue;
+				}
+				Cidr remote = other.getValue().asNetwork();
+				Mac vtep = Mac.derive(other.getKey() + "/flannel.1");
+				routes.add(new Route(remote, remote.network(), "flannel.1", true, null, null, 0));
+				neighbors.add(new Neighbor(remote.network(), "flannel.1", vtep));
+				fdb.add(new Device.FdbEntry(vtep, nodeIps.get(other.getKey())));
+			}
+			devs.add(new Device.Vxlan("flannel.1", Mac.derive(node + "/flannel.1"), 1500 - 50,
+					List.of(new Cidr(nodeCidrs.get(node).network(), 32)), null, 1, 8472, nodeIps.get(node), "eth0", fdb));
+		}
+
+		/**
+		 * flanneld's host-gw backend: every other node's pod subnet via that node's address, which must be on this
+		 * node's own L2 segment (the kernel refuses a gateway that is not on-link, and flanneld logs the failure).
+		 */
+		private void addFlannelHostGw(String node, Map<String, Cidr> nodeCidrs, Cidr underlay, List<Route> routes) {
+			for (Map.Entry<String, Cidr> other : nodeCidrs.entrySet()) {
+				if (other.getKey().equals(node)) {
+					continue;
+				}
+				Ip gw = nodeIps.get(other.getKey());
+				if (!nodeSubnet(node).contains(gw)) {
+					problems.warning("/cluster/nodes", "flannel host-gw on " + node + " cannot add the route " + other.getValue().asNetwork()
+							+ " via " + gw + ": that gateway is not on " + node + "'s L2 segment " + nodeSubnet(node).asNetwork()
+							+ " (host-gw needs every node on one L2 network). Packets for those pods follow the default route instead.");
+					continue;
+				}
+				routes.add(new Route(other.getValue().asNetwork(), gw, "eth0", false, null, null, 0));
+			}
+		}
 
 		private static Device loopback() {
 			return new Device.Loopback("lo", Mac.ZERO, 65536, List.of(Cidr.parse("127.0.0.1/8")), null);
@@ -393,17 +497,44 @@ public final class ScenarioCompiler {
 			throw new IllegalStateException("node " + name + " was accepted but has no spec");
 		}
 
-		/** One L2 segment (a switch) joining every node's uplink. */
-		private void buildLan(java.util.Collection<String> nodeNames, Cidr underlay) {
-			List<Device> devices = new ArrayList<>();
-			devices.add(new Device.Bridge("br0", Mac.derive(LAN + "/br0"), 1500, List.of(), null));
-			for (String node : nodeNames) {
-				String port = "port-" + shortName(node);
-				devices.add(new Device.Veth(port, Mac.derive(LAN + "/" + port), 1500, List.of(), "br0",
-						new Device.Endpoint(node, "eth0")));
+		/**
+		 * Each L2 segment is a switch (a namespace holding a bridge) joining the uplinks of its nodes. With several
+		 * segments, a router owns the .1 of each and forwards between them (the nodes' default gateway).
+		 */
+		private void buildLan(Map<String, Cidr> nodeCidrs) {
+			boolean routed = segments.size() > 1;
+			List<Device> routerDevs = new ArrayList<>();
+			for (Map.Entry<String, Cidr> seg : segments.entrySet()) {
+				String sw = seg.getKey();
+				List<Device> devices = new ArrayList<>();
+				devices.add(new Device.Bridge("br0", Mac.derive(sw + "/br0"), 1500, List.of(), null));
+				for (String node : nodeCidrs.keySet()) {
+					if (!sw.equals(nodeSegments.get(node))) {
+						continue;
+					}
+					String port = "port-" + shortName(node);
+					devices.add(new Device.Veth(port, Mac.derive(sw + "/" + port), 1500, List.of(), "br0",
+							new Device.Endpoint(node, "eth0")));
+				}
+				if (routed) {
+					String rport = "to-" + (sw.length() > 12 ? sw.substring(0, 12) : sw);
+					devices.add(new Device.Veth("port-router", Mac.derive(sw + "/port-router"), 1500, List.of(), "br0",
+							new Device.Endpoint(ROUTER, rport)));
+					routerDevs.add(new Device.Veth(rport, Mac.derive(ROUTER + "/" + rport), 1500,
+							List.of(new Cidr(seg.getValue().nth(1), seg.getValue().prefix())), null, new Device.Endpoint(sw, "port-router")));
+				}
+				namespaces.add(new Namespace(sw, sw, Namespace.Kind.SWITCH, "L2 segment " + seg.getValue(), devices, List.of(),
+						List.of(), "", false, false, List.of()));
 			}
-			namespaces.add(new Namespace(LAN, LAN, Namespace.Kind.SWITCH, "L2 segment " + underlay.asNetwork(), devices,
-					List.of(), List.of(), "", false, false, List.of()));
+			if (routed) {
+				routerDevs.add(0, loopback());
+				namespaces.add(new Namespace(ROUTER, ROUTER, Namespace.Kind.ROUTER, "router between the node segments", routerDevs,
+						List.of(), List.of(), "", true, false, List.of()));
+			}
+		}
+
+		private Cidr nodeSubnet(String node) {
+			return nodeSubnets.get(node);
 		}
 
 		/**

@@ -19,10 +19,16 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	 * @param podCIDR the cluster's pod network (kube-proxy's --cluster-cidr; default 10.244.0.0/16)
 	 * @param serviceCIDR where cluster IPs are allocated (default 10.96.0.0/12)
 	 * @param ipMasqAgent when present, ip-masq-agent's MASQUERADE rules on every node
+	 * @param podMTU the MTU of every pod's eth0 (default: 1450 with flannel-vxlan, else 1500)
+	 * @param segments the L2 networks the nodes sit on when there is no cloud network (default: one, 10.240.0.0/24)
 	 */
 	public record Cluster(String network, String proxyMode, String podCIDR, String serviceCIDR, Cloud cloud,
-			IpMasqAgent ipMasqAgent, List<NodeSpec> nodes, List<NamespaceSpec> namespaces, List<PodSpec> pods,
+			IpMasqAgent ipMasqAgent, Integer podMTU, List<SegmentSpec> segments, List<NodeSpec> nodes, List<NamespaceSpec> namespaces, List<PodSpec> pods,
 			List<HostSpec> hosts) {
+	}
+
+	/** An L2 network (a switch) the nodes' uplinks plug into. */
+	public record SegmentSpec(String name, String cidr) {
 	}
 
 	/** ip-masq-agent's configuration: destinations in these CIDRs keep the pod's address; all others are masqueraded. */
@@ -42,9 +48,10 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	 * @param ipForward the node's {@code net.ipv4.ip_forward} (default true)
 	 * @param canIpForward the cloud instance may send packets whose source is not its own address (GCE's
 	 * canIpForward; default true for Kubernetes nodes)
+	 * @param segment the L2 segment the node's uplink plugs into (clusters without a cloud network)
 	 */
-	public record NodeSpec(String name, String internalIP, String externalIP, String podCIDR, Boolean ipForward,
-			Boolean canIpForward, String uplink, Integer mtu) {
+	public record NodeSpec(String name, String internalIP, String externalIP, String podCIDR, String segment,
+			Boolean ipForward, Boolean canIpForward, String uplink, Integer mtu) {
 	}
 
 	public record NamespaceSpec(String name, Map<String, String> labels) {
