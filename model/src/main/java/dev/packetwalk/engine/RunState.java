@@ -31,7 +31,11 @@ final class RunState {
 	/** Logical clock in seconds: advanced by one for every walk, so timeouts are reproducible. */
 	long now = 1_000_000;
 
+	/** The run's seed (also seeds per-flow hashes such as ECMP). */
+	final long seed;
+
 	RunState(long seed) {
+		this.seed = seed;
 		this.random = new SplittableRandom(seed);
 	}
 

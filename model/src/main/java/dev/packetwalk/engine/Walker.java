@@ -143,6 +143,9 @@ final class Walker {
 	 */
 	private Next localOut(Namespace ns, Packet p, String socket, boolean emitSend) {
 		Route r = net.isLocal(ns, p.dst()) ? null : net.lookup(ns.id(), p.dst());
+		if (r != null && r.isMultipath()) {
+			r = pickNexthop(r, p);
+		}
 		boolean local = net.isLocal(ns, p.dst());
 		if (p.src().equals(Ip.ANY)) {
 			Ip src = local ? (p.dst().isLoopback() ? p.dst() : p.dst())
@@ -201,6 +204,41 @@ final class Walker {
 				: ": " + p.dst() + " is directly reachable on " + r.dev();
 		return new Step.RouteLookup(place(ns, null), p, why + what + ".", table, matched, r.via() != null ? "via" : "link",
 				r.via() != null ? r.via().toString() : p.dst().toString(), r.dev());
+	}
+
+	/**
+	 * ECMP: the kernel hashes the flow's addresses, protocol and ports (fib_multipath_hash_policy=1) to pick a next
+	 * hop, so every packet of a flow takes the same one. The hash is seeded per run, as a load balancer's is per
+	 * deployment.
+	 */
+	private Route pickNexthop(Route r, Packet p) {
+		int h = flowHash(p) ^ (int) (state.seed * 0x9E3779B97F4A7C15L >>> 32);
+		h ^= h >>> 16;
+		h *= 0x45d9f3b;
+		h ^= h >>> 16;
+		List<Route.Nexthop> live = r.multipath().stream().filter(n -> !n.dead()).toList();
+		return r.pick(live.get(Math.floorMod(h, live.size())));
+	}
+
+	private Step.RouteLookup ecmpStep(Namespace ns, Packet p, Route multi, Route chosen) {
+		List<String> table = new ArrayList<>();
+		int matched = -1;
+		List<Route> routes = net.routes(ns.id());
+		for (int i = 0; i < routes.size(); i++) {
+			table.add(routes.get(i).text());
+			if (routes.get(i) == multi) {
+				matched = i;
+			}
+		}
+		StringBuilder hops = new StringBuilder();
+		for (Route.Nexthop h : multi.multipath()) {
+			hops.append(hops.isEmpty() ? "" : ", ").append(h.via()).append(h.note() == null ? "" : " (" + h.note() + ")");
+		}
+		long live = multi.multipath().stream().filter(n -> !n.dead()).count();
+		return new Step.RouteLookup(place(ns, null), p, p.dst() + " has " + live
+				+ " usable equal-cost next hops (" + hops + "); a hash of this flow's addresses and ports picks " + chosen.via()
+				+ " on " + chosen.dev() + ", and every packet of the flow will take the same one.", table, matched, "via",
+				chosen.via().toString(), chosen.dev());
 	}
 
 	private static String localDevice(Namespace ns, Ip ip) {
@@ -575,11 +613,13 @@ final class Walker {
 					+ ns.label() + " and net.ipv4.ip_forward is 0: the packet is dropped instead of forwarded.", null);
 		}
 		Route r = net.lookup(ns.id(), p.dst());
-		steps.add(routeStep(ns, p, r, false));
+		Route chosen = r != null && r.isMultipath() ? pickNexthop(r, p) : r;
+		steps.add(r != null && r.isMultipath() ? ecmpStep(ns, p, r, chosen) : routeStep(ns, p, r, false));
 		if (r == null) {
 			return drop(place(ns, null), p, DropReason.NO_ROUTE, "No route in " + ns.label() + " matches " + p.dst()
 					+ ": dropped, and the sender is told ICMP network unreachable.", "ICMP type 3 code 0 network unreachable");
 		}
+		r = chosen;
 		int ttl = p.ip().ttl();
 		if (ttl <= 1) {
 			return drop(place(ns, inDev), p, DropReason.TTL_EXCEEDED, "The TTL is " + ttl

@@ -52,6 +52,12 @@ final class ClusterServices {
 
 	private final Map<String, ServiceAddress> byName = new LinkedHashMap<>();
 
+	private List<String> faults = List.of();
+
+	void faults(List<String> f) {
+		faults = List.copyOf(f);
+	}
+
 	ClusterServices(ObjectMapper mapper, Problems problems) {
 		this.mapper = mapper;
 		this.problems = problems;
@@ -292,6 +298,17 @@ final class ClusterServices {
 	/** kube-proxy's rules for one node, plus ip-masq-agent's when configured. */
 	String iptablesFor(String node, Ip nodeIp, Cidr clusterCidr, List<Cidr> nonMasqueradeCidrs) {
 		IptablesRestore restore = IptablesProxier.generate(services, endpoints, ProxyConfig.defaults(node, clusterCidr, nodeIp));
+		if (faults.contains("no-service-masquerade")) {
+			// fault: external traffic to services is no longer marked for masquerade (the SNAT the talk explains)
+			List<IptablesRestore.Table> fixed = new ArrayList<>();
+			for (IptablesRestore.Table t : restore.tables()) {
+				fixed.add(new IptablesRestore.Table(t.name(), t.builtinChains(), t.chains(), t.builtinJumps(), t.rules()
+					.stream()
+					.filter(r -> !(r.startsWith("-A KUBE-EXT-") && r.endsWith("-j KUBE-MARK-MASQ")))
+					.toList()));
+			}
+			restore = new IptablesRestore(fixed);
+		}
 		if (nonMasqueradeCidrs == null) {
 			return restore.text();
 		}

@@ -354,7 +354,14 @@ public final class ScenarioCompiler {
 			List<ClusterServices.PodInfo> podInfos = new ArrayList<>();
 			podsByNode.values().forEach(list -> list.forEach(pp -> podInfos.add(new ClusterServices.PodInfo(pp.namespace(),
 					pp.name(), pp.node(), pp.ip(), pp.labels(), pp.namedPorts(), pp.ready()))));
+			List<String> faults = doc.faults() == null ? List.of() : doc.faults();
+			for (int k = 0; k < faults.size(); k++) {
+				if (!ScenarioDocument.FAULTS.contains(faults.get(k))) {
+					problems.error("/faults/" + k, "unknown fault '" + faults.get(k) + "'" + Problems.didYouMean(faults.get(k), ScenarioDocument.FAULTS));
+				}
+			}
 			services = new ClusterServices(yamlMapper, problems);
+			services.faults(faults);
 			services.read(doc.objects() == null ? List.of() : doc.objects(), serviceCidr, podInfos);
 			List<Cidr> nonMasq = null;
 			if (c.ipMasqAgent() != null) {
@@ -438,6 +445,8 @@ public final class ScenarioCompiler {
 		private final Map<String, String> nodeSegments = new LinkedHashMap<>();
 
 		private final Map<String, Cidr> nodeSubnets = new LinkedHashMap<>();
+
+		private final List<Ip> loadBalancerIps = new ArrayList<>();
 
 		private Ip vpcGateway;
 
@@ -574,6 +583,35 @@ public final class ScenarioCompiler {
 			for (String src : internal) {
 				filter.append("-A FORWARD -s ").append(src).append(" -o wan -m comment --comment \"1:1 NAT knows this instance\" -j ACCEPT\n");
 			}
+			// network load balancers: a forwarding rule per LoadBalancer ingress IP, ECMP over the nodes that pass the
+			// health check (all of them with externalTrafficPolicy Cluster; only those with a local endpoint with Local)
+			for (dev.packetwalk.kubeproxy.KubeService svc : services.services()) {
+				if (svc.loadBalancerIps().isEmpty()) {
+					continue;
+				}
+				boolean local = svc.externalTrafficPolicy() == dev.packetwalk.kubeproxy.TrafficPolicy.LOCAL;
+				List<Route.Nexthop> hops = new ArrayList<>();
+				for (String node : nodeCidrs.keySet()) {
+					long localReady = services.endpoints().getOrDefault(svc.ref(), List.of()).stream()
+						.filter(ep -> ep.ready() && ep.isLocal(node)).count();
+					boolean healthy = !local || localReady > 0;
+					String note = local ? (healthy ? node + ": health check on node port " + svc.healthCheckNodePort() + " passes, "
+							+ localReady + " local endpoint" + (localReady == 1 ? "" : "s")
+							: node + ": health check on node port " + svc.healthCheckNodePort() + " fails (503), no local endpoint")
+							: node + ": healthy";
+					hops.add(new Route.Nexthop(nodeIps.get(node), "vm-" + shortName(node), note, !healthy));
+				}
+				for (Ip lb : svc.loadBalancerIps()) {
+					if (hops.stream().allMatch(Route.Nexthop::dead)) {
+						problems.warning("/objects", "load balancer " + lb + " of " + svc.ref() + " has no healthy node");
+						continue;
+					}
+					routes.add(Route.multipath(Cidr.host(lb), "static", hops));
+					filter.append("-A FORWARD -s ").append(lb).append("/32 -o wan -m comment --comment \"load balancer ")
+						.append(svc.namespace()).append('/').append(svc.name()).append(" replies\" -j ACCEPT\n");
+					loadBalancerIps.add(lb);
+				}
+			}
 			filter.append("-A FORWARD -o wan -m comment --comment \"1:1 NAT only knows instance addresses\" -j DROP\n");
 			devices.add(new Device.Veth("wan", Mac.derive(VPC + "/wan"), 1500, List.of(Cidr.parse("100.64.0.1/30")), null,
 					new Device.Endpoint(INTERNET, "vpc")));
@@ -602,6 +640,9 @@ public final class ScenarioCompiler {
 					new Device.Endpoint(VPC, "wan")));
 			for (Ip ext : externalIps.values()) {
 				inetRoutes.add(new Route(Cidr.host(ext), Ip.parse("100.64.0.1"), "vpc", false, "static", null, 0));
+			}
+			for (Ip lb : loadBalancerIps) {
+				inetRoutes.add(new Route(Cidr.host(lb), Ip.parse("100.64.0.1"), "vpc", false, "static", null, 0));
 			}
 			for (int i = 0; i < hosts.size(); i++) {
 				ScenarioDocument.HostSpec h = hosts.get(i);

@@ -8,7 +8,10 @@ import java.util.Map;
  * resolved or defaulted; {@link ScenarioCompiler} does that and reports problems with their place in the file.
  */
 public record ScenarioDocument(String apiVersion, String kind, Metadata metadata, Long seed, String intro,
-		String takeaway, Cluster cluster, List<Map<String, Object>> objects, List<FlowSpec> flows) {
+		String takeaway, Cluster cluster, List<Map<String, Object>> objects, List<FlowSpec> flows, List<String> faults) {
+
+	/** The named switches a scenario can flip to break one thing (docs/scenario-format.md). */
+	public static final java.util.Set<String> FAULTS = java.util.Set.of("no-service-masquerade");
 
 	public record Metadata(String name, String title, String summary, List<String> tags, String level, String chapter,
 			Integer order) {

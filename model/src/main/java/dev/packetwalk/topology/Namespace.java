@@ -53,6 +53,14 @@ public record Namespace(String id, String node, Kind kind, String label, List<De
 			}
 		}
 		for (Route r : routes) {
+			if (r.isMultipath()) {
+				for (Route.Nexthop h : r.multipath()) {
+					if (!names.contains(h.dev())) {
+						throw new IllegalArgumentException("route '" + r.text() + "' in namespace " + id + " uses device " + h.dev()
+								+ ", which does not exist there");
+					}
+				}
+			}
 			if (!names.contains(r.dev())) {
 				throw new IllegalArgumentException(
 						"route '" + r.text() + "' in namespace " + id + " uses device " + r.dev() + ", which does not exist there");
