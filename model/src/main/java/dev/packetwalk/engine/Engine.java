@@ -50,7 +50,7 @@ public final class Engine {
 			if (f.reply() && request.disposition().delivered()) {
 				Packet got = w.delivered;
 				Packet sent = request.hops().getFirst().steps().getFirst().packet();
-				Packet answer = answer(got);
+				Packet answer = answer(got, scenario.dns());
 				Walker back = new Walker(network, state);
 				state.now++;
 				walks.add(back.walk(f.id(), Walk.Leg.REPLY, f.label() + " (reply)", w.deliveredIn, answer,
@@ -80,8 +80,11 @@ public final class Engine {
 		};
 	}
 
-	/** What the server sends back: addresses and ports swapped from what it received. */
-	static Packet answer(Packet got) {
+	/**
+	 * What the server sends back: addresses and ports swapped from what it received; a DNS server answers the question
+	 * from the cluster's records (CoreDNS's kubernetes plugin).
+	 */
+	static Packet answer(Packet got, Map<String, List<String>> dns) {
 		Transport l4 = switch (got.l4()) {
 			case Transport.Tcp t -> new Transport.Tcp(t.dstPort(), t.srcPort(), t.isSyn() ? "S." : ".");
 			case Transport.Udp u -> new Transport.Udp(u.dstPort(), u.srcPort());
@@ -90,7 +93,7 @@ public final class Engine {
 		Payload payload = switch (got.payload()) {
 			case Payload.Bytes b -> Payload.Bytes.EMPTY;
 			case Payload.Http h -> new Payload.Http("HTTP/1.1 200 OK", Map.of("Content-Length", "0"));
-			case Payload.Dns d -> new Payload.Dns(d.id(), d.question(), d.qtype(), d.answers());
+			case Payload.Dns d -> new Payload.Dns(d.id(), d.question(), d.qtype(), dns.getOrDefault(d.question(), List.of()));
 		};
 		return Packet.of(new Ipv4(got.dst(), got.src(), got.ip().protocol(), Ipv4.DEFAULT_TTL, got.ip().dontFragment()), l4,
 				payload);

@@ -6,10 +6,18 @@ import java.util.Set;
 
 import dev.packetwalk.topology.Topology;
 
-/** What the engine runs: a topology and the flows to send through it, in order. */
-public record Scenario(String id, Topology topology, List<Flow> flows) {
+/**
+ * What the engine runs: a topology, the flows to send through it in order, and the cluster DNS records the DNS
+ * server pods answer with (name → addresses, as CoreDNS serves Services).
+ */
+public record Scenario(String id, Topology topology, List<Flow> flows, java.util.Map<String, List<String>> dns) {
+
+	public Scenario(String id, Topology topology, List<Flow> flows) {
+		this(id, topology, flows, java.util.Map.of());
+	}
 
 	public Scenario {
+		dns = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(dns == null ? java.util.Map.of() : dns));
 		if (id == null || id.isBlank() || topology == null) {
 			throw new IllegalArgumentException("a scenario has an id and a topology");
 		}

@@ -754,7 +754,11 @@ final class Walker {
 			case Transport.Udp u -> p.vxlan() != null ? "a VXLAN-in-UDP datagram" : "a UDP datagram";
 			case Transport.Icmp i -> i.icmpType() == Transport.Icmp.ECHO_REQUEST ? "an ICMP echo request" : "an ICMP message";
 		};
-		return what + " " + p.src() + ":" + p.l4().srcPort() + " → " + p.dst() + ":" + p.l4().dstPort();
+		String dns = p.payload() instanceof dev.packetwalk.packet.Payload.Dns d
+				? (d.answers().isEmpty() ? " (DNS query: " + d.qtype() + "? " + d.question() + ")"
+						: " (DNS answer: " + d.question() + " " + d.qtype() + " " + String.join(", ", d.answers()) + ")")
+				: "";
+		return what + " " + p.src() + ":" + p.l4().srcPort() + " → " + p.dst() + ":" + p.l4().dstPort() + dns;
 	}
 
 	static String capitalize(String s) {

@@ -163,7 +163,7 @@ public final class ScenarioCompiler {
 			Scenario scenario = null;
 			if (!problems.hasErrors()) {
 				try {
-					scenario = new Scenario(md.name(), new Topology(namespaces), flows);
+					scenario = new Scenario(md.name(), new Topology(namespaces), flows, dnsRecords);
 				}
 				catch (IllegalArgumentException ex) {
 					problems.error("/cluster", ex.getMessage());
@@ -741,6 +741,32 @@ public final class ScenarioCompiler {
 				}
 				String from = resolveSource(at + "/from", f.from());
 				fromOutside = from != null && from.startsWith("host/");
+				if (from != null && f.to() != null && isDnsName(f.to())) {
+					// the pod resolves the name first: a DNS query to the cluster DNS Service, then the connection
+					Endpoint dnsServer = clusterDns(at + "/to");
+					String fqdn = fqdn(from, f.to().replaceFirst(":\\d+$", ""));
+					ClusterServices.ServiceAddress target = serviceForName(at + "/to", fqdn);
+					if (dnsServer == null || target == null) {
+						continue;
+					}
+					dnsRecords.put(fqdn, List.of(target.clusterIp().toString()));
+					String baseLabel = f.label() != null ? f.label() : f.from() + " → " + f.to();
+					flows.add(new Flow(id + "-dns", "resolve " + fqdn + " (DNS query to kube-dns)", from, f.container(), null, 0,
+							dnsServer.ip(), 53, Protocol.UDP, new Payload.Dns(0x1000 + i, fqdn, "A", List.of()), 64, false, true));
+					int port = f.to().matches(".*:\\d+$") ? Integer.parseInt(f.to().replaceFirst(".*:", "")) : 0;
+					if (port == 0) {
+						problems.error(at + "/to", "'" + f.to() + "' needs a port, e.g. '" + f.to() + ":80'");
+						continue;
+					}
+					Protocol p = f.protocol() == null ? Protocol.TCP : protocol(at + "/protocol", f.protocol());
+					if (p == null) {
+						continue;
+					}
+					flows.add(new Flow(id, baseLabel, from, f.container(), null, f.srcPort() == null ? 0 : f.srcPort(),
+							target.clusterIp(), port, p, new Payload.Bytes(f.size() == null ? 0 : f.size()), f.ttl() == null ? 64 : f.ttl(),
+							f.dontFragment() == null || f.dontFragment(), f.reply() == null || f.reply()));
+					continue;
+				}
 				Endpoint to = resolveTarget(at + "/to", f.to());
 				Protocol proto = f.protocol() == null ? Protocol.TCP : protocol(at + "/protocol", f.protocol());
 				if (from == null || to == null || proto == null) {
@@ -769,6 +795,48 @@ public final class ScenarioCompiler {
 		}
 
 		private record Endpoint(Ip ip, int port) {
+		}
+
+		private final Map<String, List<String>> dnsRecords = new java.util.TreeMap<>();
+
+		/** {@code dns/<service>[:port]} or a cluster DNS name ({@code name.ns.svc.cluster.local[:port]}). */
+		private static boolean isDnsName(String to) {
+			String host = to.replaceFirst(":\\d+$", "");
+			return host.startsWith("dns/") || host.endsWith(".svc.cluster.local");
+		}
+
+		/** The name the resolver asks first: with ndots 5 a short name gets the pod's own search domain. */
+		private String fqdn(String fromNs, String host) {
+			if (host.startsWith("dns/")) {
+				String name = host.substring(4);
+				String ns = fromNs.contains("/") && !fromNs.startsWith("host/") ? fromNs.substring(0, fromNs.indexOf('/')) : "default";
+				return name.endsWith(".svc.cluster.local") ? name : name + "." + ns + ".svc.cluster.local";
+			}
+			return host;
+		}
+
+		private ClusterServices.ServiceAddress serviceForName(String at, String fqdn) {
+			String[] parts = fqdn.split("\\.");
+			if (parts.length != 5) {
+				problems.error(at, "'" + fqdn + "' is not a Service name: write <service>.<namespace>.svc.cluster.local or dns/<service>");
+				return null;
+			}
+			ClusterServices.ServiceAddress sa = services == null ? null : services.byName().get(parts[1] + "/" + parts[0]);
+			if (sa == null) {
+				problems.error(at, "no Service " + parts[1] + "/" + parts[0] + " for the name " + fqdn
+						+ Problems.didYouMean(parts[1] + "/" + parts[0], services == null ? List.of() : services.byName().keySet()));
+			}
+			return sa;
+		}
+
+		/** The cluster DNS Service (kube-system/kube-dns), which every pod's resolv.conf names. */
+		private Endpoint clusterDns(String at) {
+			ClusterServices.ServiceAddress dns = services == null ? null : services.byName().get("kube-system/kube-dns");
+			if (dns == null || dns.ports().stream().noneMatch(sp -> sp.port() == 53 && sp.protocol() == Protocol.UDP)) {
+				problems.error(at, "resolving a name needs the kube-dns Service in kube-system with port 53/UDP (and CoreDNS pods behind it)");
+				return null;
+			}
+			return new Endpoint(dns.clusterIp(), 53);
 		}
 
 		private String resolveSource(String at, String from) {
