@@ -135,6 +135,45 @@ class ScenarioApiController {
 			.subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
 	}
 
+	/** One cell of the reachability grid: may {@code from} open a connection to {@code to} on the port? */
+	record ReachabilityCell(String from, String to, boolean allowed, String egress, String ingress) {
+	}
+
+	record Reachability(int port, String protocol, List<String> pods, List<ReachabilityCell> cells, String truthTable) {
+	}
+
+	/**
+	 * The pod × pod NetworkPolicy matrix for one port and protocol (like upstream's e2e truth tables), each cell with
+	 * the reason for its verdict.
+	 */
+	@GetMapping("/{id}/reachability")
+	Reachability reachability(@PathVariable String id, @RequestParam int port,
+			@RequestParam(defaultValue = "TCP") String protocol) {
+		ScenarioCatalog.Entry e = entry(id);
+		dev.packetwalk.netpol.PolicyEngine policies = e.scenario().scenario().policies();
+		if (policies == null) {
+			throw new NotFoundException("Scenario '" + id + "' has no NetworkPolicy: every pod may reach every pod.");
+		}
+		if (port < 1 || port > 65535) {
+			throw new BadRequestException("port must be 1..65535, was " + port);
+		}
+		dev.packetwalk.net.Protocol proto;
+		try {
+			proto = dev.packetwalk.net.Protocol.parse(protocol);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new BadRequestException("protocol must be TCP or UDP, was '" + protocol + "'");
+		}
+		dev.packetwalk.netpol.ReachabilityMatrix m = policies.reachability(port, proto);
+		List<ReachabilityCell> cells = m.cells()
+			.stream()
+			.map(v -> new ReachabilityCell(v.connection().source().toString(), v.connection().destination().toString(), v.allowed(),
+					v.egress().summary(), v.ingress().summary()))
+			.toList();
+		return new Reachability(port, proto.name(), m.pods().stream().map(dev.packetwalk.netpol.PolicyPod::id).toList(), cells,
+				m.toTruthTable());
+	}
+
 	private ScenarioCatalog.Entry entry(String id) {
 		return catalog.find(id).orElseThrow(() -> new ScenarioNotFoundException(id));
 	}

@@ -59,6 +59,7 @@ final class TraceEvents {
 			case Step.Forward s -> "forward";
 			case Step.Encapsulate s -> "encapsulate";
 			case Step.Decapsulate s -> "decapsulate";
+			case Step.Policy s -> "policy";
 			case Step.Deliver s -> "deliver";
 			case Step.Drop s -> "drop";
 		};

@@ -44,14 +44,14 @@ public final class Engine {
 					l4, f.payload());
 			String socket = socketName(f) + " in " + (f.container() != null ? "container " + f.container() + " of " : "")
 					+ network.ns(f.from()).label();
-			Walker w = new Walker(network, state);
+			Walker w = new Walker(network, state, scenario.policies());
 			Walk request = w.walk(f.id(), Walk.Leg.REQUEST, f.label(), f.from(), p, socket, new Walker.Expect.Listening());
 			walks.add(request);
 			if (f.reply() && request.disposition().delivered()) {
 				Packet got = w.delivered;
 				Packet sent = request.hops().getFirst().steps().getFirst().packet();
 				Packet answer = answer(got, scenario.dns());
-				Walker back = new Walker(network, state);
+				Walker back = new Walker(network, state, scenario.policies());
 				state.now++;
 				walks.add(back.walk(f.id(), Walk.Leg.REPLY, f.label() + " (reply)", w.deliveredIn, answer,
 						w.deliveredTo + " in " + network.ns(w.deliveredIn).label(), new Walker.Expect.Connected(sent.src(), sent.l4().srcPort(), sent.dst(),

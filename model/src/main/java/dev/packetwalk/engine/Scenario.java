@@ -8,12 +8,14 @@ import dev.packetwalk.topology.Topology;
 
 /**
  * What the engine runs: a topology, the flows to send through it in order, and the cluster DNS records the DNS
- * server pods answer with (name → addresses, as CoreDNS serves Services).
+ * server pods answer with (name → addresses, as CoreDNS serves Services), and the NetworkPolicies the network
+ * plugin enforces (null when the cluster has none).
  */
-public record Scenario(String id, Topology topology, List<Flow> flows, java.util.Map<String, List<String>> dns) {
+public record Scenario(String id, Topology topology, List<Flow> flows, java.util.Map<String, List<String>> dns,
+		dev.packetwalk.netpol.PolicyEngine policies) {
 
 	public Scenario(String id, Topology topology, List<Flow> flows) {
-		this(id, topology, flows, java.util.Map.of());
+		this(id, topology, flows, java.util.Map.of(), null);
 	}
 
 	public Scenario {

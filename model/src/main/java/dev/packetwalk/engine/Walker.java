@@ -82,9 +82,12 @@ final class Walker {
 	/** The process that received it. */
 	String deliveredTo;
 
-	Walker(Network net, RunState state) {
+	private final dev.packetwalk.netpol.PolicyEngine policies;
+
+	Walker(Network net, RunState state, dev.packetwalk.netpol.PolicyEngine policies) {
 		this.net = net;
 		this.state = state;
+		this.policies = policies;
 		this.netfilter = new Netfilter(net, state);
 	}
 
@@ -547,6 +550,10 @@ final class Walker {
 			if (fwd.dropped() != null) {
 				return new End(fwd.dropped());
 			}
+			End denied = enforcePolicy(ns, fwd.packet());
+			if (denied != null) {
+				return denied;
+			}
 			Netfilter.Outcome post = netfilter.postrouting(ns, fwd.packet(), br.name(), br.name(), steps);
 			if (post.dropped() != null) {
 				return new End(post.dropped());
@@ -634,6 +641,10 @@ final class Walker {
 		if (fw.dropped() != null) {
 			return new End(fw.dropped());
 		}
+		End denied = enforcePolicy(ns, fw.packet());
+		if (denied != null) {
+			return denied;
+		}
 		return postRouting(ns, fw.packet(), r, inDev);
 	}
 
@@ -692,6 +703,55 @@ final class Walker {
 						+ ": no socket matches, so the kernel discards it (and answers a TCP RST).", "TCP RST");
 			}
 		}
+	}
+
+	// ---------------------------------------------------------------- NetworkPolicy
+
+	/**
+	 * NetworkPolicy, enforced on the node that hosts a pod (as policy-capable CNIs do, between the pod's veth and the
+	 * node's forwarding path), after kube-proxy's DNAT, for new connections only: replies of an allowed connection
+	 * always pass (conntrack). The sending pod's egress is checked on its node; the receiving pod's ingress on its.
+	 */
+	private End enforcePolicy(Namespace ns, Packet p) {
+		if (policies == null || ns.kind() != Namespace.Kind.NODE || !(expect instanceof Expect.Listening)) {
+			return null;
+		}
+		dev.packetwalk.netpol.ConnectionEnd src = policies.endAt(p.src());
+		dev.packetwalk.netpol.ConnectionEnd dst = policies.endAt(p.dst());
+		dev.packetwalk.netpol.Connection c = dev.packetwalk.netpol.Connection.of(src, dst, p.ip().protocol(), p.l4().dstPort());
+		if (src instanceof dev.packetwalk.netpol.ConnectionEnd.Pod sp && ns.node().equals(sp.pod().nodeName())) {
+			End e = policyStep(ns, p, policies.egress(c));
+			if (e != null) {
+				return e;
+			}
+		}
+		if (dst instanceof dev.packetwalk.netpol.ConnectionEnd.Pod dp && ns.node().equals(dp.pod().nodeName())) {
+			return policyStep(ns, p, policies.ingress(c));
+		}
+		return null;
+	}
+
+	private End policyStep(Namespace ns, Packet p, dev.packetwalk.netpol.DirectionVerdict v) {
+		if (v.decision() instanceof dev.packetwalk.netpol.Decision.NotApplicable) {
+			return null;
+		}
+		String pod = v.subject() instanceof dev.packetwalk.netpol.ConnectionEnd.Pod sp ? sp.pod().id() : v.subject().toString();
+		List<String> isolatedBy = v.isolatedBy();
+		String rule = switch (v.decision()) {
+			case dev.packetwalk.netpol.Decision.AllowedByRule a -> a.match().toString();
+			case dev.packetwalk.netpol.Decision.Denied d -> d.closest().map(Object::toString).orElse("no rule selects this peer and port");
+			case dev.packetwalk.netpol.Decision.Exempt x -> x.detail();
+			case dev.packetwalk.netpol.Decision.NotIsolated n -> "not isolated";
+			case dev.packetwalk.netpol.Decision.NotApplicable n -> n.reason();
+		};
+		steps.add(new Step.Policy(place(ns, null), p, "NetworkPolicy, " + v.summary() + ".", v.direction().name(), pod,
+				v.allowed(), isolatedBy, rule));
+		if (!v.allowed()) {
+			return drop(place(ns, null), p, DropReason.POLICY_DENIED, "Denied by NetworkPolicy: " + pod + " is isolated for "
+					+ v.direction().name().toLowerCase(java.util.Locale.ROOT) + " by " + String.join(", ", isolatedBy)
+					+ " and no rule allows this connection; the network plugin drops it here.", null);
+		}
+		return null;
 	}
 
 	// ---------------------------------------------------------------- VXLAN

@@ -163,7 +163,7 @@ public final class ScenarioCompiler {
 			Scenario scenario = null;
 			if (!problems.hasErrors()) {
 				try {
-					scenario = new Scenario(md.name(), new Topology(namespaces), flows, dnsRecords);
+					scenario = new Scenario(md.name(), new Topology(namespaces), flows, dnsRecords, policyEngine);
 				}
 				catch (IllegalArgumentException ex) {
 					problems.error("/cluster", ex.getMessage());
@@ -327,12 +327,20 @@ public final class ScenarioCompiler {
 				}
 				containers.put(key, names);
 				Map<String, Integer> named = new LinkedHashMap<>();
+				Map<String, dev.packetwalk.netpol.PortProto> namedProtos = new LinkedHashMap<>();
 				if (p.containers() != null) {
 					for (ScenarioDocument.ContainerSpec cs : p.containers()) {
 						if (cs.ports() != null) {
 							for (ScenarioDocument.PortSpec ps : cs.ports()) {
 								if (ps.name() != null && ps.containerPort() != null) {
 									named.put(ps.name(), ps.containerPort());
+									try {
+										namedProtos.put(ps.name(), new dev.packetwalk.netpol.PortProto(ps.containerPort(),
+												ps.protocol() == null ? Protocol.TCP : Protocol.parse(ps.protocol())));
+									}
+									catch (IllegalArgumentException ex) {
+										// reported by listeners()
+									}
 								}
 							}
 						}
@@ -340,6 +348,8 @@ public final class ScenarioCompiler {
 				}
 				onNode.add(new PodPlan(key, p.name(), k8sNs, p.node(), ip, listeners(at, p), named,
 						p.labels() == null ? Map.of() : p.labels(), p.ready() == null || p.ready()));
+				policyPods.add(new dev.packetwalk.netpol.PolicyPod(k8sNs, p.name(), p.labels() == null ? Map.of() : p.labels(), ip,
+						p.node(), namedProtos));
 			}
 			Cidr clusterCidr = c.podCIDR() == null ? Cidr.parse("10.244.0.0/16") : cidr("/cluster/podCIDR", c.podCIDR());
 			Cidr serviceCidr = c.serviceCIDR() == null ? Cidr.parse("10.96.0.0/12") : cidr("/cluster/serviceCIDR", c.serviceCIDR());
@@ -363,6 +373,7 @@ public final class ScenarioCompiler {
 			services = new ClusterServices(yamlMapper, problems);
 			services.faults(faults);
 			services.read(doc.objects() == null ? List.of() : doc.objects(), serviceCidr, podInfos);
+			readPolicies(c);
 			List<Cidr> nonMasq = null;
 			if (c.ipMasqAgent() != null) {
 				nonMasq = new ArrayList<>();
@@ -490,6 +501,59 @@ public final class ScenarioCompiler {
 					continue;
 				}
 				routes.add(new Route(other.getValue().asNetwork(), gw, "eth0", false, null, null, 0));
+			}
+		}
+
+		private final List<dev.packetwalk.netpol.PolicyPod> policyPods = new ArrayList<>();
+
+		private dev.packetwalk.netpol.PolicyEngine policyEngine;
+
+		/** NetworkPolicy manifests, read as the real networking/v1 types and compiled with their semantics. */
+		private void readPolicies(ScenarioDocument.Cluster c) {
+			List<Map<String, Object>> objects = doc.objects() == null ? List.of() : doc.objects();
+			List<dev.packetwalk.netpol.Policy> policies = new ArrayList<>();
+			for (int k = 0; k < objects.size(); k++) {
+				Map<String, Object> o = objects.get(k);
+				if (o == null || !"NetworkPolicy".equals(o.get("kind"))) {
+					continue;
+				}
+				try {
+					policies.add(dev.packetwalk.netpol.PolicyCompiler.compile(dev.packetwalk.netpol.PolicyYaml.convert(o)));
+				}
+				catch (dev.packetwalk.netpol.PolicyException ex) {
+					for (String problem : ex.problems()) {
+						problems.error("/objects/" + k, problem);
+					}
+				}
+				catch (RuntimeException ex) {
+					problems.error("/objects/" + k, "this NetworkPolicy does not read as networking.k8s.io/v1: " + ex.getMessage());
+				}
+			}
+			if (policies.isEmpty()) {
+				return;
+			}
+			Map<String, Map<String, String>> nsLabels = new java.util.TreeMap<>();
+			if (c.namespaces() != null) {
+				for (ScenarioDocument.NamespaceSpec n : c.namespaces()) {
+					if (n.name() != null) {
+						nsLabels.put(n.name(), n.labels() == null ? Map.of() : n.labels());
+					}
+				}
+			}
+			policyPods.forEach(pp -> nsLabels.putIfAbsent(pp.namespace(), Map.of()));
+			policies.forEach(pl -> nsLabels.putIfAbsent(pl.namespace(), Map.of()));
+			List<dev.packetwalk.netpol.PolicyNamespace> nss = new ArrayList<>();
+			nsLabels.forEach((name, labels) -> nss.add(dev.packetwalk.netpol.PolicyNamespace.of(name, labels)));
+			Map<String, List<Ip>> ips = new LinkedHashMap<>();
+			nodeIps.forEach((node, ip) -> ips.put(node, List.of(ip)));
+			try {
+				policyEngine = new dev.packetwalk.netpol.PolicyEngine(nss, policyPods, policies, ips);
+			}
+			catch (dev.packetwalk.netpol.PolicyException ex) {
+				ex.problems().forEach(pr -> problems.error("/objects", pr));
+			}
+			catch (IllegalArgumentException ex) {
+				problems.error("/objects", ex.getMessage());
 			}
 		}
 

@@ -25,6 +25,7 @@ import dev.packetwalk.packet.Packet;
 		@JsonSubTypes.Type(value = Step.Forward.class, name = "forward"),
 		@JsonSubTypes.Type(value = Step.Encapsulate.class, name = "encapsulate"),
 		@JsonSubTypes.Type(value = Step.Decapsulate.class, name = "decapsulate"),
+		@JsonSubTypes.Type(value = Step.Policy.class, name = "policy"),
 		@JsonSubTypes.Type(value = Step.Deliver.class, name = "deliver"),
 		@JsonSubTypes.Type(value = Step.Drop.class, name = "drop") })
 public sealed interface Step {
@@ -164,6 +165,24 @@ public sealed interface Step {
 	record Decapsulate(Place at, Packet packet, String narration, String device, int vni) implements Step {
 		public Decapsulate {
 			check(at, packet, narration);
+		}
+	}
+
+	/**
+	 * A NetworkPolicy verdict for one direction of a new connection, where the network plugin enforces it (the node,
+	 * between the pod's veth and the rest of the datapath): whether the pod is isolated, by which policies, and the
+	 * rule that allowed it (or why none did).
+	 *
+	 * @param direction {@code EGRESS} (the sending pod's policies) or {@code INGRESS} (the receiving pod's)
+	 * @param pod the pod whose policies apply, {@code namespace/name}
+	 * @param isolatedBy the policies that select the pod for this direction (empty: not isolated)
+	 * @param rule the rule that allowed the connection, or the reason nothing did
+	 */
+	record Policy(Place at, Packet packet, String narration, String direction, String pod, boolean allowed,
+			List<String> isolatedBy, String rule) implements Step {
+		public Policy {
+			check(at, packet, narration);
+			isolatedBy = List.copyOf(isolatedBy);
 		}
 	}
 
