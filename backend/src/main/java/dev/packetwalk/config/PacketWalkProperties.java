@@ -11,9 +11,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param stepDelay default pause between two SSE step events of {@code /events} (a query parameter overrides it)
  * @param maxStepDelay the longest pause a client may ask for
  * @param maxSamples the most traces one distribution request may run
+ * @param frameAncestors the CSP frame-ancestors source list: who may embed the pages in a frame (default: anyone,
+ * since the content is public teaching material)
  */
 @ConfigurationProperties("packetwalk")
 public record PacketWalkProperties(@DefaultValue("300ms") Duration stepDelay, @DefaultValue("5s") Duration maxStepDelay,
-		@DefaultValue("5000") int maxSamples) {
+		@DefaultValue("5000") int maxSamples, @DefaultValue("*") String frameAncestors) {
 
 }

@@ -212,4 +212,21 @@ class ScenarioApiTest {
 		client.get().uri("/api/scenarios/netpol-three-tier/reachability?port=0").exchange().expectStatus().isBadRequest();
 	}
 
+
+	@Test
+	void everyResponseCarriesTheSecurityHeaders() {
+		client.get()
+			.uri("/")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.value("Content-Security-Policy", csp -> assertThat(csp).contains("script-src 'self'").doesNotContain("script-src 'self' 'unsafe-inline'"))
+			.expectHeader()
+			.valueEquals("X-Content-Type-Options", "nosniff")
+			.expectHeader()
+			.exists("Referrer-Policy");
+		client.get().uri("/api/scenarios").exchange().expectHeader().valueEquals("X-Content-Type-Options", "nosniff");
+	}
+
 }
