@@ -7,8 +7,8 @@ import { currentEntry } from '../store.js';
 
 const KIND_TEXT = { NODE: 'node', POD: 'pod', HOST: 'host', ROUTER: 'router', SWITCH: 'switch' };
 
-export function createTopology(svg) {
-	const root = svg.append('g').attr('class', 'topo');
+export function createTopology(viewport) {
+	const root = viewport.append('g').attr('class', 'topo');
 	const gNs = root.append('g').attr('class', 'layer-ns');
 	const gStacks = root.append('g').attr('class', 'layer-stacks');
 	const gLinks = root.append('g').attr('class', 'layer-links');
@@ -16,7 +16,6 @@ export function createTopology(svg) {
 	let drawnFor = null;
 
 	function draw(layout) {
-		svg.attr('viewBox', layout.viewBox.join(' ')).attr('preserveAspectRatio', 'xMidYMid meet');
 
 		gNs.selectAll('g.ns')
 			.data(layout.namespaces, d => d.id)
