@@ -476,7 +476,24 @@ function eventItems(state) {
 	return items;
 }
 
-function renderEvents(el, state) {
+/** Event-list filter groups: which step types each chip hides. Send, deliver, drop and (de)capsulation always show. */
+export const FILTER_GROUPS = {
+	arp: ['neighbor'],
+	link: ['receive', 'transmit'],
+	route: ['route', 'forward'],
+	bridge: ['bridge'],
+	netfilter: ['netfilter'],
+	conntrack: ['conntrack'],
+	nat: ['nat']
+};
+
+function hiddenTypes(hiddenGroups) {
+	const out = new Set();
+	hiddenGroups.forEach(g => (FILTER_GROUPS[g] || []).forEach(t => out.add(t)));
+	return out;
+}
+
+function renderEvents(el, state, hidden = new Set()) {
 	const cursor = state.cursor;
 	const nsLabel = id => state.topology?.namespaces.find(n => n.id === id)?.label || id;
 	const li = el.selectAll('li')
@@ -502,6 +519,7 @@ function renderEvents(el, state) {
 			b.append('span').attr('class', 'ev-text').attr('title', fmt.shortText(e.step)).text(fmt.shortText(e.step));
 		}));
 	li.filter(d => d.kind === 'step')
+		.classed('is-filtered', d => hidden.has(d.entry.step.type))
 		.classed('is-current', d => d.entry.index === cursor)
 		.classed('is-past', d => d.entry.index < cursor)
 		.select('button').attr('aria-current', d => (d.entry.index === cursor ? 'step' : null));
@@ -543,6 +561,37 @@ export function createPanels(root, { onSeek }) {
 		}
 	});
 
+	// filters: UI state only (not the trace's), so they live here, not in the store
+	const hiddenGroups = new Set();
+	let lastState = null;
+	const chips = d3.select(root).selectAll('.ev-filters button');
+	function syncChips() {
+		chips.filter('[data-filter]').attr('aria-pressed', function () {
+			return String(!hiddenGroups.has(this.dataset.filter));
+		});
+	}
+	chips.on('click', function () {
+		const { filter, preset } = this.dataset;
+		if (filter) {
+			if (hiddenGroups.has(filter)) {
+				hiddenGroups.delete(filter);
+			} else {
+				hiddenGroups.add(filter);
+			}
+		} else if (preset === 'natOnly') {
+			Object.keys(FILTER_GROUPS).forEach(g => hiddenGroups.add(g));
+			hiddenGroups.delete('nat');
+			hiddenGroups.delete('netfilter');
+		} else if (preset === 'all') {
+			hiddenGroups.clear();
+		}
+		syncChips();
+		if (lastState) {
+			renderEvents(events, lastState, hiddenTypes(hiddenGroups));
+		}
+		this.blur(); // the keyboard goes back to the player
+	});
+
 	function update(state) {
 		const e = currentEntry(state);
 		const walk = currentWalk(state);
@@ -580,7 +629,8 @@ export function createPanels(root, { onSeek }) {
 
 		renderInspector(inspector, state);
 		renderDetail(detail, state);
-		renderEvents(events, state);
+		lastState = state;
+		renderEvents(events, state, hiddenTypes(hiddenGroups));
 	}
 
 	return { update };
