@@ -310,7 +310,7 @@ export function computeLayout(topology, options = {}) {
 	const hostsBottom = outside.length ? top + outside.length * 190 - 40 : top;
 	const maxBottom = Math.max(top + 200, hostsBottom, ...[...nsBoxes.values()].map(b => b.y + b.h));
 	const uy = maxBottom + 70;
-	const U_H = 78;
+	const U_H = 100;
 	const placedBefore = new Set(devices.keys());
 	const routes = new Map(); // underlay port key → the polyline from the node device down to it
 	const PORT_GAP = 250; // a port chip plus its address lines, inside the band
@@ -345,7 +345,9 @@ export function computeLayout(topology, options = {}) {
 		const xs = ports.map(p => p.px);
 		const minW = Math.max(380, textWidth(u.label || u.id) * 1.25 + 120);
 		let x1 = xs.length ? Math.min(...xs) - 150 : null;
-		let x2 = xs.length ? Math.max(...xs) + 200 : null;
+		// room for a side-edge port's addresses (a link to another underlay box) after the last port's
+		const sidePorts = u.devices.some(d => d.peer && underlay.some(o => o.id === d.peer.namespace));
+		let x2 = xs.length ? Math.max(...xs) + 200 + (sidePorts ? 230 : 0) : null;
 		if (x1 != null && x2 - x1 < minW) {
 			x2 = x1 + minW;
 		}
@@ -392,7 +394,20 @@ export function computeLayout(topology, options = {}) {
 			pts.push([dev.x, dev.y]);
 			routes.set(linkKey(p.peer.key, dev.key), pts);
 		});
-		stacks.set(b.u.id, { x: box.x + box.w - 90, y: uy + 50, w: 0, h: 0, drawn: false });
+		// the router's own decisions happen in the widest free stretch between its ports
+		const sideRight = b.u.devices.some(d => d.peer && nsBoxes.get(d.peer.namespace)?.role === 'underlay' && nsBoxes.get(d.peer.namespace).x > box.x)
+			|| b.u.devices.some(d => d.peer && underlay.some(o => o.id === d.peer.namespace) && !nsBoxes.has(d.peer.namespace));
+		const edges = [box.x + 20, ...b.ports.map(p => p.px), box.x + box.w - (sideRight ? 200 : 20)].sort((m, n) => m - n);
+		let gapAt = box.x + box.w / 2;
+		let gapW = -1;
+		for (let i = 1; i < edges.length; i++) {
+			const from = i === 1 ? edges[0] : edges[i - 1] + 150; // a port's address lines sit to its right
+			if (edges[i] - from > gapW) {
+				gapW = edges[i] - from;
+				gapAt = (from + edges[i]) / 2;
+			}
+		}
+		stacks.set(b.u.id, { x: gapAt, y: uy + 58, w: 0, h: 0, drawn: false });
 	}
 
 	// ---- outside hosts (and pods without a node panel): a column to the right ----
@@ -422,7 +437,8 @@ export function computeLayout(topology, options = {}) {
 				// a host above the band: its port on the top edge, right under it
 				putDevice(b.u, d, Math.min(Math.max(peerDev.x, box.x + 40), box.x + box.w - 40), uy, { labelSide: 'right-inside' });
 			} else if (peerBox && peerBox.role === 'underlay') {
-				putDevice(b.u, d, right ? box.x + box.w : box.x, uy + 34 + i * 30, { labelSide: 'below' });
+				// on the facing side edge, its addresses inside its own box
+				putDevice(b.u, d, right ? box.x + box.w : box.x, uy + 24 + i * 34, { labelSide: right ? 'left-inside' : 'right-inside' });
 			} else {
 				putDevice(b.u, d, box.x + box.w - 80 - i * 150, uy + U_H, { labelSide: 'below' });
 			}
@@ -489,7 +505,10 @@ export function computeLayout(topology, options = {}) {
 			const lw = Math.max(...d.lines.map(l => textWidth(l.text)));
 			let x1 = d.x - lw / 2;
 			let y1 = d.y - d.h / 2 - 9 - n * 15;
-			if (d.labelSide === 'right' || d.labelSide === 'right-up' || d.labelSide === 'right-inside') {
+			if (d.labelSide === 'left-inside') {
+				x1 = d.x - d.w / 2 - 8 - lw;
+				y1 = d.y + 14;
+			} else if (d.labelSide === 'right' || d.labelSide === 'right-up' || d.labelSide === 'right-inside') {
 				x1 = d.x + d.w / 2 + 8;
 				y1 = d.labelSide === 'right-inside' ? d.y + 14 : d.labelSide === 'right-up' ? d.y - 8 - n * 15 : d.y - 14;
 			} else if (d.labelSide === 'below') {

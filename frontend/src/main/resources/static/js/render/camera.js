@@ -6,7 +6,9 @@ import { anchorFor, layoutFor } from '../layout.js';
 import { currentEntry } from '../store.js';
 
 /** Below this scale the 12 px address text gets too small to read: follow-packet zooms in to it. */
-export const READABLE_SCALE = 0.78;
+export const READABLE_SCALE = 0.8;
+/** Fitted below this scale, a topology counts as large: follow-packet starts on. */
+export const LARGE_SCALE = 0.68;
 const MARGIN = 16;
 
 export function createCamera(svg, viewport, { onFollowChange } = {}) {
@@ -76,6 +78,18 @@ export function createCamera(svg, viewport, { onFollowChange } = {}) {
 		} else if (sy2 > H - MARGIN) {
 			ty -= sy2 - (H - MARGIN);
 		}
+		// never show empty space past the picture's edges when the picture is bigger than the stage
+		const [vx, vy, vw, vh] = layout.viewBox;
+		if (vw * k > W - 2 * MARGIN) {
+			tx = Math.min(-vx * k + MARGIN, Math.max(W - (vx + vw) * k - MARGIN, tx));
+		} else {
+			tx = (W - vw * k) / 2 - vx * k;
+		}
+		if (vh * k > H - 2 * MARGIN) {
+			ty = Math.min(-vy * k + MARGIN, Math.max(H - (vy + vh) * k - MARGIN, ty));
+		} else {
+			ty = (H - vh * k) / 2 - vy * k;
+		}
 		if (Math.abs(tx - cur.x) < 1 && Math.abs(ty - cur.y) < 1 && Math.abs(k - cur.k) < 1e-3) {
 			return;
 		}
@@ -90,6 +104,12 @@ export function createCamera(svg, viewport, { onFollowChange } = {}) {
 		const a = anchorFor(layout, e.step);
 		const box = layout.nsBox(e.step.at.namespace);
 		let rect = [a.x - 230, a.y - 120, a.x + 230, a.y + 120];
+		// a node panel that fits the stage at a readable scale: show all of it
+		const { w: W, h: H } = size();
+		const k = Math.max(d3.zoomTransform(svg.node()).k, READABLE_SCALE);
+		if (box && box.role === 'node' && (box.w + 40) * k <= W - 2 * MARGIN && (box.h + 40) * k <= H - 2 * MARGIN) {
+			return [box.x - 20, box.y - 20, box.x + box.w + 20, box.y + box.h + 20];
+		}
 		// a pod is small: show all of it
 		if (box && box.role === 'pod') {
 			rect = [Math.min(rect[0], box.x - 20), Math.min(rect[1], box.y - 20), Math.max(rect[2], box.x + box.w + 20), Math.max(rect[3], box.y + box.h + 20)];
@@ -113,7 +133,7 @@ export function createCamera(svg, viewport, { onFollowChange } = {}) {
 			onFollowChange?.(follow);
 		},
 		/** Whether the whole picture, fitted, is too small to read (then follow-packet is on by default). */
-		isLarge: () => !!layout && fitTransform().k < READABLE_SCALE,
+		isLarge: () => !!layout && fitTransform().k < LARGE_SCALE,
 		update(state, transition) {
 			const l = layoutFor(state.topology);
 			if (!l) {

@@ -87,6 +87,7 @@ function renderInspector(el, state) {
 		.attr('class', 'empty')
 		.text('The packet has not been sent yet. Press play or → to start.');
 
+	el.classed('is-encap', !!(packet && packet.vxlan && packet.inner));
 	const secs = el.selectAll('div.hsec')
 		.data(packet ? sections(packet) : [], d => d.id)
 		.join(enter => {
@@ -272,7 +273,7 @@ function netfilterDetail(d, s) {
 	const sum = d.append('div').attr('class', 'nf-summary').attr('data-testid', 'rules-evaluated').attr('title', LINEAR_WALK);
 	sum.append('strong').text(String(matched.length));
 	sum.append('span').text(` of ${evaluated} rule${evaluated === 1 ? '' : 's'} evaluated matched`);
-	sum.append('span').attr('class', 'nf-info').attr('aria-hidden', 'true').text(' ⓘ');
+	sum.append('span').attr('class', 'nf-info').attr('aria-hidden', 'true').text('i');
 	dl(d, [['table · hook', `${s.table} · ${s.hook}`], ['verdict', s.verdict, `verdict verdict-${String(s.verdict).split(' ')[0].toLowerCase()}`]]);
 	const ol = d.append('ol').attr('class', 'rules').attr('data-testid', 'netfilter-rules');
 	ol.selectAll('li').data(matched).join('li').attr('class', 'rule').each(function (r) {

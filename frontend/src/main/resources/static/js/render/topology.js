@@ -119,6 +119,11 @@ export function createTopology(viewport) {
 							anchor = 'start';
 							y = d.y - 8 - (n - 1 - i) * 15;
 							break;
+						case 'left-inside':
+							x = d.x - d.w / 2 - 8;
+							anchor = 'end';
+							y = d.y + 27 + i * 15;
+							break;
 						case 'right-inside':
 							x = d.x + d.w / 2 + 8;
 							anchor = 'start';
