@@ -579,7 +579,8 @@ export function anchorFor(layout, step) {
 	}
 	const s = layout.stacks.get(at.namespace);
 	if (s) {
-		return { x: s.x, y: s.y };
+		// a drawn IP stack keeps its title readable: the packet sits in its right part
+		return { x: s.drawn ? s.x + s.w / 2 - 32 : s.x, y: s.y };
 	}
 	const box = layout.nsBox(at.namespace);
 	return box ? { x: box.x + box.w / 2, y: box.y + box.h / 2 } : { x: 0, y: 0 };

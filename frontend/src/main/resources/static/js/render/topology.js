@@ -60,8 +60,8 @@ export function createTopology(viewport) {
 			.attr('data-namespace', ([id]) => id)
 			.call(g => g.select('rect').attr('x', ([, s]) => s.x - s.w / 2).attr('y', ([, s]) => s.y - s.h / 2)
 				.attr('width', ([, s]) => s.w).attr('height', ([, s]) => s.h).attr('rx', 12))
-			.call(g => g.select('.stack-label').attr('x', ([, s]) => s.x).attr('y', ([, s]) => s.y - 4).text('IP stack'))
-			.call(g => g.select('.stack-sub').attr('x', ([, s]) => s.x).attr('y', ([, s]) => s.y + 14).text('routing · netfilter'));
+			.call(g => g.select('.stack-label').attr('x', ([, s]) => s.x - s.w / 2 + 12).attr('y', ([, s]) => s.y - 4).text('IP stack'))
+			.call(g => g.select('.stack-sub').attr('x', ([, s]) => s.x - s.w / 2 + 12).attr('y', ([, s]) => s.y + 14).text('routing · netfilter'));
 
 		gLinks.selectAll('path.link')
 			.data(layout.links, d => d.key)
