@@ -4,7 +4,7 @@ import { atEnd, atStart } from './store.js';
 
 const TYPING = new Set(['INPUT', 'SELECT', 'TEXTAREA']);
 
-export function createControls(root, { timeline, onSeed }) {
+export function createControls(root, { timeline, camera, onSeed }) {
 	const $ = sel => root.querySelector(sel);
 	const play = $('[data-testid="btn-play"]');
 	const back = $('[data-testid="btn-back"]');
@@ -16,6 +16,25 @@ export function createControls(root, { timeline, onSeed }) {
 	const speed = $('[data-testid="speed"]');
 	const seed = $('[data-testid="seed"]');
 	const reroll = $('[data-testid="btn-reroll"]');
+	const help = document.querySelector('[data-testid="help"]');
+	const follow = $('[data-testid="follow"]');
+	let helpReturn = null;
+
+	function showHelp(open) {
+		if (open) {
+			helpReturn = document.activeElement;
+			help.hidden = false;
+			help.querySelector('[data-action="closeHelp"]').focus();
+		} else if (!help.hidden) {
+			help.hidden = true;
+			helpReturn?.focus?.();
+		}
+	}
+	help.addEventListener('click', event => {
+		if (event.target === help) {
+			showHelp(false);
+		}
+	});
 
 	const actions = {
 		toggle: () => timeline.toggle(),
@@ -23,9 +42,19 @@ export function createControls(root, { timeline, onSeed }) {
 		forward: () => timeline.forward(),
 		restart: () => timeline.restart(),
 		end: () => timeline.end(),
-		reroll: () => onSeed(Math.floor(Math.random() * 1_000_000) + 1)
+		reroll: () => onSeed(Math.floor(Math.random() * 1_000_000) + 1),
+		zoomIn: () => camera.zoomBy(1.3),
+		zoomOut: () => camera.zoomBy(1 / 1.3),
+		fit: () => camera.fit(350),
+		follow: () => {
+			follow.checked = !follow.checked;
+			follow.dispatchEvent(new Event('change'));
+		},
+		help: () => showHelp(help.hidden),
+		closeHelp: () => showHelp(false),
+		theme: () => window.packetwalkTheme?.toggle()
 	};
-	root.querySelectorAll('button[data-action]').forEach(b => {
+	document.querySelectorAll('button[data-action]').forEach(b => {
 		b.addEventListener('click', () => actions[b.dataset.action]?.());
 	});
 	scrubber.addEventListener('input', () => timeline.seek(Number(scrubber.value)));
@@ -45,10 +74,27 @@ export function createControls(root, { timeline, onSeed }) {
 			return;
 		}
 		const t = event.target;
-		if (t && (TYPING.has(t.tagName) || t.isContentEditable) && t !== scrubber) {
+		if (t && (TYPING.has(t.tagName) || t.isContentEditable) && t !== scrubber && t !== follow) {
+			return;
+		}
+		if (!help.hidden) {
+			if (event.key === 'Escape' || event.key === '?') {
+				event.preventDefault();
+				showHelp(false);
+			}
 			return;
 		}
 		const key = {
+			'?': 'help',
+			'+': 'zoomIn',
+			'=': 'zoomIn',
+			'-': 'zoomOut',
+			f: 'fit',
+			F: 'fit',
+			l: 'follow',
+			L: 'follow',
+			t: 'theme',
+			T: 'theme',
 			' ': 'toggle',
 			Spacebar: 'toggle',
 			ArrowRight: 'forward',

@@ -57,6 +57,14 @@ function linkKey(a, b) {
 }
 
 const memo = new WeakMap();
+let stageAspect = 1.6;
+
+/** The stage's width / height, used to choose how many node panels go in a row (set before the first layout). */
+export function setStageAspect(aspect) {
+	if (Number.isFinite(aspect) && aspect > 0.3 && aspect < 6) {
+		stageAspect = aspect;
+	}
+}
 
 /** The layout of a topology, computed once per topology object. */
 export function layoutFor(topology) {
@@ -65,18 +73,52 @@ export function layoutFor(topology) {
 	}
 	let l = memo.get(topology);
 	if (!l) {
-		l = computeLayout(topology);
+		l = computeLayout(topology, { aspect: stageAspect });
 		memo.set(topology, l);
 	}
 	return l;
 }
 
-export function computeLayout(topology) {
+/** How many node panels per row for n nodes: the arrangement that gives the largest picture on a stage of `aspect`. */
+export function chooseColumns(sizes, aspect = 1.6, extraW = 0, extraH = 200) {
+	const n = sizes.length;
+	if (n <= 1) {
+		return 1;
+	}
+	let best = 1;
+	let bestScale = -Infinity;
+	for (let cols = 1; cols <= Math.min(3, n); cols++) {
+		const { w, h } = gridSize(sizes, cols);
+		const scale = Math.min(aspect / (w + extraW), 1 / (h + extraH));
+		if (scale > bestScale + 1e-9) {
+			bestScale = scale;
+			best = cols;
+		}
+	}
+	return best;
+}
+
+const GRID_GX = 110; // gutter between node panels in a row (uplinks of upper rows run down it)
+const GRID_GY = 80; // gap between rows
+
+function gridSize(sizes, cols) {
+	const rows = Math.ceil(sizes.length / cols);
+	const colW = Array.from({ length: cols }, (_, c) => Math.max(0, ...sizes.filter((_, i) => i % cols === c).map(s => s.w)));
+	const rowH = Array.from({ length: rows }, (_, r) => Math.max(0, ...sizes.slice(r * cols, r * cols + cols).map(s => s.h)));
+	return {
+		colW,
+		rowH,
+		w: colW.reduce((a, b) => a + b, 0) + GRID_GX * (cols - 1),
+		h: rowH.reduce((a, b) => a + b, 0) + GRID_GY * (rows - 1)
+	};
+}
+
+export function computeLayout(topology, options = {}) {
 	const all = topology.namespaces || [];
-	const nsBoxes = new Map(); // id → box
-	const devices = new Map(); // key → device placement
-	const bridges = new Map(); // key → {x1, x2, y}
-	const stacks = new Map(); // ns id → {x, y, w, h, drawn}
+	let nsBoxes = new Map(); // id → box
+	let devices = new Map(); // key → device placement
+	let bridges = new Map(); // key → {x1, x2, y}
+	let stacks = new Map(); // ns id → {x, y, w, h, drawn}
 
 	const nodeIds = new Set(all.filter(n => n.kind === 'NODE').map(n => n.id));
 	const nodes = all.filter(n => n.kind === 'NODE');
@@ -106,10 +148,32 @@ export function computeLayout(topology) {
 		return p;
 	}
 
-	// ---- node panels, left to right ----
-	let cursorX = 0;
 	const top = 0;
-	for (const node of nodes) {
+	// ---- node panels: each measured at the origin, then placed on a grid (rows of at most 3) ----
+	const measure = () => ({ nsBoxes: new Map(), devices: new Map(), bridges: new Map(), stacks: new Map() });
+	const sizes = nodes.map(node => {
+		const keep = { nsBoxes, devices, bridges, stacks };
+		({ nsBoxes, devices, bridges, stacks } = measure());
+		const box = layoutNode(node, 0, 0);
+		({ nsBoxes, devices, bridges, stacks } = keep);
+		return { w: box.w, h: box.h };
+	});
+	const hostW = outside.length ? 320 : 0;
+	const cols = options.columns || chooseColumns(sizes, options.aspect || 1.6, hostW, outside.length ? 240 : 200);
+	const grid = gridSize(sizes, cols);
+	const colX = grid.colW.map((_, c) => grid.colW.slice(0, c).reduce((a, b) => a + b, 0) + GRID_GX * c);
+	const rowY = grid.rowH.map((_, r) => top + grid.rowH.slice(0, r).reduce((a, b) => a + b, 0) + GRID_GY * r);
+	const cells = new Map(); // node id → {row, col, box}
+	nodes.forEach((node, i) => {
+		const row = Math.floor(i / cols);
+		const col = i % cols;
+		const box = layoutNode(node, colX[col], rowY[row]);
+		cells.set(node.id, { row, col, box });
+	});
+	const rows = grid.rowH.length;
+	let cursorX = nodes.length ? grid.w + GRID_GX : 0;
+
+	function layoutNode(node, x0, top) {
 		const pods = podsOf(node.id);
 		const podBox = pods.map(p => {
 			const edge = p.devices.filter(d => d.kind !== 'loopback');
@@ -124,7 +188,6 @@ export function computeLayout(topology) {
 		const misc = rootDevs.filter(d => d.kind === 'loopback' || d.kind === 'dummy');
 		const bottom = rootDevs.filter(d => !toPod.includes(d) && !otherPorts.includes(d) && !brs.includes(d) && !misc.includes(d));
 
-		const x0 = cursorX;
 		const podsTop = top + 64;
 		const vethY = podsTop + POD_H + 58;
 		const bridgeY = vethY + 54;
@@ -221,20 +284,7 @@ export function computeLayout(topology) {
 			ns: node
 		};
 		nsBoxes.set(node.id, box);
-		cursorX = x0 + width + 60;
-	}
-
-	// ---- outside hosts (and pods without a node panel): a column to the right ----
-	let hy = top;
-	const hostX = cursorX;
-	let hostRight = cursorX;
-	for (const h of outside) {
-		const edge = h.devices.filter(d => d.kind !== 'loopback');
-		const labelW = Math.max(0, ...edge.map(d => Math.max(chipWidth(d.name), ...deviceLines(d).map(l => textWidth(l.text)))));
-		const w = Math.max(250, edge.length * (labelW + 30), textWidth(h.label || h.id) * 1.3 + 60);
-		placeBoxNamespace(h, hostX, hy, w, 150, h.kind === 'POD' ? 'pod' : 'outside');
-		hy += 150 + 40;
-		hostRight = Math.max(hostRight, hostX + w);
+		return box;
 	}
 
 	function placeBoxNamespace(ns, x, y, w, h, role) {
@@ -256,34 +306,68 @@ export function computeLayout(topology) {
 		box.listeners = ns.listeners || [];
 	}
 
-	// ---- underlay along the bottom ----
-	const maxBottom = Math.max(top + 200, ...[...nsBoxes.values()].map(b => b.y + b.h));
-	const uy = maxBottom + 58;
-	const U_H = 78;
+	// ---- underlay: a band below the node grid; each node's uplink joins its port on it ----
+	const hostsBottom = outside.length ? top + outside.length * 190 - 40 : top;
+	const maxBottom = Math.max(top + 200, hostsBottom, ...[...nsBoxes.values()].map(b => b.y + b.h));
+	const uy = maxBottom + 70;
+	const U_H = 100;
 	const placedBefore = new Set(devices.keys());
+	const routes = new Map(); // underlay port key → the polyline from the node device down to it
+	const PORT_GAP = 250; // a port chip plus its address lines, inside the band
+	/** Where an uplink can come down: straight under the device if no lower panel is in the way, else the gutter. */
+	function approach(peer) {
+		const cell = cells.get(peer.ns);
+		if (!cell) {
+			return { x: peer.x, via: [] };
+		}
+		const blocked = [...cells.values()].some(o => o.row > cell.row && o.box.x - 20 < peer.x && peer.x < o.box.x + o.box.w + 20);
+		if (!blocked) {
+			return { x: peer.x, via: [] };
+		}
+		const gx = colX[cell.col] + grid.colW[cell.col] + GRID_GX / 2 - 12 + 14 * cell.row;
+		const ym = rowY[cell.row] + grid.rowH[cell.row] + GRID_GY / 2 - 8 * cell.row;
+		return { x: gx, via: [[peer.x, ym], [gx, ym]] };
+	}
 	const uBoxes = underlay.map(u => {
-		const ports = u.devices.filter(d => peerOf(d) && placedBefore.has(keyOf(d.peer.namespace, d.peer.device)));
-		const xs = ports.map(d => devices.get(keyOf(d.peer.namespace, d.peer.device)).x);
+		const ports = u.devices
+			.filter(d => peerOf(d) && placedBefore.has(keyOf(d.peer.namespace, d.peer.device)))
+			.map(d => {
+				const peer = devices.get(keyOf(d.peer.namespace, d.peer.device));
+				return { d, peer, ...approach(peer) };
+			})
+			.sort((a, b) => a.x - b.x);
+		// push ports apart so their address lines never overlap
+		let last = -Infinity;
+		for (const p of ports) {
+			p.px = Math.max(p.x, last + PORT_GAP);
+			last = p.px;
+		}
+		const xs = ports.map(p => p.px);
 		const minW = Math.max(380, textWidth(u.label || u.id) * 1.25 + 120);
 		let x1 = xs.length ? Math.min(...xs) - 150 : null;
-		let x2 = xs.length ? Math.max(...xs) + 190 : null;
+		// room for a side-edge port's addresses (a link to another underlay box) after the last port's
+		const sidePorts = u.devices.some(d => d.peer && underlay.some(o => o.id === d.peer.namespace));
+		let x2 = xs.length ? Math.max(...xs) + 200 + (sidePorts ? 230 : 0) : null;
 		if (x1 != null && x2 - x1 < minW) {
 			x2 = x1 + minW;
 		}
 		return { u, ports, x1, x2, minW };
 	});
-	// keep the desired order (by centre), push right to avoid overlaps; unconnected ones go last
+	// keep the desired order (by centre), push right to avoid overlaps; unconnected ones go last, right of the grid
 	uBoxes.sort((a, b) => (a.x1 ?? Infinity) - (b.x1 ?? Infinity));
 	let ux = -Infinity;
 	for (const b of uBoxes) {
 		if (b.x1 == null) {
-			b.x1 = ux === -Infinity ? 0 : ux + 60;
+			b.x1 = ux === -Infinity ? 0 : Math.max(ux + 160, nodes.length ? grid.w + 40 : 0);
 			b.x2 = b.x1 + b.minW;
 		}
-		if (b.x1 < ux + 60) {
-			const shift = ux + 60 - b.x1;
+		if (b.x1 < ux + 160) {
+			const shift = ux + 160 - b.x1;
 			b.x1 += shift;
 			b.x2 += shift;
+			b.ports.forEach(p => {
+				p.px += shift;
+			});
 		}
 		ux = b.x2;
 		const box = {
@@ -299,21 +383,62 @@ export function computeLayout(topology) {
 			ns: b.u
 		};
 		nsBoxes.set(b.u.id, box);
-		for (const d of b.ports) {
-			const peer = devices.get(keyOf(d.peer.namespace, d.peer.device));
-			putDevice(b.u, d, peer.x, uy, { labelSide: 'right-inside' });
+		b.ports.forEach((p, i) => {
+			const dev = putDevice(b.u, p.d, p.px, uy, { labelSide: 'right-inside' });
+			const pts = [[p.peer.x, p.peer.y], ...p.via];
+			const [lx] = pts[pts.length - 1];
+			if (Math.abs(lx - p.px) > 0.5) {
+				const ey = uy - 26 - (i % 3) * 8;
+				pts.push([lx, ey], [p.px, ey]);
+			}
+			pts.push([dev.x, dev.y]);
+			routes.set(linkKey(p.peer.key, dev.key), pts);
+		});
+		// the router's own decisions happen in the widest free stretch between its ports
+		const sideRight = b.u.devices.some(d => d.peer && nsBoxes.get(d.peer.namespace)?.role === 'underlay' && nsBoxes.get(d.peer.namespace).x > box.x)
+			|| b.u.devices.some(d => d.peer && underlay.some(o => o.id === d.peer.namespace) && !nsBoxes.has(d.peer.namespace));
+		const edges = [box.x + 20, ...b.ports.map(p => p.px), box.x + box.w - (sideRight ? 200 : 20)].sort((m, n) => m - n);
+		let gapAt = box.x + box.w / 2;
+		let gapW = -1;
+		for (let i = 1; i < edges.length; i++) {
+			const from = i === 1 ? edges[0] : edges[i - 1] + 150; // a port's address lines sit to its right
+			if (edges[i] - from > gapW) {
+				gapW = edges[i] - from;
+				gapAt = (from + edges[i]) / 2;
+			}
 		}
-		stacks.set(b.u.id, { x: box.x + box.w - 90, y: uy + 50, w: 0, h: 0, drawn: false });
+		stacks.set(b.u.id, { x: gapAt, y: uy + 58, w: 0, h: 0, drawn: false });
 	}
+
+	// ---- outside hosts (and pods without a node panel): a column to the right ----
+	let hy = top;
+	const hostAnchor = uBoxes.find(b => b.x1 >= grid.w && b.u.devices.some(d => d.peer && outside.some(o => o.id === d.peer.namespace)));
+	const hostX = hostAnchor ? hostAnchor.x1 + 20 : Math.max(cursorX, ux + 60);
+	let hostRight = cursorX;
+	for (const h of outside) {
+		const edge = h.devices.filter(d => d.kind !== 'loopback');
+		const labelW = Math.max(0, ...edge.map(d => Math.max(chipWidth(d.name), ...deviceLines(d).map(l => textWidth(l.text)))));
+		const w = Math.max(250, edge.length * (labelW + 30), textWidth(h.label || h.id) * 1.3 + 60);
+		placeBoxNamespace(h, hostX, hy, w, 150, h.kind === 'POD' ? 'pod' : 'outside');
+		hy += 150 + 40;
+		hostRight = Math.max(hostRight, hostX + w);
+	}
+
+
 	// ports between underlay elements (switch ↔ router): on the facing side edges
 	for (const b of uBoxes) {
 		const box = nsBoxes.get(b.u.id);
-		const rest = b.u.devices.filter(d => !devices.has(keyOf(b.u.id, d.name)) && d.kind !== 'bridge');
+		const rest = b.u.devices.filter(d => !devices.has(keyOf(b.u.id, d.name)) && d.kind !== 'bridge' && d.kind !== 'loopback');
 		rest.forEach((d, i) => {
 			const peerBox = d.peer ? nsBoxes.get(d.peer.namespace) : null;
 			const right = peerBox ? peerBox.x > box.x : true;
-			if (peerBox && peerBox.role === 'underlay') {
-				putDevice(b.u, d, right ? box.x + box.w : box.x, uy + 34 + i * 30, { labelSide: 'below' });
+			const peerDev = d.peer ? devices.get(keyOf(d.peer.namespace, d.peer.device)) : null;
+			if (peerDev && peerBox && peerBox.role !== 'underlay' && peerBox.y < uy) {
+				// a host above the band: its port on the top edge, right under it
+				putDevice(b.u, d, Math.min(Math.max(peerDev.x, box.x + 40), box.x + box.w - 40), uy, { labelSide: 'right-inside' });
+			} else if (peerBox && peerBox.role === 'underlay') {
+				// on the facing side edge, its addresses inside its own box
+				putDevice(b.u, d, right ? box.x + box.w : box.x, uy + 24 + i * 34, { labelSide: right ? 'left-inside' : 'right-inside' });
 			} else {
 				putDevice(b.u, d, box.x + box.w - 80 - i * 150, uy + U_H, { labelSide: 'below' });
 			}
@@ -339,7 +464,9 @@ export function computeLayout(topology) {
 			if (q) {
 				const key = linkKey(p.key, q.key);
 				if (!links.has(key)) {
-					links.set(key, { key, kind: d.kind === 'physical' || q.device.kind === 'physical' ? 'wire' : 'pair', points: [[p.x, p.y], [q.x, q.y]], a: p.key, b: q.key });
+					const routed = routes.get(key);
+					const points = routed ? (routed[0][0] === p.x && routed[0][1] === p.y ? routed : [...routed].reverse()) : [[p.x, p.y], [q.x, q.y]];
+					links.set(key, { key, kind: d.kind === 'physical' || q.device.kind === 'physical' ? 'wire' : 'pair', points, a: p.key, b: q.key });
 				}
 			}
 		}
@@ -378,7 +505,10 @@ export function computeLayout(topology) {
 			const lw = Math.max(...d.lines.map(l => textWidth(l.text)));
 			let x1 = d.x - lw / 2;
 			let y1 = d.y - d.h / 2 - 9 - n * 15;
-			if (d.labelSide === 'right' || d.labelSide === 'right-up' || d.labelSide === 'right-inside') {
+			if (d.labelSide === 'left-inside') {
+				x1 = d.x - d.w / 2 - 8 - lw;
+				y1 = d.y + 14;
+			} else if (d.labelSide === 'right' || d.labelSide === 'right-up' || d.labelSide === 'right-inside') {
 				x1 = d.x + d.w / 2 + 8;
 				y1 = d.labelSide === 'right-inside' ? d.y + 14 : d.labelSide === 'right-up' ? d.y - 8 - n * 15 : d.y - 14;
 			} else if (d.labelSide === 'below') {
@@ -407,7 +537,15 @@ export function computeLayout(topology) {
 		deviceAt: (ns, dev) => devices.get(keyOf(ns, dev)) || null,
 		nsBox: id => nsBoxes.get(id) || null,
 		bridgeAt: (ns, dev) => bridges.get(keyOf(ns, dev)) || null,
-		linkBetween: (nsA, devA, nsB, devB) => links.get(linkKey(keyOf(nsA, devA), keyOf(nsB, devB))) || null
+		linkBetween: (nsA, devA, nsB, devB) => links.get(linkKey(keyOf(nsA, devA), keyOf(nsB, devB))) || null,
+		/** The drawn polyline of the link between two device keys, oriented from `a` to `b` (null: none or straight). */
+		routeBetween(a, b) {
+			const l = links.get(linkKey(a, b));
+			if (!l || l.points.length <= 2) {
+				return null;
+			}
+			return l.a === a ? l.points : [...l.points].reverse();
+		}
 	};
 }
 
@@ -441,16 +579,21 @@ export function anchorFor(layout, step) {
 	}
 	const s = layout.stacks.get(at.namespace);
 	if (s) {
-		return { x: s.x, y: s.y };
+		// a drawn IP stack keeps its title readable: the packet sits in its right part
+		return { x: s.drawn ? s.x + s.w / 2 - 32 : s.x, y: s.y };
 	}
 	const box = layout.nsBox(at.namespace);
 	return box ? { x: box.x + box.w / 2, y: box.y + box.h / 2 } : { x: 0, y: 0 };
 }
 
 /** The points the packet follows from one anchor to the next: along the bridge bar to a port, else straight. */
-export function pathBetween(a, b) {
+export function pathBetween(a, b, layout = null) {
 	if (!a || !b) {
 		return b ? [[b.x, b.y]] : [];
+	}
+	const routed = layout && a.device && b.device ? layout.routeBetween(a.device, b.device) : null;
+	if (routed) {
+		return routed;
 	}
 	if (a.bar && !b.bar && Math.abs(b.y - a.y) > 1) {
 		return [[a.x, a.y], [b.x, a.bar.y], [b.x, b.y]];

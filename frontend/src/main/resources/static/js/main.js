@@ -8,6 +8,8 @@ import { createTopology } from './render/topology.js';
 import { createPacket } from './render/packet.js';
 import { createPanels } from './render/panels.js';
 import { createControls } from './controls.js';
+import { createCamera } from './render/camera.js';
+import { setStageAspect } from './layout.js';
 
 const root = document.getElementById('player');
 const scenarioId = root.dataset.scenarioId;
@@ -17,11 +19,20 @@ const status = root.querySelector('[data-testid="load-status"]');
 const store = createStore(reducer, initialState);
 const svg = d3.select('#topology');
 const timeline = createTimeline({ store, svg });
-const topology = createTopology(svg);
-const packet = createPacket(svg);
+const viewport = svg.append('g').attr('class', 'viewport');
+const topology = createTopology(viewport);
+const packet = createPacket(viewport);
+const svgNode = svg.node();
+setStageAspect(svgNode.clientWidth / Math.max(1, svgNode.clientHeight));
 const panels = createPanels(root, { onSeek: i => timeline.seek(i) });
-const controls = createControls(root, { timeline, onSeed: seed => loadTrace(seed) });
-timeline.attach(topology, packet, panels, controls);
+const followBox = root.querySelector('[data-testid="follow"]');
+const camera = createCamera(svg, viewport, { onFollowChange: on => { followBox.checked = on; } });
+followBox.addEventListener('change', () => {
+	camera.setFollow(followBox.checked);
+	camera.update(store.getState(), null);
+});
+const controls = createControls(root, { timeline, camera, onSeed: seed => loadTrace(seed) });
+timeline.attach(topology, packet, panels, controls, camera);
 
 function showStatus(text, isError = false) {
 	status.textContent = text;

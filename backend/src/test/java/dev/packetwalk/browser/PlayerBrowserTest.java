@@ -221,8 +221,293 @@ class PlayerBrowserTest {
 		return driver.findElement(By.cssSelector("[data-testid='" + testid + "']")).getText();
 	}
 
+	/** The value a header field shows now: the new value when the field was rewritten (old one struck through). */
 	private String field(String key) {
-		return driver.findElement(By.cssSelector("[data-testid=inspector] [data-field='" + key + "'] .hf-v")).getText();
+		WebElement v = driver.findElement(By.cssSelector("[data-testid=inspector] [data-field='" + key + "'] .hf-v"));
+		List<WebElement> ins = v.findElements(By.tagName("ins"));
+		return ins.isEmpty() ? v.getText() : ins.get(0).getText();
+	}
+
+	/** Every step of a trace, flattened in order (walks → hops → steps). */
+	private static List<JsonNode> stepsOf(JsonNode trace) {
+		List<JsonNode> steps = new ArrayList<>();
+		for (JsonNode walk : trace.get("walks")) {
+			for (JsonNode hop : walk.get("hops")) {
+				hop.get("steps").forEach(steps::add);
+			}
+		}
+		return steps;
+	}
+
+	private JsonNode trace(String id) throws Exception {
+		return JsonMapper.builder().build().readTree(get("/api/scenarios/" + id + "/trace"));
+	}
+
+	/** Opens a scenario (optionally at a 1-based step) and waits until the trace is drawn. */
+	private void open(String id, int total, Integer step) {
+		driver.get(url("/scenarios/" + id + (step == null ? "" : "?step=" + step)));
+		WebElement index = driver.findElement(By.cssSelector("[data-testid=step-index]"));
+		int cursor = step == null ? -1 : step - 1;
+		wait(WAIT).until(d -> String.valueOf(total).equals(index.getDomAttribute("data-total"))
+				&& String.valueOf(cursor).equals(index.getDomAttribute("data-cursor"))
+				&& d.findElements(By.cssSelector("#topology g.dev")).size() > 0);
+	}
+
+	private void key(CharSequence k) {
+		new Actions(driver).sendKeys(k).perform();
+	}
+
+	/**
+	 * Steps back with ← from the end to the intro and reads, after each press, the cursor and the header inspector as
+	 * the page shows it: field key → the value shown (the inserted one when it was rewritten). The presses are keydown
+	 * events for ArrowLeft dispatched to the document in one script, so the ~300 steps of all scenarios take seconds, not
+	 * the WebDriver round trips of as many real key presses (the keyboard test presses real keys).
+	 */
+	@SuppressWarnings("unchecked")
+	private List<java.util.Map<String, Object>> stepBackToTheStart() {
+		Object r = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("""
+				const read = () => {
+				  const fields = {};
+				  document.querySelectorAll('[data-testid=inspector] .hf[data-field]').forEach(f => {
+				    const v = f.querySelector('.hf-v');
+				    const ins = v.querySelector('ins');
+				    fields[f.dataset.field] = (ins ? ins.textContent : v.textContent).trim();
+				  });
+				  const inner = document.querySelector('[data-testid=inspector] [data-section=inner]') != null;
+				  return { cursor: document.querySelector('[data-testid=step-index]').dataset.cursor, fields, inner };
+				};
+				const out = [read()];
+				for (let guard = 0; guard < 5000 && out[out.length - 1].cursor !== '-1'; guard++) {
+				  document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', code: 'ArrowLeft', bubbles: true, cancelable: true }));
+				  out.push(read());
+				}
+				return out;""");
+		return (List<java.util.Map<String, Object>>) r;
+	}
+
+	private static String expectedPort(JsonNode l4, String which) {
+		return l4.has(which) ? l4.get(which).asString() : l4.has("id") ? l4.get("id").asString() : null;
+	}
+
+	@Test
+	void everyScenarioEndsWithItsTraceDispositionAndStepsBackThroughEveryPacket() throws Exception {
+		JsonNode list = JsonMapper.builder().build().readTree(get("/api/scenarios"));
+		assertThat(list.size()).isGreaterThanOrEqualTo(6);
+		for (JsonNode sc : list) {
+			String id = sc.get("id").asString();
+			JsonNode trace = trace(id);
+			List<JsonNode> steps = stepsOf(trace);
+			JsonNode walks = trace.get("walks");
+			JsonNode last = walks.get(walks.size() - 1).get("disposition");
+			int total = steps.size();
+			open(id, total, null);
+
+			key(Keys.END);
+			waitCursor(total - 1);
+			WebElement disposition = driver.findElement(By.cssSelector("[data-testid=disposition]"));
+			assertThat(disposition.isDisplayed()).as(id + ": disposition shown at the end").isTrue();
+			assertThat(disposition.getDomAttribute("data-outcome")).as(id + ": outcome").isEqualTo(last.get("outcome").asString());
+			assertThat(disposition.getText()).as(id).contains(last.get("outcome").asString());
+			if (last.has("reason")) {
+				assertThat(disposition.getDomAttribute("data-reason")).as(id + ": reason").isEqualTo(last.get("reason").asString());
+			}
+
+			// one real ← (and → back to the end), then every step back to the intro (see stepBackToTheStart)
+			key(Keys.ARROW_LEFT);
+			waitCursor(total - 2);
+			key(Keys.ARROW_RIGHT);
+			waitCursor(total - 1);
+			List<java.util.Map<String, Object>> reads = stepBackToTheStart();
+			assertThat(reads).as(id + ": one read per step, then the intro").hasSize(total + 1);
+			for (int i = total - 1; i >= 0; i--) {
+				java.util.Map<String, Object> read = reads.get(total - 1 - i);
+				assertThat(read.get("cursor")).as(id + ": ← moved one step back").isEqualTo(String.valueOf(i));
+				@SuppressWarnings("unchecked")
+				java.util.Map<String, String> shown = (java.util.Map<String, String>) read.get("fields");
+				JsonNode p = steps.get(i).get("packet");
+				boolean encap = p.has("vxlan") && p.has("inner");
+				String prefix = encap ? "inner." : "";
+				JsonNode shownPacket = encap ? p.get("inner") : p;
+				String where = id + " step " + (i + 1) + " (" + steps.get(i).get("type").asString() + ")";
+				assertThat(shown.get(prefix + "ip.src")).as(where + " src IP").isEqualTo(shownPacket.at("/ip/src").asString());
+				assertThat(shown.get(prefix + "ip.dst")).as(where + " dst IP").isEqualTo(shownPacket.at("/ip/dst").asString());
+				JsonNode l4 = shownPacket.get("l4");
+				if (l4 != null && !"icmp".equals(l4.get("proto").asString())) {
+					assertThat(shown.get(prefix + "l4.srcPort")).as(where + " src port").isEqualTo(expectedPort(l4, "srcPort"));
+					assertThat(shown.get(prefix + "l4.dstPort")).as(where + " dst port").isEqualTo(expectedPort(l4, "dstPort"));
+				}
+				if (encap) {
+					assertThat(shown.get("ip.src")).as(where + " outer src IP").isEqualTo(p.at("/ip/src").asString());
+					assertThat(read.get("inner")).as(where + " inner frame shown").isEqualTo(Boolean.TRUE);
+				}
+			}
+			assertThat(reads.get(total).get("cursor")).as(id + ": back to the intro").isEqualTo("-1");
+		}
+	}
+
+	@Test
+	void podToServiceShowsTheDnatRewriteStruckThrough() throws Exception {
+		String id = "pod-to-service";
+		List<JsonNode> steps = stepsOf(trace(id));
+		int dnat = -1;
+		for (int i = 0; i < steps.size(); i++) {
+			if ("nat".equals(steps.get(i).get("type").asString()) && "DNAT".equals(steps.get(i).get("kind").asString())) {
+				dnat = i;
+				break;
+			}
+		}
+		assertThat(dnat).as("the trace has a DNAT step").isGreaterThanOrEqualTo(0);
+		String backend = steps.get(dnat).at("/packet/ip/dst").asString();
+		open(id, steps.size(), dnat + 1);
+
+		List<String> struck = driver.findElements(By.cssSelector("[data-testid=inspector] del")).stream().map(WebElement::getText).toList();
+		List<String> inserted = driver.findElements(By.cssSelector("[data-testid=inspector] ins")).stream().map(WebElement::getText).toList();
+		assertThat(struck).contains("10.9.3.76");
+		assertThat(inserted).contains(backend);
+		assertThat(driver.findElement(By.cssSelector("[data-testid=inspector] [data-field='ip.dst'] del")).getText()).isEqualTo("10.9.3.76");
+		assertThat(driver.findElement(By.cssSelector("[data-testid=inspector] [data-field='ip.dst'] ins")).getText()).isEqualTo(backend);
+		assertThat(text("rewrite")).contains("DNAT").contains("default/store-be:http");
+		// on the packet glyph too
+		WebElement label = driver.findElement(By.cssSelector("[data-testid=packet-label]"));
+		assertThat(label.findElement(By.cssSelector(".plabel-del")).getText()).isEqualTo("10.9.3.76:80");
+		assertThat(label.findElement(By.cssSelector(".plabel-ins")).getText()).isEqualTo(backend + ":80");
+		screenshot("pod-to-service-dnat");
+
+		// the netfilter step before it: rules evaluated, each rule in full
+		key(Keys.ARROW_LEFT);
+		waitCursor(dnat - 1);
+		if ("netfilter".equals(steps.get(dnat - 1).get("type").asString())) {
+			assertThat(text("rules-evaluated")).containsPattern("\\d+ of \\d+ rules? evaluated matched");
+			assertThat(driver.findElements(By.cssSelector("[data-testid=netfilter-rules] .rule-text"))).isNotEmpty();
+			screenshot("pod-to-service-netfilter");
+		}
+	}
+
+	@Test
+	void screenshotsOfTheKeyMoments() throws Exception {
+		shotAt("pod-to-pod-same-node", "bridge", null, "pod-to-pod-same-node-bridge");
+		shotAt("pod-to-pod-cross-node-antispoof", "drop", null, "antispoof-drop");
+		WebElement disposition = driver.findElement(By.cssSelector("[data-testid=disposition]"));
+		assertThat(disposition.getDomAttribute("data-outcome")).isEqualTo("DROPPED");
+		assertThat(disposition.getText()).contains("DROPPED");
+		assertThat(driver.findElements(By.cssSelector("g.packet.is-dropped .drop-ring"))).hasSize(1);
+		assertThat(text("drop-detail")).contains("ANTI_SPOOFING");
+		shotAt("node-to-internet", "nat", "vpc", "node-to-internet-snat");
+		assertThat(text("rewrite")).contains("SNAT");
+
+		// the same moment in the dark theme, then back to light (the choice is persisted)
+		driver.findElement(By.cssSelector("[data-testid=btn-theme]")).click();
+		wait(WAIT).until(d -> "dark".equals(d.findElement(By.tagName("html")).getDomAttribute("data-theme")));
+		screenshot("node-to-internet-snat-dark");
+		driver.navigate().refresh();
+		wait(WAIT).until(d -> "dark".equals(d.findElement(By.tagName("html")).getDomAttribute("data-theme")));
+		driver.findElement(By.cssSelector("[data-testid=btn-theme]")).click();
+		wait(WAIT).until(d -> "light".equals(d.findElement(By.tagName("html")).getDomAttribute("data-theme")));
+	}
+
+	/** Opens `id` at its first step of `type` (in namespace `ns`, if given) and saves a screenshot. */
+	private void shotAt(String id, String type, String ns, String name) throws Exception {
+		List<JsonNode> steps = stepsOf(trace(id));
+		int at = -1;
+		for (int i = 0; i < steps.size() && at < 0; i++) {
+			JsonNode s = steps.get(i);
+			if (type.equals(s.get("type").asString()) && (ns == null || ns.equals(s.at("/at/namespace").asString()))) {
+				at = i;
+			}
+		}
+		assertThat(at).as(id + " has a " + type + " step").isGreaterThanOrEqualTo(0);
+		open(id, steps.size(), at + 1);
+		screenshot(name);
+	}
+
+	@Test
+	void filtersHideNeighbourRowsButKeepTheCurrentStep() throws Exception {
+		String id = "pod-to-service";
+		List<JsonNode> steps = stepsOf(trace(id));
+		int arp = indexOf(steps, "neighbor");
+		open(id, steps.size(), arp + 1);
+		By neighbours = By.cssSelector("[data-testid=event][data-type=neighbor]");
+		assertThat(driver.findElements(neighbours).stream().filter(WebElement::isDisplayed).count()).isGreaterThan(1);
+
+		driver.findElement(By.cssSelector("[data-testid=filter-arp]")).click();
+		wait(WAIT).until(d -> "false".equals(d.findElement(By.cssSelector("[data-testid=filter-arp]")).getDomAttribute("aria-pressed")));
+		List<WebElement> shown = driver.findElements(neighbours).stream().filter(WebElement::isDisplayed).toList();
+		assertThat(shown).as("only the current neighbour step stays visible").hasSize(1);
+		assertThat(shown.get(0).getDomAttribute("data-index")).isEqualTo(String.valueOf(arp));
+		// stepping still visits hidden steps
+		key(Keys.ARROW_RIGHT);
+		waitCursor(arp + 1);
+		key(Keys.ARROW_LEFT);
+		waitCursor(arp);
+		key(Keys.END);
+		waitCursor(steps.size() - 1);
+		assertThat(driver.findElements(neighbours).stream().filter(WebElement::isDisplayed).count()).isZero();
+
+		driver.findElement(By.cssSelector("[data-testid=filter-nat-only]")).click();
+		assertThat(driver.findElements(By.cssSelector("[data-testid=event]")).stream().filter(WebElement::isDisplayed)
+			.map(e -> e.getDomAttribute("data-type")).distinct().toList())
+			.allMatch(t -> List.of("nat", "netfilter", "send", "deliver", "drop", "encapsulate", "decapsulate").contains(t));
+		screenshot("pod-to-service-filtered");
+		driver.findElement(By.cssSelector("[data-testid=filter-all]")).click();
+		assertThat(driver.findElements(neighbours).stream().filter(WebElement::isDisplayed).count()).isGreaterThan(1);
+	}
+
+	@Test
+	void keyboardSpaceArrowsHomeEndAndHelp() throws Exception {
+		String id = "pod-to-pod-same-node";
+		int total = stepsOf(trace(id)).size();
+		open(id, total, null);
+		WebElement play = driver.findElement(By.cssSelector("[data-testid=btn-play]"));
+
+		key(Keys.ARROW_RIGHT);
+		waitCursor(0);
+		key(Keys.ARROW_RIGHT);
+		waitCursor(1);
+		key(Keys.ARROW_LEFT);
+		waitCursor(0);
+		key(Keys.END);
+		waitCursor(total - 1);
+		key(Keys.HOME);
+		waitCursor(-1);
+
+		key(Keys.SPACE);
+		wait(WAIT).until(d -> "true".equals(play.getDomAttribute("aria-pressed")));
+		WebElement index = driver.findElement(By.cssSelector("[data-testid=step-index]"));
+		wait(WAIT).until(d -> Integer.parseInt(index.getDomAttribute("data-cursor")) >= 1);
+		key(Keys.SPACE);
+		wait(WAIT).until(d -> "false".equals(play.getDomAttribute("aria-pressed")));
+		int paused = Integer.parseInt(index.getDomAttribute("data-cursor"));
+		Thread.sleep(1500);
+		assertThat(Integer.parseInt(index.getDomAttribute("data-cursor"))).as("paused: the cursor stays").isEqualTo(paused);
+
+		key("?");
+		WebElement help = driver.findElement(By.cssSelector("[data-testid=help]"));
+		wait(WAIT).until(d -> help.isDisplayed());
+		assertThat(help.getText()).contains("Space").contains("Home").contains("End").contains("fit");
+		screenshot("help-overlay");
+		key(Keys.ESCAPE);
+		wait(WAIT).until(d -> !help.isDisplayed());
+	}
+
+	@Test
+	void measuresTheFrameRateWhilePlayingPodToService() throws Exception {
+		String id = "pod-to-service";
+		open(id, stepsOf(trace(id)).size(), null);
+		key(Keys.SPACE);
+		wait(WAIT).until(d -> "true".equals(d.findElement(By.cssSelector("[data-testid=btn-play]")).getDomAttribute("aria-pressed")));
+		Object fps = ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript("""
+				const done = arguments[arguments.length - 1];
+				let frames = 0;
+				const t0 = performance.now();
+				function tick(t) {
+				  frames++;
+				  if (t - t0 < 3000) { requestAnimationFrame(tick); } else { done(frames * 1000 / (t - t0)); }
+				}
+				requestAnimationFrame(tick);""");
+		key(Keys.SPACE);
+		System.out.printf("[packetwalk] pod-to-service playing: %.1f requestAnimationFrame callbacks per second (headless Chromium, 1600x1000)%n",
+				((Number) fps).doubleValue());
+		screenshot("pod-to-service-playing");
 	}
 
 	private static WebDriverWait wait(Duration timeout) {

@@ -5,7 +5,7 @@
 import d3 from '../d3.js';
 import { anchorFor, labelOffset, layoutFor, pathBetween } from '../layout.js';
 import { currentEntry, trailSoFar } from '../store.js';
-import { dispositionText, packetLabel, protoTag } from '../format.js';
+import { dstPort, endpoint, packetLabel, protoTag, srcPort } from '../format.js';
 
 const line = d3.line();
 
@@ -25,7 +25,7 @@ function trailPoints(layout, entries) {
 	let prev = null;
 	for (const e of entries) {
 		const a = anchorFor(layout, e.step);
-		const seg = prev ? pathBetween(prev, a).slice(1) : [[a.x, a.y]];
+		const seg = prev ? pathBetween(prev, a, layout).slice(1) : [[a.x, a.y]];
 		pts.push(...seg);
 		prev = a;
 	}
@@ -60,8 +60,53 @@ function along(points, t) {
 	return { pt: last, done: points };
 }
 
-export function createPacket(svg) {
-	const root = svg.append('g').attr('class', 'packet-layer');
+/** The first label line: `src → dst`, with a rewritten endpoint shown as old (struck) and new. */
+function labelSegments(step, state, e) {
+	const pkt = step.packet.vxlan && step.packet.inner ? step.packet.inner : step.packet;
+	const proto = pkt.l4 ? pkt.l4.proto : null;
+	const src = endpoint(pkt.ip.src, srcPort(pkt.l4), proto);
+	const dst = endpoint(pkt.ip.dst, dstPort(pkt.l4), proto);
+	const prevEntry = e.firstInWalk ? null : state.steps[e.index - 1];
+	if (step.type !== 'nat' || !prevEntry) {
+		return [{ cls: 'plabel-main', t: `${src} → ${dst}` }];
+	}
+	const pp = prevEntry.step.packet.vxlan && prevEntry.step.packet.inner ? prevEntry.step.packet.inner : prevEntry.step.packet;
+	const psrc = endpoint(pp.ip.src, srcPort(pp.l4), proto);
+	const pdst = endpoint(pp.ip.dst, dstPort(pp.l4), proto);
+	const out = [];
+	if (psrc !== src) {
+		out.push({ cls: 'plabel-main plabel-del', t: psrc }, { cls: 'plabel-main', t: ' ' }, { cls: 'plabel-main plabel-ins', t: src });
+	} else {
+		out.push({ cls: 'plabel-main', t: src });
+	}
+	out.push({ cls: 'plabel-main', t: ' → ' });
+	if (pdst !== dst) {
+		out.push({ cls: 'plabel-main plabel-del', t: pdst }, { cls: 'plabel-main', t: ' ' }, { cls: 'plabel-main plabel-ins', t: dst });
+	} else {
+		out.push({ cls: 'plabel-main', t: dst });
+	}
+	return out;
+}
+
+/** The second line: protocol / outcome; a NAT step names its kind, a forward step shows the TTL it decremented. */
+function subSegments(step, sub) {
+	if (step.type === 'nat') {
+		return [{ cls: 'plabel-sub plabel-kind', t: `${step.kind} · ` }, { cls: 'plabel-sub', t: sub }];
+	}
+	const ttl = step.type === 'forward' ? (step.diffs || []).find(d => d.field === 'TTL') : null;
+	if (ttl) {
+		return [
+			{ cls: 'plabel-sub', t: `${sub} · TTL ` },
+			{ cls: 'plabel-sub plabel-del', t: String(ttl.before) },
+			{ cls: 'plabel-sub', t: ' ' },
+			{ cls: 'plabel-sub plabel-ins', t: String(ttl.after) }
+		];
+	}
+	return [{ cls: `plabel-sub${step.type === 'drop' ? ' plabel-drop' : ''}`, t: sub }];
+}
+
+export function createPacket(viewport) {
+	const root = viewport.append('g').attr('class', 'packet-layer');
 	const trail = root.append('path').attr('class', 'trail');
 	const glyphs = root.append('g').attr('class', 'glyphs');
 
@@ -96,14 +141,12 @@ export function createPacket(svg) {
 				const p = enter.append('g').attr('class', 'packet').attr('transform', `translate(${here[0]},${here[1]})`);
 				p.append('rect').attr('class', 'envelope').attr('x', -30).attr('y', -19).attr('width', 60).attr('height', 38).attr('rx', 7);
 				p.append('path').attr('class', 'tag');
-				p.append('path').attr('class', 'mark-x').attr('d', 'M-9,-9L9,9M9,-9L-9,9');
+				p.append('circle').attr('class', 'drop-ring').attr('r', 24);
+				p.append('path').attr('class', 'mark-x').attr('d', 'M-11,-11L11,11M11,-11L-11,11');
 				p.append('path').attr('class', 'mark-ok').attr('d', 'M-8,0L-2,6L9,-7');
 				const label = p.append('g').attr('class', 'plabel');
 				label.append('rect').attr('class', 'plabel-bg');
-				const text = label.append('text').attr('class', 'plabel-text').attr('data-testid', 'packet-label');
-				text.append('tspan').attr('class', 'plabel-leg');
-				text.append('tspan').attr('class', 'plabel-main');
-				text.append('tspan').attr('class', 'plabel-sub');
+				label.append('text').attr('class', 'plabel-text').attr('data-testid', 'packet-label');
 				return p;
 			});
 
@@ -116,23 +159,38 @@ export function createPacket(svg) {
 		g.select('rect.envelope').attr('display', encap ? null : 'none');
 		g.select('path.tag').attr('d', encap ? tagPath(40, 22, reply ? -1 : 1) : tagPath(46, 26, reply ? -1 : 1));
 		g.select('path.mark-x').attr('display', dropped ? null : 'none');
+		g.select('circle.drop-ring').attr('display', dropped ? null : 'none');
+		g.select('path.tag').attr('display', dropped ? 'none' : null);
 		g.select('path.mark-ok').attr('display', delivered ? null : 'none');
 
 		const main = encap ? packetLabel(step.packet.inner) : packetLabel(step.packet);
 		const sub = dropped
-			? `✕ ${dispositionText(state.walks[e.walk].disposition)}`
+			? `✕ DROPPED · ${step.reason || state.walks[e.walk].disposition.reason || ''}`
 			: delivered
 				? '✓ DELIVERED'
 				: encap
-					? `in VXLAN ${step.packet.vxlan.vni}: ${packetLabel(step.packet)}`
+					? `✉ VXLAN ${step.packet.vxlan.vni} · outer ${packetLabel(step.packet)}`
 					: protoTag(step.packet);
 		const text = g.select('text.plabel-text')
 			.attr('data-label', main)
 			.attr('data-leg', reply ? 'REPLY' : 'REQUEST');
-		text.select('.plabel-leg').attr('x', 0).attr('y', 0).text(reply ? '◂ REPLY  ' : 'REQ ▸  ');
-		text.select('.plabel-main').text(main);
-		text.select('.plabel-sub').attr('x', 0).attr('dy', 17).text(sub);
+		// rebuilt each time: a NAT step shows the old endpoint struck through and the new one beside it
+		text.selectAll('tspan').remove();
 		text.attr('text-anchor', 'middle');
+		const line1 = [{ cls: 'plabel-leg', t: reply ? '◂ REPLY  ' : 'REQ ▸  ' }, ...labelSegments(step, state, e)];
+		line1.forEach((seg, i) => {
+			const ts = text.append('tspan').attr('class', seg.cls).text(seg.t);
+			if (i === 0) {
+				ts.attr('x', 0).attr('y', 0);
+			}
+		});
+		const line2 = subSegments(step, sub);
+		line2.forEach((seg, i) => {
+			const ts = text.append('tspan').attr('class', seg.cls).text(seg.t);
+			if (i === 0) {
+				ts.attr('x', 0).attr('dy', 19);
+			}
+		});
 		// size the label's background to its text (measured, so long addresses never overflow)
 		const bg = g.select('rect.plabel-bg');
 		let box = null;

@@ -87,6 +87,7 @@ function renderInspector(el, state) {
 		.attr('class', 'empty')
 		.text('The packet has not been sent yet. Press play or → to start.');
 
+	el.classed('is-encap', !!(packet && packet.vxlan && packet.inner));
 	const secs = el.selectAll('div.hsec')
 		.data(packet ? sections(packet) : [], d => d.id)
 		.join(enter => {
@@ -129,7 +130,42 @@ function renderInspector(el, state) {
 		.classed('is-changed', d => before.size > 0 && (!before.has(d.key) || before.get(d.key) !== d.value))
 		.attr('title', d => (before.size > 0 && before.has(d.key) && before.get(d.key) !== d.value ? `was ${before.get(d.key)}` : null))
 		.call(f => f.select('.hf-k').text(d => d.label))
-		.call(f => f.select('.hf-v').text(d => d.value));
+		.call(f => f.select('.hf-v').each(function (d) {
+			const v = d3.select(this);
+			v.selectAll('*').remove();
+			const old = before.size > 0 && before.has(d.key) && before.get(d.key) !== d.value && before.get(d.key) !== '' ? before.get(d.key) : null;
+			if (old != null) {
+				// the slides' style: the old value struck through, the new one beside it
+				v.text(null);
+				v.append('del').attr('data-testid', 'old-value').text(old);
+				v.append('ins').attr('data-testid', 'new-value').text(d.value);
+			} else {
+				v.text(d.value);
+			}
+		}));
+
+	// what rewrote the packet here: a NAT rule (named), or the TTL decrement of forwarding
+	const step = e ? e.step : null;
+	const banner = step && (step.type === 'nat' || step.type === 'forward') && step.diffs && step.diffs.length ? [step] : [];
+	el.selectAll('div.rewrite')
+		.data(banner, x => `${state.seed}:${e.index}`)
+		.join(enter => enter.insert('div', ':first-child').attr('class', 'rewrite').attr('data-testid', 'rewrite').each(function (x) {
+			const b = d3.select(this);
+			const head = b.append('div').attr('class', 'rewrite-head');
+			head.append('span').attr('class', `nat-kind nat-${x.type === 'nat' ? String(x.kind).toLowerCase() : 'forward'}`)
+				.text(x.type === 'nat' ? x.kind : 'FORWARD');
+			const comment = x.type === 'nat' ? ruleComment(x.rule) : null;
+			head.append('span').attr('class', 'rewrite-by').text(x.type === 'nat'
+				? (comment ? `rule “${comment}”` : x.rule ? String(x.rule).replace(/^conntrack entry/, 'conntrack entry') : '')
+				: 'ip_forward: the TTL drops by one at every router');
+			x.diffs.forEach(df => {
+				const r = b.append('div').attr('class', 'rewrite-diff').attr('data-field', df.field);
+				r.append('span').attr('class', 'rewrite-field').text(fmt.fieldName(df.field));
+				r.append('del').text(df.before);
+				r.append('span').attr('class', 'arrow').attr('aria-hidden', 'true').text(' → ');
+				r.append('ins').text(df.after);
+			});
+		}));
 }
 
 // ---- step detail -----------------------------------------------------------------------------------------------
@@ -179,6 +215,142 @@ function envelope(parent, packet) {
 	inner.append('div').attr('class', 'env-inner-h').text(`inner ${fmt.packetLabel(packet.inner)} · ${fmt.protoTag(packet.inner)}`);
 	if (packet.inner.eth) {
 		inner.append('div').attr('class', 'env-inner-l2').text(`${packet.inner.eth.src} → ${packet.inner.eth.dst}`);
+	}
+}
+
+// ---- netfilter, NAT, conntrack -----------------------------------------------------------------------------------
+
+const LINEAR_WALK = 'A real kernel walks each chain\'s rules one by one, top to bottom, testing every match of every rule until '
+	+ 'one with a terminating target (ACCEPT, DROP, DNAT, a jump that decides) matches; only the matched ones are listed here. '
+	+ 'That linear walk is why thousands of Services make iptables mode slow.';
+
+/** The `--comment "…"` inside an iptables-save rule, if any. */
+export function ruleComment(rule) {
+	const m = /--comment\s+(?:"((?:[^"\\]|\\.)*)"|(\S+))/.exec(rule || '');
+	return m ? (m[1] ?? m[2]) : null;
+}
+
+/** The `--probability p` of a statistic match, if any. */
+export function ruleProbability(rule) {
+	const m = /--probability\s+([0-9.]+)/.exec(rule || '');
+	return m ? Number(m[1]) : null;
+}
+
+function probabilityLadder(parent, r) {
+	const p = ruleProbability(r.rule);
+	const isSvc = String(r.chain).startsWith('KUBE-SVC-') || String(r.chain).startsWith('KUBE-EXT-');
+	const toEndpoint = String(r.effect || '').startsWith('KUBE-SEP-');
+	if (p == null && !(isSvc && toEndpoint)) {
+		return;
+	}
+	const box = parent.append('div').attr('class', 'ladder').attr('data-testid', 'probability-ladder');
+	box.append('div').attr('class', 'ladder-title').text('Probability ladder');
+	box.append('p').text('kube-proxy writes one rule per endpoint. With n endpoints the first matches with probability 1/n, '
+		+ 'the next with 1/(n−1) of what is left, …, then 1/2, and the last has no --probability: it catches the rest. '
+		+ 'So every endpoint gets 1/n of the new connections.');
+	if (p != null && p > 0) {
+		const m = Math.max(2, Math.round(1 / p));
+		const steps = [];
+		for (let k = m; k >= 2; k--) {
+			steps.push({ text: `1/${k}`, value: (1 / k).toFixed(5) });
+		}
+		steps.push({ text: 'rest', value: 'no --probability' });
+		box.append('p').attr('class', 'ladder-here')
+			.text(`This rule matched with p = ${p} ≈ 1/${m}: ${m} endpoints were still on the ladder at this rule.`);
+		const ol = box.append('ol').attr('class', 'ladder-steps');
+		ol.selectAll('li').data(steps).join('li')
+			.classed('is-hit', (x, i) => i === 0)
+			.text(x => `${x.text}  (${x.value})`);
+	} else {
+		box.append('p').attr('class', 'ladder-here')
+			.text('This is the last rule of the ladder (no --probability): every earlier endpoint rule rolled and missed, so it takes the connection.');
+	}
+}
+
+function netfilterDetail(d, s) {
+	const matched = s.matched || [];
+	const evaluated = s.rulesEvaluated ?? matched.length;
+	const sum = d.append('div').attr('class', 'nf-summary').attr('data-testid', 'rules-evaluated').attr('title', LINEAR_WALK);
+	sum.append('strong').text(String(matched.length));
+	sum.append('span').text(` of ${evaluated} rule${evaluated === 1 ? '' : 's'} evaluated matched`);
+	sum.append('span').attr('class', 'nf-info').attr('aria-hidden', 'true').text('i');
+	dl(d, [['table · hook', `${s.table} · ${s.hook}`], ['verdict', s.verdict, `verdict verdict-${String(s.verdict).split(' ')[0].toLowerCase()}`]]);
+	const ol = d.append('ol').attr('class', 'rules').attr('data-testid', 'netfilter-rules');
+	ol.selectAll('li').data(matched).join('li').attr('class', 'rule').each(function (r) {
+		const li = d3.select(this);
+		const head = li.append('div').attr('class', 'rule-head');
+		head.append('span').attr('class', 'rule-pos').text(`${s.table}/${r.chain} #${r.number}`);
+		head.append('span').attr('class', 'rule-arrow').attr('aria-hidden', 'true').text(' → ');
+		head.append('span').attr('class', 'rule-effect').text(r.effect);
+		li.append('pre').attr('class', 'rule-text').append('code').text(r.rule);
+		probabilityLadder(li, r);
+	});
+	if (matched.length === 0) {
+		d.append('p').attr('class', 'sub').text('No rule matched: the chain policy applies.');
+	}
+}
+
+const NAT_KINDS = {
+	DNAT: 'destination NAT: the destination is rewritten (a Service IP becomes one endpoint)',
+	SNAT: 'source NAT: the source is rewritten to a fixed address',
+	MASQUERADE: 'source NAT to the address of the outgoing interface',
+	UN_DNAT: 'reply: conntrack undoes the DNAT, the source becomes the address the client asked for',
+	UN_SNAT: 'reply: conntrack undoes the SNAT, the destination becomes the original client',
+	ONE_TO_ONE: '1:1 NAT: a private address mapped to a public one'
+};
+
+function natDetail(d, s) {
+	const head = d.append('div').attr('class', 'nat-head');
+	head.append('span').attr('class', `nat-kind nat-${String(s.kind).toLowerCase()}`).attr('data-testid', 'nat-kind').text(s.kind);
+	head.append('span').attr('class', 'nat-kind-text').text(NAT_KINDS[s.kind] || '');
+	diffTable(d, s.diffs);
+	const comment = ruleComment(s.rule);
+	if (comment) {
+		dl(d, [['comment', comment, 'mono']]);
+	}
+	d.append('div').attr('class', 'sub').text(String(s.rule || '').startsWith('-A ') ? 'rule (iptables-save)' : 'from');
+	d.append('pre').attr('class', 'rule-text').attr('data-testid', 'nat-rule').append('code').text(s.rule || '');
+}
+
+const CT_STATES = {
+	NEW: 'first packet of a connection: a new entry, [UNREPLIED] until the other side answers',
+	ESTABLISHED: 'the connection has seen traffic both ways',
+	REPLY: 'a packet of the reply direction: it matches the entry\'s reply tuple',
+	RELATED: 'related to a known connection (e.g. an ICMP error)',
+	INVALID: 'matches no connection'
+};
+
+/** The two tuples of a `conntrack -L` line: original direction, then reply direction. */
+export function conntrackTuples(entry) {
+	const re = /src=(\S+) dst=(\S+)(?: sport=(\d+) dport=(\d+))?/g;
+	const out = [];
+	let m;
+	while ((m = re.exec(entry || '')) && out.length < 2) {
+		out.push({ src: m[1], dst: m[2], sport: m[3], dport: m[4] });
+	}
+	return out;
+}
+
+function conntrackDetail(d, s) {
+	const head = d.append('div').attr('class', 'ct-head');
+	head.append('span').attr('class', `ct ct-${String(s.state).toLowerCase()}`).attr('data-testid', 'conntrack-state').text(s.state);
+	head.append('span').attr('class', 'ct-state-text').text(CT_STATES[s.state] || '');
+	d.append('div').attr('class', 'sub').text('$ conntrack -L');
+	d.append('pre').attr('class', 'ct-entry').attr('data-testid', 'conntrack-entry').text(s.entry || '');
+	const tuples = conntrackTuples(s.entry);
+	if (tuples.length === 2) {
+		const t = d.append('table').attr('class', 'ct-tuples');
+		const hr = t.append('thead').append('tr');
+		['', 'src', 'dst', 'sport', 'dport'].forEach(h => hr.append('th').text(h));
+		const body = t.append('tbody');
+		[['original', tuples[0]], ['reply', tuples[1]]].forEach(([name, x]) => {
+			const tr = body.append('tr');
+			tr.append('th').attr('scope', 'row').text(name);
+			[x.src, x.dst, x.sport, x.dport].forEach(v => tr.append('td').text(v ?? ''));
+		});
+		if (tuples[0].dst !== tuples[1].src) {
+			d.append('p').attr('class', 'sub').text(`The reply tuple comes from ${tuples[1].src}, not ${tuples[0].dst}: this entry remembers a NAT.`);
+		}
 	}
 }
 
@@ -236,25 +408,14 @@ function buildDetail(sel, entry) {
 			codeList(d, s.fdb || [], l => !!dst && l.startsWith(dst), '◀ used', 'fdb');
 			break;
 		}
-		case 'netfilter': {
-			dl(d, [['table', s.table], ['hook', s.hook], ['rules evaluated', String(s.rulesEvaluated ?? '')], ['verdict', s.verdict, `verdict verdict-${String(s.verdict).toLowerCase()}`]]);
-			const ol = d.append('ol').attr('class', 'rules').attr('data-testid', 'netfilter-rules');
-			const li = ol.selectAll('li').data(s.matched || []).join('li');
-			li.append('span').attr('class', 'rule-pos').text(r => `${r.chain} #${r.number}`);
-			li.append('code').text(r => r.rule);
-			li.append('span').attr('class', 'rule-effect').text(r => r.effect);
-			if (!s.matched || s.matched.length === 0) {
-				d.append('p').attr('class', 'sub').text('No rule matched: the chain policy applies.');
-			}
+		case 'netfilter':
+			netfilterDetail(d, s);
 			break;
-		}
 		case 'conntrack':
-			dl(d, [['state', s.state, `ct ct-${String(s.state).toLowerCase()}`]]);
-			d.append('pre').attr('class', 'ct-entry').attr('data-testid', 'conntrack-entry').text(s.entry || '');
+			conntrackDetail(d, s);
 			break;
 		case 'nat':
-			dl(d, [['kind', s.kind], ['rule', s.rule, 'mono']]);
-			diffTable(d, s.diffs);
+			natDetail(d, s);
 			break;
 		case 'forward':
 			dl(d, [['ip_forward', 'on: the namespace routes packets that are not for it']]);
@@ -271,9 +432,16 @@ function buildDetail(sel, entry) {
 		case 'deliver':
 			dl(d, [['socket', s.socket], ['outcome', 'DELIVERED', 'good']]);
 			break;
-		case 'drop':
-			dl(d, [['reason', `${fmt.reasonText(s.reason)} (${s.reason})`, 'bad'], ['ICMP error', s.icmp]]);
+		case 'drop': {
+			const box = d.append('div').attr('class', 'drop-box').attr('data-testid', 'drop-detail');
+			box.append('div').attr('class', 'drop-title').text(`✕ DROPPED · ${s.reason}`);
+			box.append('div').attr('class', 'drop-reason').text(fmt.reasonText(s.reason));
+			if (s.narration) {
+				box.append('p').attr('class', 'drop-narration').text(s.narration);
+			}
+			dl(d, [['ICMP error', s.icmp || 'none: the sender is not told']]);
 			break;
+		}
 		default: {
 			const skip = new Set(['type', 'at', 'packet', 'narration']);
 			dl(d, Object.entries(s).filter(([k]) => !skip.has(k)).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v), 'mono']));
@@ -309,7 +477,24 @@ function eventItems(state) {
 	return items;
 }
 
-function renderEvents(el, state) {
+/** Event-list filter groups: which step types each chip hides. Send, deliver, drop and (de)capsulation always show. */
+export const FILTER_GROUPS = {
+	arp: ['neighbor'],
+	link: ['receive', 'transmit'],
+	route: ['route', 'forward'],
+	bridge: ['bridge'],
+	netfilter: ['netfilter'],
+	conntrack: ['conntrack'],
+	nat: ['nat']
+};
+
+function hiddenTypes(hiddenGroups) {
+	const out = new Set();
+	hiddenGroups.forEach(g => (FILTER_GROUPS[g] || []).forEach(t => out.add(t)));
+	return out;
+}
+
+function renderEvents(el, state, hidden = new Set()) {
 	const cursor = state.cursor;
 	const nsLabel = id => state.topology?.namespaces.find(n => n.id === id)?.label || id;
 	const li = el.selectAll('li')
@@ -335,6 +520,7 @@ function renderEvents(el, state) {
 			b.append('span').attr('class', 'ev-text').attr('title', fmt.shortText(e.step)).text(fmt.shortText(e.step));
 		}));
 	li.filter(d => d.kind === 'step')
+		.classed('is-filtered', d => hidden.has(d.entry.step.type))
 		.classed('is-current', d => d.entry.index === cursor)
 		.classed('is-past', d => d.entry.index < cursor)
 		.select('button').attr('aria-current', d => (d.entry.index === cursor ? 'step' : null));
@@ -376,6 +562,37 @@ export function createPanels(root, { onSeek }) {
 		}
 	});
 
+	// filters: UI state only (not the trace's), so they live here, not in the store
+	const hiddenGroups = new Set();
+	let lastState = null;
+	const chips = d3.select(root).selectAll('.ev-filters button');
+	function syncChips() {
+		chips.filter('[data-filter]').attr('aria-pressed', function () {
+			return String(!hiddenGroups.has(this.dataset.filter));
+		});
+	}
+	chips.on('click', function () {
+		const { filter, preset } = this.dataset;
+		if (filter) {
+			if (hiddenGroups.has(filter)) {
+				hiddenGroups.delete(filter);
+			} else {
+				hiddenGroups.add(filter);
+			}
+		} else if (preset === 'natOnly') {
+			Object.keys(FILTER_GROUPS).forEach(g => hiddenGroups.add(g));
+			hiddenGroups.delete('nat');
+			hiddenGroups.delete('netfilter');
+		} else if (preset === 'all') {
+			hiddenGroups.clear();
+		}
+		syncChips();
+		if (lastState) {
+			renderEvents(events, lastState, hiddenTypes(hiddenGroups));
+		}
+		this.blur(); // the keyboard goes back to the player
+	});
+
 	function update(state) {
 		const e = currentEntry(state);
 		const walk = currentWalk(state);
@@ -413,7 +630,8 @@ export function createPanels(root, { onSeek }) {
 
 		renderInspector(inspector, state);
 		renderDetail(detail, state);
-		renderEvents(events, state);
+		lastState = state;
+		renderEvents(events, state, hiddenTypes(hiddenGroups));
 	}
 
 	return { update };

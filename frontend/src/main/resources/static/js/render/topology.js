@@ -7,8 +7,8 @@ import { currentEntry } from '../store.js';
 
 const KIND_TEXT = { NODE: 'node', POD: 'pod', HOST: 'host', ROUTER: 'router', SWITCH: 'switch' };
 
-export function createTopology(svg) {
-	const root = svg.append('g').attr('class', 'topo');
+export function createTopology(viewport) {
+	const root = viewport.append('g').attr('class', 'topo');
 	const gNs = root.append('g').attr('class', 'layer-ns');
 	const gStacks = root.append('g').attr('class', 'layer-stacks');
 	const gLinks = root.append('g').attr('class', 'layer-links');
@@ -16,7 +16,6 @@ export function createTopology(svg) {
 	let drawnFor = null;
 
 	function draw(layout) {
-		svg.attr('viewBox', layout.viewBox.join(' ')).attr('preserveAspectRatio', 'xMidYMid meet');
 
 		gNs.selectAll('g.ns')
 			.data(layout.namespaces, d => d.id)
@@ -61,8 +60,8 @@ export function createTopology(svg) {
 			.attr('data-namespace', ([id]) => id)
 			.call(g => g.select('rect').attr('x', ([, s]) => s.x - s.w / 2).attr('y', ([, s]) => s.y - s.h / 2)
 				.attr('width', ([, s]) => s.w).attr('height', ([, s]) => s.h).attr('rx', 12))
-			.call(g => g.select('.stack-label').attr('x', ([, s]) => s.x).attr('y', ([, s]) => s.y - 4).text('IP stack'))
-			.call(g => g.select('.stack-sub').attr('x', ([, s]) => s.x).attr('y', ([, s]) => s.y + 14).text('routing · netfilter'));
+			.call(g => g.select('.stack-label').attr('x', ([, s]) => s.x - s.w / 2 + 12).attr('y', ([, s]) => s.y - 4).text('IP stack'))
+			.call(g => g.select('.stack-sub').attr('x', ([, s]) => s.x - s.w / 2 + 12).attr('y', ([, s]) => s.y + 14).text('routing · netfilter'));
 
 		gLinks.selectAll('path.link')
 			.data(layout.links, d => d.key)
@@ -119,6 +118,11 @@ export function createTopology(svg) {
 							x = d.x + d.w / 2 + 8;
 							anchor = 'start';
 							y = d.y - 8 - (n - 1 - i) * 15;
+							break;
+						case 'left-inside':
+							x = d.x - d.w / 2 - 8;
+							anchor = 'end';
+							y = d.y + 27 + i * 15;
 							break;
 						case 'right-inside':
 							x = d.x + d.w / 2 + 8;
