@@ -95,6 +95,7 @@ const STEP_NAMES = {
 	forward: 'Forward',
 	encapsulate: 'Encapsulate',
 	decapsulate: 'Decapsulate',
+	policy: 'NetworkPolicy',
 	deliver: 'Deliver',
 	drop: 'Drop'
 };
@@ -188,6 +189,8 @@ export function shortText(step) {
 			return `${step.device} wraps in VXLAN ${step.vni}`;
 		case 'decapsulate':
 			return `${step.device} unwraps VXLAN ${step.vni}`;
+		case 'policy':
+			return `${step.direction === 'EGRESS' ? 'egress of' : 'ingress to'} ${step.pod}: ${step.allowed ? 'allowed' : 'DENIED'}`;
 		case 'deliver':
 			return `to ${step.socket}`;
 		case 'drop':
@@ -205,7 +208,7 @@ export function addressSummary(addresses) {
 	return addresses.length === 1 ? addresses[0] : `${addresses[0]} +${addresses.length - 1}`;
 }
 
-const STEP_SHORT = { route: 'route', neighbor: 'ARP', encapsulate: 'encap', decapsulate: 'decap', netfilter: 'netfilter', conntrack: 'conntrack' };
+const STEP_SHORT = { policy: 'policy', route: 'route', neighbor: 'ARP', encapsulate: 'encap', decapsulate: 'decap', netfilter: 'netfilter', conntrack: 'conntrack' };
 
 /** A one-word step name for narrow places (the event list). */
 export function stepShort(type) {

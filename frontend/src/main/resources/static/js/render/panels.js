@@ -429,6 +429,17 @@ function buildDetail(sel, entry) {
 			dl(d, [['device', s.device], ['VNI', String(s.vni)]]);
 			envelope(d, s.packet);
 			break;
+		case 'policy': {
+			const verdict = s.allowed ? 'ALLOWED' : 'DENIED';
+			dl(d, [
+				['direction', s.direction === 'EGRESS' ? 'egress (the sending pod\'s policies)' : 'ingress (the receiving pod\'s policies)'],
+				['pod', s.pod, 'mono'],
+				['verdict', verdict, s.allowed ? 'good' : 'bad'],
+				['isolated by', (s.isolatedBy || []).length ? s.isolatedBy.join(', ') : 'no policy selects this pod: not isolated', 'mono'],
+				[s.allowed ? 'allowed by' : 'why not', s.rule]
+			]);
+			break;
+		}
 		case 'deliver':
 			dl(d, [['socket', s.socket], ['outcome', 'DELIVERED', 'good']]);
 			break;

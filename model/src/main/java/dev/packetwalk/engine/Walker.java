@@ -739,7 +739,8 @@ final class Walker {
 		List<String> isolatedBy = v.isolatedBy();
 		String rule = switch (v.decision()) {
 			case dev.packetwalk.netpol.Decision.AllowedByRule a -> a.match().toString();
-			case dev.packetwalk.netpol.Decision.Denied d -> d.closest().map(Object::toString).orElse("no rule selects this peer and port");
+			case dev.packetwalk.netpol.Decision.Denied d -> d.closest().map(dev.packetwalk.netpol.NearMiss::describe)
+				.orElse("the policies isolating the pod have no rule for this direction");
 			case dev.packetwalk.netpol.Decision.Exempt x -> x.detail();
 			case dev.packetwalk.netpol.Decision.NotIsolated n -> "not isolated";
 			case dev.packetwalk.netpol.Decision.NotApplicable n -> n.reason();
