@@ -117,6 +117,18 @@ class ScenarioApiController {
 		return Mono.just(text);
 	}
 
+	/** A node's IPVS table as {@code ipvsadm -Ln} prints it (IPVS proxy mode only). */
+	@GetMapping(path = "/{id}/nodes/{node}/ipvsadm", produces = MediaType.TEXT_PLAIN_VALUE)
+	Mono<String> ipvsadm(@PathVariable String id, @PathVariable String node) {
+		ScenarioCatalog.Entry e = entry(id);
+		boolean known = e.scenario().scenario().topology().namespace(node) != null;
+		String text = known ? e.engine().ipvsadm(node) : null;
+		if (text == null) {
+			throw new NotFoundException("No node '" + node + "' in IPVS mode in scenario '" + id + "'.");
+		}
+		return Mono.just(text);
+	}
+
 	/**
 	 * How a flow's random choices spread over many seeds ({@code seedFrom .. seedFrom + samples - 1}): deliveries per
 	 * backend and per node. {@code samples} is capped so the call stays bounded.

@@ -60,6 +60,7 @@ final class TraceEvents {
 			case Step.Encapsulate s -> "encapsulate";
 			case Step.Decapsulate s -> "decapsulate";
 			case Step.Policy s -> "policy";
+			case Step.Ipvs s -> "ipvs";
 			case Step.Deliver s -> "deliver";
 			case Step.Drop s -> "drop";
 		};

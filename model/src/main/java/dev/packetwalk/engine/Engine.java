@@ -25,7 +25,7 @@ public final class Engine {
 
 	public Engine(Scenario scenario) {
 		this.scenario = scenario;
-		this.network = new Network(scenario.topology());
+		this.network = new Network(scenario.topology(), scenario.ipvs());
 	}
 
 	public Trace run(long seed) {
@@ -70,6 +70,12 @@ public final class Engine {
 	public String iptablesSave(String namespace) {
 		dev.packetwalk.netfilter.RuleSet rules = network.rules(namespace);
 		return rules == null ? null : rules.print();
+	}
+
+	/** The node's IPVS table as {@code ipvsadm -Ln} prints it, or null outside IPVS mode. */
+	public String ipvsadm(String namespace) {
+		dev.packetwalk.kubeproxy.IpvsState st = network.ipvs(namespace);
+		return st == null ? null : st.ipvsadmList();
 	}
 
 	private static String socketName(Flow f) {

@@ -14,7 +14,6 @@ import dev.packetwalk.netfilter.CtState;
 import dev.packetwalk.netfilter.EvalContext;
 import dev.packetwalk.netfilter.EvalResult;
 import dev.packetwalk.netfilter.Hook;
-import dev.packetwalk.netfilter.IpSets;
 import dev.packetwalk.netfilter.Policy;
 import dev.packetwalk.netfilter.RuleHit;
 import dev.packetwalk.netfilter.RuleSet;
@@ -80,15 +79,53 @@ final class Netfilter {
 	}
 
 	Outcome input(Namespace ns, Packet p, String inDev, List<Step> steps) {
-		if (!active(ns)) {
-			return Outcome.pass(p);
-		}
-		Outcome o = hook(ns, Hook.INPUT, p, inDev, null, steps);
+		Outcome o = inputTables(ns, p, inDev, steps);
 		if (o.dropped() == null) {
-			confirm(ns, o.packet(), steps);
+			confirmInput(ns, o.packet(), steps);
 		}
 		return o;
 	}
+
+	/** The INPUT tables, leaving the connection unconfirmed (IPVS hooks in between, at LOCAL_IN). */
+	Outcome inputTables(Namespace ns, Packet p, String inDev, List<Step> steps) {
+		if (!active(ns)) {
+			return Outcome.pass(p);
+		}
+		return hook(ns, Hook.INPUT, p, inDev, null, steps);
+	}
+
+	void confirmInput(Namespace ns, Packet p, List<Step> steps) {
+		if (active(ns)) {
+			confirm(ns, p, steps);
+		}
+	}
+
+	/**
+	 * IPVS rewrote the destination of a new connection (with {@code net.ipv4.vs.conntrack=1} the conntrack entry
+	 * learns the real server, so replies are un-NATed like a DNAT's).
+	 */
+	void ipvsDnat(Namespace ns, Ip ip, int port) {
+		ConntrackTable.Lookup l = current.get(ns.id());
+		if (l != null && l.isNew()) {
+			l.entry().dnat(ip, port);
+		}
+	}
+
+	/** IPVS sends the rewritten packet out through LOCAL_OUT and POSTROUTING; the nat table's DNAT side is done. */
+	Outcome ipvsOutput(Namespace ns, Packet p, String outDev, List<Step> steps) {
+		if (!active(ns)) {
+			return Outcome.pass(p);
+		}
+		skipNatAtOutput = true;
+		try {
+			return hook(ns, Hook.OUTPUT, p, null, outDev, steps);
+		}
+		finally {
+			skipNatAtOutput = false;
+		}
+	}
+
+	private boolean skipNatAtOutput;
 
 	Outcome forward(Namespace ns, Packet p, String inDev, String outDev, List<Step> steps) {
 		if (!active(ns)) {
@@ -165,6 +202,9 @@ final class Netfilter {
 		ConntrackTable.Lookup l = current.get(ns.id());
 		Packet before = p;
 		for (Table table : Table.atHook(hook)) {
+			if (table == Table.NAT && skipNatAtOutput && hook == Hook.OUTPUT) {
+				continue;
+			}
 			if (table == Table.NAT && l != null && !l.isNew()) {
 				p = conntrackNat(ns, hook, l, p, steps);
 				continue;
@@ -178,7 +218,7 @@ final class Netfilter {
 			}
 			EvalContext ctx = new EvalContext(p, hook.hasInDevice() ? inDev : null, hook.hasOutDevice() ? outDev : null,
 					ctState(l), l != null && l.entry().isDnat(), l != null && l.entry().isSnat(), ns::isLocal,
-					state.random::nextInt, state.recent(ns.id()), IpSets.NONE, state.now);
+					state.random::nextInt, state.recent(ns.id()), net.ipsets(ns.id()), state.now);
 			EvalResult r = rules.evaluate(table, hook, ctx);
 			Packet marked = r.mark() == p.mark() ? p : p.withMark(r.mark());
 			steps.add(netfilterStep(ns, table, hook, marked, r));

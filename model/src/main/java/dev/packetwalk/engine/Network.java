@@ -30,6 +30,13 @@ final class Network {
 
 	private final Map<String, RuleSet> rules = new HashMap<>();
 
+	private final Map<String, dev.packetwalk.kubeproxy.IpvsState> ipvs = new HashMap<>();
+
+	Network(Topology topology, Map<String, dev.packetwalk.kubeproxy.IpvsState> ipvsByNamespace) {
+		this(topology);
+		ipvs.putAll(ipvsByNamespace);
+	}
+
 	Network(Topology topology) {
 		for (Namespace ns : topology.namespaces()) {
 			byId.put(ns.id(), ns);
@@ -55,6 +62,17 @@ final class Network {
 	/** The namespace's parsed rules, or null when it has none (no hooks, no conntrack). */
 	RuleSet rules(String nsId) {
 		return rules.get(nsId);
+	}
+
+	/** The IPVS state of a node in IPVS proxy mode, or null. */
+	dev.packetwalk.kubeproxy.IpvsState ipvs(String nsId) {
+		return ipvs.get(nsId);
+	}
+
+	/** The ipsets {@code -m set} consults in this namespace (kube-proxy's, in IPVS mode). */
+	dev.packetwalk.netfilter.IpSets ipsets(String nsId) {
+		dev.packetwalk.kubeproxy.IpvsState st = ipvs.get(nsId);
+		return st == null ? dev.packetwalk.netfilter.IpSets.NONE : new IpSetLookup(st.ipsets());
 	}
 
 	Namespace ns(String id) {

@@ -76,6 +76,13 @@ final class RunState {
 		return recent.computeIfAbsent(nsId, k -> new RecentLists());
 	}
 
+	private final Map<String, dev.packetwalk.kubeproxy.IpvsScheduler> schedulers = new HashMap<>();
+
+	/** A virtual server's scheduler on a node: stateful (rr remembers its position), one per run. */
+	dev.packetwalk.kubeproxy.IpvsScheduler ipvsScheduler(String nsId, dev.packetwalk.kubeproxy.IpvsVirtualServer vs) {
+		return schedulers.computeIfAbsent(nsId + "/" + vs, k -> dev.packetwalk.kubeproxy.IpvsScheduler.of(vs.scheduler()));
+	}
+
 	/** An ephemeral port from {@code net.ipv4.ip_local_port_range} (32768..60999). */
 	int ephemeralPort() {
 		return 32768 + random.nextInt(60999 - 32768 + 1);

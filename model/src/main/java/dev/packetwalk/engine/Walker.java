@@ -649,11 +649,16 @@ final class Walker {
 	}
 
 	private Next localIn(Namespace ns, String inDev, Packet p) {
-		Netfilter.Outcome in = netfilter.input(ns, p, inDev, steps);
+		Netfilter.Outcome in = netfilter.inputTables(ns, p, inDev, steps);
 		if (in.dropped() != null) {
 			return new End(in.dropped());
 		}
 		p = in.packet();
+		dev.packetwalk.kubeproxy.IpvsVirtualServer vs = virtualServer(ns, p);
+		if (vs != null && expect instanceof Expect.Listening) {
+			return ipvs(ns, vs, p);
+		}
+		netfilter.confirmInput(ns, p, steps);
 		if (p.l4() instanceof Transport.Udp udp && p.vxlan() != null) {
 			for (Device d : ns.devices()) {
 				if (d instanceof Device.Vxlan vx && vx.port() == udp.dstPort() && vx.local().equals(p.dst())) {
@@ -703,6 +708,61 @@ final class Walker {
 						+ ": no socket matches, so the kernel discards it (and answers a TCP RST).", "TCP RST");
 			}
 		}
+	}
+
+	// ---------------------------------------------------------------- IPVS
+
+	private dev.packetwalk.kubeproxy.IpvsVirtualServer virtualServer(Namespace ns, Packet p) {
+		dev.packetwalk.kubeproxy.IpvsState st = net.ipvs(ns.id());
+		if (st == null || p.ip().protocol() == Protocol.ICMP) {
+			return null;
+		}
+		for (dev.packetwalk.kubeproxy.IpvsVirtualServer vs : st.virtualServers()) {
+			if (vs.protocol() == p.ip().protocol() && vs.address().equals(p.dst()) && vs.port() == p.l4().dstPort()) {
+				return vs;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * IPVS at LOCAL_IN: the virtual server's scheduler picks a real server, the packet is rewritten to it (masquerading
+	 * forwarding; the conntrack entry learns the binding) and sent out again through LOCAL_OUT and POSTROUTING.
+	 */
+	private Next ipvs(Namespace ns, dev.packetwalk.kubeproxy.IpvsVirtualServer vs, Packet p) {
+		List<String> reals = vs.realServers().stream().map(r -> r.ip() + ":" + r.port()).toList();
+		if (vs.realServers().isEmpty()) {
+			return drop(place(ns, null), p, DropReason.NO_LISTENER, "IPVS has virtual server " + vs + " but no real server: "
+					+ "the connection is refused.", "TCP RST");
+		}
+		dev.packetwalk.kubeproxy.IpvsRealServer real = state.ipvsScheduler(ns.id(), vs).schedule(vs.realServers(), p.src())
+			.orElseThrow();
+		String vsText = vs.protocol().name() + "  " + vs.address() + ":" + vs.port() + " " + vs.scheduler()
+				+ (vs.persistent() ? " persistent " + vs.persistenceTimeout() : "");
+		steps.add(new Step.Ipvs(place(ns, null), p, p.dst() + ":" + p.l4().dstPort() + " is an IPVS virtual server ("
+				+ vs.scheduler() + " scheduler over " + reals.size() + " real servers): IPVS takes the packet at LOCAL_IN and picks "
+				+ real.ip() + ":" + real.port() + ". Unlike iptables mode there is no rule walk: one hash lookup.",
+				vsText, vs.scheduler(), reals, real.ip() + ":" + real.port()));
+		netfilter.ipvsDnat(ns, real.ip(), real.port());
+		Packet out = p.withIp(p.ip().withDst(real.ip())).withL4(p.l4().withPorts(p.l4().srcPort(), real.port()));
+		List<FieldDiff> diffs = new ArrayList<>();
+		diffs.add(new FieldDiff(Field.DST_IP, p.dst().toString(), real.ip().toString()));
+		if (real.port() != p.l4().dstPort()) {
+			diffs.add(new FieldDiff(Field.DST_PORT, Integer.toString(p.l4().dstPort()), Integer.toString(real.port())));
+		}
+		steps.add(new Step.Nat(place(ns, null), out, "IPVS (masquerading forwarding) rewrites the destination to the real server "
+				+ real.ip() + ":" + real.port() + "; the connection entry remembers it for the reply.", Step.Nat.Kind.DNAT, diffs,
+				"ipvs " + vsText));
+		Route r = net.isLocal(ns, out.dst()) ? null : net.lookup(ns.id(), out.dst());
+		steps.add(routeStep(ns, out, r, r == null && net.isLocal(ns, out.dst())));
+		if (r == null && !net.isLocal(ns, out.dst())) {
+			return drop(place(ns, null), out, DropReason.NO_ROUTE, "No route to the real server " + out.dst() + ".", null);
+		}
+		Netfilter.Outcome o = netfilter.ipvsOutput(ns, out, r == null ? "lo" : r.dev(), steps);
+		if (o.dropped() != null) {
+			return new End(o.dropped());
+		}
+		return postRouting(ns, o.packet(), r, null);
 	}
 
 	// ---------------------------------------------------------------- NetworkPolicy

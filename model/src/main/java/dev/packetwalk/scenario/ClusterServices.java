@@ -295,6 +295,11 @@ final class ClusterServices {
 		throw new IllegalStateException("no node port left in 30000-32767");
 	}
 
+	/** kube-proxy's IPVS-mode state for one node: the addresses on kube-ipvs0, ipsets, rules, virtual servers. */
+	dev.packetwalk.kubeproxy.IpvsState ipvsFor(String node, Ip nodeIp, Cidr clusterCidr) {
+		return dev.packetwalk.kubeproxy.IpvsProxier.generate(services, endpoints, ProxyConfig.defaults(node, clusterCidr, nodeIp));
+	}
+
 	/** kube-proxy's rules for one node, plus ip-masq-agent's when configured. */
 	String iptablesFor(String node, Ip nodeIp, Cidr clusterCidr, List<Cidr> nonMasqueradeCidrs) {
 		IptablesRestore restore = IptablesProxier.generate(services, endpoints, ProxyConfig.defaults(node, clusterCidr, nodeIp));

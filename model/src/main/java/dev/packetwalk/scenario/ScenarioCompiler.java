@@ -163,7 +163,7 @@ public final class ScenarioCompiler {
 			Scenario scenario = null;
 			if (!problems.hasErrors()) {
 				try {
-					scenario = new Scenario(md.name(), new Topology(namespaces), flows, dnsRecords, policyEngine);
+					scenario = new Scenario(md.name(), new Topology(namespaces), flows, dnsRecords, policyEngine, ipvsStates);
 				}
 				catch (IllegalArgumentException ex) {
 					problems.error("/cluster", ex.getMessage());
@@ -357,8 +357,9 @@ public final class ScenarioCompiler {
 				return;
 			}
 			String proxyMode = c.proxyMode() == null ? "iptables" : c.proxyMode();
-			if (!Set.of("iptables", "none").contains(proxyMode)) {
-				problems.error("/cluster/proxyMode", "proxyMode must be iptables or none, was '" + proxyMode + "'");
+			if (!Set.of("iptables", "ipvs", "none").contains(proxyMode)) {
+				problems.error("/cluster/proxyMode", "proxyMode must be iptables, ipvs or none, was '" + proxyMode + "'"
+						+ Problems.didYouMean(proxyMode, List.of("iptables", "ipvs", "none")));
 				return;
 			}
 			List<ClusterServices.PodInfo> podInfos = new ArrayList<>();
@@ -430,7 +431,19 @@ public final class ScenarioCompiler {
 							pod.listeners()));
 				}
 				boolean forward = spec.ipForward() == null || spec.ipForward();
-				String rules = "iptables".equals(proxyMode) ? services.iptablesFor(node, nodeIps.get(node), clusterCidr, nonMasq) : "";
+				String rules = switch (proxyMode) {
+					case "iptables" -> services.iptablesFor(node, nodeIps.get(node), clusterCidr, nonMasq);
+					case "ipvs" -> {
+						// kube-proxy IPVS mode: every service IP on the kube-ipvs0 dummy device, a fixed set of
+						// ipset-matching iptables rules, and IPVS virtual servers
+						dev.packetwalk.kubeproxy.IpvsState st = services.ipvsFor(node, nodeIps.get(node), clusterCidr);
+						List<Cidr> vips = st.boundAddresses().stream().map(Cidr::host).toList();
+						devs.add(new Device.Dummy(st.dummyDevice(), Mac.derive(node + "/" + st.dummyDevice()), 1500, vips, null));
+						ipvsStates.put(node, st);
+						yield st.iptables().text();
+					}
+					default -> "";
+				};
 				namespaces.add(new Namespace(node, node, Namespace.Kind.NODE, node, devs, routes, neighbors, rules, forward, true,
 						List.of(new Listener(Protocol.TCP, 10250, "kubelet"))));
 			}
@@ -505,6 +518,8 @@ public final class ScenarioCompiler {
 		}
 
 		private final List<dev.packetwalk.netpol.PolicyPod> policyPods = new ArrayList<>();
+
+		private final Map<String, dev.packetwalk.kubeproxy.IpvsState> ipvsStates = new LinkedHashMap<>();
 
 		private dev.packetwalk.netpol.PolicyEngine policyEngine;
 

@@ -26,6 +26,7 @@ import dev.packetwalk.packet.Packet;
 		@JsonSubTypes.Type(value = Step.Encapsulate.class, name = "encapsulate"),
 		@JsonSubTypes.Type(value = Step.Decapsulate.class, name = "decapsulate"),
 		@JsonSubTypes.Type(value = Step.Policy.class, name = "policy"),
+		@JsonSubTypes.Type(value = Step.Ipvs.class, name = "ipvs"),
 		@JsonSubTypes.Type(value = Step.Deliver.class, name = "deliver"),
 		@JsonSubTypes.Type(value = Step.Drop.class, name = "drop") })
 public sealed interface Step {
@@ -183,6 +184,22 @@ public sealed interface Step {
 		public Policy {
 			check(at, packet, narration);
 			isolatedBy = List.copyOf(isolatedBy);
+		}
+	}
+
+	/**
+	 * IPVS (kube-proxy's IPVS mode) takes a packet for a virtual server at LOCAL_IN: the scheduler picks a real server
+	 * and the packet is rewritten to it (masquerading forwarding).
+	 *
+	 * @param virtualServer the virtual service as {@code ipvsadm -Ln} prints it, e.g. {@code TCP 10.96.0.50:80 rr}
+	 * @param realServers the real servers in ipvsadm's order
+	 * @param chosen the real server the scheduler picked, {@code ip:port}
+	 */
+	record Ipvs(Place at, Packet packet, String narration, String virtualServer, String scheduler,
+			List<String> realServers, String chosen) implements Step {
+		public Ipvs {
+			check(at, packet, narration);
+			realServers = List.copyOf(realServers);
 		}
 	}
 
