@@ -96,6 +96,7 @@ const STEP_NAMES = {
 	encapsulate: 'Encapsulate',
 	decapsulate: 'Decapsulate',
 	policy: 'NetworkPolicy',
+	ipvs: 'IPVS',
 	deliver: 'Deliver',
 	drop: 'Drop'
 };
@@ -189,6 +190,8 @@ export function shortText(step) {
 			return `${step.device} wraps in VXLAN ${step.vni}`;
 		case 'decapsulate':
 			return `${step.device} unwraps VXLAN ${step.vni}`;
+		case 'ipvs':
+			return `${step.virtualServer} → ${step.chosen}`;
 		case 'policy':
 			return `${step.direction === 'EGRESS' ? 'egress of' : 'ingress to'} ${step.pod}: ${step.allowed ? 'allowed' : 'DENIED'}`;
 		case 'deliver':

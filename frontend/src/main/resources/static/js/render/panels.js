@@ -429,6 +429,11 @@ function buildDetail(sel, entry) {
 			dl(d, [['device', s.device], ['VNI', String(s.vni)]]);
 			envelope(d, s.packet);
 			break;
+		case 'ipvs':
+			dl(d, [['virtual server', s.virtualServer, 'mono'], ['scheduler', s.scheduler], ['chosen', s.chosen, 'mono']]);
+			d.append('div').attr('class', 'sub').text('ipvsadm -Ln · real servers');
+			codeList(d, (s.realServers || []).map(r => `  -> ${r}  Masq  1`), l => l.includes(` ${s.chosen} `), '◀ chosen', 'ipvs-reals');
+			break;
 		case 'policy': {
 			const verdict = s.allowed ? 'ALLOWED' : 'DENIED';
 			dl(d, [
