@@ -875,11 +875,15 @@ final class Walker {
 			case Transport.Udp u -> p.vxlan() != null ? "a VXLAN-in-UDP datagram" : "a UDP datagram";
 			case Transport.Icmp i -> i.icmpType() == Transport.Icmp.ECHO_REQUEST ? "an ICMP echo request" : "an ICMP message";
 		};
+		String http = p.payload() instanceof dev.packetwalk.packet.Payload.Http h
+				? " (" + h.startLine() + (h.headers().isEmpty() ? "" : ", " + String.join(", ",
+						h.headers().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList())) + ")"
+				: "";
 		String dns = p.payload() instanceof dev.packetwalk.packet.Payload.Dns d
 				? (d.answers().isEmpty() ? " (DNS query: " + d.qtype() + "? " + d.question() + ")"
 						: " (DNS answer: " + d.question() + " " + d.qtype() + " " + String.join(", ", d.answers()) + ")")
 				: "";
-		return what + " " + p.src() + ":" + p.l4().srcPort() + " → " + p.dst() + ":" + p.l4().dstPort() + dns;
+		return what + " " + p.src() + ":" + p.l4().srcPort() + " → " + p.dst() + ":" + p.l4().dstPort() + dns + http;
 	}
 
 	static String capitalize(String s) {

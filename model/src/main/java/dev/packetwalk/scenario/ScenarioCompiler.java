@@ -374,6 +374,14 @@ public final class ScenarioCompiler {
 			services = new ClusterServices(yamlMapper, problems);
 			services.faults(faults);
 			services.read(doc.objects() == null ? List.of() : doc.objects(), serviceCidr, podInfos);
+			List<Map<String, Object>> objs = doc.objects() == null ? List.of() : doc.objects();
+			for (int k = 0; k < objs.size(); k++) {
+				Object kind = objs.get(k) == null ? null : objs.get(k).get("kind");
+				if (!Set.of("Service", "NetworkPolicy", "Namespace").contains(String.valueOf(kind))) {
+					problems.warning("/objects/" + k + "/kind", "kind " + kind + " is kept for reference only: the model acts on Service and"
+							+ " NetworkPolicy (and Namespace labels under cluster.namespaces)");
+				}
+			}
 			readPolicies(c);
 			List<Cidr> nonMasq = null;
 			if (c.ipMasqAgent() != null) {
@@ -866,8 +874,21 @@ public final class ScenarioCompiler {
 							+ Problems.didYouMean(f.container(), containers.getOrDefault(from, List.of())));
 					continue;
 				}
+				Payload payload = new Payload.Bytes(size);
+				if (f.http() != null) {
+					if (proto != Protocol.TCP) {
+						problems.error(at + "/http", "an HTTP request needs protocol TCP");
+						continue;
+					}
+					Map<String, String> headers = new LinkedHashMap<>();
+					if (f.http().headers() != null) {
+						headers.putAll(f.http().headers());
+					}
+					payload = new Payload.Http((f.http().method() == null ? "GET" : f.http().method()) + " "
+							+ (f.http().path() == null ? "/" : f.http().path()) + " HTTP/1.1", headers);
+				}
 				flows.add(new Flow(id, label, from, f.container(), null, f.srcPort() == null ? 0 : f.srcPort(), to.ip(), to.port(), proto,
-						new Payload.Bytes(size), f.ttl() == null ? 64 : f.ttl(), f.dontFragment() == null || f.dontFragment(),
+						payload, f.ttl() == null ? 64 : f.ttl(), f.dontFragment() == null || f.dontFragment(),
 						f.reply() == null || f.reply()));
 			}
 			return flows;

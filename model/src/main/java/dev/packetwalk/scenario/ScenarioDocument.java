@@ -81,7 +81,11 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	 * {@code a.b.c.d:port}
 	 */
 	public record FlowSpec(String id, String label, String from, String container, String to, String protocol,
-			Integer srcPort, Integer ttl, Integer size, Boolean dontFragment, Boolean reply) {
+			Integer srcPort, Integer ttl, Integer size, Boolean dontFragment, Boolean reply, HttpSpec http) {
+	}
+
+	/** An HTTP request carried by a TCP flow: the request line and headers (e.g. X-Forwarded-For from a proxy). */
+	public record HttpSpec(String method, String path, Map<String, String> headers) {
 	}
 
 }
