@@ -181,15 +181,20 @@ public final class ScenarioCompiler {
 
 		private void buildCluster(ScenarioDocument.Cluster c) {
 			String network = c.network() == null ? "kubenet" : c.network();
-			if (!Set.of("kubenet", "flannel-vxlan", "flannel-host-gw").contains(network)) {
+			if (!Set.of("kubenet", "flannel-vxlan", "flannel-host-gw", "docker").contains(network)) {
 				problems.error("/cluster/network", "network must be kubenet, flannel-vxlan or flannel-host-gw, was '" + network + "'"
-						+ Problems.didYouMean(network, List.of("kubenet", "flannel-vxlan", "flannel-host-gw")));
+						+ Problems.didYouMean(network, List.of("kubenet", "flannel-vxlan", "flannel-host-gw", "docker")));
 				return;
 			}
 			boolean vxlan = network.equals("flannel-vxlan");
 			boolean hostGw = network.equals("flannel-host-gw");
 			// kubenet's bridge is cbr0; the CNI bridge plugin that flannel delegates to calls it cni0
-			String bridge = network.equals("kubenet") ? "cbr0" : "cni0";
+			boolean docker = network.equals("docker");
+			String bridge = switch (network) {
+				case "kubenet" -> "cbr0";
+				case "docker" -> "docker0";
+				default -> "cni0";
+			};
 			// flannel's CNI config gives pods the overlay MTU (uplink 1500 - 50 VXLAN bytes)
 			int podMtu = c.podMTU() != null ? c.podMTU() : vxlan ? 1450 : 1500;
 			if (podMtu < 576 || podMtu > 9000) {
@@ -439,7 +444,7 @@ public final class ScenarioCompiler {
 							pod.listeners()));
 				}
 				boolean forward = spec.ipForward() == null || spec.ipForward();
-				String rules = switch (proxyMode) {
+				String rules = docker ? dockerRules(node, podCidr, podsByNode.get(node)) : switch (proxyMode) {
 					case "iptables" -> services.iptablesFor(node, nodeIps.get(node), clusterCidr, nonMasq);
 					case "ipvs" -> {
 						// kube-proxy IPVS mode: every service IP on the kube-ipvs0 dummy device, a fixed set of
@@ -523,6 +528,46 @@ public final class ScenarioCompiler {
 				}
 				routes.add(new Route(other.getValue().asNetwork(), gw, "eth0", false, null, null, 0));
 			}
+		}
+
+		/**
+		 * dockerd's rules for the default bridge: published ports are DNATed from any local address (the DOCKER
+		 * chain), and containers' outbound traffic is masqueraded to the host's address.
+		 */
+		private String dockerRules(String node, Cidr subnet, List<PodPlan> containersOnHost) {
+			StringBuilder nat = new StringBuilder("*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+					+ ":POSTROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+					+ "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n"
+					+ "-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER\n"
+					+ "-A POSTROUTING -s " + subnet.asNetwork() + " ! -o docker0 -j MASQUERADE\n"
+					+ "-A DOCKER -i docker0 -j RETURN\n");
+			StringBuilder filter = new StringBuilder("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+					+ ":DOCKER - [0:0]\n"
+					+ "-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+					+ "-A FORWARD -o docker0 -j DOCKER\n"
+					+ "-A FORWARD -i docker0 ! -o docker0 -j ACCEPT\n"
+					+ "-A FORWARD -i docker0 -o docker0 -j ACCEPT\n");
+			for (PodPlan c : containersOnHost) {
+				for (ScenarioDocument.PodSpec spec : doc.cluster().pods()) {
+					if (!c.name().equals(spec.name()) || spec.containers() == null) {
+						continue;
+					}
+					for (ScenarioDocument.ContainerSpec cs : spec.containers()) {
+						for (ScenarioDocument.PortSpec ps : cs.ports() == null ? List.<ScenarioDocument.PortSpec>of() : cs.ports()) {
+							if (ps.hostPort() == null || ps.containerPort() == null) {
+								continue;
+							}
+							String proto = ps.protocol() == null ? "tcp" : ps.protocol().toLowerCase(java.util.Locale.ROOT);
+							nat.append("-A DOCKER ! -i docker0 -p ").append(proto).append(" -m ").append(proto).append(" --dport ")
+								.append(ps.hostPort()).append(" -j DNAT --to-destination ").append(c.ip()).append(':')
+								.append(ps.containerPort()).append('\n');
+							filter.append("-A DOCKER -d ").append(c.ip()).append("/32 ! -i docker0 -o docker0 -p ").append(proto)
+								.append(" -m ").append(proto).append(" --dport ").append(ps.containerPort()).append(" -j ACCEPT\n");
+						}
+					}
+				}
+			}
+			return nat + "COMMIT\n" + filter + "COMMIT\n";
 		}
 
 		private final List<dev.packetwalk.netpol.PolicyPod> policyPods = new ArrayList<>();

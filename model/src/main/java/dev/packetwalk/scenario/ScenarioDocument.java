@@ -67,7 +67,8 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	public record ContainerSpec(String name, List<PortSpec> ports) {
 	}
 
-	public record PortSpec(String name, Integer containerPort, String protocol) {
+	/** @param hostPort Docker's port mapping ({@code -p hostPort:containerPort}), with {@code network: docker} only */
+	public record PortSpec(String name, Integer containerPort, String protocol, Integer hostPort) {
 	}
 
 	/** A host outside the cluster (documentation address ranges only). */
