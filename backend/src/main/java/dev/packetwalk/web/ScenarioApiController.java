@@ -82,7 +82,9 @@ class ScenarioApiController {
 			.map(id -> ServerSentEvent.builder(id).event("changed").build());
 		Flux<ServerSentEvent<String>> keepAlive = Flux.interval(Duration.ofSeconds(30))
 			.map(i -> ServerSentEvent.<String>builder().comment("keep-alive").build());
-		return Flux.merge(changed, keepAlive);
+		// a first comment at once, so the response (and its headers) starts before any change happens
+		ServerSentEvent<String> hello = ServerSentEvent.<String>builder().comment("watching local scenarios").build();
+		return Flux.merge(Flux.just(hello), changed, keepAlive);
 	}
 
 	@GetMapping("/{id}")
