@@ -47,6 +47,7 @@ class LocalScenariosApiTest {
 	static void dir(DynamicPropertyRegistry registry) {
 		registry.add("packetwalk.scenarios.dir", DIR::toString);
 		registry.add("packetwalk.scenarios.poll-interval", () -> "100ms");
+		registry.add("packetwalk.limits.max-flows", () -> "1");
 	}
 
 	@Autowired
@@ -77,6 +78,24 @@ class LocalScenariosApiTest {
 		String page = new String(client.get().uri("/scenarios/broken").exchange().expectStatus().isOk().expectBody()
 			.returnResult().getResponseBodyContent(), StandardCharsets.UTF_8);
 		assertThat(page).contains("data-testid=\"invalid-scenario\"").contains("unknown node &#39;nod1&#39;");
+	}
+
+	@Test
+	void configuredLimitsApplyToLocalAndPostedScenariosButNotToBuiltInOnes() {
+		String twoFlows = scenario("two", "node1") + "  - {from: pod2, to: pod1:80}\n";
+		client.post()
+			.uri("/api/validate")
+			.contentType(MediaType.parseMediaType("application/yaml"))
+			.bodyValue(twoFlows)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.valid").isEqualTo(false)
+			.jsonPath("$.errors[0].path").isEqualTo("flows")
+			.jsonPath("$.errors[0].message").isEqualTo("2 flows is more than the limit of 1 (setting packetwalk.limits.max-flows)");
+		// service-session-affinity has two flows and is still there
+		client.get().uri("/api/scenarios/service-session-affinity").exchange().expectStatus().isOk();
 	}
 
 	@Test
