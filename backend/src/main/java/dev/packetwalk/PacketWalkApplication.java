@@ -11,6 +11,7 @@ public class PacketWalkApplication {
 
 	public static void main(String[] args) {
 		if (dev.packetwalk.lab.LabCommand.handles(args)) { System.exit(dev.packetwalk.lab.LabCommand.run(args, System.out, System.err)); }
+		if (dev.packetwalk.cli.ValidateCommand.handles(args)) { System.exit(dev.packetwalk.cli.ValidateCommand.run(args, System.out, System.err)); }
 		SpringApplication.run(PacketWalkApplication.class, args);
 	}
 

@@ -3,65 +3,281 @@ package dev.packetwalk.catalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import dev.packetwalk.config.LimitsProperties;
+import dev.packetwalk.config.ScenariosProperties;
 import dev.packetwalk.engine.Engine;
 import dev.packetwalk.scenario.CompiledScenario;
 import dev.packetwalk.scenario.ScenarioCompiler;
+import dev.packetwalk.scenario.ScenarioException;
+import dev.packetwalk.scenario.ScenarioLimits;
+import dev.packetwalk.scenario.ScenarioProblem;
 import dev.packetwalk.trace.Trace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
 
 /**
- * The built-in scenarios, loaded from {@code classpath:scenarios/*.yaml} at startup and compiled once. A built-in
- * scenario that does not compile stops the application: the build's tests guarantee they all do.
+ * The scenarios: the built-in ones from {@code classpath:scenarios/*.yaml}, compiled once at startup (one that does
+ * not compile stops the application; the build's tests guarantee they all do), and, when
+ * {@code packetwalk.scenarios.dir} is set, the {@code *.yaml} files of that directory. Local files are checked for
+ * changes every {@code poll-interval}; a changed file is recompiled and its id announced on {@link #changes()}. A local
+ * file that does not compile stays in the catalogue with its errors; it never stops the application. A local
+ * scenario's id is its file name without {@code .yaml}; one with a built-in's id replaces it while it exists.
  */
 @Component
-public class ScenarioCatalog {
+public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 
-	/** One loaded scenario and its engine (the indexed network is reused by every run). */
-	public record Entry(CompiledScenario scenario, Engine engine) {
+	private static final Logger log = LoggerFactory.getLogger(ScenarioCatalog.class);
+
+	/** Where a scenario comes from. */
+	public enum Origin {
+		BUILT_IN, LOCAL
 	}
 
-	private final Map<String, Entry> entries = new LinkedHashMap<>();
+	/**
+	 * One scenario: compiled with its engine (the indexed network is reused by every run), or, for a local file that
+	 * does not compile, its errors ({@code scenario} and {@code engine} null).
+	 */
+	public record Entry(String id, CompiledScenario scenario, Engine engine, List<ScenarioProblem> errors, Origin origin,
+			String file) {
 
+		public Entry {
+			errors = List.copyOf(errors);
+		}
+
+		public boolean valid() {
+			return scenario != null;
+		}
+
+		int order() {
+			return valid() ? scenario.order() : Integer.MAX_VALUE;
+		}
+
+	}
+
+	private record Stamp(long size, long modified) {
+	}
+
+	private final ScenarioCompiler compiler;
+
+	private final Map<String, Entry> builtIns = new LinkedHashMap<>();
+
+	private final Path localDir;
+
+	private final Map<Path, Stamp> stamps = new HashMap<>();
+
+	private final Map<Path, Entry> locals = new HashMap<>();
+
+	private volatile Map<String, Entry> entries = Map.of();
+
+	private final Sinks.Many<String> changes = Sinks.many().multicast().directBestEffort();
+
+	private final ScheduledExecutorService poller;
+
+	/** Built-in scenarios only, default limits. */
 	public ScenarioCatalog() throws IOException {
-		ScenarioCompiler compiler = new ScenarioCompiler();
+		this(ScenarioLimits.DEFAULTS, null, Duration.ofSeconds(1));
+	}
+
+	@Autowired
+	public ScenarioCatalog(LimitsProperties limits, ScenariosProperties scenarios) throws IOException {
+		this(limits.toLimits(), scenarios.dir(), scenarios.pollInterval());
+	}
+
+	public ScenarioCatalog(ScenarioLimits limits, Path localDir, Duration pollInterval) throws IOException {
+		this.compiler = new ScenarioCompiler(limits);
+		this.localDir = localDir;
 		Resource[] resources = new PathMatchingResourcePatternResolver().getResources("classpath*:scenarios/*.yaml");
 		Arrays.sort(resources, Comparator.comparing(Resource::getFilename));
-		List<Entry> loaded = new ArrayList<>();
 		for (Resource r : resources) {
 			String text;
 			try (InputStream in = r.getInputStream()) {
 				text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 			}
-			CompiledScenario s = compiler.compile(r.getFilename(), text);
-			loaded.add(new Entry(s, new Engine(s.scenario())));
+			// built-in scenarios are trusted and checked by the build: the default limits, whatever is configured
+			CompiledScenario s = new ScenarioCompiler().compile(r.getFilename(), text);
+			builtIns.put(s.id(), new Entry(s.id(), s, new Engine(s.scenario()), List.of(), Origin.BUILT_IN, r.getFilename()));
 		}
-		loaded.sort(Comparator.comparing((Entry e) -> e.scenario().order()).thenComparing(e -> e.scenario().id()));
-		for (Entry e : loaded) {
-			entries.put(e.scenario().id(), e);
+		if (localDir == null) {
+			entries = merged();
+			poller = null;
+			return;
 		}
+		log.info("Loading local scenarios from {} (checked every {})", localDir.toAbsolutePath(), pollInterval);
+		scan();
+		poller = Executors.newSingleThreadScheduledExecutor(r -> {
+			Thread t = new Thread(r, "scenario-dir-poller");
+			t.setDaemon(true);
+			return t;
+		});
+		long ms = Math.max(50, pollInterval.toMillis());
+		poller.scheduleWithFixedDelay(this::scanQuietly, ms, ms, TimeUnit.MILLISECONDS);
 	}
 
+	/** The compiled scenarios, in learning order (local files with errors are left out; see {@link #entries()}). */
 	public List<CompiledScenario> all() {
-		return entries.values().stream().map(Entry::scenario).toList();
+		return entries.values().stream().filter(Entry::valid).map(Entry::scenario).toList();
 	}
 
+	/** Every scenario, valid or not, in learning order (invalid ones last). */
+	public List<Entry> entries() {
+		return List.copyOf(entries.values());
+	}
+
+	/** A scenario by id, valid or not. */
 	public Optional<Entry> find(String id) {
 		return Optional.ofNullable(entries.get(id));
 	}
 
 	public Trace trace(Entry e, Long seed) {
 		return e.engine().run(seed == null ? e.scenario().seed() : seed);
+	}
+
+	/** The ids of scenarios whose files changed (added, edited, removed), as they are noticed. */
+	public Flux<String> changes() {
+		return changes.asFlux();
+	}
+
+	/** Checks the local directory now (the poller does this every interval). Returns the ids that changed. */
+	public synchronized Set<String> scan() {
+		if (localDir == null) {
+			return Set.of();
+		}
+		Set<String> changed = new HashSet<>();
+		Map<Path, Stamp> now = new HashMap<>();
+		if (Files.isDirectory(localDir)) {
+			try (Stream<Path> files = Files.list(localDir)) {
+				for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".yaml") && Files.isRegularFile(f)).toList()) {
+					try {
+						now.put(p, new Stamp(Files.size(p), Files.getLastModifiedTime(p).toMillis()));
+					}
+					catch (IOException ex) {
+						// vanished between list and stat: treat as removed
+					}
+				}
+			}
+			catch (IOException ex) {
+				log.warn("Cannot list the scenarios directory {}: {}", localDir, ex.toString());
+				return Set.of();
+			}
+		}
+		for (Path gone : new ArrayList<>(stamps.keySet())) {
+			if (!now.containsKey(gone)) {
+				stamps.remove(gone);
+				Entry old = locals.remove(gone);
+				if (old != null) {
+					changed.add(old.id());
+				}
+			}
+		}
+		for (Map.Entry<Path, Stamp> f : now.entrySet()) {
+			if (f.getValue().equals(stamps.get(f.getKey()))) {
+				continue;
+			}
+			stamps.put(f.getKey(), f.getValue());
+			Entry e = load(f.getKey());
+			locals.put(f.getKey(), e);
+			changed.add(e.id());
+		}
+		if (!changed.isEmpty() || entries.isEmpty()) {
+			entries = merged();
+			for (String id : changed.stream().sorted().toList()) {
+				changes.tryEmitNext(id);
+			}
+		}
+		return changed;
+	}
+
+	private void scanQuietly() {
+		try {
+			scan();
+		}
+		catch (RuntimeException ex) {
+			log.warn("Checking the scenarios directory failed", ex);
+		}
+	}
+
+	/** Compiles one local file; never throws. */
+	private Entry load(Path file) {
+		String name = file.getFileName().toString();
+		String id = name.substring(0, name.length() - ".yaml".length());
+		String shown = file.toString();
+		try {
+			long size = Files.size(file);
+			if (size > 4L * compiler.limits().maxCodePoints()) {
+				return invalid(id, shown, "the file has " + size + " bytes, more than the limit of "
+						+ compiler.limits().maxCodePoints() + " characters (packetwalk.limits.max-code-points)");
+			}
+			CompiledScenario s = compiler.compile(shown, Files.readString(file, StandardCharsets.UTF_8));
+			if (!s.id().equals(id)) {
+				return invalid(id, shown, "metadata.name '" + s.id() + "' must equal the file name without .yaml ('" + id
+						+ "'): rename the file or the scenario");
+			}
+			log.info("Loaded local scenario {} from {}", id, shown);
+			return new Entry(id, s, new Engine(s.scenario()), List.of(), Origin.LOCAL, shown);
+		}
+		catch (ScenarioException ex) {
+			log.warn("Local scenario {} has errors:\n{}", shown, ex.getMessage());
+			return new Entry(id, null, null, ex.problems(), Origin.LOCAL, shown);
+		}
+		catch (IOException | RuntimeException ex) {
+			log.warn("Local scenario {} cannot be loaded", shown, ex);
+			return invalid(id, shown, "cannot be loaded: " + ex);
+		}
+	}
+
+	private static Entry invalid(String id, String file, String message) {
+		return new Entry(id, null, null, List.of(new ScenarioProblem(file, 1, 1, "", message, ScenarioProblem.Severity.ERROR)),
+				Origin.LOCAL, file);
+	}
+
+	private Map<String, Entry> merged() {
+		Map<String, Entry> all = new HashMap<>(builtIns);
+		locals.values().forEach(e -> all.put(e.id(), e));
+		Map<String, Entry> sorted = new LinkedHashMap<>();
+		all.values()
+			.stream()
+			.sorted(Comparator.comparingInt(Entry::order).thenComparing(Entry::id))
+			.forEach(e -> sorted.put(e.id(), e));
+		return sorted;
+	}
+
+	@Override
+	public void close() {
+		if (poller != null) {
+			poller.shutdownNow();
+		}
+		changes.tryEmitComplete();
+	}
+
+	@Override
+	public void destroy() {
+		close();
 	}
 
 }

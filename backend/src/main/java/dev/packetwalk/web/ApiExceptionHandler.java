@@ -1,6 +1,10 @@
 package dev.packetwalk.web;
 
 import java.net.URI;
+import java.util.List;
+
+import dev.packetwalk.scenario.ScenarioException;
+import dev.packetwalk.scenario.ScenarioProblem;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -32,6 +36,49 @@ class ApiExceptionHandler {
 		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
 		pd.setTitle("Bad request");
 		return pd;
+	}
+
+	/** A posted scenario does not compile: every problem, each with its place in the file. */
+	@ExceptionHandler(ScenarioException.class)
+	ProblemDetail invalid(ScenarioException ex) {
+		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				ex.problems().size() == 1 ? ex.problems().get(0).toString() : ex.problems().size() + " problems in the scenario");
+		pd.setTitle("Invalid scenario");
+		pd.setType(URI.create("https://packetwalk.dev/problems/invalid-scenario"));
+		pd.setProperty("errors", errors(ex.problems()));
+		return pd;
+	}
+
+	/** A local scenario file with errors was asked to run. */
+	@ExceptionHandler(InvalidScenarioException.class)
+	ProblemDetail invalid(InvalidScenarioException ex) {
+		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
+		pd.setTitle("Scenario has errors");
+		pd.setType(URI.create("https://packetwalk.dev/problems/invalid-scenario"));
+		pd.setProperty("scenario", ex.id());
+		pd.setProperty("errors", errors(ex.errors()));
+		return pd;
+	}
+
+	@ExceptionHandler(BodyTooLargeException.class)
+	ProblemDetail tooLarge(BodyTooLargeException ex) {
+		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, ex.getMessage());
+		pd.setTitle("Scenario too large");
+		return pd;
+	}
+
+	/** One problem as the API shows it; severity in lower case ({@code error}, {@code warning}). */
+	record ProblemJson(String file, int line, int column, String path, String message, String severity) {
+
+		static ProblemJson of(ScenarioProblem p) {
+			return new ProblemJson(p.file(), p.line(), p.column(), p.path(), p.message(),
+					p.severity().name().toLowerCase(java.util.Locale.ROOT));
+		}
+
+	}
+
+	static List<ProblemJson> errors(List<ScenarioProblem> problems) {
+		return problems.stream().map(ProblemJson::of).toList();
 	}
 
 }

@@ -32,13 +32,19 @@ class PageController {
 		List<CompiledScenario> all = catalog.all();
 		model.addAttribute("scenarios", all);
 		model.addAttribute("chapters", chapters(all));
+		model.addAttribute("broken", catalog.entries().stream().filter(e -> !e.valid()).toList());
 		return "index";
 	}
 
 	@GetMapping("/scenarios/{id}")
 	String player(@PathVariable String id, Model model) {
-		CompiledScenario s = catalog.find(id).orElseThrow(() -> new ScenarioNotFoundException(id)).scenario();
-		model.addAttribute("scenario", s);
+		ScenarioCatalog.Entry e = catalog.find(id).orElseThrow(() -> new ScenarioNotFoundException(id));
+		if (!e.valid()) {
+			// a local file with errors: show them (the page reloads itself when the file changes)
+			model.addAttribute("entry", e);
+			return "invalid";
+		}
+		model.addAttribute("scenario", e.scenario());
 		return "player";
 	}
 

@@ -28,10 +28,21 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/scenarios")
 class ScenarioApiController {
 
-	/** A catalogue line. */
-	record Summary(String id, String title, String summary, List<String> tags, String level, String chapter, int order) {
-		static Summary of(CompiledScenario s) {
-			return new Summary(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(), s.order());
+	/**
+	 * A catalogue line. {@code valid} is false for a local scenario file with errors ({@code errors} says which); its
+	 * other fields are then the id and defaults. {@code origin} is {@code built-in} or {@code local}.
+	 */
+	record Summary(String id, String title, String summary, List<String> tags, String level, String chapter, int order,
+			boolean valid, String origin, List<ApiExceptionHandler.ProblemJson> errors) {
+		static Summary of(ScenarioCatalog.Entry e) {
+			String origin = e.origin() == ScenarioCatalog.Origin.LOCAL ? "local" : "built-in";
+			CompiledScenario s = e.scenario();
+			if (s == null) {
+				return new Summary(e.id(), e.id(), "", List.of(), "beginner", "Scenarios with errors", Integer.MAX_VALUE, false,
+						origin, ApiExceptionHandler.errors(e.errors()));
+			}
+			return new Summary(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(), s.order(), true, origin,
+					List.of());
 		}
 	}
 
@@ -58,7 +69,22 @@ class ScenarioApiController {
 
 	@GetMapping
 	List<Summary> list() {
-		return catalog.all().stream().map(Summary::of).toList();
+		return catalog.entries().stream().map(Summary::of).toList();
+	}
+
+	/**
+	 * {@code event: changed}, {@code data: <id>} whenever a local scenario file is added, edited or removed, so a
+	 * page showing it can offer a reload. A comment every 30 s keeps proxies from closing the stream.
+	 */
+	@GetMapping(path = "/changes", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	Flux<ServerSentEvent<String>> changes() {
+		Flux<ServerSentEvent<String>> changed = catalog.changes()
+			.map(id -> ServerSentEvent.builder(id).event("changed").build());
+		Flux<ServerSentEvent<String>> keepAlive = Flux.interval(Duration.ofSeconds(30))
+			.map(i -> ServerSentEvent.<String>builder().comment("keep-alive").build());
+		// a first comment at once, so the response (and its headers) starts before any change happens
+		ServerSentEvent<String> hello = ServerSentEvent.<String>builder().comment("watching local scenarios").build();
+		return Flux.merge(Flux.just(hello), changed, keepAlive);
 	}
 
 	@GetMapping("/{id}")
@@ -187,7 +213,11 @@ class ScenarioApiController {
 	}
 
 	private ScenarioCatalog.Entry entry(String id) {
-		return catalog.find(id).orElseThrow(() -> new ScenarioNotFoundException(id));
+		ScenarioCatalog.Entry e = catalog.find(id).orElseThrow(() -> new ScenarioNotFoundException(id));
+		if (!e.valid()) {
+			throw new InvalidScenarioException(id, e.errors());
+		}
+		return e;
 	}
 
 

@@ -2,7 +2,10 @@ package dev.packetwalk.scenario;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Collects the problems of one file, each placed at the line of the value it is about. */
 final class Problems {
@@ -12,6 +15,9 @@ final class Problems {
 	private final YamlLocator locator;
 
 	private final List<ScenarioProblem> list = new ArrayList<>();
+
+	/** Pointers the schema already complained about: the compiler's own error there would say the same again. */
+	private final Set<String> covered = new HashSet<>();
 
 	Problems(String file, YamlLocator locator) {
 		this.file = file;
@@ -26,7 +32,22 @@ final class Problems {
 		add(pointer, message, ScenarioProblem.Severity.WARNING);
 	}
 
+	/**
+	 * A schema violation; {@code atKey} places it at the mapping key (an unknown property) rather than the value.
+	 * Later errors of the compiler at any of the {@code covers} pointers are dropped as redundant.
+	 */
+	void schemaError(String pointer, String message, boolean atKey, Collection<String> covers) {
+		YamlLocator.Position pos = locator == null ? new YamlLocator.Position(0, 0)
+				: atKey ? locator.keyAt(pointer) : locator.at(pointer);
+		list.add(new ScenarioProblem(file, pos.line(), pos.column(), displayPath(pointer), message,
+				ScenarioProblem.Severity.ERROR));
+		covered.addAll(covers);
+	}
+
 	void add(String pointer, String message, ScenarioProblem.Severity severity) {
+		if (severity == ScenarioProblem.Severity.ERROR && covered.contains(pointer)) {
+			return;
+		}
 		YamlLocator.Position pos = locator == null ? new YamlLocator.Position(0, 0) : locator.at(pointer);
 		list.add(new ScenarioProblem(file, pos.line(), pos.column(), displayPath(pointer), message, severity));
 	}
@@ -39,8 +60,11 @@ final class Problems {
 		return list.stream().anyMatch(p -> p.severity() == ScenarioProblem.Severity.ERROR);
 	}
 
+	/** Every problem, in the order of the file. */
 	List<ScenarioProblem> all() {
-		return List.copyOf(list);
+		return list.stream()
+			.sorted(Comparator.comparingInt(ScenarioProblem::line).thenComparingInt(ScenarioProblem::column))
+			.toList();
 	}
 
 	/** {@code /flows/1/to} → {@code flows[1].to} */

@@ -23,9 +23,6 @@ import dev.packetwalk.topology.Namespace;
 import dev.packetwalk.topology.Neighbor;
 import dev.packetwalk.topology.Route;
 import dev.packetwalk.topology.Topology;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.TokenStreamLocation;
-import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -47,57 +44,46 @@ public final class ScenarioCompiler {
 		.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 		.build();
 
-	/** Compiles one file. Throws {@link ScenarioException} with every problem found. */
+	private final ScenarioLimits limits;
+
+	/** A compiler with {@link ScenarioLimits#DEFAULTS}. */
+	public ScenarioCompiler() {
+		this(ScenarioLimits.DEFAULTS);
+	}
+
+	public ScenarioCompiler(ScenarioLimits limits) {
+		this.limits = java.util.Objects.requireNonNull(limits, "limits");
+	}
+
+	public ScenarioLimits limits() {
+		return limits;
+	}
+
+	/**
+	 * Compiles one file. Throws {@link ScenarioException} with every problem found: the YAML reader's and the
+	 * schema's ({@link ScenarioInput}), then the compiler's own semantic checks.
+	 */
 	public CompiledScenario compile(String file, String text) {
-		YamlLocator locator = new YamlLocator(yaml, text);
-		Problems problems = new Problems(file, locator);
-		ScenarioDocument doc;
+		ScenarioInput.Read read = ScenarioInput.read(file, text, limits);
+		Problems problems = read.problems();
+		if (read.document() == null) {
+			throw new ScenarioException(problems.all());
+		}
+		CompiledScenario result;
 		try {
-			doc = yaml.readValue(text, ScenarioDocument.class);
+			result = new Builder(read.document(), problems, text, yaml).build();
 		}
-		catch (DatabindException ex) {
-			TokenStreamLocation loc = ex.getLocation();
-			String pointer = pointerOf(ex);
-			problems.addAt(loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr(), pointer,
-					friendly(ex));
+		catch (RuntimeException ex) {
+			if (!problems.hasErrors()) {
+				throw ex;
+			}
+			// a document the schema rejected can trip the builder; the schema's errors already say what is wrong
 			throw new ScenarioException(problems.all());
 		}
-		catch (JacksonException ex) {
-			TokenStreamLocation loc = ex.getLocation();
-			problems.addAt(loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr(), "",
-					"not valid YAML: " + ex.getOriginalMessage());
-			throw new ScenarioException(problems.all());
-		}
-		if (doc == null) {
-			problems.error("", "the file is empty: a scenario starts with 'apiVersion: " + API_VERSION + "' and 'kind: Scenario'");
-			throw new ScenarioException(problems.all());
-		}
-		CompiledScenario result = new Builder(doc, problems, text, yaml).build();
 		if (problems.hasErrors()) {
 			throw new ScenarioException(problems.all());
 		}
 		return result;
-	}
-
-	private static String pointerOf(DatabindException ex) {
-		StringBuilder sb = new StringBuilder();
-		for (var ref : ex.getPath()) {
-			sb.append('/');
-			sb.append(ref.getPropertyName() != null ? ref.getPropertyName() : Integer.toString(ref.getIndex()));
-		}
-		return sb.toString();
-	}
-
-	private static String friendly(DatabindException ex) {
-		String msg = ex.getOriginalMessage();
-		if (ex instanceof tools.jackson.databind.exc.UnrecognizedPropertyException u) {
-			List<String> known = new ArrayList<>();
-			if (u.getKnownPropertyIds() != null) {
-				u.getKnownPropertyIds().forEach(o -> known.add(o.toString()));
-			}
-			return "unknown field '" + u.getPropertyName() + "'" + Problems.didYouMean(u.getPropertyName(), known);
-		}
-		return msg;
 	}
 
 	/** One compilation: the document, its problems, and what has been built so far. */

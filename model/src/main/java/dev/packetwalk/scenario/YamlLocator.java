@@ -19,6 +19,15 @@ final class YamlLocator {
 
 	private final Map<String, Position> positions = new HashMap<>();
 
+	/** Where each mapping key is written (pointer of its value → the key's position). */
+	private final Map<String, Position> keys = new HashMap<>();
+
+	/** From the positions {@link YamlTreeReader} recorded while reading. */
+	YamlLocator(Map<String, Position> values, Map<String, Position> keys) {
+		this.positions.putAll(values);
+		this.keys.putAll(keys);
+	}
+
 	YamlLocator(ObjectMapper yaml, String text) {
 		try (JsonParser p = yaml.createParser(text)) {
 			JsonToken t;
@@ -43,6 +52,12 @@ final class YamlLocator {
 		catch (RuntimeException ex) {
 			// the document does not parse; the reader reports that with the parser's own location
 		}
+	}
+
+	/** The position of the key of the value at the pointer (an unknown property's name), else of the value. */
+	Position keyAt(String pointer) {
+		Position k = keys.get(pointer);
+		return k != null ? k : at(pointer);
 	}
 
 	/** The position of the value at the pointer, or of its nearest ancestor that has one. */

@@ -1,0 +1,98 @@
+package dev.packetwalk.web;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import dev.packetwalk.config.LimitsProperties;
+import dev.packetwalk.engine.Engine;
+import dev.packetwalk.scenario.CompiledScenario;
+import dev.packetwalk.scenario.ScenarioCompiler;
+import dev.packetwalk.scenario.ScenarioException;
+import dev.packetwalk.scenario.ScenarioProblem;
+import dev.packetwalk.trace.TraceJson;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Scenarios sent in the request body (an editor, a script): {@code POST /api/trace} runs one and returns its trace,
+ * {@code POST /api/validate} only checks it. Bodies above {@code packetwalk.limits.max-body-size} get 413 without
+ * being read further.
+ */
+@RestController
+class ScenarioInputController {
+
+
+	/** The file name problems of a posted scenario carry. */
+	static final String FILE = "request.yaml";
+
+	/** {@code POST /api/validate}'s answer. */
+	record Validation(boolean valid, List<ApiExceptionHandler.ProblemJson> errors,
+			List<ApiExceptionHandler.ProblemJson> warnings) {
+	}
+
+	private final ScenarioCompiler compiler;
+
+	private final long maxBody;
+
+	ScenarioInputController(LimitsProperties limits) {
+		this.compiler = new ScenarioCompiler(limits.toLimits());
+		this.maxBody = limits.maxBodySize().toBytes();
+	}
+
+	/** The trace of the posted scenario: the same bytes {@code /api/scenarios/{id}/trace} gives for a built-in one. */
+	@PostMapping(path = "/api/trace", consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
+			MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<ResponseEntity<String>> trace(ServerHttpRequest request, @RequestParam(required = false) Long seed) {
+		return body(request).publishOn(Schedulers.boundedElastic()).map(text -> {
+			CompiledScenario s = compiler.compile(FILE, text);
+			String json = TraceJson.write(new Engine(s.scenario()).run(seed == null ? s.seed() : seed));
+			return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json);
+		});
+	}
+
+	/** {@code {valid, errors[], warnings[]}}; 200 whether or not the scenario is valid. */
+	@PostMapping(path = "/api/validate", consumes = { "application/yaml", "application/x-yaml", "text/yaml",
+			"text/x-yaml", MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<Validation> validate(ServerHttpRequest request) {
+		return body(request).publishOn(Schedulers.boundedElastic()).map(text -> {
+			try {
+				CompiledScenario s = compiler.compile(FILE, text);
+				return new Validation(true, List.of(), ApiExceptionHandler.errors(s.warnings()));
+			}
+			catch (ScenarioException ex) {
+				List<ScenarioProblem> errors = ex.problems().stream().filter(p -> p.severity() == ScenarioProblem.Severity.ERROR).toList();
+				List<ScenarioProblem> warnings = ex.problems().stream().filter(p -> p.severity() == ScenarioProblem.Severity.WARNING).toList();
+				return new Validation(false, ApiExceptionHandler.errors(errors), ApiExceptionHandler.errors(warnings));
+			}
+		});
+	}
+
+	/** The body as text, refused with 413 as soon as it is known to be too large. */
+	private Mono<String> body(ServerHttpRequest request) {
+		long declared = request.getHeaders().getContentLength();
+		if (declared > maxBody) {
+			return Mono.error(new BodyTooLargeException(maxBody));
+		}
+		return DataBufferUtils.join(request.getBody(), (int) Math.min(Integer.MAX_VALUE, maxBody))
+			.map(buffer -> {
+				try {
+					return buffer.toString(StandardCharsets.UTF_8);
+				}
+				finally {
+					DataBufferUtils.release(buffer);
+				}
+			})
+			.defaultIfEmpty("")
+			.onErrorMap(DataBufferLimitException.class, ex -> new BodyTooLargeException(maxBody));
+	}
+
+}

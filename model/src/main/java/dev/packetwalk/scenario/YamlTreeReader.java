@@ -1,0 +1,357 @@
+package dev.packetwalk.scenario;
+
+import java.math.BigInteger;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.AliasEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.events.NodeEvent;
+import org.snakeyaml.engine.v2.events.ScalarEvent;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads one YAML document into a Jackson tree, straight from snakeyaml-engine's event stream (no recursion, so no
+ * stack to overflow), enforcing {@link ScenarioLimits} as it goes: length, nesting depth, aliases to collections, the
+ * number of values once aliases are expanded, and no duplicate keys. Records where every value (and every mapping
+ * key) starts, for {@link YamlLocator}.
+ *
+ * <p>
+ * Scalars are typed by the YAML 1.2 core schema: {@code yes} is a string, {@code 0x1F} an integer, {@code ~} null.
+ * Jackson's own YAML parser is not used here because it does not expand aliases (it reads {@code *a} as the string
+ * "a") and has no alias limit. One reader reads one document.
+ */
+final class YamlTreeReader {
+
+	/** The document could not be read; line and column are 1-based. */
+	static final class YamlReadException extends RuntimeException {
+
+		private final int line;
+
+		private final int column;
+
+		YamlReadException(int line, int column, String message) {
+			super(message);
+			this.line = line;
+			this.column = column;
+		}
+
+		int line() {
+			return line;
+		}
+
+		int column() {
+			return column;
+		}
+
+	}
+
+	/** The tree (null for an empty document), where each value starts and where each mapping key is written. */
+	record Result(JsonNode root, Map<String, YamlLocator.Position> values, Map<String, YamlLocator.Position> keys) {
+	}
+
+	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+	private static final ScalarResolver RESOLVER = new CoreSchema().getScalarResolver();
+
+	private final ScenarioLimits limits;
+
+	YamlTreeReader(ScenarioLimits limits) {
+		this.limits = limits;
+	}
+
+	/** An open mapping or sequence. */
+	private static final class Frame {
+
+		final JsonNode node;
+
+		final String pointer;
+
+		final String anchor;
+
+		String key;
+
+		YamlLocator.Position keyAt;
+
+		long values = 1;
+
+		Frame(JsonNode node, String pointer, String anchor) {
+			this.node = node;
+			this.pointer = pointer;
+			this.anchor = anchor;
+		}
+
+	}
+
+	private record Anchored(JsonNode node, long values) {
+	}
+
+	Result read(String text) {
+		if (text.length() > limits.maxCodePoints() && text.codePointCount(0, text.length()) > limits.maxCodePoints()) {
+			throw new YamlReadException(1, 1, "the file is longer than " + limits.maxCodePoints() + " characters (limit "
+					+ ScenarioLimits.setting("max-code-points") + ")");
+		}
+		LoadSettings settings = LoadSettings.builder()
+			.setLabel("scenario")
+			.setCodePointLimit(limits.maxCodePoints() + 1)
+			.setMaxAliasesForCollections(limits.maxAliases())
+			.setAllowDuplicateKeys(false)
+			.setAllowRecursiveKeys(false)
+			.setBufferSize(64 * 1024)
+			.setSchema(new CoreSchema())
+			.build();
+		Map<String, YamlLocator.Position> values = new HashMap<>();
+		Map<String, YamlLocator.Position> keys = new HashMap<>();
+		Map<String, Anchored> anchors = new HashMap<>();
+		Deque<Frame> stack = new ArrayDeque<>();
+		int documents = 0;
+		int collectionAliases = 0;
+		long total = 0;
+		Iterator<Event> events = new Parse(settings).parseString(text).iterator();
+		try {
+			while (events.hasNext()) {
+				Event e = events.next();
+				YamlLocator.Position at = position(e.getStartMark());
+				switch (e.getEventId()) {
+					case DocumentStart -> {
+						if (++documents > 1) {
+							throw new YamlReadException(at.line(), at.column(),
+									"a scenario file holds one YAML document: remove the second '---' or split the file");
+						}
+					}
+					case Scalar -> {
+						ScalarEvent s = (ScalarEvent) e;
+						JsonNode value = scalar(s, at);
+						total = count(total, 1, at);
+						Frame top = stack.peek();
+						if (top != null && top.node.isObject() && top.key == null) {
+							String key = s.getValue();
+							if (top.node.has(key)) {
+								YamlLocator.Position first = keys.get(child(top.pointer, key));
+								throw new YamlReadException(at.line(), at.column(), "duplicate key '" + key + "'"
+										+ (first == null ? "" : " (first written at line " + first.line() + ")")
+										+ ": each key may appear once in a mapping");
+							}
+							top.key = key;
+							top.keyAt = at;
+							continue;
+						}
+						String pointer = attach(stack, value, at, values, keys);
+						values.putIfAbsent(pointer, at);
+						anchor(s, anchors, value, 1);
+						if (top != null) {
+							top.values++;
+						}
+					}
+					case Alias -> {
+						AliasEvent a = (AliasEvent) e;
+						String name = a.getAlias().getValue();
+						Anchored target = anchors.get(name);
+						if (target == null) {
+							throw new YamlReadException(at.line(), at.column(), "unknown alias *" + name
+									+ ": define the anchor &" + name + " earlier in the file (recursive aliases are not allowed)");
+						}
+						if (target.node().isContainer() && ++collectionAliases > limits.maxAliases()) {
+							throw new YamlReadException(at.line(), at.column(), "more than " + limits.maxAliases()
+									+ " aliases to mappings or sequences (limit " + ScenarioLimits.setting("max-aliases") + ")");
+						}
+						total = count(total, target.values(), at);
+						Frame top = stack.peek();
+						if (top != null && top.node.isObject() && top.key == null) {
+							throw new YamlReadException(at.line(), at.column(), "an alias cannot be a mapping key");
+						}
+						String pointer = attach(stack, target.node(), at, values, keys);
+						values.putIfAbsent(pointer, at);
+						if (top != null) {
+							top.values += target.values();
+						}
+					}
+					case MappingStart, SequenceStart -> {
+						CollectionStartEvent c = (CollectionStartEvent) e;
+						if (stack.size() >= limits.maxDepth()) {
+							throw new YamlReadException(at.line(), at.column(), "mappings and sequences nest deeper than "
+									+ limits.maxDepth() + " levels (limit " + ScenarioLimits.setting("max-depth") + ")");
+						}
+						total = count(total, 1, at);
+						Frame top = stack.peek();
+						if (top != null && top.node.isObject() && top.key == null) {
+							throw new YamlReadException(at.line(), at.column(),
+									"a mapping key must be a plain value, not a mapping or a sequence");
+						}
+						JsonNode node = e.getEventId() == Event.ID.MappingStart ? NODES.objectNode() : NODES.arrayNode();
+						String pointer = attach(stack, node, at, values, keys);
+						if (top != null && top.node.isObject()) {
+							// a block collection's own place is the key that holds it
+							values.putIfAbsent(pointer, keys.getOrDefault(pointer, at));
+						}
+						else {
+							values.putIfAbsent(pointer, at);
+						}
+						stack.push(new Frame(node, pointer, c.getAnchor().map(x -> x.getValue()).orElse(null)));
+					}
+					case MappingEnd, SequenceEnd -> {
+						Frame done = stack.pop();
+						if (done.anchor != null) {
+							anchors.put(done.anchor, new Anchored(done.node, done.values));
+						}
+						Frame parent = stack.peek();
+						if (parent != null) {
+							parent.values += done.values;
+						}
+					}
+					default -> {
+						// stream and document boundaries, comments
+					}
+				}
+			}
+		}
+		catch (MarkedYamlEngineException ex) {
+			YamlLocator.Position at = position(ex.getProblemMark().or(ex::getContextMark));
+			String context = ex.getContext() == null ? "" : ex.getContext() + ": ";
+			throw new YamlReadException(at.line(), at.column(), "not valid YAML: " + context + ex.getProblem());
+		}
+		catch (YamlEngineException ex) {
+			throw new YamlReadException(1, 1, "not valid YAML: " + limitMessage(ex.getMessage()));
+		}
+		return new Result(root, values, keys);
+	}
+
+	/** The document's top value, set when it is attached. */
+	private JsonNode root;
+
+	private long count(long total, long more, YamlLocator.Position at) {
+		long t = total + more;
+		if (t > limits.maxValues()) {
+			throw new YamlReadException(at.line(), at.column(), "the document holds more than " + limits.maxValues()
+					+ " values once its aliases are expanded (limit " + ScenarioLimits.setting("max-values") + ")");
+		}
+		return t;
+	}
+
+	private String limitMessage(String message) {
+		if (message != null && message.contains("aliases")) {
+			return message + " (limit " + ScenarioLimits.setting("max-aliases") + ")";
+		}
+		if (message != null && message.contains("code points")) {
+			return message + " (limit " + ScenarioLimits.setting("max-code-points") + ")";
+		}
+		return message;
+	}
+
+	private static void anchor(NodeEvent e, Map<String, Anchored> anchors, JsonNode value, long values) {
+		e.getAnchor().ifPresent(a -> anchors.put(a.getValue(), new Anchored(value, values)));
+	}
+
+	/** Adds a value to the open collection (or makes it the root); returns its pointer. */
+	private String attach(Deque<Frame> stack, JsonNode value, YamlLocator.Position at, Map<String, YamlLocator.Position> values,
+			Map<String, YamlLocator.Position> keys) {
+		Frame top = stack.peek();
+		if (top == null) {
+			root = value;
+			return "";
+		}
+		if (top.node instanceof ArrayNode array) {
+			String pointer = top.pointer + "/" + array.size();
+			array.add(value);
+			return pointer;
+		}
+		ObjectNode object = (ObjectNode) top.node;
+		String pointer = child(top.pointer, top.key);
+		object.set(top.key, value);
+		keys.put(pointer, top.keyAt);
+		top.key = null;
+		return pointer;
+	}
+
+	private static String child(String pointer, String key) {
+		return pointer + "/" + key.replace("~", "~0").replace("/", "~1");
+	}
+
+	private static JsonNode scalar(ScalarEvent s, YamlLocator.Position at) {
+		String v = s.getValue();
+		Optional<String> explicit = s.getTag();
+		Tag tag;
+		if (explicit.isPresent() && !explicit.get().equals("!")) {
+			tag = new Tag(explicit.get());
+		}
+		else {
+			tag = RESOLVER.resolve(v, s.getImplicit().canOmitTagInPlainScalar());
+		}
+		if (tag.equals(Tag.NULL)) {
+			return NODES.nullNode();
+		}
+		if (tag.equals(Tag.BOOL)) {
+			return NODES.booleanNode(v.toLowerCase(Locale.ROOT).equals("true"));
+		}
+		if (tag.equals(Tag.INT)) {
+			try {
+				BigInteger big = integer(v);
+				if (big.bitLength() < 32) {
+					return NODES.numberNode(big.intValue());
+				}
+				if (big.bitLength() < 64) {
+					return NODES.numberNode(big.longValue());
+				}
+				return NODES.numberNode(big);
+			}
+			catch (NumberFormatException ex) {
+				return NODES.stringNode(v);
+			}
+		}
+		if (tag.equals(Tag.FLOAT)) {
+			String f = v.toLowerCase(Locale.ROOT);
+			if (f.endsWith(".inf") || f.equals(".nan")) {
+				return NODES.stringNode(v);
+			}
+			try {
+				return NODES.numberNode(new java.math.BigDecimal(v));
+			}
+			catch (NumberFormatException ex) {
+				return NODES.stringNode(v);
+			}
+		}
+		return NODES.stringNode(v);
+	}
+
+	private static BigInteger integer(String v) {
+		String t = v.startsWith("+") ? v.substring(1) : v;
+		boolean negative = t.startsWith("-");
+		if (negative) {
+			t = t.substring(1);
+		}
+		BigInteger b;
+		if (t.startsWith("0x")) {
+			b = new BigInteger(t.substring(2), 16);
+		}
+		else if (t.startsWith("0o")) {
+			b = new BigInteger(t.substring(2), 8);
+		}
+		else {
+			b = new BigInteger(t);
+		}
+		return negative ? b.negate() : b;
+	}
+
+	private static YamlLocator.Position position(Optional<Mark> mark) {
+		return mark.map(m -> new YamlLocator.Position(m.getLine() + 1, m.getColumn() + 1))
+			.orElse(new YamlLocator.Position(0, 0));
+	}
+
+}
