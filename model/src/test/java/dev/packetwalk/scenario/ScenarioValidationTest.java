@@ -100,7 +100,7 @@ class ScenarioValidationTest {
 	void enumSuggestsTheClosestValue() {
 		List<ScenarioProblem> p = problems(VALID.replace("cluster:\n", "cluster:\n  network: flannel-vxaln\n"));
 		assertThat(p).singleElement().satisfies(x -> assertThat(x.message())
-			.isEqualTo("must be one of kubenet, flannel-vxlan, flannel-host-gw, not 'flannel-vxaln' (did you mean 'flannel-vxlan'?)"));
+			.isEqualTo("must be one of kubenet, flannel-vxlan, flannel-host-gw, docker, not 'flannel-vxaln' (did you mean 'flannel-vxlan'?)"));
 	}
 
 	@Test
