@@ -177,6 +177,9 @@ export function shortText(step) {
 		case 'receive':
 			return `on ${step.device}`;
 		case 'bridge':
+			if (step.decision === 'NEIGH_OUTPUT') {
+				return `${step.bridge}: out by ${step.bridge} and back in (neighbour output)`;
+			}
 			return `${step.bridge}: ${step.inPort} → ${step.outPort || (step.decision === 'FLOOD' ? 'flood' : 'local')}`;
 		case 'netfilter':
 			return `${step.table}/${step.hook}: ${step.verdict}`;

@@ -40,7 +40,9 @@ final class Exec {
 		Proc(Process process, String what, boolean binaryStdout) {
 			this.process = process;
 			this.what = what;
-			this.outReader = Thread.ofVirtual().start(() -> {
+			// platform threads: a pipe read pins a virtual thread's carrier, and a large scenario keeps hundreds of
+			// listeners and captures reading at once (more than the carrier pool will compensate for)
+			this.outReader = Thread.ofPlatform().daemon().name("pwlab-out").start(() -> {
 				if (binaryStdout) {
 					copy(process.getInputStream(), stdout);
 				}
@@ -48,7 +50,7 @@ final class Exec {
 					lines(process.getInputStream(), stdoutLines);
 				}
 			});
-			this.errReader = Thread.ofVirtual().start(() -> lines(process.getErrorStream(), stderrLines));
+			this.errReader = Thread.ofPlatform().daemon().name("pwlab-err").start(() -> lines(process.getErrorStream(), stderrLines));
 		}
 
 		long pid() {

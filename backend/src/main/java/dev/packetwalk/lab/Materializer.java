@@ -43,6 +43,10 @@ public final class Materializer {
 			// per-namespace since Linux 5.3; absent without br_netfilter, which only matters when the model wants it on
 			Cmd brnf = sysctl(n, "net.bridge.bridge-nf-call-iptables", ns.bridgeNfCallIptables() ? "1" : "0");
 			out.add(ns.bridgeNfCallIptables() ? brnf : brnf.orTolerate());
+			if (ns.routes().stream().anyMatch(Route::isMultipath)) {
+				// ECMP by a hash of addresses and ports, as the model's multipath routes say
+				out.add(sysctl(n, "net.ipv4.fib_multipath_hash_policy", "1"));
+			}
 		}
 		// devices without a peer first
 		for (Namespace ns : topology.namespaces()) {
@@ -153,6 +157,18 @@ public final class Materializer {
 	static Cmd route(String ns, Route r) {
 		List<String> argv = new ArrayList<>(List.of("ip", "-n", ns, "route", "add",
 				r.isDefault() ? "default" : r.dst().toString()));
+		if (r.isMultipath()) {
+			if (r.proto() != null && KNOWN_PROTOS.contains(r.proto())) {
+				argv.addAll(List.of("proto", r.proto()));
+			}
+			// a next hop the model marks dead (failed health check) is not offered to the kernel at all
+			for (Route.Nexthop h : r.multipath()) {
+				if (!h.dead()) {
+					argv.addAll(List.of("nexthop", "via", h.via().toString(), "dev", h.dev(), "weight", "1"));
+				}
+			}
+			return new Cmd(argv, null, false);
+		}
 		if (r.via() != null) {
 			argv.addAll(List.of("via", r.via().toString()));
 		}

@@ -76,9 +76,17 @@ public final class Projection {
 
 	static void project(Walk walk, Observation.Leg leg, List<Observation> out) {
 		for (Hop hop : walk.hops()) {
-			for (Step s : hop.steps()) {
+			List<Step> steps = hop.steps();
+			for (int i = 0; i < steps.size(); i++) {
+				Step s = steps.get(i);
 				String ns = s.at().namespace();
+				boolean keptOnBridge = forwardedOnBridge(steps, i);
 				switch (s) {
+					// bridged DNAT: br_netfilter keeps the frame on the bridge (the next bridge step forwards it to a
+					// port), so it never arrives on the bridge device's own stack
+					case Step.BridgeForward b when b.decision() == Step.BridgeForward.Decision.LOCAL
+							&& keptOnBridge -> {
+					}
 					// libpcap hides a packet leaving lo (it shows it once, arriving): not observable
 					case Step.Transmit t when t.device().equals(LOOPBACK) -> {
 					}
@@ -88,6 +96,9 @@ public final class Projection {
 					case Step.Decapsulate d -> out.add(obs(ns, d.device(), Observation.Direction.IN, leg, d.packet()));
 					case Step.BridgeForward b when b.decision() == Step.BridgeForward.Decision.LOCAL ->
 						out.add(obs(ns, b.bridge(), Observation.Direction.IN, leg, b.packet()));
+					// bridged DNAT's detour through the neighbour layer: out by the bridge device, then back in
+					case Step.BridgeForward b when b.decision() == Step.BridgeForward.Decision.NEIGH_OUTPUT ->
+						out.add(obs(ns, b.bridge(), Observation.Direction.OUT, leg, b.packet()));
 					case Step.BridgeForward b when b.inPort() == null ->
 						out.add(obs(ns, b.bridge(), Observation.Direction.OUT, leg, b.packet()));
 					default -> {
@@ -95,6 +106,21 @@ public final class Projection {
 				}
 			}
 		}
+	}
+
+	private static boolean forwardedOnBridge(List<Step> steps, int from) {
+		if (!(steps.get(from) instanceof Step.BridgeForward local)) {
+			return false;
+		}
+		String bridge = local.bridge();
+		for (int j = from + 1; j < steps.size(); j++) {
+			// from a port (not from the host's own stack, which is how a routed packet comes back to the bridge)
+			if (steps.get(j) instanceof Step.BridgeForward b && b.bridge().equals(bridge) && b.inPort() != null
+					&& b.decision() != Step.BridgeForward.Decision.LOCAL) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	static Observation obs(String ns, String dev, Observation.Direction dir, Observation.Leg leg, Packet p) {

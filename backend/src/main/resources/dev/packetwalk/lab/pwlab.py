@@ -53,7 +53,17 @@ def oserror(e):
     return "error " + str(e)
 
 
-def send(proto, dst, dport, sport, src, timeout, size):
+IP_MTU_DISCOVER = getattr(socket, "IP_MTU_DISCOVER", 10)
+IP_PMTUDISC_DO = getattr(socket, "IP_PMTUDISC_DO", 2)
+IP_PMTUDISC_DONT = getattr(socket, "IP_PMTUDISC_DONT", 0)
+
+
+def pmtu(s, df):
+    # ping -M do / -M dont: the Don't Fragment bit as the flow asks for it
+    s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO if df else IP_PMTUDISC_DONT)
+
+
+def send(proto, dst, dport, sport, src, timeout, size, df):
     bind_ip = "" if src == "-" else src
     if proto == "tcp":
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -71,6 +81,7 @@ def send(proto, dst, dport, sport, src, timeout, size):
             s.close()
     elif proto == "udp":
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        pmtu(s, df)
         s.bind((bind_ip, sport))
         s.settimeout(timeout)
         try:
@@ -84,11 +95,13 @@ def send(proto, dst, dport, sport, src, timeout, size):
             out(oserror(e))
     else:
         s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+        pmtu(s, df)
         if bind_ip:
             s.bind((bind_ip, 0))
         ident = sport & 0xFFFF
+        data = REQ + b"." * max(0, size - len(REQ))
         hdr = struct.pack("!BBHHH", 8, 0, 0, ident, 1)
-        pkt = struct.pack("!BBHHH", 8, 0, checksum(hdr + REQ), ident, 1) + REQ
+        pkt = struct.pack("!BBHHH", 8, 0, checksum(hdr + data), ident, 1) + data
         try:
             s.sendto(pkt, (dst, 0))
         except OSError as e:
@@ -120,4 +133,4 @@ if __name__ == "__main__":
     if a[0] == "listen":
         listen(a[1], int(a[2]))
     else:
-        send(a[1], a[2], int(a[3]), int(a[4]), a[5], float(a[6]), int(a[7]))
+        send(a[1], a[2], int(a[3]), int(a[4]), a[5], float(a[6]), int(a[7]), len(a) > 8 and a[8] == "df")

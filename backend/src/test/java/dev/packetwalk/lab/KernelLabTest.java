@@ -61,6 +61,14 @@ class KernelLabTest {
 		ScenarioReport r = LAB.verify(cs, false);
 		System.out.print(r.render());
 		assertThat(r.match()).as(r.render()).isTrue();
+		// what the lab may leave to the model alone, and nothing else: IPVS (no ip_vs here) and policy-denied flows
+		boolean ipvs = KernelLab.notReplayable(cs.scenario().topology()).isPresent();
+		assertThat(r.modelOnly()).as("only IPVS scenarios are model-only: " + r.render()).isEqualTo(ipvs);
+		for (FlowVerdict f : r.flows()) {
+			if (f.isModelOnly() && !ipvs) {
+				assertThat(f.modelOnly()).as(f.render()).contains("NetworkPolicy");
+			}
+		}
 		assertNoLeftovers();
 	}
 

@@ -55,7 +55,8 @@ class MaterializerTest {
 				"ip netns exec " + pod1 + " sysctl -q -w net.bridge.bridge-nf-call-iptables=0");
 		// each pair exactly once; the kernel's connected routes are not added by hand
 		assertThat(plan.stream().filter(l -> l.contains("type veth"))).hasSize(3);
-		assertThat(plan.stream().filter(l -> l.contains(" route add "))).hasSize(2);
+		// two pod default routes and the node's default route to the segment's gateway
+		assertThat(plan.stream().filter(l -> l.contains(" route add "))).hasSize(3);
 		// the model's rules are loaded as they are, once per namespace that has any
 		long withRules = topology.namespaces().stream().filter(n -> !n.iptables().isBlank()).count();
 		assertThat(plan.stream().filter(l -> l.contains("iptables-restore"))).hasSize((int) withRules);

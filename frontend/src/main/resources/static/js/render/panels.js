@@ -364,7 +364,8 @@ const RESOLUTION = {
 const BRIDGE_DECISION = {
 	FDB_HIT: 'known destination MAC: forward to one port',
 	FLOOD: 'unknown destination MAC: flood to every port',
-	LOCAL: 'addressed to the bridge itself: up to the IP stack'
+	LOCAL: 'addressed to the bridge itself: up to the IP stack',
+	NEIGH_OUTPUT: 'bridged DNAT, first frame: out through the bridge device and back in'
 };
 
 function buildDetail(sel, entry) {
@@ -402,7 +403,7 @@ function buildDetail(sel, entry) {
 			envelope(d, s.packet);
 			break;
 		case 'bridge': {
-			dl(d, [['bridge', s.bridge], ['in port', s.inPort], ['out port', s.outPort || (s.decision === 'FLOOD' ? 'all ports' : 'local stack')], ['decision', BRIDGE_DECISION[s.decision] || s.decision]]);
+			dl(d, [['bridge', s.bridge], ['in port', s.inPort], ['out port', s.outPort || (s.decision === 'FLOOD' ? 'all ports' : s.decision === 'NEIGH_OUTPUT' ? `${s.bridge} itself, then back in` : 'local stack')], ['decision', BRIDGE_DECISION[s.decision] || s.decision]]);
 			d.append('div').attr('class', 'sub').text(`bridge fdb · ${s.bridge}`);
 			const dst = s.packet.eth ? s.packet.eth.dst : null;
 			codeList(d, s.fdb || [], l => !!dst && l.startsWith(dst), '◀ used', 'fdb');

@@ -498,11 +498,27 @@ final class Walker {
 					if (mac == null) {
 						return neighborFailure(ns, br.name(), nextHop, after);
 					}
+					boolean justResolved = steps.getLast() instanceof Step.NeighborLookup nl
+							&& nl.resolution() == Step.NeighborLookup.Resolution.ARP_REPLY;
 					Packet redirected = after.withEth(new Ethernet(frame.eth().src(), mac));
 					steps.add(new Step.BridgeForward(place(ns, br.name()), redirected, "Bridged DNAT: the new destination "
 							+ after.dst() + " is on " + br.name() + " itself, so br_netfilter keeps the frame on the bridge and "
 							+ "only rewrites its destination MAC to " + mac + " (no routing, the TTL stays " + after.ip().ttl() + ").",
 							br.name(), inPort, null, Step.BridgeForward.Decision.LOCAL, state.fdbLines(ns.id(), br.name())));
+					if (justResolved) {
+						// br_nf_pre_routing_finish_bridge: no cached hardware header yet, so neigh->output builds one (with
+						// the bridge's own MAC as source) and transmits on the bridge device; br_dev_xmit's hook puts the
+						// saved source MAC back and re-enters br_handle_frame_finish from the original port
+						steps.add(new Step.BridgeForward(place(ns, br.name()), after.withEth(new Ethernet(br.mac(), mac)),
+								"The neighbour entry for " + nextHop + " was only just resolved and has no cached header, so "
+										+ "br_netfilter hands this first frame to the neighbour layer: it leaves by " + br.name()
+										+ " itself with " + br.name() + "'s MAC " + br.mac() + " as source (tcpdump on " + br.name()
+										+ " sees it go out); " + br.name() + "'s transmit hook puts the source MAC " + frame.eth().src()
+										+ " back and returns the frame to the bridge as if it had arrived on " + inPort
+										+ ". Later frames take the cached header and skip this detour.",
+								br.name(), inPort, null, Step.BridgeForward.Decision.NEIGH_OUTPUT,
+								state.fdbLines(ns.id(), br.name())));
+					}
 					return bridgeForward(ns, br, inPort, redirected, true);
 				}
 				steps.add(new Step.BridgeForward(place(ns, br.name()), after.withEth(null), "After DNAT the route to "

@@ -97,11 +97,21 @@ public sealed interface Step {
 		}
 	}
 
-	/** A Linux bridge decides where the frame goes: a learned FDB entry, a flood, or up to the bridge's own stack. */
+	/**
+	 * A Linux bridge decides where the frame goes: a learned FDB entry, a flood, or up to the bridge's own stack; or,
+	 * for br_netfilter's bridged DNAT to a neighbour without a cached header, out through the bridge device itself and
+	 * back in ({@link Decision#NEIGH_OUTPUT}).
+	 */
 	record BridgeForward(Place at, Packet packet, String narration, String bridge, String inPort, String outPort,
 			Decision decision, List<String> fdb) implements Step {
 		public enum Decision {
-			FDB_HIT, FLOOD, LOCAL
+			FDB_HIT, FLOOD, LOCAL,
+			/**
+			 * Bridged DNAT, first frame to a just-resolved neighbour: the neighbour layer transmits it on the bridge
+			 * device (with the bridge's MAC as source), and the bridge's transmit hook restores the source MAC and
+			 * returns it to the bridge as if it had arrived on {@code inPort}.
+			 */
+			NEIGH_OUTPUT
 		}
 
 		public BridgeForward {
