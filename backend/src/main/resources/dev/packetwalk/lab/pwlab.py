@@ -63,11 +63,22 @@ def pmtu(s, df):
     s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO if df else IP_PMTUDISC_DONT)
 
 
+SO_TXREHASH = getattr(socket, "SO_TXREHASH", 74)
+
+
 def send(proto, dst, dport, sport, src, timeout, size, df):
     bind_ip = "" if src == "-" else src
     if proto == "tcp":
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            # A retransmitted SYN would otherwise get a new random flow hash, and that hash travels with the skb
+            # through the veths to the load balancer's ECMP route (which uses an L4 hash when one is present):
+            # each retry would take another path. A real client's retries reach the load balancer with one 5-tuple,
+            # hence one path; keeping the hash makes the lab's retries do the same.
+            s.setsockopt(socket.SOL_SOCKET, SO_TXREHASH, 0)
+        except OSError:
+            pass
         s.bind((bind_ip, sport))
         s.settimeout(timeout)
         try:
