@@ -38,10 +38,13 @@ final class Network {
 	}
 
 	Network(Topology topology) {
+		// a RuleSet is immutable: namespaces with the same rules text (kube-proxy writes the same rules on most nodes)
+		// share one parsed rule set and its indexes
+		Map<String, RuleSet> parsed = new HashMap<>();
 		for (Namespace ns : topology.namespaces()) {
 			byId.put(ns.id(), ns);
 			if (!ns.iptables().isBlank()) {
-				rules.put(ns.id(), RuleSet.parse(ns.iptables()));
+				rules.put(ns.id(), parsed.computeIfAbsent(ns.iptables(), RuleSet::parse));
 			}
 			List<Route> table = new ArrayList<>(ns.effectiveRoutes());
 			// ip route lists the main table in FIB trie order: by network address, then prefix length

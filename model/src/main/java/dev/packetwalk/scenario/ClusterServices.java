@@ -300,8 +300,55 @@ final class ClusterServices {
 		return dev.packetwalk.kubeproxy.IpvsProxier.generate(services, endpoints, ProxyConfig.defaults(node, clusterCidr, nodeIp));
 	}
 
-	/** kube-proxy's rules for one node, plus ip-masq-agent's when configured. */
+	/**
+	 * Rules text already written, by what of a node they depend on ({@link #nodeView}): nodes that see the same
+	 * share one string (and so one parsed rule set in the engine).
+	 */
+	private final Map<String, String> iptablesByView = new java.util.HashMap<>();
+
+	/**
+	 * kube-proxy's rules for one node, plus ip-masq-agent's when configured. Written once per distinct
+	 * {@link #nodeView}: in a cluster of ClusterIP Services with the Cluster traffic policies, every node gets the same
+	 * text, so a thousand nodes cost one generation.
+	 */
 	String iptablesFor(String node, Ip nodeIp, Cidr clusterCidr, List<Cidr> nonMasqueradeCidrs) {
+		String key = nodeView(node, nodeIp) + "|" + clusterCidr + "|" + nonMasqueradeCidrs;
+		String text = iptablesByView.get(key);
+		if (text == null) {
+			text = generateIptables(node, nodeIp, clusterCidr, nonMasqueradeCidrs);
+			iptablesByView.put(key, text);
+		}
+		return text;
+	}
+
+	/**
+	 * Everything about a node that the iptables rules of {@link IptablesProxier} depend on: its name decides only
+	 * which endpoints are local, and that only matters for service ports that use local endpoints (a Local traffic
+	 * policy); its addresses only matter for loadBalancerSourceRanges (the allow-from-node rule). Two nodes with the
+	 * same view get byte-identical rules.
+	 */
+	private String nodeView(String node, Ip nodeIp) {
+		StringBuilder view = new StringBuilder();
+		for (int i = 0; i < services.size(); i++) {
+			KubeService svc = services.get(i);
+			if (!svc.loadBalancerSourceRanges().isEmpty()) {
+				view.append("ip=").append(nodeIp).append(';');
+			}
+			if (svc.ports().stream().noneMatch(svc::usesLocalEndpoints)) {
+				continue;
+			}
+			view.append(i).append(':');
+			for (Endpoint ep : endpoints.getOrDefault(svc.ref(), List.of())) {
+				if (ep.isLocal(node)) {
+					view.append(ep.ip()).append(',');
+				}
+			}
+			view.append(';');
+		}
+		return view.toString();
+	}
+
+	private String generateIptables(String node, Ip nodeIp, Cidr clusterCidr, List<Cidr> nonMasqueradeCidrs) {
 		IptablesRestore restore = IptablesProxier.generate(services, endpoints, ProxyConfig.defaults(node, clusterCidr, nodeIp));
 		if (faults.contains("no-service-masquerade")) {
 			// fault: external traffic to services is no longer marked for masquerade (the SNAT the talk explains)
