@@ -1,8 +1,10 @@
 package dev.packetwalk.bench;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -45,17 +47,22 @@ public final class BenchReport {
 		System.out.printf("scenario text: %,d characters%n", yaml.length());
 		Engine engine = null;
 		CompiledScenario s = null;
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 		for (int round = 1; round <= 5; round++) {
 			engine = null;
 			s = null;
 			System.gc();
+			long gc0 = gcMillis();
+			long cpu0 = threads.getCurrentThreadCpuTime();
 			long t0 = System.nanoTime();
 			s = LargeCluster.compile(yaml, nodes, podsPerNode, services);
 			long t1 = System.nanoTime();
 			engine = new Engine(s.scenario());
 			long t2 = System.nanoTime();
-			System.out.printf("build %d%s: %d ms (compile %d ms, engine %d ms)%n", round, round == 1 ? " (cold JVM)" : "",
-					(t2 - t0) / 1_000_000, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+			long cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1_000_000;
+			System.out.printf("build %d%s: %d ms (compile %d ms, engine %d ms); CPU time of the building thread %d ms,"
+					+ " GC %d ms, load average %s%n", round, round == 1 ? " (cold JVM)" : "", (t2 - t0) / 1_000_000,
+					(t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, cpu, gcMillis() - gc0, loadAverage());
 		}
 		long textBytes = (long) yaml.length(); // the text is Latin-1: one byte per character
 		long after = usedAfterGc();
@@ -75,8 +82,8 @@ public final class BenchReport {
 			n++;
 		}
 		long t1 = System.nanoTime();
-		System.out.printf("trace: %.3f ms (mean of %d runs after the build; JMH gives the careful figure)%n",
-				(t1 - t0) / 1e6 / n, n);
+		System.out.printf("trace: %.3f ms (mean of %d runs after the build; JMH gives the careful figure), load average %s%n",
+				(t1 - t0) / 1e6 / n, n, loadAverage());
 		for (Walk w : trace.walks()) {
 			int steps = 0;
 			int evaluated = 0;
@@ -95,6 +102,21 @@ public final class BenchReport {
 			// keep the engine reachable until here so the heap figure above holds it
 			System.out.println("engine kept: " + engine.isNodeRoot("node0"));
 		}
+	}
+
+	/** Time spent in collections so far (pauses for G1's young and mixed collections), all collectors. */
+	private static long gcMillis() {
+		long sum = 0;
+		for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+			sum += Math.max(0, gc.getCollectionTime());
+		}
+		return sum;
+	}
+
+	/** The machine's one-minute load average: how many runnable threads shared its cores while this ran. */
+	static String loadAverage() {
+		return String.format("%.1f on %d cores", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+				Runtime.getRuntime().availableProcessors());
 	}
 
 	private static long usedAfterGc() {
