@@ -248,7 +248,7 @@ final class Netfilter {
 		java.util.Set<String> visited = new java.util.LinkedHashSet<>();
 		visited.add(hook.chainName());
 		for (RuleHit h : r.hits()) {
-			String effect = h.target().save().replaceFirst("^-[jg] ", "");
+			String effect = withoutPrefix(h.target().save(), "-j ", "-g ");
 			matched.add(new RuleMatch(h.chain(), h.ruleNumber(), h.ruleText(), effect));
 			while (stack.size() > 1 && !stack.peek().equals(h.chain())) {
 				stack.pop();
@@ -263,7 +263,7 @@ final class Netfilter {
 			}
 		}
 		String verdict = switch (r.verdict()) {
-			case Verdict.Accept a -> r.nat() != null ? r.nat().save().replaceFirst("^-j ", "") : "ACCEPT";
+			case Verdict.Accept a -> r.nat() != null ? withoutPrefix(r.nat().save(), "-j ", "-j ") : "ACCEPT";
 			case Verdict.Drop d -> "DROP";
 			case Verdict.Reject rj -> "REJECT";
 		};
@@ -417,5 +417,10 @@ final class Netfilter {
 		return out;
 	}
 
+
+	/** The text without a leading {@code a} or {@code b} (what {@code replaceFirst("^(a|b)", "")} did, without a regex). */
+	private static String withoutPrefix(String text, String a, String b) {
+		return text.startsWith(a) ? text.substring(a.length()) : text.startsWith(b) ? text.substring(b.length()) : text;
+	}
 
 }

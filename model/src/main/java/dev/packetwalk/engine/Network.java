@@ -24,6 +24,10 @@ final class Network {
 
 	private final Map<String, List<Route>> routes = new HashMap<>();
 
+	private final Map<String, List<String>> routeTexts = new HashMap<>();
+
+	private final Map<String, Map<String, Device>> devices = new HashMap<>();
+
 	private final Map<String, List<Device>> bridgePorts = new HashMap<>();
 
 	private final Map<Mac, Device.Endpoint> macOwner = new HashMap<>();
@@ -38,16 +42,25 @@ final class Network {
 	}
 
 	Network(Topology topology) {
+		// a RuleSet is immutable: namespaces with the same rules text (kube-proxy writes the same rules on most nodes)
+		// share one parsed rule set and its indexes
+		Map<String, RuleSet> parsed = new HashMap<>();
 		for (Namespace ns : topology.namespaces()) {
 			byId.put(ns.id(), ns);
 			if (!ns.iptables().isBlank()) {
-				rules.put(ns.id(), RuleSet.parse(ns.iptables()));
+				rules.put(ns.id(), parsed.computeIfAbsent(ns.iptables(), RuleSet::parse));
 			}
 			List<Route> table = new ArrayList<>(ns.effectiveRoutes());
 			// ip route lists the main table in FIB trie order: by network address, then prefix length
 			table.sort(Comparator.comparing((Route r) -> r.dst().network()).thenComparingInt(r -> r.dst().prefix())
 				.thenComparingInt(Route::metric));
 			routes.put(ns.id(), List.copyOf(table));
+			routeTexts.put(ns.id(), table.stream().map(Route::text).toList());
+			Map<String, Device> byName = new HashMap<>();
+			for (Device d : ns.devices()) {
+				byName.putIfAbsent(d.name(), d);
+			}
+			devices.put(ns.id(), byName);
 			for (Device d : ns.devices()) {
 				if (d.master() != null) {
 					bridgePorts.computeIfAbsent(ns.id() + "/" + d.master(), k -> new ArrayList<>()).add(d);
@@ -75,6 +88,12 @@ final class Network {
 		return st == null ? dev.packetwalk.netfilter.IpSets.NONE : new IpSetLookup(st.ipsets());
 	}
 
+	/** {@link Namespace#device}, by an index (a VPC router or a switch has a port per node). */
+	Device device(Namespace ns, String name) {
+		Map<String, Device> m = devices.get(ns.id());
+		return m == null || ns != byId.get(ns.id()) ? ns.device(name) : m.get(name);
+	}
+
 	Namespace ns(String id) {
 		Namespace ns = byId.get(id);
 		if (ns == null) {
@@ -85,6 +104,11 @@ final class Network {
 
 	List<Route> routes(String nsId) {
 		return routes.get(nsId);
+	}
+
+	/** {@code ip route} text of {@link #routes}, line for line (immutable; shown in every route step). */
+	List<String> routeTexts(String nsId) {
+		return routeTexts.get(nsId);
 	}
 
 	List<Device> ports(String nsId, String bridge) {

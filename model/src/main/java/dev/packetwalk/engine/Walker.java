@@ -190,9 +190,9 @@ final class Walker {
 			return new Step.RouteLookup(place(ns, null), p, p.dst() + " is an address of " + ns.label()
 					+ ": the local routing table sends it to the namespace's own stack.", table, 0, "local", null, "lo");
 		}
+		table = net.routeTexts(ns.id());
 		List<Route> routes = net.routes(ns.id());
 		for (int i = 0; i < routes.size(); i++) {
-			table.add(routes.get(i).text());
 			if (routes.get(i) == r) {
 				matched = i;
 			}
@@ -224,11 +224,10 @@ final class Walker {
 	}
 
 	private Step.RouteLookup ecmpStep(Namespace ns, Packet p, Route multi, Route chosen) {
-		List<String> table = new ArrayList<>();
+		List<String> table = net.routeTexts(ns.id());
 		int matched = -1;
 		List<Route> routes = net.routes(ns.id());
 		for (int i = 0; i < routes.size(); i++) {
-			table.add(routes.get(i).text());
 			if (routes.get(i) == multi) {
 				matched = i;
 			}
@@ -272,7 +271,7 @@ final class Walker {
 					"lo", place(ns, "lo")));
 			return new Arrive(ns.id(), "lo", p);
 		}
-		Device dev = ns.device(outDev);
+		Device dev = net.device(ns, outDev);
 		if (p.ipLength() > dev.mtu()) {
 			if (p.ip().dontFragment()) {
 				return drop(place(ns, outDev), p, DropReason.FRAGMENTATION_NEEDED, "The packet is " + p.ipLength()
@@ -358,7 +357,7 @@ final class Walker {
 		for (L2Member m : l2Domain(ns, dev)) {
 			Namespace other = net.ns(m.ns());
 			if (net.isLocal(other, ip) && other.kind() != Namespace.Kind.SWITCH) {
-				Device answering = other.device(m.dev());
+				Device answering = net.device(other, m.dev());
 				// learned on both sides, and by every bridge the exchange crossed
 				state.learnNeighbor(ns.id(), dev.name(), ip, answering.mac());
 				// the request says "tell" the address of the asking interface (the packet's source when it has none)
@@ -414,10 +413,10 @@ final class Walker {
 		while (!queue.isEmpty()) {
 			L2Member m = queue.poll();
 			Namespace mns = net.ns(m.ns());
-			Device d = mns.device(m.dev());
+			Device d = net.device(mns, m.dev());
 			if (d.master() != null) {
 				// arrives on a bridge port: the bridge hears it, and floods it out of its other ports
-				Device.Bridge br = (Device.Bridge) mns.device(d.master());
+				Device.Bridge br = (Device.Bridge) net.device(mns, d.master());
 				List<BridgeCrossing> path = new ArrayList<>(m.path());
 				path.add(new BridgeCrossing(mns.id(), br.name(), d.name(), null));
 				if (seen.add(mns.id() + "/" + br.name())) {
@@ -471,7 +470,7 @@ final class Walker {
 					+ frame.eth().dst() + " to port " + port + ".", br.name(), null, port,
 					Step.BridgeForward.Decision.FDB_HIT, state.fdbLines(ns.id(), br.name())));
 		}
-		return transmit(ns, ns.device(port), frame);
+		return transmit(ns, net.device(ns, port), frame);
 	}
 
 	/**
@@ -576,7 +575,7 @@ final class Walker {
 			}
 			frame = post.packet();
 		}
-		return transmit(ns, ns.device(port), frame);
+		return transmit(ns, net.device(ns, port), frame);
 	}
 
 	/** Which port of a bridge leads to the device with this MAC (what a flood finds). */
@@ -602,9 +601,9 @@ final class Walker {
 	// ---------------------------------------------------------------- input path
 
 	private Next receive(Namespace ns, String devName, Packet frame) {
-		Device dev = ns.device(devName);
+		Device dev = net.device(ns, devName);
 		if (dev.master() != null) {
-			return bridgeInput(ns, (Device.Bridge) ns.device(dev.master()), devName, frame);
+			return bridgeInput(ns, (Device.Bridge) net.device(ns, dev.master()), devName, frame);
 		}
 		if (frame.eth() != null && !frame.eth().dst().equals(dev.mac()) && !frame.eth().dst().isBroadcast()) {
 			return drop(place(ns, devName), frame, DropReason.NOT_FOR_THIS_HOST, "The frame is addressed to "

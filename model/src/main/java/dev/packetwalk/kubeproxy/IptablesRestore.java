@@ -35,12 +35,15 @@ public record IptablesRestore(List<Table> tables) {
 			chains = List.copyOf(chains);
 			builtinJumps = List.copyOf(builtinJumps);
 			rules = List.copyOf(rules);
-			if (chains.stream().distinct().count() != chains.size()) {
+			java.util.Set<String> declared = new java.util.HashSet<>(builtinChains);
+			declared.addAll(chains);
+			if (declared.size() != builtinChains.size() + chains.size()
+					&& new java.util.HashSet<>(chains).size() != chains.size()) {
 				throw new IllegalArgumentException("table " + name + ": a chain may be declared only once");
 			}
 			for (String r : concat(builtinJumps, rules)) {
 				String chain = chainOf(r);
-				if (!builtinChains.contains(chain) && !chains.contains(chain)) {
+				if (!declared.contains(chain)) {
 					throw new IllegalArgumentException("table " + name + ": rule appends to undeclared chain " + chain
 							+ ": " + r);
 				}

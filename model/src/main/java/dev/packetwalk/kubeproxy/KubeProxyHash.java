@@ -32,13 +32,31 @@ public final class KubeProxyHash {
 
 	/** RFC 4648 base32 of SHA-256(text), first {@code n} characters. */
 	static String hash(String text, int n) {
+		byte[] digest;
 		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-			return BASE32.encodeAsString(digest).substring(0, n);
+			digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
 		} catch (NoSuchAlgorithmException e) {
 			throw new IllegalStateException("every JDK ships SHA-256", e);
 		}
+		if (n < 0 || n > MAX_UNPADDED) {
+			return BASE32.encodeAsString(digest).substring(0, n);
+		}
+		// the first n characters of the RFC 4648 encoding, computed directly: character i is bits 5i..5i+4 of the
+		// digest (the same characters as Base32.encodeAsString(digest).substring(0, n), without encoding all of it)
+		char[] out = new char[n];
+		for (int i = 0; i < n; i++) {
+			int bit = 5 * i;
+			int b = bit >>> 3;
+			int pair = (digest[b] & 0xff) << 8 | (b + 1 < digest.length ? digest[b + 1] & 0xff : 0);
+			out[i] = ALPHABET.charAt(pair >>> (11 - (bit & 7)) & 31);
+		}
+		return new String(out);
 	}
+
+	private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+	/** Characters of a SHA-256 digest's encoding that hold only digest bits (the 52nd is partly padding). */
+	private static final int MAX_UNPADDED = 51;
 
 	/**
 	 * The 16-character suffix shared by KUBE-SVC/SVL/EXT/FW: hash of {@code "ns/name[:portName]" + lower(protocol)},

@@ -15,6 +15,8 @@ public record Mac(long value) {
 
 	public static final Mac ZERO = new Mac(0);
 
+	private static final char[] HEX = "0123456789abcdef".toCharArray();
+
 	public Mac {
 		if ((value & ~0xffff_ffff_ffffL) != 0) {
 			throw new IllegalArgumentException("a MAC address has 48 bits");
@@ -72,14 +74,16 @@ public record Mac(long value) {
 	@JsonValue
 	@Override
 	public String toString() {
-		StringBuilder sb = new StringBuilder(17);
-		for (int i = 5; i >= 0; i--) {
-			sb.append(String.format("%02x", (value >>> (8 * i)) & 0xff));
+		char[] out = new char[17];
+		for (int i = 5, at = 0; i >= 0; i--) {
+			int b = (int) (value >>> (8 * i)) & 0xff;
+			out[at++] = HEX[b >>> 4];
+			out[at++] = HEX[b & 0xf];
 			if (i > 0) {
-				sb.append(':');
+				out[at++] = ':';
 			}
 		}
-		return sb.toString();
+		return new String(out);
 	}
 
 }

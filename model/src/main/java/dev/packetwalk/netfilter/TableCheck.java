@@ -168,19 +168,31 @@ final class TableCheck {
 		return null;
 	}
 
+	private static final Set<Hook> DNAT_HOOKS = java.util.Collections.unmodifiableSet(EnumSet.of(Hook.PREROUTING, Hook.OUTPUT));
+
+	private static final Set<Hook> SNAT_HOOKS = java.util.Collections.unmodifiableSet(EnumSet.of(Hook.INPUT, Hook.POSTROUTING));
+
+	private static final Set<Hook> MASQUERADE_HOOKS = java.util.Collections.unmodifiableSet(EnumSet.of(Hook.POSTROUTING));
+
+	private static final Set<Hook> REJECT_HOOKS = java.util.Collections
+		.unmodifiableSet(EnumSet.of(Hook.INPUT, Hook.FORWARD, Hook.OUTPUT));
+
+	private static final Set<Hook> ALL_HOOKS = java.util.Collections.unmodifiableSet(EnumSet.allOf(Hook.class));
+
+	/** The hooks a target may be used from (a shared, unmodifiable set: this runs for every rule of a table). */
 	static Set<Hook> allowedHooks(Target target) {
 		return switch (target) {
-			case Target.Dnat d -> EnumSet.of(Hook.PREROUTING, Hook.OUTPUT);
-			case Target.Snat s -> EnumSet.of(Hook.INPUT, Hook.POSTROUTING);
-			case Target.Masquerade m -> EnumSet.of(Hook.POSTROUTING);
-			case Target.Reject r -> EnumSet.of(Hook.INPUT, Hook.FORWARD, Hook.OUTPUT);
-			case Target.Accept a -> EnumSet.allOf(Hook.class);
-			case Target.Drop d -> EnumSet.allOf(Hook.class);
-			case Target.Return r -> EnumSet.allOf(Hook.class);
-			case Target.None n -> EnumSet.allOf(Hook.class);
-			case Target.Jump j -> EnumSet.allOf(Hook.class);
-			case Target.Goto g -> EnumSet.allOf(Hook.class);
-			case Target.Mark m -> EnumSet.allOf(Hook.class);
+			case Target.Dnat d -> DNAT_HOOKS;
+			case Target.Snat s -> SNAT_HOOKS;
+			case Target.Masquerade m -> MASQUERADE_HOOKS;
+			case Target.Reject r -> REJECT_HOOKS;
+			case Target.Accept a -> ALL_HOOKS;
+			case Target.Drop d -> ALL_HOOKS;
+			case Target.Return r -> ALL_HOOKS;
+			case Target.None n -> ALL_HOOKS;
+			case Target.Jump j -> ALL_HOOKS;
+			case Target.Goto g -> ALL_HOOKS;
+			case Target.Mark m -> ALL_HOOKS;
 		};
 	}
 

@@ -230,6 +230,8 @@ final class ClusterServices {
 			return;
 		}
 		services.add(ks);
+		nodeDependent = null;
+		iptablesByView.clear();
 		byName.put(ns + "/" + name, new ServiceAddress(ns, name, clusterIp, ports));
 		endpoints.put(ks.ref(), endpointsFor(ns, name, spec.getSelector(), targets, pods, at));
 	}
@@ -242,7 +244,7 @@ final class ClusterServices {
 			problems.warning(at + "/spec", "service " + name + " has no selector: no endpoints are derived for it");
 			return out;
 		}
-		for (PodInfo pod : pods) {
+		for (PodInfo pod : candidates(ns, selector, pods)) {
 			if (!pod.namespace().equals(ns) || !matches(selector, pod.labels())) {
 				continue;
 			}
@@ -266,6 +268,33 @@ final class ClusterServices {
 		return out;
 	}
 
+	/** Pods by namespace, label key and value, in pod order; built on first use. */
+	private Map<String, Map<String, Map<String, List<PodInfo>>>> podIndex;
+
+	private List<PodInfo> podIndexOf;
+
+	/**
+	 * The pods that can match a non-empty selector, in pod order: those in the namespace carrying the selector's
+	 * first label (a superset of the matches, so the caller still checks the whole selector).
+	 */
+	private List<PodInfo> candidates(String ns, Map<String, String> selector, List<PodInfo> pods) {
+		if (podIndex == null || podIndexOf != pods) {
+			podIndex = new java.util.HashMap<>();
+			podIndexOf = pods;
+			for (PodInfo pod : pods) {
+				for (Map.Entry<String, String> label : pod.labels().entrySet()) {
+					podIndex.computeIfAbsent(pod.namespace(), k -> new java.util.HashMap<>())
+						.computeIfAbsent(label.getKey(), k -> new java.util.HashMap<>())
+						.computeIfAbsent(label.getValue(), k -> new ArrayList<>())
+						.add(pod);
+				}
+			}
+		}
+		Map.Entry<String, String> first = selector.entrySet().iterator().next();
+		return podIndex.getOrDefault(ns, Map.of()).getOrDefault(first.getKey(), Map.of())
+			.getOrDefault(first.getValue(), List.of());
+	}
+
 	static boolean matches(Map<String, String> selector, Map<String, String> labels) {
 		for (Map.Entry<String, String> e : selector.entrySet()) {
 			if (!e.getValue().equals(labels.get(e.getKey()))) {
@@ -275,20 +304,30 @@ final class ClusterServices {
 		return true;
 	}
 
-	private static Ip allocateIp(Cidr cidr, Set<Ip> used) {
+	/**
+	 * Where the search for a free cluster IP resumes: every address below it (from .100) is used, since addresses
+	 * are never released while one scenario is read.
+	 */
+	private long nextIpIndex = 100;
+
+	private int nextNodePort = 30080;
+
+	private Ip allocateIp(Cidr cidr, Set<Ip> used) {
 		// deterministic: the first free address from .100 on (the API server picks at random)
-		for (long n = 100; n < cidr.size() - 1; n++) {
+		for (long n = nextIpIndex; n < cidr.size() - 1; n++) {
 			Ip ip = cidr.nth((int) n);
 			if (used.add(ip)) {
+				nextIpIndex = n + 1;
 				return ip;
 			}
 		}
 		throw new IllegalStateException("the service CIDR " + cidr + " is full");
 	}
 
-	private static int allocateNodePort(Set<Integer> used) {
-		for (int p = 30080; p <= 32767; p++) {
+	private int allocateNodePort(Set<Integer> used) {
+		for (int p = nextNodePort; p <= 32767; p++) {
 			if (used.add(p)) {
+				nextNodePort = p + 1;
 				return p;
 			}
 		}
@@ -300,8 +339,67 @@ final class ClusterServices {
 		return dev.packetwalk.kubeproxy.IpvsProxier.generate(services, endpoints, ProxyConfig.defaults(node, clusterCidr, nodeIp));
 	}
 
-	/** kube-proxy's rules for one node, plus ip-masq-agent's when configured. */
+	/**
+	 * Rules text already written, by what of a node they depend on ({@link #nodeView}): nodes that see the same
+	 * share one string (and so one parsed rule set in the engine).
+	 */
+	private final Map<String, String> iptablesByView = new java.util.HashMap<>();
+
+	/**
+	 * kube-proxy's rules for one node, plus ip-masq-agent's when configured. Written once per distinct
+	 * {@link #nodeView}: in a cluster of ClusterIP Services with the Cluster traffic policies, every node gets the same
+	 * text, so a thousand nodes cost one generation.
+	 */
 	String iptablesFor(String node, Ip nodeIp, Cidr clusterCidr, List<Cidr> nonMasqueradeCidrs) {
+		String key = nodeView(node, nodeIp) + "|" + clusterCidr + "|" + nonMasqueradeCidrs;
+		String text = iptablesByView.get(key);
+		if (text == null) {
+			text = generateIptables(node, nodeIp, clusterCidr, nonMasqueradeCidrs);
+			iptablesByView.put(key, text);
+		}
+		return text;
+	}
+
+	/**
+	 * Everything about a node that the iptables rules of {@link IptablesProxier} depend on: its name decides only
+	 * which endpoints are local, and that only matters for service ports that use local endpoints (a Local traffic
+	 * policy); its addresses only matter for loadBalancerSourceRanges (the allow-from-node rule). Two nodes with the
+	 * same view get byte-identical rules.
+	 */
+	private String nodeView(String node, Ip nodeIp) {
+		if (nodeDependent == null) {
+			nodeDependent = new ArrayList<>();
+			for (int i = 0; i < services.size(); i++) {
+				KubeService svc = services.get(i);
+				if (!svc.loadBalancerSourceRanges().isEmpty() || svc.ports().stream().anyMatch(svc::usesLocalEndpoints)) {
+					nodeDependent.add(i);
+				}
+			}
+		}
+		StringBuilder view = new StringBuilder();
+		for (int i : nodeDependent) {
+			KubeService svc = services.get(i);
+			if (!svc.loadBalancerSourceRanges().isEmpty()) {
+				view.append("ip=").append(nodeIp).append(';');
+			}
+			if (svc.ports().stream().noneMatch(svc::usesLocalEndpoints)) {
+				continue;
+			}
+			view.append(i).append(':');
+			for (Endpoint ep : endpoints.getOrDefault(svc.ref(), List.of())) {
+				if (ep.isLocal(node)) {
+					view.append(ep.ip()).append(',');
+				}
+			}
+			view.append(';');
+		}
+		return view.toString();
+	}
+
+	/** Indexes of the services whose rules depend on the node ({@link #nodeView}); computed on first use. */
+	private List<Integer> nodeDependent;
+
+	private String generateIptables(String node, Ip nodeIp, Cidr clusterCidr, List<Cidr> nonMasqueradeCidrs) {
 		IptablesRestore restore = IptablesProxier.generate(services, endpoints, ProxyConfig.defaults(node, clusterCidr, nodeIp));
 		if (faults.contains("no-service-masquerade")) {
 			// fault: external traffic to services is no longer marked for masquerade (the SNAT the talk explains)

@@ -12,7 +12,10 @@ final class Problems {
 
 	private final String file;
 
-	private final YamlLocator locator;
+	/** Where values are written; made on first use (most files have nothing to report). */
+	private java.util.function.Supplier<YamlLocator> locatorSource;
+
+	private YamlLocator locator;
 
 	private final List<ScenarioProblem> list = new ArrayList<>();
 
@@ -22,6 +25,20 @@ final class Problems {
 	Problems(String file, YamlLocator locator) {
 		this.file = file;
 		this.locator = locator;
+	}
+
+	/** With a locator made only when the first problem needs a position. */
+	Problems(String file, java.util.function.Supplier<YamlLocator> locator) {
+		this.file = file;
+		this.locatorSource = locator;
+	}
+
+	private YamlLocator locator() {
+		if (locator == null && locatorSource != null) {
+			locator = locatorSource.get();
+			locatorSource = null;
+		}
+		return locator;
 	}
 
 	void error(String pointer, String message) {
@@ -37,6 +54,7 @@ final class Problems {
 	 * Later errors of the compiler at any of the {@code covers} pointers are dropped as redundant.
 	 */
 	void schemaError(String pointer, String message, boolean atKey, Collection<String> covers) {
+		YamlLocator locator = locator();
 		YamlLocator.Position pos = locator == null ? new YamlLocator.Position(0, 0)
 				: atKey ? locator.keyAt(pointer) : locator.at(pointer);
 		list.add(new ScenarioProblem(file, pos.line(), pos.column(), displayPath(pointer), message,
@@ -48,6 +66,7 @@ final class Problems {
 		if (severity == ScenarioProblem.Severity.ERROR && covered.contains(pointer)) {
 			return;
 		}
+		YamlLocator locator = locator();
 		YamlLocator.Position pos = locator == null ? new YamlLocator.Position(0, 0) : locator.at(pointer);
 		list.add(new ScenarioProblem(file, pos.line(), pos.column(), displayPath(pointer), message, severity));
 	}

@@ -101,6 +101,9 @@ public final class ScenarioCompiler {
 
 		private final Map<String, Ip> podIps = new LinkedHashMap<>();
 
+		/** The values of {@link #podIps}, for a constant-time "already used" check. */
+		private final java.util.Set<Ip> podIpsInUse = new java.util.HashSet<>();
+
 		private final Map<String, Ip> nodeIps = new LinkedHashMap<>();
 
 		private final Map<String, List<String>> containers = new LinkedHashMap<>();
@@ -302,7 +305,7 @@ public final class ScenarioCompiler {
 						continue;
 					}
 				}
-				if (podIps.containsValue(ip)) {
+				if (!podIpsInUse.add(ip)) {
 					problems.error(at + "/ip", "address " + ip + " is already used by another pod");
 					continue;
 				}
@@ -615,13 +618,23 @@ public final class ScenarioCompiler {
 			return new Device.Loopback("lo", Mac.ZERO, 65536, List.of(Cidr.parse("127.0.0.1/8")), null);
 		}
 
-		private static ScenarioDocument.NodeSpec nodeSpec(List<ScenarioDocument.NodeSpec> nodes, String name) {
-			for (ScenarioDocument.NodeSpec n : nodes) {
-				if (name.equals(n.name())) {
-					return n;
+		/** The node specs by name (the first of each name), built on first use. */
+		private Map<String, ScenarioDocument.NodeSpec> nodeSpecs;
+
+		private ScenarioDocument.NodeSpec nodeSpec(List<ScenarioDocument.NodeSpec> nodes, String name) {
+			if (nodeSpecs == null) {
+				nodeSpecs = new HashMap<>();
+				for (ScenarioDocument.NodeSpec n : nodes) {
+					if (n.name() != null) {
+						nodeSpecs.putIfAbsent(n.name(), n);
+					}
 				}
 			}
-			throw new IllegalStateException("node " + name + " was accepted but has no spec");
+			ScenarioDocument.NodeSpec n = nodeSpecs.get(name);
+			if (n == null) {
+				throw new IllegalStateException("node " + name + " was accepted but has no spec");
+			}
+			return n;
 		}
 
 		/**

@@ -43,14 +43,26 @@ final class ScenarioInput {
 	static Read read(String file, String text, ScenarioLimits limits) {
 		YamlTreeReader.Result tree;
 		try {
-			tree = new YamlTreeReader(limits).read(text);
+			// positions are only needed to place problems: read them again when the first problem is placed
+			tree = new YamlTreeReader(limits, false).read(text);
 		}
-		catch (YamlTreeReader.YamlReadException ex) {
-			Problems problems = new Problems(file, null);
+		catch (YamlTreeReader.YamlReadException fast) {
+			YamlTreeReader.YamlReadException ex = fast;
+			try {
+				// the reader that records positions fails at the same place, with the full message
+				new YamlTreeReader(limits, true).read(text);
+			}
+			catch (YamlTreeReader.YamlReadException full) {
+				ex = full;
+			}
+			Problems problems = new Problems(file, (YamlLocator) null);
 			problems.addAt(ex.line(), ex.column(), "", ex.getMessage());
 			return new Read(null, problems);
 		}
-		Problems problems = new Problems(file, new YamlLocator(tree.values(), tree.keys()));
+		Problems problems = new Problems(file, () -> {
+			YamlTreeReader.Result located = new YamlTreeReader(limits, true).read(text);
+			return new YamlLocator(located.values(), located.keys());
+		});
 		JsonNode root = tree.root();
 		if (root == null || root.isNull()) {
 			problems.error("", "the file is empty: a scenario starts with 'apiVersion: " + ScenarioCompiler.API_VERSION

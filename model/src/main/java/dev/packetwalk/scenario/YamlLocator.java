@@ -17,18 +17,20 @@ final class YamlLocator {
 	record Position(int line, int column) {
 	}
 
-	private final Map<String, Position> positions = new HashMap<>();
+	private final Map<String, Position> positions;
 
 	/** Where each mapping key is written (pointer of its value → the key's position). */
-	private final Map<String, Position> keys = new HashMap<>();
+	private final Map<String, Position> keys;
 
-	/** From the positions {@link YamlTreeReader} recorded while reading. */
+	/** From the positions {@link YamlTreeReader} recorded while reading (the maps are used as they are, not copied). */
 	YamlLocator(Map<String, Position> values, Map<String, Position> keys) {
-		this.positions.putAll(values);
-		this.keys.putAll(keys);
+		this.positions = values;
+		this.keys = keys;
 	}
 
 	YamlLocator(ObjectMapper yaml, String text) {
+		this.positions = new HashMap<>();
+		this.keys = new HashMap<>();
 		try (JsonParser p = yaml.createParser(text)) {
 			JsonToken t;
 			while ((t = p.nextToken()) != null) {

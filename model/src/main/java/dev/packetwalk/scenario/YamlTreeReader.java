@@ -73,8 +73,20 @@ final class YamlTreeReader {
 
 	private final ScenarioLimits limits;
 
+	/** Whether to record positions and pointers ({@link Result#values}, {@link Result#keys}); else they are empty. */
+	private final boolean positions;
+
 	YamlTreeReader(ScenarioLimits limits) {
+		this(limits, true);
+	}
+
+	/**
+	 * A reader that records positions only when asked: without them a large file reads in a fraction of the time and
+	 * memory. Reading the same text again with positions gives the same tree, and the same exception if any.
+	 */
+	YamlTreeReader(ScenarioLimits limits, boolean positions) {
 		this.limits = limits;
+		this.positions = positions;
 	}
 
 	/** An open mapping or sequence. */
@@ -154,7 +166,9 @@ final class YamlTreeReader {
 							continue;
 						}
 						String pointer = attach(stack, value, at, values, keys);
-						values.putIfAbsent(pointer, at);
+						if (positions) {
+							values.putIfAbsent(pointer, at);
+						}
 						anchor(s, anchors, value, 1);
 						if (top != null) {
 							top.values++;
@@ -178,7 +192,9 @@ final class YamlTreeReader {
 							throw new YamlReadException(at.line(), at.column(), "an alias cannot be a mapping key");
 						}
 						String pointer = attach(stack, target.node(), at, values, keys);
-						values.putIfAbsent(pointer, at);
+						if (positions) {
+							values.putIfAbsent(pointer, at);
+						}
 						if (top != null) {
 							top.values += target.values();
 						}
@@ -197,7 +213,10 @@ final class YamlTreeReader {
 						}
 						JsonNode node = e.getEventId() == Event.ID.MappingStart ? NODES.objectNode() : NODES.arrayNode();
 						String pointer = attach(stack, node, at, values, keys);
-						if (top != null && top.node.isObject()) {
+						if (!positions) {
+							// nothing to record
+						}
+						else if (top != null && top.node.isObject()) {
 							// a block collection's own place is the key that holds it
 							values.putIfAbsent(pointer, keys.getOrDefault(pointer, at));
 						}
@@ -268,14 +287,16 @@ final class YamlTreeReader {
 			return "";
 		}
 		if (top.node instanceof ArrayNode array) {
-			String pointer = top.pointer + "/" + array.size();
+			String pointer = positions ? top.pointer + "/" + array.size() : "";
 			array.add(value);
 			return pointer;
 		}
 		ObjectNode object = (ObjectNode) top.node;
-		String pointer = child(top.pointer, top.key);
+		String pointer = positions ? child(top.pointer, top.key) : "";
 		object.set(top.key, value);
-		keys.put(pointer, top.keyAt);
+		if (positions) {
+			keys.put(pointer, top.keyAt);
+		}
 		top.key = null;
 		return pointer;
 	}

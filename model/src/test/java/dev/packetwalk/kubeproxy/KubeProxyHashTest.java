@@ -112,4 +112,17 @@ class KubeProxyHashTest {
 				.hasMessageContaining("DNS label");
 	}
 
+	@Test
+	void directEncodingEqualsCommonsCodecForEveryLength() throws Exception {
+		org.apache.commons.codec.binary.Base32 base32 = new org.apache.commons.codec.binary.Base32();
+		for (int k = 0; k < 200; k++) {
+			String text = "default/svc" + k + ":http" + (k % 2 == 0 ? "tcp" : "udp10.0.0." + k + ":80");
+			String full = base32.encodeAsString(java.security.MessageDigest.getInstance("SHA-256")
+				.digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+			for (int n = 0; n <= 52; n++) {
+				assertThat(KubeProxyHash.hash(text, n)).as(text + " n=" + n).isEqualTo(full.substring(0, n));
+			}
+		}
+	}
+
 }

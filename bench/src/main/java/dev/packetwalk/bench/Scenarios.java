@@ -1,0 +1,45 @@
+package dev.packetwalk.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+import dev.packetwalk.scenario.CompiledScenario;
+import dev.packetwalk.scenario.ScenarioCompiler;
+
+/** The built-in scenarios, read from the model's classpath ({@code scenarios/<id>.yaml}) as the application does. */
+final class Scenarios {
+
+	/**
+	 * Every built-in scenario ({@code scenarios/*.yaml}). JMH needs the values at compile time;
+	 * {@link BenchReport} fails when a file in {@code scenarios/} is missing from this list.
+	 */
+	static final String[] IDS = { "container-to-container", "dns-then-connect", "docker-bridge-vs-pod", "ingress-http",
+			"iptables-scaling-ipvs", "iptables-scaling", "kuard-five-endpoints", "lb-cluster-policy", "lb-local-policy",
+			"lb-no-snat-invalid", "netpol-egress-ipblock", "netpol-namespaces", "netpol-three-tier", "node-to-internet",
+			"nodeport", "pod-to-internet-no-masquerade", "pod-to-internet", "pod-to-pod-cross-node-antispoof",
+			"pod-to-pod-cross-node-routed", "pod-to-pod-host-gw-different-subnets", "pod-to-pod-host-gw",
+			"pod-to-pod-same-node", "pod-to-pod-vxlan", "pod-to-service-ipvs", "pod-to-service", "service-no-endpoints",
+			"service-session-affinity", "vxlan-mtu-blackhole" };
+
+	private Scenarios() {
+	}
+
+	static String text(String id) {
+		try (InputStream in = Scenarios.class.getClassLoader().getResourceAsStream("scenarios/" + id + ".yaml")) {
+			if (in == null) {
+				throw new IllegalArgumentException("no built-in scenario " + id + " on the classpath");
+			}
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	static CompiledScenario compile(String id) {
+		return new ScenarioCompiler().compile(id + ".yaml", text(id));
+	}
+
+}
