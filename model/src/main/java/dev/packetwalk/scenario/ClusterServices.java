@@ -129,7 +129,13 @@ final class ClusterServices {
 			pointers.add(at);
 		}
 		for (int i = 0; i < manifests.size(); i++) {
-			build(manifests.get(i), pointers.get(i), serviceCidr, usedIps, usedNodePorts, pods);
+			try {
+				build(manifests.get(i), pointers.get(i), serviceCidr, usedIps, usedNodePorts, pods);
+			}
+			catch (IllegalStateException ex) {
+				// the service CIDR or the node-port range is used up: the API server refuses the Service the same way
+				problems.error(pointers.get(i), ex.getMessage());
+			}
 		}
 	}
 
@@ -293,6 +299,20 @@ final class ClusterServices {
 			}
 		}
 		throw new IllegalStateException("no node port left in 30000-32767");
+	}
+
+	/**
+	 * A lower bound of the rules (iptables mode) or IPVS entries kube-proxy writes on one node for these Services:
+	 * per service port a portal rule and a masquerade rule, and per endpoint a statistic rule and a KUBE-SEP chain of
+	 * two. Checked against {@code packetwalk.limits.max-rules} before anything is generated.
+	 */
+	long estimatedRulesPerNode() {
+		long rules = 0;
+		for (KubeService svc : services) {
+			long eps = endpoints.getOrDefault(svc.ref(), List.of()).size();
+			rules += svc.ports().size() * (2 + 3 * eps);
+		}
+		return rules;
 	}
 
 	/** kube-proxy's IPVS-mode state for one node: the addresses on kube-ipvs0, ipsets, rules, virtual servers. */
