@@ -213,15 +213,27 @@ final class ClusterServices {
 		List<Ip> lbIps = new ArrayList<>();
 		if (svc.getStatus() != null && svc.getStatus().getLoadBalancer() != null
 				&& svc.getStatus().getLoadBalancer().getIngress() != null) {
-			for (LoadBalancerIngress in : svc.getStatus().getLoadBalancer().getIngress()) {
-				if (in.getIp() != null) {
-					lbIps.add(Ip.parse(in.getIp()));
+			List<LoadBalancerIngress> ingress = svc.getStatus().getLoadBalancer().getIngress();
+			for (int k = 0; k < ingress.size(); k++) {
+				LoadBalancerIngress in = ingress.get(k);
+				if (in != null && in.getIp() != null) {
+					Ip lb = address(at + "/status/loadBalancer/ingress/" + k + "/ip", in.getIp());
+					if (lb == null) {
+						return;
+					}
+					lbIps.add(lb);
 				}
 			}
 		}
 		List<Ip> externalIps = new ArrayList<>();
 		if (spec.getExternalIPs() != null) {
-			spec.getExternalIPs().forEach(e -> externalIps.add(Ip.parse(e)));
+			for (int k = 0; k < spec.getExternalIPs().size(); k++) {
+				Ip e = address(at + "/spec/externalIPs/" + k, spec.getExternalIPs().get(k));
+				if (e == null) {
+					return;
+				}
+				externalIps.add(e);
+			}
 		}
 		int hcnp = spec.getHealthCheckNodePort() == null ? 0 : spec.getHealthCheckNodePort();
 		if (type == ServiceType.LOAD_BALANCER && etp == TrafficPolicy.LOCAL && hcnp == 0) {
@@ -235,9 +247,28 @@ final class ClusterServices {
 			problems.error(at, ex.getMessage());
 			return;
 		}
+		if (spec.getSelector() != null) {
+			for (Map.Entry<String, String> e : spec.getSelector().entrySet()) {
+				if (e.getKey() == null || e.getValue() == null) {
+					problems.error(at + "/spec/selector", "selector " + e.getKey() + " has no value: write it as key: value");
+					return;
+				}
+			}
+		}
 		services.add(ks);
 		byName.put(ns + "/" + name, new ServiceAddress(ns, name, clusterIp, ports));
 		endpoints.put(ks.ref(), endpointsFor(ns, name, spec.getSelector(), targets, pods, at));
+	}
+
+	/** An address from a manifest, or null after reporting why it is not one. */
+	private Ip address(String at, String text) {
+		try {
+			return Ip.parse(text);
+		}
+		catch (IllegalArgumentException ex) {
+			problems.error(at, ex.getMessage());
+			return null;
+		}
 	}
 
 	/** The endpoints controller: ready pods in the service's namespace whose labels match the selector. */
