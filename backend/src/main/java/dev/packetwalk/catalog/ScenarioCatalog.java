@@ -163,6 +163,11 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 		return changes.asFlux();
 	}
 
+	/** How many subscribers the change stream has now (each open {@code /api/scenarios/changes} is one). */
+	public int changeSubscribers() {
+		return changes.currentSubscriberCount();
+	}
+
 	/** Checks the local directory now (the poller does this every interval). Returns the ids that changed. */
 	public synchronized Set<String> scan() {
 		if (localDir == null) {

@@ -1,5 +1,7 @@
 package dev.packetwalk.config;
 
+import java.time.Duration;
+
 import dev.packetwalk.scenario.ScenarioLimits;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -7,21 +9,43 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * {@code packetwalk.limits.*}: how big a scenario may be (docs/scenario-format.md, "Limits"). Unset values keep
- * {@link ScenarioLimits#DEFAULTS}.
+ * {@code packetwalk.limits.*}: how big a scenario may be and how much work one request may cause
+ * (docs/scenario-format.md, "Limits"; docs/api.md). Unset scenario values keep {@link ScenarioLimits#DEFAULTS}.
  *
  * @param maxBodySize the largest scenario body {@code POST /api/trace} and {@code /api/validate} accept (413 above)
+ * @param maxHops the namespaces one walk may cross before it is dropped with {@code HOP_LIMIT} (posted and local
+ * scenarios; built-in ones keep the model's 64)
+ * @param maxRequestTime how long compiling and tracing one posted scenario may take before the request is answered
+ * with 422 (the size limits keep the work bounded; this is the backstop)
  */
 @ConfigurationProperties("packetwalk.limits")
 public record LimitsProperties(Integer maxCodePoints, Integer maxAliases, Integer maxDepth, Integer maxValues,
-		Integer maxNodes, Integer maxPods, Integer maxFlows, Integer maxObjects, @DefaultValue("1MB") DataSize maxBodySize) {
+		Integer maxNodes, Integer maxPods, Integer maxFlows, Integer maxObjects, Integer maxRules,
+		@DefaultValue("1MB") DataSize maxBodySize, @DefaultValue("64") int maxHops,
+		@DefaultValue("10s") Duration maxRequestTime) {
+
+	public LimitsProperties {
+		if (maxHops < 2 || maxHops > 255) {
+			throw new IllegalArgumentException("packetwalk.limits.max-hops must be 2..255, was " + maxHops);
+		}
+		if (maxRequestTime.isNegative() || maxRequestTime.isZero()) {
+			throw new IllegalArgumentException("packetwalk.limits.max-request-time must be positive, was " + maxRequestTime);
+		}
+	}
+
+	/** All defaults. */
+	public static LimitsProperties defaults() {
+		return new LimitsProperties(null, null, null, null, null, null, null, null, null, DataSize.ofMegabytes(1), 64,
+				Duration.ofSeconds(10));
+	}
 
 	/** The model's limits: these settings over the defaults. */
 	public ScenarioLimits toLimits() {
 		ScenarioLimits d = ScenarioLimits.DEFAULTS;
 		return new ScenarioLimits(or(maxCodePoints, d.maxCodePoints()), or(maxAliases, d.maxAliases()),
 				or(maxDepth, d.maxDepth()), or(maxValues, d.maxValues()), or(maxNodes, d.maxNodes()),
-				or(maxPods, d.maxPods()), or(maxFlows, d.maxFlows()), or(maxObjects, d.maxObjects()));
+				or(maxPods, d.maxPods()), or(maxFlows, d.maxFlows()), or(maxObjects, d.maxObjects()),
+				or(maxRules, d.maxRules()));
 	}
 
 	private static int or(Integer value, int fallback) {

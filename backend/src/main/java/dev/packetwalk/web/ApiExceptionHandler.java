@@ -8,12 +8,16 @@ import dev.packetwalk.scenario.ScenarioProblem;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /** Turns the API's errors into {@code application/problem+json} bodies (RFC 9457). */
 @RestControllerAdvice(basePackageClasses = ApiExceptionHandler.class)
 class ApiExceptionHandler {
+
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiExceptionHandler.class);
 
 	@ExceptionHandler(ScenarioNotFoundException.class)
 	ProblemDetail notFound(ScenarioNotFoundException ex) {
@@ -65,6 +69,39 @@ class ApiExceptionHandler {
 		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, ex.getMessage());
 		pd.setTitle("Scenario too large");
 		return pd;
+	}
+
+	@ExceptionHandler(NotUtf8Exception.class)
+	ProblemDetail notUtf8(NotUtf8Exception ex) {
+		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+		pd.setTitle("Scenario is not UTF-8");
+		pd.setType(URI.create("https://packetwalk.dev/problems/not-utf-8"));
+		pd.setProperty("offset", ex.offset());
+		return pd;
+	}
+
+	@ExceptionHandler(TooExpensiveException.class)
+	ProblemDetail tooExpensive(TooExpensiveException ex) {
+		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
+		pd.setTitle("Scenario too expensive");
+		pd.setType(URI.create("https://packetwalk.dev/problems/too-expensive"));
+		return pd;
+	}
+
+	/**
+	 * Anything else: a Spring error response keeps its status and body; a bug is logged with its stack trace and
+	 * answered with a 500 problem that says nothing about the code.
+	 */
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+		if (ex instanceof ErrorResponse er) {
+			return ResponseEntity.status(er.getStatusCode()).headers(er.getHeaders()).body(er.getBody());
+		}
+		log.error("Unexpected error answering a request", ex);
+		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+				"Something went wrong on the server; the error has been logged.");
+		pd.setTitle("Internal error");
+		return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(pd);
 	}
 
 	/** One problem as the API shows it; severity in lower case ({@code error}, {@code warning}). */

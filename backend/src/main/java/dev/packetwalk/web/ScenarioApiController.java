@@ -62,9 +62,15 @@ class ScenarioApiController {
 
 	private final PacketWalkProperties props;
 
-	ScenarioApiController(ScenarioCatalog catalog, PacketWalkProperties props) {
+	private final SseStreams streams;
+
+	private final Metrics metrics;
+
+	ScenarioApiController(ScenarioCatalog catalog, PacketWalkProperties props, SseStreams streams, Metrics metrics) {
 		this.catalog = catalog;
 		this.props = props;
+		this.streams = streams;
+		this.metrics = metrics;
 	}
 
 	@GetMapping
@@ -74,17 +80,16 @@ class ScenarioApiController {
 
 	/**
 	 * {@code event: changed}, {@code data: <id>} whenever a local scenario file is added, edited or removed, so a
-	 * page showing it can offer a reload. A comment every 30 s keeps proxies from closing the stream.
+	 * page showing it can offer a reload. Heartbeats, a bounded buffer per client and a clean end on shutdown come
+	 * from {@link SseStreams}.
 	 */
 	@GetMapping(path = "/changes", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<String>> changes() {
 		Flux<ServerSentEvent<String>> changed = catalog.changes()
 			.map(id -> ServerSentEvent.builder(id).event("changed").build());
-		Flux<ServerSentEvent<String>> keepAlive = Flux.interval(Duration.ofSeconds(30))
-			.map(i -> ServerSentEvent.<String>builder().comment("keep-alive").build());
 		// a first comment at once, so the response (and its headers) starts before any change happens
 		ServerSentEvent<String> hello = ServerSentEvent.<String>builder().comment("watching local scenarios").build();
-		return Flux.merge(Flux.just(hello), changed, keepAlive);
+		return streams.pushed("changes", Flux.merge(Flux.just(hello), changed));
 	}
 
 	@GetMapping("/{id}")
@@ -98,9 +103,11 @@ class ScenarioApiController {
 	@GetMapping(path = "/{id}/trace", produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<String>> trace(@PathVariable String id, @RequestParam(required = false) Long seed) {
 		ScenarioCatalog.Entry e = entry(id);
-		return Mono.fromCallable(() -> ResponseEntity.ok()
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(TraceJson.write(catalog.trace(e, seed))));
+		return Mono.fromCallable(() -> {
+			Trace t = catalog.trace(e, seed);
+			metrics.traceComputed("catalog");
+			return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(TraceJson.write(t));
+		});
 	}
 
 	/**
@@ -113,7 +120,11 @@ class ScenarioApiController {
 		ScenarioCatalog.Entry e = entry(id);
 		Duration delay = delayMs == null ? props.stepDelay()
 				: Duration.ofMillis(Math.max(0, Math.min(delayMs, props.maxStepDelay().toMillis())));
-		return Mono.fromCallable(() -> catalog.trace(e, seed)).flatMapMany(trace -> {
+		return streams.pulled("events", Mono.fromCallable(() -> {
+			Trace t = catalog.trace(e, seed);
+			metrics.traceComputed("catalog");
+			return t;
+		}).flatMapMany(trace -> {
 			List<TraceEvents.StepEvent> steps = TraceEvents.steps(trace);
 			Flux<ServerSentEvent<String>> stepEvents = Flux.fromIterable(steps)
 				.map(s -> ServerSentEvent.builder(TraceJson.write(s))
@@ -128,7 +139,7 @@ class ScenarioApiController {
 				.event("end")
 				.build();
 			return stepEvents.concatWithValues(end);
-		});
+		}));
 	}
 
 	/** A node's rules in real {@code iptables-save} form, to diff against one's own node. */
@@ -169,7 +180,11 @@ class ScenarioApiController {
 		if (flow != null && e.scenario().scenario().flows().stream().noneMatch(f -> f.id().equals(flow))) {
 			throw new NotFoundException("Scenario '" + id + "' has no flow '" + flow + "'.");
 		}
-		return Mono.fromCallable(() -> Distribution.of(e.engine(), flow, samples, seedFrom))
+		return Mono.fromCallable(() -> {
+			Distribution.Result r = Distribution.of(e.engine(), flow, samples, seedFrom);
+			metrics.traceComputed("distribution");
+			return r;
+		})
 			.subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
 	}
 

@@ -13,7 +13,6 @@ import dev.packetwalk.trace.TraceJson;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -43,9 +42,15 @@ class ScenarioInputController {
 
 	private final long maxBody;
 
-	ScenarioInputController(LimitsProperties limits) {
+	private final LimitsProperties limits;
+
+	private final Metrics metrics;
+
+	ScenarioInputController(LimitsProperties limits, Metrics metrics) {
 		this.compiler = new ScenarioCompiler(limits.toLimits());
 		this.maxBody = limits.maxBodySize().toBytes();
+		this.limits = limits;
+		this.metrics = metrics;
 	}
 
 	/** The trace of the posted scenario: the same bytes {@code /api/scenarios/{id}/trace} gives for a built-in one. */
@@ -54,9 +59,10 @@ class ScenarioInputController {
 	Mono<ResponseEntity<String>> trace(ServerHttpRequest request, @RequestParam(required = false) Long seed) {
 		return body(request).publishOn(Schedulers.boundedElastic()).map(text -> {
 			CompiledScenario s = compiler.compile(FILE, text);
-			String json = TraceJson.write(new Engine(s.scenario()).run(seed == null ? s.seed() : seed));
+			String json = TraceJson.write(new Engine(s.scenario(), limits.maxHops()).run(seed == null ? s.seed() : seed));
+			metrics.traceComputed("posted");
 			return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json);
-		});
+		}).timeout(limits.maxRequestTime(), Mono.error(() -> new TooExpensiveException(limits.maxRequestTime())));
 	}
 
 	/** {@code {valid, errors[], warnings[]}}; 200 whether or not the scenario is valid. */
@@ -73,26 +79,50 @@ class ScenarioInputController {
 				List<ScenarioProblem> warnings = ex.problems().stream().filter(p -> p.severity() == ScenarioProblem.Severity.WARNING).toList();
 				return new Validation(false, ApiExceptionHandler.errors(errors), ApiExceptionHandler.errors(warnings));
 			}
-		});
+		}).timeout(limits.maxRequestTime(), Mono.error(() -> new TooExpensiveException(limits.maxRequestTime())));
 	}
 
-	/** The body as text, refused with 413 as soon as it is known to be too large. */
+	/**
+	 * The body as text, refused with 413 as soon as it is known to be too large, and with 400 when it is not UTF-8
+	 * (rather than reading replacement characters into names and addresses).
+	 */
 	private Mono<String> body(ServerHttpRequest request) {
 		long declared = request.getHeaders().getContentLength();
 		if (declared > maxBody) {
 			return Mono.error(new BodyTooLargeException(maxBody));
 		}
-		return DataBufferUtils.join(request.getBody(), (int) Math.min(Integer.MAX_VALUE, maxBody))
-			.map(buffer -> {
+		// each buffer is copied and released at once, exactly once; the copy never grows past the limit.
+		// (DataBufferUtils.join with a limit released a chunked body's buffers twice when it overflowed, and Netty then
+		// closed the connection with IllegalReferenceCountException instead of answering 413.)
+		return request.getBody()
+			.collect(() -> new java.io.ByteArrayOutputStream(), (out, buffer) -> {
 				try {
-					return buffer.toString(StandardCharsets.UTF_8);
+					if (out.size() + (long) buffer.readableByteCount() > maxBody) {
+						throw new BodyTooLargeException(maxBody);
+					}
+					byte[] bytes = new byte[buffer.readableByteCount()];
+					buffer.read(bytes);
+					out.writeBytes(bytes);
 				}
 				finally {
 					DataBufferUtils.release(buffer);
 				}
 			})
-			.defaultIfEmpty("")
-			.onErrorMap(DataBufferLimitException.class, ex -> new BodyTooLargeException(maxBody));
+			.map(out -> utf8(java.nio.ByteBuffer.wrap(out.toByteArray())));
+	}
+
+	static String utf8(java.nio.ByteBuffer bytes) {
+		java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+			.onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+			.onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+		int start = bytes.position();
+		java.nio.CharBuffer out = java.nio.CharBuffer.allocate((int) (bytes.remaining() * (double) decoder.maxCharsPerByte()) + 1);
+		java.nio.charset.CoderResult r = decoder.decode(bytes, out, true);
+		if (r.isError()) {
+			throw new NotUtf8Exception(bytes.position() - start);
+		}
+		decoder.flush(out);
+		return out.flip().toString();
 	}
 
 }

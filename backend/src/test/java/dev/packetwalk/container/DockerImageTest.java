@@ -29,7 +29,10 @@ class DockerImageTest {
 	static final GenericContainer<?> APP = new GenericContainer<>(
 			new ImageFromDockerfile("packetwalk-test", true).withFileFromPath(".", ROOT))
 		.withExposedPorts(8080)
-		.waitingFor(Wait.forHttp("/actuator/health").forStatusCode(200))
+		// as deploy/packetwalk.yaml runs it: read-only root filesystem, a writable /tmp only
+		.withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withReadonlyRootfs(true))
+		.withTmpFs(java.util.Map.of("/tmp", "rw,size=64m"))
+		.waitingFor(Wait.forHttp("/actuator/health/readiness").forStatusCode(200))
 		.withStartupTimeout(Duration.ofMinutes(3));
 
 	@Test
@@ -40,6 +43,22 @@ class DockerImageTest {
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(res.statusCode()).isEqualTo(200);
 		assertThat(res.body()).contains("pod-to-pod-same-node");
+	}
+
+	@Test
+	void runsAsANonRootUser() throws Exception {
+		assertThat(APP.execInContainer("id", "-u").getStdout().trim()).isEqualTo("10001");
+	}
+
+	@Test
+	void livenessAndReadinessAnswer() throws Exception {
+		for (String path : new String[] { "/actuator/health/liveness", "/actuator/health/readiness" }) {
+			HttpResponse<String> res = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create("http://" + APP.getHost() + ":" + APP.getMappedPort(8080) + path))
+					.timeout(Duration.ofSeconds(10))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(res.statusCode()).as(path).isEqualTo(200);
+		}
 	}
 
 }

@@ -23,9 +23,24 @@ public final class Engine {
 
 	private final Network network;
 
+	private final int maxHops;
+
+	/** An engine whose walks stop after {@value Walker#MAX_HOPS} namespaces (a loop the TTL does not end first). */
 	public Engine(Scenario scenario) {
+		this(scenario, Walker.MAX_HOPS);
+	}
+
+	/**
+	 * An engine whose walks stop with {@code HOP_LIMIT} after {@code maxHops} namespaces (the web application's
+	 * {@code packetwalk.limits.max-hops}).
+	 */
+	public Engine(Scenario scenario, int maxHops) {
+		if (maxHops < 2) {
+			throw new IllegalArgumentException("packetwalk.limits.max-hops must be at least 2, was " + maxHops);
+		}
 		this.scenario = scenario;
 		this.network = new Network(scenario.topology(), scenario.ipvs());
+		this.maxHops = maxHops;
 	}
 
 	public Trace run(long seed) {
@@ -44,14 +59,14 @@ public final class Engine {
 					l4, f.payload());
 			String socket = socketName(f) + " in " + (f.container() != null ? "container " + f.container() + " of " : "")
 					+ network.ns(f.from()).label();
-			Walker w = new Walker(network, state, scenario.policies());
+			Walker w = new Walker(network, state, scenario.policies(), maxHops);
 			Walk request = w.walk(f.id(), Walk.Leg.REQUEST, f.label(), f.from(), p, socket, new Walker.Expect.Listening());
 			walks.add(request);
 			if (f.reply() && request.disposition().delivered()) {
 				Packet got = w.delivered;
 				Packet sent = request.hops().getFirst().steps().getFirst().packet();
 				Packet answer = answer(got, scenario.dns());
-				Walker back = new Walker(network, state, scenario.policies());
+				Walker back = new Walker(network, state, scenario.policies(), maxHops);
 				state.now++;
 				walks.add(back.walk(f.id(), Walk.Leg.REPLY, f.label() + " (reply)", w.deliveredIn, answer,
 						w.deliveredTo + " in " + network.ns(w.deliveredIn).label(), new Walker.Expect.Connected(sent.src(), sent.l4().srcPort(), sent.dst(),

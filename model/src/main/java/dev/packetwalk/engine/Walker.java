@@ -84,7 +84,14 @@ final class Walker {
 
 	private final dev.packetwalk.netpol.PolicyEngine policies;
 
+	private final int maxHops;
+
 	Walker(Network net, RunState state, dev.packetwalk.netpol.PolicyEngine policies) {
+		this(net, state, policies, MAX_HOPS);
+	}
+
+	Walker(Network net, RunState state, dev.packetwalk.netpol.PolicyEngine policies, int maxHops) {
+		this.maxHops = maxHops;
 		this.net = net;
 		this.state = state;
 		this.policies = policies;
@@ -97,9 +104,9 @@ final class Walker {
 		startHop(place(ns, null));
 		Next next = localOut(ns, packet, socket, true);
 		while (next instanceof Arrive a) {
-			if (hops.size() + 1 >= MAX_HOPS) {
+			if (hops.size() + 1 >= maxHops) {
 				next = drop(place(ns, a.dev()), a.frame(), DropReason.HOP_LIMIT,
-						"The walk has crossed " + MAX_HOPS + " namespaces without ending: a forwarding loop. PacketWalk stops it here.",
+						"The walk has crossed " + maxHops + " namespaces without ending: a forwarding loop. PacketWalk stops it here.",
 						null);
 				break;
 			}

@@ -129,7 +129,13 @@ final class ClusterServices {
 			pointers.add(at);
 		}
 		for (int i = 0; i < manifests.size(); i++) {
-			build(manifests.get(i), pointers.get(i), serviceCidr, usedIps, usedNodePorts, pods);
+			try {
+				build(manifests.get(i), pointers.get(i), serviceCidr, usedIps, usedNodePorts, pods);
+			}
+			catch (IllegalStateException ex) {
+				// the service CIDR or the node-port range is used up: the API server refuses the Service the same way
+				problems.error(pointers.get(i), ex.getMessage());
+			}
 		}
 	}
 
@@ -207,15 +213,27 @@ final class ClusterServices {
 		List<Ip> lbIps = new ArrayList<>();
 		if (svc.getStatus() != null && svc.getStatus().getLoadBalancer() != null
 				&& svc.getStatus().getLoadBalancer().getIngress() != null) {
-			for (LoadBalancerIngress in : svc.getStatus().getLoadBalancer().getIngress()) {
-				if (in.getIp() != null) {
-					lbIps.add(Ip.parse(in.getIp()));
+			List<LoadBalancerIngress> ingress = svc.getStatus().getLoadBalancer().getIngress();
+			for (int k = 0; k < ingress.size(); k++) {
+				LoadBalancerIngress in = ingress.get(k);
+				if (in != null && in.getIp() != null) {
+					Ip lb = address(at + "/status/loadBalancer/ingress/" + k + "/ip", in.getIp());
+					if (lb == null) {
+						return;
+					}
+					lbIps.add(lb);
 				}
 			}
 		}
 		List<Ip> externalIps = new ArrayList<>();
 		if (spec.getExternalIPs() != null) {
-			spec.getExternalIPs().forEach(e -> externalIps.add(Ip.parse(e)));
+			for (int k = 0; k < spec.getExternalIPs().size(); k++) {
+				Ip e = address(at + "/spec/externalIPs/" + k, spec.getExternalIPs().get(k));
+				if (e == null) {
+					return;
+				}
+				externalIps.add(e);
+			}
 		}
 		int hcnp = spec.getHealthCheckNodePort() == null ? 0 : spec.getHealthCheckNodePort();
 		if (type == ServiceType.LOAD_BALANCER && etp == TrafficPolicy.LOCAL && hcnp == 0) {
@@ -229,11 +247,30 @@ final class ClusterServices {
 			problems.error(at, ex.getMessage());
 			return;
 		}
+		if (spec.getSelector() != null) {
+			for (Map.Entry<String, String> e : spec.getSelector().entrySet()) {
+				if (e.getKey() == null || e.getValue() == null) {
+					problems.error(at + "/spec/selector", "selector " + e.getKey() + " has no value: write it as key: value");
+					return;
+				}
+			}
+		}
 		services.add(ks);
 		nodeDependent = null;
 		iptablesByView.clear();
 		byName.put(ns + "/" + name, new ServiceAddress(ns, name, clusterIp, ports));
 		endpoints.put(ks.ref(), endpointsFor(ns, name, spec.getSelector(), targets, pods, at));
+	}
+
+	/** An address from a manifest, or null after reporting why it is not one. */
+	private Ip address(String at, String text) {
+		try {
+			return Ip.parse(text);
+		}
+		catch (IllegalArgumentException ex) {
+			problems.error(at, ex.getMessage());
+			return null;
+		}
 	}
 
 	/** The endpoints controller: ready pods in the service's namespace whose labels match the selector. */
@@ -332,6 +369,20 @@ final class ClusterServices {
 			}
 		}
 		throw new IllegalStateException("no node port left in 30000-32767");
+	}
+
+	/**
+	 * A lower bound of the rules (iptables mode) or IPVS entries kube-proxy writes on one node for these Services:
+	 * per service port a portal rule and a masquerade rule, and per endpoint a statistic rule and a KUBE-SEP chain of
+	 * two. Checked against {@code packetwalk.limits.max-rules} before anything is generated.
+	 */
+	long estimatedRulesPerNode() {
+		long rules = 0;
+		for (KubeService svc : services) {
+			long eps = endpoints.getOrDefault(svc.ref(), List.of()).size();
+			rules += svc.ports().size() * (2 + 3 * eps);
+		}
+		return rules;
 	}
 
 	/** kube-proxy's IPVS-mode state for one node: the addresses on kube-ipvs0, ipsets, rules, virtual servers. */

@@ -71,7 +71,7 @@ public final class ScenarioCompiler {
 		}
 		CompiledScenario result;
 		try {
-			result = new Builder(read.document(), problems, text, yaml).build();
+			result = new Builder(read.document(), problems, text, yaml, limits).build();
 		}
 		catch (RuntimeException ex) {
 			if (!problems.hasErrors()) {
@@ -117,7 +117,10 @@ public final class ScenarioCompiler {
 
 		private final Map<String, Ip> hostIps = new LinkedHashMap<>();
 
-		Builder(ScenarioDocument doc, Problems problems, String source, ObjectMapper yamlMapper) {
+		private final ScenarioLimits limits;
+
+		Builder(ScenarioDocument doc, Problems problems, String source, ObjectMapper yamlMapper, ScenarioLimits limits) {
+			this.limits = limits;
 			this.yamlMapper = yamlMapper;
 			this.doc = doc;
 			this.problems = problems;
@@ -260,6 +263,14 @@ public final class ScenarioCompiler {
 					problems.error(at + "/internalIP", "node address " + ip + " is outside its network " + subnet.asNetwork());
 					continue;
 				}
+				// (Docker hosts each have their own, unrouted 172.17.0.0/16)
+				String overlapping = docker ? null : overlapping(nodeCidrs, podCidr);
+				if (overlapping != null) {
+					problems.error(at + "/podCIDR", "pod CIDR " + podCidr + " overlaps node " + overlapping + "'s "
+							+ nodeCidrs.get(overlapping) + ": every node needs its own slice of the pod network (the routes to"
+							+ " them would conflict)");
+					continue;
+				}
 				nodeSubnets.put(n.name(), subnet);
 				Ip ext = n.externalIP() == null ? Ip.parse("198.51.100." + (10 + i)) : ip(at + "/externalIP", n.externalIP());
 				if (ext == null) {
@@ -293,6 +304,11 @@ public final class ScenarioCompiler {
 				List<PodPlan> onNode = podsByNode.get(p.node());
 				Ip ip;
 				if (p.ip() == null) {
+					if (2 + onNode.size() >= podCidr.size() - 1) {
+						problems.error(at + "/node", "node " + p.node() + "'s pod CIDR " + podCidr + " has no free address left for pod "
+								+ p.name() + " (" + Math.max(0, podCidr.size() - 3) + " pods fit): give the node a larger podCIDR");
+						continue;
+					}
 					ip = podCidr.nth(2 + onNode.size());
 				}
 				else {
@@ -368,6 +384,15 @@ public final class ScenarioCompiler {
 			services = new ClusterServices(yamlMapper, problems);
 			services.faults(faults);
 			services.read(doc.objects() == null ? List.of() : doc.objects(), serviceCidr, podInfos);
+			if (!docker && !"none".equals(proxyMode)) {
+				long rules = services.estimatedRulesPerNode() * nodeCidrs.size();
+				if (rules > limits.maxRules()) {
+					problems.error("/objects", "the Services make kube-proxy write at least " + rules + " rules over "
+							+ nodeCidrs.size() + " nodes, more than the limit of " + limits.maxRules() + " (setting "
+							+ ScenarioLimits.setting("max-rules") + ")");
+					return;
+				}
+			}
 			List<Map<String, Object>> objs = doc.objects() == null ? List.of() : doc.objects();
 			for (int k = 0; k < objs.size(); k++) {
 				Object kind = objs.get(k) == null ? null : objs.get(k).get("kind");
@@ -456,6 +481,16 @@ public final class ScenarioCompiler {
 				buildLan(nodeCidrs);
 			}
 			buildHosts(c.hosts() == null ? List.of() : c.hosts(), gcp);
+		}
+
+		/** The node whose pod CIDR overlaps this one, or null. */
+		private static String overlapping(Map<String, Cidr> nodeCidrs, Cidr cidr) {
+			for (Map.Entry<String, Cidr> e : nodeCidrs.entrySet()) {
+				if (e.getValue().contains(cidr.network()) || cidr.contains(e.getValue().network())) {
+					return e.getKey();
+				}
+			}
+			return null;
 		}
 
 		private static final String LAN = "lan";

@@ -12,13 +12,24 @@ package dev.packetwalk.scenario;
  * @param maxPods entries of {@code cluster.pods}
  * @param maxFlows entries of {@code flows}
  * @param maxObjects entries of {@code objects}
+ * @param maxRules the kube-proxy rules (iptables mode) or IPVS entries the Services make, summed over all nodes
+ * (kube-proxy writes them on every node); refused before any rule is generated
  */
 public record ScenarioLimits(int maxCodePoints, int maxAliases, int maxDepth, int maxValues, int maxNodes, int maxPods,
-		int maxFlows, int maxObjects) {
+		int maxFlows, int maxObjects, int maxRules) {
 
-	/** 3 MiB of text, 50 collection aliases, depth 100, 1,000,000 values, 200 nodes, 5,000 pods, 50 flows, 2,000 objects. */
+	/**
+	 * 3 MiB of text, 50 collection aliases, depth 100, 1,000,000 values, 200 nodes, 5,000 pods, 50 flows, 2,000
+	 * objects, 50,000 rules.
+	 */
 	public static final ScenarioLimits DEFAULTS = new ScenarioLimits(3 * 1024 * 1024, 50, 100, 1_000_000, 200, 5_000, 50,
-			2_000);
+			2_000, 50_000);
+
+	/** The limits without {@code maxRules} (it keeps its default). */
+	public ScenarioLimits(int maxCodePoints, int maxAliases, int maxDepth, int maxValues, int maxNodes, int maxPods,
+			int maxFlows, int maxObjects) {
+		this(maxCodePoints, maxAliases, maxDepth, maxValues, maxNodes, maxPods, maxFlows, maxObjects, 50_000);
+	}
 
 	/** The prefix of the settings that change these limits in the web application. */
 	public static final String SETTINGS_PREFIX = "packetwalk.limits.";
@@ -34,6 +45,7 @@ public record ScenarioLimits(int maxCodePoints, int maxAliases, int maxDepth, in
 		positive("max-pods", maxPods);
 		positive("max-flows", maxFlows);
 		positive("max-objects", maxObjects);
+		positive("max-rules", maxRules);
 	}
 
 	private static void positive(String setting, int value) {

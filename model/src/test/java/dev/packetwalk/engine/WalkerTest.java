@@ -120,6 +120,24 @@ class WalkerTest {
 	}
 
 	@Test
+	void aLoopTheTtlDoesNotEndStopsAtTheHopLimit() {
+		Lab lab = new Lab().router("r1")
+			.router("r2")
+			.ns("a")
+			.veth("a", "eth0", "10.0.0.2/24", "r1", "ra", "10.0.0.1/24")
+			.veth("r1", "to2", "10.1.0.1/30", "r2", "to1", "10.1.0.2/30")
+			.route("a", "default via 10.0.0.1 dev eth0")
+			.route("r1", "default via 10.1.0.2 dev to2")
+			.route("r2", "default via 10.1.0.1 dev to1")
+			.flow("a", "198.51.100.7", 80, Protocol.TCP, 255, 0);
+		Trace t = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+				() -> new dev.packetwalk.engine.Engine(lab.scenario(), 16).run(1));
+		assertThatTrace(t).walk(0).isDroppedBecause(DropReason.HOP_LIMIT);
+		assertThat(t.walks().get(0).hops()).hasSize(16);
+		assertThat(new dev.packetwalk.engine.Engine(lab.scenario()).run(1).walks().get(0).hops()).hasSize(Walker.MAX_HOPS);
+	}
+
+	@Test
 	void aBridgeFloodsUnknownDestinationsThenLearns() {
 		Lab lab = new Lab().ns("h")
 			.ns("p1")

@@ -1,0 +1,390 @@
+package dev.packetwalk.web;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * Issue 10, "Hostile input": each request gets a 4xx with a problem body that names the problem and where it is,
+ * within a bounded time, and the server is healthy afterwards (checked after every test). Limits are the defaults
+ * (docs/api.md, "Limits").
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class HostileInputApiTest {
+
+	private static final MediaType YAML = MediaType.parseMediaType("application/yaml");
+
+	/** The most any of these requests may take, end to end (generous: 2 shared cores). */
+	private static final Duration BOUND = Duration.ofSeconds(30);
+
+	private static final String HEADER = "apiVersion: packetwalk.dev/v1alpha1\nkind: Scenario\nmetadata: {name: hostile}\n";
+
+	private static final String XSS = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>";
+
+	static final Path DIR;
+
+	static {
+		try {
+			DIR = Files.createTempDirectory("pw-hostile");
+			Files.writeString(DIR.resolve("xss.yaml"), xssScenario("xss"), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** A valid scenario with markup in every free-text field the pages and the trace show. */
+	static String xssScenario(String name) {
+		String quoted = "'" + XSS.replace("'", "''") + "'";
+		return """
+				apiVersion: packetwalk.dev/v1alpha1
+				kind: Scenario
+				metadata: {name: %s, title: %s, summary: %s, chapter: %s, order: 1}
+				intro: %s
+				takeaway: %s
+				cluster:
+				  nodes: [{name: node1}]
+				  pods:
+				    - {name: pod1, node: node1}
+				    - name: pod2
+				      node: node1
+				      containers: [{name: web, ports: [{containerPort: 8080}]}]
+				flows:
+				  - {from: pod1, to: pod2:8080, label: %s}
+				""".formatted(name, quoted, quoted, quoted, quoted, quoted, quoted);
+	}
+
+	@DynamicPropertySource
+	static void dir(DynamicPropertyRegistry registry) {
+		registry.add("packetwalk.scenarios.dir", DIR::toString);
+	}
+
+	@Autowired
+	WebTestClient webClient;
+
+	@LocalServerPort
+	int port;
+
+	WebTestClient client;
+
+	@BeforeEach
+	void boundedClient() {
+		client = webClient.mutate().responseTimeout(BOUND).build();
+	}
+
+	/** After every hostile request: alive, ready, and still tracing. */
+	@AfterEach
+	void serverIsHealthy() {
+		client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("UP");
+		client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+		client.get().uri("/api/scenarios/pod-to-pod-same-node/trace").exchange().expectStatus().isOk();
+	}
+
+	private static <T> T bounded(Supplier<T> call) {
+		return assertTimeoutPreemptively(BOUND, call::get);
+	}
+
+	private WebTestClient.BodyContentSpec post(String yaml, int status) {
+		return post(yaml.getBytes(StandardCharsets.UTF_8), status);
+	}
+
+	private WebTestClient.BodyContentSpec post(byte[] body, int status) {
+		return bounded(() -> client.post()
+			.uri("/api/trace")
+			.contentType(YAML)
+			.bodyValue(body)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(status)
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody());
+	}
+
+	@Test
+	void aliasBomb() {
+		StringBuilder bomb = new StringBuilder(HEADER).append("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+		for (int i = 1; i < 10; i++) {
+			bomb.append("a").append(i).append(": &a").append(i).append(" [")
+				.append(("*a" + (i - 1) + ", ").repeat(8)).append("*a").append(i - 1).append("]\n");
+		}
+		post(bomb.toString(), 400).jsonPath("$.title").isEqualTo("Invalid scenario")
+			.jsonPath("$.errors[0].line").isEqualTo(10)
+			.jsonPath("$.errors[0].message").value(m -> assertThat((String) m).contains("packetwalk.limits.max-"));
+	}
+
+	@Test
+	void fiftyMebibyteBodyWithItsLength() {
+		byte[] big = new byte[50 * 1024 * 1024];
+		java.util.Arrays.fill(big, (byte) '#');
+		post(big, 413).jsonPath("$.title").isEqualTo("Scenario too large")
+			.jsonPath("$.detail").value(d -> assertThat((String) d).contains("1048576 bytes").contains("packetwalk.limits.max-body-size"));
+	}
+
+	/**
+	 * A chunked body has no length to refuse it by: the server reads up to the limit, answers 413 and closes the
+	 * connection without reading the rest. A raw socket, because HTTP clients give up on a connection closed while
+	 * they are still sending.
+	 */
+	@Test
+	void fiftyMebibyteBodyStreamedWithoutALength() throws Exception {
+		String response = bounded(() -> {
+			try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+				socket.setSoTimeout((int) BOUND.toMillis());
+				java.util.concurrent.CompletableFuture<String> reply = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+					java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+					byte[] buf = new byte[8192];
+					try {
+						for (int n; (n = socket.getInputStream().read(buf)) > 0;) {
+							got.write(buf, 0, n);
+						}
+					}
+					catch (IOException ex) {
+						// a reset after the answer: keep what was read
+					}
+					return got.toString(StandardCharsets.UTF_8);
+				});
+				var out = socket.getOutputStream();
+				out.write(("POST /api/validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/yaml\r\n"
+						+ "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+				byte[] chunk = "# a comment line that goes on and on\n".repeat(1800).getBytes(StandardCharsets.UTF_8);
+				byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+				try {
+					for (long sent = 0; sent < 50L * 1024 * 1024 && !reply.isDone(); sent += chunk.length) {
+						out.write(size);
+						out.write(chunk);
+						out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+					}
+					out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+				}
+				catch (IOException expected) {
+					// the server closed the connection after answering
+				}
+				return reply.get(BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+			}
+			catch (Exception ex) {
+				throw new AssertionError(ex);
+			}
+		});
+		assertThat(response).startsWith("HTTP/1.1 413").contains("application/problem+json").contains("packetwalk.limits.max-body-size");
+	}
+
+	@Test
+	void nestingTenThousandDeep() {
+		String deep = HEADER + "intro: " + "[".repeat(10_000) + "]".repeat(10_000) + "\n";
+		post(deep, 400).jsonPath("$.errors[0].line").isEqualTo(4)
+			.jsonPath("$.errors[0].message")
+			.isEqualTo("mappings and sequences nest deeper than 100 levels (limit packetwalk.limits.max-depth)");
+		String deepMaps = HEADER + "intro: " + "{a: ".repeat(10_000) + "1" + "}".repeat(10_000) + "\n";
+		post(deepMaps, 400).jsonPath("$.errors[0].message").value(m -> assertThat((String) m).contains("packetwalk.limits.max-depth"));
+	}
+
+	@Test
+	void aMillionPodsIsTooLargeToSend() {
+		StringBuilder y = new StringBuilder(30_000_000).append(HEADER).append("cluster:\n  nodes: [{name: n}]\n  pods:\n");
+		for (int i = 0; i < 1_000_000; i++) {
+			y.append("  - {name: p").append(i).append(", node: n}\n");
+		}
+		post(y.toString(), 413).jsonPath("$.detail").value(d -> assertThat((String) d).contains("packetwalk.limits.max-body-size"));
+	}
+
+	@Test
+	void tenThousandPodsInsideTheBodyLimitAreOverThePodLimit() {
+		StringBuilder y = new StringBuilder(HEADER).append("cluster:\n  nodes: [{name: n}]\n  pods:\n");
+		for (int i = 0; i < 10_000; i++) {
+			y.append("  - {name: p").append(i).append(", node: n}\n");
+		}
+		y.append("flows: [{from: p0, to: 'p1:80'}]\n");
+		post(y.toString(), 400).jsonPath("$.errors[0].path").isEqualTo("cluster.pods")
+			.jsonPath("$.errors[0].line").isEqualTo(6)
+			.jsonPath("$.errors[0].message")
+			.isEqualTo("10000 pods is more than the limit of 5000 (setting packetwalk.limits.max-pods)");
+	}
+
+	@Test
+	void aHundredThousandFlows() {
+		StringBuilder big = new StringBuilder(HEADER).append("cluster:\n  nodes: [{name: n}]\n  pods: [{name: a, node: n}]\nflows:\n");
+		StringBuilder small = new StringBuilder(big);
+		for (int i = 0; i < 100_000; i++) {
+			big.append("  - {from: a, to: 'a:").append(1 + i % 60000).append("'}\n");
+		}
+		post(big.toString(), 413).jsonPath("$.detail").value(d -> assertThat((String) d).contains("packetwalk.limits.max-body-size"));
+		for (int i = 0; i < 1_000; i++) {
+			small.append("  - {from: a, to: 'a:").append(1 + i).append("'}\n");
+		}
+		post(small.toString(), 400).jsonPath("$.errors[0].path").isEqualTo("flows")
+			.jsonPath("$.errors[0].message").isEqualTo("1000 flows is more than the limit of 50 (setting packetwalk.limits.max-flows)");
+	}
+
+	/** 2,000 Services over 50 pods: 304,000 rules per node. This once took minutes and a GiB of heap. */
+	@Test
+	void aHundredThousandRules() {
+		StringBuilder y = new StringBuilder(HEADER).append("cluster:\n  nodes: [{name: n}]\n  pods:\n");
+		for (int i = 0; i < 50; i++) {
+			y.append("    - {name: p").append(i).append(", node: n, labels: {app: w}}\n");
+		}
+		y.append("objects:\n");
+		for (int i = 0; i < 2000; i++) {
+			y.append("  - {apiVersion: v1, kind: Service, metadata: {name: s").append(i)
+				.append("}, spec: {selector: {app: w}, ports: [{port: 80, targetPort: 8080}]}}\n");
+		}
+		y.append("flows: [{from: p0, to: 'service/s1999:80'}]\n");
+		post(y.toString(), 400).jsonPath("$.errors[0].path").isEqualTo("objects")
+			.jsonPath("$.errors[0].message")
+			.isEqualTo("the Services make kube-proxy write at least 304000 rules over 1 nodes, more than the limit of 50000"
+					+ " (setting packetwalk.limits.max-rules)");
+	}
+
+	/**
+	 * The scenario format has no free-form routes, so a loop cannot be written directly (the model's own loop test is
+	 * WalkerTest); what comes closest are two nodes claiming the same pod addresses, which is refused, and a packet
+	 * whose TTL runs out on the way, which ends with TTL_EXCEEDED.
+	 */
+	@Test
+	void routingLoopsEndWithAReason() {
+		String overlapping = HEADER + """
+				cluster:
+				  cloud: {provider: gcp}
+				  nodes:
+				    - {name: node1, podCIDR: 10.244.0.0/16}
+				    - {name: node2, podCIDR: 10.244.2.0/24}
+				  pods: [{name: a, node: node1}]
+				flows: [{from: a, to: '10.244.2.7:80', ttl: 255}]
+				""";
+		post(overlapping, 400).jsonPath("$.errors[0].path").isEqualTo("cluster.nodes[1].podCIDR")
+			.jsonPath("$.errors[0].line").isEqualTo(8)
+			.jsonPath("$.errors[0].message").value(m -> assertThat((String) m).startsWith("pod CIDR 10.244.2.0/24 overlaps node node1's"));
+		String ttl = HEADER + """
+				cluster:
+				  cloud: {provider: gcp}
+				  nodes: [{name: node1}, {name: node2}]
+				  pods: [{name: a, node: node1}, {name: b, node: node2}]
+				flows: [{from: a, to: 'b:80', ttl: 1}]
+				""";
+		bounded(() -> client.post()
+			.uri("/api/trace")
+			.contentType(YAML)
+			.bodyValue(ttl)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.walks[0].disposition.reason")
+			.isEqualTo("TTL_EXCEEDED"));
+	}
+
+	@Test
+	void unknownFieldsDeepInside() {
+		String y = HEADER + """
+				cluster:
+				  nodes: [{name: node1, podCIRD: 10.244.1.0/24}]
+				  pods: [{name: a, node: node1, evil: true}]
+				flows: [{from: a, to: 'a:80'}]
+				""";
+		post(y, 400).jsonPath("$.errors.length()").isEqualTo(2)
+			.jsonPath("$.errors[0].path").isEqualTo("cluster.nodes[0].podCIRD")
+			.jsonPath("$.errors[0].line").isEqualTo(5)
+			.jsonPath("$.errors[0].message").isEqualTo("unknown field 'podCIRD' (did you mean 'podCIDR'?)")
+			.jsonPath("$.errors[1].path").isEqualTo("cluster.pods[0].evil");
+	}
+
+	@Test
+	void invalidCidrsAndPorts() {
+		String y = HEADER + """
+				cluster:
+				  serviceCIDR: 10.96.0.0/33
+				  nodes: [{name: node1, podCIDR: 10.300.1.0/24}, {name: node2, podCIDR: banana}]
+				  pods:
+				    - {name: a, node: node1, containers: [{name: c, ports: [{containerPort: 70000}, {containerPort: -1}]}]}
+				flows: [{from: a, to: 'a:99999'}, {from: a, to: 'a:0'}]
+				""";
+		WebTestClient.BodyContentSpec body = post(y, 400);
+		for (String path : new String[] { "cluster.serviceCIDR", "cluster.nodes[0].podCIDR", "cluster.nodes[1].podCIDR",
+				"cluster.pods[0].containers[0].ports[0].containerPort", "cluster.pods[0].containers[0].ports[1].containerPort",
+				"flows[0].to", "flows[1].to" }) {
+			body.jsonPath("$.errors[?(@.path == '" + path + "')].line").exists();
+		}
+	}
+
+	@Test
+	void nonUtf8Bytes() {
+		byte[] head = (HEADER.replace("name: hostile}", "name: hostile, title: caf")).getBytes(StandardCharsets.UTF_8);
+		byte[] body = new byte[head.length + 3];
+		System.arraycopy(head, 0, body, 0, head.length);
+		// "é" in Latin-1, then bytes no UTF-8 sequence starts with
+		body[head.length - 2] = (byte) 0xE9;
+		body[head.length - 1] = (byte) 0xFF;
+		body[head.length] = '}';
+		body[head.length + 1] = '\n';
+		body[head.length + 2] = '\n';
+		post(body, 400).jsonPath("$.title").isEqualTo("Scenario is not UTF-8")
+			.jsonPath("$.offset").isEqualTo(head.length - 2)
+			.jsonPath("$.detail").value(d -> assertThat((String) d).contains("offset " + (head.length - 2)));
+	}
+
+	/** Markup is data: JSON answers carry it verbatim (never sniffed as HTML), the pages escape it. */
+	@Test
+	void scriptsAndHtmlInTextFieldsAreText() {
+		String json = bounded(() -> client.post()
+			.uri("/api/trace")
+			.contentType(YAML)
+			.bodyValue(xssScenario("posted-xss"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+			.expectHeader()
+			.valueEquals("X-Content-Type-Options", "nosniff")
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody());
+		assertThat(json).contains("\"label\":\"" + XSS.replace("\"", "\\\"") + "\"");
+		for (String page : new String[] { "/", "/scenarios/xss" }) {
+			String html = client.get().uri(page).exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+			assertThat(html).as(page).doesNotContain("<img src=x").doesNotContain("<script>document.title").contains("&lt;img src=x");
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/api/scenarios/..%2F..%2Fetc%2Fpasswd", "/api/scenarios/..%2F..%2Fetc%2Fpasswd/trace",
+			"/api/scenarios/%2e%2e%2f%2e%2e%2fetc%2fpasswd/events", "/api/scenarios/..%252F..%252Fetc%252Fpasswd",
+			"/api/scenarios/%2E%2E/%2E%2E/etc/passwd", "/api/scenarios/../../etc/passwd", "/api/scenarios/..%5C..%5Cetc%5Cpasswd",
+			"/scenarios/..%2F..%2Fetc%2Fpasswd", "/scenarios/../../../etc/passwd", "/..%2F..%2F..%2Fetc%2Fpasswd",
+			"/css/..%2F..%2F..%2F..%2Fetc%2Fpasswd", "/js/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+			"/webjars/..%2F..%2F..%2Fetc%2Fpasswd", "/api/scenarios/xss/nodes/..%2F..%2Fetc%2Fpasswd/iptables-save" })
+	void pathTraversalInScenarioIds(String path) {
+		WebTestClient.ResponseSpec r = bounded(() -> client.get().uri(URI.create("http://localhost:" + port + path)).exchange());
+		String body = r.expectStatus().value(s -> assertThat(s).as(path).isIn(400, 404)).expectBody(String.class).returnResult().getResponseBody();
+		assertThat(body == null ? "" : body).doesNotContain("root:").doesNotContain("/bin/");
+		if (path.startsWith("/api/")) {
+			r.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+			assertThat(body).contains("\"status\":");
+		}
+	}
+
+}
