@@ -186,7 +186,8 @@ public class LiveSessions implements InitializingBean, DisposableBean {
 		return b.toString();
 	}
 
-	static String normalize(String code) {
+	/** A code as stored: upper case, without dashes or spaces around it. */
+	public static String normalize(String code) {
 		return code.replace("-", "").strip().toUpperCase(Locale.ROOT);
 	}
 
