@@ -58,6 +58,9 @@ public final class SseLoadGenerator {
 
 	private final Duration timeout;
 
+	/** Steps sent before the measured ones (delivered and checked, not timed): JIT and connection warm-up. */
+	private int warmup;
+
 	private SseLoadGenerator(String base, Duration timeout) {
 		this.base = base.replaceAll("/$", "");
 		this.timeout = timeout;
@@ -81,6 +84,7 @@ public final class SseLoadGenerator {
 		}
 		if (mode.equals("all") || mode.equals("live")) {
 			int steps = Integer.parseInt(o.getOrDefault("steps", "20"));
+			g.warmup = Integer.parseInt(o.getOrDefault("warmup-steps", "3"));
 			long interval = Long.parseLong(o.getOrDefault("interval-ms", "500"));
 			for (String n : o.getOrDefault("followers", "100,1000").split(",")) {
 				ok &= g.live(Integer.parseInt(n.strip()), steps, interval);
@@ -201,7 +205,9 @@ public final class SseLoadGenerator {
 	// ---- live: N followers on one session, a step every interval ------------------------------------------------
 
 	private boolean live(int followers, int steps, long intervalMs) throws Exception {
-		System.out.printf(Locale.ROOT, "%n## live: %d followers, %d steps, one every %d ms%n", followers, steps, intervalMs);
+		System.out.printf(Locale.ROOT, "%n## live: %d followers, %d steps (after %d warm-up steps), one every %d ms%n", followers, steps,
+				warmup, intervalMs);
+		steps += warmup;
 		String created = send("POST", "/api/live", "{\"scenario\":\"pod-to-pod-same-node\",\"step\":0}", null, 201);
 		String code = match(CODE, created);
 		String token = match(TOKEN, created);
@@ -302,7 +308,7 @@ public final class SseLoadGenerator {
 				if (receivedAt[f][k] == 0) {
 					all = false;
 				}
-				else {
+				else if (k > warmup) {
 					delays.add(Math.max(0, receivedAt[f][k] - sentAt[k]));
 				}
 			}
@@ -311,6 +317,17 @@ public final class SseLoadGenerator {
 			}
 		}
 		run.delays = delays.stream().mapToLong(Long::longValue).sorted().toArray();
+		if (Boolean.getBoolean("loadgen.perStep")) {
+			StringBuilder b = new StringBuilder("  per step, slowest follower ms:");
+			for (int k = warmup + 1; k <= steps; k++) {
+				long worst = 0;
+				for (int f = 0; f < n; f++) {
+					worst = Math.max(worst, receivedAt[f][k] == 0 ? 0 : receivedAt[f][k] - sentAt[k]);
+				}
+				b.append(' ').append(worst / 1_000_000);
+			}
+			System.out.println(b);
+		}
 		if (end != null) {
 			end.run(); // the session ends: every follower's stream must close
 			int closed = 0;

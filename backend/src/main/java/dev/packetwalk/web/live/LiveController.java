@@ -94,7 +94,7 @@ class LiveController {
 			throw new LiveLimitException("Live session " + s.code() + " has the most followers allowed ("
 					+ sessions.properties().maxFollowers() + ").");
 		}
-		Flux<ServerSentEvent<String>> events = s.follow().map(LiveController::sse);
+		Flux<ServerSentEvent<String>> events = s.follow().map(LiveSession.Event::sse);
 		return events.mergeWith(heartbeat).takeUntil(e -> "end".equals(e.event()));
 	}
 
@@ -107,18 +107,6 @@ class LiveController {
 			.map(n -> ServerSentEvent.builder(JSON.writeValueAsString(Map.of("followers", n))).event("followers").build());
 		return Flux.merge(counts, heartbeat.takeUntilOther(counts.ignoreElements().then()))
 			.concatWithValues(ServerSentEvent.builder(JSON.writeValueAsString(Map.of("reason", "ended"))).event("end").build());
-	}
-
-	private static ServerSentEvent<String> sse(LiveSession.Event e) {
-		return switch (e) {
-			case LiveSession.StateChanged c -> ServerSentEvent.builder(JSON.writeValueAsString(c.state()))
-				.id(Long.toString(c.state().version()))
-				.event("state")
-				.build();
-			case LiveSession.Ended end -> ServerSentEvent.builder(JSON.writeValueAsString(Map.of("reason", end.reason())))
-				.event("end")
-				.build();
-		};
 	}
 
 	private static String bearer(String authorization) {

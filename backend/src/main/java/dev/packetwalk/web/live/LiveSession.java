@@ -2,10 +2,14 @@ package dev.packetwalk.web.live;
 
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.codec.ServerSentEvent;
 
 /**
  * One live session: the presenter's current view, its followers, and how it ended. Transport state only: a view is a
@@ -16,16 +20,37 @@ import reactor.core.publisher.Sinks;
  */
 final class LiveSession {
 
-	/** What goes down a follower's stream: a view, or the end of the session (always last). */
+	/**
+	 * What goes down a follower's stream: a view, or the end of the session (always last). Serialized once here, not
+	 * once per follower: with thousands of followers that is most of the work of a step.
+	 */
 	sealed interface Event permits StateChanged, Ended {
+
+		ServerSentEvent<String> sse();
+
 	}
 
-	record StateChanged(LiveState state) implements Event {
+	record StateChanged(LiveState state, ServerSentEvent<String> sse) implements Event {
+
+		StateChanged(LiveState state) {
+			this(state, ServerSentEvent.builder(JSON.writeValueAsString(state))
+				.id(Long.toString(state.version()))
+				.event("state")
+				.build());
+		}
+
 	}
 
 	/** {@code reason}: {@code ended} (by the presenter), {@code idle} (timed out) or {@code shutdown}. */
-	record Ended(String reason) implements Event {
+	record Ended(String reason, ServerSentEvent<String> sse) implements Event {
+
+		Ended(String reason) {
+			this(reason, ServerSentEvent.builder(JSON.writeValueAsString(Map.of("reason", reason))).event("end").build());
+		}
+
 	}
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final String code;
 
