@@ -40,7 +40,15 @@ export function createPresenter({ root, store, timeline, hooks, scenarioId, toas
 	let lastPushed = '';
 	let keepAlive = null;
 
-	hooks.seedLocked = () => presenting && pins.get() != null;
+	hooks.seedLocked = () => {
+		const locked = presenting && pins.get() != null;
+		if (locked) {
+			toast('The seed is pinned: unpin it to change the seed');
+			const box = root.querySelector('[data-testid="seed"]');
+			box.value = String(store.getState().seed);
+		}
+		return locked;
+	};
 
 	function setPresenting(on) {
 		presenting = on;
@@ -268,6 +276,25 @@ export function createPresenter({ root, store, timeline, hooks, scenarioId, toas
 		await fetch(`/api/live/${encodeURIComponent(code)}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } }).catch(() => {});
 	};
 	handlers.present = () => setPresenting(!presenting);
+	// another scenario, still presenting (and still live: the followers' pages follow)
+	const picker = root.querySelector('[data-testid="presenter-scenario"]');
+	// a clicker's keys must never change the scenario because the picker kept the focus
+	picker?.addEventListener('keydown', event => {
+		if (event.key === 'PageDown' || event.key === 'PageUp') {
+			event.preventDefault();
+			picker.blur();
+			if (event.key === 'PageDown') {
+				timeline.forward();
+			} else {
+				timeline.back();
+			}
+		}
+	});
+	picker?.addEventListener('change', () => {
+		if (picker.value && picker.value !== scenarioId) {
+			window.location.assign(`${window.location.origin}/scenarios/${encodeURIComponent(picker.value)}?present`);
+		}
+	});
 	handlers.blackout = () => {
 		setBlackout(blackout.hidden);
 		broadcast(true);

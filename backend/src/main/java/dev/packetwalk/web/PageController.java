@@ -56,6 +56,8 @@ class PageController {
 		}
 		model.addAttribute("scenario", e.scenario());
 		model.addAttribute("mode", "player");
+		// presenter mode's scenario switcher: a talk moves through several scenarios without leaving the mode
+		model.addAttribute("catalog", catalog.all());
 		return "player";
 	}
 
