@@ -24,6 +24,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -188,10 +189,22 @@ class TalkBrowserTest {
 		follower.findElement(By.cssSelector("[data-testid=btn-follow-toggle]")).click();
 		waitCursor(follower, 6);
 
+		// the presenter moves to another scenario, still presenting and still live: the follower's page follows there
+		new Select(presenter.findElement(By.cssSelector("[data-testid=presenter-scenario]"))).selectByValue("pod-to-pod-same-node");
+		waitFor(presenter, d -> d.getCurrentUrl().contains("/scenarios/pod-to-pod-same-node")
+				&& "true".equals(d.findElement(By.id("player")).getDomAttribute("data-started")));
+		assertThat(presenter.findElement(By.id("player")).getDomAttribute("data-presenting")).isEqualTo("true");
+		new Actions(presenter).sendKeys(Keys.PAGE_DOWN).perform();
+		waitCursor(presenter, 0);
+		waitFor(follower, d -> d.findElement(By.cssSelector("[data-testid=scenario-title]")).getText().equals("Pod to pod on the same node")
+				&& "0".equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor")));
+
 		// the presenter ends the session: the follower's stream closes, the page says so
 		presenter.findElement(By.cssSelector("[data-testid=btn-end-live]")).click();
 		waitFor(follower, d -> d.findElement(By.cssSelector("[data-testid=live-status]")).getText().contains("ended"));
 		assertThat(presenter.findElement(By.cssSelector("[data-testid=btn-go-live]")).isDisplayed()).isTrue();
+		new Actions(presenter).sendKeys("p").perform(); // leave presenter mode for the other tests
+		waitFor(presenter, d -> d.findElement(By.cssSelector(".appbar")).isDisplayed());
 	}
 
 	@Test
