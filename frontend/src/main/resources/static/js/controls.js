@@ -4,7 +4,7 @@ import { atEnd, atStart } from './store.js';
 
 const TYPING = new Set(['INPUT', 'SELECT', 'TEXTAREA']);
 
-export function createControls(root, { timeline, camera, onSeed }) {
+export function createControls(root, { timeline, camera, onSeed, onUserAction = () => {} }) {
 	const $ = sel => root.querySelector(sel);
 	const play = $('[data-testid="btn-play"]');
 	const back = $('[data-testid="btn-back"]');
@@ -54,10 +54,21 @@ export function createControls(root, { timeline, camera, onSeed }) {
 		closeHelp: () => showHelp(false),
 		theme: () => window.packetwalkTheme?.toggle()
 	};
-	document.querySelectorAll('button[data-action]').forEach(b => {
-		b.addEventListener('click', () => actions[b.dataset.action]?.());
+	// what moves the view: a follower who does one of these stops following the presenter
+	const NAVIGATION = new Set(['toggle', 'back', 'forward', 'restart', 'end', 'reroll']);
+	function run(action) {
+		if (NAVIGATION.has(action)) {
+			onUserAction(action);
+		}
+		actions[action]?.();
+	}
+	root.querySelectorAll('button[data-action]').forEach(b => {
+		b.addEventListener('click', () => run(b.dataset.action));
 	});
-	scrubber.addEventListener('input', () => timeline.seek(Number(scrubber.value)));
+	scrubber.addEventListener('input', () => {
+		onUserAction('seek');
+		timeline.seek(Number(scrubber.value));
+	});
 	speed.addEventListener('change', () => {
 		timeline.setSpeed(Number(speed.value));
 		speed.blur(); // give the keyboard back to the player (Space plays, arrows step)
@@ -65,6 +76,7 @@ export function createControls(root, { timeline, camera, onSeed }) {
 	seed.addEventListener('change', () => {
 		const n = Number(seed.value);
 		if (Number.isInteger(n) && n >= 0) {
+			onUserAction('seed');
 			onSeed(n);
 		}
 	});
@@ -106,7 +118,7 @@ export function createControls(root, { timeline, camera, onSeed }) {
 		}[event.key];
 		if (key) {
 			event.preventDefault(); // no page scroll, no double activation of a focused button
-			actions[key]();
+			run(key);
 		}
 	});
 

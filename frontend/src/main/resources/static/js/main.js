@@ -10,9 +10,18 @@ import { createPanels } from './render/panels.js';
 import { createControls } from './controls.js';
 import { createCamera } from './render/camera.js';
 import { setStageAspect } from './layout.js';
+import { createUrlSync, parseLink, resolveCursor } from './deeplink.js';
+import { initExtras } from './extras.js';
 
 const root = document.getElementById('player');
 const scenarioId = root.dataset.scenarioId;
+// player (the normal page), embed (/embed/{id}) or live (/live/{code}, a follower)
+const mode = root.dataset.mode || 'player';
+// read the deep link before anything rewrites the address bar; a live page gets its view from the server
+const liveBar = root.querySelector('[data-testid="live-bar"]');
+const link = mode === 'live' && liveBar
+	? parseLink(new URLSearchParams({ seed: liveBar.dataset.linkSeed ?? '', step: liveBar.dataset.linkStep ?? '', flow: liveBar.dataset.linkFlow ?? '' }).toString())
+	: parseLink(window.location.search);
 const api = createApi(root.dataset.apiBase || '/api/scenarios');
 const status = root.querySelector('[data-testid="load-status"]');
 
@@ -24,15 +33,23 @@ const topology = createTopology(viewport);
 const packet = createPacket(viewport);
 const svgNode = svg.node();
 setStageAspect(svgNode.clientWidth / Math.max(1, svgNode.clientHeight));
-const panels = createPanels(root, { onSeek: i => timeline.seek(i) });
+// pages add behaviour through these (extras.js): a follower stops following when the learner takes the controls
+const hooks = { onUserAction: () => {}, seedLocked: () => false };
+const panels = createPanels(root, { onSeek: i => { hooks.onUserAction('seek'); timeline.seek(i); } });
 const followBox = root.querySelector('[data-testid="follow"]');
 const camera = createCamera(svg, viewport, { onFollowChange: on => { followBox.checked = on; } });
 followBox.addEventListener('change', () => {
 	camera.setFollow(followBox.checked);
 	camera.update(store.getState(), null);
 });
-const controls = createControls(root, { timeline, camera, onSeed: seed => loadTrace(seed) });
-timeline.attach(topology, packet, panels, controls, camera);
+const controls = createControls(root, {
+	timeline,
+	camera,
+	onSeed: seed => { if (!hooks.seedLocked()) { loadTrace(seed); } },
+	onUserAction: action => hooks.onUserAction(action)
+});
+const urlSync = createUrlSync({ enabled: () => mode !== 'live' });
+timeline.attach(topology, packet, panels, controls, camera, urlSync);
 
 function showStatus(text, isError = false) {
 	status.textContent = text;
@@ -52,22 +69,29 @@ async function loadTrace(seed) {
 	try {
 		const trace = await api.trace(scenarioId, seed, inflight.signal);
 		store.dispatch({ type: 'traceLoaded', trace });
-		const url = new URL(window.location.href);
-		url.searchParams.set('seed', String(trace.seed));
-		window.history.replaceState(null, '', url);
 		showStatus('');
 	} catch (err) {
 		if (err.name === 'AbortError') {
-			return;
+			return false;
 		}
 		store.dispatch({ type: 'failed', error: err.message });
 		showStatus(`Could not load the trace: ${err.message}`, true);
 	}
 	timeline.reset();
+	return store.getState().status === 'ready';
+}
+
+/** Shows a view {seed, step, flow}: loads another seed's trace when needed, then jumps to the step. */
+async function showView(view) {
+	if (view.seed != null && view.seed !== store.getState().seed) {
+		if (!(await loadTrace(view.seed))) {
+			return;
+		}
+	}
+	timeline.seek(resolveCursor(store.getState().steps, view));
 }
 
 async function start() {
-	const fromUrl = new URLSearchParams(window.location.search).get('seed');
 	try {
 		const scenario = await api.scenario(scenarioId);
 		store.dispatch({ type: 'scenarioLoaded', scenario });
@@ -76,13 +100,15 @@ async function start() {
 		showStatus(`Could not load the scenario: ${err.message}`, true);
 		return;
 	}
-	const seed = fromUrl != null && /^\d+$/.test(fromUrl) ? Number(fromUrl) : Number(root.dataset.defaultSeed);
+	const seed = link.seed ?? extras.pinnedSeed() ?? Number(root.dataset.defaultSeed);
 	await loadTrace(seed);
-	// a deep link to one step: ?step=N (1-based, as the step index shows it)
-	const step = new URLSearchParams(window.location.search).get('step');
-	if (step != null && /^\d+$/.test(step)) {
-		timeline.seek(Number(step) - 1);
+	// a deep link to one step: ?step=N (1-based, as the step index shows it), &flow=F
+	if (store.getState().status === 'ready') {
+		timeline.seek(resolveCursor(store.getState().steps, link));
 	}
+	root.dataset.started = 'true';
+	extras.started();
 }
 
+const extras = initExtras({ root, mode, store, timeline, camera, hooks, loadTrace, showView, scenarioId });
 start();

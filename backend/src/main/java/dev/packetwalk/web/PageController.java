@@ -7,13 +7,20 @@ import java.util.Map;
 
 import dev.packetwalk.catalog.ScenarioCatalog;
 import dev.packetwalk.scenario.CompiledScenario;
+import dev.packetwalk.web.live.LiveSessions;
+import dev.packetwalk.web.live.LiveState;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 
-/** The HTML pages: the scenario library and the player. */
+/**
+ * The HTML pages: the scenario library, the player, the embeddable player ({@code /embed/{id}}), a live session's
+ * follower page ({@code /live/{code}}) and the presenter's speaker-notes window.
+ */
 @Controller
 class PageController {
 
@@ -23,8 +30,11 @@ class PageController {
 
 	private final ScenarioCatalog catalog;
 
-	PageController(ScenarioCatalog catalog) {
+	private final LiveSessions live;
+
+	PageController(ScenarioCatalog catalog, LiveSessions live) {
 		this.catalog = catalog;
+		this.live = live;
 	}
 
 	@GetMapping("/")
@@ -45,7 +55,45 @@ class PageController {
 			return "invalid";
 		}
 		model.addAttribute("scenario", e.scenario());
+		model.addAttribute("mode", "player");
+		// presenter mode's scenario switcher: a talk moves through several scenarios without leaving the mode
+		model.addAttribute("catalog", catalog.all());
 		return "player";
+	}
+
+	/** The player without the site's chrome, for an iframe in slides or a blog post; same deep-link parameters. */
+	@GetMapping("/embed/{id}")
+	String embed(@PathVariable String id, Model model) {
+		ScenarioCatalog.Entry e = catalog.find(id).orElseThrow(() -> new ScenarioNotFoundException(id));
+		if (!e.valid()) {
+			throw new InvalidScenarioException(e.id(), e.errors());
+		}
+		model.addAttribute("scenario", e.scenario());
+		model.addAttribute("mode", "embed");
+		return "embed";
+	}
+
+	/** A follower's page: the player at the presenter's current view, kept in sync over SSE by live.js. */
+	@GetMapping("/live/{code}")
+	String live(@PathVariable String code, Model model, ServerHttpResponse response) {
+		LiveState state = live.current(code).orElse(null);
+		ScenarioCatalog.Entry e = state == null ? null : catalog.find(state.scenario()).filter(ScenarioCatalog.Entry::valid).orElse(null);
+		if (e == null) {
+			response.setStatusCode(HttpStatus.NOT_FOUND);
+			model.addAttribute("code", code);
+			return "live-ended";
+		}
+		model.addAttribute("scenario", e.scenario());
+		model.addAttribute("mode", "live");
+		model.addAttribute("liveCode", LiveSessions.normalize(code));
+		model.addAttribute("live", state);
+		return "live";
+	}
+
+	/** The speaker-notes window a presenter opens beside the projected player (synced over BroadcastChannel). */
+	@GetMapping("/presenter/notes")
+	String notes() {
+		return "notes";
 	}
 
 	/**

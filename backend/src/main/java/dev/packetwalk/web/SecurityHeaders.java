@@ -17,18 +17,25 @@ import org.springframework.web.server.WebFilterChain;
 @Component
 class SecurityHeaders implements WebFilter {
 
+	private static final String BASE = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+			+ "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+			+ "form-action 'self'; frame-ancestors ";
+
 	private final String csp;
 
+	/** For {@code /embed/**}: its own frame ancestors ({@code packetwalk.embed-frame-ancestors}, default any). */
+	private final String embedCsp;
+
 	SecurityHeaders(PacketWalkProperties props) {
-		this.csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-				+ "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-				+ "frame-ancestors " + props.frameAncestors();
+		this.csp = BASE + props.frameAncestors();
+		this.embedCsp = BASE + props.embedFrameAncestors();
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		HttpHeaders h = exchange.getResponse().getHeaders();
-		h.set("Content-Security-Policy", csp);
+		boolean embed = exchange.getRequest().getPath().pathWithinApplication().value().startsWith("/embed/");
+		h.set("Content-Security-Policy", embed ? embedCsp : csp);
 		h.set("X-Content-Type-Options", "nosniff");
 		h.set("Referrer-Policy", "strict-origin-when-cross-origin");
 		h.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");

@@ -9,6 +9,12 @@ import { currentEntry } from '../store.js';
 export const READABLE_SCALE = 0.8;
 /** Fitted below this scale, a topology counts as large: follow-packet starts on. */
 export const LARGE_SCALE = 0.68;
+/** In presenter mode the room reads from metres away: follow-packet zooms in further. */
+export const PROJECTOR_SCALE = 1.3;
+
+function readableScale() {
+	return document.body.classList.contains('presenting') ? PROJECTOR_SCALE : READABLE_SCALE;
+}
 const MARGIN = 16;
 
 export function createCamera(svg, viewport, { onFollowChange } = {}) {
@@ -51,7 +57,8 @@ export function createCamera(svg, viewport, { onFollowChange } = {}) {
 		const cur = d3.zoomTransform(svg.node());
 		const { w: W, h: H } = size();
 		const fitK = fitTransform().k;
-		const k = Math.max(cur.k, Math.min(READABLE_SCALE, Math.max(fitK, READABLE_SCALE)));
+		const readable = readableScale();
+		const k = Math.max(cur.k, Math.min(readable, Math.max(fitK, readable)));
 		const [x1, y1, x2, y2] = rect;
 		// screen position of the rectangle at scale k with the current centre kept
 		const cx = (W / 2 - cur.x) / cur.k;
@@ -106,7 +113,7 @@ export function createCamera(svg, viewport, { onFollowChange } = {}) {
 		let rect = [a.x - 230, a.y - 120, a.x + 230, a.y + 120];
 		// a node panel that fits the stage at a readable scale: show all of it
 		const { w: W, h: H } = size();
-		const k = Math.max(d3.zoomTransform(svg.node()).k, READABLE_SCALE);
+		const k = Math.max(d3.zoomTransform(svg.node()).k, readableScale());
 		if (box && box.role === 'node' && (box.w + 40) * k <= W - 2 * MARGIN && (box.h + 40) * k <= H - 2 * MARGIN) {
 			return [box.x - 20, box.y - 20, box.x + box.w + 20, box.y + box.h + 20];
 		}

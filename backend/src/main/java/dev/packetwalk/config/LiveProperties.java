@@ -1,0 +1,23 @@
+package dev.packetwalk.config;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code packetwalk.live.*}: live follow-along sessions (a presenter drives, followers watch over SSE).
+ *
+ * @param idleTimeout a session nobody drove for this long ends by itself (its followers' streams close)
+ * @param maxSessions how many sessions may be open at once (creating one more: 503)
+ * @param maxFollowers how many followers one session may have at once (one more: 503)
+ * @param heartbeat how often an SSE comment goes to every open stream (keeps proxies from closing it, finds dead
+ * connections)
+ * @param sweepInterval how often idle sessions are looked for
+ */
+@ConfigurationProperties("packetwalk.live")
+public record LiveProperties(@DefaultValue("30m") Duration idleTimeout, @DefaultValue("100") int maxSessions,
+		@DefaultValue("10000") int maxFollowers, @DefaultValue("15s") Duration heartbeat,
+		@DefaultValue("10s") Duration sweepInterval) {
+
+}

@@ -1,0 +1,203 @@
+package dev.packetwalk.web.live;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.packetwalk.catalog.ScenarioCatalog;
+import dev.packetwalk.config.LiveProperties;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * The open live sessions, in memory (one instance of the app; a session is transport state that dies with it).
+ * <p>
+ * A code is 12 characters of a 31-letter alphabet without look-alikes (no 0/O, 1/I/L): about 59 bits from
+ * {@link SecureRandom}, far too many to enumerate against at most {@code max-sessions} open sessions. The presenter's
+ * token is 32 random bytes (base64url); only its SHA-256 is kept, compared in constant time.
+ */
+@Component
+public class LiveSessions implements InitializingBean, DisposableBean {
+
+	static final String ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+	static final int CODE_LENGTH = 12;
+
+	/** A session's code and its presenter's secret, returned once, at creation. */
+	record Created(LiveSession session, String token) {
+	}
+
+	private final ConcurrentHashMap<String, LiveSession> sessions = new ConcurrentHashMap<>();
+
+	private final SecureRandom random = new SecureRandom();
+
+	private final LiveProperties props;
+
+	private final ScenarioCatalog catalog;
+
+	private final Clock clock;
+
+	private Disposable sweeper;
+
+	LiveSessions(LiveProperties props, ScenarioCatalog catalog) {
+		this.props = props;
+		this.catalog = catalog;
+		this.clock = Clock.systemUTC();
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		sweeper = Flux.interval(props.sweepInterval(), props.sweepInterval(), Schedulers.parallel())
+			.subscribe(i -> sweep(clock.instant()));
+	}
+
+	/** On shutdown every follower's stream is closed, so open streams do not hold the server. */
+	@Override
+	public void destroy() {
+		if (sweeper != null) {
+			sweeper.dispose();
+		}
+		List.copyOf(sessions.values()).forEach(s -> remove(s, "shutdown"));
+	}
+
+	LiveProperties properties() {
+		return props;
+	}
+
+	Created create(LiveView initial) {
+		if (sessions.size() >= props.maxSessions()) {
+			throw new LiveLimitException("Too many live sessions are open (at most " + props.maxSessions()
+					+ "); end one or try again later.");
+		}
+		LiveView view = initial == null ? new LiveView(null, null, null, null) : initial;
+		LiveState state = resolve(view, 0);
+		byte[] bytes = new byte[32];
+		random.nextBytes(bytes);
+		String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+		while (true) {
+			String code = newCode();
+			LiveSession s = new LiveSession(code, hash(token), state, clock.instant());
+			if (sessions.putIfAbsent(code, s) == null) {
+				return new Created(s, token);
+			}
+		}
+	}
+
+	/** The open session with this code (case and dashes do not matter). */
+	LiveSession find(String code) {
+		LiveSession s = code == null ? null : sessions.get(normalize(code));
+		if (s == null || s.ended()) {
+			throw new LiveSessionNotFoundException(code);
+		}
+		return s;
+	}
+
+	/** The session, if {@code token} is its presenter's; otherwise 403. */
+	LiveSession authorize(String code, String token) {
+		LiveSession s = find(code);
+		if (token == null || token.isBlank() || !s.accepts(hash(token.strip()))) {
+			throw new LiveForbiddenException("Only the presenter who created live session " + s.code()
+					+ " can drive or end it (missing or wrong token).");
+		}
+		return s;
+	}
+
+	LiveState update(LiveSession s, LiveView view) {
+		LiveState next = resolve(view, s.state().version());
+		return s.update(next.scenario(), next.seed(), next.flow(), next.step(), clock.instant());
+	}
+
+	void end(LiveSession s) {
+		remove(s, "ended");
+	}
+
+	/** The current view of an open session, for the follower's page. */
+	public java.util.Optional<LiveState> current(String code) {
+		LiveSession s = code == null ? null : sessions.get(normalize(code));
+		return s == null || s.ended() ? java.util.Optional.empty() : java.util.Optional.of(s.state());
+	}
+
+	int size() {
+		return sessions.size();
+	}
+
+	/** Ends the sessions nobody drove for {@code idle-timeout} before {@code now}. */
+	void sweep(Instant now) {
+		Instant limit = now.minus(props.idleTimeout());
+		for (LiveSession s : List.copyOf(sessions.values())) {
+			if (s.lastActivity().isBefore(limit)) {
+				remove(s, "idle");
+			}
+		}
+	}
+
+	private void remove(LiveSession s, String reason) {
+		sessions.remove(s.code(), s);
+		s.end(reason);
+	}
+
+	/** Checks a presenter's view against the catalogue; unset fields fall back to the scenario's defaults. */
+	private LiveState resolve(LiveView view, long version) {
+		String id = view.scenario();
+		if (id == null || id.isBlank()) {
+			id = catalog.all().isEmpty() ? null : catalog.all().get(0).id();
+			if (id == null) {
+				throw new LiveBadRequestException("No scenario is loaded to present.");
+			}
+		}
+		String scenarioId = id;
+		ScenarioCatalog.Entry e = catalog.find(scenarioId)
+			.orElseThrow(() -> new LiveBadRequestException("No scenario with id '" + scenarioId + "'."));
+		if (!e.valid()) {
+			throw new LiveBadRequestException("Scenario '" + scenarioId + "' has errors.");
+		}
+		long seed = view.seed() == null ? e.scenario().seed() : view.seed();
+		if (seed < 0) {
+			throw new LiveBadRequestException("seed must be 0 or more.");
+		}
+		int step = view.step() == null ? 0 : view.step();
+		if (step < 0 || step > 1_000_000) {
+			throw new LiveBadRequestException("step must be between 0 (the intro) and 1000000.");
+		}
+		String flow = view.flow() == null || view.flow().isBlank() ? null : view.flow();
+		if (flow != null && (flow.length() > 200 || e.scenario().scenario().flows().stream().noneMatch(f -> f.id().equals(flow)))) {
+			throw new LiveBadRequestException("Scenario '" + scenarioId + "' has no flow '" + flow + "'.");
+		}
+		return new LiveState(scenarioId, seed, flow, step, version);
+	}
+
+	private String newCode() {
+		StringBuilder b = new StringBuilder(CODE_LENGTH);
+		for (int i = 0; i < CODE_LENGTH; i++) {
+			b.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+		}
+		return b.toString();
+	}
+
+	/** A code as stored: upper case, without dashes or spaces around it. */
+	public static String normalize(String code) {
+		return code.replace("-", "").strip().toUpperCase(Locale.ROOT);
+	}
+
+	private static byte[] hash(String token) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
