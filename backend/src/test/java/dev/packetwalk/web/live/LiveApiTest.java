@@ -137,6 +137,20 @@ class LiveApiTest {
 	}
 
 	@Test
+	void aPartialViewKeepsTheCurrentScenarioAndSeed() {
+		Created c = create("{\"scenario\":\"pod-to-service\",\"seed\":9,\"step\":2}");
+		drive(c, c.token(), "{\"step\":5}").expectStatus().isOk().expectBody()
+			.jsonPath("$.state.scenario").isEqualTo("pod-to-service")
+			.jsonPath("$.state.seed").isEqualTo(9)
+			.jsonPath("$.state.step").isEqualTo(5);
+		// another scenario without a seed: that scenario's default seed, at the intro
+		drive(c, c.token(), "{\"scenario\":\"pod-to-pod-same-node\"}").expectStatus().isOk().expectBody()
+			.jsonPath("$.state.scenario").isEqualTo("pod-to-pod-same-node")
+			.jsonPath("$.state.seed").isEqualTo(1)
+			.jsonPath("$.state.step").isEqualTo(0);
+	}
+
+	@Test
 	void onlyThePresenterTokenDrivesOrEnds() {
 		Created c = create(null);
 		Created other = create(null);
