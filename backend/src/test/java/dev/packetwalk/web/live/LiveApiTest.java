@@ -253,6 +253,27 @@ class LiveApiTest {
 	dev.packetwalk.catalog.ScenarioCatalog catalog;
 
 	@Test
+	void theNumberOfFollowersIsBounded() {
+		LiveSessions bounded = new LiveSessions(
+				new dev.packetwalk.config.LiveProperties(Duration.ofMinutes(30), 10, 1, Duration.ofSeconds(15),
+						Duration.ofSeconds(10)), catalog);
+		LiveController controller = new LiveController(bounded, bounded.properties());
+		String code = bounded.create(null).session().code();
+		StepVerifier.create(controller.follow(code).filter(e -> e.event() != null))
+			.assertNext(e -> assertThat(e.event()).isEqualTo("state"))
+			.then(() -> org.assertj.core.api.Assertions.assertThatThrownBy(() -> controller.follow(code))
+				.isInstanceOf(LiveLimitException.class))
+			.thenCancel()
+			.verify(TIMEOUT);
+		// the follower left: there is room again
+		StepVerifier.create(Flux.interval(Duration.ofMillis(20)).map(i -> bounded.find(code).followers()).filter(n -> n == 0).take(1))
+			.expectNext(0).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(controller.follow(code).filter(e -> e.event() != null).take(1)).expectNextCount(1)
+			.expectComplete().verify(TIMEOUT);
+		bounded.destroy();
+	}
+
+	@Test
 	void theCodeAlphabetHasNoLookAlikes() {
 		assertThat(LiveSessions.ALPHABET).doesNotContain("0", "O", "1", "I", "L");
 		// 31^12 ≈ 2^59
