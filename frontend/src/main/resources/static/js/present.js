@@ -50,7 +50,18 @@ export function createPresenter({ root, store, timeline, hooks, scenarioId, toas
 		return locked;
 	};
 
+	let themeBefore = null;
+
 	function setPresenting(on) {
+		// the projector theme is the light one: switch to it for the time of presenter mode (not persisted)
+		const html = document.documentElement;
+		if (on && !presenting) {
+			themeBefore = html.dataset.theme;
+			html.dataset.theme = 'light';
+		} else if (!on && presenting && themeBefore) {
+			html.dataset.theme = themeBefore;
+			themeBefore = null;
+		}
 		presenting = on;
 		body.classList.toggle('presenting', on);
 		root.dataset.presenting = String(on);
@@ -62,6 +73,10 @@ export function createPresenter({ root, store, timeline, hooks, scenarioId, toas
 			setBlackout(false);
 		}
 		syncPin();
+		// on a projector the picture follows the packet at a readable scale (the box can still turn it off)
+		if (on && camera && !camera.isFollowing()) {
+			camera.setFollow(true, false);
+		}
 		// the stage changed size: let the camera refit
 		requestAnimationFrame(() => {
 			window.dispatchEvent(new Event('resize'));

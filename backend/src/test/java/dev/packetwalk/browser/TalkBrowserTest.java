@@ -121,7 +121,7 @@ class TalkBrowserTest {
 	void aDeepLinkRestoresTheSeedStepAndFlow() {
 		// a multi-flow scenario, asked for one flow only: its first step
 		open(presenter, "/scenarios/netpol-three-tier?seed=5&flow=fe-to-db");
-		String walk = attr(presenter, "[data-testid=walk-label]", null, "text");
+		String walk = presenter.findElement(By.cssSelector("[data-testid=walk-label]")).getText();
 		assertThat(walk).contains("fe-1 → db-1:6379");
 		int first = cursor(presenter);
 		assertThat(first).isPositive();
@@ -283,11 +283,6 @@ class TalkBrowserTest {
 
 	private static void waitFor(WebDriver d, java.util.function.Function<WebDriver, Boolean> condition) {
 		new WebDriverWait(d, WAIT).until(condition::apply);
-	}
-
-	private static String attr(WebDriver d, String css, String name, String kind) {
-		return "text".equals(kind) ? d.findElement(By.cssSelector(css)).getText()
-				: d.findElement(By.cssSelector(css)).getDomAttribute(name);
 	}
 
 	private static void screenshot(WebDriver d, String name) throws IOException {

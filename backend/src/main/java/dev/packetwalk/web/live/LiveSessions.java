@@ -114,8 +114,17 @@ public class LiveSessions implements InitializingBean, DisposableBean {
 		return s;
 	}
 
+	/**
+	 * The presenter's new view. Fields left out keep the current view's: no scenario means this one, and within the
+	 * same scenario no seed or step means the current ones (another scenario starts at its default seed and intro).
+	 */
 	LiveState update(LiveSession s, LiveView view) {
-		LiveState next = resolve(view, s.state().version());
+		LiveState cur = s.state();
+		String scenario = view.scenario() == null || view.scenario().isBlank() ? cur.scenario() : view.scenario();
+		boolean same = scenario.equals(cur.scenario());
+		LiveView merged = new LiveView(scenario, view.seed() == null && same ? Long.valueOf(cur.seed()) : view.seed(),
+				view.flow(), view.step() == null && same ? Integer.valueOf(cur.step()) : view.step());
+		LiveState next = resolve(merged, cur.version());
 		return s.update(next.scenario(), next.seed(), next.flow(), next.step(), clock.instant());
 	}
 

@@ -137,6 +137,20 @@ class LiveApiTest {
 	}
 
 	@Test
+	void aPartialViewKeepsTheCurrentScenarioAndSeed() {
+		Created c = create("{\"scenario\":\"pod-to-service\",\"seed\":9,\"step\":2}");
+		drive(c, c.token(), "{\"step\":5}").expectStatus().isOk().expectBody()
+			.jsonPath("$.state.scenario").isEqualTo("pod-to-service")
+			.jsonPath("$.state.seed").isEqualTo(9)
+			.jsonPath("$.state.step").isEqualTo(5);
+		// another scenario without a seed: that scenario's default seed, at the intro
+		drive(c, c.token(), "{\"scenario\":\"pod-to-pod-same-node\"}").expectStatus().isOk().expectBody()
+			.jsonPath("$.state.scenario").isEqualTo("pod-to-pod-same-node")
+			.jsonPath("$.state.seed").isEqualTo(1)
+			.jsonPath("$.state.step").isEqualTo(0);
+	}
+
+	@Test
 	void onlyThePresenterTokenDrivesOrEnds() {
 		Created c = create(null);
 		Created other = create(null);
@@ -237,6 +251,27 @@ class LiveApiTest {
 
 	@Autowired
 	dev.packetwalk.catalog.ScenarioCatalog catalog;
+
+	@Test
+	void theNumberOfFollowersIsBounded() {
+		LiveSessions bounded = new LiveSessions(
+				new dev.packetwalk.config.LiveProperties(Duration.ofMinutes(30), 10, 1, Duration.ofSeconds(15),
+						Duration.ofSeconds(10)), catalog);
+		LiveController controller = new LiveController(bounded, bounded.properties());
+		String code = bounded.create(null).session().code();
+		StepVerifier.create(controller.follow(code).filter(e -> e.event() != null))
+			.assertNext(e -> assertThat(e.event()).isEqualTo("state"))
+			.then(() -> org.assertj.core.api.Assertions.assertThatThrownBy(() -> controller.follow(code))
+				.isInstanceOf(LiveLimitException.class))
+			.thenCancel()
+			.verify(TIMEOUT);
+		// the follower left: there is room again
+		StepVerifier.create(Flux.interval(Duration.ofMillis(20)).map(i -> bounded.find(code).followers()).filter(n -> n == 0).take(1))
+			.expectNext(0).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(controller.follow(code).filter(e -> e.event() != null).take(1)).expectNextCount(1)
+			.expectComplete().verify(TIMEOUT);
+		bounded.destroy();
+	}
 
 	@Test
 	void theCodeAlphabetHasNoLookAlikes() {
