@@ -52,6 +52,12 @@ function deviceLines(d) {
 	return lines;
 }
 
+/** The first names of a collapsed group of pods, for its box's second line. */
+function collapsedNames(ids) {
+	const names = ids.map(id => id.slice(id.indexOf('/') + 1));
+	return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')}, …`;
+}
+
 function linkKey(a, b) {
 	return [a, b].sort().join(' ↔ ');
 }
@@ -288,7 +294,8 @@ export function computeLayout(topology, options = {}) {
 	}
 
 	function placeBoxNamespace(ns, x, y, w, h, role) {
-		const box = { id: ns.id, kind: ns.kind, role, label: ns.label || ns.id, sub: ns.id !== ns.label ? ns.id : '', x, y, w, h, ns };
+		const sub = ns.collapsed ? collapsedNames(ns.collapsed) : ns.id !== ns.label ? ns.id : '';
+		const box = { id: ns.id, kind: ns.kind, role, label: ns.label || ns.id, sub, x, y, w, h, ns };
 		nsBoxes.set(ns.id, box);
 		const edge = ns.devices.filter(d => d.kind !== 'loopback' && d.kind !== 'dummy');
 		const inner = ns.devices.filter(d => d.kind === 'loopback' || d.kind === 'dummy');

@@ -1,6 +1,8 @@
 // The player's state: a PURE reducer (state, action) → state, and selectors that derive what to show.
 // Nothing here touches the DOM, D3 or the network, so every function can be tested with `node --test`.
 
+import { collapseTopology } from './collapse.js';
+
 export const SPEEDS = [0.25, 0.5, 1, 1.5, 2, 4];
 
 export const initialState = Object.freeze({
@@ -73,7 +75,9 @@ export function reducer(state = initialState, action) {
 		case 'traceLoaded': {
 			const { steps, walks } = flatten(action.trace);
 			const keep = action.keepCursor ? clampCursor({ ...state, steps }, state.cursor) : -1;
-			return { ...state, trace: action.trace, steps, walks, cursor: keep, seed: action.trace.seed, status: 'ready', error: null };
+			// crowded nodes draw only the pods this trace visits (plus a count of the others)
+			const topology = collapseTopology(state.scenario?.topology ?? state.topology, action.trace);
+			return { ...state, topology, trace: action.trace, steps, walks, cursor: keep, seed: action.trace.seed, status: 'ready', error: null };
 		}
 		case 'failed':
 			return { ...state, status: 'error', error: action.error, playing: false };
