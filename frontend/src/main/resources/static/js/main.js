@@ -10,10 +10,11 @@ import { createPanels } from './render/panels.js';
 import { createControls } from './controls.js';
 import { createCamera } from './render/camera.js';
 import { setStageAspect } from './layout.js';
+import { withSource } from './author/source.js';
 
 const root = document.getElementById('player');
 const scenarioId = root.dataset.scenarioId;
-const api = createApi(root.dataset.apiBase || '/api/scenarios');
+const api = withSource(createApi(root.dataset.apiBase || '/api/scenarios'), root);
 const status = root.querySelector('[data-testid="load-status"]');
 
 const store = createStore(reducer, initialState);
