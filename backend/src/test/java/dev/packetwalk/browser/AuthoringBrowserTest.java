@@ -159,6 +159,7 @@ class AuthoringBrowserTest {
 		assertThat(driver.findElement(By.cssSelector("[data-testid=gutter] .ed-ln[data-line='" + line + "']")).getDomAttribute("class"))
 			.contains("is-error");
 		screenshot("editor-2-after-reload");
+		darkScreenshot("editor-2-after-reload-dark");
 	}
 
 	@Test
@@ -203,6 +204,7 @@ class AuthoringBrowserTest {
 		assertThat(el("reach-detail").getText()).contains("store/fe-1 → store/db-1:6379/TCP").contains("isolated");
 		new Actions(driver).moveToElement(denied).perform();
 		screenshot("grid-1-denied-cell");
+		darkScreenshot("grid-1-denied-cell-dark");
 
 		denied.click();
 		wait(WAIT).until(d -> d.getCurrentUrl().contains("/scenarios/netpol-three-tier?probe="));
@@ -228,7 +230,29 @@ class AuthoringBrowserTest {
 		assertThat(el("disposition").getDomAttribute("data-outcome")).isEqualTo("DELIVERED");
 	}
 
+	@Test
+	void enterKeepsTheIndentationAndTabIndents() {
+		driver.get(url("/editor"));
+		wait(WAIT).until(d -> "true".equals(el("editor").getDomAttribute("data-ready")));
+		WebElement yaml = el("yaml");
+		js("const t = arguments[0]; t.focus(); const at = t.value.indexOf('  pods:') + '  pods:'.length;"
+				+ " t.setSelectionRange(at, at);", yaml);
+		yaml.sendKeys(Keys.ENTER, "- name: extra", Keys.ENTER, "node: node1");
+		assertThat(yaml.getDomProperty("value")).contains("  pods:\n    - name: extra\n      node: node1\n");
+		yaml.sendKeys(Keys.ENTER, Keys.TAB, "x");
+		assertThat(yaml.getDomProperty("value")).contains("      node: node1\n        x");
+	}
+
 	// ---- helpers
+
+	/** The same page in the dark theme, then back to light (the theme is remembered). */
+	private void darkScreenshot(String name) throws IOException {
+		driver.findElement(By.cssSelector("[data-testid=btn-theme]")).click();
+		wait(WAIT).until(d -> "dark".equals(d.findElement(By.tagName("html")).getDomAttribute("data-theme")));
+		screenshot(name);
+		driver.findElement(By.cssSelector("[data-testid=btn-theme]")).click();
+		wait(WAIT).until(d -> "light".equals(d.findElement(By.tagName("html")).getDomAttribute("data-theme")));
+	}
 
 	private void openEditor(String id, String state) {
 		driver.get(url("/editor/" + id));

@@ -371,6 +371,43 @@ function run() {
 	window.location.href = `${editorBase}/${encodeURIComponent(key)}/play`;
 }
 
+// ---- keys: YAML indentation -------------------------------------------------------------------------------------
+
+/** Inserts text at the caret as typing would (kept in the undo history where the browser supports it). */
+function insert(value) {
+	if (!document.execCommand || !document.execCommand('insertText', false, value)) {
+		text.setRangeText(value, text.selectionStart, text.selectionEnd, 'end');
+		text.dispatchEvent(new Event('input'));
+	}
+}
+
+// Tab indents by two spaces; Esc then Tab leaves the editor (so the keyboard is never trapped). Enter keeps the
+// line's indentation, one level more after "key:" or "- key:".
+let escaped = false;
+text.addEventListener('keydown', event => {
+	if (event.key === 'Escape') {
+		escaped = true;
+		return;
+	}
+	const plain = !event.altKey && !event.ctrlKey && !event.metaKey;
+	if (event.key === 'Tab' && plain && !event.shiftKey && !escaped) {
+		event.preventDefault();
+		insert('  ');
+	} else if (event.key === 'Enter' && plain && !event.shiftKey && text.selectionStart === text.selectionEnd) {
+		const before = text.value.slice(0, text.selectionStart);
+		const line = before.slice(before.lastIndexOf('\n') + 1);
+		let indent = /^[ ]*/.exec(line)[0];
+		if (/:\s*$/.test(line)) {
+			indent += /^\s*- /.test(line) ? '    ' : '  ';
+		} else if (/^\s*- /.test(line)) {
+			indent += '  ';
+		}
+		event.preventDefault();
+		insert(`\n${indent}`);
+	}
+	escaped = false;
+});
+
 // ---- wiring ----------------------------------------------------------------------------------------------------
 
 text.addEventListener('input', () => {
