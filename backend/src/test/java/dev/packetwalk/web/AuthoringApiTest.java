@@ -267,6 +267,9 @@ class AuthoringApiTest {
 				.expectHeader()
 				.contentTypeCompatibleWith(MediaType.TEXT_HTML);
 		}
+		assertThat(html("/scenarios/netpol-three-tier/reachability")).contains("data-testid=\"reach-grid\"");
+		assertThat(html("/scenarios/pod-to-service/reachability")).contains("has no\n    NetworkPolicy")
+			.doesNotContain("data-testid=\"reach-grid\"");
 		client.get().uri("/editor/no-such-thing").exchange().expectStatus().isNotFound();
 		client.get().uri("/scenarios/no-such-thing/reachability").exchange().expectStatus().isNotFound();
 	}

@@ -174,7 +174,7 @@ async function load() {
 }
 
 /** Arrow keys move between the grid's cells. */
-table.addEventListener('keydown', event => {
+function onArrow(event) {
 	const b = event.target.closest('.cell');
 	const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
 	if (!b || !moves[event.key]) {
@@ -186,14 +186,7 @@ table.addEventListener('keydown', event => {
 		event.preventDefault();
 		next.focus();
 	}
-});
-
-form.addEventListener('submit', event => {
-	event.preventDefault();
-	load();
-});
-portInput.addEventListener('change', load);
-protocolSelect.addEventListener('change', load);
+}
 
 /** The ports the scenario's flows send to, as quick choices (the first one is the default). */
 async function flowPorts() {
@@ -213,11 +206,16 @@ async function flowPorts() {
 }
 
 async function start() {
-	if (root.dataset.hasPolicies !== 'true') {
-		showStatus('This scenario has no NetworkPolicy: every pod may reach every pod.', true);
-		form.hidden = true;
-		return;
+	if (!form) {
+		return; // no NetworkPolicy: the page says so, there is no grid
 	}
+	table.addEventListener('keydown', onArrow);
+	form.addEventListener('submit', event => {
+		event.preventDefault();
+		load();
+	});
+	portInput.addEventListener('change', load);
+	protocolSelect.addEventListener('change', load);
 	const params = new URLSearchParams(window.location.search);
 	const ports = await flowPorts();
 	for (const p of ports) {
