@@ -65,6 +65,8 @@ class AuthoringPageController {
 	@GetMapping("/editor/{id}/play")
 	String playDraft(@PathVariable String id, Model model) {
 		model.addAttribute("scenario", new DraftView(id));
+		model.addAttribute("mode", "player");
+		model.addAttribute("catalog", catalog.all());
 		return "player";
 	}
 
