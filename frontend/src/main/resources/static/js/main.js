@@ -10,6 +10,7 @@ import { createPanels } from './render/panels.js';
 import { createControls } from './controls.js';
 import { createCamera } from './render/camera.js';
 import { setStageAspect } from './layout.js';
+import { withSource } from './author/source.js';
 import { createUrlSync, parseLink, resolveCursor } from './deeplink.js';
 import { initExtras } from './extras.js';
 
@@ -22,7 +23,7 @@ const liveBar = root.querySelector('[data-testid="live-bar"]');
 const link = mode === 'live' && liveBar
 	? parseLink(new URLSearchParams({ seed: liveBar.dataset.linkSeed ?? '', step: liveBar.dataset.linkStep ?? '', flow: liveBar.dataset.linkFlow ?? '' }).toString())
 	: parseLink(window.location.search);
-const api = createApi(root.dataset.apiBase || '/api/scenarios');
+const api = withSource(createApi(root.dataset.apiBase || '/api/scenarios'), root);
 const status = root.querySelector('[data-testid="load-status"]');
 
 const store = createStore(reducer, initialState);

@@ -200,8 +200,15 @@ class ScenarioApiController {
 	 * the reason for its verdict.
 	 */
 	@GetMapping("/{id}/reachability")
-	Reachability reachability(@PathVariable String id, @RequestParam int port,
+	Reachability reachability(@PathVariable String id, @RequestParam("port") String portText,
 			@RequestParam(defaultValue = "TCP") String protocol) {
+		int port;
+		try {
+			port = Integer.parseInt(portText.trim());
+		}
+		catch (NumberFormatException ex) {
+			throw new BadRequestException("port must be a number 1..65535, was '" + portText + "'");
+		}
 		ScenarioCatalog.Entry e = entry(id);
 		dev.packetwalk.netpol.PolicyEngine policies = e.scenario().scenario().policies();
 		if (policies == null) {

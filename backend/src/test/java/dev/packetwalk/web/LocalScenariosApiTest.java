@@ -81,6 +81,22 @@ class LocalScenariosApiTest {
 	}
 
 	@Test
+	void theEditorOpensABrokenFileToFixIt() {
+		String yaml = client.get()
+			.uri("/api/scenarios/broken/yaml")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(yaml).isEqualTo(scenario("broken", "nod1"));
+		client.get().uri("/editor/broken").exchange().expectStatus().isOk();
+		String page = client.get().uri("/scenarios/broken").exchange().expectBody(String.class).returnResult().getResponseBody();
+		assertThat(page).contains("href=\"/editor/broken\"");
+	}
+
+	@Test
 	void configuredLimitsApplyToLocalAndPostedScenariosButNotToBuiltInOnes() {
 		String twoFlows = scenario("two", "node1") + "  - {from: pod2, to: pod1:80}\n";
 		client.post()

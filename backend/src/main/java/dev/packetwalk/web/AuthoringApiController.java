@@ -1,0 +1,94 @@
+package dev.packetwalk.web;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.packetwalk.catalog.ScenarioCatalog;
+import dev.packetwalk.config.LimitsProperties;
+import dev.packetwalk.scenario.CompiledScenario;
+import dev.packetwalk.scenario.ScenarioCompiler;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * What the scenario editor needs beside validation and tracing: a scenario's YAML as written ({@code GET
+ * /api/scenarios/{id}/yaml}), and a posted scenario resolved the way {@code GET /api/scenarios/{id}} resolves a
+ * built-in one ({@code POST /api/resolve}), so the player can draw a draft's topology.
+ */
+@RestController
+class AuthoringApiController {
+
+	static final MediaType YAML = new MediaType("application", "yaml", StandardCharsets.UTF_8);
+
+	private final ScenarioCatalog catalog;
+
+	private final ScenarioCompiler compiler;
+
+	private final long maxBody;
+
+	AuthoringApiController(ScenarioCatalog catalog, LimitsProperties limits) {
+		this.catalog = catalog;
+		this.compiler = new ScenarioCompiler(limits.toLimits());
+		this.maxBody = limits.maxBodySize().toBytes();
+	}
+
+	/** The scenario's file exactly as written; a local file with errors too, so the editor can fix it. */
+	@GetMapping(path = "/api/scenarios/{id}/yaml")
+	Mono<ResponseEntity<String>> yaml(@PathVariable String id) {
+		ScenarioCatalog.Entry e = catalog.find(id).orElseThrow(() -> new ScenarioNotFoundException(id));
+		return Mono.fromCallable(() -> ResponseEntity.ok()
+			.contentType(YAML)
+			.header("Content-Disposition", "inline; filename=\"" + id + ".yaml\"")
+			.body(e.valid() ? e.scenario().source() : read(e)))
+			.subscribeOn(Schedulers.boundedElastic());
+	}
+
+	/** The posted scenario resolved: the same JSON {@code GET /api/scenarios/{id}} gives. Invalid: 400 with errors. */
+	@PostMapping(path = "/api/resolve", consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
+			MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<ScenarioApiController.Detail> resolve(ServerHttpRequest request) {
+		return body(request).publishOn(Schedulers.boundedElastic()).map(text -> {
+			CompiledScenario s = compiler.compile(ScenarioInputController.FILE, text);
+			return new ScenarioApiController.Detail(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(),
+					s.order(), s.intro(), s.takeaway(), s.seed(),
+					s.scenario().flows().stream().map(ScenarioApiController.FlowInfo::of).toList(), s.scenario().topology());
+		});
+	}
+
+	private static String read(ScenarioCatalog.Entry e) {
+		try {
+			return Files.readString(Path.of(e.file()), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new NotFoundException("The file of scenario '" + e.id() + "' cannot be read: " + ex.getMessage());
+		}
+	}
+
+	/** The body as text, refused with 413 as soon as it is known to be too large (as POST /api/trace does). */
+	private Mono<String> body(ServerHttpRequest request) {
+		if (request.getHeaders().getContentLength() > maxBody) {
+			return Mono.error(new BodyTooLargeException(maxBody));
+		}
+		return DataBufferUtils.join(request.getBody(), (int) Math.min(Integer.MAX_VALUE, maxBody)).map(buffer -> {
+			try {
+				return buffer.toString(StandardCharsets.UTF_8);
+			}
+			finally {
+				DataBufferUtils.release(buffer);
+			}
+		}).defaultIfEmpty("").onErrorMap(DataBufferLimitException.class, ex -> new BodyTooLargeException(maxBody));
+	}
+
+}

@@ -1,0 +1,108 @@
+// Where the player's scenario and trace come from when they are not simply a catalogue scenario's. The player
+// (main.js) asks an api object for scenario(id) and trace(id, seed); withSource wraps it:
+//  - /editor/{key}/play: the editor's draft stored under {key} (drafts.js) is posted to POST /api/resolve (the
+//    topology) and POST /api/trace (the trace); the page's title and default seed are the draft's;
+//  - ?probe=from,to,port,protocol on a scenario's page: the trace is one ad-hoc connection between two pods
+//    (GET /api/scenarios/{id}/probe), as a cell of the reachability grid asks for it.
+// Otherwise the api is returned unchanged.
+
+import { loadDraft } from './drafts.js';
+
+async function json(res) {
+	if (!res.ok) {
+		let detail = `${res.status} ${res.statusText}`;
+		try {
+			const problem = await res.json();
+			detail = problem.detail || problem.title || detail;
+			if (Array.isArray(problem.errors) && problem.errors.length) {
+				const e = problem.errors[0];
+				detail = `line ${e.line}: ${e.message}${problem.errors.length > 1 ? ` (and ${problem.errors.length - 1} more)` : ''}`;
+			}
+		} catch {
+			// not JSON: keep the status line
+		}
+		throw new Error(detail);
+	}
+	return res.json();
+}
+
+/** {from, to, port, protocol} from "from,to,port,protocol", or null. */
+export function parseProbe(text) {
+	if (!text) {
+		return null;
+	}
+	const [from, to, port, protocol = 'TCP'] = text.split(',').map(s => s.trim());
+	return from && to && /^\d+$/.test(port || '') ? { from, to, port: Number(port), protocol: protocol.toUpperCase() } : null;
+}
+
+function crumbNote(root, text, href, linkText) {
+	const crumb = document.querySelector('.crumb');
+	if (!crumb) {
+		return;
+	}
+	const note = document.createElement('span');
+	note.className = 'crumb-note';
+	note.dataset.testid = 'source-note';
+	note.textContent = text;
+	if (href) {
+		const a = document.createElement('a');
+		a.href = href;
+		a.className = 'crumb-link';
+		a.textContent = linkText;
+		note.append(' ', a);
+	}
+	crumb.append(note);
+}
+
+export function withSource(api, root, location = window.location) {
+	const scenariosBase = (root.dataset.apiBase || '/api/scenarios').replace(/\/$/, '');
+	const apiBase = scenariosBase.replace(/\/scenarios$/, '');
+	const draftMatch = /\/editor\/([^/]+)\/play$/.exec(location.pathname);
+	if (draftMatch) {
+		const key = decodeURIComponent(draftMatch[1]);
+		const post = (path, signal) => {
+			const draft = loadDraft(key);
+			if (!draft) {
+				return Promise.reject(new Error('there is no draft in this browser: open the editor and run it from there'));
+			}
+			return fetch(`${apiBase}${path}`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'text/yaml', Accept: 'application/json' },
+				body: draft.yaml,
+				signal
+			}).then(json);
+		};
+		return {
+			...api,
+			scenario: async (id, signal) => {
+				const detail = await post('/resolve', signal);
+				const title = document.querySelector('[data-testid="scenario-title"]');
+				if (title) {
+					title.textContent = detail.title;
+				}
+				document.title = `${detail.title} (draft) · PacketWalk`;
+				root.dataset.defaultSeed = String(detail.seed); // main.js reads it once the scenario is loaded
+				crumbNote(root, 'draft from the editor');
+				return detail;
+			},
+			trace: (id, seed, signal) => post(seed == null || seed === '' ? '/trace' : `/trace?seed=${encodeURIComponent(seed)}`, signal)
+		};
+	}
+	const probe = parseProbe(new URLSearchParams(location.search).get('probe'));
+	if (probe) {
+		const grid = `${location.pathname.replace(/\/$/, '')}/reachability?port=${probe.port}&protocol=${encodeURIComponent(probe.protocol)}`;
+		crumbNote(root, `probe ${probe.from} → ${probe.to}:${probe.port}/${probe.protocol}`, grid, 'back to the grid');
+		return {
+			...api,
+			trace: (id, seed, signal) => {
+				const q = new URLSearchParams({ from: probe.from, to: probe.to, port: String(probe.port), protocol: probe.protocol });
+				if (seed != null && seed !== '') {
+					q.set('seed', String(seed));
+				}
+				return fetch(`${scenariosBase}/${encodeURIComponent(id)}/probe?${q}`, { headers: { Accept: 'application/json' }, signal })
+					.then(json);
+			}
+		};
+	}
+	return api;
+}
