@@ -54,6 +54,11 @@ final class RunState {
 	}
 
 	void fdbLearn(String nsId, String bridge, Mac mac, String port) {
+		if (port == null) {
+			// a frame the bridge device itself sends (br_dev_xmit) teaches the bridge nothing: its own address is a
+			// permanent local entry, not a learned one
+			return;
+		}
 		fdb.computeIfAbsent(nsId + "/" + bridge, k -> new LinkedHashMap<>()).put(mac, port);
 	}
 
