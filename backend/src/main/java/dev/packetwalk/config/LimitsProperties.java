@@ -33,12 +33,6 @@ public record LimitsProperties(Integer maxCodePoints, Integer maxAliases, Intege
 		}
 	}
 
-	/** All defaults. */
-	public static LimitsProperties defaults() {
-		return new LimitsProperties(null, null, null, null, null, null, null, null, null, DataSize.ofMegabytes(1), 64,
-				Duration.ofSeconds(10));
-	}
-
 	/** The model's limits: these settings over the defaults. */
 	public ScenarioLimits toLimits() {
 		ScenarioLimits d = ScenarioLimits.DEFAULTS;
