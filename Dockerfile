@@ -26,6 +26,8 @@ COPY mvnw pom.xml ./
 COPY model/pom.xml model/
 COPY frontend/pom.xml frontend/
 COPY backend/pom.xml backend/
+# every module's pom must be present for the reactor to read the parent; bench/ (benchmarks) is not built in the image
+COPY bench/pom.xml bench/
 RUN ./mvnw -B -q -DskipTests -pl model,frontend,backend dependency:go-offline || true
 COPY . .
 RUN ./mvnw -B -q -DskipTests -pl backend -am package \

@@ -26,7 +26,7 @@ import dev.packetwalk.trace.Walk;
  * size of its rules, and the rules the kernel evaluates for the traced connection. Also checks that
  * {@link Scenarios#IDS} lists every file in {@code scenarios/} when run from the repository root.
  *
- * <pre>java -Xmx1g -cp bench/target/benchmarks.jar dev.packetwalk.bench.BenchReport [nodes podsPerNode services endpoints]</pre>
+ * <pre>java -Xmx1g -cp bench/target/benchmarks.jar dev.packetwalk.bench.BenchReport [scenarios | large [nodes podsPerNode services endpoints]]</pre>
  */
 public final class BenchReport {
 
@@ -34,7 +34,59 @@ public final class BenchReport {
 	}
 
 	public static void main(String[] args) throws IOException {
+		// usage: [scenarios | large [nodes podsPerNode services endpointsPerService]]  (default: both)
 		checkScenarioList();
+		String mode = args.length > 0 && !Character.isDigit(args[0].charAt(0)) ? args[0] : "all";
+		String[] rest = mode.equals("all") ? args : Arrays.copyOfRange(args, 1, args.length);
+		if (mode.equals("all") || mode.equals("scenarios")) {
+			scenarios();
+		}
+		if (mode.equals("all") || mode.equals("large")) {
+			large(rest);
+		}
+	}
+
+	/**
+	 * CPU time per trace of every built-in scenario, measured as the thread's CPU time (so other processes sharing
+	 * the cores do not inflate it, as they do JMH's wall-clock figures): each scenario is warmed up for 1 s of CPU time,
+	 * then traced for at least 0.5 s of CPU time.
+	 */
+	static void scenarios() {
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		System.out.printf("built-in scenarios, CPU time per trace (engine.run(seed)), load average %s:%n", loadAverage());
+		double worst = 0;
+		String worstId = null;
+		for (String id : Scenarios.IDS) {
+			CompiledScenario s = Scenarios.compile(id);
+			Engine engine = new Engine(s.scenario());
+			long c0 = threads.getCurrentThreadCpuTime();
+			while (threads.getCurrentThreadCpuTime() - c0 < 1_000_000_000L) {
+				engine.run(s.seed());
+			}
+			long n = 0;
+			long w0 = System.nanoTime();
+			c0 = threads.getCurrentThreadCpuTime();
+			long c1;
+			do {
+				for (int i = 0; i < 20; i++) {
+					engine.run(s.seed());
+				}
+				n += 20;
+				c1 = threads.getCurrentThreadCpuTime();
+			}
+			while (c1 - c0 < 500_000_000L);
+			double cpuUs = (c1 - c0) / 1e3 / n;
+			double wallUs = (System.nanoTime() - w0) / 1e3 / n;
+			if (cpuUs > worst) {
+				worst = cpuUs;
+				worstId = id;
+			}
+			System.out.printf("  %-38s %8.1f us CPU  (%8.1f us wall, %d traces)%n", id, cpuUs, wallUs, n);
+		}
+		System.out.printf("slowest: %s, %.1f us CPU per trace; load average now %s%n", worstId, worst, loadAverage());
+	}
+
+	static void large(String[] args) {
 		int nodes = args.length > 0 ? Integer.parseInt(args[0]) : LargeCluster.NODES;
 		int podsPerNode = args.length > 1 ? Integer.parseInt(args[1]) : LargeCluster.PODS_PER_NODE;
 		int services = args.length > 2 ? Integer.parseInt(args[2]) : LargeCluster.SERVICES;
@@ -61,7 +113,7 @@ public final class BenchReport {
 			long t2 = System.nanoTime();
 			long cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1_000_000;
 			System.out.printf("build %d%s: %d ms (compile %d ms, engine %d ms); CPU time of the building thread %d ms,"
-					+ " GC %d ms, load average %s%n", round, round == 1 ? " (cold JVM)" : "", (t2 - t0) / 1_000_000,
+					+ " GC pauses %d ms, load average %s%n", round, round == 1 ? " (cold JVM)" : "", (t2 - t0) / 1_000_000,
 					(t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, cpu, gcMillis() - gc0, loadAverage());
 		}
 		long textBytes = (long) yaml.length(); // the text is Latin-1: one byte per character
@@ -75,15 +127,21 @@ public final class BenchReport {
 		System.out.printf("node0 iptables-save: %,d rules, %,d characters%n", rules, save.length());
 
 		Trace trace = null;
+		long c = threads.getCurrentThreadCpuTime();
+		while (threads.getCurrentThreadCpuTime() - c < 2_000_000_000L) {
+			trace = engine.run(s.seed()); // warm-up: 2 s of CPU time
+		}
 		long t0 = System.nanoTime();
+		long c0 = threads.getCurrentThreadCpuTime();
 		int n = 0;
-		while (System.nanoTime() - t0 < 5_000_000_000L) {
+		while (threads.getCurrentThreadCpuTime() - c0 < 3_000_000_000L) {
 			trace = engine.run(s.seed());
 			n++;
 		}
 		long t1 = System.nanoTime();
-		System.out.printf("trace: %.3f ms (mean of %d runs after the build; JMH gives the careful figure), load average %s%n",
-				(t1 - t0) / 1e6 / n, n, loadAverage());
+		long c1 = threads.getCurrentThreadCpuTime();
+		System.out.printf("trace: %.3f ms CPU time (%.3f ms wall) per trace, mean of %d runs after 2 s CPU of warm-up;"
+				+ " load average %s%n", (c1 - c0) / 1e6 / n, (t1 - t0) / 1e6 / n, n, loadAverage());
 		for (Walk w : trace.walks()) {
 			int steps = 0;
 			int evaluated = 0;
@@ -98,17 +156,22 @@ public final class BenchReport {
 			System.out.printf("  %s: %d hops, %d steps, %,d rules evaluated, %s%n", w.label(), w.hops().size(), steps,
 					evaluated, w.disposition());
 		}
-		if (args.length == 0 || Boolean.getBoolean("hold")) {
+		if (engine != null) {
 			// keep the engine reachable until here so the heap figure above holds it
 			System.out.println("engine kept: " + engine.isNodeRoot("node0"));
 		}
 	}
 
-	/** Time spent in collections so far (pauses for G1's young and mixed collections), all collectors. */
+	/**
+	 * Time spent in stop-the-world collections so far (G1's young, mixed and full collections); the concurrent
+	 * marking cycles ("G1 Concurrent GC") run beside the application and are left out.
+	 */
 	private static long gcMillis() {
 		long sum = 0;
 		for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-			sum += Math.max(0, gc.getCollectionTime());
+			if (!gc.getName().contains("Concurrent")) {
+				sum += Math.max(0, gc.getCollectionTime());
+			}
 		}
 		return sum;
 	}

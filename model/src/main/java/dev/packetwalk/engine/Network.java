@@ -55,7 +55,8 @@ final class Network {
 			table.sort(Comparator.comparing((Route r) -> r.dst().network()).thenComparingInt(r -> r.dst().prefix())
 				.thenComparingInt(Route::metric));
 			routes.put(ns.id(), List.copyOf(table));
-			routeTexts.put(ns.id(), table.stream().map(Route::text).toList());
+			// List.copyOf: a null-hostile immutable list, which Step.RouteLookup's own List.copyOf keeps as it is
+			routeTexts.put(ns.id(), List.copyOf(table.stream().map(Route::text).toList()));
 			Map<String, Device> byName = new HashMap<>();
 			for (Device d : ns.devices()) {
 				byName.putIfAbsent(d.name(), d);
