@@ -21,7 +21,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Bare WebFlux SSE endpoints for the load generator (docs/performance-sse.md), only with
+ * Bare WebFlux SSE endpoints for the load generator (docs/performance.md, "Server: SSE streams"), only with
  * {@code packetwalk.bench.enabled=true}: the baseline the real endpoints are measured against, in the same JVM and on
  * the same server.
  * <ul>

@@ -19,7 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A bounded SSE load generator (docs/performance-sse.md). JDK only, so it runs as a single source file against an
+ * A bounded SSE load generator (docs/performance.md, "Server: SSE streams"). JDK only, so it runs as a single source file against an
  * app started with {@code --packetwalk.bench.enabled=true} (for the bare baseline endpoints), loopback only, and stops
  * by itself:
  *
