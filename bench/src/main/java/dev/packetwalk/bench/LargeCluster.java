@@ -30,7 +30,10 @@ public final class LargeCluster {
 
 	/** Limits large enough for the generated file (the web application's defaults refuse it, by design). */
 	public static ScenarioLimits limits(int nodes, int pods, int services) {
-		return new ScenarioLimits(256 * 1024 * 1024, 0, 100, 50_000_000, nodes, pods, 50, services + 10);
+		// kube-proxy writes about 17 rules per Service and endpoint on every node: 170 million over 1,000 nodes
+		long rules = 20L * services * ENDPOINTS_PER_SERVICE * nodes;
+		return new ScenarioLimits(256 * 1024 * 1024, 0, 100, 50_000_000, nodes, pods, 50, services + 10,
+				(int) Math.min(Integer.MAX_VALUE, rules));
 	}
 
 	public static CompiledScenario compile(String yaml, int nodes, int podsPerNode, int services) {
