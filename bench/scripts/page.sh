@@ -9,12 +9,8 @@ cd "$(dirname "$0")/../.."
 id=${1:-pod-to-service}
 runs=${2:-3}
 port=${3:-18081}
-java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
-jar=backend/target/packetwalk.jar
-[ -f "$jar" ] || { echo "no $jar: run ./mvnw -B -DskipTests package first" >&2; exit 2; }
-if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
-	echo "port $port is already in use" >&2; exit 2
-fi
+. bench/scripts/common.sh
+require_jar_and_free_port "$port"
 log=$(mktemp)
 "$java" -jar "$jar" --server.port="$port" >"$log" 2>&1 &
 pid=$!

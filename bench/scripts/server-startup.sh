@@ -8,12 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-3}
 port=${2:-18081}
-java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
-jar=backend/target/packetwalk.jar
-[ -f "$jar" ] || { echo "no $jar: run ./mvnw -B -DskipTests package first" >&2; exit 2; }
-if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
-	echo "port $port is already in use" >&2; exit 2
-fi
+. bench/scripts/common.sh
+require_jar_and_free_port "$port"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for i in $(seq 1 "$runs"); do

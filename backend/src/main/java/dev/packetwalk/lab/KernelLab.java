@@ -238,6 +238,15 @@ public final class KernelLab implements Lab {
 	record Replayed(Flow flow, int sport, List<Observation> seen, ClientOutcome outcome, String modelOnly) {
 	}
 
+	/**
+	 * The client's ephemeral port in {@code t}'s walk of the flow, to be renamed to {@code port}: the port the lab's
+	 * client bound (the scenario seed's), whatever another seed's model trace drew.
+	 */
+	static Map<RandomPorts.Drawn, Integer> clientPort(Trace t, String flowId, int port) {
+		Packet first = firstPacket(t, flowId);
+		return Map.of(new RandomPorts.Drawn(first.src(), first.l4().srcPort(), "the client's ephemeral port"), port);
+	}
+
 	/** The first packet the flow's request walk sends. */
 	static Packet firstPacket(Trace trace, String flowId) {
 		Walk request = trace.walks().stream()
@@ -292,11 +301,9 @@ public final class KernelLab implements Lab {
 					continue;
 				}
 				// the client's ephemeral port is the lab's to pin: a seed that only draws another one changes nothing
-				Packet first = firstPacket(t, r.flow().id());
 				FlowExpectation other = RandomPorts.bind(Projection.expect(t, r.flow().id()),
-						Map.of(new RandomPorts.Drawn(first.src(), first.l4().srcPort(), "the client's ephemeral port"),
-								firstPacket(base, r.flow().id()).l4().srcPort()),
-						List.of(), List.of()).expectation();
+						clientPort(t, r.flow().id(), firstPacket(base, r.flow().id()).l4().srcPort()), List.of(), List.of())
+					.expectation();
 				if (!other.equals(Projection.expect(base, r.flow().id()))) {
 					return true;
 				}
@@ -314,10 +321,7 @@ public final class KernelLab implements Lab {
 				out.add(FlowVerdict.modelOnly(r.flow().id(), r.flow().label(), modelSummary(exp), r.modelOnly()));
 				continue;
 			}
-			Packet first = firstPacket(t, r.flow().id());
-			Map<RandomPorts.Drawn, Integer> client = Map.of(
-					new RandomPorts.Drawn(first.src(), first.l4().srcPort(), "the client's ephemeral port"), r.sport());
-			RandomPorts.Bound b = RandomPorts.bind(exp, client, RandomPorts.drawn(t, r.flow().id()),
+			RandomPorts.Bound b = RandomPorts.bind(exp, clientPort(t, r.flow().id(), r.sport()), RandomPorts.drawn(t, r.flow().id()),
 					TraceComparison.dedupe(r.seen()));
 			FlowVerdict v = TraceComparison.compare(b.expectation(), r.seen(), r.outcome());
 			for (String n : b.notes()) {

@@ -47,7 +47,7 @@ class AuthoringApiController {
 	/** The scenario's file exactly as written; a local file with errors too, so the editor can fix it. */
 	@GetMapping(path = "/api/scenarios/{id}/yaml")
 	Mono<ResponseEntity<String>> yaml(@PathVariable String id) {
-		ScenarioCatalog.Entry e = catalog.find(id).orElseThrow(() -> new ScenarioNotFoundException(id));
+		ScenarioCatalog.Entry e = CatalogLookup.existing(catalog, id);
 		return Mono.fromCallable(() -> ResponseEntity.ok()
 			.contentType(YAML)
 			.header("Content-Disposition", "inline; filename=\"" + id + ".yaml\"")

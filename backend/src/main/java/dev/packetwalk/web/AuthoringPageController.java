@@ -72,10 +72,7 @@ class AuthoringPageController {
 
 	@GetMapping("/scenarios/{id}/reachability")
 	String reachability(@PathVariable String id, Model model) {
-		ScenarioCatalog.Entry e = catalog.find(id).orElseThrow(() -> new ScenarioNotFoundException(id));
-		if (!e.valid()) {
-			throw new InvalidScenarioException(id, e.errors());
-		}
+		ScenarioCatalog.Entry e = CatalogLookup.runnable(catalog, id);
 		model.addAttribute("scenario", e.scenario());
 		model.addAttribute("hasPolicies", e.scenario().scenario().policies() != null);
 		return "reachability";

@@ -52,7 +52,7 @@ class BenchController {
 	}
 
 	private List<ServerSentEvent<String>> serialize(String id) {
-		ScenarioCatalog.Entry e = catalog.find(id).orElseThrow(() -> new ScenarioNotFoundException(id));
+		ScenarioCatalog.Entry e = CatalogLookup.existing(catalog, id);
 		Trace trace = catalog.trace(e, null);
 		List<TraceEvents.StepEvent> steps = TraceEvents.steps(trace);
 		List<ServerSentEvent<String>> out = new java.util.ArrayList<>();

@@ -48,7 +48,7 @@ class PageController {
 
 	@GetMapping("/scenarios/{id}")
 	String player(@PathVariable String id, Model model) {
-		ScenarioCatalog.Entry e = catalog.find(id).orElseThrow(() -> new ScenarioNotFoundException(id));
+		ScenarioCatalog.Entry e = CatalogLookup.existing(catalog, id);
 		if (!e.valid()) {
 			// a local file with errors: show them (the page reloads itself when the file changes)
 			model.addAttribute("entry", e);
@@ -64,10 +64,7 @@ class PageController {
 	/** The player without the site's chrome, for an iframe in slides or a blog post; same deep-link parameters. */
 	@GetMapping("/embed/{id}")
 	String embed(@PathVariable String id, Model model) {
-		ScenarioCatalog.Entry e = catalog.find(id).orElseThrow(() -> new ScenarioNotFoundException(id));
-		if (!e.valid()) {
-			throw new InvalidScenarioException(e.id(), e.errors());
-		}
+		ScenarioCatalog.Entry e = CatalogLookup.runnable(catalog, id);
 		model.addAttribute("scenario", e.scenario());
 		model.addAttribute("mode", "embed");
 		return "embed";

@@ -37,10 +37,7 @@ class ProbeController {
 	Mono<ResponseEntity<String>> probe(@PathVariable String id, @RequestParam(required = false) String from,
 			@RequestParam(required = false) String to, @RequestParam(required = false) String port,
 			@RequestParam(required = false) String protocol, @RequestParam(required = false) String seed) {
-		ScenarioCatalog.Entry e = catalog.find(id).orElseThrow(() -> new ScenarioNotFoundException(id));
-		if (!e.valid()) {
-			throw new InvalidScenarioException(id, e.errors());
-		}
+		ScenarioCatalog.Entry e = CatalogLookup.runnable(catalog, id);
 		Probe probe = probe(required("from", from), required("to", to), number("port", port),
 				protocol == null || protocol.isBlank() ? Protocol.TCP : protocol(protocol));
 		long runSeed = seed == null || seed.isBlank() ? e.scenario().seed() : number("seed", seed);

@@ -235,11 +235,7 @@ class ScenarioApiController {
 	}
 
 	private ScenarioCatalog.Entry entry(String id) {
-		ScenarioCatalog.Entry e = catalog.find(id).orElseThrow(() -> new ScenarioNotFoundException(id));
-		if (!e.valid()) {
-			throw new InvalidScenarioException(id, e.errors());
-		}
-		return e;
+		return CatalogLookup.runnable(catalog, id);
 	}
 
 

@@ -1,38 +1,18 @@
 package dev.packetwalk.browser;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The authoring pages in headless Chromium: the editor marks a typed error at its line and keeps the draft across a
@@ -41,72 +21,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * (the same setup as {@link PlayerBrowserTest}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class AuthoringBrowserTest {
-
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
-	private static final Duration WAIT = Duration.ofSeconds(20);
-
-	private static ChromeDriverService service;
-
-	private static WebDriver driver;
-
-	private static Path profile;
-
-	@LocalServerPort
-	int port;
-
-	@BeforeAll
-	static void startBrowser() throws IOException {
-		List<String> missing = new ArrayList<>();
-		if (!Files.isExecutable(CHROMIUM)) {
-			missing.add(CHROMIUM.toString());
-		}
-		if (!Files.isExecutable(CHROMEDRIVER)) {
-			missing.add(CHROMEDRIVER.toString());
-		}
-		if (!missing.isEmpty()) {
-			String message = "Browser tests need " + String.join(" and ", missing)
-					+ " (apt-get install -y chromium chromium-driver)";
-			if ("true".equalsIgnoreCase(System.getenv("PACKETWALK_REQUIRE_BROWSER"))) {
-				fail(message + "; PACKETWALK_REQUIRE_BROWSER=true makes their absence a failure");
-			}
-			assumeTrue(false, message + "; skipping");
-		}
-		profile = Files.createTempDirectory("packetwalk-chromium-");
-		service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM.toFile());
-		options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-				"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost", "--user-data-dir=" + profile,
-				"--window-size=1600,1000");
-		driver = new ChromeDriver(service, options);
-		driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(10));
-	}
-
-	@AfterAll
-	static void stopBrowser() throws IOException {
-		try {
-			if (driver != null) {
-				driver.quit();
-			}
-		}
-		finally {
-			driver = null;
-			if (service != null) {
-				service.stop();
-				service = null;
-			}
-			if (profile != null) {
-				try (Stream<Path> files = Files.walk(profile)) {
-					files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-				}
-			}
-		}
-	}
+class AuthoringBrowserTest extends BrowserTest {
 
 	/** Every test starts without drafts. */
 	@BeforeEach
@@ -295,22 +210,4 @@ class AuthoringBrowserTest {
 	private static void key(CharSequence k) {
 		new Actions(driver).sendKeys(k).perform();
 	}
-
-	private static WebDriverWait wait(Duration timeout) {
-		WebDriverWait w = new WebDriverWait(driver, timeout);
-		w.pollingEvery(Duration.ofMillis(100));
-		return w;
-	}
-
-	private String url(String path) {
-		return "http://localhost:" + port + path;
-	}
-
-	private static void screenshot(String name) throws IOException {
-		Path dir = Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
-		Files.createDirectories(dir);
-		Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
-		Files.copy(shot, dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-	}
-
 }

@@ -5,40 +5,24 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Drives the real pages in headless Chromium: the library lists the scenario and links to it; the player plays the
@@ -48,76 +32,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Skipped when Chromium or chromedriver is missing, unless {@code PACKETWALK_REQUIRE_BROWSER=true}: then it fails.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class PlayerBrowserTest {
-
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+class PlayerBrowserTest extends BrowserTest {
 
 	private static final String SCENARIO = "pod-to-pod-same-node";
-
-	private static final Duration WAIT = Duration.ofSeconds(20);
-
-	private static ChromeDriverService service;
-
-	private static WebDriver driver;
-
-	private static Path profile;
-
-	@LocalServerPort
-	int port;
-
-	@BeforeAll
-	static void startBrowser() throws IOException {
-		List<String> missing = new ArrayList<>();
-		if (!Files.isExecutable(CHROMIUM)) {
-			missing.add(CHROMIUM.toString());
-		}
-		if (!Files.isExecutable(CHROMEDRIVER)) {
-			missing.add(CHROMEDRIVER.toString());
-		}
-		if (!missing.isEmpty()) {
-			String message = "Browser tests need " + String.join(" and ", missing)
-					+ " (apt-get install -y chromium chromium-driver)";
-			if ("true".equalsIgnoreCase(System.getenv("PACKETWALK_REQUIRE_BROWSER"))) {
-				fail(message + "; PACKETWALK_REQUIRE_BROWSER=true makes their absence a failure");
-			}
-			assumeTrue(false, message + "; skipping");
-		}
-		profile = Files.createTempDirectory("packetwalk-chromium-");
-		service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-			.usingAnyFreePort()
-			.build();
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM.toFile());
-		options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-				"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost", "--user-data-dir=" + profile,
-				"--window-size=1600,1000");
-		driver = new ChromeDriver(service, options);
-		driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(10));
-	}
-
-	@AfterAll
-	static void stopBrowser() throws IOException {
-		try {
-			if (driver != null) {
-				driver.quit();
-			}
-		}
-		finally {
-			driver = null;
-			if (service != null) {
-				service.stop();
-				service = null;
-			}
-			if (profile != null) {
-				try (Stream<Path> files = Files.walk(profile)) {
-					files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-				}
-			}
-		}
-	}
 
 	@Test
 	void libraryListsTheScenarioAndLinksToIt() throws IOException {
@@ -510,16 +427,6 @@ class PlayerBrowserTest {
 		screenshot("pod-to-service-playing");
 	}
 
-	private static WebDriverWait wait(Duration timeout) {
-		WebDriverWait w = new WebDriverWait(driver, timeout);
-		w.pollingEvery(Duration.ofMillis(100));
-		return w;
-	}
-
-	private String url(String path) {
-		return "http://localhost:" + port + path;
-	}
-
 	private String get(String path) throws IOException, InterruptedException {
 		try (HttpClient http = HttpClient.newHttpClient()) {
 			HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(url(path))).build(),
@@ -528,12 +435,4 @@ class PlayerBrowserTest {
 			return res.body();
 		}
 	}
-
-	private static void screenshot(String name) throws IOException {
-		Path dir = Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
-		Files.createDirectories(dir);
-		Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
-		Files.copy(shot, dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-	}
-
 }

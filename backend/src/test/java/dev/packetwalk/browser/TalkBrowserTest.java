@@ -1,14 +1,9 @@
 package dev.packetwalk.browser;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,13 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WindowType;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -31,8 +21,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The pages built for talks, in two headless Chromiums (a presenter's and a follower's, every outside host
@@ -43,15 +31,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class TalkBrowserTest {
 
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	private static final List<ChromeDriverService> services = new ArrayList<>();
-
-	private static final List<Path> profiles = new ArrayList<>();
+	private static final List<Chromium> browsers = new ArrayList<>();
 
 	/** The presenter's browser (projector size) and a follower's (laptop size). */
 	private static WebDriver presenter;
@@ -63,58 +45,37 @@ class TalkBrowserTest {
 
 	@BeforeAll
 	static void startBrowsers() throws IOException {
-		if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-			String message = "Browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
-					+ " (apt-get install -y chromium chromium-driver)";
-			if ("true".equalsIgnoreCase(System.getenv("PACKETWALK_REQUIRE_BROWSER"))) {
-				fail(message + "; PACKETWALK_REQUIRE_BROWSER=true makes their absence a failure");
-			}
-			assumeTrue(false, message + "; skipping");
-		}
+		Chromium.requireOrSkip();
 		presenter = browser("1920,1080");
 		follower = browser("1280,800");
 	}
 
 	private static WebDriver browser(String size) throws IOException {
-		Path profile = Files.createTempDirectory("packetwalk-chromium-");
-		profiles.add(profile);
-		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-			.usingAnyFreePort()
-			.build();
-		services.add(service);
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM.toFile());
-		options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-				"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost", "--user-data-dir=" + profile,
-				"--window-size=" + size);
-		WebDriver d = new ChromeDriver(service, options);
-		d.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(10));
-		return d;
+		Chromium c = Chromium.start(size);
+		browsers.add(c);
+		return c.driver();
 	}
 
 	@AfterAll
 	static void stopBrowsers() throws IOException {
-		for (WebDriver d : new WebDriver[] { presenter, follower }) {
-			try {
-				if (d != null) {
-					d.quit();
-				}
-			}
-			catch (RuntimeException ex) {
-				// keep stopping the rest
-			}
-		}
 		presenter = null;
 		follower = null;
-		services.forEach(ChromeDriverService::stop);
-		services.clear();
-		for (Path profile : profiles) {
-			try (Stream<Path> files = Files.walk(profile)) {
-				files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+		IOException first = null;
+		for (Chromium c : browsers) {
+			try {
+				c.close();
+			}
+			catch (IOException | RuntimeException ex) {
+				// keep stopping the rest
+				if (first == null) {
+					first = ex instanceof IOException io ? io : new IOException(ex);
+				}
 			}
 		}
-		profiles.clear();
+		browsers.clear();
+		if (first != null) {
+			throw first;
+		}
 	}
 
 	@Test
@@ -286,11 +247,9 @@ class TalkBrowserTest {
 	}
 
 	private static void screenshot(WebDriver d, String name) throws IOException {
-		Path dir = Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
-		Files.createDirectories(dir);
+		// let the transitions of the last step settle
 		((JavascriptExecutor) d).executeScript("return new Promise(r => requestAnimationFrame(() => setTimeout(r, 400)))");
-		Path shot = ((TakesScreenshot) d).getScreenshotAs(OutputType.FILE).toPath();
-		Files.copy(shot, dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+		Chromium.screenshot(d, name);
 	}
 
 }

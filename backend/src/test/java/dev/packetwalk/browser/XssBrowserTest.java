@@ -4,32 +4,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Issue 10: script tags and HTML in a scenario's title, summary, chapter, intro, takeaway, flow label, pod labels and
@@ -38,13 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Skipped like {@link PlayerBrowserTest} when Chromium is missing.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class XssBrowserTest {
-
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
-	private static final Duration WAIT = Duration.ofSeconds(20);
+class XssBrowserTest extends BrowserTest {
 
 	/** Each payload, if it ran, would set window.__pwned and the document title. */
 	private static final String[] PAYLOADS = { "<img src=x onerror=\"window.__pwned='img';document.title='pwned'\">",
@@ -95,67 +75,6 @@ class XssBrowserTest {
 		registry.add("packetwalk.scenarios.dir", DIR::toString);
 	}
 
-	private static ChromeDriverService service;
-
-	private static WebDriver driver;
-
-	private static Path profile;
-
-	@LocalServerPort
-	int port;
-
-	@BeforeAll
-	static void startBrowser() throws IOException {
-		List<String> missing = new ArrayList<>();
-		for (Path p : new Path[] { CHROMIUM, CHROMEDRIVER }) {
-			if (!Files.isExecutable(p)) {
-				missing.add(p.toString());
-			}
-		}
-		if (!missing.isEmpty()) {
-			String message = "Browser tests need " + String.join(" and ", missing) + " (apt-get install -y chromium chromium-driver)";
-			if ("true".equalsIgnoreCase(System.getenv("PACKETWALK_REQUIRE_BROWSER"))) {
-				fail(message + "; PACKETWALK_REQUIRE_BROWSER=true makes their absence a failure");
-			}
-			assumeTrue(false, message + "; skipping");
-		}
-		profile = Files.createTempDirectory("packetwalk-chromium-");
-		service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM.toFile());
-		options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-				"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost", "--user-data-dir=" + profile,
-				"--window-size=1600,1000");
-		driver = new ChromeDriver(service, options);
-		driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(10));
-	}
-
-	@AfterAll
-	static void stopBrowser() throws IOException {
-		try {
-			if (driver != null) {
-				driver.quit();
-			}
-		}
-		finally {
-			driver = null;
-			if (service != null) {
-				service.stop();
-				service = null;
-			}
-			if (profile != null) {
-				try (Stream<Path> files = Files.walk(profile)) {
-					files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-				}
-			}
-		}
-	}
-
-	private String url(String path) {
-		return "http://localhost:" + port + path;
-	}
-
 	private Object js(String script) {
 		return ((JavascriptExecutor) driver).executeScript(script);
 	}
@@ -201,5 +120,4 @@ class XssBrowserTest {
 		// and the JSON the page read carried it verbatim: it is data, not markup
 		assertThat((String) js("return document.body.textContent;")).contains("<svg onload=");
 	}
-
 }

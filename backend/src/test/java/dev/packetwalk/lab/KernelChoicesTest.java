@@ -31,10 +31,8 @@ class KernelChoicesTest {
 		List<KernelLab.Replayed> out = new ArrayList<>();
 		for (Flow f : cs.scenario().flows()) {
 			int sport = KernelLab.firstPacket(traces.apply(cs.seed()), f.id()).l4().srcPort();
-			var first = KernelLab.firstPacket(traces.apply(seed), f.id());
 			FlowExpectation e = RandomPorts.bind(Projection.expect(traces.apply(seed), f.id()),
-					java.util.Map.of(new RandomPorts.Drawn(first.src(), first.l4().srcPort(), "client"), sport), List.of(),
-					List.of()).expectation();
+					KernelLab.clientPort(traces.apply(seed), f.id(), sport), List.of(), List.of()).expectation();
 			List<Observation> seen = new ArrayList<>();
 			long t = 1000;
 			for (Observation o : e.observations()) {

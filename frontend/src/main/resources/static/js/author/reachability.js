@@ -3,6 +3,8 @@
 // a click opens the player on that packet (/scenarios/{id}?probe=from,to,port,protocol). Arrow keys move between
 // cells.
 
+import { getJson } from '../api.js';
+
 const root = document.getElementById('reachability');
 const id = root.dataset.scenarioId;
 const api = (root.dataset.apiBase || '/api/scenarios').replace(/\/$/, '');
@@ -17,21 +19,6 @@ const detail = root.querySelector('[data-testid="reach-detail"]');
 const truth = root.querySelector('[data-testid="reach-truth"]');
 
 let inflight = null;
-
-async function getJson(url, signal) {
-	const res = await fetch(url, { headers: { Accept: 'application/json' }, signal });
-	if (!res.ok) {
-		let message = `${res.status} ${res.statusText}`;
-		try {
-			const p = await res.json();
-			message = p.detail || p.title || message;
-		} catch {
-			// keep the status line
-		}
-		throw new Error(message);
-	}
-	return res.json();
-}
 
 function showStatus(text, isError = false) {
 	status.textContent = text;

@@ -6,25 +6,8 @@
 //    (GET /api/scenarios/{id}/probe), as a cell of the reachability grid asks for it.
 // Otherwise the api is returned unchanged.
 
+import { readJson } from '../api.js';
 import { loadDraft } from './drafts.js';
-
-async function json(res) {
-	if (!res.ok) {
-		let detail = `${res.status} ${res.statusText}`;
-		try {
-			const problem = await res.json();
-			detail = problem.detail || problem.title || detail;
-			if (Array.isArray(problem.errors) && problem.errors.length) {
-				const e = problem.errors[0];
-				detail = `line ${e.line}: ${e.message}${problem.errors.length > 1 ? ` (and ${problem.errors.length - 1} more)` : ''}`;
-			}
-		} catch {
-			// not JSON: keep the status line
-		}
-		throw new Error(detail);
-	}
-	return res.json();
-}
 
 /** {from, to, port, protocol} from "from,to,port,protocol", or null. */
 export function parseProbe(text) {
@@ -70,7 +53,7 @@ export function withSource(api, root, location = window.location) {
 				headers: { 'Content-Type': 'text/yaml', Accept: 'application/json' },
 				body: draft.yaml,
 				signal
-			}).then(json);
+			}).then(readJson);
 		};
 		return {
 			...api,
@@ -100,7 +83,7 @@ export function withSource(api, root, location = window.location) {
 					q.set('seed', String(seed));
 				}
 				return fetch(`${scenariosBase}/${encodeURIComponent(id)}/probe?${q}`, { headers: { Accept: 'application/json' }, signal })
-					.then(json);
+					.then(readJson);
 			}
 		};
 	}

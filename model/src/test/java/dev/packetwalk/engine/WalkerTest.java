@@ -102,9 +102,9 @@ class WalkerTest {
 		assertThat(r.table().get(r.matched())).isEqualTo("10.9.9.0/24 via 10.0.1.1 dev ex metric 50");
 	}
 
-	@Test
-	void aRoutingLoopEndsWithTimeExceeded() {
-		Lab lab = new Lab().router("r1")
+	/** Two routers whose default routes point at each other, and a packet from a with this TTL into the loop. */
+	private static Lab routingLoop(int ttl) {
+		return new Lab().router("r1")
 			.router("r2")
 			.ns("a")
 			.veth("a", "eth0", "10.0.0.2/24", "r1", "ra", "10.0.0.1/24")
@@ -112,8 +112,12 @@ class WalkerTest {
 			.route("a", "default via 10.0.0.1 dev eth0")
 			.route("r1", "default via 10.1.0.2 dev to2")
 			.route("r2", "default via 10.1.0.1 dev to1")
-			.flow("a", "198.51.100.7", 80, Protocol.TCP, 8, 0);
-		Trace t = lab.run();
+			.flow("a", "198.51.100.7", 80, Protocol.TCP, ttl, 0);
+	}
+
+	@Test
+	void aRoutingLoopEndsWithTimeExceeded() {
+		Trace t = routingLoop(8).run();
 		assertThatTrace(t).walk(0).isDroppedBecause(DropReason.TTL_EXCEEDED);
 		assertThat(t.walks().get(0).hops()).hasSize(9);
 		assertThat(((Step.Drop) assertThatTrace(t).walk(0).lastStep()).icmp()).contains("time-to-live exceeded");
@@ -121,15 +125,7 @@ class WalkerTest {
 
 	@Test
 	void aLoopTheTtlDoesNotEndStopsAtTheHopLimit() {
-		Lab lab = new Lab().router("r1")
-			.router("r2")
-			.ns("a")
-			.veth("a", "eth0", "10.0.0.2/24", "r1", "ra", "10.0.0.1/24")
-			.veth("r1", "to2", "10.1.0.1/30", "r2", "to1", "10.1.0.2/30")
-			.route("a", "default via 10.0.0.1 dev eth0")
-			.route("r1", "default via 10.1.0.2 dev to2")
-			.route("r2", "default via 10.1.0.1 dev to1")
-			.flow("a", "198.51.100.7", 80, Protocol.TCP, 255, 0);
+		Lab lab = routingLoop(255);
 		Trace t = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
 				() -> new dev.packetwalk.engine.Engine(lab.scenario(), 16).run(1));
 		assertThatTrace(t).walk(0).isDroppedBecause(DropReason.HOP_LIMIT);
