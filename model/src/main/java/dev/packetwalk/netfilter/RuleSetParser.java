@@ -88,7 +88,7 @@ final class RuleSetParser {
 			throw error("*" + section.table.label(), "COMMIT expected: table " + section.table
 					+ " (started at line " + section.startLine + ") is not committed");
 		}
-		return RuleSet.build(done);
+		return RuleSet.build(done, true);
 	}
 
 	private IptablesParseException error(String token, String message) {
@@ -122,13 +122,13 @@ final class RuleSetParser {
 
 	private void declareChain(String line) {
 		Section s = requireSection(line);
-		String[] parts = line.substring(1).split("[ \t]+");
+		String[] parts = words(line.substring(1));
 		if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty()) {
 			throw error(line, "a chain declaration is ':NAME POLICY [packets:bytes]'");
 		}
 		String name = parts[0];
 		String policy = parts[1];
-		if (parts.length == 3 && !parts[2].matches("\\[\\d+:\\d+\\]")) {
+		if (parts.length == 3 && !COUNTERS.matcher(parts[2]).matches()) {
 			throw error(parts[2], "bad counters: expected [packets:bytes]");
 		}
 		Hook hook = Hook.ofChainName(name);
@@ -144,6 +144,29 @@ final class RuleSetParser {
 			throw error(policy, "user chain " + name + " cannot have a policy: write '-'");
 		}
 		newChain(s, name);
+	}
+
+	private static final java.util.regex.Pattern COUNTERS = java.util.regex.Pattern.compile("\\[\\d+:\\d+\\]");
+
+	/** The line split at runs of blanks, as {@code split("[ \\t]+")} does (a leading blank gives an empty first word). */
+	private static String[] words(String line) {
+		List<String> out = new ArrayList<>(3);
+		int start = 0;
+		int i = 0;
+		while (i <= line.length()) {
+			if (i == line.length() || line.charAt(i) == ' ' || line.charAt(i) == '\t') {
+				out.add(line.substring(start, i));
+				while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+					i++;
+				}
+				if (i == line.length()) {
+					break;
+				}
+				start = i;
+			}
+			i++;
+		}
+		return out.toArray(String[]::new);
 	}
 
 	private void newChain(Section s, String name) {
@@ -295,6 +318,26 @@ final class RuleSetParser {
 	 */
 	List<String> tokenize(String line) {
 		List<String> out = new ArrayList<>();
+		if (line.indexOf('"') < 0) {
+			// no quotes: words are the runs between blanks (most rules; iptables-save quotes only comments with blanks)
+			int start = -1;
+			for (int i = 0; i < line.length(); i++) {
+				char c = line.charAt(i);
+				if (c == ' ' || c == '\t') {
+					if (start >= 0) {
+						out.add(line.substring(start, i));
+						start = -1;
+					}
+				}
+				else if (start < 0) {
+					start = i;
+				}
+			}
+			if (start >= 0) {
+				out.add(line.substring(start));
+			}
+			return out;
+		}
 		StringBuilder word = new StringBuilder();
 		boolean inWord = false;
 		boolean quoted = false;

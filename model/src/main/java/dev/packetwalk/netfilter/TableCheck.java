@@ -3,6 +3,7 @@ package dev.packetwalk.netfilter;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,7 +68,7 @@ final class TableCheck {
 	static Problem checkTable(Table table, Map<String, Chain> chains) {
 		Map<String, Integer> height = new HashMap<>();
 		for (Hook hook : table.builtinChains()) {
-			Problem p = findLoop(chains, hook.chainName(), new ArrayList<>(), height);
+			Problem p = findLoop(chains, hook.chainName(), new ArrayList<>(), new HashSet<>(), height);
 			if (p != null) {
 				return p;
 			}
@@ -77,8 +78,9 @@ final class TableCheck {
 				return tooDeep(chains, hook, height);
 			}
 		}
+		Map<String, ChainSummary> summaries = new HashMap<>();
 		for (Hook hook : table.builtinChains()) {
-			Problem p = checkNatHooks(chains, hook);
+			Problem p = checkNatHooks(chains, hook, summaries);
 			if (p != null) {
 				return p;
 			}
@@ -95,11 +97,13 @@ final class TableCheck {
 	}
 
 	/**
-	 * Depth-first search for a loop; {@code path} holds the chains on the current stack. On the way back it records
-	 * each chain's height: the longest run of jumps below it.
+	 * Depth-first search for a loop; {@code path} holds the chains on the current stack (and {@code onPath} the same,
+	 * for a constant-time test). On the way back it records each chain's height: the longest run of jumps below it.
 	 */
-	private static Problem findLoop(Map<String, Chain> chains, String name, List<String> path, Map<String, Integer> height) {
+	private static Problem findLoop(Map<String, Chain> chains, String name, List<String> path, Set<String> onPath,
+			Map<String, Integer> height) {
 		path.add(name);
+		onPath.add(name);
 		Chain chain = chains.get(name);
 		int h = 0;
 		for (int i = 0; i < chain.rules().size(); i++) {
@@ -107,22 +111,25 @@ final class TableCheck {
 			if (to == null) {
 				continue;
 			}
-			if (path.contains(to)) {
+			if (onPath.contains(to)) {
 				List<String> loop = new ArrayList<>(path.subList(path.indexOf(to), path.size()));
 				loop.add(to);
 				return new Problem(name, i, "jump loop " + String.join(" -> ", loop)
 						+ " (iptables-restore refuses loops reachable from a built-in chain: Too many links)");
 			}
-			if (!height.containsKey(to)) {
-				Problem p = findLoop(chains, to, path, height);
+			Integer below = height.get(to);
+			if (below == null) {
+				Problem p = findLoop(chains, to, path, onPath, height);
 				if (p != null) {
 					return p;
 				}
+				below = height.get(to);
 			}
-			h = Math.max(h, 1 + height.get(to));
+			h = Math.max(h, 1 + below);
 		}
 		height.put(name, h);
 		path.remove(path.size() - 1);
+		onPath.remove(name);
 		return null;
 	}
 
@@ -146,21 +153,49 @@ final class TableCheck {
 		}
 	}
 
+	/**
+	 * What the hook check needs of one chain, computed once per table however many hooks reach it: the chains it
+	 * jumps to (each once, in rule order) and the hooks every one of its targets may run at.
+	 */
+	private record ChainSummary(List<String> jumps, Set<Hook> allowed) {
+
+		static ChainSummary of(Chain chain) {
+			java.util.LinkedHashSet<String> jumps = new java.util.LinkedHashSet<>();
+			EnumSet<Hook> allowed = EnumSet.allOf(Hook.class);
+			for (Rule rule : chain.rules()) {
+				String to = jumpTarget(rule);
+				if (to != null) {
+					jumps.add(to);
+				}
+				Set<Hook> a = allowedHooks(rule.target());
+				if (a != ALL_HOOKS) {
+					allowed.retainAll(a);
+				}
+			}
+			return new ChainSummary(List.copyOf(jumps), allowed);
+		}
+
+	}
+
 	/** NAT targets in user chains are valid only if every built-in chain reaching them may hold them. */
-	private static Problem checkNatHooks(Map<String, Chain> chains, Hook hook) {
+	private static Problem checkNatHooks(Map<String, Chain> chains, Hook hook, Map<String, ChainSummary> summaries) {
 		java.util.Deque<String> todo = new java.util.ArrayDeque<>();
-		java.util.Set<String> seen = new java.util.HashSet<>();
+		Set<String> seen = new HashSet<>();
 		todo.add(hook.chainName());
 		while (!todo.isEmpty()) {
 			Chain chain = chains.get(todo.poll());
-			for (int i = 0; i < chain.rules().size(); i++) {
-				Rule rule = chain.rules().get(i);
-				if (!chain.isBuiltin() && !allowedHooks(rule.target()).contains(hook)) {
-					return new Problem(chain.name(), i, targetName(rule.target()) + " in chain " + chain.name()
-							+ " is reached from " + hook + ", but it is only valid in " + allowedHooks(rule.target()));
+			ChainSummary summary = summaries.computeIfAbsent(chain.name(), n -> ChainSummary.of(chain));
+			if (!chain.isBuiltin() && !summary.allowed().contains(hook)) {
+				for (int i = 0; i < chain.rules().size(); i++) {
+					Rule rule = chain.rules().get(i);
+					if (!allowedHooks(rule.target()).contains(hook)) {
+						return new Problem(chain.name(), i, targetName(rule.target()) + " in chain " + chain.name()
+								+ " is reached from " + hook + ", but it is only valid in " + allowedHooks(rule.target()));
+					}
 				}
-				String to = jumpTarget(rule);
-				if (to != null && seen.add(to)) {
+			}
+			for (String to : summary.jumps()) {
+				if (seen.add(to)) {
 					todo.add(to);
 				}
 			}

@@ -69,6 +69,8 @@ final class YamlTreeReader {
 
 	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+	private static final YamlLocator.Position NOWHERE = new YamlLocator.Position(0, 0);
+
 	private static final ScalarResolver RESOLVER = new CoreSchema().getScalarResolver();
 
 	private final ScenarioLimits limits;
@@ -127,6 +129,7 @@ final class YamlTreeReader {
 			.setAllowDuplicateKeys(false)
 			.setAllowRecursiveKeys(false)
 			.setBufferSize(64 * 1024)
+			.setUseMarks(positions)
 			.setSchema(new CoreSchema())
 			.build();
 		Map<String, YamlLocator.Position> values = new HashMap<>();
@@ -140,7 +143,8 @@ final class YamlTreeReader {
 		try {
 			while (events.hasNext()) {
 				Event e = events.next();
-				YamlLocator.Position at = position(e.getStartMark());
+				// without positions, a problem is placed by reading again with them: skip the work here
+				YamlLocator.Position at = positions ? position(e.getStartMark()) : NOWHERE;
 				switch (e.getEventId()) {
 					case DocumentStart -> {
 						if (++documents > 1) {
@@ -312,8 +316,11 @@ final class YamlTreeReader {
 		if (explicit.isPresent() && !explicit.get().equals("!")) {
 			tag = new Tag(explicit.get());
 		}
+		else if (!s.getImplicit().canOmitTagInPlainScalar()) {
+			tag = Tag.STR; // quoted: the core schema's resolver says str without looking
+		}
 		else {
-			tag = RESOLVER.resolve(v, s.getImplicit().canOmitTagInPlainScalar());
+			tag = plainTag(v);
 		}
 		if (tag.equals(Tag.NULL)) {
 			return NODES.nullNode();
@@ -322,6 +329,9 @@ final class YamlTreeReader {
 			return NODES.booleanNode(v.toLowerCase(Locale.ROOT).equals("true"));
 		}
 		if (tag.equals(Tag.INT)) {
+			if (v.length() <= 9 && v.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+				return NODES.numberNode(Integer.parseInt(v));
+			}
 			try {
 				BigInteger big = integer(v);
 				if (big.bitLength() < 32) {
@@ -349,6 +359,36 @@ final class YamlTreeReader {
 			}
 		}
 		return NODES.stringNode(v);
+	}
+
+	/**
+	 * The core schema's tag for a plain scalar. Most plain values in a scenario are names and addresses: a value that
+	 * starts with a letter none of the core schema's null, bool, int or float forms starts with ({@code null},
+	 * {@code true}, {@code false} and their capitalised forms; numbers start with a digit, a sign or a dot) is a
+	 * string, short runs of digits are ints, and a value starting with a digit that holds two dots or a slash (an
+	 * address, a CIDR) is a string, all without the resolver's regular expressions. Everything else goes to the
+	 * resolver.
+	 */
+	static Tag plainTag(String v) {
+		if (!v.isEmpty()) {
+			char c = v.charAt(0);
+			if ((c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') && "nNtTfF".indexOf(c) < 0) {
+				return Tag.STR;
+			}
+			if (c >= '0' && c <= '9' && v.length() <= 9) {
+				boolean digits = true;
+				for (int i = 1; i < v.length() && digits; i++) {
+					digits = v.charAt(i) >= '0' && v.charAt(i) <= '9';
+				}
+				if (digits) {
+					return Tag.INT;
+				}
+			}
+			if (c >= '0' && c <= '9' && (v.indexOf('.') != v.lastIndexOf('.') || v.indexOf('/') >= 0)) {
+				return Tag.STR; // an address or a CIDR: no int or float has two dots or a slash
+			}
+		}
+		return RESOLVER.resolve(v, true);
 	}
 
 	private static BigInteger integer(String v) {
