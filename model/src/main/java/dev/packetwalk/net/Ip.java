@@ -16,20 +16,36 @@ public record Ip(int value) implements Comparable<Ip> {
 		if (text == null) {
 			throw new IllegalArgumentException("IPv4 address is missing");
 		}
-		String[] parts = text.trim().split("\\.", -1);
-		if (parts.length != 4) {
+		String t = text.trim();
+		int dots = 0;
+		for (int i = 0; i < t.length(); i++) {
+			if (t.charAt(i) == '.') {
+				dots++;
+			}
+		}
+		if (dots != 3) {
 			throw new IllegalArgumentException("'" + text + "' is not an IPv4 address (expected four dot-separated numbers)");
 		}
 		int v = 0;
-		for (String p : parts) {
-			if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
-				throw new IllegalArgumentException("'" + text + "' is not an IPv4 address ('" + p + "' is not a number 0-255)");
+		int start = 0;
+		for (int part = 0; part < 4; part++) {
+			int end = part < 3 ? t.indexOf('.', start) : t.length();
+			int octet = 0;
+			boolean number = end > start && end - start <= 3;
+			for (int i = start; i < end && number; i++) {
+				char c = t.charAt(i);
+				number = c >= '0' && c <= '9';
+				octet = octet * 10 + (c - '0');
 			}
-			int octet = Integer.parseInt(p);
+			if (!number) {
+				throw new IllegalArgumentException("'" + text + "' is not an IPv4 address ('" + t.substring(start, end)
+						+ "' is not a number 0-255)");
+			}
 			if (octet > 255) {
 				throw new IllegalArgumentException("'" + text + "' is not an IPv4 address (" + octet + " is above 255)");
 			}
 			v = (v << 8) | octet;
+			start = end + 1;
 		}
 		return new Ip(v);
 	}

@@ -363,8 +363,8 @@ final class YamlTreeReader {
 
 	/**
 	 * The core schema's tag for a plain scalar. Most plain values in a scenario are names and addresses: a value that
-	 * starts with a letter none of the core schema's null, bool, int or float forms starts with ({@code null},
-	 * {@code true}, {@code false} and their capitalised forms; numbers start with a digit, a sign or a dot) is a
+	 * starts with a letter is a null or a bool only in the core schema's exact spellings ({@code null}, {@code true},
+	 * {@code false}, capitalised or in capitals; numbers start with a digit, a sign or a dot) and otherwise a
 	 * string, short runs of digits are ints, and a value starting with a digit that holds two dots or a slash (an
 	 * address, a CIDR) is a string, all without the resolver's regular expressions. Everything else goes to the
 	 * resolver.
@@ -372,8 +372,12 @@ final class YamlTreeReader {
 	static Tag plainTag(String v) {
 		if (!v.isEmpty()) {
 			char c = v.charAt(0);
-			if ((c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') && "nNtTfF".indexOf(c) < 0) {
-				return Tag.STR;
+			if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+				return switch (v) {
+					case "null", "Null", "NULL" -> Tag.NULL;
+					case "true", "True", "TRUE", "false", "False", "FALSE" -> Tag.BOOL;
+					default -> Tag.STR;
+				};
 			}
 			if (c >= '0' && c <= '9' && v.length() <= 9) {
 				boolean digits = true;

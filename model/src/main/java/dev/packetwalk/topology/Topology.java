@@ -14,14 +14,25 @@ public record Topology(List<Namespace> namespaces) {
 
 	public Topology {
 		namespaces = List.copyOf(namespaces);
-		Map<String, Namespace> byId = new LinkedHashMap<>();
+		Map<String, Namespace> byId = new java.util.HashMap<>();
 		for (Namespace ns : namespaces) {
 			if (byId.put(ns.id(), ns) != null) {
 				throw new IllegalArgumentException("two namespaces have the id " + ns.id());
 			}
 		}
-		Map<Mac, String> macs = new LinkedHashMap<>();
+		// each namespace's devices by name: a node has a veth per pod and the VPC router a port per node, so
+		// looking masters and peers up by scanning the device lists would be quadratic in a large cluster
+		Map<String, Map<String, Device>> devicesByNs = new java.util.HashMap<>();
 		for (Namespace ns : namespaces) {
+			Map<String, Device> byName = new java.util.HashMap<>();
+			for (Device d : ns.devices()) {
+				byName.putIfAbsent(d.name(), d);
+			}
+			devicesByNs.put(ns.id(), byName);
+		}
+		Map<Mac, String> macs = new java.util.HashMap<>();
+		for (Namespace ns : namespaces) {
+			Map<String, Device> own = devicesByNs.get(ns.id());
 			for (Device d : ns.devices()) {
 				if (!(d instanceof Device.Loopback) && !(d instanceof Device.Dummy)) {
 					String prev = macs.put(d.mac(), ns.id() + "/" + d.name());
@@ -30,7 +41,7 @@ public record Topology(List<Namespace> namespaces) {
 								"MAC " + d.mac() + " is used by both " + prev + " and " + ns.id() + "/" + d.name());
 					}
 				}
-				if (d.master() != null && !(ns.device(d.master()) instanceof Device.Bridge)) {
+				if (d.master() != null && !(own.get(d.master()) instanceof Device.Bridge)) {
 					throw new IllegalArgumentException(
 							ns.id() + "/" + d.name() + " names master " + d.master() + ", which is not a bridge in that namespace");
 				}
@@ -43,8 +54,8 @@ public record Topology(List<Namespace> namespaces) {
 					case Device.Vxlan x -> null;
 				};
 				if (peer != null) {
-					Namespace other = byId.get(peer.namespace());
-					Device od = other == null ? null : other.device(peer.device());
+					Map<String, Device> other = devicesByNs.get(peer.namespace());
+					Device od = other == null ? null : other.get(peer.device());
 					if (od == null) {
 						throw new IllegalArgumentException(
 								ns.id() + "/" + d.name() + " is linked to " + peer.namespace() + "/" + peer.device() + ", which does not exist");
