@@ -80,8 +80,20 @@ public final class IptablesProxier {
 		if (n < 1) {
 			throw new IllegalArgumentException("probability(n) needs n >= 1 endpoints, was " + n);
 		}
+		if (n < PROBABILITIES.length) {
+			String p = PROBABILITIES[n];
+			if (p == null) {
+				// a benign race: two threads may both compute the same immutable string
+				p = new BigDecimal(1.0 / n).setScale(10, RoundingMode.HALF_EVEN).toPlainString();
+				PROBABILITIES[n] = p;
+			}
+			return p;
+		}
 		return new BigDecimal(1.0 / n).setScale(10, RoundingMode.HALF_EVEN).toPlainString();
 	}
+
+	/** {@link #probability} by endpoint count, written once per count (every Service writes one per endpoint). */
+	private static final String[] PROBABILITIES = new String[1024];
 
 	/** The full iptables-restore input for this node. */
 	public static IptablesRestore generate(List<KubeService> services, Map<ServiceRef, List<Endpoint>> endpoints,

@@ -27,17 +27,22 @@ public final class KubeProxyHash {
 
 	private static final Base32 BASE32 = new Base32();
 
+	/** One digest per thread: {@code MessageDigest.getInstance} looks the provider up on every call. */
+	private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+		try {
+			return MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException("every JDK ships SHA-256", e);
+		}
+	});
+
 	private KubeProxyHash() {
 	}
 
 	/** RFC 4648 base32 of SHA-256(text), first {@code n} characters. */
 	static String hash(String text, int n) {
-		byte[] digest;
-		try {
-			digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-		} catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException("every JDK ships SHA-256", e);
-		}
+		byte[] digest = SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8));
 		if (n < 0 || n > MAX_UNPADDED) {
 			return BASE32.encodeAsString(digest).substring(0, n);
 		}

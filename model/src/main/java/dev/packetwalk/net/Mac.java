@@ -53,13 +53,18 @@ public record Mac(long value) {
 	}
 
 	static byte[] sha256(String s) {
+		return SHA256.get().digest(s.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** One digest per thread: {@code MessageDigest.getInstance} looks the provider up on every call. */
+	private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
 		try {
-			return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+			return MessageDigest.getInstance("SHA-256");
 		}
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("SHA-256 is required by the JDK", ex);
 		}
-	}
+	});
 
 	/** A {@code vethXXXXXXXX} host-side name derived from a stable name (eight hex digits, as the CNI bridge plugin). */
 	public static String vethName(String seedName) {

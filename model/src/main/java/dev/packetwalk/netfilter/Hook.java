@@ -22,12 +22,14 @@ public enum Hook {
 
 	/** The hook whose built-in chain has this name, or null for a user chain name. */
 	public static Hook ofChainName(String name) {
-		for (Hook h : values()) {
-			if (h.name().equals(name)) {
-				return h;
-			}
-		}
-		return null;
+		return name == null ? null : switch (name) {
+			case "PREROUTING" -> PREROUTING;
+			case "INPUT" -> INPUT;
+			case "FORWARD" -> FORWARD;
+			case "OUTPUT" -> OUTPUT;
+			case "POSTROUTING" -> POSTROUTING;
+			default -> null;
+		};
 	}
 
 }

@@ -28,10 +28,79 @@ final class RuleSetParser {
 	private int lineNo;
 
 	RuleSetParser(String text) {
+		this(text, PARALLEL_LINES);
+	}
+
+	/** A parser that reads rule lines ahead on all cores when the text has at least {@code parallelLines} lines. */
+	RuleSetParser(String text, int parallelLines) {
 		if (text == null) {
 			throw new IllegalArgumentException("no iptables text to parse");
 		}
 		this.lines = text.split("\n", -1);
+		this.parallelLines = parallelLines;
+	}
+
+	private final int parallelLines;
+
+	/** A parser for reading single rule lines of the same text ({@link #readAhead}). */
+	private RuleSetParser(String[] lines) {
+		this.lines = lines;
+		this.parallelLines = Integer.MAX_VALUE;
+	}
+
+	/** Texts of at least this many lines have their rule lines read on all cores first ({@link #readAhead}). */
+	static final int PARALLEL_LINES = 20_000;
+
+	/**
+	 * An {@code -A} line read ahead of the sequential pass: its words, and the rule, or the exception reading it threw
+	 * (thrown by the sequential pass where it would have thrown it).
+	 */
+	private record ReadAhead(List<String> tokens, Rule rule, RuntimeException failure) {
+	}
+
+	/** By line index, the {@code -A} lines read ahead; null when the text is small or the line was not read ahead. */
+	private ReadAhead[] readAhead;
+
+	/**
+	 * Reads every line that starts with {@code -A } into its rule, in parallel. Reading a rule depends only on its own
+	 * line (which chains exist, where it goes and the whole-table checks are the sequential pass's business), so the
+	 * result is the same as reading it in turn; a line that fails is failed again, with the same exception, when the
+	 * sequential pass reaches it, so the first problem in line order is still the one reported.
+	 */
+	private void readAhead() {
+		ReadAhead[] ahead = new ReadAhead[lines.length];
+		int chunk = 2_048;
+		java.util.stream.IntStream.range(0, (lines.length + chunk - 1) / chunk).parallel().forEach(c -> {
+			RuleSetParser local = new RuleSetParser(lines);
+			for (int i = c * chunk; i < Math.min(lines.length, (c + 1) * chunk); i++) {
+				String line = lines[i];
+				if (!line.startsWith("-A ")) {
+					continue;
+				}
+				if (line.endsWith("\r")) {
+					line = line.substring(0, line.length() - 1);
+				}
+				local.lineNo = i + 1;
+				List<String> tokens;
+				try {
+					tokens = local.tokenize(line);
+				}
+				catch (RuntimeException ex) {
+					ahead[i] = new ReadAhead(null, null, ex);
+					continue;
+				}
+				if (tokens.size() < 2) {
+					continue;
+				}
+				try {
+					ahead[i] = new ReadAhead(tokens, local.new RuleReader(tokens.get(1), tokens.subList(2, tokens.size())).read(), null);
+				}
+				catch (RuntimeException ex) {
+					ahead[i] = new ReadAhead(tokens, null, ex);
+				}
+			}
+		});
+		readAhead = ahead;
 	}
 
 	/** One {@code *table ... COMMIT} section in the making. */
@@ -62,6 +131,9 @@ final class RuleSetParser {
 	}
 
 	RuleSet parse() {
+		if (lines.length >= parallelLines) {
+			readAhead();
+		}
 		for (int i = 0; i < lines.length; i++) {
 			lineNo = i + 1;
 			String line = lines[i];
@@ -80,8 +152,16 @@ final class RuleSetParser {
 			else if (line.strip().equals("COMMIT")) {
 				commit();
 			}
+			else if (readAhead != null && readAhead[i] != null) {
+				ReadAhead ahead = readAhead[i];
+				readAhead[i] = null;
+				if (ahead.tokens() == null) {
+					throw ahead.failure();
+				}
+				command(ahead.tokens(), ahead);
+			}
 			else {
-				command(tokenize(line));
+				command(tokenize(line), null);
 			}
 		}
 		if (section != null) {
@@ -208,13 +288,14 @@ final class RuleSetParser {
 
 	// ---------------------------------------------------------------- commands
 
-	private void command(List<String> tokens) {
+	/** Carries out one command line; {@code ahead} is its rule when it was read ahead, else null. */
+	private void command(List<String> tokens, ReadAhead ahead) {
 		Section s = requireSection(tokens.get(0));
 		String cmd = tokens.get(0);
 		switch (cmd) {
 			case "-A", "--append" -> {
 				String chain = chainArg(s, tokens, cmd);
-				addRule(s, chain, tokens.subList(2, tokens.size()), -1);
+				addRule(s, chain, tokens.subList(2, tokens.size()), -1, ahead);
 			}
 			case "-I", "--insert" -> {
 				String chain = chainArg(s, tokens, cmd);
@@ -228,7 +309,7 @@ final class RuleSetParser {
 								+ s.rules.get(chain).size() + " rules");
 					}
 				}
-				addRule(s, chain, tokens.subList(from, tokens.size()), pos - 1);
+				addRule(s, chain, tokens.subList(from, tokens.size()), pos - 1, null);
 			}
 			case "-N", "--new-chain" -> {
 				if (tokens.size() != 2) {
@@ -281,8 +362,11 @@ final class RuleSetParser {
 		s.ruleLines.remove(name);
 	}
 
-	private void addRule(Section s, String chain, List<String> spec, int index) {
-		Rule rule = new RuleReader(chain, spec).read();
+	private void addRule(Section s, String chain, List<String> spec, int index, ReadAhead ahead) {
+		if (ahead != null && ahead.failure() != null) {
+			throw ahead.failure();
+		}
+		Rule rule = ahead != null ? ahead.rule() : new RuleReader(chain, spec).read();
 		String problem = TableCheck.checkRule(s.table, chain, rule, s::isUserChain);
 		if (problem != null) {
 			throw error(targetToken(spec), problem);
@@ -415,7 +499,8 @@ final class RuleSetParser {
 
 		private final List<Match> header = new ArrayList<>();
 
-		private final Set<String> headerSeen = new java.util.HashSet<>();
+		/** The header options seen so far ({@code -s -d -i -o -p}), as one bit each. */
+		private int headerSeen;
 
 		/** Match extensions in load order. */
 		private final List<MatchBuilder> extensions = new ArrayList<>();
@@ -475,9 +560,11 @@ final class RuleSetParser {
 		}
 
 		private void once(String key, String token) {
-			if (!headerSeen.add(key)) {
+			int bit = 1 << "sdiop".indexOf(key.charAt(1));
+			if ((headerSeen & bit) != 0) {
 				throw error(token, "multiple " + key + " flags not allowed");
 			}
+			headerSeen |= bit;
 		}
 
 		private void option(String tok, boolean negated) {

@@ -66,6 +66,11 @@ final class TableCheck {
 
 	/** Whole-table checks, once all rules are in: loops, nesting depth and the hooks that reach NAT targets. */
 	static Problem checkTable(Table table, Map<String, Chain> chains) {
+		// The hook check does not depend on the loop and depth checks (it stops at chains it has seen): in a large
+		// table it runs on another core meanwhile. Its problem is reported only when those found none, as in turn.
+		java.util.concurrent.CompletableFuture<Problem> natHooks = chains.size() >= PARALLEL_CHAINS
+				? java.util.concurrent.CompletableFuture.supplyAsync(() -> checkNatHooks(table, chains))
+				: null;
 		Map<String, Integer> height = new HashMap<>();
 		for (Hook hook : table.builtinChains()) {
 			Problem p = findLoop(chains, hook.chainName(), new ArrayList<>(), new HashSet<>(), height);
@@ -78,6 +83,13 @@ final class TableCheck {
 				return tooDeep(chains, hook, height);
 			}
 		}
+		return natHooks != null ? natHooks.join() : checkNatHooks(table, chains);
+	}
+
+	/** Tables with at least this many chains are checked on two cores ({@link #checkTable}). */
+	static final int PARALLEL_CHAINS = 5_000;
+
+	private static Problem checkNatHooks(Table table, Map<String, Chain> chains) {
 		Map<String, ChainSummary> summaries = new HashMap<>();
 		for (Hook hook : table.builtinChains()) {
 			Problem p = checkNatHooks(chains, hook, summaries);

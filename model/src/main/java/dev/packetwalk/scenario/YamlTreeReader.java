@@ -63,8 +63,11 @@ final class YamlTreeReader {
 
 	}
 
-	/** The tree (null for an empty document), where each value starts and where each mapping key is written. */
-	record Result(JsonNode root, Map<String, YamlLocator.Position> values, Map<String, YamlLocator.Position> keys) {
+	/**
+	 * The tree (null for an empty document), how many values it holds once aliases are expanded, where each value
+	 * starts and where each mapping key is written.
+	 */
+	record Result(JsonNode root, long size, Map<String, YamlLocator.Position> values, Map<String, YamlLocator.Position> keys) {
 	}
 
 	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -253,7 +256,7 @@ final class YamlTreeReader {
 		catch (YamlEngineException ex) {
 			throw new YamlReadException(1, 1, "not valid YAML: " + limitMessage(ex.getMessage()));
 		}
-		return new Result(root, values, keys);
+		return new Result(root, total, values, keys);
 	}
 
 	/** The document's top value, set when it is attached. */
