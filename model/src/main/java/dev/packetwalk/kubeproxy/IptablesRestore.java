@@ -87,7 +87,21 @@ public record IptablesRestore(List<Table> tables) {
 
 	/** The text fed to {@code iptables-restore}. */
 	public String text() {
-		StringBuilder sb = new StringBuilder();
+		// sized up front: kube-proxy's text for a large cluster runs to tens of megabytes
+		long length = 0;
+		for (Table t : tables) {
+			length += t.name().length() + 9 + 20L * (t.builtinChains().size() + t.chains().size());
+			for (String c : t.chains()) {
+				length += c.length();
+			}
+			for (String r : t.builtinJumps()) {
+				length += r.length() + 1;
+			}
+			for (String r : t.rules()) {
+				length += r.length() + 1;
+			}
+		}
+		StringBuilder sb = new StringBuilder((int) Math.min(Integer.MAX_VALUE - 16, length));
 		tables.forEach(t -> t.appendTo(sb));
 		return sb.toString();
 	}

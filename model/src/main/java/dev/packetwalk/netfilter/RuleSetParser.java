@@ -52,10 +52,11 @@ final class RuleSetParser {
 	static final int PARALLEL_LINES = 20_000;
 
 	/**
-	 * An {@code -A} line read ahead of the sequential pass: its words, and the rule, or the exception reading it threw
-	 * (thrown by the sequential pass where it would have thrown it).
+	 * An {@code -A} line read ahead of the sequential pass: its chain (null when splitting the line into words failed)
+	 * and the rule, or the exception reading it threw (thrown by the sequential pass where it would have thrown it).
+	 * The words themselves are not kept: a large text would hold millions of them at once.
 	 */
-	private record ReadAhead(List<String> tokens, Rule rule, RuntimeException failure) {
+	private record ReadAhead(String chain, Rule rule, RuntimeException failure) {
 	}
 
 	/** By line index, the {@code -A} lines read ahead; null when the text is small or the line was not read ahead. */
@@ -93,10 +94,10 @@ final class RuleSetParser {
 					continue;
 				}
 				try {
-					ahead[i] = new ReadAhead(tokens, local.new RuleReader(tokens.get(1), tokens.subList(2, tokens.size())).read(), null);
+					ahead[i] = new ReadAhead(tokens.get(1), local.new RuleReader(tokens.get(1), tokens.subList(2, tokens.size())).read(), null);
 				}
 				catch (RuntimeException ex) {
-					ahead[i] = new ReadAhead(tokens, null, ex);
+					ahead[i] = new ReadAhead(tokens.get(1), null, ex);
 				}
 			}
 		});
@@ -155,13 +156,18 @@ final class RuleSetParser {
 			else if (readAhead != null && readAhead[i] != null) {
 				ReadAhead ahead = readAhead[i];
 				readAhead[i] = null;
-				if (ahead.tokens() == null) {
+				if (ahead.chain() == null) {
 					throw ahead.failure();
 				}
-				command(ahead.tokens(), ahead);
+				String read = line;
+				Section s = requireSection("-A");
+				addRule(s, chainArg(s, List.of("-A", ahead.chain()), "-A"), () -> {
+					List<String> tokens = tokenize(read);
+					return tokens.subList(2, tokens.size());
+				}, -1, ahead);
 			}
 			else {
-				command(tokenize(line), null);
+				command(tokenize(line));
 			}
 		}
 		if (section != null) {
@@ -288,14 +294,13 @@ final class RuleSetParser {
 
 	// ---------------------------------------------------------------- commands
 
-	/** Carries out one command line; {@code ahead} is its rule when it was read ahead, else null. */
-	private void command(List<String> tokens, ReadAhead ahead) {
+	private void command(List<String> tokens) {
 		Section s = requireSection(tokens.get(0));
 		String cmd = tokens.get(0);
 		switch (cmd) {
 			case "-A", "--append" -> {
 				String chain = chainArg(s, tokens, cmd);
-				addRule(s, chain, tokens.subList(2, tokens.size()), -1, ahead);
+				addRule(s, chain, () -> tokens.subList(2, tokens.size()), -1, null);
 			}
 			case "-I", "--insert" -> {
 				String chain = chainArg(s, tokens, cmd);
@@ -309,7 +314,8 @@ final class RuleSetParser {
 								+ s.rules.get(chain).size() + " rules");
 					}
 				}
-				addRule(s, chain, tokens.subList(from, tokens.size()), pos - 1, null);
+				int specFrom = from;
+				addRule(s, chain, () -> tokens.subList(specFrom, tokens.size()), pos - 1, null);
 			}
 			case "-N", "--new-chain" -> {
 				if (tokens.size() != 2) {
@@ -362,14 +368,15 @@ final class RuleSetParser {
 		s.ruleLines.remove(name);
 	}
 
-	private void addRule(Section s, String chain, List<String> spec, int index, ReadAhead ahead) {
+	/** Appends or inserts one rule; {@code spec} gives its words after the chain, {@code ahead} it read ahead or null. */
+	private void addRule(Section s, String chain, java.util.function.Supplier<List<String>> spec, int index, ReadAhead ahead) {
 		if (ahead != null && ahead.failure() != null) {
 			throw ahead.failure();
 		}
-		Rule rule = ahead != null ? ahead.rule() : new RuleReader(chain, spec).read();
+		Rule rule = ahead != null ? ahead.rule() : new RuleReader(chain, spec.get()).read();
 		String problem = TableCheck.checkRule(s.table, chain, rule, s::isUserChain);
 		if (problem != null) {
-			throw error(targetToken(spec), problem);
+			throw error(targetToken(spec.get()), problem);
 		}
 		List<Rule> rules = s.rules.get(chain);
 		List<Integer> lineNos = s.ruleLines.get(chain);

@@ -168,7 +168,7 @@ final class YamlTreeReader {
 										+ (first == null ? "" : " (first written at line " + first.line() + ")")
 										+ ": each key may appear once in a mapping");
 							}
-							top.key = key;
+							top.key = keys(key);
 							top.keyAt = at;
 							continue;
 						}
@@ -258,6 +258,26 @@ final class YamlTreeReader {
 		}
 		return new Result(root, total, values, keys);
 	}
+
+	/**
+	 * The one copy of a mapping key: a scenario repeats a small vocabulary of keys ({@code name}, {@code node},
+	 * {@code labels}, ...) hundreds of thousands of times in a large cluster, and the tree keeps every key it holds.
+	 * At most {@link #KEY_COPIES} distinct keys are kept.
+	 */
+	private String keys(String key) {
+		String known = keyCopies.get(key);
+		if (known != null) {
+			return known;
+		}
+		if (keyCopies.size() < KEY_COPIES) {
+			keyCopies.put(key, key);
+		}
+		return key;
+	}
+
+	private static final int KEY_COPIES = 4_096;
+
+	private final Map<String, String> keyCopies = new HashMap<>();
 
 	/** The document's top value, set when it is attached. */
 	private JsonNode root;
