@@ -98,7 +98,13 @@ public final class IptablesProxier {
 	/** The full iptables-restore input for this node. */
 	public static IptablesRestore generate(List<KubeService> services, Map<ServiceRef, List<Endpoint>> endpoints,
 			ProxyConfig config) {
-		return new Writer(config).write(services, endpoints == null ? Map.of() : endpoints);
+		return generate(services, endpoints, config, PARALLEL_PORTS);
+	}
+
+	/** {@link #generate}, writing on all cores when there are at least {@code parallelPorts} service ports. */
+	static IptablesRestore generate(List<KubeService> services, Map<ServiceRef, List<Endpoint>> endpoints,
+			ProxyConfig config, int parallelPorts) {
+		return new Writer(config, parallelPorts).write(services, endpoints == null ? Map.of() : endpoints);
 	}
 
 	/** Rules kube-proxy writes (filter + nat, without the constant built-in chain jumps). */
@@ -112,6 +118,13 @@ public final class IptablesProxier {
 		return text.contains(" ") ? "\"" + text + "\"" : text;
 	}
 
+	/** Clusters with at least this many service ports have their rules written on all cores ({@code servicePorts}). */
+	static final int PARALLEL_PORTS = 2_000;
+
+	/** One service port to write, with the endpoints kube-proxy resolved for it on this node. */
+	private record PortJob(KubeService svc, ServicePort port, List<ResolvedEndpoint> endpoints) {
+	}
+
 	private static final class Writer {
 
 		private final ProxyConfig config;
@@ -122,7 +135,11 @@ public final class IptablesProxier {
 		private final List<String> natRules = new ArrayList<>();
 		private boolean largeClusterMode;
 
-		Writer(ProxyConfig config) {
+		/** Service ports from which {@link #servicePorts} writes on all cores. */
+		private final int parallelPorts;
+
+		Writer(ProxyConfig config, int parallelPorts) {
+			this.parallelPorts = parallelPorts;
 			if (config == null) {
 				throw new IllegalArgumentException("kube-proxy needs a ProxyConfig");
 			}
@@ -148,19 +165,17 @@ public final class IptablesProxier {
 			}
 
 			List<KubeService> svcs = services == null ? List.of() : services;
+			List<PortJob> jobs = new ArrayList<>();
 			int totalEndpoints = 0;
 			for (KubeService svc : svcs) {
 				for (ServicePort port : svc.ports()) {
-					totalEndpoints += EndpointSelection.resolve(port, endpoints.get(svc.ref()), config.nodeName()).size();
+					List<ResolvedEndpoint> eps = EndpointSelection.resolve(port, endpoints.get(svc.ref()), config.nodeName());
+					totalEndpoints += eps.size();
+					jobs.add(new PortJob(svc, port, eps));
 				}
 			}
 			largeClusterMode = totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
-
-			for (KubeService svc : svcs) {
-				for (ServicePort port : svc.ports()) {
-					servicePort(svc, port, EndpointSelection.resolve(port, endpoints.get(svc.ref()), config.nodeName()));
-				}
-			}
+			servicePorts(jobs);
 
 			// Tail call to the nodeports chain: must be the last rule in KUBE-SERVICES.
 			nat("-A", KUBE_SERVICES, "-m comment --comment",
@@ -213,6 +228,34 @@ public final class IptablesProxier {
 				sb.append(" -m comment --comment ").append(comment(j.comment()));
 			}
 			return sb.append(" -j ").append(j.to()).toString();
+		}
+
+		/**
+		 * The rules of every service port, in order. With thousands of ports the ports are split into slices written
+		 * on all cores, each by its own writer, and the slices' chains and rules appended in slice order: the same
+		 * document, since a port's rules depend only on the port, its endpoints and the configuration.
+		 */
+		private void servicePorts(List<PortJob> jobs) {
+			if (jobs.size() < parallelPorts) {
+				jobs.forEach(j -> servicePort(j.svc(), j.port(), j.endpoints()));
+				return;
+			}
+			int slices = 16;
+			int per = (jobs.size() + slices - 1) / slices;
+			List<Writer> parts = java.util.stream.IntStream.range(0, slices).parallel().mapToObj(k -> {
+				Writer part = new Writer(config, Integer.MAX_VALUE);
+				part.largeClusterMode = largeClusterMode;
+				for (PortJob j : jobs.subList(Math.min(jobs.size(), k * per), Math.min(jobs.size(), (k + 1) * per))) {
+					part.servicePort(j.svc(), j.port(), j.endpoints());
+				}
+				return part;
+			}).toList();
+			for (Writer part : parts) {
+				filterChains.addAll(part.filterChains);
+				filterRules.addAll(part.filterRules);
+				natChains.addAll(part.natChains);
+				natRules.addAll(part.natRules);
+			}
 		}
 
 		private void servicePort(KubeService svc, ServicePort port, List<ResolvedEndpoint> endpoints) {

@@ -33,6 +33,9 @@ final class ChainIndex {
 
 	/** The index of a chain's rules, or null when the chain has no run worth indexing. */
 	static ChainIndex of(List<Rule> rules) {
+		if (rules.size() < MIN_RUN) {
+			return null;
+		}
 		Run[] runAt = new Run[rules.size()];
 		boolean any = false;
 		int i = 0;

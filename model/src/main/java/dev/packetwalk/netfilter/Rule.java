@@ -17,9 +17,7 @@ public record Rule(String chain, List<Match> matches, Target target) {
 		if (chain == null || matches == null || target == null) {
 			throw new IllegalArgumentException("a rule needs a chain, a match list and a target (Target.NONE for none)");
 		}
-		List<Match> sorted = new ArrayList<>(matches);
-		sorted.sort(Comparator.comparingInt(m -> m.headerOrder() < 0 ? Integer.MAX_VALUE : m.headerOrder()));
-		matches = List.copyOf(sorted);
+		matches = inHeaderOrder(matches);
 		Match.Proto proto = null;
 		Match.Ports ports = null;
 		for (int i = 0; i < matches.size(); i++) {
@@ -57,6 +55,26 @@ public record Rule(String chain, List<Match> matches, Target target) {
 				&& (proto == null || proto.negated() || proto.protocol() != Protocol.TCP)) {
 			throw new IllegalArgumentException("REJECT --reject-with tcp-reset needs '-p tcp'");
 		}
+	}
+
+	/** The matches with the IP header checks first, in header order (a stable sort; no copy to sort when in order). */
+	private static List<Match> inHeaderOrder(List<Match> matches) {
+		int last = -1;
+		boolean ordered = true;
+		for (Match m : matches) {
+			int order = m.headerOrder() < 0 ? Integer.MAX_VALUE : m.headerOrder();
+			if (order < last) {
+				ordered = false;
+				break;
+			}
+			last = order;
+		}
+		if (ordered) {
+			return List.copyOf(matches);
+		}
+		List<Match> sorted = new ArrayList<>(matches);
+		sorted.sort(Comparator.comparingInt(m -> m.headerOrder() < 0 ? Integer.MAX_VALUE : m.headerOrder()));
+		return List.copyOf(sorted);
 	}
 
 	public static Rule of(String chain, Target target, Match... matches) {

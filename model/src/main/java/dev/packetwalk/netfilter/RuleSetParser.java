@@ -63,16 +63,41 @@ final class RuleSetParser {
 	private ReadAhead[] readAhead;
 
 	/**
+	 * The declared chain names, each as one string, when rules are read ahead: the rules of a large text then hold
+	 * those instead of a copy of the name per rule and per jump (hundreds of thousands of strings kept for good).
+	 */
+	private Map<String, String> chainNames = Map.of();
+
+	/** The one copy of a chain name, when it was declared. */
+	private String name(String chain) {
+		String known = chainNames.get(chain);
+		return known != null ? known : chain;
+	}
+
+	/**
 	 * Reads every line that starts with {@code -A } into its rule, in parallel. Reading a rule depends only on its own
 	 * line (which chains exist, where it goes and the whole-table checks are the sequential pass's business), so the
 	 * result is the same as reading it in turn; a line that fails is failed again, with the same exception, when the
 	 * sequential pass reaches it, so the first problem in line order is still the one reported.
 	 */
 	private void readAhead() {
+		Map<String, String> names = new java.util.HashMap<>();
+		for (String line : lines) {
+			if (line.startsWith(":")) {
+				int end = 1;
+				while (end < line.length() && line.charAt(end) != ' ' && line.charAt(end) != '\t') {
+					end++;
+				}
+				String name = line.substring(1, end);
+				names.putIfAbsent(name, name);
+			}
+		}
+		chainNames = names;
 		ReadAhead[] ahead = new ReadAhead[lines.length];
 		int chunk = 2_048;
 		java.util.stream.IntStream.range(0, (lines.length + chunk - 1) / chunk).parallel().forEach(c -> {
 			RuleSetParser local = new RuleSetParser(lines);
+			local.chainNames = names;
 			for (int i = c * chunk; i < Math.min(lines.length, (c + 1) * chunk); i++) {
 				String line = lines[i];
 				if (!line.startsWith("-A ")) {
@@ -212,7 +237,7 @@ final class RuleSetParser {
 		if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty()) {
 			throw error(line, "a chain declaration is ':NAME POLICY [packets:bytes]'");
 		}
-		String name = parts[0];
+		String name = name(parts[0]);
 		String policy = parts[1];
 		if (parts.length == 3 && !COUNTERS.matcher(parts[2]).matches()) {
 			throw error(parts[2], "bad counters: expected [packets:bytes]");
@@ -521,7 +546,7 @@ final class RuleSetParser {
 		private String targetToken;
 
 		RuleReader(String chain, List<String> tokens) {
-			this.chain = chain;
+			this.chain = name(chain);
 			this.tokens = tokens;
 		}
 
@@ -1113,7 +1138,7 @@ final class RuleSetParser {
 						throw error(name, "target '" + name + "' is not supported by the model"
 								+ " (ACCEPT, DROP, RETURN, REJECT, DNAT, SNAT, MASQUERADE, MARK or a user chain)");
 					}
-					yield fixed(name, new Target.Jump(name));
+					yield fixed(name, new Target.Jump(name(name)));
 				}
 			};
 		}

@@ -92,6 +92,37 @@ class IptablesProxierTest {
 				ServiceRef.of("ns5", "svc5"), List.of(Endpoint.ready(ip("10.180.0.3"), "p80", 80, null)));
 	}
 
+	/**
+	 * With thousands of service ports the rules are written in slices on all cores: the document must be the one
+	 * writing them in turn gives. Upstream's six overall Services (every kind: no endpoints, Local policy with no local
+	 * endpoint, external IPs, source ranges with affinity, node ports) repeated 500 times in distinct namespaces.
+	 */
+	@Test
+	void writingInSlicesGivesTheDocumentWritingInTurnGives() {
+		List<KubeService> services = new java.util.ArrayList<>();
+		Map<ServiceRef, List<Endpoint>> endpoints = new java.util.HashMap<>();
+		Map<ServiceRef, List<Endpoint>> overall = overallEndpoints();
+		for (int copy = 0; copy < 500; copy++) {
+			for (KubeService svc : overallServices()) {
+				KubeService renamed = new KubeService(svc.namespace() + "-" + copy, svc.name(), svc.type(),
+						Ip.of(172, 16 + copy / 200, copy % 200, svc.clusterIp().octet(3)), svc.ports(), svc.externalIps(),
+						svc.loadBalancerIps(), svc.loadBalancerSourceRanges(), svc.sessionAffinity(),
+						svc.internalTrafficPolicy(), svc.externalTrafficPolicy(), svc.healthCheckNodePort());
+				services.add(renamed);
+				List<Endpoint> eps = overall.get(svc.ref());
+				if (eps != null) {
+					endpoints.put(renamed.ref(), eps);
+				}
+			}
+		}
+		assertThat(services.size()).isGreaterThanOrEqualTo(IptablesProxier.PARALLEL_PORTS);
+		String inTurn = IptablesProxier.generate(services, endpoints, fakeProxierConfig(), Integer.MAX_VALUE).text();
+		String inSlices = IptablesProxier.generate(services, endpoints, fakeProxierConfig(), 1).text();
+		assertThat(inSlices).isEqualTo(inTurn);
+		assertThat(IptablesProxier.generate(services, endpoints, fakeProxierConfig()).text()).isEqualTo(inTurn);
+		assertThat(inTurn).contains("ns5-499/svc5:p80", "ns1-0/svc1:p80");
+	}
+
 	/** Upstream TestOverallIPTablesRules expected output (after upstream's sortIPTablesRules). */
 	static final String OVERALL_EXPECTED = """
 			*filter
