@@ -26,7 +26,7 @@ import dev.packetwalk.trace.Walk;
  * size of its rules, and the rules the kernel evaluates for the traced connection. Also checks that
  * {@link Scenarios#IDS} lists every file in {@code scenarios/} when run from the repository root.
  *
- * <pre>java -Xmx1g -cp bench/target/benchmarks.jar dev.packetwalk.bench.BenchReport [scenarios | large [nodes podsPerNode services endpoints]]</pre>
+ * <pre>java -Xms1g -Xmx1g -cp bench/target/benchmarks.jar dev.packetwalk.bench.BenchReport [scenarios | large [nodes podsPerNode services endpoints]]</pre>
  */
 public final class BenchReport {
 
