@@ -613,9 +613,10 @@ export function pathBetween(a, b, layout = null) {
 
 /**
  * Where to put a w×h label for a glyph at (x, y): the candidate spot (above, below, beside, diagonal) that covers
- * the fewest chips and labels and stays inside the picture. Returns the offset of the label's centre.
+ * the fewest chips and labels and stays inside the picture, or inside {@code bounds} ([x1, y1, x2, y2], the part
+ * of the picture the camera shows) when given. Returns the offset of the label's centre.
  */
-export function labelOffset(layout, x, y, w, h) {
+export function labelOffset(layout, x, y, w, h, bounds = null) {
 	const gx = 30;
 	const gy = 24;
 	const candidates = [
@@ -628,7 +629,16 @@ export function labelOffset(layout, x, y, w, h) {
 		[w / 2 + 12, -(h / 2 + gy)],
 		[-(w / 2 + 12), -(h / 2 + gy)]
 	];
-	const [vx, vy, vw, vh] = layout.viewBox;
+	let [vx, vy, vw, vh] = layout.viewBox;
+	if (bounds) {
+		const x1 = Math.max(vx, bounds[0]);
+		const y1 = Math.max(vy, bounds[1]);
+		const x2 = Math.min(vx + vw, bounds[2]);
+		const y2 = Math.min(vy + vh, bounds[3]);
+		if (x2 - x1 >= w && y2 - y1 >= h) {
+			[vx, vy, vw, vh] = [x1, y1, x2 - x1, y2 - y1];
+		}
+	}
 	let best = candidates[0];
 	let bestScore = Infinity;
 	candidates.forEach((c0, i) => {
@@ -648,7 +658,8 @@ export function labelOffset(layout, x, y, w, h) {
 			}
 		}
 		const out = Math.max(0, vx - x1) + Math.max(0, x2 - (vx + vw)) + Math.max(0, vy - y1) + Math.max(0, y2 - (vy + vh));
-		score += out * 400;
+		// being seen comes first: a spot that covers chips beats one that is cut off at the edge of the view
+		score += out * 100000;
 		if (score < bestScore) {
 			bestScore = score;
 			best = c;

@@ -31,14 +31,19 @@ const svg = d3.select('#topology');
 const timeline = createTimeline({ store, svg });
 const viewport = svg.append('g').attr('class', 'viewport');
 const topology = createTopology(viewport);
-const packet = createPacket(viewport);
+// the camera is made below: the packet asks it, at each step, which part of the picture will be on the stage
+let camera = null;
+const packet = createPacket(viewport, { view: state => camera?.viewFor(state) });
 const svgNode = svg.node();
 setStageAspect(svgNode.clientWidth / Math.max(1, svgNode.clientHeight));
 // pages add behaviour through these (extras.js): a follower stops following when the learner takes the controls
 const hooks = { onUserAction: () => {}, seedLocked: () => false };
 const panels = createPanels(root, { onSeek: i => { hooks.onUserAction('seek'); timeline.seek(i); } });
 const followBox = root.querySelector('[data-testid="follow"]');
-const camera = createCamera(svg, viewport, { onFollowChange: on => { followBox.checked = on; } });
+camera = createCamera(svg, viewport, {
+	onFollowChange: on => { followBox.checked = on; },
+	packetRect: () => packet.labelRect()
+});
 followBox.addEventListener('change', () => {
 	camera.setFollow(followBox.checked);
 	camera.update(store.getState(), null);
@@ -51,6 +56,17 @@ const controls = createControls(root, {
 });
 const urlSync = createUrlSync({ enabled: () => mode !== 'live' });
 timeline.attach(topology, packet, panels, controls, camera, urlSync);
+// the stage changes size (the window, panels reflowing as fonts and text arrive, presenter mode): frame the current
+// step again for the new size, the packet's label first (it is kept inside what the camera will show)
+let stageSize = `${svgNode.clientWidth}x${svgNode.clientHeight}`;
+new ResizeObserver(() => {
+	const size = `${svgNode.clientWidth}x${svgNode.clientHeight}`;
+	if (size !== stageSize) {
+		stageSize = size;
+		packet.update(store.getState(), null);
+		camera.resized(store.getState());
+	}
+}).observe(svgNode);
 
 function showStatus(text, isError = false) {
 	status.textContent = text;

@@ -300,6 +300,46 @@ class PlayerBrowserTest extends BrowserTest {
 		}
 	}
 
+	/**
+	 * A presenter follows the packet: at every step its label must be on the stage, not cut off at its edge (the label
+	 * sits beside the glyph, and the camera used to frame the node panel without it). Steps back from the end with ←,
+	 * which renders each step at once, and measures the label against the stage after each.
+	 */
+	@Test
+	void thePacketLabelStaysOnTheStageAtEveryStepWhileFollowing() throws Exception {
+		for (String id : List.of("pod-to-service", "lb-cluster-policy", "pod-to-pod-vxlan", "iptables-scaling")) {
+			int total = stepsOf(trace(id)).size();
+			open(id, total, null);
+			WebElement follow = driver.findElement(By.cssSelector("[data-testid=follow]"));
+			if (!follow.isSelected()) {
+				follow.click();
+			}
+			key(Keys.END);
+			waitCursor(total - 1);
+			@SuppressWarnings("unchecked")
+			List<String> outside = (List<String>) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("""
+					const out = [];
+					for (let guard = 0; guard < 5000; guard++) {
+					  // per step: the panels beside and below the stage change its size from step to step
+					  const stage = document.querySelector('#topology').getBoundingClientRect();
+					  const cursor = document.querySelector('[data-testid=step-index]').dataset.cursor;
+					  if (cursor === '-1') break;
+					  const label = document.querySelector('#topology g.packet g.plabel');
+					  if (label) {
+					    const r = label.getBoundingClientRect();
+					    if (r.left < stage.left - 1 || r.right > stage.right + 1 || r.top < stage.top - 1 || r.bottom > stage.bottom + 1) {
+					      out.push(`step ${+cursor + 1}: label ${Math.round(r.left)}..${Math.round(r.right)} x ${Math.round(r.top)}..${Math.round(r.bottom)}`
+					        + ` outside the stage ${Math.round(stage.left)}..${Math.round(stage.right)} x ${Math.round(stage.top)}..${Math.round(stage.bottom)}`
+					        );
+					    }
+					  }
+					  document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', code: 'ArrowLeft', bubbles: true, cancelable: true }));
+					}
+					return out;""");
+			assertThat(outside).as(id).isEmpty();
+		}
+	}
+
 	@Test
 	void screenshotsOfTheKeyMoments() throws Exception {
 		shotAt("pod-to-pod-same-node", "bridge", null, "pod-to-pod-same-node-bridge");

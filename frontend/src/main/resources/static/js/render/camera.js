@@ -17,7 +17,7 @@ function readableScale() {
 }
 const MARGIN = 16;
 
-export function createCamera(svg, viewport, { onFollowChange } = {}) {
+export function createCamera(svg, viewport, { onFollowChange, packetRect } = {}) {
 	let layout = null;
 	let follow = true;
 	let userChoseFollow = false;
@@ -124,7 +124,40 @@ export function createCamera(svg, viewport, { onFollowChange } = {}) {
 		return rect;
 	}
 
+	/**
+	 * The rectangle to reveal, grown to hold the packet and its label (drawn beside the glyph, it can reach past the
+	 * node's panel). When both no longer fit the stage at a readable scale, the packet and its label win.
+	 */
+	function withPacket(rect) {
+		const p = packetRect?.();
+		if (!rect || !p) {
+			return rect;
+		}
+		const union = [Math.min(rect[0], p[0]), Math.min(rect[1], p[1]), Math.max(rect[2], p[2]), Math.max(rect[3], p[3])];
+		const { w: W, h: H } = size();
+		const k = Math.max(d3.zoomTransform(svg.node()).k, readableScale());
+		if ((union[2] - union[0]) * k <= W - 2 * MARGIN && (union[3] - union[1]) * k <= H - 2 * MARGIN) {
+			return union;
+		}
+		return [p[0] - 20, p[1] - 20, p[2] + 20, p[3] + 20];
+	}
+
 	const api = {
+		/**
+		 * The part of the picture shown for this state: what follow-packet will reveal (at least), or what is on the
+		 * stage now when the learner moves the camera.
+		 */
+		viewFor(state) {
+			if (!layout || layoutFor(state.topology) !== layout) {
+				return null;
+			}
+			if (follow && state.cursor >= 0) {
+				return targetRect(state);
+			}
+			const t = d3.zoomTransform(svg.node());
+			const { w: W, h: H } = size();
+			return [-t.x / t.k, -t.y / t.k, (W - t.x) / t.k, (H - t.y) / t.k];
+		},
 		fit(duration = 0) {
 			if (layout) {
 				apply(fitTransform(), duration);
@@ -138,6 +171,20 @@ export function createCamera(svg, viewport, { onFollowChange } = {}) {
 			follow = !!on;
 			userChoseFollow = userChoseFollow || byUser;
 			onFollowChange?.(follow);
+		},
+		/** The stage changed size: fit the picture again before the first step, or reveal the step when following. */
+		resized(state) {
+			if (!layout || layoutFor(state.topology) !== layout) {
+				return;
+			}
+			if (state.cursor < 0) {
+				api.fit(0);
+			} else if (follow) {
+				const rect = withPacket(targetRect(state));
+				if (rect) {
+					reveal(rect, 0);
+				}
+			}
 		},
 		/** Whether the whole picture, fitted, is too small to read (then follow-packet is on by default). */
 		isLarge: () => !!layout && fitTransform().k < LARGE_SCALE,
@@ -162,7 +209,7 @@ export function createCamera(svg, viewport, { onFollowChange } = {}) {
 				return;
 			}
 			if (follow) {
-				const rect = targetRect(state);
+				const rect = withPacket(targetRect(state));
 				if (rect) {
 					reveal(rect, transition ? Math.min(700, transition.duration()) : 0);
 				}

@@ -105,10 +105,16 @@ function subSegments(step, sub) {
 	return [{ cls: `plabel-sub${step.type === 'drop' ? ' plabel-drop' : ''}`, t: sub }];
 }
 
-export function createPacket(viewport) {
+/**
+ * The packet layer. {@code view(state)}, when given, says which part of the picture the camera will show for the
+ * state ([x1, y1, x2, y2]); the label is kept inside it.
+ */
+export function createPacket(viewport, { view } = {}) {
 	const root = viewport.append('g').attr('class', 'packet-layer');
 	const trail = root.append('path').attr('class', 'trail');
 	const glyphs = root.append('g').attr('class', 'glyphs');
+	// where the glyph and its label end up for the current step, in picture coordinates (for the camera)
+	let shown = null;
 
 	function update(state, transition) {
 		const layout = layoutFor(state.topology);
@@ -116,6 +122,7 @@ export function createPacket(viewport) {
 		if (!layout || !e) {
 			trail.attr('d', null);
 			glyphs.selectAll('g.packet').remove();
+			shown = null;
 			return;
 		}
 		const step = e.step;
@@ -204,7 +211,10 @@ export function createPacket(viewport) {
 		}
 		bg.attr('x', box.x - 10).attr('y', box.y - 6).attr('width', box.width + 20).attr('height', box.height + 12).attr('rx', 8);
 		// put the label where it hides the least of the picture (decided for where the glyph ends up)
-		const [ox, oy] = labelOffset(layout, here[0], here[1], box.width + 20, box.height + 12);
+		const [ox, oy] = labelOffset(layout, here[0], here[1], box.width + 20, box.height + 12, view?.(state) || null);
+		const [lw, lh] = [box.width + 20, box.height + 12];
+		shown = [Math.min(here[0] - 30, here[0] + ox - lw / 2), Math.min(here[1] - 30, here[1] + oy - lh / 2),
+			Math.max(here[0] + 30, here[0] + ox + lw / 2), Math.max(here[1] + 30, here[1] + oy + lh / 2)];
 		const cy = box.y + box.height / 2;
 		g.select('g.plabel').attr('transform', `translate(${ox},${oy - cy})`);
 
@@ -230,5 +240,10 @@ export function createPacket(viewport) {
 		}
 	}
 
-	return { update };
+	/** The rectangle [x1, y1, x2, y2] the packet glyph and its label take at the current step, or null. */
+	function labelRect() {
+		return shown;
+	}
+
+	return { update, labelRect };
 }
