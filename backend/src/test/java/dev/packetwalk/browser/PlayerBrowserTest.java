@@ -302,7 +302,7 @@ class PlayerBrowserTest extends BrowserTest {
 
 	/**
 	 * A presenter follows the packet: at every step its label must be on the stage, not cut off at its edge (the label
-	 * sits beside the glyph, and the camera used to frame the node panel without it). Steps back from the end with ←,
+	 * sits beside the glyph, and the camera used to frame the node panel without it) nor hidden under the view tools. Steps back from the end with ←,
 	 * which renders each step at once, and measures the label against the stage after each.
 	 */
 	@Test
@@ -331,6 +331,11 @@ class PlayerBrowserTest extends BrowserTest {
 					      out.push(`step ${+cursor + 1}: label ${Math.round(r.left)}..${Math.round(r.right)} x ${Math.round(r.top)}..${Math.round(r.bottom)}`
 					        + ` outside the stage ${Math.round(stage.left)}..${Math.round(stage.right)} x ${Math.round(stage.top)}..${Math.round(stage.bottom)}`
 					        );
+					    }
+					    const t = document.querySelector('.stage-tools').getBoundingClientRect();
+					    if (r.right > t.left + 1 && r.left < t.right - 1 && r.bottom > t.top + 1 && r.top < t.bottom - 1) {
+					      out.push(`step ${+cursor + 1}: label ${Math.round(r.left)}..${Math.round(r.right)} x ${Math.round(r.top)}..${Math.round(r.bottom)}`
+					        + ` under the view tools ${Math.round(t.left)}..${Math.round(t.right)} x ${Math.round(t.top)}..${Math.round(t.bottom)}`);
 					    }
 					  }
 					  document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', code: 'ArrowLeft', bubbles: true, cancelable: true }));

@@ -36,6 +36,18 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 		return { w: n.clientWidth || 800, h: n.clientHeight || 500 };
 	}
 
+	/** How much of the stage's bottom the view tools (zoom, fit, follow) cover: nothing revealed goes under them. */
+	function bottomInset() {
+		const tools = svg.node().parentNode?.querySelector?.('.stage-tools');
+		if (!tools) {
+			return MARGIN;
+		}
+		const s = svg.node().getBoundingClientRect();
+		const t = tools.getBoundingClientRect();
+		const covered = s.bottom - t.top;
+		return covered > 0 && covered < s.height / 3 ? Math.max(MARGIN, covered + 6) : MARGIN;
+	}
+
 	function fitTransform() {
 		const [x, y, w, h] = layout.viewBox;
 		const { w: W, h: H } = size();
@@ -60,6 +72,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 		const readable = readableScale();
 		const k = Math.max(cur.k, Math.min(readable, Math.max(fitK, readable)));
 		const [x1, y1, x2, y2] = rect;
+		const bottom = bottomInset();
 		// screen position of the rectangle at scale k with the current centre kept
 		const cx = (W / 2 - cur.x) / cur.k;
 		const cy = (H / 2 - cur.y) / cur.k;
@@ -78,12 +91,12 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 		} else if (sx2 > W - MARGIN) {
 			tx -= sx2 - (W - MARGIN);
 		}
-		if (sy2 - sy1 > H - 2 * MARGIN) {
-			ty = H / 2 - ((y1 + y2) / 2) * k;
+		if (sy2 - sy1 > H - MARGIN - bottom) {
+			ty = (H - bottom + MARGIN) / 2 - ((y1 + y2) / 2) * k;
 		} else if (sy1 < MARGIN) {
 			ty += MARGIN - sy1;
-		} else if (sy2 > H - MARGIN) {
-			ty -= sy2 - (H - MARGIN);
+		} else if (sy2 > H - bottom) {
+			ty -= sy2 - (H - bottom);
 		}
 		// never show empty space past the picture's edges when the picture is bigger than the stage
 		const [vx, vy, vw, vh] = layout.viewBox;
@@ -93,7 +106,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 			tx = (W - vw * k) / 2 - vx * k;
 		}
 		if (vh * k > H - 2 * MARGIN) {
-			ty = Math.min(-vy * k + MARGIN, Math.max(H - (vy + vh) * k - MARGIN, ty));
+			ty = Math.min(-vy * k + MARGIN, Math.max(H - (vy + vh) * k - bottom, ty));
 		} else {
 			ty = (H - vh * k) / 2 - vy * k;
 		}
