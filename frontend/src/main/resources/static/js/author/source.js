@@ -74,7 +74,11 @@ export function withSource(api, root, location = window.location) {
 	const probe = parseProbe(new URLSearchParams(location.search).get('probe'));
 	if (probe) {
 		const grid = `${location.pathname.replace(/\/$/, '')}/reachability?port=${probe.port}&protocol=${encodeURIComponent(probe.protocol)}`;
-		crumbNote(root, `probe ${probe.from} → ${probe.to}:${probe.port}/${probe.protocol}`, grid, 'back to the grid');
+		// the note links back to the grid at this port: the header's own grid link would say the same, and the
+		// scenario's title needs the room
+		document.querySelector('[data-testid="reachability-link"]')?.setAttribute('hidden', '');
+		crumbNote(root, `probe ${probe.from} → ${probe.to}:${probe.port}/${probe.protocol}`, grid, '◂ grid');
+		document.querySelector('[data-testid="source-note"] a')?.setAttribute('title', 'back to the reachability grid');
 		return {
 			...api,
 			trace: (id, seed, signal) => {
