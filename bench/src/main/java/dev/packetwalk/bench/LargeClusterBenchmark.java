@@ -81,8 +81,8 @@ public class LargeClusterBenchmark {
 	@Benchmark
 	@BenchmarkMode(Mode.SingleShotTime)
 	@OutputTimeUnit(TimeUnit.MILLISECONDS)
-	// a single shot lasts about 2 s: C2 is still compiling the build's paths during the first four or five shots
-	@Warmup(iterations = 5)
+	// a single shot lasts about 2 s: C2 is still compiling the build's paths during the first six or seven shots
+	@Warmup(iterations = 8)
 	@Measurement(iterations = 10)
 	public Engine build(Text text, Gc gc) {
 		CompiledScenario s = LargeCluster.compile(text.yaml, LargeCluster.NODES, LargeCluster.PODS_PER_NODE,

@@ -90,9 +90,17 @@ final class YamlTreeReader {
 	 * memory. Reading the same text again with positions gives the same tree, and the same exception if any.
 	 */
 	YamlTreeReader(ScenarioLimits limits, boolean positions) {
+		this(limits, positions, PREFETCH_CHARS);
+	}
+
+	/** A reader that parses the events of texts of at least {@code prefetchChars} characters on another thread. */
+	YamlTreeReader(ScenarioLimits limits, boolean positions, int prefetchChars) {
 		this.limits = limits;
 		this.positions = positions;
+		this.prefetchChars = prefetchChars;
 	}
+
+	private final int prefetchChars;
 
 	/** An open mapping or sequence. */
 	private static final class Frame {
@@ -142,7 +150,10 @@ final class YamlTreeReader {
 		int documents = 0;
 		int collectionAliases = 0;
 		long total = 0;
-		Iterator<Event> events = new Parse(settings).parseString(text).iterator();
+		Iterator<Event> parsed = new Parse(settings).parseString(text).iterator();
+		// a large file's events are parsed on a second core while this one builds the tree
+		PrefetchedEvents prefetched = text.length() >= prefetchChars ? new PrefetchedEvents(parsed) : null;
+		Iterator<Event> events = prefetched != null ? prefetched : parsed;
 		try {
 			while (events.hasNext()) {
 				Event e = events.next();
@@ -256,6 +267,11 @@ final class YamlTreeReader {
 		catch (YamlEngineException ex) {
 			throw new YamlReadException(1, 1, "not valid YAML: " + limitMessage(ex.getMessage()));
 		}
+		finally {
+			if (prefetched != null) {
+				prefetched.close();
+			}
+		}
 		return new Result(root, total, values, keys);
 	}
 
@@ -276,6 +292,9 @@ final class YamlTreeReader {
 	}
 
 	private static final int KEY_COPIES = 4_096;
+
+	/** Texts of at least this many characters have their events parsed on another thread ({@link PrefetchedEvents}). */
+	static final int PREFETCH_CHARS = 1_000_000;
 
 	private final Map<String, String> keyCopies = new HashMap<>();
 
