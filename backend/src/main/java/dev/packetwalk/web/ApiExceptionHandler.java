@@ -1,6 +1,5 @@
 package dev.packetwalk.web;
 
-import java.net.URI;
 import java.util.List;
 
 import dev.packetwalk.scenario.ScenarioException;
@@ -21,34 +20,27 @@ class ApiExceptionHandler {
 
 	@ExceptionHandler(ScenarioNotFoundException.class)
 	ProblemDetail notFound(ScenarioNotFoundException ex) {
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
-		pd.setTitle("Scenario not found");
-		pd.setType(URI.create("https://packetwalk.dev/problems/scenario-not-found"));
+		ProblemDetail pd = ProblemBodies.of(HttpStatus.NOT_FOUND, ex.getMessage(), "Scenario not found", "scenario-not-found");
 		pd.setProperty("scenario", ex.id());
 		return pd;
 	}
 
 	@ExceptionHandler(NotFoundException.class)
 	ProblemDetail notFound(NotFoundException ex) {
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
-		pd.setTitle("Not found");
-		return pd;
+		return ProblemBodies.of(HttpStatus.NOT_FOUND, ex.getMessage(), "Not found");
 	}
 
 	@ExceptionHandler(BadRequestException.class)
 	ProblemDetail badRequest(BadRequestException ex) {
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
-		pd.setTitle("Bad request");
-		return pd;
+		return ProblemBodies.of(HttpStatus.BAD_REQUEST, ex.getMessage(), "Bad request");
 	}
 
 	/** A posted scenario does not compile: every problem, each with its place in the file. */
 	@ExceptionHandler(ScenarioException.class)
 	ProblemDetail invalid(ScenarioException ex) {
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-				ex.problems().size() == 1 ? ex.problems().get(0).toString() : ex.problems().size() + " problems in the scenario");
-		pd.setTitle("Invalid scenario");
-		pd.setType(URI.create("https://packetwalk.dev/problems/invalid-scenario"));
+		ProblemDetail pd = ProblemBodies.of(HttpStatus.BAD_REQUEST,
+				ex.problems().size() == 1 ? ex.problems().get(0).toString() : ex.problems().size() + " problems in the scenario",
+				"Invalid scenario", "invalid-scenario");
 		pd.setProperty("errors", errors(ex.problems()));
 		return pd;
 	}
@@ -56,9 +48,8 @@ class ApiExceptionHandler {
 	/** A local scenario file with errors was asked to run. */
 	@ExceptionHandler(InvalidScenarioException.class)
 	ProblemDetail invalid(InvalidScenarioException ex) {
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
-		pd.setTitle("Scenario has errors");
-		pd.setType(URI.create("https://packetwalk.dev/problems/invalid-scenario"));
+		ProblemDetail pd = ProblemBodies.of(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage(), "Scenario has errors",
+				"invalid-scenario");
 		pd.setProperty("scenario", ex.id());
 		pd.setProperty("errors", errors(ex.errors()));
 		return pd;
@@ -66,26 +57,19 @@ class ApiExceptionHandler {
 
 	@ExceptionHandler(BodyTooLargeException.class)
 	ProblemDetail tooLarge(BodyTooLargeException ex) {
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, ex.getMessage());
-		pd.setTitle("Scenario too large");
-		return pd;
+		return ProblemBodies.of(HttpStatus.CONTENT_TOO_LARGE, ex.getMessage(), "Scenario too large");
 	}
 
 	@ExceptionHandler(NotUtf8Exception.class)
 	ProblemDetail notUtf8(NotUtf8Exception ex) {
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
-		pd.setTitle("Scenario is not UTF-8");
-		pd.setType(URI.create("https://packetwalk.dev/problems/not-utf-8"));
+		ProblemDetail pd = ProblemBodies.of(HttpStatus.BAD_REQUEST, ex.getMessage(), "Scenario is not UTF-8", "not-utf-8");
 		pd.setProperty("offset", ex.offset());
 		return pd;
 	}
 
 	@ExceptionHandler(TooExpensiveException.class)
 	ProblemDetail tooExpensive(TooExpensiveException ex) {
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
-		pd.setTitle("Scenario too expensive");
-		pd.setType(URI.create("https://packetwalk.dev/problems/too-expensive"));
-		return pd;
+		return ProblemBodies.of(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage(), "Scenario too expensive", "too-expensive");
 	}
 
 	/**
@@ -98,10 +82,8 @@ class ApiExceptionHandler {
 			return ResponseEntity.status(er.getStatusCode()).headers(er.getHeaders()).body(er.getBody());
 		}
 		log.error("Unexpected error answering a request", ex);
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-				"Something went wrong on the server; the error has been logged.");
-		pd.setTitle("Internal error");
-		return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(pd);
+		return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(ProblemBodies.of(HttpStatus.INTERNAL_SERVER_ERROR,
+				"Something went wrong on the server; the error has been logged.", "Internal error"));
 	}
 
 	/** One problem as the API shows it; severity in lower case ({@code error}, {@code warning}). */

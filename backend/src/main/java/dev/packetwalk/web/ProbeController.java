@@ -1,6 +1,5 @@
 package dev.packetwalk.web;
 
-import java.net.URI;
 
 import dev.packetwalk.catalog.ScenarioCatalog;
 import dev.packetwalk.engine.Probe;
@@ -55,9 +54,8 @@ class ProbeController {
 
 	@ExceptionHandler(ParameterException.class)
 	ProblemDetail parameter(ParameterException ex) {
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(ex.status(), ex.getMessage());
-		pd.setTitle(ex.status() == HttpStatus.NOT_FOUND ? "Not found" : "Bad request");
-		pd.setType(URI.create("https://packetwalk.dev/problems/bad-parameter"));
+		ProblemDetail pd = ProblemBodies.of(ex.status(), ex.getMessage(),
+				ex.status() == HttpStatus.NOT_FOUND ? "Not found" : "Bad request", "bad-parameter");
 		pd.setProperty("parameter", ex.parameter());
 		return pd;
 	}

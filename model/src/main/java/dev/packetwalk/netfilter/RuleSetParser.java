@@ -233,8 +233,9 @@ final class RuleSetParser {
 
 	private void declareChain(String line) {
 		Section s = requireSection(line);
-		String[] parts = words(line.substring(1));
-		if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty()) {
+		String rest = line.substring(1);
+		String[] parts = blankSeparated(rest).toArray(String[]::new);
+		if (parts.length < 2 || parts.length > 3 || rest.startsWith(" ") || rest.startsWith("\t")) {
 			throw error(line, "a chain declaration is ':NAME POLICY [packets:bytes]'");
 		}
 		String name = name(parts[0]);
@@ -259,25 +260,26 @@ final class RuleSetParser {
 
 	private static final java.util.regex.Pattern COUNTERS = java.util.regex.Pattern.compile("\\[\\d+:\\d+\\]");
 
-	/** The line split at runs of blanks, as {@code split("[ \\t]+")} does (a leading blank gives an empty first word). */
-	private static String[] words(String line) {
-		List<String> out = new ArrayList<>(3);
-		int start = 0;
-		int i = 0;
-		while (i <= line.length()) {
-			if (i == line.length() || line.charAt(i) == ' ' || line.charAt(i) == '\t') {
-				out.add(line.substring(start, i));
-				while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
-					i++;
+	/** The words of a line without quotes: the runs of characters between blanks (spaces and tabs). */
+	private static List<String> blankSeparated(String line) {
+		List<String> out = new ArrayList<>();
+		int start = -1;
+		for (int i = 0; i < line.length(); i++) {
+			char c = line.charAt(i);
+			if (c == ' ' || c == '\t') {
+				if (start >= 0) {
+					out.add(line.substring(start, i));
+					start = -1;
 				}
-				if (i == line.length()) {
-					break;
-				}
+			}
+			else if (start < 0) {
 				start = i;
 			}
-			i++;
 		}
-		return out.toArray(String[]::new);
+		if (start >= 0) {
+			out.add(line.substring(start));
+		}
+		return out;
 	}
 
 	private void newChain(Section s, String name) {
@@ -433,27 +435,11 @@ final class RuleSetParser {
 	 * ends the word. Outside quotes a backslash is an ordinary character.
 	 */
 	List<String> tokenize(String line) {
-		List<String> out = new ArrayList<>();
 		if (line.indexOf('"') < 0) {
 			// no quotes: words are the runs between blanks (most rules; iptables-save quotes only comments with blanks)
-			int start = -1;
-			for (int i = 0; i < line.length(); i++) {
-				char c = line.charAt(i);
-				if (c == ' ' || c == '\t') {
-					if (start >= 0) {
-						out.add(line.substring(start, i));
-						start = -1;
-					}
-				}
-				else if (start < 0) {
-					start = i;
-				}
-			}
-			if (start >= 0) {
-				out.add(line.substring(start));
-			}
-			return out;
+			return blankSeparated(line);
 		}
+		List<String> out = new ArrayList<>();
 		StringBuilder word = new StringBuilder();
 		boolean inWord = false;
 		boolean quoted = false;

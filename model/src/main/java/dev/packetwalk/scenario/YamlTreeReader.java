@@ -179,7 +179,7 @@ final class YamlTreeReader {
 										+ (first == null ? "" : " (first written at line " + first.line() + ")")
 										+ ": each key may appear once in a mapping");
 							}
-							top.key = keys(key);
+							top.key = sharedKey(key);
 							top.keyAt = at;
 							continue;
 						}
@@ -280,7 +280,7 @@ final class YamlTreeReader {
 	 * {@code labels}, ...) hundreds of thousands of times in a large cluster, and the tree keeps every key it holds.
 	 * At most {@link #KEY_COPIES} distinct keys are kept.
 	 */
-	private String keys(String key) {
+	private String sharedKey(String key) {
 		String known = keyCopies.get(key);
 		if (known != null) {
 			return known;

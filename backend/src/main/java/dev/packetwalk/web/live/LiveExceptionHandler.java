@@ -1,13 +1,13 @@
 package dev.packetwalk.web.live;
 
-import java.net.URI;
-
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+import dev.packetwalk.web.ProblemBodies;
 
 /** The live API's errors as {@code application/problem+json}. */
 @RestControllerAdvice(assignableTypes = LiveController.class)
@@ -16,33 +16,25 @@ class LiveExceptionHandler {
 
 	@ExceptionHandler(LiveSessionNotFoundException.class)
 	ProblemDetail notFound(LiveSessionNotFoundException ex) {
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
-		pd.setTitle("Live session not found");
-		pd.setType(URI.create("https://packetwalk.dev/problems/live-session-not-found"));
+		ProblemDetail pd = ProblemBodies.of(HttpStatus.NOT_FOUND, ex.getMessage(), "Live session not found",
+				"live-session-not-found");
 		pd.setProperty("code", ex.code());
 		return pd;
 	}
 
 	@ExceptionHandler(LiveForbiddenException.class)
 	ProblemDetail forbidden(LiveForbiddenException ex) {
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, ex.getMessage());
-		pd.setTitle("Not the presenter");
-		pd.setType(URI.create("https://packetwalk.dev/problems/not-the-presenter"));
-		return pd;
+		return ProblemBodies.of(HttpStatus.FORBIDDEN, ex.getMessage(), "Not the presenter", "not-the-presenter");
 	}
 
 	@ExceptionHandler(LiveLimitException.class)
 	ProblemDetail limit(LiveLimitException ex) {
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
-		pd.setTitle("Live limit reached");
-		return pd;
+		return ProblemBodies.of(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage(), "Live limit reached");
 	}
 
 	@ExceptionHandler(LiveBadRequestException.class)
 	ProblemDetail badRequest(LiveBadRequestException ex) {
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
-		pd.setTitle("Bad live view");
-		return pd;
+		return ProblemBodies.of(HttpStatus.BAD_REQUEST, ex.getMessage(), "Bad live view");
 	}
 
 }
