@@ -40,8 +40,7 @@ class AuthoringBrowserTest extends BrowserTest {
 		int line = lineOf(original, at);
 
 		// type an 'a' into "reply" (→ "replay": an unknown field) with real key presses
-		js("const t = arguments[0]; t.focus(); t.setSelectionRange(arguments[1], arguments[1]);", yaml, at + 4);
-		yaml.sendKeys("a");
+		typeAt(yaml, at + 4, "a");
 		waitState("invalid");
 		assertThat(yaml.getDomProperty("value")).contains("replay: true");
 
@@ -83,8 +82,7 @@ class AuthoringBrowserTest extends BrowserTest {
 		WebElement yaml = el("yaml");
 		String original = yaml.getDomProperty("value");
 		int at = original.indexOf("title: Pod to pod on the same node") + "title: Pod to pod on the same node".length();
-		js("const t = arguments[0]; t.focus(); t.setSelectionRange(arguments[1], arguments[1]);", yaml, at);
-		yaml.sendKeys(", edited");
+		typeAt(yaml, at, ", edited");
 		waitState("valid");
 		el("btn-run").click();
 		wait(WAIT).until(d -> d.getCurrentUrl().contains("/editor/pod-to-pod-same-node/play"));
@@ -113,11 +111,17 @@ class AuthoringBrowserTest extends BrowserTest {
 		assertThat(denied.getText()).contains("✗");
 		assertThat(denied.getDomAttribute("aria-label")).isEqualTo("store/fe-1 to store/db-1: denied");
 
-		// focus shows the reason
-		js("arguments[0].focus()", denied);
+		// pointing at a cell shows its reason
+		new Actions(driver).moveToElement(denied).perform();
+		wait(WAIT).until(d -> !d.findElements(By.cssSelector("[data-testid='reach-verdict']")).isEmpty());
 		assertThat(el("reach-verdict").getText()).contains("denied");
 		assertThat(el("reach-detail").getText()).contains("store/fe-1 → store/db-1:6379/TCP").contains("isolated");
-		new Actions(driver).moveToElement(denied).perform();
+		// and so does reaching it with the keyboard: Tab from the port selector into the grid, arrows to the cell
+		new Actions(driver).moveToElement(allowed).perform();
+		wait(WAIT).until(d -> el("reach-detail").getText().contains("store/be-1 → store/db-1"));
+		focusByKeyboard(denied);
+		wait(WAIT).until(d -> el("reach-detail").getText().contains("store/fe-1 → store/db-1"));
+		assertThat(el("reach-verdict").getText()).contains("denied");
 		screenshot("grid-1-denied-cell");
 		darkScreenshot("grid-1-denied-cell-dark");
 
@@ -150,12 +154,12 @@ class AuthoringBrowserTest extends BrowserTest {
 		driver.get(url("/editor"));
 		wait(WAIT).until(d -> "true".equals(el("editor").getDomAttribute("data-ready")));
 		WebElement yaml = el("yaml");
-		js("const t = arguments[0]; t.focus(); const at = t.value.indexOf('  pods:') + '  pods:'.length;"
-				+ " t.setSelectionRange(at, at);", yaml);
-		yaml.sendKeys(Keys.ENTER, "- name: extra", Keys.ENTER, "node: node1");
-		assertThat(yaml.getDomProperty("value")).contains("  pods:\n    - name: extra\n      node: node1\n");
-		yaml.sendKeys(Keys.ENTER, Keys.TAB, "x");
-		assertThat(yaml.getDomProperty("value")).contains("      node: node1\n        x");
+		String original = yaml.getDomProperty("value");
+		typeAt(yaml, original.indexOf("  pods:") + "  pods:".length(), Keys.ENTER, "- name: extra", Keys.ENTER,
+				"node: node1");
+		wait(WAIT).until(d -> yaml.getDomProperty("value").contains("  pods:\n    - name: extra\n      node: node1\n"));
+		new Actions(driver).sendKeys(Keys.ENTER, Keys.TAB, "x").perform();
+		wait(WAIT).until(d -> yaml.getDomProperty("value").contains("      node: node1\n        x"));
 	}
 
 	// ---- helpers
@@ -188,6 +192,44 @@ class AuthoringBrowserTest extends BrowserTest {
 
 	private WebElement cell(String from, String to) {
 		return driver.findElement(By.cssSelector("[data-testid=reach-cell][data-from='" + from + "'][data-to='" + to + "']"));
+	}
+
+	/**
+	 * Types {@code keys} at {@code offset} of a textarea as a person would: clicks into it (which gives the page and
+	 * the field focus, whatever the browser's window focus was), puts the caret at the offset, checks it is there,
+	 * then presses the keys on the focused element (no driver focus logic that may move the caret).
+	 */
+	private void typeAt(WebElement textarea, int offset, CharSequence... keys) {
+		textarea.click();
+		wait(WAIT).until(d -> (Boolean) js("return document.hasFocus() && document.activeElement === arguments[0]", textarea));
+		js("arguments[0].setSelectionRange(arguments[1], arguments[1])", textarea, offset);
+		wait(WAIT).until(d -> ((Number) js("return arguments[0].selectionStart", textarea)).intValue() == offset);
+		new Actions(driver).sendKeys(keys).perform();
+	}
+
+	/** Moves keyboard focus to {@code cell} with Tab and the arrow keys, from the port selector above the grid. */
+	private void focusByKeyboard(WebElement cell) {
+		el("reach-port").click(); // a real click: the page has focus from here on
+		el("reach-port").sendKeys(Keys.ESCAPE);
+		for (int i = 0; i < 40 && !isFocused(cell); i++) {
+			WebElement active = driver.switchTo().activeElement();
+			boolean inGrid = "reach-cell".equals(active.getDomAttribute("data-testid"));
+			if (!inGrid) {
+				new Actions(driver).sendKeys(Keys.TAB).perform();
+				continue;
+			}
+			int row = Integer.parseInt(active.getDomAttribute("data-row"));
+			int col = Integer.parseInt(active.getDomAttribute("data-col"));
+			int wantRow = Integer.parseInt(cell.getDomAttribute("data-row"));
+			int wantCol = Integer.parseInt(cell.getDomAttribute("data-col"));
+			Keys k = row < wantRow ? Keys.ARROW_DOWN : row > wantRow ? Keys.ARROW_UP : col < wantCol ? Keys.ARROW_RIGHT : Keys.ARROW_LEFT;
+			new Actions(driver).sendKeys(k).perform();
+		}
+		assertThat(isFocused(cell)).as("keyboard focus reached the cell").isTrue();
+	}
+
+	private boolean isFocused(WebElement element) {
+		return (Boolean) js("return document.activeElement === arguments[0]", element);
 	}
 
 	private static int lineOf(String text, int offset) {

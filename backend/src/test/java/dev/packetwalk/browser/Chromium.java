@@ -27,9 +27,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 final class Chromium implements AutoCloseable {
 
-	static final Path BINARY = Path.of("/usr/bin/chromium");
+	/** Debian's Chromium, or the build named by {@code PACKETWALK_CHROMIUM} (to try the tests on another version). */
+	static final Path BINARY = Path.of(envOr("PACKETWALK_CHROMIUM", "/usr/bin/chromium"));
 
-	static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+	/** Debian's chromedriver, or the one named by {@code PACKETWALK_CHROMEDRIVER} (it must match the browser). */
+	static final Path DRIVER = Path.of(envOr("PACKETWALK_CHROMEDRIVER", "/usr/bin/chromedriver"));
 
 	private final ChromeDriverService service;
 
@@ -77,7 +79,9 @@ final class Chromium implements AutoCloseable {
 				"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost", "--user-data-dir=" + profile,
 				"--window-size=" + windowSize);
 		try {
-			WebDriver driver = new ChromeDriver(service, options);
+			ChromeDriver driver = new ChromeDriver(service, options);
+			System.out.println("browser tests: Chromium " + driver.getCapabilities().getBrowserVersion() + " at " + BINARY
+					+ ", driver " + DRIVER);
 			driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(10));
 			return new Chromium(service, profile, driver);
 		}
@@ -114,6 +118,11 @@ final class Chromium implements AutoCloseable {
 		Files.createDirectories(dir);
 		Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
 		Files.copy(shot, dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	private static String envOr(String name, String fallback) {
+		String value = System.getenv(name);
+		return value == null || value.isBlank() ? fallback : value;
 	}
 
 	private static void delete(Path dir) throws IOException {

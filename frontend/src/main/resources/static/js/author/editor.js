@@ -457,12 +457,12 @@ async function start() {
 	}
 	revertButton.disabled = !draft;
 	showDraftStatus(draft, true);
-	root.dataset.ready = 'true';
 	await validate();
-	document.fonts?.ready.then(() => {
-		measureCharWidth();
-		renderMarks();
-	});
+	await document.fonts?.ready;
+	measureCharWidth();
+	renderMarks();
+	// ready means settled: the text (draft restored or original) is final, checked once, and its marks are drawn
+	root.dataset.ready = 'true';
 }
 
 start();
