@@ -59,18 +59,20 @@ public final class Engine {
 					l4, f.payload());
 			String socket = socketName(f) + " in " + (f.container() != null ? "container " + f.container() + " of " : "")
 					+ network.ns(f.from()).label();
-			Walker w = new Walker(network, state, scenario.policies(), maxHops);
-			Walk request = w.walk(f.id(), Walk.Leg.REQUEST, f.label(), f.from(), p, socket, new Walker.Expect.Listening());
-			walks.add(request);
-			if (f.reply() && request.disposition().delivered()) {
-				Packet got = w.delivered;
-				Packet sent = request.hops().getFirst().steps().getFirst().packet();
-				Packet answer = answer(got, scenario.dns());
-				Walker back = new Walker(network, state, scenario.policies(), maxHops);
+			Walker.Result request = new Walker(network, state, scenario.policies(), maxHops, new Walker.Expect.Listening())
+				.walk(f.id(), Walk.Leg.REQUEST, f.label(), f.from(), p, socket);
+			walks.add(request.walk());
+			if (f.reply() && request.walk().disposition().delivered()) {
+				Walker.Delivery got = request.delivery();
+				Packet sent = request.walk().hops().getFirst().steps().getFirst().packet();
+				Packet answer = answer(got.packet(), scenario.dns());
+				Walker.Expect back = new Walker.Expect.Connected(sent.src(), sent.l4().srcPort(), sent.dst(),
+						sent.l4().dstPort(), socket);
 				state.now++;
-				walks.add(back.walk(f.id(), Walk.Leg.REPLY, f.label() + " (reply)", w.deliveredIn, answer,
-						w.deliveredTo + " in " + network.ns(w.deliveredIn).label(), new Walker.Expect.Connected(sent.src(), sent.l4().srcPort(), sent.dst(),
-								sent.l4().dstPort(), socket)));
+				walks.add(new Walker(network, state, scenario.policies(), maxHops, back)
+					.walk(f.id(), Walk.Leg.REPLY, f.label() + " (reply)", got.namespace(), answer,
+							got.process() + " in " + network.ns(got.namespace()).label())
+					.walk());
 			}
 		}
 		return new Trace(scenario.id(), seed, walks);

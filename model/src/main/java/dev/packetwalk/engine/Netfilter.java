@@ -166,7 +166,7 @@ final class Netfilter {
 			st = Step.Conntrack.State.REPLY;
 			narration = "conntrack matches this packet to the reply tuple of a known connection: every NAT done to the request is undone.";
 		}
-		steps.add(new Step.Conntrack(Walker.place(ns, null), p, narration, st, l.entry().text()));
+		steps.add(new Step.Conntrack(HopRecorder.place(ns, null), p, narration, st, l.entry().text()));
 	}
 
 	private void confirm(Namespace ns, Packet p, List<Step> steps) {
@@ -178,7 +178,7 @@ final class Netfilter {
 		String nat = l.entry().isDnat() || l.entry().isSnat()
 				? " The reply tuple records the NAT: replies will be rewritten back without any rule."
 				: "";
-		steps.add(new Step.Conntrack(Walker.place(ns, null), p, "conntrack confirms the new entry (as conntrack -L shows it)."
+		steps.add(new Step.Conntrack(HopRecorder.place(ns, null), p, "conntrack confirms the new entry (as conntrack -L shows it)."
 				+ nat, Step.Conntrack.State.NEW, l.entry().text()));
 	}
 
@@ -279,7 +279,7 @@ final class Netfilter {
 			java.util.Collections.reverse(path);
 			narration = table.label() + " " + hook.chainName() + ": " + String.join(" → ", path) + " → " + verdict + "; " + counts;
 		}
-		return new Step.Netfilter(Walker.place(ns, null), p, narration, table.label(), hook.chainName(), matched, verdict,
+		return new Step.Netfilter(HopRecorder.place(ns, null), p, narration, table.label(), hook.chainName(), matched, verdict,
 				r.rulesEvaluated());
 	}
 
@@ -292,7 +292,7 @@ final class Netfilter {
 				? table.label() + " " + hook.chainName() + " has policy DROP and no rule accepted the packet: it is dropped silently."
 				: "Dropped by " + table.label() + " " + (comment != null ? "rule \"" + comment + "\"" : "rule " + rule)
 						+ ": DROP discards the packet without telling the sender.";
-		steps.add(new Step.Drop(Walker.place(ns, null), p, narration, reason, null));
+		steps.add(new Step.Drop(HopRecorder.place(ns, null), p, narration, reason, null));
 		return Disposition.dropped(reason, narration);
 	}
 
@@ -303,7 +303,7 @@ final class Netfilter {
 		String with = rj.with().label();
 		String narration = "Rejected by " + table.label() + " " + hook.chainName() + (comment != null ? " rule \"" + comment + "\"" : "")
 				+ ": the sender is told at once (" + with + ") instead of waiting for a timeout.";
-		steps.add(new Step.Drop(Walker.place(ns, null), p, narration, DropReason.NETFILTER_REJECT, with));
+		steps.add(new Step.Drop(HopRecorder.place(ns, null), p, narration, DropReason.NETFILTER_REJECT, with));
 		return Disposition.dropped(DropReason.NETFILTER_REJECT, narration);
 	}
 
@@ -413,7 +413,7 @@ final class Netfilter {
 		Packet out = p.withIp(p.ip().withSrc(src).withDst(dst)).withL4(p.l4().withPorts(sport, dport));
 		String c = rule == null ? null : comment(rule);
 		String text = c == null ? narration : narration + " (rule \"" + c + "\")";
-		steps.add(new Step.Nat(Walker.place(ns, null), out, text, kind, diffs, rule));
+		steps.add(new Step.Nat(HopRecorder.place(ns, null), out, text, kind, diffs, rule));
 		return out;
 	}
 

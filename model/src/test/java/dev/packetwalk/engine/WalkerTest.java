@@ -102,6 +102,23 @@ class WalkerTest {
 		assertThat(r.table().get(r.matched())).isEqualTo("10.9.9.0/24 via 10.0.1.1 dev ex metric 50");
 	}
 
+	@Test
+	void aHostEcmpRouteOnLocalOutputReportsTheLineThatMatched() {
+		Lab lab = new Lab().ns("a")
+			.ns("x")
+			.ns("y")
+			.veth("a", "ex", "10.0.1.2/24", "x", "eth0", "10.0.1.1/24")
+			.veth("a", "ey", "10.0.2.2/24", "y", "eth0", "10.0.2.1/24")
+			.multipath("a", "10.9.0.0/16", "10.0.1.1 dev ex", "10.0.2.1 dev ey")
+			.tcp("a", "10.9.9.9", 80);
+		Step.RouteLookup r = assertThatTrace(lab.run()).walk(0).steps(Step.RouteLookup.class).getFirst();
+		assertThat(r.matched()).isNotNegative();
+		assertThat(r.table().get(r.matched()))
+			.isEqualTo("10.9.0.0/16 proto static nexthop via 10.0.1.1 dev ex weight 1 nexthop via 10.0.2.1 dev ey weight 1");
+		assertThat(r.nextHop()).isIn("10.0.1.1", "10.0.2.1");
+		assertThat(r.narration()).contains("2 usable equal-cost next hops");
+	}
+
 	/** Two routers whose default routes point at each other, and a packet from a with this TTL into the loop. */
 	private static Lab routingLoop(int ttl) {
 		return new Lab().router("r1")

@@ -131,6 +131,17 @@ public final class Lab {
 		return this;
 	}
 
+	/** An ECMP route: {@code nexthops} in words, {@code "10.0.1.1 dev ex"}, each one a live next hop. */
+	public Lab multipath(String ns, String dst, String... nexthops) {
+		List<Route.Nexthop> hops = new ArrayList<>();
+		for (String h : nexthops) {
+			String[] w = h.trim().split("\\s+(dev\\s+)?");
+			hops.add(new Route.Nexthop(Ip.parse(w[0]), w[1], null, false));
+		}
+		namespaces.get(ns).routes.add(Route.multipath(Cidr.parse(dst), "static", hops));
+		return this;
+	}
+
 	public Lab neighbor(String ns, String ip, String dev, Mac mac) {
 		namespaces.get(ns).neighbors.add(new Neighbor(Ip.parse(ip), dev, mac));
 		return this;

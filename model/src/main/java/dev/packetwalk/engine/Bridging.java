@@ -1,0 +1,192 @@
+package dev.packetwalk.engine;
+
+import dev.packetwalk.net.Ip;
+import dev.packetwalk.net.Mac;
+import dev.packetwalk.packet.Ethernet;
+import dev.packetwalk.packet.Packet;
+import dev.packetwalk.topology.Device;
+import dev.packetwalk.topology.Namespace;
+import dev.packetwalk.topology.Route;
+import dev.packetwalk.trace.DropReason;
+import dev.packetwalk.trace.Step;
+
+import static dev.packetwalk.engine.HopRecorder.place;
+
+/**
+ * Linux bridges: the forwarding database (learn, hit, flood), the host sending into its own bridge, and br_netfilter
+ * ({@code bridge-nf-call-iptables=1}), which runs the IP hooks on bridged frames.
+ */
+final class Bridging {
+
+	private final Walker walker;
+
+	private final Network net;
+
+	private final RunState state;
+
+	private final Netfilter netfilter;
+
+	private final Neighbours neighbours;
+
+	private final PolicyEnforcement policy;
+
+	private final HopRecorder rec;
+
+	Bridging(Walker walker, Network net, RunState state, Netfilter netfilter, Neighbours neighbours,
+			PolicyEnforcement policy, HopRecorder rec) {
+		this.walker = walker;
+		this.net = net;
+		this.state = state;
+		this.netfilter = netfilter;
+		this.neighbours = neighbours;
+		this.policy = policy;
+		this.rec = rec;
+	}
+
+	/** The host sends a frame into its own bridge (the bridge device is the route's output device). */
+	Next fromHost(Namespace ns, Device.Bridge br, Packet frame) {
+		String port = state.fdbLookup(ns.id(), br.name(), frame.eth().dst());
+		if (port == null) {
+			port = portToward(ns, br, frame.eth().dst());
+			if (port == null) {
+				return rec.drop(place(ns, br.name()), frame, DropReason.NEIGHBOR_UNREACHABLE, br.name()
+						+ " floods the frame for " + frame.eth().dst() + " out of every port, and no port leads to it.", null);
+			}
+			rec.add(new Step.BridgeForward(place(ns, br.name()), frame, br.name() + " has not learned "
+					+ frame.eth().dst() + " yet: it floods the frame out of every port; only " + port + " leads to it.",
+					br.name(), null, port, Step.BridgeForward.Decision.FLOOD, state.fdbLines(ns.id(), br.name())));
+		}
+		else {
+			rec.add(new Step.BridgeForward(place(ns, br.name()), frame, br.name() + "'s forwarding database maps "
+					+ frame.eth().dst() + " to port " + port + ".", br.name(), null, port,
+					Step.BridgeForward.Decision.FDB_HIT, state.fdbLines(ns.id(), br.name())));
+		}
+		return walker.transmit(ns, net.device(ns, port), frame);
+	}
+
+	/**
+	 * A frame enters a bridge on one of its ports. The bridge learns the source MAC. With br_netfilter
+	 * ({@code bridge-nf-call-iptables=1}) and rules present, every IPv4 frame first traverses PREROUTING with the
+	 * bridge as input device, before the bridge decides where it goes; a DNAT whose new route leaves by the same
+	 * bridge stays on L2 (the kernel's "bridged DNAT": new destination MAC, same source MAC, same TTL). Then the frame
+	 * goes up to the namespace's stack (addressed to the bridge), or is forwarded (FDB hit) or flooded.
+	 */
+	Next input(Namespace ns, Device.Bridge br, String inPort, Packet frame) {
+		state.fdbLearn(ns.id(), br.name(), frame.eth().src(), inPort);
+		boolean hooks = ns.bridgeNfCallIptables() && netfilter.active(ns);
+		if (hooks) {
+			Netfilter.Outcome pre = netfilter.prerouting(ns, frame, br.name(), rec.steps());
+			if (pre.dropped() != null) {
+				return new Next.End(pre.dropped());
+			}
+			Packet after = pre.packet();
+			if (!after.dst().equals(frame.dst())) {
+				Route r = net.isLocal(ns, after.dst()) ? null : net.lookup(ns.id(), after.dst());
+				if (r != null && r.dev().equals(br.name())) {
+					Ip nextHop = r.via() != null ? r.via() : after.dst();
+					Mac mac = neighbours.resolve(ns, br, nextHop, after);
+					if (mac == null) {
+						return neighbours.failure(ns, br.name(), nextHop, after);
+					}
+					boolean justResolved = rec.last() instanceof Step.NeighborLookup nl
+							&& nl.resolution() == Step.NeighborLookup.Resolution.ARP_REPLY;
+					Packet redirected = after.withEth(new Ethernet(frame.eth().src(), mac));
+					rec.add(new Step.BridgeForward(place(ns, br.name()), redirected, "Bridged DNAT: the new destination "
+							+ after.dst() + " is on " + br.name() + " itself, so br_netfilter keeps the frame on the bridge and "
+							+ "only rewrites its destination MAC to " + mac + " (no routing, the TTL stays " + after.ip().ttl() + ").",
+							br.name(), inPort, null, Step.BridgeForward.Decision.LOCAL, state.fdbLines(ns.id(), br.name())));
+					if (justResolved) {
+						// br_nf_pre_routing_finish_bridge: no cached hardware header yet, so neigh->output builds one (with
+						// the bridge's own MAC as source) and transmits on the bridge device; br_dev_xmit's hook puts the
+						// saved source MAC back and re-enters br_handle_frame_finish from the original port
+						rec.add(new Step.BridgeForward(place(ns, br.name()), after.withEth(new Ethernet(br.mac(), mac)),
+								"The neighbour entry for " + nextHop + " was only just resolved and has no cached header, so "
+										+ "br_netfilter hands this first frame to the neighbour layer: it leaves by " + br.name()
+										+ " itself with " + br.name() + "'s MAC " + br.mac() + " as source (tcpdump on " + br.name()
+										+ " sees it go out); " + br.name() + "'s transmit hook puts the source MAC " + frame.eth().src()
+										+ " back and returns the frame to the bridge as if it had arrived on " + inPort
+										+ ". Later frames take the cached header and skip this detour.",
+								br.name(), inPort, null, Step.BridgeForward.Decision.NEIGH_OUTPUT,
+								state.fdbLines(ns.id(), br.name())));
+					}
+					return forward(ns, br, inPort, redirected, true);
+				}
+				rec.add(new Step.BridgeForward(place(ns, br.name()), after.withEth(null), "After DNAT the route to "
+						+ after.dst() + " leaves by another device: the bridge hands the packet up to " + ns.label()
+						+ "'s IP stack to be routed.", br.name(), inPort, null, Step.BridgeForward.Decision.LOCAL,
+						state.fdbLines(ns.id(), br.name())));
+				return walker.afterPrerouting(ns, br.name(), after.withEth(null));
+			}
+			frame = after;
+		}
+		Mac dst = frame.eth().dst();
+		if (dst.equals(br.mac())) {
+			rec.add(new Step.BridgeForward(place(ns, br.name()), frame.withEth(null), "The frame is addressed to "
+					+ br.name() + " itself (" + dst + "): the bridge hands it up to " + ns.label() + "'s IP stack.", br.name(),
+					inPort, null, Step.BridgeForward.Decision.LOCAL, state.fdbLines(ns.id(), br.name())));
+			return hooks ? walker.afterPrerouting(ns, br.name(), frame.withEth(null)) : walker.ipReceive(ns, br.name(), frame.withEth(null));
+		}
+		return forward(ns, br, inPort, frame, hooks);
+	}
+
+	/** The bridge's forwarding decision for a frame it does not keep: FDB hit or flood, hooks, out of the port. */
+	private Next forward(Namespace ns, Device.Bridge br, String inPort, Packet frame, boolean hooks) {
+		Mac dst = frame.eth().dst();
+		String port = state.fdbLookup(ns.id(), br.name(), dst);
+		Step.BridgeForward.Decision decision = Step.BridgeForward.Decision.FDB_HIT;
+		if (port == null) {
+			port = portToward(ns, br, dst);
+			decision = Step.BridgeForward.Decision.FLOOD;
+			if (port == null || port.equals(inPort)) {
+				return rec.drop(place(ns, br.name()), frame, DropReason.NEIGHBOR_UNREACHABLE,
+						br.name() + " floods the frame for " + dst + " and no port leads to it.", null);
+			}
+		}
+		if (port.equals(inPort)) {
+			return rec.drop(place(ns, br.name()), frame, DropReason.NOT_FOR_THIS_HOST, br.name() + " learned " + dst
+					+ " on the port the frame came in by; a bridge never sends a frame back where it came from.", null);
+		}
+		rec.add(new Step.BridgeForward(place(ns, br.name()), frame, br.name() + " learned " + frame.eth().src() + " on "
+				+ inPort + "; " + (decision == Step.BridgeForward.Decision.FDB_HIT
+						? "its forwarding database maps " + dst + " to " + port + "."
+						: dst + " is unknown, so it floods; only " + port + " leads to it."),
+				br.name(), inPort, port, decision, state.fdbLines(ns.id(), br.name())));
+		if (hooks) {
+			Netfilter.Outcome fwd = netfilter.forward(ns, frame, br.name(), br.name(), rec.steps());
+			if (fwd.dropped() != null) {
+				return new Next.End(fwd.dropped());
+			}
+			Next.End denied = policy.enforce(ns, fwd.packet());
+			if (denied != null) {
+				return denied;
+			}
+			Netfilter.Outcome post = netfilter.postrouting(ns, fwd.packet(), br.name(), br.name(), rec.steps());
+			if (post.dropped() != null) {
+				return new Next.End(post.dropped());
+			}
+			frame = post.packet();
+		}
+		return walker.transmit(ns, net.device(ns, port), frame);
+	}
+
+	/** Which port of a bridge leads to the device with this MAC (what a flood finds). */
+	private String portToward(Namespace ns, Device.Bridge br, Mac mac) {
+		Device.Endpoint owner = net.ownerOf(mac);
+		if (owner == null) {
+			return null;
+		}
+		for (Device port : net.ports(ns.id(), br.name())) {
+			for (Neighbours.L2Member m : neighbours.l2Domain(ns, port)) {
+				if (m.ns().equals(owner.namespace()) && m.dev().equals(owner.device())) {
+					return port.name();
+				}
+			}
+			Device.Endpoint peer = Network.peer(port);
+			if (peer != null && peer.namespace().equals(owner.namespace()) && peer.device().equals(owner.device())) {
+				return port.name();
+			}
+		}
+		return null;
+	}
+
+}

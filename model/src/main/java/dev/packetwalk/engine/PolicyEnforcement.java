@@ -1,0 +1,85 @@
+package dev.packetwalk.engine;
+
+import java.util.List;
+
+import dev.packetwalk.netpol.Connection;
+import dev.packetwalk.netpol.ConnectionEnd;
+import dev.packetwalk.netpol.Decision;
+import dev.packetwalk.netpol.DirectionVerdict;
+import dev.packetwalk.netpol.NearMiss;
+import dev.packetwalk.netpol.PolicyEngine;
+import dev.packetwalk.packet.Packet;
+import dev.packetwalk.topology.Namespace;
+import dev.packetwalk.trace.DropReason;
+import dev.packetwalk.trace.Step;
+
+import static dev.packetwalk.engine.HopRecorder.place;
+
+/** NetworkPolicy in the datapath: where a policy-capable network plugin checks a new connection. */
+final class PolicyEnforcement {
+
+	private final PolicyEngine policies;
+
+	private final boolean newConnection;
+
+	private final HopRecorder rec;
+
+	/**
+	 * @param policies the cluster's policies, or null when the scenario has none
+	 * @param newConnection the walk opens a connection (a reply of an allowed one always passes: conntrack)
+	 */
+	PolicyEnforcement(PolicyEngine policies, boolean newConnection, HopRecorder rec) {
+		this.policies = policies;
+		this.newConnection = newConnection;
+		this.rec = rec;
+	}
+
+	/**
+	 * NetworkPolicy, enforced on the node that hosts a pod (as policy-capable CNIs do, between the pod's veth and the
+	 * node's forwarding path), after kube-proxy's DNAT, for new connections only: replies of an allowed connection
+	 * always pass (conntrack). The sending pod's egress is checked on its node; the receiving pod's ingress on its.
+	 */
+	Next.End enforce(Namespace ns, Packet p) {
+		if (policies == null || ns.kind() != Namespace.Kind.NODE || !newConnection) {
+			return null;
+		}
+		ConnectionEnd src = policies.endAt(p.src());
+		ConnectionEnd dst = policies.endAt(p.dst());
+		Connection c = Connection.of(src, dst, p.ip().protocol(), p.l4().dstPort());
+		if (src instanceof ConnectionEnd.Pod sp && ns.node().equals(sp.pod().nodeName())) {
+			Next.End e = policyStep(ns, p, policies.egress(c));
+			if (e != null) {
+				return e;
+			}
+		}
+		if (dst instanceof ConnectionEnd.Pod dp && ns.node().equals(dp.pod().nodeName())) {
+			return policyStep(ns, p, policies.ingress(c));
+		}
+		return null;
+	}
+
+	private Next.End policyStep(Namespace ns, Packet p, DirectionVerdict v) {
+		if (v.decision() instanceof Decision.NotApplicable) {
+			return null;
+		}
+		String pod = v.subject() instanceof ConnectionEnd.Pod sp ? sp.pod().id() : v.subject().toString();
+		List<String> isolatedBy = v.isolatedBy();
+		String rule = switch (v.decision()) {
+			case Decision.AllowedByRule a -> a.match().toString();
+			case Decision.Denied d -> d.closest().map(NearMiss::describe)
+				.orElse("the policies isolating the pod have no rule for this direction");
+			case Decision.Exempt x -> x.detail();
+			case Decision.NotIsolated n -> "not isolated";
+			case Decision.NotApplicable n -> n.reason();
+		};
+		rec.add(new Step.Policy(place(ns, null), p, "NetworkPolicy, " + v.summary() + ".", v.direction().name(), pod,
+				v.allowed(), isolatedBy, rule));
+		if (!v.allowed()) {
+			return rec.drop(place(ns, null), p, DropReason.POLICY_DENIED, "Denied by NetworkPolicy: " + pod + " is isolated for "
+					+ v.direction().name().toLowerCase(java.util.Locale.ROOT) + " by " + String.join(", ", isolatedBy)
+					+ " and no rule allows this connection; the network plugin drops it here.", null);
+		}
+		return null;
+	}
+
+}
