@@ -396,11 +396,7 @@ public final class KernelLab implements Lab {
 				continue;
 			}
 			for (Device d : ns.devices()) {
-				Device.Endpoint peer = switch (d) {
-					case Device.Veth v -> v.peer();
-					case Device.Physical p -> p.peer();
-					default -> null;
-				};
+				Device.Endpoint peer = Device.peerOf(d);
 				if (peer == null || visited.contains(peer.namespace())) {
 					points.add(ns.id() + "/" + d.name());
 				}

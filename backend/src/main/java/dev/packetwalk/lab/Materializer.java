@@ -55,7 +55,17 @@ public final class Materializer {
 				switch (d) {
 					case Device.Bridge b -> out.add(Cmd.of("ip", "-n", n, "link", "add", b.name(), "type", "bridge"));
 					case Device.Dummy du -> out.add(Cmd.of("ip", "-n", n, "link", "add", du.name(), "type", "dummy"));
-					default -> {
+					case Device.Loopback l -> {
+						// every namespace has lo
+					}
+					case Device.Veth v -> {
+						// created with its peer, below
+					}
+					case Device.Physical p -> {
+						// a cable is a veth pair in the lab, created with its peer below
+					}
+					case Device.Vxlan x -> {
+						// created after the links: its underlay device must exist
 					}
 				}
 			}
@@ -64,11 +74,7 @@ public final class Materializer {
 		Set<String> created = new HashSet<>();
 		for (Namespace ns : topology.namespaces()) {
 			for (Device d : ns.devices()) {
-				Device.Endpoint peer = switch (d) {
-					case Device.Veth v -> v.peer();
-					case Device.Physical p -> p.peer();
-					default -> null;
-				};
+				Device.Endpoint peer = Device.peerOf(d);
 				if (peer == null || created.contains(ns.id() + "\0" + d.name())) {
 					continue;
 				}

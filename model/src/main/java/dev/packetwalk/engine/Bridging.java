@@ -181,7 +181,7 @@ final class Bridging {
 					return port.name();
 				}
 			}
-			Device.Endpoint peer = Network.peer(port);
+			Device.Endpoint peer = Device.peerOf(port);
 			if (peer != null && peer.namespace().equals(owner.namespace()) && peer.device().equals(owner.device())) {
 				return port.name();
 			}

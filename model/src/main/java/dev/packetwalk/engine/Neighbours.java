@@ -151,7 +151,7 @@ final class Neighbours {
 
 	private void enqueueLink(Device from, BridgeCrossing start, List<BridgeCrossing> path, Deque<L2Member> queue,
 			Set<String> seen) {
-		Device.Endpoint peer = Network.peer(from);
+		Device.Endpoint peer = Device.peerOf(from);
 		if (peer == null || !seen.add(peer.namespace() + "/" + peer.device())) {
 			return;
 		}

@@ -125,18 +125,6 @@ final class Network {
 		return ns.isLocal(ip);
 	}
 
-	/** The far end of a veth or a NIC cable, or null for devices without one. */
-	static Device.Endpoint peer(Device d) {
-		return switch (d) {
-			case Device.Veth v -> v.peer();
-			case Device.Physical p -> p.peer();
-			case Device.Loopback l -> null;
-			case Device.Bridge b -> null;
-			case Device.Dummy du -> null;
-			case Device.Vxlan x -> null;
-		};
-	}
-
 	/** Route lookup: the longest prefix wins, then the lowest metric, then the first in table order. */
 	Route lookup(String nsId, Ip dst) {
 		Route best = null;

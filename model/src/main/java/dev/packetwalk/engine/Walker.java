@@ -215,7 +215,7 @@ final class Walker {
 
 	/** Sends a frame out of a veth or NIC: it appears on the peer. The skb mark does not survive the crossing. */
 	Next transmit(Namespace ns, Device dev, Packet frame) {
-		Device.Endpoint peer = Network.peer(dev);
+		Device.Endpoint peer = Device.peerOf(dev);
 		Namespace other = net.ns(peer.namespace());
 		String kind = dev instanceof Device.Veth ? "veth pair" : "cable";
 		rec.add(new Step.Transmit(place(ns, dev.name()), frame, "Leaves through " + dev.name() + "; the " + kind

@@ -171,24 +171,20 @@ public final class ScenarioCompiler {
 
 		// ------------------------------------------------------------ cluster
 
+		/**
+		 * The cluster, in the order a real one is set up: the strategies (pod network, proxy mode), allocation (nodes'
+		 * addresses and pod CIDRs, pods' addresses), Services and policies, then every node (uplink, pod bridge, what
+		 * the pod network adds, pods, the proxy's rules), then the underlay the nodes hang off.
+		 */
 		private void buildCluster(ScenarioDocument.Cluster c) {
-			String network = c.network() == null ? "kubenet" : c.network();
-			if (!Set.of("kubenet", "flannel-vxlan", "flannel-host-gw", "docker").contains(network)) {
-				problems.error("/cluster/network", "network must be kubenet, flannel-vxlan or flannel-host-gw, was '" + network + "'"
-						+ Problems.didYouMean(network, List.of("kubenet", "flannel-vxlan", "flannel-host-gw", "docker")));
+			String networkName = c.network() == null ? PodNetwork.ALL.getFirst().name() : c.network();
+			PodNetwork network = PodNetwork.named(networkName).orElse(null);
+			if (network == null) {
+				problems.error("/cluster/network", "network must be " + oneOf(PodNetwork.names()) + ", was '" + networkName
+						+ "'" + Problems.didYouMean(networkName, PodNetwork.names()));
 				return;
 			}
-			boolean vxlan = network.equals("flannel-vxlan");
-			boolean hostGw = network.equals("flannel-host-gw");
-			// kubenet's bridge is cbr0; the CNI bridge plugin that flannel delegates to calls it cni0
-			boolean docker = network.equals("docker");
-			String bridge = switch (network) {
-				case "kubenet" -> "cbr0";
-				case "docker" -> "docker0";
-				default -> "cni0";
-			};
-			// flannel's CNI config gives pods the overlay MTU (uplink 1500 - 50 VXLAN bytes)
-			int podMtu = c.podMTU() != null ? c.podMTU() : vxlan ? 1450 : 1500;
+			int podMtu = c.podMTU() != null ? c.podMTU() : network.defaultPodMtu();
 			if (podMtu < 576 || podMtu > 9000) {
 				problems.error("/cluster/podMTU", "podMTU must be 576..9000, was " + podMtu);
 				return;
@@ -205,32 +201,79 @@ public final class ScenarioCompiler {
 				return;
 			}
 			vpcGateway = underlay.nth(1);
-			// L2 segments for clusters without a cloud network: one by default, several joined by a router if asked
-			if (!cloudGcp) {
-				List<ScenarioDocument.SegmentSpec> specs = c.segments() == null || c.segments().isEmpty()
-						? List.of(new ScenarioDocument.SegmentSpec(LAN, underlay.toString())) : c.segments();
-				for (int k = 0; k < specs.size(); k++) {
-					ScenarioDocument.SegmentSpec seg = specs.get(k);
-					String sat = "/cluster/segments/" + k;
-					if (seg.name() == null || !ID.matcher(seg.name()).matches() || seg.name().length() > 12) {
-						problems.error(sat + "/name", "every segment needs a short name (lower-case letters, digits, dashes; at most 12)");
-						continue;
-					}
-					Cidr sc = seg.cidr() == null ? null : cidr(sat + "/cidr", seg.cidr());
-					if (sc == null) {
-						if (seg.cidr() == null) {
-							problems.error(sat + "/cidr", "segment " + seg.name() + " needs a cidr such as 192.168.1.0/24");
-						}
-						continue;
-					}
-					segments.put(seg.name(), sc.asNetwork());
-				}
-				if (segments.isEmpty()) {
-					return;
-				}
+			if (!cloudGcp && !readSegments(c, underlay)) {
+				return;
 			}
-			Map<String, Integer> perSegment = new HashMap<>();
+			Map<String, Cidr> nodeCidrs = allocateNodes(nodes, underlay, cloudGcp, network);
 			Map<String, List<PodPlan>> podsByNode = new LinkedHashMap<>();
+			nodeCidrs.keySet().forEach(n -> podsByNode.put(n, new ArrayList<>()));
+			allocatePods(c, nodeCidrs, podsByNode);
+			Cidr clusterCidr = c.podCIDR() == null ? Cidr.parse("10.244.0.0/16") : cidr("/cluster/podCIDR", c.podCIDR());
+			Cidr serviceCidr = c.serviceCIDR() == null ? Cidr.parse("10.96.0.0/12") : cidr("/cluster/serviceCIDR", c.serviceCIDR());
+			if (clusterCidr == null || serviceCidr == null) {
+				return;
+			}
+			String proxyName = c.proxyMode() == null ? ProxyMode.ALL.getFirst().name() : c.proxyMode();
+			ProxyMode proxy = ProxyMode.named(proxyName).orElse(null);
+			if (proxy == null) {
+				problems.error("/cluster/proxyMode", "proxyMode must be " + oneOf(ProxyMode.names()) + ", was '" + proxyName
+						+ "'" + Problems.didYouMean(proxyName, ProxyMode.names()));
+				return;
+			}
+			if (!readServices(c, serviceCidr, podsByNode, network, proxy, nodeCidrs.size())) {
+				return;
+			}
+			List<Cidr> nonMasq = ipMasqAgent(c);
+			boolean gcp = c.cloud() != null && "gcp".equals(c.cloud().provider());
+			if (c.cloud() != null && !gcp && c.cloud().provider() != null && !"none".equals(c.cloud().provider())) {
+				problems.error("/cluster/cloud/provider", "cloud provider must be 'gcp' or 'none', was '" + c.cloud().provider() + "'");
+			}
+			for (Map.Entry<String, Cidr> e : nodeCidrs.entrySet()) {
+				buildNode(nodeSpec(nodes, e.getKey()), e.getValue(), nodeCidrs, podsByNode.get(e.getKey()), gcp, podMtu,
+						network, proxy, clusterCidr, nonMasq);
+			}
+			if (gcp) {
+				buildVpc(nodes, nodeCidrs, underlay);
+			}
+			else {
+				buildLan(nodeCidrs);
+			}
+			buildHosts(c.hosts() == null ? List.of() : c.hosts(), gcp);
+		}
+
+		/** "a, b or c". */
+		private static String oneOf(List<String> names) {
+			return names.size() == 1 ? names.getFirst()
+					: String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
+		}
+
+		/** L2 segments for clusters without a cloud network: one by default, several joined by a router if asked. */
+		private boolean readSegments(ScenarioDocument.Cluster c, Cidr underlay) {
+			List<ScenarioDocument.SegmentSpec> specs = c.segments() == null || c.segments().isEmpty()
+					? List.of(new ScenarioDocument.SegmentSpec(LAN, underlay.toString())) : c.segments();
+			for (int k = 0; k < specs.size(); k++) {
+				ScenarioDocument.SegmentSpec seg = specs.get(k);
+				String sat = "/cluster/segments/" + k;
+				if (seg.name() == null || !ID.matcher(seg.name()).matches() || seg.name().length() > 12) {
+					problems.error(sat + "/name", "every segment needs a short name (lower-case letters, digits, dashes; at most 12)");
+					continue;
+				}
+				Cidr sc = seg.cidr() == null ? null : cidr(sat + "/cidr", seg.cidr());
+				if (sc == null) {
+					if (seg.cidr() == null) {
+						problems.error(sat + "/cidr", "segment " + seg.name() + " needs a cidr such as 192.168.1.0/24");
+					}
+					continue;
+				}
+				segments.put(seg.name(), sc.asNetwork());
+			}
+			return !segments.isEmpty();
+		}
+
+		/** Every node's address on its segment (or subnet) and its pod CIDR; the valid nodes' pod CIDRs, in order. */
+		private Map<String, Cidr> allocateNodes(List<ScenarioDocument.NodeSpec> nodes, Cidr underlay, boolean cloudGcp,
+				PodNetwork network) {
+			Map<String, Integer> perSegment = new HashMap<>();
 			Map<String, Cidr> nodeCidrs = new LinkedHashMap<>();
 			for (int i = 0; i < nodes.size(); i++) {
 				ScenarioDocument.NodeSpec n = nodes.get(i);
@@ -264,7 +307,7 @@ public final class ScenarioCompiler {
 					continue;
 				}
 				// (Docker hosts each have their own, unrouted 172.17.0.0/16)
-				String overlapping = docker ? null : overlapping(nodeCidrs, podCidr);
+				String overlapping = network.slicesOneNetwork() ? overlapping(nodeCidrs, podCidr) : null;
 				if (overlapping != null) {
 					problems.error(at + "/podCIDR", "pod CIDR " + podCidr + " overlaps node " + overlapping + "'s "
 							+ nodeCidrs.get(overlapping) + ": every node needs its own slice of the pod network (the routes to"
@@ -279,8 +322,13 @@ public final class ScenarioCompiler {
 				nodeCidrs.put(n.name(), podCidr);
 				nodeIps.put(n.name(), ip);
 				externalIps.put(n.name(), ext);
-				podsByNode.put(n.name(), new ArrayList<>());
 			}
+			return nodeCidrs;
+		}
+
+		/** Every pod's address in its node's pod CIDR, its listeners and named ports. */
+		private void allocatePods(ScenarioDocument.Cluster c, Map<String, Cidr> nodeCidrs,
+				Map<String, List<PodPlan>> podsByNode) {
 			List<ScenarioDocument.PodSpec> pods = c.pods() == null ? List.of() : c.pods();
 			for (int i = 0; i < pods.size(); i++) {
 				ScenarioDocument.PodSpec p = pods.get(i);
@@ -361,17 +409,11 @@ public final class ScenarioCompiler {
 				policyPods.add(new dev.packetwalk.netpol.PolicyPod(k8sNs, p.name(), p.labels() == null ? Map.of() : p.labels(), ip,
 						p.node(), namedProtos));
 			}
-			Cidr clusterCidr = c.podCIDR() == null ? Cidr.parse("10.244.0.0/16") : cidr("/cluster/podCIDR", c.podCIDR());
-			Cidr serviceCidr = c.serviceCIDR() == null ? Cidr.parse("10.96.0.0/12") : cidr("/cluster/serviceCIDR", c.serviceCIDR());
-			if (clusterCidr == null || serviceCidr == null) {
-				return;
-			}
-			String proxyMode = c.proxyMode() == null ? "iptables" : c.proxyMode();
-			if (!Set.of("iptables", "ipvs", "none").contains(proxyMode)) {
-				problems.error("/cluster/proxyMode", "proxyMode must be iptables, ipvs or none, was '" + proxyMode + "'"
-						+ Problems.didYouMean(proxyMode, List.of("iptables", "ipvs", "none")));
-				return;
-			}
+		}
+
+		/** Services (and the rule limit of the proxy mode), the objects kept for reference, NetworkPolicies. */
+		private boolean readServices(ScenarioDocument.Cluster c, Cidr serviceCidr, Map<String, List<PodPlan>> podsByNode,
+				PodNetwork network, ProxyMode proxy, int nodeCount) {
 			List<ClusterServices.PodInfo> podInfos = new ArrayList<>();
 			podsByNode.values().forEach(list -> list.forEach(pp -> podInfos.add(new ClusterServices.PodInfo(pp.namespace(),
 					pp.name(), pp.node(), pp.ip(), pp.labels(), pp.namedPorts(), pp.ready()))));
@@ -384,13 +426,13 @@ public final class ScenarioCompiler {
 			services = new ClusterServices(yamlMapper, problems);
 			services.faults(faults);
 			services.read(doc.objects() == null ? List.of() : doc.objects(), serviceCidr, podInfos);
-			if (!docker && !"none".equals(proxyMode)) {
-				long rules = services.estimatedRulesPerNode() * nodeCidrs.size();
+			if (network.runsKubeProxy() && proxy.writesServiceRules()) {
+				long rules = services.estimatedRulesPerNode() * nodeCount;
 				if (rules > limits.maxRules()) {
 					problems.error("/objects", "the Services make kube-proxy write at least " + rules + " rules over "
-							+ nodeCidrs.size() + " nodes, more than the limit of " + limits.maxRules() + " (setting "
+							+ nodeCount + " nodes, more than the limit of " + limits.maxRules() + " (setting "
 							+ ScenarioLimits.setting("max-rules") + ")");
-					return;
+					return false;
 				}
 			}
 			List<Map<String, Object>> objs = doc.objects() == null ? List.of() : doc.objects();
@@ -402,6 +444,11 @@ public final class ScenarioCompiler {
 				}
 			}
 			readPolicies(c);
+			return true;
+		}
+
+		/** ip-masq-agent's non-masquerade CIDRs, or null without the agent. */
+		private List<Cidr> ipMasqAgent(ScenarioDocument.Cluster c) {
 			List<Cidr> nonMasq = null;
 			if (c.ipMasqAgent() != null) {
 				nonMasq = new ArrayList<>();
@@ -414,73 +461,52 @@ public final class ScenarioCompiler {
 					}
 				}
 			}
-			boolean gcp = c.cloud() != null && "gcp".equals(c.cloud().provider());
-			if (c.cloud() != null && !gcp && c.cloud().provider() != null && !"none".equals(c.cloud().provider())) {
-				problems.error("/cluster/cloud/provider", "cloud provider must be 'gcp' or 'none', was '" + c.cloud().provider() + "'");
-			}
-			for (Map.Entry<String, Cidr> e : nodeCidrs.entrySet()) {
-				String node = e.getKey();
-				ScenarioDocument.NodeSpec spec = nodeSpec(nodes, node);
-				Cidr podCidr = e.getValue();
-				Ip gw = podCidr.nth(1);
-				List<Device> devs = new ArrayList<>();
-				List<Route> routes = new ArrayList<>();
-				devs.add(loopback());
-				Device.Endpoint uplinkPeer = gcp ? new Device.Endpoint(VPC, "vm-" + shortName(node))
-						: new Device.Endpoint(nodeSegments.get(node), "port-" + shortName(node));
-				Cidr uplinkAddr = gcp ? Cidr.host(nodeIps.get(node)) : new Cidr(nodeIps.get(node), nodeSubnet(node).prefix());
-				devs.add(new Device.Physical("eth0", Mac.derive(node + "/eth0"), 1500, List.of(uplinkAddr), null, uplinkPeer));
-				if (gcp) {
-					// a GCE instance: a /32 address, the subnet gateway on-link, everything else via the gateway
-					routes.add(new Route(Cidr.host(vpcGateway), null, "eth0", false, "dhcp", null, 0));
-					routes.add(new Route(Cidr.parse("0.0.0.0/0"), vpcGateway, "eth0", false, "dhcp", null, 0));
-				}
-				else {
-					// on a plain L2 segment the nodes still have a default gateway (.1); nothing in the model answers for it
-					routes.add(new Route(Cidr.parse("0.0.0.0/0"), nodeSubnet(node).nth(1), "eth0", false, "static", null, 0));
-				}
-				devs.add(new Device.Bridge(bridge, Mac.derive(node + "/" + bridge), 1500, List.of(new Cidr(gw, podCidr.prefix())), null));
-				List<Neighbor> neighbors = new ArrayList<>();
-				if (vxlan) {
-					addFlannelVxlan(node, nodeCidrs, devs, routes, neighbors);
-				}
-				if (hostGw) {
-					addFlannelHostGw(node, nodeCidrs, underlay, routes);
-				}
-				for (PodPlan pod : podsByNode.get(node)) {
-					String veth = Mac.vethName(pod.key());
-					devs.add(new Device.Veth(veth, Mac.derive(node + "/" + veth), 1500, List.of(), bridge,
-							new Device.Endpoint(pod.key(), "eth0")));
-					namespaces.add(new Namespace(pod.key(), node, Namespace.Kind.POD, pod.name(),
-							List.of(loopback(), new Device.Veth("eth0", Mac.derive(pod.key() + "/eth0"), podMtu,
-									List.of(new Cidr(pod.ip(), podCidr.prefix())), null, new Device.Endpoint(node, veth))),
-							List.of(Route.via(Cidr.parse("0.0.0.0/0"), gw, "eth0")), List.of(), "", false, false,
-							pod.listeners()));
-				}
-				boolean forward = spec.ipForward() == null || spec.ipForward();
-				String rules = docker ? dockerRules(node, podCidr, podsByNode.get(node)) : switch (proxyMode) {
-					case "iptables" -> services.iptablesFor(node, nodeIps.get(node), clusterCidr, nonMasq);
-					case "ipvs" -> {
-						// kube-proxy IPVS mode: every service IP on the kube-ipvs0 dummy device, a fixed set of
-						// ipset-matching iptables rules, and IPVS virtual servers
-						dev.packetwalk.kubeproxy.IpvsState st = services.ipvsFor(node, nodeIps.get(node), clusterCidr);
-						List<Cidr> vips = st.boundAddresses().stream().map(Cidr::host).toList();
-						devs.add(new Device.Dummy(st.dummyDevice(), Mac.derive(node + "/" + st.dummyDevice()), 1500, vips, null));
-						ipvsStates.put(node, st);
-						yield st.iptables().text();
-					}
-					default -> "";
-				};
-				namespaces.add(new Namespace(node, node, Namespace.Kind.NODE, node, devs, routes, neighbors, rules, forward, true,
-						List.of(new Listener(Protocol.TCP, 10250, "kubelet"))));
-			}
+			return nonMasq;
+		}
+
+		/** One node: its uplink, the pod bridge, what the pod network adds, its pods, and its rules. */
+		private void buildNode(ScenarioDocument.NodeSpec spec, Cidr podCidr, Map<String, Cidr> nodeCidrs,
+				List<PodPlan> pods, boolean gcp, int podMtu, PodNetwork network, ProxyMode proxy, Cidr clusterCidr,
+				List<Cidr> nonMasq) {
+			String node = spec.name();
+			Ip gw = podCidr.nth(1);
+			List<Device> devs = new ArrayList<>();
+			List<Route> routes = new ArrayList<>();
+			devs.add(loopback());
+			Device.Endpoint uplinkPeer = gcp ? new Device.Endpoint(VPC, "vm-" + shortName(node))
+					: new Device.Endpoint(nodeSegments.get(node), "port-" + shortName(node));
+			Cidr uplinkAddr = gcp ? Cidr.host(nodeIps.get(node)) : new Cidr(nodeIps.get(node), nodeSubnet(node).prefix());
+			devs.add(new Device.Physical("eth0", Mac.derive(node + "/eth0"), 1500, List.of(uplinkAddr), null, uplinkPeer));
 			if (gcp) {
-				buildVpc(nodes, nodeCidrs, underlay);
+				// a GCE instance: a /32 address, the subnet gateway on-link, everything else via the gateway
+				routes.add(new Route(Cidr.host(vpcGateway), null, "eth0", false, "dhcp", null, 0));
+				routes.add(new Route(Cidr.parse("0.0.0.0/0"), vpcGateway, "eth0", false, "dhcp", null, 0));
 			}
 			else {
-				buildLan(nodeCidrs);
+				// on a plain L2 segment the nodes still have a default gateway (.1); nothing in the model answers for it
+				routes.add(new Route(Cidr.parse("0.0.0.0/0"), nodeSubnet(node).nth(1), "eth0", false, "static", null, 0));
 			}
-			buildHosts(c.hosts() == null ? List.of() : c.hosts(), gcp);
+			String bridge = network.bridge();
+			devs.add(new Device.Bridge(bridge, Mac.derive(node + "/" + bridge), 1500, List.of(new Cidr(gw, podCidr.prefix())), null));
+			List<Neighbor> neighbors = new ArrayList<>();
+			network.addToNode(new PodNetwork.NodeDatapath(node, nodeCidrs, nodeIps, nodeSubnet(node), problems, devs, routes,
+					neighbors));
+			for (PodPlan pod : pods) {
+				String veth = Mac.vethName(pod.key());
+				devs.add(new Device.Veth(veth, Mac.derive(node + "/" + veth), 1500, List.of(), bridge,
+						new Device.Endpoint(pod.key(), "eth0")));
+				namespaces.add(new Namespace(pod.key(), node, Namespace.Kind.POD, pod.name(),
+						List.of(loopback(), new Device.Veth("eth0", Mac.derive(pod.key() + "/eth0"), podMtu,
+								List.of(new Cidr(pod.ip(), podCidr.prefix())), null, new Device.Endpoint(node, veth))),
+						List.of(Route.via(Cidr.parse("0.0.0.0/0"), gw, "eth0")), List.of(), "", false, false,
+						pod.listeners()));
+			}
+			boolean forward = spec.ipForward() == null || spec.ipForward();
+			String rules = network.ownRules(podCidr, publishedPorts(pods))
+				.orElseGet(() -> proxy.nodeRules(new ProxyMode.NodeProxy(services, node, nodeIps.get(node), clusterCidr,
+						nonMasq, devs, ipvsStates)));
+			namespaces.add(new Namespace(node, node, Namespace.Kind.NODE, node, devs, routes, neighbors, rules, forward, true,
+					List.of(new Listener(Protocol.TCP, 10250, "kubelet"))));
 		}
 
 		/** The node whose pod CIDR overlaps this one, or null. */
@@ -513,64 +539,9 @@ public final class ScenarioCompiler {
 
 		private final Map<String, Ip> externalIps = new LinkedHashMap<>();
 
-		/**
-		 * flanneld's VXLAN backend: {@code flannel.1} (VNI 1, UDP 8472, MTU uplink - 50, address {@code <subnet>.0/32}),
-		 * and for every other node one route, one permanent ARP entry and one FDB entry.
-		 */
-		private void addFlannelVxlan(String node, Map<String, Cidr> nodeCidrs, List<Device> devs, List<Route> routes,
-				List<Neighbor> neighbors) {
-			List<Device.FdbEntry> fdb = new ArrayList<>();
-			for (Map.Entry<String, Cidr> other : nodeCidrs.entrySet()) {
-				if (other.getKey().equals(node)) {
-					continue;
-				}
-				Cidr remote = other.getValue().asNetwork();
-				Mac vtep = Mac.derive(other.getKey() + "/flannel.1");
-				routes.add(new Route(remote, remote.network(), "flannel.1", true, null, null, 0));
-				neighbors.add(new Neighbor(remote.network(), "flannel.1", vtep));
-				fdb.add(new Device.FdbEntry(vtep, nodeIps.get(other.getKey())));
-			}
-			devs.add(new Device.Vxlan("flannel.1", Mac.derive(node + "/flannel.1"), 1500 - 50,
-					List.of(new Cidr(nodeCidrs.get(node).network(), 32)), null, 1, 8472, nodeIps.get(node), "eth0", fdb));
-		}
-
-		/**
-		 * flanneld's host-gw backend: every other node's pod subnet via that node's address, which must be on this
-		 * node's own L2 segment (the kernel refuses a gateway that is not on-link, and flanneld logs the failure).
-		 */
-		private void addFlannelHostGw(String node, Map<String, Cidr> nodeCidrs, Cidr underlay, List<Route> routes) {
-			for (Map.Entry<String, Cidr> other : nodeCidrs.entrySet()) {
-				if (other.getKey().equals(node)) {
-					continue;
-				}
-				Ip gw = nodeIps.get(other.getKey());
-				if (!nodeSubnet(node).contains(gw)) {
-					problems.warning("/cluster/nodes", "flannel host-gw on " + node + " cannot add the route " + other.getValue().asNetwork()
-							+ " via " + gw + ": that gateway is not on " + node + "'s L2 segment " + nodeSubnet(node).asNetwork()
-							+ " (host-gw needs every node on one L2 network). Packets for those pods follow the default route instead.");
-					continue;
-				}
-				routes.add(new Route(other.getValue().asNetwork(), gw, "eth0", false, null, null, 0));
-			}
-		}
-
-		/**
-		 * dockerd's rules for the default bridge: published ports are DNATed from any local address (the DOCKER
-		 * chain), and containers' outbound traffic is masqueraded to the host's address.
-		 */
-		private String dockerRules(String node, Cidr subnet, List<PodPlan> containersOnHost) {
-			StringBuilder nat = new StringBuilder("*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
-					+ ":POSTROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n"
-					+ "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n"
-					+ "-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER\n"
-					+ "-A POSTROUTING -s " + subnet.asNetwork() + " ! -o docker0 -j MASQUERADE\n"
-					+ "-A DOCKER -i docker0 -j RETURN\n");
-			StringBuilder filter = new StringBuilder("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
-					+ ":DOCKER - [0:0]\n"
-					+ "-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
-					+ "-A FORWARD -o docker0 -j DOCKER\n"
-					+ "-A FORWARD -i docker0 ! -o docker0 -j ACCEPT\n"
-					+ "-A FORWARD -i docker0 -o docker0 -j ACCEPT\n");
+		/** The host ports a node's containers publish (dockerd DNATs them), matched by pod name as Docker names them. */
+		private List<PodNetwork.PublishedPort> publishedPorts(List<PodPlan> containersOnHost) {
+			List<PodNetwork.PublishedPort> out = new ArrayList<>();
 			for (PodPlan c : containersOnHost) {
 				for (ScenarioDocument.PodSpec spec : doc.cluster().pods()) {
 					if (!c.name().equals(spec.name()) || spec.containers() == null) {
@@ -578,20 +549,15 @@ public final class ScenarioCompiler {
 					}
 					for (ScenarioDocument.ContainerSpec cs : spec.containers()) {
 						for (ScenarioDocument.PortSpec ps : cs.ports() == null ? List.<ScenarioDocument.PortSpec>of() : cs.ports()) {
-							if (ps.hostPort() == null || ps.containerPort() == null) {
-								continue;
+							if (ps.hostPort() != null && ps.containerPort() != null) {
+								out.add(new PodNetwork.PublishedPort(ps.protocol() == null ? "tcp" : lower(ps.protocol()),
+										ps.hostPort(), c.ip(), ps.containerPort()));
 							}
-							String proto = ps.protocol() == null ? "tcp" : ps.protocol().toLowerCase(java.util.Locale.ROOT);
-							nat.append("-A DOCKER ! -i docker0 -p ").append(proto).append(" -m ").append(proto).append(" --dport ")
-								.append(ps.hostPort()).append(" -j DNAT --to-destination ").append(c.ip()).append(':')
-								.append(ps.containerPort()).append('\n');
-							filter.append("-A DOCKER -d ").append(c.ip()).append("/32 ! -i docker0 -o docker0 -p ").append(proto)
-								.append(" -m ").append(proto).append(" --dport ").append(ps.containerPort()).append(" -j ACCEPT\n");
 						}
 					}
 				}
 			}
-			return nat + "COMMIT\n" + filter + "COMMIT\n";
+			return out;
 		}
 
 		private final List<dev.packetwalk.netpol.PolicyPod> policyPods = new ArrayList<>();

@@ -30,6 +30,18 @@ public sealed interface Device {
 	/** The bridge this device is a port of, or null. */
 	String master();
 
+	/** The far end of a veth or a NIC's cable, or null for a device without one. */
+	static Endpoint peerOf(Device d) {
+		return switch (d) {
+			case Veth v -> v.peer();
+			case Physical p -> p.peer();
+			case Loopback l -> null;
+			case Bridge b -> null;
+			case Dummy du -> null;
+			case Vxlan x -> null;
+		};
+	}
+
 	default boolean owns(Ip ip) {
 		for (Cidr c : addresses()) {
 			if (c.address().equals(ip)) {

@@ -45,14 +45,7 @@ public record Topology(List<Namespace> namespaces) {
 					throw new IllegalArgumentException(
 							ns.id() + "/" + d.name() + " names master " + d.master() + ", which is not a bridge in that namespace");
 				}
-				Device.Endpoint peer = switch (d) {
-					case Device.Veth v -> v.peer();
-					case Device.Physical p -> p.peer();
-					case Device.Loopback l -> null;
-					case Device.Bridge b -> null;
-					case Device.Dummy du -> null;
-					case Device.Vxlan x -> null;
-				};
+				Device.Endpoint peer = Device.peerOf(d);
 				if (peer != null) {
 					Map<String, Device> other = devicesByNs.get(peer.namespace());
 					Device od = other == null ? null : other.get(peer.device());
@@ -60,11 +53,7 @@ public record Topology(List<Namespace> namespaces) {
 						throw new IllegalArgumentException(
 								ns.id() + "/" + d.name() + " is linked to " + peer.namespace() + "/" + peer.device() + ", which does not exist");
 					}
-					Device.Endpoint back = switch (od) {
-						case Device.Veth v -> v.peer();
-						case Device.Physical p -> p.peer();
-						default -> null;
-					};
+					Device.Endpoint back = Device.peerOf(od);
 					if (back == null || !back.namespace().equals(ns.id()) || !back.device().equals(d.name())) {
 						throw new IllegalArgumentException("link " + ns.id() + "/" + d.name() + " ↔ " + peer.namespace() + "/"
 								+ peer.device() + " is not symmetric");

@@ -26,6 +26,20 @@ class ScenarioSchemaTest {
 		assertThat(mismatches).isEmpty();
 	}
 
+	/** The names an editor offers are the pod networks and proxy modes the compiler has, in the same order. */
+	@Test
+	void networkAndProxyModeEnumsAreTheSealedStrategies() {
+		JsonNode cluster = ScenarioSchema.node().at("/$defs/cluster/properties");
+		List<String> networks = new ArrayList<>();
+		cluster.get("network").get("enum").forEach(n -> networks.add(n.asString()));
+		List<String> modes = new ArrayList<>();
+		cluster.get("proxyMode").get("enum").forEach(n -> modes.add(n.asString()));
+		assertThat(networks).isEqualTo(PodNetwork.names());
+		assertThat(modes).isEqualTo(ProxyMode.names());
+		assertThat(PodNetwork.ALL).extracting(n -> (Object) n.getClass()).containsExactlyInAnyOrder((Object[]) PodNetwork.class.getPermittedSubclasses());
+		assertThat(ProxyMode.ALL).extracting(n -> (Object) n.getClass()).containsExactlyInAnyOrder((Object[]) ProxyMode.class.getPermittedSubclasses());
+	}
+
 	@Test
 	void isDraft202012WithDescriptionsForEditors() {
 		JsonNode schema = ScenarioSchema.node();
