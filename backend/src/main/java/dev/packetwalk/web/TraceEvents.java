@@ -44,26 +44,9 @@ final class TraceEvents {
 				trace.disposition());
 	}
 
-	/** The SSE event name of a step: its trace type ({@code route}, {@code nat}, ...). */
+	/** The SSE event name of a step: its trace type ({@code route}, {@code nat}, ...), as the step declares it. */
 	static String typeName(Step step) {
-		return switch (step) {
-			case Step.Send s -> "send";
-			case Step.RouteLookup s -> "route";
-			case Step.NeighborLookup s -> "neighbor";
-			case Step.Transmit s -> "transmit";
-			case Step.Receive s -> "receive";
-			case Step.BridgeForward s -> "bridge";
-			case Step.Netfilter s -> "netfilter";
-			case Step.Conntrack s -> "conntrack";
-			case Step.Nat s -> "nat";
-			case Step.Forward s -> "forward";
-			case Step.Encapsulate s -> "encapsulate";
-			case Step.Decapsulate s -> "decapsulate";
-			case Step.Policy s -> "policy";
-			case Step.Ipvs s -> "ipvs";
-			case Step.Deliver s -> "deliver";
-			case Step.Drop s -> "drop";
-		};
+		return Step.typeName(step);
 	}
 
 }

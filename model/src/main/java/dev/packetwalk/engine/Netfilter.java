@@ -279,8 +279,27 @@ final class Netfilter {
 			java.util.Collections.reverse(path);
 			narration = table.label() + " " + hook.chainName() + ": " + String.join(" → ", path) + " → " + verdict + "; " + counts;
 		}
-		return new Step.Netfilter(HopRecorder.place(ns, null), p, narration, table.label(), hook.chainName(), matched, verdict,
+		return new Step.Netfilter(HopRecorder.place(ns, null), p, narration, traced(table), traced(hook), matched, verdict,
 				r.rulesEvaluated());
+	}
+
+	private static Step.Netfilter.Table traced(Table t) {
+		return switch (t) {
+			case RAW -> Step.Netfilter.Table.RAW;
+			case MANGLE -> Step.Netfilter.Table.MANGLE;
+			case NAT -> Step.Netfilter.Table.NAT;
+			case FILTER -> Step.Netfilter.Table.FILTER;
+		};
+	}
+
+	private static Step.Netfilter.Hook traced(Hook h) {
+		return switch (h) {
+			case PREROUTING -> Step.Netfilter.Hook.PREROUTING;
+			case INPUT -> Step.Netfilter.Hook.INPUT;
+			case FORWARD -> Step.Netfilter.Hook.FORWARD;
+			case OUTPUT -> Step.Netfilter.Hook.OUTPUT;
+			case POSTROUTING -> Step.Netfilter.Hook.POSTROUTING;
+		};
 	}
 
 	private Disposition drop(Namespace ns, Table table, Hook hook, Packet p, EvalResult r, List<Step> steps) {

@@ -72,8 +72,12 @@ final class PolicyEnforcement {
 			case Decision.NotIsolated n -> "not isolated";
 			case Decision.NotApplicable n -> n.reason();
 		};
-		rec.add(new Step.Policy(place(ns, null), p, "NetworkPolicy, " + v.summary() + ".", v.direction().name(), pod,
-				v.allowed(), isolatedBy, rule));
+		Step.Policy.Direction direction = switch (v.direction()) {
+			case EGRESS -> Step.Policy.Direction.EGRESS;
+			case INGRESS -> Step.Policy.Direction.INGRESS;
+		};
+		rec.add(new Step.Policy(place(ns, null), p, "NetworkPolicy, " + v.summary() + ".", direction, pod, v.allowed(),
+				isolatedBy, rule));
 		if (!v.allowed()) {
 			return rec.drop(place(ns, null), p, DropReason.POLICY_DENIED, "Denied by NetworkPolicy: " + pod + " is isolated for "
 					+ v.direction().name().toLowerCase(java.util.Locale.ROOT) + " by " + String.join(", ", isolatedBy)

@@ -54,13 +54,13 @@ final class Routing {
 			List<String> table = List.of("local " + p.dst() + " dev " + localDevice(ns, p.dst())
 					+ " table local proto kernel scope host src " + p.dst());
 			return new Step.RouteLookup(HopRecorder.place(ns, null), p, p.dst() + " is an address of " + ns.label()
-					+ ": the local routing table sends it to the namespace's own stack.", table, 0, "local", null, "lo");
+					+ ": the local routing table sends it to the namespace's own stack.", table, 0, Step.RouteLookup.Decision.LOCAL, null, "lo");
 		}
 		List<String> table = net.routeTexts(ns.id());
 		Route r = d.matched();
 		if (r == null) {
 			return new Step.RouteLookup(HopRecorder.place(ns, null), p, "No route in " + ns.label() + " covers " + p.dst()
-					+ ".", table, -1, "unreachable", null, null);
+					+ ".", table, -1, Step.RouteLookup.Decision.UNREACHABLE, null, null);
 		}
 		int matched = indexOf(net.routes(ns.id()), r);
 		Route chosen = d.path();
@@ -73,14 +73,14 @@ final class Routing {
 			return new Step.RouteLookup(HopRecorder.place(ns, null), p, p.dst() + " has " + live
 					+ " usable equal-cost next hops (" + hops + "); a hash of this flow's addresses and ports picks "
 					+ chosen.via() + " on " + chosen.dev() + ", and every packet of the flow will take the same one.", table,
-					matched, "via", chosen.via().toString(), chosen.dev());
+					matched, Step.RouteLookup.Decision.VIA, chosen.via().toString(), chosen.dev());
 		}
 		String why = r.isDefault() ? "Only the default route covers " + p.dst()
 				: "The longest prefix covering " + p.dst() + " is " + r.dst();
 		String what = r.via() != null ? ": send it via " + r.via() + " on " + r.dev() + (r.onlink() ? " (onlink)" : "")
 				: ": " + p.dst() + " is directly reachable on " + r.dev();
 		return new Step.RouteLookup(HopRecorder.place(ns, null), p, why + what + ".", table, matched,
-				r.via() != null ? "via" : "link", r.via() != null ? r.via().toString() : p.dst().toString(), r.dev());
+				r.via() != null ? Step.RouteLookup.Decision.VIA : Step.RouteLookup.Decision.LINK, r.via() != null ? r.via().toString() : p.dst().toString(), r.dev());
 	}
 
 	/**

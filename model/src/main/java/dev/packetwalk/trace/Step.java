@@ -2,33 +2,36 @@ package dev.packetwalk.trace;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import dev.packetwalk.packet.Packet;
 
 /**
  * One thing that happened to the packet, at one place. Every step carries the packet as it is <em>after</em> the
  * step, so any step renders on its own (seeking is instant), and one sentence of narration.
  * <p>
- * The JSON discriminator {@code type} is part of the trace contract (docs/api.md): never rename a type.
+ * The JSON discriminator {@code type} is part of the trace contract (docs/api.md): each record declares it once with
+ * {@link JsonTypeName}; never rename a type.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({ @JsonSubTypes.Type(value = Step.Send.class, name = "send"),
-		@JsonSubTypes.Type(value = Step.RouteLookup.class, name = "route"),
-		@JsonSubTypes.Type(value = Step.NeighborLookup.class, name = "neighbor"),
-		@JsonSubTypes.Type(value = Step.Transmit.class, name = "transmit"),
-		@JsonSubTypes.Type(value = Step.Receive.class, name = "receive"),
-		@JsonSubTypes.Type(value = Step.BridgeForward.class, name = "bridge"),
-		@JsonSubTypes.Type(value = Step.Netfilter.class, name = "netfilter"),
-		@JsonSubTypes.Type(value = Step.Conntrack.class, name = "conntrack"),
-		@JsonSubTypes.Type(value = Step.Nat.class, name = "nat"),
-		@JsonSubTypes.Type(value = Step.Forward.class, name = "forward"),
-		@JsonSubTypes.Type(value = Step.Encapsulate.class, name = "encapsulate"),
-		@JsonSubTypes.Type(value = Step.Decapsulate.class, name = "decapsulate"),
-		@JsonSubTypes.Type(value = Step.Policy.class, name = "policy"),
-		@JsonSubTypes.Type(value = Step.Ipvs.class, name = "ipvs"),
-		@JsonSubTypes.Type(value = Step.Deliver.class, name = "deliver"),
-		@JsonSubTypes.Type(value = Step.Drop.class, name = "drop") })
+@JsonSubTypes({ @JsonSubTypes.Type(Step.Send.class),
+		@JsonSubTypes.Type(Step.RouteLookup.class),
+		@JsonSubTypes.Type(Step.NeighborLookup.class),
+		@JsonSubTypes.Type(Step.Transmit.class),
+		@JsonSubTypes.Type(Step.Receive.class),
+		@JsonSubTypes.Type(Step.BridgeForward.class),
+		@JsonSubTypes.Type(Step.Netfilter.class),
+		@JsonSubTypes.Type(Step.Conntrack.class),
+		@JsonSubTypes.Type(Step.Nat.class),
+		@JsonSubTypes.Type(Step.Forward.class),
+		@JsonSubTypes.Type(Step.Encapsulate.class),
+		@JsonSubTypes.Type(Step.Decapsulate.class),
+		@JsonSubTypes.Type(Step.Policy.class),
+		@JsonSubTypes.Type(Step.Ipvs.class),
+		@JsonSubTypes.Type(Step.Deliver.class),
+		@JsonSubTypes.Type(Step.Drop.class) })
 public sealed interface Step {
 
 	Place at();
@@ -36,6 +39,12 @@ public sealed interface Step {
 	Packet packet();
 
 	String narration();
+
+	/** The step's {@code type} in the trace JSON, as its record's {@link JsonTypeName} declares it. */
+	static String typeName(Step step) {
+		return StepTypeNames.NAMES.get(step.getClass());
+	}
+
 
 	private static void check(Place at, Packet packet, String narration) {
 		if (at == null || packet == null) {
@@ -47,6 +56,7 @@ public sealed interface Step {
 	}
 
 	/** An application socket sends the packet ({@code connect()}/{@code sendto()}). */
+	@JsonTypeName("send")
 	record Send(Place at, Packet packet, String narration, String socket) implements Step {
 		public Send {
 			check(at, packet, narration);
@@ -57,8 +67,25 @@ public sealed interface Step {
 	 * The namespace's routing decision: the table as {@code ip route} prints it, the line that matched (longest prefix,
 	 * then lowest metric), and what it decided.
 	 */
-	record RouteLookup(Place at, Packet packet, String narration, List<String> table, int matched, String decision,
+	@JsonTypeName("route")
+	record RouteLookup(Place at, Packet packet, String narration, List<String> table, int matched, Decision decision,
 			String nextHop, String device) implements Step {
+		/** What the lookup decided (lower case in the JSON). */
+		public enum Decision {
+			/** The destination is an address of the namespace (the local table). */
+			@JsonProperty("local")
+			LOCAL,
+			/** Directly reachable on the device (a scope link route). */
+			@JsonProperty("link")
+			LINK,
+			/** Through a gateway. */
+			@JsonProperty("via")
+			VIA,
+			/** No route matches. */
+			@JsonProperty("unreachable")
+			UNREACHABLE
+		}
+
 		public RouteLookup {
 			check(at, packet, narration);
 			table = List.copyOf(table);
@@ -69,6 +96,7 @@ public sealed interface Step {
 	}
 
 	/** Resolving the next hop's MAC address: a cache hit, a permanent entry, or an ARP who-has / is-at exchange. */
+	@JsonTypeName("neighbor")
 	record NeighborLookup(Place at, Packet packet, String narration, String ip, String mac, Resolution resolution,
 			Place answeredBy) implements Step {
 		public enum Resolution {
@@ -84,6 +112,7 @@ public sealed interface Step {
 	}
 
 	/** The packet leaves a device toward its peer (the other end of a veth pair, the wire, the tunnel). */
+	@JsonTypeName("transmit")
 	record Transmit(Place at, Packet packet, String narration, String device, Place peer) implements Step {
 		public Transmit {
 			check(at, packet, narration);
@@ -91,6 +120,7 @@ public sealed interface Step {
 	}
 
 	/** The packet arrives on a device: the first step of every hop after the first. */
+	@JsonTypeName("receive")
 	record Receive(Place at, Packet packet, String narration, String device) implements Step {
 		public Receive {
 			check(at, packet, narration);
@@ -102,6 +132,7 @@ public sealed interface Step {
 	 * for br_netfilter's bridged DNAT to a neighbour without a cached header, out through the bridge device itself and
 	 * back in ({@link Decision#NEIGH_OUTPUT}).
 	 */
+	@JsonTypeName("bridge")
 	record BridgeForward(Place at, Packet packet, String narration, String bridge, String inPort, String outPort,
 			Decision decision, List<String> fdb) implements Step {
 		public enum Decision {
@@ -121,8 +152,23 @@ public sealed interface Step {
 	}
 
 	/** One table's traversal at one hook, with every rule that matched (in order) and the verdict. */
-	record Netfilter(Place at, Packet packet, String narration, String table, String hook, List<RuleMatch> matched,
+	@JsonTypeName("netfilter")
+	record Netfilter(Place at, Packet packet, String narration, Table table, Hook hook, List<RuleMatch> matched,
 			String verdict, int rulesEvaluated) implements Step {
+		/** The iptables table (lower case in the JSON, as {@code iptables -t} names it). */
+		public enum Table {
+			@JsonProperty("raw")
+			RAW, @JsonProperty("mangle")
+			MANGLE, @JsonProperty("nat")
+			NAT, @JsonProperty("filter")
+			FILTER
+		}
+
+		/** The netfilter hook, by its built-in chain's name. */
+		public enum Hook {
+			PREROUTING, INPUT, FORWARD, OUTPUT, POSTROUTING
+		}
+
 		public Netfilter {
 			check(at, packet, narration);
 			matched = List.copyOf(matched);
@@ -130,6 +176,7 @@ public sealed interface Step {
 	}
 
 	/** A connection-tracking lookup: a new entry, or an existing one in the original or reply direction. */
+	@JsonTypeName("conntrack")
 	record Conntrack(Place at, Packet packet, String narration, State state, String entry) implements Step {
 		public enum State {
 			NEW, ESTABLISHED, REPLY
@@ -141,6 +188,7 @@ public sealed interface Step {
 	}
 
 	/** An address or port rewrite. Carries at least one diff. */
+	@JsonTypeName("nat")
 	record Nat(Place at, Packet packet, String narration, Kind kind, List<FieldDiff> diffs, String rule)
 			implements Step {
 		public enum Kind {
@@ -157,6 +205,7 @@ public sealed interface Step {
 	}
 
 	/** The namespace forwards the packet (ip_forward=1): the TTL drops by one. */
+	@JsonTypeName("forward")
 	record Forward(Place at, Packet packet, String narration, List<FieldDiff> diffs) implements Step {
 		public Forward {
 			check(at, packet, narration);
@@ -165,6 +214,7 @@ public sealed interface Step {
 	}
 
 	/** A VXLAN device wraps the frame: outer Ethernet / IP / UDP / VXLAN around the untouched inner frame. */
+	@JsonTypeName("encapsulate")
 	record Encapsulate(Place at, Packet packet, String narration, String device, int vni, String fdbEntry)
 			implements Step {
 		public Encapsulate {
@@ -173,6 +223,7 @@ public sealed interface Step {
 	}
 
 	/** The receiving VXLAN device unwraps the frame. */
+	@JsonTypeName("decapsulate")
 	record Decapsulate(Place at, Packet packet, String narration, String device, int vni) implements Step {
 		public Decapsulate {
 			check(at, packet, narration);
@@ -189,8 +240,14 @@ public sealed interface Step {
 	 * @param isolatedBy the policies that select the pod for this direction (empty: not isolated)
 	 * @param rule the rule that allowed the connection, or the reason nothing did
 	 */
-	record Policy(Place at, Packet packet, String narration, String direction, String pod, boolean allowed,
+	@JsonTypeName("policy")
+	record Policy(Place at, Packet packet, String narration, Direction direction, String pod, boolean allowed,
 			List<String> isolatedBy, String rule) implements Step {
+		/** Whose policies: the sending pod's ({@code EGRESS}) or the receiving pod's ({@code INGRESS}). */
+		public enum Direction {
+			EGRESS, INGRESS
+		}
+
 		public Policy {
 			check(at, packet, narration);
 			isolatedBy = List.copyOf(isolatedBy);
@@ -205,6 +262,7 @@ public sealed interface Step {
 	 * @param realServers the real servers in ipvsadm's order
 	 * @param chosen the real server the scheduler picked, {@code ip:port}
 	 */
+	@JsonTypeName("ipvs")
 	record Ipvs(Place at, Packet packet, String narration, String virtualServer, String scheduler,
 			List<String> realServers, String chosen) implements Step {
 		public Ipvs {
@@ -214,6 +272,7 @@ public sealed interface Step {
 	}
 
 	/** The packet reaches a listening socket. Ends a walk as DELIVERED. */
+	@JsonTypeName("deliver")
 	record Deliver(Place at, Packet packet, String narration, String socket) implements Step {
 		public Deliver {
 			check(at, packet, narration);
@@ -221,6 +280,7 @@ public sealed interface Step {
 	}
 
 	/** The packet dies here. Ends a walk as DROPPED with the same reason. */
+	@JsonTypeName("drop")
 	record Drop(Place at, Packet packet, String narration, DropReason reason, String icmp) implements Step {
 		public Drop {
 			check(at, packet, narration);
