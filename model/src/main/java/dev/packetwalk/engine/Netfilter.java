@@ -2,8 +2,6 @@ package dev.packetwalk.engine;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.packetwalk.conntrack.ConntrackEntry;
 import dev.packetwalk.conntrack.ConntrackTable;
@@ -44,8 +42,6 @@ final class Netfilter {
 		}
 	}
 
-	private static final Pattern COMMENT = Pattern.compile("--comment (\"(?:[^\"\\\\]|\\\\.)*\"|\\S+)");
-
 	private final Network net;
 
 	private final RunState state;
@@ -66,24 +62,14 @@ final class Netfilter {
 		if (!active(ns)) {
 			return Outcome.pass(p);
 		}
-		track(ns, p, steps);
-		return hook(ns, Hook.PREROUTING, p, inDev, null, steps);
+		return hook(ns, Hook.PREROUTING, p, inDev, null, steps, true);
 	}
 
 	Outcome output(Namespace ns, Packet p, String outDev, List<Step> steps) {
 		if (!active(ns)) {
 			return Outcome.pass(p);
 		}
-		track(ns, p, steps);
-		return hook(ns, Hook.OUTPUT, p, null, outDev, steps);
-	}
-
-	Outcome input(Namespace ns, Packet p, String inDev, List<Step> steps) {
-		Outcome o = inputTables(ns, p, inDev, steps);
-		if (o.dropped() == null) {
-			confirmInput(ns, o.packet(), steps);
-		}
-		return o;
+		return hook(ns, Hook.OUTPUT, p, null, outDev, steps, true);
 	}
 
 	/** The INPUT tables, leaving the connection unconfirmed (IPVS hooks in between, at LOCAL_IN). */
@@ -91,7 +77,7 @@ final class Netfilter {
 		if (!active(ns)) {
 			return Outcome.pass(p);
 		}
-		return hook(ns, Hook.INPUT, p, inDev, null, steps);
+		return hook(ns, Hook.INPUT, p, inDev, null, steps, false);
 	}
 
 	void confirmInput(Namespace ns, Packet p, List<Step> steps) {
@@ -118,7 +104,7 @@ final class Netfilter {
 		}
 		skipNatAtOutput = true;
 		try {
-			return hook(ns, Hook.OUTPUT, p, null, outDev, steps);
+			return hook(ns, Hook.OUTPUT, p, null, outDev, steps, false);
 		}
 		finally {
 			skipNatAtOutput = false;
@@ -131,14 +117,14 @@ final class Netfilter {
 		if (!active(ns)) {
 			return Outcome.pass(p);
 		}
-		return hook(ns, Hook.FORWARD, p, inDev, outDev, steps);
+		return hook(ns, Hook.FORWARD, p, inDev, outDev, steps, false);
 	}
 
 	Outcome postrouting(Namespace ns, Packet p, String inDev, String outDev, List<Step> steps) {
 		if (!active(ns)) {
 			return Outcome.pass(p);
 		}
-		Outcome o = hook(ns, Hook.POSTROUTING, p, inDev, outDev, steps);
+		Outcome o = hook(ns, Hook.POSTROUTING, p, inDev, outDev, steps, false);
 		if (o.dropped() == null) {
 			confirm(ns, o.packet(), steps);
 		}
@@ -147,7 +133,7 @@ final class Netfilter {
 
 	// ------------------------------------------------------------------ conntrack
 
-	private void track(Namespace ns, Packet p, List<Step> steps) {
+	private ConntrackTable.Lookup track(Namespace ns, Packet p, List<Step> steps) {
 		ConntrackTable table = state.conntrack(ns.id());
 		ConntrackTable.Lookup l = table.lookupOrCreate(Tuple.of(p));
 		current.put(ns.id(), l);
@@ -167,6 +153,7 @@ final class Netfilter {
 			narration = "conntrack matches this packet to the reply tuple of a known connection: every NAT done to the request is undone.";
 		}
 		steps.add(new Step.Conntrack(HopRecorder.place(ns, null), p, narration, st, l.entry().text()));
+		return l;
 	}
 
 	private void confirm(Namespace ns, Packet p, List<Step> steps) {
@@ -197,11 +184,25 @@ final class Netfilter {
 
 	// ------------------------------------------------------------------ tables
 
-	private Outcome hook(Namespace ns, Hook hook, Packet p, String inDev, String outDev, List<Step> steps) {
+	/** conntrack's lookup at PREROUTING and OUTPUT registers at NF_IP_PRI_CONNTRACK: after raw, before mangle. */
+	static final int CONNTRACK_PRIORITY = -200;
+
+	/**
+	 * One hook: the namespace's base chains at it, in priority order, with conntrack's lookup at its own priority
+	 * when {@code track} (PREROUTING and OUTPUT of a packet entering the namespace's stack).
+	 */
+	private Outcome hook(Namespace ns, Hook hook, Packet p, String inDev, String outDev, List<Step> steps,
+			boolean track) {
 		RuleSet rules = net.rules(ns.id());
-		ConntrackTable.Lookup l = current.get(ns.id());
+		ConntrackTable.Lookup l = track ? null : current.get(ns.id());
 		Packet before = p;
-		for (Table table : Table.atHook(hook)) {
+		boolean tracked = !track;
+		for (RuleSet.BaseChain base : rules.baseChains(hook)) {
+			Table table = base.table();
+			if (!tracked && base.priority() > CONNTRACK_PRIORITY) {
+				l = track(ns, p, steps);
+				tracked = true;
+			}
 			if (table == Table.NAT && skipNatAtOutput && hook == Hook.OUTPUT) {
 				continue;
 			}
@@ -236,6 +237,9 @@ final class Netfilter {
 					}
 				}
 			}
+		}
+		if (!tracked) {
+			track(ns, p, steps);
 		}
 		return new Outcome(before, p, null);
 	}
@@ -304,7 +308,7 @@ final class Netfilter {
 
 	private Disposition drop(Namespace ns, Table table, Hook hook, Packet p, EvalResult r, List<Step> steps) {
 		String rule = r.hits().isEmpty() ? null : r.hits().getLast().ruleText();
-		String comment = rule == null ? null : comment(rule);
+		String comment = r.hits().isEmpty() ? null : r.hits().getLast().comment();
 		DropReason reason = comment != null && comment.startsWith("anti-spoofing") ? DropReason.ANTI_SPOOFING
 				: DropReason.NETFILTER_DROP;
 		String narration = rule == null
@@ -317,22 +321,12 @@ final class Netfilter {
 
 	private Disposition reject(Namespace ns, Table table, Hook hook, Packet p, EvalResult r, Verdict.Reject rj,
 			List<Step> steps) {
-		String rule = r.hits().isEmpty() ? "" : r.hits().getLast().ruleText();
-		String comment = comment(rule);
+		String comment = r.hits().isEmpty() ? null : r.hits().getLast().comment();
 		String with = rj.with().label();
 		String narration = "Rejected by " + table.label() + " " + hook.chainName() + (comment != null ? " rule \"" + comment + "\"" : "")
 				+ ": the sender is told at once (" + with + ") instead of waiting for a timeout.";
 		steps.add(new Step.Drop(HopRecorder.place(ns, null), p, narration, DropReason.NETFILTER_REJECT, with));
 		return Disposition.dropped(DropReason.NETFILTER_REJECT, narration);
-	}
-
-	static String comment(String ruleText) {
-		Matcher m = COMMENT.matcher(ruleText);
-		if (!m.find()) {
-			return null;
-		}
-		String c = m.group(1);
-		return c.startsWith("\"") ? c.substring(1, c.length() - 1).replace("\\\"", "\"") : c;
 	}
 
 	// ------------------------------------------------------------------ NAT
@@ -341,13 +335,14 @@ final class Netfilter {
 	private Packet applyNat(Namespace ns, Hook hook, String outDev, ConntrackTable.Lookup l, Packet p, EvalResult r,
 			List<Step> steps) {
 		String rule = r.hits().getLast().ruleText();
+		String comment = r.hits().getLast().comment();
 		ConntrackEntry e = l.entry();
 		return switch (r.nat()) {
 			case Target.Dnat d -> {
 				Ip ip = d.to().minIp();
 				int port = d.to().hasPorts() ? d.to().minPort() : p.l4().dstPort();
 				e.dnat(ip, port);
-				yield rewrite(ns, p, p.src(), p.l4().srcPort(), ip, port, Step.Nat.Kind.DNAT, rule,
+				yield rewrite(ns, p, p.src(), p.l4().srcPort(), ip, port, Step.Nat.Kind.DNAT, rule, comment,
 						"DNAT: the destination becomes " + ip + ":" + port + "; conntrack remembers it for the whole connection.",
 						steps);
 			}
@@ -355,7 +350,7 @@ final class Netfilter {
 				Ip ip = s.to().minIp();
 				int port = s.to().hasPorts() ? s.to().minPort() : s.randomFully() ? randomPort() : p.l4().srcPort();
 				e.snat(ip, port);
-				yield rewrite(ns, p, ip, port, p.dst(), p.l4().dstPort(), Step.Nat.Kind.SNAT, rule,
+				yield rewrite(ns, p, ip, port, p.dst(), p.l4().dstPort(), Step.Nat.Kind.SNAT, rule, comment,
 						"SNAT: the source becomes " + ip + ":" + port + "; replies to it will be sent back to "
 								+ p.src() + ":" + p.l4().srcPort() + " by conntrack.",
 						steps);
@@ -364,7 +359,7 @@ final class Netfilter {
 				Ip ip = ns.primaryAddress(outDev);
 				int port = m.minPort() != 0 ? m.minPort() : m.randomFully() ? randomPort() : p.l4().srcPort();
 				e.snat(ip, port);
-				yield rewrite(ns, p, ip, port, p.dst(), p.l4().dstPort(), Step.Nat.Kind.MASQUERADE, rule,
+				yield rewrite(ns, p, ip, port, p.dst(), p.l4().dstPort(), Step.Nat.Kind.MASQUERADE, rule, comment,
 						"MASQUERADE: the source becomes " + outDev + "'s address " + ip + (m.randomFully()
 								? " with a fully random port " + port : "") + "; conntrack will undo it on the reply.",
 						steps);
@@ -392,7 +387,7 @@ final class Netfilter {
 				return p;
 			}
 			return rewrite(ns, p, p.src(), p.l4().srcPort(), ip, port, original ? Step.Nat.Kind.DNAT : Step.Nat.Kind.UN_SNAT,
-					entry, original ? "The connection was DNATed: conntrack rewrites the destination to " + ip + ":" + port + "."
+					entry, null, original ? "The connection was DNATed: conntrack rewrites the destination to " + ip + ":" + port + "."
 							: "Un-SNAT: this reply is addressed to the translated source; conntrack restores the original client "
 									+ ip + ":" + port + ".",
 					steps);
@@ -405,14 +400,14 @@ final class Netfilter {
 			return p;
 		}
 		return rewrite(ns, p, ip, port, p.dst(), p.l4().dstPort(), original ? Step.Nat.Kind.SNAT : Step.Nat.Kind.UN_DNAT,
-				entry, original ? "The connection was SNATed: conntrack rewrites the source to " + ip + ":" + port + "."
+				entry, null, original ? "The connection was SNATed: conntrack rewrites the source to " + ip + ":" + port + "."
 						: "Un-DNAT: the reply comes from the backend; conntrack restores the address the client sent to, "
 								+ ip + ":" + port + ", as the source.",
 				steps);
 	}
 
 	private static Packet rewrite(Namespace ns, Packet p, Ip src, int sport, Ip dst, int dport, Step.Nat.Kind kind,
-			String rule, String narration, List<Step> steps) {
+			String rule, String comment, String narration, List<Step> steps) {
 		List<FieldDiff> diffs = new ArrayList<>();
 		if (!src.equals(p.src())) {
 			diffs.add(new FieldDiff(Field.SRC_IP, p.src().toString(), src.toString()));
@@ -430,8 +425,7 @@ final class Netfilter {
 			return p;
 		}
 		Packet out = p.withIp(p.ip().withSrc(src).withDst(dst)).withL4(p.l4().withPorts(sport, dport));
-		String c = rule == null ? null : comment(rule);
-		String text = c == null ? narration : narration + " (rule \"" + c + "\")";
+		String text = comment == null ? narration : narration + " (rule \"" + comment + "\")";
 		steps.add(new Step.Nat(HopRecorder.place(ns, null), out, text, kind, diffs, rule));
 		return out;
 	}

@@ -151,7 +151,7 @@ final class Evaluator {
 	}
 
 	private static RuleHit hit(Table table, Chain chain, int number, Rule rule, RuleHit.Action action) {
-		return new RuleHit(table, chain.name(), number, rule.save(), action, rule.target());
+		return new RuleHit(table, chain.name(), number, rule.save(), action, rule.target(), rule.comment());
 	}
 
 	/** All matches, in kernel order (header checks first), stopping at the first that fails. */

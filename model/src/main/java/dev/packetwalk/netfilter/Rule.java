@@ -13,6 +13,17 @@ import dev.packetwalk.net.Protocol;
  */
 public record Rule(String chain, List<Match> matches, Target target) {
 
+	/** The rule's {@code -m comment --comment} text (the first, if several), or null. */
+	public String comment() {
+		for (Match m : matches) {
+			if (m instanceof Match.Comment c) {
+				return c.text();
+			}
+		}
+		return null;
+	}
+
+
 	public Rule {
 		if (chain == null || matches == null || target == null) {
 			throw new IllegalArgumentException("a rule needs a chain, a match list and a target (Target.NONE for none)");

@@ -7,8 +7,10 @@ package dev.packetwalk.netfilter;
  * @param ruleText the canonical iptables-save line ({@code -A CHAIN ...})
  * @param action what the match did to the traversal
  * @param target the rule's target
+ * @param comment the rule's {@code -m comment --comment} text, or null
  */
-public record RuleHit(Table table, String chain, int ruleNumber, String ruleText, Action action, Target target) {
+public record RuleHit(Table table, String chain, int ruleNumber, String ruleText, Action action, Target target,
+		String comment) {
 
 	/** What a matching rule did. */
 	public enum Action {

@@ -131,6 +131,22 @@ public final class RuleSet {
 		return m == null ? List.of() : List.copyOf(m.values());
 	}
 
+	/**
+	 * A base chain: a table's built-in chain at a hook, with the priority the table registers at (lower runs first).
+	 */
+	public record BaseChain(Table table, Hook hook, int priority) {
+	}
+
+	/**
+	 * The base chains at a hook in the order the kernel runs them, by priority: raw (-300), mangle (-150), nat's
+	 * destination side (-100), filter (0), nat's source side (+100). Every table that registers at the hook is
+	 * listed, so that conntrack's NAT of a known connection has its slot even where the namespace's nat table is
+	 * empty; the walk skips a chain the namespace does not have.
+	 */
+	public List<BaseChain> baseChains(Hook hook) {
+		return Table.atHook(hook).stream().map(t -> new BaseChain(t, hook, t.priorityAt(hook))).toList();
+	}
+
 	public Optional<Chain> chain(Table table, String name) {
 		Map<String, Chain> m = tables.get(table);
 		return Optional.ofNullable(m == null ? null : m.get(name));

@@ -119,6 +119,23 @@ class WalkerTest {
 		assertThat(r.narration()).contains("2 usable equal-cost next hops");
 	}
 
+	/** The kernel runs the raw table (priority -300) before conntrack's lookup (-200), and nat (-100) after it. */
+	@Test
+	void rawRunsBeforeConntrackAndNatAfter() {
+		Trace t = routed().iptables("r", "*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+				+ "-A PREROUTING -p tcp -m comment --comment \"seen before conntrack\" -j ACCEPT\nCOMMIT\n"
+				+ "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
+				+ "-A PREROUTING -p tcp -j ACCEPT\nCOMMIT\n")
+			.tcp("a", "10.0.2.2", 80)
+			.run();
+		assertThatTrace(t).walk(0).isDelivered();
+		java.util.List<String> order = t.walks().get(0).hops().get(1).steps().stream()
+			.filter(s -> s instanceof Step.Netfilter || s instanceof Step.Conntrack)
+			.map(s -> s instanceof Step.Netfilter nf ? nf.table() + " " + nf.hook() : "conntrack")
+			.toList();
+		assertThat(order.subList(0, 3)).containsExactly("RAW PREROUTING", "conntrack", "NAT PREROUTING");
+	}
+
 	/** Two routers whose default routes point at each other, and a packet from a with this TTL into the loop. */
 	private static Lab routingLoop(int ttl) {
 		return new Lab().router("r1")
