@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { anchorFor, chipWidth, chooseColumns, computeLayout, labelOffset, layoutFor, pathBetween } from '../../main/resources/static/js/layout.js';
+import { oneNodeTopology } from './fixtures.js';
+
+const overlap = (a, b) => a.x - a.w / 2 < b.x + b.w / 2 && b.x - b.w / 2 < a.x + a.w / 2
+	&& a.y - a.h / 2 < b.y + b.h / 2 && b.y - b.h / 2 < a.y + a.h / 2;
+
+test('a chip is wide enough for its name, and never narrower than 46', () => {
+	assert.equal(chipWidth('lo'), 46);
+	assert.ok(chipWidth('flannel.1') > chipWidth('eth0'));
+	assert.ok(chipWidth('vethabcdef012345') >= 16 * 8);
+});
+
+test('the same topology always gives the same picture', () => {
+	const a = computeLayout(oneNodeTopology());
+	const b = computeLayout(oneNodeTopology());
+	assert.deepEqual(a.viewBox, b.viewBox);
+	assert.deepEqual(a.devices.map(d => [d.key, d.x, d.y]), b.devices.map(d => [d.key, d.x, d.y]));
+	assert.deepEqual(a.namespaces.map(n => [n.id, n.x, n.y, n.w, n.h]), b.namespaces.map(n => [n.id, n.x, n.y, n.w, n.h]));
+});
+
+test('every linked device is placed, inside the picture, and no two chips overlap', () => {
+	const l = computeLayout(oneNodeTopology());
+	for (const [ns, dev] of [['node1', 'eth0'], ['node1', 'veth1'], ['node1', 'veth2'], ['default/pod1', 'eth0'], ['default/pod2', 'eth0']]) {
+		assert.ok(l.deviceAt(ns, dev), `${ns} ${dev} is placed`);
+	}
+	const [vx, vy, vw, vh] = l.viewBox;
+	const chips = l.devices.filter(d => !d.isBar);
+	for (const d of chips) {
+		assert.ok(d.x - d.w / 2 >= vx && d.x + d.w / 2 <= vx + vw && d.y >= vy && d.y <= vy + vh, `${d.key} inside the view box`);
+	}
+	for (let i = 0; i < chips.length; i++) {
+		for (let j = i + 1; j < chips.length; j++) {
+			assert.ok(!overlap(chips[i], chips[j]), `${chips[i].key} and ${chips[j].key} do not overlap`);
+		}
+	}
+	assert.ok(l.linkBetween('node1', 'veth1', 'default/pod1', 'eth0'), 'the veth pair is drawn as a link');
+	assert.ok(l.bridgeAt('node1', 'cbr0'), 'the bridge is drawn as a bar');
+});
+
+test('layoutFor computes a topology once and returns null without one', () => {
+	const t = oneNodeTopology();
+	assert.equal(layoutFor(t), layoutFor(t));
+	assert.equal(layoutFor(null), null);
+});
+
+test('chooseColumns: one node needs one column; wide panels on a tall stage stack', () => {
+	assert.equal(chooseColumns([{ w: 500, h: 300 }]), 1);
+	assert.equal(chooseColumns([]), 1);
+	const wide = [{ w: 1000, h: 200 }, { w: 1000, h: 200 }, { w: 1000, h: 200 }];
+	assert.equal(chooseColumns(wide, 0.6), 1);
+	const tall = [{ w: 200, h: 1000 }, { w: 200, h: 1000 }, { w: 200, h: 1000 }];
+	assert.equal(chooseColumns(tall, 2), 3);
+});
+
+test('a send step sits in the namespace stack, a receive on its device', () => {
+	const l = computeLayout(oneNodeTopology());
+	const send = anchorFor(l, { type: 'send', at: { namespace: 'default/pod1', device: null } });
+	assert.ok(send && Number.isFinite(send.x) && Number.isFinite(send.y));
+	const eth0 = l.deviceAt('default/pod2', 'eth0');
+	const recv = anchorFor(l, { type: 'receive', at: { namespace: 'default/pod2', device: 'eth0' } });
+	assert.deepEqual([recv.x, recv.y], [eth0.x, eth0.y]);
+	assert.equal(anchorFor(l, null), null);
+});
+
+test('pathBetween: straight between plain anchors, nothing without a target', () => {
+	assert.deepEqual(pathBetween({ x: 0, y: 0 }, { x: 10, y: 5 }), [[0, 0], [10, 5]]);
+	assert.deepEqual(pathBetween(null, { x: 1, y: 2 }), [[1, 2]]);
+	assert.deepEqual(pathBetween(null, null), []);
+});
+
+test('labelOffset keeps a label off the chips when there is room', () => {
+	const l = { viewBox: [0, 0, 1000, 1000], obstacles: [{ x1: 450, y1: 400, x2: 550, y2: 470, weight: 3 }] };
+	const [dx, dy] = labelOffset(l, 500, 500, 80, 20);
+	assert.deepEqual([dx, dy], [0, 20 / 2 + 24], 'above is covered by a chip: below it goes');
+	const free = { viewBox: [0, 0, 1000, 1000], obstacles: [] };
+	assert.deepEqual(labelOffset(free, 500, 500, 80, 20), [0, -(10 + 24)], 'above, when free');
+});
