@@ -462,6 +462,7 @@ class PlayerBrowserTest extends BrowserTest {
 	void measuresTheFrameRateWhilePlayingPodToService() throws Exception {
 		String id = "pod-to-service";
 		open(id, stepsOf(trace(id)).size(), null);
+		WebElement index = driver.findElement(By.cssSelector("[data-testid=step-index]"));
 		key(Keys.SPACE);
 		wait(WAIT).until(d -> "true".equals(d.findElement(By.cssSelector("[data-testid=btn-play]")).getDomAttribute("aria-pressed")));
 		Object fps = ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript("""
@@ -473,6 +474,11 @@ class PlayerBrowserTest extends BrowserTest {
 				  if (t - t0 < 3000) { requestAnimationFrame(tick); } else { done(frames * 1000 / (t - t0)); }
 				}
 				requestAnimationFrame(tick);""");
+		// no floor on the rate itself (the team runs tests on shared cores and never asserts timings; the figure is
+		// printed for docs/performance.md): what must hold is that the page keeps drawing while it plays, and that
+		// playing moves the packet on
+		assertThat(((Number) fps).doubleValue()).as("animation frames per second while playing").isPositive();
+		wait(WAIT).until(d -> Integer.parseInt(index.getDomAttribute("data-cursor")) >= 1);
 		key(Keys.SPACE);
 		System.out.printf("[packetwalk] pod-to-service playing: %.1f requestAnimationFrame callbacks per second (headless Chromium, 1600x1000)%n",
 				((Number) fps).doubleValue());

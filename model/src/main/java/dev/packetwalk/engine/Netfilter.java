@@ -261,7 +261,7 @@ final class Netfilter {
 				if (h.action() == RuleHit.Action.GOTO) {
 					stack.pop();
 				}
-				String target = h.target() instanceof Target.Jump j ? j.chain() : ((Target.Goto) h.target()).chain();
+				String target = Target.chainEntered(h.target());
 				stack.push(target);
 				visited.add(target);
 			}
@@ -381,8 +381,8 @@ final class Netfilter {
 		if (dstSide) {
 			Tuple want = original ? e.reply() : e.original();
 			// original: dst becomes the reply's source (DNAT); reply: dst becomes the original source (un-SNAT)
-			Ip ip = original ? want.src() : want.src();
-			int port = original ? want.sport() : want.sport();
+			Ip ip = want.src();
+			int port = want.sport();
 			if (ip.equals(p.dst()) && port == p.l4().dstPort()) {
 				return p;
 			}
@@ -394,8 +394,8 @@ final class Netfilter {
 		}
 		Tuple want = original ? e.reply() : e.original();
 		// original: src becomes the reply's destination (SNAT); reply: src becomes the original destination (un-DNAT)
-		Ip ip = original ? want.dst() : want.dst();
-		int port = original ? want.dport() : want.dport();
+		Ip ip = want.dst();
+		int port = want.dport();
 		if (ip.equals(p.src()) && port == p.l4().srcPort()) {
 			return p;
 		}

@@ -52,12 +52,7 @@ public record Rule(String chain, List<Match> matches, Target target) {
 		}
 		boolean tcpOrUdp = proto != null && !proto.negated()
 				&& (proto.protocol() == Protocol.TCP || proto.protocol() == Protocol.UDP);
-		boolean natPorts = switch (target) {
-			case Target.Dnat d -> d.to().hasPorts();
-			case Target.Snat s -> s.to().hasPorts();
-			case Target.Masquerade mq -> mq.hasPorts();
-			default -> false;
-		};
+		boolean natPorts = Target.rewritesPorts(target);
 		if (natPorts && !tcpOrUdp) {
 			throw new IllegalArgumentException("a NAT port range needs '-p tcp' or '-p udp'"
 					+ " (iptables: Need TCP, UDP, SCTP or DCCP with port specification)");

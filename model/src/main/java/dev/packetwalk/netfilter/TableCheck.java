@@ -28,11 +28,7 @@ final class TableCheck {
 	/** Checks one rule where it is appended; returns the reason it is refused, or null. */
 	static String checkRule(Table table, String chainName, Rule rule, Predicate<String> isUserChain) {
 		Target target = rule.target();
-		String jumpTo = switch (target) {
-			case Target.Jump j -> j.chain();
-			case Target.Goto g -> g.chain();
-			default -> null;
-		};
+		String jumpTo = Target.chainEntered(target);
 		if (jumpTo != null && !isUserChain.test(jumpTo)) {
 			return "Chain '" + jumpTo + "' does not exist in table " + table;
 		}
@@ -101,11 +97,7 @@ final class TableCheck {
 	}
 
 	private static String jumpTarget(Rule rule) {
-		return switch (rule.target()) {
-			case Target.Jump j -> j.chain();
-			case Target.Goto g -> g.chain();
-			default -> null;
-		};
+		return Target.chainEntered(rule.target());
 	}
 
 	/**

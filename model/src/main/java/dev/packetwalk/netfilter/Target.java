@@ -125,6 +125,40 @@ public sealed interface Target permits Target.Accept, Target.Drop, Target.Return
 		}
 	}
 
+	/** The user chain a {@code -j CHAIN} or {@code -g CHAIN} enters, or null for any other target. */
+	static String chainEntered(Target t) {
+		return switch (t) {
+			case Jump j -> j.chain();
+			case Goto g -> g.chain();
+			case Accept a -> null;
+			case Drop d -> null;
+			case Return r -> null;
+			case None n -> null;
+			case Reject r -> null;
+			case Mark m -> null;
+			case Dnat d -> null;
+			case Snat s -> null;
+			case Masquerade m -> null;
+		};
+	}
+
+	/** Does the target rewrite ports (so the rule must match tcp or udp)? */
+	static boolean rewritesPorts(Target t) {
+		return switch (t) {
+			case Dnat d -> d.to().hasPorts();
+			case Snat s -> s.to().hasPorts();
+			case Masquerade mq -> mq.hasPorts();
+			case Accept a -> false;
+			case Drop d -> false;
+			case Return r -> false;
+			case None n -> false;
+			case Reject r -> false;
+			case Jump j -> false;
+			case Goto g -> false;
+			case Mark m -> false;
+		};
+	}
+
 	private static void checkChainName(String chain) {
 		if (!Chain.isValidUserChainName(chain)) {
 			throw new IllegalArgumentException("'" + chain + "' is not a user chain name: " + Chain.NAME_RULE);

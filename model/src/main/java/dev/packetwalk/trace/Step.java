@@ -192,7 +192,7 @@ public sealed interface Step {
 	record Nat(Place at, Packet packet, String narration, Kind kind, List<FieldDiff> diffs, String rule)
 			implements Step {
 		public enum Kind {
-			DNAT, SNAT, MASQUERADE, UN_DNAT, UN_SNAT, ONE_TO_ONE
+			DNAT, SNAT, MASQUERADE, UN_DNAT, UN_SNAT
 		}
 
 		public Nat {
