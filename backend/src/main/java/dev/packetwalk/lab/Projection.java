@@ -101,7 +101,31 @@ public final class Projection {
 						out.add(obs(ns, b.bridge(), Observation.Direction.OUT, leg, b.packet()));
 					case Step.BridgeForward b when b.inPort() == null ->
 						out.add(obs(ns, b.bridge(), Observation.Direction.OUT, leg, b.packet()));
-					default -> {
+					// switched between two ports: seen on the ports (receive, transmit), not on the bridge device
+					case Step.BridgeForward b -> {
+					}
+					// decisions inside a namespace: nothing on a wire
+					case Step.Send x -> {
+					}
+					case Step.RouteLookup x -> {
+					}
+					case Step.NeighborLookup x -> {
+					}
+					case Step.Netfilter x -> {
+					}
+					case Step.Conntrack x -> {
+					}
+					case Step.Nat x -> {
+					}
+					case Step.Forward x -> {
+					}
+					case Step.Policy x -> {
+					}
+					case Step.Ipvs x -> {
+					}
+					case Step.Deliver x -> {
+					}
+					case Step.Drop x -> {
 					}
 				}
 			}
