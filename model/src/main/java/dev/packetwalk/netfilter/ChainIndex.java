@@ -92,7 +92,41 @@ final class ChainIndex {
 						&& !p.dport().negated() -> port = p.dport().from();
 				case Match.Comment c -> {
 				}
-				default -> {
+				// anything else keeps the rule out of the index: it is walked in order
+				case Match.Destination d -> {
+					return null;
+				}
+				case Match.Proto p -> {
+					return null;
+				}
+				case Match.Ports p -> {
+					return null;
+				}
+				case Match.Source x -> {
+					return null;
+				}
+				case Match.InInterface x -> {
+					return null;
+				}
+				case Match.OutInterface x -> {
+					return null;
+				}
+				case Match.Mark x -> {
+					return null;
+				}
+				case Match.Conntrack x -> {
+					return null;
+				}
+				case Match.AddrType x -> {
+					return null;
+				}
+				case Match.Statistic x -> {
+					return null;
+				}
+				case Match.Recent x -> {
+					return null;
+				}
+				case Match.IpSet x -> {
 					return null;
 				}
 			}
