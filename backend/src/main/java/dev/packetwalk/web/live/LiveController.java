@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.packetwalk.config.LiveProperties;
+import dev.packetwalk.web.Metrics;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,8 +45,11 @@ class LiveController {
 
 	private final Flux<ServerSentEvent<String>> heartbeat;
 
-	LiveController(LiveSessions sessions, LiveProperties props) {
+	private final Metrics metrics;
+
+	LiveController(LiveSessions sessions, LiveProperties props, Metrics metrics) {
 		this.sessions = sessions;
+		this.metrics = metrics;
 		// one timer for every open stream
 		this.heartbeat = Flux.interval(props.heartbeat())
 			.map(i -> ServerSentEvent.<String>builder().comment("heartbeat").build())
@@ -95,7 +99,10 @@ class LiveController {
 					+ sessions.properties().maxFollowers() + ").");
 		}
 		Flux<ServerSentEvent<String>> events = s.follow().map(LiveSession.Event::sse);
-		return events.mergeWith(heartbeat).takeUntil(e -> "end".equals(e.event()));
+		// the follower count drops in LiveSession.follow however the stream ends; this counts how it ended
+		return events.mergeWith(heartbeat)
+			.takeUntil(e -> "end".equals(e.event()))
+			.doFinally(signal -> metrics.streamEnded("live", signal));
 	}
 
 	/** For the presenter: {@code followers} with {@code {"followers": N}} now and whenever it changes (at most 4/s). */

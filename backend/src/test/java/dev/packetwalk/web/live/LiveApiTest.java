@@ -252,12 +252,15 @@ class LiveApiTest {
 	@Autowired
 	dev.packetwalk.catalog.ScenarioCatalog catalog;
 
+	@Autowired
+	dev.packetwalk.web.Metrics metrics;
+
 	@Test
 	void theNumberOfFollowersIsBounded() {
 		LiveSessions bounded = new LiveSessions(
 				new dev.packetwalk.config.LiveProperties(Duration.ofMinutes(30), 10, 1, Duration.ofSeconds(15),
 						Duration.ofSeconds(10)), catalog);
-		LiveController controller = new LiveController(bounded, bounded.properties());
+		LiveController controller = new LiveController(bounded, bounded.properties(), metrics);
 		String code = bounded.create(null).session().code();
 		StepVerifier.create(controller.follow(code).filter(e -> e.event() != null))
 			.assertNext(e -> assertThat(e.event()).isEqualTo("state"))
