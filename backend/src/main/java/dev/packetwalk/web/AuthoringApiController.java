@@ -14,6 +14,8 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -50,7 +52,8 @@ class AuthoringApiController {
 		ScenarioCatalog.Entry e = CatalogLookup.existing(catalog, id);
 		return Mono.fromCallable(() -> ResponseEntity.ok()
 			.contentType(YAML)
-			.header("Content-Disposition", "inline; filename=\"" + id + ".yaml\"")
+			.header(HttpHeaders.CONTENT_DISPOSITION,
+					ContentDisposition.inline().filename(id + ".yaml", StandardCharsets.UTF_8).build().toString())
 			.body(e.valid() ? e.scenario().source() : read(e)))
 			.subscribeOn(Schedulers.boundedElastic());
 	}
@@ -67,12 +70,14 @@ class AuthoringApiController {
 		});
 	}
 
-	private static String read(ScenarioCatalog.Entry e) {
+	private String read(ScenarioCatalog.Entry e) {
 		try {
-			return Files.readString(Path.of(e.file()), StandardCharsets.UTF_8);
+			return catalog.readLocal(e);
 		}
 		catch (IOException ex) {
-			throw new NotFoundException("The file of scenario '" + e.id() + "' cannot be read: " + ex.getMessage());
+			// the catalogue's reasons name no server path; anything else is said without its text
+			String why = ex instanceof ScenarioCatalog.Refused ? ex.getMessage() : "it cannot be read";
+			throw new NotFoundException("The file of scenario '" + e.id() + "' is not served: " + why + ".");
 		}
 	}
 
