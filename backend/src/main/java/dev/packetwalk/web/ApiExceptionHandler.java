@@ -80,6 +80,14 @@ class ApiExceptionHandler {
 		return ProblemBodies.of(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage(), "Scenario too expensive", "too-expensive");
 	}
 
+	/** A work lane is full: refused at once, with a hint when to come back. */
+	@ExceptionHandler(TooBusyException.class)
+	ResponseEntity<ProblemDetail> tooBusy(TooBusyException ex) {
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(org.springframework.http.HttpHeaders.RETRY_AFTER, "2")
+			.body(ProblemBodies.of(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage(), "Server busy", "busy"));
+	}
+
 	/**
 	 * Anything else: a Spring error response keeps its status and body; a bug is logged with its stack trace and
 	 * answered with a 500 problem that says nothing about the code.

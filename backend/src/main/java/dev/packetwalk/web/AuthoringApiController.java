@@ -40,7 +40,13 @@ class AuthoringApiController {
 
 	private final long maxBody;
 
-	AuthoringApiController(ScenarioCatalog catalog, LimitsProperties limits) {
+	private final WorkLanes lanes;
+
+	private final java.time.Duration maxRequestTime;
+
+	AuthoringApiController(ScenarioCatalog catalog, LimitsProperties limits, WorkLanes lanes) {
+		this.lanes = lanes;
+		this.maxRequestTime = limits.maxRequestTime();
 		this.catalog = catalog;
 		this.compiler = new ScenarioCompiler(limits.toLimits());
 		this.maxBody = limits.maxBodySize().toBytes();
@@ -62,12 +68,12 @@ class AuthoringApiController {
 	@PostMapping(path = "/api/resolve", consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
 			MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ScenarioApiController.Detail> resolve(ServerHttpRequest request) {
-		return body(request).publishOn(Schedulers.boundedElastic()).map(text -> {
+		return body(request).flatMap(text -> lanes.posted(() -> {
 			CompiledScenario s = compiler.compile(ScenarioInputController.FILE, text);
 			return new ScenarioApiController.Detail(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(),
 					s.order(), s.intro(), s.takeaway(), s.seed(),
 					s.scenario().flows().stream().map(ScenarioApiController.FlowInfo::of).toList(), s.scenario().topology());
-		});
+		})).timeout(maxRequestTime, Mono.error(() -> new TooExpensiveException(maxRequestTime)));
 	}
 
 	private String read(ScenarioCatalog.Entry e) {
