@@ -465,4 +465,41 @@ class HostileInputApiTest {
 		}
 	}
 
+	/** Issue 23: one client cannot take every live session: its sixth open session is 503 (max-sessions-per-client). */
+	@Test
+	void oneClientCannotTakeEveryLiveSession() {
+		java.util.Map<String, String> created = new java.util.LinkedHashMap<>();
+		try {
+			for (int i = 0; i < 5; i++) {
+				String body = client.post().uri("/api/live").exchange().expectStatus().isCreated().expectBody(String.class)
+					.returnResult().getResponseBody();
+				created.put(body.replaceAll("(?s).*\"code\":\"([A-Z0-9]+)\".*", "$1"), body.replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1"));
+			}
+			client.post().uri("/api/live").exchange().expectStatus().isEqualTo(503)
+				.expectBody().jsonPath("$.detail").value(d -> assertThat(d.toString()).contains("packetwalk.live.max-sessions-per-client"));
+		}
+		finally {
+			created.forEach((code, token) -> client.delete().uri("/api/live/" + code).header("Authorization", "Bearer " + token)
+				.exchange().expectStatus().isNoContent());
+		}
+		// room again once they ended
+		String body = client.post().uri("/api/live").exchange().expectStatus().isCreated().expectBody(String.class).returnResult().getResponseBody();
+		client.delete().uri("/api/live/" + body.replaceAll("(?s).*\"code\":\"([A-Z0-9]+)\".*", "$1"))
+			.header("Authorization", "Bearer " + body.replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1")).exchange().expectStatus().isNoContent();
+	}
+
+	/** Issue 23: a page of another origin may not create a live session; the app's own pages may. */
+	@Test
+	void crossOriginLiveSessionsAreRefused() {
+		client.post().uri("/api/live").header("Origin", "https://evil.example").exchange().expectStatus().isForbidden()
+			.expectBody().jsonPath("$.detail").value(d -> assertThat(d.toString()).contains("packetwalk.live.allowed-origins"));
+		String body = client.post().uri("/api/live").header("Origin", "http://localhost:" + port).exchange().expectStatus().isCreated()
+			.expectBody(String.class).returnResult().getResponseBody();
+		String code = body.replaceAll("(?s).*\"code\":\"([A-Z0-9]+)\".*", "$1");
+		String token = body.replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1");
+		client.put().uri("/api/live/" + code + "/state").header("Origin", "https://evil.example").header("Authorization", "Bearer " + token)
+			.contentType(MediaType.APPLICATION_JSON).bodyValue("{\"step\":1}").exchange().expectStatus().isForbidden();
+		client.delete().uri("/api/live/" + code).header("Authorization", "Bearer " + token).exchange().expectStatus().isNoContent();
+	}
+
 }
