@@ -83,6 +83,15 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 	private record Stamp(long size, long modified) {
 	}
 
+	/** A local file that is not read, and why, in words safe to show a client (no server path, no exception text). */
+	public static final class Refused extends IOException {
+
+		Refused(String reason) {
+			super(reason);
+		}
+
+	}
+
 	private final ScenarioCompiler compiler;
 
 	private final Map<String, Entry> builtIns = new LinkedHashMap<>();
@@ -177,7 +186,8 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 		Map<Path, Stamp> now = new HashMap<>();
 		if (Files.isDirectory(localDir)) {
 			try (Stream<Path> files = Files.list(localDir)) {
-				for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".yaml") && Files.isRegularFile(f)).toList()) {
+				for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".yaml")
+						&& (Files.isRegularFile(f) || Files.isSymbolicLink(f))).toList()) {
 					try {
 						now.put(p, new Stamp(Files.size(p), Files.getLastModifiedTime(p).toMillis()));
 					}
@@ -227,38 +237,87 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 		}
 	}
 
-	/** Compiles one local file; never throws. */
-	private Entry load(Path file) {
-		String name = file.getFileName().toString();
-		String id = name.substring(0, name.length() - ".yaml".length());
-		String shown = file.toString();
-		try {
-			long size = Files.size(file);
-			if (size > 4L * compiler.limits().maxCodePoints()) {
-				return invalid(id, shown, "the file has " + size + " bytes, more than the limit of "
-						+ compiler.limits().maxCodePoints() + " characters (packetwalk.limits.max-code-points)");
-			}
-			CompiledScenario s = compiler.compile(shown, Files.readString(file, StandardCharsets.UTF_8));
-			if (!s.id().equals(id)) {
-				return invalid(id, shown, "metadata.name '" + s.id() + "' must equal the file name without .yaml ('" + id
-						+ "'): rename the file or the scenario");
-			}
-			log.info("Loaded local scenario {} from {}", id, shown);
-			return new Entry(id, s, new Engine(s.scenario()), List.of(), Origin.LOCAL, shown);
+	/**
+	 * The text of a local scenario file, read only if it is still a regular file inside the scenarios directory (after
+	 * resolving links) and not larger than the limit; otherwise {@link Refused} that says why, without the server's
+	 * paths. Every endpoint that reads a local file reads it through here.
+	 */
+	public String readLocal(Entry e) throws IOException {
+		return readChecked(Path.of(e.file()));
+	}
+
+	private String readChecked(Path file) throws IOException {
+		String refused = refusal(file);
+		if (refused != null) {
+			throw new Refused(refused);
 		}
-		catch (ScenarioException ex) {
-			log.warn("Local scenario {} has errors:\n{}", shown, ex.getMessage());
-			return new Entry(id, null, null, ex.problems(), Origin.LOCAL, shown);
+		long size = Files.size(file);
+		if (size > maxFileBytes()) {
+			throw new Refused(tooLarge(size));
 		}
-		catch (IOException | RuntimeException ex) {
-			log.warn("Local scenario {} cannot be loaded", shown, ex);
-			return invalid(id, shown, "cannot be loaded: " + ex);
+		// the size may change between the check and the read: never read more than the limit
+		try (InputStream in = Files.newInputStream(file)) {
+			byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxFileBytes() + 1));
+			if (bytes.length > maxFileBytes()) {
+				throw new Refused(tooLarge(bytes.length));
+			}
+			return new String(bytes, StandardCharsets.UTF_8);
 		}
 	}
 
-	private static Entry invalid(String id, String file, String message) {
-		return new Entry(id, null, null, List.of(new ScenarioProblem(file, 1, 1, "", message, ScenarioProblem.Severity.ERROR)),
-				Origin.LOCAL, file);
+	private long maxFileBytes() {
+		return 4L * compiler.limits().maxCodePoints();
+	}
+
+	private String tooLarge(long size) {
+		return "the file has " + size + " bytes, more than the limit of " + compiler.limits().maxCodePoints()
+				+ " characters (packetwalk.limits.max-code-points)";
+	}
+
+	/** Why a file of the directory is not read (a link out of it, not a regular file), or null. */
+	private String refusal(Path file) throws IOException {
+		Path real = file.toRealPath();
+		if (!real.startsWith(localDir.toRealPath())) {
+			return "refused: the file is a link that leads out of the scenarios directory";
+		}
+		if (!Files.isRegularFile(real)) {
+			return "refused: not a regular file";
+		}
+		return null;
+	}
+
+	/** Compiles one local file; never throws. Problems name the file without the server's directory. */
+	private Entry load(Path file) {
+		String name = file.getFileName().toString();
+		String id = name.substring(0, name.length() - ".yaml".length());
+		String shown = name;
+		try {
+			CompiledScenario s = compiler.compile(shown, readChecked(file));
+			if (!s.id().equals(id)) {
+				return invalid(id, shown, file, "metadata.name '" + s.id() + "' must equal the file name without .yaml ('" + id
+						+ "'): rename the file or the scenario");
+			}
+			log.info("Loaded local scenario {} from {}", id, shown);
+			return new Entry(id, s, new Engine(s.scenario()), List.of(), Origin.LOCAL, file.toString());
+		}
+		catch (ScenarioException ex) {
+			log.warn("Local scenario {} has errors:\n{}", file, ex.getMessage());
+			return new Entry(id, null, null, ex.problems(), Origin.LOCAL, file.toString());
+		}
+		catch (IOException ex) {
+			log.warn("Local scenario {} is not loaded: {}", file, ex.toString());
+			return invalid(id, shown, file, ex instanceof Refused ? ex.getMessage() : "cannot be read");
+		}
+		catch (RuntimeException ex) {
+			// a bug: logged with its stack trace; the catalogue says no more than that (no exception text, no path)
+			log.warn("Local scenario {} cannot be loaded", file, ex);
+			return invalid(id, shown, file, "cannot be loaded (the error has been logged on the server)");
+		}
+	}
+
+	private static Entry invalid(String id, String shown, Path file, String message) {
+		return new Entry(id, null, null, List.of(new ScenarioProblem(shown, 1, 1, "", message, ScenarioProblem.Severity.ERROR)),
+				Origin.LOCAL, file.toString());
 	}
 
 	private Map<String, Entry> merged() {

@@ -17,14 +17,26 @@ import org.springframework.util.unit.DataSize;
  * scenarios; built-in ones keep the model's 64)
  * @param maxRequestTime how long compiling and tracing one posted scenario may take before the request is answered
  * with 422 (the size limits keep the work bounded; this is the backstop)
+ * @param maxConcurrentWork threads per work lane (posted scenarios; catalogue work); 0 = the number of processors
+ * @param maxQueuedWork posted-scenario requests waiting for a thread; one more is answered 503 with
+ * {@code Retry-After} at once
+ * @param maxQueuedCatalogWork catalogue requests (built-in and local scenarios: cheap, an audience's worth at once)
+ * waiting for a thread; one more: 503
  */
 @ConfigurationProperties("packetwalk.limits")
 public record LimitsProperties(Integer maxCodePoints, Integer maxAliases, Integer maxDepth, Integer maxValues,
 		Integer maxNodes, Integer maxPods, Integer maxFlows, Integer maxObjects, Integer maxRules,
 		@DefaultValue("1MB") DataSize maxBodySize, @DefaultValue("64") int maxHops,
-		@DefaultValue("10s") Duration maxRequestTime) {
+		@DefaultValue("10s") Duration maxRequestTime, @DefaultValue("0") int maxConcurrentWork,
+		@DefaultValue("8") int maxQueuedWork, @DefaultValue("1000") int maxQueuedCatalogWork) {
 
 	public LimitsProperties {
+		if (maxConcurrentWork == 0) {
+			maxConcurrentWork = Runtime.getRuntime().availableProcessors();
+		}
+		if (maxConcurrentWork < 1 || maxQueuedWork < 1 || maxQueuedCatalogWork < 1) {
+			throw new IllegalArgumentException("packetwalk.limits.max-concurrent-work, max-queued-work and max-queued-catalog-work must be at least 1");
+		}
 		if (maxHops < 2 || maxHops > 255) {
 			throw new IllegalArgumentException("packetwalk.limits.max-hops must be 2..255, was " + maxHops);
 		}

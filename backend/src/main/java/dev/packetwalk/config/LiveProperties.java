@@ -14,10 +14,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param heartbeat how often an SSE comment goes to every open stream (keeps proxies from closing it, finds dead
  * connections)
  * @param sweepInterval how often idle sessions are looked for
+ * @param maxSessionsPerClient how many sessions one client (remote address) may have open at once (one more: 503)
+ * @param allowedOrigins the origins besides the app's own whose pages may create, drive or end sessions (a browser's
+ * {@code Origin} header; a request without one, from a script, is not checked)
  */
 @ConfigurationProperties("packetwalk.live")
 public record LiveProperties(@DefaultValue("30m") Duration idleTimeout, @DefaultValue("100") int maxSessions,
 		@DefaultValue("10000") int maxFollowers, @DefaultValue("15s") Duration heartbeat,
-		@DefaultValue("10s") Duration sweepInterval) {
+		@DefaultValue("10s") Duration sweepInterval, @DefaultValue("5") int maxSessionsPerClient,
+		@DefaultValue({}) java.util.List<String> allowedOrigins) {
+
+	public LiveProperties {
+		allowedOrigins = allowedOrigins == null ? java.util.List.of() : java.util.List.copyOf(allowedOrigins);
+	}
 
 }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.packetwalk.scenario.ScenarioException;
 import dev.packetwalk.scenario.ScenarioProblem;
+import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -11,12 +12,19 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 /** Turns the API's errors into {@code application/problem+json} bodies (RFC 9457). */
 @RestControllerAdvice(basePackageClasses = ApiExceptionHandler.class)
 class ApiExceptionHandler {
 
 	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+	private final Metrics metrics;
+
+	ApiExceptionHandler(Metrics metrics) {
+		this.metrics = metrics;
+	}
 
 	@ExceptionHandler(ScenarioNotFoundException.class)
 	ProblemDetail notFound(ScenarioNotFoundException ex) {
@@ -72,18 +80,33 @@ class ApiExceptionHandler {
 		return ProblemBodies.of(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage(), "Scenario too expensive", "too-expensive");
 	}
 
+	/** A work lane is full: refused at once, with a hint when to come back. */
+	@ExceptionHandler(TooBusyException.class)
+	ResponseEntity<ProblemDetail> tooBusy(TooBusyException ex) {
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(org.springframework.http.HttpHeaders.RETRY_AFTER, "2")
+			.body(ProblemBodies.of(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage(), "Server busy", "busy"));
+	}
+
 	/**
 	 * Anything else: a Spring error response keeps its status and body; a bug is logged with its stack trace and
 	 * answered with a 500 problem that says nothing about the code.
 	 */
 	@ExceptionHandler(Exception.class)
-	ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+	Mono<ResponseEntity<ProblemDetail>> unexpected(Exception ex) {
 		if (ex instanceof ErrorResponse er) {
-			return ResponseEntity.status(er.getStatusCode()).headers(er.getHeaders()).body(er.getBody());
+			return Mono.just(ResponseEntity.status(er.getStatusCode()).headers(er.getHeaders()).body(er.getBody()));
+		}
+		if (DisconnectedClientHelper.isClientDisconnectedException(ex)) {
+			// the client went away while its answer was written (a reset, a lost connection): nobody to answer, nothing
+			// wrong on the server; the stream it was reading logs its end (SseStreams)
+			metrics.clientGone();
+			log.trace("Client went away while its answer was written: {}", ex.toString());
+			return Mono.empty();
 		}
 		log.error("Unexpected error answering a request", ex);
-		return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(ProblemBodies.of(HttpStatus.INTERNAL_SERVER_ERROR,
-				"Something went wrong on the server; the error has been logged.", "Internal error"));
+		return Mono.just(ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(ProblemBodies.of(HttpStatus.INTERNAL_SERVER_ERROR,
+				"Something went wrong on the server; the error has been logged.", "Internal error")));
 	}
 
 	/** One problem as the API shows it; severity in lower case ({@code error}, {@code warning}). */

@@ -14,6 +14,8 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -38,7 +40,13 @@ class AuthoringApiController {
 
 	private final long maxBody;
 
-	AuthoringApiController(ScenarioCatalog catalog, LimitsProperties limits) {
+	private final WorkLanes lanes;
+
+	private final java.time.Duration maxRequestTime;
+
+	AuthoringApiController(ScenarioCatalog catalog, LimitsProperties limits, WorkLanes lanes) {
+		this.lanes = lanes;
+		this.maxRequestTime = limits.maxRequestTime();
 		this.catalog = catalog;
 		this.compiler = new ScenarioCompiler(limits.toLimits());
 		this.maxBody = limits.maxBodySize().toBytes();
@@ -50,7 +58,8 @@ class AuthoringApiController {
 		ScenarioCatalog.Entry e = CatalogLookup.existing(catalog, id);
 		return Mono.fromCallable(() -> ResponseEntity.ok()
 			.contentType(YAML)
-			.header("Content-Disposition", "inline; filename=\"" + id + ".yaml\"")
+			.header(HttpHeaders.CONTENT_DISPOSITION,
+					ContentDisposition.inline().filename(id + ".yaml", StandardCharsets.UTF_8).build().toString())
 			.body(e.valid() ? e.scenario().source() : read(e)))
 			.subscribeOn(Schedulers.boundedElastic());
 	}
@@ -59,20 +68,22 @@ class AuthoringApiController {
 	@PostMapping(path = "/api/resolve", consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
 			MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ScenarioApiController.Detail> resolve(ServerHttpRequest request) {
-		return body(request).publishOn(Schedulers.boundedElastic()).map(text -> {
+		return body(request).flatMap(text -> lanes.posted(() -> {
 			CompiledScenario s = compiler.compile(ScenarioInputController.FILE, text);
 			return new ScenarioApiController.Detail(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(),
 					s.order(), s.intro(), s.takeaway(), s.seed(),
 					s.scenario().flows().stream().map(ScenarioApiController.FlowInfo::of).toList(), s.scenario().topology());
-		});
+		})).timeout(maxRequestTime, Mono.error(() -> new TooExpensiveException(maxRequestTime)));
 	}
 
-	private static String read(ScenarioCatalog.Entry e) {
+	private String read(ScenarioCatalog.Entry e) {
 		try {
-			return Files.readString(Path.of(e.file()), StandardCharsets.UTF_8);
+			return catalog.readLocal(e);
 		}
 		catch (IOException ex) {
-			throw new NotFoundException("The file of scenario '" + e.id() + "' cannot be read: " + ex.getMessage());
+			// the catalogue's reasons name no server path; anything else is said without its text
+			String why = ex instanceof ScenarioCatalog.Refused ? ex.getMessage() : "it cannot be read";
+			throw new NotFoundException("The file of scenario '" + e.id() + "' is not served: " + why + ".");
 		}
 	}
 

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import reactor.core.publisher.SignalType;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -16,10 +17,15 @@ import org.springframework.stereotype.Component;
  * PacketWalk's own meters (Micrometer; the names are in docs/api.md, "Operations"):
  * {@code packetwalk.traces.computed} (tag {@code source}: {@code catalog}, {@code posted}),
  * {@code packetwalk.streams.active} (gauge, tag {@code stream}: {@code events}, {@code changes}) and
- * {@code packetwalk.streams.dropped} (slow consumers disconnected, tag {@code stream}).
+ * {@code packetwalk.streams.dropped} (slow consumers disconnected, tag {@code stream}),
+ * {@code packetwalk.streams.ended} (streams ended, tags {@code stream} and {@code how}: {@code complete},
+ * {@code cancel} (the client went away: closed, reset), {@code error}) and {@code packetwalk.clients.gone} (answers
+ * whose client went away while they were written: a reset, a dropped connection).
  */
 @Component
 public class Metrics {
+
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Metrics.class);
 
 	private final MeterRegistry registry;
 
@@ -58,6 +64,42 @@ public class Metrics {
 		Counter.builder("packetwalk.streams.dropped")
 			.description("stream consumers disconnected for being too far behind")
 			.tag("stream", stream)
+			.register(registry)
+			.increment();
+	}
+
+	/**
+	 * A stream of this kind ended, counted by how: {@code complete}, {@code cancel} or {@code error}. A client that goes
+	 * away (a closed tab, a phone losing Wi-Fi: a TCP reset) cancels its stream; that is an ordinary event, worth one
+	 * DEBUG line.
+	 */
+	public void streamEnded(String stream, SignalType signal) {
+		String how = switch (signal) {
+			case CANCEL -> "cancel";
+			case ON_ERROR -> "error";
+			default -> "complete";
+		};
+		if (signal == SignalType.CANCEL) {
+			log.debug("A client of a {} stream went away (closed or reset its connection)", stream);
+		}
+		Counter.builder("packetwalk.streams.ended")
+			.description("Server-Sent Event streams ended, by how they ended")
+			.tag("stream", stream)
+			.tag("how", how)
+			.register(registry)
+			.increment();
+	}
+
+	/** Streams of this kind ended this way so far. */
+	public double streamsEnded(String stream, String how) {
+		Counter c = registry.find("packetwalk.streams.ended").tag("stream", stream).tag("how", how).counter();
+		return c == null ? 0 : c.count();
+	}
+
+	/** An answer could not be written because its client went away (a reset, a dropped connection). */
+	void clientGone() {
+		Counter.builder("packetwalk.clients.gone")
+			.description("answers whose client went away while they were written")
 			.register(registry)
 			.increment();
 	}

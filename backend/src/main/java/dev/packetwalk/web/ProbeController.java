@@ -6,7 +6,6 @@ import dev.packetwalk.engine.Probe;
 import dev.packetwalk.net.Protocol;
 import dev.packetwalk.trace.TraceJson;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -28,8 +27,11 @@ class ProbeController {
 
 	private final ScenarioCatalog catalog;
 
-	ProbeController(ScenarioCatalog catalog) {
+	private final WorkLanes lanes;
+
+	ProbeController(ScenarioCatalog catalog, WorkLanes lanes) {
 		this.catalog = catalog;
+		this.lanes = lanes;
 	}
 
 	@GetMapping(path = "/api/scenarios/{id}/probe", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -46,10 +48,9 @@ class ProbeController {
 		catch (Probe.ProbeException ex) {
 			throw new ParameterException(HttpStatus.NOT_FOUND, ex.parameter(), ex.getMessage());
 		}
-		return Mono.fromCallable(() -> ResponseEntity.ok()
+		return lanes.catalog(() -> ResponseEntity.ok()
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(TraceJson.write(probe.run(e.scenario().scenario(), runSeed))))
-			.subscribeOn(Schedulers.boundedElastic());
+			.body(TraceJson.write(probe.run(e.scenario().scenario(), runSeed))));
 	}
 
 	@ExceptionHandler(ParameterException.class)

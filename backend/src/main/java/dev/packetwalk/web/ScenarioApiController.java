@@ -66,7 +66,11 @@ class ScenarioApiController {
 
 	private final Metrics metrics;
 
-	ScenarioApiController(ScenarioCatalog catalog, PacketWalkProperties props, SseStreams streams, Metrics metrics) {
+	private final WorkLanes lanes;
+
+	ScenarioApiController(ScenarioCatalog catalog, PacketWalkProperties props, SseStreams streams, Metrics metrics,
+			WorkLanes lanes) {
+		this.lanes = lanes;
 		this.catalog = catalog;
 		this.props = props;
 		this.streams = streams;
@@ -103,7 +107,7 @@ class ScenarioApiController {
 	@GetMapping(path = "/{id}/trace", produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<String>> trace(@PathVariable String id, @RequestParam(required = false) Long seed) {
 		ScenarioCatalog.Entry e = entry(id);
-		return Mono.fromCallable(() -> {
+		return lanes.catalog(() -> {
 			Trace t = catalog.trace(e, seed);
 			metrics.traceComputed("catalog");
 			return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(TraceJson.write(t));
@@ -120,7 +124,7 @@ class ScenarioApiController {
 		ScenarioCatalog.Entry e = entry(id);
 		Duration delay = delayMs == null ? props.stepDelay()
 				: Duration.ofMillis(Math.max(0, Math.min(delayMs, props.maxStepDelay().toMillis())));
-		return streams.pulled("events", Mono.fromCallable(() -> {
+		return streams.pulled("events", lanes.catalog(() -> {
 			Trace t = catalog.trace(e, seed);
 			metrics.traceComputed("catalog");
 			return t;
@@ -180,12 +184,11 @@ class ScenarioApiController {
 		if (flow != null && e.scenario().scenario().flows().stream().noneMatch(f -> f.id().equals(flow))) {
 			throw new NotFoundException("Scenario '" + id + "' has no flow '" + flow + "'.");
 		}
-		return Mono.fromCallable(() -> {
+		return lanes.catalog(() -> {
 			Distribution.Result r = Distribution.of(e.engine(), flow, samples, seedFrom);
 			metrics.traceComputed("distribution");
 			return r;
-		})
-			.subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
+		});
 	}
 
 	/** One cell of the reachability grid: may {@code from} open a connection to {@code to} on the port? */
@@ -200,7 +203,7 @@ class ScenarioApiController {
 	 * the reason for its verdict.
 	 */
 	@GetMapping("/{id}/reachability")
-	Reachability reachability(@PathVariable String id, @RequestParam("port") String portText,
+	Mono<Reachability> reachability(@PathVariable String id, @RequestParam("port") String portText,
 			@RequestParam(defaultValue = "TCP") String protocol) {
 		int port;
 		try {
@@ -224,14 +227,18 @@ class ScenarioApiController {
 		catch (IllegalArgumentException ex) {
 			throw new BadRequestException("protocol must be TCP or UDP, was '" + protocol + "'");
 		}
-		dev.packetwalk.netpol.ReachabilityMatrix m = policies.reachability(port, proto);
-		List<ReachabilityCell> cells = m.cells()
-			.stream()
-			.map(v -> new ReachabilityCell(v.connection().source().toString(), v.connection().destination().toString(), v.allowed(),
-					v.egress().summary(), v.ingress().summary()))
-			.toList();
-		return new Reachability(port, proto.name(), m.pods().stream().map(dev.packetwalk.netpol.PolicyPod::id).toList(), cells,
-				m.toTruthTable());
+		int p = port;
+		dev.packetwalk.net.Protocol pr = proto;
+		return lanes.catalog(() -> {
+			dev.packetwalk.netpol.ReachabilityMatrix m = policies.reachability(p, pr);
+			List<ReachabilityCell> cells = m.cells()
+				.stream()
+				.map(v -> new ReachabilityCell(v.connection().source().toString(), v.connection().destination().toString(),
+						v.allowed(), v.egress().summary(), v.ingress().summary()))
+				.toList();
+			return new Reachability(p, pr.name(), m.pods().stream().map(dev.packetwalk.netpol.PolicyPod::id).toList(), cells,
+					m.toTruthTable());
+		});
 	}
 
 	private ScenarioCatalog.Entry entry(String id) {

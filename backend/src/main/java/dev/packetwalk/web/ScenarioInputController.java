@@ -11,7 +11,6 @@ import dev.packetwalk.scenario.ScenarioException;
 import dev.packetwalk.scenario.ScenarioProblem;
 import dev.packetwalk.trace.TraceJson;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
@@ -46,7 +45,10 @@ class ScenarioInputController {
 
 	private final Metrics metrics;
 
-	ScenarioInputController(LimitsProperties limits, Metrics metrics) {
+	private final WorkLanes lanes;
+
+	ScenarioInputController(LimitsProperties limits, Metrics metrics, WorkLanes lanes) {
+		this.lanes = lanes;
 		this.compiler = new ScenarioCompiler(limits.toLimits());
 		this.maxBody = limits.maxBodySize().toBytes();
 		this.limits = limits;
@@ -57,19 +59,19 @@ class ScenarioInputController {
 	@PostMapping(path = "/api/trace", consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
 			MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<String>> trace(ServerHttpRequest request, @RequestParam(required = false) Long seed) {
-		return body(request).publishOn(Schedulers.boundedElastic()).map(text -> {
+		return body(request).flatMap(text -> lanes.posted(() -> {
 			CompiledScenario s = compiler.compile(FILE, text);
 			String json = TraceJson.write(new Engine(s.scenario(), limits.maxHops()).run(seed == null ? s.seed() : seed));
 			metrics.traceComputed("posted");
 			return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json);
-		}).timeout(limits.maxRequestTime(), Mono.error(() -> new TooExpensiveException(limits.maxRequestTime())));
+		})).timeout(limits.maxRequestTime(), Mono.error(() -> new TooExpensiveException(limits.maxRequestTime())));
 	}
 
 	/** {@code {valid, errors[], warnings[]}}; 200 whether or not the scenario is valid. */
 	@PostMapping(path = "/api/validate", consumes = { "application/yaml", "application/x-yaml", "text/yaml",
 			"text/x-yaml", MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<Validation> validate(ServerHttpRequest request) {
-		return body(request).publishOn(Schedulers.boundedElastic()).map(text -> {
+		return body(request).flatMap(text -> lanes.posted(() -> {
 			try {
 				CompiledScenario s = compiler.compile(FILE, text);
 				return new Validation(true, List.of(), ApiExceptionHandler.errors(s.warnings()));
@@ -79,7 +81,7 @@ class ScenarioInputController {
 				List<ScenarioProblem> warnings = ex.problems().stream().filter(p -> p.severity() == ScenarioProblem.Severity.WARNING).toList();
 				return new Validation(false, ApiExceptionHandler.errors(errors), ApiExceptionHandler.errors(warnings));
 			}
-		}).timeout(limits.maxRequestTime(), Mono.error(() -> new TooExpensiveException(limits.maxRequestTime())));
+		})).timeout(limits.maxRequestTime(), Mono.error(() -> new TooExpensiveException(limits.maxRequestTime())));
 	}
 
 	/**

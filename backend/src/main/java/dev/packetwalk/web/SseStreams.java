@@ -8,6 +8,7 @@ import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Signal;
+import reactor.core.publisher.SignalType;
 import reactor.core.publisher.Sinks;
 
 import org.springframework.context.SmartLifecycle;
@@ -34,6 +35,7 @@ import org.springframework.stereotype.Component;
 class SseStreams implements SmartLifecycle {
 
 	static final String DISCONNECT = "disconnect";
+
 
 	private static final ServerSentEvent<String> HEARTBEAT = ServerSentEvent.<String>builder().comment("heartbeat").build();
 
@@ -80,7 +82,13 @@ class SseStreams implements SmartLifecycle {
 		return Flux.defer(() -> running ? untilShutdown
 				: Flux.just(disconnect("shutdown", "The server is shutting down; reconnect in a moment.")))
 			.doOnSubscribe(s -> live.incrementAndGet())
-			.doFinally(signal -> live.decrementAndGet());
+			.doFinally(signal -> ended(stream, live, signal));
+	}
+
+	/** However a stream ends, it is uncounted, and counted by how it ended. */
+	private void ended(String stream, AtomicInteger live, SignalType signal) {
+		live.decrementAndGet();
+		metrics.streamEnded(stream, signal);
 	}
 
 	static ServerSentEvent<String> disconnect(String reason, String detail) {

@@ -106,9 +106,9 @@ class ConfiguredLimitsApiTest {
 	@Test
 	void maxRequestTimeAnswers422() {
 		LimitsProperties tight = new LimitsProperties(null, null, null, null, null, null, null, null, null, DataSize.ofKilobytes(64), 64,
-				Duration.ofMillis(1));
+				Duration.ofMillis(1), 1, 1, 1);
 		ScenarioInputController controller = new ScenarioInputController(tight,
-				new Metrics(SseStreamsTest.provider(new SimpleMeterRegistry())));
+				new Metrics(SseStreamsTest.provider(new SimpleMeterRegistry())), new WorkLanes(tight));
 		byte[] body = TWO_PODS_ACROSS_NODES.getBytes(StandardCharsets.UTF_8);
 		MockServerHttpRequest request = MockServerHttpRequest.post("/api/trace")
 			.contentType(YAML)
@@ -117,6 +117,42 @@ class ConfiguredLimitsApiTest {
 			.expectErrorSatisfies(ex -> assertThat(ex).isInstanceOf(TooExpensiveException.class)
 				.hasMessageContaining("packetwalk.limits.max-request-time"))
 			.verify(Duration.ofSeconds(30));
+	}
+
+	/**
+	 * Issue 23: a full work lane refuses at once (503, not a wait), the other lane still works, and work whose request
+	 * was cancelled leaves the queue.
+	 */
+	@Test
+	void aFullLaneRefusesAtOnceAndTheOtherLaneStillWorks() throws Exception {
+		LimitsProperties one = new LimitsProperties(null, null, null, null, null, null, null, null, null, DataSize.ofKilobytes(64), 64,
+				Duration.ofSeconds(10), 1, 1, 1);
+		WorkLanes lanes = new WorkLanes(one);
+		try {
+			java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+			java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+			reactor.core.Disposable running = lanes.posted(() -> {
+				started.countDown();
+				release.await();
+				return "done";
+			}).subscribe();
+			assertThat(started.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+			reactor.core.Disposable queued = lanes.posted(() -> "queued").subscribe();
+			assertThat(lanes.busy("posted")).isEqualTo(2);
+			StepVerifier.create(lanes.posted(() -> "refused"))
+				.expectErrorSatisfies(ex -> assertThat(ex).isInstanceOf(TooBusyException.class)
+					.hasMessageContaining("packetwalk.limits.max-concurrent-work"))
+				.verify(Duration.ofSeconds(30));
+			StepVerifier.create(lanes.catalog(() -> "built-in")).expectNext("built-in").expectComplete().verify(Duration.ofSeconds(30));
+			queued.dispose(); // its request went away: it leaves the queue
+			assertThat(lanes.busy("posted")).isEqualTo(1);
+			running.dispose(); // the running one is interrupted
+			StepVerifier.create(reactor.core.publisher.Flux.interval(Duration.ofMillis(20)).map(i -> lanes.busy("posted")).filter(n -> n == 0).take(1))
+				.expectNext(0).expectComplete().verify(Duration.ofSeconds(30));
+		}
+		finally {
+			lanes.destroy();
+		}
 	}
 
 }

@@ -51,6 +51,13 @@ class HostileInputApiTest {
 		try {
 			DIR = Files.createTempDirectory("pw-hostile");
 			Files.writeString(DIR.resolve("xss.yaml"), xssScenario("xss"), StandardCharsets.UTF_8);
+			// issue 23: a link out of the directory, a file far over the size limit (sparse: no disk used), a name
+			// with a newline
+			Files.createSymbolicLink(DIR.resolve("evil.yaml"), Path.of("/etc/passwd"));
+			try (java.io.RandomAccessFile huge = new java.io.RandomAccessFile(DIR.resolve("huge.yaml").toFile(), "rw")) {
+				huge.setLength(300L * 1024 * 1024);
+			}
+			Files.writeString(DIR.resolve("new\nline.yaml"), xssScenario("newline"), StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -385,6 +392,114 @@ class HostileInputApiTest {
 			r.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
 			assertThat(body).contains("\"status\":");
 		}
+	}
+
+	private static final String OUT_OF_RANGE = HEADER + """
+			seed: 1e19
+			cluster:
+			  nodes: [{name: n1}]
+			  pods: [{name: a, node: n1}, {name: b, node: n1, containers: [{name: c, ports: [{containerPort: 1e999999999}]}]}]
+			flows: [{from: a, to: 'b:80'}]
+			""";
+
+	/** Issue 23: numbers no field can hold, in any notation, are 400 with the field and line (was 500). */
+	@Test
+	void numbersOutOfRangeNameTheirField() {
+		for (String uri : new String[] { "/api/trace", "/api/resolve" }) {
+			byte[] body = bounded(() -> client.post().uri(uri).contentType(YAML).bodyValue(OUT_OF_RANGE).exchange()
+				.expectStatus().isEqualTo(400)
+				.expectBody()
+				.jsonPath("$.errors[?(@.path == 'seed')].line").isEqualTo(4)
+				.jsonPath("$.errors[?(@.path == 'cluster.pods[1].containers[0].ports[0].containerPort')].line").isEqualTo(7)
+				.returnResult().getResponseBodyContent());
+			assertThat(new String(body == null ? new byte[0] : body, StandardCharsets.UTF_8)).as(uri)
+				.doesNotContain("Exception").doesNotContain("jackson");
+		}
+		bounded(() -> client.post().uri("/api/validate").contentType(YAML).bodyValue(OUT_OF_RANGE.replace("1e19", "-99999999999999999999"))
+			.exchange().expectStatus().isOk()
+			.expectBody().jsonPath("$.valid").isEqualTo(false)
+			.jsonPath("$.errors[?(@.path == 'seed')].message").value(m -> assertThat(m.toString()).contains("9223372036854775808")));
+	}
+
+	/** Issue 23: a link out of the scenarios directory is refused, said so in the catalogue, and never served. */
+	@Test
+	void aSymlinkOutOfTheDirectoryIsRefused() {
+		String list = client.get().uri("/api/scenarios").exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+		assertThat(list).contains("refused: the file is a link that leads out of the scenarios directory")
+			.doesNotContain(DIR.toString()).doesNotContain("root:").doesNotContain("Exception");
+		String yaml = client.get().uri("/api/scenarios/evil/yaml").exchange().expectStatus().isNotFound()
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(yaml).contains("link that leads out").doesNotContain("root:").doesNotContain(DIR.toString());
+	}
+
+	/** Issue 23: a local file of 300 MB is refused by its size, before it is read, by the catalogue and by /yaml. */
+	@Test
+	void aHugeLocalFileIsNeverRead() {
+		client.get().uri("/api/scenarios").exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$[?(@.id == 'huge')].errors[0].message").value(m -> assertThat(m.toString()).contains("314572800 bytes")
+				.contains("packetwalk.limits.max-code-points"));
+		bounded(() -> client.get().uri("/api/scenarios/huge/yaml").exchange().expectStatus().isNotFound()
+			.expectBody().jsonPath("$.detail").value(d -> assertThat(d.toString()).contains("314572800 bytes")));
+	}
+
+	/** Issue 23: a file name with a newline gets an RFC 6266 {@code filename*}, not a 500. */
+	@Test
+	void aNewlineInAFileNameIsEncoded() {
+		bounded(() -> client.get().uri(URI.create("http://localhost:" + port + "/api/scenarios/new%0Aline/yaml")).exchange()
+			.expectStatus().isOk()
+			.expectHeader().value("Content-Disposition", v -> assertThat(v).contains("filename*=UTF-8''new%0Aline.yaml").doesNotContain("\n")));
+	}
+
+	/** Issue 23: Netty's own answers (431, 414) carry the security headers too. */
+	@Test
+	void nettysOwnErrorsCarrySecurityHeaders() throws Exception {
+		for (String request : new String[] { "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n",
+				"GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n" }) {
+			try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+				socket.setSoTimeout((int) BOUND.toMillis());
+				socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+				String head = new String(socket.getInputStream().readNBytes(200), StandardCharsets.US_ASCII);
+				assertThat(head).matches("(?s)HTTP/1.1 (431|414) .*").containsIgnoringCase("X-Content-Type-Options: nosniff")
+					.containsIgnoringCase("Content-Security-Policy: default-src 'none'");
+			}
+		}
+	}
+
+	/** Issue 23: one client cannot take every live session: its sixth open session is 503 (max-sessions-per-client). */
+	@Test
+	void oneClientCannotTakeEveryLiveSession() {
+		java.util.Map<String, String> created = new java.util.LinkedHashMap<>();
+		try {
+			for (int i = 0; i < 5; i++) {
+				String body = client.post().uri("/api/live").exchange().expectStatus().isCreated().expectBody(String.class)
+					.returnResult().getResponseBody();
+				created.put(body.replaceAll("(?s).*\"code\":\"([A-Z0-9]+)\".*", "$1"), body.replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1"));
+			}
+			client.post().uri("/api/live").exchange().expectStatus().isEqualTo(503)
+				.expectBody().jsonPath("$.detail").value(d -> assertThat(d.toString()).contains("packetwalk.live.max-sessions-per-client"));
+		}
+		finally {
+			created.forEach((code, token) -> client.delete().uri("/api/live/" + code).header("Authorization", "Bearer " + token)
+				.exchange().expectStatus().isNoContent());
+		}
+		// room again once they ended
+		String body = client.post().uri("/api/live").exchange().expectStatus().isCreated().expectBody(String.class).returnResult().getResponseBody();
+		client.delete().uri("/api/live/" + body.replaceAll("(?s).*\"code\":\"([A-Z0-9]+)\".*", "$1"))
+			.header("Authorization", "Bearer " + body.replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1")).exchange().expectStatus().isNoContent();
+	}
+
+	/** Issue 23: a page of another origin may not create a live session; the app's own pages may. */
+	@Test
+	void crossOriginLiveSessionsAreRefused() {
+		client.post().uri("/api/live").header("Origin", "https://evil.example").exchange().expectStatus().isForbidden()
+			.expectBody().jsonPath("$.detail").value(d -> assertThat(d.toString()).contains("packetwalk.live.allowed-origins"));
+		String body = client.post().uri("/api/live").header("Origin", "http://localhost:" + port).exchange().expectStatus().isCreated()
+			.expectBody(String.class).returnResult().getResponseBody();
+		String code = body.replaceAll("(?s).*\"code\":\"([A-Z0-9]+)\".*", "$1");
+		String token = body.replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1");
+		client.put().uri("/api/live/" + code + "/state").header("Origin", "https://evil.example").header("Authorization", "Bearer " + token)
+			.contentType(MediaType.APPLICATION_JSON).bodyValue("{\"step\":1}").exchange().expectStatus().isForbidden();
+		client.delete().uri("/api/live/" + code).header("Authorization", "Bearer " + token).exchange().expectStatus().isNoContent();
 	}
 
 }

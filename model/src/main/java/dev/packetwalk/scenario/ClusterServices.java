@@ -372,15 +372,32 @@ final class ClusterServices {
 	}
 
 	/**
-	 * A lower bound of the rules (iptables mode) or IPVS entries kube-proxy writes on one node for these Services:
-	 * per service port a portal rule and a masquerade rule, and per endpoint a statistic rule and a KUBE-SEP chain of
-	 * two. Checked against {@code packetwalk.limits.max-rules} before anything is generated.
+	 * At least the rules (iptables mode) or IPVS entries kube-proxy writes on one node for these Services, by shape
+	 * (RulesEstimateTest holds it against the generated rules of every Service of the built-in scenarios): per service
+	 * port a portal rule and a masquerade rule, and per endpoint a statistic rule and a KUBE-SEP chain of two; an
+	 * externally accessible port adds its node-port, KUBE-EXT and firewall rules and a rule per load-balancer or
+	 * external IP and source range; a port that uses local endpoints (a Local traffic policy) adds a KUBE-SVL chain
+	 * with a rule per endpoint; session affinity adds a recent-match rule per endpoint. Checked against
+	 * {@code packetwalk.limits.max-rules} before anything is generated.
 	 */
 	long estimatedRulesPerNode() {
 		long rules = 0;
 		for (KubeService svc : services) {
 			long eps = endpoints.getOrDefault(svc.ref(), List.of()).size();
-			rules += svc.ports().size() * (2 + 3 * eps);
+			boolean affinity = svc.affinityTimeoutSeconds() > 0;
+			for (var port : svc.ports()) {
+				long fixed = 2;
+				long perEndpoint = 3 + (affinity ? 1 : 0);
+				if (svc.externallyAccessible(port)) {
+					fixed += 8 + 3L * svc.loadBalancerIps().size() + 2L * svc.externalIps().size()
+							+ (long) svc.loadBalancerSourceRanges().size() * Math.max(1, svc.loadBalancerIps().size());
+				}
+				if (svc.usesLocalEndpoints(port)) {
+					fixed += 3;
+					perEndpoint += 1;
+				}
+				rules += fixed + perEndpoint * eps;
+			}
 		}
 		return rules;
 	}

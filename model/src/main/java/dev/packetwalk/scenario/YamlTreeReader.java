@@ -394,7 +394,14 @@ final class YamlTreeReader {
 				return NODES.stringNode(v);
 			}
 			try {
-				return NODES.numberNode(new java.math.BigDecimal(v));
+				java.math.BigDecimal d = new java.math.BigDecimal(v);
+				// a magnitude no field can hold (1e19, 1e999999999) stays the text it was: the schema then names the
+				// field and its line ("must be an integer, not '1e19'") instead of a checker failing on its size
+				int digits = d.signum() == 0 ? 0 : d.precision() - d.scale();
+				if (digits > 19 || digits < -19) {
+					return NODES.stringNode(v);
+				}
+				return NODES.numberNode(d);
 			}
 			catch (NumberFormatException ex) {
 				return NODES.stringNode(v);

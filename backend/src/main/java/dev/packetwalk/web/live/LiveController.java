@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.packetwalk.config.LiveProperties;
+import dev.packetwalk.web.Metrics;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -12,6 +13,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -44,8 +46,11 @@ class LiveController {
 
 	private final Flux<ServerSentEvent<String>> heartbeat;
 
-	LiveController(LiveSessions sessions, LiveProperties props) {
+	private final Metrics metrics;
+
+	LiveController(LiveSessions sessions, LiveProperties props, Metrics metrics) {
 		this.sessions = sessions;
+		this.metrics = metrics;
 		// one timer for every open stream
 		this.heartbeat = Flux.interval(props.heartbeat())
 			.map(i -> ServerSentEvent.<String>builder().comment("heartbeat").build())
@@ -53,8 +58,11 @@ class LiveController {
 	}
 
 	@PostMapping
-	ResponseEntity<CreatedJson> create(@RequestBody(required = false) LiveView view) {
-		LiveSessions.Created c = sessions.create(view);
+	ResponseEntity<CreatedJson> create(@RequestBody(required = false) LiveView view, ServerHttpRequest request) {
+		checkOrigin(request);
+		java.net.InetSocketAddress remote = request.getRemoteAddress();
+		String client = remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+		LiveSessions.Created c = sessions.create(view, client);
 		String code = c.session().code();
 		return ResponseEntity.created(URI.create("/api/live/" + code))
 			.body(new CreatedJson(code, c.token(), "/live/" + code, c.session().state(),
@@ -70,7 +78,8 @@ class LiveController {
 	@PutMapping("/{code}/state")
 	SessionJson drive(@PathVariable String code,
 			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-			@RequestBody LiveView view) {
+			@RequestBody LiveView view, ServerHttpRequest request) {
+		checkOrigin(request);
 		LiveSession s = sessions.authorize(code, bearer(authorization));
 		LiveState state = sessions.update(s, view);
 		return new SessionJson(s.code(), state, s.followers());
@@ -78,7 +87,9 @@ class LiveController {
 
 	@DeleteMapping("/{code}")
 	ResponseEntity<Void> end(@PathVariable String code,
-			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+			ServerHttpRequest request) {
+		checkOrigin(request);
 		sessions.end(sessions.authorize(code, bearer(authorization)));
 		return ResponseEntity.noContent().build();
 	}
@@ -95,7 +106,10 @@ class LiveController {
 					+ sessions.properties().maxFollowers() + ").");
 		}
 		Flux<ServerSentEvent<String>> events = s.follow().map(LiveSession.Event::sse);
-		return events.mergeWith(heartbeat).takeUntil(e -> "end".equals(e.event()));
+		// the follower count drops in LiveSession.follow however the stream ends; this counts how it ended
+		return events.mergeWith(heartbeat)
+			.takeUntil(e -> "end".equals(e.event()))
+			.doFinally(signal -> metrics.streamEnded("live", signal));
 	}
 
 	/** For the presenter: {@code followers} with {@code {"followers": N}} now and whenever it changes (at most 4/s). */
@@ -107,6 +121,35 @@ class LiveController {
 			.map(n -> ServerSentEvent.builder(JSON.writeValueAsString(Map.of("followers", n))).event("followers").build());
 		return Flux.merge(counts, heartbeat.takeUntilOther(counts.ignoreElements().then()))
 			.concatWithValues(ServerSentEvent.builder(JSON.writeValueAsString(Map.of("reason", "ended"))).event("end").build());
+	}
+
+	/**
+	 * A browser says which page sent a request ({@code Origin}): only the app's own pages and
+	 * {@code packetwalk.live.allowed-origins} may create, drive or end a session. No {@code Origin} (a script, curl):
+	 * not a browser page, nothing to check.
+	 */
+	private void checkOrigin(ServerHttpRequest request) {
+		String origin = request.getHeaders().getOrigin();
+		if (origin == null || sessions.properties().allowedOrigins().contains(origin)) {
+			return;
+		}
+		java.net.URI own = request.getURI();
+		try {
+			java.net.URI o = new java.net.URI(origin);
+			if (own.getScheme() != null && own.getScheme().equalsIgnoreCase(o.getScheme()) && own.getHost() != null
+					&& own.getHost().equalsIgnoreCase(o.getHost()) && port(own) == port(o)) {
+				return;
+			}
+		}
+		catch (java.net.URISyntaxException ex) {
+			// not an origin: refused below
+		}
+		throw new LiveForbiddenException("Pages from another origin may not create, drive or end live sessions "
+				+ "(setting packetwalk.live.allowed-origins).");
+	}
+
+	private static int port(java.net.URI u) {
+		return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
 	}
 
 	private static String bearer(String authorization) {

@@ -41,6 +41,9 @@ public class LiveSessions implements InitializingBean, DisposableBean {
 
 	private final ConcurrentHashMap<String, LiveSession> sessions = new ConcurrentHashMap<>();
 
+	/** Who created each open session (a remote address), for {@code max-sessions-per-client}. */
+	private final ConcurrentHashMap<String, String> clients = new ConcurrentHashMap<>();
+
 	private final SecureRandom random = new SecureRandom();
 
 	private final LiveProperties props;
@@ -76,10 +79,16 @@ public class LiveSessions implements InitializingBean, DisposableBean {
 		return props;
 	}
 
-	Created create(LiveView initial) {
+	/** A new session for {@code client} (its remote address, for the per-client limit). */
+	synchronized Created create(LiveView initial, String client) {
 		if (sessions.size() >= props.maxSessions()) {
 			throw new LiveLimitException("Too many live sessions are open (at most " + props.maxSessions()
 					+ "); end one or try again later.");
+		}
+		long mine = clients.values().stream().filter(client::equals).count();
+		if (mine >= props.maxSessionsPerClient()) {
+			throw new LiveLimitException("This client has " + mine + " live sessions open, the most allowed "
+					+ "(setting packetwalk.live.max-sessions-per-client); end one first.");
 		}
 		LiveView view = initial == null ? new LiveView(null, null, null, null) : initial;
 		LiveState state = resolve(view, 0);
@@ -90,6 +99,7 @@ public class LiveSessions implements InitializingBean, DisposableBean {
 			String code = newCode();
 			LiveSession s = new LiveSession(code, hash(token), state, clock.instant());
 			if (sessions.putIfAbsent(code, s) == null) {
+				clients.put(code, client);
 				return new Created(s, token);
 			}
 		}
@@ -153,7 +163,9 @@ public class LiveSessions implements InitializingBean, DisposableBean {
 	}
 
 	private void remove(LiveSession s, String reason) {
-		sessions.remove(s.code(), s);
+		if (sessions.remove(s.code(), s)) {
+			clients.remove(s.code());
+		}
 		s.end(reason);
 	}
 

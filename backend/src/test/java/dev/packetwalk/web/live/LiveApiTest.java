@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The live follow-along API: create, drive, follow, end, expire; the token and the code are checked. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "packetwalk.live.heartbeat=200ms", "packetwalk.live.max-sessions=1000" })
+		properties = { "packetwalk.live.heartbeat=200ms", "packetwalk.live.max-sessions=1000",
+				"packetwalk.live.max-sessions-per-client=1000" })
 @AutoConfigureWebTestClient
 class LiveApiTest {
 
@@ -241,10 +242,10 @@ class LiveApiTest {
 	void theNumberOfSessionsIsBounded() {
 		LiveSessions bounded = new LiveSessions(
 				new dev.packetwalk.config.LiveProperties(Duration.ofMinutes(30), 2, 10, Duration.ofSeconds(15),
-						Duration.ofSeconds(10)), catalog);
-		bounded.create(null);
-		bounded.create(null);
-		org.assertj.core.api.Assertions.assertThatThrownBy(() -> bounded.create(null))
+						Duration.ofSeconds(10), 5, java.util.List.of()), catalog);
+		bounded.create(null, "127.0.0.1");
+		bounded.create(null, "127.0.0.1");
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> bounded.create(null, "127.0.0.1"))
 			.isInstanceOf(LiveLimitException.class);
 		bounded.destroy();
 	}
@@ -252,13 +253,16 @@ class LiveApiTest {
 	@Autowired
 	dev.packetwalk.catalog.ScenarioCatalog catalog;
 
+	@Autowired
+	dev.packetwalk.web.Metrics metrics;
+
 	@Test
 	void theNumberOfFollowersIsBounded() {
 		LiveSessions bounded = new LiveSessions(
 				new dev.packetwalk.config.LiveProperties(Duration.ofMinutes(30), 10, 1, Duration.ofSeconds(15),
-						Duration.ofSeconds(10)), catalog);
-		LiveController controller = new LiveController(bounded, bounded.properties());
-		String code = bounded.create(null).session().code();
+						Duration.ofSeconds(10), 5, java.util.List.of()), catalog);
+		LiveController controller = new LiveController(bounded, bounded.properties(), metrics);
+		String code = bounded.create(null, "127.0.0.1").session().code();
 		StepVerifier.create(controller.follow(code).filter(e -> e.event() != null))
 			.assertNext(e -> assertThat(e.event()).isEqualTo("state"))
 			.then(() -> org.assertj.core.api.Assertions.assertThatThrownBy(() -> controller.follow(code))
@@ -280,7 +284,7 @@ class LiveApiTest {
 		assertThat(LiveSessions.CODE_LENGTH * Math.log(LiveSessions.ALPHABET.length()) / Math.log(2)).isGreaterThan(58);
 		Map<String, Boolean> seen = new java.util.HashMap<>();
 		for (int i = 0; i < 200; i++) {
-			assertThat(seen.put(sessions.create(null).session().code(), true)).isNull();
+			assertThat(seen.put(sessions.create(null, "client-" + i).session().code(), true)).isNull();
 		}
 		sessions.sweep(Instant.now().plus(Duration.ofDays(1)));
 	}
