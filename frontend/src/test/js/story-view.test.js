@@ -39,11 +39,15 @@ test('switching views keeps the same moment', () => {
 	let s = run(loaded('pod-to-service'), { type: 'seek', index: 10 });
 	assert.ok(!s.story.includes(10), 'step 11 is kernel-only (a precondition)');
 	s = reducer(s, { type: 'setView', view: 'story' });
+	assert.equal(s.cursor, 10, 'the same step, shown in the story view');
 	const covering = s.story.filter(i => i <= 10).pop();
-	assert.equal(s.cursor, covering, 'the story step that covers it');
-	assert.deepEqual(viewPosition(s), { position: s.story.indexOf(covering) + 1, total: s.story.length, onStep: true });
+	assert.deepEqual(viewPosition(s), { position: s.story.indexOf(covering) + 1, total: s.story.length, onStep: false });
+	s = reducer(s, { type: 'stepBy', delta: 1 });
+	const next = s.story.find(i => i > 10);
+	assert.equal(s.cursor, next, 'one press: the next story step');
+	assert.deepEqual(viewPosition(s), { position: s.story.indexOf(next) + 1, total: s.story.length, onStep: true });
 	s = reducer(s, { type: 'setView', view: 'kernel' });
-	assert.equal(s.cursor, covering, 'back in the kernel view, still the same step');
+	assert.equal(s.cursor, next, 'back in the kernel view, still the same step');
 	assert.equal(reducer(s, { type: 'setView', view: 'kernel' }), s, 'no change, same state');
 	assert.equal(reducer(s, { type: 'setView', view: 'sideways' }), s, 'an unknown view is ignored');
 });

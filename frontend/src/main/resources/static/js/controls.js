@@ -145,13 +145,15 @@ export function createControls(root, { store, timeline, camera, onSeed, onUserAc
 		fwd.disabled = !ready || atEnd(state);
 		end.disabled = !ready || atEnd(state);
 		const story = state.view === 'story';
-		const { position, total } = viewPosition(state);
+		const { position, total, onStep } = viewPosition(state);
 		const word = story ? 'Story step' : 'Step';
 		scrubber.max = String(Math.max(0, total - 1));
 		scrubber.value = String(position - 1);
 		scrubber.disabled = !ready;
 		scrubber.setAttribute('aria-valuetext', state.cursor < 0 ? 'intro' : `${word.toLowerCase()} ${position} of ${total}`);
-		index.textContent = !ready ? '–' : state.cursor < 0 ? `Intro · ${total} ${story ? 'story ' : ''}steps` : `${word} ${position} / ${total}`;
+		// in the story view on a kernel-only step (a deep link, or switched from the kernel view): say which one
+		const between = story && !onStep ? ` · kernel step ${state.cursor + 1}` : '';
+		index.textContent = !ready ? '–' : state.cursor < 0 ? `Intro · ${total} ${story ? 'story ' : ''}steps` : `${word} ${position} / ${total}${between}`;
 		index.dataset.cursor = String(state.cursor);
 		index.dataset.total = String(n);
 		index.dataset.view = state.view;

@@ -58,7 +58,8 @@ const controls = createControls(root, {
 	onUserAction: action => hooks.onUserAction(action)
 });
 const urlSync = createUrlSync({ enabled: () => mode !== 'live' });
-timeline.attach(topology, packet, panels, journey, controls, camera, urlSync);
+// the journey strip first: its height is part of the stage's, which the packet's label and the camera measure
+timeline.attach(journey, topology, packet, panels, controls, camera, urlSync);
 // the stage changes size (the window, panels reflowing as fonts and text arrive, presenter mode): frame the current
 // step again for the new size, the packet's label first (it is kept inside what the camera will show)
 let stageSize = `${svgNode.clientWidth}x${svgNode.clientHeight}`;

@@ -2,7 +2,7 @@
 // current step, clicker keys (PageUp/PageDown are the player's), B or . to black out, N for the speaker-notes window
 // (kept in sync over BroadcastChannel), a seed pin, and going live: a session the audience follows at /live/{code}.
 
-import { currentEntry, atEnd } from './store.js';
+import { currentEntry, atEnd, viewSteps } from './store.js';
 import { copyText, viewOf } from './deeplink.js';
 import * as fmt from './format.js';
 import { stepName, stepType } from './steps/registry.js';
@@ -109,7 +109,9 @@ export function createPresenter({ root, store, timeline, hooks, scenarioId, toas
 	function notesMessage() {
 		const s = store.getState();
 		const e = currentEntry(s);
-		const next = s.steps[s.cursor + 1] || null;
+		// what the next press shows: the next step of the current view (the next story step in the story view)
+		const nextIndex = viewSteps(s).find(i => i > s.cursor);
+		const next = nextIndex == null ? null : s.steps[nextIndex];
 		const walk = e ? s.walks[e.walk] : null;
 		return {
 			type: 'view',

@@ -100,11 +100,9 @@ export function reducer(state = initialState, action) {
 			if (!VIEWS.includes(action.view) || action.view === state.view) {
 				return state;
 			}
-			// the same moment in the other view: the story step that covers a kernel step is the last one at or before it
-			const cursor = action.view === 'story' && state.cursor >= 0 && !state.story.includes(state.cursor)
-				? (state.story.findLast(i => i <= state.cursor) ?? state.story[0] ?? state.cursor)
-				: state.cursor;
-			return { ...state, view: action.view, cursor };
+			// the same moment in the other view: the cursor stays (on a kernel-only step the story view shows that step,
+			// and the next or previous story step is one press away); only what stepping visits changes
+			return { ...state, view: action.view };
 		}
 		case 'play':
 			if (state.steps.length === 0) {
