@@ -1,10 +1,10 @@
 // Buttons, scrubber, speed, seed and keyboard → timeline calls; update(state) reflects the state back.
 
-import { atEnd, atStart } from './store.js';
+import { atEnd, atStart, viewPosition, viewSteps } from './store.js';
 
 const TYPING = new Set(['INPUT', 'SELECT', 'TEXTAREA']);
 
-export function createControls(root, { timeline, camera, onSeed, onUserAction = () => {} }) {
+export function createControls(root, { store, timeline, camera, onSeed, onUserAction = () => {} }) {
 	const $ = sel => root.querySelector(sel);
 	const play = $('[data-testid="btn-play"]');
 	const back = $('[data-testid="btn-back"]');
@@ -18,6 +18,7 @@ export function createControls(root, { timeline, camera, onSeed, onUserAction = 
 	const reroll = $('[data-testid="btn-reroll"]');
 	const help = document.querySelector('[data-testid="help"]');
 	const follow = $('[data-testid="follow"]');
+	const viewButtons = [...root.querySelectorAll('button[data-view]')];
 	let helpReturn = null;
 
 	function showHelp(open) {
@@ -52,7 +53,8 @@ export function createControls(root, { timeline, camera, onSeed, onUserAction = 
 		},
 		help: () => showHelp(help.hidden),
 		closeHelp: () => showHelp(false),
-		theme: () => window.packetwalkTheme?.toggle()
+		theme: () => window.packetwalkTheme?.toggle(),
+		view: () => timeline.setView(store.getState().view === 'story' ? 'kernel' : 'story')
 	};
 	// what moves the view: a follower who does one of these stops following the presenter
 	const NAVIGATION = new Set(['toggle', 'back', 'forward', 'restart', 'end', 'reroll']);
@@ -65,9 +67,15 @@ export function createControls(root, { timeline, camera, onSeed, onUserAction = 
 	root.querySelectorAll('button[data-action]').forEach(b => {
 		b.addEventListener('click', () => run(b.dataset.action));
 	});
+	viewButtons.forEach(b => b.addEventListener('click', () => {
+		timeline.setView(b.dataset.view);
+		b.blur(); // the keyboard goes back to the player
+	}));
+	// the scrubber runs over the current view's steps: position p is the view's p-th step (-1 = the intro)
 	scrubber.addEventListener('input', () => {
 		onUserAction('seek');
-		timeline.seek(Number(scrubber.value));
+		const p = Number(scrubber.value);
+		timeline.seek(p < 0 ? -1 : viewSteps(store.getState())[p]);
 	});
 	speed.addEventListener('change', () => {
 		timeline.setSpeed(Number(speed.value));
@@ -107,6 +115,8 @@ export function createControls(root, { timeline, camera, onSeed, onUserAction = 
 			L: 'follow',
 			t: 'theme',
 			T: 'theme',
+			v: 'view',
+			V: 'view',
 			' ': 'toggle',
 			Spacebar: 'toggle',
 			ArrowRight: 'forward',
@@ -134,13 +144,26 @@ export function createControls(root, { timeline, camera, onSeed, onUserAction = 
 		restart.disabled = !ready || atStart(state);
 		fwd.disabled = !ready || atEnd(state);
 		end.disabled = !ready || atEnd(state);
-		scrubber.max = String(Math.max(0, n - 1));
-		scrubber.value = String(state.cursor);
+		const story = state.view === 'story';
+		const { position, total, onStep } = viewPosition(state);
+		const word = story ? 'Story step' : 'Step';
+		scrubber.max = String(Math.max(0, total - 1));
+		scrubber.value = String(position - 1);
 		scrubber.disabled = !ready;
-		scrubber.setAttribute('aria-valuetext', state.cursor < 0 ? 'intro' : `step ${state.cursor + 1} of ${n}`);
-		index.textContent = !ready ? '–' : state.cursor < 0 ? `Intro · ${n} steps` : `Step ${state.cursor + 1} / ${n}`;
+		scrubber.setAttribute('aria-valuetext', state.cursor < 0 ? 'intro' : `${word.toLowerCase()} ${position} of ${total}`);
+		// in the story view on a kernel-only step (a deep link, or switched from the kernel view): say which one
+		const between = story && !onStep ? ` · kernel step ${state.cursor + 1}` : '';
+		index.textContent = !ready ? '–' : state.cursor < 0 ? `Intro · ${total} ${story ? 'story ' : ''}steps` : `${word} ${position} / ${total}${between}`;
 		index.dataset.cursor = String(state.cursor);
 		index.dataset.total = String(n);
+		index.dataset.view = state.view;
+		index.dataset.position = String(position);
+		index.dataset.viewTotal = String(total);
+		root.dataset.view = state.view;
+		viewButtons.forEach(b => {
+			b.setAttribute('aria-pressed', String(b.dataset.view === state.view));
+			b.disabled = !ready;
+		});
 		if (String(speed.value) !== String(state.speed)) {
 			speed.value = String(state.speed);
 		}

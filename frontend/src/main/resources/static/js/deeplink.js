@@ -1,10 +1,11 @@
-// Deep links: the URL carries the seed, the step and (for a multi-flow scenario) the flow, so a link restores exactly
-// one view. `step` is 1-based over the whole trace, as the step index shows it (absent or 0 = the intro); `flow` names
-// the flow the step belongs to. Pure functions (no DOM) plus a tiny renderer that keeps the address bar in sync.
+// Deep links: the URL carries the seed, the step, (for a multi-flow scenario) the flow and the level of detail, so a
+// link restores exactly one view. `step` is 1-based over the whole trace, as the kernel view's step index shows it
+// (absent or 0 = the intro), in both views; `flow` names the flow the step belongs to; `view=story` opens the story
+// view (absent: the kernel view, or the story view in presenter mode). Pure functions (no DOM) plus a tiny renderer that keeps the address bar in sync.
 
-import { currentEntry } from './store.js';
+import { VIEWS, currentEntry } from './store.js';
 
-/** What a query string asks for: {seed, step, flow}, each null when absent or malformed. */
+/** What a query string asks for: {seed, step, flow, view}, each null when absent or malformed. */
 export function parseLink(search) {
 	const q = new URLSearchParams(search);
 	const int = name => {
@@ -12,7 +13,8 @@ export function parseLink(search) {
 		return v != null && /^\d+$/.test(v) ? Number(v) : null;
 	};
 	const flow = q.get('flow');
-	return { seed: int('seed'), step: int('step'), flow: flow ? flow : null };
+	const view = q.get('view');
+	return { seed: int('seed'), step: int('step'), flow: flow ? flow : null, view: VIEWS.includes(view) ? view : null };
 }
 
 /**
@@ -37,13 +39,14 @@ export function multiFlow(state) {
 	return flows.size > 1;
 }
 
-/** The view as link parameters: {seed, step, flow}; step 0 and flow null at the intro. */
+/** The view as link parameters: {seed, step, flow, view}; step 0 and flow null at the intro. */
 export function viewOf(state) {
 	const e = currentEntry(state);
 	return {
 		seed: state.seed,
 		step: e ? e.index + 1 : 0,
-		flow: e && multiFlow(state) ? e.flow : null
+		flow: e && multiFlow(state) ? e.flow : null,
+		view: state.view === 'story' ? 'story' : null
 	};
 }
 
@@ -53,6 +56,10 @@ export function withView(url, view) {
 	u.searchParams.delete('seed');
 	u.searchParams.delete('step');
 	u.searchParams.delete('flow');
+	u.searchParams.delete('view');
+	if (view.view) {
+		u.searchParams.set('view', view.view);
+	}
 	if (view.seed != null) {
 		u.searchParams.set('seed', String(view.seed));
 	}

@@ -82,29 +82,6 @@ export function mark(m) {
 	return m ? `0x${Number(m).toString(16)}` : '0';
 }
 
-const STEP_NAMES = {
-	send: 'Send',
-	route: 'Route lookup',
-	neighbor: 'Neighbour (ARP)',
-	transmit: 'Transmit',
-	receive: 'Receive',
-	bridge: 'Bridge',
-	netfilter: 'Netfilter',
-	conntrack: 'Conntrack',
-	nat: 'NAT',
-	forward: 'Forward',
-	encapsulate: 'Encapsulate',
-	decapsulate: 'Decapsulate',
-	policy: 'NetworkPolicy',
-	ipvs: 'IPVS',
-	deliver: 'Deliver',
-	drop: 'Drop'
-};
-
-export function stepName(type) {
-	return STEP_NAMES[type] || String(type || 'step');
-}
-
 const FIELD_NAMES = {
 	SRC_IP: 'source IP',
 	DST_IP: 'destination IP',
@@ -161,62 +138,10 @@ export function legText(leg) {
 	return leg === 'REPLY' ? 'reply' : 'request';
 }
 
-/** One line per step for the event list. */
-export function shortText(step) {
-	switch (step.type) {
-		case 'send':
-			return `${protoTag(step.packet)} ${packetLabel(step.packet)}`;
-		case 'route':
-			return step.decision === 'link' || !step.nextHop || step.nextHop === step.packet.ip.dst
-				? `on-link via ${step.device}`
-				: `via ${step.nextHop} dev ${step.device}`;
-		case 'neighbor':
-			return step.mac ? `${step.ip} is-at ${step.mac}` : `${step.ip}: no answer`;
-		case 'transmit':
-			return `${step.device} → ${step.peer ? `${step.peer.namespace} · ${step.peer.device}` : 'wire'}`;
-		case 'receive':
-			return `on ${step.device}`;
-		case 'bridge':
-			if (step.decision === 'NEIGH_OUTPUT') {
-				return `${step.bridge}: out by ${step.bridge} and back in (neighbour output)`;
-			}
-			return `${step.bridge}: ${step.inPort} → ${step.outPort || (step.decision === 'FLOOD' ? 'flood' : 'local')}`;
-		case 'netfilter':
-			return `${step.table}/${step.hook}: ${step.verdict}`;
-		case 'conntrack':
-			return `${String(step.state || '').toLowerCase()} ${step.entry || ''}`.trim();
-		case 'nat':
-			return `${step.kind}: ${(step.diffs || []).map(d => `${d.before} → ${d.after}`).join(', ')}`;
-		case 'forward':
-			return (step.diffs || []).map(d => `${fieldName(d.field)} ${d.before} → ${d.after}`).join(', ') || 'forwarded';
-		case 'encapsulate':
-			return `${step.device} wraps in VXLAN ${step.vni}`;
-		case 'decapsulate':
-			return `${step.device} unwraps VXLAN ${step.vni}`;
-		case 'ipvs':
-			return `${step.virtualServer} → ${step.chosen}`;
-		case 'policy':
-			return `${step.direction === 'EGRESS' ? 'egress of' : 'ingress to'} ${step.pod}: ${step.allowed ? 'allowed' : 'DENIED'}`;
-		case 'deliver':
-			return `to ${step.socket}`;
-		case 'drop':
-			return reasonText(step.reason);
-		default:
-			return step.narration || '';
-	}
-}
-
 /** Short device text for the topology: first address, `+N` when there are more. */
 export function addressSummary(addresses) {
 	if (!addresses || addresses.length === 0) {
 		return '';
 	}
 	return addresses.length === 1 ? addresses[0] : `${addresses[0]} +${addresses.length - 1}`;
-}
-
-const STEP_SHORT = { policy: 'policy', route: 'route', neighbor: 'ARP', encapsulate: 'encap', decapsulate: 'decap', netfilter: 'netfilter', conntrack: 'conntrack' };
-
-/** A one-word step name for narrow places (the event list). */
-export function stepShort(type) {
-	return STEP_SHORT[type] || stepName(type);
 }

@@ -7,6 +7,7 @@ import { createTimeline } from './timeline.js';
 import { createTopology } from './render/topology.js';
 import { createPacket } from './render/packet.js';
 import { createPanels } from './render/panels.js';
+import { createJourney } from './render/journey.js';
 import { createControls } from './controls.js';
 import { createCamera } from './render/camera.js';
 import { setStageAspect } from './layout.js';
@@ -39,6 +40,7 @@ setStageAspect(svgNode.clientWidth / Math.max(1, svgNode.clientHeight));
 // pages add behaviour through these (extras.js): a follower stops following when the learner takes the controls
 const hooks = { onUserAction: () => {}, seedLocked: () => false };
 const panels = createPanels(root, { onSeek: i => { hooks.onUserAction('seek'); timeline.seek(i); } });
+const journey = createJourney(root.querySelector('[data-testid="journey"]'), { onSeek: i => { hooks.onUserAction('seek'); timeline.seek(i); } });
 const followBox = root.querySelector('[data-testid="follow"]');
 camera = createCamera(svg, viewport, {
 	onFollowChange: on => { followBox.checked = on; },
@@ -49,13 +51,15 @@ followBox.addEventListener('change', () => {
 	camera.update(store.getState(), null);
 });
 const controls = createControls(root, {
+	store,
 	timeline,
 	camera,
 	onSeed: seed => { if (!hooks.seedLocked()) { loadTrace(seed); } },
 	onUserAction: action => hooks.onUserAction(action)
 });
 const urlSync = createUrlSync({ enabled: () => mode !== 'live' });
-timeline.attach(topology, packet, panels, controls, camera, urlSync);
+// the journey strip first: its height is part of the stage's, which the packet's label and the camera measure
+timeline.attach(journey, topology, packet, panels, controls, camera, urlSync);
 // the stage changes size (the window, panels reflowing as fonts and text arrive, presenter mode): frame the current
 // step again for the new size, the packet's label first (it is kept inside what the camera will show)
 let stageSize = `${svgNode.clientWidth}x${svgNode.clientHeight}`;
@@ -118,6 +122,9 @@ async function start() {
 		return;
 	}
 	const seed = link.seed ?? extras.pinnedSeed() ?? Number(root.dataset.defaultSeed);
+	if (link.view) {
+		store.dispatch({ type: 'setView', view: link.view });
+	}
 	await loadTrace(seed);
 	// a deep link to one step: ?step=N (1-based, as the step index shows it), &flow=F
 	if (store.getState().status === 'ready') {
@@ -127,5 +134,5 @@ async function start() {
 	extras.started();
 }
 
-const extras = initExtras({ root, mode, store, timeline, camera, hooks, loadTrace, showView, scenarioId });
+const extras = initExtras({ root, mode, store, timeline, camera, hooks, loadTrace, showView, scenarioId, link });
 start();

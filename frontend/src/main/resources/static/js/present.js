@@ -2,9 +2,10 @@
 // current step, clicker keys (PageUp/PageDown are the player's), B or . to black out, N for the speaker-notes window
 // (kept in sync over BroadcastChannel), a seed pin, and going live: a session the audience follows at /live/{code}.
 
-import { currentEntry, atEnd } from './store.js';
+import { currentEntry, atEnd, viewSteps } from './store.js';
 import { copyText, viewOf } from './deeplink.js';
 import * as fmt from './format.js';
+import { stepName, stepType } from './steps/registry.js';
 
 const CHANNEL = 'packetwalk-presenter';
 const PRESENTING = 'packetwalk-presenting';
@@ -16,12 +17,10 @@ export function focusPanel(entry) {
 	if (!entry) {
 		return 'none';
 	}
-	return ['send', 'nat', 'forward', 'encapsulate', 'decapsulate', 'deliver', 'transmit', 'receive'].includes(entry.step.type)
-		? 'headers'
-		: 'detail';
+	return stepType(entry.step.type).focus;
 }
 
-export function createPresenter({ root, store, timeline, hooks, scenarioId, toast, handlers, pins, storage, camera }) {
+export function createPresenter({ root, store, timeline, hooks, scenarioId, toast, handlers, pins, storage, camera, link }) {
 	const body = document.body;
 	const bar = root.querySelector('[data-testid="presenter-bar"]');
 	const blackout = root.querySelector('[data-testid="blackout"]');
@@ -52,7 +51,8 @@ export function createPresenter({ root, store, timeline, hooks, scenarioId, toas
 
 	let themeBefore = null;
 
-	function setPresenting(on) {
+	/** `explicitView`: the view the page's link asked for, which wins over presenter mode's story view. */
+	function setPresenting(on, explicitView = null) {
 		// the projector theme is the light one: switch to it for the time of presenter mode (not persisted)
 		const html = document.documentElement;
 		if (on && !presenting) {
@@ -73,6 +73,10 @@ export function createPresenter({ root, store, timeline, hooks, scenarioId, toas
 			setBlackout(false);
 		}
 		syncPin();
+		// a talk shows the story; the presenter can still switch to the kernel view (V)
+		if (on && !explicitView) {
+			timeline.setView('story');
+		}
 		// on a projector the picture follows the packet at a readable scale (the box can still turn it off)
 		if (on && camera && !camera.isFollowing()) {
 			camera.setFollow(true, false);
@@ -105,7 +109,9 @@ export function createPresenter({ root, store, timeline, hooks, scenarioId, toas
 	function notesMessage() {
 		const s = store.getState();
 		const e = currentEntry(s);
-		const next = s.steps[s.cursor + 1] || null;
+		// what the next press shows: the next step of the current view (the next story step in the story view)
+		const nextIndex = viewSteps(s).find(i => i > s.cursor);
+		const next = nextIndex == null ? null : s.steps[nextIndex];
 		const walk = e ? s.walks[e.walk] : null;
 		return {
 			type: 'view',
@@ -114,8 +120,8 @@ export function createPresenter({ root, store, timeline, hooks, scenarioId, toas
 			cursor: s.cursor,
 			total: s.steps.length,
 			key: `${scenarioId}:${s.seed}:${s.cursor}`,
-			step: e ? { type: fmt.stepName(e.step.type), where: fmt.placeText(e.step.at), narration: e.step.narration, walk: walk?.label || '' } : null,
-			next: next ? { type: fmt.stepName(next.step.type), narration: next.step.narration } : null,
+			step: e ? { type: stepName(e.step.type), where: fmt.placeText(e.step.at), narration: e.step.narration, walk: walk?.label || '' } : null,
+			next: next ? { type: stepName(next.step.type), narration: next.step.narration } : null,
 			atEnd: atEnd(s),
 			blackout: !blackout.hidden,
 			presenting
@@ -164,12 +170,17 @@ export function createPresenter({ root, store, timeline, hooks, scenarioId, toas
 		return { scenario: scenarioId, seed: v.seed, flow: v.flow, step: v.step };
 	}
 
+	/** The follower page's URL for the room: the server's (packetwalk.public-url, or the name this page came in under). */
+	function liveLink() {
+		return live.link || `${window.location.origin}/live/${live.code}`;
+	}
+
 	function showLive() {
 		liveInfo.hidden = !live;
 		goLive.hidden = !!live;
 		root.dataset.liveCode = live ? live.code : '';
 		if (live) {
-			const url = `${window.location.origin}/live/${live.code}`;
+			const url = liveLink();
 			liveUrl.href = url;
 			liveUrl.textContent = url.replace(/^https?:\/\//, '');
 		}
@@ -264,13 +275,13 @@ export function createPresenter({ root, store, timeline, hooks, scenarioId, toas
 				return;
 			}
 			const created = await res.json();
-			live = { code: created.code, token: created.token };
+			live = { code: created.code, token: created.token, link: created.link };
 			session?.setItem(LIVE, JSON.stringify(live));
 			lastPushed = JSON.stringify(liveView());
 			showLive();
 			watchFollowers();
 			startKeepAlive();
-			const url = `${window.location.origin}/live/${live.code}`;
+			const url = liveLink();
 			toast((await copyText(url)) ? `Live: ${url} (copied)` : `Live: ${url}`);
 		} catch (err) {
 			toast(`Could not go live: ${err.message}`);
@@ -278,7 +289,7 @@ export function createPresenter({ root, store, timeline, hooks, scenarioId, toas
 	};
 	handlers.copyLive = async () => {
 		if (live) {
-			const url = `${window.location.origin}/live/${live.code}`;
+			const url = liveLink();
 			toast((await copyText(url)) ? 'Live link copied' : `Live link: ${url}`);
 		}
 	};
@@ -356,7 +367,7 @@ export function createPresenter({ root, store, timeline, hooks, scenarioId, toas
 		started() {
 			const wanted = new URLSearchParams(window.location.search).has('present') || session?.getItem(PRESENTING) === '1';
 			if (wanted) {
-				setPresenting(true);
+				setPresenting(true, link?.view);
 			}
 			try {
 				live = JSON.parse(session?.getItem(LIVE) || 'null');

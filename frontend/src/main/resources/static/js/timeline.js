@@ -4,7 +4,7 @@
 // and whoever interrupted renders the new cursor instantly. A generation counter makes stale loops exit.
 
 import d3 from './d3.js';
-import { atEnd, currentEntry } from './store.js';
+import { atEnd, currentEntry, previousShown } from './store.js';
 
 const MOVE_MS = 950;
 const STAY_MS = 600;
@@ -28,8 +28,8 @@ export function createTimeline({ store, svg }) {
 	/** Duration of the animation INTO the current step: longer when the packet crosses a link. */
 	function durationFor(state) {
 		const e = currentEntry(state);
-		const prev = e && e.index > 0 ? state.steps[e.index - 1] : null;
-		const moves = !!prev && prev.walk === e.walk && (prev.step.at.namespace !== e.step.at.namespace || prev.step.at.device !== e.step.at.device);
+		const prev = previousShown(state);
+		const moves = !!prev && (prev.step.at.namespace !== e.step.at.namespace || prev.step.at.device !== e.step.at.device);
 		return (moves ? MOVE_MS : STAY_MS) / state.speed;
 	}
 
@@ -146,6 +146,17 @@ export function createTimeline({ store, svg }) {
 			store.dispatch({ type: 'pause' });
 			store.dispatch({ type: 'seek', index: Number.MAX_SAFE_INTEGER });
 			renderNow();
+		},
+		/** Story or kernel view: the same moment, shown at the other level of detail (playback goes on in it). */
+		setView(view) {
+			const playing = store.getState().playing;
+			stopLoop();
+			store.dispatch({ type: 'setView', view });
+			renderNow();
+			if (playing && store.getState().playing) {
+				const gen = generation;
+				sleep(HOLD_MS / store.getState().speed).then(() => loop(gen));
+			}
 		},
 		setSpeed(speed) {
 			store.dispatch({ type: 'speed', speed });

@@ -107,7 +107,7 @@ class TalkBrowserTest {
 
 	@Test
 	void aFollowerFollowsThePresenterPausesRejoinsAndSeesTheEnd() throws IOException {
-		open(presenter, "/scenarios/pod-to-service?present&step=3");
+		open(presenter, "/scenarios/pod-to-service?present&view=kernel&step=3");
 		assertThat(presenter.findElement(By.id("player")).getDomAttribute("data-presenting")).isEqualTo("true");
 		assertThat(presenter.findElement(By.cssSelector("[data-testid=presenter-bar]")).isDisplayed()).isTrue();
 		assertThat(presenter.findElements(By.cssSelector(".appbar")).get(0).isDisplayed()).isFalse();
@@ -170,7 +170,7 @@ class TalkBrowserTest {
 
 	@Test
 	void presenterModeBlackoutAndTheSpeakerNotesWindowStayInSync() throws IOException {
-		open(presenter, "/scenarios/pod-to-service?present&step=8");
+		open(presenter, "/scenarios/pod-to-service?present&view=kernel&step=8");
 		String main = presenter.getWindowHandle();
 		presenter.switchTo().newWindow(WindowType.TAB);
 		presenter.get(url("/presenter/notes"));

@@ -105,10 +105,12 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 		} else {
 			tx = (W - vw * k) / 2 - vx * k;
 		}
-		if (vh * k > H - 2 * MARGIN) {
+		// vertically the room is between the top margin and the view tools: a picture that fits is centred in it
+		const roomY = H - MARGIN - bottom;
+		if (vh * k > roomY) {
 			ty = Math.min(-vy * k + MARGIN, Math.max(H - (vy + vh) * k - bottom, ty));
 		} else {
-			ty = (H - vh * k) / 2 - vy * k;
+			ty = MARGIN + (roomY - vh * k) / 2 - vy * k;
 		}
 		if (Math.abs(tx - cur.x) < 1 && Math.abs(ty - cur.y) < 1 && Math.abs(k - cur.k) < 1e-3) {
 			return;

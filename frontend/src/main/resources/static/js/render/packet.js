@@ -4,7 +4,7 @@
 
 import d3 from '../d3.js';
 import { anchorFor, labelOffset, layoutFor, pathBetween } from '../layout.js';
-import { currentEntry, trailSoFar } from '../store.js';
+import { currentEntry, previousShown, trailSoFar } from '../store.js';
 import { dstPort, endpoint, packetLabel, protoTag, srcPort } from '../format.js';
 
 const line = d3.line();
@@ -134,8 +134,9 @@ export function createPacket(viewport, { view } = {}) {
 		const pts = trailPoints(layout, entries);
 		const here = pts[pts.length - 1];
 
-		// where it was one step ago (same walk), to move from there
-		const prevEntries = entries.slice(0, -1);
+		// where it was one step ago in this view (same walk), to move from there along the path
+		const prevShown = previousShown(state);
+		const prevEntries = prevShown ? entries.filter(x => x.index <= prevShown.index) : [];
 		const prevPts = trailPoints(layout, prevEntries);
 		const moveFrom = prevPts.length ? prevPts[prevPts.length - 1] : here;
 		const legPts = prevPts.length ? [moveFrom, ...pts.slice(prevPts.length)] : [here];

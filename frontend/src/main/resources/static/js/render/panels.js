@@ -4,6 +4,7 @@
 import d3 from '../d3.js';
 import { atEnd, currentEntry, currentWalk, previousPacket } from '../store.js';
 import * as fmt from '../format.js';
+import { FILTER_GROUPS, stepClass, stepName, stepShort, stepSummary, stepType, typesOfGroup } from '../steps/registry.js';
 
 // ---- header inspector ------------------------------------------------------------------------------------------
 
@@ -354,116 +355,39 @@ function conntrackDetail(d, s) {
 	}
 }
 
-const RESOLUTION = {
-	CACHE: 'found in the neighbour cache',
-	PERMANENT: 'permanent entry (configured)',
-	ARP_REPLY: 'ARP who-has broadcast, answered with is-at',
-	FAILED: 'no answer'
-};
+function dropDetail(d, s) {
+	const box = d.append('div').attr('class', 'drop-box').attr('data-testid', 'drop-detail');
+	box.append('div').attr('class', 'drop-title').text(`✕ DROPPED · ${s.reason}`);
+	box.append('div').attr('class', 'drop-reason').text(fmt.reasonText(s.reason));
+	dl(d, [['ICMP error', s.icmp || 'none: the sender is not told']]);
+}
 
-const BRIDGE_DECISION = {
-	FDB_HIT: 'known destination MAC: forward to one port',
-	FLOOD: 'unknown destination MAC: flood to every port',
-	LOCAL: 'addressed to the bridge itself: up to the IP stack',
-	NEIGH_OUTPUT: 'bridged DNAT, first frame: out through the bridge device and back in'
-};
-
-function buildDetail(sel, entry) {
-	const s = entry.step;
-	const d = sel;
-	const head = d.append('div').attr('class', 'detail-head');
-	head.append('span').attr('class', `step-badge step-${s.type}`).text(fmt.stepName(s.type));
-	head.append('span').attr('class', 'detail-place').text(fmt.placeText(s.at));
-	switch (s.type) {
-		case 'send':
-			dl(d, [['socket', s.socket], ['packet', `${fmt.protoTag(s.packet)} ${fmt.packetLabel(s.packet)}`]]);
-			break;
-		case 'route':
-			d.append('div').attr('class', 'sub').text(`ip route · ${s.at.namespace}`);
-			codeList(d, s.table || [], (l, i) => i === s.matched, '◀ matched', 'route-table');
-			if (s.matched < 0) {
-				d.append('p').attr('class', 'warn').text('No route matched.');
-			}
-			dl(d, [['decision', s.decision], ['next hop', s.nextHop], ['out via', s.device]]);
-			break;
-		case 'neighbor':
-			dl(d, [
-				['who has', s.ip],
-				['is at', s.mac || 'no answer', s.mac ? 'mono' : 'bad'],
-				['how', RESOLUTION[s.resolution] || s.resolution],
-				['answered by', s.answeredBy ? fmt.placeText(s.answeredBy) : null]
-			]);
-			break;
-		case 'transmit':
-			dl(d, [['out of', s.device], ['arrives at', s.peer ? fmt.placeText(s.peer) : 'the wire']]);
-			envelope(d, s.packet);
-			break;
-		case 'receive':
-			dl(d, [['in on', s.device]]);
-			envelope(d, s.packet);
-			break;
-		case 'bridge': {
-			dl(d, [['bridge', s.bridge], ['in port', s.inPort], ['out port', s.outPort || (s.decision === 'FLOOD' ? 'all ports' : s.decision === 'NEIGH_OUTPUT' ? `${s.bridge} itself, then back in` : 'local stack')], ['decision', BRIDGE_DECISION[s.decision] || s.decision]]);
-			d.append('div').attr('class', 'sub').text(`bridge fdb · ${s.bridge}`);
-			const dst = s.packet.eth ? s.packet.eth.dst : null;
-			codeList(d, s.fdb || [], l => !!dst && l.startsWith(dst), '◀ used', 'fdb');
-			break;
-		}
-		case 'netfilter':
-			netfilterDetail(d, s);
-			break;
-		case 'conntrack':
-			conntrackDetail(d, s);
-			break;
-		case 'nat':
-			natDetail(d, s);
-			break;
-		case 'forward':
-			dl(d, [['ip_forward', 'on: the namespace routes packets that are not for it']]);
-			diffTable(d, s.diffs);
-			break;
-		case 'encapsulate':
-			dl(d, [['device', s.device], ['VNI', String(s.vni)], ['fdb', s.fdbEntry, 'mono']]);
-			envelope(d, s.packet);
-			break;
-		case 'decapsulate':
-			dl(d, [['device', s.device], ['VNI', String(s.vni)]]);
-			envelope(d, s.packet);
-			break;
-		case 'ipvs':
-			dl(d, [['virtual server', s.virtualServer, 'mono'], ['scheduler', s.scheduler], ['chosen', s.chosen, 'mono']]);
-			d.append('div').attr('class', 'sub').text('ipvsadm -Ln · real servers');
-			codeList(d, (s.realServers || []).map(r => `  -> ${r}  Masq  1`), l => l.includes(` ${s.chosen} `), '◀ chosen', 'ipvs-reals');
-			break;
-		case 'policy': {
-			const verdict = s.allowed ? 'ALLOWED' : 'DENIED';
-			dl(d, [
-				['direction', s.direction === 'EGRESS' ? 'egress (the sending pod\'s policies)' : 'ingress (the receiving pod\'s policies)'],
-				['pod', s.pod, 'mono'],
-				['verdict', verdict, s.allowed ? 'good' : 'bad'],
-				['isolated by', (s.isolatedBy || []).length ? s.isolatedBy.join(', ') : 'no policy selects this pod: not isolated', 'mono'],
-				[s.allowed ? 'allowed by' : 'why not', s.rule]
-			]);
-			break;
-		}
-		case 'deliver':
-			dl(d, [['socket', s.socket], ['outcome', 'DELIVERED', 'good']]);
-			break;
-		case 'drop': {
-			const box = d.append('div').attr('class', 'drop-box').attr('data-testid', 'drop-detail');
-			box.append('div').attr('class', 'drop-title').text(`✕ DROPPED · ${s.reason}`);
-			box.append('div').attr('class', 'drop-reason').text(fmt.reasonText(s.reason));
-			if (s.narration) {
-				box.append('p').attr('class', 'drop-narration').text(s.narration);
-			}
-			dl(d, [['ICMP error', s.icmp || 'none: the sender is not told']]);
-			break;
-		}
-		default: {
+/** The widgets a registry entry's detail renderer draws with (steps/registry.js stays free of the DOM). */
+function widgets(d) {
+	return {
+		dl: pairs => dl(d, pairs),
+		codeList: (lines, isHit, hitText, testid) => codeList(d, lines, isHit, hitText, testid),
+		diffTable: diffs => diffTable(d, diffs),
+		envelope: packet => envelope(d, packet),
+		sub: text => d.append('div').attr('class', 'sub').text(text),
+		warn: text => d.append('p').attr('class', 'warn').text(text),
+		netfilter: s => netfilterDetail(d, s),
+		nat: s => natDetail(d, s),
+		conntrack: s => conntrackDetail(d, s),
+		drop: s => dropDetail(d, s),
+		raw: s => {
 			const skip = new Set(['type', 'at', 'packet', 'narration']);
 			dl(d, Object.entries(s).filter(([k]) => !skip.has(k)).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v), 'mono']));
 		}
-	}
+	};
+}
+
+function buildDetail(d, entry) {
+	const s = entry.step;
+	const head = d.append('div').attr('class', 'detail-head');
+	head.append('span').attr('class', `step-badge ${stepClass(s.type)}`).text(stepName(s.type));
+	head.append('span').attr('class', 'detail-place').text(fmt.placeText(s.at));
+	stepType(s.type).detail(widgets(d), s);
 }
 
 function renderDetail(el, state) {
@@ -494,20 +418,9 @@ function eventItems(state) {
 	return items;
 }
 
-/** Event-list filter groups: which step types each chip hides. Send, deliver, drop and (de)capsulation always show. */
-export const FILTER_GROUPS = {
-	arp: ['neighbor'],
-	link: ['receive', 'transmit'],
-	route: ['route', 'forward'],
-	bridge: ['bridge'],
-	netfilter: ['netfilter'],
-	conntrack: ['conntrack'],
-	nat: ['nat']
-};
-
 function hiddenTypes(hiddenGroups) {
 	const out = new Set();
-	hiddenGroups.forEach(g => (FILTER_GROUPS[g] || []).forEach(t => out.add(t)));
+	hiddenGroups.forEach(g => typesOfGroup(g).forEach(t => out.add(t)));
 	return out;
 }
 
@@ -530,14 +443,16 @@ function renderEvents(el, state, hidden = new Set()) {
 				.attr('data-namespace', e.step.at.namespace).attr('data-walk', e.walk).attr('data-leg', e.leg)
 				.attr('data-testid', 'event');
 			const b = row.append('button').attr('type', 'button').attr('data-seek', e.index)
-				.attr('aria-label', `Go to step ${e.index + 1}: ${fmt.stepName(e.step.type)} in ${e.step.at.namespace}`);
+				.attr('aria-label', `Go to step ${e.index + 1}: ${stepName(e.step.type)} in ${e.step.at.namespace}`);
 			b.append('span').attr('class', 'ev-n').text(String(e.index + 1));
 			b.append('span').attr('class', 'ev-ns').attr('data-testid', 'event-namespace').attr('title', e.step.at.namespace).text(nsLabel(e.step.at.namespace));
-			b.append('span').attr('class', `ev-type step-${e.step.type}`).text(fmt.stepShort(e.step.type));
-			b.append('span').attr('class', 'ev-text').attr('title', fmt.shortText(e.step)).text(fmt.shortText(e.step));
+			b.append('span').attr('class', `ev-type ${stepClass(e.step.type)}`).text(stepShort(e.step.type));
+			b.append('span').attr('class', 'ev-text').attr('title', stepSummary(e.step)).text(stepSummary(e.step));
 		}));
+	const story = state.view === 'story' ? new Set(state.story) : null;
 	li.filter(d => d.kind === 'step')
 		.classed('is-filtered', d => hidden.has(d.entry.step.type))
+		.classed('is-offstory', d => !!story && !story.has(d.entry.index))
 		.classed('is-current', d => d.entry.index === cursor)
 		.classed('is-past', d => d.entry.index < cursor)
 		.select('button').attr('aria-current', d => (d.entry.index === cursor ? 'step' : null));
@@ -582,7 +497,19 @@ export function createPanels(root, { onSeek }) {
 	// filters: UI state only (not the trace's), so they live here, not in the store
 	const hiddenGroups = new Set();
 	let lastState = null;
-	const chips = d3.select(root).selectAll('.ev-filters button');
+	// one chip per filter group of the step registry (pinned groups always show), before the presets
+	const filterBox = d3.select(root).select('.ev-filters');
+	filterBox.selectAll('button[data-filter]')
+		.data(FILTER_GROUPS.filter(g => !g.pinned), g => g.id)
+		.join(enter => enter.insert('button', '.chip-preset'))
+		.attr('type', 'button')
+		.attr('class', 'chip-f')
+		.attr('data-filter', g => g.id)
+		.attr('data-testid', g => `filter-${g.id}`)
+		.attr('title', g => `Show or hide: ${g.title}`)
+		.attr('aria-pressed', 'true')
+		.text(g => g.label);
+	const chips = filterBox.selectAll('button');
 	function syncChips() {
 		chips.filter('[data-filter]').attr('aria-pressed', function () {
 			return String(!hiddenGroups.has(this.dataset.filter));
@@ -597,7 +524,7 @@ export function createPanels(root, { onSeek }) {
 				hiddenGroups.add(filter);
 			}
 		} else if (preset === 'natOnly') {
-			Object.keys(FILTER_GROUPS).forEach(g => hiddenGroups.add(g));
+			FILTER_GROUPS.filter(g => !g.pinned).forEach(g => hiddenGroups.add(g.id));
 			hiddenGroups.delete('nat');
 			hiddenGroups.delete('netfilter');
 		} else if (preset === 'all') {
@@ -619,7 +546,7 @@ export function createPanels(root, { onSeek }) {
 			narration.text(text);
 		}
 		narration.classed('is-intro', !e);
-		badge.text(e ? fmt.stepName(e.step.type) : 'Intro').attr('class', `step-badge step-${e ? e.step.type : 'intro'}`);
+		badge.text(e ? stepName(e.step.type) : 'Intro').attr('class', `step-badge ${e ? stepClass(e.step.type) : 'step-intro'}`);
 		where.text(e ? fmt.placeText(e.step.at) : '')
 			.attr('data-namespace', e ? e.step.at.namespace : null)
 			.attr('data-device', e ? e.step.at.device || null : null);
@@ -640,7 +567,9 @@ export function createPanels(root, { onSeek }) {
 			disposition.append('span').attr('class', 'disp-icon').attr('aria-hidden', 'true').text(d.outcome === 'DROPPED' ? '✕' : '✓');
 			const txt = disposition.append('span').attr('class', 'disp-text');
 			txt.append('strong').attr('class', 'disp-outcome').text(fmt.dispositionText(d));
-			txt.append('span').attr('class', 'disp-detail').text(`${atEnd(state) ? 'Final · ' : `${fmt.legText(walk.leg)} · `}${d.detail || ''}`);
+			// the detail, unless the narration just said it (a drop's reason is its narration): never the same sentence twice
+			const detail = d.detail && d.detail !== text ? d.detail : '';
+			txt.append('span').attr('class', 'disp-detail').text(`${atEnd(state) ? 'Final' : fmt.legText(walk.leg)}${detail ? ` · ${detail}` : ''}`);
 		}
 		const showTake = atEnd(state) && sc && sc.takeaway;
 		takeaway.attr('hidden', showTake ? null : '').text(showTake ? `Takeaway: ${sc.takeaway.trim()}` : '');

@@ -9,6 +9,8 @@ import dev.packetwalk.web.Metrics;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -33,8 +35,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/live")
 class LiveController {
 
-	/** The answer to a creation: the only time the token is shown. */
-	record CreatedJson(String code, String token, String followUrl, LiveState state, Duration idleTimeout) {
+	/**
+	 * The answer to a creation: the only time the token is shown. {@code link} is the follower page's absolute URL, the
+	 * one to show the room: {@code packetwalk.public-url} when set, else the scheme, host and port the request came
+	 * in under (its Host header).
+	 */
+	record CreatedJson(String code, String token, String followUrl, String link, LiveState state,
+			Duration idleTimeout) {
 	}
 
 	record SessionJson(String code, LiveState state, int followers) {
@@ -48,9 +55,20 @@ class LiveController {
 
 	private final Metrics metrics;
 
+	/** {@code packetwalk.public-url} without a trailing slash, or null: build links from the request. */
+	private final String publicUrl;
+
+	/** Links built from each request's Host header (no public URL configured). */
 	LiveController(LiveSessions sessions, LiveProperties props, Metrics metrics) {
+		this(sessions, props, metrics, null);
+	}
+
+	@Autowired
+	LiveController(LiveSessions sessions, LiveProperties props, Metrics metrics,
+			@Value("${packetwalk.public-url:}") String publicUrl) {
 		this.sessions = sessions;
 		this.metrics = metrics;
+		this.publicUrl = publicBase(publicUrl);
 		// one timer for every open stream
 		this.heartbeat = Flux.interval(props.heartbeat())
 			.map(i -> ServerSentEvent.<String>builder().comment("heartbeat").build())
@@ -64,9 +82,41 @@ class LiveController {
 		String client = remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
 		LiveSessions.Created c = sessions.create(view, client);
 		String code = c.session().code();
+		String follow = "/live/" + code;
 		return ResponseEntity.created(URI.create("/api/live/" + code))
-			.body(new CreatedJson(code, c.token(), "/live/" + code, c.session().state(),
+			.body(new CreatedJson(code, c.token(), follow, base(request) + follow, c.session().state(),
 					sessions.properties().idleTimeout()));
+	}
+
+	/** Where the room reaches this server: the configured public URL, else the request's scheme and Host. */
+	private String base(ServerHttpRequest request) {
+		if (publicUrl != null) {
+			return publicUrl;
+		}
+		URI uri = request.getURI(); // the host and port come from the request's Host header
+		return uri.getScheme() + "://" + uri.getRawAuthority();
+	}
+
+	/** A configured public URL, checked at startup: absolute http(s), no query; null when unset. */
+	static String publicBase(String configured) {
+		if (configured == null || configured.isBlank()) {
+			return null;
+		}
+		String url = configured.strip();
+		URI uri;
+		try {
+			uri = URI.create(url);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("packetwalk.public-url is not a URL: " + url, ex);
+		}
+		if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getRawAuthority() == null
+				|| uri.getRawQuery() != null || uri.getRawFragment() != null) {
+			throw new IllegalArgumentException(
+					"packetwalk.public-url must be an absolute http(s) URL with no query, e.g. https://packetwalk.example.org, not "
+							+ url);
+		}
+		return url.replaceAll("/+$", "");
 	}
 
 	@GetMapping("/{code}")
