@@ -180,7 +180,7 @@ export function shortText(step) {
 			if (step.decision === 'NEIGH_OUTPUT') {
 				return `${step.bridge}: out by ${step.bridge} and back in (neighbour output)`;
 			}
-			return `${step.bridge}: ${step.inPort} → ${step.outPort || (step.decision === 'FLOOD' ? 'flood' : 'local')}`;
+			return `${step.bridge}: ${step.inPort || `${step.bridge} (own stack)`} → ${step.outPort || (step.decision === 'FLOOD' ? 'flood' : 'local')}`;
 		case 'netfilter':
 			return `${step.table}/${step.hook}: ${step.verdict}`;
 		case 'conntrack':

@@ -52,10 +52,15 @@ function deviceLines(d) {
 	return lines;
 }
 
-/** The first names of a collapsed group of pods, for its box's second line. */
+/** The second line of a folded group of pods or nodes: what it is, and its first names. */
 function collapsedNames(ids) {
 	const names = ids.map(id => id.slice(id.indexOf('/') + 1));
-	return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')}, …`;
+	return `not on this path: ${names.length <= 2 ? names.join(', ') : `${names.slice(0, 2).join(', ')}, …`}`;
+}
+
+/** The width a pod's or host's name needs to stay readable when the picture is fitted small (semantic zoom). */
+function nameRoom(name) {
+	return String(name || '').length * 29 + 44;
 }
 
 function linkKey(a, b) {
@@ -180,11 +185,18 @@ export function computeLayout(topology, options = {}) {
 	let cursorX = nodes.length ? grid.w + GRID_GX : 0;
 
 	function layoutNode(node, x0, top) {
+		if (node.collapsed) {
+			// nodes the trace never visits, folded into one small panel that names them
+			const w = Math.max(320, nameRoom(node.label), textWidth(collapsedNames(node.collapsed)) + 40);
+			const box = { id: node.id, kind: node.kind, role: 'node', label: node.label, sub: collapsedNames(node.collapsed), x: x0, y: top, w, h: 150, ns: node, folded: true };
+			nsBoxes.set(node.id, box);
+			return box;
+		}
 		const pods = podsOf(node.id);
 		const podBox = pods.map(p => {
 			const edge = p.devices.filter(d => d.kind !== 'loopback');
 			const labelW = Math.max(0, ...edge.map(d => Math.max(chipWidth(d.name), ...deviceLines(d).map(l => textWidth(l.text)))));
-			return Math.max(250, edge.length * (labelW + 24), textWidth(p.id) + 80);
+			return Math.max(250, edge.length * (labelW + 24), textWidth(p.id) + 80, nameRoom(p.label || p.id));
 		});
 		const podIds = new Set(pods.map(p => p.id));
 		const rootDevs = node.devices;
@@ -295,7 +307,7 @@ export function computeLayout(topology, options = {}) {
 
 	function placeBoxNamespace(ns, x, y, w, h, role) {
 		const sub = ns.collapsed ? collapsedNames(ns.collapsed) : ns.id !== ns.label ? ns.id : '';
-		const box = { id: ns.id, kind: ns.kind, role, label: ns.label || ns.id, sub, x, y, w, h, ns };
+		const box = { id: ns.id, kind: ns.kind, role, label: ns.label || ns.id, sub, x, y, w, h, ns, folded: !!ns.collapsed };
 		nsBoxes.set(ns.id, box);
 		const edge = ns.devices.filter(d => d.kind !== 'loopback' && d.kind !== 'dummy');
 		const inner = ns.devices.filter(d => d.kind === 'loopback' || d.kind === 'dummy');
@@ -425,7 +437,7 @@ export function computeLayout(topology, options = {}) {
 	for (const h of outside) {
 		const edge = h.devices.filter(d => d.kind !== 'loopback');
 		const labelW = Math.max(0, ...edge.map(d => Math.max(chipWidth(d.name), ...deviceLines(d).map(l => textWidth(l.text)))));
-		const w = Math.max(250, edge.length * (labelW + 30), textWidth(h.label || h.id) * 1.3 + 60);
+		const w = Math.max(250, edge.length * (labelW + 30), textWidth(h.label || h.id) * 1.3 + 60, nameRoom(h.label || h.id));
 		placeBoxNamespace(h, hostX, hy, w, 150, h.kind === 'POD' ? 'pod' : 'outside');
 		hy += 150 + 40;
 		hostRight = Math.max(hostRight, hostX + w);

@@ -17,6 +17,23 @@ function readableScale() {
 }
 const MARGIN = 16;
 
+/** Below this scale MACs and secondary lines are too small to read: they are not drawn (semantic zoom). */
+export const DETAIL_MID = 0.8;
+/** Below this scale addresses, lo/dummy chips and subtitles go too; names are drawn larger (app.css). */
+export const DETAIL_FAR = 0.55;
+
+/**
+ * Semantic zoom: the scale goes to CSS as --k (names are drawn at least 11.5 px on screen, up to what fits their
+ * box) and as a level of detail class that drops MACs first, then addresses and secondary labels.
+ */
+function setDetail(svg, k) {
+	svg.attr('data-zoom', k.toFixed(3))
+		.style('--k', k.toFixed(4))
+		.classed('detail-mid', k < DETAIL_MID && k >= DETAIL_FAR)
+		.classed('detail-far', k < DETAIL_FAR)
+		.attr('data-detail', k < DETAIL_FAR ? 'far' : k < DETAIL_MID ? 'mid' : 'full');
+}
+
 export function createCamera(svg, viewport, { onFollowChange, packetRect } = {}) {
 	let layout = null;
 	let follow = true;
@@ -27,7 +44,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 		.scaleExtent([0.1, 4])
 		.on('zoom', event => {
 			viewport.attr('transform', event.transform);
-			svg.attr('data-zoom', event.transform.k.toFixed(3));
+			setDetail(svg, event.transform.k);
 		});
 	svg.call(zoom).on('dblclick.zoom', null);
 

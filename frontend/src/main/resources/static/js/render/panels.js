@@ -403,7 +403,7 @@ function buildDetail(sel, entry) {
 			envelope(d, s.packet);
 			break;
 		case 'bridge': {
-			dl(d, [['bridge', s.bridge], ['in port', s.inPort], ['out port', s.outPort || (s.decision === 'FLOOD' ? 'all ports' : s.decision === 'NEIGH_OUTPUT' ? `${s.bridge} itself, then back in` : 'local stack')], ['decision', BRIDGE_DECISION[s.decision] || s.decision]]);
+			dl(d, [['bridge', s.bridge], ['in port', s.inPort || `${s.bridge} itself (sent by the node's own stack)`], ['out port', s.outPort || (s.decision === 'FLOOD' ? 'all ports' : s.decision === 'NEIGH_OUTPUT' ? `${s.bridge} itself, then back in` : 'local stack')], ['decision', BRIDGE_DECISION[s.decision] || s.decision]]);
 			d.append('div').attr('class', 'sub').text(`bridge fdb · ${s.bridge}`);
 			const dst = s.packet.eth ? s.packet.eth.dst : null;
 			codeList(d, s.fdb || [], l => !!dst && l.startsWith(dst), '◀ used', 'fdb');

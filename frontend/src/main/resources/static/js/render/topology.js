@@ -7,6 +7,27 @@ import { currentEntry } from '../store.js';
 
 const KIND_TEXT = { NODE: 'node', POD: 'pod', HOST: 'host', ROUTER: 'router', SWITCH: 'switch' };
 
+/**
+ * The largest font size (in picture units) at which a namespace's name still fits its box: set on the text as
+ * --fit-font, the cap of the semantic zoom (app.css draws names no smaller than a readable size on screen).
+ */
+function fitName(text, d, share = 0.42) {
+	text.style.removeProperty('--fit-font');
+	let len = 0;
+	try {
+		len = text.getComputedTextLength();
+	} catch {
+		len = 0;
+	}
+	const size = parseFloat(getComputedStyle(text).fontSize);
+	if (!len || !size) {
+		return;
+	}
+	const room = d.role === 'underlay' ? d.w * 0.62 - 28 : d.w - 28;
+	const tall = d.role === 'underlay' ? d.h - 24 : d.role === 'pod' || d.folded ? d.h * share : 64;
+	text.style.setProperty('--fit-font', `${Math.max(8, Math.min(tall, (size * room) / len)).toFixed(1)}px`);
+}
+
 export function createTopology(viewport) {
 	const root = viewport.append('g').attr('class', 'topo');
 	const gNs = root.append('g').attr('class', 'layer-ns');
@@ -29,24 +50,32 @@ export function createTopology(viewport) {
 			})
 			.attr('data-namespace', d => d.id)
 			.attr('data-kind', d => d.kind)
+			.classed('is-folded', d => !!d.folded)
 			.call(g => g.select('rect.ns-box')
 				.attr('x', d => d.x).attr('y', d => d.y).attr('width', d => d.w).attr('height', d => d.h)
 				.attr('rx', d => (d.role === 'node' ? 16 : 10)))
 			.call(g => g.select('text.ns-label')
 				.attr('x', d => d.x + 14)
-				.attr('y', d => (d.role === 'underlay' ? d.y + d.h - 14 : d.y + (d.role === 'node' ? 30 : 26)))
-				.text(d => d.label))
+				// from the box's top edge down (below the edge for an underlay band): a name drawn larger when zoomed
+				// out (semantic zoom, see app.css) grows into its box, not over its border
+				.attr('y', d => (d.role === 'underlay' ? d.y + d.h - 14 : d.y + (d.role === 'node' ? 13 : 11)))
+				.attr('dominant-baseline', d => (d.role === 'underlay' ? null : 'text-before-edge'))
+				.text(d => d.label)
+				.each(function (d) { fitName(this, d); }))
 			.call(g => g.select('text.ns-sub')
 				.attr('x', d => (d.role === 'underlay' ? d.x + d.w - 14 : d.x + 14))
 				.attr('text-anchor', d => (d.role === 'underlay' ? 'end' : 'start'))
-				.attr('y', d => (d.role === 'underlay' ? d.y + d.h - 14 : d.y + (d.role === 'node' ? 50 : 44)))
-				.text(d => (d.role === 'node' ? `${KIND_TEXT[d.kind]} · ${d.sub}` : d.role === 'underlay' ? d.sub : `${KIND_TEXT[d.kind] || d.kind} netns ${d.sub || d.id}`)))
+				// a folded box's line sits on its bottom edge (its name above grows when zoomed out)
+				.attr('y', d => (d.role === 'underlay' || d.folded ? d.y + d.h - 14 : d.y + (d.role === 'node' ? 50 : 44)))
+				.text(d => (d.folded ? `${d.sub}${d.ns.collapsedPods ? ` · ${d.ns.collapsedPods} pods` : ''}`
+					: d.role === 'node' ? `${KIND_TEXT[d.kind]} · ${d.sub}` : d.role === 'underlay' ? d.sub : `${KIND_TEXT[d.kind] || d.kind} netns ${d.sub || d.id}`)))
 			.call(g => g.select('text.ns-listen')
 				.attr('x', d => d.x + 14)
 				.attr('y', d => d.y + 62)
 				.text(d => (d.listeners && d.listeners.length
 					? `listening: ${d.listeners.map(l => `${String(l.protocol).toLowerCase()}/${l.port} ${l.process || ''}`.trim()).join(', ')}`
-					: '')));
+					: '')))
+			.call(g => g.select('text.ns-sub').filter(d => d.folded).each(function (d) { fitName(this, d, 0.3); }));
 
 		gStacks.selectAll('g.stack')
 			.data([...layout.stacks.entries()].filter(([, s]) => s.drawn), ([id]) => id)
@@ -95,7 +124,7 @@ export function createTopology(viewport) {
 					if (d.isBar) {
 						const [name, ...rest] = d.label.split('  ');
 						t.append('tspan').attr('class', 'bar-name').text(name);
-						rest.filter(Boolean).forEach(r => t.append('tspan').attr('class', 'bar-meta').attr('dx', 14).text(r));
+						rest.filter(Boolean).forEach(r => t.append('tspan').attr('class', /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(r) ? 'bar-meta bar-mac' : 'bar-meta').attr('dx', 14).text(r));
 					} else {
 						t.text(d.name);
 					}
