@@ -12,9 +12,28 @@ export const LARGE_SCALE = 0.68;
 /** In presenter mode the room reads from metres away: follow-packet zooms in further. */
 export const PROJECTOR_SCALE = 1.3;
 
-function readableScale() {
-	return document.body.classList.contains('presenting') ? PROJECTOR_SCALE : READABLE_SCALE;
+/**
+ * Following, the camera zooms out to this scale (no further) to keep the walk's sender and receiver in the frame
+ * with the current hop: names stay readable at any scale (semantic zoom), addresses are still drawn.
+ */
+export const CONTEXT_SCALE = 0.6;
+
+function presenting() {
+	return document.body.classList.contains('presenting');
 }
+
+function readableScale() {
+	return presenting() ? PROJECTOR_SCALE : READABLE_SCALE;
+}
+
+function contextScale() {
+	return presenting() ? 0.9 : CONTEXT_SCALE;
+}
+
+const union = rects => {
+	const rs = rects.filter(Boolean);
+	return rs.length ? [Math.min(...rs.map(r => r[0])), Math.min(...rs.map(r => r[1])), Math.max(...rs.map(r => r[2])), Math.max(...rs.map(r => r[3]))] : null;
+};
 const MARGIN = 16;
 
 /** Below this scale MACs and secondary lines are too small to read: they are not drawn (semantic zoom). */
@@ -81,13 +100,22 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 		}
 	}
 
-	/** The smallest move (and, if needed, zoom-in) that shows the rectangle [x1, y1, x2, y2]. */
-	function reveal(rect, duration) {
+	/** The largest scale at which the rectangle fits the stage (above the view tools). */
+	function scaleToShow(rect) {
+		const { w: W, h: H } = size();
+		return Math.min((W - 2 * MARGIN) / Math.max(1, rect[2] - rect[0]), (H - MARGIN - bottomInset()) / Math.max(1, rect[3] - rect[1]));
+	}
+
+	/**
+	 * The smallest move (and, if needed, zoom-in) that shows the rectangle [x1, y1, x2, y2]; with {@code scale}, the
+	 * move to that scale that shows it.
+	 */
+	function reveal(rect, duration, scale = null) {
 		const cur = d3.zoomTransform(svg.node());
 		const { w: W, h: H } = size();
 		const fitK = fitTransform().k;
 		const readable = readableScale();
-		const k = Math.max(cur.k, Math.min(readable, Math.max(fitK, readable)));
+		const k = scale ?? Math.max(cur.k, Math.min(readable, Math.max(fitK, readable)));
 		const [x1, y1, x2, y2] = rect;
 		const bottom = bottomInset();
 		// screen position of the rectangle at scale k with the current centre kept
@@ -172,6 +200,52 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 		return [p[0] - 20, p[1] - 20, p[2] + 20, p[3] + 20];
 	}
 
+	/** Where the name of a namespace is drawn (its box's top-left; an underlay band's bottom-left). */
+	function nameRect(box) {
+		const w = Math.min(box.w, 40 + box.label.length * 12);
+		return box.role === 'underlay' ? [box.x, box.y + box.h - 40, box.x + w, box.y + box.h] : [box.x, box.y, box.x + w, box.y + 56];
+	}
+
+	/**
+	 * What gives the current hop its context: the walk's sender and receiver (a pod or host whole; a node by its
+	 * name) and the name of the node the packet is in.
+	 */
+	function contextRects(state) {
+		const e = currentEntry(state);
+		const w = e ? state.walks[e.walk] : null;
+		if (!w) {
+			return [];
+		}
+		const ends = [state.steps[w.first], state.steps[w.last]].map(x => layout.nsBox(x.step.at.namespace));
+		const rects = ends.filter(Boolean).map(b => (b.role === 'pod' || b.role === 'outside' ? [b.x - 12, b.y - 12, b.x + b.w + 12, b.y + b.h + 12] : nameRect(b)));
+		const here = layout.nsBox(e.step.at.namespace);
+		const node = here && here.role === 'pod' && here.ns.node ? layout.nsBox(here.ns.node) : here;
+		if (node && node.role === 'node') {
+			rects.push(nameRect(node));
+		}
+		return rects;
+	}
+
+	/**
+	 * Follows the packet: the current hop, its label and the walk's sender and receiver when they all fit at a
+	 * readable scale (staying at the current scale if it shows them, to keep the picture still); else the hop alone.
+	 */
+	function followPacket(state, duration) {
+		const hop = withPacket(targetRect(state));
+		if (!hop) {
+			return;
+		}
+		const all = union([hop, ...contextRects(state)]);
+		const fits = scaleToShow(all);
+		if (fits >= contextScale()) {
+			const cur = d3.zoomTransform(svg.node()).k;
+			const k = cur >= contextScale() && cur <= fits ? cur : Math.min(fits, readableScale());
+			reveal(all, duration, k);
+		} else {
+			reveal(hop, duration);
+		}
+	}
+
 	const api = {
 		/**
 		 * The part of the picture shown for this state: what follow-packet will reveal (at least), or what is on the
@@ -210,10 +284,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 			if (state.cursor < 0) {
 				api.fit(0);
 			} else if (follow) {
-				const rect = withPacket(targetRect(state));
-				if (rect) {
-					reveal(rect, 0);
-				}
+				followPacket(state, 0);
 			}
 		},
 		/** Whether the whole picture, fitted, is too small to read (then follow-packet is on by default). */
@@ -239,10 +310,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 				return;
 			}
 			if (follow) {
-				const rect = withPacket(targetRect(state));
-				if (rect) {
-					reveal(rect, transition ? Math.min(700, transition.duration()) : 0);
-				}
+				followPacket(state, transition ? Math.min(700, transition.duration()) : 0);
 			}
 		}
 	};

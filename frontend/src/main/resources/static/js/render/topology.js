@@ -50,6 +50,7 @@ export function createTopology(viewport) {
 			})
 			.attr('data-namespace', d => d.id)
 			.attr('data-kind', d => d.kind)
+			.attr('data-node', d => d.ns.node || null)
 			.classed('is-folded', d => !!d.folded)
 			.call(g => g.select('rect.ns-box')
 				.attr('x', d => d.x).attr('y', d => d.y).attr('width', d => d.w).attr('height', d => d.h)
