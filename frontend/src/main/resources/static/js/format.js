@@ -167,6 +167,9 @@ export function shortText(step) {
 		case 'send':
 			return `${protoTag(step.packet)} ${packetLabel(step.packet)}`;
 		case 'route':
+			if (!step.device) {
+				return `no route to ${step.packet.ip.dst}${step.decision ? ` (${step.decision})` : ''}`;
+			}
 			return step.decision === 'link' || !step.nextHop || step.nextHop === step.packet.ip.dst
 				? `on-link via ${step.device}`
 				: `via ${step.nextHop} dev ${step.device}`;
