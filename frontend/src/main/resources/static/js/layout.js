@@ -52,10 +52,10 @@ function deviceLines(d) {
 	return lines;
 }
 
-/** The second line of a folded group of pods or nodes: what it is, and its first names. */
+/** The names in a folded group of pods or nodes (its box's tooltip; the box itself says 'not on this path'). */
 function collapsedNames(ids) {
 	const names = ids.map(id => id.slice(id.indexOf('/') + 1));
-	return `not on this path: ${names.length <= 2 ? names.join(', ') : `${names.slice(0, 2).join(', ')}, …`}`;
+	return names.length <= 8 ? names.join(', ') : `${names.slice(0, 8).join(', ')}, … (${names.length})`;
 }
 
 /** The width a pod's or host's name needs to stay readable when the picture is fitted small (semantic zoom). */
@@ -187,8 +187,8 @@ export function computeLayout(topology, options = {}) {
 	function layoutNode(node, x0, top) {
 		if (node.collapsed) {
 			// nodes the trace never visits, folded into one small panel that names them
-			const w = Math.max(320, nameRoom(node.label), textWidth(collapsedNames(node.collapsed)) + 40);
-			const box = { id: node.id, kind: node.kind, role: 'node', label: node.label, sub: collapsedNames(node.collapsed), x: x0, y: top, w, h: 150, ns: node, folded: true };
+			const w = Math.max(340, nameRoom(node.label));
+			const box = { id: node.id, kind: node.kind, role: 'node', label: node.label, sub: 'not on this path', names: collapsedNames(node.collapsed), x: x0, y: top, w, h: 150, ns: node, folded: true };
 			nsBoxes.set(node.id, box);
 			return box;
 		}
@@ -306,8 +306,11 @@ export function computeLayout(topology, options = {}) {
 	}
 
 	function placeBoxNamespace(ns, x, y, w, h, role) {
-		const sub = ns.collapsed ? collapsedNames(ns.collapsed) : ns.id !== ns.label ? ns.id : '';
+		const sub = ns.collapsed ? 'not on this path' : ns.id !== ns.label ? ns.id : '';
 		const box = { id: ns.id, kind: ns.kind, role, label: ns.label || ns.id, sub, x, y, w, h, ns, folded: !!ns.collapsed };
+		if (ns.collapsed) {
+			box.names = collapsedNames(ns.collapsed);
+		}
 		nsBoxes.set(ns.id, box);
 		const edge = ns.devices.filter(d => d.kind !== 'loopback' && d.kind !== 'dummy');
 		const inner = ns.devices.filter(d => d.kind === 'loopback' || d.kind === 'dummy');

@@ -46,6 +46,7 @@ export function createTopology(viewport) {
 				g.append('text').attr('class', 'ns-label');
 				g.append('text').attr('class', 'ns-sub');
 				g.append('text').attr('class', 'ns-listen');
+				g.append('title');
 				return g;
 			})
 			.attr('data-namespace', d => d.id)
@@ -68,7 +69,7 @@ export function createTopology(viewport) {
 				.attr('text-anchor', d => (d.role === 'underlay' ? 'end' : 'start'))
 				// a folded box's line sits on its bottom edge (its name above grows when zoomed out)
 				.attr('y', d => (d.role === 'underlay' || d.folded ? d.y + d.h - 14 : d.y + (d.role === 'node' ? 50 : 44)))
-				.text(d => (d.folded ? `${d.sub}${d.ns.collapsedPods ? ` · ${d.ns.collapsedPods} pods` : ''}`
+				.text(d => (d.folded ? d.sub
 					: d.role === 'node' ? `${KIND_TEXT[d.kind]} · ${d.sub}` : d.role === 'underlay' ? d.sub : `${KIND_TEXT[d.kind] || d.kind} netns ${d.sub || d.id}`)))
 			.call(g => g.select('text.ns-listen')
 				.attr('x', d => d.x + 14)
@@ -76,7 +77,8 @@ export function createTopology(viewport) {
 				.text(d => (d.listeners && d.listeners.length
 					? `listening: ${d.listeners.map(l => `${String(l.protocol).toLowerCase()}/${l.port} ${l.process || ''}`.trim()).join(', ')}`
 					: '')))
-			.call(g => g.select('text.ns-sub').filter(d => d.folded).each(function (d) { fitName(this, d, 0.3); }));
+			.call(g => g.select('text.ns-sub').filter(d => d.folded).each(function (d) { fitName(this, d, 0.3); }))
+			.call(g => g.select('title').text(d => (d.folded ? `${d.label} not on this path: ${d.names}` : null)));
 
 		gStacks.selectAll('g.stack')
 			.data([...layout.stacks.entries()].filter(([, s]) => s.drawn), ([id]) => id)
