@@ -627,14 +627,16 @@ export function pathBetween(a, b, layout = null) {
 }
 
 /**
- * Where to put a w×h label for a glyph at (x, y): the candidate spot (above, below, beside, diagonal) that covers
- * the fewest chips and labels and stays inside the picture, or inside {@code bounds} ([x1, y1, x2, y2], the part
- * of the picture the camera shows) when given. Returns the offset of the label's centre.
+ * Where to put a w×h label for a glyph at (x, y): the candidate spot (beside the glyph first, then further out in
+ * eight directions) that covers no drawn text and the fewest chips, and stays inside the picture, or inside
+ * {@code bounds} ([x1, y1, x2, y2], the part of the picture the camera shows) when given. {@code texts} are the
+ * boxes of the names, addresses and device labels as drawn ([x1, y1, x2, y2] in picture units); without them the
+ * layout's estimates are used. Returns the offset of the label's centre.
  */
-export function labelOffset(layout, x, y, w, h, bounds = null) {
+export function labelOffset(layout, x, y, w, h, bounds = null, texts = null) {
 	const gx = 30;
 	const gy = 24;
-	const candidates = [
+	const near = [
 		[0, -(h / 2 + gy)],
 		[0, h / 2 + gy],
 		[w / 2 + gx, -(h / 2 + 6)],
@@ -642,10 +644,36 @@ export function labelOffset(layout, x, y, w, h, bounds = null) {
 		[w / 2 + gx, h / 2 + 6],
 		[-(w / 2 + gx), h / 2 + 6],
 		[w / 2 + 12, -(h / 2 + gy)],
-		[-(w / 2 + 12), -(h / 2 + gy)]
+		[-(w / 2 + 12), -(h / 2 + gy)],
+		[w / 2 + 12, h / 2 + gy],
+		[-(w / 2 + 12), h / 2 + gy]
 	];
+	const candidates = [...near];
+	for (const far of [50, 100, 160, 230]) {
+		for (const [cx, cy] of near) {
+			const n = Math.hypot(cx, cy) || 1;
+			candidates.push([cx + (cx / n) * far, cy + (cy / n) * far]);
+		}
+	}
+	// then a grid around the glyph, for crowded spots where every direction above hits a label
+	for (const dy of [1, 2, 3, 4, 6, 8, 10]) {
+		for (const fx of [-1.2, -0.8, -0.4, 0, 0.4, 0.8, 1.2]) {
+			for (const sy of [-1, 1]) {
+				candidates.push([fx * (w / 2 + gx), sy * (h / 2 + gy * dy)]);
+			}
+		}
+	}
 	let [vx, vy, vw, vh] = layout.viewBox;
-	if (bounds) {
+	// a frame the camera will fit around the hop: the label may sit anywhere hop and label fit in it together
+	const frame = bounds && !Array.isArray(bounds) ? bounds : null;
+	if (frame) {
+		const [ax1, ay1, ax2, ay2] = frame.around;
+		const x1 = Math.max(vx, ax2 - frame.w);
+		const y1 = Math.max(vy, ay2 - frame.h);
+		const x2 = Math.min(vx + vw, ax1 + frame.w);
+		const y2 = Math.min(vy + vh, ay1 + frame.h);
+		[vx, vy, vw, vh] = [x1, y1, x2 - x1, y2 - y1];
+	} else if (bounds) {
 		const x1 = Math.max(vx, bounds[0]);
 		const y1 = Math.max(vy, bounds[1]);
 		const x2 = Math.min(vx + vw, bounds[2]);
@@ -654,6 +682,10 @@ export function labelOffset(layout, x, y, w, h, bounds = null) {
 			[vx, vy, vw, vh] = [x1, y1, x2 - x1, y2 - y1];
 		}
 	}
+	// drawn text must stay readable: covering any of it costs more than any amount of chip or line
+	const obstacles = texts
+		? [...layout.obstacles.filter(o => o.weight === 3), ...texts.map(([x1, y1, x2, y2]) => ({ x1, y1, x2, y2, weight: 400 }))]
+		: layout.obstacles;
 	let best = candidates[0];
 	let bestScore = Infinity;
 	candidates.forEach((c0, i) => {
@@ -664,17 +696,21 @@ export function labelOffset(layout, x, y, w, h, bounds = null) {
 		const y1 = y + c[1] - h / 2;
 		const x2 = x1 + w;
 		const y2 = y1 + h;
-		let score = i * 40; // mild preference for the order above
-		for (const o of layout.obstacles) {
+		let score = i * 40; // a preference for the order above: near the glyph first
+		for (const o of obstacles) {
 			const ox = Math.min(x2, o.x2) - Math.max(x1, o.x1);
 			const oy = Math.min(y2, o.y2) - Math.max(y1, o.y1);
 			if (ox > 0 && oy > 0) {
-				score += ox * oy * o.weight;
+				score += ox * oy * o.weight + (o.weight >= 400 ? 1e6 : 0);
 			}
 		}
-		const out = Math.max(0, vx - x1) + Math.max(0, x2 - (vx + vw)) + Math.max(0, vy - y1) + Math.max(0, y2 - (vy + vh));
+		let out = Math.max(0, vx - x1) + Math.max(0, x2 - (vx + vw)) + Math.max(0, vy - y1) + Math.max(0, y2 - (vy + vh));
+		if (frame) {
+			const [ax1, ay1, ax2, ay2] = frame.around;
+			out += Math.max(0, Math.max(ax2, x2) - Math.min(ax1, x1) - frame.w) + Math.max(0, Math.max(ay2, y2) - Math.min(ay1, y1) - frame.h);
+		}
 		// being seen comes first: a spot that covers chips beats one that is cut off at the edge of the view
-		score += out * 100000;
+		score += out * 1e8;
 		if (score < bestScore) {
 			bestScore = score;
 			best = c;

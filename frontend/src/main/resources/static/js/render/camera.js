@@ -16,7 +16,7 @@ export const PROJECTOR_SCALE = 1.3;
  * Following, the camera zooms out to this scale (no further) to keep the walk's sender and receiver in the frame
  * with the current hop: names stay readable at any scale (semantic zoom), addresses are still drawn.
  */
-export const CONTEXT_SCALE = 0.6;
+export const CONTEXT_SCALE = 0.5;
 
 function presenting() {
 	return document.body.classList.contains('presenting');
@@ -27,7 +27,7 @@ function readableScale() {
 }
 
 function contextScale() {
-	return presenting() ? 0.9 : CONTEXT_SCALE;
+	return presenting() ? 0.8 : CONTEXT_SCALE;
 }
 
 const union = rects => {
@@ -39,7 +39,7 @@ const MARGIN = 16;
 /** Below this scale MACs and secondary lines are too small to read: they are not drawn (semantic zoom). */
 export const DETAIL_MID = 0.8;
 /** Below this scale addresses, lo/dummy chips and subtitles go too; names are drawn larger (app.css). */
-export const DETAIL_FAR = 0.55;
+export const DETAIL_FAR = 0.5;
 
 /**
  * Semantic zoom: the scale goes to CSS as --k (names are drawn at least 11.5 px on screen, up to what fits their
@@ -64,8 +64,56 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 		.on('zoom', event => {
 			viewport.attr('transform', event.transform);
 			setDetail(svg, event.transform.k);
+			keepNamesOnStage(event.transform);
 		});
 	svg.call(zoom).on('dblclick.zoom', null);
+
+	/**
+	 * A node or pod whose box is on the stage keeps its name on the stage: when the name's own place is off it, the
+	 * name slides inside the visible part of its box (like a map's street names), so the camera never crops it.
+	 */
+	function keepNamesOnStage(t) {
+		const { w: W, h: H } = size();
+		const m = 6 / t.k;
+		const view = [-t.x / t.k + m, -t.y / t.k + m, (W - t.x) / t.k - m, (H - t.y) / t.k - m];
+		const plabel = viewport.node().querySelector('g.packet rect.plabel-bg')?.getBoundingClientRect() || null;
+		viewport.selectAll('g.ns-node, g.ns-pod').each(function (d) {
+			const label = this.querySelector('text.ns-label');
+			if (!label || !d) {
+				return;
+			}
+			const x0 = d.x + 14;
+			const y0 = d.y + (d.role === 'node' ? 13 : 11);
+			let x = x0;
+			let y = y0;
+			let hidden = false;
+			const onStage = d.x < view[2] && d.x + d.w > view[0] && d.y < view[3] && d.y + d.h > view[1];
+			if (onStage) {
+				let b = null;
+				try {
+					b = label.getBBox();
+				} catch {
+					b = null;
+				}
+				if (b && b.width) {
+					x = Math.max(x0, view[0]);
+					y = Math.max(y0, view[1]);
+					// too little of the box on the stage to hold its name: a cut name helps no one, draw none
+					hidden = x + b.width > Math.min(d.x + d.w - 4, view[2]) || y + b.height > Math.min(d.y + d.h - 2, view[3]);
+				}
+			}
+			label.setAttribute('x', x);
+			label.setAttribute('y', y);
+			const stuck = x !== x0 || y !== y0;
+			if (stuck && !hidden && plabel) {
+				// slid under the packet's label: the packet's label wins (it was placed clear of the names' own places)
+				const a = label.getBoundingClientRect();
+				hidden = a.right > plabel.left && a.left < plabel.right && a.bottom > plabel.top && a.top < plabel.bottom;
+			}
+			label.classList.toggle('is-stuck', stuck);
+			label.classList.toggle('is-offstage', hidden);
+		});
+	}
 
 	function size() {
 		const n = svg.node();
@@ -235,9 +283,13 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 		if (!hop) {
 			return;
 		}
-		const all = union([hop, ...contextRects(state)]);
-		const fits = scaleToShow(all);
-		if (fits >= contextScale()) {
+		// with the hop's surroundings (its node panel, or its neighbourhood) if they fit; else the packet alone
+		const ctx = contextRects(state);
+		const p = packetRect?.();
+		const all = [union([hop, ...ctx]), p ? union([[p[0] - 20, p[1] - 20, p[2] + 20, p[3] + 20], ...ctx]) : null]
+			.find(r => r && scaleToShow(r) >= contextScale());
+		if (all) {
+			const fits = scaleToShow(all);
 			const cur = d3.zoomTransform(svg.node()).k;
 			const k = cur >= contextScale() && cur <= fits ? cur : Math.min(fits, readableScale());
 			reveal(all, duration, k);
@@ -248,15 +300,24 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 
 	const api = {
 		/**
-		 * The part of the picture shown for this state: what follow-packet will reveal (at least), or what is on the
-		 * stage now when the learner moves the camera.
+		 * The part of the picture shown for this state: what is on the stage now when the learner moves the camera
+		 * ([x1, y1, x2, y2]); following, the hop follow-packet will reveal and the size of the frame it can show with
+		 * it ({around, w, h}).
 		 */
 		viewFor(state) {
 			if (!layout || layoutFor(state.topology) !== layout) {
 				return null;
 			}
 			if (follow && state.cursor >= 0) {
-				return targetRect(state);
+				// the stage's worth of picture around the hop at the scale follow-packet shows it (at least)
+				const r = targetRect(state);
+				if (!r) {
+					return null;
+				}
+				// the label may go anywhere the camera can show together with the hop at a readable scale
+				const k = Math.max(d3.zoomTransform(svg.node()).k, readableScale());
+				const { w: W, h: H } = size();
+				return { around: r, w: Math.max(r[2] - r[0], (W - 2 * MARGIN) / k), h: Math.max(r[3] - r[1], (H - MARGIN - bottomInset()) / k) };
 			}
 			const t = d3.zoomTransform(svg.node());
 			const { w: W, h: H } = size();
