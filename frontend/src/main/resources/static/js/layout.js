@@ -334,6 +334,7 @@ export function computeLayout(topology, options = {}) {
 	const uy = maxBottom + 70;
 	const U_H = 100;
 	const placedBefore = new Set(devices.keys());
+	const loadBalancers = [];
 	const routes = new Map(); // underlay port key → the polyline from the node device down to it
 	const PORT_GAP = 250; // a port chip plus its address lines, inside the band
 	/** Where an uplink can come down: straight under the device if no lower panel is in the way, else the gutter. */
@@ -430,6 +431,14 @@ export function computeLayout(topology, options = {}) {
 			}
 		}
 		stacks.set(b.u.id, { x: gapAt, y: uy + 58, w: 0, h: 0, drawn: false });
+		// a cloud's network load balancer is an equal-cost multipath route to the nodes for its one address: drawn as
+		// a load balancer beside the router's decision spot (the packet visits it when that route picks a node)
+		loadBalancerRoutes(b.u).forEach((r, i) => {
+			const w = Math.max(210, Math.min(280, gapW - 20));
+			const lb = { id: `${b.u.id}#lb-${i}`, ns: b.u.id, ip: r.dst.replace(/\/32$/, ''), x: gapAt - w / 2 + i * (w + 12), y: uy + 12, w, h: 46 };
+			loadBalancers.push(lb);
+			stacks.get(b.u.id).y = uy + 80;
+		});
 	}
 
 	// ---- outside hosts (and pods without a node panel): a column to the right ----
@@ -543,6 +552,9 @@ export function computeLayout(topology, options = {}) {
 		const ly = b.role === 'underlay' ? b.y + b.h - 14 : b.y + (b.role === 'node' ? 30 : 26);
 		obstacles.push({ x1: b.x + 10, y1: ly - 18, x2: b.x + 20 + b.label.length * 10, y2: ly + 4 + (b.role === 'underlay' ? 0 : 38), weight: 4 });
 	}
+	for (const lb of loadBalancers) {
+		obstacles.push({ x1: lb.x, y1: lb.y, x2: lb.x + lb.w, y2: lb.y + lb.h, weight: 3 });
+	}
 	for (const st of stacks.values()) {
 		if (st.drawn) {
 			obstacles.push({ x1: st.x - st.w / 2, y1: st.y - st.h / 2, x2: st.x + st.w / 2, y2: st.y + st.h / 2, weight: 1 });
@@ -551,6 +563,8 @@ export function computeLayout(topology, options = {}) {
 
 	return {
 		obstacles,
+		loadBalancers,
+		loadBalancerFor: (ns, ip) => loadBalancers.find(lb => lb.ns === ns && lb.ip === ip) || null,
 		viewBox: [minX, minY, maxX - minX, maxY - minY],
 		namespaces: boxes,
 		devices: [...devices.values()],
@@ -571,12 +585,24 @@ export function computeLayout(topology, options = {}) {
 	};
 }
 
+/** A router's routes that are a network load balancer: equal-cost multipath to one address (a /32). */
+export function loadBalancerRoutes(ns) {
+	return (ns.routes || []).filter(r => r.multipath && /\/32$/.test(r.dst || ''));
+}
+
 /** Where the packet sits during a step: on its device, on the bridge under the ingress port, or in the IP stack. */
 export function anchorFor(layout, step) {
 	if (!layout || !step) {
 		return null;
 	}
 	const at = step.at;
+	// the load balancer's pick: the route lookup for its address, on the load balancer drawn beside the router
+	if (step.type === 'route' && layout.loadBalancers?.length) {
+		const lb = layout.loadBalancerFor(at.namespace, step.packet?.ip?.dst);
+		if (lb) {
+			return { x: lb.x + lb.w - 30, y: lb.y + lb.h / 2 };
+		}
+	}
 	// a socket lives in the namespace's stack, not on a device
 	if (step.type === 'send' || step.type === 'deliver') {
 		const st = layout.stacks.get(at.namespace);

@@ -34,6 +34,7 @@ export function createTopology(viewport) {
 	const gStacks = root.append('g').attr('class', 'layer-stacks');
 	const gLinks = root.append('g').attr('class', 'layer-links');
 	const gDevices = root.append('g').attr('class', 'layer-devices');
+	const gLbs = root.append('g').attr('class', 'layer-lbs');
 	let drawnFor = null;
 
 	function draw(layout) {
@@ -94,6 +95,31 @@ export function createTopology(viewport) {
 				.attr('width', ([, s]) => s.w).attr('height', ([, s]) => s.h).attr('rx', 12))
 			.call(g => g.select('.stack-label').attr('x', ([, s]) => s.x - s.w / 2 + 12).attr('y', ([, s]) => s.y - 4).text('IP stack'))
 			.call(g => g.select('.stack-sub').attr('x', ([, s]) => s.x - s.w / 2 + 12).attr('y', ([, s]) => s.y + 14).text('routing · netfilter'));
+
+		// a network load balancer: its icon (one flow in, fanned out to several) and its name with its address
+		gLbs.selectAll('g.lb')
+			.data(layout.loadBalancers || [], d => d.id)
+			.join(enter => {
+				const g = enter.append('g').attr('class', 'lb').attr('data-testid', 'load-balancer');
+				g.append('rect').attr('class', 'lb-box');
+				g.append('path').attr('class', 'lb-icon');
+				g.append('text').attr('class', 'lb-name');
+				g.append('text').attr('class', 'lb-ip');
+				g.append('title');
+				return g;
+			})
+			.attr('data-namespace', d => d.ns)
+			.attr('data-ip', d => d.ip)
+			.call(g => g.select('rect.lb-box').attr('x', d => d.x).attr('y', d => d.y).attr('width', d => d.w).attr('height', d => d.h).attr('rx', 10))
+			.call(g => g.select('path.lb-icon').attr('d', d => {
+				const cx = d.x + 24;
+				const cy = d.y + d.h / 2;
+				return `M${cx - 14},${cy}h10M${cx - 4},${cy}l14,-11M${cx - 4},${cy}h14M${cx - 4},${cy}l14,11`
+					+ `M${cx + 7},${cy - 14}l4,3l-5,2M${cx + 7},${cy}l4,0M${cx + 7},${cy + 14}l4,-3l-5,-2`;
+			}))
+			.call(g => g.select('text.lb-name').attr('x', d => d.x + 46).attr('y', d => d.y + 19).text('load balancer'))
+			.call(g => g.select('text.lb-ip').attr('x', d => d.x + 46).attr('y', d => d.y + 36).text(d => d.ip))
+			.call(g => g.select('title').text(d => `the cloud's network load balancer for ${d.ip}: an equal-cost multipath route in ${d.ns} to the nodes`));
 
 		gLinks.selectAll('path.link')
 			.data(layout.links, d => d.key)
@@ -187,6 +213,7 @@ export function createTopology(viewport) {
 		const step = e ? e.step : null;
 		gNs.selectAll('g.ns').classed('is-current', d => !!at && d.id === at.namespace);
 		gStacks.selectAll('g.stack').classed('is-current', ([id]) => !!at && id === at.namespace && !at.device);
+		gLbs.selectAll('g.lb').classed('is-current', d => !!step && step.type === 'route' && d.ns === at.namespace && d.ip === step.packet?.ip?.dst);
 		gDevices.selectAll('g.dev').classed('is-current', d => !!at && d.ns === at.namespace && d.name === at.device);
 
 		// the link the packet crosses: from a transmit to the peer, and still on the receive that follows it
