@@ -290,8 +290,10 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 			.find(r => r && scaleToShow(r) >= contextScale());
 		if (all) {
 			const fits = scaleToShow(all);
+			// the scale that shows them best; the current one is kept when close to it (a still picture while stepping)
 			const cur = d3.zoomTransform(svg.node()).k;
-			const k = cur >= contextScale() && cur <= fits ? cur : Math.min(fits, readableScale());
+			const ideal = Math.min(fits, readableScale());
+			const k = cur >= Math.max(contextScale(), ideal * 0.85) && cur <= fits ? cur : ideal;
 			reveal(all, duration, k);
 		} else {
 			reveal(hop, duration);
