@@ -32,9 +32,12 @@ class PageController {
 
 	private final LiveSessions live;
 
-	PageController(ScenarioCatalog catalog, LiveSessions live) {
+	private final LabVerdicts verdicts;
+
+	PageController(ScenarioCatalog catalog, LiveSessions live, LabVerdicts verdicts) {
 		this.catalog = catalog;
 		this.live = live;
+		this.verdicts = verdicts;
 	}
 
 	@GetMapping("/")
@@ -56,6 +59,7 @@ class PageController {
 		}
 		model.addAttribute("scenario", e.scenario());
 		model.addAttribute("mode", "player");
+		model.addAttribute("verified", verdicts.of(e));
 		// presenter mode's scenario switcher: a talk moves through several scenarios without leaving the mode
 		model.addAttribute("catalog", catalog.all());
 		return "player";

@@ -6,6 +6,7 @@ import java.util.List;
 import dev.packetwalk.catalog.ScenarioCatalog;
 import dev.packetwalk.config.PacketWalkProperties;
 import dev.packetwalk.engine.Distribution;
+import dev.packetwalk.engine.ExpectedShares;
 import dev.packetwalk.engine.Flow;
 import dev.packetwalk.scenario.CompiledScenario;
 import dev.packetwalk.topology.Topology;
@@ -46,9 +47,12 @@ class ScenarioApiController {
 		}
 	}
 
-	/** One scenario resolved: what the page draws before any packet moves. */
+	/**
+	 * One scenario resolved: what the page draws before any packet moves. {@code verified} is the kernel lab's verdict
+	 * ({@link LabVerdicts}), null when there is none.
+	 */
 	record Detail(String id, String title, String summary, List<String> tags, String level, String chapter, int order,
-			String intro, String takeaway, long seed, List<FlowInfo> flows, Topology topology) {
+			String intro, String takeaway, long seed, List<FlowInfo> flows, Topology topology, LabVerdicts.Verified verified) {
 	}
 
 	record FlowInfo(String id, String label, String protocol, String from, String to, boolean reply) {
@@ -66,8 +70,12 @@ class ScenarioApiController {
 
 	private final Metrics metrics;
 
-	ScenarioApiController(ScenarioCatalog catalog, PacketWalkProperties props, SseStreams streams, Metrics metrics) {
+	private final LabVerdicts verdicts;
+
+	ScenarioApiController(ScenarioCatalog catalog, PacketWalkProperties props, SseStreams streams, Metrics metrics,
+			LabVerdicts verdicts) {
 		this.catalog = catalog;
+		this.verdicts = verdicts;
 		this.props = props;
 		this.streams = streams;
 		this.metrics = metrics;
@@ -94,9 +102,11 @@ class ScenarioApiController {
 
 	@GetMapping("/{id}")
 	Detail detail(@PathVariable String id) {
-		CompiledScenario s = entry(id).scenario();
+		ScenarioCatalog.Entry e = entry(id);
+		CompiledScenario s = e.scenario();
 		return new Detail(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(), s.order(), s.intro(),
-				s.takeaway(), s.seed(), s.scenario().flows().stream().map(FlowInfo::of).toList(), s.scenario().topology());
+				s.takeaway(), s.seed(), s.scenario().flows().stream().map(FlowInfo::of).toList(), s.scenario().topology(),
+				verdicts.of(e));
 	}
 
 	/** The whole trace, in exactly the bytes of the golden files. */
@@ -168,10 +178,11 @@ class ScenarioApiController {
 
 	/**
 	 * How a flow's random choices spread over many seeds ({@code seedFrom .. seedFrom + samples - 1}): deliveries per
-	 * backend and per node. {@code samples} is capped so the call stays bounded.
+	 * backend and per node, and the shares the datapath should give ({@link ExpectedShares}). {@code samples} is
+	 * capped so the call stays bounded.
 	 */
 	@GetMapping("/{id}/distribution")
-	Mono<Distribution.Result> distribution(@PathVariable String id, @RequestParam(defaultValue = "1000") int samples,
+	Mono<DistributionView> distribution(@PathVariable String id, @RequestParam(defaultValue = "1000") int samples,
 			@RequestParam(defaultValue = "1") long seedFrom, @RequestParam(required = false) String flow) {
 		ScenarioCatalog.Entry e = entry(id);
 		if (samples < 1 || samples > props.maxSamples()) {
@@ -182,8 +193,10 @@ class ScenarioApiController {
 		}
 		return Mono.fromCallable(() -> {
 			Distribution.Result r = Distribution.of(e.engine(), flow, samples, seedFrom);
+			ExpectedShares.Result expected = ExpectedShares.of(e.engine(), e.scenario().scenario().topology(), r.flow(),
+					Math.min(samples, DistributionView.EXPECTED_SEEDS), seedFrom);
 			metrics.traceComputed("distribution");
-			return r;
+			return DistributionView.of(r, expected);
 		})
 			.subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
 	}
