@@ -49,7 +49,8 @@ public record LabReport(String kernel, String date, Map<String, Entry> scenarios
 	 * @param result MATCH, MODEL ONLY, MISMATCH or ERROR
 	 * @param reason why, when not MATCH (the lab's own words); for a MATCH with flows the lab did not replay, which
 	 * and why; else null
-	 * @param seed the scenario seed the model's trace was made with
+	 * @param seed the seed of the model's trace the kernel run was judged against: the scenario's, or the first one
+	 * that reproduces the kernel's random choices (see docs/kernel-lab.md)
 	 * @param fingerprint {@link LabReport#fingerprint} of the scenario when the lab ran it
 	 */
 	public record Entry(String result, String reason, long seed, String fingerprint) {
