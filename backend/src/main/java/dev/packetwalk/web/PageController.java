@@ -34,10 +34,13 @@ class PageController {
 
 	private final LabVerdicts verdicts;
 
-	PageController(ScenarioCatalog catalog, LiveSessions live, LabVerdicts verdicts) {
+	private final RandomChoices random;
+
+	PageController(ScenarioCatalog catalog, LiveSessions live, LabVerdicts verdicts, RandomChoices random) {
 		this.catalog = catalog;
 		this.live = live;
 		this.verdicts = verdicts;
+		this.random = random;
 	}
 
 	@GetMapping("/")
@@ -60,6 +63,7 @@ class PageController {
 		model.addAttribute("scenario", e.scenario());
 		model.addAttribute("mode", "player");
 		model.addAttribute("verified", verdicts.of(e));
+		model.addAttribute("randomFlows", random.flows(e));
 		// presenter mode's scenario switcher: a talk moves through several scenarios without leaving the mode
 		model.addAttribute("catalog", catalog.all());
 		return "player";

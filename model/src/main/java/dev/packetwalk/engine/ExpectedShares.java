@@ -84,14 +84,14 @@ public final class ExpectedShares {
 			List<Route.Nexthop> live = first.ecmp().multipath().stream().filter(h -> !h.dead()).toList();
 			List<String> dead = first.ecmp().multipath().stream().filter(Route.Nexthop::dead)
 				.map(h -> owner(topology, h.via()) + (h.note() == null ? "" : " (" + h.note() + ")")).toList();
-			why.add(first.ecmpNamespace() + "'s ECMP route to " + first.ecmp().dst() + " hashes each flow to one of "
+			why.add("In " + first.ecmpNamespace() + ", the ECMP route to " + first.ecmp().dst() + " hashes each flow to one of "
 					+ live.size() + " live next hops: " + String.join(", ", live.stream().map(h -> owner(topology, h.via())).toList())
 					+ ", " + fraction(1.0 / live.size()) + " each" + (dead.isEmpty() ? "" : "; no traffic to " + String.join(", ", dead)));
 			for (Route.Nexthop h : live) {
 				String node = owner(topology, h.via());
 				Sample s = samples.stream().filter(x -> node.equals(x.entered())).findFirst().orElse(null);
 				if (s == null) {
-					why.add("no sampled flow entered " + node + ": its share is not worked out");
+					why.add("No sampled flow entered " + node + ": its share is not worked out");
 					continue;
 				}
 				explained += branch(engine, topology, s, 1.0 / live.size(), byNs, dropped, why);
@@ -117,24 +117,24 @@ public final class ExpectedShares {
 				byNs.merge(ns, weight * p, Double::sum);
 				parts.add(shortName(ns) + " " + fraction(p));
 			});
-			why.add("on " + s.choiceNamespace() + ", " + s.chain() + (shares.size() == 1 ? " sends it to its only endpoint, "
-					+ parts.getFirst() : " picks one of " + shares.size() + " endpoints with -m statistic --mode random: "
+			why.add("On " + s.choiceNamespace() + ", " + s.chain() + (shares.size() == 1 ? " sends it to its only endpoint, "
+					+ shortName(shares.keySet().iterator().next()) : " picks one of " + shares.size() + " endpoints with -m statistic --mode random: "
 					+ String.join(", ", parts)));
 			return weight;
 		}
 		if (s.ipvsChosen() != null) {
-			why.add("on " + s.choiceNamespace() + ", IPVS schedules the run's first connection to "
+			why.add("On " + s.choiceNamespace() + ", IPVS schedules the run's first connection to "
 					+ s.ipvsChosen() + " (round robin starts at the first real server: no random draw)");
 		}
 		if (s.delivered() != null) {
 			byNs.merge(s.delivered(), weight, Double::sum);
 			if (s.ipvsChosen() == null) {
-				why.add("no random choice on the way to " + shortName(s.delivered()));
+				why.add("No random choice on the way to " + shortName(s.delivered()));
 			}
 		}
 		else {
 			dropped[0] += weight;
-			why.add("dropped on the way: no endpoint receives it");
+			why.add("Dropped on the way: no endpoint receives it");
 		}
 		return weight;
 	}
