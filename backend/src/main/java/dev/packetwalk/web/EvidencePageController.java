@@ -23,10 +23,10 @@ class EvidencePageController {
 	}
 
 	/** The built-in pairs, in the order the library lists them. */
-	static final List<Pair> PAIRS = List.of(new Pair("pod-to-service", "pod-to-service-ipvs", "iptables vs IPVS"),
-			new Pair("lb-cluster-policy", "lb-local-policy", "externalTrafficPolicy Cluster vs Local"),
-			new Pair("pod-to-internet-no-masquerade", "pod-to-internet", "without vs with masquerade"),
-			new Pair("iptables-scaling", "iptables-scaling-ipvs", "46 rules vs one IPVS lookup"));
+	static final List<Pair> PAIRS = List.of(new Pair("pod-to-service", "pod-to-service-ipvs", "Service: iptables vs IPVS"),
+			new Pair("lb-cluster-policy", "lb-local-policy", "LoadBalancer: Cluster vs Local policy"),
+			new Pair("pod-to-internet-no-masquerade", "pod-to-internet", "Egress: without vs with masquerade"),
+			new Pair("iptables-scaling", "iptables-scaling-ipvs", "Many Services: iptables vs IPVS"));
 
 	private final ScenarioCatalog catalog;
 

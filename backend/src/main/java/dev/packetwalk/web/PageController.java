@@ -49,6 +49,7 @@ class PageController {
 		model.addAttribute("scenarios", all);
 		model.addAttribute("chapters", chapters(all));
 		model.addAttribute("broken", catalog.entries().stream().filter(e -> !e.valid()).toList());
+		model.addAttribute("pairs", EvidencePageController.PAIRS);
 		return "index";
 	}
 

@@ -151,6 +151,88 @@ class EvidenceBrowserTest extends BrowserTest {
 		assertThat(driver.findElements(By.cssSelector("[data-testid=distribution-link]"))).isEmpty();
 	}
 
+	// ---------------------------------------------------------------- side by side
+
+	@Test
+	void clusterVsLocalMarksTheSnatStepAsLeftOnly() throws IOException {
+		driver.get(url("/"));
+		WebElement pair = wait(WAIT).until(ExpectedConditions.visibilityOfElementLocated(
+				By.cssSelector("[data-testid=compare-pair-link][data-left=lb-cluster-policy]")));
+		assertThat(driver.findElements(By.cssSelector("[data-testid=compare-pair-link]"))).hasSize(4);
+		pair.click();
+		wait(WAIT).until(ExpectedConditions.urlContains("/compare?left=lb-cluster-policy&right=lb-local-policy"));
+		waitReady("compare");
+		List<WebElement> snat = driver.findElements(By.cssSelector("[data-testid=cmp-row][data-kind=MASQUERADE]"));
+		assertThat(snat).isNotEmpty().allSatisfy(r -> {
+			assertThat(r.getDomAttribute("data-status")).isEqualTo("left-only");
+			assertThat(r.findElement(By.cssSelector(".cmp-mark")).getText()).isEqualTo("only ◀");
+			assertThat(r.findElement(By.cssSelector(".cmp-right")).getText()).isEqualTo("—");
+		});
+		assertThat(text("cmp-summary")).contains("on the left only", "on the right only");
+		// lockstep: clicking the SNAT row moves both sides there; the right says it has no such step
+		snat.getFirst().click();
+		wait(WAIT).until(d -> text("cmp-pos").contains("left only"));
+		assertThat(text("cmp-now-left")).contains("MASQUERADE");
+		assertThat(text("cmp-now-right")).contains("No such step on the right");
+		// both walks end on one row: same pod, but it sees another source address (no SNAT with Local)
+		WebElement end = driver.findElements(By.cssSelector("[data-testid=cmp-row][data-type=deliver]")).getFirst();
+		assertThat(end.getDomAttribute("data-status")).isEqualTo("both");
+		assertThat(end.getDomAttribute("data-diffs")).contains("packet").doesNotContain("endpoint");
+		// the arrow keys step both sides together, and the row is in the URL
+		int row = Integer.parseInt(driver.findElement(By.cssSelector("[data-testid=compare]")).getDomAttribute("data-cursor"));
+		new org.openqa.selenium.interactions.Actions(driver).sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT).perform();
+		wait(WAIT).until(d -> String.valueOf(row + 1).equals(d.findElement(By.cssSelector("[data-testid=compare]")).getDomAttribute("data-cursor")));
+		assertThat(driver.getCurrentUrl()).contains("row=" + (row + 2));
+		for (String vp : List.of("desktop", "phone")) {
+			for (String theme : List.of("light", "dark")) {
+				viewport(vp);
+				theme(theme);
+				noHorizontalOverflow("compare " + vp + " " + theme);
+				screenshot("evidence-compare-lb-" + vp + "-" + theme);
+			}
+		}
+		theme("light");
+	}
+
+	@Test
+	void iptablesVsIpvsHasStepsOnBothSidesOnlyAndAnUnknownIdIsNamed() throws IOException {
+		driver.get(url("/compare?left=pod-to-service&right=pod-to-service-ipvs"));
+		waitReady("compare");
+		assertThat(driver.findElements(By.cssSelector("[data-testid=cmp-row][data-type=ipvs]")))
+			.isNotEmpty()
+			.allSatisfy(r -> assertThat(r.getDomAttribute("data-status")).isEqualTo("right-only"));
+		assertThat(driver.findElements(By.cssSelector("[data-testid=cmp-row][data-kind=DNAT][data-status=left-only]"))).isNotEmpty();
+		viewport("phone");
+		noHorizontalOverflow("compare ipvs phone");
+		screenshot("evidence-compare-ipvs-phone");
+		viewport("desktop");
+		driver.get(url("/compare?left=pod-to-service&right=no-such-scenario"));
+		wait(WAIT).until(d -> "error".equals(d.findElement(By.cssSelector("[data-testid=compare]")).getDomAttribute("data-ready")));
+		assertThat(text("cmp-status")).contains("No scenario 'no-such-scenario'");
+	}
+
+	/** align.js is pure: run in the page, on hand-made traces. */
+	@Test
+	void theAlignmentRule() {
+		driver.get(url("/compare?left=pod-to-pod-same-node&right=pod-to-pod-same-node"));
+		waitReady("compare");
+		Object result = ((JavascriptExecutor) driver).executeAsyncScript("""
+				const done = arguments[arguments.length - 1];
+				import('/js/evidence/align.js').then(({ align, summary }) => {
+					const p = (src, dst) => ({ ip: { src, dst }, l4: { proto: 'tcp', srcPort: 1, dstPort: 80 } });
+					const st = (type, ns, extra = {}) => ({ type, at: { namespace: ns }, packet: p('1.1.1.1', '2.2.2.2'), ...extra });
+					const walk = steps => ({ walks: [{ flow: 'f', leg: 'REQUEST', label: 'f', hops: [{ steps }] }] });
+					const left = walk([st('send', 'a'), st('nat', 'n', { kind: 'SNAT', diffs: [{ field: 'SRC_IP', before: '1', after: '9' }] }),
+						st('transmit', 'n', { device: 'eth0' }), st('deliver', 'b')]);
+					const right = walk([st('send', 'a'), st('transmit', 'n', { device: 'eth0' }), st('ipvs', 'n'), st('deliver', 'c')]);
+					const s = align(left, right);
+					done(JSON.stringify({ rows: s[0].rows.map(r => r.status + ':' + r.diffs.map(d => d.kind).join('+')), sum: summary(s) }));
+				}).catch(e => done('error ' + e));
+				""");
+		assertThat(String.valueOf(result)).isEqualTo("{\"rows\":[\"both:\",\"left-only:\",\"both:\",\"right-only:\",\"both:endpoint\"],"
+				+ "\"sum\":{\"leftOnly\":1,\"rightOnly\":1,\"rewrite\":0,\"endpoint\":1,\"outcome\":0,\"packet\":0,\"rows\":5}}");
+	}
+
 	static void waitReady(String testid) {
 		wait(WAIT).until(d -> "true".equals(d.findElement(By.cssSelector("[data-testid=" + testid + "]")).getDomAttribute("data-ready")));
 	}
