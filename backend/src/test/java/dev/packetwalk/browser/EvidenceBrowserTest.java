@@ -130,7 +130,8 @@ class EvidenceBrowserTest extends BrowserTest {
 		waitReady("distribution");
 		WebElement callout = driver.findElement(By.cssSelector("[data-testid=dist-imbalance]"));
 		assertThat(callout.isDisplayed()).isTrue();
-		assertThat(callout.getText()).contains("store-be-3 is expected to get 1/2", "store-be-1, store-be-2 only 1/4 each");
+		assertThat(callout.getText()).contains("store-be-3 is expected to get 1/2", "store-be-1, store-be-2 only 1/4 each",
+				"between 2 nodes");
 		assertThat(driver.findElements(By.cssSelector("[data-testid=dist-nodes] [data-testid=dist-row]")))
 			.extracting(r -> r.getDomAttribute("data-key"))
 			.containsExactly("node1", "node2");

@@ -80,8 +80,9 @@ function explain(m) {
 		const least = imb.least.map(shortName).join(', ');
 		callout.textContent = `Uneven by design: ${most} ${imb.most.length > 1 ? 'are each' : 'is'} expected to get `
 			+ `${fraction(imb.max)} of the requests, ${least} only ${fraction(imb.min)}${imb.least.length > 1 ? ' each' : ''}`
-			+ ` (${imb.ratio.toFixed(imb.ratio % 1 === 0 ? 0 : 1)}× as many per pod). The first random choice is made `
-			+ 'between nodes, and only then between the pods on the chosen node.';
+			+ ` (${imb.ratio.toFixed(imb.ratio % 1 === 0 ? 0 : 1)}× as many per pod).`
+			+ (m.expected.ecmpNextHops > 0 ? ` The first random choice is made between ${m.expected.ecmpNextHops} nodes, `
+				+ 'and only then between the pods on the chosen node.' : '');
 		callout.hidden = false;
 	} else {
 		callout.hidden = true;

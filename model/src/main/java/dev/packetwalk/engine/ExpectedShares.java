@@ -42,10 +42,12 @@ public final class ExpectedShares {
 	 * @param byNode the same summed per node that owns the receiving namespace
 	 * @param dropped expected fraction dropped
 	 * @param explained the fraction of requests the shares account for (1 when every branch was worked out)
+	 * @param ecmpNextHops how many live next hops an ECMP route on the way chooses between first (0: none), before a
+	 * node picks an endpoint
 	 * @param reasoning how the shares were worked out, one line per choice, for people
 	 */
 	public record Result(Map<String, Double> byNamespace, Map<String, Double> byNode, double dropped, double explained,
-			List<String> reasoning) {
+			int ecmpNextHops, List<String> reasoning) {
 
 		public Result {
 			byNamespace = java.util.Collections.unmodifiableMap(new TreeMap<>(byNamespace));
@@ -79,9 +81,11 @@ public final class ExpectedShares {
 		List<String> why = new ArrayList<>();
 		double[] dropped = { 0 };
 		double explained = 0;
+		int hops = 0;
 		Sample first = samples.getFirst();
 		if (first.ecmp() != null) {
 			List<Route.Nexthop> live = first.ecmp().multipath().stream().filter(h -> !h.dead()).toList();
+			hops = live.size();
 			List<String> dead = first.ecmp().multipath().stream().filter(Route.Nexthop::dead)
 				.map(h -> owner(topology, h.via()) + (h.note() == null ? "" : " (" + h.note() + ")")).toList();
 			why.add("In " + first.ecmpNamespace() + ", the ECMP route to " + first.ecmp().dst() + " hashes each flow to one of "
@@ -102,7 +106,7 @@ public final class ExpectedShares {
 		}
 		Map<String, Double> byNode = new TreeMap<>();
 		byNs.forEach((ns, share) -> byNode.merge(topology.namespace(ns).node(), share, Double::sum));
-		return new Result(byNs, byNode, dropped[0], explained, why);
+		return new Result(byNs, byNode, dropped[0], explained, hops, why);
 	}
 
 	/** One entry node's contribution, weighted by {@code weight}; returns the weight it explained. */

@@ -43,6 +43,7 @@ class ExpectedSharesTest {
 		ExpectedShares.Result r = expected("kuard-five-endpoints", null);
 		assertThat(r.byNamespace()).hasSize(5).allSatisfy((ns, p) -> assertThat(p).isCloseTo(0.2, within(1e-6)));
 		assertThat(r.explained()).isEqualTo(1.0);
+		assertThat(r.ecmpNextHops()).isZero();
 		assertThat(r.reasoning()).singleElement().asString().contains("KUBE-SVC-", "picks one of 5 endpoints");
 	}
 
@@ -53,6 +54,7 @@ class ExpectedSharesTest {
 		assertThat(r.byNamespace().get("default/store-be-1")).isCloseTo(0.25, within(1e-6));
 		assertThat(r.byNamespace().get("default/store-be-3")).isCloseTo(0.5, within(1e-6));
 		assertThat(r.byNode()).containsOnlyKeys("node1", "node2");
+		assertThat(r.ecmpNextHops()).isEqualTo(2);
 		assertThat(r.reasoning().getFirst()).contains("2 live next hops", "no traffic to node3");
 	}
 
