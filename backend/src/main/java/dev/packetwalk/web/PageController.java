@@ -32,9 +32,15 @@ class PageController {
 
 	private final LiveSessions live;
 
-	PageController(ScenarioCatalog catalog, LiveSessions live) {
+	private final LabVerdicts verdicts;
+
+	private final RandomChoices random;
+
+	PageController(ScenarioCatalog catalog, LiveSessions live, LabVerdicts verdicts, RandomChoices random) {
 		this.catalog = catalog;
 		this.live = live;
+		this.verdicts = verdicts;
+		this.random = random;
 	}
 
 	@GetMapping("/")
@@ -43,6 +49,7 @@ class PageController {
 		model.addAttribute("scenarios", all);
 		model.addAttribute("chapters", chapters(all));
 		model.addAttribute("broken", catalog.entries().stream().filter(e -> !e.valid()).toList());
+		model.addAttribute("pairs", EvidencePageController.PAIRS);
 		return "index";
 	}
 
@@ -56,6 +63,8 @@ class PageController {
 		}
 		model.addAttribute("scenario", e.scenario());
 		model.addAttribute("mode", "player");
+		model.addAttribute("verified", verdicts.of(e));
+		model.addAttribute("randomFlows", random.flows(e));
 		// presenter mode's scenario switcher: a talk moves through several scenarios without leaving the mode
 		model.addAttribute("catalog", catalog.all());
 		return "player";

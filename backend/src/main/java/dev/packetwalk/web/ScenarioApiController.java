@@ -6,6 +6,7 @@ import java.util.List;
 import dev.packetwalk.catalog.ScenarioCatalog;
 import dev.packetwalk.config.PacketWalkProperties;
 import dev.packetwalk.engine.Distribution;
+import dev.packetwalk.engine.ExpectedShares;
 import dev.packetwalk.engine.Flow;
 import dev.packetwalk.scenario.CompiledScenario;
 import dev.packetwalk.topology.Topology;
@@ -46,9 +47,12 @@ class ScenarioApiController {
 		}
 	}
 
-	/** One scenario resolved: what the page draws before any packet moves. */
+	/**
+	 * One scenario resolved: what the page draws before any packet moves. {@code verified} is the kernel lab's verdict
+	 * ({@link LabVerdicts}), null when there is none.
+	 */
 	record Detail(String id, String title, String summary, List<String> tags, String level, String chapter, int order,
-			String intro, String takeaway, long seed, List<FlowInfo> flows, Topology topology) {
+			String intro, String takeaway, long seed, List<FlowInfo> flows, Topology topology, LabVerdicts.Verified verified) {
 	}
 
 	record FlowInfo(String id, String label, String protocol, String from, String to, boolean reply) {
@@ -68,10 +72,13 @@ class ScenarioApiController {
 
 	private final WorkLanes lanes;
 
+	private final LabVerdicts verdicts;
+
 	ScenarioApiController(ScenarioCatalog catalog, PacketWalkProperties props, SseStreams streams, Metrics metrics,
-			WorkLanes lanes) {
+			WorkLanes lanes, LabVerdicts verdicts) {
 		this.lanes = lanes;
 		this.catalog = catalog;
+		this.verdicts = verdicts;
 		this.props = props;
 		this.streams = streams;
 		this.metrics = metrics;
@@ -98,9 +105,11 @@ class ScenarioApiController {
 
 	@GetMapping("/{id}")
 	Detail detail(@PathVariable String id) {
-		CompiledScenario s = entry(id).scenario();
+		ScenarioCatalog.Entry e = entry(id);
+		CompiledScenario s = e.scenario();
 		return new Detail(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(), s.order(), s.intro(),
-				s.takeaway(), s.seed(), s.scenario().flows().stream().map(FlowInfo::of).toList(), s.scenario().topology());
+				s.takeaway(), s.seed(), s.scenario().flows().stream().map(FlowInfo::of).toList(), s.scenario().topology(),
+				verdicts.of(e));
 	}
 
 	/** The whole trace, in exactly the bytes of the golden files. */
@@ -172,10 +181,11 @@ class ScenarioApiController {
 
 	/**
 	 * How a flow's random choices spread over many seeds ({@code seedFrom .. seedFrom + samples - 1}): deliveries per
-	 * backend and per node. {@code samples} is capped so the call stays bounded.
+	 * backend and per node, and the shares the datapath should give ({@link ExpectedShares}). {@code samples} is
+	 * capped so the call stays bounded.
 	 */
 	@GetMapping("/{id}/distribution")
-	Mono<Distribution.Result> distribution(@PathVariable String id, @RequestParam(defaultValue = "1000") int samples,
+	Mono<DistributionView> distribution(@PathVariable String id, @RequestParam(defaultValue = "1000") int samples,
 			@RequestParam(defaultValue = "1") long seedFrom, @RequestParam(required = false) String flow) {
 		ScenarioCatalog.Entry e = entry(id);
 		if (samples < 1 || samples > props.maxSamples()) {
@@ -186,8 +196,10 @@ class ScenarioApiController {
 		}
 		return lanes.catalog(() -> {
 			Distribution.Result r = Distribution.of(e.engine(), flow, samples, seedFrom);
+			ExpectedShares.Result expected = ExpectedShares.of(e.engine(), e.scenario().scenario().topology(), r.flow(),
+					Math.min(samples, DistributionView.EXPECTED_SEEDS), seedFrom);
 			metrics.traceComputed("distribution");
-			return r;
+			return DistributionView.of(r, expected);
 		});
 	}
 

@@ -3,13 +3,19 @@ package dev.packetwalk.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,6 +56,42 @@ class KernelLabTest {
 		}
 	}
 
+	/** This run's verdicts, written to {@code target/kernel-lab/report.json} (and, when updating, to the bundle). */
+	private static final Map<String, LabReport.Entry> FRESH = new ConcurrentHashMap<>();
+
+	/** {@code -Dkernel-lab.update=true}: write this run's verdicts into the report the build bundles. */
+	private static final boolean UPDATE = Boolean.getBoolean("kernel-lab.update");
+
+	static Path bundledReport() {
+		return Path.of(System.getProperty("repo.root", ".."), "backend/src/main/resources", LabReport.RESOURCE)
+			.toAbsolutePath()
+			.normalize();
+	}
+
+	@AfterAll
+	static void writeReport() {
+		if (FRESH.isEmpty()) {
+			return;
+		}
+		LabReport fresh = new LabReport(System.getProperty("os.version"), LocalDate.now(ZoneOffset.UTC).toString(), FRESH);
+		fresh.write(Path.of("target/kernel-lab/report.json"));
+		if (UPDATE) {
+			// a partial run (-Dtest=...#one) replaces its own entries and keeps the others, with their kernel and date
+			// only when they come from the same kernel; otherwise every scenario must have been run again
+			Path file = bundledReport();
+			LabReport old = Files.exists(file) ? LabReport.read(file) : null;
+			LabReport merged = fresh;
+			if (old != null && old.kernel().equals(fresh.kernel())) {
+				merged = new LabReport(fresh.kernel(), fresh.date(), old.scenarios());
+				for (var e : FRESH.entrySet()) {
+					merged = merged.with(e.getKey(), e.getValue());
+				}
+			}
+			merged.write(file);
+			System.err.println("kernel lab report written to " + file);
+		}
+	}
+
 	static Stream<Path> scenarios() {
 		return Scenarios.files().stream();
 	}
@@ -60,7 +102,19 @@ class KernelLabTest {
 		CompiledScenario cs = Scenarios.compile(file);
 		ScenarioReport r = LAB.verify(cs, false);
 		System.out.print(r.render());
+		LabReport.Entry entry = LabReport.Entry.of(r, LabReport.fingerprint(cs));
+		FRESH.put(cs.id(), entry);
 		assertThat(r.match()).as(r.render()).isTrue();
+		if (!UPDATE) {
+			// the report the build bundles (and the player's badge) must say what this real run says
+			LabReport.Entry committed = LabReport.read(bundledReport()).scenarios().get(cs.id());
+			assertThat(committed).as("no entry for " + cs.id() + " in " + bundledReport() + ": run this test as root with"
+					+ " -Dkernel-lab.update=true").isNotNull();
+			assertThat(committed.result()).as("bundled lab result of " + cs.id()).isEqualTo(entry.result());
+			assertThat(committed.fingerprint()).as("bundled fingerprint of " + cs.id()
+					+ " (the model changed since the lab ran: run this test as root with -Dkernel-lab.update=true)")
+				.isEqualTo(entry.fingerprint());
+		}
 		// what the lab may leave to the model alone, and nothing else: IPVS (no ip_vs here) and policy-denied flows
 		boolean ipvs = KernelLab.notReplayable(cs.scenario().topology()).isPresent();
 		assertThat(r.modelOnly()).as("only IPVS scenarios are model-only: " + r.render()).isEqualTo(ipvs);
