@@ -837,8 +837,10 @@ public final class ClusterImporter {
 				}
 			}
 			else if (allPodRefs.stream().anyMatch(r -> r.startsWith("Pod kube-system/kube-proxy"))) {
-				warnings.add(new ImportWarning("ConfigMap kube-system/kube-proxy", "data." + KUBE_PROXY_KEY + " mode",
-						"not in the input: kube-proxy's mode assumed iptables (add: kubectl get configmap -n kube-system"
+				warnings.add(new ImportWarning("ConfigMap kube-system/kube-proxy", "data." + KUBE_PROXY_KEY + " mode", d.gcp
+						? "GKE runs kube-proxy as a static pod configured by flags, without this ConfigMap: iptables mode assumed"
+								+ " (GKE's default outside Dataplane V2)"
+						: "not in the input: kube-proxy's mode assumed iptables (add: kubectl get configmap -n kube-system"
 								+ " kube-proxy -o yaml)"));
 			}
 			else {
