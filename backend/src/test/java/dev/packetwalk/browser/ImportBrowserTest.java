@@ -47,6 +47,18 @@ class ImportBrowserTest extends BrowserTest {
 		assertThat(el("warnings-count").getText()).contains("warnings");
 		assertThat(driver.getPageSource()).doesNotContain("aHVudGVyMi1TRUNSRVQtdmFsdWUtOTFiNw", "cm-value-do-not-echo");
 		screenshot("import-1-imported");
+		// the node's own iptables-save, as the model writes it: the rules diff finds nothing
+		String yaml = dev.packetwalk.importer.ClusterImporter.importDumps(
+				java.util.List.of(new dev.packetwalk.importer.ImportSource("d", dump)),
+				dev.packetwalk.importer.ImportOptions.DEFAULTS).yaml();
+		String rules = dev.packetwalk.rulesdiff.RulesDiff.modelRules(
+				new dev.packetwalk.scenario.ScenarioCompiler().compile("my-cluster.yaml", yaml).scenario(), "k8s-worker-1");
+		new Select(el("diff-node")).selectByValue("k8s-worker-1");
+		el("iptables").click();
+		js("arguments[0].value = arguments[1]", el("iptables"), rules);
+		el("btn-diff").click();
+		wait(WAIT).until(d -> el("diff-summary").getText().startsWith("No difference"));
+		assertThat(el("diff-summary").getText()).contains("kube-proxy rules are what the model expects");
 		new Select(el("pick-from")).selectByValue("web/toolbox");
 		new Select(el("pick-to")).selectByValue("service/web/web:80");
 		assertThat(driver.getCurrentUrl()).contains("from=web%2Ftoolbox", "to=service%2Fweb%2Fweb%3A80");

@@ -113,6 +113,8 @@ function showAnswer(answer) {
 		return li;
 	}));
 	$('warnings-count').textContent = `${answer.warnings.length} warning${answer.warnings.length === 1 ? '' : 's'}: what the import could not carry over`;
+	$('rules-diff').hidden = false;
+	$('diff-node').replaceChildren(...answer.sources.filter(x => x.startsWith('node/')).map(x => option(x.slice(5), x.slice(5))));
 	$('import-errors').replaceChildren(...answer.errors.map(e => {
 		const li = document.createElement('li');
 		li.textContent = `${e.path ? e.path + ': ' : ''}${e.message}`;
@@ -172,6 +174,32 @@ function download() {
 	setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
+async function diffRules() {
+	const out = $('diff-summary');
+	out.textContent = 'Comparing…';
+	try {
+		const res = await fetch(`${apiBase}/rules-diff?node=${encodeURIComponent($('diff-node').value)}`, {
+			method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+			body: JSON.stringify({ dump: dump.value, iptablesSave: $('iptables').value })
+		});
+		const r = await res.json();
+		if (!res.ok) {
+			throw new Error(r.detail || `the comparison failed (${res.status})`);
+		}
+		out.textContent = r.same ? `No difference: the node's ${r.compared} kube-proxy rules are what the model expects.`
+			: `${r.services.length} Service port${r.services.length === 1 ? '' : 's'} differ${r.services.length === 1 ? 's' : ''}`
+				+ (r.otherMissing.length + r.otherExtra.length ? `; ${r.otherMissing.length} other rules missing, ${r.otherExtra.length} extra` : '');
+		$('diff-list').replaceChildren(...r.services.map(d => {
+			const li = document.createElement('li');
+			li.textContent = d.message;
+			return li;
+		}));
+	} catch (e) {
+		out.textContent = e.message;
+	}
+}
+
+$('btn-diff').addEventListener('click', diffRules);
 $('btn-import').addEventListener('click', () => runImport());
 $('btn-play').addEventListener('click', play);
 $('btn-download').addEventListener('click', download);
