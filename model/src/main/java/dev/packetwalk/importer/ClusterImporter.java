@@ -188,14 +188,12 @@ public final class ClusterImporter {
 				return null;
 			}
 			try {
-				List<DumpReader.Item> parsed = new ArrayList<>();
 				Object doc = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder()
 					.setCodePointLimit(1024 * 1024)
 					.build()).loadFromString(s);
 				if (doc instanceof Map<?, ?> map) {
 					return (Map<String, Object>) map;
 				}
-				parsed.clear();
 			}
 			catch (RuntimeException ex) {
 				// fall through: the content is not quoted back
@@ -1064,7 +1062,7 @@ public final class ClusterImporter {
 					proto = destinations.stream().filter(x -> x.to().equals(options.to())).map(ImportResult.Destination::protocol)
 						.findFirst().orElse("TCP");
 				}
-				String from = options.from() != null ? options.from() : defaultClient(null);
+				String from = options.from() != null ? options.from() : anyReadyPod();
 				return new String[] { from, options.to(), proto.toUpperCase(java.util.Locale.ROOT) };
 			}
 			List<ServiceOut> ordered = new ArrayList<>();
@@ -1092,7 +1090,7 @@ public final class ClusterImporter {
 			return new String[] { from, "node/" + nodes.getLast().name(), "ICMP" };
 		}
 
-		private String defaultClient(ServiceOut s) {
+		private String anyReadyPod() {
 			return keptPods.stream().filter(PodOut::ready).findFirst().map(p -> p.namespace() + "/" + p.name())
 				.orElse("node/" + nodes.getFirst().name());
 		}
