@@ -12,6 +12,7 @@ public class PacketWalkApplication {
 	public static void main(String[] args) {
 		if (dev.packetwalk.lab.LabCommand.handles(args)) { System.exit(dev.packetwalk.lab.LabCommand.run(args, System.out, System.err)); }
 		if (dev.packetwalk.cli.ValidateCommand.handles(args)) { System.exit(dev.packetwalk.cli.ValidateCommand.run(args, System.out, System.err)); }
+		if (dev.packetwalk.cli.ImportCommand.handles(args)) { System.exit(dev.packetwalk.cli.ImportCommand.run(args, System.in, System.out, System.err)); }
 		SpringApplication.run(PacketWalkApplication.class, args);
 	}
 

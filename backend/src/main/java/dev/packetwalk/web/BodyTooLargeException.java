@@ -4,7 +4,11 @@ package dev.packetwalk.web;
 class BodyTooLargeException extends RuntimeException {
 
 	BodyTooLargeException(long limit) {
-		super("The scenario is larger than " + limit + " bytes (setting packetwalk.limits.max-body-size).");
+		this(limit, "The scenario", "packetwalk.limits.max-body-size");
+	}
+
+	BodyTooLargeException(long limit, String what, String setting) {
+		super(what + " is larger than " + limit + " bytes (setting " + setting + ").");
 	}
 
 }

@@ -12,7 +12,6 @@ import dev.packetwalk.scenario.ScenarioProblem;
 import dev.packetwalk.trace.TraceJson;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -89,28 +88,7 @@ class ScenarioInputController {
 	 * (rather than reading replacement characters into names and addresses).
 	 */
 	private Mono<String> body(ServerHttpRequest request) {
-		long declared = request.getHeaders().getContentLength();
-		if (declared > maxBody) {
-			return Mono.error(new BodyTooLargeException(maxBody));
-		}
-		// each buffer is copied and released at once, exactly once; the copy never grows past the limit.
-		// (DataBufferUtils.join with a limit released a chunked body's buffers twice when it overflowed, and Netty then
-		// closed the connection with IllegalReferenceCountException instead of answering 413.)
-		return request.getBody()
-			.collect(() -> new java.io.ByteArrayOutputStream(), (out, buffer) -> {
-				try {
-					if (out.size() + (long) buffer.readableByteCount() > maxBody) {
-						throw new BodyTooLargeException(maxBody);
-					}
-					byte[] bytes = new byte[buffer.readableByteCount()];
-					buffer.read(bytes);
-					out.writeBytes(bytes);
-				}
-				finally {
-					DataBufferUtils.release(buffer);
-				}
-			})
-			.map(out -> utf8(java.nio.ByteBuffer.wrap(out.toByteArray())));
+		return BodyReader.text(request, maxBody);
 	}
 
 	static String utf8(java.nio.ByteBuffer bytes) {

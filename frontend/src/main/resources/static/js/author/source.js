@@ -65,7 +65,11 @@ export function withSource(api, root, location = window.location) {
 				}
 				document.title = `${detail.title} (draft) · PacketWalk`;
 				root.dataset.defaultSeed = String(detail.seed); // main.js reads it once the scenario is loaded
-				crumbNote(root, 'draft from the editor');
+				if (key === 'import') {
+					crumbNote(root, 'your imported cluster', '/import', '◂ import');
+				} else {
+					crumbNote(root, 'draft from the editor');
+				}
 				return detail;
 			},
 			trace: (id, seed, signal) => post(seed == null || seed === '' ? '/trace' : `/trace?seed=${encodeURIComponent(seed)}`, signal)

@@ -23,6 +23,8 @@ import dev.packetwalk.net.Protocol;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -81,10 +83,15 @@ final class ClusterServices {
 		Set<Integer> usedNodePorts = new HashSet<>();
 		List<Service> manifests = new ArrayList<>();
 		List<String> pointers = new ArrayList<>();
+		slices.clear();
 		for (int i = 0; i < objects.size(); i++) {
 			Map<String, Object> o = objects.get(i);
 			String at = "/objects/" + i;
 			Object kind = o == null ? null : o.get("kind");
+			if ("EndpointSlice".equals(kind)) {
+				readSlice(o, at);
+				continue;
+			}
 			if (!"Service".equals(kind)) {
 				continue;
 			}
@@ -273,12 +280,91 @@ final class ClusterServices {
 		}
 	}
 
+	/** EndpointSlices by {@code namespace/service}, with where each was written; read before the Services. */
+	private final Map<String, List<Map.Entry<String, EndpointSlice>>> slices = new LinkedHashMap<>();
+
+	private void readSlice(Map<String, Object> o, String at) {
+		EndpointSlice slice;
+		try {
+			slice = mapper.convertValue(o, EndpointSlice.class);
+		}
+		catch (RuntimeException ex) {
+			problems.error(at, "this EndpointSlice does not read as a Kubernetes discovery.k8s.io/v1 EndpointSlice: " + ex.getMessage());
+			return;
+		}
+		var meta = slice.getMetadata();
+		String service = meta == null || meta.getLabels() == null ? null : meta.getLabels().get(SERVICE_NAME_LABEL);
+		if (service == null) {
+			problems.warning(at + "/metadata/labels", "EndpointSlice without the label " + SERVICE_NAME_LABEL
+					+ " belongs to no Service: kube-proxy ignores it");
+			return;
+		}
+		if (!"IPv4".equals(slice.getAddressType())) {
+			problems.warning(at + "/addressType", "addressType " + slice.getAddressType() + ": only IPv4 slices are modelled");
+			return;
+		}
+		String ns = meta.getNamespace() == null ? "default" : meta.getNamespace();
+		slices.computeIfAbsent(ns + "/" + service, k -> new ArrayList<>()).add(Map.entry(at, slice));
+	}
+
+	/** The label that ties an EndpointSlice to its Service. */
+	static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+	/**
+	 * The endpoints of a Service without a selector, as kube-proxy reads them: from the EndpointSlices labelled with
+	 * its name (the endpoint slice controller leaves such Services alone; whoever manages them writes the slices).
+	 * Slice ports match the Service's ports by name; an endpoint without conditions is ready and serving.
+	 */
+	private List<Endpoint> sliceEndpoints(String ns, String name, Map<String, IntOrString> targets) {
+		List<Endpoint> out = new ArrayList<>();
+		for (Map.Entry<String, EndpointSlice> e : slices.getOrDefault(ns + "/" + name, List.of())) {
+			EndpointSlice slice = e.getValue();
+			Map<String, Integer> ports = new LinkedHashMap<>();
+			if (slice.getPorts() != null) {
+				for (EndpointPort p : slice.getPorts()) {
+					String portName = p.getName() == null ? "" : p.getName();
+					if (targets.containsKey(portName) && p.getPort() != null) {
+						ports.put(portName, p.getPort());
+					}
+				}
+			}
+			if (ports.isEmpty() || slice.getEndpoints() == null) {
+				continue;
+			}
+			for (int k = 0; k < slice.getEndpoints().size(); k++) {
+				var ep = slice.getEndpoints().get(k);
+				if (ep.getAddresses() == null || ep.getAddresses().isEmpty()) {
+					continue;
+				}
+				Ip ip = address(e.getKey() + "/endpoints/" + k + "/addresses/0", ep.getAddresses().get(0));
+				if (ip == null) {
+					continue;
+				}
+				var c = ep.getConditions();
+				boolean ready = c == null || c.getReady() == null || c.getReady();
+				boolean serving = c == null || c.getServing() == null ? ready : c.getServing();
+				boolean terminating = c != null && c.getTerminating() != null && c.getTerminating();
+				out.add(new Endpoint(ip, ports, ep.getNodeName(), ready, serving, terminating));
+			}
+		}
+		return out;
+	}
+
 	/** The endpoints controller: ready pods in the service's namespace whose labels match the selector. */
 	private List<Endpoint> endpointsFor(String ns, String name, Map<String, String> selector,
 			Map<String, IntOrString> targets, List<PodInfo> pods, String at) {
 		List<Endpoint> out = new ArrayList<>();
 		if (selector == null || selector.isEmpty()) {
-			problems.warning(at + "/spec", "service " + name + " has no selector: no endpoints are derived for it");
+			if (slices.containsKey(ns + "/" + name)) {
+				out = sliceEndpoints(ns, name, targets);
+				if (out.isEmpty()) {
+					problems.warning(at + "/spec", "service " + name + " has no selector and its EndpointSlices list no endpoint"
+							+ " for its ports: kube-proxy rejects connections to it");
+				}
+				return out;
+			}
+			problems.warning(at + "/spec", "service " + name + " has no selector and no EndpointSlice (label "
+					+ SERVICE_NAME_LABEL + ": " + name + "): it has no endpoints");
 			return out;
 		}
 		for (PodInfo pod : candidates(ns, selector, pods)) {

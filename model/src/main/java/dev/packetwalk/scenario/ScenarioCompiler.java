@@ -438,8 +438,8 @@ public final class ScenarioCompiler {
 			List<Map<String, Object>> objs = doc.objects() == null ? List.of() : doc.objects();
 			for (int k = 0; k < objs.size(); k++) {
 				Object kind = objs.get(k) == null ? null : objs.get(k).get("kind");
-				if (!Set.of("Service", "NetworkPolicy", "Namespace").contains(String.valueOf(kind))) {
-					problems.warning("/objects/" + k + "/kind", "kind " + kind + " is kept for reference only: the model acts on Service and"
+				if (!Set.of("Service", "EndpointSlice", "NetworkPolicy", "Namespace").contains(String.valueOf(kind))) {
+					problems.warning("/objects/" + k + "/kind", "kind " + kind + " is kept for reference only: the model acts on Service, EndpointSlice and"
 							+ " NetworkPolicy (and Namespace labels under cluster.namespaces)");
 				}
 			}
@@ -1124,8 +1124,14 @@ public final class ScenarioCompiler {
 			}
 		}
 
+		/**
+		 * A node's name cut to fit an interface name ({@code port-…}, {@code vm-…}: at most 15 characters). A longer
+		 * name keeps its first five characters and gets five hex digits of its hash, so that names sharing a prefix
+		 * ({@code kind-worker}, {@code kind-worker2}) still get distinct ports.
+		 */
 		private static String shortName(String node) {
-			return node.length() <= 10 ? node : node.substring(0, 10);
+			return node.length() <= 10 ? node
+					: node.substring(0, 5) + String.format("%05x", node.hashCode() & 0xfffff);
 		}
 
 		private record PodPlan(String key, String name, String namespace, String node, Ip ip, List<Listener> listeners,
