@@ -6,9 +6,10 @@ import { flatten, initialState, reducer } from '../../main/resources/static/js/s
 import { twoWalkTrace } from './fixtures.js';
 
 test('parseLink reads seed, step and flow, and drops malformed values', () => {
-	assert.deepEqual(parseLink('?seed=3&step=12&flow=dns'), { seed: 3, step: 12, flow: 'dns' });
-	assert.deepEqual(parseLink('?seed=-1&step=two&flow='), { seed: null, step: null, flow: null });
-	assert.deepEqual(parseLink(''), { seed: null, step: null, flow: null });
+	assert.deepEqual(parseLink('?seed=3&step=12&flow=dns'), { seed: 3, step: 12, flow: 'dns', view: null });
+	assert.deepEqual(parseLink('?seed=-1&step=two&flow=&view=movie'), { seed: null, step: null, flow: null, view: null });
+	assert.deepEqual(parseLink(''), { seed: null, step: null, flow: null, view: null });
+	assert.deepEqual(parseLink('?view=story&step=4'), { seed: null, step: 4, flow: null, view: 'story' });
 });
 
 function stepsOfTwoFlows() {
@@ -31,13 +32,13 @@ test('resolveCursor: the step when it exists and belongs to the named flow, else
 test('viewOf names the flow only when the trace has several', () => {
 	let s = reducer(reducer(initialState, { type: 'traceLoaded', trace: twoWalkTrace() }), { type: 'seek', index: 1 });
 	assert.equal(multiFlow(s), false);
-	assert.deepEqual(viewOf(s), { seed: 7, step: 2, flow: null });
+	assert.deepEqual(viewOf(s), { seed: 7, step: 2, flow: null, view: null });
 	const t = twoWalkTrace();
 	t.walks[1].flow = 'f2';
 	s = reducer(reducer(initialState, { type: 'traceLoaded', trace: t }), { type: 'seek', index: 3 });
 	assert.equal(multiFlow(s), true);
-	assert.deepEqual(viewOf(s), { seed: 7, step: 4, flow: 'f2' });
-	assert.deepEqual(viewOf(reducer(s, { type: 'seek', index: -1 })), { seed: 7, step: 0, flow: null });
+	assert.deepEqual(viewOf(s), { seed: 7, step: 4, flow: 'f2', view: null });
+	assert.deepEqual(viewOf(reducer(s, { type: 'seek', index: -1 })), { seed: 7, step: 0, flow: null, view: null });
 });
 
 test('withView sets the view, removes stale parameters and keeps the others', () => {
