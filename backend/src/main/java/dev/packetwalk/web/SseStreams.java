@@ -43,7 +43,8 @@ class SseStreams implements SmartLifecycle {
 
 	private final Metrics metrics;
 
-	private final Sinks.One<Boolean> shutdown = Sinks.one();
+	/** Fires when the streams stop; a fresh one at every start (a stopped context may be started again). */
+	private volatile Sinks.One<Boolean> shutdown = Sinks.one();
 
 	private volatile boolean running;
 
@@ -97,6 +98,9 @@ class SseStreams implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		// a context may be stopped and started again (Spring's test contexts pause when idle): streams opened after a
+		// restart must not see the previous stop, which a one-shot sink would replay to them at once
+		shutdown = Sinks.one();
 		running = true;
 	}
 
