@@ -2,7 +2,8 @@
 // differences marked. Deep link: ?left=ID&right=ID&row=N.
 
 import { getJson } from '../api.js';
-import { packetLabel, placeText, shortText, stepName } from '../format.js';
+import { packetLabel, placeText } from '../format.js';
+import { stepName, stepSummary as shortText } from '../steps/registry.js';
 import { align, summary } from './align.js';
 
 const root = document.getElementById('compare');
