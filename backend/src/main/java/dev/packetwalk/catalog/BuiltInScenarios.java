@@ -131,12 +131,12 @@ public final class BuiltInScenarios {
 		return out;
 	}
 
-	/** True once every built-in is compiled. */
+	/** True once every built-in is compiled (by the pool or by the requests that needed them first). */
 	public boolean ready() {
-		return done.isDone();
+		return tasks.values().stream().allMatch(FutureTask::isDone);
 	}
 
-	/** Completes when every built-in is compiled. */
+	/** Completes when the pool has gone through every built-in (each compiled by it or, earlier, by a request). */
 	public CompletableFuture<Void> whenReady() {
 		return done.copy();
 	}

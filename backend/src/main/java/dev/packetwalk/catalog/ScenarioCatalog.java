@@ -161,6 +161,11 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 		return builtIns.ready();
 	}
 
+	/** Completes when every built-in scenario is compiled. */
+	public java.util.concurrent.CompletableFuture<Void> whenReady() {
+		return builtIns.whenReady();
+	}
+
 	public Trace trace(Entry e, Long seed) {
 		return e.engine().run(seed == null ? e.scenario().seed() : seed);
 	}
