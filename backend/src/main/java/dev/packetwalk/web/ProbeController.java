@@ -28,12 +28,15 @@ class ProbeController {
 
 	private final ScenarioCatalog catalog;
 
-	ProbeController(ScenarioCatalog catalog) {
+	private final TraceCache traces;
+
+	ProbeController(ScenarioCatalog catalog, TraceCache traces) {
 		this.catalog = catalog;
+		this.traces = traces;
 	}
 
 	@GetMapping(path = "/api/scenarios/{id}/probe", produces = MediaType.APPLICATION_JSON_VALUE)
-	Mono<ResponseEntity<String>> probe(@PathVariable String id, @RequestParam(required = false) String from,
+	Mono<ResponseEntity<byte[]>> probe(@PathVariable String id, @RequestParam(required = false) String from,
 			@RequestParam(required = false) String to, @RequestParam(required = false) String port,
 			@RequestParam(required = false) String protocol, @RequestParam(required = false) String seed) {
 		ScenarioCatalog.Entry e = CatalogLookup.runnable(catalog, id);
@@ -48,7 +51,7 @@ class ProbeController {
 		}
 		return Mono.fromCallable(() -> ResponseEntity.ok()
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(TraceJson.write(probe.run(e.scenario().scenario(), runSeed))))
+			.body(traces.json(e, runSeed, "probe " + probe, () -> TraceJson.write(probe.run(e.scenario().scenario(), runSeed)))))
 			.subscribeOn(Schedulers.boundedElastic());
 	}
 
