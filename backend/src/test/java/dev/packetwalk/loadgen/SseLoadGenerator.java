@@ -32,7 +32,9 @@ import java.util.regex.Pattern;
  * <li>{@code events}: {@code --streams} concurrent {@code GET /api/scenarios/{id}/events?delayMs=0} over every
  * built-in scenario (round robin); every stream must deliver ids 0..N-1 then {@code end} with {@code seq} N, N the
  * same for every stream of a scenario. Then the same against {@code /bench/scenarios/{id}/events} (the same events
- * from memory); the ratio of the two is reported.</li>
+ * from memory); the ratio of the two is reported. A first round of each is not measured (warm connections, JIT and
+ * caches for both); then {@code --rounds} (default 3) measured rounds, alternating which endpoint goes first, and the
+ * median ratio.</li>
  * <li>{@code live}: per N in {@code --followers}, one live session, N followers on {@code /api/live/{code}/events},
  * the presenter steps every {@code --interval-ms} for {@code --steps} steps; reports the share of followers that got
  * every step and the p50/p99/max delay from the presenter's PUT to a follower's receipt. Then the same against the
@@ -80,7 +82,7 @@ public final class SseLoadGenerator {
 				java.time.Instant.now());
 		if (mode.equals("all") || mode.equals("events")) {
 			int streams = Integer.parseInt(o.getOrDefault("streams", "1000"));
-			ok &= g.events(streams);
+			ok &= g.events(streams, Integer.parseInt(o.getOrDefault("rounds", "3")));
 		}
 		if (mode.equals("all") || mode.equals("live")) {
 			int steps = Integer.parseInt(o.getOrDefault("steps", "20"));
@@ -99,21 +101,43 @@ public final class SseLoadGenerator {
 	record StreamResult(String scenario, boolean ok, int events, long nanos, String problem) {
 	}
 
-	private boolean events(int streams) throws Exception {
+	private boolean events(int streams, int rounds) throws Exception {
 		List<String> ids = builtInScenarios();
-		System.out.printf(Locale.ROOT, "%n## events: %d concurrent streams over %d built-in scenarios (delayMs=0)%n", streams, ids.size());
-		Run app = eventsRun(streams, ids, id -> "/api/scenarios/" + id + "/events?delayMs=0");
-		Run bare = eventsRun(streams, ids, id -> "/bench/scenarios/" + id + "/events");
-		System.out.printf(Locale.ROOT, "| endpoint | streams ok | events | wall s | events/s | stream p50 ms | stream p99 ms |%n|---|---|---|---|---|---|---|%n");
-		app.print("/api/scenarios/{id}/events?delayMs=0");
-		bare.print("bare /bench/scenarios/{id}/events");
-		System.out.printf(Locale.ROOT, "ratio app/bare: wall time %.2f×, throughput %.2f×%n", app.wallS() / bare.wallS(),
-				app.rate() / bare.rate());
-		boolean same = app.expected.equals(bare.expected);
-		if (!same) {
-			System.out.println("MISMATCH: event counts differ between the app and the bare endpoint: " + app.expected + " vs " + bare.expected);
+		System.out.printf(Locale.ROOT, "%n## events: %d concurrent streams over %d built-in scenarios (delayMs=0), %d measured round(s)%n",
+				streams, ids.size(), rounds);
+		// a first round of each, not measured: both endpoints then start with warm connections, JIT and caches
+		Run warmApp = eventsRun(streams, ids, id -> "/api/scenarios/" + id + "/events?delayMs=0");
+		Run warmBare = eventsRun(streams, ids, id -> "/bench/scenarios/" + id + "/events");
+		boolean ok = warmApp.failures == 0 && warmBare.failures == 0;
+		List<Double> ratios = new ArrayList<>();
+		System.out.printf(Locale.ROOT, "| round | endpoint | streams ok | events | wall s | events/s | stream p50 ms | stream p99 ms |%n|---|---|---|---|---|---|---|---|%n");
+		warmApp.print("0 (warm-up, not counted) | /api/scenarios/{id}/events?delayMs=0");
+		warmBare.print("0 (warm-up, not counted) | bare /bench/scenarios/{id}/events");
+		for (int r = 1; r <= rounds; r++) {
+			// alternate which goes first, so neither always runs on the other's leftovers
+			Run app;
+			Run bare;
+			if (r % 2 == 1) {
+				app = eventsRun(streams, ids, id -> "/api/scenarios/" + id + "/events?delayMs=0");
+				bare = eventsRun(streams, ids, id -> "/bench/scenarios/" + id + "/events");
+			}
+			else {
+				bare = eventsRun(streams, ids, id -> "/bench/scenarios/" + id + "/events");
+				app = eventsRun(streams, ids, id -> "/api/scenarios/" + id + "/events?delayMs=0");
+			}
+			app.print(r + " | /api/scenarios/{id}/events?delayMs=0");
+			bare.print(r + " | bare /bench/scenarios/{id}/events");
+			ratios.add(app.rate() / bare.rate());
+			boolean same = app.expected.equals(bare.expected) && app.expected.equals(warmApp.expected);
+			if (!same) {
+				System.out.println("MISMATCH: event counts differ between the app and the bare endpoint: " + app.expected + " vs " + bare.expected);
+			}
+			ok &= app.failures == 0 && bare.failures == 0 && same;
 		}
-		return app.failures == 0 && bare.failures == 0 && same;
+		double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+		System.out.printf(Locale.ROOT, "throughput app/bare per round: %s; median %.2f×%n",
+				ratios.stream().map(x -> String.format(Locale.ROOT, "%.2f×", x)).toList(), sorted[sorted.length / 2]);
+		return ok;
 	}
 
 	final class Run {
