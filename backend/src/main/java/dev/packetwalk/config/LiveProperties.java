@@ -14,10 +14,24 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param heartbeat how often an SSE comment goes to every open stream (keeps proxies from closing it, finds dead
  * connections)
  * @param sweepInterval how often idle sessions are looked for
+ * @param store where sessions are kept: {@code memory} (one replica) or {@code redis} (every replica sharing the Redis
+ * of {@code spring.data.redis.*} serves every session; idle expiry is the key's TTL)
  */
 @ConfigurationProperties("packetwalk.live")
 public record LiveProperties(@DefaultValue("30m") Duration idleTimeout, @DefaultValue("100") int maxSessions,
 		@DefaultValue("10000") int maxFollowers, @DefaultValue("15s") Duration heartbeat,
-		@DefaultValue("10s") Duration sweepInterval) {
+		@DefaultValue("10s") Duration sweepInterval, @DefaultValue("memory") String store) {
+
+	@org.springframework.boot.context.properties.bind.ConstructorBinding
+	public LiveProperties {
+		if (!store.equals("memory") && !store.equals("redis")) {
+			throw new IllegalArgumentException("packetwalk.live.store must be memory or redis, was '" + store + "'");
+		}
+	}
+
+	/** In memory (one replica). */
+	public LiveProperties(Duration idleTimeout, int maxSessions, int maxFollowers, Duration heartbeat, Duration sweepInterval) {
+		this(idleTimeout, maxSessions, maxFollowers, heartbeat, sweepInterval, "memory");
+	}
 
 }

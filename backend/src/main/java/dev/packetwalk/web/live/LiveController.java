@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.packetwalk.config.LiveProperties;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
@@ -53,60 +54,66 @@ class LiveController {
 	}
 
 	@PostMapping
-	ResponseEntity<CreatedJson> create(@RequestBody(required = false) LiveView view) {
-		LiveSessions.Created c = sessions.create(view);
-		String code = c.session().code();
-		return ResponseEntity.created(URI.create("/api/live/" + code))
-			.body(new CreatedJson(code, c.token(), "/live/" + code, c.session().state(),
-					sessions.properties().idleTimeout()));
+	Mono<ResponseEntity<CreatedJson>> create(@RequestBody(required = false) LiveView view) {
+		return sessions.create(view).map(c -> {
+			String code = c.session().code();
+			return ResponseEntity.created(URI.create("/api/live/" + code))
+				.body(new CreatedJson(code, c.token(), "/live/" + code, c.session().state(), sessions.properties().idleTimeout()));
+		});
 	}
 
 	@GetMapping("/{code}")
-	SessionJson get(@PathVariable String code) {
-		LiveSession s = sessions.find(code);
-		return new SessionJson(s.code(), s.state(), s.followers());
+	Mono<SessionJson> get(@PathVariable String code) {
+		return sessions.find(code).map(s -> new SessionJson(s.code(), s.state(), s.followers()));
 	}
 
 	@PutMapping("/{code}/state")
-	SessionJson drive(@PathVariable String code,
+	Mono<SessionJson> drive(@PathVariable String code,
 			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
 			@RequestBody LiveView view) {
-		LiveSession s = sessions.authorize(code, bearer(authorization));
-		LiveState state = sessions.update(s, view);
-		return new SessionJson(s.code(), state, s.followers());
+		return sessions.authorize(code, bearer(authorization))
+			.flatMap(s -> sessions.update(s, view).map(state -> new SessionJson(s.code(), state, s.followers())));
 	}
 
 	@DeleteMapping("/{code}")
-	ResponseEntity<Void> end(@PathVariable String code,
+	Mono<ResponseEntity<Void>> end(@PathVariable String code,
 			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-		sessions.end(sessions.authorize(code, bearer(authorization)));
-		return ResponseEntity.noContent().build();
+		return sessions.authorize(code, bearer(authorization))
+			.flatMap(sessions::end)
+			.thenReturn(ResponseEntity.noContent().<Void>build());
 	}
 
 	/**
 	 * A follower's stream: {@code state} (the current view at once, then each change; {@code id:} = version), then
-	 * {@code end} with the reason, then the stream closes. A comment every {@code packetwalk.live.heartbeat}.
+	 * {@code end} with the reason, then the stream closes. A comment every {@code packetwalk.live.heartbeat}. When this
+	 * replica shuts down while the session goes on (Redis store), a comment and the stream closes without {@code end}:
+	 * the EventSource reconnects.
 	 */
 	@GetMapping(path = "/{code}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<String>> follow(@PathVariable String code) {
-		LiveSession s = sessions.find(code);
-		if (s.followers() >= sessions.properties().maxFollowers()) {
-			throw new LiveLimitException("Live session " + s.code() + " has the most followers allowed ("
-					+ sessions.properties().maxFollowers() + ").");
-		}
-		Flux<ServerSentEvent<String>> events = s.follow().map(LiveSession.Event::sse);
-		return events.mergeWith(heartbeat).takeUntil(e -> "end".equals(e.event()));
+		return sessions.find(code).flatMapMany(s -> {
+			if (s.followers() >= sessions.properties().maxFollowers()) {
+				throw new LiveLimitException("Live session " + s.code() + " has the most followers allowed ("
+						+ sessions.properties().maxFollowers() + ").");
+			}
+			return s.follow()
+				.takeUntil(e -> e instanceof LiveSession.Ended || e instanceof LiveSession.Reconnect)
+				.map(LiveSession.Event::sse)
+				.mergeWith(heartbeat)
+				.takeUntil(e -> "end".equals(e.event()) || e == LiveSession.Reconnect.INSTANCE.sse());
+		});
 	}
 
 	/** For the presenter: {@code followers} with {@code {"followers": N}} now and whenever it changes (at most 4/s). */
 	@GetMapping(path = "/{code}/followers", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<String>> followers(@PathVariable String code) {
-		LiveSession s = sessions.find(code);
-		Flux<ServerSentEvent<String>> counts = s.followerCounts()
-			.sample(Duration.ofMillis(250))
-			.map(n -> ServerSentEvent.builder(JSON.writeValueAsString(Map.of("followers", n))).event("followers").build());
-		return Flux.merge(counts, heartbeat.takeUntilOther(counts.ignoreElements().then()))
-			.concatWithValues(ServerSentEvent.builder(JSON.writeValueAsString(Map.of("reason", "ended"))).event("end").build());
+		return sessions.find(code).flatMapMany(s -> {
+			Flux<ServerSentEvent<String>> counts = s.followerCounts()
+				.sample(Duration.ofMillis(250))
+				.map(n -> ServerSentEvent.builder(JSON.writeValueAsString(Map.of("followers", n))).event("followers").build());
+			return Flux.merge(counts, heartbeat.takeUntilOther(counts.ignoreElements().then()))
+				.concatWithValues(ServerSentEvent.builder(JSON.writeValueAsString(Map.of("reason", "ended"))).event("end").build());
+		});
 	}
 
 	private static String bearer(String authorization) {
