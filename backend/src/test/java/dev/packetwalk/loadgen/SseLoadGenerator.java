@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * <li>{@code live}: per N in {@code --followers}, one live session, N followers on {@code /api/live/{code}/events},
  * the presenter steps every {@code --interval-ms} for {@code --steps} steps; reports the share of followers that got
  * every step and the p50/p99/max delay from the presenter's PUT to a follower's receipt. Then the same against the
- * bare {@code /bench/live/events} sink.</li>
+ * bare {@code /bench/live/events} sink. {@code --follower-bases url1,url2} splits the followers round robin over
+ * several instances sharing a Redis (the presenter stays on {@code --base}).</li>
  * </ul>
  * Not a test: nothing runs it during the build (its name does not end in Test).
  */
@@ -59,6 +60,9 @@ public final class SseLoadGenerator {
 	private final HttpClient http;
 
 	private final Duration timeout;
+
+	/** Where followers connect (round robin); the presenter and the bare baseline use {@link #base}. */
+	private List<String> followerBases;
 
 	/** Steps sent before the measured ones (delivered and checked, not timed): JIT and connection warm-up. */
 	private int warmup;
@@ -87,6 +91,13 @@ public final class SseLoadGenerator {
 		if (mode.equals("all") || mode.equals("live")) {
 			int steps = Integer.parseInt(o.getOrDefault("steps", "20"));
 			g.warmup = Integer.parseInt(o.getOrDefault("warmup-steps", "3"));
+			g.followerBases = Arrays.stream(o.getOrDefault("follower-bases", base).split(",")).map(b -> b.strip().replaceAll("/$", ""))
+				.peek(b -> {
+					if (!URI.create(b).getHost().matches("127\\.0\\.0\\.1|localhost|\\[?::1\\]?")) {
+						throw new IllegalArgumentException("loopback only: " + b);
+					}
+				})
+				.toList();
 			long interval = Long.parseLong(o.getOrDefault("interval-ms", "500"));
 			for (String n : o.getOrDefault("followers", "100,1000").split(",")) {
 				ok &= g.live(Integer.parseInt(n.strip()), steps, interval);
@@ -229,16 +240,16 @@ public final class SseLoadGenerator {
 	// ---- live: N followers on one session, a step every interval ------------------------------------------------
 
 	private boolean live(int followers, int steps, long intervalMs) throws Exception {
-		System.out.printf(Locale.ROOT, "%n## live: %d followers, %d steps (after %d warm-up steps), one every %d ms%n", followers, steps,
-				warmup, intervalMs);
+		System.out.printf(Locale.ROOT, "%n## live: %d followers on %s, %d steps (after %d warm-up steps), one every %d ms%n", followers,
+				followerBases, steps, warmup, intervalMs);
 		steps += warmup;
 		String created = send("POST", "/api/live", "{\"scenario\":\"pod-to-pod-same-node\",\"step\":0}", null, 201);
 		String code = match(CODE, created);
 		String token = match(TOKEN, created);
-		LiveRun app = liveRun(followers, steps, intervalMs, "/api/live/" + code + "/events",
+		LiveRun app = liveRun(followers, followerBases, steps, intervalMs, "/api/live/" + code + "/events",
 				k -> send("PUT", "/api/live/" + code + "/state", "{\"scenario\":\"pod-to-pod-same-node\",\"step\":" + k + "}", token, 200),
 				() -> send("DELETE", "/api/live/" + code, null, token, 204));
-		LiveRun bare = liveRun(followers, steps, intervalMs, "/bench/live/events",
+		LiveRun bare = liveRun(followers, List.of(base), steps, intervalMs, "/bench/live/events",
 				k -> send("POST", "/bench/live/step", "{\"step\":" + k + "}", null, 204), null);
 		System.out.printf(Locale.ROOT, "| endpoint | N | connected | got every step | delay p50 ms | p99 ms | max ms | closed at end |%n|---|---|---|---|---|---|---|---|%n");
 		app.print("/api/live/{code}/events", followers);
@@ -282,7 +293,7 @@ public final class SseLoadGenerator {
 
 	}
 
-	private LiveRun liveRun(int n, int steps, long intervalMs, String path, Step step, End end) throws Exception {
+	private LiveRun liveRun(int n, List<String> bases, int steps, long intervalMs, String path, Step step, End end) throws Exception {
 		LiveRun run = new LiveRun();
 		long[] sentAt = new long[steps + 1];
 		Arrays.fill(sentAt, Long.MAX_VALUE);
@@ -311,7 +322,8 @@ public final class SseLoadGenerator {
 				}
 			});
 			parser.onSubscription = subscriptions::add;
-			HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/event-stream").build();
+			// followers split round robin over the instances (one unless --follower-bases names several)
+			HttpRequest req = HttpRequest.newBuilder(URI.create(bases.get(f % bases.size()) + path)).header("Accept", "text/event-stream").build();
 			streams.add(http.sendAsync(req, HttpResponse.BodyHandlers.fromLineSubscriber(parser)));
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();

@@ -119,6 +119,11 @@ final class LiveSession {
 		return joins == null ? followers.get() : total;
 	}
 
+	/** Followers of the session on this replica. */
+	int localFollowers() {
+		return followers.get();
+	}
+
 	/** Counts followers across replicas: {@code joins} is told every local join and leave. */
 	void countAcrossReplicas(java.util.function.IntConsumer joins, int totalNow) {
 		this.total = totalNow;

@@ -45,7 +45,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnProperty(prefix = "packetwalk.live", name = "store", havingValue = "redis")
-class RedisLiveStore implements LiveStore, InitializingBean {
+class RedisLiveStore implements LiveStore, InitializingBean, org.springframework.context.SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(RedisLiveStore.class);
 
@@ -55,6 +55,11 @@ class RedisLiveStore implements LiveStore, InitializingBean {
 
 	static String sessionKey(String code) {
 		return "pw:live:s:" + code;
+	}
+
+	/** How an ended session ended, kept a minute, so a replica that notices the end by itself gives the right reason. */
+	static String endedKey(String code) {
+		return "pw:live:e:" + code;
 	}
 
 	static String followersKey(String code) {
@@ -87,10 +92,9 @@ class RedisLiveStore implements LiveStore, InitializingBean {
 			return v
 			""", Long.class);
 
-	/** Adds this replica's change to its count, publishes the total across replicas, returns it. */
+	/** Sets this replica's count, publishes the total across replicas, returns it. */
 	private static final RedisScript<Long> FOLLOWERS = RedisScript.of("""
-			local n = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
-			if n <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+			if tonumber(ARGV[2]) > 0 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) else redis.call('HDEL', KEYS[1], ARGV[1]) end
 			local ttl = redis.call('PTTL', KEYS[2])
 			if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
 			local total = 0
@@ -101,7 +105,10 @@ class RedisLiveStore implements LiveStore, InitializingBean {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	/** How often this replica's changed follower counts are written (a burst of joins is one write per session). */
+	private static final Duration COUNT_EVERY = Duration.ofMillis(200);
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -115,7 +122,12 @@ class RedisLiveStore implements LiveStore, InitializingBean {
 	/** The sessions this replica has served, by code. */
 	private final ConcurrentHashMap<String, LiveSession> handles = new ConcurrentHashMap<>();
 
+	/** Sessions whose follower count on this replica changed since it was last written. */
+	private final java.util.Set<String> counted = ConcurrentHashMap.newKeySet();
+
 	private Disposable subscription;
+
+	private Disposable counter;
 
 	RedisLiveStore(ReactiveStringRedisTemplate redis, ReactiveRedisConnectionFactory connections, LiveProperties props) {
 		this.redis = redis;
@@ -130,6 +142,7 @@ class RedisLiveStore implements LiveStore, InitializingBean {
 			.block(TIMEOUT)
 			.map(m -> m.getMessage());
 		subscription = messages.subscribe(this::received, ex -> log.error("The Redis subscription of live sessions ended", ex));
+		counter = Flux.interval(COUNT_EVERY, COUNT_EVERY).onBackpressureDrop().concatMap(i -> writeCounts(), 1).subscribe();
 		log.info("Live sessions in Redis (replica {})", replica);
 	}
 
@@ -180,11 +193,7 @@ class RedisLiveStore implements LiveStore, InitializingBean {
 		return Mono.zip(fields, followers).timeout(TIMEOUT).flatMap(t -> {
 			Map<String, String> f = t.getT1();
 			if (f.isEmpty()) {
-				LiveSession gone = handles.remove(code);
-				if (gone != null) {
-					gone.end("idle");
-				}
-				return Mono.empty();
+				return gone(code).then(Mono.empty());
 			}
 			LiveState state = new LiveState(f.get("scenario"), Long.parseLong(f.get("seed")),
 					f.get("flow").isEmpty() ? null : f.get("flow"), Integer.parseInt(f.get("step")), Long.parseLong(f.get("version")));
@@ -200,18 +209,28 @@ class RedisLiveStore implements LiveStore, InitializingBean {
 				return old;
 			}
 			LiveSession fresh = new LiveSession(c, tokenHash, state, created);
-			fresh.countAcrossReplicas(delta -> countFollowers(c, delta), followers);
+			fresh.countAcrossReplicas(delta -> counted.add(c), followers);
 			return fresh;
 		});
 		s.apply(state);
 		return s;
 	}
 
-	private void countFollowers(String code, int delta) {
-		redis.execute(FOLLOWERS, List.of(followersKey(code), sessionKey(code)), List.of(replica, Integer.toString(delta), CHANNEL, code))
-			.timeout(TIMEOUT)
-			.subscribe(total -> {
-			}, ex -> log.warn("Could not count a follower of live session {} in Redis: {}", code, ex.toString()));
+	/** Writes this replica's follower count of every session where it changed; every replica hears the totals. */
+	private Mono<Void> writeCounts() {
+		List<String> codes = List.copyOf(counted);
+		codes.forEach(counted::remove);
+		return Flux.fromIterable(codes).flatMap(code -> {
+			LiveSession s = handles.get(code);
+			int n = s == null ? 0 : s.localFollowers();
+			return redis.execute(FOLLOWERS, List.of(followersKey(code), sessionKey(code)), List.of(replica, Integer.toString(n), CHANNEL, code))
+				.timeout(TIMEOUT)
+				.onErrorResume(ex -> {
+					log.warn("Could not count the followers of live session {} in Redis: {}", code, ex.toString());
+					counted.add(code);
+					return Mono.empty();
+				});
+		}, 16).then();
 	}
 
 	@Override
@@ -238,7 +257,8 @@ class RedisLiveStore implements LiveStore, InitializingBean {
 
 	@Override
 	public Mono<Void> end(LiveSession s, String reason) {
-		return redis.delete(sessionKey(s.code()), followersKey(s.code()))
+		return redis.opsForValue().set(endedKey(s.code()), reason, Duration.ofMinutes(1))
+			.then(redis.delete(sessionKey(s.code()), followersKey(s.code())))
 			.then(redis.opsForZSet().remove(INDEX, s.code()))
 			.then(publish(new Message("end", s.code(), null, reason, null)))
 			.timeout(TIMEOUT)
@@ -252,18 +272,27 @@ class RedisLiveStore implements LiveStore, InitializingBean {
 		return redis.convertAndSend(CHANNEL, JSON.writeValueAsString(m));
 	}
 
+	/** Ends this replica's handle on a session that has gone from Redis: ended by its presenter, else idle (TTL). */
+	private Mono<Void> gone(String code) {
+		LiveSession s = handles.get(code);
+		if (s == null) {
+			return Mono.empty();
+		}
+		return redis.opsForValue().get(endedKey(code)).defaultIfEmpty("idle").doOnNext(reason -> {
+			handles.remove(code, s);
+			s.end(reason);
+		}).then();
+	}
+
 	/** Redis removes idle sessions (TTL); this ends the handles whose session has gone. */
 	@Override
 	public void sweep(Instant now) {
 		for (String code : List.copyOf(handles.keySet())) {
-			redis.hasKey(sessionKey(code)).timeout(TIMEOUT).subscribe(exists -> {
-				if (!exists) {
-					LiveSession gone = handles.remove(code);
-					if (gone != null) {
-						gone.end("idle");
-					}
-				}
-			}, ex -> log.warn("Could not check live session {} in Redis: {}", code, ex.toString()));
+			redis.hasKey(sessionKey(code))
+				.flatMap(exists -> exists ? Mono.empty() : gone(code))
+				.timeout(TIMEOUT)
+				.subscribe(v -> {
+				}, ex -> log.warn("Could not check live session {} in Redis: {}", code, ex.toString()));
 		}
 	}
 
@@ -276,16 +305,54 @@ class RedisLiveStore implements LiveStore, InitializingBean {
 		return n == null ? 0 : n;
 	}
 
-	/** The sessions go on in Redis; this replica's followers are told to reconnect elsewhere. */
+	private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+	private volatile boolean running;
+
+	@Override
+	public void start() {
+		running = true;
+	}
+
+	/** After the web server's shutdown, before the Redis connection factory's (phase 0) stop. */
+	@Override
+	public void stop() {
+		running = false;
+		close();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return running;
+	}
+
+	@Override
+	public int getPhase() {
+		return 1;
+	}
+
+	/** The sessions go on in Redis; this replica's followers are told to reconnect elsewhere. Idempotent. */
 	@Override
 	public void close() {
+		if (!closed.compareAndSet(false, true)) {
+			return;
+		}
 		if (subscription != null) {
 			subscription.dispose();
 		}
-		List.copyOf(handles.values()).forEach(s -> {
-			handles.remove(s.code(), s);
-			s.detach();
-		});
+		if (counter != null) {
+			counter.dispose();
+		}
+		List<LiveSession> served = List.copyOf(handles.values());
+		served.forEach(LiveSession::detach);
+		// this replica's followers have gone: say so before leaving (the handles stay until then, with 0 followers)
+		try {
+			writeCounts().block(TIMEOUT);
+		}
+		catch (RuntimeException ex) {
+			log.warn("Could not write the last follower counts to Redis: {}", ex.toString());
+		}
+		handles.clear();
 		listener.destroyLater().subscribe();
 	}
 
