@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.packetwalk.config.LimitsProperties;
-import dev.packetwalk.config.ScenariosProperties;
 import dev.packetwalk.engine.Engine;
+import dev.packetwalk.config.ScenariosProperties;
 import dev.packetwalk.scenario.CompiledScenario;
 import dev.packetwalk.scenario.ScenarioCompiler;
 import dev.packetwalk.scenario.ScenarioException;
@@ -37,13 +36,12 @@ import reactor.core.publisher.Sinks;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.io.Resource;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
 
 /**
- * The scenarios: the built-in ones from {@code classpath:scenarios/*.yaml}, compiled once at startup (one that does
- * not compile stops the application; the build's tests guarantee they all do), and, when
+ * The scenarios: the built-in ones from {@code classpath:scenarios/*.yaml}, compiled once, in the background from
+ * startup on ({@link BuiltInScenarios}: a request for one not compiled yet waits for that one; the build's tests
+ * guarantee they all compile), and, when
  * {@code packetwalk.scenarios.dir} is set, the {@code *.yaml} files of that directory. Local files are checked for
  * changes every {@code poll-interval}; a changed file is recompiled and its id announced on {@link #changes()}. A local
  * file that does not compile stays in the catalogue with its errors; it never stops the application. A local
@@ -94,7 +92,7 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 
 	private final ScenarioCompiler compiler;
 
-	private final Map<String, Entry> builtIns = new LinkedHashMap<>();
+	private final BuiltInScenarios builtIns;
 
 	private final Path localDir;
 
@@ -102,7 +100,11 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 
 	private final Map<Path, Entry> locals = new HashMap<>();
 
-	private volatile Map<String, Entry> entries = Map.of();
+	/** The local entries by id (a local file replaces the built-in of the same id). */
+	private volatile Map<String, Entry> localById = Map.of();
+
+	/** Built-ins and locals merged in learning order; null until first asked for, and again after a change. */
+	private volatile Map<String, Entry> entries;
 
 	private final Sinks.Many<String> changes = Sinks.many().multicast().directBestEffort();
 
@@ -119,21 +121,15 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 	}
 
 	public ScenarioCatalog(ScenarioLimits limits, Path localDir, Duration pollInterval) throws IOException {
+		this(BuiltInScenarios.shared(), limits, localDir, pollInterval);
+	}
+
+	/** With these built-ins (compiled in the background; see {@link BuiltInScenarios}). */
+	public ScenarioCatalog(BuiltInScenarios builtIns, ScenarioLimits limits, Path localDir, Duration pollInterval) {
 		this.compiler = new ScenarioCompiler(limits);
 		this.localDir = localDir;
-		Resource[] resources = new PathMatchingResourcePatternResolver().getResources("classpath*:scenarios/*.yaml");
-		Arrays.sort(resources, Comparator.comparing(Resource::getFilename));
-		for (Resource r : resources) {
-			String text;
-			try (InputStream in = r.getInputStream()) {
-				text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-			}
-			// built-in scenarios are trusted and checked by the build: the default limits, whatever is configured
-			CompiledScenario s = new ScenarioCompiler().compile(r.getFilename(), text);
-			builtIns.put(s.id(), new Entry(s.id(), s, new Engine(s.scenario()), List.of(), Origin.BUILT_IN, r.getFilename()));
-		}
+		this.builtIns = builtIns;
 		if (localDir == null) {
-			entries = merged();
 			poller = null;
 			return;
 		}
@@ -150,17 +146,34 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 
 	/** The compiled scenarios, in learning order (local files with errors are left out; see {@link #entries()}). */
 	public List<CompiledScenario> all() {
-		return entries.values().stream().filter(Entry::valid).map(Entry::scenario).toList();
+		return merged().values().stream().filter(Entry::valid).map(Entry::scenario).toList();
 	}
 
 	/** Every scenario, valid or not, in learning order (invalid ones last). */
 	public List<Entry> entries() {
-		return List.copyOf(entries.values());
+		return List.copyOf(merged().values());
 	}
 
-	/** A scenario by id, valid or not. */
+	/**
+	 * A scenario by id, valid or not. A built-in not compiled yet is compiled now (or waited for): this waits for that
+	 * one scenario only.
+	 */
 	public Optional<Entry> find(String id) {
-		return Optional.ofNullable(entries.get(id));
+		if (id == null) {
+			return Optional.empty();
+		}
+		Entry local = localById.get(id);
+		return local != null ? Optional.of(local) : builtIns.get(id);
+	}
+
+	/** True once every built-in scenario is compiled (the readiness probe waits for it). */
+	public boolean ready() {
+		return builtIns.ready();
+	}
+
+	/** Completes when every built-in scenario is compiled. */
+	public java.util.concurrent.CompletableFuture<Void> whenReady() {
+		return builtIns.whenReady();
 	}
 
 	public Trace trace(Entry e, Long seed) {
@@ -219,8 +232,11 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 			locals.put(f.getKey(), e);
 			changed.add(e.id());
 		}
-		if (!changed.isEmpty() || entries.isEmpty()) {
-			entries = merged();
+		if (!changed.isEmpty()) {
+			Map<String, Entry> byId = new HashMap<>();
+			locals.values().forEach(e -> byId.put(e.id(), e));
+			localById = Map.copyOf(byId);
+			entries = null;
 			for (String id : changed.stream().sorted().toList()) {
 				changes.tryEmitNext(id);
 			}
@@ -321,14 +337,26 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 	}
 
 	private Map<String, Entry> merged() {
-		Map<String, Entry> all = new HashMap<>(builtIns);
-		locals.values().forEach(e -> all.put(e.id(), e));
+		Map<String, Entry> current = entries;
+		return current != null ? current : mergeNow();
+	}
+
+	/** Under the lock {@link #scan} holds, so a change cannot be overwritten by a merge that started before it. */
+	private synchronized Map<String, Entry> mergeNow() {
+		Map<String, Entry> current = entries;
+		if (current != null) {
+			return current;
+		}
+		Map<String, Entry> all = new HashMap<>(builtIns.all());
+		all.putAll(localById);
 		Map<String, Entry> sorted = new LinkedHashMap<>();
 		all.values()
 			.stream()
 			.sorted(Comparator.comparingInt(Entry::order).thenComparing(Entry::id))
 			.forEach(e -> sorted.put(e.id(), e));
-		return sorted;
+		current = java.util.Collections.unmodifiableMap(sorted);
+		entries = current;
+		return current;
 	}
 
 	@Override

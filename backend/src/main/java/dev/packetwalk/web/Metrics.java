@@ -35,6 +35,10 @@ public class Metrics {
 		this.registry = registry.getIfAvailable(SimpleMeterRegistry::new);
 	}
 
+	MeterRegistry registry() {
+		return registry;
+	}
+
 	void traceComputed(String source) {
 		Counter.builder("packetwalk.traces.computed")
 			.description("traces computed by the engine")

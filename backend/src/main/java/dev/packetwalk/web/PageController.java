@@ -10,6 +10,8 @@ import dev.packetwalk.scenario.CompiledScenario;
 import dev.packetwalk.web.live.LiveSessions;
 import dev.packetwalk.web.live.LiveState;
 
+import reactor.core.publisher.Mono;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Controller;
@@ -81,19 +83,22 @@ class PageController {
 
 	/** A follower's page: the player at the presenter's current view, kept in sync over SSE by live.js. */
 	@GetMapping("/live/{code}")
-	String live(@PathVariable String code, Model model, ServerHttpResponse response) {
-		LiveState state = live.current(code).orElse(null);
-		ScenarioCatalog.Entry e = state == null ? null : catalog.find(state.scenario()).filter(ScenarioCatalog.Entry::valid).orElse(null);
-		if (e == null) {
-			response.setStatusCode(HttpStatus.NOT_FOUND);
-			model.addAttribute("code", code);
-			return "live-ended";
-		}
-		model.addAttribute("scenario", e.scenario());
-		model.addAttribute("mode", "live");
-		model.addAttribute("liveCode", LiveSessions.normalize(code));
-		model.addAttribute("live", state);
-		return "live";
+	Mono<String> live(@PathVariable String code, Model model, ServerHttpResponse response) {
+		return live.current(code).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty()).map(found -> {
+			LiveState state = found.orElse(null);
+			ScenarioCatalog.Entry e = state == null ? null
+					: catalog.find(state.scenario()).filter(ScenarioCatalog.Entry::valid).orElse(null);
+			if (e == null) {
+				response.setStatusCode(HttpStatus.NOT_FOUND);
+				model.addAttribute("code", code);
+				return "live-ended";
+			}
+			model.addAttribute("scenario", e.scenario());
+			model.addAttribute("mode", "live");
+			model.addAttribute("liveCode", LiveSessions.normalize(code));
+			model.addAttribute("live", state);
+			return "live";
+		});
 	}
 
 	/** The speaker-notes window a presenter opens beside the projected player (synced over BroadcastChannel). */

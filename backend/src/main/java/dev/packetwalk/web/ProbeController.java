@@ -29,13 +29,16 @@ class ProbeController {
 
 	private final WorkLanes lanes;
 
-	ProbeController(ScenarioCatalog catalog, WorkLanes lanes) {
+	private final TraceCache traces;
+
+	ProbeController(ScenarioCatalog catalog, WorkLanes lanes, TraceCache traces) {
 		this.catalog = catalog;
 		this.lanes = lanes;
+		this.traces = traces;
 	}
 
 	@GetMapping(path = "/api/scenarios/{id}/probe", produces = MediaType.APPLICATION_JSON_VALUE)
-	Mono<ResponseEntity<String>> probe(@PathVariable String id, @RequestParam(required = false) String from,
+	Mono<ResponseEntity<byte[]>> probe(@PathVariable String id, @RequestParam(required = false) String from,
 			@RequestParam(required = false) String to, @RequestParam(required = false) String port,
 			@RequestParam(required = false) String protocol, @RequestParam(required = false) String seed) {
 		ScenarioCatalog.Entry e = CatalogLookup.runnable(catalog, id);
@@ -48,9 +51,8 @@ class ProbeController {
 		catch (Probe.ProbeException ex) {
 			throw new ParameterException(HttpStatus.NOT_FOUND, ex.parameter(), ex.getMessage());
 		}
-		return lanes.catalog(() -> ResponseEntity.ok()
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(TraceJson.write(probe.run(e.scenario().scenario(), runSeed))));
+		return traces.json(lanes, e, runSeed, "probe " + probe, () -> TraceJson.write(probe.run(e.scenario().scenario(), runSeed)))
+			.map(json -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json));
 	}
 
 	@ExceptionHandler(ParameterException.class)

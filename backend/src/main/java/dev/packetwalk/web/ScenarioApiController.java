@@ -10,11 +10,12 @@ import dev.packetwalk.engine.ExpectedShares;
 import dev.packetwalk.engine.Flow;
 import dev.packetwalk.scenario.CompiledScenario;
 import dev.packetwalk.topology.Topology;
-import dev.packetwalk.trace.Trace;
 import dev.packetwalk.trace.TraceJson;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
@@ -23,6 +24,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 
 /** The scenario API: the catalogue, one scenario's resolved topology, its trace, and the trace as a stream. */
 @RestController
@@ -74,14 +76,17 @@ class ScenarioApiController {
 
 	private final LabVerdicts verdicts;
 
+	private final TraceCache traces;
+
 	ScenarioApiController(ScenarioCatalog catalog, PacketWalkProperties props, SseStreams streams, Metrics metrics,
-			WorkLanes lanes, LabVerdicts verdicts) {
+			WorkLanes lanes, LabVerdicts verdicts, TraceCache traces) {
 		this.lanes = lanes;
 		this.catalog = catalog;
 		this.verdicts = verdicts;
 		this.props = props;
 		this.streams = streams;
 		this.metrics = metrics;
+		this.traces = traces;
 	}
 
 	@GetMapping
@@ -112,47 +117,37 @@ class ScenarioApiController {
 				verdicts.of(e));
 	}
 
-	/** The whole trace, in exactly the bytes of the golden files. */
+	/** The whole trace, in exactly the bytes of the golden files (computed once per scenario version and seed). */
 	@GetMapping(path = "/{id}/trace", produces = MediaType.APPLICATION_JSON_VALUE)
-	Mono<ResponseEntity<String>> trace(@PathVariable String id, @RequestParam(required = false) Long seed) {
+	Mono<ResponseEntity<byte[]>> trace(@PathVariable String id, @RequestParam(required = false) Long seed) {
 		ScenarioCatalog.Entry e = entry(id);
-		return lanes.catalog(() -> {
-			Trace t = catalog.trace(e, seed);
-			metrics.traceComputed("catalog");
-			return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(TraceJson.write(t));
-		});
+		long runSeed = seed == null ? e.scenario().seed() : seed;
+		return traces.json(lanes, e, runSeed, "trace", () -> TraceJson.write(catalog.trace(e, runSeed)))
+			.map(json -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json));
 	}
 
 	/**
 	 * The trace as Server-Sent Events: one event per step ({@code id:} = sequence number, {@code event:} = step type),
-	 * then {@code end} with the dispositions. {@code delayMs} paces the steps (0 = as fast as the client reads).
+	 * then {@code end} with the dispositions. {@code delayMs} paces the steps (0 = as fast as the client reads). The
+	 * events are encoded once per scenario version and seed ({@link TraceCache}) and written as they are.
 	 */
 	@GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	Flux<ServerSentEvent<String>> events(@PathVariable String id, @RequestParam(required = false) Long seed,
-			@RequestParam(required = false) Long delayMs) {
+	Flux<DataBuffer> events(@PathVariable String id, @RequestParam(required = false) Long seed,
+			@RequestParam(required = false) Long delayMs, ServerHttpResponse response) {
 		ScenarioCatalog.Entry e = entry(id);
 		Duration delay = delayMs == null ? props.stepDelay()
 				: Duration.ofMillis(Math.max(0, Math.min(delayMs, props.maxStepDelay().toMillis())));
-		return streams.pulled("events", lanes.catalog(() -> {
-			Trace t = catalog.trace(e, seed);
-			metrics.traceComputed("catalog");
-			return t;
-		}).flatMapMany(trace -> {
-			List<TraceEvents.StepEvent> steps = TraceEvents.steps(trace);
-			Flux<ServerSentEvent<String>> stepEvents = Flux.fromIterable(steps)
-				.map(s -> ServerSentEvent.builder(TraceJson.write(s))
-					.id(Integer.toString(s.seq()))
-					.event(TraceEvents.typeName(s.data()))
-					.build());
-			if (!delay.isZero()) {
-				stepEvents = stepEvents.delayElements(delay);
-			}
-			ServerSentEvent<String> end = ServerSentEvent.builder(TraceJson.write(TraceEvents.end(trace, steps.size())))
-				.id(Integer.toString(steps.size()))
-				.event("end")
-				.build();
-			return stepEvents.concatWithValues(end);
-		}));
+		long runSeed = seed == null ? e.scenario().seed() : seed;
+		DataBufferFactory buffers = response.bufferFactory();
+		return streams.pulledEncoded("events", traces.events(lanes, e, runSeed, () -> catalog.trace(e, runSeed))
+			.flatMapMany(events -> {
+				if (delay.isZero()) {
+					return Flux.just(events.all(buffers));
+				}
+				int last = events.count() - 1; // the end event follows the last step at once
+				return Flux.range(0, last).map(i -> events.event(i, buffers)).delayElements(delay)
+					.concatWith(Mono.fromSupplier(() -> events.event(last, buffers)));
+			}), buffers);
 	}
 
 	/** A node's rules in real {@code iptables-save} form, to diff against one's own node. */

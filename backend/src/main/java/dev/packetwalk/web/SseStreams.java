@@ -1,6 +1,9 @@
 package dev.packetwalk.web;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import dev.packetwalk.config.StreamsProperties;
 import reactor.core.Exceptions;
@@ -12,6 +15,8 @@ import reactor.core.publisher.SignalType;
 import reactor.core.publisher.Sinks;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
 
@@ -39,6 +44,14 @@ class SseStreams implements SmartLifecycle {
 
 	private static final ServerSentEvent<String> HEARTBEAT = ServerSentEvent.<String>builder().comment("heartbeat").build();
 
+	private static final String SHUTDOWN_DETAIL = "The server is shutting down; reconnect in a moment.";
+
+	/** {@link #HEARTBEAT} and the shutdown {@code disconnect} as Spring's SSE writer frames them. */
+	private static final ByteBuffer HEARTBEAT_BYTES = ByteBuffer.wrap(":heartbeat\n\n".getBytes(StandardCharsets.UTF_8));
+
+	private static final ByteBuffer SHUTDOWN_BYTES = ByteBuffer.wrap(("event:" + DISCONNECT + "\ndata:"
+			+ shuttingDown().data() + "\n\n").getBytes(StandardCharsets.UTF_8));
+
 	private final StreamsProperties props;
 
 	private final Metrics metrics;
@@ -55,7 +68,17 @@ class SseStreams implements SmartLifecycle {
 
 	/** A stream produced only as fast as its consumer reads (a trace). */
 	Flux<ServerSentEvent<String>> pulled(String stream, Flux<ServerSentEvent<String>> events) {
-		return guard(stream, events);
+		return guard(stream, events, () -> HEARTBEAT, SseStreams::shuttingDown);
+	}
+
+	/**
+	 * A pulled stream of events already in the SSE wire format ({@link TraceCache}): the same heartbeats, count and
+	 * end on shutdown, written as bytes.
+	 */
+	Flux<DataBuffer> pulledEncoded(String stream, Flux<DataBuffer> events, DataBufferFactory buffers) {
+		// a buffer is released once written: a new one (over the same bytes) every time
+		return guard(stream, events, () -> buffers.wrap(HEARTBEAT_BYTES.asReadOnlyBuffer()),
+				() -> buffers.wrap(SHUTDOWN_BYTES.asReadOnlyBuffer()));
 	}
 
 	/** A stream produced by others (file changes, a presenter): bounded for each consumer. */
@@ -67,21 +90,19 @@ class SseStreams implements SmartLifecycle {
 			return Mono.just(disconnect("slow-consumer", "More than " + max
 					+ " events were waiting for this client (setting packetwalk.streams.buffer); reconnect to catch up."));
 		});
-		return guard(stream, bounded);
+		return guard(stream, bounded, () -> HEARTBEAT, SseStreams::shuttingDown);
 	}
 
-	private Flux<ServerSentEvent<String>> guard(String stream, Flux<ServerSentEvent<String>> events) {
+	private <T> Flux<T> guard(String stream, Flux<T> events, Supplier<T> heartbeat, Supplier<T> shuttingDown) {
 		AtomicInteger live = metrics.active(stream);
-		Flux<Signal<ServerSentEvent<String>>> beats = Flux.interval(props.heartbeat())
+		Flux<Signal<T>> beats = Flux.interval(props.heartbeat())
 			.onBackpressureDrop()
-			.map(i -> Signal.next(HEARTBEAT));
+			.map(i -> Signal.next(heartbeat.get()));
 		// the heartbeats end with the events: the events' completion (or error) ends the merged stream
-		Flux<ServerSentEvent<String>> withBeats = Flux.merge(events.materialize(), beats).dematerialize();
-		Flux<ServerSentEvent<String>> untilShutdown = withBeats.takeUntilOther(shutdown.asMono())
-			.concatWith(Mono.fromSupplier(() -> running ? null
-					: disconnect("shutdown", "The server is shutting down; reconnect in a moment.")));
-		return Flux.defer(() -> running ? untilShutdown
-				: Flux.just(disconnect("shutdown", "The server is shutting down; reconnect in a moment.")))
+		Flux<T> withBeats = Flux.merge(events.materialize(), beats).dematerialize();
+		Flux<T> untilShutdown = withBeats.takeUntilOther(shutdown.asMono())
+			.concatWith(Mono.fromSupplier(() -> running ? null : shuttingDown.get()));
+		return Flux.defer(() -> running ? untilShutdown : Flux.just(shuttingDown.get()))
 			.doOnSubscribe(s -> live.incrementAndGet())
 			.doFinally(signal -> ended(stream, live, signal));
 	}
@@ -90,6 +111,10 @@ class SseStreams implements SmartLifecycle {
 	private void ended(String stream, AtomicInteger live, SignalType signal) {
 		live.decrementAndGet();
 		metrics.streamEnded(stream, signal);
+	}
+
+	private static ServerSentEvent<String> shuttingDown() {
+		return disconnect("shutdown", SHUTDOWN_DETAIL);
 	}
 
 	static ServerSentEvent<String> disconnect(String reason, String detail) {

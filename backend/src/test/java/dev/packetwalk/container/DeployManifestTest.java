@@ -17,7 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeployManifestTest {
 
 	static List<JsonNode> documents() throws IOException {
-		Path file = DockerImageTest.ROOT.resolve("deploy/packetwalk.yaml");
+		return documents("deploy/packetwalk.yaml");
+	}
+
+	static List<JsonNode> documents(String path) throws IOException {
+		Path file = DockerImageTest.ROOT.resolve(path);
 		List<JsonNode> docs = new ArrayList<>();
 		try (MappingIterator<JsonNode> it = new YAMLMapper().readerFor(JsonNode.class).readValues(Files.readString(file))) {
 			while (it.hasNext()) {
@@ -48,6 +52,30 @@ class DeployManifestTest {
 		assertThat(c.at("/volumeMounts/0/mountPath").asString()).isEqualTo("/tmp");
 		assertThat(pod.at("/volumes/0/emptyDir").isObject()).isTrue();
 		assertThat(c.at("/ports/0/containerPort").asInt()).isEqualTo(8080);
+	}
+
+	/** deploy/packetwalk-replicas.yaml: 3 replicas on the Redis store, a Service with no affinity, the Redis. */
+	@Test
+	void theReplicasVariantSharesLiveSessionsThroughRedis() throws IOException {
+		List<JsonNode> docs = documents("deploy/packetwalk-replicas.yaml");
+		JsonNode app = docs.stream().filter(d -> d.path("kind").asString().equals("Deployment") && d.at("/metadata/name").asString().equals("packetwalk"))
+			.findFirst().orElseThrow();
+		JsonNode redis = docs.stream().filter(d -> d.path("kind").asString().equals("Deployment") && d.at("/metadata/name").asString().equals("packetwalk-redis"))
+			.findFirst().orElseThrow();
+		assertThat(app.at("/spec/replicas").asInt()).isEqualTo(3);
+		JsonNode env = app.at("/spec/template/spec/containers/0/env");
+		java.util.Map<String, String> vars = new java.util.HashMap<>();
+		env.forEach(e -> vars.put(e.path("name").asString(), e.path("value").asString()));
+		assertThat(vars).containsEntry("PACKETWALK_LIVE_STORE", "redis").containsEntry("SPRING_DATA_REDIS_HOST", "packetwalk-redis");
+		assertThat(app.at("/spec/template/spec/containers/0/readinessProbe/httpGet/path").asString()).isEqualTo("/actuator/health/readiness");
+		JsonNode service = docs.stream().filter(d -> d.path("kind").asString().equals("Service") && d.at("/metadata/name").asString().equals("packetwalk"))
+			.findFirst().orElseThrow();
+		assertThat(service.at("/spec/sessionAffinity").isMissingNode()).as("no affinity needed").isTrue();
+		assertThat(service.at("/spec/selector")).isEqualTo(app.at("/spec/template/metadata/labels"));
+		JsonNode redisService = docs.stream().filter(d -> d.path("kind").asString().equals("Service") && d.at("/metadata/name").asString().equals("packetwalk-redis"))
+			.findFirst().orElseThrow();
+		assertThat(redisService.at("/spec/selector")).isEqualTo(redis.at("/spec/template/metadata/labels"));
+		assertThat(redisService.at("/spec/ports/0/port").asInt()).isEqualTo(Integer.parseInt(vars.getOrDefault("SPRING_DATA_REDIS_PORT", "6379")));
 	}
 
 	@Test

@@ -32,11 +32,14 @@ import java.util.regex.Pattern;
  * <li>{@code events}: {@code --streams} concurrent {@code GET /api/scenarios/{id}/events?delayMs=0} over every
  * built-in scenario (round robin); every stream must deliver ids 0..N-1 then {@code end} with {@code seq} N, N the
  * same for every stream of a scenario. Then the same against {@code /bench/scenarios/{id}/events} (the same events
- * from memory); the ratio of the two is reported.</li>
+ * from memory); the ratio of the two is reported. A first round of each is not measured (warm connections, JIT and
+ * caches for both); then {@code --rounds} (default 3) measured rounds, alternating which endpoint goes first, and the
+ * median ratio.</li>
  * <li>{@code live}: per N in {@code --followers}, one live session, N followers on {@code /api/live/{code}/events},
  * the presenter steps every {@code --interval-ms} for {@code --steps} steps; reports the share of followers that got
  * every step and the p50/p99/max delay from the presenter's PUT to a follower's receipt. Then the same against the
- * bare {@code /bench/live/events} sink.</li>
+ * bare {@code /bench/live/events} sink. {@code --follower-bases url1,url2} splits the followers round robin over
+ * several instances sharing a Redis (the presenter stays on {@code --base}).</li>
  * </ul>
  * Not a test: nothing runs it during the build (its name does not end in Test).
  */
@@ -57,6 +60,9 @@ public final class SseLoadGenerator {
 	private final HttpClient http;
 
 	private final Duration timeout;
+
+	/** Where followers connect (round robin); the presenter and the bare baseline use {@link #base}. */
+	private List<String> followerBases;
 
 	/** Steps sent before the measured ones (delivered and checked, not timed): JIT and connection warm-up. */
 	private int warmup;
@@ -80,11 +86,18 @@ public final class SseLoadGenerator {
 				java.time.Instant.now());
 		if (mode.equals("all") || mode.equals("events")) {
 			int streams = Integer.parseInt(o.getOrDefault("streams", "1000"));
-			ok &= g.events(streams);
+			ok &= g.events(streams, Integer.parseInt(o.getOrDefault("rounds", "3")));
 		}
 		if (mode.equals("all") || mode.equals("live")) {
 			int steps = Integer.parseInt(o.getOrDefault("steps", "20"));
 			g.warmup = Integer.parseInt(o.getOrDefault("warmup-steps", "3"));
+			g.followerBases = Arrays.stream(o.getOrDefault("follower-bases", base).split(",")).map(b -> b.strip().replaceAll("/$", ""))
+				.peek(b -> {
+					if (!URI.create(b).getHost().matches("127\\.0\\.0\\.1|localhost|\\[?::1\\]?")) {
+						throw new IllegalArgumentException("loopback only: " + b);
+					}
+				})
+				.toList();
 			long interval = Long.parseLong(o.getOrDefault("interval-ms", "500"));
 			for (String n : o.getOrDefault("followers", "100,1000").split(",")) {
 				ok &= g.live(Integer.parseInt(n.strip()), steps, interval);
@@ -99,21 +112,43 @@ public final class SseLoadGenerator {
 	record StreamResult(String scenario, boolean ok, int events, long nanos, String problem) {
 	}
 
-	private boolean events(int streams) throws Exception {
+	private boolean events(int streams, int rounds) throws Exception {
 		List<String> ids = builtInScenarios();
-		System.out.printf(Locale.ROOT, "%n## events: %d concurrent streams over %d built-in scenarios (delayMs=0)%n", streams, ids.size());
-		Run app = eventsRun(streams, ids, id -> "/api/scenarios/" + id + "/events?delayMs=0");
-		Run bare = eventsRun(streams, ids, id -> "/bench/scenarios/" + id + "/events");
-		System.out.printf(Locale.ROOT, "| endpoint | streams ok | events | wall s | events/s | stream p50 ms | stream p99 ms |%n|---|---|---|---|---|---|---|%n");
-		app.print("/api/scenarios/{id}/events?delayMs=0");
-		bare.print("bare /bench/scenarios/{id}/events");
-		System.out.printf(Locale.ROOT, "ratio app/bare: wall time %.2f×, throughput %.2f×%n", app.wallS() / bare.wallS(),
-				app.rate() / bare.rate());
-		boolean same = app.expected.equals(bare.expected);
-		if (!same) {
-			System.out.println("MISMATCH: event counts differ between the app and the bare endpoint: " + app.expected + " vs " + bare.expected);
+		System.out.printf(Locale.ROOT, "%n## events: %d concurrent streams over %d built-in scenarios (delayMs=0), %d measured round(s)%n",
+				streams, ids.size(), rounds);
+		// a first round of each, not measured: both endpoints then start with warm connections, JIT and caches
+		Run warmApp = eventsRun(streams, ids, id -> "/api/scenarios/" + id + "/events?delayMs=0");
+		Run warmBare = eventsRun(streams, ids, id -> "/bench/scenarios/" + id + "/events");
+		boolean ok = warmApp.failures == 0 && warmBare.failures == 0;
+		List<Double> ratios = new ArrayList<>();
+		System.out.printf(Locale.ROOT, "| round | endpoint | streams ok | events | wall s | events/s | stream p50 ms | stream p99 ms |%n|---|---|---|---|---|---|---|---|%n");
+		warmApp.print("0 (warm-up, not counted) | /api/scenarios/{id}/events?delayMs=0");
+		warmBare.print("0 (warm-up, not counted) | bare /bench/scenarios/{id}/events");
+		for (int r = 1; r <= rounds; r++) {
+			// alternate which goes first, so neither always runs on the other's leftovers
+			Run app;
+			Run bare;
+			if (r % 2 == 1) {
+				app = eventsRun(streams, ids, id -> "/api/scenarios/" + id + "/events?delayMs=0");
+				bare = eventsRun(streams, ids, id -> "/bench/scenarios/" + id + "/events");
+			}
+			else {
+				bare = eventsRun(streams, ids, id -> "/bench/scenarios/" + id + "/events");
+				app = eventsRun(streams, ids, id -> "/api/scenarios/" + id + "/events?delayMs=0");
+			}
+			app.print(r + " | /api/scenarios/{id}/events?delayMs=0");
+			bare.print(r + " | bare /bench/scenarios/{id}/events");
+			ratios.add(app.rate() / bare.rate());
+			boolean same = app.expected.equals(bare.expected) && app.expected.equals(warmApp.expected);
+			if (!same) {
+				System.out.println("MISMATCH: event counts differ between the app and the bare endpoint: " + app.expected + " vs " + bare.expected);
+			}
+			ok &= app.failures == 0 && bare.failures == 0 && same;
 		}
-		return app.failures == 0 && bare.failures == 0 && same;
+		double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+		System.out.printf(Locale.ROOT, "throughput app/bare per round: %s; median %.2f×%n",
+				ratios.stream().map(x -> String.format(Locale.ROOT, "%.2f×", x)).toList(), sorted[sorted.length / 2]);
+		return ok;
 	}
 
 	final class Run {
@@ -205,16 +240,16 @@ public final class SseLoadGenerator {
 	// ---- live: N followers on one session, a step every interval ------------------------------------------------
 
 	private boolean live(int followers, int steps, long intervalMs) throws Exception {
-		System.out.printf(Locale.ROOT, "%n## live: %d followers, %d steps (after %d warm-up steps), one every %d ms%n", followers, steps,
-				warmup, intervalMs);
+		System.out.printf(Locale.ROOT, "%n## live: %d followers on %s, %d steps (after %d warm-up steps), one every %d ms%n", followers,
+				followerBases, steps, warmup, intervalMs);
 		steps += warmup;
 		String created = send("POST", "/api/live", "{\"scenario\":\"pod-to-pod-same-node\",\"step\":0}", null, 201);
 		String code = match(CODE, created);
 		String token = match(TOKEN, created);
-		LiveRun app = liveRun(followers, steps, intervalMs, "/api/live/" + code + "/events",
+		LiveRun app = liveRun(followers, followerBases, steps, intervalMs, "/api/live/" + code + "/events",
 				k -> send("PUT", "/api/live/" + code + "/state", "{\"scenario\":\"pod-to-pod-same-node\",\"step\":" + k + "}", token, 200),
 				() -> send("DELETE", "/api/live/" + code, null, token, 204));
-		LiveRun bare = liveRun(followers, steps, intervalMs, "/bench/live/events",
+		LiveRun bare = liveRun(followers, List.of(base), steps, intervalMs, "/bench/live/events",
 				k -> send("POST", "/bench/live/step", "{\"step\":" + k + "}", null, 204), null);
 		System.out.printf(Locale.ROOT, "| endpoint | N | connected | got every step | delay p50 ms | p99 ms | max ms | closed at end |%n|---|---|---|---|---|---|---|---|%n");
 		app.print("/api/live/{code}/events", followers);
@@ -258,7 +293,7 @@ public final class SseLoadGenerator {
 
 	}
 
-	private LiveRun liveRun(int n, int steps, long intervalMs, String path, Step step, End end) throws Exception {
+	private LiveRun liveRun(int n, List<String> bases, int steps, long intervalMs, String path, Step step, End end) throws Exception {
 		LiveRun run = new LiveRun();
 		long[] sentAt = new long[steps + 1];
 		Arrays.fill(sentAt, Long.MAX_VALUE);
@@ -287,7 +322,8 @@ public final class SseLoadGenerator {
 				}
 			});
 			parser.onSubscription = subscriptions::add;
-			HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/event-stream").build();
+			// followers split round robin over the instances (one unless --follower-bases names several)
+			HttpRequest req = HttpRequest.newBuilder(URI.create(bases.get(f % bases.size()) + path)).header("Accept", "text/event-stream").build();
 			streams.add(http.sendAsync(req, HttpResponse.BodyHandlers.fromLineSubscriber(parser)));
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();

@@ -97,7 +97,7 @@ class DroppedConnectionsTest {
 		System.out.printf("heap after full GC: %.1f MB before, %.1f MB after 2,000 reset streams%n", before / 1048576.0,
 				after / 1048576.0);
 		assertThat(after - before).as("heap growth over 2,000 reset streams (bytes)").isLessThan(SLACK);
-		assertThat(live.current(code)).isPresent();
+		assertThat(live.current(code).blockOptional(Duration.ofSeconds(10))).isPresent();
 		assertThat(client.get().uri("/api/live/" + code).exchange().expectStatus().isOk().expectBody(String.class)
 			.returnResult().getResponseBody()).contains("\"followers\":0");
 		assertThat(logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR)).map(ILoggingEvent::getFormattedMessage))
@@ -183,7 +183,7 @@ class DroppedConnectionsTest {
 
 	private void awaitAllClosed(String code) throws InterruptedException {
 		await(() -> metrics.activeStreams("events") == 0 && metrics.activeStreams("changes") == 0
-				&& live.current(code).isPresent() && followers(code) == 0, "every stream closed and uncounted");
+				&& live.current(code).blockOptional(Duration.ofSeconds(10)).isPresent() && followers(code) == 0, "every stream closed and uncounted");
 	}
 
 	private static void await(BooleanSupplier condition, String what) throws InterruptedException {

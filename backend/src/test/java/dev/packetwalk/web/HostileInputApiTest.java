@@ -98,9 +98,14 @@ class HostileInputApiTest {
 
 	WebTestClient client;
 
+	@Autowired
+	dev.packetwalk.catalog.ScenarioCatalog catalog;
+
 	@BeforeEach
-	void boundedClient() {
+	void boundedClient() throws Exception {
 		client = webClient.mutate().responseTimeout(BOUND).build();
+		// readiness waits for the built-in scenarios, which compile in the background from startup on
+		catalog.whenReady().get(60, java.util.concurrent.TimeUnit.SECONDS);
 	}
 
 	/** After every hostile request: alive, ready, and still tracing. */

@@ -20,9 +20,14 @@ class OperationsApiTest {
 	@Autowired
 	WebTestClient client;
 
+	@Autowired
+	dev.packetwalk.catalog.ScenarioCatalog catalog;
+
 	@ParameterizedTest
 	@ValueSource(strings = { "/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness" })
-	void healthGroupsAreUpWithTheSecurityHeaders(String path) {
+	void healthGroupsAreUpWithTheSecurityHeaders(String path) throws Exception {
+		// readiness (and the whole health) waits for the built-in scenarios, compiled in the background from startup on
+		catalog.whenReady().get(60, java.util.concurrent.TimeUnit.SECONDS);
 		client.get()
 			.uri(path)
 			.exchange()

@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.packetwalk.config.LiveProperties;
 import dev.packetwalk.web.Metrics;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -76,16 +77,17 @@ class LiveController {
 	}
 
 	@PostMapping
-	ResponseEntity<CreatedJson> create(@RequestBody(required = false) LiveView view, ServerHttpRequest request) {
+	Mono<ResponseEntity<CreatedJson>> create(@RequestBody(required = false) LiveView view, ServerHttpRequest request) {
 		checkOrigin(request);
 		java.net.InetSocketAddress remote = request.getRemoteAddress();
 		String client = remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
-		LiveSessions.Created c = sessions.create(view, client);
-		String code = c.session().code();
-		String follow = "/live/" + code;
-		return ResponseEntity.created(URI.create("/api/live/" + code))
-			.body(new CreatedJson(code, c.token(), follow, base(request) + follow, c.session().state(),
-					sessions.properties().idleTimeout()));
+		return sessions.create(view, client).map(c -> {
+			String code = c.session().code();
+			String follow = "/live/" + code;
+			return ResponseEntity.created(URI.create("/api/live/" + code))
+				.body(new CreatedJson(code, c.token(), follow, base(request) + follow, c.session().state(),
+						sessions.properties().idleTimeout()));
+		});
 	}
 
 	/** Where the room reaches this server: the configured public URL, else the request's scheme and Host. */
@@ -120,57 +122,62 @@ class LiveController {
 	}
 
 	@GetMapping("/{code}")
-	SessionJson get(@PathVariable String code) {
-		LiveSession s = sessions.find(code);
-		return new SessionJson(s.code(), s.state(), s.followers());
+	Mono<SessionJson> get(@PathVariable String code) {
+		return sessions.find(code).map(s -> new SessionJson(s.code(), s.state(), s.followers()));
 	}
 
 	@PutMapping("/{code}/state")
-	SessionJson drive(@PathVariable String code,
+	Mono<SessionJson> drive(@PathVariable String code,
 			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
 			@RequestBody LiveView view, ServerHttpRequest request) {
 		checkOrigin(request);
-		LiveSession s = sessions.authorize(code, bearer(authorization));
-		LiveState state = sessions.update(s, view);
-		return new SessionJson(s.code(), state, s.followers());
+		return sessions.authorize(code, bearer(authorization))
+			.flatMap(s -> sessions.update(s, view).map(state -> new SessionJson(s.code(), state, s.followers())));
 	}
 
 	@DeleteMapping("/{code}")
-	ResponseEntity<Void> end(@PathVariable String code,
+	Mono<ResponseEntity<Void>> end(@PathVariable String code,
 			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
 			ServerHttpRequest request) {
 		checkOrigin(request);
-		sessions.end(sessions.authorize(code, bearer(authorization)));
-		return ResponseEntity.noContent().build();
+		return sessions.authorize(code, bearer(authorization))
+			.flatMap(sessions::end)
+			.thenReturn(ResponseEntity.noContent().<Void>build());
 	}
 
 	/**
 	 * A follower's stream: {@code state} (the current view at once, then each change; {@code id:} = version), then
-	 * {@code end} with the reason, then the stream closes. A comment every {@code packetwalk.live.heartbeat}.
+	 * {@code end} with the reason, then the stream closes. A comment every {@code packetwalk.live.heartbeat}. When this
+	 * replica shuts down while the session goes on (Redis store), a comment and the stream closes without {@code end}:
+	 * the EventSource reconnects.
 	 */
 	@GetMapping(path = "/{code}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<String>> follow(@PathVariable String code) {
-		LiveSession s = sessions.find(code);
-		if (s.followers() >= sessions.properties().maxFollowers()) {
-			throw new LiveLimitException("Live session " + s.code() + " has the most followers allowed ("
-					+ sessions.properties().maxFollowers() + ").");
-		}
-		Flux<ServerSentEvent<String>> events = s.follow().map(LiveSession.Event::sse);
-		// the follower count drops in LiveSession.follow however the stream ends; this counts how it ended
-		return events.mergeWith(heartbeat)
-			.takeUntil(e -> "end".equals(e.event()))
-			.doFinally(signal -> metrics.streamEnded("live", signal));
+		return sessions.find(code).flatMapMany(s -> {
+			if (s.followers() >= sessions.properties().maxFollowers()) {
+				throw new LiveLimitException("Live session " + s.code() + " has the most followers allowed ("
+						+ sessions.properties().maxFollowers() + ").");
+			}
+			// the follower count drops in LiveSession.follow however the stream ends; doFinally counts how it ended
+			return s.follow()
+				.takeUntil(e -> e instanceof LiveSession.Ended || e instanceof LiveSession.Reconnect)
+				.map(LiveSession.Event::sse)
+				.mergeWith(heartbeat)
+				.takeUntil(e -> "end".equals(e.event()) || e == LiveSession.Reconnect.INSTANCE.sse())
+				.doFinally(signal -> metrics.streamEnded("live", signal));
+		});
 	}
 
 	/** For the presenter: {@code followers} with {@code {"followers": N}} now and whenever it changes (at most 4/s). */
 	@GetMapping(path = "/{code}/followers", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<String>> followers(@PathVariable String code) {
-		LiveSession s = sessions.find(code);
-		Flux<ServerSentEvent<String>> counts = s.followerCounts()
-			.sample(Duration.ofMillis(250))
-			.map(n -> ServerSentEvent.builder(JSON.writeValueAsString(Map.of("followers", n))).event("followers").build());
-		return Flux.merge(counts, heartbeat.takeUntilOther(counts.ignoreElements().then()))
-			.concatWithValues(ServerSentEvent.builder(JSON.writeValueAsString(Map.of("reason", "ended"))).event("end").build());
+		return sessions.find(code).flatMapMany(s -> {
+			Flux<ServerSentEvent<String>> counts = s.followerCounts()
+				.sample(Duration.ofMillis(250))
+				.map(n -> ServerSentEvent.builder(JSON.writeValueAsString(Map.of("followers", n))).event("followers").build());
+			return Flux.merge(counts, heartbeat.takeUntilOther(counts.ignoreElements().then()))
+				.concatWithValues(ServerSentEvent.builder(JSON.writeValueAsString(Map.of("reason", "ended"))).event("end").build());
+		});
 	}
 
 	/**

@@ -24,7 +24,7 @@ final class LiveSession {
 	 * What goes down a follower's stream: a view, or the end of the session (always last). Serialized once here, not
 	 * once per follower: with thousands of followers that is most of the work of a step.
 	 */
-	sealed interface Event permits StateChanged, Ended {
+	sealed interface Event permits StateChanged, Ended, Reconnect {
 
 		ServerSentEvent<String> sse();
 
@@ -50,6 +50,18 @@ final class LiveSession {
 
 	}
 
+	/**
+	 * This replica stops serving the session (it shuts down) while the session goes on elsewhere (the Redis store): a
+	 * comment, then the stream closes without {@code end}, so the follower's EventSource reconnects (to another
+	 * replica).
+	 */
+	record Reconnect(ServerSentEvent<String> sse) implements Event {
+
+		static final Reconnect INSTANCE = new Reconnect(
+				ServerSentEvent.<String>builder().comment("this replica is shutting down; reconnect").build());
+
+	}
+
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final String code;
@@ -69,6 +81,12 @@ final class LiveSession {
 	private volatile Instant lastActivity;
 
 	private volatile String endReason;
+
+	/** Null: followers are counted here (one replica). Otherwise told every join (+1) and leave (-1), and the count across
+	 * replicas comes back through {@link #followersAcrossReplicas}. */
+	private volatile java.util.function.IntConsumer joins;
+
+	private volatile int total;
 
 	LiveSession(String code, byte[] tokenHash, LiveState initial, Instant now) {
 		this.code = code;
@@ -96,8 +114,54 @@ final class LiveSession {
 		return lastActivity;
 	}
 
+	/** Followers of the session: on this replica, or on every replica when counted across them. */
 	int followers() {
+		return joins == null ? followers.get() : total;
+	}
+
+	/** Followers of the session on this replica. */
+	int localFollowers() {
 		return followers.get();
+	}
+
+	/** Counts followers across replicas: {@code joins} is told every local join and leave. */
+	void countAcrossReplicas(java.util.function.IntConsumer joins, int totalNow) {
+		this.total = totalNow;
+		this.joins = joins;
+	}
+
+	/** The count across replicas has changed (another replica, or this one, reported). */
+	void followersAcrossReplicas(int totalNow) {
+		total = totalNow;
+		synchronized (followerCounts) {
+			followerCounts.tryEmitNext(totalNow);
+		}
+	}
+
+	/** A view the presenter set through another replica: taken when newer than the one held. */
+	synchronized void apply(LiveState next) {
+		if (ended() || next.version() <= state.version()) {
+			return;
+		}
+		state = next;
+		events.emitNext(new StateChanged(next), Sinks.EmitFailureHandler.FAIL_FAST);
+	}
+
+	/** This replica stops serving the session, which goes on elsewhere: followers are told to reconnect. */
+	synchronized void detach() {
+		if (ended()) {
+			return;
+		}
+		endReason = "detached";
+		events.emitNext(Reconnect.INSTANCE, Sinks.EmitFailureHandler.FAIL_FAST);
+		events.emitComplete(Sinks.EmitFailureHandler.FAIL_FAST);
+		synchronized (followerCounts) {
+			followerCounts.emitComplete(Sinks.EmitFailureHandler.FAIL_FAST);
+		}
+	}
+
+	byte[] tokenHash() {
+		return tokenHash.clone();
 	}
 
 	boolean ended() {
@@ -165,6 +229,11 @@ final class LiveSession {
 
 	private void joined(int delta) {
 		followers.addAndGet(delta);
+		java.util.function.IntConsumer across = joins;
+		if (across != null) {
+			across.accept(delta);
+			return;
+		}
 		synchronized (followerCounts) {
 			// read under the lock, so the last count emitted is the current one; after the end the sink is complete:
 			// the emission is refused and that is fine

@@ -7,22 +7,23 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.packetwalk.catalog.ScenarioCatalog;
 import dev.packetwalk.config.LiveProperties;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * The open live sessions, in memory (one instance of the app; a session is transport state that dies with it).
+ * The live sessions: codes, tokens and the checks of a presenter's view; kept by a {@link LiveStore}, in memory (one
+ * replica; a session is transport state that dies with it) or in Redis (any replica serves any session).
  * <p>
  * A code is 12 characters of a 31-letter alphabet without look-alikes (no 0/O, 1/I/L): about 59 bits from
  * {@link SecureRandom}, far too many to enumerate against at most {@code max-sessions} open sessions. The presenter's
@@ -39,10 +40,7 @@ public class LiveSessions implements InitializingBean, DisposableBean {
 	record Created(LiveSession session, String token) {
 	}
 
-	private final ConcurrentHashMap<String, LiveSession> sessions = new ConcurrentHashMap<>();
-
-	/** Who created each open session (a remote address), for {@code max-sessions-per-client}. */
-	private final ConcurrentHashMap<String, String> clients = new ConcurrentHashMap<>();
+	private final LiveStore store;
 
 	private final SecureRandom random = new SecureRandom();
 
@@ -54,10 +52,21 @@ public class LiveSessions implements InitializingBean, DisposableBean {
 
 	private Disposable sweeper;
 
+	/** In memory, whatever {@code props.store()} says (tests). */
 	LiveSessions(LiveProperties props, ScenarioCatalog catalog) {
+		this(props, catalog, null);
+	}
+
+	@org.springframework.beans.factory.annotation.Autowired
+	LiveSessions(LiveProperties props, ScenarioCatalog catalog, ObjectProvider<RedisLiveStore> redis) {
 		this.props = props;
 		this.catalog = catalog;
 		this.clock = Clock.systemUTC();
+		this.store = switch (props.store()) {
+			case "memory" -> new MemoryLiveStore(props);
+			case "redis" -> redis == null ? new MemoryLiveStore(props) : redis.getObject();
+			default -> throw new IllegalArgumentException("packetwalk.live.store must be memory or redis, was '" + props.store() + "'");
+		};
 	}
 
 	@Override
@@ -72,101 +81,86 @@ public class LiveSessions implements InitializingBean, DisposableBean {
 		if (sweeper != null) {
 			sweeper.dispose();
 		}
-		List.copyOf(sessions.values()).forEach(s -> remove(s, "shutdown"));
+		store.close();
 	}
 
 	LiveProperties properties() {
 		return props;
 	}
 
-	/** A new session for {@code client} (its remote address, for the per-client limit). */
-	synchronized Created create(LiveView initial, String client) {
-		if (sessions.size() >= props.maxSessions()) {
-			throw new LiveLimitException("Too many live sessions are open (at most " + props.maxSessions()
-					+ "); end one or try again later.");
-		}
-		long mine = clients.values().stream().filter(client::equals).count();
-		if (mine >= props.maxSessionsPerClient()) {
-			throw new LiveLimitException("This client has " + mine + " live sessions open, the most allowed "
-					+ "(setting packetwalk.live.max-sessions-per-client); end one first.");
-		}
-		LiveView view = initial == null ? new LiveView(null, null, null, null) : initial;
-		LiveState state = resolve(view, 0);
-		byte[] bytes = new byte[32];
-		random.nextBytes(bytes);
-		String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-		while (true) {
-			String code = newCode();
-			LiveSession s = new LiveSession(code, hash(token), state, clock.instant());
-			if (sessions.putIfAbsent(code, s) == null) {
-				clients.put(code, client);
-				return new Created(s, token);
-			}
-		}
+	static LiveLimitException tooMany(LiveProperties props) {
+		return new LiveLimitException("Too many live sessions are open (at most " + props.maxSessions()
+				+ "); end one or try again later.");
 	}
 
-	/** The open session with this code (case and dashes do not matter). */
-	LiveSession find(String code) {
-		LiveSession s = code == null ? null : sessions.get(normalize(code));
-		if (s == null || s.ended()) {
-			throw new LiveSessionNotFoundException(code);
-		}
-		return s;
+	static LiveLimitException tooManyForClient(LiveProperties props, long open) {
+		return new LiveLimitException("This client has " + open + " live sessions open, the most allowed "
+				+ "(setting packetwalk.live.max-sessions-per-client); end one first.");
+	}
+
+	/**
+	 * A new session for {@code client} (its remote address): at most {@code max-sessions} open, and at most
+	 * {@code max-sessions-per-client} of them created by one client (in memory per replica, in Redis across replicas).
+	 */
+	Mono<Created> create(LiveView initial, String client) {
+		return Mono.defer(() -> {
+			LiveView view = initial == null ? new LiveView(null, null, null, null) : initial;
+			LiveState state = resolve(view, 0);
+			byte[] bytes = new byte[32];
+			random.nextBytes(bytes);
+			String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+			return store.create(state, hash(token), client, this::newCode, clock.instant()).map(s -> new Created(s, token));
+		});
+	}
+
+	/** The open session with this code (case and dashes do not matter); 404 when there is none. */
+	Mono<LiveSession> find(String code) {
+		return Mono.defer(() -> code == null ? Mono.<LiveSession>empty() : store.find(normalize(code)))
+			.switchIfEmpty(Mono.error(() -> new LiveSessionNotFoundException(code)));
 	}
 
 	/** The session, if {@code token} is its presenter's; otherwise 403. */
-	LiveSession authorize(String code, String token) {
-		LiveSession s = find(code);
-		if (token == null || token.isBlank() || !s.accepts(hash(token.strip()))) {
-			throw new LiveForbiddenException("Only the presenter who created live session " + s.code()
-					+ " can drive or end it (missing or wrong token).");
-		}
-		return s;
+	Mono<LiveSession> authorize(String code, String token) {
+		return find(code).map(s -> {
+			if (token == null || token.isBlank() || !s.accepts(hash(token.strip()))) {
+				throw new LiveForbiddenException("Only the presenter who created live session " + s.code()
+						+ " can drive or end it (missing or wrong token).");
+			}
+			return s;
+		});
 	}
 
 	/**
 	 * The presenter's new view. Fields left out keep the current view's: no scenario means this one, and within the
 	 * same scenario no seed or step means the current ones (another scenario starts at its default seed and intro).
 	 */
-	LiveState update(LiveSession s, LiveView view) {
-		LiveState cur = s.state();
-		String scenario = view.scenario() == null || view.scenario().isBlank() ? cur.scenario() : view.scenario();
-		boolean same = scenario.equals(cur.scenario());
-		LiveView merged = new LiveView(scenario, view.seed() == null && same ? Long.valueOf(cur.seed()) : view.seed(),
-				view.flow(), view.step() == null && same ? Integer.valueOf(cur.step()) : view.step());
-		LiveState next = resolve(merged, cur.version());
-		return s.update(next.scenario(), next.seed(), next.flow(), next.step(), clock.instant());
+	Mono<LiveState> update(LiveSession s, LiveView view) {
+		return Mono.defer(() -> {
+			LiveState cur = s.state();
+			String scenario = view.scenario() == null || view.scenario().isBlank() ? cur.scenario() : view.scenario();
+			boolean same = scenario.equals(cur.scenario());
+			LiveView merged = new LiveView(scenario, view.seed() == null && same ? Long.valueOf(cur.seed()) : view.seed(),
+					view.flow(), view.step() == null && same ? Integer.valueOf(cur.step()) : view.step());
+			return store.update(s, resolve(merged, cur.version()), clock.instant());
+		});
 	}
 
-	void end(LiveSession s) {
-		remove(s, "ended");
+	Mono<Void> end(LiveSession s) {
+		return store.end(s, "ended");
 	}
 
 	/** The current view of an open session, for the follower's page. */
-	public java.util.Optional<LiveState> current(String code) {
-		LiveSession s = code == null ? null : sessions.get(normalize(code));
-		return s == null || s.ended() ? java.util.Optional.empty() : java.util.Optional.of(s.state());
+	public Mono<LiveState> current(String code) {
+		return code == null ? Mono.empty() : store.find(normalize(code)).map(LiveSession::state);
 	}
 
-	int size() {
-		return sessions.size();
+	long size() {
+		return store.size();
 	}
 
 	/** Ends the sessions nobody drove for {@code idle-timeout} before {@code now}. */
 	void sweep(Instant now) {
-		Instant limit = now.minus(props.idleTimeout());
-		for (LiveSession s : List.copyOf(sessions.values())) {
-			if (s.lastActivity().isBefore(limit)) {
-				remove(s, "idle");
-			}
-		}
-	}
-
-	private void remove(LiveSession s, String reason) {
-		if (sessions.remove(s.code(), s)) {
-			clients.remove(s.code());
-		}
-		s.end(reason);
+		store.sweep(now);
 	}
 
 	/** Checks a presenter's view against the catalogue; unset fields fall back to the scenario's defaults. */

@@ -217,7 +217,7 @@ class LiveApiTest {
 	@Test
 	void thePresenterSeesHowManyFollowAndDisconnectsFreeThem() {
 		Created c = create(null);
-		LiveSession s = sessions.find(c.code());
+		LiveSession s = sessions.find(c.code()).block();
 		Flux<ServerSentEvent<String>> counts = client.get().uri("/api/live/{code}/followers", c.code())
 			.accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isOk()
 			.returnResult(SSE).getResponseBody().filter(e -> "followers".equals(e.event()));
@@ -243,9 +243,9 @@ class LiveApiTest {
 		LiveSessions bounded = new LiveSessions(
 				new dev.packetwalk.config.LiveProperties(Duration.ofMinutes(30), 2, 10, Duration.ofSeconds(15),
 						Duration.ofSeconds(10), 5, java.util.List.of()), catalog);
-		bounded.create(null, "127.0.0.1");
-		bounded.create(null, "127.0.0.1");
-		org.assertj.core.api.Assertions.assertThatThrownBy(() -> bounded.create(null, "127.0.0.1"))
+		bounded.create(null, "127.0.0.1").block();
+		bounded.create(null, "127.0.0.1").block();
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> bounded.create(null, "127.0.0.1").block())
 			.isInstanceOf(LiveLimitException.class);
 		bounded.destroy();
 	}
@@ -262,15 +262,15 @@ class LiveApiTest {
 				new dev.packetwalk.config.LiveProperties(Duration.ofMinutes(30), 10, 1, Duration.ofSeconds(15),
 						Duration.ofSeconds(10), 5, java.util.List.of()), catalog);
 		LiveController controller = new LiveController(bounded, bounded.properties(), metrics);
-		String code = bounded.create(null, "127.0.0.1").session().code();
+		String code = bounded.create(null, "127.0.0.1").block().session().code();
 		StepVerifier.create(controller.follow(code).filter(e -> e.event() != null))
 			.assertNext(e -> assertThat(e.event()).isEqualTo("state"))
-			.then(() -> org.assertj.core.api.Assertions.assertThatThrownBy(() -> controller.follow(code))
+			.then(() -> org.assertj.core.api.Assertions.assertThatThrownBy(() -> controller.follow(code).blockFirst())
 				.isInstanceOf(LiveLimitException.class))
 			.thenCancel()
 			.verify(TIMEOUT);
 		// the follower left: there is room again
-		StepVerifier.create(Flux.interval(Duration.ofMillis(20)).map(i -> bounded.find(code).followers()).filter(n -> n == 0).take(1))
+		StepVerifier.create(Flux.interval(Duration.ofMillis(20)).concatMap(i -> bounded.find(code)).map(LiveSession::followers).filter(n -> n == 0).take(1))
 			.expectNext(0).expectComplete().verify(TIMEOUT);
 		StepVerifier.create(controller.follow(code).filter(e -> e.event() != null).take(1)).expectNextCount(1)
 			.expectComplete().verify(TIMEOUT);
@@ -284,7 +284,7 @@ class LiveApiTest {
 		assertThat(LiveSessions.CODE_LENGTH * Math.log(LiveSessions.ALPHABET.length()) / Math.log(2)).isGreaterThan(58);
 		Map<String, Boolean> seen = new java.util.HashMap<>();
 		for (int i = 0; i < 200; i++) {
-			assertThat(seen.put(sessions.create(null, "client-" + i).session().code(), true)).isNull();
+			assertThat(seen.put(sessions.create(null, "client-" + i).block().session().code(), true)).isNull();
 		}
 		sessions.sweep(Instant.now().plus(Duration.ofDays(1)));
 	}
