@@ -72,7 +72,7 @@ final class Bridging {
 	 * goes up to the namespace's stack (addressed to the bridge), or is forwarded (FDB hit) or flooded.
 	 */
 	Next input(Namespace ns, Device.Bridge br, String inPort, Packet frame) {
-		state.fdbLearn(ns.id(), br.name(), frame.eth().src(), inPort);
+		state.fdbLearn(ns.id(), br.name(), frame.eth().src(), inPort, -1);
 		boolean hooks = ns.bridgeNfCallIptables() && netfilter.active(ns);
 		if (hooks) {
 			Netfilter.Outcome pre = netfilter.prerouting(ns, frame, br.name(), rec.steps());

@@ -97,6 +97,9 @@ final class Netfilter {
 		ConntrackTable.Lookup l = current.get(ns.id());
 		if (l != null && l.isNew()) {
 			l.entry().dnat(ip, port);
+			if (state.journal != null) {
+				state.journal.conntrack(ns.id(), l.entry(), StateJournal.Kind.UPDATED, 0);
+			}
 		}
 	}
 
@@ -140,6 +143,9 @@ final class Netfilter {
 		ConntrackTable table = state.conntrack(ns.id());
 		ConntrackTable.Lookup l = table.lookupOrCreate(Tuple.of(p));
 		current.put(ns.id(), l);
+		if (state.journal != null) {
+			state.journal.conntrack(ns.id(), l.entry(), l.isNew() ? StateJournal.Kind.CREATED : StateJournal.Kind.USED, 0);
+		}
 		Step.Conntrack.State st;
 		String narration;
 		if (l.isNew()) {
@@ -165,6 +171,9 @@ final class Netfilter {
 			return;
 		}
 		state.conntrack(ns.id()).confirm(l.entry());
+		if (state.journal != null) {
+			state.journal.conntrack(ns.id(), l.entry(), StateJournal.Kind.CONFIRMED, 0);
+		}
 		String nat = l.entry().isDnat() || l.entry().isSnat()
 				? " The reply tuple records the NAT: replies will be rewritten back without any rule."
 				: "";
@@ -383,7 +392,8 @@ final class Netfilter {
 		String rule = r.hits().getLast().ruleText();
 		String comment = r.hits().getLast().comment();
 		ConntrackEntry e = l.entry();
-		return switch (r.nat()) {
+		int stepsBefore = steps.size();
+		Packet out = switch (r.nat()) {
 			case Target.Dnat d -> {
 				Ip ip = d.to().minIp();
 				int port = d.to().hasPorts() ? d.to().minPort() : p.l4().dstPort();
@@ -411,6 +421,11 @@ final class Netfilter {
 						steps);
 			}
 		};
+		if (state.journal != null) {
+			// the binding belongs to the NAT step just recorded (if the rewrite changed anything)
+			state.journal.conntrack(ns.id(), e, StateJournal.Kind.UPDATED, steps.size() > stepsBefore ? -1 : 0);
+		}
+		return out;
 	}
 
 	/** {@code --random-fully}: a port from the whole unprivileged range, drawn by the run's seeded generator. */
