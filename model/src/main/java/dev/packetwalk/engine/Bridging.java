@@ -45,6 +45,13 @@ final class Bridging {
 
 	/** The host sends a frame into its own bridge (the bridge device is the route's output device). */
 	Next fromHost(Namespace ns, Device.Bridge br, Packet frame) {
+		// the node itself opens a connection to a pod behind its bridge (the kubelet's probes): NetworkPolicy always
+		// allows a pod's own node, and says so
+		// (forwarded traffic was checked after FORWARD already)
+		Next.End denied = ns.isLocal(frame.src()) ? policy.enforce(ns, frame) : null;
+		if (denied != null) {
+			return denied;
+		}
 		String port = state.fdbLookup(ns.id(), br.name(), frame.eth().dst());
 		if (port == null) {
 			port = portToward(ns, br, frame.eth().dst());

@@ -106,6 +106,9 @@ public final class ScenarioCompiler {
 
 		private final Map<String, Ip> nodeIps = new LinkedHashMap<>();
 
+		/** Each node's pod CIDR; its first address is the node's own on the pod bridge (cbr0, cni0). */
+		private final Map<String, Cidr> podCidrs = new LinkedHashMap<>();
+
 		private final Map<String, List<String>> containers = new LinkedHashMap<>();
 
 		private ClusterServices services;
@@ -205,6 +208,7 @@ public final class ScenarioCompiler {
 				return;
 			}
 			Map<String, Cidr> nodeCidrs = allocateNodes(nodes, underlay, cloudGcp, network);
+			podCidrs.putAll(nodeCidrs);
 			Map<String, List<PodPlan>> podsByNode = new LinkedHashMap<>();
 			nodeCidrs.keySet().forEach(n -> podsByNode.put(n, new ArrayList<>()));
 			allocatePods(c, nodeCidrs, podsByNode);
@@ -603,7 +607,8 @@ public final class ScenarioCompiler {
 			List<dev.packetwalk.netpol.PolicyNamespace> nss = new ArrayList<>();
 			nsLabels.forEach((name, labels) -> nss.add(dev.packetwalk.netpol.PolicyNamespace.of(name, labels)));
 			Map<String, List<Ip>> ips = new LinkedHashMap<>();
-			nodeIps.forEach((node, ip) -> ips.put(node, List.of(ip)));
+			// "its own node" is every address of the node: the one it reaches its pods from is on the pod bridge
+			nodeIps.forEach((node, ip) -> ips.put(node, podCidrs.containsKey(node) ? List.of(ip, podCidrs.get(node).nth(1)) : List.of(ip)));
 			try {
 				policyEngine = new dev.packetwalk.netpol.PolicyEngine(nss, policyPods, policies, ips);
 			}
