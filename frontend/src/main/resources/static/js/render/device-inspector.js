@@ -25,7 +25,9 @@ const MARK_TEXT = {
 };
 
 export function createDeviceInspector(root, { api, scenarioId, svg, onToast }) {
-	const box = d3.select(root).append('section')
+	// in the page's flow before the inspectors: where a phone shows it (below the picture); a wide screen floats it
+	const aside = root.querySelector('aside.inspect');
+	const box = (aside ? d3.select(root).insert('section', () => aside) : d3.select(root).append('section'))
 		.attr('class', 'device-inspector')
 		.attr('data-testid', 'device-inspector')
 		.attr('role', 'dialog')
@@ -56,9 +58,17 @@ export function createDeviceInspector(root, { api, scenarioId, svg, onToast }) {
 		return `${state.seed}|${stateStep(state.cursor)}|${ns}`;
 	}
 
+	let reveal = false; // just opened: on a phone, scroll the sheet into view once its tables are drawn
+
 	function render() {
 		if (!shown) {
 			return;
+		}
+		if (reveal) {
+			reveal = false;
+			if (window.matchMedia && window.matchMedia('(max-width: 700px)').matches) {
+				requestAnimationFrame(() => box.node().scrollIntoView({ block: 'start' }));
+			}
 		}
 		const { data } = shown;
 		const tab = pickTab(data.tables, chosen);
@@ -144,6 +154,7 @@ export function createDeviceInspector(root, { api, scenarioId, svg, onToast }) {
 		title.text(label);
 		box.attr('aria-label', `Tables of ${label}`).attr('data-namespace', id).attr('hidden', null);
 		root.classList.add('has-device-inspector');
+		reveal = true;
 		load();
 	}
 
