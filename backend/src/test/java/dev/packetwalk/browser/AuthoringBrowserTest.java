@@ -132,6 +132,26 @@ class AuthoringBrowserTest extends BrowserTest {
 	}
 
 	@Test
+	void aBadIndentIsShownAsASentenceNotParserInternals() throws IOException {
+		driver.get(url("/editor"));
+		waitReady();
+		waitState("valid");
+		String original = text();
+		int at = original.indexOf("      node: node1");
+		int line = lineOf(original, at);
+		typeAt(at, "  ");
+		waitState("invalid");
+		assertThat(driver.findElements(By.cssSelector("[data-testid=problem]"))).hasSize(1);
+		String message = el("problem").getText();
+		assertThat(message).contains("line " + line + ": this line is indented more than the key above it")
+			.doesNotContain("mapping values", "<block", "expected");
+		// the sentence wraps inside the panel: nothing scrolls sideways
+		assertThat((Boolean) js("const s = document.querySelector('.ed-side'); return s.scrollWidth <= s.clientWidth", new Object[0]))
+			.isTrue();
+		screenshot("editor-6-bad-indent");
+	}
+
+	@Test
 	void theEditorRunsTheDraftInThePlayer() throws IOException {
 		openEditor("pod-to-pod-same-node", "valid");
 		String original = text();
