@@ -59,6 +59,7 @@ class AuthoringPageController {
 		model.addAttribute("scenarioId", scenarioId == null ? "" : scenarioId);
 		model.addAttribute("choices", choices);
 		model.addAttribute("importMap", importMap.json());
+		model.addAttribute("writable", catalog.writable());
 		return "editor";
 	}
 

@@ -6,18 +6,23 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 
 import org.springframework.boot.test.context.SpringBootTest;
 
+import static dev.packetwalk.browser.EditorPage.el;
+import static dev.packetwalk.browser.EditorPage.js;
+import static dev.packetwalk.browser.EditorPage.text;
+import static dev.packetwalk.browser.EditorPage.typeAt;
+import static dev.packetwalk.browser.EditorPage.waitReady;
+import static dev.packetwalk.browser.EditorPage.waitState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The authoring pages in headless Chromium: the editor (CodeMirror) marks a typed error at its line with a quick fix,
- * completes values and keys from the schema and explains a key on hover, keeps the draft across a reload, runs the
+ * completes values and keys from the schema, keeps the draft across a reload, runs the
  * draft in the player, and a reachability grid cell opens the player on that very packet.
  * Screenshots go to {@code screenshots.dir}. Skipped without Chromium unless {@code PACKETWALK_REQUIRE_BROWSER=true}
  * (the same setup as {@link PlayerBrowserTest}).
@@ -88,7 +93,7 @@ class AuthoringBrowserTest extends BrowserTest {
 	}
 
 	@Test
-	void completionOffersTheSchemasValuesAndHoverExplainsAKey() throws IOException {
+	void completionOffersTheSchemasValuesAndKeys() throws IOException {
 		driver.get(url("/editor"));
 		waitReady();
 		waitState("valid");
@@ -119,16 +124,6 @@ class AuthoringBrowserTest extends BrowserTest {
 		assertThat(keys).contains("labels", "ip", "namespace").doesNotContain("name", "node", "containers", "network");
 		new Actions(driver).sendKeys(Keys.ESCAPE).perform();
 
-		// hovering a key shows its description from the schema
-		WebElement networkLine = driver.findElements(By.cssSelector(".cm-line"))
-			.stream()
-			.filter(l -> l.getText().startsWith("  network:"))
-			.findFirst()
-			.orElseThrow();
-		new Actions(driver).moveToElement(networkLine, -networkLine.getRect().getWidth() / 2 + 40, 0).perform();
-		wait(WAIT).until(d -> !d.findElements(By.cssSelector("[data-testid=hover-help]")).isEmpty());
-		assertThat(el("hover-help").getText()).contains("cluster.network").contains("kubenet");
-		screenshot("editor-5-hover");
 	}
 
 	@Test
@@ -254,15 +249,6 @@ class AuthoringBrowserTest extends BrowserTest {
 		waitState(state);
 	}
 
-	private void waitReady() {
-		wait(WAIT).until(d -> "true".equals(el("editor").getDomAttribute("data-ready")));
-	}
-
-	/** The editor's text as CodeMirror holds it (its DOM has only the lines in view). */
-	private static String text() {
-		return (String) js("return arguments[0].editorView.state.doc.toString()", el("editor"));
-	}
-
 	private int caretLine() {
 		return ((Number) js("const s = arguments[0].editorView.state; return s.doc.lineAt(s.selection.main.head).number", el("editor")))
 			.intValue();
@@ -277,10 +263,6 @@ class AuthoringBrowserTest extends BrowserTest {
 			.orElseThrow();
 	}
 
-	private void waitState(String state) {
-		wait(WAIT).until(d -> state.equals(el("validation-status").getDomAttribute("data-state")));
-	}
-
 	private void waitTraceDrawn() {
 		wait(WAIT).until(d -> {
 			String total = el("step-index").getDomAttribute("data-total");
@@ -290,22 +272,6 @@ class AuthoringBrowserTest extends BrowserTest {
 
 	private WebElement cell(String from, String to) {
 		return driver.findElement(By.cssSelector("[data-testid=reach-cell][data-from='" + from + "'][data-to='" + to + "']"));
-	}
-
-	/**
-	 * Types {@code keys} at {@code offset} of the editor as a person would: clicks into the text (which gives the page
-	 * and the editor focus, whatever the browser's window focus was), puts the caret at the offset (as a click there
-	 * would, but exactly) and scrolls it into view, checks it is there and focused, then presses the keys on the
-	 * focused element (no driver focus logic that may move the caret).
-	 */
-	private void typeAt(int offset, CharSequence... keys) {
-		WebElement editor = el("editor");
-		driver.findElement(By.cssSelector(".cm-content")).click();
-		wait(WAIT).until(d -> (Boolean) js("return document.hasFocus() && arguments[0].editorView.hasFocus", editor));
-		js("arguments[0].editorView.dispatch({selection: {anchor: arguments[1]}, scrollIntoView: true})", editor, offset);
-		wait(WAIT).until(d -> ((Number) js("return arguments[0].editorView.state.selection.main.head", editor)).intValue() == offset
-				&& (Boolean) js("return arguments[0].editorView.hasFocus", editor));
-		new Actions(driver).sendKeys(keys).perform();
 	}
 
 	/** Moves keyboard focus to {@code cell} with Tab and the arrow keys, from the port selector above the grid. */
@@ -335,14 +301,6 @@ class AuthoringBrowserTest extends BrowserTest {
 
 	private static int lineOf(String text, int offset) {
 		return (int) text.substring(0, offset).chars().filter(c -> c == '\n').count() + 1;
-	}
-
-	private static WebElement el(String testid) {
-		return driver.findElement(By.cssSelector("[data-testid='" + testid + "']"));
-	}
-
-	private static Object js(String script, Object... args) {
-		return ((JavascriptExecutor) driver).executeScript(script, args);
 	}
 
 	private static void key(CharSequence k) {

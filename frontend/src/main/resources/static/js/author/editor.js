@@ -62,6 +62,8 @@ const draftStatus = root.querySelector('[data-testid="draft-status"]');
 const revertButton = root.querySelector('[data-action="revert"]');
 const runButton = root.querySelector('[data-action="run"]');
 const downloadButton = root.querySelector('[data-action="download"]');
+const saveButton = root.querySelector('[data-action="save"]'); // only when the server lets the editor save
+const saveStatus = root.querySelector('[data-testid="save-status"]');
 const openSelect = root.querySelector('[data-testid="open-scenario"]');
 
 /** The last validation's problems: {line, column, path, message, severity}. */
@@ -371,7 +373,52 @@ async function original() {
 	if (!res.ok) {
 		throw new Error(await problemText(res));
 	}
+	rememberVersion(scenarioId, res.headers.get('ETag'));
 	return res.text();
+}
+
+// ---- save to the scenarios directory -------------------------------------------------------------------------------
+
+/** The version of <name>.yaml this browser last opened or saved (a save must still find it on disk). */
+function versionKey(name) {
+	return `packetwalk.fileVersion.${name}`;
+}
+
+function rememberVersion(name, etag) {
+	try {
+		if (etag) {
+			localStorage.setItem(versionKey(name), etag);
+		} else {
+			localStorage.removeItem(versionKey(name));
+		}
+	} catch {
+		// storage full or off: the next save then only creates new files
+	}
+}
+
+async function saveToDirectory() {
+	const name = fileName().replace(/\.yaml$/, '');
+	const base = localStorage.getItem(versionKey(name));
+	const headers = { 'Content-Type': 'text/yaml', Accept: 'application/json' };
+	if (base) {
+		headers['If-Match'] = base;
+	} else {
+		headers['If-None-Match'] = '*';
+	}
+	saveStatus.dataset.state = 'saving';
+	saveStatus.textContent = 'Saving…';
+	try {
+		const res = await fetch(`${api}/scenarios/${encodeURIComponent(name)}/yaml`, { method: 'PUT', headers, body: text() });
+		if (!res.ok) {
+			throw new Error(await problemText(res));
+		}
+		rememberVersion(name, res.headers.get('ETag'));
+		saveStatus.dataset.state = 'saved';
+		saveStatus.textContent = `Saved as ${name}.yaml at ${new Date().toLocaleTimeString()}`;
+	} catch (err) {
+		saveStatus.dataset.state = 'refused';
+		saveStatus.textContent = `Not saved: ${err.message}`;
+	}
 }
 
 /** Replaces the whole text (a load, not an edit: no draft is saved for it). */
@@ -541,6 +588,7 @@ root.editorView = view;
 revertButton.addEventListener('click', revert);
 runButton.addEventListener('click', run);
 downloadButton.addEventListener('click', download);
+saveButton?.addEventListener('click', saveToDirectory);
 openSelect.addEventListener('change', () => {
 	window.location.href = `${editorBase}/${encodeURIComponent(openSelect.value)}`;
 });

@@ -60,6 +60,9 @@ final class YamlErrors {
 		if (c.contains("flow mapping") || c.contains("flow sequence") || p.contains("',' or '}'") || p.contains("',' or ']'")) {
 			return where + "a {…} or […] is not closed, or its entries are not separated by ', '";
 		}
+		if (p.contains("stream end") || p.contains("end of stream") || p.contains("end of the stream")) {
+			return where + "the file ends before a {…}, […] or quoted value is closed";
+		}
 		if (p.contains("cannot start any token")) {
 			return where + "this character cannot start a value: put the value in quotes";
 		}
