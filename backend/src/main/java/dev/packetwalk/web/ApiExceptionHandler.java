@@ -47,6 +47,11 @@ class ApiExceptionHandler {
 		return pd;
 	}
 
+	@ExceptionHandler(SaveRefusedException.class)
+	ProblemDetail saveRefused(SaveRefusedException ex) {
+		return ProblemBodies.of(ex.status(), ex.getMessage(), "Not saved");
+	}
+
 	@ExceptionHandler(BadRequestException.class)
 	ProblemDetail badRequest(BadRequestException ex) {
 		return ProblemBodies.of(HttpStatus.BAD_REQUEST, ex.getMessage(), "Bad request");
