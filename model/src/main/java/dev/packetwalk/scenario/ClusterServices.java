@@ -242,13 +242,41 @@ final class ClusterServices {
 				externalIps.add(e);
 			}
 		}
+		List<Cidr> sourceRanges = new ArrayList<>();
+		if (spec.getLoadBalancerSourceRanges() != null) {
+			for (int k = 0; k < spec.getLoadBalancerSourceRanges().size(); k++) {
+				String text = spec.getLoadBalancerSourceRanges().get(k);
+				String rat = at + "/spec/loadBalancerSourceRanges/" + k;
+				try {
+					// the API server trims blanks and wants CIDRs (ValidateLoadBalancerSourceRanges)
+					if (text == null || !text.contains("/")) {
+						throw new IllegalArgumentException("an IP range is written as a CIDR, e.g. 192.0.2.0/24");
+					}
+					sourceRanges.add(Cidr.parse(text.trim()));
+				}
+				catch (RuntimeException ex) {
+					problems.error(rat, "loadBalancerSourceRanges entry '" + text + "' is not an IP range: " + ex.getMessage());
+					return;
+				}
+			}
+			if (!sourceRanges.isEmpty() && type != ServiceType.LOAD_BALANCER) {
+				problems.warning(at + "/spec/loadBalancerSourceRanges", "loadBalancerSourceRanges only apply to type"
+						+ " LoadBalancer: kube-proxy ignores them on a " + spec.getType() + " Service");
+				sourceRanges.clear();
+			}
+			else if (!sourceRanges.isEmpty() && lbIps.isEmpty()) {
+				problems.warning(at + "/spec/loadBalancerSourceRanges", "loadBalancerSourceRanges filter traffic to the"
+						+ " load balancer's address; this Service has none yet (status.loadBalancer.ingress), so no"
+						+ " firewall rule is written");
+			}
+		}
 		int hcnp = spec.getHealthCheckNodePort() == null ? 0 : spec.getHealthCheckNodePort();
 		if (type == ServiceType.LOAD_BALANCER && etp == TrafficPolicy.LOCAL && hcnp == 0) {
 			hcnp = allocateNodePort(usedNodePorts);
 		}
 		KubeService ks;
 		try {
-			ks = new KubeService(ns, name, type, clusterIp, ports, externalIps, lbIps, List.of(), affinity, itp, etp, hcnp);
+			ks = new KubeService(ns, name, type, clusterIp, ports, externalIps, lbIps, sourceRanges, affinity, itp, etp, hcnp);
 		}
 		catch (IllegalArgumentException ex) {
 			problems.error(at, ex.getMessage());
@@ -490,7 +518,12 @@ final class ClusterServices {
 
 	/** kube-proxy's IPVS-mode state for one node: the addresses on kube-ipvs0, ipsets, rules, virtual servers. */
 	dev.packetwalk.kubeproxy.IpvsState ipvsFor(String node, Ip nodeIp, Cidr clusterCidr) {
-		return dev.packetwalk.kubeproxy.IpvsProxier.generate(services, endpoints, ProxyConfig.defaults(node, clusterCidr, nodeIp));
+		return ipvsFor(ProxyConfig.defaults(node, clusterCidr, nodeIp), dev.packetwalk.kubeproxy.IpvsProxier.DEFAULT_SCHEDULER);
+	}
+
+	/** {@link #ipvsFor(String, Ip, Cidr)} with kube-proxy's configuration and IPVS scheduler. */
+	dev.packetwalk.kubeproxy.IpvsState ipvsFor(ProxyConfig config, String scheduler) {
+		return dev.packetwalk.kubeproxy.IpvsProxier.generate(services, endpoints, config, scheduler);
 	}
 
 	/**
@@ -505,10 +538,17 @@ final class ClusterServices {
 	 * text, so a thousand nodes cost one generation.
 	 */
 	String iptablesFor(String node, Ip nodeIp, Cidr clusterCidr, List<Cidr> nonMasqueradeCidrs) {
-		String key = nodeView(node, nodeIp) + "|" + clusterCidr + "|" + nonMasqueradeCidrs;
+		return iptablesFor(ProxyConfig.defaults(node, clusterCidr, nodeIp), nonMasqueradeCidrs);
+	}
+
+	/** {@link #iptablesFor(String, Ip, Cidr, List)} with kube-proxy's configuration for the node. */
+	String iptablesFor(ProxyConfig config, List<Cidr> nonMasqueradeCidrs) {
+		Ip nodeIp = config.nodeIps().isEmpty() ? null : config.nodeIps().getFirst();
+		String key = nodeView(config.nodeName(), nodeIp) + "|" + config.localDetector() + "|" + config.masqueradeAll()
+				+ "|" + config.masqueradeBit() + "|" + config.localhostNodePorts() + "|" + nonMasqueradeCidrs;
 		String text = iptablesByView.get(key);
 		if (text == null) {
-			text = generateIptables(node, nodeIp, clusterCidr, nonMasqueradeCidrs);
+			text = generateIptables(config, nonMasqueradeCidrs);
 			iptablesByView.put(key, text);
 		}
 		return text;
@@ -553,8 +593,8 @@ final class ClusterServices {
 	/** Indexes of the services whose rules depend on the node ({@link #nodeView}); computed on first use. */
 	private List<Integer> nodeDependent;
 
-	private String generateIptables(String node, Ip nodeIp, Cidr clusterCidr, List<Cidr> nonMasqueradeCidrs) {
-		IptablesRestore restore = IptablesProxier.generate(services, endpoints, ProxyConfig.defaults(node, clusterCidr, nodeIp));
+	private String generateIptables(ProxyConfig config, List<Cidr> nonMasqueradeCidrs) {
+		IptablesRestore restore = IptablesProxier.generate(services, endpoints, config);
 		if (faults.contains("no-service-masquerade")) {
 			// fault: external traffic to services is no longer marked for masquerade (the SNAT the talk explains)
 			List<IptablesRestore.Table> fixed = new ArrayList<>();

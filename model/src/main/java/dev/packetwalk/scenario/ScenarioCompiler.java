@@ -228,13 +228,16 @@ public final class ScenarioCompiler {
 				return;
 			}
 			List<Cidr> nonMasq = ipMasqAgent(c);
+			KubeProxySettings kubeProxy = KubeProxySettings.read(c.kubeProxy(), proxy.name(), network.runsKubeProxy(),
+					network.bridge(), problems);
+			boolean hairpin = hairpinMode(c, network);
 			boolean gcp = c.cloud() != null && "gcp".equals(c.cloud().provider());
 			if (c.cloud() != null && !gcp && c.cloud().provider() != null && !"none".equals(c.cloud().provider())) {
 				problems.error("/cluster/cloud/provider", "cloud provider must be 'gcp' or 'none', was '" + c.cloud().provider() + "'");
 			}
 			for (Map.Entry<String, Cidr> e : nodeCidrs.entrySet()) {
 				buildNode(nodeSpec(nodes, e.getKey()), e.getValue(), nodeCidrs, podsByNode.get(e.getKey()), gcp, podMtu,
-						network, proxy, clusterCidr, nonMasq);
+						network, proxy, clusterCidr, nonMasq, kubeProxy, hairpin);
 			}
 			if (gcp) {
 				buildVpc(nodes, nodeCidrs, underlay);
@@ -451,6 +454,32 @@ public final class ScenarioCompiler {
 			return true;
 		}
 
+		/**
+		 * kubelet's {@code hairpinMode} for the pods' bridge ports: {@code hairpin-veth} sets each pod veth's hairpin
+		 * flag (as the CNI bridge plugin's {@code hairpinMode: true} does for flannel), {@code none} leaves it off. The
+		 * default is on for the kubenet and flannel bridges, off for Docker's bridge.
+		 */
+		private boolean hairpinMode(ScenarioDocument.Cluster c, PodNetwork network) {
+			if (c.hairpinMode() == null) {
+				return network.defaultHairpin();
+			}
+			return switch (c.hairpinMode()) {
+				case "hairpin-veth" -> true;
+				case "none" -> false;
+				case "promiscuous-bridge" -> {
+					problems.error("/cluster/hairpinMode", "hairpinMode promiscuous-bridge is not modelled (the bridge in"
+							+ " promiscuous mode hands hairpin frames up to the node's stack, which routes them back out):"
+							+ " use hairpin-veth (the port's hairpin flag) or none");
+					yield network.defaultHairpin();
+				}
+				default -> {
+					problems.error("/cluster/hairpinMode", "hairpinMode must be hairpin-veth or none, was '" + c.hairpinMode()
+							+ "'" + Problems.didYouMean(c.hairpinMode(), List.of("hairpin-veth", "none", "promiscuous-bridge")));
+					yield network.defaultHairpin();
+				}
+			};
+		}
+
 		/** ip-masq-agent's non-masquerade CIDRs, or null without the agent. */
 		private List<Cidr> ipMasqAgent(ScenarioDocument.Cluster c) {
 			List<Cidr> nonMasq = null;
@@ -471,7 +500,7 @@ public final class ScenarioCompiler {
 		/** One node: its uplink, the pod bridge, what the pod network adds, its pods, and its rules. */
 		private void buildNode(ScenarioDocument.NodeSpec spec, Cidr podCidr, Map<String, Cidr> nodeCidrs,
 				List<PodPlan> pods, boolean gcp, int podMtu, PodNetwork network, ProxyMode proxy, Cidr clusterCidr,
-				List<Cidr> nonMasq) {
+				List<Cidr> nonMasq, KubeProxySettings kubeProxy, boolean hairpin) {
 			String node = spec.name();
 			Ip gw = podCidr.nth(1);
 			List<Device> devs = new ArrayList<>();
@@ -498,7 +527,7 @@ public final class ScenarioCompiler {
 			for (PodPlan pod : pods) {
 				String veth = Mac.vethName(pod.key());
 				devs.add(new Device.Veth(veth, Mac.derive(node + "/" + veth), 1500, List.of(), bridge,
-						new Device.Endpoint(pod.key(), "eth0")));
+						new Device.Endpoint(pod.key(), "eth0"), hairpin));
 				namespaces.add(new Namespace(pod.key(), node, Namespace.Kind.POD, pod.name(),
 						List.of(loopback(), new Device.Veth("eth0", Mac.derive(pod.key() + "/eth0"), podMtu,
 								List.of(new Cidr(pod.ip(), podCidr.prefix())), null, new Device.Endpoint(node, veth))),
@@ -508,7 +537,7 @@ public final class ScenarioCompiler {
 			boolean forward = spec.ipForward() == null || spec.ipForward();
 			String rules = network.ownRules(podCidr, publishedPorts(pods))
 				.orElseGet(() -> proxy.nodeRules(new ProxyMode.NodeProxy(services, node, nodeIps.get(node), clusterCidr,
-						nonMasq, devs, ipvsStates)));
+						nonMasq, devs, ipvsStates, kubeProxy, podCidr)));
 			namespaces.add(new Namespace(node, node, Namespace.Kind.NODE, node, devs, routes, neighbors, rules, forward, true,
 					List.of(new Listener(Protocol.TCP, 10250, "kubelet"))));
 		}
