@@ -152,6 +152,7 @@ final class ClusterServices {
 		var spec = svc.getSpec();
 		String ns = meta.getNamespace() == null ? "default" : meta.getNamespace();
 		String name = meta.getName();
+		unmodelledFields(svc, at);
 		ServiceType type;
 		switch (spec.getType() == null ? "ClusterIP" : spec.getType()) {
 			case "ClusterIP" -> type = ServiceType.CLUSTER_IP;
@@ -193,7 +194,8 @@ final class ClusterServices {
 			IntOrString target = p.getTargetPort() == null ? new IntOrString(p.getPort()) : p.getTargetPort();
 			int targetNumber = target.getIntVal() != null ? target.getIntVal() : p.getPort();
 			int nodePort = p.getNodePort() == null ? 0 : p.getNodePort();
-			if (type.allowsNodePorts() && nodePort == 0) {
+			boolean allocate = type == ServiceType.NODE_PORT || !Boolean.FALSE.equals(spec.getAllocateLoadBalancerNodePorts());
+			if (type.allowsNodePorts() && nodePort == 0 && allocate) {
 				nodePort = allocateNodePort(usedNodePorts);
 			}
 			if (nodePort != 0 && (nodePort < 30000 || nodePort > 32767)) {
@@ -208,6 +210,13 @@ final class ClusterServices {
 				return;
 			}
 			targets.put(portName, target);
+		}
+		if (spec.getSessionAffinityConfig() != null && !"ClientIP".equals(spec.getSessionAffinity())) {
+			// ValidateService: "must not be set when session affinity is None"
+			problems.error(at + "/spec/sessionAffinityConfig", "sessionAffinityConfig must not be set when sessionAffinity is "
+					+ (spec.getSessionAffinity() == null ? "None" : spec.getSessionAffinity())
+					+ " (the API server refuses it): set sessionAffinity: ClientIP or remove it");
+			return;
 		}
 		SessionAffinity affinity = SessionAffinity.NONE;
 		if ("ClientIP".equals(spec.getSessionAffinity())) {
@@ -294,7 +303,57 @@ final class ClusterServices {
 		nodeDependent = null;
 		iptablesByView.clear();
 		byName.put(ns + "/" + name, new ServiceAddress(ns, name, clusterIp, ports));
-		endpoints.put(ks.ref(), endpointsFor(ns, name, spec.getSelector(), targets, pods, at));
+		endpoints.put(ks.ref(), endpointsFor(ns, name, spec.getSelector(), targets, pods, at,
+				Boolean.TRUE.equals(spec.getPublishNotReadyAddresses())));
+	}
+
+	/**
+	 * The Service fields the model reads; every other field of the manifest is named in a warning, so a field that
+	 * changes nothing is never silently accepted ({@code AcceptedFieldsTest} holds this against the API type).
+	 */
+	static final Set<String> MODELLED_SPEC_FIELDS = Set.of("type", "selector", "clusterIP", "clusterIPs", "ports",
+			"sessionAffinity", "sessionAffinityConfig", "externalIPs", "internalTrafficPolicy", "externalTrafficPolicy",
+			"loadBalancerSourceRanges", "healthCheckNodePort", "allocateLoadBalancerNodePorts", "publishNotReadyAddresses",
+			"ipFamilies", "ipFamilyPolicy");
+
+	static final Set<String> MODELLED_PORT_FIELDS = Set.of("name", "protocol", "port", "targetPort", "nodePort");
+
+	private void unmodelledFields(Service svc, String at) {
+		var spec = svc.getSpec();
+		Map<String, Object> raw = mapper.convertValue(spec, new tools.jackson.core.type.TypeReference<Map<String, Object>>() {
+		});
+		for (String field : raw.keySet()) {
+			if (!MODELLED_SPEC_FIELDS.contains(field) && raw.get(field) != null) {
+				problems.warning(at + "/spec/" + field, "spec." + field + " is not modelled: kube-proxy's rules here do not"
+						+ " depend on it, and the model ignores it");
+			}
+		}
+		if (spec.getClusterIPs() != null && !spec.getClusterIPs().isEmpty()
+				&& !spec.getClusterIPs().equals(List.of(String.valueOf(spec.getClusterIP())))) {
+			problems.warning(at + "/spec/clusterIPs", "spec.clusterIPs other than [clusterIP] is not modelled (IPv4 single"
+					+ " stack only): only clusterIP is used");
+		}
+		if (spec.getIpFamilies() != null && !spec.getIpFamilies().stream().allMatch("IPv4"::equals)) {
+			problems.warning(at + "/spec/ipFamilies", "spec.ipFamilies other than IPv4 is not modelled: the model is IPv4"
+					+ " single stack");
+		}
+		if (spec.getIpFamilyPolicy() != null && !"SingleStack".equals(spec.getIpFamilyPolicy())) {
+			problems.warning(at + "/spec/ipFamilyPolicy", "spec.ipFamilyPolicy " + spec.getIpFamilyPolicy()
+					+ " is not modelled: the model is IPv4 single stack");
+		}
+		if (spec.getPorts() != null) {
+			for (int j = 0; j < spec.getPorts().size(); j++) {
+				Map<String, Object> port = mapper.convertValue(spec.getPorts().get(j),
+						new tools.jackson.core.type.TypeReference<Map<String, Object>>() {
+						});
+				for (String field : port.keySet()) {
+					if (!MODELLED_PORT_FIELDS.contains(field) && port.get(field) != null) {
+						problems.warning(at + "/spec/ports/" + j + "/" + field, "spec.ports[" + j + "]." + field
+								+ " is not modelled: the model ignores it");
+					}
+				}
+			}
+		}
 	}
 
 	/** An address from a manifest, or null after reporting why it is not one. */
@@ -380,7 +439,7 @@ final class ClusterServices {
 
 	/** The endpoints controller: ready pods in the service's namespace whose labels match the selector. */
 	private List<Endpoint> endpointsFor(String ns, String name, Map<String, String> selector,
-			Map<String, IntOrString> targets, List<PodInfo> pods, String at) {
+			Map<String, IntOrString> targets, List<PodInfo> pods, String at, boolean publishNotReady) {
 		List<Endpoint> out = new ArrayList<>();
 		if (selector == null || selector.isEmpty()) {
 			if (slices.containsKey(ns + "/" + name)) {
@@ -409,7 +468,9 @@ final class ClusterServices {
 				}
 			});
 			if (!ports.isEmpty()) {
-				out.add(new Endpoint(pod.ip(), ports, pod.node(), pod.ready(), pod.ready(), false));
+				// publishNotReadyAddresses: the endpoint slice controller lists every pod as ready
+				boolean ready = pod.ready() || publishNotReady;
+				out.add(new Endpoint(pod.ip(), ports, pod.node(), ready, ready, false));
 			}
 		}
 		if (out.isEmpty()) {

@@ -235,6 +235,13 @@ public final class ScenarioCompiler {
 			if (c.cloud() != null && !gcp && c.cloud().provider() != null && !"none".equals(c.cloud().provider())) {
 				problems.error("/cluster/cloud/provider", "cloud provider must be 'gcp' or 'none', was '" + c.cloud().provider() + "'");
 			}
+			for (int k = 0; k < nodes.size(); k++) {
+				String uplink = nodes.get(k).uplink();
+				if (uplink != null && !uplink.equals("eth0")) {
+					problems.warning("/cluster/nodes/" + k + "/uplink", "uplink is reserved and not used yet: every node's"
+							+ " uplink is eth0, not " + uplink);
+				}
+			}
 			for (Map.Entry<String, Cidr> e : nodeCidrs.entrySet()) {
 				buildNode(nodeSpec(nodes, e.getKey()), e.getValue(), nodeCidrs, podsByNode.get(e.getKey()), gcp, podMtu,
 						network, proxy, clusterCidr, nonMasq, kubeProxy, hairpin);
@@ -509,7 +516,8 @@ public final class ScenarioCompiler {
 			Device.Endpoint uplinkPeer = gcp ? new Device.Endpoint(VPC, "vm-" + shortName(node))
 					: new Device.Endpoint(nodeSegments.get(node), "port-" + shortName(node));
 			Cidr uplinkAddr = gcp ? Cidr.host(nodeIps.get(node)) : new Cidr(nodeIps.get(node), nodeSubnet(node).prefix());
-			devs.add(new Device.Physical("eth0", Mac.derive(node + "/eth0"), 1500, List.of(uplinkAddr), null, uplinkPeer));
+			int uplinkMtu = spec.mtu() == null ? 1500 : spec.mtu();
+			devs.add(new Device.Physical("eth0", Mac.derive(node + "/eth0"), uplinkMtu, List.of(uplinkAddr), null, uplinkPeer));
 			if (gcp) {
 				// a GCE instance: a /32 address, the subnet gateway on-link, everything else via the gateway
 				routes.add(new Route(Cidr.host(vpcGateway), null, "eth0", false, "dhcp", null, 0));
@@ -928,6 +936,10 @@ public final class ScenarioCompiler {
 					if (p == null) {
 						continue;
 					}
+					if (f.http() != null) {
+						problems.warning(at + "/http", "http is not carried on a flow to a DNS name (the connection after the"
+								+ " lookup carries size bytes): the request line and headers are ignored");
+					}
 					flows.add(new Flow(id, baseLabel, from, f.container(), null, f.srcPort() == null ? 0 : f.srcPort(),
 							target.clusterIp(), port, p, new Payload.Bytes(f.size() == null ? 0 : f.size()), f.ttl() == null ? 64 : f.ttl(),
 							f.dontFragment() == null || f.dontFragment(), f.reply() == null || f.reply()));
@@ -958,6 +970,10 @@ public final class ScenarioCompiler {
 					if (proto != Protocol.TCP) {
 						problems.error(at + "/http", "an HTTP request needs protocol TCP");
 						continue;
+					}
+					if (f.size() != null) {
+						problems.warning(at + "/size", "size is ignored: the HTTP request (request line and headers) is the"
+								+ " payload");
 					}
 					Map<String, String> headers = new LinkedHashMap<>();
 					if (f.http().headers() != null) {
