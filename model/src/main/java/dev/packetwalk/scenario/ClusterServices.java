@@ -187,7 +187,10 @@ final class ClusterServices {
 				proto = Protocol.parse(p.getProtocol() == null ? "TCP" : p.getProtocol());
 			}
 			catch (IllegalArgumentException ex) {
-				problems.error(pat + "/protocol", "protocol must be TCP or UDP, was '" + p.getProtocol() + "'");
+				problems.error(pat + "/protocol", "SCTP".equals(p.getProtocol())
+						? "SCTP Service ports are not modelled yet: the model's packets are TCP, UDP or ICMP (a missing feature,"
+								+ " not a typo)"
+						: "protocol must be TCP or UDP, was '" + p.getProtocol() + "'");
 				return;
 			}
 			String portName = p.getName() == null ? "" : p.getName();

@@ -590,7 +590,7 @@ public final class ScenarioCompiler {
 					}
 					for (ScenarioDocument.ContainerSpec cs : spec.containers()) {
 						for (ScenarioDocument.PortSpec ps : cs.ports() == null ? List.<ScenarioDocument.PortSpec>of() : cs.ports()) {
-							if (ps.hostPort() != null && ps.containerPort() != null) {
+							if (ps.hostPort() != null && ps.containerPort() != null && !"SCTP".equalsIgnoreCase(ps.protocol())) {
 								out.add(new PodNetwork.PublishedPort(ps.protocol() == null ? "tcp" : lower(ps.protocol()),
 										ps.hostPort(), c.ip(), ps.containerPort()));
 							}
@@ -1164,6 +1164,11 @@ public final class ScenarioCompiler {
 		private Protocol protocol(String at, String text) {
 			if (text == null) {
 				return Protocol.TCP;
+			}
+			if (text.equalsIgnoreCase("SCTP")) {
+				problems.error(at, "SCTP is not modelled yet: the model's packets are TCP, UDP or ICMP (SCTP Services,"
+						+ " ports and flows are a missing feature, not a typo)");
+				return null;
 			}
 			try {
 				return Protocol.parse(text);

@@ -118,6 +118,24 @@ class KubeProxySettingsTest {
 		assertThatProblem("kubeProxy: {detectLocalMode: InterfaceNamePrefix}", "needs detectLocal.interfaceNamePrefix");
 	}
 
+	/** SCTP is a missing feature: said so, never "did you mean 'TCP'?". */
+	@Test
+	void sctpIsRefusedAsNotModelledRatherThanAsATypo() {
+		String service = SCENARIO.formatted("iptables", "").replace("ports: [{port: 80, targetPort: 8080, nodePort: 30080}]",
+				"ports: [{port: 80, targetPort: 8080, nodePort: 30080, protocol: SCTP}]");
+		String flow = SCENARIO.formatted("iptables", "").replace("to: \"service/web:80\"}",
+				"to: \"service/web:80\", protocol: SCTP}");
+		String port = SCENARIO.formatted("iptables", "").replace("ports: [{containerPort: 8080}]",
+				"ports: [{containerPort: 8080, protocol: SCTP}]");
+		for (String yaml : List.of(service, flow, port)) {
+			org.assertj.core.api.Assertions.assertThat(yaml).isNotEqualTo(SCENARIO.formatted("iptables", ""));
+			org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ScenarioCompiler().compile("sctp.yaml", yaml))
+				.hasMessageContaining("SCTP")
+				.hasMessageContaining("not modelled yet")
+				.hasMessageNotContaining("did you mean");
+		}
+	}
+
 	private static void assertThatProblem(String kubeProxy, String text) {
 		org.assertj.core.api.Assertions.assertThatThrownBy(() -> compile("iptables", kubeProxy))
 			.hasMessageContaining(text);
