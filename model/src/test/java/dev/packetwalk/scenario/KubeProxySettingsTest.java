@@ -136,6 +136,19 @@ class KubeProxySettingsTest {
 		}
 	}
 
+	/** Not walked wrong: the IPVS mode's source-range firewall is refused until the model evaluates it. */
+	@Test
+	void loadBalancerSourceRangesInIpvsModeAreRefusedNotWalkedWrong() {
+		String lb = SCENARIO.formatted("ipvs", "").replace("{type: NodePort, selector: {app: web},",
+				"{type: LoadBalancer, loadBalancerSourceRanges: [192.0.2.0/24], selector: {app: web},")
+			.replace("ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}}",
+					"ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}, status: {loadBalancer: {ingress: [{ip: 203.0.113.9}]}}}");
+		org.assertj.core.api.Assertions.assertThat(lb).contains("LoadBalancer", "203.0.113.9");
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ScenarioCompiler().compile("lb.yaml", lb))
+			.hasMessageContaining("loadBalancerSourceRanges are not modelled in IPVS mode yet");
+		new ScenarioCompiler().compile("lb.yaml", lb.replace("proxyMode: ipvs", "proxyMode: iptables"));
+	}
+
 	private static void assertThatProblem(String kubeProxy, String text) {
 		org.assertj.core.api.Assertions.assertThatThrownBy(() -> compile("iptables", kubeProxy))
 			.hasMessageContaining(text);
