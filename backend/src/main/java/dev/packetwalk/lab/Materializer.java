@@ -118,6 +118,10 @@ public final class Materializer {
 				out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "mtu", Integer.toString(d.mtu())));
 				if (d.master() != null) {
 					out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "master", d.master()));
+					if (d instanceof Device.Veth v && v.hairpin()) {
+						// the bridge port's hairpin flag (what kubelet's hairpin-veth mode and the bridge plugin set)
+						out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "type", "bridge_slave", "hairpin", "on"));
+					}
 				}
 				for (Cidr c : d.addresses()) {
 					out.add(Cmd.of("ip", "-n", n, "addr", "add", c.toString(), "dev", d.name()));

@@ -91,28 +91,36 @@ final class Bridging {
 				Route r = net.isLocal(ns, after.dst()) ? null : net.lookup(ns.id(), after.dst());
 				if (r != null && r.dev().equals(br.name())) {
 					Ip nextHop = r.via() != null ? r.via() : after.dst();
+					// br_nf_pre_routing_finish_bridge takes the neighbour's cached header only when the entry is in a
+					// connected state (REACHABLE, PERMANENT) and has one
+					boolean stale = state.neighbor(ns.id(), br.name(), nextHop) != null
+							&& !state.neighborConnected(ns.id(), br.name(), nextHop);
+					boolean headerCached = !stale && state.headerCached(ns.id(), br.name(), nextHop);
 					Mac mac = neighbours.resolve(ns, br, nextHop, after);
 					if (mac == null) {
 						return neighbours.failure(ns, br.name(), nextHop, after);
 					}
-					boolean justResolved = rec.last() instanceof Step.NeighborLookup nl
-							&& nl.resolution() == Step.NeighborLookup.Resolution.ARP_REPLY;
 					Packet redirected = after.withEth(new Ethernet(frame.eth().src(), mac));
 					rec.add(new Step.BridgeForward(place(ns, br.name()), redirected, "Bridged DNAT: the new destination "
 							+ after.dst() + " is on " + br.name() + " itself, so br_netfilter keeps the frame on the bridge and "
 							+ "only rewrites its destination MAC to " + mac + " (no routing, the TTL stays " + after.ip().ttl() + ").",
 							br.name(), inPort, null, Step.BridgeForward.Decision.LOCAL, state.fdbLines(ns.id(), br.name())));
-					if (justResolved) {
+					if (!headerCached) {
 						// br_nf_pre_routing_finish_bridge: no cached hardware header yet, so neigh->output builds one (with
 						// the bridge's own MAC as source) and transmits on the bridge device; br_dev_xmit's hook puts the
 						// saved source MAC back and re-enters br_handle_frame_finish from the original port
 						rec.add(new Step.BridgeForward(place(ns, br.name()), after.withEth(new Ethernet(br.mac(), mac)),
-								"The neighbour entry for " + nextHop + " was only just resolved and has no cached header, so "
-										+ "br_netfilter hands this first frame to the neighbour layer: it leaves by " + br.name()
+								(stale ? "The neighbour entry for " + nextHop + " was learned from " + nextHop + "'s own ARP"
+										+ " request, so it is STALE (not REACHABLE) and br_netfilter may not use its cached header:"
+										+ " it hands the frame to the neighbour layer"
+										: "The neighbour entry for " + nextHop + " was only just resolved and has no cached header,"
+												+ " so br_netfilter hands this first frame to the neighbour layer")
+										+ ": it leaves by " + br.name()
 										+ " itself with " + br.name() + "'s MAC " + br.mac() + " as source (tcpdump on " + br.name()
 										+ " sees it go out); " + br.name() + "'s transmit hook puts the source MAC " + frame.eth().src()
 										+ " back and returns the frame to the bridge as if it had arrived on " + inPort
-										+ ". Later frames take the cached header and skip this detour.",
+										+ (stale ? ". Every frame takes this detour until the entry is confirmed REACHABLE."
+												: ". Later frames take the cached header and skip this detour."),
 								br.name(), inPort, null, Step.BridgeForward.Decision.NEIGH_OUTPUT,
 								state.fdbLines(ns.id(), br.name())));
 					}
@@ -144,19 +152,24 @@ final class Bridging {
 		if (port == null) {
 			port = portToward(ns, br, dst);
 			decision = Step.BridgeForward.Decision.FLOOD;
-			if (port == null || port.equals(inPort)) {
+			if (port == null || (port.equals(inPort) && !hairpin(ns, inPort))) {
 				return rec.drop(place(ns, br.name()), frame, DropReason.NEIGHBOR_UNREACHABLE,
 						br.name() + " floods the frame for " + dst + " and no port leads to it.", null);
 			}
 		}
-		if (port.equals(inPort)) {
+		boolean hairpinned = port.equals(inPort);
+		if (hairpinned && !hairpin(ns, inPort)) {
 			return rec.drop(place(ns, br.name()), frame, DropReason.NOT_FOR_THIS_HOST, br.name() + " learned " + dst
-					+ " on the port the frame came in by; a bridge never sends a frame back where it came from.", null);
+					+ " on the port the frame came in by, and " + inPort + " is not in hairpin mode: a bridge never sends a"
+					+ " frame back where it came from unless the port's hairpin flag allows it (kubelet --hairpin-mode"
+					+ " hairpin-veth, the bridge plugin's hairpinMode: true).", null);
 		}
 		rec.add(new Step.BridgeForward(place(ns, br.name()), frame, br.name() + " learned " + frame.eth().src() + " on "
 				+ inPort + "; " + (decision == Step.BridgeForward.Decision.FDB_HIT
 						? "its forwarding database maps " + dst + " to " + port + "."
-						: dst + " is unknown, so it floods; only " + port + " leads to it."),
+						: dst + " is unknown, so it floods; only " + port + " leads to it.")
+				+ (hairpinned ? " That is the port the frame came in by: " + inPort + " is in hairpin mode, so the bridge"
+						+ " sends it back out there (a pod reaching itself through its Service)." : ""),
 				br.name(), inPort, port, decision, state.fdbLines(ns.id(), br.name())));
 		if (hooks) {
 			Netfilter.Outcome fwd = netfilter.forward(ns, frame, br.name(), br.name(), rec.steps());
@@ -174,6 +187,11 @@ final class Bridging {
 			frame = post.packet();
 		}
 		return walker.transmit(ns, net.device(ns, port), frame);
+	}
+
+	/** The bridge port's hairpin flag: may a frame leave by the port it came in by? */
+	private boolean hairpin(Namespace ns, String port) {
+		return net.device(ns, port) instanceof Device.Veth v && v.hairpin();
 	}
 
 	/** Which port of a bridge leads to the device with this MAC (what a flood finds). */

@@ -44,13 +44,25 @@ final class Neighbours {
 		this.rec = rec;
 	}
 
-	/** Resolves the next hop's MAC on a device: permanent entry, cache, or an ARP exchange on the link. */
+	/**
+	 * Resolves the next hop's MAC on a device: permanent entry, cache, or an ARP exchange on the link. The packet then
+	 * leaves through the entry, which caches its hardware header ({@link RunState#headerCached}).
+	 */
 	Mac resolve(Namespace ns, Device dev, Ip ip, Packet p) {
+		Mac mac = lookup(ns, dev, ip, p);
+		if (mac != null) {
+			state.cacheHeader(ns.id(), dev.name(), ip);
+		}
+		return mac;
+	}
+
+	private Mac lookup(Namespace ns, Device dev, Ip ip, Packet p) {
 		for (Neighbor n : ns.neighbors()) {
 			if (n.dev().equals(dev.name()) && n.ip().equals(ip)) {
 				rec.add(new Step.NeighborLookup(place(ns, dev.name()), p, ip + " has a permanent neighbour entry on "
 						+ dev.name() + ": " + n.mac() + ".", ip.toString(), n.mac().toString(),
 						Step.NeighborLookup.Resolution.PERMANENT, null));
+				state.neighborReachable(ns.id(), dev.name(), ip);
 				return n.mac();
 			}
 		}
@@ -73,6 +85,7 @@ final class Neighbours {
 				Device answering = net.device(other, m.dev());
 				// learned on both sides, and by every bridge the exchange crossed
 				state.learnNeighbor(ns.id(), dev.name(), ip, answering.mac());
+				state.neighborReachable(ns.id(), dev.name(), ip);
 				// the request says "tell" the address of the asking interface (the packet's source when it has none)
 				Ip requesterIp = ns.primaryAddress(dev.name()) != null ? ns.primaryAddress(dev.name()) : p.src();
 				if (!requesterIp.equals(Ip.ANY)) {

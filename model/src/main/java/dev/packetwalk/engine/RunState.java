@@ -69,6 +69,34 @@ final class RunState {
 		}
 	}
 
+	/**
+	 * Neighbour entries whose hardware header is cached ({@code neigh->hh}): set by the first packet sent through the
+	 * entry ({@code neigh_resolve_output}); an entry learned from someone else's ARP request has none yet.
+	 */
+	private final java.util.Set<String> cachedHeaders = new java.util.HashSet<>();
+
+	boolean headerCached(String nsId, String dev, Ip ip) {
+		return cachedHeaders.contains(nsId + "/" + dev + "/" + ip);
+	}
+
+	/**
+	 * Neighbour entries in a connected state (REACHABLE after this namespace's own ARP exchange, or PERMANENT); an
+	 * entry learned from someone else's ARP request is STALE, and sending through it only moves it to DELAY.
+	 */
+	private final java.util.Set<String> connectedNeighbors = new java.util.HashSet<>();
+
+	boolean neighborConnected(String nsId, String dev, Ip ip) {
+		return connectedNeighbors.contains(nsId + "/" + dev + "/" + ip);
+	}
+
+	void neighborReachable(String nsId, String dev, Ip ip) {
+		connectedNeighbors.add(nsId + "/" + dev + "/" + ip);
+	}
+
+	void cacheHeader(String nsId, String dev, Ip ip) {
+		cachedHeaders.add(nsId + "/" + dev + "/" + ip);
+	}
+
 	String fdbLookup(String nsId, String bridge, Mac mac) {
 		Map<Mac, String> m = fdb.get(nsId + "/" + bridge);
 		String port = m == null ? null : m.get(mac);

@@ -431,17 +431,7 @@ public final class ClusterImporter {
 			outSpec.remove("ipFamilies");
 			outSpec.remove("ipFamilyPolicy");
 			outSpec.remove("externalName");
-			outSpec.remove("allocateLoadBalancerNodePorts");
 			outSpec.put("clusterIP", clusterIp.toString());
-			if (rawSpec.containsKey("loadBalancerSourceRanges")) {
-				outSpec.remove("loadBalancerSourceRanges");
-				warnings.add(new ImportWarning(ref, "spec.loadBalancerSourceRanges", "not modelled yet: left out (every source"
-						+ " may reach the load balancer)"));
-			}
-			if (Boolean.FALSE.equals(spec.getAllocateLoadBalancerNodePorts())) {
-				warnings.add(new ImportWarning(ref, "spec.allocateLoadBalancerNodePorts", "false is not modelled: the model's"
-						+ " LoadBalancer Services have node ports"));
-			}
 			List<ServicePort> ports = new ArrayList<>();
 			List<Object> outPorts = new ArrayList<>();
 			List<?> rawPorts = rawSpec.get("ports") instanceof List<?> l ? l : List.of();
@@ -621,6 +611,9 @@ public final class ClusterImporter {
 			Map<String, Object> cluster = new LinkedHashMap<>();
 			cluster.put("network", d.network);
 			cluster.put("proxyMode", d.proxyMode);
+			if (!d.kubeProxy.isEmpty()) {
+				cluster.put("kubeProxy", d.kubeProxy);
+			}
 			if (!d.clusterCidr.equals(Cidr.parse("10.244.0.0/16"))) {
 				cluster.put("podCIDR", d.clusterCidr.toString());
 			}
@@ -677,6 +670,15 @@ public final class ClusterImporter {
 			}
 			List<Map<String, Object>> objects = new ArrayList<>();
 			for (ServiceOut s : services) {
+				if ("ipvs".equals(d.proxyMode) && s.manifest().get("spec") instanceof Map<?, ?> spec
+						&& spec.containsKey("loadBalancerSourceRanges")) {
+					// the compiler refuses them in IPVS mode (not modelled there yet)
+					@SuppressWarnings("unchecked")
+					Map<String, Object> outSpec = (Map<String, Object>) spec;
+					outSpec.remove("loadBalancerSourceRanges");
+					warnings.add(new ImportWarning(s.ref(), "spec.loadBalancerSourceRanges", "not modelled in IPVS mode yet:"
+							+ " left out (every source may reach the load balancer; iptables mode enforces them)"));
+				}
 				objects.add(s.manifest());
 				if (s.selector().isEmpty()) {
 					for (Map<String, Object> slice : slicesByService.getOrDefault(s.namespace() + "/" + s.name(), List.of())) {
@@ -817,18 +819,49 @@ public final class ClusterImporter {
 					warnings.add(new ImportWarning(kubeProxyRef, f + "clusterCIDR", "empty: kube-proxy then cannot tell pod"
 							+ " traffic from outside traffic; the model needs a cluster CIDR and uses the one below"));
 				}
-				if (kubeProxy.get("iptables") instanceof Map<?, ?> ipt && Boolean.TRUE.equals(ipt.get("masqueradeAll"))) {
-					warnings.add(new ImportWarning(kubeProxyRef, f + "iptables.masqueradeAll", "true is not modelled: only"
-							+ " traffic from outside the cluster CIDR is masqueraded"));
+				// the KubeProxyConfiguration fields the model reads go to cluster.kubeProxy under the same names
+				Map<String, Object> iptOut = new LinkedHashMap<>();
+				if (kubeProxy.get("iptables") instanceof Map<?, ?> ipt) {
+					if (Boolean.TRUE.equals(ipt.get("masqueradeAll"))) {
+						iptOut.put("masqueradeAll", true);
+					}
+					if (Boolean.FALSE.equals(ipt.get("localhostNodePorts"))) {
+						iptOut.put("localhostNodePorts", false);
+					}
+					if (ipt.get("masqueradeBit") instanceof Number bit && bit.intValue() != 14 && bit.intValue() >= 0
+							&& bit.intValue() <= 31) {
+						iptOut.put("masqueradeBit", bit.intValue());
+					}
+				}
+				if (!iptOut.isEmpty()) {
+					d.kubeProxy.put("iptables", iptOut);
 				}
 				Object dlm = kubeProxy.get("detectLocalMode");
-				if (dlm != null && !"".equals(dlm) && !"ClusterCIDR".equals(dlm)) {
+				Map<?, ?> detectLocal = kubeProxy.get("detectLocal") instanceof Map<?, ?> dl ? dl : Map.of();
+				if ("NodeCIDR".equals(dlm)) {
+					d.kubeProxy.put("detectLocalMode", dlm);
+				}
+				else if ("BridgeInterface".equals(dlm) || "InterfaceNamePrefix".equals(dlm)) {
+					String key = "BridgeInterface".equals(dlm) ? "bridgeInterface" : "interfaceNamePrefix";
+					if (detectLocal.get(key) instanceof String dev && !dev.isBlank()) {
+						d.kubeProxy.put("detectLocalMode", dlm);
+						d.kubeProxy.put("detectLocal", Map.of(key, dev));
+					}
+					else {
+						warnings.add(new ImportWarning(kubeProxyRef, f + "detectLocal." + key, "empty with detectLocalMode "
+								+ dlm + ": local traffic is told by the cluster CIDR (ClusterCIDR)"));
+					}
+				}
+				else if (dlm != null && !"".equals(dlm) && !"ClusterCIDR".equals(dlm)) {
 					warnings.add(new ImportWarning(kubeProxyRef, f + "detectLocalMode", dlm + " is not modelled: local traffic"
 							+ " is told by the cluster CIDR (ClusterCIDR)"));
 				}
 				if ("ipvs".equals(d.proxyMode) && kubeProxy.get("ipvs") instanceof Map<?, ?> ipvs) {
 					Object sched = ipvs.get("scheduler");
-					if (sched != null && !"".equals(sched) && !"rr".equals(sched)) {
+					if ("lc".equals(sched) || "sh".equals(sched)) {
+						d.kubeProxy.put("ipvs", Map.of("scheduler", sched));
+					}
+					else if (sched != null && !"".equals(sched) && !"rr".equals(sched)) {
 						warnings.add(new ImportWarning(kubeProxyRef, f + "ipvs.scheduler", sched + " is not modelled: the"
 								+ " virtual servers use rr"));
 					}
@@ -1230,6 +1263,9 @@ public final class ClusterImporter {
 		String network;
 
 		String proxyMode;
+
+		/** cluster.kubeProxy: the KubeProxyConfiguration fields the model reads, under their own names. */
+		final Map<String, Object> kubeProxy = new LinkedHashMap<>();
 
 		Cidr clusterCidr;
 

@@ -388,7 +388,7 @@ public final class IptablesProxier {
 				if (config.masqueradeAll()) {
 					nat("-A", internalTrafficChain, match, "-j", KUBE_MARK_MASQ);
 				} else if (config.hasLocalDetector()) {
-					nat("-A", internalTrafficChain, match, "! -s", config.clusterCidr().toString(), "-j",
+					nat("-A", internalTrafficChain, match, config.localDetector().ifNotLocal(), "-j",
 							KUBE_MARK_MASQ);
 				}
 			}
@@ -403,7 +403,7 @@ public final class IptablesProxier {
 					if (config.hasLocalDetector()) {
 						nat("-A", externalTrafficChain, "-m comment --comment",
 								comment("pod traffic for " + s + " external destinations"),
-								"-s", config.clusterCidr().toString(), "-j", clusterPolicyChain);
+								config.localDetector().ifLocal(), "-j", clusterPolicyChain);
 					}
 					nat("-A", externalTrafficChain, "-m comment --comment",
 							comment("masquerade LOCAL traffic for " + s + " external destinations"),

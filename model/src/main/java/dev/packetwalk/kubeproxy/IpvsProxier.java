@@ -251,7 +251,7 @@ public final class IpvsProxier {
 			if (config.masqueradeAll()) {
 				nat.add(head + " dst,dst -j " + KUBE_MARK_MASQ);
 			} else if (config.hasLocalDetector()) {
-				nat.add(head + " dst,dst ! -s " + config.clusterCidr() + " -j " + KUBE_MARK_MASQ);
+				nat.add(head + " dst,dst " + config.localDetector().ifNotLocal() + " -j " + KUBE_MARK_MASQ);
 			} else {
 				// No detector: masquerade node-originated traffic whose source is a VIP on kube-ipvs0.
 				nat.add(head + " src,dst -j " + KUBE_MARK_MASQ);

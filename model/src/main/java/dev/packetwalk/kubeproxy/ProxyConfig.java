@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * The kube-proxy settings that change the rules it writes.
  *
- * @param clusterCidr          the local-traffic detector ({@code --cluster-cidr} with detect-local-mode ClusterCIDR);
- *                             {@code null} means no detector, so no "masquerade off-cluster traffic" rules
+ * @param localDetector        the local-traffic detector ({@code --detect-local-mode}: ClusterCIDR, NodeCIDR,
+ *                             BridgeInterface, InterfaceNamePrefix); {@link LocalDetector.None} means no detector, so
+ *                             no "masquerade off-cluster traffic" rules
  * @param masqueradeAll        {@code --masquerade-all}
  * @param masqueradeBit        {@code --iptables-masquerade-bit}, default 14 (KP-DEFAULTS)
  * @param randomFully          whether iptables supports {@code --random-fully} (then it is appended to MASQUERADE)
@@ -22,7 +23,7 @@ import java.util.List;
  * @param conntrackTcpBeLiberal {@code nf_conntrack_tcp_be_liberal != 0}: then no INVALID drop rule; default false
  */
 public record ProxyConfig(
-		Cidr clusterCidr,
+		LocalDetector localDetector,
 		boolean masqueradeAll,
 		int masqueradeBit,
 		boolean randomFully,
@@ -43,12 +44,15 @@ public record ProxyConfig(
 			throw new IllegalArgumentException("kube-proxy needs its node name (--hostname-override / node name)");
 		}
 		nodeIps = List.copyOf(nodeIps == null ? List.of() : nodeIps);
+		if (localDetector == null) {
+			localDetector = new LocalDetector.None();
+		}
 	}
 
 	/** Defaults: bit 14, random-fully, localhost node ports, no nfacct, no masquerade-all. */
 	public static ProxyConfig defaults(String nodeName, Cidr clusterCidr, Ip... nodeIps) {
-		return new ProxyConfig(clusterCidr, false, DEFAULT_MASQUERADE_BIT, true, nodeName, List.of(nodeIps), true, false,
-				false);
+		return new ProxyConfig(clusterCidr == null ? new LocalDetector.None() : new LocalDetector.ByCidr(clusterCidr), false,
+				DEFAULT_MASQUERADE_BIT, true, nodeName, List.of(nodeIps), true, false, false);
 	}
 
 	/** The mark as upstream's unit tests spell it, e.g. {@code 0x4000}. */
@@ -65,31 +69,41 @@ public record ProxyConfig(
 	}
 
 	public boolean hasLocalDetector() {
-		return clusterCidr != null;
+		return localDetector.implemented();
+	}
+
+	public ProxyConfig withLocalDetector(LocalDetector d) {
+		return new ProxyConfig(d, masqueradeAll, masqueradeBit, randomFully, nodeName, nodeIps, localhostNodePorts, nfacct,
+				conntrackTcpBeLiberal);
+	}
+
+	public ProxyConfig withMasqueradeBit(int bit) {
+		return new ProxyConfig(localDetector, masqueradeAll, bit, randomFully, nodeName, nodeIps, localhostNodePorts, nfacct,
+				conntrackTcpBeLiberal);
 	}
 
 	public ProxyConfig withMasqueradeAll(boolean v) {
-		return new ProxyConfig(clusterCidr, v, masqueradeBit, randomFully, nodeName, nodeIps, localhostNodePorts, nfacct,
+		return new ProxyConfig(localDetector, v, masqueradeBit, randomFully, nodeName, nodeIps, localhostNodePorts, nfacct,
 				conntrackTcpBeLiberal);
 	}
 
 	public ProxyConfig withRandomFully(boolean v) {
-		return new ProxyConfig(clusterCidr, masqueradeAll, masqueradeBit, v, nodeName, nodeIps, localhostNodePorts, nfacct,
+		return new ProxyConfig(localDetector, masqueradeAll, masqueradeBit, v, nodeName, nodeIps, localhostNodePorts, nfacct,
 				conntrackTcpBeLiberal);
 	}
 
 	public ProxyConfig withLocalhostNodePorts(boolean v) {
-		return new ProxyConfig(clusterCidr, masqueradeAll, masqueradeBit, randomFully, nodeName, nodeIps, v, nfacct,
+		return new ProxyConfig(localDetector, masqueradeAll, masqueradeBit, randomFully, nodeName, nodeIps, v, nfacct,
 				conntrackTcpBeLiberal);
 	}
 
 	public ProxyConfig withNfacct(boolean v) {
-		return new ProxyConfig(clusterCidr, masqueradeAll, masqueradeBit, randomFully, nodeName, nodeIps,
+		return new ProxyConfig(localDetector, masqueradeAll, masqueradeBit, randomFully, nodeName, nodeIps,
 				localhostNodePorts, v, conntrackTcpBeLiberal);
 	}
 
 	public ProxyConfig withConntrackTcpBeLiberal(boolean v) {
-		return new ProxyConfig(clusterCidr, masqueradeAll, masqueradeBit, randomFully, nodeName, nodeIps,
+		return new ProxyConfig(localDetector, masqueradeAll, masqueradeBit, randomFully, nodeName, nodeIps,
 				localhostNodePorts, nfacct, v);
 	}
 

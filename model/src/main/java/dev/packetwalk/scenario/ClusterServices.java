@@ -152,6 +152,7 @@ final class ClusterServices {
 		var spec = svc.getSpec();
 		String ns = meta.getNamespace() == null ? "default" : meta.getNamespace();
 		String name = meta.getName();
+		unmodelledFields(svc, at);
 		ServiceType type;
 		switch (spec.getType() == null ? "ClusterIP" : spec.getType()) {
 			case "ClusterIP" -> type = ServiceType.CLUSTER_IP;
@@ -186,14 +187,18 @@ final class ClusterServices {
 				proto = Protocol.parse(p.getProtocol() == null ? "TCP" : p.getProtocol());
 			}
 			catch (IllegalArgumentException ex) {
-				problems.error(pat + "/protocol", "protocol must be TCP or UDP, was '" + p.getProtocol() + "'");
+				problems.error(pat + "/protocol", "SCTP".equals(p.getProtocol())
+						? "SCTP Service ports are not modelled yet: the model's packets are TCP, UDP or ICMP (a missing feature,"
+								+ " not a typo)"
+						: "protocol must be TCP or UDP, was '" + p.getProtocol() + "'");
 				return;
 			}
 			String portName = p.getName() == null ? "" : p.getName();
 			IntOrString target = p.getTargetPort() == null ? new IntOrString(p.getPort()) : p.getTargetPort();
 			int targetNumber = target.getIntVal() != null ? target.getIntVal() : p.getPort();
 			int nodePort = p.getNodePort() == null ? 0 : p.getNodePort();
-			if (type.allowsNodePorts() && nodePort == 0) {
+			boolean allocate = type == ServiceType.NODE_PORT || !Boolean.FALSE.equals(spec.getAllocateLoadBalancerNodePorts());
+			if (type.allowsNodePorts() && nodePort == 0 && allocate) {
 				nodePort = allocateNodePort(usedNodePorts);
 			}
 			if (nodePort != 0 && (nodePort < 30000 || nodePort > 32767)) {
@@ -208,6 +213,13 @@ final class ClusterServices {
 				return;
 			}
 			targets.put(portName, target);
+		}
+		if (spec.getSessionAffinityConfig() != null && !"ClientIP".equals(spec.getSessionAffinity())) {
+			// ValidateService: "must not be set when session affinity is None"
+			problems.error(at + "/spec/sessionAffinityConfig", "sessionAffinityConfig must not be set when sessionAffinity is "
+					+ (spec.getSessionAffinity() == null ? "None" : spec.getSessionAffinity())
+					+ " (the API server refuses it): set sessionAffinity: ClientIP or remove it");
+			return;
 		}
 		SessionAffinity affinity = SessionAffinity.NONE;
 		if ("ClientIP".equals(spec.getSessionAffinity())) {
@@ -242,13 +254,41 @@ final class ClusterServices {
 				externalIps.add(e);
 			}
 		}
+		List<Cidr> sourceRanges = new ArrayList<>();
+		if (spec.getLoadBalancerSourceRanges() != null) {
+			for (int k = 0; k < spec.getLoadBalancerSourceRanges().size(); k++) {
+				String text = spec.getLoadBalancerSourceRanges().get(k);
+				String rat = at + "/spec/loadBalancerSourceRanges/" + k;
+				try {
+					// the API server trims blanks and wants CIDRs (ValidateLoadBalancerSourceRanges)
+					if (text == null || !text.contains("/")) {
+						throw new IllegalArgumentException("an IP range is written as a CIDR, e.g. 192.0.2.0/24");
+					}
+					sourceRanges.add(Cidr.parse(text.trim()));
+				}
+				catch (RuntimeException ex) {
+					problems.error(rat, "loadBalancerSourceRanges entry '" + text + "' is not an IP range: " + ex.getMessage());
+					return;
+				}
+			}
+			if (!sourceRanges.isEmpty() && type != ServiceType.LOAD_BALANCER) {
+				problems.warning(at + "/spec/loadBalancerSourceRanges", "loadBalancerSourceRanges only apply to type"
+						+ " LoadBalancer: kube-proxy ignores them on a " + spec.getType() + " Service");
+				sourceRanges.clear();
+			}
+			else if (!sourceRanges.isEmpty() && lbIps.isEmpty()) {
+				problems.warning(at + "/spec/loadBalancerSourceRanges", "loadBalancerSourceRanges filter traffic to the"
+						+ " load balancer's address; this Service has none yet (status.loadBalancer.ingress), so no"
+						+ " firewall rule is written");
+			}
+		}
 		int hcnp = spec.getHealthCheckNodePort() == null ? 0 : spec.getHealthCheckNodePort();
 		if (type == ServiceType.LOAD_BALANCER && etp == TrafficPolicy.LOCAL && hcnp == 0) {
 			hcnp = allocateNodePort(usedNodePorts);
 		}
 		KubeService ks;
 		try {
-			ks = new KubeService(ns, name, type, clusterIp, ports, externalIps, lbIps, List.of(), affinity, itp, etp, hcnp);
+			ks = new KubeService(ns, name, type, clusterIp, ports, externalIps, lbIps, sourceRanges, affinity, itp, etp, hcnp);
 		}
 		catch (IllegalArgumentException ex) {
 			problems.error(at, ex.getMessage());
@@ -266,7 +306,57 @@ final class ClusterServices {
 		nodeDependent = null;
 		iptablesByView.clear();
 		byName.put(ns + "/" + name, new ServiceAddress(ns, name, clusterIp, ports));
-		endpoints.put(ks.ref(), endpointsFor(ns, name, spec.getSelector(), targets, pods, at));
+		endpoints.put(ks.ref(), endpointsFor(ns, name, spec.getSelector(), targets, pods, at,
+				Boolean.TRUE.equals(spec.getPublishNotReadyAddresses())));
+	}
+
+	/**
+	 * The Service fields the model reads; every other field of the manifest is named in a warning, so a field that
+	 * changes nothing is never silently accepted ({@code AcceptedFieldsTest} holds this against the API type).
+	 */
+	static final Set<String> MODELLED_SPEC_FIELDS = Set.of("type", "selector", "clusterIP", "clusterIPs", "ports",
+			"sessionAffinity", "sessionAffinityConfig", "externalIPs", "internalTrafficPolicy", "externalTrafficPolicy",
+			"loadBalancerSourceRanges", "healthCheckNodePort", "allocateLoadBalancerNodePorts", "publishNotReadyAddresses",
+			"ipFamilies", "ipFamilyPolicy");
+
+	static final Set<String> MODELLED_PORT_FIELDS = Set.of("name", "protocol", "port", "targetPort", "nodePort");
+
+	private void unmodelledFields(Service svc, String at) {
+		var spec = svc.getSpec();
+		Map<String, Object> raw = mapper.convertValue(spec, new tools.jackson.core.type.TypeReference<Map<String, Object>>() {
+		});
+		for (String field : raw.keySet()) {
+			if (!MODELLED_SPEC_FIELDS.contains(field) && raw.get(field) != null) {
+				problems.warning(at + "/spec/" + field, "spec." + field + " is not modelled: kube-proxy's rules here do not"
+						+ " depend on it, and the model ignores it");
+			}
+		}
+		if (spec.getClusterIPs() != null && !spec.getClusterIPs().isEmpty()
+				&& !spec.getClusterIPs().equals(List.of(String.valueOf(spec.getClusterIP())))) {
+			problems.warning(at + "/spec/clusterIPs", "spec.clusterIPs other than [clusterIP] is not modelled (IPv4 single"
+					+ " stack only): only clusterIP is used");
+		}
+		if (spec.getIpFamilies() != null && !spec.getIpFamilies().stream().allMatch("IPv4"::equals)) {
+			problems.warning(at + "/spec/ipFamilies", "spec.ipFamilies other than IPv4 is not modelled: the model is IPv4"
+					+ " single stack");
+		}
+		if (spec.getIpFamilyPolicy() != null && !"SingleStack".equals(spec.getIpFamilyPolicy())) {
+			problems.warning(at + "/spec/ipFamilyPolicy", "spec.ipFamilyPolicy " + spec.getIpFamilyPolicy()
+					+ " is not modelled: the model is IPv4 single stack");
+		}
+		if (spec.getPorts() != null) {
+			for (int j = 0; j < spec.getPorts().size(); j++) {
+				Map<String, Object> port = mapper.convertValue(spec.getPorts().get(j),
+						new tools.jackson.core.type.TypeReference<Map<String, Object>>() {
+						});
+				for (String field : port.keySet()) {
+					if (!MODELLED_PORT_FIELDS.contains(field) && port.get(field) != null) {
+						problems.warning(at + "/spec/ports/" + j + "/" + field, "spec.ports[" + j + "]." + field
+								+ " is not modelled: the model ignores it");
+					}
+				}
+			}
+		}
 	}
 
 	/** An address from a manifest, or null after reporting why it is not one. */
@@ -352,7 +442,7 @@ final class ClusterServices {
 
 	/** The endpoints controller: ready pods in the service's namespace whose labels match the selector. */
 	private List<Endpoint> endpointsFor(String ns, String name, Map<String, String> selector,
-			Map<String, IntOrString> targets, List<PodInfo> pods, String at) {
+			Map<String, IntOrString> targets, List<PodInfo> pods, String at, boolean publishNotReady) {
 		List<Endpoint> out = new ArrayList<>();
 		if (selector == null || selector.isEmpty()) {
 			if (slices.containsKey(ns + "/" + name)) {
@@ -381,7 +471,9 @@ final class ClusterServices {
 				}
 			});
 			if (!ports.isEmpty()) {
-				out.add(new Endpoint(pod.ip(), ports, pod.node(), pod.ready(), pod.ready(), false));
+				// publishNotReadyAddresses: the endpoint slice controller lists every pod as ready
+				boolean ready = pod.ready() || publishNotReady;
+				out.add(new Endpoint(pod.ip(), ports, pod.node(), ready, ready, false));
 			}
 		}
 		if (out.isEmpty()) {
@@ -490,7 +582,12 @@ final class ClusterServices {
 
 	/** kube-proxy's IPVS-mode state for one node: the addresses on kube-ipvs0, ipsets, rules, virtual servers. */
 	dev.packetwalk.kubeproxy.IpvsState ipvsFor(String node, Ip nodeIp, Cidr clusterCidr) {
-		return dev.packetwalk.kubeproxy.IpvsProxier.generate(services, endpoints, ProxyConfig.defaults(node, clusterCidr, nodeIp));
+		return ipvsFor(ProxyConfig.defaults(node, clusterCidr, nodeIp), dev.packetwalk.kubeproxy.IpvsProxier.DEFAULT_SCHEDULER);
+	}
+
+	/** {@link #ipvsFor(String, Ip, Cidr)} with kube-proxy's configuration and IPVS scheduler. */
+	dev.packetwalk.kubeproxy.IpvsState ipvsFor(ProxyConfig config, String scheduler) {
+		return dev.packetwalk.kubeproxy.IpvsProxier.generate(services, endpoints, config, scheduler);
 	}
 
 	/**
@@ -505,10 +602,17 @@ final class ClusterServices {
 	 * text, so a thousand nodes cost one generation.
 	 */
 	String iptablesFor(String node, Ip nodeIp, Cidr clusterCidr, List<Cidr> nonMasqueradeCidrs) {
-		String key = nodeView(node, nodeIp) + "|" + clusterCidr + "|" + nonMasqueradeCidrs;
+		return iptablesFor(ProxyConfig.defaults(node, clusterCidr, nodeIp), nonMasqueradeCidrs);
+	}
+
+	/** {@link #iptablesFor(String, Ip, Cidr, List)} with kube-proxy's configuration for the node. */
+	String iptablesFor(ProxyConfig config, List<Cidr> nonMasqueradeCidrs) {
+		Ip nodeIp = config.nodeIps().isEmpty() ? null : config.nodeIps().getFirst();
+		String key = nodeView(config.nodeName(), nodeIp) + "|" + config.localDetector() + "|" + config.masqueradeAll()
+				+ "|" + config.masqueradeBit() + "|" + config.localhostNodePorts() + "|" + nonMasqueradeCidrs;
 		String text = iptablesByView.get(key);
 		if (text == null) {
-			text = generateIptables(node, nodeIp, clusterCidr, nonMasqueradeCidrs);
+			text = generateIptables(config, nonMasqueradeCidrs);
 			iptablesByView.put(key, text);
 		}
 		return text;
@@ -553,8 +657,8 @@ final class ClusterServices {
 	/** Indexes of the services whose rules depend on the node ({@link #nodeView}); computed on first use. */
 	private List<Integer> nodeDependent;
 
-	private String generateIptables(String node, Ip nodeIp, Cidr clusterCidr, List<Cidr> nonMasqueradeCidrs) {
-		IptablesRestore restore = IptablesProxier.generate(services, endpoints, ProxyConfig.defaults(node, clusterCidr, nodeIp));
+	private String generateIptables(ProxyConfig config, List<Cidr> nonMasqueradeCidrs) {
+		IptablesRestore restore = IptablesProxier.generate(services, endpoints, config);
 		if (faults.contains("no-service-masquerade")) {
 			// fault: external traffic to services is no longer marked for masquerade (the SNAT the talk explains)
 			List<IptablesRestore.Table> fixed = new ArrayList<>();

@@ -46,6 +46,14 @@ sealed interface PodNetwork permits PodNetwork.Kubenet, PodNetwork.FlannelVxlan,
 	default void addToNode(NodeDatapath node) {
 	}
 
+	/**
+	 * Are the pods' bridge ports in hairpin mode unless the scenario says otherwise? On for the kubenet and flannel
+	 * bridges (the CNI bridge plugin's {@code hairpinMode: true}, kubelet's {@code --hairpin-mode=hairpin-veth}).
+	 */
+	default boolean defaultHairpin() {
+		return true;
+	}
+
 	/** Does kube-proxy run on the nodes (and its {@link ProxyMode} write their rules)? */
 	default boolean runsKubeProxy() {
 		return true;
@@ -199,6 +207,12 @@ sealed interface PodNetwork permits PodNetwork.Kubenet, PodNetwork.FlannelVxlan,
 
 		@Override
 		public boolean slicesOneNetwork() {
+			return false;
+		}
+
+		/** dockerd leaves docker0's ports without hairpin (it sets the flag only with userland-proxy off). */
+		@Override
+		public boolean defaultHairpin() {
 			return false;
 		}
 

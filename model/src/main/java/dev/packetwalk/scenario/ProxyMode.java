@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.packetwalk.kubeproxy.IpvsState;
+import dev.packetwalk.kubeproxy.ProxyConfig;
 import dev.packetwalk.net.Cidr;
 import dev.packetwalk.net.Ip;
 import dev.packetwalk.net.Mac;
@@ -48,9 +49,16 @@ sealed interface ProxyMode permits ProxyMode.Iptables, ProxyMode.Ipvs, ProxyMode
 	 * @param nonMasqueradeCidrs ip-masq-agent's list, or null without it
 	 * @param devices the node's devices, to add to
 	 * @param ipvs IPVS state per node, to add to
+	 * @param kubeProxy {@code cluster.kubeProxy}
+	 * @param podCidr the node's pod CIDR (detectLocalMode NodeCIDR)
 	 */
 	record NodeProxy(ClusterServices services, String node, Ip nodeIp, Cidr clusterCidr, List<Cidr> nonMasqueradeCidrs,
-			List<Device> devices, Map<String, IpvsState> ipvs) {
+			List<Device> devices, Map<String, IpvsState> ipvs, KubeProxySettings kubeProxy, Cidr podCidr) {
+
+		/** kube-proxy's configuration on this node. */
+		ProxyConfig config() {
+			return kubeProxy.config(node, nodeIp, clusterCidr, podCidr);
+		}
 	}
 
 	/** iptables mode: kube-proxy's KUBE-SERVICES / KUBE-SVC-* / KUBE-SEP-* chains. */
@@ -63,7 +71,7 @@ sealed interface ProxyMode permits ProxyMode.Iptables, ProxyMode.Ipvs, ProxyMode
 
 		@Override
 		public String nodeRules(NodeProxy n) {
-			return n.services().iptablesFor(n.node(), n.nodeIp(), n.clusterCidr(), n.nonMasqueradeCidrs());
+			return n.services().iptablesFor(n.config(), n.nonMasqueradeCidrs());
 		}
 
 	}
@@ -81,7 +89,7 @@ sealed interface ProxyMode permits ProxyMode.Iptables, ProxyMode.Ipvs, ProxyMode
 
 		@Override
 		public String nodeRules(NodeProxy n) {
-			IpvsState st = n.services().ipvsFor(n.node(), n.nodeIp(), n.clusterCidr());
+			IpvsState st = n.services().ipvsFor(n.config(), n.kubeProxy().scheduler());
 			List<Cidr> vips = st.boundAddresses().stream().map(Cidr::host).toList();
 			n.devices().add(new Device.Dummy(st.dummyDevice(), Mac.derive(n.node() + "/" + st.dummyDevice()), 1500, vips,
 					null));

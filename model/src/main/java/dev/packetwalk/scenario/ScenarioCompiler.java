@@ -238,13 +238,23 @@ public final class ScenarioCompiler {
 				return;
 			}
 			List<Cidr> nonMasq = ipMasqAgent(c);
+			KubeProxySettings kubeProxy = KubeProxySettings.read(c.kubeProxy(), proxy.name(), network.runsKubeProxy(),
+					network.bridge(), problems);
+			boolean hairpin = hairpinMode(c, network);
 			boolean gcp = c.cloud() != null && "gcp".equals(c.cloud().provider());
 			if (c.cloud() != null && !gcp && c.cloud().provider() != null && !"none".equals(c.cloud().provider())) {
 				problems.error("/cluster/cloud/provider", "cloud provider must be 'gcp' or 'none', was '" + c.cloud().provider() + "'");
 			}
+			for (int k = 0; k < nodes.size(); k++) {
+				String uplink = nodes.get(k).uplink();
+				if (uplink != null && !uplink.equals("eth0")) {
+					problems.warning("/cluster/nodes/" + k + "/uplink", "uplink is reserved and not used yet: every node's"
+							+ " uplink is eth0, not " + uplink);
+				}
+			}
 			for (Map.Entry<String, Cidr> e : nodeCidrs.entrySet()) {
 				buildNode(nodeSpec(nodes, e.getKey()), e.getValue(), nodeCidrs, podsByNode.get(e.getKey()), gcp, podMtu,
-						network, proxy, clusterCidr, nonMasq);
+						network, proxy, clusterCidr, nonMasq, kubeProxy, hairpin);
 			}
 			if (gcp) {
 				buildVpc(nodes, nodeCidrs, underlay);
@@ -468,6 +478,17 @@ public final class ScenarioCompiler {
 					return false;
 				}
 			}
+			if (proxy instanceof ProxyMode.Ipvs) {
+				for (var svc : services.services()) {
+					if (!svc.loadBalancerSourceRanges().isEmpty() && !svc.loadBalancerIps().isEmpty()) {
+						// refused rather than walked wrong: the model's evaluation of the hash:ip,port,net source-CIDR set
+						// drops allowed sources too, and the KUBE-IPVS-OUT-FILTER rule uses '-m ipvs', which it cannot parse
+						problems.error("/objects", "Service " + svc.namespace() + "/" + svc.name() + ": loadBalancerSourceRanges"
+								+ " are not modelled in IPVS mode yet (the KUBE-LOAD-BALANCER-SOURCE-CIDR set and the '-m ipvs'"
+								+ " KUBE-IPVS-OUT-FILTER rule): use proxyMode iptables to see them enforced");
+					}
+				}
+			}
 			List<Map<String, Object>> objs = doc.objects() == null ? List.of() : doc.objects();
 			for (int k = 0; k < objs.size(); k++) {
 				Object kind = objs.get(k) == null ? null : objs.get(k).get("kind");
@@ -478,6 +499,32 @@ public final class ScenarioCompiler {
 			}
 			readPolicies(c);
 			return true;
+		}
+
+		/**
+		 * kubelet's {@code hairpinMode} for the pods' bridge ports: {@code hairpin-veth} sets each pod veth's hairpin
+		 * flag (as the CNI bridge plugin's {@code hairpinMode: true} does for flannel), {@code none} leaves it off. The
+		 * default is on for the kubenet and flannel bridges, off for Docker's bridge.
+		 */
+		private boolean hairpinMode(ScenarioDocument.Cluster c, PodNetwork network) {
+			if (c.hairpinMode() == null) {
+				return network.defaultHairpin();
+			}
+			return switch (c.hairpinMode()) {
+				case "hairpin-veth" -> true;
+				case "none" -> false;
+				case "promiscuous-bridge" -> {
+					problems.error("/cluster/hairpinMode", "hairpinMode promiscuous-bridge is not modelled (the bridge in"
+							+ " promiscuous mode hands hairpin frames up to the node's stack, which routes them back out):"
+							+ " use hairpin-veth (the port's hairpin flag) or none");
+					yield network.defaultHairpin();
+				}
+				default -> {
+					problems.error("/cluster/hairpinMode", "hairpinMode must be hairpin-veth or none, was '" + c.hairpinMode()
+							+ "'" + Problems.didYouMean(c.hairpinMode(), List.of("hairpin-veth", "none", "promiscuous-bridge")));
+					yield network.defaultHairpin();
+				}
+			};
 		}
 
 		/** ip-masq-agent's non-masquerade CIDRs, or null without the agent. */
@@ -500,7 +547,7 @@ public final class ScenarioCompiler {
 		/** One node: its uplink, the pod bridge, what the pod network adds, its pods, and its rules. */
 		private void buildNode(ScenarioDocument.NodeSpec spec, Cidr podCidr, Map<String, Cidr> nodeCidrs,
 				List<PodPlan> pods, boolean gcp, int podMtu, PodNetwork network, ProxyMode proxy, Cidr clusterCidr,
-				List<Cidr> nonMasq) {
+				List<Cidr> nonMasq, KubeProxySettings kubeProxy, boolean hairpin) {
 			String node = spec.name();
 			Ip gw = podCidr.nth(1);
 			List<Device> devs = new ArrayList<>();
@@ -509,7 +556,8 @@ public final class ScenarioCompiler {
 			Device.Endpoint uplinkPeer = gcp ? new Device.Endpoint(VPC, "vm-" + shortName(node))
 					: new Device.Endpoint(nodeSegments.get(node), "port-" + shortName(node));
 			Cidr uplinkAddr = gcp ? Cidr.host(nodeIps.get(node)) : new Cidr(nodeIps.get(node), nodeSubnet(node).prefix());
-			devs.add(new Device.Physical("eth0", Mac.derive(node + "/eth0"), 1500, List.of(uplinkAddr), null, uplinkPeer));
+			int uplinkMtu = spec.mtu() == null ? 1500 : spec.mtu();
+			devs.add(new Device.Physical("eth0", Mac.derive(node + "/eth0"), uplinkMtu, List.of(uplinkAddr), null, uplinkPeer));
 			if (gcp) {
 				// a GCE instance: a /32 address, the subnet gateway on-link, everything else via the gateway
 				routes.add(new Route(Cidr.host(vpcGateway), null, "eth0", false, "dhcp", null, 0));
@@ -527,7 +575,7 @@ public final class ScenarioCompiler {
 			for (PodPlan pod : pods) {
 				String veth = Mac.vethName(pod.key());
 				devs.add(new Device.Veth(veth, Mac.derive(node + "/" + veth), 1500, List.of(), bridge,
-						new Device.Endpoint(pod.key(), "eth0")));
+						new Device.Endpoint(pod.key(), "eth0"), hairpin));
 				namespaces.add(new Namespace(pod.key(), node, Namespace.Kind.POD, pod.name(),
 						List.of(loopback(), new Device.Veth("eth0", Mac.derive(pod.key() + "/eth0"), podMtu,
 								List.of(new Cidr(pod.ip(), podCidr.prefix())), null, new Device.Endpoint(node, veth))),
@@ -537,7 +585,7 @@ public final class ScenarioCompiler {
 			boolean forward = spec.ipForward() == null || spec.ipForward();
 			String rules = network.ownRules(podCidr, publishedPorts(pods))
 				.orElseGet(() -> proxy.nodeRules(new ProxyMode.NodeProxy(services, node, nodeIps.get(node), clusterCidr,
-						nonMasq, devs, ipvsStates)));
+						nonMasq, devs, ipvsStates, kubeProxy, podCidr)));
 			namespaces.add(new Namespace(node, node, Namespace.Kind.NODE, node, devs, routes, neighbors, rules, forward, true,
 					List.of(new Listener(Protocol.TCP, 10250, "kubelet"))));
 		}
@@ -582,7 +630,7 @@ public final class ScenarioCompiler {
 					}
 					for (ScenarioDocument.ContainerSpec cs : spec.containers()) {
 						for (ScenarioDocument.PortSpec ps : cs.ports() == null ? List.<ScenarioDocument.PortSpec>of() : cs.ports()) {
-							if (ps.hostPort() != null && ps.containerPort() != null) {
+							if (ps.hostPort() != null && ps.containerPort() != null && !"SCTP".equalsIgnoreCase(ps.protocol())) {
 								out.add(new PodNetwork.PublishedPort(ps.protocol() == null ? "tcp" : lower(ps.protocol()),
 										ps.hostPort(), c.ip(), ps.containerPort()));
 							}
@@ -930,6 +978,10 @@ public final class ScenarioCompiler {
 					if (p == null) {
 						continue;
 					}
+					if (f.http() != null) {
+						problems.warning(at + "/http", "http is not carried on a flow to a DNS name (the connection after the"
+								+ " lookup carries size bytes): the request line and headers are ignored");
+					}
 					flows.add(new Flow(id, baseLabel, from, f.container(), null, f.srcPort() == null ? 0 : f.srcPort(),
 							target.clusterIp(), port, p, new Payload.Bytes(f.size() == null ? 0 : f.size()), f.ttl() == null ? 64 : f.ttl(),
 							f.dontFragment() == null || f.dontFragment(), f.reply() == null || f.reply()));
@@ -960,6 +1012,10 @@ public final class ScenarioCompiler {
 					if (proto != Protocol.TCP) {
 						problems.error(at + "/http", "an HTTP request needs protocol TCP");
 						continue;
+					}
+					if (f.size() != null) {
+						problems.warning(at + "/size", "size is ignored: the HTTP request (request line and headers) is the"
+								+ " payload");
 					}
 					Map<String, String> headers = new LinkedHashMap<>();
 					if (f.http().headers() != null) {
@@ -1189,6 +1245,11 @@ public final class ScenarioCompiler {
 		private Protocol protocol(String at, String text) {
 			if (text == null) {
 				return Protocol.TCP;
+			}
+			if (text.equalsIgnoreCase("SCTP")) {
+				problems.error(at, "SCTP is not modelled yet: the model's packets are TCP, UDP or ICMP (SCTP Services,"
+						+ " ports and flows are a missing feature, not a typo)");
+				return null;
 			}
 			try {
 				return Protocol.parse(text);

@@ -26,8 +26,31 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	 * @param segments the L2 networks the nodes sit on when there is no cloud network (default: one, 10.240.0.0/24)
 	 */
 	public record Cluster(String network, String proxyMode, String podCIDR, String serviceCIDR, Cloud cloud,
-			IpMasqAgent ipMasqAgent, Integer podMTU, List<SegmentSpec> segments, List<NodeSpec> nodes, List<NamespaceSpec> namespaces, List<PodSpec> pods,
-			List<HostSpec> hosts) {
+			IpMasqAgent ipMasqAgent, Integer podMTU, String hairpinMode, KubeProxy kubeProxy, List<SegmentSpec> segments,
+			List<NodeSpec> nodes, List<NamespaceSpec> namespaces, List<PodSpec> pods, List<HostSpec> hosts) {
+	}
+
+	/**
+	 * kube-proxy's settings, with {@code KubeProxyConfiguration}'s field names (v1alpha1, as kubeadm's
+	 * {@code kube-proxy} ConfigMap carries them).
+	 *
+	 * @param detectLocalMode {@code ClusterCIDR} (default), {@code NodeCIDR}, {@code BridgeInterface} or
+	 * {@code InterfaceNamePrefix}
+	 */
+	public record KubeProxy(String detectLocalMode, DetectLocal detectLocal, KubeProxyIptables iptables,
+			KubeProxyIpvs ipvs) {
+	}
+
+	/** {@code detectLocal}: the device (or device-name prefix) pods' traffic comes in by. */
+	public record DetectLocal(String bridgeInterface, String interfaceNamePrefix) {
+	}
+
+	/** {@code iptables}: used by the iptables mode (masqueradeAll and masqueradeBit by the IPVS mode too). */
+	public record KubeProxyIptables(Boolean masqueradeAll, Integer masqueradeBit, Boolean localhostNodePorts) {
+	}
+
+	/** {@code ipvs}: the IPVS mode's scheduler ({@code rr}, {@code lc}, {@code sh}). */
+	public record KubeProxyIpvs(String scheduler) {
 	}
 
 	/** An L2 network (a switch) the nodes' uplinks plug into. */

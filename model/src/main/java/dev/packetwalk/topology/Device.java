@@ -68,14 +68,30 @@ public sealed interface Device {
 		}
 	}
 
-	/** One end of a veth pair; what is sent here is received on the peer, which may live in another namespace. */
-	record Veth(String name, Mac mac, int mtu, List<Cidr> addresses, String master, Endpoint peer) implements Device {
+	/**
+	 * One end of a veth pair; what is sent here is received on the peer, which may live in another namespace.
+	 *
+	 * @param hairpin the bridge port's {@code hairpin_mode} ({@code bridge link set dev <veth> hairpin on}, what
+	 *                kubelet's {@code --hairpin-mode=hairpin-veth} and the CNI bridge plugin's {@code hairpinMode: true}
+	 *                set): the bridge may send a frame back out of the port it came in by. Only for a bridge port.
+	 */
+	record Veth(String name, Mac mac, int mtu, List<Cidr> addresses, String master, Endpoint peer, boolean hairpin)
+			implements Device {
 		public Veth {
 			check(name, mtu);
 			addresses = List.copyOf(addresses);
 			if (peer == null) {
 				throw new IllegalArgumentException("veth " + name + " needs a peer");
 			}
+			if (hairpin && master == null) {
+				throw new IllegalArgumentException("veth " + name + ": hairpin mode is a bridge port's flag, and it is no"
+						+ " bridge's port");
+			}
+		}
+
+		/** A veth without hairpin mode. */
+		public Veth(String name, Mac mac, int mtu, List<Cidr> addresses, String master, Endpoint peer) {
+			this(name, mac, mtu, addresses, master, peer, false);
 		}
 	}
 

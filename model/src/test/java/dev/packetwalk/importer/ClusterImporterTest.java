@@ -94,10 +94,11 @@ class ClusterImporterTest {
 				"Service shop/cart: spec.clusterIPs[1]: fd00:10:96::3a1c is IPv6: skipped (the model is IPv4 only)",
 				"ConfigMap kube-system/kube-proxy: data.config.conf clusterCIDR: fd00:10:244::/56 is IPv6: skipped (the model is IPv4 only)",
 				"NetworkPolicy shop/frontend-from-anywhere: spec.ingress[0].from[1].ipBlock.cidr: ::/0 is IPv6: this peer is left out",
-				"Service shop/frontend: spec.loadBalancerSourceRanges: not modelled yet: left out (every source may reach the load balancer)",
 				"EndpointSlice shop/cart-n7mbp: addressType: IPv6: only IPv4 slices are modelled; left out");
 		assertThat(w).anyMatch(x -> x.startsWith("Deployment shop/frontend: kind: 1 object of kind Deployment"));
 		String yaml = body(ImportFixtures.load("kubeadm-ipvs.json", ImportOptions.DEFAULTS).yaml());
+		assertThat(w).contains("Service shop/frontend: spec.loadBalancerSourceRanges: not modelled in IPVS mode yet: left out"
+				+ " (every source may reach the load balancer; iptables mode enforces them)");
 		assertThat(yaml).contains("proxyMode: ipvs", "network: flannel-host-gw", "sessionAffinity: ClientIP", "ip: 10.0.0.240")
 			.doesNotContain("fd00", "clusterIPs", "ipFamilies", "dnsDomain");
 	}
