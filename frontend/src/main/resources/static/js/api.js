@@ -33,6 +33,14 @@ export function createApi(base) {
 		trace: (id, seed, signal) => {
 			const q = seed == null || seed === '' ? '' : `?seed=${encodeURIComponent(seed)}`;
 			return getJson(`${root}/${encodeURIComponent(id)}/trace${q}`, signal);
+		},
+		/** A namespace's tables after a step (1-based; 0 = before the first). */
+		state: (id, seed, step, namespace, signal) => {
+			const q = new URLSearchParams({ step: String(step), namespace });
+			if (seed != null && seed !== '') {
+				q.set('seed', String(seed));
+			}
+			return getJson(`${root}/${encodeURIComponent(id)}/state?${q}`, signal);
 		}
 	};
 }

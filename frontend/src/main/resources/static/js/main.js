@@ -10,6 +10,7 @@ import { createPanels } from './render/panels.js';
 import { createJourney } from './render/journey.js';
 import { createControls } from './controls.js';
 import { createCamera } from './render/camera.js';
+import { createDeviceInspector } from './render/device-inspector.js';
 import { setStageAspect } from './layout.js';
 import { withSource } from './author/source.js';
 import { createUrlSync, parseLink, resolveCursor } from './deeplink.js';
@@ -59,7 +60,20 @@ const controls = createControls(root, {
 });
 const urlSync = createUrlSync({ enabled: () => mode !== 'live' });
 // the journey strip first: its height is part of the stage's, which the packet's label and the camera measure
-timeline.attach(journey, topology, packet, panels, controls, camera, urlSync);
+const deviceInspector = createDeviceInspector(root, {
+	api,
+	scenarioId,
+	svg,
+	onToast: text => {
+		const t = root.querySelector('[data-testid="toast"]');
+		if (t) {
+			t.textContent = text;
+			t.classList.add('is-shown');
+			setTimeout(() => t.classList.remove('is-shown'), 2500);
+		}
+	}
+});
+timeline.attach(journey, topology, packet, panels, controls, camera, urlSync, deviceInspector);
 // the stage changes size (the window, panels reflowing as fonts and text arrive, presenter mode): frame the current
 // step again for the new size, the packet's label first (it is kept inside what the camera will show)
 let stageSize = `${svgNode.clientWidth}x${svgNode.clientHeight}`;

@@ -96,6 +96,9 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 
 	private final Path localDir;
 
+	/** The editor may save into {@link #localDir} ({@code packetwalk.scenarios.writable=true}). */
+	private boolean writable;
+
 	private final Map<Path, Stamp> stamps = new HashMap<>();
 
 	private final Map<Path, Entry> locals = new HashMap<>();
@@ -117,7 +120,8 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 
 	@Autowired
 	public ScenarioCatalog(LimitsProperties limits, ScenariosProperties scenarios) throws IOException {
-		this(limits.toLimits(), scenarios.dir(), scenarios.pollInterval());
+		this(BuiltInScenarios.shared(), limits.toLimits(), scenarios.dir(), scenarios.pollInterval());
+		this.writable = scenarios.writable() && scenarios.dir() != null;
 	}
 
 	public ScenarioCatalog(ScenarioLimits limits, Path localDir, Duration pollInterval) throws IOException {
@@ -288,6 +292,76 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 	private String tooLarge(long size) {
 		return "the file has " + size + " bytes, more than the limit of " + compiler.limits().maxCodePoints()
 				+ " characters (packetwalk.limits.max-code-points)";
+	}
+
+	/** Whether the editor may save scenarios into the directory. */
+	public boolean writable() {
+		return writable;
+	}
+
+	/** A save refused because the file is not the one the editor opened (changed, created or removed since). */
+	public static final class Conflict extends IOException {
+
+		Conflict(String reason) {
+			super(reason);
+		}
+
+	}
+
+	/** The version of a text as the editor sees it: the SHA-256 of its UTF-8 bytes, in hex. */
+	public static String version(String text) {
+		try {
+			return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+				.digest(text.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static final java.util.regex.Pattern FILE_ID = java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+	/**
+	 * Writes {@code <id>.yaml} into the scenarios directory and nowhere else: only when saving is on, only a plain file
+	 * name, atomically (a temporary file in the directory renamed over the old one), and only when the file is still
+	 * the version the editor opened ({@code baseVersion}; null: the file must not exist yet). The catalogue reloads it
+	 * at once. Returns the new version.
+	 */
+	public synchronized String save(String id, String text, String baseVersion) throws IOException {
+		if (!writable) {
+			throw new Refused("saving is off: start PacketWalk with packetwalk.scenarios.dir and packetwalk.scenarios.writable=true");
+		}
+		if (id == null || !FILE_ID.matcher(id).matches()) {
+			throw new Refused("'" + id + "' is not a scenario name: lower-case letters, digits and dashes, at most 63");
+		}
+		Path dir = localDir.toRealPath();
+		Path file = dir.resolve(id + ".yaml");
+		if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+			if (Files.isSymbolicLink(file) || !Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+				throw new Refused("refused: " + id + ".yaml is a link or not a regular file");
+			}
+			if (baseVersion == null) {
+				throw new Conflict(id + ".yaml already exists in the scenarios directory: open it in the editor to change it");
+			}
+			if (!version(readChecked(file)).equals(baseVersion)) {
+				throw new Conflict(id + ".yaml has changed on disk since you opened it: nothing was written (your draft is"
+						+ " kept in this browser)");
+			}
+		}
+		else if (baseVersion != null) {
+			throw new Conflict(id + ".yaml has been removed since you opened it: nothing was written");
+		}
+		Path tmp = Files.createTempFile(dir, "." + id + "-", ".saving");
+		try {
+			Files.writeString(tmp, text, StandardCharsets.UTF_8);
+			Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+		}
+		finally {
+			Files.deleteIfExists(tmp);
+		}
+		log.info("Saved local scenario {}.yaml from the editor", id);
+		scan();
+		return version(text);
 	}
 
 	/** Why a file of the directory is not read (a link out of it, not a regular file), or null. */

@@ -38,6 +38,20 @@ class ApiExceptionHandler {
 		return ProblemBodies.of(HttpStatus.NOT_FOUND, ex.getMessage(), "Not found");
 	}
 
+	/** A parameter of a state request (or any controller without its own handler): 400/404 naming it. */
+	@ExceptionHandler(ParameterException.class)
+	ProblemDetail parameter(ParameterException ex) {
+		ProblemDetail pd = ProblemBodies.of(ex.status(), ex.getMessage(),
+				ex.status() == HttpStatus.NOT_FOUND ? "Not found" : "Bad request", "bad-parameter");
+		pd.setProperty("parameter", ex.parameter());
+		return pd;
+	}
+
+	@ExceptionHandler(SaveRefusedException.class)
+	ProblemDetail saveRefused(SaveRefusedException ex) {
+		return ProblemBodies.of(ex.status(), ex.getMessage(), "Not saved");
+	}
+
 	@ExceptionHandler(BadRequestException.class)
 	ProblemDetail badRequest(BadRequestException ex) {
 		return ProblemBodies.of(HttpStatus.BAD_REQUEST, ex.getMessage(), "Bad request");

@@ -22,6 +22,8 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -56,12 +58,47 @@ class AuthoringApiController {
 	@GetMapping(path = "/api/scenarios/{id}/yaml")
 	Mono<ResponseEntity<String>> yaml(@PathVariable String id) {
 		ScenarioCatalog.Entry e = CatalogLookup.existing(catalog, id);
-		return Mono.fromCallable(() -> ResponseEntity.ok()
-			.contentType(YAML)
-			.header(HttpHeaders.CONTENT_DISPOSITION,
-					ContentDisposition.inline().filename(id + ".yaml", StandardCharsets.UTF_8).build().toString())
-			.body(e.valid() ? e.scenario().source() : read(e)))
-			.subscribeOn(Schedulers.boundedElastic());
+		return Mono.fromCallable(() -> {
+			// a local file's version (ETag) is that of the file as it is now, which a save must still find
+			String text = e.origin() == ScenarioCatalog.Origin.LOCAL ? read(e) : e.scenario().source();
+			ResponseEntity.BodyBuilder ok = ResponseEntity.ok()
+				.contentType(YAML)
+				.header(HttpHeaders.CONTENT_DISPOSITION,
+						ContentDisposition.inline().filename(id + ".yaml", StandardCharsets.UTF_8).build().toString());
+			if (e.origin() == ScenarioCatalog.Origin.LOCAL) {
+				ok.eTag(ScenarioCatalog.version(text));
+			}
+			return ok.body(text);
+		}).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	/**
+	 * Saves the body as {@code <id>.yaml} in the scenarios directory ({@code packetwalk.scenarios.writable=true}):
+	 * {@code If-Match} names the version the editor opened (the GET's ETag), {@code If-None-Match: *} (or neither)
+	 * creates a new file. 200 with the new ETag; 403 when saving is off or the name is not a file name; 409 when the
+	 * file is not the version opened. The scenario may have errors: it is listed with them, as any local file.
+	 */
+	@PutMapping(path = "/api/scenarios/{id}/yaml", consumes = { "application/yaml", "application/x-yaml", "text/yaml",
+			"text/x-yaml", MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<ResponseEntity<java.util.Map<String, Object>>> save(@PathVariable String id,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch, ServerHttpRequest request) {
+		String base = ifMatch == null || ifMatch.isBlank() ? null : ifMatch.strip().replaceFirst("^W/", "").replace("\"", "");
+		return body(request).publishOn(Schedulers.boundedElastic()).map(text -> {
+			try {
+				String version = catalog.save(id, text, base);
+				return ResponseEntity.ok().eTag(version).body(java.util.Map.<String, Object>of("id", id, "file", id + ".yaml"));
+			}
+			catch (ScenarioCatalog.Conflict ex) {
+				throw new SaveRefusedException(org.springframework.http.HttpStatus.CONFLICT, ex.getMessage());
+			}
+			catch (ScenarioCatalog.Refused ex) {
+				throw new SaveRefusedException(org.springframework.http.HttpStatus.FORBIDDEN, ex.getMessage());
+			}
+			catch (IOException ex) {
+				throw new SaveRefusedException(org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR,
+						"the file could not be written");
+			}
+		});
 	}
 
 	/** The posted scenario resolved: the same JSON {@code GET /api/scenarios/{id}} gives. Invalid: 400 with errors. */

@@ -26,8 +26,11 @@ class AuthoringPageController {
 
 	private final ScenarioCatalog catalog;
 
-	AuthoringPageController(ScenarioCatalog catalog) {
+	private final ImportMap importMap;
+
+	AuthoringPageController(ScenarioCatalog catalog, ImportMap importMap) {
 		this.catalog = catalog;
+		this.importMap = importMap;
 	}
 
 	@GetMapping("/editor")
@@ -55,6 +58,8 @@ class AuthoringPageController {
 		model.addAttribute("draftKey", draftKey);
 		model.addAttribute("scenarioId", scenarioId == null ? "" : scenarioId);
 		model.addAttribute("choices", choices);
+		model.addAttribute("importMap", importMap.json());
+		model.addAttribute("writable", catalog.writable());
 		return "editor";
 	}
 

@@ -162,6 +162,20 @@ class ScenarioApiController {
 		return Mono.just(text);
 	}
 
+	/**
+	 * A namespace's tables after a step of the trace ({@code ip route}, {@code ip neigh}, {@code bridge fdb},
+	 * {@code conntrack -L}, {@code iptables-save}, {@code ipvsadm -Ln}, listeners), each in its tool's text, with
+	 * what the step created or used marked. The model replays the run; this only transports it.
+	 */
+	@GetMapping(path = "/{id}/state", produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<ResponseEntity<String>> state(@PathVariable String id, @RequestParam(required = false) Long seed,
+			@RequestParam(required = false) Integer step, @RequestParam(required = false) String namespace) {
+		ScenarioCatalog.Entry e = entry(id);
+		StateQuery q = StateQuery.of(e.scenario().scenario(), step, namespace);
+		long runSeed = seed == null ? e.scenario().seed() : seed;
+		return lanes.catalog(() -> q.answer(e.engine(), runSeed));
+	}
+
 	/** A node's IPVS table as {@code ipvsadm -Ln} prints it (IPVS proxy mode only). */
 	@GetMapping(path = "/{id}/nodes/{node}/ipvsadm", produces = MediaType.TEXT_PLAIN_VALUE)
 	Mono<String> ipvsadm(@PathVariable String id, @PathVariable String node) {

@@ -66,6 +66,18 @@ class ScenarioInputController {
 		})).timeout(limits.maxRequestTime(), Mono.error(() -> new TooExpensiveException(limits.maxRequestTime())));
 	}
 
+	/** A namespace's tables after a step of the posted scenario's trace (as {@code /api/scenarios/{id}/state}). */
+	@PostMapping(path = "/api/state", consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
+			MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<ResponseEntity<String>> state(ServerHttpRequest request, @RequestParam(required = false) Long seed,
+			@RequestParam(required = false) Integer step, @RequestParam(required = false) String namespace) {
+		return body(request).flatMap(text -> lanes.posted(() -> {
+			CompiledScenario s = compiler.compile(FILE, text);
+			StateQuery q = StateQuery.of(s.scenario(), step, namespace);
+			return q.answer(new Engine(s.scenario(), limits.maxHops()), seed == null ? s.seed() : seed);
+		})).timeout(limits.maxRequestTime(), Mono.error(() -> new TooExpensiveException(limits.maxRequestTime())));
+	}
+
 	/** {@code {valid, errors[], warnings[]}}; 200 whether or not the scenario is valid. */
 	@PostMapping(path = "/api/validate", consumes = { "application/yaml", "application/x-yaml", "text/yaml",
 			"text/x-yaml", MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)

@@ -10,14 +10,15 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * Security headers on every response: a Content-Security-Policy without inline scripts (every asset is served by the
+ * Security headers on every response: a Content-Security-Policy without inline scripts except the editor's import map,
+ * allowed by its hash ({@link ImportMap}; every asset is served by the
  * app, so 'self' is enough and the player works offline), no MIME sniffing, a strict referrer policy, and the
  * allowed frame ancestors (configurable for embedding the player in slides).
  */
 @Component
 class SecurityHeaders implements WebFilter {
 
-	private static final String BASE = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+	private static final String BASE = "default-src 'self'; script-src 'self' %s; style-src 'self' 'unsafe-inline'; "
 			+ "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
 			+ "form-action 'self'; frame-ancestors ";
 
@@ -26,9 +27,10 @@ class SecurityHeaders implements WebFilter {
 	/** For {@code /embed/**}: its own frame ancestors ({@code packetwalk.embed-frame-ancestors}, default any). */
 	private final String embedCsp;
 
-	SecurityHeaders(PacketWalkProperties props) {
-		this.csp = BASE + props.frameAncestors();
-		this.embedCsp = BASE + props.embedFrameAncestors();
+	SecurityHeaders(PacketWalkProperties props, ImportMap importMap) {
+		String base = BASE.formatted(importMap.cspSource());
+		this.csp = base + props.frameAncestors();
+		this.embedCsp = base + props.embedFrameAncestors();
 	}
 
 	@Override

@@ -1,22 +1,29 @@
 package dev.packetwalk.browser;
 
 import java.io.IOException;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 
 import org.springframework.boot.test.context.SpringBootTest;
 
+import static dev.packetwalk.browser.EditorPage.el;
+import static dev.packetwalk.browser.EditorPage.js;
+import static dev.packetwalk.browser.EditorPage.text;
+import static dev.packetwalk.browser.EditorPage.typeAt;
+import static dev.packetwalk.browser.EditorPage.waitReady;
+import static dev.packetwalk.browser.EditorPage.waitState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The authoring pages in headless Chromium: the editor marks a typed error at its line and keeps the draft across a
- * reload, runs the draft in the player, and a reachability grid cell opens the player on that very packet.
+ * The authoring pages in headless Chromium: the editor (CodeMirror) marks a typed error at its line with a quick fix,
+ * completes values and keys from the schema, keeps the draft across a reload, runs the
+ * draft in the player, and a reachability grid cell opens the player on that very packet.
  * Screenshots go to {@code screenshots.dir}. Skipped without Chromium unless {@code PACKETWALK_REQUIRE_BROWSER=true}
  * (the same setup as {@link PlayerBrowserTest}).
  */
@@ -31,58 +38,120 @@ class AuthoringBrowserTest extends BrowserTest {
 	}
 
 	@Test
-	void theEditorMarksATypedErrorAtItsLineAndKeepsTheDraftAcrossAReload() throws IOException {
+	void theEditorMarksATypedErrorAtItsLineOffersTheFixAndKeepsTheDraftAcrossAReload() throws IOException {
 		openEditor("pod-to-pod-same-node", "valid");
-		WebElement yaml = el("yaml");
-		String original = yaml.getDomProperty("value");
+		String original = text();
 		int at = original.indexOf("reply: true");
 		assertThat(at).isPositive();
 		int line = lineOf(original, at);
 
 		// type an 'a' into "reply" (→ "replay": an unknown field) with real key presses
-		typeAt(yaml, at + 4, "a");
+		typeAt(at + 4, "a");
 		waitState("invalid");
-		assertThat(yaml.getDomProperty("value")).contains("replay: true");
+		assertThat(text()).contains("replay: true");
 
-		// the gutter marks the line, the message sits on it, the list names it
-		WebElement gutterLine = driver.findElement(By.cssSelector("[data-testid=gutter] .ed-ln[data-line='" + line + "']"));
-		assertThat(gutterLine.getDomAttribute("class")).contains("is-error");
-		assertThat(gutterLine.getText()).contains("✖").contains(String.valueOf(line));
-		assertThat(driver.findElements(By.cssSelector("[data-testid=gutter] .ed-ln.is-error"))).hasSize(1);
+		// one mistake, one problem: the lint gutter marks the line, the message sits after it, the list names it
+		assertThat(driver.findElements(By.cssSelector("[data-testid=problem]"))).hasSize(1);
+		assertThat(el("validation-status").getText()).contains("1 error");
+		WebElement number = lineNumber(line);
+		List<WebElement> markers = driver.findElements(By.cssSelector(".cm-gutter-lint .cm-lint-marker-error"));
+		assertThat(markers).hasSize(1);
+		assertThat(Math.abs(markers.get(0).getRect().getY() - number.getRect().getY())).isLessThanOrEqualTo(2);
 		WebElement inline = driver.findElement(By.cssSelector("[data-testid=inline-problem]"));
 		assertThat(inline.getDomAttribute("data-line")).isEqualTo(String.valueOf(line));
 		assertThat(inline.getText()).contains("replay").contains("reply");
-		// drawn on the same row as its gutter number
-		assertThat(Math.abs(inline.getRect().getY() - gutterLine.getRect().getY())).isLessThanOrEqualTo(2);
-		WebElement problem = driver.findElement(By.cssSelector("[data-testid=problem]"));
+		assertThat(Math.abs(inline.getRect().getY() - number.getRect().getY())).isLessThanOrEqualTo(4);
+		WebElement problem = el("problem");
 		assertThat(problem.getDomAttribute("data-line")).isEqualTo(String.valueOf(line));
 		assertThat(problem.getText()).contains(line + ":");
+		WebElement fix = el("quick-fix");
+		assertThat(fix.getText()).isEqualTo("Change to 'reply'");
 		screenshot("editor-1-inline-error");
+		darkScreenshot("editor-1-inline-error-dark");
 
 		// clicking the problem puts the caret on its line
-		js("const t = arguments[0]; t.setSelectionRange(0, 0); t.blur();", yaml);
+		js("const v = arguments[0].editorView; v.dispatch({selection: {anchor: 0}}); v.contentDOM.blur();", el("editor"));
 		problem.click();
-		assertThat(caretLine(yaml)).isEqualTo(line);
-		assertThat((Boolean) js("return document.activeElement === arguments[0]", yaml)).isTrue();
+		wait(WAIT).until(d -> caretLine() == line && (Boolean) js("return arguments[0].editorView.hasFocus", el("editor")));
 
 		// a reload loses nothing
 		driver.navigate().refresh();
+		waitReady();
 		waitState("invalid");
-		assertThat(el("yaml").getDomProperty("value")).contains("replay: true");
+		assertThat(text()).contains("replay: true");
 		assertThat(el("draft-status").getText()).contains("restored");
-		assertThat(driver.findElement(By.cssSelector("[data-testid=gutter] .ed-ln[data-line='" + line + "']")).getDomAttribute("class"))
-			.contains("is-error");
+		assertThat(driver.findElements(By.cssSelector(".cm-gutter-lint .cm-lint-marker-error"))).hasSize(1);
 		screenshot("editor-2-after-reload");
-		darkScreenshot("editor-2-after-reload-dark");
+
+		// the quick fix puts the right word back and the problem is gone
+		el("quick-fix").click();
+		waitState("valid");
+		assertThat(text()).contains("reply: true").doesNotContain("replay");
+		assertThat(driver.findElements(By.cssSelector("[data-testid=problem]"))).isEmpty();
+		assertThat(driver.findElements(By.cssSelector(".cm-lint-marker-error"))).isEmpty();
+		assertThat(el("problems").getText()).contains("No problems");
+	}
+
+	@Test
+	void completionOffersTheSchemasValuesAndKeys() throws IOException {
+		driver.get(url("/editor"));
+		waitReady();
+		waitState("valid");
+		String original = text();
+		int end = original.indexOf("network: kubenet") + "network: kubenet".length();
+		typeAt(end, Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE,
+				Keys.BACK_SPACE, "fl");
+		wait(WAIT).until(d -> !d.findElements(By.cssSelector(".cm-tooltip-autocomplete li")).isEmpty());
+		List<String> offered = driver.findElements(By.cssSelector(".cm-tooltip-autocomplete li .cm-completionLabel"))
+			.stream()
+			.map(WebElement::getText)
+			.toList();
+		assertThat(offered).contains("flannel-vxlan", "flannel-host-gw").doesNotContain("kubenet");
+		screenshot("editor-4-completion");
+		new Actions(driver).sendKeys(Keys.ENTER).perform();
+		wait(WAIT).until(d -> text().matches("(?s).*\\n  network: flannel-(vxlan|host-gw)\\s.*"));
+		waitState("valid");
+
+		// completion of keys, asked for with Ctrl+Space on an empty line of a pod
+		int afterNode = text().indexOf("      node: node1") + "      node: node1".length();
+		typeAt(afterNode, Keys.ENTER);
+		new Actions(driver).keyDown(Keys.CONTROL).sendKeys(" ").keyUp(Keys.CONTROL).perform();
+		wait(WAIT).until(d -> !d.findElements(By.cssSelector(".cm-tooltip-autocomplete li")).isEmpty());
+		List<String> keys = driver.findElements(By.cssSelector(".cm-tooltip-autocomplete li .cm-completionLabel"))
+			.stream()
+			.map(WebElement::getText)
+			.toList();
+		assertThat(keys).contains("labels", "ip", "namespace").doesNotContain("name", "node", "containers", "network");
+		new Actions(driver).sendKeys(Keys.ESCAPE).perform();
+
+	}
+
+	@Test
+	void aBadIndentIsShownAsASentenceNotParserInternals() throws IOException {
+		driver.get(url("/editor"));
+		waitReady();
+		waitState("valid");
+		String original = text();
+		int at = original.indexOf("      node: node1");
+		int line = lineOf(original, at);
+		typeAt(at, "  ");
+		waitState("invalid");
+		assertThat(driver.findElements(By.cssSelector("[data-testid=problem]"))).hasSize(1);
+		String message = el("problem").getText();
+		assertThat(message).contains("line " + line + ": this line is indented more than the key above it")
+			.doesNotContain("mapping values", "<block", "expected");
+		// the sentence wraps inside the panel: nothing scrolls sideways
+		assertThat((Boolean) js("const s = document.querySelector('.ed-side'); return s.scrollWidth <= s.clientWidth", new Object[0]))
+			.isTrue();
+		screenshot("editor-6-bad-indent");
 	}
 
 	@Test
 	void theEditorRunsTheDraftInThePlayer() throws IOException {
 		openEditor("pod-to-pod-same-node", "valid");
-		WebElement yaml = el("yaml");
-		String original = yaml.getDomProperty("value");
+		String original = text();
 		int at = original.indexOf("title: Pod to pod on the same node") + "title: Pod to pod on the same node".length();
-		typeAt(yaml, at, ", edited");
+		typeAt(at, ", edited");
 		waitState("valid");
 		el("btn-run").click();
 		wait(WAIT).until(d -> d.getCurrentUrl().contains("/editor/pod-to-pod-same-node/play"));
@@ -152,14 +221,15 @@ class AuthoringBrowserTest extends BrowserTest {
 	@Test
 	void enterKeepsTheIndentationAndTabIndents() {
 		driver.get(url("/editor"));
-		wait(WAIT).until(d -> "true".equals(el("editor").getDomAttribute("data-ready")));
-		WebElement yaml = el("yaml");
-		String original = yaml.getDomProperty("value");
-		typeAt(yaml, original.indexOf("  pods:") + "  pods:".length(), Keys.ENTER, "- name: extra", Keys.ENTER,
-				"node: node1");
-		wait(WAIT).until(d -> yaml.getDomProperty("value").contains("  pods:\n    - name: extra\n      node: node1\n"));
+		waitReady();
+		String original = text();
+		typeAt(original.indexOf("  pods:") + "  pods:".length(), Keys.ENTER, "- name: extra", Keys.ENTER, "node: node1");
+		wait(WAIT).until(d -> text().contains("  pods:\n    - name: extra\n      node: node1\n"));
 		new Actions(driver).sendKeys(Keys.ENTER, Keys.TAB, "x").perform();
-		wait(WAIT).until(d -> yaml.getDomProperty("value").contains("      node: node1\n        x"));
+		wait(WAIT).until(d -> text().contains("      node: node1\n        x"));
+		// undo takes the typing back
+		new Actions(driver).keyDown(Keys.CONTROL).sendKeys("z").keyUp(Keys.CONTROL).perform();
+		wait(WAIT).until(d -> !text().contains("        x"));
 	}
 
 	// ---- helpers
@@ -175,12 +245,22 @@ class AuthoringBrowserTest extends BrowserTest {
 
 	private void openEditor(String id, String state) {
 		driver.get(url("/editor/" + id));
-		wait(WAIT).until(d -> "true".equals(el("editor").getDomAttribute("data-ready")));
+		waitReady();
 		waitState(state);
 	}
 
-	private void waitState(String state) {
-		wait(WAIT).until(d -> state.equals(el("validation-status").getDomAttribute("data-state")));
+	private int caretLine() {
+		return ((Number) js("const s = arguments[0].editorView.state; return s.doc.lineAt(s.selection.main.head).number", el("editor")))
+			.intValue();
+	}
+
+	/** The line-number gutter element of {@code line} (scrolled into view first). */
+	private WebElement lineNumber(int line) {
+		return driver.findElements(By.cssSelector(".cm-lineNumbers .cm-gutterElement"))
+			.stream()
+			.filter(e -> e.getText().equals(String.valueOf(line)))
+			.findFirst()
+			.orElseThrow();
 	}
 
 	private void waitTraceDrawn() {
@@ -192,19 +272,6 @@ class AuthoringBrowserTest extends BrowserTest {
 
 	private WebElement cell(String from, String to) {
 		return driver.findElement(By.cssSelector("[data-testid=reach-cell][data-from='" + from + "'][data-to='" + to + "']"));
-	}
-
-	/**
-	 * Types {@code keys} at {@code offset} of a textarea as a person would: clicks into it (which gives the page and
-	 * the field focus, whatever the browser's window focus was), puts the caret at the offset, checks it is there,
-	 * then presses the keys on the focused element (no driver focus logic that may move the caret).
-	 */
-	private void typeAt(WebElement textarea, int offset, CharSequence... keys) {
-		textarea.click();
-		wait(WAIT).until(d -> (Boolean) js("return document.hasFocus() && document.activeElement === arguments[0]", textarea));
-		js("arguments[0].setSelectionRange(arguments[1], arguments[1])", textarea, offset);
-		wait(WAIT).until(d -> ((Number) js("return arguments[0].selectionStart", textarea)).intValue() == offset);
-		new Actions(driver).sendKeys(keys).perform();
 	}
 
 	/** Moves keyboard focus to {@code cell} with Tab and the arrow keys, from the port selector above the grid. */
@@ -234,19 +301,6 @@ class AuthoringBrowserTest extends BrowserTest {
 
 	private static int lineOf(String text, int offset) {
 		return (int) text.substring(0, offset).chars().filter(c -> c == '\n').count() + 1;
-	}
-
-	private int caretLine(WebElement textarea) {
-		Number n = (Number) js("const t = arguments[0]; return t.value.slice(0, t.selectionStart).split('\\n').length;", textarea);
-		return n.intValue();
-	}
-
-	private static WebElement el(String testid) {
-		return driver.findElement(By.cssSelector("[data-testid='" + testid + "']"));
-	}
-
-	private static Object js(String script, Object... args) {
-		return ((JavascriptExecutor) driver).executeScript(script, args);
 	}
 
 	private static void key(CharSequence k) {

@@ -296,7 +296,7 @@ class PlayerBrowserTest extends BrowserTest {
 		waitCursor(dnat - 1);
 		if ("netfilter".equals(steps.get(dnat - 1).get("type").asString())) {
 			assertThat(text("rules-evaluated")).containsPattern("\\d+ of \\d+ rules? evaluated matched");
-			assertThat(driver.findElements(By.cssSelector("[data-testid=netfilter-rules] .rule-text"))).isNotEmpty();
+			assertThat(driver.findElements(By.cssSelector("[data-testid=rule-walk] .rule-text"))).isNotEmpty();
 			screenshot("pod-to-service-netfilter");
 		}
 	}

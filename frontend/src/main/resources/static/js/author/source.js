@@ -72,7 +72,14 @@ export function withSource(api, root, location = window.location) {
 				}
 				return detail;
 			},
-			trace: (id, seed, signal) => post(seed == null || seed === '' ? '/trace' : `/trace?seed=${encodeURIComponent(seed)}`, signal)
+			trace: (id, seed, signal) => post(seed == null || seed === '' ? '/trace' : `/trace?seed=${encodeURIComponent(seed)}`, signal),
+			state: (id, seed, step, namespace, signal) => {
+				const q = new URLSearchParams({ step: String(step), namespace });
+				if (seed != null && seed !== '') {
+					q.set('seed', String(seed));
+				}
+				return post(`/state?${q}`, signal);
+			}
 		};
 	}
 	const probe = parseProbe(new URLSearchParams(location.search).get('probe'));
@@ -85,6 +92,8 @@ export function withSource(api, root, location = window.location) {
 		document.querySelector('[data-testid="source-note"] a')?.setAttribute('title', 'back to the reachability grid');
 		return {
 			...api,
+			// a probe's run is not the scenario's: its tables would be another run's, so the map offers none
+			state: null,
 			trace: (id, seed, signal) => {
 				const q = new URLSearchParams({ from: probe.from, to: probe.to, port: String(probe.port), protocol: probe.protocol });
 				if (seed != null && seed !== '') {

@@ -4,6 +4,7 @@
 import d3 from '../d3.js';
 import { atEnd, currentEntry, currentWalk, previousPacket } from '../store.js';
 import * as fmt from '../format.js';
+import { fraction, ladder, walkRows } from '../evidence/rulewalk.js';
 import { FILTER_GROUPS, stepClass, stepName, stepShort, stepSummary, stepType, typesOfGroup } from '../steps/registry.js';
 
 // ---- header inspector ------------------------------------------------------------------------------------------
@@ -67,6 +68,27 @@ function fieldMap(packet) {
 	return m;
 }
 
+/**
+ * What the packet after this step is compared with. Across an envelope the comparison is frame to frame: at an
+ * encapsulation the inner frame is compared with the frame before (it travels unchanged) and the outer headers are
+ * *added* (`added`: drawn as new, never as a rewrite of the inner addresses); at a decapsulation the frame that comes
+ * out is compared with the one that was inside.
+ */
+function comparison(prev, cur) {
+	const flat = (p, prefix) => {
+		const m = new Map();
+		layers(p, prefix).forEach(l => l.fields.forEach(f => m.set(f.key, f.value)));
+		return m;
+	};
+	if (prev && cur && cur.inner && !prev.inner) {
+		return { before: flat(prev, 'inner.'), added: true };
+	}
+	if (prev && cur && !cur.inner && prev.inner) {
+		return { before: flat(prev.inner, ''), added: false };
+	}
+	return { before: fieldMap(prev), added: false };
+}
+
 function sections(packet) {
 	if (packet.vxlan && packet.inner) {
 		return [
@@ -80,7 +102,9 @@ function sections(packet) {
 function renderInspector(el, state) {
 	const e = currentEntry(state);
 	const packet = e ? e.step.packet : null;
-	const before = fieldMap(previousPacket(state));
+	const { before, added } = comparison(previousPacket(state), packet);
+	// the envelope's headers, and the inner frame's Ethernet header the tunnel device builds, are new: added, not changed
+	const isAdded = d => added && (!d.key.startsWith('inner.') || !before.has(d.key));
 
 	el.selectAll('p.empty')
 		.data(packet ? [] : [1])
@@ -128,7 +152,8 @@ function renderInspector(el, state) {
 			return f;
 		})
 		.attr('data-field', d => d.key)
-		.classed('is-changed', d => before.size > 0 && (!before.has(d.key) || before.get(d.key) !== d.value))
+		.classed('is-added', isAdded)
+		.classed('is-changed', d => !isAdded(d) && before.size > 0 && (!before.has(d.key) || before.get(d.key) !== d.value))
 		.attr('title', d => (before.size > 0 && before.has(d.key) && before.get(d.key) !== d.value ? `was ${before.get(d.key)}` : null))
 		.call(f => f.select('.hf-k').text(d => d.label))
 		.call(f => f.select('.hf-v').each(function (d) {
@@ -155,7 +180,7 @@ function renderInspector(el, state) {
 			const head = b.append('div').attr('class', 'rewrite-head');
 			head.append('span').attr('class', `nat-kind nat-${x.type === 'nat' ? String(x.kind).toLowerCase() : 'forward'}`)
 				.text(x.type === 'nat' ? x.kind : 'FORWARD');
-			const comment = x.type === 'nat' ? ruleComment(x.rule) : null;
+			const comment = x.type === 'nat' ? x.comment : null;
 			head.append('span').attr('class', 'rewrite-by').text(x.type === 'nat'
 				? (comment ? `rule “${comment}”` : x.rule ? String(x.rule).replace(/^conntrack entry/, 'conntrack entry') : '')
 				: 'ip_forward: the TTL drops by one at every router');
@@ -222,50 +247,102 @@ function envelope(parent, packet) {
 // ---- netfilter, NAT, conntrack -----------------------------------------------------------------------------------
 
 const LINEAR_WALK = 'A real kernel walks each chain\'s rules one by one, top to bottom, testing every match of every rule until '
-	+ 'one with a terminating target (ACCEPT, DROP, DNAT, a jump that decides) matches; only the matched ones are listed here. '
-	+ 'That linear walk is why thousands of Services make iptables mode slow.';
+	+ 'one with a terminating target (ACCEPT, DROP, DNAT) matches or the chain\'s policy applies. Every rule tested is listed '
+	+ 'below; that linear walk is why thousands of Services make iptables mode slow.';
 
-/** The `--comment "…"` inside an iptables-save rule, if any. */
-export function ruleComment(rule) {
-	const m = /--comment\s+(?:"((?:[^"\\]|\\.)*)"|(\S+))/.exec(rule || '');
-	return m ? (m[1] ?? m[2]) : null;
-}
+const ACTION_TEXT = {
+	JUMP: 'jump',
+	GOTO: 'goto',
+	RETURN: 'return',
+	MARK: 'mark, go on',
+	TERMINAL: 'decides',
+	CONTINUE: 'count, go on',
+	NO_MATCH: 'drew and missed'
+};
 
-/** The `--probability p` of a statistic match, if any. */
-export function ruleProbability(rule) {
-	const m = /--probability\s+([0-9.]+)/.exec(rule || '');
-	return m ? Number(m[1]) : null;
-}
-
-function probabilityLadder(parent, r) {
-	const p = ruleProbability(r.rule);
-	const isSvc = String(r.chain).startsWith('KUBE-SVC-') || String(r.chain).startsWith('KUBE-EXT-');
-	const toEndpoint = String(r.effect || '').startsWith('KUBE-SEP-');
-	if (p == null && !(isSvc && toEndpoint)) {
+function probabilityLadder(parent, s) {
+	const rungs = ladder(s);
+	if (rungs.length === 0) {
 		return;
 	}
 	const box = parent.append('div').attr('class', 'ladder').attr('data-testid', 'probability-ladder');
-	box.append('div').attr('class', 'ladder-title').text('Probability ladder');
+	box.append('div').attr('class', 'ladder-title').text('Probability ladder: why this endpoint');
 	box.append('p').text('kube-proxy writes one rule per endpoint. With n endpoints the first matches with probability 1/n, '
 		+ 'the next with 1/(n−1) of what is left, …, then 1/2, and the last has no --probability: it catches the rest. '
-		+ 'So every endpoint gets 1/n of the new connections.');
-	if (p != null && p > 0) {
-		const m = Math.max(2, Math.round(1 / p));
-		const steps = [];
-		for (let k = m; k >= 2; k--) {
-			steps.push({ text: `1/${k}`, value: (1 / k).toFixed(5) });
-		}
-		steps.push({ text: 'rest', value: 'no --probability' });
-		box.append('p').attr('class', 'ladder-here')
-			.text(`This rule matched with p = ${p} ≈ 1/${m}: ${m} endpoints were still on the ladder at this rule.`);
-		const ol = box.append('ol').attr('class', 'ladder-steps');
-		ol.selectAll('li').data(steps).join('li')
-			.classed('is-hit', (x, i) => i === 0)
-			.text(x => `${x.text}  (${x.value})`);
-	} else {
-		box.append('p').attr('class', 'ladder-here')
-			.text('This is the last rule of the ladder (no --probability): every earlier endpoint rule rolled and missed, so it takes the connection.');
-	}
+		+ 'Each rung draws a random number (here the model\'s seeded draw); it matches when the draw is below its probability.');
+	const ol = box.append('ol').attr('class', 'ladder-steps');
+	ol.selectAll('li').data(rungs).join('li')
+		.attr('class', r => (r.rest ? 'ladder-rest' : 'ladder-rung'))
+		.attr('data-testid', r => (r.rest ? 'ladder-rest' : 'ladder-rung'))
+		.classed('is-hit', r => r.picked)
+		.each(function (r) {
+			const li = d3.select(this);
+			li.append('span').attr('class', 'rung-pos').text(`#${r.number}`);
+			li.append('span').attr('class', 'rung-to').text(r.comment || r.target || '');
+			if (r.rest) {
+				li.append('span').attr('class', 'rung-p').text('no --probability: every rung above missed, it takes the rest');
+				return;
+			}
+			li.append('span').attr('class', 'rung-p').attr('data-testid', 'rung-probability').text(`p = ${fraction(r.probability)}`);
+			li.append('span').attr('class', 'rung-draw').attr('data-testid', 'rung-draw').text(`drew ${fraction(r.draw)}`);
+			li.append('span').attr('class', 'rung-verdict').text(r.picked ? '< p: picked' : '≥ p: missed');
+		});
+}
+
+function walkList(d, s, all) {
+	const expanded = new Set();
+	const ol = d.append('ol').attr('class', 'rule-walk').attr('data-testid', 'rule-walk');
+	const draw = () => {
+		const rows = walkRows(s, expanded, all.value);
+		ol.selectAll('li').data(rows, r => `${r.key}:${r.collapsed ? 'c' : 'o'}`).join(enter => enter.append('li').each(function (r) {
+			const li = d3.select(this);
+			switch (r.kind) {
+				case 'rule':
+				case 'miss': {
+					const hit = r.kind === 'rule' && r.matched;
+					li.attr('class', `walk-rule ${hit ? 'is-match' : 'is-skipped'}`).attr('data-testid', hit ? 'walk-match' : 'walk-miss');
+					const head = li.append('div').attr('class', 'rule-head');
+					head.append('span').attr('class', 'rule-pos').text(`${r.chain} #${r.number}`);
+					if (hit) {
+						head.append('span').attr('class', 'rule-arrow').attr('aria-hidden', 'true').text(' → ');
+						head.append('span').attr('class', 'rule-effect').text(r.effect || '');
+						head.append('span').attr('class', 'rule-action').text(ACTION_TEXT[r.action] || r.action);
+					} else if (r.action === 'NO_MATCH') {
+						head.append('span').attr('class', 'rule-action').text(`p = ${fraction(r.probability)}, drew ${fraction(r.draw)}: missed`);
+					}
+					if (hit && r.comment) {
+						head.append('span').attr('class', 'rule-comment').text(`“${r.comment}”`);
+					}
+					li.append('code').attr('class', 'rule-text').text(r.rule ?? '(rule text not listed: see the node\'s iptables-save)');
+					break;
+				}
+				case 'skipped':
+					li.attr('class', r.collapsed ? 'walk-skip' : 'walk-skip is-open');
+					if (r.collapsed) {
+						li.append('button').attr('type', 'button').attr('class', 'walk-open').attr('data-testid', 'walk-skip')
+							.attr('aria-expanded', 'false')
+							.text(`… ${r.count} rules that did not match (${r.chain} #${r.from}–#${r.to})`)
+							.on('click', () => {
+								expanded.add(r.key);
+								draw();
+							});
+					}
+					break;
+				case 'return':
+					li.attr('class', 'walk-return').attr('data-testid', 'walk-return').text(`↩ end of ${r.chain}: back to ${r.to}`);
+					break;
+				case 'policy':
+					li.attr('class', 'walk-policy').attr('data-testid', 'walk-policy').text(`no rule decided: ${r.chain} policy ${r.policy}`);
+					break;
+				default:
+					li.attr('class', 'walk-unknown').text(`Unknown walk entry ${r.text}`);
+			}
+		}))
+			.style('--depth', r => String(r.depth))
+			.order();
+	};
+	draw();
+	return draw;
 }
 
 function netfilterDetail(d, s) {
@@ -275,20 +352,27 @@ function netfilterDetail(d, s) {
 	sum.append('strong').text(String(matched.length));
 	sum.append('span').text(` of ${evaluated} rule${evaluated === 1 ? '' : 's'} evaluated matched`);
 	sum.append('span').attr('class', 'nf-info').attr('aria-hidden', 'true').text('i');
-	dl(d, [['table · hook', `${s.table} · ${s.hook}`], ['verdict', s.verdict, `verdict verdict-${String(s.verdict).split(' ')[0].toLowerCase()}`]]);
-	const ol = d.append('ol').attr('class', 'rules').attr('data-testid', 'netfilter-rules');
-	ol.selectAll('li').data(matched).join('li').attr('class', 'rule').each(function (r) {
-		const li = d3.select(this);
-		const head = li.append('div').attr('class', 'rule-head');
-		head.append('span').attr('class', 'rule-pos').text(`${s.table}/${r.chain} #${r.number}`);
-		head.append('span').attr('class', 'rule-arrow').attr('aria-hidden', 'true').text(' → ');
-		head.append('span').attr('class', 'rule-effect').text(r.effect);
-		li.append('pre').attr('class', 'rule-text').append('code').text(r.rule);
-		probabilityLadder(li, r);
-	});
-	if (matched.length === 0) {
-		d.append('p').attr('class', 'sub').text('No rule matched: the chain policy applies.');
+	dl(d, [['table · hook', `${s.table} · ${s.hook}`], ['verdict', s.verdict, `verdict verdict-${String(s.verdict).split(' ')[0].toLowerCase()}`],
+		['a kernel tests', `${evaluated} rule${evaluated === 1 ? '' : 's'}, one by one`]]);
+	probabilityLadder(d, s);
+	if (!s.walk) {
+		d.append('p').attr('class', 'sub').text('This trace has no rule walk.');
+		return;
 	}
+	const all = { value: false };
+	const bar = d.append('div').attr('class', 'walk-bar');
+	bar.append('span').attr('class', 'sub').text('The walk, rule by rule');
+	let draw = null;
+	if (walkRows(s).some(r => r.kind === 'skipped' && r.collapsed)) {
+		bar.append('button').attr('type', 'button').attr('class', 'walk-all').attr('data-testid', 'walk-expand-all')
+			.text(`Show all ${evaluated} rules`)
+			.on('click', function () {
+				all.value = !all.value;
+				d3.select(this).text(all.value ? 'Collapse the misses' : `Show all ${evaluated} rules`);
+				draw();
+			});
+	}
+	draw = walkList(d, s, all);
 }
 
 const NAT_KINDS = {
@@ -305,9 +389,8 @@ function natDetail(d, s) {
 	head.append('span').attr('class', `nat-kind nat-${String(s.kind).toLowerCase()}`).attr('data-testid', 'nat-kind').text(s.kind);
 	head.append('span').attr('class', 'nat-kind-text').text(NAT_KINDS[s.kind] || '');
 	diffTable(d, s.diffs);
-	const comment = ruleComment(s.rule);
-	if (comment) {
-		dl(d, [['comment', comment, 'mono']]);
+	if (s.comment) {
+		dl(d, [['comment', s.comment, 'mono']]);
 	}
 	d.append('div').attr('class', 'sub').text(String(s.rule || '').startsWith('-A ') ? 'rule (iptables-save)' : 'from');
 	d.append('pre').attr('class', 'rule-text').attr('data-testid', 'nat-rule').append('code').text(s.rule || '');

@@ -45,6 +45,13 @@ final class Bridging {
 
 	/** The host sends a frame into its own bridge (the bridge device is the route's output device). */
 	Next fromHost(Namespace ns, Device.Bridge br, Packet frame) {
+		// the node itself opens a connection to a pod behind its bridge (the kubelet's probes): NetworkPolicy always
+		// allows a pod's own node, and says so
+		// (forwarded traffic was checked after FORWARD already)
+		Next.End denied = ns.isLocal(frame.src()) ? policy.enforce(ns, frame) : null;
+		if (denied != null) {
+			return denied;
+		}
 		String port = state.fdbLookup(ns.id(), br.name(), frame.eth().dst());
 		if (port == null) {
 			port = portToward(ns, br, frame.eth().dst());
@@ -72,7 +79,7 @@ final class Bridging {
 	 * goes up to the namespace's stack (addressed to the bridge), or is forwarded (FDB hit) or flooded.
 	 */
 	Next input(Namespace ns, Device.Bridge br, String inPort, Packet frame) {
-		state.fdbLearn(ns.id(), br.name(), frame.eth().src(), inPort);
+		state.fdbLearn(ns.id(), br.name(), frame.eth().src(), inPort, -1);
 		boolean hooks = ns.bridgeNfCallIptables() && netfilter.active(ns);
 		if (hooks) {
 			Netfilter.Outcome pre = netfilter.prerouting(ns, frame, br.name(), rec.steps());

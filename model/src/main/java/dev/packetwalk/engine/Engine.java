@@ -44,7 +44,24 @@ public final class Engine {
 	}
 
 	public Trace run(long seed) {
-		RunState state = new RunState(seed);
+		return run(new RunState(seed));
+	}
+
+	/**
+	 * A namespace's tables after step {@code step} (1-based; 0 = before the first) of the run with this seed: the run
+	 * is replayed with a journal of what each step taught the kernel (docs/api.md, "State at a step").
+	 *
+	 * @throws IllegalArgumentException for an unknown namespace or a step outside 0..steps
+	 */
+	public NamespaceTables tablesAt(long seed, int step, String namespace) {
+		dev.packetwalk.topology.Namespace ns = network.ns(namespace);
+		StateJournal journal = new StateJournal();
+		Trace trace = run(new RunState(seed, journal));
+		return NamespaceTables.of(network, ns, trace, journal, step);
+	}
+
+	private Trace run(RunState state) {
+		long seed = state.seed;
 		List<Walk> walks = new ArrayList<>();
 		for (Flow f : scenario.flows()) {
 			state.now++;

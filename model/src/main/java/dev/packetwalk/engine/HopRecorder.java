@@ -49,6 +49,15 @@ final class HopRecorder {
 		return hops;
 	}
 
+	/** Steps recorded so far in this walk (finished hops and the current one). */
+	int count() {
+		int n = steps == null ? 0 : steps.size();
+		for (Hop h : hops) {
+			n += h.steps().size();
+		}
+		return n;
+	}
+
 	/** Records a drop and ends the walk. */
 	Next.End drop(Place at, Packet p, DropReason reason, String narration, String icmp) {
 		steps.add(new Step.Drop(at, p, narration, reason, icmp));

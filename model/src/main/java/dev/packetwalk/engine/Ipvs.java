@@ -82,7 +82,7 @@ final class Ipvs {
 		}
 		rec.add(new Step.Nat(place(ns, null), out, "IPVS (masquerading forwarding) rewrites the destination to the real server "
 				+ real.ip() + ":" + real.port() + "; the connection entry remembers it for the reply.", Step.Nat.Kind.DNAT, diffs,
-				"ipvs " + vsText));
+				"ipvs " + vsText, null));
 		Routing.Decision route = routing.decide(ns, out);
 		rec.add(routing.step(ns, out, route));
 		if (route.unreachable()) {

@@ -12,12 +12,14 @@ import dev.packetwalk.netfilter.CtState;
 import dev.packetwalk.netfilter.EvalContext;
 import dev.packetwalk.netfilter.EvalResult;
 import dev.packetwalk.netfilter.Hook;
+import dev.packetwalk.netfilter.Match;
 import dev.packetwalk.netfilter.Policy;
 import dev.packetwalk.netfilter.RuleHit;
 import dev.packetwalk.netfilter.RuleSet;
 import dev.packetwalk.netfilter.Table;
 import dev.packetwalk.netfilter.Target;
 import dev.packetwalk.netfilter.Verdict;
+import dev.packetwalk.netfilter.Walked;
 import dev.packetwalk.packet.Packet;
 import dev.packetwalk.topology.Namespace;
 import dev.packetwalk.trace.Disposition;
@@ -25,6 +27,7 @@ import dev.packetwalk.trace.DropReason;
 import dev.packetwalk.trace.Field;
 import dev.packetwalk.trace.FieldDiff;
 import dev.packetwalk.trace.RuleMatch;
+import dev.packetwalk.trace.RuleWalk;
 import dev.packetwalk.trace.Step;
 
 /**
@@ -94,6 +97,9 @@ final class Netfilter {
 		ConntrackTable.Lookup l = current.get(ns.id());
 		if (l != null && l.isNew()) {
 			l.entry().dnat(ip, port);
+			if (state.journal != null) {
+				state.journal.conntrack(ns.id(), l.entry(), StateJournal.Kind.UPDATED, 0);
+			}
 		}
 	}
 
@@ -137,6 +143,9 @@ final class Netfilter {
 		ConntrackTable table = state.conntrack(ns.id());
 		ConntrackTable.Lookup l = table.lookupOrCreate(Tuple.of(p));
 		current.put(ns.id(), l);
+		if (state.journal != null) {
+			state.journal.conntrack(ns.id(), l.entry(), l.isNew() ? StateJournal.Kind.CREATED : StateJournal.Kind.USED, 0);
+		}
 		Step.Conntrack.State st;
 		String narration;
 		if (l.isNew()) {
@@ -162,6 +171,9 @@ final class Netfilter {
 			return;
 		}
 		state.conntrack(ns.id()).confirm(l.entry());
+		if (state.journal != null) {
+			state.journal.conntrack(ns.id(), l.entry(), StateJournal.Kind.CONFIRMED, 0);
+		}
 		String nat = l.entry().isDnat() || l.entry().isSnat()
 				? " The reply tuple records the NAT: replies will be rewritten back without any rule."
 				: "";
@@ -252,8 +264,7 @@ final class Netfilter {
 		java.util.Set<String> visited = new java.util.LinkedHashSet<>();
 		visited.add(hook.chainName());
 		for (RuleHit h : r.hits()) {
-			String effect = withoutPrefix(h.target().save(), "-j ", "-g ");
-			matched.add(new RuleMatch(h.chain(), h.ruleNumber(), h.ruleText(), effect));
+			matched.add(ruleMatch(h));
 			while (stack.size() > 1 && !stack.peek().equals(h.chain())) {
 				stack.pop();
 			}
@@ -284,7 +295,51 @@ final class Netfilter {
 			narration = table.label() + " " + hook.chainName() + ": " + String.join(" → ", path) + " → " + verdict + "; " + counts;
 		}
 		return new Step.Netfilter(HopRecorder.place(ns, null), p, narration, traced(table), traced(hook), matched, verdict,
-				r.rulesEvaluated());
+				r.rulesEvaluated(), walk(r.walk()));
+	}
+
+	private static RuleMatch ruleMatch(RuleHit h) {
+		String effect = withoutPrefix(h.target().save(), "-j ", "-g ");
+		String target = effect.isEmpty() ? null : effect.split(" ", 2)[0];
+		return new RuleMatch(h.chain(), h.ruleNumber(), h.ruleText(), effect, h.action().name(), target, h.comment(),
+				h.probability(), h.draw());
+	}
+
+	/** The evaluator's walk in the trace's terms: rule texts for the runs of misses, up to {@link RuleWalk#MAX_LISTED}. */
+	private static List<RuleWalk> walk(List<Walked> walked) {
+		List<RuleWalk> out = new ArrayList<>(walked.size());
+		int listed = 0;
+		for (Walked w : walked) {
+			switch (w) {
+				case Walked.Skipped s -> {
+					List<String> texts = List.of();
+					if (listed + s.count() <= RuleWalk.MAX_LISTED) {
+						texts = new ArrayList<>(s.count());
+						for (int n = s.from(); n <= s.to(); n++) {
+							texts.add(s.chain().rules().get(n - 1).save());
+						}
+						listed += s.count();
+					}
+					out.add(new RuleWalk.Skipped(s.chain().name(), s.from(), s.to(), texts));
+				}
+				case Walked.Tested t -> {
+					if (t.hit() != null) {
+						out.add(new RuleWalk.Tested(true, ruleMatch(t.hit())));
+					}
+					else {
+						Match.Statistic st = t.rule().statistic();
+						String save = t.rule().save();
+						String effect = withoutPrefix(t.rule().target().save(), "-j ", "-g ");
+						out.add(new RuleWalk.Tested(false, new RuleMatch(t.chain(), t.number(), save, effect, "NO_MATCH",
+								effect.isEmpty() ? null : effect.split(" ", 2)[0], t.rule().comment(),
+								st == null ? null : st.probability(), t.draw())));
+					}
+				}
+				case Walked.Returned r -> out.add(new RuleWalk.Return(r.chain(), r.to()));
+				case Walked.PolicyApplied p -> out.add(new RuleWalk.Policy(p.chain(), p.policy().name()));
+			}
+		}
+		return out;
 	}
 
 	private static Step.Netfilter.Table traced(Table t) {
@@ -337,7 +392,8 @@ final class Netfilter {
 		String rule = r.hits().getLast().ruleText();
 		String comment = r.hits().getLast().comment();
 		ConntrackEntry e = l.entry();
-		return switch (r.nat()) {
+		int stepsBefore = steps.size();
+		Packet out = switch (r.nat()) {
 			case Target.Dnat d -> {
 				Ip ip = d.to().minIp();
 				int port = d.to().hasPorts() ? d.to().minPort() : p.l4().dstPort();
@@ -365,6 +421,11 @@ final class Netfilter {
 						steps);
 			}
 		};
+		if (state.journal != null) {
+			// the binding belongs to the NAT step just recorded (if the rewrite changed anything)
+			state.journal.conntrack(ns.id(), e, StateJournal.Kind.UPDATED, steps.size() > stepsBefore ? -1 : 0);
+		}
+		return out;
 	}
 
 	/** {@code --random-fully}: a port from the whole unprivileged range, drawn by the run's seeded generator. */
@@ -426,7 +487,7 @@ final class Netfilter {
 		}
 		Packet out = p.withIp(p.ip().withSrc(src).withDst(dst)).withL4(p.l4().withPorts(sport, dport));
 		String text = comment == null ? narration : narration + " (rule \"" + comment + "\")";
-		steps.add(new Step.Nat(HopRecorder.place(ns, null), out, text, kind, diffs, rule));
+		steps.add(new Step.Nat(HopRecorder.place(ns, null), out, text, kind, diffs, rule, comment));
 		return out;
 	}
 

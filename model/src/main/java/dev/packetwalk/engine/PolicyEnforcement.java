@@ -40,12 +40,16 @@ final class PolicyEnforcement {
 	 * always pass (conntrack). The sending pod's egress is checked on its node; the receiving pod's ingress on its.
 	 */
 	Next.End enforce(Namespace ns, Packet p) {
-		if (policies == null || ns.kind() != Namespace.Kind.NODE || !newConnection) {
+		if (policies == null || ns.kind() != Namespace.Kind.NODE) {
 			return null;
 		}
 		ConnectionEnd src = policies.endAt(p.src());
 		ConnectionEnd dst = policies.endAt(p.dst());
 		Connection c = Connection.of(src, dst, p.ip().protocol(), p.l4().dstPort());
+		if (!newConnection) {
+			replySteps(ns, p, src, dst, c);
+			return null;
+		}
 		if (src instanceof ConnectionEnd.Pod sp && ns.node().equals(sp.pod().nodeName())) {
 			Next.End e = policyStep(ns, p, policies.egress(c));
 			if (e != null) {
@@ -56,6 +60,39 @@ final class PolicyEnforcement {
 			return policyStep(ns, p, policies.ingress(c));
 		}
 		return null;
+	}
+
+	/** The rule of Kubernetes that lets a reply through a pod its policies isolate (networking/v1 decides connections). */
+	static final String REPLY_RULE = "reply of an allowed connection: NetworkPolicy allows or denies connections, not packets; "
+			+ "once a connection is allowed, its reply traffic is allowed too (the plugin tracks the connection)";
+
+	/**
+	 * A reply passes a pod whose policies isolate it (the reply leaves an egress-isolated pod, or reaches an
+	 * ingress-isolated one) only because it belongs to an allowed connection: say so, naming the rule.
+	 */
+	private void replySteps(Namespace ns, Packet p, ConnectionEnd src, ConnectionEnd dst, Connection c) {
+		if (src instanceof ConnectionEnd.Pod sp && ns.node().equals(sp.pod().nodeName())) {
+			replyStep(ns, p, policies.egress(c), sp.pod().id());
+		}
+		if (dst instanceof ConnectionEnd.Pod dp && ns.node().equals(dp.pod().nodeName())) {
+			replyStep(ns, p, policies.ingress(c), dp.pod().id());
+		}
+	}
+
+	private void replyStep(Namespace ns, Packet p, DirectionVerdict v, String pod) {
+		if (v.isolatedBy().isEmpty()) {
+			return;
+		}
+		Step.Policy.Direction direction = switch (v.direction()) {
+			case EGRESS -> Step.Policy.Direction.EGRESS;
+			case INGRESS -> Step.Policy.Direction.INGRESS;
+		};
+		String way = v.direction() == dev.packetwalk.netpol.Direction.EGRESS ? "leaves" : "reaches";
+		rec.add(new Step.Policy(place(ns, null), p, "NetworkPolicy: this reply " + way + " " + pod + ", which "
+				+ String.join(", ", v.isolatedBy()) + " isolate" + (v.isolatedBy().size() == 1 ? "s" : "") + " for "
+				+ v.direction().name().toLowerCase(java.util.Locale.ROOT) + "; it passes because it is the reply of a "
+				+ "connection that was allowed: policies decide connections, and an allowed connection's replies always pass.",
+				direction, pod, true, v.isolatedBy(), REPLY_RULE));
 	}
 
 	private Next.End policyStep(Namespace ns, Packet p, DirectionVerdict v) {

@@ -34,32 +34,75 @@ final class RunState {
 	/** The run's seed (also seeds per-flow hashes such as ECMP). */
 	final long seed;
 
+	/** What the run learns step by step, when asked for ({@link NamespaceTables}); null otherwise. */
+	final StateJournal journal;
+
 	RunState(long seed) {
+		this(seed, null);
+	}
+
+	RunState(long seed, StateJournal journal) {
 		this.seed = seed;
 		this.random = new SplittableRandom(seed);
+		this.journal = journal;
 	}
 
 	Mac neighbor(String nsId, String dev, Ip ip) {
 		Map<Ip, Mac> m = neighbors.get(nsId + "/" + dev);
-		return m == null ? null : m.get(ip);
+		Mac mac = m == null ? null : m.get(ip);
+		if (mac != null && journal != null) {
+			journal.record(nsId, StateJournal.Table.NEIGH, dev + "/" + ip, neighLine(ip, dev, mac), StateJournal.Kind.USED, 0);
+		}
+		return mac;
+	}
+
+	/** {@code ip neigh} prints a learned entry that has just been confirmed by an answer as REACHABLE. */
+	static String neighLine(Ip ip, String dev, Mac mac) {
+		return ip + " dev " + dev + " lladdr " + mac + " REACHABLE";
 	}
 
 	void learnNeighbor(String nsId, String dev, Ip ip, Mac mac) {
-		neighbors.computeIfAbsent(nsId + "/" + dev, k -> new LinkedHashMap<>()).put(ip, mac);
+		Mac before = neighbors.computeIfAbsent(nsId + "/" + dev, k -> new LinkedHashMap<>()).put(ip, mac);
+		if (journal != null) {
+			journal.record(nsId, StateJournal.Table.NEIGH, dev + "/" + ip, neighLine(ip, dev, mac),
+					before == null ? StateJournal.Kind.CREATED : StateJournal.Kind.UPDATED, 0);
+		}
 	}
 
 	String fdbLookup(String nsId, String bridge, Mac mac) {
 		Map<Mac, String> m = fdb.get(nsId + "/" + bridge);
-		return m == null ? null : m.get(mac);
+		String port = m == null ? null : m.get(mac);
+		if (port != null && journal != null) {
+			journal.record(nsId, StateJournal.Table.FDB, bridge + "/" + mac, fdbLine(mac, port, bridge), StateJournal.Kind.USED, 0);
+		}
+		return port;
+	}
+
+	/** A learned entry as {@code bridge fdb show} prints it. */
+	static String fdbLine(Mac mac, String port, String bridge) {
+		return mac + " dev " + port + " master " + bridge;
 	}
 
 	void fdbLearn(String nsId, String bridge, Mac mac, String port) {
+		fdbLearn(nsId, bridge, mac, port, 0);
+	}
+
+	/**
+	 * Learns where a MAC is; for the journal, {@code offset} -1 gives the entry to the step just recorded (a frame's
+	 * {@code receive} on the port: the bridge learns as the frame arrives) instead of the next one.
+	 */
+	void fdbLearn(String nsId, String bridge, Mac mac, String port, int offset) {
 		if (port == null) {
 			// a frame the bridge device itself sends (br_dev_xmit) teaches the bridge nothing: its own address is a
 			// permanent local entry, not a learned one
 			return;
 		}
-		fdb.computeIfAbsent(nsId + "/" + bridge, k -> new LinkedHashMap<>()).put(mac, port);
+		String before = fdb.computeIfAbsent(nsId + "/" + bridge, k -> new LinkedHashMap<>()).put(mac, port);
+		if (journal != null) {
+			journal.record(nsId, StateJournal.Table.FDB, bridge + "/" + mac, fdbLine(mac, port, bridge),
+					before == null ? StateJournal.Kind.CREATED : before.equals(port) ? StateJournal.Kind.USED : StateJournal.Kind.UPDATED,
+					offset);
+		}
 	}
 
 	/** {@code bridge fdb show br <bridge>} lines for the learned entries. */
@@ -67,7 +110,7 @@ final class RunState {
 		List<String> out = new ArrayList<>();
 		Map<Mac, String> m = fdb.get(nsId + "/" + bridge);
 		if (m != null) {
-			m.forEach((mac, port) -> out.add(mac + " dev " + port + " master " + bridge));
+			m.forEach((mac, port) -> out.add(fdbLine(mac, port, bridge)));
 		}
 		return out;
 	}

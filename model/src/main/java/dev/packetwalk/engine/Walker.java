@@ -89,8 +89,11 @@ final class Walker {
 
 	private Delivery delivery;
 
+	private final StateJournal journal;
+
 	Walker(Network net, RunState state, PolicyEngine policies, int maxHops, Expect expect) {
 		this.maxHops = maxHops;
+		this.journal = state.journal;
 		this.net = net;
 		this.expect = expect;
 		this.netfilter = new Netfilter(net, state);
@@ -105,6 +108,9 @@ final class Walker {
 	/** Walks the packet from a socket in {@code originNs} until it is delivered or dropped. */
 	Result walk(String flow, Walk.Leg leg, String label, String originNs, Packet packet, String socket) {
 		Namespace ns = net.ns(originNs);
+		if (journal != null) {
+			journal.startWalk(rec);
+		}
 		rec.start(place(ns, null));
 		Next next = localOut(ns, packet, socket, true);
 		while (next instanceof Next.Arrive a) {
@@ -121,6 +127,9 @@ final class Walker {
 			next = receive(ns, a.dev(), a.frame());
 		}
 		rec.finish();
+		if (journal != null) {
+			journal.endWalk(rec.count());
+		}
 		Disposition d = ((Next.End) next).disposition();
 		return new Result(new Walk(flow, leg, label, rec.hops(), d), delivery);
 	}

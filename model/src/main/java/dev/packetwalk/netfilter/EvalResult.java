@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param hits every rule that matched, in order
  * @param policy the built-in chain policy that decided, or null when a rule decided
  * @param rulesEvaluated how many rules a linear kernel walk tested, matched or not
+ * @param walk the whole walk in order: every rule tested (runs of misses merged), returns and the policy
  */
 public record EvalResult(Verdict verdict, Target.Nat nat, int mark, List<RuleHit> hits, AppliedPolicy policy,
-		int rulesEvaluated) {
+		int rulesEvaluated, List<Walked> walk) {
 
 	/** A built-in chain's policy applied: the packet fell off (or RETURNed from) the chain. */
 	public record AppliedPolicy(Table table, String chain, Policy policy) {
@@ -28,6 +29,7 @@ public record EvalResult(Verdict verdict, Target.Nat nat, int mark, List<RuleHit
 			throw new IllegalArgumentException("a NAT target always accepts the packet");
 		}
 		hits = List.copyOf(hits);
+		walk = List.copyOf(walk);
 	}
 
 	public Optional<Target.Nat> natAction() {

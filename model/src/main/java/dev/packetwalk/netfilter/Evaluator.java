@@ -54,6 +54,7 @@ final class Evaluator {
 		Packet packet = ctx.packet();
 		int mark = packet.mark();
 		List<RuleHit> hits = new ArrayList<>();
+		Walk walk = new Walk();
 		Deque<Frame> stack = new ArrayDeque<>();
 		int evaluated = 0;
 		int i = 0;
@@ -62,9 +63,10 @@ final class Evaluator {
 				// fell off the end: a user chain returns, a built-in chain applies its policy
 				// (a goto from the built-in chain leaves the stack empty: then too the policy applies)
 				if (stack.isEmpty()) {
-					return policy(table, ruleSet.require(table, hook.chainName()), mark, hits, evaluated);
+					return policy(table, ruleSet.require(table, hook.chainName()), mark, hits, evaluated, walk);
 				}
 				Frame f = stack.pop();
+				walk.add(new Walked.Returned(chain.name(), f.chain().name()));
 				chain = f.chain();
 				i = f.next();
 				continue;
@@ -76,6 +78,7 @@ final class Evaluator {
 					int candidate = idx.nextCandidate(i, packet);
 					int next = candidate < 0 ? end : candidate;
 					evaluated += next - i;
+					walk.skip(chain, i, next);
 					i = next;
 					if (candidate < 0) {
 						continue;
@@ -86,77 +89,132 @@ final class Evaluator {
 			if (++evaluated > MAX_RULES_EVALUATED) {
 				throw new IllegalStateException("evaluation bound of " + MAX_RULES_EVALUATED + " rules exceeded in " + table);
 			}
-			if (!matches(rule, ctx, mark)) {
+			long[] draw = { -1 };
+			if (!matches(rule, ctx, mark, draw)) {
+				if (draw[0] >= 0) {
+					walk.add(new Walked.Tested(chain.name(), i + 1, rule, null, fraction(draw[0])));
+				}
+				else {
+					walk.skip(chain, i, i + 1);
+				}
 				i++;
 				continue;
 			}
 			int number = i + 1;
+			double drawn = draw[0] >= 0 ? fraction(draw[0]) : -1;
 			switch (rule.target()) {
 				case Target.None n -> {
-					hits.add(hit(table, chain, number, rule, RuleHit.Action.CONTINUE));
+					hits.add(walk.hit(table, chain, number, rule, RuleHit.Action.CONTINUE, drawn));
 					i++;
 				}
 				case Target.Mark m -> {
-					hits.add(hit(table, chain, number, rule, RuleHit.Action.MARK));
+					hits.add(walk.hit(table, chain, number, rule, RuleHit.Action.MARK, drawn));
 					mark = m.apply(mark);
 					i++;
 				}
 				case Target.Jump j -> {
-					hits.add(hit(table, chain, number, rule, RuleHit.Action.JUMP));
+					hits.add(walk.hit(table, chain, number, rule, RuleHit.Action.JUMP, drawn));
 					stack.push(new Frame(chain, i + 1));
 					chain = ruleSet.require(table, j.chain());
 					i = 0;
 				}
 				case Target.Goto g -> {
-					hits.add(hit(table, chain, number, rule, RuleHit.Action.GOTO));
+					hits.add(walk.hit(table, chain, number, rule, RuleHit.Action.GOTO, drawn));
 					chain = ruleSet.require(table, g.chain());
 					i = 0;
 				}
 				case Target.Return r -> {
-					hits.add(hit(table, chain, number, rule, RuleHit.Action.RETURN));
+					hits.add(walk.hit(table, chain, number, rule, RuleHit.Action.RETURN, drawn));
 					if (stack.isEmpty()) {
-						return policy(table, ruleSet.require(table, hook.chainName()), mark, hits, evaluated);
+						return policy(table, ruleSet.require(table, hook.chainName()), mark, hits, evaluated, walk);
 					}
 					Frame f = stack.pop();
+					walk.add(new Walked.Returned(chain.name(), f.chain().name()));
 					chain = f.chain();
 					i = f.next();
 				}
 				case Target.Accept a -> {
-					hits.add(hit(table, chain, number, rule, RuleHit.Action.TERMINAL));
-					return new EvalResult(Verdict.ACCEPT, null, mark, hits, null, evaluated);
+					hits.add(walk.hit(table, chain, number, rule, RuleHit.Action.TERMINAL, drawn));
+					return new EvalResult(Verdict.ACCEPT, null, mark, hits, null, evaluated, walk.entries);
 				}
 				case Target.Drop d -> {
-					hits.add(hit(table, chain, number, rule, RuleHit.Action.TERMINAL));
-					return new EvalResult(Verdict.DROP, null, mark, hits, null, evaluated);
+					hits.add(walk.hit(table, chain, number, rule, RuleHit.Action.TERMINAL, drawn));
+					return new EvalResult(Verdict.DROP, null, mark, hits, null, evaluated, walk.entries);
 				}
 				case Target.Reject rj -> {
-					hits.add(hit(table, chain, number, rule, RuleHit.Action.TERMINAL));
-					return new EvalResult(new Verdict.Reject(rj.with()), null, mark, hits, null, evaluated);
+					hits.add(walk.hit(table, chain, number, rule, RuleHit.Action.TERMINAL, drawn));
+					return new EvalResult(new Verdict.Reject(rj.with()), null, mark, hits, null, evaluated, walk.entries);
 				}
 				case Target.Nat nat -> {
-					hits.add(hit(table, chain, number, rule, RuleHit.Action.TERMINAL));
-					return new EvalResult(Verdict.ACCEPT, nat, mark, hits, null, evaluated);
+					hits.add(walk.hit(table, chain, number, rule, RuleHit.Action.TERMINAL, drawn));
+					return new EvalResult(Verdict.ACCEPT, nat, mark, hits, null, evaluated, walk.entries);
 				}
 			}
 		}
 	}
 
-	private static EvalResult policy(Table table, Chain builtin, int mark, List<RuleHit> hits, int evaluated) {
+	private static EvalResult policy(Table table, Chain builtin, int mark, List<RuleHit> hits, int evaluated, Walk walk) {
+		walk.add(new Walked.PolicyApplied(builtin.name(), builtin.policy()));
 		Verdict v = switch (builtin.policy()) {
 			case ACCEPT -> Verdict.ACCEPT;
 			case DROP -> Verdict.DROP;
 		};
 		return new EvalResult(v, null, mark, hits, new EvalResult.AppliedPolicy(table, builtin.name(), builtin.policy()),
-				evaluated);
+				evaluated, walk.entries);
 	}
 
-	private static RuleHit hit(Table table, Chain chain, int number, Rule rule, RuleHit.Action action) {
-		return new RuleHit(table, chain.name(), number, rule.save(), action, rule.target(), rule.comment());
+	/** A statistic draw ({@code random & 0x7fffffff}) as the fraction of 2^31 the kernel compares with the probability. */
+	private static double fraction(long draw) {
+		return (double) draw / SaveFormat.STATISTIC_SCALE;
+	}
+
+	/** The walk as it is recorded: consecutive non-matching rules of one chain merge into one run. */
+	private static final class Walk {
+
+		final List<Walked> entries = new ArrayList<>();
+
+		void add(Walked w) {
+			entries.add(w);
+		}
+
+		/** Rules at 0-based positions {@code from} (inclusive) to {@code to} (exclusive) did not match. */
+		void skip(Chain chain, int from, int to) {
+			if (to <= from) {
+				return;
+			}
+			if (!entries.isEmpty() && entries.getLast() instanceof Walked.Skipped s && s.chain() == chain && s.to() == from) {
+				entries.set(entries.size() - 1, new Walked.Skipped(chain, s.from(), to));
+				return;
+			}
+			entries.add(new Walked.Skipped(chain, from + 1, to));
+		}
+
+		RuleHit hit(Table table, Chain chain, int number, Rule rule, RuleHit.Action action, double draw) {
+			Match.Statistic st = rule.statistic();
+			RuleHit h = new RuleHit(table, chain.name(), number, rule.save(), action, rule.target(), rule.comment(),
+					st == null ? null : st.probability(), draw < 0 ? null : draw);
+			entries.add(new Walked.Tested(chain.name(), number, rule, h, draw));
+			return h;
+		}
+
 	}
 
 	/** All matches, in kernel order (header checks first), stopping at the first that fails. */
 	static boolean matches(Rule rule, EvalContext ctx, int mark) {
+		return matches(rule, ctx, mark, new long[] { -1 });
+	}
+
+	/** The same, keeping in {@code draw[0]} what a statistic match drew (untouched when none was reached). */
+	private static boolean matches(Rule rule, EvalContext ctx, int mark, long[] draw) {
 		for (Match m : rule.matches()) {
+			if (m instanceof Match.Statistic st) {
+				int random = ctx.random().nextInt();
+				draw[0] = random & 0x7fff_ffffL;
+				if (!st.matches(random)) {
+					return false;
+				}
+				continue;
+			}
 			if (!matches(m, ctx, mark)) {
 				return false;
 			}

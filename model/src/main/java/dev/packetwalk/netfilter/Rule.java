@@ -23,6 +23,16 @@ public record Rule(String chain, List<Match> matches, Target target) {
 		return null;
 	}
 
+	/** The rule's {@code -m statistic --mode random} match, or null. */
+	public Match.Statistic statistic() {
+		for (Match m : matches) {
+			if (m instanceof Match.Statistic st) {
+				return st;
+			}
+		}
+		return null;
+	}
+
 
 	public Rule {
 		if (chain == null || matches == null || target == null) {

@@ -8,9 +8,11 @@ package dev.packetwalk.netfilter;
  * @param action what the match did to the traversal
  * @param target the rule's target
  * @param comment the rule's {@code -m comment --comment} text, or null
+ * @param probability the probability of the rule's {@code -m statistic --mode random} match, or null
+ * @param draw what that match drew, as a fraction of 2^31 (it matched: {@code draw < probability}), or null
  */
 public record RuleHit(Table table, String chain, int ruleNumber, String ruleText, Action action, Target target,
-		String comment) {
+		String comment, Double probability, Double draw) {
 
 	/** What a matching rule did. */
 	public enum Action {

@@ -22,6 +22,9 @@ final class Problems {
 	/** Pointers the schema already complained about: the compiler's own error there would say the same again. */
 	private final Set<String> covered = new HashSet<>();
 
+	/** Where the schema's errors are. */
+	private final List<String> schemaPointers = new ArrayList<>();
+
 	Problems(String file, YamlLocator locator) {
 		this.file = file;
 		this.locator = locator;
@@ -60,6 +63,12 @@ final class Problems {
 		list.add(new ScenarioProblem(file, pos.line(), pos.column(), displayPath(pointer), message,
 				ScenarioProblem.Severity.ERROR));
 		covered.addAll(covers);
+		schemaPointers.add(pointer);
+	}
+
+	/** Whether the schema rejected something at {@code pointer} or inside it (its values may be defaults now). */
+	boolean schemaRejectedWithin(String pointer) {
+		return schemaPointers.stream().anyMatch(p -> p.equals(pointer) || p.startsWith(pointer + "/"));
 	}
 
 	void add(String pointer, String message, ScenarioProblem.Severity severity) {

@@ -106,6 +106,9 @@ public final class ScenarioCompiler {
 
 		private final Map<String, Ip> nodeIps = new LinkedHashMap<>();
 
+		/** Each node's pod CIDR; its first address is the node's own on the pod bridge (cbr0, cni0). */
+		private final Map<String, Cidr> podCidrs = new LinkedHashMap<>();
+
 		private final Map<String, List<String>> containers = new LinkedHashMap<>();
 
 		private ClusterServices services;
@@ -116,6 +119,16 @@ public final class ScenarioCompiler {
 		private final ObjectMapper yamlMapper;
 
 		private final Map<String, Ip> hostIps = new LinkedHashMap<>();
+
+		/**
+		 * Nodes, pods and hosts whose definition was refused ({@code node:n}, {@code pod:ns/p}, {@code host:h}): the
+		 * error at the definition is the one to fix, so references to them are not reported again (one error per
+		 * mistake).
+		 */
+		private final java.util.Set<String> refused = new java.util.HashSet<>();
+
+		/** Nodes the schema rejected part of: their pod CIDR may be a default the author did not mean. */
+		private final java.util.Set<String> taintedNodes = new java.util.HashSet<>();
 
 		private final ScenarioLimits limits;
 
@@ -205,6 +218,7 @@ public final class ScenarioCompiler {
 				return;
 			}
 			Map<String, Cidr> nodeCidrs = allocateNodes(nodes, underlay, cloudGcp, network);
+			podCidrs.putAll(nodeCidrs);
 			Map<String, List<PodPlan>> podsByNode = new LinkedHashMap<>();
 			nodeCidrs.keySet().forEach(n -> podsByNode.put(n, new ArrayList<>()));
 			allocatePods(c, nodeCidrs, podsByNode);
@@ -323,6 +337,15 @@ public final class ScenarioCompiler {
 				nodeIps.put(n.name(), ip);
 				externalIps.put(n.name(), ext);
 			}
+			for (int i = 0; i < nodes.size(); i++) {
+				String name = nodes.get(i).name();
+				if (name != null && !nodeCidrs.containsKey(name)) {
+					refused.add("node:" + name);
+				}
+				if (name != null && problems.schemaRejectedWithin("/cluster/nodes/" + i)) {
+					taintedNodes.add(name);
+				}
+			}
 			return nodeCidrs;
 		}
 
@@ -344,8 +367,11 @@ public final class ScenarioCompiler {
 					continue;
 				}
 				if (p.node() == null || !nodeCidrs.containsKey(p.node())) {
-					problems.error(at + "/node", p.node() == null ? "pod " + p.name() + " needs a node"
-							: "unknown node '" + p.node() + "'" + Problems.didYouMean(p.node(), nodeCidrs.keySet()));
+					if (p.node() == null || !refused.contains("node:" + p.node())) {
+						problems.error(at + "/node", p.node() == null ? "pod " + p.name() + " needs a node"
+								: "unknown node '" + p.node() + "'" + Problems.didYouMean(p.node(), nodeCidrs.keySet()));
+					}
+					refused.add("pod:" + key);
 					continue;
 				}
 				Cidr podCidr = nodeCidrs.get(p.node());
@@ -353,6 +379,7 @@ public final class ScenarioCompiler {
 				Ip ip;
 				if (p.ip() == null) {
 					if (2 + onNode.size() >= podCidr.size() - 1) {
+						refused.add("pod:" + key);
 						problems.error(at + "/node", "node " + p.node() + "'s pod CIDR " + podCidr + " has no free address left for pod "
 								+ p.name() + " (" + Math.max(0, podCidr.size() - 3) + " pods fit): give the node a larger podCIDR");
 						continue;
@@ -362,15 +389,21 @@ public final class ScenarioCompiler {
 				else {
 					ip = ip(at + "/ip", p.ip());
 					if (ip == null) {
+						refused.add("pod:" + key);
 						continue;
 					}
 					if (!podCidr.contains(ip)) {
-						problems.error(at + "/ip", "pod IP " + ip + " is outside node " + p.node() + "'s pod CIDR " + podCidr);
+						if (!taintedNodes.contains(p.node())) {
+							// (a node the schema rejected part of has a default pod CIDR: its error is the cause)
+							problems.error(at + "/ip", "pod IP " + ip + " is outside node " + p.node() + "'s pod CIDR " + podCidr);
+						}
+						refused.add("pod:" + key);
 						continue;
 					}
 				}
 				if (!podIpsInUse.add(ip)) {
 					problems.error(at + "/ip", "address " + ip + " is already used by another pod");
+					refused.add("pod:" + key);
 					continue;
 				}
 				podNs.put(key, key);
@@ -603,7 +636,8 @@ public final class ScenarioCompiler {
 			List<dev.packetwalk.netpol.PolicyNamespace> nss = new ArrayList<>();
 			nsLabels.forEach((name, labels) -> nss.add(dev.packetwalk.netpol.PolicyNamespace.of(name, labels)));
 			Map<String, List<Ip>> ips = new LinkedHashMap<>();
-			nodeIps.forEach((node, ip) -> ips.put(node, List.of(ip)));
+			// "its own node" is every address of the node: the one it reaches its pods from is on the pod bridge
+			nodeIps.forEach((node, ip) -> ips.put(node, podCidrs.containsKey(node) ? List.of(ip, podCidrs.get(node).nth(1)) : List.of(ip)));
 			try {
 				policyEngine = new dev.packetwalk.netpol.PolicyEngine(nss, policyPods, policies, ips);
 			}
@@ -763,6 +797,7 @@ public final class ScenarioCompiler {
 			}
 			if (!gcp) {
 				problems.error("/cluster/hosts", "hosts outside the cluster need a cloud network to reach them: set cluster.cloud.provider: gcp");
+				hosts.forEach(h -> refused.add("host:" + h.name()));
 				return;
 			}
 			List<Device> inet = new ArrayList<>();
@@ -824,6 +859,7 @@ public final class ScenarioCompiler {
 			}
 			namespaces.add(new Namespace(INTERNET, INTERNET, Namespace.Kind.ROUTER, "the Internet", inet, inetRoutes, List.of(),
 					"", true, false, List.of()));
+			hosts.stream().filter(h -> h.name() != null && !hostIps.containsKey(h.name())).forEach(h -> refused.add("host:" + h.name()));
 		}
 
 		private static final List<Cidr> DOCUMENTATION = List.of(Cidr.parse("192.0.2.0/24"), Cidr.parse("198.51.100.0/24"),
@@ -1002,12 +1038,46 @@ public final class ScenarioCompiler {
 			if (nodeIps.containsKey(from)) {
 				return from;
 			}
+			if (ambiguous(at, from) || refusedRef(from)) {
+				return null;
+			}
 			List<String> known = new ArrayList<>();
 			podNs.keySet().forEach(k -> known.add(k.startsWith("default/") ? k.substring(8) : k));
 			nodeIps.keySet().forEach(n -> known.add("node/" + n));
 			hostIps.keySet().forEach(n -> known.add("host/" + n));
 			problems.error(at, "unknown source '" + from + "'" + Problems.didYouMean(from, known));
 			return null;
+		}
+
+		/** Pods of that name in several namespaces: "ambiguous" with every candidate (reported; true). */
+		private boolean ambiguous(String at, String ref) {
+			if (ref.contains("/") && !ref.startsWith("pod/")) {
+				return false;
+			}
+			String r = ref.startsWith("pod/") ? ref.substring(4) : ref;
+			List<String> matches = podNs.keySet().stream().filter(k -> k.endsWith("/" + r)).toList();
+			if (matches.size() < 2 || podNs.containsKey("default/" + r)) {
+				return false;
+			}
+			problems.error(at, "ambiguous: '" + r + "' is a pod in " + matches.size() + " namespaces: " + String.join(", ", matches)
+					+ " (write one of them)");
+			return true;
+		}
+
+		/** A reference to a node, pod or host whose definition was refused (its own error says why). */
+		private boolean refusedRef(String ref) {
+			if (ref.startsWith("host/")) {
+				return refused.contains("host:" + ref.substring(5));
+			}
+			if (ref.startsWith("node/")) {
+				return refused.contains("node:" + ref.substring(5));
+			}
+			String r = ref.startsWith("pod/") ? ref.substring(4) : ref;
+			if (r.contains("/")) {
+				return refused.contains("pod:" + r);
+			}
+			return refused.contains("pod:default/" + r) || refused.contains("node:" + r)
+					|| refused.stream().anyMatch(k -> k.startsWith("pod:") && k.endsWith("/" + r));
 		}
 
 		private String findPod(String ref) {
@@ -1067,7 +1137,9 @@ public final class ScenarioCompiler {
 				if (hostIps.containsKey(name)) {
 					return new Endpoint(hostIps.get(name), port);
 				}
-				problems.error(at, "unknown host '" + name + "'" + Problems.didYouMean(name, hostIps.keySet()));
+				if (!refused.contains("host:" + name)) {
+					problems.error(at, "unknown host '" + name + "'" + Problems.didYouMean(name, hostIps.keySet()));
+				}
 				return null;
 			}
 			if (name.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
@@ -1081,6 +1153,9 @@ public final class ScenarioCompiler {
 			if (nodeIps.containsKey(name)) {
 				// from outside the cluster a node is only reachable at its external (1:1 NAT) address
 				return new Endpoint(fromOutside ? externalIps.get(name) : nodeIps.get(name), port);
+			}
+			if (("node".equals(m.group(1)) ? refused.contains("node:" + name) : ambiguous(at, name) || refusedRef(name))) {
+				return null;
 			}
 			List<String> known = new ArrayList<>();
 			podNs.keySet().forEach(k -> known.add(k.startsWith("default/") ? k.substring(8) : k));

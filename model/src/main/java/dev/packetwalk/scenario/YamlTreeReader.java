@@ -261,8 +261,9 @@ final class YamlTreeReader {
 		}
 		catch (MarkedYamlEngineException ex) {
 			YamlLocator.Position at = position(ex.getProblemMark().or(ex::getContextMark));
-			String context = ex.getContext() == null ? "" : ex.getContext() + ": ";
-			throw new YamlReadException(at.line(), at.column(), "not valid YAML: " + context + ex.getProblem());
+			// in the author's words, never the parser's ("expected <block end>, but found …")
+			throw new YamlReadException(at.line(), at.column(),
+					YamlErrors.explain(text, at.line(), ex.getContext(), ex.getProblem()));
 		}
 		catch (YamlEngineException ex) {
 			throw new YamlReadException(1, 1, "not valid YAML: " + limitMessage(ex.getMessage()));

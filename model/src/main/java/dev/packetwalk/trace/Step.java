@@ -151,10 +151,13 @@ public sealed interface Step {
 		}
 	}
 
-	/** One table's traversal at one hook, with every rule that matched (in order) and the verdict. */
+	/**
+	 * One table's traversal at one hook, with every rule that matched (in order), the verdict, and the whole walk: every
+	 * rule tested in order, returns from user chains and the policy.
+	 */
 	@JsonTypeName("netfilter")
 	record Netfilter(Place at, Packet packet, String narration, Table table, Hook hook, List<RuleMatch> matched,
-			String verdict, int rulesEvaluated) implements Step {
+			String verdict, int rulesEvaluated, List<RuleWalk> walk) implements Step {
 		/** The iptables table (lower case in the JSON, as {@code iptables -t} names it). */
 		public enum Table {
 			@JsonProperty("raw")
@@ -172,6 +175,7 @@ public sealed interface Step {
 		public Netfilter {
 			check(at, packet, narration);
 			matched = List.copyOf(matched);
+			walk = List.copyOf(walk);
 		}
 	}
 
@@ -187,9 +191,15 @@ public sealed interface Step {
 		}
 	}
 
-	/** An address or port rewrite. Carries at least one diff. */
+	/**
+	 * An address or port rewrite. Carries at least one diff.
+	 *
+	 * @param rule the iptables-save rule that decided (a new connection), the conntrack entry (an existing one), or
+	 *        the IPVS virtual server
+	 * @param comment the deciding rule's {@code --comment}, or null
+	 */
 	@JsonTypeName("nat")
-	record Nat(Place at, Packet packet, String narration, Kind kind, List<FieldDiff> diffs, String rule)
+	record Nat(Place at, Packet packet, String narration, Kind kind, List<FieldDiff> diffs, String rule, String comment)
 			implements Step {
 		public enum Kind {
 			DNAT, SNAT, MASQUERADE, UN_DNAT, UN_SNAT

@@ -1,0 +1,42 @@
+package dev.packetwalk.web;
+
+import dev.packetwalk.engine.Engine;
+import dev.packetwalk.engine.NamespaceTables;
+import dev.packetwalk.engine.Scenario;
+import dev.packetwalk.trace.TraceJson;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+/** The parameters of a state request ({@code step}, {@code namespace}), checked before any work is scheduled. */
+record StateQuery(int step, String namespace) {
+
+	static StateQuery of(Scenario scenario, Integer step, String namespace) {
+		if (namespace == null || namespace.isBlank()) {
+			throw ParameterException.bad("namespace", "the query parameter 'namespace' is required (a namespace id such as node1 or default/pod1)");
+		}
+		if (scenario.topology().namespace(namespace) == null) {
+			throw new ParameterException(HttpStatus.NOT_FOUND, "namespace",
+					"scenario '" + scenario.id() + "' has no namespace '" + namespace + "'");
+		}
+		int k = step == null ? 0 : step;
+		if (k < 0) {
+			throw ParameterException.bad("step", "step must be 0 (before the first step) or more, was " + k);
+		}
+		return new StateQuery(k, namespace);
+	}
+
+	/** The model's answer as JSON; a step past the trace's end is a 400 naming the parameter. */
+	ResponseEntity<String> answer(Engine engine, long seed) {
+		NamespaceTables t;
+		try {
+			t = engine.tablesAt(seed, step, namespace);
+		}
+		catch (IllegalArgumentException ex) {
+			throw ParameterException.bad("step", ex.getMessage());
+		}
+		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(TraceJson.write(t));
+	}
+
+}

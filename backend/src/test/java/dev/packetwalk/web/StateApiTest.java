@@ -1,0 +1,129 @@
+package dev.packetwalk.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code /api/scenarios/{id}/state} and {@code POST /api/state}: a namespace's tables after a step. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class StateApiTest {
+
+	@Autowired
+	WebTestClient client;
+
+	private JsonNode get(String uri) {
+		byte[] body = client.get().uri(uri).exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody();
+		return JsonMapper.builder().build().readTree(new String(body, StandardCharsets.UTF_8));
+	}
+
+	private static List<JsonNode> steps(JsonNode trace) {
+		List<JsonNode> out = new ArrayList<>();
+		trace.get("walks").forEach(w -> w.get("hops").forEach(h -> h.get("steps").forEach(out::add)));
+		return out;
+	}
+
+	private static JsonNode table(JsonNode state, String id) {
+		for (JsonNode t : state.get("tables")) {
+			if (t.get("id").asString().equals(id)) {
+				return t;
+			}
+		}
+		throw new AssertionError("no table " + id + " in " + state);
+	}
+
+	@Test
+	void podToServiceConntrackHasTheEntryAfterTheDnatAndNoneAtStepZero() {
+		List<JsonNode> steps = steps(get("/api/scenarios/pod-to-service/trace"));
+		int dnat = -1;
+		int confirm = -1;
+		for (int i = 0; i < steps.size(); i++) {
+			JsonNode s = steps.get(i);
+			if (dnat < 0 && "nat".equals(s.get("type").asString()) && "DNAT".equals(s.get("kind").asString())) {
+				dnat = i;
+			}
+			if (dnat >= 0 && confirm < 0 && "conntrack".equals(s.get("type").asString())
+					&& s.get("narration").asString().contains("confirms")) {
+				confirm = i;
+			}
+		}
+		String node = steps.get(dnat).at("/at/namespace").asString();
+		String backend = steps.get(dnat).at("/packet/ip/dst").asString();
+		JsonNode zero = get("/api/scenarios/pod-to-service/state?step=0&namespace=" + node);
+		assertThat(table(zero, "conntrack").get("lines")).isEmpty();
+		assertThat(table(zero, "conntrack").get("command").asString()).isEqualTo("conntrack -L");
+
+		// the step after the DNAT (1-based dnat + 2): the entry with its reply tuple from the backend, marked at its
+		// confirmation; still attached to the packet until then
+		JsonNode after = get("/api/scenarios/pod-to-service/state?step=" + (dnat + 2) + "&namespace=" + node);
+		JsonNode line = table(after, "conntrack").get("lines").get(0);
+		assertThat(line.get("text").asString()).contains("src=" + backend + " dst=");
+		JsonNode confirmed = get("/api/scenarios/pod-to-service/state?step=" + (confirm + 1) + "&namespace=" + node);
+		JsonNode ct = table(confirmed, "conntrack");
+		assertThat(ct.get("text").asString()).contains("src=" + backend + " dst=").startsWith("tcp      6 ");
+		assertThat(ct.get("lines").get(0).get("mark").asString()).isEqualTo("confirmed");
+		assertThat(ct.get("lines").get(0).get("inTable").asBoolean()).isTrue();
+		assertThat(confirmed.get("step").asInt()).isEqualTo(confirm + 1);
+		assertThat(confirmed.get("steps").asInt()).isEqualTo(steps.size());
+	}
+
+	@Test
+	void neighbourEntriesAppearAtTheArpStep() {
+		List<JsonNode> steps = steps(get("/api/scenarios/pod-to-service/trace"));
+		int checked = 0;
+		for (int i = 0; i < steps.size(); i++) {
+			JsonNode s = steps.get(i);
+			if ("neighbor".equals(s.get("type").asString()) && "ARP_REPLY".equals(s.get("resolution").asString())) {
+				String ns = s.at("/at/namespace").asString();
+				String entry = s.get("ip").asString() + " dev " + s.at("/at/device").asString() + " lladdr " + s.get("mac").asString();
+				assertThat(table(get("/api/scenarios/pod-to-service/state?step=" + i + "&namespace=" + ns), "neigh").get("text").asString())
+					.doesNotContain(entry);
+				assertThat(table(get("/api/scenarios/pod-to-service/state?step=" + (i + 1) + "&namespace=" + ns), "neigh").get("text").asString())
+					.contains(entry + " REACHABLE \n");
+				checked++;
+			}
+		}
+		assertThat(checked).isPositive();
+	}
+
+	@Test
+	void badParametersAreNamed() {
+		client.get().uri("/api/scenarios/pod-to-service/state?step=1").exchange().expectStatus().isBadRequest()
+			.expectBody().jsonPath("$.parameter").isEqualTo("namespace");
+		client.get().uri("/api/scenarios/pod-to-service/state?step=1&namespace=nowhere").exchange().expectStatus().isNotFound()
+			.expectBody().jsonPath("$.parameter").isEqualTo("namespace");
+		client.get().uri("/api/scenarios/pod-to-service/state?step=99999&namespace=node1").exchange().expectStatus().isBadRequest()
+			.expectBody().jsonPath("$.parameter").isEqualTo("step");
+		client.get().uri("/api/scenarios/pod-to-service/state?step=-1&namespace=node1").exchange().expectStatus().isBadRequest()
+			.expectBody().jsonPath("$.parameter").isEqualTo("step");
+		client.get().uri("/api/scenarios/pod-to-service/state?step=abc&namespace=node1").exchange().expectStatus().isBadRequest();
+	}
+
+	@Test
+	void aPostedDraftHasStateToo() throws IOException {
+		String yaml;
+		try (InputStream in = getClass().getResourceAsStream("/scenarios/pod-to-service.yaml")) {
+			assertThat(in).as("built-in scenario on the classpath").isNotNull();
+			yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		byte[] body = client.post().uri("/api/state?step=0&namespace=node1").contentType(MediaType.parseMediaType("application/yaml"))
+			.bodyValue(yaml).exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody();
+		JsonNode posted = JsonMapper.builder().build().readTree(new String(body, StandardCharsets.UTF_8));
+		assertThat(posted).isEqualTo(get("/api/scenarios/pod-to-service/state?step=0&namespace=node1"));
+	}
+
+}
