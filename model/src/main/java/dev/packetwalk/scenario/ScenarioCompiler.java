@@ -1170,6 +1170,11 @@ public final class ScenarioCompiler {
 				problems.error(at, "port " + port + " is above 65535");
 				return null;
 			}
+			if (m.group(3) != null && port == 0) {
+				// its own mistake, reported even when the pod it names was refused (one error per mistake, not zero)
+				problems.error(at, "port 0 is not a port a packet can be sent to: ports run from 1 to 65535");
+				return null;
+			}
 			if (name.equals("localhost")) {
 				return new Endpoint(Ip.parse("127.0.0.1"), port);
 			}
