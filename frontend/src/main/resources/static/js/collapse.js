@@ -3,6 +3,11 @@
 
 /** A node keeps all its pods drawn up to this many; beyond it, the untouched ones collapse. */
 export const MAX_PODS_DRAWN = 4;
+/**
+ * A cluster of more node panels than this does not fit a laptop's stage at a readable scale: the nodes the trace
+ * never visits (no step in the node, nor in a pod on it) fold into one small box that names them.
+ */
+export const MAX_NODES_DRAWN = 2;
 
 const memo = new WeakMap(); // topology → Map(touched key → collapsed topology)
 
@@ -52,14 +57,45 @@ export function collapseTopology(topology, trace) {
 			hidden.set(node.id, untouched);
 		}
 	}
-	if (hidden.size === 0) {
+	const nodes = all.filter(n => n.kind === 'NODE');
+	const podsOn = new Map(nodes.map(n => [n.id, all.filter(p => p.kind === 'POD' && p.node === n.id && p.id !== n.id)]));
+	const idleNodes = nodes.length > MAX_NODES_DRAWN
+		? nodes.filter(n => !touched.has(n.id) && !podsOn.get(n.id).some(p => touched.has(p.id)))
+		: [];
+	if (hidden.size === 0 && idleNodes.length === 0) {
 		byKey.set(key, topology);
 		return topology;
 	}
 	const gone = new Set([...hidden.values()].flat().map(p => p.id));
+	const goneNodes = new Set(idleNodes.map(n => n.id));
+	for (const n of idleNodes) {
+		hidden.delete(n.id);
+		podsOn.get(n.id).forEach(p => gone.add(p.id));
+	}
+	// the devices elsewhere (a switch's or router's ports) that were wired to a folded node go with it
+	const wiredToGone = d => d.peer && (gone.has(d.peer.namespace) || goneNodes.has(d.peer.namespace));
 	const namespaces = [];
+	let folded = false;
 	for (const ns of all) {
 		if (gone.has(ns.id)) {
+			continue;
+		}
+		if (goneNodes.has(ns.id)) {
+			if (!folded) {
+				folded = true;
+				namespaces.push({
+					id: `+${idleNodes.length}-nodes`,
+					kind: 'NODE',
+					label: `+${idleNodes.length} node${idleNodes.length === 1 ? '' : 's'}`,
+					devices: [],
+					collapsed: idleNodes.map(n => n.id),
+					collapsedPods: idleNodes.reduce((sum, n) => sum + podsOn.get(n.id).length, 0)
+				});
+			}
+			continue;
+		}
+		if (ns.kind !== 'NODE' && ns.kind !== 'POD' && goneNodes.size && ns.devices.some(wiredToGone)) {
+			namespaces.push({ ...ns, devices: ns.devices.filter(d => !wiredToGone(d)) });
 			continue;
 		}
 		if (ns.kind === 'NODE' && hidden.has(ns.id)) {
@@ -70,7 +106,7 @@ export function collapseTopology(topology, trace) {
 				id: `${ns.id}/+${folded.length}-pods`,
 				node: ns.id,
 				kind: 'POD',
-				label: `+${folded.length} pods not on this path`,
+				label: `+${folded.length} pods`,
 				devices: [],
 				collapsed: folded.map(p => p.id)
 			});

@@ -52,10 +52,15 @@ function deviceLines(d) {
 	return lines;
 }
 
-/** The first names of a collapsed group of pods, for its box's second line. */
+/** The names in a folded group of pods or nodes (its box's tooltip; the box itself says 'not on this path'). */
 function collapsedNames(ids) {
 	const names = ids.map(id => id.slice(id.indexOf('/') + 1));
-	return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')}, …`;
+	return names.length <= 8 ? names.join(', ') : `${names.slice(0, 8).join(', ')}, … (${names.length})`;
+}
+
+/** The width a pod's or host's name needs to stay readable when the picture is fitted small (semantic zoom). */
+function nameRoom(name) {
+	return String(name || '').length * 29 + 44;
 }
 
 function linkKey(a, b) {
@@ -180,11 +185,18 @@ export function computeLayout(topology, options = {}) {
 	let cursorX = nodes.length ? grid.w + GRID_GX : 0;
 
 	function layoutNode(node, x0, top) {
+		if (node.collapsed) {
+			// nodes the trace never visits, folded into one small panel that names them
+			const w = Math.max(340, nameRoom(node.label));
+			const box = { id: node.id, kind: node.kind, role: 'node', label: node.label, sub: 'not on this path', names: collapsedNames(node.collapsed), x: x0, y: top, w, h: 150, ns: node, folded: true };
+			nsBoxes.set(node.id, box);
+			return box;
+		}
 		const pods = podsOf(node.id);
 		const podBox = pods.map(p => {
 			const edge = p.devices.filter(d => d.kind !== 'loopback');
 			const labelW = Math.max(0, ...edge.map(d => Math.max(chipWidth(d.name), ...deviceLines(d).map(l => textWidth(l.text)))));
-			return Math.max(250, edge.length * (labelW + 24), textWidth(p.id) + 80);
+			return Math.max(250, edge.length * (labelW + 24), textWidth(p.id) + 80, nameRoom(p.label || p.id));
 		});
 		const podIds = new Set(pods.map(p => p.id));
 		const rootDevs = node.devices;
@@ -294,8 +306,11 @@ export function computeLayout(topology, options = {}) {
 	}
 
 	function placeBoxNamespace(ns, x, y, w, h, role) {
-		const sub = ns.collapsed ? collapsedNames(ns.collapsed) : ns.id !== ns.label ? ns.id : '';
-		const box = { id: ns.id, kind: ns.kind, role, label: ns.label || ns.id, sub, x, y, w, h, ns };
+		const sub = ns.collapsed ? 'not on this path' : ns.id !== ns.label ? ns.id : '';
+		const box = { id: ns.id, kind: ns.kind, role, label: ns.label || ns.id, sub, x, y, w, h, ns, folded: !!ns.collapsed };
+		if (ns.collapsed) {
+			box.names = collapsedNames(ns.collapsed);
+		}
 		nsBoxes.set(ns.id, box);
 		const edge = ns.devices.filter(d => d.kind !== 'loopback' && d.kind !== 'dummy');
 		const inner = ns.devices.filter(d => d.kind === 'loopback' || d.kind === 'dummy');
@@ -319,6 +334,7 @@ export function computeLayout(topology, options = {}) {
 	const uy = maxBottom + 70;
 	const U_H = 100;
 	const placedBefore = new Set(devices.keys());
+	const loadBalancers = [];
 	const routes = new Map(); // underlay port key → the polyline from the node device down to it
 	const PORT_GAP = 250; // a port chip plus its address lines, inside the band
 	/** Where an uplink can come down: straight under the device if no lower panel is in the way, else the gutter. */
@@ -415,6 +431,14 @@ export function computeLayout(topology, options = {}) {
 			}
 		}
 		stacks.set(b.u.id, { x: gapAt, y: uy + 58, w: 0, h: 0, drawn: false });
+		// a cloud's network load balancer is an equal-cost multipath route to the nodes for its one address: drawn as
+		// a load balancer beside the router's decision spot (the packet visits it when that route picks a node)
+		loadBalancerRoutes(b.u).forEach((r, i) => {
+			const w = Math.max(210, Math.min(280, gapW - 20));
+			const lb = { id: `${b.u.id}#lb-${i}`, ns: b.u.id, ip: r.dst.replace(/\/32$/, ''), x: gapAt - w / 2 + i * (w + 12), y: uy + 12, w, h: 46 };
+			loadBalancers.push(lb);
+			stacks.get(b.u.id).y = uy + 80;
+		});
 	}
 
 	// ---- outside hosts (and pods without a node panel): a column to the right ----
@@ -425,7 +449,7 @@ export function computeLayout(topology, options = {}) {
 	for (const h of outside) {
 		const edge = h.devices.filter(d => d.kind !== 'loopback');
 		const labelW = Math.max(0, ...edge.map(d => Math.max(chipWidth(d.name), ...deviceLines(d).map(l => textWidth(l.text)))));
-		const w = Math.max(250, edge.length * (labelW + 30), textWidth(h.label || h.id) * 1.3 + 60);
+		const w = Math.max(250, edge.length * (labelW + 30), textWidth(h.label || h.id) * 1.3 + 60, nameRoom(h.label || h.id));
 		placeBoxNamespace(h, hostX, hy, w, 150, h.kind === 'POD' ? 'pod' : 'outside');
 		hy += 150 + 40;
 		hostRight = Math.max(hostRight, hostX + w);
@@ -528,6 +552,9 @@ export function computeLayout(topology, options = {}) {
 		const ly = b.role === 'underlay' ? b.y + b.h - 14 : b.y + (b.role === 'node' ? 30 : 26);
 		obstacles.push({ x1: b.x + 10, y1: ly - 18, x2: b.x + 20 + b.label.length * 10, y2: ly + 4 + (b.role === 'underlay' ? 0 : 38), weight: 4 });
 	}
+	for (const lb of loadBalancers) {
+		obstacles.push({ x1: lb.x, y1: lb.y, x2: lb.x + lb.w, y2: lb.y + lb.h, weight: 3 });
+	}
 	for (const st of stacks.values()) {
 		if (st.drawn) {
 			obstacles.push({ x1: st.x - st.w / 2, y1: st.y - st.h / 2, x2: st.x + st.w / 2, y2: st.y + st.h / 2, weight: 1 });
@@ -536,6 +563,8 @@ export function computeLayout(topology, options = {}) {
 
 	return {
 		obstacles,
+		loadBalancers,
+		loadBalancerFor: (ns, ip) => loadBalancers.find(lb => lb.ns === ns && lb.ip === ip) || null,
 		viewBox: [minX, minY, maxX - minX, maxY - minY],
 		namespaces: boxes,
 		devices: [...devices.values()],
@@ -556,12 +585,24 @@ export function computeLayout(topology, options = {}) {
 	};
 }
 
+/** A router's routes that are a network load balancer: equal-cost multipath to one address (a /32). */
+export function loadBalancerRoutes(ns) {
+	return (ns.routes || []).filter(r => r.multipath && /\/32$/.test(r.dst || ''));
+}
+
 /** Where the packet sits during a step: on its device, on the bridge under the ingress port, or in the IP stack. */
 export function anchorFor(layout, step) {
 	if (!layout || !step) {
 		return null;
 	}
 	const at = step.at;
+	// the load balancer's pick: the route lookup for its address, on the load balancer drawn beside the router
+	if (step.type === 'route' && layout.loadBalancers?.length) {
+		const lb = layout.loadBalancerFor(at.namespace, step.packet?.ip?.dst);
+		if (lb) {
+			return { x: lb.x + lb.w - 30, y: lb.y + lb.h / 2 };
+		}
+	}
 	// a socket lives in the namespace's stack, not on a device
 	if (step.type === 'send' || step.type === 'deliver') {
 		const st = layout.stacks.get(at.namespace);
@@ -612,14 +653,16 @@ export function pathBetween(a, b, layout = null) {
 }
 
 /**
- * Where to put a w×h label for a glyph at (x, y): the candidate spot (above, below, beside, diagonal) that covers
- * the fewest chips and labels and stays inside the picture, or inside {@code bounds} ([x1, y1, x2, y2], the part
- * of the picture the camera shows) when given. Returns the offset of the label's centre.
+ * Where to put a w×h label for a glyph at (x, y): the candidate spot (beside the glyph first, then further out in
+ * eight directions) that covers no drawn text and the fewest chips, and stays inside the picture, or inside
+ * {@code bounds} ([x1, y1, x2, y2], the part of the picture the camera shows) when given. {@code texts} are the
+ * boxes of the names, addresses and device labels as drawn ([x1, y1, x2, y2] in picture units); without them the
+ * layout's estimates are used. Returns the offset of the label's centre.
  */
-export function labelOffset(layout, x, y, w, h, bounds = null) {
+export function labelOffset(layout, x, y, w, h, bounds = null, texts = null) {
 	const gx = 30;
 	const gy = 24;
-	const candidates = [
+	const near = [
 		[0, -(h / 2 + gy)],
 		[0, h / 2 + gy],
 		[w / 2 + gx, -(h / 2 + 6)],
@@ -627,10 +670,36 @@ export function labelOffset(layout, x, y, w, h, bounds = null) {
 		[w / 2 + gx, h / 2 + 6],
 		[-(w / 2 + gx), h / 2 + 6],
 		[w / 2 + 12, -(h / 2 + gy)],
-		[-(w / 2 + 12), -(h / 2 + gy)]
+		[-(w / 2 + 12), -(h / 2 + gy)],
+		[w / 2 + 12, h / 2 + gy],
+		[-(w / 2 + 12), h / 2 + gy]
 	];
+	const candidates = [...near];
+	for (const far of [50, 100, 160, 230]) {
+		for (const [cx, cy] of near) {
+			const n = Math.hypot(cx, cy) || 1;
+			candidates.push([cx + (cx / n) * far, cy + (cy / n) * far]);
+		}
+	}
+	// then a grid around the glyph, for crowded spots where every direction above hits a label
+	for (const dy of [1, 2, 3, 4, 6, 8, 10]) {
+		for (const fx of [-1.2, -0.8, -0.4, 0, 0.4, 0.8, 1.2]) {
+			for (const sy of [-1, 1]) {
+				candidates.push([fx * (w / 2 + gx), sy * (h / 2 + gy * dy)]);
+			}
+		}
+	}
 	let [vx, vy, vw, vh] = layout.viewBox;
-	if (bounds) {
+	// a frame the camera will fit around the hop: the label may sit anywhere hop and label fit in it together
+	const frame = bounds && !Array.isArray(bounds) ? bounds : null;
+	if (frame) {
+		const [ax1, ay1, ax2, ay2] = frame.around;
+		const x1 = Math.max(vx, ax2 - frame.w);
+		const y1 = Math.max(vy, ay2 - frame.h);
+		const x2 = Math.min(vx + vw, ax1 + frame.w);
+		const y2 = Math.min(vy + vh, ay1 + frame.h);
+		[vx, vy, vw, vh] = [x1, y1, x2 - x1, y2 - y1];
+	} else if (bounds) {
 		const x1 = Math.max(vx, bounds[0]);
 		const y1 = Math.max(vy, bounds[1]);
 		const x2 = Math.min(vx + vw, bounds[2]);
@@ -639,6 +708,10 @@ export function labelOffset(layout, x, y, w, h, bounds = null) {
 			[vx, vy, vw, vh] = [x1, y1, x2 - x1, y2 - y1];
 		}
 	}
+	// drawn text must stay readable: covering any of it costs more than any amount of chip or line
+	const obstacles = texts
+		? [...layout.obstacles.filter(o => o.weight === 3), ...texts.map(([x1, y1, x2, y2]) => ({ x1, y1, x2, y2, weight: 400 }))]
+		: layout.obstacles;
 	let best = candidates[0];
 	let bestScore = Infinity;
 	candidates.forEach((c0, i) => {
@@ -649,17 +722,21 @@ export function labelOffset(layout, x, y, w, h, bounds = null) {
 		const y1 = y + c[1] - h / 2;
 		const x2 = x1 + w;
 		const y2 = y1 + h;
-		let score = i * 40; // mild preference for the order above
-		for (const o of layout.obstacles) {
+		let score = i * 40; // a preference for the order above: near the glyph first
+		for (const o of obstacles) {
 			const ox = Math.min(x2, o.x2) - Math.max(x1, o.x1);
 			const oy = Math.min(y2, o.y2) - Math.max(y1, o.y1);
 			if (ox > 0 && oy > 0) {
-				score += ox * oy * o.weight;
+				score += ox * oy * o.weight + (o.weight >= 400 ? 1e6 : 0);
 			}
 		}
-		const out = Math.max(0, vx - x1) + Math.max(0, x2 - (vx + vw)) + Math.max(0, vy - y1) + Math.max(0, y2 - (vy + vh));
+		let out = Math.max(0, vx - x1) + Math.max(0, x2 - (vx + vw)) + Math.max(0, vy - y1) + Math.max(0, y2 - (vy + vh));
+		if (frame) {
+			const [ax1, ay1, ax2, ay2] = frame.around;
+			out += Math.max(0, Math.max(ax2, x2) - Math.min(ax1, x1) - frame.w) + Math.max(0, Math.max(ay2, y2) - Math.min(ay1, y1) - frame.h);
+		}
 		// being seen comes first: a spot that covers chips beats one that is cut off at the edge of the view
-		score += out * 100000;
+		score += out * 1e8;
 		if (score < bestScore) {
 			bestScore = score;
 			best = c;

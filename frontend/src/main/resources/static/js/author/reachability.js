@@ -1,5 +1,5 @@
 // The reachability grid: GET /api/scenarios/{id}/reachability?port=P&protocol=X drawn as a pod × pod table. Each
-// cell is a button with a symbol and a word (never colour alone); hover or focus shows its egress and ingress reasons;
+// cell is a button with a symbol and a word (never colour alone); hover, focus or (on a touch screen) a first tap shows its egress and ingress reasons;
 // a click opens the player on that packet (/scenarios/{id}?probe=from,to,port,protocol). Arrow keys move between
 // cells.
 
@@ -117,6 +117,11 @@ function render(m) {
 				b.addEventListener('mouseenter', show);
 				b.addEventListener('focus', show);
 				b.addEventListener('click', () => {
+					// a touch screen has no hover: the first tap shows the reasons, a second tap opens the probe
+					if (!b.classList.contains('is-active') && window.matchMedia('(hover: none)').matches) {
+						show();
+						return;
+					}
 					window.location.href = playerUrl(cell, m);
 				});
 				td.append(b);

@@ -12,10 +12,46 @@ export const LARGE_SCALE = 0.68;
 /** In presenter mode the room reads from metres away: follow-packet zooms in further. */
 export const PROJECTOR_SCALE = 1.3;
 
-function readableScale() {
-	return document.body.classList.contains('presenting') ? PROJECTOR_SCALE : READABLE_SCALE;
+/**
+ * Following, the camera zooms out to this scale (no further) to keep the walk's sender and receiver in the frame
+ * with the current hop: names stay readable at any scale (semantic zoom), addresses are still drawn.
+ */
+export const CONTEXT_SCALE = 0.5;
+
+function presenting() {
+	return document.body.classList.contains('presenting');
 }
+
+function readableScale() {
+	return presenting() ? PROJECTOR_SCALE : READABLE_SCALE;
+}
+
+function contextScale() {
+	return presenting() ? 0.8 : CONTEXT_SCALE;
+}
+
+const union = rects => {
+	const rs = rects.filter(Boolean);
+	return rs.length ? [Math.min(...rs.map(r => r[0])), Math.min(...rs.map(r => r[1])), Math.max(...rs.map(r => r[2])), Math.max(...rs.map(r => r[3]))] : null;
+};
 const MARGIN = 16;
+
+/** Below this scale MACs and secondary lines are too small to read: they are not drawn (semantic zoom). */
+export const DETAIL_MID = 0.8;
+/** Below this scale addresses, lo/dummy chips and subtitles go too; names are drawn larger (app.css). */
+export const DETAIL_FAR = 0.5;
+
+/**
+ * Semantic zoom: the scale goes to CSS as --k (names are drawn at least 11.5 px on screen, up to what fits their
+ * box) and as a level of detail class that drops MACs first, then addresses and secondary labels.
+ */
+function setDetail(svg, k) {
+	svg.attr('data-zoom', k.toFixed(3))
+		.style('--k', k.toFixed(4))
+		.classed('detail-mid', k < DETAIL_MID && k >= DETAIL_FAR)
+		.classed('detail-far', k < DETAIL_FAR)
+		.attr('data-detail', k < DETAIL_FAR ? 'far' : k < DETAIL_MID ? 'mid' : 'full');
+}
 
 export function createCamera(svg, viewport, { onFollowChange, packetRect } = {}) {
 	let layout = null;
@@ -27,9 +63,57 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 		.scaleExtent([0.1, 4])
 		.on('zoom', event => {
 			viewport.attr('transform', event.transform);
-			svg.attr('data-zoom', event.transform.k.toFixed(3));
+			setDetail(svg, event.transform.k);
+			keepNamesOnStage(event.transform);
 		});
 	svg.call(zoom).on('dblclick.zoom', null);
+
+	/**
+	 * A node or pod whose box is on the stage keeps its name on the stage: when the name's own place is off it, the
+	 * name slides inside the visible part of its box (like a map's street names), so the camera never crops it.
+	 */
+	function keepNamesOnStage(t) {
+		const { w: W, h: H } = size();
+		const m = 6 / t.k;
+		const view = [-t.x / t.k + m, -t.y / t.k + m, (W - t.x) / t.k - m, (H - t.y) / t.k - m];
+		const plabel = viewport.node().querySelector('g.packet rect.plabel-bg')?.getBoundingClientRect() || null;
+		viewport.selectAll('g.ns-node, g.ns-pod').each(function (d) {
+			const label = this.querySelector('text.ns-label');
+			if (!label || !d) {
+				return;
+			}
+			const x0 = d.x + 14;
+			const y0 = d.y + (d.role === 'node' ? 13 : 11);
+			let x = x0;
+			let y = y0;
+			let hidden = false;
+			const onStage = d.x < view[2] && d.x + d.w > view[0] && d.y < view[3] && d.y + d.h > view[1];
+			if (onStage) {
+				let b = null;
+				try {
+					b = label.getBBox();
+				} catch {
+					b = null;
+				}
+				if (b && b.width) {
+					x = Math.max(x0, view[0]);
+					y = Math.max(y0, view[1]);
+					// too little of the box on the stage to hold its name: a cut name helps no one, draw none
+					hidden = x + b.width > Math.min(d.x + d.w - 4, view[2]) || y + b.height > Math.min(d.y + d.h - 2, view[3]);
+				}
+			}
+			label.setAttribute('x', x);
+			label.setAttribute('y', y);
+			const stuck = x !== x0 || y !== y0;
+			if (stuck && !hidden && plabel) {
+				// slid under the packet's label: the packet's label wins (it was placed clear of the names' own places)
+				const a = label.getBoundingClientRect();
+				hidden = a.right > plabel.left && a.left < plabel.right && a.bottom > plabel.top && a.top < plabel.bottom;
+			}
+			label.classList.toggle('is-stuck', stuck);
+			label.classList.toggle('is-offstage', hidden);
+		});
+	}
 
 	function size() {
 		const n = svg.node();
@@ -64,13 +148,22 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 		}
 	}
 
-	/** The smallest move (and, if needed, zoom-in) that shows the rectangle [x1, y1, x2, y2]. */
-	function reveal(rect, duration) {
+	/** The largest scale at which the rectangle fits the stage (above the view tools). */
+	function scaleToShow(rect) {
+		const { w: W, h: H } = size();
+		return Math.min((W - 2 * MARGIN) / Math.max(1, rect[2] - rect[0]), (H - MARGIN - bottomInset()) / Math.max(1, rect[3] - rect[1]));
+	}
+
+	/**
+	 * The smallest move (and, if needed, zoom-in) that shows the rectangle [x1, y1, x2, y2]; with {@code scale}, the
+	 * move to that scale that shows it.
+	 */
+	function reveal(rect, duration, scale = null) {
 		const cur = d3.zoomTransform(svg.node());
 		const { w: W, h: H } = size();
 		const fitK = fitTransform().k;
 		const readable = readableScale();
-		const k = Math.max(cur.k, Math.min(readable, Math.max(fitK, readable)));
+		const k = scale ?? Math.max(cur.k, Math.min(readable, Math.max(fitK, readable)));
 		const [x1, y1, x2, y2] = rect;
 		const bottom = bottomInset();
 		// screen position of the rectangle at scale k with the current centre kept
@@ -157,17 +250,78 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 		return [p[0] - 20, p[1] - 20, p[2] + 20, p[3] + 20];
 	}
 
+	/** Where the name of a namespace is drawn (its box's top-left; an underlay band's bottom-left). */
+	function nameRect(box) {
+		const w = Math.min(box.w, 40 + box.label.length * 12);
+		return box.role === 'underlay' ? [box.x, box.y + box.h - 40, box.x + w, box.y + box.h] : [box.x, box.y, box.x + w, box.y + 56];
+	}
+
+	/**
+	 * What gives the current hop its context: the walk's sender and receiver (a pod or host whole; a node by its
+	 * name) and the name of the node the packet is in.
+	 */
+	function contextRects(state) {
+		const e = currentEntry(state);
+		const w = e ? state.walks[e.walk] : null;
+		if (!w) {
+			return [];
+		}
+		const ends = [state.steps[w.first], state.steps[w.last]].map(x => layout.nsBox(x.step.at.namespace));
+		const rects = ends.filter(Boolean).map(b => (b.role === 'pod' || b.role === 'outside' ? [b.x - 12, b.y - 12, b.x + b.w + 12, b.y + b.h + 12] : nameRect(b)));
+		const here = layout.nsBox(e.step.at.namespace);
+		const node = here && here.role === 'pod' && here.ns.node ? layout.nsBox(here.ns.node) : here;
+		if (node && node.role === 'node') {
+			rects.push(nameRect(node));
+		}
+		return rects;
+	}
+
+	/**
+	 * Follows the packet: the current hop, its label and the walk's sender and receiver when they all fit at a
+	 * readable scale (staying at the current scale if it shows them, to keep the picture still); else the hop alone.
+	 */
+	function followPacket(state, duration) {
+		const hop = withPacket(targetRect(state));
+		if (!hop) {
+			return;
+		}
+		// with the hop's surroundings (its node panel, or its neighbourhood) if they fit; else the packet alone
+		const ctx = contextRects(state);
+		const p = packetRect?.();
+		const all = [union([hop, ...ctx]), p ? union([[p[0] - 20, p[1] - 20, p[2] + 20, p[3] + 20], ...ctx]) : null]
+			.find(r => r && scaleToShow(r) >= contextScale());
+		if (all) {
+			const fits = scaleToShow(all);
+			// the scale that shows them best; the current one is kept when close to it (a still picture while stepping)
+			const cur = d3.zoomTransform(svg.node()).k;
+			const ideal = Math.min(fits, readableScale());
+			const k = cur >= Math.max(contextScale(), ideal * 0.85) && cur <= fits ? cur : ideal;
+			reveal(all, duration, k);
+		} else {
+			reveal(hop, duration);
+		}
+	}
+
 	const api = {
 		/**
-		 * The part of the picture shown for this state: what follow-packet will reveal (at least), or what is on the
-		 * stage now when the learner moves the camera.
+		 * The part of the picture shown for this state: what is on the stage now when the learner moves the camera
+		 * ([x1, y1, x2, y2]); following, the hop follow-packet will reveal and the size of the frame it can show with
+		 * it ({around, w, h}).
 		 */
 		viewFor(state) {
 			if (!layout || layoutFor(state.topology) !== layout) {
 				return null;
 			}
 			if (follow && state.cursor >= 0) {
-				return targetRect(state);
+				// the stage's worth of picture around the hop at the scale follow-packet shows it (at least)
+				const r = targetRect(state);
+				if (!r) {
+					return null;
+				}
+				// the label may go anywhere the camera can show together with the hop at a readable scale
+				const k = Math.max(d3.zoomTransform(svg.node()).k, readableScale());
+				const { w: W, h: H } = size();
+				return { around: r, w: Math.max(r[2] - r[0], (W - 2 * MARGIN) / k), h: Math.max(r[3] - r[1], (H - MARGIN - bottomInset()) / k) };
 			}
 			const t = d3.zoomTransform(svg.node());
 			const { w: W, h: H } = size();
@@ -195,10 +349,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 			if (state.cursor < 0) {
 				api.fit(0);
 			} else if (follow) {
-				const rect = withPacket(targetRect(state));
-				if (rect) {
-					reveal(rect, 0);
-				}
+				followPacket(state, 0);
 			}
 		},
 		/** Whether the whole picture, fitted, is too small to read (then follow-packet is on by default). */
@@ -224,10 +375,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 				return;
 			}
 			if (follow) {
-				const rect = withPacket(targetRect(state));
-				if (rect) {
-					reveal(rect, transition ? Math.min(700, transition.duration()) : 0);
-				}
+				followPacket(state, transition ? Math.min(700, transition.duration()) : 0);
 			}
 		}
 	};

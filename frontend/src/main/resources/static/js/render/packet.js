@@ -105,6 +105,29 @@ function subSegments(step, sub) {
 	return [{ cls: `plabel-sub${step.type === 'drop' ? ' plabel-drop' : ''}`, t: sub }];
 }
 
+/** What the packet's label must not cover: every name, address and device label drawn now, in picture units. */
+const TEXTS = '.topo text.ns-label, .topo text.ns-sub, .topo text.ns-listen, .topo text.dev-name, .topo .dev-lines tspan, .topo text.stack-label';
+
+function drawnTexts(viewport) {
+	const out = [];
+	// measured with every level of detail shown: the camera may zoom in after this step and show the MACs again
+	const svg = viewport.node().ownerSVGElement;
+	svg?.classList.add('measure-all');
+	viewport.node().querySelectorAll(TEXTS).forEach(t => {
+		let b = null;
+		try {
+			b = t.getBBox();
+		} catch {
+			b = null;
+		}
+		if (b && b.width > 0 && b.height > 0 && t.getClientRects().length) {
+			out.push([b.x - 2, b.y - 1, b.x + b.width + 2, b.y + b.height + 1]);
+		}
+	});
+	svg?.classList.remove('measure-all');
+	return out;
+}
+
 /**
  * The packet layer. {@code view(state)}, when given, says which part of the picture the camera will show for the
  * state ([x1, y1, x2, y2]); the label is kept inside it.
@@ -212,7 +235,7 @@ export function createPacket(viewport, { view } = {}) {
 		}
 		bg.attr('x', box.x - 10).attr('y', box.y - 6).attr('width', box.width + 20).attr('height', box.height + 12).attr('rx', 8);
 		// put the label where it hides the least of the picture (decided for where the glyph ends up)
-		const [ox, oy] = labelOffset(layout, here[0], here[1], box.width + 20, box.height + 12, view?.(state) || null);
+		const [ox, oy] = labelOffset(layout, here[0], here[1], box.width + 20, box.height + 12, view?.(state) || null, drawnTexts(viewport));
 		const [lw, lh] = [box.width + 20, box.height + 12];
 		shown = [Math.min(here[0] - 30, here[0] + ox - lw / 2), Math.min(here[1] - 30, here[1] + oy - lh / 2),
 			Math.max(here[0] + 30, here[0] + ox + lw / 2), Math.max(here[1] + 30, here[1] + oy + lh / 2)];

@@ -525,10 +525,11 @@ function renderEvents(el, state, hidden = new Set()) {
 			row.attr('class', `ev ev-${e.step.type}`).attr('data-index', e.index).attr('data-type', e.step.type)
 				.attr('data-namespace', e.step.at.namespace).attr('data-walk', e.walk).attr('data-leg', e.leg)
 				.attr('data-testid', 'event');
+			const where = nsLabel(e.step.at.namespace);
 			const b = row.append('button').attr('type', 'button').attr('data-seek', e.index)
-				.attr('aria-label', `Go to step ${e.index + 1}: ${stepName(e.step.type)} in ${e.step.at.namespace}`);
+				.attr('aria-label', `Go to step ${e.index + 1}: ${stepName(e.step.type)} in ${where}${where !== e.step.at.namespace ? ` (${e.step.at.namespace})` : ''}: ${stepSummary(e.step)}`);
 			b.append('span').attr('class', 'ev-n').text(String(e.index + 1));
-			b.append('span').attr('class', 'ev-ns').attr('data-testid', 'event-namespace').attr('title', e.step.at.namespace).text(nsLabel(e.step.at.namespace));
+			b.append('span').attr('class', 'ev-ns').attr('data-testid', 'event-namespace').attr('title', e.step.at.namespace).text(where);
 			b.append('span').attr('class', `ev-type ${stepClass(e.step.type)}`).text(stepShort(e.step.type));
 			b.append('span').attr('class', 'ev-text').attr('title', stepSummary(e.step)).text(stepSummary(e.step));
 		}));
