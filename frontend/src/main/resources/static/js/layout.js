@@ -742,5 +742,40 @@ export function labelOffset(layout, x, y, w, h, bounds = null, texts = null) {
 			best = c;
 		}
 	});
+	if (bestScore < 1e6 || !texts) {
+		return best;
+	}
+	// every spot near the glyph covers drawn text: the nearest free spot anywhere in the view (the packet draws a
+	// leader line to a label that far); chips are still avoided where possible
+	const texts400 = obstacles.filter(o => o.weight >= 400);
+	const chips = obstacles.filter(o => o.weight < 400);
+	const stepX = 12;
+	const stepY = 8;
+	for (let y1 = vy; y1 + h <= vy + vh; y1 += stepY) {
+		for (let x1 = vx; x1 + w <= vx + vw; x1 += stepX) {
+			const x2 = x1 + w;
+			const y2 = y1 + h;
+			if (texts400.some(o => Math.min(x2, o.x2) - Math.max(x1, o.x1) > 0 && Math.min(y2, o.y2) - Math.max(y1, o.y1) > 0)) {
+				continue;
+			}
+			const c = [x1 + w / 2 - x, y1 + h / 2 - y];
+			let score = 1e5 + Math.hypot(c[0], c[1]) * 4;
+			for (const o of chips) {
+				const ox = Math.min(x2, o.x2) - Math.max(x1, o.x1);
+				const oy = Math.min(y2, o.y2) - Math.max(y1, o.y1);
+				if (ox > 0 && oy > 0) {
+					score += ox * oy * o.weight;
+				}
+			}
+			if (frame) {
+				const [ax1, ay1, ax2, ay2] = frame.around;
+				score += 1e8 * (Math.max(0, Math.max(ax2, x2) - Math.min(ax1, x1) - frame.w) + Math.max(0, Math.max(ay2, y2) - Math.min(ay1, y1) - frame.h));
+			}
+			if (score < bestScore) {
+				bestScore = score;
+				best = c;
+			}
+		}
+	}
 	return best;
 }

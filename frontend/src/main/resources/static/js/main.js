@@ -45,7 +45,8 @@ const journey = createJourney(root.querySelector('[data-testid="journey"]'), { o
 const followBox = root.querySelector('[data-testid="follow"]');
 camera = createCamera(svg, viewport, {
 	onFollowChange: on => { followBox.checked = on; },
-	packetRect: () => packet.labelRect()
+	packetRect: () => packet.labelRect(),
+	onSettle: view => packet.settle(view)
 });
 followBox.addEventListener('change', () => {
 	camera.setFollow(followBox.checked);

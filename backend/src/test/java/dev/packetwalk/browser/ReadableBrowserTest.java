@@ -55,7 +55,11 @@ class ReadableBrowserTest extends BrowserTest {
 	}
 
 	private void open(String id) {
-		driver.get(url("/scenarios/" + id));
+		open(id, "kernel");
+	}
+
+	private void open(String id, String view) {
+		driver.get(url("/scenarios/" + id + ("story".equals(view) ? "?view=story" : "")));
 		wait(WAIT).until(d -> {
 			WebElement index = d.findElement(By.cssSelector("[data-testid=step-index]"));
 			String total = index.getDomAttribute("data-total");
@@ -105,8 +109,9 @@ class ReadableBrowserTest extends BrowserTest {
 	}
 
 	/**
-	 * Every step of every built-in scenario (kernel view), following the packet at 1280x720, read back from the end
-	 * with ← on one page per scenario:
+	 * Every step of every built-in scenario in both views (the kernel view's every step, the story view's every story
+	 * step), following the packet at 1280x720 with the journey strip above the map, read back from the end with ← on
+	 * one page per scenario and view:
 	 * <ul>
 	 * <li>the page's text never says undefined, NaN or null;</li>
 	 * <li>the packet's label covers no drawn name, address or device label (measured boxes of the texts shown);</li>
@@ -126,21 +131,26 @@ class ReadableBrowserTest extends BrowserTest {
 		Map<String, Object> framing = new TreeMap<>();
 		Map<String, String> counts = new TreeMap<>();
 		for (String id : scenarioIds()) {
-			open(id);
-			WebElement follow = driver.findElement(By.cssSelector("[data-testid=follow]"));
-			if (!follow.isSelected()) {
-				follow.click();
-			}
-			js("document.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', code: 'End', bubbles: true, cancelable: true }))");
-			@SuppressWarnings("unchecked")
-			Map<String, Object> r = (Map<String, Object>) js(STEP_CHECKS, 0.5);
-			for (Map.Entry<String, Map<String, Object>> e : Map.of("words", words, "covered", covered, "framing", framing).entrySet()) {
-				List<?> found = (List<?>) r.get(e.getKey());
-				if (!found.isEmpty()) {
-					e.getValue().put(id, found.subList(0, Math.min(5, found.size())));
+			for (String view : List.of("kernel", "story")) {
+				open(id, view);
+				assertThat(driver.findElement(By.id("player")).getDomAttribute("data-view")).isEqualTo(view);
+				assertThat(driver.findElement(By.cssSelector("[data-testid=journey]")).isDisplayed()).as("the journey strip is drawn").isTrue();
+				WebElement follow = driver.findElement(By.cssSelector("[data-testid=follow]"));
+				if (!follow.isSelected()) {
+					follow.click();
 				}
+				js("document.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', code: 'End', bubbles: true, cancelable: true }))");
+				@SuppressWarnings("unchecked")
+				Map<String, Object> r = (Map<String, Object>) js(STEP_CHECKS, 0.5);
+				String at = id + " (" + view + ")";
+				for (Map.Entry<String, Map<String, Object>> e : Map.of("words", words, "covered", covered, "framing", framing).entrySet()) {
+					List<?> found = (List<?>) r.get(e.getKey());
+					if (!found.isEmpty()) {
+						e.getValue().put(at, found.subList(0, Math.min(5, found.size())));
+					}
+				}
+				counts.put(at, r.get("steps") + " steps, ends checked at " + r.get("checked") + ", exempt " + r.get("exempt"));
 			}
-			counts.put(id, r.get("steps") + " steps, ends checked at " + r.get("checked") + ", exempt " + r.get("exempt"));
 		}
 		System.out.println("[packetwalk] follow-packet framing at 1280x720: " + counts);
 		assertThat(words).as("undefined / NaN / null on the page").isEmpty();

@@ -53,8 +53,10 @@ function setDetail(svg, k) {
 		.attr('data-detail', k < DETAIL_FAR ? 'far' : k < DETAIL_MID ? 'mid' : 'full');
 }
 
-export function createCamera(svg, viewport, { onFollowChange, packetRect } = {}) {
+export function createCamera(svg, viewport, { onFollowChange, packetRect, onSettle } = {}) {
 	let layout = null;
+	// where the camera is going (the end of its transition; the current transform when it stands still)
+	let target = null;
 	let follow = true;
 	let userChoseFollow = false;
 	let lastCursor = -1;
@@ -65,6 +67,13 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 			viewport.attr('transform', event.transform);
 			setDetail(svg, event.transform.k);
 			keepNamesOnStage(event.transform);
+		})
+		.on('end', event => {
+			// the learner moved the camera: the packet's label finds a clear spot in what is on the stage now
+			if (event.sourceEvent) {
+				target = event.transform;
+				settle();
+			}
 		});
 	svg.call(zoom).on('dblclick.zoom', null);
 
@@ -72,11 +81,11 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 	 * A node or pod whose box is on the stage keeps its name on the stage: when the name's own place is off it, the
 	 * name slides inside the visible part of its box (like a map's street names), so the camera never crops it.
 	 */
-	function keepNamesOnStage(t) {
+	function keepNamesOnStage(t, withLabel = true) {
 		const { w: W, h: H } = size();
 		const m = 6 / t.k;
 		const view = [-t.x / t.k + m, -t.y / t.k + m, (W - t.x) / t.k - m, (H - t.y) / t.k - m];
-		const plabel = viewport.node().querySelector('g.packet rect.plabel-bg')?.getBoundingClientRect() || null;
+		const plabel = withLabel ? viewport.node().querySelector('g.packet rect.plabel-bg')?.getBoundingClientRect() || null : null;
 		viewport.selectAll('g.ns-node, g.ns-pod').each(function (d) {
 			const label = this.querySelector('text.ns-label');
 			if (!label || !d) {
@@ -140,6 +149,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 	}
 
 	function apply(t, duration) {
+		target = t;
 		if (duration > 0) {
 			svg.transition('camera').duration(duration).ease(d3.easeCubicInOut).call(zoom.transform, t);
 		} else {
@@ -206,6 +216,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 			ty = MARGIN + (roomY - vh * k) / 2 - vy * k;
 		}
 		if (Math.abs(tx - cur.x) < 1 && Math.abs(ty - cur.y) < 1 && Math.abs(k - cur.k) < 1e-3) {
+			target = cur;
 			return;
 		}
 		apply(d3.zoomIdentity.translate(tx, ty).scale(k), duration);
@@ -260,7 +271,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 	 * What gives the current hop its context: the walk's sender and receiver (a pod or host whole; a node by its
 	 * name) and the name of the node the packet is in.
 	 */
-	function contextRects(state) {
+	function contextRects(state, withNode = true) {
 		const e = currentEntry(state);
 		const w = e ? state.walks[e.walk] : null;
 		if (!w) {
@@ -270,7 +281,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 		const rects = ends.filter(Boolean).map(b => (b.role === 'pod' || b.role === 'outside' ? [b.x - 12, b.y - 12, b.x + b.w + 12, b.y + b.h + 12] : nameRect(b)));
 		const here = layout.nsBox(e.step.at.namespace);
 		const node = here && here.role === 'pod' && here.ns.node ? layout.nsBox(here.ns.node) : here;
-		if (node && node.role === 'node') {
+		if (withNode && node && node.role === 'node') {
 			rects.push(nameRect(node));
 		}
 		return rects;
@@ -288,7 +299,10 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 		// with the hop's surroundings (its node panel, or its neighbourhood) if they fit; else the packet alone
 		const ctx = contextRects(state);
 		const p = packetRect?.();
-		const all = [union([hop, ...ctx]), p ? union([[p[0] - 20, p[1] - 20, p[2] + 20, p[3] + 20], ...ctx]) : null]
+		// last, the packet and the walk's ends alone: the node's name, when its place is off the stage, slides onto it
+		// (keepNamesOnStage) as long as some of its box is on the stage
+		const all = [union([hop, ...ctx]), p ? union([[p[0] - 20, p[1] - 20, p[2] + 20, p[3] + 20], ...ctx]) : null,
+			p ? union([[p[0] - 12, p[1] - 12, p[2] + 12, p[3] + 12], ...contextRects(state, false)]) : null]
 			.find(r => r && scaleToShow(r) >= contextScale());
 		if (all) {
 			const fits = scaleToShow(all);
@@ -299,6 +313,30 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 			reveal(all, duration, k);
 		} else {
 			reveal(hop, duration);
+		}
+	}
+
+	/**
+	 * The packet's label is checked against the picture as it is drawn where the camera is going: the texts' sizes
+	 * and levels of detail at the target scale, the names slid onto the stage there, the view tools left out.
+	 */
+	function settle() {
+		if (!onSettle || !layout) {
+			return;
+		}
+		const cur = d3.zoomTransform(svg.node());
+		const t = target || cur;
+		const { w: W, h: H } = size();
+		const m = 6;
+		const view = [(m - t.x) / t.k, (m - t.y) / t.k, (W - m - t.x) / t.k, (H - bottomInset() - t.y) / t.k];
+		setDetail(svg, t.k);
+		keepNamesOnStage(t, false);
+		try {
+			onSettle(view);
+		}
+		finally {
+			setDetail(svg, cur.k);
+			keepNamesOnStage(cur);
 		}
 	}
 
@@ -351,6 +389,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 			} else if (follow) {
 				followPacket(state, 0);
 			}
+			settle();
 		},
 		/** Whether the whole picture, fitted, is too small to read (then follow-packet is on by default). */
 		isLarge: () => !!layout && fitTransform().k < LARGE_SCALE,
@@ -377,6 +416,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect } = {})
 			if (follow) {
 				followPacket(state, transition ? Math.min(700, transition.duration()) : 0);
 			}
+			settle();
 		}
 	};
 	return api;

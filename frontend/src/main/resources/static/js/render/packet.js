@@ -108,11 +108,16 @@ function subSegments(step, sub) {
 /** What the packet's label must not cover: every name, address and device label drawn now, in picture units. */
 const TEXTS = '.topo text.ns-label, .topo text.ns-sub, .topo text.ns-listen, .topo text.dev-name, .topo .dev-lines tspan, .topo text.stack-label';
 
-function drawnTexts(viewport) {
+/**
+ * The boxes of the texts drawn now ([x1, y1, x2, y2] in picture units). With {@code all}, every level of detail is
+ * measured as if shown (before the camera has chosen its scale, it may zoom in and show the MACs again).
+ */
+function drawnTexts(viewport, all = true) {
 	const out = [];
-	// measured with every level of detail shown: the camera may zoom in after this step and show the MACs again
 	const svg = viewport.node().ownerSVGElement;
-	svg?.classList.add('measure-all');
+	if (all) {
+		svg?.classList.add('measure-all');
+	}
 	viewport.node().querySelectorAll(TEXTS).forEach(t => {
 		let b = null;
 		try {
@@ -120,13 +125,17 @@ function drawnTexts(viewport) {
 		} catch {
 			b = null;
 		}
-		if (b && b.width > 0 && b.height > 0 && t.getClientRects().length) {
+		if (b && b.width > 0 && b.height > 0 && t.getClientRects().length && (all || getComputedStyle(t).visibility !== 'hidden')) {
 			out.push([b.x - 2, b.y - 1, b.x + b.width + 2, b.y + b.height + 1]);
 		}
 	});
-	svg?.classList.remove('measure-all');
+	if (all) {
+		svg?.classList.remove('measure-all');
+	}
 	return out;
 }
+
+const meets = (a, b) => Math.min(a[2], b[2]) - Math.max(a[0], b[0]) > 0 && Math.min(a[3], b[3]) - Math.max(a[1], b[1]) > 0;
 
 /**
  * The packet layer. {@code view(state)}, when given, says which part of the picture the camera will show for the
@@ -138,6 +147,24 @@ export function createPacket(viewport, { view } = {}) {
 	const glyphs = root.append('g').attr('class', 'glyphs');
 	// where the glyph and its label end up for the current step, in picture coordinates (for the camera)
 	let shown = null;
+	// the label as placed: the glyph's final point, the label's size, its offset and the text's vertical centre
+	let placed = null;
+
+	/** Puts the label at offset (ox, oy) from the glyph, with a leader line when it stands away from it. */
+	function place(g, ox, oy) {
+		const { here, lw, lh, cy } = placed;
+		placed.ox = ox;
+		placed.oy = oy;
+		shown = [Math.min(here[0] - 30, here[0] + ox - lw / 2), Math.min(here[1] - 30, here[1] + oy - lh / 2),
+			Math.max(here[0] + 30, here[0] + ox + lw / 2), Math.max(here[1] + 30, here[1] + oy + lh / 2)];
+		g.select('g.plabel').attr('transform', `translate(${ox},${oy - cy})`);
+		// the nearest point of the label's box; a leader line when the label is not right beside the glyph
+		const nx = Math.max(ox - lw / 2, Math.min(0, ox + lw / 2));
+		const ny = Math.max(oy - lh / 2, Math.min(0, oy + lh / 2));
+		const far = Math.hypot(nx, ny) > 40;
+		g.select('path.plabel-leader').attr('display', far ? null : 'none')
+			.attr('d', far ? `M${(nx / Math.hypot(nx, ny)) * 26},${(ny / Math.hypot(nx, ny)) * 26}L${nx},${ny}` : null);
+	}
 
 	function update(state, transition) {
 		const layout = layoutFor(state.topology);
@@ -146,6 +173,7 @@ export function createPacket(viewport, { view } = {}) {
 			trail.attr('d', null);
 			glyphs.selectAll('g.packet').remove();
 			shown = null;
+			placed = null;
 			return;
 		}
 		const step = e.step;
@@ -175,6 +203,7 @@ export function createPacket(viewport, { view } = {}) {
 				p.append('circle').attr('class', 'drop-ring').attr('r', 24);
 				p.append('path').attr('class', 'mark-x').attr('d', 'M-11,-11L11,11M11,-11L-11,11');
 				p.append('path').attr('class', 'mark-ok').attr('d', 'M-8,0L-2,6L9,-7');
+				p.append('path').attr('class', 'plabel-leader').attr('display', 'none');
 				const label = p.append('g').attr('class', 'plabel');
 				label.append('rect').attr('class', 'plabel-bg');
 				label.append('text').attr('class', 'plabel-text').attr('data-testid', 'packet-label');
@@ -235,12 +264,11 @@ export function createPacket(viewport, { view } = {}) {
 		}
 		bg.attr('x', box.x - 10).attr('y', box.y - 6).attr('width', box.width + 20).attr('height', box.height + 12).attr('rx', 8);
 		// put the label where it hides the least of the picture (decided for where the glyph ends up)
-		const [ox, oy] = labelOffset(layout, here[0], here[1], box.width + 20, box.height + 12, view?.(state) || null, drawnTexts(viewport));
+		// (a first guess: the camera frames the hop with it, then settle() checks it against the texts as drawn there)
 		const [lw, lh] = [box.width + 20, box.height + 12];
-		shown = [Math.min(here[0] - 30, here[0] + ox - lw / 2), Math.min(here[1] - 30, here[1] + oy - lh / 2),
-			Math.max(here[0] + 30, here[0] + ox + lw / 2), Math.max(here[1] + 30, here[1] + oy + lh / 2)];
-		const cy = box.y + box.height / 2;
-		g.select('g.plabel').attr('transform', `translate(${ox},${oy - cy})`);
+		const [ox, oy] = labelOffset(layout, here[0], here[1], lw, lh, view?.(state) || null, drawnTexts(viewport));
+		placed = { layout, here, lw, lh, cy: box.y + box.height / 2 };
+		place(g, ox, oy);
 
 		const moving = legPts.length > 1 && (legPts[0][0] !== here[0] || legPts[0][1] !== here[1]);
 		if (transition && moving) {
@@ -269,5 +297,26 @@ export function createPacket(viewport, { view } = {}) {
 		return shown;
 	}
 
-	return { update, labelRect };
+	/**
+	 * The camera has chosen what it shows ({@code view}, [x1, y1, x2, y2] in picture units) and the picture is drawn
+	 * at that scale (names are larger zoomed out, secondary labels come and go): the label moves when it covers a
+	 * text drawn there or is not wholly in the view.
+	 */
+	function settle(view) {
+		const g = glyphs.select('g.packet');
+		if (!placed || g.empty()) {
+			return;
+		}
+		const { layout, here, lw, lh } = placed;
+		const texts = drawnTexts(viewport, false);
+		const r = [here[0] + placed.ox - lw / 2, here[1] + placed.oy - lh / 2, here[0] + placed.ox + lw / 2, here[1] + placed.oy + lh / 2];
+		const inside = r[0] >= view[0] - 1 && r[1] >= view[1] - 1 && r[2] <= view[2] + 1 && r[3] <= view[3] + 1;
+		if (inside && !texts.some(t => meets(t, r))) {
+			return;
+		}
+		const [ox, oy] = labelOffset(layout, here[0], here[1], lw, lh, view, texts);
+		place(g, ox, oy);
+	}
+
+	return { update, labelRect, settle };
 }
