@@ -46,7 +46,7 @@ const followBox = root.querySelector('[data-testid="follow"]');
 camera = createCamera(svg, viewport, {
 	onFollowChange: on => { followBox.checked = on; },
 	packetRect: () => packet.labelRect(),
-	onSettle: view => packet.settle(view)
+	onSettle: (view, atTarget) => packet.settle(view, atTarget)
 });
 followBox.addEventListener('change', () => {
 	camera.setFollow(followBox.checked);

@@ -84,8 +84,13 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 	function keepNamesOnStage(t, withLabel = true) {
 		const { w: W, h: H } = size();
 		const m = 6 / t.k;
-		const view = [-t.x / t.k + m, -t.y / t.k + m, (W - t.x) / t.k - m, (H - t.y) / t.k - m];
+		// below the walk's outcome when it is shown
+		const top = Math.max(6, topInset()) / t.k;
+		const view = [-t.x / t.k + m, -t.y / t.k + top, (W - t.x) / t.k - m, (H - t.y) / t.k - m];
 		const plabel = withLabel ? viewport.node().querySelector('g.packet rect.plabel-bg')?.getBoundingClientRect() || null : null;
+		// what is drawn over a node's name: the boxes inside the node (its pods, a folded group)
+		const inner = node => (layout ? layout.namespaces : []).filter(o => o !== node && o.role !== 'node' && o.role !== 'underlay'
+			&& o.x >= node.x && o.y >= node.y && o.x + o.w <= node.x + node.w && o.y + o.h <= node.y + node.h);
 		viewport.selectAll('g.ns-node, g.ns-pod').each(function (d) {
 			const label = this.querySelector('text.ns-label');
 			if (!label || !d) {
@@ -109,18 +114,41 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 					y = Math.max(y0, view[1]);
 					// too little of the box on the stage to hold its name: a cut name helps no one, draw none
 					hidden = x + b.width > Math.min(d.x + d.w - 4, view[2]) || y + b.height > Math.min(d.y + d.h - 2, view[3]);
+					// a node's name slid under one of its pods' boxes would be cut by it: it moves on past the box
+					// (right of it, or below it) while it still fits; else it is not drawn
+					if (!hidden && (x !== x0 || y !== y0) && d.role === 'node') {
+						const boxes = inner(d);
+						const hit = (px, py) => boxes.find(o => px < o.x + o.w && px + b.width > o.x && py < o.y + o.h && py + b.height > o.y);
+						const fits = (px, py) => px + b.width <= Math.min(d.x + d.w - 4, view[2]) && py + b.height <= Math.min(d.y + d.h - 2, view[3]);
+						let spots = [[x, y]];
+						for (let i = 0; i < 6 && spots.length; i++) {
+							const free = spots.find(([px, py]) => fits(px, py) && !hit(px, py));
+							if (free) {
+								[x, y] = free;
+								break;
+							}
+							spots = spots.flatMap(([px, py]) => {
+								const o = hit(px, py);
+								return o ? [[o.x + o.w + 8, py], [px, o.y + o.h + 4]] : [];
+							}).filter(([px, py]) => fits(px, py));
+						}
+						hidden = !!hit(x, y) || !fits(x, y);
+					}
 				}
 			}
 			label.setAttribute('x', x);
 			label.setAttribute('y', y);
 			const stuck = x !== x0 || y !== y0;
+			let under = false;
 			if (stuck && !hidden && plabel) {
-				// slid under the packet's label: the packet's label wins (it was placed clear of the names' own places)
+				// slid under the packet's label while the camera moves: the packet's label wins for that moment (once
+				// settled, the label is placed clear of the names where they are drawn: packet.js counts these)
 				const a = label.getBoundingClientRect();
-				hidden = a.right > plabel.left && a.left < plabel.right && a.bottom > plabel.top && a.top < plabel.bottom;
+				under = a.right > plabel.left && a.left < plabel.right && a.bottom > plabel.top && a.top < plabel.bottom;
 			}
 			label.classList.toggle('is-stuck', stuck);
 			label.classList.toggle('is-offstage', hidden);
+			label.classList.toggle('is-under-label', under);
 		});
 	}
 
@@ -139,6 +167,21 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		const t = tools.getBoundingClientRect();
 		const covered = s.bottom - t.top;
 		return covered > 0 && covered < s.height / 3 ? Math.max(MARGIN, covered + 6) : MARGIN;
+	}
+
+	/**
+	 * How much of the stage's top the walk's outcome (✓ DELIVERED / ✕ DROPPED, drawn over the stage's top right at a
+	 * walk's last step) covers: the camera frames the picture below it, and no name or label goes under it.
+	 */
+	function topInset() {
+		const d = svg.node().parentNode?.querySelector?.('[data-testid=disposition]');
+		if (!d || d.hidden) {
+			return MARGIN;
+		}
+		const s = svg.node().getBoundingClientRect();
+		const r = d.getBoundingClientRect();
+		const covered = r.bottom - s.top;
+		return r.height > 0 && covered > 0 && covered < s.height / 3 ? Math.max(MARGIN, covered + 6) : MARGIN;
 	}
 
 	function fitTransform() {
@@ -161,7 +204,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 	/** The largest scale at which the rectangle fits the stage (above the view tools). */
 	function scaleToShow(rect) {
 		const { w: W, h: H } = size();
-		return Math.min((W - 2 * MARGIN) / Math.max(1, rect[2] - rect[0]), (H - MARGIN - bottomInset()) / Math.max(1, rect[3] - rect[1]));
+		return Math.min((W - 2 * MARGIN) / Math.max(1, rect[2] - rect[0]), (H - topInset() - bottomInset()) / Math.max(1, rect[3] - rect[1]));
 	}
 
 	/**
@@ -176,6 +219,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		const k = scale ?? Math.max(cur.k, Math.min(readable, Math.max(fitK, readable)));
 		const [x1, y1, x2, y2] = rect;
 		const bottom = bottomInset();
+		const top = topInset();
 		// screen position of the rectangle at scale k with the current centre kept
 		const cx = (W / 2 - cur.x) / cur.k;
 		const cy = (H / 2 - cur.y) / cur.k;
@@ -194,10 +238,10 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		} else if (sx2 > W - MARGIN) {
 			tx -= sx2 - (W - MARGIN);
 		}
-		if (sy2 - sy1 > H - MARGIN - bottom) {
-			ty = (H - bottom + MARGIN) / 2 - ((y1 + y2) / 2) * k;
-		} else if (sy1 < MARGIN) {
-			ty += MARGIN - sy1;
+		if (sy2 - sy1 > H - top - bottom) {
+			ty = (H - bottom + top) / 2 - ((y1 + y2) / 2) * k;
+		} else if (sy1 < top) {
+			ty += top - sy1;
 		} else if (sy2 > H - bottom) {
 			ty -= sy2 - (H - bottom);
 		}
@@ -209,11 +253,11 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 			tx = (W - vw * k) / 2 - vx * k;
 		}
 		// vertically the room is between the top margin and the view tools: a picture that fits is centred in it
-		const roomY = H - MARGIN - bottom;
+		const roomY = H - top - bottom;
 		if (vh * k > roomY) {
-			ty = Math.min(-vy * k + MARGIN, Math.max(H - (vy + vh) * k - bottom, ty));
+			ty = Math.min(-vy * k + top, Math.max(H - (vy + vh) * k - bottom, ty));
 		} else {
-			ty = MARGIN + (roomY - vh * k) / 2 - vy * k;
+			ty = top + (roomY - vh * k) / 2 - vy * k;
 		}
 		if (Math.abs(tx - cur.x) < 1 && Math.abs(ty - cur.y) < 1 && Math.abs(k - cur.k) < 1e-3) {
 			target = cur;
@@ -322,21 +366,42 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 	 */
 	function settle() {
 		if (!onSettle || !layout) {
-			return;
+			return false;
 		}
 		const cur = d3.zoomTransform(svg.node());
 		const t = target || cur;
 		const { w: W, h: H } = size();
 		const m = 6;
-		const view = [(m - t.x) / t.k, (m - t.y) / t.k, (W - m - t.x) / t.k, (H - bottomInset() - t.y) / t.k];
-		setDetail(svg, t.k);
-		keepNamesOnStage(t, false);
-		try {
-			onSettle(view);
-		}
-		finally {
-			setDetail(svg, cur.k);
-			keepNamesOnStage(cur);
+		const view = [(m - t.x) / t.k, (topInset() - t.y) / t.k, (W - m - t.x) / t.k, (H - bottomInset() - t.y) / t.k];
+		const moves = Math.abs(t.k - cur.k) > 1e-4;
+		// the packet measures the picture as drawn at the target
+		const atTarget = measure => {
+			if (moves) {
+				setDetail(svg, t.k);
+			}
+			if (moves || Math.abs(t.x - cur.x) > 0.5 || Math.abs(t.y - cur.y) > 0.5) {
+				keepNamesOnStage(t, false);
+			}
+			try {
+				return measure();
+			}
+			finally {
+				if (moves) {
+					setDetail(svg, cur.k);
+				}
+			}
+		};
+		const moved = onSettle(view, atTarget);
+		keepNamesOnStage(cur);
+		return !!moved;
+	}
+
+	/** Follows the packet, then settles its label; when the label had to move, frames the hop with it there (once). */
+	function followAndSettle(state, duration) {
+		followPacket(state, duration);
+		if (settle()) {
+			followPacket(state, duration);
+			settle();
 		}
 	}
 
@@ -359,7 +424,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 				// the label may go anywhere the camera can show together with the hop at a readable scale
 				const k = Math.max(d3.zoomTransform(svg.node()).k, readableScale());
 				const { w: W, h: H } = size();
-				return { around: r, w: Math.max(r[2] - r[0], (W - 2 * MARGIN) / k), h: Math.max(r[3] - r[1], (H - MARGIN - bottomInset()) / k) };
+				return { around: r, w: Math.max(r[2] - r[0], (W - 2 * MARGIN) / k), h: Math.max(r[3] - r[1], (H - topInset() - bottomInset()) / k) };
 			}
 			const t = d3.zoomTransform(svg.node());
 			const { w: W, h: H } = size();
@@ -387,9 +452,10 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 			if (state.cursor < 0) {
 				api.fit(0);
 			} else if (follow) {
-				followPacket(state, 0);
+				followAndSettle(state, 0);
+			} else {
+				settle();
 			}
-			settle();
 		},
 		/** Whether the whole picture, fitted, is too small to read (then follow-packet is on by default). */
 		isLarge: () => !!layout && fitTransform().k < LARGE_SCALE,
@@ -414,9 +480,10 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 				return;
 			}
 			if (follow) {
-				followPacket(state, transition ? Math.min(700, transition.duration()) : 0);
+				followAndSettle(state, transition ? Math.min(700, transition.duration()) : 0);
+			} else {
+				settle();
 			}
-			settle();
 		}
 	};
 	return api;

@@ -106,18 +106,11 @@ function subSegments(step, sub) {
 }
 
 /** What the packet's label must not cover: every name, address and device label drawn now, in picture units. */
-const TEXTS = '.topo text.ns-label, .topo text.ns-sub, .topo text.ns-listen, .topo text.dev-name, .topo .dev-lines tspan, .topo text.stack-label';
+const TEXTS = '.topo text.ns-label, .topo text.ns-sub, .topo text.ns-listen, .topo text.dev-name, .topo .dev-lines tspan, .topo text.stack-label, .topo text.lb-name, .topo text.lb-ip';
 
-/**
- * The boxes of the texts drawn now ([x1, y1, x2, y2] in picture units). With {@code all}, every level of detail is
- * measured as if shown (before the camera has chosen its scale, it may zoom in and show the MACs again).
- */
-function drawnTexts(viewport, all = true) {
+/** The boxes of the texts drawn now ([x1, y1, x2, y2] in picture units), hidden ones left out. */
+function drawnTexts(viewport) {
 	const out = [];
-	const svg = viewport.node().ownerSVGElement;
-	if (all) {
-		svg?.classList.add('measure-all');
-	}
 	viewport.node().querySelectorAll(TEXTS).forEach(t => {
 		let b = null;
 		try {
@@ -125,15 +118,15 @@ function drawnTexts(viewport, all = true) {
 		} catch {
 			b = null;
 		}
-		if (b && b.width > 0 && b.height > 0 && t.getClientRects().length && (all || getComputedStyle(t).visibility !== 'hidden')) {
+		if (b && b.width > 0 && b.height > 0 && t.getClientRects().length && !t.classList.contains('is-offstage')) {
 			out.push([b.x - 2, b.y - 1, b.x + b.width + 2, b.y + b.height + 1]);
 		}
 	});
-	if (all) {
-		svg?.classList.remove('measure-all');
-	}
 	return out;
 }
+
+/** The packet's glyph (tag, envelope or drop ring) at a point. */
+const glyphBox = ([x, y]) => [x - 30, y - 24, x + 30, y + 24];
 
 const meets = (a, b) => Math.min(a[2], b[2]) - Math.max(a[0], b[0]) > 0 && Math.min(a[3], b[3]) - Math.max(a[1], b[1]) > 0;
 
@@ -263,10 +256,11 @@ export function createPacket(viewport, { view } = {}) {
 			box = { x: -160, y: -14, width: 320, height: 34 };
 		}
 		bg.attr('x', box.x - 10).attr('y', box.y - 6).attr('width', box.width + 20).attr('height', box.height + 12).attr('rx', 8);
-		// put the label where it hides the least of the picture (decided for where the glyph ends up)
-		// (a first guess: the camera frames the hop with it, then settle() checks it against the texts as drawn there)
+		// put the label where it hides the least of the picture (decided for where the glyph ends up): a first guess
+		// from the layout's estimate of its texts, which the camera frames with the hop; then settle() checks it
+		// against the texts as drawn where the camera goes (measuring is costly: once a step)
 		const [lw, lh] = [box.width + 20, box.height + 12];
-		const [ox, oy] = labelOffset(layout, here[0], here[1], lw, lh, view?.(state) || null, drawnTexts(viewport));
+		const [ox, oy] = labelOffset(layout, here[0], here[1], lw, lh, view?.(state) || null);
 		placed = { layout, here, lw, lh, cy: box.y + box.height / 2 };
 		place(g, ox, oy);
 
@@ -300,22 +294,25 @@ export function createPacket(viewport, { view } = {}) {
 	/**
 	 * The camera has chosen what it shows ({@code view}, [x1, y1, x2, y2] in picture units) and the picture is drawn
 	 * at that scale (names are larger zoomed out, secondary labels come and go): the label moves when it covers a
-	 * text drawn there or is not wholly in the view.
+	 * text drawn there or is not wholly in the view. Says whether it moved.
 	 */
-	function settle(view) {
+	function settle(view, atTarget = f => f()) {
 		const g = glyphs.select('g.packet');
 		if (!placed || g.empty()) {
-			return;
+			return false;
 		}
 		const { layout, here, lw, lh } = placed;
-		const texts = drawnTexts(viewport, false);
 		const r = [here[0] + placed.ox - lw / 2, here[1] + placed.oy - lh / 2, here[0] + placed.ox + lw / 2, here[1] + placed.oy + lh / 2];
 		const inside = r[0] >= view[0] - 1 && r[1] >= view[1] - 1 && r[2] <= view[2] + 1 && r[3] <= view[3] + 1;
+		// the glyph itself too: the label never hides the packet it describes
+		const texts = atTarget(() => [...drawnTexts(viewport), glyphBox(here)]);
 		if (inside && !texts.some(t => meets(t, r))) {
-			return;
+			return false;
 		}
 		const [ox, oy] = labelOffset(layout, here[0], here[1], lw, lh, view, texts);
+		const moved = ox !== placed.ox || oy !== placed.oy;
 		place(g, ox, oy);
+		return moved;
 	}
 
 	return { update, labelRect, settle };
