@@ -267,7 +267,7 @@ class ReadableBrowserTest extends BrowserTest {
 		assertThat(widths).allSatisfy((page, w) -> assertThat(w).as(page + " scrollWidth").isLessThanOrEqualTo(390));
 	}
 
-	/** The key moments at a laptop's, a projector's and a phone's size, for a person to look at. */
+	/** The key moments in both views at a laptop's, a projector's and a phone's size, for a person to look at. */
 	@Test
 	void screenshotsAtThreeSizes() throws Exception {
 		int[][] sizes = { { 1280, 720 }, { 1920, 1080 }, { 390, 844 } };
@@ -275,12 +275,14 @@ class ReadableBrowserTest extends BrowserTest {
 				{ "netpol-three-tier", "150" } };
 		for (int[] size : sizes) {
 			viewport(size[0], size[1]);
-			for (String[] m : moments) {
-				driver.get(url("/scenarios/" + m[0] + "?step=" + m[1]));
-				wait(WAIT).until(d -> String.valueOf(Integer.parseInt(m[1]) - 1)
-					.equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor"))
-						&& d.findElements(By.cssSelector("#topology g.dev")).size() > 0);
-				screenshot(m[0] + "-step" + m[1] + "-" + size[0] + "x" + size[1]);
+			for (String view : List.of("kernel", "story")) {
+				for (String[] m : moments) {
+					driver.get(url("/scenarios/" + m[0] + "?step=" + m[1] + ("story".equals(view) ? "&view=story" : "")));
+					wait(WAIT).until(d -> String.valueOf(Integer.parseInt(m[1]) - 1)
+						.equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor"))
+							&& d.findElements(By.cssSelector("#topology g.dev")).size() > 0);
+					screenshot(m[0] + "-step" + m[1] + ("story".equals(view) ? "-story-" : "-") + size[0] + "x" + size[1]);
+				}
 			}
 		}
 	}
