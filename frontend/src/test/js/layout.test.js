@@ -78,3 +78,19 @@ test('labelOffset keeps a label off the chips when there is room', () => {
 	const free = { viewBox: [0, 0, 1000, 1000], obstacles: [] };
 	assert.deepEqual(labelOffset(free, 500, 500, 80, 20), [0, -(10 + 24)], 'above, when free');
 });
+
+test('labelOffset: when every spot near the glyph covers a drawn text, the nearest free spot in the view', () => {
+	const l = { viewBox: [0, 0, 2000, 2000], obstacles: [] };
+	// texts everywhere around the glyph at (500, 500), up to 420 units out; free below y = 920
+	const texts = [];
+	for (let y = 80; y < 920; y += 20) {
+		texts.push([0, y, 1000, y + 12]);
+	}
+	const view = [0, 0, 1000, 1100];
+	const [dx, dy] = labelOffset(l, 500, 500, 200, 40, view, texts);
+	const r = [500 + dx - 100, 500 + dy - 20, 500 + dx + 100, 500 + dy + 20];
+	const meets = t => Math.min(r[2], t[2]) > Math.max(r[0], t[0]) && Math.min(r[3], t[3]) > Math.max(r[1], t[1]);
+	assert.equal(texts.filter(meets).length, 0, `the label at ${r} covers no text`);
+	assert.ok(r[0] >= 0 && r[2] <= 1000 && r[1] >= 0 && r[3] <= 1100, `inside the view: ${r}`);
+	assert.ok(r[1] < 940, `the nearest free band, not further: ${r}`);
+});
