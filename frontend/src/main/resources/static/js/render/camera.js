@@ -433,10 +433,16 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		fit(duration = 0) {
 			if (layout) {
 				apply(fitTransform(), duration);
+				settle();
 			}
 		},
 		zoomBy(factor) {
-			svg.transition('camera').duration(200).call(zoom.scaleBy, factor);
+			// the label settles for the new scale once the zoom is done
+			svg.transition('camera').duration(200).call(zoom.scaleBy, factor)
+				.on('end', () => {
+					target = d3.zoomTransform(svg.node());
+					settle();
+				});
 		},
 		isFollowing: () => follow,
 		setFollow(on, byUser = true) {
