@@ -135,7 +135,7 @@ public record LabReport(String kernel, String date, Map<String, Entry> scenarios
 	public static String fingerprint(CompiledScenario cs) {
 		Trace trace = new Engine(cs.scenario()).run(cs.seed());
 		StringBuilder sb = new StringBuilder();
-		for (Flow f : cs.scenario().flows()) {
+		for (Flow f : cs.scenario().sentFlows()) {
 			FlowExpectation e = Projection.expect(trace, f.id());
 			sb.append("flow ").append(e.flowId()).append(' ').append(e.protocol()).append('\n');
 			e.observations().forEach(o -> sb.append(o).append('\n'));

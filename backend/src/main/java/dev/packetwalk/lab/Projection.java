@@ -107,6 +107,13 @@ public final class Projection {
 					// decisions inside a namespace: nothing on a wire
 					case Step.Send x -> {
 					}
+					// the control plane's work (a timeline's change walks): no packet on any wire
+					case Step.Cni x -> {
+					}
+					case Step.EndpointsUpdate x -> {
+					}
+					case Step.ProxySync x -> {
+					}
 					case Step.RouteLookup x -> {
 					}
 					case Step.NeighborLookup x -> {

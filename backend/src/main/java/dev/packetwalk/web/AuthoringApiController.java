@@ -109,7 +109,7 @@ class AuthoringApiController {
 			CompiledScenario s = compiler.compile(ScenarioInputController.FILE, text);
 			return new ScenarioApiController.Detail(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(),
 					s.order(), s.intro(), s.takeaway(), s.seed(),
-					s.scenario().flows().stream().map(ScenarioApiController.FlowInfo::of).toList(), s.scenario().topology(), null);
+					s.scenario().sentFlows().stream().map(ScenarioApiController.FlowInfo::of).toList(), s.scenario().everyNamespace(), null);
 		})).timeout(maxRequestTime, Mono.error(() -> new TooExpensiveException(maxRequestTime)));
 	}
 

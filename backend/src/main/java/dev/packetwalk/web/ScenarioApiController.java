@@ -113,7 +113,7 @@ class ScenarioApiController {
 		ScenarioCatalog.Entry e = entry(id);
 		CompiledScenario s = e.scenario();
 		return new Detail(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(), s.order(), s.intro(),
-				s.takeaway(), s.seed(), s.scenario().flows().stream().map(FlowInfo::of).toList(), s.scenario().topology(),
+				s.takeaway(), s.seed(), s.scenario().sentFlows().stream().map(FlowInfo::of).toList(), s.scenario().everyNamespace(),
 				verdicts.of(e));
 	}
 

@@ -61,4 +61,24 @@ public final class ConntrackTable {
 		return entries.size();
 	}
 
+	/**
+	 * Deletes the UDP entries whose connection was DNATed to one of these addresses (kube-proxy's
+	 * {@code conntrack -D -p udp --dst-nat <endpoint>} when an endpoint goes away); returns them as {@code conntrack -L}
+	 * printed them, in table order.
+	 */
+	public List<String> deleteUdpTo(java.util.Collection<dev.packetwalk.net.Ip> endpoints) {
+		List<String> deleted = new ArrayList<>();
+		entries.removeIf(e -> {
+			boolean gone = e.original().protocol() == dev.packetwalk.net.Protocol.UDP && e.isDnat()
+					&& endpoints.contains(e.reply().src());
+			if (gone) {
+				deleted.add(e.text());
+				byOriginal.remove(e.original());
+				byReply.remove(e.reply());
+			}
+			return gone;
+		});
+		return deleted;
+	}
+
 }

@@ -23,6 +23,9 @@ public final class Engine {
 
 	private final Network network;
 
+	/** The cluster after each change of the timeline, in order. */
+	private final List<Network> networks;
+
 	private final int maxHops;
 
 	/** An engine whose walks stop after {@value Walker#MAX_HOPS} namespaces (a loop the TTL does not end first). */
@@ -40,6 +43,13 @@ public final class Engine {
 		}
 		this.scenario = scenario;
 		this.network = new Network(scenario.topology(), scenario.ipvs());
+		List<Network> states = new ArrayList<>();
+		for (Event e : scenario.timeline()) {
+			if (e instanceof Event.Change c) {
+				states.add(new Network(c.state().topology(), c.state().ipvs()));
+			}
+		}
+		this.networks = List.copyOf(states);
 		this.maxHops = maxHops;
 	}
 
@@ -63,36 +73,122 @@ public final class Engine {
 	private Trace run(RunState state) {
 		long seed = state.seed;
 		List<Walk> walks = new ArrayList<>();
+		Run run = new Run(state, walks);
 		for (Flow f : scenario.flows()) {
+			run.send(f, null);
+		}
+		int change = 0;
+		for (Event e : scenario.timeline()) {
+			switch (e) {
+				case Event.Send s -> run.send(s.flow(), s.continues());
+				case Event.Change c -> run.apply(c, networks.get(change++));
+				case Event.Wait w -> state.now += w.seconds();
+			}
+		}
+		return new Trace(scenario.id(), seed, walks);
+	}
+
+	/** What one flow left behind: the packet its socket sent and where the request was delivered. */
+	private record Sent(Packet packet, Walker.Delivery delivery, boolean answered) {
+	}
+
+	/** One run: the cluster as it is now (it changes along the timeline) and the connections opened so far. */
+	private final class Run {
+
+		private final RunState state;
+
+		private final List<Walk> walks;
+
+		private final Map<String, Sent> sent = new java.util.HashMap<>();
+
+		private Network net = network;
+
+		private dev.packetwalk.netpol.PolicyEngine policies = scenario.policies();
+
+		private Map<String, List<String>> dns = scenario.dns();
+
+		Run(RunState state, List<Walk> walks) {
+			this.state = state;
+			this.walks = walks;
+		}
+
+		void send(Flow f, String continues) {
 			state.now++;
-			int sport = f.srcPort() != 0 ? f.srcPort() : f.protocol() == Protocol.ICMP ? 1 + state.random.nextInt(65535)
-					: state.ephemeralPort();
+			Sent earlier = continues == null ? null : sent.get(continues);
+			int sport = earlier != null ? earlier.packet().l4().srcPort()
+					: f.srcPort() != 0 ? f.srcPort() : f.protocol() == Protocol.ICMP ? 1 + state.random.nextInt(65535)
+							: state.ephemeralPort();
 			Transport l4 = switch (f.protocol()) {
-				case TCP -> new Transport.Tcp(sport, f.dstPort(), "S");
+				case TCP -> new Transport.Tcp(sport, f.dstPort(), earlier != null ? "P." : "S");
 				case UDP -> new Transport.Udp(sport, f.dstPort());
 				case ICMP -> new Transport.Icmp(Transport.Icmp.ECHO_REQUEST, 0, sport, null);
 			};
 			Packet p = Packet.of(new Ipv4(f.src() == null ? Ip.ANY : f.src(), f.dst(), f.protocol(), f.ttl(), f.dontFragment()),
 					l4, f.payload());
 			String socket = socketName(f) + " in " + (f.container() != null ? "container " + f.container() + " of " : "")
-					+ network.ns(f.from()).label();
-			Walker.Result request = new Walker(network, state, scenario.policies(), maxHops, new Walker.Expect.Listening())
+					+ net.ns(f.from()).label();
+			Walker.Expect expect = new Walker.Expect.Listening();
+			if (continues != null && f.protocol() == Protocol.TCP) {
+				// the next segment of an established connection: only the socket accept() returned for it takes it
+				Walker.Delivery d = earlier == null || !earlier.answered() ? null : earlier.delivery();
+				expect = d == null ? new Walker.Expect.Established(null, 0, null, 0, null)
+						: new Walker.Expect.Established(d.packet().dst(), d.packet().l4().dstPort(), d.packet().src(),
+								d.packet().l4().srcPort(), "the connection " + d.process() + " accepted");
+			}
+			Walker.Result request = new Walker(net, state, policies, maxHops, expect)
 				.walk(f.id(), Walk.Leg.REQUEST, f.label(), f.from(), p, socket);
 			walks.add(request.walk());
+			boolean answered = false;
 			if (f.reply() && request.walk().disposition().delivered()) {
 				Walker.Delivery got = request.delivery();
-				Packet sent = request.walk().hops().getFirst().steps().getFirst().packet();
-				Packet answer = answer(got.packet(), scenario.dns());
-				Walker.Expect back = new Walker.Expect.Connected(sent.src(), sent.l4().srcPort(), sent.dst(),
-						sent.l4().dstPort(), socket);
+				Packet first = request.walk().hops().getFirst().steps().getFirst().packet();
+				Packet answer = answer(got.packet(), dns);
+				Walker.Expect back = new Walker.Expect.Connected(first.src(), first.l4().srcPort(), first.dst(),
+						first.l4().dstPort(), socket);
 				state.now++;
-				walks.add(new Walker(network, state, scenario.policies(), maxHops, back)
+				Walk reply = new Walker(net, state, policies, maxHops, back)
 					.walk(f.id(), Walk.Leg.REPLY, f.label() + " (reply)", got.namespace(), answer,
-							got.process() + " in " + network.ns(got.namespace()).label())
-					.walk());
+							(got.process() == null ? "the connection's socket" : got.process()) + " in " + net.ns(got.namespace()).label())
+					.walk();
+				walks.add(reply);
+				answered = reply.disposition().delivered();
+			}
+			if (earlier == null) {
+				Packet first = request.walk().hops().getFirst().steps().getFirst().packet();
+				sent.put(f.id(), new Sent(first, request.delivery(), answered));
 			}
 		}
-		return new Trace(scenario.id(), seed, walks);
+
+		/**
+		 * A change: the kernel state it touches (a deleted port's FDB entries, kube-proxy's conntrack deletions for
+		 * UDP endpoints that are gone), its control-plane walk, then the new cluster for every later packet.
+		 */
+		void apply(Event.Change c, Network next) {
+			for (String port : c.unplugged()) {
+				int slash = port.lastIndexOf('/');
+				String bridge = port.substring(0, slash);
+				int first = bridge.lastIndexOf('/');
+				state.fdbForgetPort(bridge.substring(0, first), bridge.substring(first + 1), port.substring(slash + 1));
+			}
+			List<dev.packetwalk.trace.Hop> hops = new ArrayList<>();
+			for (dev.packetwalk.trace.Hop h : c.hops()) {
+				List<dev.packetwalk.trace.Step> steps = new ArrayList<>();
+				for (dev.packetwalk.trace.Step s : h.steps()) {
+					if (s instanceof dev.packetwalk.trace.Step.ProxySync ps && !c.goneEndpoints().isEmpty()) {
+						// kube-proxy's deleteEndpointConnections: conntrack -D -p udp --orig-dst <service> --dst-nat <endpoint>
+						s = ps.withConntrackDeleted(state.conntrack(ps.at().namespace()).deleteUdpTo(c.goneEndpoints()));
+					}
+					steps.add(s);
+				}
+				hops.add(new dev.packetwalk.trace.Hop(h.place(), steps));
+			}
+			walks.add(new Walk(c.id(), Walk.Leg.CHANGE, c.label(), hops,
+					dev.packetwalk.trace.Disposition.applied(c.label())));
+			net = next;
+			policies = c.state().policies();
+			dns = c.state().dns();
+		}
+
 	}
 
 	/** Is this the root namespace of a cluster node? */

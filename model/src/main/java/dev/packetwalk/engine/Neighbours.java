@@ -68,7 +68,10 @@ final class Neighbours {
 		}
 		Mac cached = state.neighbor(ns.id(), dev.name(), ip);
 		if (cached != null) {
-			rec.add(new Step.NeighborLookup(place(ns, dev.name()), p, "ARP cache hit: " + ip + " is at " + cached + ".",
+			rec.add(new Step.NeighborLookup(place(ns, dev.name()), p, "ARP cache hit: " + ip + " is at " + cached + "."
+					+ (net.ownerOf(cached) == null ? " The entry is stale: the device that had this MAC has been deleted."
+							+ " The kernel still uses it until its probes go unanswered and the entry turns FAILED (then"
+							+ " the sender gets ICMP host unreachable)." : ""),
 					ip.toString(), cached.toString(), Step.NeighborLookup.Resolution.CACHE, null));
 			return cached;
 		}

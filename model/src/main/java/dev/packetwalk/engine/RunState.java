@@ -133,6 +133,14 @@ final class RunState {
 		}
 	}
 
+	/** A port leaves the bridge: the entries learned on it go too ({@code br_fdb_delete_by_port}). */
+	void fdbForgetPort(String nsId, String bridge, String port) {
+		Map<Mac, String> m = fdb.get(nsId + "/" + bridge);
+		if (m != null) {
+			m.values().removeIf(port::equals);
+		}
+	}
+
 	/** {@code bridge fdb show br <bridge>} lines for the learned entries. */
 	List<String> fdbLines(String nsId, String bridge) {
 		List<String> out = new ArrayList<>();

@@ -44,6 +44,13 @@ final class Walker {
 		/** A reply: the connected client socket accepts only packets from the peer it connected to. */
 		record Connected(Ip localIp, int localPort, Ip peerIp, int peerPort, String socket) implements Expect {
 		}
+
+		/**
+		 * The next segment of an established TCP connection: only the server's socket for that connection takes it
+		 * (all fields null when the connection was never established).
+		 */
+		record Established(Ip localIp, int localPort, Ip peerIp, int peerPort, String socket) implements Expect {
+		}
 	}
 
 	/**
@@ -352,6 +359,19 @@ final class Walker {
 				return rec.drop(place(ns, inDev), p, DropReason.INVALID_STATE, c.socket() + " is connected to " + c.peerIp()
 						+ ":" + c.peerPort() + " but this reply comes from " + p.src() + ":" + p.l4().srcPort()
 						+ ": no socket matches, so the kernel discards it (and answers a TCP RST).", "TCP RST");
+			}
+			case Expect.Established c -> {
+				if (c.localIp() != null && p.dst().equals(c.localIp()) && p.l4().dstPort() == c.localPort()
+						&& p.src().equals(c.peerIp()) && p.l4().srcPort() == c.peerPort()) {
+					delivery = new Delivery(p, ns.id(), c.socket());
+					rec.add(new Step.Deliver(place(ns, inDev), p, "The segment belongs to an established connection ("
+							+ c.peerIp() + ":" + c.peerPort() + " → " + c.localIp() + ":" + c.localPort() + "): " + c.socket()
+							+ " takes it.", c.socket()));
+					return new Next.End(Disposition.delivered("taken by " + c.socket()));
+				}
+				return rec.drop(place(ns, inDev), p, DropReason.INVALID_STATE, "No socket in " + ns.label()
+						+ " has this connection (" + p.src() + ":" + p.l4().srcPort() + " → " + p.dst() + ":"
+						+ p.l4().dstPort() + "): the kernel discards the segment and answers a TCP RST.", "TCP RST");
 			}
 		}
 	}

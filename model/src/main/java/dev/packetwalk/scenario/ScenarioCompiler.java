@@ -23,6 +23,8 @@ import dev.packetwalk.topology.Namespace;
 import dev.packetwalk.topology.Neighbor;
 import dev.packetwalk.topology.Route;
 import dev.packetwalk.topology.Topology;
+import dev.packetwalk.trace.Place;
+import dev.packetwalk.trace.Step;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -91,7 +93,7 @@ public final class ScenarioCompiler {
 
 		private final ScenarioDocument doc;
 
-		private final Problems problems;
+		private Problems problems;
 
 		private final String source;
 
@@ -117,6 +119,29 @@ public final class ScenarioCompiler {
 		private boolean fromOutside;
 
 		private final ObjectMapper yamlMapper;
+
+		/** The pod CIDR of a node, from its bridge's address. */
+		private Cidr nodeCidr(String node) {
+			Namespace ns = namespaces.stream().filter(n -> n.id().equals(node)).findFirst().orElseThrow();
+			Device br = ns.devices().stream().filter(d -> d instanceof Device.Bridge && !d.addresses().isEmpty()).findFirst()
+				.orElseThrow();
+			return br.addresses().getFirst().asNetwork();
+		}
+
+		/** Runs work whose problems go to another list (a timeline entry resolved against a later cluster state). */
+		private void problemsTo(Problems target, Runnable work) {
+			Problems own = problems;
+			problems = target;
+			try {
+				work.run();
+			}
+			finally {
+				problems = own;
+			}
+		}
+
+		/** The timeline's events, once built. */
+		private List<dev.packetwalk.engine.Event> timeline = List.of();
 
 		private final Map<String, Ip> hostIps = new LinkedHashMap<>();
 
@@ -161,6 +186,7 @@ public final class ScenarioCompiler {
 			}
 			buildCluster(doc.cluster());
 			List<Flow> flows = buildFlows();
+			timeline = problems.hasErrors() || doc.timeline() == null ? List.of() : new Timeline(this).build();
 			return finish(md, flows);
 		}
 
@@ -168,7 +194,8 @@ public final class ScenarioCompiler {
 			Scenario scenario = null;
 			if (!problems.hasErrors()) {
 				try {
-					scenario = new Scenario(md.name(), new Topology(namespaces), flows, dnsRecords, policyEngine, ipvsStates);
+					scenario = new Scenario(md.name(), new Topology(namespaces), flows, dnsRecords, policyEngine, ipvsStates,
+							timeline);
 				}
 				catch (IllegalArgumentException ex) {
 					problems.error("/cluster", ex.getMessage());
@@ -944,15 +971,30 @@ public final class ScenarioCompiler {
 		private List<Flow> buildFlows() {
 			List<Flow> flows = new ArrayList<>();
 			List<ScenarioDocument.FlowSpec> specs = doc.flows() == null ? List.of() : doc.flows();
-			if (specs.isEmpty()) {
-				problems.error("/flows", "a scenario sends at least one flow");
+			if (specs.isEmpty() && (doc.timeline() == null || doc.timeline().stream().noneMatch(t -> t != null && t.flow() != null))) {
+				problems.error("/flows", "a scenario sends at least one flow (in flows or in its timeline)");
 			}
-			Map<String, Integer> seen = new HashMap<>();
 			for (int i = 0; i < specs.size(); i++) {
 				ScenarioDocument.FlowSpec f = specs.get(i);
 				String at = "/flows/" + i;
+				if (f.continues() != null) {
+					problems.error(at + "/continues", "continues is for a flow of the timeline (the next packet of an earlier"
+							+ " connection)");
+					continue;
+				}
+				resolveFlow(at, f, i, flows);
+			}
+			return flows;
+		}
+
+		/** Flow ids seen so far (flows and timeline entries share one id space). */
+		private final Map<String, String> seenIds = new HashMap<>();
+
+		/** One flow spec resolved against this cluster: one flow, or two (the DNS query first) for a name. */
+		private void resolveFlow(String at, ScenarioDocument.FlowSpec f, int i, List<Flow> flows) {
+			{
 				String id = f.id() == null ? "flow" + (i + 1) : f.id();
-				if (seen.put(id, i) != null) {
+				if (seenIds.put(id, at) != null) {
 					problems.error(at + "/id", "two flows have the id " + id);
 				}
 				String from = resolveSource(at + "/from", f.from());
@@ -963,7 +1005,7 @@ public final class ScenarioCompiler {
 					String fqdn = fqdn(from, f.to().replaceFirst(":\\d+$", ""));
 					ClusterServices.ServiceAddress target = serviceForName(at + "/to", fqdn);
 					if (dnsServer == null || target == null) {
-						continue;
+						return;
 					}
 					dnsRecords.put(fqdn, List.of(target.clusterIp().toString()));
 					String baseLabel = f.label() != null ? f.label() : f.from() + " → " + f.to();
@@ -972,11 +1014,11 @@ public final class ScenarioCompiler {
 					int port = f.to().matches(".*:\\d+$") ? Integer.parseInt(f.to().replaceFirst(".*:", "")) : 0;
 					if (port == 0) {
 						problems.error(at + "/to", "'" + f.to() + "' needs a port, e.g. '" + f.to() + ":80'");
-						continue;
+						return;
 					}
 					Protocol p = f.protocol() == null ? Protocol.TCP : protocol(at + "/protocol", f.protocol());
 					if (p == null) {
-						continue;
+						return;
 					}
 					if (f.http() != null) {
 						problems.warning(at + "/http", "http is not carried on a flow to a DNS name (the connection after the"
@@ -985,33 +1027,33 @@ public final class ScenarioCompiler {
 					flows.add(new Flow(id, baseLabel, from, f.container(), null, f.srcPort() == null ? 0 : f.srcPort(),
 							target.clusterIp(), port, p, new Payload.Bytes(f.size() == null ? 0 : f.size()), f.ttl() == null ? 64 : f.ttl(),
 							f.dontFragment() == null || f.dontFragment(), f.reply() == null || f.reply()));
-					continue;
+					return;
 				}
 				Endpoint to = resolveTarget(at + "/to", f.to());
 				Protocol proto = f.protocol() == null ? Protocol.TCP : protocol(at + "/protocol", f.protocol());
 				if (from == null || to == null || proto == null) {
-					continue;
+					return;
 				}
 				if (proto != Protocol.ICMP && to.port() == 0) {
 					problems.error(at + "/to", "'" + f.to() + "' needs a port, e.g. '" + f.to() + ":80'");
-					continue;
+					return;
 				}
 				int size = f.size() == null ? 0 : f.size();
 				if (size < 0 || size > 65000) {
 					problems.error(at + "/size", "size is the payload in bytes, 0..65000");
-					continue;
+					return;
 				}
 				String label = f.label() != null ? f.label() : f.from() + " → " + f.to();
 				if (f.container() != null && !containers.getOrDefault(from, List.of()).contains(f.container())) {
 					problems.error(at + "/container", "pod " + from + " has no container '" + f.container() + "'"
 							+ Problems.didYouMean(f.container(), containers.getOrDefault(from, List.of())));
-					continue;
+					return;
 				}
 				Payload payload = new Payload.Bytes(size);
 				if (f.http() != null) {
 					if (proto != Protocol.TCP) {
 						problems.error(at + "/http", "an HTTP request needs protocol TCP");
-						continue;
+						return;
 					}
 					if (f.size() != null) {
 						problems.warning(at + "/size", "size is ignored: the HTTP request (request line and headers) is the"
@@ -1028,7 +1070,6 @@ public final class ScenarioCompiler {
 						payload, f.ttl() == null ? 64 : f.ttl(), f.dontFragment() == null || f.dontFragment(),
 						f.reply() == null || f.reply()));
 			}
-			return flows;
 		}
 
 		private record Endpoint(Ip ip, int port) {
@@ -1283,6 +1324,472 @@ public final class ScenarioCompiler {
 
 	static String lower(String s) {
 		return s.toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * The timeline: applies each change to the pod list, builds the cluster again from it (so every Service's
+	 * endpoints and every node's rules follow), and records what the control plane did in between.
+	 */
+	private static final class Timeline {
+
+		private final Builder root;
+
+		private final Problems problems;
+
+		private Builder current;
+
+		private final List<ScenarioDocument.PodSpec> pods = new ArrayList<>();
+
+		/** host-local's last reserved address per node (it hands out the next one, wrapping around). */
+		private final Map<String, Ip> lastReserved = new HashMap<>();
+
+		/** Flow specs by id (what a continuing packet copies). */
+		private final Map<String, ScenarioDocument.FlowSpec> flowSpecs = new HashMap<>();
+
+		private final List<dev.packetwalk.engine.Event> events = new ArrayList<>();
+
+		private int flowCount;
+
+		Timeline(Builder root) {
+			this.root = root;
+			this.problems = root.problems;
+			this.current = root;
+		}
+
+		List<dev.packetwalk.engine.Event> build() {
+			ScenarioDocument doc = root.doc;
+			for (ScenarioDocument.PodSpec p : doc.cluster().pods() == null ? List.<ScenarioDocument.PodSpec>of() : doc.cluster().pods()) {
+				Ip ip = root.podIps.get(key(p));
+				pods.add(withIp(p, ip, p.ready()));
+				Ip last = lastReserved.get(p.node());
+				if (last == null || ip.compareTo(last) > 0) {
+					lastReserved.put(p.node(), ip);
+				}
+			}
+			List<ScenarioDocument.FlowSpec> flows = doc.flows() == null ? List.of() : doc.flows();
+			for (int i = 0; i < flows.size(); i++) {
+				flowSpecs.put(flows.get(i).id() == null ? "flow" + (i + 1) : flows.get(i).id(), flows.get(i));
+			}
+			flowCount = flows.size();
+			List<ScenarioDocument.TimelineSpec> specs = doc.timeline();
+			for (int i = 0; i < specs.size(); i++) {
+				String at = "/timeline/" + i;
+				ScenarioDocument.TimelineSpec t = specs.get(i);
+				int set = t == null ? 0 : (t.create() != null ? 1 : 0) + (t.ready() != null ? 1 : 0) + (t.delete() != null ? 1 : 0)
+						+ (t.scale() != null ? 1 : 0) + (t.flow() != null ? 1 : 0) + (t.pause() != null ? 1 : 0);
+				if (set != 1) {
+					problems.error(at, "a timeline entry is exactly one of create, ready, delete, scale, flow or wait");
+					continue;
+				}
+				String id = "change" + (i + 1);
+				if (t.pause() != null) {
+					wait(at + "/wait", t.pause());
+				}
+				else if (t.flow() != null) {
+					flow(at + "/flow", t.flow());
+				}
+				else if (t.create() != null) {
+					create(at + "/create", id, t.create());
+				}
+				else if (t.ready() != null) {
+					ready(at + "/ready", id, t.ready());
+				}
+				else if (t.delete() != null) {
+					delete(at + "/delete", id, t.delete());
+				}
+				else {
+					scale(at + "/scale", id, t.scale());
+				}
+				if (problems.hasErrors()) {
+					return List.of();
+				}
+			}
+			// the cluster DNS answers every name any flow looked up
+			Map<String, List<String>> dns = new java.util.TreeMap<>(root.dnsRecords);
+			return events.stream().map(e -> e instanceof dev.packetwalk.engine.Event.Change c
+					? new dev.packetwalk.engine.Event.Change(c.id(), c.label(), new dev.packetwalk.engine.Event.State(
+							c.state().topology(), dns, c.state().policies(), c.state().ipvs()), c.hops(), c.goneEndpoints(),
+							c.unplugged())
+					: e).toList();
+		}
+
+		private void wait(String at, String text) {
+			if (!text.matches("[0-9]{1,7}[smh]")) {
+				problems.error(at, "wait is a duration such as 30s, 5m or 3h, not '" + text + "'");
+				return;
+			}
+			long n = Long.parseLong(text.substring(0, text.length() - 1));
+			long unit = switch (text.charAt(text.length() - 1)) {
+				case 'm' -> 60;
+				case 'h' -> 3600;
+				default -> 1;
+			};
+			events.add(new dev.packetwalk.engine.Event.Wait(n * unit));
+		}
+
+		private void flow(String at, ScenarioDocument.FlowSpec f) {
+			ScenarioDocument.FlowSpec spec = f;
+			if (f.continues() != null) {
+				ScenarioDocument.FlowSpec earlier = flowSpecs.get(f.continues());
+				if (earlier == null) {
+					problems.error(at + "/continues", "no earlier flow has the id '" + f.continues() + "'"
+							+ Problems.didYouMean(f.continues(), flowSpecs.keySet()));
+					return;
+				}
+				if (f.from() != null || f.to() != null || f.protocol() != null || f.srcPort() != null) {
+					problems.error(at + "/continues", "a continuing packet uses the connection of " + f.continues()
+							+ ": leave out from, to, protocol and srcPort");
+					return;
+				}
+				if (Builder.isDnsName(earlier.to())) {
+					problems.error(at + "/continues", "flow " + f.continues() + " connects to a name; continue a flow that"
+							+ " connects to an address, a pod or a service");
+					return;
+				}
+				spec = new ScenarioDocument.FlowSpec(f.id(), f.label() != null ? f.label()
+						: (earlier.label() != null ? earlier.label() : earlier.from() + " → " + earlier.to()) + " (next packet)",
+						earlier.from(), f.container() != null ? f.container() : earlier.container(), earlier.to(),
+						earlier.protocol(), null, f.ttl(), f.size(), f.dontFragment(), f.reply(), f.http(), null);
+			}
+			else if (f.from() == null || f.to() == null) {
+				problems.error(at, "a flow needs from and to (or continues: <an earlier flow's id>)");
+				return;
+			}
+			flowCount++;
+			String id = spec.id() == null ? "flow" + flowCount : spec.id();
+			current.seenIds.putAll(root.seenIds);
+			List<Flow> out = new ArrayList<>();
+			int before = problems.all().size();
+			ScenarioDocument.FlowSpec resolved = withId(spec, id);
+			int index = flowCount - 1;
+			current.problemsTo(problems, () -> current.resolveFlow(at, resolved, index, out));
+			if (problems.all().size() > before) {
+				return;
+			}
+			root.seenIds.putAll(current.seenIds);
+			root.dnsRecords.putAll(current.dnsRecords);
+			flowSpecs.put(id, resolved);
+			for (Flow fl : out) {
+				events.add(new dev.packetwalk.engine.Event.Send(fl, fl.id().equals(id) ? f.continues() : null));
+			}
+		}
+
+		private static ScenarioDocument.FlowSpec withId(ScenarioDocument.FlowSpec f, String id) {
+			return new ScenarioDocument.FlowSpec(id, f.label(), f.from(), f.container(), f.to(), f.protocol(), f.srcPort(), f.ttl(),
+					f.size(), f.dontFragment(), f.reply(), f.http(), null);
+		}
+
+		private void create(String at, String id, ScenarioDocument.PodSpec p) {
+			if (p.name() == null || !ID.matcher(p.name()).matches()) {
+				problems.error(at + "/name", "the new pod needs a name of lower-case letters, digits and dashes");
+				return;
+			}
+			if (find(key(p)) >= 0) {
+				problems.error(at + "/name", "a pod named " + key(p) + " already exists");
+				return;
+			}
+			if (p.node() == null || !root.nodeIps.containsKey(p.node())) {
+				problems.error(at + "/node", p.node() == null ? "the new pod needs a node"
+						: "unknown node '" + p.node() + "'" + Problems.didYouMean(p.node(), root.nodeIps.keySet()));
+				return;
+			}
+			Ip ip = p.ip() == null ? allocate(at, p.node()) : ip(at + "/ip", p.ip());
+			if (ip == null) {
+				return;
+			}
+			Ip last = lastReserved.get(p.node());
+			pods.add(withIp(p, ip, p.ready() != null && p.ready()));
+			lastReserved.put(p.node(), ip);
+			Builder next = rebuild(at);
+			if (next == null) {
+				return;
+			}
+			List<Step> steps = new ArrayList<>(ControlPlane.cniAdd(podNet(next, key(p), last)));
+			steps.addAll(controlSteps(current, next));
+			change(id, "create pod " + p.name() + " on " + p.node(), next, steps, List.of(), List.of());
+		}
+
+		private void ready(String at, String id, String pod) {
+			int k = find(pod);
+			if (k < 0) {
+				problems.error(at, "unknown pod '" + pod + "'" + Problems.didYouMean(pod, names()));
+				return;
+			}
+			ScenarioDocument.PodSpec p = pods.get(k);
+			if (p.ready() == null || p.ready()) {
+				problems.error(at, "pod " + pod + " is already Ready");
+				return;
+			}
+			pods.set(k, withIp(p, Ip.parse(p.ip()), true));
+			Builder next = rebuild(at);
+			if (next == null) {
+				return;
+			}
+			change(id, "pod " + p.name() + " becomes Ready", next, controlSteps(current, next), List.of(), List.of());
+		}
+
+		private void delete(String at, String id, String pod) {
+			int k = find(pod);
+			if (k < 0) {
+				problems.error(at, "unknown pod '" + pod + "'" + Problems.didYouMean(pod, names()));
+				return;
+			}
+			deletePods(at, id, List.of(k), "delete pod " + pods.get(k).name());
+		}
+
+		private void deletePods(String at, String id, List<Integer> indexes, String label) {
+			List<ScenarioDocument.PodSpec> gone = indexes.stream().map(pods::get).toList();
+			List<ControlPlane.PodNet> nets = gone.stream().map(p -> podNet(current, key(p), null)).toList();
+			pods.removeAll(gone);
+			Builder next = rebuild(at);
+			if (next == null) {
+				return;
+			}
+			List<Step> steps = new ArrayList<>(controlSteps(current, next));
+			List<Ip> goneEndpoints = new ArrayList<>();
+			List<String> unplugged = new ArrayList<>();
+			for (ControlPlane.PodNet n : nets) {
+				steps.addAll(ControlPlane.cniDel(n));
+				goneEndpoints.add(n.ip());
+				unplugged.add(n.node() + "/" + n.bridge() + "/" + n.veth());
+			}
+			change(id, label, next, steps, goneEndpoints, unplugged);
+		}
+
+		private void scale(String at, String id, ScenarioDocument.ScaleSpec s) {
+			if (s.selector() == null || s.selector().isEmpty() || s.replicas() == null || s.replicas() < 0) {
+				problems.error(at, "scale needs a selector (matchLabels) and a number of replicas");
+				return;
+			}
+			String ns = s.namespace() == null ? "default" : s.namespace();
+			List<Integer> matching = new ArrayList<>();
+			for (int k = 0; k < pods.size(); k++) {
+				ScenarioDocument.PodSpec p = pods.get(k);
+				Map<String, String> labels = p.labels() == null ? Map.of() : p.labels();
+				if (ns.equals(p.namespace() == null ? "default" : p.namespace())
+						&& s.selector().entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
+					matching.add(k);
+				}
+			}
+			if (matching.isEmpty()) {
+				problems.error(at + "/selector", "no pod in namespace " + ns + " matches " + s.selector()
+						+ ": scaling copies the first matching pod");
+				return;
+			}
+			int have = matching.size();
+			String what = "scale " + s.selector().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()
+					+ " from " + have + " to " + s.replicas();
+			if (s.replicas() < have) {
+				deletePods(at, id, matching.subList(s.replicas(), have).reversed(), what);
+				return;
+			}
+			if (s.replicas() == have) {
+				problems.error(at + "/replicas", "the selector already matches " + have + " pods");
+				return;
+			}
+			ScenarioDocument.PodSpec template = pods.get(matching.getFirst());
+			String base = template.name().replaceFirst("-[0-9]+$", "");
+			List<String> created = new ArrayList<>();
+			Map<String, Ip> lastBefore = new HashMap<>();
+			for (int n = 1; created.size() < s.replicas() - have; n++) {
+				String name = base + "-" + n;
+				if (find(ns + "/" + name) >= 0) {
+					continue;
+				}
+				String node = leastLoaded(s.selector(), ns);
+				Ip ip = allocate(at, node);
+				if (ip == null) {
+					return;
+				}
+				lastBefore.put(ns + "/" + name, lastReserved.get(node));
+				lastReserved.put(node, ip);
+				pods.add(new ScenarioDocument.PodSpec(name, template.namespace(), node, ip.toString(), template.labels(),
+						template.containers(), true));
+				created.add(ns + "/" + name);
+			}
+			Builder next = rebuild(at);
+			if (next == null) {
+				return;
+			}
+			List<Step> steps = new ArrayList<>();
+			for (String key : created) {
+				steps.addAll(ControlPlane.cniAdd(podNet(next, key, lastBefore.get(key))));
+			}
+			steps.addAll(controlSteps(current, next));
+			change(id, what, next, steps, List.of(), List.of());
+		}
+
+		/** The node with the fewest pods the selector matches (the first such, in node order): a spreading scheduler. */
+		private String leastLoaded(Map<String, String> selector, String ns) {
+			String best = null;
+			long fewest = Long.MAX_VALUE;
+			for (String node : root.nodeIps.keySet()) {
+				long n = pods.stream().filter(p -> node.equals(p.node()) && ns.equals(p.namespace() == null ? "default" : p.namespace())
+						&& p.labels() != null && selector.entrySet().stream().allMatch(e -> e.getValue().equals(p.labels().get(e.getKey()))))
+					.count();
+				if (n < fewest) {
+					fewest = n;
+					best = node;
+				}
+			}
+			return best;
+		}
+
+		/** host-local: the next free address after the last one reserved on the node, wrapping to .2. */
+		private Ip allocate(String at, String node) {
+			Cidr range = root.nodeCidr(node);
+			java.util.Set<Ip> used = new java.util.HashSet<>();
+			pods.forEach(p -> {
+				if (node.equals(p.node())) {
+					used.add(Ip.parse(p.ip()));
+				}
+			});
+			Ip last = lastReserved.getOrDefault(node, range.nth(1));
+			long size = range.size();
+			long start = Integer.toUnsignedLong(last.value()) - Integer.toUnsignedLong(range.network().value());
+			for (long k = 1; k < size; k++) {
+				long off = (start + k) % size;
+				if (off < 2 || off == size - 1) {
+					continue;
+				}
+				Ip ip = range.nth((int) off);
+				if (!used.contains(ip)) {
+					return ip;
+				}
+			}
+			problems.error(at, "node " + node + "'s pod CIDR " + range + " has no free address left");
+			return null;
+		}
+
+		/** The cluster built again from the pod list; its problems belong to this timeline entry. */
+		private Builder rebuild(String at) {
+			Problems scratch = new Problems("timeline", (YamlLocator) null);
+			Builder b = new Builder(root.doc.withPods(List.copyOf(pods)), scratch, root.source, root.yamlMapper, root.limits);
+			b.buildCluster(b.doc.cluster());
+			for (ScenarioProblem pr : scratch.all()) {
+				if (pr.severity() == ScenarioProblem.Severity.ERROR) {
+					problems.error(at, pr.message());
+				}
+			}
+			return problems.hasErrors() ? null : b;
+		}
+
+		private void change(String id, String label, Builder next, List<Step> steps, List<Ip> goneEndpoints,
+				List<String> unplugged) {
+			if (steps.isEmpty()) {
+				steps = List.of(new Step.EndpointsUpdate(ControlPlane.CONTROL_PLANE, null, "No Service selects the pod: no"
+						+ " EndpointSlice and no rule changes.", "", "", List.of(), List.of()));
+			}
+			events.add(new dev.packetwalk.engine.Event.Change(id, label, new dev.packetwalk.engine.Event.State(
+					new Topology(next.namespaces), Map.of(), next.policyEngine, next.ipvsStates), ControlPlane.hops(steps),
+					goneEndpoints, unplugged));
+			current = next;
+		}
+
+		/** The EndpointSlice rewrites and every node's kube-proxy sync between two cluster states (changed ones only). */
+		private static List<Step> controlSteps(Builder before, Builder after) {
+			List<Step> out = new ArrayList<>();
+			Map<Ip, String> namesBefore = podNames(before);
+			Map<Ip, String> namesAfter = podNames(after);
+			for (dev.packetwalk.kubeproxy.KubeService svc : after.services.services()) {
+				dev.packetwalk.kubeproxy.ServiceRef ref = svc.ref();
+				List<dev.packetwalk.kubeproxy.Endpoint> was = before.services.endpoints().getOrDefault(ref, List.of());
+				List<dev.packetwalk.kubeproxy.Endpoint> now = after.services.endpoints().getOrDefault(ref, List.of());
+				List<String> diff = ControlPlane.diff(ControlPlane.sliceYaml(svc, was, namesBefore),
+						ControlPlane.sliceYaml(svc, now, namesAfter), true);
+				if (diff.stream().allMatch(l -> l.startsWith("  "))) {
+					continue;
+				}
+				List<String> ready = now.stream().filter(dev.packetwalk.kubeproxy.Endpoint::ready).map(e -> e.ip().toString()).toList();
+				out.add(new Step.EndpointsUpdate(ControlPlane.CONTROL_PLANE, null, "The EndpointSlice controller"
+						+ " (kube-controller-manager) rewrites " + ControlPlane.sliceName(svc) + ", the slice of Service "
+						+ ref.namespace() + "/" + ref.name() + ": " + ready.size() + " ready endpoint" + (ready.size() == 1 ? "" : "s")
+						+ (ready.isEmpty() ? "" : " (" + String.join(", ", ready) + ")") + ". Every node's kube-proxy watches it.",
+						ref.namespace() + "/" + ref.name(), ControlPlane.sliceName(svc), diff, ready));
+			}
+			for (Namespace ns : after.namespaces) {
+				if (ns.kind() != Namespace.Kind.NODE) {
+					continue;
+				}
+				Namespace old = before.namespaces.stream().filter(n -> n.id().equals(ns.id())).findFirst().orElse(null);
+				List<String> a = old == null ? List.of() : lines(old.iptables());
+				List<String> diff = new ArrayList<>(ControlPlane.diff(a, lines(ns.iptables()), false));
+				dev.packetwalk.kubeproxy.IpvsState ipvsBefore = before.ipvsStates.get(ns.id());
+				dev.packetwalk.kubeproxy.IpvsState ipvsAfter = after.ipvsStates.get(ns.id());
+				boolean ipvs = ipvsAfter != null;
+				if (ipvs) {
+					diff.addAll(ControlPlane.diff(ipvsBefore == null ? List.of() : lines(ipvsBefore.ipvsadmList()),
+							lines(ipvsAfter.ipvsadmList()), false));
+				}
+				if (diff.isEmpty()) {
+					continue;
+				}
+				long added = diff.stream().filter(l -> l.startsWith("+ ")).count();
+				long removed = diff.stream().filter(l -> l.startsWith("- ")).count();
+				List<String> ladder = ipvs ? List.of() : ControlPlane.ladders(ns.iptables());
+				out.add(new Step.ProxySync(new Place(ns.node(), ns.id(), null), null, "kube-proxy on " + ns.id()
+						+ " sees the change and rewrites the node's rules in one " + (ipvs ? "sync (ipvsadm and iptables-restore)"
+								: "iptables-restore") + ": " + added + " line" + (added == 1 ? "" : "s") + " added, " + removed
+						+ " removed. It is not in the data path: packets never pass through kube-proxy, only through the rules it"
+						+ " writes.", ns.id(), ipvs ? "ipvs" : "iptables", diff, ladder, List.of()));
+			}
+			return out;
+		}
+
+		private static Map<Ip, String> podNames(Builder b) {
+			Map<Ip, String> out = new HashMap<>();
+			b.podIps.forEach((key, ip) -> out.put(ip, key.substring(key.indexOf('/') + 1)));
+			return out;
+		}
+
+		private static List<String> lines(String text) {
+			return text == null || text.isBlank() ? List.of() : List.of(text.split("\n"));
+		}
+
+		/** A pod's network as CNI sees it in a built cluster. */
+		private ControlPlane.PodNet podNet(Builder b, String key, Ip lastReservedBefore) {
+			Namespace pod = b.namespaces.stream().filter(n -> n.id().equals(key)).findFirst().orElseThrow();
+			Device eth0 = pod.devices().stream().filter(d -> d.name().equals("eth0")).findFirst().orElseThrow();
+			Cidr addr = eth0.addresses().getFirst();
+			String network = b.doc.cluster().network() == null ? PodNetwork.ALL.getFirst().name() : b.doc.cluster().network();
+			String bridge = PodNetwork.named(network).orElseThrow().bridge();
+			Cidr range = root.nodeCidr(pod.node());
+			return new ControlPlane.PodNet(key, pod.label(), pod.node(), bridge, Mac.vethName(key), addr.address(), range,
+					eth0.mtu(), network, lastReservedBefore == null ? range.nth(1) : lastReservedBefore);
+		}
+
+		private int find(String pod) {
+			for (int k = 0; k < pods.size(); k++) {
+				if (key(pods.get(k)).equals(pod) || (!pod.contains("/") && pods.get(k).name().equals(pod))) {
+					return k;
+				}
+			}
+			return -1;
+		}
+
+		private List<String> names() {
+			return pods.stream().map(ScenarioDocument.PodSpec::name).toList();
+		}
+
+		private Ip ip(String at, String text) {
+			try {
+				return Ip.parse(text);
+			}
+			catch (IllegalArgumentException ex) {
+				problems.error(at, "'" + text + "' is not an IPv4 address");
+				return null;
+			}
+		}
+
+		private static String key(ScenarioDocument.PodSpec p) {
+			return (p.namespace() == null ? "default" : p.namespace()) + "/" + p.name();
+		}
+
+		private static ScenarioDocument.PodSpec withIp(ScenarioDocument.PodSpec p, Ip ip, Boolean ready) {
+			return new ScenarioDocument.PodSpec(p.name(), p.namespace(), p.node(), ip.toString(), p.labels(), p.containers(),
+					ready);
+		}
+
 	}
 
 }

@@ -8,7 +8,34 @@ import java.util.Map;
  * resolved or defaulted; {@link ScenarioCompiler} does that and reports problems with their place in the file.
  */
 public record ScenarioDocument(String apiVersion, String kind, Metadata metadata, Long seed, String intro,
-		String takeaway, Cluster cluster, List<Map<String, Object>> objects, List<FlowSpec> flows, List<String> faults) {
+		String takeaway, Cluster cluster, List<Map<String, Object>> objects, List<FlowSpec> flows, List<String> faults,
+		List<TimelineSpec> timeline) {
+
+	/** The document with another pod list (a cluster state of the timeline). */
+	ScenarioDocument withPods(List<PodSpec> pods) {
+		Cluster c = cluster;
+		return new ScenarioDocument(apiVersion, kind, metadata, seed, intro, takeaway, new Cluster(c.network(), c.proxyMode(),
+				c.podCIDR(), c.serviceCIDR(), c.cloud(), c.ipMasqAgent(), c.podMTU(), c.segments(), c.nodes(), c.namespaces(),
+				pods, c.hosts()), objects, flows, faults, null);
+	}
+
+	/**
+	 * One entry of the timeline: exactly one of its fields is set.
+	 *
+	 * @param create a pod is created (CNI ADD; not ready until a {@code ready} entry unless it says so)
+	 * @param ready a pod (name or ns/name) becomes Ready
+	 * @param delete a pod (name or ns/name) is deleted
+	 * @param scale the pods a selector matches are scaled to a number of replicas
+	 * @param flow a packet (a new connection, or the next packet of an earlier flow's with {@code continues})
+	 * @param pause ({@code wait:} in the file) time passes: {@code 30s}, {@code 5m}, {@code 3h}
+	 */
+	public record TimelineSpec(PodSpec create, String ready, String delete, ScaleSpec scale, FlowSpec flow,
+			@com.fasterxml.jackson.annotation.JsonProperty("wait") String pause) {
+	}
+
+	/** Scale the pods a selector matches (in a namespace, default {@code default}) to a number of replicas. */
+	public record ScaleSpec(Map<String, String> selector, Integer replicas, String namespace) {
+	}
 
 	/** The named switches a scenario can flip to break one thing (docs/scenario-format.md). */
 	public static final java.util.Set<String> FAULTS = java.util.Set.of("no-service-masquerade");
@@ -105,7 +132,7 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	 * {@code a.b.c.d:port}
 	 */
 	public record FlowSpec(String id, String label, String from, String container, String to, String protocol,
-			Integer srcPort, Integer ttl, Integer size, Boolean dontFragment, Boolean reply, HttpSpec http) {
+			Integer srcPort, Integer ttl, Integer size, Boolean dontFragment, Boolean reply, HttpSpec http, String continues) {
 	}
 
 	/** An HTTP request carried by a TCP flow: the request line and headers (e.g. X-Forwarded-For from a proxy). */

@@ -4,7 +4,9 @@ package dev.packetwalk.trace;
 public record Disposition(Outcome outcome, DropReason reason, String detail) {
 
 	public enum Outcome {
-		DELIVERED, DROPPED
+		DELIVERED, DROPPED,
+		/** A cluster change (a walk of leg CHANGE) took effect. */
+		APPLIED
 	}
 
 	public Disposition {
@@ -22,6 +24,10 @@ public record Disposition(Outcome outcome, DropReason reason, String detail) {
 
 	public static Disposition dropped(DropReason reason, String detail) {
 		return new Disposition(Outcome.DROPPED, reason, detail);
+	}
+
+	public static Disposition applied(String detail) {
+		return new Disposition(Outcome.APPLIED, null, detail);
 	}
 
 	public boolean delivered() {

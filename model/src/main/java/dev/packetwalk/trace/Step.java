@@ -31,11 +31,15 @@ import dev.packetwalk.packet.Packet;
 		@JsonSubTypes.Type(Step.Policy.class),
 		@JsonSubTypes.Type(Step.Ipvs.class),
 		@JsonSubTypes.Type(Step.Deliver.class),
-		@JsonSubTypes.Type(Step.Drop.class) })
+		@JsonSubTypes.Type(Step.Drop.class),
+		@JsonSubTypes.Type(Step.Cni.class),
+		@JsonSubTypes.Type(Step.EndpointsUpdate.class),
+		@JsonSubTypes.Type(Step.ProxySync.class) })
 public sealed interface Step {
 
 	Place at();
 
+	/** The packet as it is after the step; null for a control-plane step (no packet moves: {@link #isControlPlane}). */
 	Packet packet();
 
 	String narration();
@@ -45,6 +49,43 @@ public sealed interface Step {
 		return StepTypeNames.NAMES.get(step.getClass());
 	}
 
+
+	/**
+	 * Is this a control-plane step (a cluster change: CNI, the EndpointSlice controller, kube-proxy's sync)? Such
+	 * steps carry no packet and make up the walks of leg {@link Walk.Leg#CHANGE}.
+	 */
+	static boolean isControlPlane(Step step) {
+		return switch (step) {
+			case Cni c -> true;
+			case EndpointsUpdate e -> true;
+			case ProxySync p -> true;
+			case Send s -> false;
+			case RouteLookup r -> false;
+			case NeighborLookup n -> false;
+			case Transmit t -> false;
+			case Receive r -> false;
+			case BridgeForward b -> false;
+			case Netfilter n -> false;
+			case Conntrack c -> false;
+			case Nat n -> false;
+			case Forward f -> false;
+			case Encapsulate e -> false;
+			case Decapsulate d -> false;
+			case Policy p -> false;
+			case Ipvs i -> false;
+			case Deliver d -> false;
+			case Drop d -> false;
+		};
+	}
+
+	private static void checkControl(Place at, Packet packet, String narration) {
+		if (at == null || packet != null) {
+			throw new IllegalArgumentException("a control-plane step says where it happened and carries no packet");
+		}
+		if (narration == null || narration.isBlank()) {
+			throw new IllegalArgumentException("every step has a narration");
+		}
+	}
 
 	private static void check(Place at, Packet packet, String narration) {
 		if (at == null || packet == null) {
@@ -297,6 +338,109 @@ public sealed interface Step {
 			if (reason == null) {
 				throw new IllegalArgumentException("every drop has a reason");
 			}
+		}
+	}
+
+	/**
+	 * One action of a pod's network setup (CNI ADD) or teardown (CNI DEL), in the order the container runtime and the
+	 * {@code bridge} and {@code host-local} plugins perform it.
+	 *
+	 * @param pod the pod ({@code namespace/name})
+	 * @param command CNI's command: {@code ADD} or {@code DEL}
+	 * @param action what happens (below)
+	 * @param plugin who does it: {@code runtime} (the container runtime, for kubelet), {@code bridge} or
+	 * {@code host-local}
+	 * @param equivalent the same action as an {@code ip} (or shell) command on the node
+	 * @param details lines of evidence (the IPAM range and the address picked, the hairpin setting, ...)
+	 * @param creates the devices that exist from this step on, as {@code namespace/device} (the namespace alone for a
+	 * new network namespace)
+	 * @param removes the devices (or namespace) that are gone from this step on
+	 */
+	@JsonTypeName("cni")
+	record Cni(Place at, Packet packet, String narration, String pod, String command, Action action, String plugin,
+			String equivalent, List<String> details, List<String> creates, List<String> removes) implements Step {
+		/** The actions of CNI ADD and DEL. */
+		public enum Action {
+			/** The runtime starts the pause container, which holds a new network namespace. */
+			SANDBOX,
+			/** A veth pair is created inside the pod's namespace: {@code eth0} and its peer. */
+			VETH,
+			/** The peer is moved to the node's root namespace (and set up there). */
+			MOVE,
+			/** The host end becomes a port of the bridge (with hairpin mode as configured). */
+			ATTACH,
+			/** host-local IPAM reserves the next free address of the node's range. */
+			IPAM,
+			/** The address is set on {@code eth0}. */
+			ADDRESS,
+			/** {@code eth0} is brought up. */
+			UP,
+			/** The default route via the bridge's address. */
+			ROUTE,
+			/** host-local releases the pod's address. */
+			RELEASE,
+			/** Deleting {@code eth0} deletes the pair; the bridge forgets the port and its learned MACs. */
+			UNPLUG,
+			/** The pause container stops and the namespace is deleted. */
+			TEARDOWN
+		}
+
+		public Cni {
+			checkControl(at, packet, narration);
+			if (pod == null || !("ADD".equals(command) || "DEL".equals(command)) || action == null || plugin == null) {
+				throw new IllegalArgumentException("a CNI step names its pod, ADD or DEL, its action and its plugin");
+			}
+			details = List.copyOf(details);
+			creates = List.copyOf(creates);
+			removes = List.copyOf(removes);
+		}
+	}
+
+	/**
+	 * The EndpointSlice controller rewrites a Service's slice: endpoints added, removed or marked (not) ready.
+	 *
+	 * @param service the Service ({@code namespace/name})
+	 * @param slice the EndpointSlice's name
+	 * @param diff the slice's YAML as a unified diff: lines starting with {@code "+ "}, {@code "- "} or {@code "  "}
+	 * @param ready the ready endpoints' addresses after the change
+	 */
+	@JsonTypeName("endpoints")
+	record EndpointsUpdate(Place at, Packet packet, String narration, String service, String slice, List<String> diff,
+			List<String> ready) implements Step {
+		public EndpointsUpdate {
+			checkControl(at, packet, narration);
+			diff = List.copyOf(diff);
+			ready = List.copyOf(ready);
+		}
+	}
+
+	/**
+	 * kube-proxy on one node sees the change and rewrites the node's rules (one {@code iptables-restore}); UDP
+	 * connections to endpoints that are gone are deleted from conntrack.
+	 *
+	 * @param node the node
+	 * @param mode the proxy mode ({@code iptables}, {@code ipvs})
+	 * @param diff the rules as a diff of {@code iptables-save} (or {@code ipvsadm -Ln}): {@code "+ "}, {@code "- "}
+	 * lines, with {@code "@@ "} lines naming the chain
+	 * @param ladder per Service port, its new probability ladder, e.g. {@code default/web:http 1/3 1/2 1}
+	 * @param conntrackDeleted the conntrack entries kube-proxy deleted ({@code conntrack -D}), as {@code conntrack -L}
+	 * printed them
+	 */
+	@JsonTypeName("proxy-sync")
+	record ProxySync(Place at, Packet packet, String narration, String node, String mode, List<String> diff,
+			List<String> ladder, List<String> conntrackDeleted) implements Step {
+		public ProxySync {
+			checkControl(at, packet, narration);
+			diff = List.copyOf(diff);
+			ladder = List.copyOf(ladder);
+			conntrackDeleted = List.copyOf(conntrackDeleted);
+		}
+
+		/** The same step with the conntrack entries the engine deleted when it applied the change. */
+		public ProxySync withConntrackDeleted(List<String> deleted) {
+			return new ProxySync(at, packet, narration + (deleted.isEmpty() ? "" : " It deletes " + deleted.size()
+					+ " UDP conntrack " + (deleted.size() == 1 ? "entry" : "entries")
+					+ " whose endpoint is gone, so the next datagram is balanced again."), node, mode, diff, ladder, deleted);
 		}
 	}
 

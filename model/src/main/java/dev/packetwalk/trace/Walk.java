@@ -12,13 +12,37 @@ import java.util.List;
 public record Walk(String flow, Leg leg, String label, List<Hop> hops, Disposition disposition) {
 
 	public enum Leg {
-		REQUEST, REPLY
+		REQUEST, REPLY,
+		/** A cluster change (timeline): control-plane steps only, no packet; ends APPLIED. */
+		CHANGE
 	}
 
 	public Walk {
 		hops = List.copyOf(hops);
 		if (hops.isEmpty()) {
 			throw new IllegalArgumentException("a walk has at least one hop (" + label + ")");
+		}
+		if (leg == Leg.CHANGE) {
+			for (Hop h : hops) {
+				for (Step s : h.steps()) {
+					if (!Step.isControlPlane(s)) {
+						throw new IllegalArgumentException("a change ('" + label + "') has control-plane steps only");
+					}
+				}
+			}
+			if (disposition.outcome() != Disposition.Outcome.APPLIED) {
+				throw new IllegalArgumentException("a change ('" + label + "') ends APPLIED");
+			}
+		}
+		else {
+			checkPacketWalk(label, hops, disposition);
+		}
+	}
+
+	/** A packet's walk: every later hop starts with a receive; the last step is a delivery or a drop that matches. */
+	private static void checkPacketWalk(String label, List<Hop> hops, Disposition disposition) {
+		if (disposition.outcome() == Disposition.Outcome.APPLIED) {
+			throw new IllegalArgumentException("only a change is APPLIED ('" + label + "')");
 		}
 		for (int i = 1; i < hops.size(); i++) {
 			if (!(hops.get(i).steps().getFirst() instanceof Step.Receive)) {

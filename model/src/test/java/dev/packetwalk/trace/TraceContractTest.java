@@ -54,7 +54,7 @@ class TraceContractTest {
 		Set<String> documented = new LinkedHashSet<>();
 		int end = doc.indexOf("\n\n", table);
 		String rows = doc.substring(table, end < 0 ? doc.length() : end);
-		Matcher m = Pattern.compile("(?m)^\\| `(\\w+)` \\|").matcher(rows);
+		Matcher m = Pattern.compile("(?m)^\\| `([\\w-]+)` \\|").matcher(rows);
 		while (m.find()) {
 			documented.add(m.group(1));
 		}

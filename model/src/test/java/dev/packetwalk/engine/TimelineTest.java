@@ -1,0 +1,155 @@
+package dev.packetwalk.engine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import dev.packetwalk.scenario.CompiledScenario;
+import dev.packetwalk.scenario.ScenarioCompiler;
+import dev.packetwalk.scenario.ScenarioException;
+import dev.packetwalk.trace.DropReason;
+import dev.packetwalk.trace.Step;
+import dev.packetwalk.trace.Trace;
+import dev.packetwalk.trace.TraceJson;
+import dev.packetwalk.trace.Walk;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Clusters that change: the timeline's control-plane steps and what the packets after a change meet. */
+class TimelineTest {
+
+	private static CompiledScenario builtIn(String id) throws IOException {
+		Path file = Path.of("../scenarios", id + ".yaml");
+		return new ScenarioCompiler().compile(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
+	}
+
+	private static Trace trace(String id) throws IOException {
+		CompiledScenario cs = builtIn(id);
+		return new Engine(cs.scenario()).run(cs.seed());
+	}
+
+	private static List<Step> steps(Walk w) {
+		return w.hops().stream().flatMap(h -> h.steps().stream()).toList();
+	}
+
+	private static Walk walk(Trace t, String flow, Walk.Leg leg) {
+		return t.walks().stream().filter(w -> w.flow().equals(flow) && w.leg() == leg).findFirst().orElseThrow();
+	}
+
+	@Test
+	void cniAddRunsInTheBridgePluginsOrderWithTheAllocatedAddress() throws IOException {
+		Trace t = trace("pod-network-setup");
+		Walk add = t.walks().getFirst();
+		assertThat(add.leg()).isEqualTo(Walk.Leg.CHANGE);
+		List<Step.Cni> cni = steps(add).stream().filter(Step.Cni.class::isInstance).map(Step.Cni.class::cast).toList();
+		assertThat(cni).extracting(Step.Cni::action).containsExactly(Step.Cni.Action.SANDBOX, Step.Cni.Action.VETH,
+				Step.Cni.Action.MOVE, Step.Cni.Action.ATTACH, Step.Cni.Action.IPAM, Step.Cni.Action.ADDRESS,
+				Step.Cni.Action.UP, Step.Cni.Action.ROUTE);
+		// host-local: client holds 10.244.1.2, so web gets the next address
+		assertThat(cni.get(4).details()).contains("allocated 10.244.1.3/24");
+		assertThat(cni.get(5).equivalent()).isEqualTo("ip addr add 10.244.1.3/24 dev eth0");
+		assertThat(cni.get(1).creates()).containsExactly("default/web/eth0");
+		assertThat(cni.get(7).equivalent()).isEqualTo("ip route add default via 10.244.1.1 dev eth0");
+		// then the first packet reaches the new pod
+		Walk first = walk(t, "first", Walk.Leg.REQUEST);
+		assertThat(first.disposition().delivered()).isTrue();
+		assertThat(first.hops().getLast().place().namespace()).isEqualTo("default/web");
+	}
+
+	@Test
+	void scaleUpRewritesTheLadderOnEveryNode() throws IOException {
+		Trace t = trace("service-scale-up");
+		Walk scale = t.walks().stream().filter(w -> w.leg() == Walk.Leg.CHANGE).findFirst().orElseThrow();
+		List<Step.ProxySync> syncs = steps(scale).stream().filter(Step.ProxySync.class::isInstance)
+			.map(Step.ProxySync.class::cast).toList();
+		assertThat(syncs).extracting(Step.ProxySync::node).containsExactly("node1", "node2");
+		for (Step.ProxySync s : syncs) {
+			assertThat(s.ladder()).hasSize(1);
+			assertThat(s.ladder().getFirst()).startsWith("default/web:http KUBE-SVC-").endsWith(": 1/5 1/4 1/3 1/2 1");
+			assertThat(s.diff()).anyMatch(l -> l.startsWith("- ") && l.contains("--probability 0.3333333333"))
+				.anyMatch(l -> l.startsWith("+ ") && l.contains("--probability 0.2000000000"));
+		}
+		assertThat(steps(scale).stream().filter(Step.Cni.class::isInstance).count()).isEqualTo(16);
+		Step.EndpointsUpdate eps = steps(scale).stream().filter(Step.EndpointsUpdate.class::isInstance)
+			.map(Step.EndpointsUpdate.class::cast).findFirst().orElseThrow();
+		assertThat(eps.ready()).hasSize(5);
+		assertThat(eps.diff()).anyMatch(l -> l.equals("+     name: web-4"));
+		assertThat(walk(t, "after", Walk.Leg.REQUEST).disposition().delivered()).isTrue();
+	}
+
+	@Test
+	void afterABackendIsDeletedTheOpenConnectionDiesAndANewOneIsDelivered() throws IOException {
+		Trace t = trace("backend-dies-mid-connection");
+		Walk open = walk(t, "open", Walk.Leg.REQUEST);
+		assertThat(open.hops().getLast().place().namespace()).isEqualTo("default/web-1");
+		Walk next = walk(t, "next", Walk.Leg.REQUEST);
+		assertThat(next.disposition().delivered()).isFalse();
+		assertThat(next.disposition().reason()).isEqualTo(DropReason.NEIGHBOR_UNREACHABLE);
+		Step.Send send = (Step.Send) steps(next).getFirst();
+		Step.Send sendOpen = (Step.Send) steps(open).getFirst();
+		assertThat(send.packet().l4().srcPort()).isEqualTo(sendOpen.packet().l4().srcPort());
+		assertThat(steps(next)).anyMatch(s -> s instanceof Step.Conntrack)
+			.noneMatch(s -> s instanceof Step.Netfilter nf && nf.matched().stream().anyMatch(m -> m.chain().startsWith("KUBE-SVC")));
+		Step last = steps(next).getLast();
+		assertThat(last.packet().dst().toString()).isEqualTo(open.hops().getLast().steps().getLast().packet().dst().toString());
+		Walk again = walk(t, "again", Walk.Leg.REQUEST);
+		assertThat(again.disposition().delivered()).isTrue();
+		assertThat(again.hops().getLast().place().namespace()).isEqualTo("default/web-2");
+	}
+
+	@Test
+	void kubeProxyFlushesUdpConntrackOfADeletedEndpoint() throws IOException {
+		Trace t = trace("udp-conntrack-flush");
+		Walk query = walk(t, "query", Walk.Leg.REQUEST);
+		assertThat(query.hops().getLast().place().namespace()).isEqualTo("default/dns-1");
+		Walk delete = t.walks().stream().filter(w -> w.leg() == Walk.Leg.CHANGE && w.label().startsWith("delete")).findFirst()
+			.orElseThrow();
+		Step.ProxySync node1 = steps(delete).stream().filter(Step.ProxySync.class::isInstance).map(Step.ProxySync.class::cast)
+			.filter(s -> s.node().equals("node1")).findFirst().orElseThrow();
+		assertThat(node1.conntrackDeleted()).hasSize(1);
+		assertThat(node1.conntrackDeleted().getFirst()).startsWith("udp").contains("dst=10.96.0.53");
+		Walk again = walk(t, "again", Walk.Leg.REQUEST);
+		assertThat(again.disposition().delivered()).isTrue();
+		assertThat(again.hops().getLast().place().namespace()).isEqualTo("default/dns-2");
+		assertThat(((Step.Send) steps(again).getFirst()).packet().l4().srcPort())
+			.isEqualTo(((Step.Send) steps(query).getFirst()).packet().l4().srcPort());
+	}
+
+	@Test
+	void theSameSeedGivesTheSameTrace() throws IOException {
+		for (String id : List.of("pod-network-setup", "service-scale-up", "backend-dies-mid-connection", "udp-conntrack-flush")) {
+			CompiledScenario a = builtIn(id);
+			CompiledScenario b = builtIn(id);
+			assertThat(TraceJson.pretty(new Engine(a.scenario()).run(7))).isEqualTo(TraceJson.pretty(new Engine(b.scenario()).run(7)));
+		}
+	}
+
+	@Test
+	void timelineProblemsNameTheirLine() {
+		String yaml = """
+				apiVersion: packetwalk.dev/v1alpha1
+				kind: Scenario
+				metadata: {name: bad}
+				cluster:
+				  nodes: [{name: node1}]
+				  pods: [{name: a, node: node1}]
+				timeline:
+				  - delete: b
+				  - create: {name: c, node: nod1}
+				  - flow: {continues: nothing}
+				""";
+		assertThatThrownBy(() -> new ScenarioCompiler().compile("bad.yaml", yaml)).isInstanceOf(ScenarioException.class)
+			.hasMessageContaining("bad.yaml:8:13: error: timeline[0].delete: unknown pod 'b'");
+		String badWait = yaml.replace("  - delete: b", "  - wait: soon");
+		assertThatThrownBy(() -> new ScenarioCompiler().compile("bad.yaml", badWait)).isInstanceOf(ScenarioException.class)
+			.hasMessageContaining("bad.yaml:8:").hasMessageContaining("timeline[0].wait");
+		String two = yaml.replace("  - delete: b", "  - {delete: a, ready: a}");
+		assertThatThrownBy(() -> new ScenarioCompiler().compile("bad.yaml", two)).isInstanceOf(ScenarioException.class)
+			.hasMessageContaining("bad.yaml:8:");
+	}
+
+}
