@@ -149,6 +149,9 @@ test('the story view keeps every rewrite, verdict, pick and end, and drops the k
 				case 'ipvs':
 				case 'transmit':
 				case 'receive':
+				case 'cni':
+				case 'endpoints':
+				case 'proxy-sync':
 					assert.ok(story, `${id}: ${s.type} is a story step`);
 					break;
 				case 'netfilter':

@@ -124,7 +124,7 @@ export function dispositionText(d) {
 	if (!d) {
 		return '';
 	}
-	return d.outcome === 'DROPPED' ? `DROPPED: ${reasonText(d.reason)}` : 'DELIVERED';
+	return d.outcome === 'DROPPED' ? `DROPPED: ${reasonText(d.reason)}` : d.outcome === 'APPLIED' ? 'APPLIED' : 'DELIVERED';
 }
 
 export function placeText(at) {
@@ -135,7 +135,7 @@ export function placeText(at) {
 }
 
 export function legText(leg) {
-	return leg === 'REPLY' ? 'reply' : 'request';
+	return leg === 'REPLY' ? 'reply' : leg === 'CHANGE' ? 'cluster change' : 'request';
 }
 
 /** Short device text for the topology: first address, `+N` when there are more. */

@@ -44,7 +44,8 @@ export function shortName(id, nsLabel = x => x) {
  * marker the rewrite that started the leg ({type, text, where}; null for the first). Also the socket it starts from and how it ends.
  */
 export function journeyOf(steps, walk, nsLabel = id => id) {
-	if (!walk) {
+	// a cluster change moves no packet: it has no journey
+	if (!walk || walk.leg === 'CHANGE') {
 		return null;
 	}
 	const legs = [];

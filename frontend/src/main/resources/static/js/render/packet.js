@@ -162,7 +162,8 @@ export function createPacket(viewport, { view } = {}) {
 	function update(state, transition) {
 		const layout = layoutFor(state.topology);
 		const e = currentEntry(state);
-		if (!layout || !e) {
+		// a control-plane step (a timeline's change) carries no packet: nothing moves on the map
+		if (!layout || !e || !e.step.packet) {
 			trail.attr('d', null);
 			glyphs.selectAll('g.packet').remove();
 			shown = null;

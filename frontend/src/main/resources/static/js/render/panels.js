@@ -516,7 +516,7 @@ function renderEvents(el, state, hidden = new Set()) {
 			const row = d3.select(this);
 			if (d.kind === 'walk') {
 				row.attr('class', 'ev-walk');
-				row.append('span').attr('class', 'ev-leg').text(d.walk.leg === 'REPLY' ? '◂ REPLY' : 'REQ ▸');
+				row.append('span').attr('class', 'ev-leg').text({ REPLY: '◂ REPLY', CHANGE: '⚙ CHANGE' }[d.walk.leg] || 'REQ ▸');
 				row.append('span').attr('class', 'ev-walk-label').text(d.walk.label);
 				row.append('span').attr('class', 'ev-walk-outcome');
 				return;
@@ -541,7 +541,7 @@ function renderEvents(el, state, hidden = new Set()) {
 		.classed('is-past', d => d.entry.index < cursor)
 		.select('button').attr('aria-current', d => (d.entry.index === cursor ? 'step' : null));
 	li.filter(d => d.kind === 'walk').select('.ev-walk-outcome')
-		.text(d => (d.walk.last <= cursor ? (d.walk.disposition.outcome === 'DROPPED' ? '✕ dropped' : '✓ delivered') : ''))
+		.text(d => (d.walk.last <= cursor ? ({ DROPPED: '✕ dropped', APPLIED: '✓ applied' }[d.walk.disposition.outcome] || '✓ delivered') : ''))
 		.attr('data-outcome', d => (d.walk.last <= cursor ? d.walk.disposition.outcome : null));
 
 	// keep the current row in view without moving the page
@@ -634,7 +634,7 @@ export function createPanels(root, { onSeek }) {
 		where.text(e ? fmt.placeText(e.step.at) : '')
 			.attr('data-namespace', e ? e.step.at.namespace : null)
 			.attr('data-device', e ? e.step.at.device || null : null);
-		walkLabel.text(walk ? `${walk.leg === 'REPLY' ? '◂ reply' : 'request ▸'} · ${walk.label}` : '')
+		walkLabel.text(walk ? `${{ REPLY: '◂ reply', CHANGE: '⚙ cluster change' }[walk.leg] || 'request ▸'} · ${walk.label}` : '')
 			.attr('data-leg', walk ? walk.leg : null);
 
 		// the walk's outcome, once its last step is reached; at the very end, the whole trace's

@@ -4,6 +4,7 @@
 import d3 from '../d3.js';
 import { layoutFor } from '../layout.js';
 import { currentEntry } from '../store.js';
+import { isAbsent, lifecycleOf } from '../lifecycle.js';
 
 const KIND_TEXT = { NODE: 'node', POD: 'pod', HOST: 'host', ROUTER: 'router', SWITCH: 'switch' };
 
@@ -211,6 +212,17 @@ export function createTopology(viewport) {
 		const e = currentEntry(state);
 		const at = e ? e.step.at : null;
 		const step = e ? e.step : null;
+		// a timeline builds and removes pods: draw only what exists at this step
+		const life = lifecycleOf(state.steps);
+		const absent = (ns, dev) => isAbsent(life, ns, dev, state.cursor);
+		const absentEnd = key => {
+			const bar = key.indexOf('|');
+			return absent(key.slice(0, bar), key.slice(bar + 1));
+		};
+		gNs.selectAll('g.ns').classed('is-absent', d => absent(d.id, null));
+		gStacks.selectAll('g.stack').classed('is-absent', ([id]) => absent(id, null));
+		gDevices.selectAll('g.dev').classed('is-absent', d => absent(d.ns, d.name));
+		gLinks.selectAll('path.link').classed('is-absent', d => absentEnd(d.a) || (d.b != null && absentEnd(d.b)));
 		gNs.selectAll('g.ns').classed('is-current', d => !!at && d.id === at.namespace);
 		gStacks.selectAll('g.stack').classed('is-current', ([id]) => !!at && id === at.namespace && !at.device);
 		gLbs.selectAll('g.lb').classed('is-current', d => !!step && step.type === 'route' && d.ns === at.namespace && d.ip === step.packet?.ip?.dst);

@@ -26,6 +26,7 @@ export const FILTER_GROUPS = Object.freeze([
 	{ id: 'nat', label: 'NAT', title: 'address rewrites and load-balancing picks (iptables NAT, IPVS)' },
 	{ id: 'policy', label: 'policy', title: 'NetworkPolicy verdicts' },
 	{ id: 'tunnel', label: 'tunnel', title: 'encapsulation and decapsulation', pinned: true },
+	{ id: 'control', label: 'control plane', title: 'cluster changes: CNI, EndpointSlice, kube-proxy syncs', pinned: true },
 	{ id: 'endpoint', label: 'send/deliver/drop', title: 'how a walk starts and ends', pinned: true }
 ]);
 
@@ -35,8 +36,12 @@ export const STORY_REASONS = Object.freeze({
 	boundary: 'the packet leaves or enters a namespace or node',
 	rewrite: 'an address, port or envelope changes (NAT, encapsulation, decapsulation)',
 	verdict: 'something decides whether the packet may pass (NetworkPolicy, a netfilter DROP/REJECT)',
-	pick: 'a load balancer picks a backend (kube-proxy IPVS, a cloud load balancer\'s equal-cost next hops)'
+	pick: 'a load balancer picks a backend (kube-proxy IPVS, a cloud load balancer\'s equal-cost next hops)',
+	change: 'the cluster changes: a pod\'s network is built or removed, an EndpointSlice or a node\'s rules are rewritten'
 });
+
+/** A diff line of a control-plane step: added or removed (kept lines and hunk headers are context). */
+const changed = l => l.startsWith('+ ') || l.startsWith('- ');
 
 const verdictWord = verdict => String(verdict || '').split(' ')[0].toUpperCase();
 
@@ -252,6 +257,49 @@ const TYPES = {
 			v.dl([['virtual server', s.virtualServer, 'mono'], ['scheduler', s.scheduler], ['chosen', s.chosen, 'mono']]);
 			v.sub('ipvsadm -Ln · real servers');
 			v.codeList((s.realServers || []).map(r => `  -> ${r}  Masq  1`), l => l.includes(` ${s.chosen} `), '◀ chosen', 'ipvs-reals');
+		}
+	},
+	cni: {
+		name: 'CNI',
+		short: 'CNI',
+		group: 'control',
+		focus: 'detail',
+		story: () => 'change',
+		summary: s => `${s.command} ${s.action.toLowerCase()} · ${s.equivalent}`,
+		detail: (v, s) => {
+			v.dl([['pod', s.pod], ['command', `CNI ${s.command}`], ['action', s.action], ['plugin', s.plugin]]);
+			v.sub('on the node');
+			v.codeList([`# ${s.equivalent}`, ...(s.details || [])], l => l.startsWith('# '), '', 'cni-lines');
+		}
+	},
+	endpoints: {
+		name: 'EndpointSlice',
+		short: 'slice',
+		group: 'control',
+		focus: 'detail',
+		story: () => 'change',
+		summary: s => (s.service ? `${s.slice}: ${s.ready.length} ready` : 'no Service selects the pod'),
+		detail: (v, s) => {
+			v.dl([['service', s.service || 'none'], ['slice', s.slice || 'none'], ['ready', (s.ready || []).join(', ') || 'none']]);
+			v.sub('kubectl get endpointslice -o yaml · diff');
+			v.codeList(s.diff || [], changed, '', 'endpoints-diff');
+		}
+	},
+	'proxy-sync': {
+		name: 'kube-proxy sync',
+		short: 'sync',
+		group: 'control',
+		focus: 'detail',
+		story: () => 'change',
+		summary: s => `${s.node}: ${(s.diff || []).filter(changed).length} rule lines changed`,
+		detail: (v, s) => {
+			v.dl([['node', s.node], ['mode', s.mode], ...(s.ladder || []).map(l => ['ladder', l, 'mono'])]);
+			v.sub(s.mode === 'ipvs' ? 'iptables-save / ipvsadm -Ln · diff' : 'iptables-save · diff');
+			v.codeList(s.diff || [], changed, '', 'proxy-diff');
+			if ((s.conntrackDeleted || []).length) {
+				v.sub('conntrack -D (UDP entries to endpoints that are gone)');
+				v.codeList(s.conntrackDeleted, () => true, '', 'conntrack-deleted');
+			}
 		}
 	},
 	deliver: {
