@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StepRegistryTest {
 
-	private static final Pattern ENTRY = Pattern.compile("(?m)^\\t(\\w+): \\{$");
+	private static final Pattern ENTRY = Pattern.compile("(?m)^\\t'?([\\w-]+)'?: \\{$");
 
 	private static final Pattern GROUP = Pattern.compile("(?m)^\\t\\tgroup: '(\\w+)',$");
 

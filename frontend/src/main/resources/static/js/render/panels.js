@@ -110,7 +110,8 @@ function renderInspector(el, state) {
 		.data(packet ? [] : [1])
 		.join('p')
 		.attr('class', 'empty')
-		.text('The packet has not been sent yet. Press play or → to start.');
+		.text(e ? 'No packet moves here: the cluster is changing (the control plane\'s work, below).'
+			: 'The packet has not been sent yet. Press play or → to start.');
 
 	el.classed('is-encap', !!(packet && packet.vxlan && packet.inner));
 	const secs = el.selectAll('div.hsec')
