@@ -189,8 +189,7 @@ public final class KernelLab implements Lab {
 		java.util.function.LongFunction<Trace> traceOf = s -> traces.computeIfAbsent(s,
 				x -> new Engine(cs.scenario()).run(x));
 		Trace trace = traceOf.apply(cs.seed());
-		Optional<String> notHere = cs.scenario().changes() ? Optional.of(CHANGES_NOT_REPLAYED)
-				: notReplayable(cs.scenario().topology());
+		Optional<String> notHere = notReplayable(cs.scenario());
 		if (notHere.isPresent()) {
 			List<FlowVerdict> v = new ArrayList<>();
 			for (Flow f : cs.scenario().sentFlows()) {
@@ -346,6 +345,11 @@ public final class KernelLab implements Lab {
 	static final String CHANGES_NOT_REPLAYED = "the cluster changes during the run (timeline: CNI ADD/DEL, EndpointSlice"
 			+ " and kube-proxy rule changes); the lab replays a fixed topology only, so these packets are checked by the"
 			+ " model's unit and golden tests, not on a kernel";
+
+	/** Why the lab leaves a scenario to the model alone, if it does: a cluster that changes, or IPVS mode. */
+	static Optional<String> notReplayable(dev.packetwalk.engine.Scenario s) {
+		return s.changes() ? Optional.of(CHANGES_NOT_REPLAYED) : notReplayable(s.topology());
+	}
 
 	static Optional<String> notReplayable(Topology t) {
 		for (Namespace ns : t.namespaces()) {

@@ -115,9 +115,10 @@ class KernelLabTest {
 					+ " (the model changed since the lab ran: run this test as root with -Dkernel-lab.update=true)")
 				.isEqualTo(entry.fingerprint());
 		}
-		// what the lab may leave to the model alone, and nothing else: IPVS (no ip_vs here) and policy-denied flows
-		boolean ipvs = KernelLab.notReplayable(cs.scenario().topology()).isPresent();
-		assertThat(r.modelOnly()).as("only IPVS scenarios are model-only: " + r.render()).isEqualTo(ipvs);
+		// what the lab may leave to the model alone, and nothing else: IPVS (no ip_vs here), clusters that change
+		// (a timeline) and policy-denied flows
+		boolean ipvs = KernelLab.notReplayable(cs.scenario()).isPresent();
+		assertThat(r.modelOnly()).as("only IPVS and timeline scenarios are model-only: " + r.render()).isEqualTo(ipvs);
 		for (FlowVerdict f : r.flows()) {
 			if (f.isModelOnly() && !ipvs) {
 				assertThat(f.modelOnly()).as(f.render()).contains("NetworkPolicy");

@@ -22,8 +22,14 @@ final class Scenarios {
 	}
 
 	static List<Path> files() {
+		// -Dkernel-lab.scenarios=a,b: only these (to run the lab for a few scenarios; the report keeps the others)
+		String only = System.getProperty("kernel-lab.scenarios", "");
+		java.util.Set<String> wanted = only.isBlank() ? null : java.util.Set.of(only.split(","));
 		try (Stream<Path> s = Files.list(dir())) {
-			return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+			return s.filter(p -> p.toString().endsWith(".yaml"))
+				.filter(p -> wanted == null || wanted.contains(p.getFileName().toString().replaceFirst("\\.yaml$", "")))
+				.sorted()
+				.toList();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
