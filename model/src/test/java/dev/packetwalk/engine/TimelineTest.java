@@ -152,4 +152,48 @@ class TimelineTest {
 			.hasMessageContaining("bad.yaml:8:");
 	}
 
+	@Test
+	void sessionAffinitySticksToAPodUntilItIsDeleted() {
+		String yaml = """
+				apiVersion: packetwalk.dev/v1alpha1
+				kind: Scenario
+				metadata: {name: sticky}
+				cluster:
+				  nodes: [{name: node1}]
+				  pods:
+				    - {name: client, node: node1}
+				    - {name: web-1, node: node1, labels: {app: web}, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+				    - {name: web-2, node: node1, labels: {app: web}, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+				objects:
+				  - apiVersion: v1
+				    kind: Service
+				    metadata: {name: web}
+				    spec:
+				      selector: {app: web}
+				      sessionAffinity: ClientIP
+				      ports: [{name: http, port: 80, targetPort: http}]
+				flows:
+				  - {id: first, from: client, to: service/web:80}
+				timeline:
+				  - flow: {id: second, from: client, to: service/web:80}
+				  - delete: web-1
+				  - flow: {id: third, from: client, to: service/web:80}
+				""";
+		Scenario sc = new ScenarioCompiler().compile("sticky.yaml", yaml).scenario();
+		int checked = 0;
+		for (long seed = 1; seed <= 20; seed++) {
+			Trace t = new Engine(sc).run(seed);
+			String first = walk(t, "first", Walk.Leg.REQUEST).hops().getLast().place().namespace();
+			// a new connection from the same client goes to the same pod (KUBE-SEP's -m recent --rcheck)
+			assertThat(walk(t, "second", Walk.Leg.REQUEST).hops().getLast().place().namespace()).as("seed " + seed).isEqualTo(first);
+			// once web-1 is gone its KUBE-SEP chain and its recent list with it: the client goes to web-2
+			assertThat(walk(t, "third", Walk.Leg.REQUEST).hops().getLast().place().namespace()).as("seed " + seed)
+				.isEqualTo(first.equals("default/web-1") ? "default/web-2" : first);
+			if (first.equals("default/web-1")) {
+				checked++;
+			}
+		}
+		assertThat(checked).as("seeds whose first connection went to the pod that is deleted").isPositive();
+	}
+
 }
