@@ -152,6 +152,7 @@ test('the story view keeps every rewrite, verdict, pick and end, and drops the k
 				case 'cni':
 				case 'endpoints':
 				case 'proxy-sync':
+				case 'node-sync':
 					assert.ok(story, `${id}: ${s.type} is a story step`);
 					break;
 				case 'netfilter':

@@ -1,4 +1,4 @@
-// What exists when, in a scenario whose cluster changes (a timeline): the `cni` steps say from which step on a
+// What exists when, in a scenario whose cluster changes (a timeline): the `cni` (and `node-sync`) steps say from which step on a
 // namespace or device exists (`creates`) and from which step it is gone (`removes`), as `namespace` or
 // `namespace/device`. Pure (no DOM): `node --test` checks it; render/topology.js hides what is absent at the cursor.
 
@@ -12,7 +12,7 @@ export function lifecycleOf(steps) {
 	const born = new Map();
 	const gone = new Map();
 	steps.forEach(({ step }, i) => {
-		if (step.type !== 'cni') {
+		if (step.type !== 'cni' && step.type !== 'node-sync') {
 			return;
 		}
 		(step.creates || []).forEach(k => {

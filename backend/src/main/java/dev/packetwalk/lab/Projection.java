@@ -114,6 +114,8 @@ public final class Projection {
 					}
 					case Step.ProxySync x -> {
 					}
+					case Step.NodeSync x -> {
+					}
 					case Step.RouteLookup x -> {
 					}
 					case Step.NeighborLookup x -> {

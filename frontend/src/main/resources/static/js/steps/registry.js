@@ -302,6 +302,19 @@ const TYPES = {
 			}
 		}
 	},
+	'node-sync': {
+		name: 'Node sync',
+		short: 'node',
+		group: 'control',
+		focus: 'detail',
+		story: () => 'change',
+		summary: s => `${s.agent} on ${s.node}: ${(s.diff || []).filter(changed).length} entries`,
+		detail: (v, s) => {
+			v.dl([['node', s.node], ['agent', s.agent]]);
+			v.sub('ip route / ip neigh / bridge fdb · diff');
+			v.codeList(s.diff || [], changed, '', 'node-diff');
+		}
+	},
 	deliver: {
 		name: 'Deliver',
 		short: 'deliver',

@@ -1340,6 +1340,8 @@ public final class ScenarioCompiler {
 
 		private final List<ScenarioDocument.PodSpec> pods = new ArrayList<>();
 
+		private final List<ScenarioDocument.NodeSpec> nodes = new ArrayList<>();
+
 		/** host-local's last reserved address per node (it hands out the next one, wrapping around). */
 		private final Map<String, Ip> lastReserved = new HashMap<>();
 
@@ -1358,6 +1360,7 @@ public final class ScenarioCompiler {
 
 		List<dev.packetwalk.engine.Event> build() {
 			ScenarioDocument doc = root.doc;
+			nodes.addAll(doc.cluster().nodes());
 			for (ScenarioDocument.PodSpec p : doc.cluster().pods() == null ? List.<ScenarioDocument.PodSpec>of() : doc.cluster().pods()) {
 				Ip ip = root.podIps.get(key(p));
 				pods.add(withIp(p, ip, p.ready()));
@@ -1376,9 +1379,10 @@ public final class ScenarioCompiler {
 				String at = "/timeline/" + i;
 				ScenarioDocument.TimelineSpec t = specs.get(i);
 				int set = t == null ? 0 : (t.create() != null ? 1 : 0) + (t.ready() != null ? 1 : 0) + (t.delete() != null ? 1 : 0)
-						+ (t.scale() != null ? 1 : 0) + (t.flow() != null ? 1 : 0) + (t.pause() != null ? 1 : 0);
+						+ (t.scale() != null ? 1 : 0) + (t.addNode() != null ? 1 : 0) + (t.flow() != null ? 1 : 0)
+						+ (t.pause() != null ? 1 : 0);
 				if (set != 1) {
-					problems.error(at, "a timeline entry is exactly one of create, ready, delete, scale, flow or wait");
+					problems.error(at, "a timeline entry is exactly one of create, ready, delete, scale, addNode, flow or wait");
 					continue;
 				}
 				String id = "change" + (i + 1);
@@ -1396,6 +1400,9 @@ public final class ScenarioCompiler {
 				}
 				else if (t.delete() != null) {
 					delete(at + "/delete", id, t.delete());
+				}
+				else if (t.addNode() != null) {
+					addNode(at + "/addNode", id, t.addNode());
 				}
 				else {
 					scale(at + "/scale", id, t.scale());
@@ -1488,9 +1495,9 @@ public final class ScenarioCompiler {
 				problems.error(at + "/name", "a pod named " + key(p) + " already exists");
 				return;
 			}
-			if (p.node() == null || !root.nodeIps.containsKey(p.node())) {
+			if (p.node() == null || !current.nodeIps.containsKey(p.node())) {
 				problems.error(at + "/node", p.node() == null ? "the new pod needs a node"
-						: "unknown node '" + p.node() + "'" + Problems.didYouMean(p.node(), root.nodeIps.keySet()));
+						: "unknown node '" + p.node() + "'" + Problems.didYouMean(p.node(), current.nodeIps.keySet()));
 				return;
 			}
 			Ip ip = p.ip() == null ? allocate(at, p.node()) : ip(at + "/ip", p.ip());
@@ -1507,6 +1514,73 @@ public final class ScenarioCompiler {
 			List<Step> steps = new ArrayList<>(ControlPlane.cniAdd(podNet(next, key(p), last)));
 			steps.addAll(controlSteps(current, next));
 			change(id, "create pod " + p.name() + " on " + p.node(), next, steps, List.of(), List.of());
+		}
+
+		/**
+		 * A node joins: kubelet registers it and it gets its pod CIDR; with flannel, flanneld on every other node
+		 * writes what reaches the new node's subnet (ARP, FDB, then the route, in flanneld's order).
+		 */
+		private void addNode(String at, String id, ScenarioDocument.NodeSpec n) {
+			if (n.name() == null || !ID.matcher(n.name()).matches()) {
+				problems.error(at + "/name", "the new node needs a name of lower-case letters, digits and dashes");
+				return;
+			}
+			if (current.nodeIps.containsKey(n.name())) {
+				problems.error(at + "/name", "a node named " + n.name() + " already exists");
+				return;
+			}
+			nodes.add(n);
+			Builder next = rebuild(at);
+			if (next == null) {
+				return;
+			}
+			List<Step> steps = new ArrayList<>();
+			Namespace joined = next.namespaces.stream().filter(ns -> ns.id().equals(n.name())).findFirst().orElseThrow();
+			List<String> created = new ArrayList<>();
+			created.add(joined.id());
+			for (Namespace ns : next.namespaces) {
+				Namespace was = current.namespaces.stream().filter(o -> o.id().equals(ns.id())).findFirst().orElse(null);
+				if (was != null && ns.kind() != Namespace.Kind.NODE) {
+					// the underlay gains a port for the node (a switch port, the VPC's link)
+					ns.devices().stream().filter(d -> was.devices().stream().noneMatch(o -> o.name().equals(d.name())))
+						.forEach(d -> created.add(ns.id() + "/" + d.name()));
+				}
+			}
+			Cidr cidr = next.nodeCidr(n.name());
+			steps.add(new Step.NodeSync(new Place(n.name(), n.name(), null), null, n.name() + " joins: kubelet registers"
+					+ " the Node, kube-controller-manager's node IPAM gives it the pod CIDR " + cidr + ", and its pod network"
+					+ " is set up (the bridge, and with flannel, flanneld's lease and flannel.1).", n.name(), "kubelet",
+					joined.effectiveRoutes().stream().map(r -> "+ ip route: " + r.text()).toList(), created));
+			for (Namespace ns : next.namespaces) {
+				if (ns.kind() != Namespace.Kind.NODE || ns.id().equals(n.name())) {
+					continue;
+				}
+				Namespace was = current.namespaces.stream().filter(o -> o.id().equals(ns.id())).findFirst().orElseThrow();
+				List<String> diff = ControlPlane.diff(nodeEntries(was), nodeEntries(ns), false).stream()
+					.filter(l -> !l.startsWith("@@")).toList();
+				if (diff.isEmpty()) {
+					continue;
+				}
+				steps.add(new Step.NodeSync(new Place(ns.node(), ns.id(), null), null, "flanneld on " + ns.id()
+						+ " sees " + n.name() + "'s subnet lease and writes what reaches it through flannel.1: the ARP entry"
+						+ " for the remote VTEP, the FDB entry that sends its MAC to " + n.name() + "'s address, then the"
+						+ " route for " + cidr + ".", ns.id(), "flanneld", diff, List.of()));
+			}
+			steps.addAll(controlSteps(current, next));
+			change(id, "node " + n.name() + " joins", next, steps, List.of(), List.of());
+		}
+
+		/** A node's neighbour, FDB and route entries, in flanneld's order of writing them. */
+		private static List<String> nodeEntries(Namespace ns) {
+			List<String> out = new ArrayList<>();
+			ns.neighbors().forEach(nb -> out.add("ip neigh: " + nb.text()));
+			ns.devices().forEach(d -> {
+				if (d instanceof Device.Vxlan v) {
+					v.fdb().forEach(f -> out.add("bridge fdb: " + f.mac() + " dev " + v.name() + " dst " + f.dst() + " self permanent"));
+				}
+			});
+			ns.effectiveRoutes().forEach(r -> out.add("ip route: " + r.text()));
+			return out;
 		}
 
 		private void ready(String at, String id, String pod) {
@@ -1623,7 +1697,7 @@ public final class ScenarioCompiler {
 		private String leastLoaded(Map<String, String> selector, String ns) {
 			String best = null;
 			long fewest = Long.MAX_VALUE;
-			for (String node : root.nodeIps.keySet()) {
+			for (String node : current.nodeIps.keySet()) {
 				long n = pods.stream().filter(p -> node.equals(p.node()) && ns.equals(p.namespace() == null ? "default" : p.namespace())
 						&& p.labels() != null && selector.entrySet().stream().allMatch(e -> e.getValue().equals(p.labels().get(e.getKey()))))
 					.count();
@@ -1637,7 +1711,7 @@ public final class ScenarioCompiler {
 
 		/** host-local: the next free address after the last one reserved on the node, wrapping to .2. */
 		private Ip allocate(String at, String node) {
-			Cidr range = root.nodeCidr(node);
+			Cidr range = current.nodeCidr(node);
 			java.util.Set<Ip> used = new java.util.HashSet<>();
 			pods.forEach(p -> {
 				if (node.equals(p.node())) {
@@ -1664,7 +1738,8 @@ public final class ScenarioCompiler {
 		/** The cluster built again from the pod list; its problems belong to this timeline entry. */
 		private Builder rebuild(String at) {
 			Problems scratch = new Problems("timeline", (YamlLocator) null);
-			Builder b = new Builder(root.doc.withPods(List.copyOf(pods)), scratch, root.source, root.yamlMapper, root.limits);
+			Builder b = new Builder(root.doc.withNodesAndPods(List.copyOf(nodes), List.copyOf(pods)), scratch, root.source,
+					root.yamlMapper, root.limits);
 			b.buildCluster(b.doc.cluster());
 			for (ScenarioProblem pr : scratch.all()) {
 				if (pr.severity() == ScenarioProblem.Severity.ERROR) {
@@ -1753,7 +1828,7 @@ public final class ScenarioCompiler {
 			Cidr addr = eth0.addresses().getFirst();
 			String network = b.doc.cluster().network() == null ? PodNetwork.ALL.getFirst().name() : b.doc.cluster().network();
 			String bridge = PodNetwork.named(network).orElseThrow().bridge();
-			Cidr range = root.nodeCidr(pod.node());
+			Cidr range = b.nodeCidr(pod.node());
 			return new ControlPlane.PodNet(key, pod.label(), pod.node(), bridge, Mac.vethName(key), addr.address(), range,
 					eth0.mtu(), network, lastReservedBefore == null ? range.nth(1) : lastReservedBefore);
 		}

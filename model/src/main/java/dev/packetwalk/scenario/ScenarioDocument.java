@@ -12,10 +12,10 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 		List<TimelineSpec> timeline) {
 
 	/** The document with another pod list (a cluster state of the timeline). */
-	ScenarioDocument withPods(List<PodSpec> pods) {
+	ScenarioDocument withNodesAndPods(List<NodeSpec> nodes, List<PodSpec> pods) {
 		Cluster c = cluster;
 		return new ScenarioDocument(apiVersion, kind, metadata, seed, intro, takeaway, new Cluster(c.network(), c.proxyMode(),
-				c.podCIDR(), c.serviceCIDR(), c.cloud(), c.ipMasqAgent(), c.podMTU(), c.segments(), c.nodes(), c.namespaces(),
+				c.podCIDR(), c.serviceCIDR(), c.cloud(), c.ipMasqAgent(), c.podMTU(), c.segments(), nodes, c.namespaces(),
 				pods, c.hosts()), objects, flows, faults, null);
 	}
 
@@ -26,10 +26,11 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	 * @param ready a pod (name or ns/name) becomes Ready
 	 * @param delete a pod (name or ns/name) is deleted
 	 * @param scale the pods a selector matches are scaled to a number of replicas
+	 * @param addNode a node joins the cluster (last in node order)
 	 * @param flow a packet (a new connection, or the next packet of an earlier flow's with {@code continues})
 	 * @param pause ({@code wait:} in the file) time passes: {@code 30s}, {@code 5m}, {@code 3h}
 	 */
-	public record TimelineSpec(PodSpec create, String ready, String delete, ScaleSpec scale, FlowSpec flow,
+	public record TimelineSpec(PodSpec create, String ready, String delete, ScaleSpec scale, NodeSpec addNode, FlowSpec flow,
 			@com.fasterxml.jackson.annotation.JsonProperty("wait") String pause) {
 	}
 

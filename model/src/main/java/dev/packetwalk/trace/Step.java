@@ -34,7 +34,8 @@ import dev.packetwalk.packet.Packet;
 		@JsonSubTypes.Type(Step.Drop.class),
 		@JsonSubTypes.Type(Step.Cni.class),
 		@JsonSubTypes.Type(Step.EndpointsUpdate.class),
-		@JsonSubTypes.Type(Step.ProxySync.class) })
+		@JsonSubTypes.Type(Step.ProxySync.class),
+		@JsonSubTypes.Type(Step.NodeSync.class) })
 public sealed interface Step {
 
 	Place at();
@@ -59,6 +60,7 @@ public sealed interface Step {
 			case Cni c -> true;
 			case EndpointsUpdate e -> true;
 			case ProxySync p -> true;
+			case NodeSync n -> true;
 			case Send s -> false;
 			case RouteLookup r -> false;
 			case NeighborLookup n -> false;
@@ -441,6 +443,26 @@ public sealed interface Step {
 			return new ProxySync(at, packet, narration + (deleted.isEmpty() ? "" : " It deletes " + deleted.size()
 					+ " UDP conntrack " + (deleted.size() == 1 ? "entry" : "entries")
 					+ " whose endpoint is gone, so the next datagram is balanced again."), node, mode, diff, ladder, deleted);
+		}
+	}
+
+	/**
+	 * A node joins, or a node agent writes what it needs for one that joined: flanneld's neighbour (ARP), FDB and
+	 * route entries for the new node's subnet lease.
+	 *
+	 * @param node the node whose state changes
+	 * @param agent who writes it ({@code kubelet}, {@code flanneld})
+	 * @param diff the node's entries as {@code ip route} / {@code ip neigh} / {@code bridge fdb} lines, {@code "+ "} or
+	 * {@code "- "}
+	 * @param creates what exists from this step on ({@code namespace} or {@code namespace/device}), like {@link Cni}
+	 */
+	@JsonTypeName("node-sync")
+	record NodeSync(Place at, Packet packet, String narration, String node, String agent, List<String> diff,
+			List<String> creates) implements Step {
+		public NodeSync {
+			checkControl(at, packet, narration);
+			diff = List.copyOf(diff);
+			creates = List.copyOf(creates);
 		}
 	}
 

@@ -121,7 +121,8 @@ class TimelineTest {
 
 	@Test
 	void theSameSeedGivesTheSameTrace() throws IOException {
-		for (String id : List.of("pod-network-setup", "service-scale-up", "backend-dies-mid-connection", "udp-conntrack-flush")) {
+		for (String id : List.of("pod-network-setup", "service-scale-up", "backend-dies-mid-connection", "udp-conntrack-flush",
+				"node-joins-flannel")) {
 			CompiledScenario a = builtIn(id);
 			CompiledScenario b = builtIn(id);
 			assertThat(TraceJson.pretty(new Engine(a.scenario()).run(7))).isEqualTo(TraceJson.pretty(new Engine(b.scenario()).run(7)));
@@ -194,6 +195,27 @@ class TimelineTest {
 			}
 		}
 		assertThat(checked).as("seeds whose first connection went to the pod that is deleted").isPositive();
+	}
+
+	@Test
+	void aJoiningNodeGetsFlannelsEntriesOnTheOthersThenACrossNodePacketReachesIt() throws IOException {
+		Trace t = trace("node-joins-flannel");
+		Walk join = t.walks().getFirst();
+		List<Step.NodeSync> syncs = steps(join).stream().filter(Step.NodeSync.class::isInstance).map(Step.NodeSync.class::cast)
+			.toList();
+		assertThat(syncs).extracting(Step.NodeSync::node).containsExactly("node3", "node1", "node2");
+		assertThat(syncs.getFirst().creates()).contains("node3");
+		for (Step.NodeSync s : syncs.subList(1, 3)) {
+			// flanneld's order: the ARP entry, the FDB entry, then the route
+			assertThat(s.diff()).hasSize(3);
+			assertThat(s.diff().get(0)).startsWith("+ ip neigh: 10.244.3.0 dev flannel.1 lladdr ");
+			assertThat(s.diff().get(1)).startsWith("+ bridge fdb: ").endsWith(" dev flannel.1 dst 10.240.0.4 self permanent");
+			assertThat(s.diff().get(2)).startsWith("+ ip route: 10.244.3.0/24 via 10.244.3.0 dev flannel.1");
+		}
+		Walk across = walk(t, "across", Walk.Leg.REQUEST);
+		assertThat(across.disposition().delivered()).isTrue();
+		assertThat(steps(across)).anyMatch(s -> s instanceof Step.Encapsulate);
+		assertThat(walk(t, "across", Walk.Leg.REPLY).disposition().delivered()).isTrue();
 	}
 
 }

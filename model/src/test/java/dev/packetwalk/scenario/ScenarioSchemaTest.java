@@ -58,9 +58,13 @@ class ScenarioSchemaTest {
 		props.propertyNames().forEach(schemaNames::add);
 		Set<String> componentNames = new TreeSet<>();
 		for (RecordComponent c : record.getRecordComponents()) {
-			componentNames.add(c.getName());
-			String where = path + "/" + c.getName();
-			JsonNode prop = props.get(c.getName());
+			// the name in the file: the component's, or the one Jackson reads it by (wait: → pause, a Java name clash)
+			com.fasterxml.jackson.annotation.JsonProperty renamed = c.getAccessor()
+				.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+			String name = renamed != null ? renamed.value() : c.getName();
+			componentNames.add(name);
+			String where = path + "/" + name;
+			JsonNode prop = props.get(name);
 			if (prop == null) {
 				mismatches.add(where + ": record component " + record.getSimpleName() + "." + c.getName() + " has no schema property");
 				continue;
