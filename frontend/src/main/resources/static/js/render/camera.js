@@ -271,8 +271,12 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		if (!e) {
 			return null;
 		}
-		const a = anchorFor(layout, e.step);
 		const box = layout.nsBox(e.step.at.namespace);
+		// a step off the map (the control plane's EndpointSlice update) keeps the view where it is
+		if (!box && !layout.stacks.get(e.step.at.namespace)) {
+			return null;
+		}
+		const a = anchorFor(layout, e.step);
 		let rect = [a.x - 230, a.y - 120, a.x + 230, a.y + 120];
 		// a node panel that fits the stage at a readable scale: show all of it
 		const { w: W, h: H } = size();
