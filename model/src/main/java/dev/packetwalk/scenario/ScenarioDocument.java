@@ -15,7 +15,8 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	ScenarioDocument withNodesAndPods(List<NodeSpec> nodes, List<PodSpec> pods) {
 		Cluster c = cluster;
 		return new ScenarioDocument(apiVersion, kind, metadata, seed, intro, takeaway, new Cluster(c.network(), c.proxyMode(),
-				c.podCIDR(), c.serviceCIDR(), c.cloud(), c.ipMasqAgent(), c.podMTU(), c.segments(), nodes, c.namespaces(),
+				c.podCIDR(), c.serviceCIDR(), c.cloud(), c.ipMasqAgent(), c.podMTU(), c.hairpinMode(), c.kubeProxy(), c.segments(),
+				nodes, c.namespaces(),
 				pods, c.hosts()), objects, flows, faults, null);
 	}
 
