@@ -31,20 +31,13 @@ final class ControlPlane {
 
 	/** What CNI needs to know about one pod on its node. */
 	record PodNet(String key, String name, String node, String bridge, String veth, Ip ip, Cidr podCidr, int mtu,
-			String network, Ip lastReserved) {
+			String network, Ip lastReserved, boolean hairpin) {
 
 		/** host-local's directory: the CNI network's name (kubenet's "kubenet"; flannel's conflist is named "cbr0"). */
 		String ipamDir() {
 			return "/var/lib/cni/networks/" + ("kubenet".equals(network) ? "kubenet" : "cbr0");
 		}
 
-		/**
-		 * Hairpin mode on the port: flannel's CNI config delegates to bridge with hairpinMode true; kubenet sets it
-		 * only with kubelet's --hairpin-mode=hairpin-veth (the default, promiscuous-bridge, leaves it off).
-		 */
-		boolean hairpin() {
-			return !"kubenet".equals(network);
-		}
 	}
 
 	/**
@@ -75,9 +68,8 @@ final class ControlPlane {
 				List.of(p.node() + "/" + p.veth()), List.of()));
 		String hairpin = p.hairpin() ? "on" : "off";
 		out.add(new Step.Cni(node.at(p.veth()), null, p.veth() + " becomes a port of " + p.bridge() + " with hairpin mode "
-				+ hairpin + (p.hairpin() ? " (flannel's CNI config asks for it: a pod can reach itself through a Service)"
-						: " (kubenet with kubelet's default --hairpin-mode=promiscuous-bridge puts " + p.bridge()
-								+ " in promiscuous mode instead)")
+				+ hairpin + (p.hairpin() ? " (kubelet's hairpinMode hairpin-veth: a pod can reach itself through a"
+						+ " Service)" : " (hairpinMode is not hairpin-veth)")
 				+ ".", p.key(), add, Step.Cni.Action.ATTACH, "bridge", "ip link set " + p.veth() + " master " + p.bridge()
 						+ " && bridge link set dev " + p.veth() + " hairpin " + hairpin,
 				List.of("master " + p.bridge(), "hairpin " + hairpin), List.of(), List.of()));

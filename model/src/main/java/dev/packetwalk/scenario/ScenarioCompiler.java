@@ -1829,8 +1829,10 @@ public final class ScenarioCompiler {
 			String network = b.doc.cluster().network() == null ? PodNetwork.ALL.getFirst().name() : b.doc.cluster().network();
 			String bridge = PodNetwork.named(network).orElseThrow().bridge();
 			Cidr range = b.nodeCidr(pod.node());
+			String hairpinMode = b.doc.cluster().hairpinMode();
+			boolean hairpin = hairpinMode == null ? !"docker".equals(network) : "hairpin-veth".equals(hairpinMode);
 			return new ControlPlane.PodNet(key, pod.label(), pod.node(), bridge, Mac.vethName(key), addr.address(), range,
-					eth0.mtu(), network, lastReservedBefore == null ? range.nth(1) : lastReservedBefore);
+					eth0.mtu(), network, lastReservedBefore == null ? range.nth(1) : lastReservedBefore, hairpin);
 		}
 
 		private int find(String pod) {
