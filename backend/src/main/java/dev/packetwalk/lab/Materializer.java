@@ -20,7 +20,8 @@ import dev.packetwalk.topology.Topology;
  * bridges and dummies; veth pairs and physical links (a NIC cabled to a switch port is a veth pair too), each created
  * once with both ends placed straight into their namespaces; VXLAN devices (their underlay exists by then); MACs,
  * MTUs, bridge ports, addresses, links up; the model's routes (not the connected ones the kernel adds itself);
- * permanent neighbours; VXLAN FDB entries; finally the namespace's iptables-restore text, loaded as is.
+ * permanent neighbours; VXLAN FDB entries; finally the namespace's iptables-restore text and nftables transaction
+ * ({@code nft -f -}), loaded as is.
  */
 public final class Materializer {
 
@@ -155,6 +156,11 @@ public final class Materializer {
 			if (!ns.iptables().isBlank()) {
 				String text = ns.iptables().endsWith("\n") ? ns.iptables() : ns.iptables() + "\n";
 				out.add(Cmd.of("ip", "netns", "exec", names.ns(ns.id()), "iptables-restore").withStdin(text));
+			}
+			if (!ns.nftables().isBlank()) {
+				// kube-proxy's nftables mode: the same transaction kube-proxy hands nft
+				String text = ns.nftables().endsWith("\n") ? ns.nftables() : ns.nftables() + "\n";
+				out.add(Cmd.of("ip", "netns", "exec", names.ns(ns.id()), "nft", "-f", "-").withStdin(text));
 			}
 		}
 		return out;

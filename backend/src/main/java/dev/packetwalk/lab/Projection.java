@@ -122,6 +122,8 @@ public final class Projection {
 					}
 					case Step.Netfilter x -> {
 					}
+					case Step.Nftables x -> {
+					}
 					case Step.Conntrack x -> {
 					}
 					case Step.Nat x -> {

@@ -176,6 +176,18 @@ class ScenarioApiController {
 		return lanes.catalog(() -> q.answer(e.engine(), runSeed));
 	}
 
+	/** A node's nftables rules as {@code nft list ruleset} prints them (nftables proxy mode only). */
+	@GetMapping(path = "/{id}/nodes/{node}/nft-ruleset", produces = MediaType.TEXT_PLAIN_VALUE)
+	Mono<String> nftRuleset(@PathVariable String id, @PathVariable String node) {
+		ScenarioCatalog.Entry e = entry(id);
+		boolean known = e.scenario().scenario().topology().namespace(node) != null;
+		String text = known ? e.engine().nftRuleset(node) : null;
+		if (text == null) {
+			throw new NotFoundException("No node '" + node + "' with nftables rules in scenario '" + id + "'.");
+		}
+		return Mono.just(text);
+	}
+
 	/** A node's IPVS table as {@code ipvsadm -Ln} prints it (IPVS proxy mode only). */
 	@GetMapping(path = "/{id}/nodes/{node}/ipvsadm", produces = MediaType.TEXT_PLAIN_VALUE)
 	Mono<String> ipvsadm(@PathVariable String id, @PathVariable String node) {

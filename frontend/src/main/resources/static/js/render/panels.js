@@ -376,6 +376,41 @@ function netfilterDetail(d, s) {
 	draw = walkList(d, s, all);
 }
 
+/** An nftables base chain's walk: the matched rules (nft syntax), the set and map lookups, the numgen draws. */
+function nftDetail(d, s) {
+	const matched = s.matched || [];
+	const evaluated = s.rulesEvaluated ?? matched.length;
+	const sum = d.append('div').attr('class', 'nf-summary').attr('data-testid', 'rules-evaluated');
+	sum.append('strong').text(String(matched.length));
+	sum.append('span').text(` of ${evaluated} rule${evaluated === 1 ? '' : 's'} evaluated matched`);
+	dl(d, [['table · chain', `${s.table} · ${s.chain}`],
+		['hook · priority', `${s.chainType} hook ${String(s.hook).toLowerCase()} priority ${s.priority}`],
+		['verdict', s.verdict, `verdict verdict-${String(s.verdict).split(' ')[0].toLowerCase()}`]]);
+	const ol = d.append('ol').attr('class', 'rules').attr('data-testid', 'nft-rules');
+	ol.selectAll('li').data(matched).join('li').attr('class', 'rule').each(function (r) {
+		const li = d3.select(this);
+		const head = li.append('div').attr('class', 'rule-head');
+		head.append('span').attr('class', 'rule-pos').text(`${r.chain} #${r.number}`);
+		head.append('span').attr('class', 'rule-arrow').attr('aria-hidden', 'true').text(' → ');
+		head.append('span').attr('class', 'rule-effect').text(r.effect);
+		li.append('pre').attr('class', 'rule-text').append('code').text(r.rule);
+	});
+	if (matched.length === 0) {
+		d.append('p').attr('class', 'sub').text('No rule matched: the base chain\'s policy (accept) applies.');
+	}
+	const lookups = s.lookups || [];
+	if (lookups.length) {
+		d.append('div').attr('class', 'sub').text('set and map lookups');
+		codeList(d, lookups.map(l => `@${l.set} [${l.key}] ${l.element ? '→ ' + l.element : '→ no element'}`),
+			(line, i) => !!lookups[i].element, '◀ element used', 'nft-lookups');
+	}
+	const draws = s.draws || [];
+	if (draws.length) {
+		d.append('div').attr('class', 'sub').text('numgen draws');
+		codeList(d, draws.map(x => `numgen random mod ${x.mod} = ${x.value} → ${x.verdict}`), () => true, '◀ drawn', 'nft-draws');
+	}
+}
+
 const NAT_KINDS = {
 	DNAT: 'destination NAT: the destination is rewritten (a Service IP becomes one endpoint)',
 	SNAT: 'source NAT: the source is rewritten to a fixed address',
@@ -456,6 +491,7 @@ function widgets(d) {
 		sub: text => d.append('div').attr('class', 'sub').text(text),
 		warn: text => d.append('p').attr('class', 'warn').text(text),
 		netfilter: s => netfilterDetail(d, s),
+		nftables: s => nftDetail(d, s),
 		nat: s => natDetail(d, s),
 		conntrack: s => conntrackDetail(d, s),
 		drop: s => dropDetail(d, s),

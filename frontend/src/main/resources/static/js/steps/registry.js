@@ -177,6 +177,15 @@ const TYPES = {
 		summary: s => `${s.table}/${s.hook}: ${s.verdict}`,
 		detail: (v, s) => v.netfilter(s)
 	},
+	nftables: {
+		name: 'nftables',
+		short: 'nft',
+		group: 'netfilter',
+		focus: 'detail',
+		story: s => (['DROP', 'REJECT'].includes(verdictWord(s.verdict)) ? 'verdict' : ((s.draws || []).length ? 'pick' : null)),
+		summary: s => `${s.chain}: ${s.verdict}${(s.draws || []).length ? ` (numgen ${s.draws[0].value} of ${s.draws[0].mod})` : ''}`,
+		detail: (v, s) => v.nftables(s)
+	},
 	conntrack: {
 		name: 'Conntrack',
 		short: 'conntrack',

@@ -202,6 +202,12 @@ public final class Engine {
 		return rules == null ? null : rules.print();
 	}
 
+	/** The namespace's nftables ruleset as {@code nft list ruleset} prints it, or null when it has none. */
+	public String nftRuleset(String namespace) {
+		dev.packetwalk.netfilter.NftRuleset rs = network.nftables(namespace);
+		return rs == null ? null : rs.listRuleset();
+	}
+
 	/** The node's IPVS table as {@code ipvsadm -Ln} prints it, or null outside IPVS mode. */
 	public String ipvsadm(String namespace) {
 		dev.packetwalk.kubeproxy.IpvsState st = network.ipvs(namespace);

@@ -13,6 +13,8 @@ import dev.packetwalk.netfilter.EvalContext;
 import dev.packetwalk.netfilter.EvalResult;
 import dev.packetwalk.netfilter.Hook;
 import dev.packetwalk.netfilter.Match;
+import dev.packetwalk.netfilter.NftEvaluator;
+import dev.packetwalk.netfilter.NftRuleset;
 import dev.packetwalk.netfilter.Policy;
 import dev.packetwalk.netfilter.RuleHit;
 import dev.packetwalk.netfilter.RuleSet;
@@ -58,7 +60,7 @@ final class Netfilter {
 	}
 
 	boolean active(Namespace ns) {
-		return net.rules(ns.id()) != null;
+		return net.rules(ns.id()) != null || net.nftables(ns.id()) != null;
 	}
 
 	Outcome prerouting(Namespace ns, Packet p, String inDev, List<Step> steps) {
@@ -209,43 +211,81 @@ final class Netfilter {
 		ConntrackTable.Lookup l = track ? null : current.get(ns.id());
 		Packet before = p;
 		boolean tracked = !track;
-		for (RuleSet.BaseChain base : rules.baseChains(hook)) {
-			Table table = base.table();
-			if (!tracked && base.priority() > CONNTRACK_PRIORITY) {
+		// a NAT binding made (or restored from conntrack) at this hook: later nat chains are not consulted, as
+		// nf_nat_inet_fn stops at the first nat chain that sets the binding up
+		boolean natDone = false;
+		for (Slot slot : program(ns, hook)) {
+			if (!tracked && slot.priority() > CONNTRACK_PRIORITY) {
 				l = track(ns, p, steps);
 				tracked = true;
 			}
-			if (table == Table.NAT && skipNatAtOutput && hook == Hook.OUTPUT) {
+			if (slot.nat() && skipNatAtOutput && hook == Hook.OUTPUT) {
 				continue;
 			}
-			if (table == Table.NAT && l != null && !l.isNew()) {
+			if (slot.nat() && natDone) {
+				continue;
+			}
+			if (slot.nat() && l != null && !l.isNew()) {
 				p = conntrackNat(ns, hook, l, p, steps);
+				natDone = true;
 				continue;
 			}
-			if (!rules.has(table)) {
-				continue;
+			Verdict verdict;
+			Target.Nat nat;
+			String rule;
+			String comment;
+			String where;
+			String ruleWhere;
+			if (slot.nft() != null) {
+				NftEvaluator.Result r = NftEvaluator.evaluate(net.nftables(ns.id()), slot.nft().chain(),
+						new NftEvaluator.Context(p, ctState(l), ns::isLocal, state.random::nextInt, state.nftSets(ns.id()),
+								state.now));
+				Packet marked = r.mark() == p.mark() ? p : p.withMark(r.mark());
+				steps.add(nftStep(ns, slot.nft(), hook, marked, r));
+				p = marked;
+				verdict = r.verdict();
+				nat = r.nat();
+				NftEvaluator.Hit last = r.hits().isEmpty() ? null : r.hits().getLast();
+				rule = last == null ? null : last.rule();
+				comment = last == null ? null : last.comment();
+				where = "nft chain " + slot.nft().chain().name() + (last == null || last.chain().equals(slot.nft().chain().name())
+						? "" : " (in " + last.chain() + ")");
+				ruleWhere = where;
 			}
-			Chain builtin = rules.chain(table, hook.chainName()).orElse(null);
-			if (builtin == null || (builtin.rules().isEmpty() && builtin.policy() == Policy.ACCEPT)) {
-				continue;
+			else {
+				Table table = slot.table();
+				if (rules == null || !rules.has(table)) {
+					continue;
+				}
+				Chain builtin = rules.chain(table, hook.chainName()).orElse(null);
+				if (builtin == null || (builtin.rules().isEmpty() && builtin.policy() == Policy.ACCEPT)) {
+					continue;
+				}
+				EvalContext ctx = new EvalContext(p, hook.hasInDevice() ? inDev : null, hook.hasOutDevice() ? outDev : null,
+						ctState(l), l != null && l.entry().isDnat(), l != null && l.entry().isSnat(), ns::isLocal,
+						state.random::nextInt, state.recent(ns.id()), net.ipsets(ns.id()), state.now);
+				EvalResult r = rules.evaluate(table, hook, ctx);
+				Packet marked = r.mark() == p.mark() ? p : p.withMark(r.mark());
+				steps.add(netfilterStep(ns, table, hook, marked, r));
+				p = marked;
+				verdict = r.verdict();
+				nat = r.nat();
+				rule = r.hits().isEmpty() ? null : r.hits().getLast().ruleText();
+				comment = r.hits().isEmpty() ? null : r.hits().getLast().comment();
+				where = table.label() + " " + hook.chainName();
+				ruleWhere = table.label();
 			}
-			EvalContext ctx = new EvalContext(p, hook.hasInDevice() ? inDev : null, hook.hasOutDevice() ? outDev : null,
-					ctState(l), l != null && l.entry().isDnat(), l != null && l.entry().isSnat(), ns::isLocal,
-					state.random::nextInt, state.recent(ns.id()), net.ipsets(ns.id()), state.now);
-			EvalResult r = rules.evaluate(table, hook, ctx);
-			Packet marked = r.mark() == p.mark() ? p : p.withMark(r.mark());
-			steps.add(netfilterStep(ns, table, hook, marked, r));
-			p = marked;
-			switch (r.verdict()) {
+			switch (verdict) {
 				case Verdict.Drop d -> {
-					return new Outcome(before, p, drop(ns, table, hook, p, r, steps));
+					return new Outcome(before, p, drop(ns, where, ruleWhere, p, rule, comment, steps));
 				}
 				case Verdict.Reject rj -> {
-					return new Outcome(before, p, reject(ns, table, hook, p, r, rj, steps));
+					return new Outcome(before, p, reject(ns, where, p, comment, rj, steps));
 				}
 				case Verdict.Accept a -> {
-					if (r.nat() != null) {
-						p = applyNat(ns, hook, outDev, l, p, r, steps);
+					if (nat != null) {
+						p = applyNat(ns, outDev, l, p, nat, rule, comment, steps);
+						natDone = true;
 					}
 				}
 			}
@@ -254,6 +294,95 @@ final class Netfilter {
 			track(ns, p, steps);
 		}
 		return new Outcome(before, p, null);
+	}
+
+	/**
+	 * One entry of a hook's program: an iptables table's built-in chain, or an nftables base chain. {@code nat} is
+	 * whether NAT bindings are made there (the iptables nat table, an nft chain of type nat).
+	 */
+	private record Slot(int priority, Table table, NftRuleset.BaseChain nft, boolean nat) {
+	}
+
+	/**
+	 * The hook's program in the kernel's order: every iptables table that registers at the hook (even where the
+	 * namespace has none of its rules, so conntrack's NAT of a known connection keeps its slot) and every nftables base
+	 * chain, by priority; at equal priority the iptables table first (registered first: kube-proxy's nftables table is
+	 * created after the node's iptables tables, and the kernel inserts a hook after those of the same priority).
+	 */
+	private List<Slot> program(Namespace ns, Hook hook) {
+		List<Slot> slots = new ArrayList<>();
+		for (Table t : Table.atHook(hook)) {
+			slots.add(new Slot(t.priorityAt(hook), t, null, t == Table.NAT));
+		}
+		NftRuleset nft = net.nftables(ns.id());
+		if (nft != null) {
+			for (NftRuleset.BaseChain b : nft.baseChains(hook)) {
+				slots.add(new Slot(b.chain().priority(), null, b, "nat".equals(b.chain().type())));
+			}
+			slots.sort(java.util.Comparator.comparingInt(Slot::priority));
+		}
+		return slots;
+	}
+
+	/** What an nft rule's effect did, in {@link RuleMatch#action()}'s words. */
+	private static String nftAction(String effect) {
+		String w = effect.split(" ", 2)[0];
+		return switch (w) {
+			case "jump" -> "JUMP";
+			case "goto" -> "GOTO";
+			case "return" -> "RETURN";
+			case "mark" -> "MARK";
+			case "continue", "update" -> "CONTINUE";
+			default -> "TERMINAL";
+		};
+	}
+
+	/** The chain a jump or goto enters, else the verdict or statement's first word ({@code dnat}, {@code drop}). */
+	private static String nftTarget(String effect) {
+		String[] w = effect.split(" ", 3);
+		return (w[0].equals("jump") || w[0].equals("goto")) && w.length > 1 ? w[1] : w[0];
+	}
+
+	private Step.Nftables nftStep(Namespace ns, NftRuleset.BaseChain base, Hook hook, Packet p, NftEvaluator.Result r) {
+		List<RuleMatch> matched = new ArrayList<>();
+		for (NftEvaluator.Hit h : r.hits()) {
+			matched.add(new RuleMatch(h.chain(), h.number(), h.rule(), h.effect(), nftAction(h.effect()), nftTarget(h.effect()),
+					h.comment(), null, null));
+		}
+		String verdict = switch (r.verdict()) {
+			case Verdict.Accept a -> r.nat() != null ? r.hits().getLast().effect() : "accept";
+			case Verdict.Drop d -> "drop";
+			case Verdict.Reject rj -> "reject";
+		};
+		StringBuilder n = new StringBuilder("nft " + base.table() + " " + base.chain().name() + " (" + base.chain().type()
+				+ " hook " + hook.name().toLowerCase(java.util.Locale.ROOT) + " priority " + base.chain().priority() + "): ");
+		if (r.hits().isEmpty()) {
+			n.append("no rule matched; the chain's policy accept applies.");
+		}
+		else {
+			List<String> path = new ArrayList<>();
+			path.add(base.chain().name());
+			for (NftEvaluator.Hit h : r.hits()) {
+				if (!path.getLast().equals(h.chain())) {
+					path.add(h.chain());
+				}
+			}
+			n.append(String.join(" → ", path)).append(" → ").append(r.policy() ? "policy accept" : verdict).append('.');
+		}
+		for (NftEvaluator.Lookup lk : r.lookups()) {
+			n.append(" @").append(lk.set()).append(" [").append(lk.key()).append("] ")
+				.append(lk.element() == null ? "has no element." : "→ " + lk.element() + ".");
+		}
+		for (NftEvaluator.Draw d : r.draws()) {
+			n.append(" numgen random mod ").append(d.mod()).append(" drew ").append(d.value()).append(": ").append(d.verdict())
+				.append('.');
+		}
+		n.append(' ').append(r.hits().size()).append(" of ").append(r.rulesEvaluated()).append(" rules evaluated matched.");
+		return new Step.Nftables(HopRecorder.place(ns, null), p, n.toString(), base.table(), base.chain().name(),
+				base.chain().type(), traced(hook), base.chain().priority(), matched,
+				r.lookups().stream().map(x -> new Step.Nftables.Lookup(x.set(), x.key(), x.element())).toList(),
+				r.draws().stream().map(x -> new Step.Nftables.Draw(x.mod(), x.value(), x.verdict())).toList(), verdict,
+				r.rulesEvaluated());
 	}
 
 	private Step.Netfilter netfilterStep(Namespace ns, Table table, Hook hook, Packet p, EvalResult r) {
@@ -361,24 +490,21 @@ final class Netfilter {
 		};
 	}
 
-	private Disposition drop(Namespace ns, Table table, Hook hook, Packet p, EvalResult r, List<Step> steps) {
-		String rule = r.hits().isEmpty() ? null : r.hits().getLast().ruleText();
-		String comment = r.hits().isEmpty() ? null : r.hits().getLast().comment();
+	private Disposition drop(Namespace ns, String where, String ruleWhere, Packet p, String rule, String comment,
+			List<Step> steps) {
 		DropReason reason = comment != null && comment.startsWith("anti-spoofing") ? DropReason.ANTI_SPOOFING
 				: DropReason.NETFILTER_DROP;
 		String narration = rule == null
-				? table.label() + " " + hook.chainName() + " has policy DROP and no rule accepted the packet: it is dropped silently."
-				: "Dropped by " + table.label() + " " + (comment != null ? "rule \"" + comment + "\"" : "rule " + rule)
+				? where + " has policy DROP and no rule accepted the packet: it is dropped silently."
+				: "Dropped by " + ruleWhere + " " + (comment != null ? "rule \"" + comment + "\"" : "rule " + rule)
 						+ ": DROP discards the packet without telling the sender.";
 		steps.add(new Step.Drop(HopRecorder.place(ns, null), p, narration, reason, null));
 		return Disposition.dropped(reason, narration);
 	}
 
-	private Disposition reject(Namespace ns, Table table, Hook hook, Packet p, EvalResult r, Verdict.Reject rj,
-			List<Step> steps) {
-		String comment = r.hits().isEmpty() ? null : r.hits().getLast().comment();
+	private Disposition reject(Namespace ns, String where, Packet p, String comment, Verdict.Reject rj, List<Step> steps) {
 		String with = rj.with().label();
-		String narration = "Rejected by " + table.label() + " " + hook.chainName() + (comment != null ? " rule \"" + comment + "\"" : "")
+		String narration = "Rejected by " + where + (comment != null ? " rule \"" + comment + "\"" : "")
 				+ ": the sender is told at once (" + with + ") instead of waiting for a timeout.";
 		steps.add(new Step.Drop(HopRecorder.place(ns, null), p, narration, DropReason.NETFILTER_REJECT, with));
 		return Disposition.dropped(DropReason.NETFILTER_REJECT, narration);
@@ -387,13 +513,11 @@ final class Netfilter {
 	// ------------------------------------------------------------------ NAT
 
 	/** A NAT target on the first packet: bind it in the conntrack entry, then rewrite this packet. */
-	private Packet applyNat(Namespace ns, Hook hook, String outDev, ConntrackTable.Lookup l, Packet p, EvalResult r,
-			List<Step> steps) {
-		String rule = r.hits().getLast().ruleText();
-		String comment = r.hits().getLast().comment();
+	private Packet applyNat(Namespace ns, String outDev, ConntrackTable.Lookup l, Packet p, Target.Nat nat, String rule,
+			String comment, List<Step> steps) {
 		ConntrackEntry e = l.entry();
 		int stepsBefore = steps.size();
-		Packet out = switch (r.nat()) {
+		Packet out = switch (nat) {
 			case Target.Dnat d -> {
 				Ip ip = d.to().minIp();
 				int port = d.to().hasPorts() ? d.to().minPort() : p.l4().dstPort();

@@ -36,6 +36,8 @@ final class Network {
 
 	private final Map<String, dev.packetwalk.kubeproxy.IpvsState> ipvs = new HashMap<>();
 
+	private final Map<String, dev.packetwalk.netfilter.NftRuleset> nft = new HashMap<>();
+
 	Network(Topology topology, Map<String, dev.packetwalk.kubeproxy.IpvsState> ipvsByNamespace) {
 		this(topology);
 		ipvs.putAll(ipvsByNamespace);
@@ -45,10 +47,14 @@ final class Network {
 		// a RuleSet is immutable: namespaces with the same rules text (kube-proxy writes the same rules on most nodes)
 		// share one parsed rule set and its indexes
 		Map<String, RuleSet> parsed = new HashMap<>();
+		Map<String, dev.packetwalk.netfilter.NftRuleset> parsedNft = new HashMap<>();
 		for (Namespace ns : topology.namespaces()) {
 			byId.put(ns.id(), ns);
 			if (!ns.iptables().isBlank()) {
 				rules.put(ns.id(), parsed.computeIfAbsent(ns.iptables(), RuleSet::parse));
+			}
+			if (!ns.nftables().isBlank()) {
+				nft.put(ns.id(), parsedNft.computeIfAbsent(ns.nftables(), dev.packetwalk.netfilter.NftRuleset::parse));
 			}
 			List<Route> table = new ArrayList<>(ns.effectiveRoutes());
 			// ip route lists the main table in FIB trie order: by network address, then prefix length
@@ -76,6 +82,11 @@ final class Network {
 	/** The namespace's parsed rules, or null when it has none (no hooks, no conntrack). */
 	RuleSet rules(String nsId) {
 		return rules.get(nsId);
+	}
+
+	/** The namespace's nftables ruleset, or null when it has none. */
+	dev.packetwalk.netfilter.NftRuleset nftables(String nsId) {
+		return nft.get(nsId);
 	}
 
 	/** The IPVS state of a node in IPVS proxy mode, or null. */

@@ -155,6 +155,13 @@ final class RunState {
 		return conntrack.computeIfAbsent(nsId, k -> new ConntrackTable());
 	}
 
+	private final Map<String, dev.packetwalk.netfilter.NftEvaluator.DynamicSets> nftSets = new HashMap<>();
+
+	/** The namespace's nftables dynamic set elements ({@code update @affinity-…}). */
+	dev.packetwalk.netfilter.NftEvaluator.DynamicSets nftSets(String nsId) {
+		return nftSets.computeIfAbsent(nsId, k -> new dev.packetwalk.netfilter.NftEvaluator.DynamicSets());
+	}
+
 	/** The namespace's {@code -m recent} lists (xt_recent state is per network namespace). */
 	RecentLists recent(String nsId) {
 		return recent.computeIfAbsent(nsId, k -> new RecentLists());

@@ -294,7 +294,7 @@ public final class NftablesProxier {
 					rule(internalTrafficChain, match + " jump mark-for-masquerade");
 				}
 				else if (config.hasLocalDetector()) {
-					rule(internalTrafficChain, "ip daddr " + svc.clusterIp() + " ip saddr != " + config.clusterCidr().asNetwork()
+					rule(internalTrafficChain, "ip daddr " + svc.clusterIp() + " ip saddr != " + localCidr(config)
 							+ " jump mark-for-masquerade");
 				}
 			}
@@ -304,7 +304,7 @@ public final class NftablesProxier {
 				}
 				else {
 					if (config.hasLocalDetector()) {
-						rule(externalTrafficChain, "ip saddr " + config.clusterCidr().asNetwork() + " goto " + clusterPolicyChain,
+						rule(externalTrafficChain, "ip saddr " + localCidr(config) + " goto " + clusterPolicyChain,
 								"short-circuit pod traffic");
 					}
 					rule(externalTrafficChain, "fib saddr type local jump mark-for-masquerade", "masquerade local traffic");
@@ -350,6 +350,21 @@ public final class NftablesProxier {
 				}
 				rule(c, "meta l4proto " + protocol + " dnat to " + ep.ip() + ":" + ep.port());
 			}
+		}
+
+		/**
+		 * The local-traffic detector's CIDR ({@code IfLocalNFT}: {@code ip saddr CIDR}); the model's nftables mode has the
+		 * CIDR detectors only (the interface detectors' {@code iifname} match is not modelled in nft yet).
+		 */
+		private static Cidr localCidr(ProxyConfig config) {
+			return switch (config.localDetector()) {
+				case LocalDetector.ByCidr c -> c.cidr().asNetwork();
+				case LocalDetector.ByBridgeInterface b -> throw new IllegalArgumentException(
+						"nftables mode: detectLocalMode BridgeInterface is not modelled yet (iifname)");
+				case LocalDetector.ByInterfaceNamePrefix i -> throw new IllegalArgumentException(
+						"nftables mode: detectLocalMode InterfaceNamePrefix is not modelled yet (iifname)");
+				case LocalDetector.None n -> throw new IllegalStateException("no local detector");
+			};
 		}
 
 		private void serviceToEndpoints(KubeService svc, String base, String svcChain, List<ResolvedEndpoint> eps) {

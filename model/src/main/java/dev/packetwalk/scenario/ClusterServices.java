@@ -10,6 +10,7 @@ import java.util.Set;
 import dev.packetwalk.kubeproxy.Endpoint;
 import dev.packetwalk.kubeproxy.IptablesProxier;
 import dev.packetwalk.kubeproxy.IptablesRestore;
+import dev.packetwalk.kubeproxy.NftablesProxier;
 import dev.packetwalk.kubeproxy.KubeService;
 import dev.packetwalk.kubeproxy.ProxyConfig;
 import dev.packetwalk.kubeproxy.ServicePort;
@@ -79,6 +80,7 @@ final class ClusterServices {
 	}
 
 	void read(List<Map<String, Object>> objects, Cidr serviceCidr, List<PodInfo> pods) {
+		this.serviceCidr = serviceCidr;
 		Set<Ip> usedIps = new HashSet<>();
 		Set<Integer> usedNodePorts = new HashSet<>();
 		List<Service> manifests = new ArrayList<>();
@@ -675,22 +677,42 @@ final class ClusterServices {
 		}
 		List<IptablesRestore.Table> tables = new ArrayList<>();
 		for (IptablesRestore.Table t : restore.tables()) {
-			if (!t.name().equals("nat")) {
-				tables.add(t);
-				continue;
-			}
-			List<String> chains = new ArrayList<>(t.chains());
-			chains.add("IP-MASQ-AGENT");
-			List<String> jumps = new ArrayList<>(t.builtinJumps());
-			jumps.add("-A POSTROUTING -m comment --comment \"ip-masq-agent: ensure nat POSTROUTING directs all non-LOCAL destination traffic to our custom IP-MASQ-AGENT chain\" -m addrtype ! --dst-type LOCAL -j IP-MASQ-AGENT");
-			List<String> rules = new ArrayList<>(t.rules());
-			for (Cidr c : nonMasqueradeCidrs) {
-				rules.add("-A IP-MASQ-AGENT -d " + c.asNetwork() + " -m comment --comment \"ip-masq-agent: local traffic is not subject to MASQUERADE\" -j RETURN");
-			}
-			rules.add("-A IP-MASQ-AGENT -m comment --comment \"ip-masq-agent: outbound traffic is subject to MASQUERADE (must be last in chain)\" -j MASQUERADE");
-			tables.add(new IptablesRestore.Table(t.name(), t.builtinChains(), chains, jumps, rules));
+			tables.add(t.name().equals("nat") ? withIpMasqAgent(t, nonMasqueradeCidrs) : t);
 		}
 		return new IptablesRestore(tables).text();
+	}
+
+	/** ip-masq-agent's chain added to a nat table. */
+	private static IptablesRestore.Table withIpMasqAgent(IptablesRestore.Table t, List<Cidr> nonMasqueradeCidrs) {
+		List<String> chains = new ArrayList<>(t.chains());
+		chains.add("IP-MASQ-AGENT");
+		List<String> jumps = new ArrayList<>(t.builtinJumps());
+		jumps.add("-A POSTROUTING -m comment --comment \"ip-masq-agent: ensure nat POSTROUTING directs all non-LOCAL destination traffic to our custom IP-MASQ-AGENT chain\" -m addrtype ! --dst-type LOCAL -j IP-MASQ-AGENT");
+		List<String> rules = new ArrayList<>(t.rules());
+		for (Cidr c : nonMasqueradeCidrs) {
+			rules.add("-A IP-MASQ-AGENT -d " + c.asNetwork() + " -m comment --comment \"ip-masq-agent: local traffic is not subject to MASQUERADE\" -j RETURN");
+		}
+		rules.add("-A IP-MASQ-AGENT -m comment --comment \"ip-masq-agent: outbound traffic is subject to MASQUERADE (must be last in chain)\" -j MASQUERADE");
+		return new IptablesRestore.Table(t.name(), t.builtinChains(), chains, jumps, rules);
+	}
+
+	/** A node's iptables rules when kube-proxy writes none (nftables mode): ip-masq-agent's alone, or nothing. */
+	String ipMasqAgentOnly(List<Cidr> nonMasqueradeCidrs) {
+		if (nonMasqueradeCidrs == null) {
+			return "";
+		}
+		IptablesRestore.Table nat = new IptablesRestore.Table("nat", List.of("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"),
+				List.of(), List.of(), List.of());
+		return new IptablesRestore(List.of(withIpMasqAgent(nat, nonMasqueradeCidrs))).text();
+	}
+
+	/** The cluster's service CIDR, as {@link #read} was given it (null before). */
+	private Cidr serviceCidr;
+
+	/** kube-proxy's nftables transaction for a node ({@link NftablesProxier}); NodePorts on the node's address. */
+	String nftablesFor(String node, Ip nodeIp, Cidr clusterCidr) {
+		return NftablesProxier.generate(services, endpoints, new NftablesProxier.Settings(
+				ProxyConfig.defaults(node, clusterCidr, nodeIp), serviceCidr, List.of(nodeIp)));
 	}
 
 

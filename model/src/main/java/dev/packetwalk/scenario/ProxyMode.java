@@ -15,10 +15,10 @@ import dev.packetwalk.topology.Device;
  * kube-proxy's mode ({@code cluster.proxyMode}): what it writes on every node for the cluster's Services. A new mode
  * (nftables, ...) is a new record here, listed in {@link #ALL} and in the schema's enum.
  */
-sealed interface ProxyMode permits ProxyMode.Iptables, ProxyMode.Ipvs, ProxyMode.None {
+sealed interface ProxyMode permits ProxyMode.Iptables, ProxyMode.Ipvs, ProxyMode.Nftables, ProxyMode.None {
 
 	/** Every mode, in the order the scenario format lists them; the first is the default. */
-	List<ProxyMode> ALL = List.of(new Iptables(), new Ipvs(), new None());
+	List<ProxyMode> ALL = List.of(new Iptables(), new Ipvs(), new Nftables(), new None());
 
 	/** The name in {@code cluster.proxyMode}. */
 	String name();
@@ -30,6 +30,11 @@ sealed interface ProxyMode permits ProxyMode.Iptables, ProxyMode.Ipvs, ProxyMode
 
 	/** The node's iptables rules (iptables-restore text); a mode may add devices and IPVS state to the node. */
 	String nodeRules(NodeProxy node);
+
+	/** The node's nftables rules ({@code nft -f} transaction text), or empty for a mode that writes none. */
+	default String nodeNftables(NodeProxy node) {
+		return "";
+	}
 
 	static Optional<ProxyMode> named(String name) {
 		return ALL.stream().filter(m -> m.name().equals(name)).findFirst();
@@ -95,6 +100,29 @@ sealed interface ProxyMode permits ProxyMode.Iptables, ProxyMode.Ipvs, ProxyMode
 					null));
 			n.ipvs().put(n.node(), st);
 			return st.iptables().text();
+		}
+
+	}
+
+	/**
+	 * nftables mode: kube-proxy's {@code table ip kube-proxy} (service-ips / service-nodeports verdict maps, numgen
+	 * endpoint choice); no iptables rules of its own (ip-masq-agent's, when configured, stay in iptables).
+	 */
+	record Nftables() implements ProxyMode {
+
+		@Override
+		public String name() {
+			return "nftables";
+		}
+
+		@Override
+		public String nodeRules(NodeProxy n) {
+			return n.services().ipMasqAgentOnly(n.nonMasqueradeCidrs());
+		}
+
+		@Override
+		public String nodeNftables(NodeProxy n) {
+			return n.services().nftablesFor(n.node(), n.nodeIp(), n.clusterCidr());
 		}
 
 	}

@@ -610,11 +610,13 @@ public final class ScenarioCompiler {
 						pod.listeners()));
 			}
 			boolean forward = spec.ipForward() == null || spec.ipForward();
-			String rules = network.ownRules(podCidr, publishedPorts(pods))
-				.orElseGet(() -> proxy.nodeRules(new ProxyMode.NodeProxy(services, node, nodeIps.get(node), clusterCidr,
-						nonMasq, devs, ipvsStates, kubeProxy, podCidr)));
+			java.util.Optional<String> own = network.ownRules(podCidr, publishedPorts(pods));
+			ProxyMode.NodeProxy np = new ProxyMode.NodeProxy(services, node, nodeIps.get(node), clusterCidr, nonMasq, devs,
+					ipvsStates, kubeProxy, podCidr);
+			String rules = own.orElseGet(() -> proxy.nodeRules(np));
+			String nft = own.isPresent() ? "" : proxy.nodeNftables(np);
 			namespaces.add(new Namespace(node, node, Namespace.Kind.NODE, node, devs, routes, neighbors, rules, forward, true,
-					List.of(new Listener(Protocol.TCP, 10250, "kubelet"))));
+					List.of(new Listener(Protocol.TCP, 10250, "kubelet")), nft));
 		}
 
 		/** The node whose pod CIDR overlaps this one, or null. */

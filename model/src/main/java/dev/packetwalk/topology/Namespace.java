@@ -19,10 +19,19 @@ import dev.packetwalk.net.Ip;
  * @param ipForward {@code net.ipv4.ip_forward}
  * @param bridgeNfCallIptables {@code net.bridge.bridge-nf-call-iptables}: bridged IPv4 traffic traverses iptables
  * @param listeners sockets listening here
+ * @param nftables nftables rules as the {@code nft -f} transaction that loads them (kube-proxy's nftables mode; empty:
+ *        none). Its base chains run interleaved with the iptables tables, by priority.
  */
 public record Namespace(String id, String node, Kind kind, String label, List<Device> devices, List<Route> routes,
 		List<Neighbor> neighbors, String iptables, boolean ipForward, boolean bridgeNfCallIptables,
-		List<Listener> listeners) {
+		List<Listener> listeners, String nftables) {
+
+	/** A namespace without nftables rules. */
+	public Namespace(String id, String node, Kind kind, String label, List<Device> devices, List<Route> routes,
+			List<Neighbor> neighbors, String iptables, boolean ipForward, boolean bridgeNfCallIptables,
+			List<Listener> listeners) {
+		this(id, node, kind, label, devices, routes, neighbors, iptables, ipForward, bridgeNfCallIptables, listeners, "");
+	}
 
 	public enum Kind {
 		/** A Kubernetes node's root namespace. */
@@ -46,6 +55,7 @@ public record Namespace(String id, String node, Kind kind, String label, List<De
 		neighbors = List.copyOf(neighbors);
 		listeners = List.copyOf(listeners);
 		iptables = iptables == null ? "" : iptables;
+		nftables = nftables == null ? "" : nftables;
 		java.util.Set<String> names = new java.util.HashSet<>();
 		for (Device d : devices) {
 			if (!names.add(d.name())) {

@@ -23,6 +23,7 @@ import dev.packetwalk.packet.Packet;
 		@JsonSubTypes.Type(Step.Receive.class),
 		@JsonSubTypes.Type(Step.BridgeForward.class),
 		@JsonSubTypes.Type(Step.Netfilter.class),
+		@JsonSubTypes.Type(Step.Nftables.class),
 		@JsonSubTypes.Type(Step.Conntrack.class),
 		@JsonSubTypes.Type(Step.Nat.class),
 		@JsonSubTypes.Type(Step.Forward.class),
@@ -219,6 +220,50 @@ public sealed interface Step {
 			check(at, packet, narration);
 			matched = List.copyOf(matched);
 			walk = List.copyOf(walk);
+		}
+	}
+
+	/**
+	 * One nftables base chain's traversal at one hook (kube-proxy's nftables mode): every rule that matched (in nft
+	 * list syntax), every set and map lookup with the element it found, every {@code numgen} draw, and the verdict.
+	 *
+	 * @param table the table, {@code ip kube-proxy}
+	 * @param chain the base chain ({@code nat-prerouting})
+	 * @param chainType {@code filter} or {@code nat}
+	 * @param priority the base chain's priority (lower runs first; iptables' tables sit at -300, -150, -100, 0, +100)
+	 * @param lookups the set and verdict-map lookups, in order
+	 * @param draws the {@code numgen random mod N} draws, in order
+	 */
+	@JsonTypeName("nftables")
+	record Nftables(Place at, Packet packet, String narration, String table, String chain, String chainType,
+			Netfilter.Hook hook, int priority, List<RuleMatch> matched, List<Lookup> lookups, List<Draw> draws,
+			String verdict, int rulesEvaluated) implements Step {
+
+		/**
+		 * A set or map lookup.
+		 *
+		 * @param set the set or map ({@code service-ips})
+		 * @param key the key looked up ({@code 10.96.0.10 . tcp . 80})
+		 * @param element the element found, as nft lists it ({@code 10.96.0.10 . tcp . 80 : goto service-…}), or null
+		 */
+		public record Lookup(String set, String key, String element) {
+		}
+
+		/**
+		 * A {@code numgen random mod N} draw.
+		 *
+		 * @param mod N
+		 * @param value the value drawn, 0..N-1
+		 * @param verdict the verdict of that element ({@code goto endpoint-…})
+		 */
+		public record Draw(int mod, int value, String verdict) {
+		}
+
+		public Nftables {
+			check(at, packet, narration);
+			matched = List.copyOf(matched);
+			lookups = List.copyOf(lookups);
+			draws = List.copyOf(draws);
 		}
 	}
 
