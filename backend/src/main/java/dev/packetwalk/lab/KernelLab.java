@@ -26,12 +26,12 @@ import dev.packetwalk.trace.Trace;
 import dev.packetwalk.trace.Walk;
 
 /**
- * The lab on Linux network namespaces (iproute2, iptables-restore, tcpdump, python3). Plain Java: no Spring, so the
+ * The lab on Linux network namespaces (iproute2, iptables-restore, nft, tcpdump, python3). Plain Java: no Spring, so the
  * CLI and the tests use it directly. Root only.
  */
 public final class KernelLab implements Lab {
 
-	private static final List<String> TOOLS = List.of("ip", "bridge", "sysctl", "iptables-restore", "tcpdump");
+	private static final List<String> TOOLS = List.of("ip", "bridge", "sysctl", "iptables-restore", "nft", "tcpdump");
 
 	private final PrintStream log;
 

@@ -33,6 +33,12 @@ final class RandomPorts {
 	record Bound(FlowExpectation expectation, List<String> notes) {
 	}
 
+	/** An iptables {@code --random-fully} rule, or nft's {@code masquerade fully-random} (kube-proxy's nftables mode). */
+	static boolean randomFully(String rule) {
+		return rule.contains("--random-fully") || rule.contains("masquerade fully-random") || rule.contains("snat to")
+				&& rule.contains("fully-random");
+	}
+
 	/** Every port drawn by a {@code --random-fully} rule in the flow's walks. */
 	static List<Drawn> drawn(Trace trace, String flowId) {
 		List<Drawn> out = new ArrayList<>();
@@ -42,7 +48,7 @@ final class RandomPorts {
 			}
 			for (Hop h : w.hops()) {
 				for (Step s : h.steps()) {
-					if (s instanceof Step.Nat n && n.rule() != null && n.rule().contains("--random-fully")
+					if (s instanceof Step.Nat n && n.rule() != null && randomFully(n.rule())
 							&& n.diffs().stream().map(FieldDiff::field).anyMatch(f -> f == Field.SRC_PORT)) {
 						out.add(new Drawn(n.packet().src(), n.packet().l4().srcPort(), n.rule()));
 					}

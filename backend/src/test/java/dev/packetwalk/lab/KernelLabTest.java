@@ -92,8 +92,12 @@ class KernelLabTest {
 		}
 	}
 
+	/** {@code -Dkernel-lab.only=a,b}: replay only these built-in scenarios (by name); default all. */
 	static Stream<Path> scenarios() {
-		return Scenarios.files().stream();
+		String only = System.getProperty("kernel-lab.only", "");
+		java.util.Set<String> names = only.isBlank() ? java.util.Set.of() : java.util.Set.of(only.split(","));
+		return Scenarios.files().stream()
+			.filter(p -> names.isEmpty() || names.contains(p.getFileName().toString().replaceFirst("\\.yaml$", "")));
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -69,6 +69,7 @@ public sealed interface Step {
 			case Receive r -> false;
 			case BridgeForward b -> false;
 			case Netfilter n -> false;
+			case Nftables n -> false;
 			case Conntrack c -> false;
 			case Nat n -> false;
 			case Forward f -> false;
