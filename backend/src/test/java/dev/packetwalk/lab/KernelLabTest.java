@@ -150,6 +150,38 @@ class KernelLabTest {
 	}
 
 	/**
+	 * A planted nftables bug: the model walks node1's kube-proxy table without the external chain's
+	 * {@code jump mark-for-masquerade} (so its nat-postrouting never masquerades), while the kernel loads the real
+	 * transaction. The kernel masquerades the NodePort connection to node1's address and the lab says so.
+	 */
+	@Test
+	void aPlantedNftablesBugIsCaughtByTheKernel() {
+		CompiledScenario cs = Scenarios.compile("nodeport-nftables");
+		Scenario sc = cs.scenario();
+		List<Namespace> broken = new ArrayList<>();
+		int removed = 0;
+		for (Namespace ns : sc.topology().namespaces()) {
+			if (ns.id().equals("node1")) {
+				List<String> lines = new ArrayList<>(List.of(ns.nftables().split("\n")));
+				int before = lines.size();
+				lines.removeIf(l -> l.startsWith("add rule ip kube-proxy external-") && l.endsWith(" jump mark-for-masquerade"));
+				removed = before - lines.size();
+				ns = new Namespace(ns.id(), ns.node(), ns.kind(), ns.label(), ns.devices(), ns.routes(), ns.neighbors(),
+						ns.iptables(), ns.ipForward(), ns.bridgeNfCallIptables(), ns.listeners(), String.join("\n", lines));
+			}
+			broken.add(ns);
+		}
+		assertThat(removed).as("the planted bug removes the external chain's masquerade jump").isEqualTo(1);
+		Scenario wrong = new Scenario(sc.id(), new Topology(broken), sc.flows(), sc.dns(), sc.policies(), sc.ipvs());
+		dev.packetwalk.trace.Trace wrongTrace = new dev.packetwalk.engine.Engine(wrong).run(cs.seed());
+		ScenarioReport r = LAB.verify(cs, false, exp -> Projection.expect(wrongTrace, exp.flowId()));
+		System.out.print(r.render());
+		assertThat(r.match()).isFalse();
+		assertThat(r.render()).contains("MISMATCH", "node1/eth0 out", "src IP: model 192.0.2.50, kernel 10.240.0.2");
+		assertNoLeftovers();
+	}
+
+	/**
 	 * flannel's VXLAN backend, built in code until its scenario lands: two nodes on one underlay segment, flannel.1 on
 	 * each with the remote VTEP's neighbour and FDB entries, a pod per node.
 	 */
