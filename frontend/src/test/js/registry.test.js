@@ -102,6 +102,7 @@ function recorder() {
 			sub: text,
 			warn: text,
 			netfilter: s => text(s.verdict),
+			nftables: s => { text(s.verdict); (s.lookups || []).forEach(l => text(`${l.set} ${l.key}`)); (s.draws || []).forEach(d => text(`${d.value} ${d.verdict}`)); },
 			nat: s => text(s.kind),
 			conntrack: s => text(s.state),
 			drop: s => text(s.reason),
@@ -157,6 +158,11 @@ test('the story view keeps every rewrite, verdict, pick and end, and drops the k
 					break;
 				case 'netfilter':
 					assert.equal(story, /^(DROP|REJECT)\b/.test(s.verdict), `${id}: netfilter ${s.verdict}`);
+					break;
+				case 'nftables':
+					// a drop or reject is a verdict; a numgen draw is the endpoint pick
+					assert.equal(story, /^(drop|reject)\b/.test(s.verdict) || (s.draws || []).length > 0,
+						`${id}: nftables ${s.chain} ${s.verdict}`);
 					break;
 				case 'route':
 					assert.equal(story, (s.table[s.matched] || '').split('nexthop').length > 2, `${id}: route ${s.table[s.matched]}`);

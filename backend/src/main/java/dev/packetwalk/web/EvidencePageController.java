@@ -24,6 +24,8 @@ class EvidencePageController {
 
 	/** The built-in pairs, in the order the library lists them. */
 	static final List<Pair> PAIRS = List.of(new Pair("pod-to-service", "pod-to-service-ipvs", "Service: iptables vs IPVS"),
+			new Pair("pod-to-service", "pod-to-service-nftables", "Service: iptables vs nftables"),
+			new Pair("kuard-five-endpoints", "kuard-five-endpoints-nftables", "Five endpoints: probability ladder vs numgen"),
 			new Pair("lb-cluster-policy", "lb-local-policy", "LoadBalancer: Cluster vs Local policy"),
 			new Pair("pod-to-internet-no-masquerade", "pod-to-internet", "Egress: without vs with masquerade"),
 			new Pair("iptables-scaling", "iptables-scaling-ipvs", "Many Services: iptables vs IPVS"));

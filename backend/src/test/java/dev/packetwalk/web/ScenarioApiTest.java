@@ -164,6 +164,28 @@ class ScenarioApiTest {
 	}
 
 	@Test
+	void servesANodesNftablesRulesAsNftListRuleset() {
+		String text = client.get()
+			.uri("/api/scenarios/kuard-five-endpoints-nftables/nodes/kubworker1/nft-ruleset")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(text).startsWith("table ip kube-proxy {")
+			.contains("\tmap service-ips {\n\t\ttype ipv4_addr . inet_proto . inet_service : verdict\n")
+			.contains("type nat hook prerouting priority dstnat; policy accept;")
+			.contains("numgen random mod 5 vmap { 0 : goto endpoint-")
+			.contains("meta mark set meta mark | 0x00004000");
+		// iptables mode has no nftables table, and a namespace without rules is not found either
+		client.get().uri("/api/scenarios/kuard-five-endpoints/nodes/kubworker1/nft-ruleset").exchange().expectStatus()
+			.isNotFound();
+		client.get().uri("/api/scenarios/kuard-five-endpoints-nftables/nodes/nope/nft-ruleset").exchange().expectStatus()
+			.isNotFound();
+	}
+
+	@Test
 	void theProbabilityLadderSpreadsFiveEndpointsEvenly() {
 		client.mutate()
 			.responseTimeout(Duration.ofSeconds(60))

@@ -10,6 +10,8 @@ import java.util.TreeMap;
 import dev.packetwalk.net.Ip;
 import dev.packetwalk.netfilter.Chain;
 import dev.packetwalk.netfilter.Match;
+import dev.packetwalk.netfilter.NftRuleset;
+import dev.packetwalk.netfilter.NftStatement;
 import dev.packetwalk.netfilter.Rule;
 import dev.packetwalk.netfilter.RuleSet;
 import dev.packetwalk.netfilter.Table;
@@ -59,7 +61,7 @@ public final class ExpectedShares {
 
 	/** What one sampled request walk shows about its random choices. */
 	private record Sample(String ecmpNamespace, Route ecmp, String entered, String choiceNamespace, String chain,
-			String ipvsChosen, String delivered, boolean dropped) {
+			String ipvsChosen, String delivered, boolean dropped, String nftChain) {
 	}
 
 	private ExpectedShares() {
@@ -126,6 +128,20 @@ public final class ExpectedShares {
 					+ String.join(", ", parts)));
 			return weight;
 		}
+		if (s.nftChain() != null) {
+			NftRuleset rs = NftRuleset.parse(topology.namespace(s.choiceNamespace()).nftables());
+			Map<String, Double> shares = numgenShares(rs, rs.chain(s.nftChain()), topology);
+			List<String> parts = new ArrayList<>();
+			shares.forEach((ns, p) -> {
+				byNs.merge(ns, weight * p, Double::sum);
+				parts.add(shortName(ns) + " " + fraction(p));
+			});
+			why.add("On " + s.choiceNamespace() + ", nft chain " + s.nftChain() + (shares.size() == 1
+					? " sends it to its only endpoint, " + shortName(shares.keySet().iterator().next())
+					: " picks one of " + shares.size() + " endpoints with numgen random mod " + shares.size() + ": "
+							+ String.join(", ", parts)));
+			return weight;
+		}
 		if (s.ipvsChosen() != null) {
 			why.add("On " + s.choiceNamespace() + ", IPVS schedules the run's first connection to "
 					+ s.ipvsChosen() + " (round robin starts at the first real server: no random draw)");
@@ -177,6 +193,39 @@ public final class ExpectedShares {
 		return shares;
 	}
 
+	/**
+	 * The share of each endpoint of an nftables service chain: its {@code numgen random mod N vmap} gives each of the
+	 * N endpoint chains 1/N; rules before it that need state a first connection lacks (affinity sets) are passed over.
+	 */
+	static Map<String, Double> numgenShares(NftRuleset rs, NftRuleset.NftChain chain, Topology topology) {
+		Map<String, Double> shares = new LinkedHashMap<>();
+		for (NftRuleset.NftRule r : chain.rules()) {
+			for (NftStatement st : r.statements()) {
+				if (st instanceof NftStatement.Numgen n) {
+					for (NftStatement.Verdict v : n.verdicts()) {
+						String ns = endpointDestination(rs, v.chain(), topology);
+						if (ns != null) {
+							shares.merge(ns, 1.0 / n.mod(), Double::sum);
+						}
+					}
+					return shares;
+				}
+			}
+		}
+		return shares;
+	}
+
+	private static String endpointDestination(NftRuleset rs, String chain, Topology topology) {
+		for (NftRuleset.NftRule r : rs.chain(chain).rules()) {
+			for (NftStatement st : r.statements()) {
+				if (st instanceof NftStatement.Dnat d) {
+					return owner(topology, d.ip());
+				}
+			}
+		}
+		return null;
+	}
+
 	private static String sepDestination(RuleSet rules, String sep, Topology topology) {
 		Chain c = rules.chain(Table.NAT, sep).orElse(null);
 		if (c == null) {
@@ -207,6 +256,7 @@ public final class ExpectedShares {
 		String choiceNs = null;
 		String chain = null;
 		String ipvs = null;
+		String nftChain = null;
 		for (var hop : request.hops()) {
 			for (Step s : hop.steps()) {
 				String ns = s.at().namespace();
@@ -228,6 +278,15 @@ public final class ExpectedShares {
 						}
 					}
 				}
+				if (s instanceof Step.Nftables nf && nftChain == null && chain == null && !nf.draws().isEmpty()) {
+					for (RuleMatch m : nf.matched()) {
+						if (m.rule().startsWith("numgen random mod ")) {
+							nftChain = m.chain();
+							choiceNs = ns;
+							break;
+						}
+					}
+				}
 				if (s instanceof Step.Ipvs v && ipvs == null) {
 					ipvs = v.chosen();
 					choiceNs = ns;
@@ -236,7 +295,8 @@ public final class ExpectedShares {
 		}
 		Step last = request.hops().getLast().steps().getLast();
 		boolean delivered = request.disposition().delivered();
-		return new Sample(ecmpNs, ecmp, entered, choiceNs, chain, ipvs, delivered ? last.at().namespace() : null, !delivered);
+		return new Sample(ecmpNs, ecmp, entered, choiceNs, chain, ipvs, delivered ? last.at().namespace() : null, !delivered,
+				nftChain);
 	}
 
 	/** The namespace holding an address on one of its devices (a node, a pod), or the address itself. */

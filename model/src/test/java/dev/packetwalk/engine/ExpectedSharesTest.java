@@ -48,6 +48,14 @@ class ExpectedSharesTest {
 	}
 
 	@Test
+	void nftablesNumgenGivesEachOfFiveEndpointsOneFifth() {
+		ExpectedShares.Result r = expected("kuard-five-endpoints-nftables", null);
+		assertThat(r.byNamespace()).hasSize(5).allSatisfy((ns, p) -> assertThat(p).isCloseTo(0.2, within(1e-6)));
+		assertThat(r.explained()).isEqualTo(1.0);
+		assertThat(r.reasoning()).singleElement().asString().contains("nft chain service-", "numgen random mod 5");
+	}
+
+	@Test
 	void localPolicyBalancesOverNodesThenPods() {
 		ExpectedShares.Result r = expected("lb-local-policy", null);
 		assertThat(r.byNamespace()).containsOnlyKeys("default/store-be-1", "default/store-be-2", "default/store-be-3");
