@@ -355,28 +355,19 @@ final class Netfilter {
 			case Verdict.Reject rj -> "reject";
 		};
 		StringBuilder n = new StringBuilder("nft " + base.table() + " " + base.chain().name() + " (" + base.chain().type()
-				+ " hook " + hook.name().toLowerCase(java.util.Locale.ROOT) + " priority " + base.chain().priority() + "): ");
-		if (r.hits().isEmpty()) {
-			n.append("no rule matched; the chain's policy accept applies.");
-		}
-		else {
-			List<String> path = new ArrayList<>();
-			path.add(base.chain().name());
-			for (NftEvaluator.Hit h : r.hits()) {
-				if (!path.getLast().equals(h.chain())) {
-					path.add(h.chain());
-				}
-			}
-			n.append(String.join(" → ", path)).append(" → ").append(r.policy() ? "policy accept" : verdict).append('.');
-		}
+				+ ", " + hook.name().toLowerCase(java.util.Locale.ROOT) + ", priority " + base.chain().priority() + "):");
+		// the narration tells the decisions (the elements found, the numgen draws, the verdict); the panel lists the rest
 		for (NftEvaluator.Lookup lk : r.lookups()) {
-			n.append(" @").append(lk.set()).append(" [").append(lk.key()).append("] ")
-				.append(lk.element() == null ? "has no element." : "→ " + lk.element() + ".");
+			if (lk.element() != null) {
+				n.append(" @").append(lk.set()).append(" has ").append(lk.element()).append(';');
+			}
 		}
 		for (NftEvaluator.Draw d : r.draws()) {
-			n.append(" numgen random mod ").append(d.mod()).append(" drew ").append(d.value()).append(": ").append(d.verdict())
-				.append('.');
+			n.append(" numgen random mod ").append(d.mod()).append(" drew ").append(d.value()).append(" → ").append(d.verdict())
+				.append(';');
 		}
+		n.append(r.policy() ? (r.hits().isEmpty() ? " no rule matched; the policy accept applies." : " no rule decided; the policy accept applies.")
+				: " " + verdict + ".");
 		n.append(' ').append(r.hits().size()).append(" of ").append(r.rulesEvaluated()).append(" rules evaluated matched.");
 		return new Step.Nftables(HopRecorder.place(ns, null), p, n.toString(), base.table(), base.chain().name(),
 				base.chain().type(), traced(hook), base.chain().priority(), matched,
