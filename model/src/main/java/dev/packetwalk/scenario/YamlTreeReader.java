@@ -117,6 +117,9 @@ final class YamlTreeReader {
 
 		long values = 1;
 
+		/** The characters of the scalars inside, aliases expanded. */
+		long chars;
+
 		Frame(JsonNode node, String pointer, String anchor) {
 			this.node = node;
 			this.pointer = pointer;
@@ -125,7 +128,7 @@ final class YamlTreeReader {
 
 	}
 
-	private record Anchored(JsonNode node, long values) {
+	private record Anchored(JsonNode node, long values, long chars) {
 	}
 
 	Result read(String text) {
@@ -150,6 +153,7 @@ final class YamlTreeReader {
 		int documents = 0;
 		int collectionAliases = 0;
 		long total = 0;
+		long chars = 0;
 		Iterator<Event> parsed = new Parse(settings).parseString(text).iterator();
 		// a large file's events are parsed on a second core while this one builds the tree
 		PrefetchedEvents prefetched = text.length() >= prefetchChars ? new PrefetchedEvents(parsed) : null;
@@ -170,7 +174,12 @@ final class YamlTreeReader {
 						ScalarEvent s = (ScalarEvent) e;
 						JsonNode value = scalar(s, at);
 						total = count(total, 1, at);
+						int length = s.getValue().length();
+						chars = expanded(chars, length, at);
 						Frame top = stack.peek();
+						if (top != null) {
+							top.chars += length;
+						}
 						if (top != null && top.node.isObject() && top.key == null) {
 							String key = s.getValue();
 							if (top.node.has(key)) {
@@ -187,7 +196,7 @@ final class YamlTreeReader {
 						if (positions) {
 							values.putIfAbsent(pointer, at);
 						}
-						anchor(s, anchors, value, 1);
+						anchor(s, anchors, value, 1, length);
 						if (top != null) {
 							top.values++;
 						}
@@ -205,6 +214,7 @@ final class YamlTreeReader {
 									+ " aliases to mappings or sequences (limit " + ScenarioLimits.setting("max-aliases") + ")");
 						}
 						total = count(total, target.values(), at);
+						chars = expanded(chars, target.chars(), at);
 						Frame top = stack.peek();
 						if (top != null && top.node.isObject() && top.key == null) {
 							throw new YamlReadException(at.line(), at.column(), "an alias cannot be a mapping key");
@@ -215,6 +225,7 @@ final class YamlTreeReader {
 						}
 						if (top != null) {
 							top.values += target.values();
+							top.chars += target.chars();
 						}
 					}
 					case MappingStart, SequenceStart -> {
@@ -246,11 +257,12 @@ final class YamlTreeReader {
 					case MappingEnd, SequenceEnd -> {
 						Frame done = stack.pop();
 						if (done.anchor != null) {
-							anchors.put(done.anchor, new Anchored(done.node, done.values));
+							anchors.put(done.anchor, new Anchored(done.node, done.values, done.chars));
 						}
 						Frame parent = stack.peek();
 						if (parent != null) {
 							parent.values += done.values;
+							parent.chars += done.chars;
 						}
 					}
 					default -> {
@@ -311,6 +323,21 @@ final class YamlTreeReader {
 		return t;
 	}
 
+	/**
+	 * Adds a value's characters to the document's text once aliases are expanded: an alias repeats its anchor's whole
+	 * text (a long string referenced from many places would otherwise multiply it in the trace and in memory), so the
+	 * expanded text is held to the same {@code max-code-points} as the file.
+	 */
+	private long expanded(long chars, long more, YamlLocator.Position at) {
+		long c = chars + more;
+		if (c > limits.maxCodePoints()) {
+			throw new YamlReadException(at.line(), at.column(), "the document's text is longer than " + limits.maxCodePoints()
+					+ " characters once its aliases are expanded (limit " + ScenarioLimits.setting("max-code-points")
+					+ "): an alias repeats the whole text of its anchor");
+		}
+		return c;
+	}
+
 	private String limitMessage(String message) {
 		if (message != null && message.contains("aliases")) {
 			return message + " (limit " + ScenarioLimits.setting("max-aliases") + ")";
@@ -321,8 +348,8 @@ final class YamlTreeReader {
 		return message;
 	}
 
-	private static void anchor(NodeEvent e, Map<String, Anchored> anchors, JsonNode value, long values) {
-		e.getAnchor().ifPresent(a -> anchors.put(a.getValue(), new Anchored(value, values)));
+	private static void anchor(NodeEvent e, Map<String, Anchored> anchors, JsonNode value, long values, long chars) {
+		e.getAnchor().ifPresent(a -> anchors.put(a.getValue(), new Anchored(value, values, chars)));
 	}
 
 	/** Adds a value to the open collection (or makes it the root); returns its pointer. */
