@@ -95,6 +95,14 @@ public final class Budget {
 		return cancelled;
 	}
 
+	/** The time left before the deadline (zero once it has passed); a budget without a deadline has all the time. */
+	public Duration remaining() {
+		if (time == null) {
+			return Duration.ofNanos(Long.MAX_VALUE);
+		}
+		return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+	}
+
 	/** The time this budget allows, or null for none. */
 	public Duration time() {
 		return time;

@@ -77,7 +77,7 @@ public final class ScenarioCompiler {
 	 */
 	public CompiledScenario compile(String file, String text, Budget budget) {
 		budget.check();
-		ScenarioInput.Read read = ScenarioInput.read(file, text, limits);
+		ScenarioInput.Read read = ScenarioInput.read(file, text, limits, budget);
 		budget.check();
 		Problems problems = read.problems();
 		if (read.document() == null) {

@@ -132,6 +132,11 @@ final class YamlTreeReader {
 	}
 
 	Result read(String text) {
+		return read(text, dev.packetwalk.budget.Budget.UNLIMITED);
+	}
+
+	/** {@link #read(String)} that checks the budget at every 1,024 events (a large file is read for a while). */
+	Result read(String text, dev.packetwalk.budget.Budget budget) {
 		if (text.length() > limits.maxCodePoints() && text.codePointCount(0, text.length()) > limits.maxCodePoints()) {
 			throw new YamlReadException(1, 1, "the file is longer than " + limits.maxCodePoints() + " characters (limit "
 					+ ScenarioLimits.setting("max-code-points") + ")");
@@ -160,6 +165,7 @@ final class YamlTreeReader {
 		Iterator<Event> events = prefetched != null ? prefetched : parsed;
 		try {
 			while (events.hasNext()) {
+				budget.tick();
 				Event e = events.next();
 				// without positions, a problem is placed by reading again with them: skip the work here
 				YamlLocator.Position at = positions ? position(e.getStartMark()) : NOWHERE;
