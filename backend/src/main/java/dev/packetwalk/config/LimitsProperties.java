@@ -64,6 +64,11 @@ public record LimitsProperties(Integer maxCodePoints, Integer maxAliases, Intege
 		}
 	}
 
+	/** A budget without a deadline (catalogue work): max-trace-steps and max-trace-size; it ends when cancelled. */
+	public Budget untimedBudget() {
+		return Budget.untimed(maxTraceSteps, maxTraceSize.toBytes());
+	}
+
 	/** A budget for one request, starting now: max-request-time, max-trace-steps, max-trace-size. */
 	public Budget budget() {
 		return Budget.of(maxRequestTime, maxTraceSteps, maxTraceSize.toBytes());

@@ -26,8 +26,8 @@ import org.springframework.stereotype.Component;
  * scenario wait. When a lane's threads are busy and its queue is full, the request is refused at once with 503 and
  * {@code Retry-After} ({@link TooBusyException}).
  * <p>
- * Every request gets a {@link Budget} when it is accepted: {@code packetwalk.limits.max-request-time} from then on,
- * and the trace size limits. The model checks it in its loops and stops with {@link BudgetExceededException} (422);
+ * Every request gets a {@link Budget}: a posted scenario {@code packetwalk.limits.max-request-time} from its arrival,
+ * catalogue work no deadline (it stops when its client leaves); both the trace size limits. The model checks it in its loops and stops with {@link BudgetExceededException} (422);
  * the request is answered when its time is up in any case (422 when its work had started, 503 when it was still
  * queued). Work is never done for nobody: a request answered, timed out or whose client went away cancels its
  * budget (running work stops at its next check, its thread is interrupted) and leaves the queue; work whose budget is
@@ -140,7 +140,10 @@ public class WorkLanes implements DisposableBean {
 	private <T> Mono<T> run(ThreadPoolExecutor pool, String lane, Budget given, Work<T> work) {
 		Duration limit = limits.maxRequestTime();
 		return Mono.defer(() -> {
-			Budget budget = given != null ? given : limits.budget();
+			// posted scenarios have max-request-time; catalogue work (built-in and local scenarios) has no deadline, as
+			// before, but stops when its client leaves
+			boolean timed = pool == posted;
+			Budget budget = given != null ? given : timed ? limits.budget() : limits.untimedBudget();
 			AtomicBoolean started = new AtomicBoolean();
 			Mono<T> done = Mono.create(sink -> {
 				Future<?> task;
@@ -192,6 +195,9 @@ public class WorkLanes implements DisposableBean {
 				});
 			});
 			// the answer is due when the time is up, whether or not the work has noticed (or even started)
+			if (!timed) {
+				return done;
+			}
 			return done.timeout(budget.remaining(), Mono.error(() -> started.get() ? new TooExpensiveException(limit)
 					: new TooBusyException(lane, limit)));
 		});

@@ -60,6 +60,15 @@ public final class Budget {
 		return new Budget(time, maxSteps, maxTraceChars);
 	}
 
+	/** A budget with the trace limits and no deadline: it ends only when cancelled. */
+	public static Budget untimed(int maxSteps, long maxTraceChars) {
+		if (maxSteps < 1 || maxTraceChars < 1) {
+			throw new IllegalArgumentException("a budget's trace steps and size must be at least 1, were " + maxSteps + " and "
+					+ maxTraceChars);
+		}
+		return new Budget(null, maxSteps, maxTraceChars);
+	}
+
 	/** Throws when the deadline has passed or the work was cancelled; reads the clock every time. */
 	public void check() {
 		if (cancelled) {
