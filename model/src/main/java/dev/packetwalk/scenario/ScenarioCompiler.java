@@ -1766,7 +1766,7 @@ public final class ScenarioCompiler {
 		private Builder rebuild(String at) {
 			Problems scratch = new Problems("timeline", (YamlLocator) null);
 			Builder b = new Builder(root.doc.withNodesAndPods(List.copyOf(nodes), List.copyOf(pods)), scratch, root.source,
-					root.yamlMapper, root.limits);
+					root.yamlMapper, root.limits, root.budget);
 			b.buildCluster(b.doc.cluster());
 			for (ScenarioProblem pr : scratch.all()) {
 				if (pr.severity() == ScenarioProblem.Severity.ERROR) {
