@@ -11,7 +11,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * The model is plain Java: no Spring, no Reactor, no web types, no cycles between its packages, and its packages are
- * layered: net ← packet, topology ← trace ← netfilter, conntrack, kubeproxy, netpol ← engine ← scenario.
+ * layered: net ← packet, topology ← trace ← netfilter, conntrack, kubeproxy, netpol ← engine ← scenario, with the
+ * request budget (budget) below them all.
  */
 class ArchitectureTest {
 
@@ -49,6 +50,7 @@ class ArchitectureTest {
 	@Test
 	void packagesAreLayered() {
 		layeredArchitecture().consideringOnlyDependenciesInLayers()
+			.layer("budget").definedBy("dev.packetwalk.budget..")
 			.layer("net").definedBy("dev.packetwalk.net..")
 			.layer("packet").definedBy("dev.packetwalk.packet..")
 			.layer("topology").definedBy("dev.packetwalk.topology..")
@@ -58,6 +60,7 @@ class ArchitectureTest {
 			.layer("engine").definedBy("dev.packetwalk.engine..")
 			.layer("scenario").definedBy("dev.packetwalk.scenario..")
 			.whereLayer("scenario").mayNotBeAccessedByAnyLayer()
+			.whereLayer("budget").mayOnlyBeAccessedByLayers("datapath", "engine", "scenario")
 			.whereLayer("engine").mayOnlyBeAccessedByLayers("scenario")
 			.whereLayer("datapath").mayOnlyBeAccessedByLayers("engine", "scenario")
 			.whereLayer("trace").mayOnlyBeAccessedByLayers("datapath", "engine", "scenario")

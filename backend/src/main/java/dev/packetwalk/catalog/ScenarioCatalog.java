@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.packetwalk.budget.Budget;
 import dev.packetwalk.config.LimitsProperties;
 import dev.packetwalk.engine.Engine;
 import dev.packetwalk.config.ScenariosProperties;
@@ -181,7 +182,12 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 	}
 
 	public Trace trace(Entry e, Long seed) {
-		return e.engine().run(seed == null ? e.scenario().seed() : seed);
+		return trace(e, seed, Budget.UNLIMITED);
+	}
+
+	/** The trace within a request's budget (its time, its size). */
+	public Trace trace(Entry e, Long seed, Budget budget) {
+		return e.engine().run(seed == null ? e.scenario().seed() : seed, budget);
 	}
 
 	/** The ids of scenarios whose files changed (added, edited, removed), as they are noticed. */

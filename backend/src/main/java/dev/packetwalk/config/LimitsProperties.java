@@ -2,9 +2,11 @@ package dev.packetwalk.config;
 
 import java.time.Duration;
 
+import dev.packetwalk.budget.Budget;
 import dev.packetwalk.scenario.ScenarioLimits;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -22,14 +24,28 @@ import org.springframework.util.unit.DataSize;
  * {@code Retry-After} at once
  * @param maxQueuedCatalogWork catalogue requests (built-in and local scenarios: cheap, an audience's worth at once)
  * waiting for a thread; one more: 503
+ * @param maxTraceSteps the steps one trace may hold (422 above)
+ * @param maxTraceSize the characters of narration, labels and payload text one trace may hold, and the bytes of its
+ * JSON answer (422 above)
  */
 @ConfigurationProperties("packetwalk.limits")
 public record LimitsProperties(Integer maxCodePoints, Integer maxAliases, Integer maxDepth, Integer maxValues,
 		Integer maxNodes, Integer maxPods, Integer maxFlows, Integer maxObjects, Integer maxRules,
 		@DefaultValue("1MB") DataSize maxBodySize, @DefaultValue("64") int maxHops,
 		@DefaultValue("10s") Duration maxRequestTime, @DefaultValue("0") int maxConcurrentWork,
-		@DefaultValue("8") int maxQueuedWork, @DefaultValue("1000") int maxQueuedCatalogWork) {
+		@DefaultValue("8") int maxQueuedWork, @DefaultValue("1000") int maxQueuedCatalogWork,
+		@DefaultValue("100000") int maxTraceSteps, @DefaultValue("16MB") DataSize maxTraceSize) {
 
+	/** The default trace limits: 100,000 steps, 16 MB. */
+	public LimitsProperties(Integer maxCodePoints, Integer maxAliases, Integer maxDepth, Integer maxValues, Integer maxNodes,
+			Integer maxPods, Integer maxFlows, Integer maxObjects, Integer maxRules, DataSize maxBodySize, int maxHops,
+			Duration maxRequestTime, int maxConcurrentWork, int maxQueuedWork, int maxQueuedCatalogWork) {
+		this(maxCodePoints, maxAliases, maxDepth, maxValues, maxNodes, maxPods, maxFlows, maxObjects, maxRules, maxBodySize,
+				maxHops, maxRequestTime, maxConcurrentWork, maxQueuedWork, maxQueuedCatalogWork, 100_000,
+				DataSize.ofMegabytes(16));
+	}
+
+	@ConstructorBinding
 	public LimitsProperties {
 		if (maxConcurrentWork == 0) {
 			maxConcurrentWork = Runtime.getRuntime().availableProcessors();
@@ -43,6 +59,19 @@ public record LimitsProperties(Integer maxCodePoints, Integer maxAliases, Intege
 		if (maxRequestTime.isNegative() || maxRequestTime.isZero()) {
 			throw new IllegalArgumentException("packetwalk.limits.max-request-time must be positive, was " + maxRequestTime);
 		}
+		if (maxTraceSteps < 1 || maxTraceSize.toBytes() < 1024) {
+			throw new IllegalArgumentException("packetwalk.limits.max-trace-steps must be at least 1 and max-trace-size at least 1KB");
+		}
+	}
+
+	/** A budget without a deadline (catalogue work): max-trace-steps and max-trace-size; it ends when cancelled. */
+	public Budget untimedBudget() {
+		return Budget.untimed(maxTraceSteps, maxTraceSize.toBytes());
+	}
+
+	/** A budget for one request, starting now: max-request-time, max-trace-steps, max-trace-size. */
+	public Budget budget() {
+		return Budget.of(maxRequestTime, maxTraceSteps, maxTraceSize.toBytes());
 	}
 
 	/** The model's limits: these settings over the defaults. */

@@ -2,6 +2,8 @@ package dev.packetwalk.web;
 
 import java.util.List;
 
+import dev.packetwalk.budget.BudgetExceededException;
+import dev.packetwalk.config.LimitsProperties;
 import dev.packetwalk.scenario.ScenarioException;
 import dev.packetwalk.scenario.ScenarioProblem;
 import reactor.core.publisher.Mono;
@@ -22,8 +24,11 @@ class ApiExceptionHandler {
 
 	private final Metrics metrics;
 
-	ApiExceptionHandler(Metrics metrics) {
+	private final LimitsProperties limits;
+
+	ApiExceptionHandler(Metrics metrics, LimitsProperties limits) {
 		this.metrics = metrics;
+		this.limits = limits;
 	}
 
 	@ExceptionHandler(ScenarioNotFoundException.class)
@@ -94,6 +99,28 @@ class ApiExceptionHandler {
 		return ProblemBodies.of(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage(), "Scenario too expensive", "too-expensive");
 	}
 
+	/**
+	 * The model stopped the work: its time was up (422, as {@link TooExpensiveException}), or its trace grew past
+	 * {@code max-trace-steps} or {@code max-trace-size} (422, the model's sentence names the limit). A cancelled
+	 * budget has nobody waiting; should an answer still be due, it is 503.
+	 */
+	@ExceptionHandler(BudgetExceededException.class)
+	ResponseEntity<ProblemDetail> budget(BudgetExceededException ex) {
+		return switch (ex.reason()) {
+			case TIME -> ResponseEntity.unprocessableContent()
+				.body(tooExpensive(new TooExpensiveException(limits.maxRequestTime())));
+			case STEPS, SIZE -> ResponseEntity.unprocessableContent()
+				.body(ProblemBodies.of(HttpStatus.UNPROCESSABLE_CONTENT, "The trace would be too large: " + ex.getMessage() + ".",
+						"Trace too large", "trace-too-large"));
+			case CANCELLED -> tooBusy(new TooBusyException("posted", limits.maxRequestTime()));
+		};
+	}
+
+	@ExceptionHandler(TraceTooLargeException.class)
+	ProblemDetail traceTooLarge(TraceTooLargeException ex) {
+		return ProblemBodies.of(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage(), "Trace too large", "trace-too-large");
+	}
+
 	/** A work lane is full: refused at once, with a hint when to come back. */
 	@ExceptionHandler(TooBusyException.class)
 	ResponseEntity<ProblemDetail> tooBusy(TooBusyException ex) {
@@ -127,14 +154,32 @@ class ApiExceptionHandler {
 	record ProblemJson(String file, int line, int column, String path, String message, String severity) {
 
 		static ProblemJson of(ScenarioProblem p) {
-			return new ProblemJson(p.file(), p.line(), p.column(), p.path(), p.message(),
+			return new ProblemJson(p.file(), p.line(), p.column(), ProblemBodies.truncated(p.path(), ProblemBodies.MAX_DETAIL),
+					ProblemBodies.truncated(p.message(), ProblemBodies.MAX_DETAIL),
 					p.severity().name().toLowerCase(java.util.Locale.ROOT));
 		}
 
 	}
 
+	/** The most problems one answer lists; a last entry says how many more there are. */
+	static final int MAX_LISTED = 100;
+
+	/**
+	 * The problems as the API lists them: each message cut at {@link ProblemBodies#MAX_DETAIL} characters, at most
+	 * {@link #MAX_LISTED} of them and then one entry that says how many were left out (placed at the first of those),
+	 * so an answer stays small whatever was sent.
+	 */
 	static List<ProblemJson> errors(List<ScenarioProblem> problems) {
-		return problems.stream().map(ProblemJson::of).toList();
+		List<ProblemJson> out = new java.util.ArrayList<>();
+		for (int i = 0; i < problems.size() && i < MAX_LISTED; i++) {
+			out.add(ProblemJson.of(problems.get(i)));
+		}
+		if (problems.size() > MAX_LISTED) {
+			ScenarioProblem next = problems.get(MAX_LISTED);
+			out.add(new ProblemJson(next.file(), next.line(), next.column(), "", "… and " + (problems.size() - MAX_LISTED)
+					+ " more problems, not listed (the first " + MAX_LISTED + " are)", next.severity().name().toLowerCase(java.util.Locale.ROOT)));
+		}
+		return out;
 	}
 
 }

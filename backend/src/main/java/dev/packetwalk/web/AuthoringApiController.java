@@ -44,11 +44,8 @@ class AuthoringApiController {
 
 	private final WorkLanes lanes;
 
-	private final java.time.Duration maxRequestTime;
-
 	AuthoringApiController(ScenarioCatalog catalog, LimitsProperties limits, WorkLanes lanes) {
 		this.lanes = lanes;
-		this.maxRequestTime = limits.maxRequestTime();
 		this.catalog = catalog;
 		this.compiler = new ScenarioCompiler(limits.toLimits());
 		this.maxBody = limits.maxBodySize().toBytes();
@@ -105,12 +102,13 @@ class AuthoringApiController {
 	@PostMapping(path = "/api/resolve", consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
 			MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ScenarioApiController.Detail> resolve(ServerHttpRequest request) {
-		return body(request).flatMap(text -> lanes.posted(() -> {
-			CompiledScenario s = compiler.compile(ScenarioInputController.FILE, text);
+		dev.packetwalk.budget.Budget arrived = lanes.budget();
+		return body(request).flatMap(text -> lanes.posted(arrived, budget -> {
+			CompiledScenario s = compiler.compile(ScenarioInputController.FILE, text, budget);
 			return new ScenarioApiController.Detail(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(),
 					s.order(), s.intro(), s.takeaway(), s.seed(),
 					s.scenario().sentFlows().stream().map(ScenarioApiController.FlowInfo::of).toList(), s.scenario().everyNamespace(), null);
-		})).timeout(maxRequestTime, Mono.error(() -> new TooExpensiveException(maxRequestTime)));
+		}));
 	}
 
 	private String read(ScenarioCatalog.Entry e) {

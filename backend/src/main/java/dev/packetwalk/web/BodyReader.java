@@ -29,7 +29,7 @@ final class BodyReader {
 		// (DataBufferUtils.join with a limit released a chunked body's buffers twice when it overflowed, and Netty then
 		// closed the connection with IllegalReferenceCountException instead of answering 413.)
 		return request.getBody()
-			.collect(() -> new java.io.ByteArrayOutputStream(), (out, buffer) -> {
+			.collect(() -> new java.io.ByteArrayOutputStream((int) Math.max(32, Math.min(declared, maxBody))), (out, buffer) -> {
 				try {
 					if (out.size() + (long) buffer.readableByteCount() > maxBody) {
 						throw tooLarge.get();

@@ -114,6 +114,38 @@ public class Metrics {
 		return c == null ? 0 : c.count();
 	}
 
+	/** Gauges of one work lane ({@link WorkLanes}): requests whose work runs now, and requests waiting for a thread. */
+	void workLane(String lane, java.util.function.ToIntFunction<String> running, java.util.function.ToIntFunction<String> queued) {
+		Gauge.builder("packetwalk.work.running", () -> running.applyAsInt(lane))
+			.description("requests whose work is running now")
+			.tag("lane", lane)
+			.register(registry);
+		Gauge.builder("packetwalk.work.queued", () -> queued.applyAsInt(lane))
+			.description("requests waiting for a thread of their work lane")
+			.tag("lane", lane)
+			.register(registry);
+	}
+
+	/**
+	 * A request's work ended, by how: {@code done}, {@code failed}, {@code too-expensive} (stopped at its deadline),
+	 * {@code too-large} (its trace grew past the limits), {@code cancelled} (its client went away or it was answered
+	 * while it ran), {@code not-started} (gone or timed out while queued), {@code refused} (queue full).
+	 */
+	void workEnded(String lane, String how) {
+		Counter.builder("packetwalk.work.ended")
+			.description("requests' work ended, by how")
+			.tag("lane", lane)
+			.tag("how", how)
+			.register(registry)
+			.increment();
+	}
+
+	/** Requests of this lane whose work ended this way so far. */
+	public double workEndedCount(String lane, String how) {
+		Counter c = registry.find("packetwalk.work.ended").tag("lane", lane).tag("how", how).counter();
+		return c == null ? 0 : c.count();
+	}
+
 	/** Traces computed so far for this source. */
 	public double tracesComputed(String source) {
 		Counter c = registry.find("packetwalk.traces.computed").tag("source", source).counter();

@@ -215,10 +215,10 @@ class ScenarioApiController {
 		if (flow != null && e.scenario().scenario().flows().stream().noneMatch(f -> f.id().equals(flow))) {
 			throw new NotFoundException("Scenario '" + id + "' has no flow '" + flow + "'.");
 		}
-		return lanes.catalog(() -> {
-			Distribution.Result r = Distribution.of(e.engine(), flow, samples, seedFrom);
+		return lanes.catalog(budget -> {
+			Distribution.Result r = Distribution.of(e.engine(), flow, samples, seedFrom, budget);
 			ExpectedShares.Result expected = ExpectedShares.of(e.engine(), e.scenario().scenario().topology(), r.flow(),
-					Math.min(samples, DistributionView.EXPECTED_SEEDS), seedFrom);
+					Math.min(samples, DistributionView.EXPECTED_SEEDS), seedFrom, budget);
 			metrics.traceComputed("distribution");
 			return DistributionView.of(r, expected);
 		});
@@ -262,8 +262,8 @@ class ScenarioApiController {
 		}
 		int p = port;
 		dev.packetwalk.net.Protocol pr = proto;
-		return lanes.catalog(() -> {
-			dev.packetwalk.netpol.ReachabilityMatrix m = policies.reachability(p, pr);
+		return lanes.catalog(budget -> {
+			dev.packetwalk.netpol.ReachabilityMatrix m = policies.reachability(p, pr, budget);
 			List<ReachabilityCell> cells = m.cells()
 				.stream()
 				.map(v -> new ReachabilityCell(v.connection().source().toString(), v.connection().destination().toString(),

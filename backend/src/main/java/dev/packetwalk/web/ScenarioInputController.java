@@ -3,15 +3,18 @@ package dev.packetwalk.web;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import dev.packetwalk.budget.Budget;
 import dev.packetwalk.config.LimitsProperties;
 import dev.packetwalk.engine.Engine;
 import dev.packetwalk.scenario.CompiledScenario;
 import dev.packetwalk.scenario.ScenarioCompiler;
 import dev.packetwalk.scenario.ScenarioException;
 import dev.packetwalk.scenario.ScenarioProblem;
-import dev.packetwalk.trace.TraceJson;
+import dev.packetwalk.trace.Trace;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -57,13 +60,15 @@ class ScenarioInputController {
 	/** The trace of the posted scenario: the same bytes {@code /api/scenarios/{id}/trace} gives for a built-in one. */
 	@PostMapping(path = "/api/trace", consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
 			MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
-	Mono<ResponseEntity<String>> trace(ServerHttpRequest request, @RequestParam(required = false) Long seed) {
-		return body(request).flatMap(text -> lanes.posted(() -> {
-			CompiledScenario s = compiler.compile(FILE, text);
-			String json = TraceJson.write(new Engine(s.scenario(), limits.maxHops()).run(seed == null ? s.seed() : seed));
+	Mono<ResponseEntity<Flux<DataBuffer>>> trace(ServerHttpRequest request, @RequestParam(required = false) Long seed) {
+		Budget arrived = lanes.budget();
+		return body(request).flatMap(text -> lanes.posted(arrived, budget -> {
+			CompiledScenario s = compiler.compile(FILE, text, budget);
+			Trace t = new Engine(s.scenario(), limits.maxHops()).run(seed == null ? s.seed() : seed, budget);
 			metrics.traceComputed("posted");
-			return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json);
-		})).timeout(limits.maxRequestTime(), Mono.error(() -> new TooExpensiveException(limits.maxRequestTime())));
+			return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+				.body(JsonChunks.write(t, limits.maxTraceSize().toBytes()));
+		}));
 	}
 
 	/** A namespace's tables after a step of the posted scenario's trace (as {@code /api/scenarios/{id}/state}). */
@@ -82,9 +87,10 @@ class ScenarioInputController {
 	@PostMapping(path = "/api/validate", consumes = { "application/yaml", "application/x-yaml", "text/yaml",
 			"text/x-yaml", MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<Validation> validate(ServerHttpRequest request) {
-		return body(request).flatMap(text -> lanes.posted(() -> {
+		Budget arrived = lanes.budget();
+		return body(request).flatMap(text -> lanes.posted(arrived, budget -> {
 			try {
-				CompiledScenario s = compiler.compile(FILE, text);
+				CompiledScenario s = compiler.compile(FILE, text, budget);
 				return new Validation(true, List.of(), ApiExceptionHandler.errors(s.warnings()));
 			}
 			catch (ScenarioException ex) {
@@ -92,7 +98,7 @@ class ScenarioInputController {
 				List<ScenarioProblem> warnings = ex.problems().stream().filter(p -> p.severity() == ScenarioProblem.Severity.WARNING).toList();
 				return new Validation(false, ApiExceptionHandler.errors(errors), ApiExceptionHandler.errors(warnings));
 			}
-		})).timeout(limits.maxRequestTime(), Mono.error(() -> new TooExpensiveException(limits.maxRequestTime())));
+		}));
 	}
 
 	/**

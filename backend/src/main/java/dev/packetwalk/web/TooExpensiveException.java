@@ -2,12 +2,12 @@ package dev.packetwalk.web;
 
 import java.time.Duration;
 
-/** Compiling and tracing a posted scenario took longer than {@code packetwalk.limits.max-request-time}. */
+/** The work of one request took longer than {@code packetwalk.limits.max-request-time}: it was stopped. */
 class TooExpensiveException extends RuntimeException {
 
 	TooExpensiveException(Duration limit) {
-		super("The scenario took longer than " + limit.toMillis() + " ms to compile and trace (setting "
-				+ "packetwalk.limits.max-request-time); make it smaller.");
+		super("The request took longer than " + limit.toMillis() + " ms to compile and trace (setting "
+				+ "packetwalk.limits.max-request-time) and was stopped; make the scenario smaller or ask for less.");
 	}
 
 }

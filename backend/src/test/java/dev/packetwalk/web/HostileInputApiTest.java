@@ -309,6 +309,59 @@ class HostileInputApiTest {
 			.isEqualTo("TTL_EXCEEDED"));
 	}
 
+	/** The alias amplification file, 200 KB as sent, and the two flows a valid file of it may hold. */
+	static String amplified(int aliasedFlows, boolean fragment) {
+		String big = "x".repeat(200_000);
+		StringBuilder y = new StringBuilder(HEADER).append("""
+				cluster:
+				  nodes: [{name: n1}, {name: n2}]
+				  pods: [{name: a, node: n1}, {name: b, node: n2, containers: [{name: c, ports: [{containerPort: 8080}]}]}]
+				flows:
+				""");
+		String df = fragment ? ", dontFragment: false" : "";
+		y.append("  - {from: a, to: 'b:8080'").append(df).append(", label: &big \"/").append(big)
+			.append("\", http: {method: GET, path: *big, headers: {X-A: *big, X-B: *big}}}\n");
+		for (int i = 0; i < aliasedFlows; i++) {
+			y.append("  - {from: a, to: 'b:8080'").append(df).append(", label: *big, http: {method: GET, path: *big, headers: {X-A: *big, X-B: *big}}}\n");
+		}
+		return y.toString();
+	}
+
+	/**
+	 * Issue 23, the alias amplification file: a 200 KB string referenced by alias in labels, paths and headers counts
+	 * its whole text each time (400 at the alias past max-code-points), and a file that stays under that limit but
+	 * whose packets carry the text through every step of their walks is over the trace's size (422), not an
+	 * OutOfMemoryError.
+	 */
+	@Test
+	void aliasAmplification() {
+		String tooLong = amplified(8, false);
+		assertThat(tooLong.length()).isBetween(200_000, 210_000);
+		post(tooLong, 400).jsonPath("$.title").isEqualTo("Invalid scenario")
+			.jsonPath("$.errors[0].message").value(m -> assertThat((String) m).contains("once its aliases are expanded")
+				.contains("packetwalk.limits.max-code-points"));
+		post(amplified(1, true), 422).jsonPath("$.title").isEqualTo("Trace too large")
+			.jsonPath("$.detail").value(d -> assertThat((String) d).contains("packetwalk.limits.max-trace-size"));
+	}
+
+	/** Issue 23: errors echo their input bounded: 815 KB of unknown keys is a small answer, each message cut with a marker. */
+	@Test
+	void errorsEchoTheirInputBounded() {
+		StringBuilder y = new StringBuilder(HEADER).append("cluster:\n  nodes: [{name: node1}]\n  pods: [{name: a, node: node1}]\n");
+		String longKey = "k".repeat(1_010); // YAML allows implicit keys of up to 1,024 characters
+		for (int i = 0; y.length() < 815 * 1024; i++) {
+			y.append(longKey).append(i).append(": 1\n");
+		}
+		byte[] body = bounded(() -> client.post().uri("/api/trace").contentType(YAML).bodyValue(y.toString()).exchange()
+			.expectStatus().isEqualTo(400)
+			.expectBody()
+			.jsonPath("$.errors.length()").isEqualTo(ApiExceptionHandler.MAX_LISTED + 1)
+			.jsonPath("$.errors[100].message").value(m -> assertThat((String) m).contains("more problems, not listed"))
+			.jsonPath("$.errors[?(@.message =~ /.*more characters not shown.*/)]").exists()
+			.returnResult().getResponseBodyContent());
+		assertThat(body.length).as("answer bytes for 815 KB of unknown keys").isLessThan(300_000);
+	}
+
 	@Test
 	void unknownFieldsDeepInside() {
 		String y = HEADER + """

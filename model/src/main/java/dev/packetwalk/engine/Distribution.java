@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.packetwalk.budget.Budget;
 import dev.packetwalk.trace.Step;
 import dev.packetwalk.trace.Trace;
 import dev.packetwalk.trace.Walk;
@@ -30,6 +31,11 @@ public final class Distribution {
 	}
 
 	public static Result of(Engine engine, String flow, int samples, long seedFrom) {
+		return of(engine, flow, samples, seedFrom, Budget.UNLIMITED);
+	}
+
+	/** The same within a budget: every seed's run checks it, and it is checked between seeds. */
+	public static Result of(Engine engine, String flow, int samples, long seedFrom, Budget budget) {
 		if (samples < 1) {
 			throw new IllegalArgumentException("samples must be at least 1");
 		}
@@ -39,7 +45,8 @@ public final class Distribution {
 		Map<String, Integer> crossed = new TreeMap<>();
 		String chosen = flow;
 		for (int i = 0; i < samples; i++) {
-			Trace t = engine.run(seedFrom + i);
+			budget.check();
+			Trace t = engine.run(seedFrom + i, budget);
 			Walk request = null;
 			for (Walk w : t.walks()) {
 				if (w.leg() == Walk.Leg.REQUEST && (chosen == null || w.flow().equals(chosen))) {

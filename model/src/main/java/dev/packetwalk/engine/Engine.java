@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.packetwalk.budget.Budget;
 import dev.packetwalk.net.Ip;
 import dev.packetwalk.net.Protocol;
 import dev.packetwalk.packet.Ipv4;
@@ -54,7 +55,16 @@ public final class Engine {
 	}
 
 	public Trace run(long seed) {
-		return run(new RunState(seed));
+		return run(seed, Budget.UNLIMITED);
+	}
+
+	/**
+	 * The trace within a budget: stops with {@link dev.packetwalk.budget.BudgetExceededException} when its time passes
+	 * or it is cancelled (checked at every hop and netfilter hook), or when the trace grows past its steps or size
+	 * (checked after every walk). A trace that finishes within the budget is the same as {@link #run(long)}'s.
+	 */
+	public Trace run(long seed, Budget budget) {
+		return run(new RunState(seed, budget));
 	}
 
 	/**
@@ -101,6 +111,9 @@ public final class Engine {
 
 		private final Map<String, Sent> sent = new java.util.HashMap<>();
 
+		/** The trace's size so far, against the run's budget. */
+		private final TraceSize size;
+
 		private Network net = network;
 
 		private dev.packetwalk.netpol.PolicyEngine policies = scenario.policies();
@@ -110,9 +123,11 @@ public final class Engine {
 		Run(RunState state, List<Walk> walks) {
 			this.state = state;
 			this.walks = walks;
+			this.size = new TraceSize(state.budget);
 		}
 
 		void send(Flow f, String continues) {
+			state.budget.check();
 			state.now++;
 			Sent earlier = continues == null ? null : sent.get(continues);
 			int sport = earlier != null ? earlier.packet().l4().srcPort()
@@ -137,7 +152,7 @@ public final class Engine {
 			}
 			Walker.Result request = new Walker(net, state, policies, maxHops, expect)
 				.walk(f.id(), Walk.Leg.REQUEST, f.label(), f.from(), p, socket);
-			walks.add(request.walk());
+			walks.add(size.add(request.walk()));
 			boolean answered = false;
 			if (f.reply() && request.walk().disposition().delivered()) {
 				Walker.Delivery got = request.delivery();
@@ -150,7 +165,7 @@ public final class Engine {
 					.walk(f.id(), Walk.Leg.REPLY, f.label() + " (reply)", got.namespace(), answer,
 							(got.process() == null ? "the connection's socket" : got.process()) + " in " + net.ns(got.namespace()).label())
 					.walk();
-				walks.add(reply);
+				walks.add(size.add(reply));
 				answered = reply.disposition().delivered();
 			}
 			if (earlier == null) {

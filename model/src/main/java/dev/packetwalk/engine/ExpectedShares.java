@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.packetwalk.budget.Budget;
 import dev.packetwalk.net.Ip;
 import dev.packetwalk.netfilter.Chain;
 import dev.packetwalk.netfilter.Match;
@@ -72,12 +73,17 @@ public final class ExpectedShares {
 	 * @param seeds how many seeds ({@code seedFrom ..}) to read the per-node chains from
 	 */
 	public static Result of(Engine engine, Topology topology, String flow, int seeds, long seedFrom) {
+		return of(engine, topology, flow, seeds, seedFrom, Budget.UNLIMITED);
+	}
+
+	/** The same within a budget, checked by every seed's run. */
+	public static Result of(Engine engine, Topology topology, String flow, int seeds, long seedFrom, Budget budget) {
 		if (seeds < 1) {
 			throw new IllegalArgumentException("seeds must be at least 1");
 		}
 		List<Sample> samples = new ArrayList<>();
 		for (int i = 0; i < seeds; i++) {
-			samples.add(sample(engine.run(seedFrom + i), flow, topology));
+			samples.add(sample(engine.run(seedFrom + i, budget), flow, topology));
 		}
 		Map<String, Double> byNs = new TreeMap<>();
 		List<String> why = new ArrayList<>();

@@ -237,6 +237,7 @@ final class Netfilter {
 			String where;
 			String ruleWhere;
 			if (slot.nft() != null) {
+				state.budget.check();
 				NftEvaluator.Result r = NftEvaluator.evaluate(net.nftables(ns.id()), slot.nft().chain(),
 						new NftEvaluator.Context(p, ctState(l), ns::isLocal, state.random::nextInt, state.nftSets(ns.id()),
 								state.now));
@@ -264,7 +265,8 @@ final class Netfilter {
 				EvalContext ctx = new EvalContext(p, hook.hasInDevice() ? inDev : null, hook.hasOutDevice() ? outDev : null,
 						ctState(l), l != null && l.entry().isDnat(), l != null && l.entry().isSnat(), ns::isLocal,
 						state.random::nextInt, state.recent(ns.id()), net.ipsets(ns.id()), state.now);
-				EvalResult r = rules.evaluate(table, hook, ctx);
+				state.budget.check();
+				EvalResult r = rules.evaluate(table, hook, ctx, state.budget);
 				Packet marked = r.mark() == p.mark() ? p : p.withMark(r.mark());
 				steps.add(netfilterStep(ns, table, hook, marked, r));
 				p = marked;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import dev.packetwalk.budget.Budget;
 import dev.packetwalk.conntrack.ConntrackTable;
 import dev.packetwalk.net.Ip;
 import dev.packetwalk.net.Mac;
@@ -37,12 +38,24 @@ final class RunState {
 	/** What the run learns step by step, when asked for ({@link NamespaceTables}); null otherwise. */
 	final StateJournal journal;
 
+	/** What this run may cost; checked at every hop and netfilter hook. */
+	final Budget budget;
+
 	RunState(long seed) {
-		this(seed, null);
+		this(seed, null, Budget.UNLIMITED);
 	}
 
 	RunState(long seed, StateJournal journal) {
+		this(seed, journal, Budget.UNLIMITED);
+	}
+
+	RunState(long seed, Budget budget) {
+		this(seed, null, budget);
+	}
+
+	RunState(long seed, StateJournal journal, Budget budget) {
 		this.seed = seed;
+		this.budget = budget;
 		this.random = new SplittableRandom(seed);
 		this.journal = journal;
 	}

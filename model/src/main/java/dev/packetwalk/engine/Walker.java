@@ -97,8 +97,10 @@ final class Walker {
 	private Delivery delivery;
 
 	private final StateJournal journal;
+	private final dev.packetwalk.budget.Budget budget;
 
 	Walker(Network net, RunState state, PolicyEngine policies, int maxHops, Expect expect) {
+		this.budget = state.budget;
 		this.maxHops = maxHops;
 		this.journal = state.journal;
 		this.net = net;
@@ -121,6 +123,7 @@ final class Walker {
 		rec.start(place(ns, null));
 		Next next = localOut(ns, packet, socket, true);
 		while (next instanceof Next.Arrive a) {
+			budget.check();
 			if (rec.hops().size() + 1 >= maxHops) {
 				next = rec.drop(place(ns, a.dev()), a.frame(), DropReason.HOP_LIMIT, "The walk has crossed " + maxHops
 						+ " namespaces without ending: a forwarding loop. PacketWalk stops it here.", null);

@@ -45,7 +45,7 @@ final class Evaluator {
 	private record Frame(Chain chain, int next) {
 	}
 
-	EvalResult evaluate(Table table, Hook hook, EvalContext ctx) {
+	EvalResult evaluate(Table table, Hook hook, EvalContext ctx, dev.packetwalk.budget.Budget budget) {
 		if (!table.hasChain(hook)) {
 			throw new IllegalArgumentException("table " + table + " has no " + hook + " chain: it does not run at that hook");
 		}
@@ -86,6 +86,7 @@ final class Evaluator {
 				}
 			}
 			Rule rule = chain.rules().get(i);
+			budget.tick();
 			if (++evaluated > MAX_RULES_EVALUATED) {
 				throw new IllegalStateException("evaluation bound of " + MAX_RULES_EVALUATED + " rules exceeded in " + table);
 			}

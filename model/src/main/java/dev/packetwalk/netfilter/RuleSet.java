@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
+import dev.packetwalk.budget.Budget;
+
 /**
  * An immutable iptables rule set: for each table present, its chains (built-in chains with their policy, then user
  * chains) and their rules. Parse it from iptables-save/iptables-restore text with {@link #parse(String)}, print it
@@ -190,12 +192,17 @@ public final class RuleSet {
 	 * only {@code ctx.recent()} (the {@code -m recent} lists) and draws from {@code ctx.random()}.
 	 */
 	public EvalResult evaluate(Table table, Hook hook, EvalContext ctx) {
-		return evaluator.evaluate(table, hook, ctx);
+		return evaluator.evaluate(table, hook, ctx, Budget.UNLIMITED);
+	}
+
+	/** {@link #evaluate(Table, Hook, EvalContext)} that stops when the budget runs out (checked as rules are read). */
+	public EvalResult evaluate(Table table, Hook hook, EvalContext ctx, Budget budget) {
+		return evaluator.evaluate(table, hook, ctx, budget);
 	}
 
 	/** The same walk with a plain linear scan of every chain: the reference the indexed walk is tested against. */
 	EvalResult evaluateLinear(Table table, Hook hook, EvalContext ctx) {
-		return new Evaluator(this, false).evaluate(table, hook, ctx);
+		return new Evaluator(this, false).evaluate(table, hook, ctx, Budget.UNLIMITED);
 	}
 
 	@Override

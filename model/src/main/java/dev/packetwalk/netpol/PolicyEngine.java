@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import dev.packetwalk.budget.Budget;
 import dev.packetwalk.net.Ip;
 import dev.packetwalk.net.Protocol;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -163,10 +164,16 @@ public final class PolicyEngine {
 
 	/** Every ordered pair of {@code pods} on one port and protocol, as the upstream e2e probes it. */
 	public ReachabilityMatrix reachability(List<PolicyPod> pods, int port, Protocol protocol) {
+		return reachability(pods, port, protocol, Budget.UNLIMITED);
+	}
+
+	/** {@link #reachability(List, int, Protocol)} that stops when the budget runs out (checked at every pair). */
+	public ReachabilityMatrix reachability(List<PolicyPod> pods, int port, Protocol protocol, Budget budget) {
 		List<List<Verdict>> rows = new ArrayList<>();
 		for (PolicyPod from : pods) {
 			List<Verdict> row = new ArrayList<>();
 			for (PolicyPod to : pods) {
+				budget.tick();
 				row.add(evaluate(new Connection(new ConnectionEnd.Pod(from), new ConnectionEnd.Pod(to), protocol, port)));
 			}
 			rows.add(row);
@@ -177,6 +184,11 @@ public final class PolicyEngine {
 	/** The whole cluster's pods, in the order they were given. */
 	public ReachabilityMatrix reachability(int port, Protocol protocol) {
 		return reachability(pods(), port, protocol);
+	}
+
+	/** The whole cluster's pods within a budget. */
+	public ReachabilityMatrix reachability(int port, Protocol protocol, Budget budget) {
+		return reachability(pods(), port, protocol, budget);
 	}
 
 	private DirectionVerdict judge(Direction d, PolicyPod subject, ConnectionEnd peer, Connection c, PolicyPod portOwner) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.packetwalk.budget.Budget;
 import dev.packetwalk.kubeproxy.Endpoint;
 import dev.packetwalk.kubeproxy.IptablesProxier;
 import dev.packetwalk.kubeproxy.IptablesRestore;
@@ -61,6 +62,13 @@ final class ClusterServices {
 		faults = List.copyOf(f);
 	}
 
+	/** The compilation's budget, checked for every object read and every node's rules. */
+	private Budget budget = Budget.UNLIMITED;
+
+	void budget(Budget b) {
+		budget = b;
+	}
+
 	ClusterServices(ObjectMapper mapper, Problems problems) {
 		this.mapper = mapper;
 		this.problems = problems;
@@ -87,6 +95,7 @@ final class ClusterServices {
 		List<String> pointers = new ArrayList<>();
 		slices.clear();
 		for (int i = 0; i < objects.size(); i++) {
+			budget.check();
 			Map<String, Object> o = objects.get(i);
 			String at = "/objects/" + i;
 			Object kind = o == null ? null : o.get("kind");
@@ -589,6 +598,7 @@ final class ClusterServices {
 
 	/** {@link #ipvsFor(String, Ip, Cidr)} with kube-proxy's configuration and IPVS scheduler. */
 	dev.packetwalk.kubeproxy.IpvsState ipvsFor(ProxyConfig config, String scheduler) {
+		budget.check();
 		return dev.packetwalk.kubeproxy.IpvsProxier.generate(services, endpoints, config, scheduler);
 	}
 
@@ -660,6 +670,7 @@ final class ClusterServices {
 	private List<Integer> nodeDependent;
 
 	private String generateIptables(ProxyConfig config, List<Cidr> nonMasqueradeCidrs) {
+		budget.check();
 		IptablesRestore restore = IptablesProxier.generate(services, endpoints, config);
 		if (faults.contains("no-service-masquerade")) {
 			// fault: external traffic to services is no longer marked for masquerade (the SNAT the talk explains)

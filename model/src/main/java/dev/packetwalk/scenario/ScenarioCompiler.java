@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.packetwalk.budget.Budget;
 import dev.packetwalk.engine.Flow;
 import dev.packetwalk.engine.Scenario;
 import dev.packetwalk.net.Cidr;
@@ -66,14 +67,28 @@ public final class ScenarioCompiler {
 	 * schema's ({@link ScenarioInput}), then the compiler's own semantic checks.
 	 */
 	public CompiledScenario compile(String file, String text) {
-		ScenarioInput.Read read = ScenarioInput.read(file, text, limits);
+		return compile(file, text, Budget.UNLIMITED);
+	}
+
+	/**
+	 * {@link #compile(String, String)} within a budget: checked after the file is read and for every node, pod,
+	 * object, NetworkPolicy, flow and node's rules, so a compilation past its deadline (or cancelled) stops with
+	 * {@link dev.packetwalk.budget.BudgetExceededException} and drops what it built.
+	 */
+	public CompiledScenario compile(String file, String text, Budget budget) {
+		budget.check();
+		ScenarioInput.Read read = ScenarioInput.read(file, text, limits, budget);
+		budget.check();
 		Problems problems = read.problems();
 		if (read.document() == null) {
 			throw new ScenarioException(problems.all());
 		}
 		CompiledScenario result;
 		try {
-			result = new Builder(read.document(), problems, text, yaml, limits).build();
+			result = new Builder(read.document(), problems, text, yaml, limits, budget).build();
+		}
+		catch (dev.packetwalk.budget.BudgetExceededException ex) {
+			throw ex;
 		}
 		catch (RuntimeException ex) {
 			if (!problems.hasErrors()) {
@@ -157,7 +172,11 @@ public final class ScenarioCompiler {
 
 		private final ScenarioLimits limits;
 
-		Builder(ScenarioDocument doc, Problems problems, String source, ObjectMapper yamlMapper, ScenarioLimits limits) {
+		private final Budget budget;
+
+		Builder(ScenarioDocument doc, Problems problems, String source, ObjectMapper yamlMapper, ScenarioLimits limits,
+				Budget budget) {
+			this.budget = budget;
 			this.limits = limits;
 			this.yamlMapper = yamlMapper;
 			this.doc = doc;
@@ -303,6 +322,7 @@ public final class ScenarioCompiler {
 			List<ScenarioDocument.SegmentSpec> specs = c.segments() == null || c.segments().isEmpty()
 					? List.of(new ScenarioDocument.SegmentSpec(LAN, underlay.toString())) : c.segments();
 			for (int k = 0; k < specs.size(); k++) {
+				budget.check();
 				ScenarioDocument.SegmentSpec seg = specs.get(k);
 				String sat = "/cluster/segments/" + k;
 				if (seg.name() == null || !ID.matcher(seg.name()).matches() || seg.name().length() > 12) {
@@ -327,6 +347,7 @@ public final class ScenarioCompiler {
 			Map<String, Integer> perSegment = new HashMap<>();
 			Map<String, Cidr> nodeCidrs = new LinkedHashMap<>();
 			for (int i = 0; i < nodes.size(); i++) {
+				budget.check();
 				ScenarioDocument.NodeSpec n = nodes.get(i);
 				String at = "/cluster/nodes/" + i;
 				if (n.name() == null || !ID.matcher(n.name()).matches()) {
@@ -391,6 +412,7 @@ public final class ScenarioCompiler {
 				Map<String, List<PodPlan>> podsByNode) {
 			List<ScenarioDocument.PodSpec> pods = c.pods() == null ? List.of() : c.pods();
 			for (int i = 0; i < pods.size(); i++) {
+				budget.check();
 				ScenarioDocument.PodSpec p = pods.get(i);
 				String at = "/cluster/pods/" + i;
 				if (p.name() == null || !ID.matcher(p.name()).matches()) {
@@ -495,6 +517,7 @@ public final class ScenarioCompiler {
 			}
 			services = new ClusterServices(yamlMapper, problems);
 			services.faults(faults);
+			services.budget(budget);
 			services.read(doc.objects() == null ? List.of() : doc.objects(), serviceCidr, podInfos);
 			if (network.runsKubeProxy() && proxy.writesServiceRules()) {
 				long rules = services.estimatedRulesPerNode() * nodeCount;
@@ -518,6 +541,7 @@ public final class ScenarioCompiler {
 			}
 			List<Map<String, Object>> objs = doc.objects() == null ? List.of() : doc.objects();
 			for (int k = 0; k < objs.size(); k++) {
+				budget.check();
 				Object kind = objs.get(k) == null ? null : objs.get(k).get("kind");
 				if (!Set.of("Service", "EndpointSlice", "NetworkPolicy", "Namespace").contains(String.valueOf(kind))) {
 					problems.warning("/objects/" + k + "/kind", "kind " + kind + " is kept for reference only: the model acts on Service, EndpointSlice and"
@@ -600,6 +624,7 @@ public final class ScenarioCompiler {
 			network.addToNode(new PodNetwork.NodeDatapath(node, nodeCidrs, nodeIps, nodeSubnet(node), problems, devs, routes,
 					neighbors));
 			for (PodPlan pod : pods) {
+				budget.check();
 				String veth = Mac.vethName(pod.key());
 				devs.add(new Device.Veth(veth, Mac.derive(node + "/" + veth), 1500, List.of(), bridge,
 						new Device.Endpoint(pod.key(), "eth0"), hairpin));
@@ -681,6 +706,7 @@ public final class ScenarioCompiler {
 			List<Map<String, Object>> objects = doc.objects() == null ? List.of() : doc.objects();
 			List<dev.packetwalk.netpol.Policy> policies = new ArrayList<>();
 			for (int k = 0; k < objects.size(); k++) {
+				budget.check();
 				Map<String, Object> o = objects.get(k);
 				if (o == null || !"NetworkPolicy".equals(o.get("kind"))) {
 					continue;
@@ -977,6 +1003,7 @@ public final class ScenarioCompiler {
 				problems.error("/flows", "a scenario sends at least one flow (in flows or in its timeline)");
 			}
 			for (int i = 0; i < specs.size(); i++) {
+				budget.check();
 				ScenarioDocument.FlowSpec f = specs.get(i);
 				String at = "/flows/" + i;
 				if (f.continues() != null) {
@@ -1741,7 +1768,7 @@ public final class ScenarioCompiler {
 		private Builder rebuild(String at) {
 			Problems scratch = new Problems("timeline", (YamlLocator) null);
 			Builder b = new Builder(root.doc.withNodesAndPods(List.copyOf(nodes), List.copyOf(pods)), scratch, root.source,
-					root.yamlMapper, root.limits);
+					root.yamlMapper, root.limits, root.budget);
 			b.buildCluster(b.doc.cluster());
 			for (ScenarioProblem pr : scratch.all()) {
 				if (pr.severity() == ScenarioProblem.Severity.ERROR) {

@@ -41,10 +41,15 @@ final class ScenarioInput {
 	}
 
 	static Read read(String file, String text, ScenarioLimits limits) {
+		return read(file, text, limits, dev.packetwalk.budget.Budget.UNLIMITED);
+	}
+
+	/** {@link #read(String, String, ScenarioLimits)} whose first reading checks the budget at every 1,024 events. */
+	static Read read(String file, String text, ScenarioLimits limits, dev.packetwalk.budget.Budget budget) {
 		YamlTreeReader.Result tree;
 		try {
 			// positions are only needed to place problems: read them again when the first problem is placed
-			tree = new YamlTreeReader(limits, false).read(text);
+			tree = new YamlTreeReader(limits, false).read(text, budget);
 		}
 		catch (YamlTreeReader.YamlReadException fast) {
 			YamlTreeReader.YamlReadException ex = fast;

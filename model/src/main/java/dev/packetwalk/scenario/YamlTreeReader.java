@@ -117,6 +117,9 @@ final class YamlTreeReader {
 
 		long values = 1;
 
+		/** The characters of the scalars inside, aliases expanded. */
+		long chars;
+
 		Frame(JsonNode node, String pointer, String anchor) {
 			this.node = node;
 			this.pointer = pointer;
@@ -125,10 +128,15 @@ final class YamlTreeReader {
 
 	}
 
-	private record Anchored(JsonNode node, long values) {
+	private record Anchored(JsonNode node, long values, long chars) {
 	}
 
 	Result read(String text) {
+		return read(text, dev.packetwalk.budget.Budget.UNLIMITED);
+	}
+
+	/** {@link #read(String)} that checks the budget at every 1,024 events (a large file is read for a while). */
+	Result read(String text, dev.packetwalk.budget.Budget budget) {
 		if (text.length() > limits.maxCodePoints() && text.codePointCount(0, text.length()) > limits.maxCodePoints()) {
 			throw new YamlReadException(1, 1, "the file is longer than " + limits.maxCodePoints() + " characters (limit "
 					+ ScenarioLimits.setting("max-code-points") + ")");
@@ -150,12 +158,14 @@ final class YamlTreeReader {
 		int documents = 0;
 		int collectionAliases = 0;
 		long total = 0;
+		long chars = 0;
 		Iterator<Event> parsed = new Parse(settings).parseString(text).iterator();
 		// a large file's events are parsed on a second core while this one builds the tree
 		PrefetchedEvents prefetched = text.length() >= prefetchChars ? new PrefetchedEvents(parsed) : null;
 		Iterator<Event> events = prefetched != null ? prefetched : parsed;
 		try {
 			while (events.hasNext()) {
+				budget.tick();
 				Event e = events.next();
 				// without positions, a problem is placed by reading again with them: skip the work here
 				YamlLocator.Position at = positions ? position(e.getStartMark()) : NOWHERE;
@@ -170,7 +180,12 @@ final class YamlTreeReader {
 						ScalarEvent s = (ScalarEvent) e;
 						JsonNode value = scalar(s, at);
 						total = count(total, 1, at);
+						int length = s.getValue().length();
+						chars = expanded(chars, length, at);
 						Frame top = stack.peek();
+						if (top != null) {
+							top.chars += length;
+						}
 						if (top != null && top.node.isObject() && top.key == null) {
 							String key = s.getValue();
 							if (top.node.has(key)) {
@@ -187,7 +202,7 @@ final class YamlTreeReader {
 						if (positions) {
 							values.putIfAbsent(pointer, at);
 						}
-						anchor(s, anchors, value, 1);
+						anchor(s, anchors, value, 1, length);
 						if (top != null) {
 							top.values++;
 						}
@@ -205,6 +220,7 @@ final class YamlTreeReader {
 									+ " aliases to mappings or sequences (limit " + ScenarioLimits.setting("max-aliases") + ")");
 						}
 						total = count(total, target.values(), at);
+						chars = expanded(chars, target.chars(), at);
 						Frame top = stack.peek();
 						if (top != null && top.node.isObject() && top.key == null) {
 							throw new YamlReadException(at.line(), at.column(), "an alias cannot be a mapping key");
@@ -215,6 +231,7 @@ final class YamlTreeReader {
 						}
 						if (top != null) {
 							top.values += target.values();
+							top.chars += target.chars();
 						}
 					}
 					case MappingStart, SequenceStart -> {
@@ -246,11 +263,12 @@ final class YamlTreeReader {
 					case MappingEnd, SequenceEnd -> {
 						Frame done = stack.pop();
 						if (done.anchor != null) {
-							anchors.put(done.anchor, new Anchored(done.node, done.values));
+							anchors.put(done.anchor, new Anchored(done.node, done.values, done.chars));
 						}
 						Frame parent = stack.peek();
 						if (parent != null) {
 							parent.values += done.values;
+							parent.chars += done.chars;
 						}
 					}
 					default -> {
@@ -311,6 +329,21 @@ final class YamlTreeReader {
 		return t;
 	}
 
+	/**
+	 * Adds a value's characters to the document's text once aliases are expanded: an alias repeats its anchor's whole
+	 * text (a long string referenced from many places would otherwise multiply it in the trace and in memory), so the
+	 * expanded text is held to the same {@code max-code-points} as the file.
+	 */
+	private long expanded(long chars, long more, YamlLocator.Position at) {
+		long c = chars + more;
+		if (c > limits.maxCodePoints()) {
+			throw new YamlReadException(at.line(), at.column(), "the document's text is longer than " + limits.maxCodePoints()
+					+ " characters once its aliases are expanded (limit " + ScenarioLimits.setting("max-code-points")
+					+ "): an alias repeats the whole text of its anchor");
+		}
+		return c;
+	}
+
 	private String limitMessage(String message) {
 		if (message != null && message.contains("aliases")) {
 			return message + " (limit " + ScenarioLimits.setting("max-aliases") + ")";
@@ -321,8 +354,8 @@ final class YamlTreeReader {
 		return message;
 	}
 
-	private static void anchor(NodeEvent e, Map<String, Anchored> anchors, JsonNode value, long values) {
-		e.getAnchor().ifPresent(a -> anchors.put(a.getValue(), new Anchored(value, values)));
+	private static void anchor(NodeEvent e, Map<String, Anchored> anchors, JsonNode value, long values, long chars) {
+		e.getAnchor().ifPresent(a -> anchors.put(a.getValue(), new Anchored(value, values, chars)));
 	}
 
 	/** Adds a value to the open collection (or makes it the root); returns its pointer. */
