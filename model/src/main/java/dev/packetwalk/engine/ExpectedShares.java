@@ -62,7 +62,7 @@ public final class ExpectedShares {
 
 	/** What one sampled request walk shows about its random choices. */
 	private record Sample(String ecmpNamespace, Route ecmp, String entered, String choiceNamespace, String chain,
-			String ipvsChosen, String delivered, boolean dropped, String nftChain) {
+			String ipvsChosen, String delivered, boolean dropped, String nftChain, String chosen, String dropReason) {
 	}
 
 	private ExpectedShares() {
@@ -106,11 +106,11 @@ public final class ExpectedShares {
 					why.add("No sampled flow entered " + node + ": its share is not worked out");
 					continue;
 				}
-				explained += branch(engine, topology, s, 1.0 / live.size(), byNs, dropped, why);
+				explained += branch(engine, topology, s, samples, 1.0 / live.size(), byNs, dropped, why);
 			}
 		}
 		else {
-			explained += branch(engine, topology, first, 1.0, byNs, dropped, why);
+			explained += branch(engine, topology, first, samples, 1.0, byNs, dropped, why);
 		}
 		Map<String, Double> byNode = new TreeMap<>();
 		byNs.forEach((ns, share) -> byNode.merge(topology.namespace(ns).node(), share, Double::sum));
@@ -118,34 +118,30 @@ public final class ExpectedShares {
 	}
 
 	/** One entry node's contribution, weighted by {@code weight}; returns the weight it explained. */
-	private static double branch(Engine engine, Topology topology, Sample s, double weight, Map<String, Double> byNs,
-			double[] dropped, List<String> why) {
+	private static double branch(Engine engine, Topology topology, Sample s, List<Sample> samples, double weight,
+			Map<String, Double> byNs, double[] dropped, List<String> why) {
 		if (s.chain() != null) {
 			RuleSet rules = RuleSet.parse(engine.iptablesSave(s.choiceNamespace()));
 			Chain chain = rules.chain(Table.NAT, s.chain()).orElseThrow();
 			Map<String, Double> shares = chainShares(rules, chain, topology);
 			List<String> parts = new ArrayList<>();
-			shares.forEach((ns, p) -> {
-				byNs.merge(ns, weight * p, Double::sum);
-				parts.add(shortName(ns) + " " + fraction(p));
-			});
+			shares.forEach((ns, p) -> parts.add(shortName(ns) + " " + fraction(p)));
 			why.add("On " + s.choiceNamespace() + ", " + s.chain() + (shares.size() == 1 ? " sends it to its only endpoint, "
 					+ shortName(shares.keySet().iterator().next()) : " picks one of " + shares.size() + " endpoints with -m statistic --mode random: "
 					+ String.join(", ", parts)));
+			afterTheChoice(s, samples, shares, weight, byNs, dropped, why);
 			return weight;
 		}
 		if (s.nftChain() != null) {
 			NftRuleset rs = NftRuleset.parse(topology.namespace(s.choiceNamespace()).nftables());
 			Map<String, Double> shares = numgenShares(rs, rs.chain(s.nftChain()), topology);
 			List<String> parts = new ArrayList<>();
-			shares.forEach((ns, p) -> {
-				byNs.merge(ns, weight * p, Double::sum);
-				parts.add(shortName(ns) + " " + fraction(p));
-			});
+			shares.forEach((ns, p) -> parts.add(shortName(ns) + " " + fraction(p)));
 			why.add("On " + s.choiceNamespace() + ", nft chain " + s.nftChain() + (shares.size() == 1
 					? " sends it to its only endpoint, " + shortName(shares.keySet().iterator().next())
 					: " picks one of " + shares.size() + " endpoints with numgen random mod " + shares.size() + ": "
 							+ String.join(", ", parts)));
+			afterTheChoice(s, samples, shares, weight, byNs, dropped, why);
 			return weight;
 		}
 		if (s.ipvsChosen() != null) {
@@ -163,6 +159,30 @@ public final class ExpectedShares {
 			why.add("Dropped on the way: no endpoint receives it");
 		}
 		return weight;
+	}
+
+	/**
+	 * What becomes of each endpoint's share after the choice: a sampled walk that picked the endpoint (on the same node,
+	 * by the same chain) and was dropped on the way to it (hairpin off, a policy, a dead route) puts that share in
+	 * {@code dropped}, not on the endpoint; the shares of endpoints whose walks were delivered, or that no sampled seed
+	 * picked, go to the endpoint.
+	 */
+	private static void afterTheChoice(Sample s, List<Sample> samples, Map<String, Double> shares, double weight,
+			Map<String, Double> byNs, double[] dropped, List<String> why) {
+		shares.forEach((ns, p) -> {
+			Sample seen = samples.stream()
+				.filter(x -> ns.equals(x.chosen()) && java.util.Objects.equals(x.choiceNamespace(), s.choiceNamespace())
+						&& java.util.Objects.equals(x.chain(), s.chain()) && java.util.Objects.equals(x.nftChain(), s.nftChain()))
+				.findFirst().orElse(null);
+			if (seen != null && seen.dropped()) {
+				dropped[0] += weight * p;
+				why.add("A request sent to " + shortName(ns) + " is dropped after the choice (" + seen.dropReason()
+						+ "): its " + fraction(p) + " is not delivered");
+			}
+			else {
+				byNs.merge(ns, weight * p, Double::sum);
+			}
+		});
 	}
 
 	/**
@@ -301,8 +321,10 @@ public final class ExpectedShares {
 		}
 		Step last = request.hops().getLast().steps().getLast();
 		boolean delivered = request.disposition().delivered();
+		// the endpoint the choice sent it to: the owner of its destination address after the DNAT (where it is delivered)
+		String chosen = delivered ? last.at().namespace() : owner(topology, last.packet().ip().dst());
 		return new Sample(ecmpNs, ecmp, entered, choiceNs, chain, ipvs, delivered ? last.at().namespace() : null, !delivered,
-				nftChain);
+				nftChain, chosen, delivered ? null : String.valueOf(request.disposition().reason()));
 	}
 
 	/** The namespace holding an address on one of its devices (a node, a pod), or the address itself. */

@@ -79,6 +79,16 @@ class ExpectedSharesTest {
 		assertThat(r.byNamespace()).isEqualTo(Map.of("default/pod2", 1.0));
 	}
 
+	/** Hairpin off: the chain picks the client's own pod, then cni0 drops the frame: chosen, not delivered. */
+	@Test
+	void aWalkDroppedAfterTheChoiceCountsAsDropped() {
+		ExpectedShares.Result r = expected("service-hairpin-off", null);
+		assertThat(r.byNamespace()).isEmpty();
+		assertThat(r.dropped()).isCloseTo(1.0, within(1e-6));
+		assertThat(r.explained()).isEqualTo(1.0);
+		assertThat(r.reasoning()).anySatisfy(l -> assertThat(l).contains("web-1", "dropped after the choice"));
+	}
+
 	static Stream<Path> scenarios() throws IOException {
 		try (Stream<Path> s = Files.list(dir())) {
 			return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList().stream();
