@@ -985,6 +985,10 @@ public final class ScenarioCompiler {
 						problems.error(pat + "/containerPort", "containerPort must be 1..65535");
 						continue;
 					}
+					if (port.hostPort() != null && !"docker".equals(doc.cluster().network())) {
+						problems.warning(pat + "/hostPort", "hostPort is ignored: only network: docker publishes a"
+								+ " container port on the host here (the CNI portmap plugin is not modelled)");
+					}
 					Protocol proto = protocol(pat + "/protocol", port.protocol());
 					if (proto != null) {
 						out.add(new Listener(proto, port.containerPort(), "container " + (c.name() == null ? p.name() : c.name())));
@@ -1536,7 +1540,7 @@ public final class ScenarioCompiler {
 			Ip last = lastReserved.get(p.node());
 			pods.add(withIp(p, ip, p.ready() != null && p.ready()));
 			lastReserved.put(p.node(), ip);
-			Builder next = rebuild(at);
+			Builder next = rebuild(at, "/cluster/pods/" + (pods.size() - 1));
 			if (next == null) {
 				return;
 			}
@@ -1559,7 +1563,7 @@ public final class ScenarioCompiler {
 				return;
 			}
 			nodes.add(n);
-			Builder next = rebuild(at);
+			Builder next = rebuild(at, "/cluster/nodes/" + (nodes.size() - 1));
 			if (next == null) {
 				return;
 			}
@@ -1624,7 +1628,7 @@ public final class ScenarioCompiler {
 				return;
 			}
 			pods.set(k, withIp(p, Ip.parse(p.ip()), true));
-			Builder next = rebuild(at);
+			Builder next = rebuild(at, null);
 			if (next == null) {
 				return;
 			}
@@ -1644,7 +1648,7 @@ public final class ScenarioCompiler {
 			List<ScenarioDocument.PodSpec> gone = indexes.stream().map(pods::get).toList();
 			List<ControlPlane.PodNet> nets = gone.stream().map(p -> podNet(current, key(p), null)).toList();
 			pods.removeAll(gone);
-			Builder next = rebuild(at);
+			Builder next = rebuild(at, null);
 			if (next == null) {
 				return;
 			}
@@ -1710,7 +1714,7 @@ public final class ScenarioCompiler {
 						template.containers(), true));
 				created.add(ns + "/" + name);
 			}
-			Builder next = rebuild(at);
+			Builder next = rebuild(at, null);
 			if (next == null) {
 				return;
 			}
@@ -1764,15 +1768,26 @@ public final class ScenarioCompiler {
 			return null;
 		}
 
-		/** The cluster built again from the pod list; its problems belong to this timeline entry. */
-		private Builder rebuild(String at) {
+		/**
+		 * The cluster built again from the pod list; its errors belong to this timeline entry, and so do the warnings
+		 * about the pod or node the entry adds ({@code added}: its place in the rebuilt cluster, e.g.
+		 * {@code /cluster/nodes/2}), reported at the entry's field (an addNode's {@code uplink}, a created pod's
+		 * {@code hostPort}). Warnings about the rest of the cluster were reported when it was first built.
+		 */
+		private Builder rebuild(String at, String added) {
 			Problems scratch = new Problems("timeline", (YamlLocator) null);
 			Builder b = new Builder(root.doc.withNodesAndPods(List.copyOf(nodes), List.copyOf(pods)), scratch, root.source,
 					root.yamlMapper, root.limits, root.budget);
 			b.buildCluster(b.doc.cluster());
+			String mine = added == null ? null : Problems.displayPath(added);
 			for (ScenarioProblem pr : scratch.all()) {
 				if (pr.severity() == ScenarioProblem.Severity.ERROR) {
 					problems.error(at, pr.message());
+				}
+				else if (mine != null && (pr.path().equals(mine) || pr.path().startsWith(mine + "."))) {
+					// cluster.nodes[2].uplink → /timeline/4/addNode/uplink
+					String rest = pr.path().substring(mine.length()).replace("[", "/").replace("]", "").replace(".", "/");
+					problems.warning(at + rest, pr.message());
 				}
 			}
 			return problems.hasErrors() ? null : b;
