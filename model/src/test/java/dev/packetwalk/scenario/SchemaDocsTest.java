@@ -27,7 +27,8 @@ class SchemaDocsTest {
 	/** A section heading → the path prefix of its table's fields. */
 	private static final Map<String, String> SECTIONS = Map.of("## Top level", "", "### `metadata`", "metadata.",
 			"## `cluster`", "cluster.", "### `cluster.nodes[]`", "cluster.nodes[].", "### `cluster.pods[]`",
-			"cluster.pods[].", "### `cluster.hosts[]`", "cluster.hosts[].", "## `flows[]`", "flows[].");
+			"cluster.pods[].", "### `cluster.hosts[]`", "cluster.hosts[].", "## `flows[]`", "flows[].", "## `timeline[]`",
+			"timeline[].");
 
 	private static final Pattern ROW = Pattern.compile("^\\| (`[^|]+`) \\|(.*)$");
 
