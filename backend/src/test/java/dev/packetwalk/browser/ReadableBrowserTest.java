@@ -224,9 +224,11 @@ class ReadableBrowserTest extends BrowserTest {
 			  const row = rows.find(x => x.dataset.index === cursor);
 			  const walk = rows.filter(x => x.dataset.walk === row.dataset.walk);
 			  const gs = [walk[0], walk[walk.length - 1]].map(x => svg.querySelector(`g.ns[data-namespace="${CSS.escape(x.dataset.namespace)}"]`));
-			  if (gs.every(g => g && g.classList.contains('ns-pod') && g.dataset.node)) {
+			  // (a cluster change of a timeline moves no packet: no glyph, no sender or receiver to keep in frame)
+			  const glyph = svg.querySelector('g.packet');
+			  if (glyph && shown(glyph) && gs.every(g => g && g.classList.contains('ns-pod') && g.dataset.node)) {
 			    const nodes = gs.map(g => svg.querySelector(`g.ns[data-namespace="${CSS.escape(g.dataset.node)}"] rect.ns-box`));
-			    const rs = [svg.querySelector('g.packet').getBoundingClientRect(), ...gs.map(g => g.querySelector('rect.ns-box').getBoundingClientRect())];
+			    const rs = [glyph.getBoundingClientRect(), ...gs.map(g => g.querySelector('rect.ns-box').getBoundingClientRect())];
 			    const u = { l: Math.min(...rs.map(r => r.left)), r: Math.max(...rs.map(r => r.right)), t: Math.min(...rs.map(r => r.top)), b: Math.max(...rs.map(r => r.bottom)) };
 			    // the room: the stage less its margins, the view tools at its bottom and, at a walk's last step, the
 			    // outcome box (✓ DELIVERED / ✕ DROPPED) over its top
