@@ -10,10 +10,17 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class PacketWalkApplication {
 
 	public static void main(String[] args) {
-		if (dev.packetwalk.lab.LabCommand.handles(args)) { System.exit(dev.packetwalk.lab.LabCommand.run(args, System.out, System.err)); }
-		if (dev.packetwalk.cli.ValidateCommand.handles(args)) { System.exit(dev.packetwalk.cli.ValidateCommand.run(args, System.out, System.err)); }
-		if (dev.packetwalk.cli.ImportCommand.handles(args)) { System.exit(dev.packetwalk.cli.ImportCommand.run(args, System.in, System.out, System.err)); }
-		// the built-in scenarios compile in the background while Spring starts (readiness waits for them)
+		if (dev.packetwalk.lab.LabCommand.handles(args)) {
+			System.exit(dev.packetwalk.lab.LabCommand.run(args, System.out, System.err));
+		}
+		if (dev.packetwalk.cli.ValidateCommand.handles(args)) {
+			System.exit(dev.packetwalk.cli.ValidateCommand.run(args, System.out, System.err));
+		}
+		if (dev.packetwalk.cli.ImportCommand.handles(args)) {
+			System.exit(dev.packetwalk.cli.ImportCommand.run(args, System.in, System.out, System.err));
+		}
+		// the built-in scenarios compile in the background while Spring starts (readiness
+		// waits for them)
 		dev.packetwalk.catalog.BuiltInScenarios.shared();
 		SpringApplication.run(PacketWalkApplication.class, args);
 	}

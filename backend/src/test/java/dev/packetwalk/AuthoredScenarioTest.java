@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Scenarios written from docs/scenario-format.md alone validate and run: one authored as a newcomer would
- * ({@code src/test/resources/authored/}), and the complete example in the document itself.
+ * Scenarios written from docs/scenario-format.md alone validate and run: one authored as
+ * a newcomer would ({@code src/test/resources/authored/}), and the complete example in
+ * the document itself.
  */
 class AuthoredScenarioTest {
 

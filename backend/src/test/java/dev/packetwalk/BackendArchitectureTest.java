@@ -21,9 +21,10 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyO
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * The web layer only transports: it reaches the model through its entry points (the engine's {@code Engine},
- * {@code Probe}, {@code Distribution}, the scenario compiler, the trace), never the datapath's parts. The kernel lab
- * is plain Java, runnable without Spring.
+ * The web layer only transports: it reaches the model through its entry points (the
+ * engine's {@code Engine}, {@code Probe}, {@code Distribution}, the scenario compiler,
+ * the trace), never the datapath's parts. The kernel lab is plain Java, runnable without
+ * Spring.
  */
 class BackendArchitectureTest {
 
@@ -33,7 +34,10 @@ class BackendArchitectureTest {
 		.importPackages("dev.packetwalk.web", "dev.packetwalk.lab", "dev.packetwalk.catalog", "dev.packetwalk.cli",
 				"dev.packetwalk.config");
 
-	/** The engine's public entry points; everything else in the engine package is its inside. */
+	/**
+	 * The engine's public entry points; everything else in the engine package is its
+	 * inside.
+	 */
 	private static final DescribedPredicate<JavaClass> ENGINE_ENTRY_POINTS = belongToAnyOf(Engine.class, Probe.class,
 			Distribution.class, ExpectedShares.class, NamespaceTables.class, Flow.class, Scenario.class);
 
@@ -59,14 +63,18 @@ class BackendArchitectureTest {
 			.check(backend);
 	}
 
-	/** The web serves the lab's bundled report (plain data: {@link LabReport}), and never runs the lab. */
+	/**
+	 * The web serves the lab's bundled report (plain data: {@link LabReport}), and never
+	 * runs the lab.
+	 */
 	@Test
 	void theLabIsNotReachedFromTheWeb() {
 		noClasses().that()
 			.resideInAPackage("dev.packetwalk.web..")
 			.should()
-			.dependOnClassesThat(resideInAPackage("dev.packetwalk.lab..").and(DescribedPredicate.not(belongToAnyOf(LabReport.class)))
-				.as("the kernel lab (other than its report)"))
+			.dependOnClassesThat(
+					resideInAPackage("dev.packetwalk.lab..").and(DescribedPredicate.not(belongToAnyOf(LabReport.class)))
+						.as("the kernel lab (other than its report)"))
 			.check(backend);
 	}
 

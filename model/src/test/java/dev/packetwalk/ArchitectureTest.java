@@ -10,13 +10,15 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The model is plain Java: no Spring, no Reactor, no web types, no cycles between its packages, and its packages are
- * layered: net ← packet, topology ← trace ← netfilter, conntrack, kubeproxy, netpol ← engine ← scenario, with the
- * request budget (budget) below them all.
+ * The model is plain Java: no Spring, no Reactor, no web types, no cycles between its
+ * packages, and its packages are layered: net ← packet, topology ← trace ← netfilter,
+ * conntrack, kubeproxy, netpol ← engine ← scenario, with the request budget (budget)
+ * below them all.
  */
 class ArchitectureTest {
 
-	private final JavaClasses model = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+	private final JavaClasses model = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 		.importPackages("dev.packetwalk");
 
 	@Test
@@ -43,29 +45,45 @@ class ArchitectureTest {
 	}
 
 	/**
-	 * Each layer uses only the layers below it: addresses; packets and the topology; the trace contract; the
-	 * datapath's parts (netfilter, conntrack, kube-proxy, NetworkPolicy); the engine that walks packets through them;
-	 * the scenario compiler on top.
+	 * Each layer uses only the layers below it: addresses; packets and the topology; the
+	 * trace contract; the datapath's parts (netfilter, conntrack, kube-proxy,
+	 * NetworkPolicy); the engine that walks packets through them; the scenario compiler
+	 * on top.
 	 */
 	@Test
 	void packagesAreLayered() {
 		layeredArchitecture().consideringOnlyDependenciesInLayers()
-			.layer("budget").definedBy("dev.packetwalk.budget..")
-			.layer("net").definedBy("dev.packetwalk.net..")
-			.layer("packet").definedBy("dev.packetwalk.packet..")
-			.layer("topology").definedBy("dev.packetwalk.topology..")
-			.layer("trace").definedBy("dev.packetwalk.trace..")
-			.layer("datapath").definedBy("dev.packetwalk.netfilter..", "dev.packetwalk.conntrack..", "dev.packetwalk.kubeproxy..",
+			.layer("budget")
+			.definedBy("dev.packetwalk.budget..")
+			.layer("net")
+			.definedBy("dev.packetwalk.net..")
+			.layer("packet")
+			.definedBy("dev.packetwalk.packet..")
+			.layer("topology")
+			.definedBy("dev.packetwalk.topology..")
+			.layer("trace")
+			.definedBy("dev.packetwalk.trace..")
+			.layer("datapath")
+			.definedBy("dev.packetwalk.netfilter..", "dev.packetwalk.conntrack..", "dev.packetwalk.kubeproxy..",
 					"dev.packetwalk.netpol..")
-			.layer("engine").definedBy("dev.packetwalk.engine..")
-			.layer("scenario").definedBy("dev.packetwalk.scenario..")
-			.whereLayer("scenario").mayNotBeAccessedByAnyLayer()
-			.whereLayer("budget").mayOnlyBeAccessedByLayers("datapath", "engine", "scenario")
-			.whereLayer("engine").mayOnlyBeAccessedByLayers("scenario")
-			.whereLayer("datapath").mayOnlyBeAccessedByLayers("engine", "scenario")
-			.whereLayer("trace").mayOnlyBeAccessedByLayers("datapath", "engine", "scenario")
-			.whereLayer("packet").mayOnlyBeAccessedByLayers("trace", "datapath", "engine", "scenario")
-			.whereLayer("topology").mayOnlyBeAccessedByLayers("trace", "datapath", "engine", "scenario")
+			.layer("engine")
+			.definedBy("dev.packetwalk.engine..")
+			.layer("scenario")
+			.definedBy("dev.packetwalk.scenario..")
+			.whereLayer("scenario")
+			.mayNotBeAccessedByAnyLayer()
+			.whereLayer("budget")
+			.mayOnlyBeAccessedByLayers("datapath", "engine", "scenario")
+			.whereLayer("engine")
+			.mayOnlyBeAccessedByLayers("scenario")
+			.whereLayer("datapath")
+			.mayOnlyBeAccessedByLayers("engine", "scenario")
+			.whereLayer("trace")
+			.mayOnlyBeAccessedByLayers("datapath", "engine", "scenario")
+			.whereLayer("packet")
+			.mayOnlyBeAccessedByLayers("trace", "datapath", "engine", "scenario")
+			.whereLayer("topology")
+			.mayOnlyBeAccessedByLayers("trace", "datapath", "engine", "scenario")
 			.check(model);
 	}
 

@@ -28,17 +28,20 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
- * The built-in scenarios ({@code classpath:scenarios/*.yaml}), compiled in the background so the web server need not
- * wait for them: every file is a task, run in parallel on a small pool (one thread per core) as soon as this object
- * exists, and run at once on the caller's thread by the first request that needs it before the pool got to it (a
- * task runs once; a second caller waits for the first). {@link #ready()} is true when every one is compiled.
+ * The built-in scenarios ({@code classpath:scenarios/*.yaml}), compiled in the background
+ * so the web server need not wait for them: every file is a task, run in parallel on a
+ * small pool (one thread per core) as soon as this object exists, and run at once on the
+ * caller's thread by the first request that needs it before the pool got to it (a task
+ * runs once; a second caller waits for the first). {@link #ready()} is true when every
+ * one is compiled.
  * <p>
- * A built-in's id is its file name without {@code .yaml} (checked at compile time), so a request for one id waits for
- * that scenario alone. One that does not compile is a build error (the tests compile them all); here it fails the
- * requests that need it and is logged.
+ * A built-in's id is its file name without {@code .yaml} (checked at compile time), so a
+ * request for one id waits for that scenario alone. One that does not compile is a build
+ * error (the tests compile them all); here it fails the requests that need it and is
+ * logged.
  * <p>
- * {@link #shared()} is the one of the process: {@code main} starts it before Spring does, so the catalogue compiles
- * while the application context is being built.
+ * {@link #shared()} is the one of the process: {@code main} starts it before Spring does,
+ * so the catalogue compiles while the application context is being built.
  */
 public final class BuiltInScenarios {
 
@@ -61,8 +64,8 @@ public final class BuiltInScenarios {
 	}
 
 	/**
-	 * Starts compiling every built-in on {@code executor} (null: a pool of one daemon thread per core, shut down when
-	 * all are compiled).
+	 * Starts compiling every built-in on {@code executor} (null: a pool of one daemon
+	 * thread per core, shut down when all are compiled).
 	 */
 	public BuiltInScenarios(Executor given) {
 		Resource[] resources;
@@ -81,20 +84,25 @@ public final class BuiltInScenarios {
 		ExecutorService own = null;
 		if (given == null) {
 			AtomicInteger n = new AtomicInteger();
-			own = Executors.newFixedThreadPool(Math.max(1, Math.min(tasks.size(), Runtime.getRuntime().availableProcessors())), r -> {
-				Thread t = new Thread(r, "catalog-warmup-" + n.incrementAndGet());
-				t.setDaemon(true);
-				return t;
-			});
+			own = Executors.newFixedThreadPool(
+					Math.max(1, Math.min(tasks.size(), Runtime.getRuntime().availableProcessors())), r -> {
+						Thread t = new Thread(r, "catalog-warmup-" + n.incrementAndGet());
+						t.setDaemon(true);
+						return t;
+					});
 		}
 		Executor executor = given == null ? own : given;
-		List<CompletableFuture<Void>> each = tasks.values().stream().map(task -> CompletableFuture.runAsync(task, executor)).toList();
+		List<CompletableFuture<Void>> each = tasks.values()
+			.stream()
+			.map(task -> CompletableFuture.runAsync(task, executor))
+			.toList();
 		ExecutorService pool = own;
 		done = CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).whenComplete((v, ex) -> {
 			if (pool != null) {
 				pool.shutdown();
 			}
-			log.info("Compiled {} built-in scenarios in {} ms", tasks.size(), (System.nanoTime() - startedNanos) / 1_000_000);
+			log.info("Compiled {} built-in scenarios in {} ms", tasks.size(),
+					(System.nanoTime() - startedNanos) / 1_000_000);
 		});
 	}
 
@@ -103,7 +111,8 @@ public final class BuiltInScenarios {
 		try (InputStream in = r.getInputStream()) {
 			text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
-		// built-in scenarios are trusted and checked by the build: the default limits, whatever is configured
+		// built-in scenarios are trusted and checked by the build: the default limits,
+		// whatever is configured
 		CompiledScenario s = new ScenarioCompiler().compile(r.getFilename(), text);
 		if (!s.id().equals(id)) {
 			throw new IllegalStateException("Built-in scenario " + r.getFilename() + " is named '" + s.id()
@@ -118,25 +127,36 @@ public final class BuiltInScenarios {
 		return tasks.containsKey(id);
 	}
 
-	/** The built-in with this id, compiled now on this thread if nobody has started it yet, else waited for. */
+	/**
+	 * The built-in with this id, compiled now on this thread if nobody has started it
+	 * yet, else waited for.
+	 */
 	public Optional<ScenarioCatalog.Entry> get(String id) {
 		FutureTask<ScenarioCatalog.Entry> task = tasks.get(id);
 		return task == null ? Optional.empty() : Optional.of(await(task));
 	}
 
-	/** Every built-in by id, in file order (waits for, or compiles, those not ready yet). */
+	/**
+	 * Every built-in by id, in file order (waits for, or compiles, those not ready yet).
+	 */
 	public Map<String, ScenarioCatalog.Entry> all() {
 		Map<String, ScenarioCatalog.Entry> out = new LinkedHashMap<>();
 		tasks.forEach((id, task) -> out.put(id, await(task)));
 		return out;
 	}
 
-	/** True once every built-in is compiled (by the pool or by the requests that needed them first). */
+	/**
+	 * True once every built-in is compiled (by the pool or by the requests that needed
+	 * them first).
+	 */
 	public boolean ready() {
 		return tasks.values().stream().allMatch(FutureTask::isDone);
 	}
 
-	/** Completes when the pool has gone through every built-in (each compiled by it or, earlier, by a request). */
+	/**
+	 * Completes when the pool has gone through every built-in (each compiled by it or,
+	 * earlier, by a request).
+	 */
 	public CompletableFuture<Void> whenReady() {
 		return done.copy();
 	}
@@ -151,7 +171,8 @@ public final class BuiltInScenarios {
 			throw new IllegalStateException("Interrupted while waiting for a built-in scenario", ex);
 		}
 		catch (ExecutionException ex) {
-			throw new IllegalStateException("A built-in scenario does not compile: " + ex.getCause().getMessage(), ex.getCause());
+			throw new IllegalStateException("A built-in scenario does not compile: " + ex.getCause().getMessage(),
+					ex.getCause());
 		}
 	}
 

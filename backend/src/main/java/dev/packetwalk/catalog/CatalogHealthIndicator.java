@@ -5,8 +5,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code catalog} in the readiness group: OUT_OF_SERVICE until every built-in scenario is compiled, then UP. Liveness
- * does not include it, so the port answers {@code /actuator/health/liveness} while the catalogue still compiles.
+ * {@code catalog} in the readiness group: OUT_OF_SERVICE until every built-in scenario is
+ * compiled, then UP. Liveness does not include it, so the port answers
+ * {@code /actuator/health/liveness} while the catalogue still compiles.
  */
 @Component
 class CatalogHealthIndicator implements HealthIndicator {

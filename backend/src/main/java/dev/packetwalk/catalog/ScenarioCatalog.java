@@ -40,13 +40,15 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * The scenarios: the built-in ones from {@code classpath:scenarios/*.yaml}, compiled once, in the background from
- * startup on ({@link BuiltInScenarios}: a request for one not compiled yet waits for that one; the build's tests
- * guarantee they all compile), and, when
- * {@code packetwalk.scenarios.dir} is set, the {@code *.yaml} files of that directory. Local files are checked for
- * changes every {@code poll-interval}; a changed file is recompiled and its id announced on {@link #changes()}. A local
- * file that does not compile stays in the catalogue with its errors; it never stops the application. A local
- * scenario's id is its file name without {@code .yaml}; one with a built-in's id replaces it while it exists.
+ * The scenarios: the built-in ones from {@code classpath:scenarios/*.yaml}, compiled
+ * once, in the background from startup on ({@link BuiltInScenarios}: a request for one
+ * not compiled yet waits for that one; the build's tests guarantee they all compile),
+ * and, when {@code packetwalk.scenarios.dir} is set, the {@code *.yaml} files of that
+ * directory. Local files are checked for changes every {@code poll-interval}; a changed
+ * file is recompiled and its id announced on {@link #changes()}. A local file that does
+ * not compile stays in the catalogue with its errors; it never stops the application. A
+ * local scenario's id is its file name without {@code .yaml}; one with a built-in's id
+ * replaces it while it exists.
  */
 @Component
 public class ScenarioCatalog implements DisposableBean, AutoCloseable {
@@ -55,15 +57,18 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 
 	/** Where a scenario comes from. */
 	public enum Origin {
+
 		BUILT_IN, LOCAL
+
 	}
 
 	/**
-	 * One scenario: compiled with its engine (the indexed network is reused by every run), or, for a local file that
-	 * does not compile, its errors ({@code scenario} and {@code engine} null).
+	 * One scenario: compiled with its engine (the indexed network is reused by every
+	 * run), or, for a local file that does not compile, its errors ({@code scenario} and
+	 * {@code engine} null).
 	 */
-	public record Entry(String id, CompiledScenario scenario, Engine engine, List<ScenarioProblem> errors, Origin origin,
-			String file) {
+	public record Entry(String id, CompiledScenario scenario, Engine engine, List<ScenarioProblem> errors,
+			Origin origin, String file) {
 
 		public Entry {
 			errors = List.copyOf(errors);
@@ -82,7 +87,10 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 	private record Stamp(long size, long modified) {
 	}
 
-	/** A local file that is not read, and why, in words safe to show a client (no server path, no exception text). */
+	/**
+	 * A local file that is not read, and why, in words safe to show a client (no server
+	 * path, no exception text).
+	 */
 	public static final class Refused extends IOException {
 
 		Refused(String reason) {
@@ -97,7 +105,10 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 
 	private final Path localDir;
 
-	/** The editor may save into {@link #localDir} ({@code packetwalk.scenarios.writable=true}). */
+	/**
+	 * The editor may save into {@link #localDir}
+	 * ({@code packetwalk.scenarios.writable=true}).
+	 */
 	private boolean writable;
 
 	private final Map<Path, Stamp> stamps = new HashMap<>();
@@ -107,7 +118,10 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 	/** The local entries by id (a local file replaces the built-in of the same id). */
 	private volatile Map<String, Entry> localById = Map.of();
 
-	/** Built-ins and locals merged in learning order; null until first asked for, and again after a change. */
+	/**
+	 * Built-ins and locals merged in learning order; null until first asked for, and
+	 * again after a change.
+	 */
 	private volatile Map<String, Entry> entries;
 
 	private final Sinks.Many<String> changes = Sinks.many().multicast().directBestEffort();
@@ -129,7 +143,9 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 		this(BuiltInScenarios.shared(), limits, localDir, pollInterval);
 	}
 
-	/** With these built-ins (compiled in the background; see {@link BuiltInScenarios}). */
+	/**
+	 * With these built-ins (compiled in the background; see {@link BuiltInScenarios}).
+	 */
 	public ScenarioCatalog(BuiltInScenarios builtIns, ScenarioLimits limits, Path localDir, Duration pollInterval) {
 		this.compiler = new ScenarioCompiler(limits);
 		this.localDir = localDir;
@@ -149,7 +165,10 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 		poller.scheduleWithFixedDelay(this::scanQuietly, ms, ms, TimeUnit.MILLISECONDS);
 	}
 
-	/** The compiled scenarios, in learning order (local files with errors are left out; see {@link #entries()}). */
+	/**
+	 * The compiled scenarios, in learning order (local files with errors are left out;
+	 * see {@link #entries()}).
+	 */
 	public List<CompiledScenario> all() {
 		return merged().values().stream().filter(Entry::valid).map(Entry::scenario).toList();
 	}
@@ -160,8 +179,8 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 	}
 
 	/**
-	 * A scenario by id, valid or not. A built-in not compiled yet is compiled now (or waited for): this waits for that
-	 * one scenario only.
+	 * A scenario by id, valid or not. A built-in not compiled yet is compiled now (or
+	 * waited for): this waits for that one scenario only.
 	 */
 	public Optional<Entry> find(String id) {
 		if (id == null) {
@@ -171,7 +190,9 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 		return local != null ? Optional.of(local) : builtIns.get(id);
 	}
 
-	/** True once every built-in scenario is compiled (the readiness probe waits for it). */
+	/**
+	 * True once every built-in scenario is compiled (the readiness probe waits for it).
+	 */
 	public boolean ready() {
 		return builtIns.ready();
 	}
@@ -190,17 +211,26 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 		return e.engine().run(seed == null ? e.scenario().seed() : seed, budget);
 	}
 
-	/** The ids of scenarios whose files changed (added, edited, removed), as they are noticed. */
+	/**
+	 * The ids of scenarios whose files changed (added, edited, removed), as they are
+	 * noticed.
+	 */
 	public Flux<String> changes() {
 		return changes.asFlux();
 	}
 
-	/** How many subscribers the change stream has now (each open {@code /api/scenarios/changes} is one). */
+	/**
+	 * How many subscribers the change stream has now (each open
+	 * {@code /api/scenarios/changes} is one).
+	 */
 	public int changeSubscribers() {
 		return changes.currentSubscriberCount();
 	}
 
-	/** Checks the local directory now (the poller does this every interval). Returns the ids that changed. */
+	/**
+	 * Checks the local directory now (the poller does this every interval). Returns the
+	 * ids that changed.
+	 */
 	public synchronized Set<String> scan() {
 		if (localDir == null) {
 			return Set.of();
@@ -209,8 +239,10 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 		Map<Path, Stamp> now = new HashMap<>();
 		if (Files.isDirectory(localDir)) {
 			try (Stream<Path> files = Files.list(localDir)) {
-				for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".yaml")
-						&& (Files.isRegularFile(f) || Files.isSymbolicLink(f))).toList()) {
+				for (Path p : files
+					.filter(f -> f.getFileName().toString().endsWith(".yaml")
+							&& (Files.isRegularFile(f) || Files.isSymbolicLink(f)))
+					.toList()) {
 					try {
 						now.put(p, new Stamp(Files.size(p), Files.getLastModifiedTime(p).toMillis()));
 					}
@@ -264,9 +296,10 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 	}
 
 	/**
-	 * The text of a local scenario file, read only if it is still a regular file inside the scenarios directory (after
-	 * resolving links) and not larger than the limit; otherwise {@link Refused} that says why, without the server's
-	 * paths. Every endpoint that reads a local file reads it through here.
+	 * The text of a local scenario file, read only if it is still a regular file inside
+	 * the scenarios directory (after resolving links) and not larger than the limit;
+	 * otherwise {@link Refused} that says why, without the server's paths. Every endpoint
+	 * that reads a local file reads it through here.
 	 */
 	public String readLocal(Entry e) throws IOException {
 		return readChecked(Path.of(e.file()));
@@ -281,7 +314,8 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 		if (size > maxFileBytes()) {
 			throw new Refused(tooLarge(size));
 		}
-		// the size may change between the check and the read: never read more than the limit
+		// the size may change between the check and the read: never read more than the
+		// limit
 		try (InputStream in = Files.newInputStream(file)) {
 			byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxFileBytes() + 1));
 			if (bytes.length > maxFileBytes()) {
@@ -305,7 +339,10 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 		return writable;
 	}
 
-	/** A save refused because the file is not the one the editor opened (changed, created or removed since). */
+	/**
+	 * A save refused because the file is not the one the editor opened (changed, created
+	 * or removed since).
+	 */
 	public static final class Conflict extends IOException {
 
 		Conflict(String reason) {
@@ -314,28 +351,35 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 
 	}
 
-	/** The version of a text as the editor sees it: the SHA-256 of its UTF-8 bytes, in hex. */
+	/**
+	 * The version of a text as the editor sees it: the SHA-256 of its UTF-8 bytes, in
+	 * hex.
+	 */
 	public static String version(String text) {
 		try {
-			return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-				.digest(text.getBytes(StandardCharsets.UTF_8)));
+			return java.util.HexFormat.of()
+				.formatHex(java.security.MessageDigest.getInstance("SHA-256")
+					.digest(text.getBytes(StandardCharsets.UTF_8)));
 		}
 		catch (java.security.NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}
 
-	private static final java.util.regex.Pattern FILE_ID = java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+	private static final java.util.regex.Pattern FILE_ID = java.util.regex.Pattern
+		.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
 	/**
-	 * Writes {@code <id>.yaml} into the scenarios directory and nowhere else: only when saving is on, only a plain file
-	 * name, atomically (a temporary file in the directory renamed over the old one), and only when the file is still
-	 * the version the editor opened ({@code baseVersion}; null: the file must not exist yet). The catalogue reloads it
-	 * at once. Returns the new version.
+	 * Writes {@code <id>.yaml} into the scenarios directory and nowhere else: only when
+	 * saving is on, only a plain file name, atomically (a temporary file in the directory
+	 * renamed over the old one), and only when the file is still the version the editor
+	 * opened ({@code baseVersion}; null: the file must not exist yet). The catalogue
+	 * reloads it at once. Returns the new version.
 	 */
 	public synchronized String save(String id, String text, String baseVersion) throws IOException {
 		if (!writable) {
-			throw new Refused("saving is off: start PacketWalk with packetwalk.scenarios.dir and packetwalk.scenarios.writable=true");
+			throw new Refused(
+					"saving is off: start PacketWalk with packetwalk.scenarios.dir and packetwalk.scenarios.writable=true");
 		}
 		if (id == null || !FILE_ID.matcher(id).matches()) {
 			throw new Refused("'" + id + "' is not a scenario name: lower-case letters, digits and dashes, at most 63");
@@ -347,11 +391,13 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 				throw new Refused("refused: " + id + ".yaml is a link or not a regular file");
 			}
 			if (baseVersion == null) {
-				throw new Conflict(id + ".yaml already exists in the scenarios directory: open it in the editor to change it");
+				throw new Conflict(
+						id + ".yaml already exists in the scenarios directory: open it in the editor to change it");
 			}
 			if (!version(readChecked(file)).equals(baseVersion)) {
-				throw new Conflict(id + ".yaml has changed on disk since you opened it: nothing was written (your draft is"
-						+ " kept in this browser)");
+				throw new Conflict(
+						id + ".yaml has changed on disk since you opened it: nothing was written (your draft is"
+								+ " kept in this browser)");
 			}
 		}
 		else if (baseVersion != null) {
@@ -360,7 +406,8 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 		Path tmp = Files.createTempFile(dir, "." + id + "-", ".saving");
 		try {
 			Files.writeString(tmp, text, StandardCharsets.UTF_8);
-			Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+			Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+					java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 		}
 		finally {
 			Files.deleteIfExists(tmp);
@@ -370,7 +417,10 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 		return version(text);
 	}
 
-	/** Why a file of the directory is not read (a link out of it, not a regular file), or null. */
+	/**
+	 * Why a file of the directory is not read (a link out of it, not a regular file), or
+	 * null.
+	 */
 	private String refusal(Path file) throws IOException {
 		Path real = file.toRealPath();
 		if (!real.startsWith(localDir.toRealPath())) {
@@ -382,7 +432,10 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 		return null;
 	}
 
-	/** Compiles one local file; never throws. Problems name the file without the server's directory. */
+	/**
+	 * Compiles one local file; never throws. Problems name the file without the server's
+	 * directory.
+	 */
 	private Entry load(Path file) {
 		String name = file.getFileName().toString();
 		String id = name.substring(0, name.length() - ".yaml".length());
@@ -390,8 +443,8 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 		try {
 			CompiledScenario s = compiler.compile(shown, readChecked(file));
 			if (!s.id().equals(id)) {
-				return invalid(id, shown, file, "metadata.name '" + s.id() + "' must equal the file name without .yaml ('" + id
-						+ "'): rename the file or the scenario");
+				return invalid(id, shown, file, "metadata.name '" + s.id()
+						+ "' must equal the file name without .yaml ('" + id + "'): rename the file or the scenario");
 			}
 			log.info("Loaded local scenario {} from {}", id, shown);
 			return new Entry(id, s, new Engine(s.scenario()), List.of(), Origin.LOCAL, file.toString());
@@ -405,15 +458,17 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 			return invalid(id, shown, file, ex instanceof Refused ? ex.getMessage() : "cannot be read");
 		}
 		catch (RuntimeException ex) {
-			// a bug: logged with its stack trace; the catalogue says no more than that (no exception text, no path)
+			// a bug: logged with its stack trace; the catalogue says no more than that
+			// (no exception text, no path)
 			log.warn("Local scenario {} cannot be loaded", file, ex);
 			return invalid(id, shown, file, "cannot be loaded (the error has been logged on the server)");
 		}
 	}
 
 	private static Entry invalid(String id, String shown, Path file, String message) {
-		return new Entry(id, null, null, List.of(new ScenarioProblem(shown, 1, 1, "", message, ScenarioProblem.Severity.ERROR)),
-				Origin.LOCAL, file.toString());
+		return new Entry(id, null, null,
+				List.of(new ScenarioProblem(shown, 1, 1, "", message, ScenarioProblem.Severity.ERROR)), Origin.LOCAL,
+				file.toString());
 	}
 
 	private Map<String, Entry> merged() {
@@ -421,7 +476,10 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 		return current != null ? current : mergeNow();
 	}
 
-	/** Under the lock {@link #scan} holds, so a change cannot be overwritten by a merge that started before it. */
+	/**
+	 * Under the lock {@link #scan} holds, so a change cannot be overwritten by a merge
+	 * that started before it.
+	 */
 	private synchronized Map<String, Entry> mergeNow() {
 		Map<String, Entry> current = entries;
 		if (current != null) {

@@ -21,10 +21,11 @@ import dev.packetwalk.scenario.ScenarioException;
 import dev.packetwalk.scenario.ScenarioProblem;
 
 /**
- * {@code java -jar packetwalk.jar import dump.yaml [more…] > my-cluster.yaml}: turns what {@code kubectl get … -o yaml}
- * printed into a scenario (docs/import.md). The scenario goes to standard output; the warnings, and whether the
- * scenario validates, to standard error. Exit status 0 when it validates, 1 when it does not, 2 for bad usage or an
- * input that cannot be read.
+ * {@code java -jar packetwalk.jar import dump.yaml [more…] > my-cluster.yaml}: turns what
+ * {@code kubectl get … -o yaml} printed into a scenario (docs/import.md). The scenario
+ * goes to standard output; the warnings, and whether the scenario validates, to standard
+ * error. Exit status 0 when it validates, 1 when it does not, 2 for bad usage or an input
+ * that cannot be read.
  */
 public final class ImportCommand {
 
@@ -132,8 +133,8 @@ public final class ImportCommand {
 		}
 		problems.forEach(err::println);
 		err.println("imported " + result.summary() + "; " + result.warnings().size() + " warning"
-				+ (result.warnings().size() == 1 ? "" : "s") + "; the scenario " + (valid ? "validates" : "does NOT validate")
-				+ "; flow " + result.from() + " → " + result.flow().to());
+				+ (result.warnings().size() == 1 ? "" : "s") + "; the scenario "
+				+ (valid ? "validates" : "does NOT validate") + "; flow " + result.from() + " → " + result.flow().to());
 		return valid ? 0 : 1;
 	}
 

@@ -15,9 +15,11 @@ import dev.packetwalk.scenario.ScenarioException;
 import dev.packetwalk.scenario.ScenarioProblem;
 
 /**
- * {@code java -jar packetwalk.jar validate <scenario.yaml|directory>...}: checks scenario files without starting the
- * web server, printing {@code file:line:col: error: path: message} (and warnings) like a compiler. Exit status 0 when
- * every file is valid (warnings allowed), 1 when any has an error, 2 for bad usage.
+ * {@code java -jar packetwalk.jar validate <scenario.yaml|directory>...}: checks scenario
+ * files without starting the web server, printing
+ * {@code file:line:col: error: path: message} (and warnings) like a compiler. Exit status
+ * 0 when every file is valid (warnings allowed), 1 when any has an error, 2 for bad
+ * usage.
  */
 public final class ValidateCommand {
 

@@ -11,22 +11,26 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * {@code packetwalk.limits.*}: how big a scenario may be and how much work one request may cause
- * (docs/scenario-format.md, "Limits"; docs/api.md). Unset scenario values keep {@link ScenarioLimits#DEFAULTS}.
+ * {@code packetwalk.limits.*}: how big a scenario may be and how much work one request
+ * may cause (docs/scenario-format.md, "Limits"; docs/api.md). Unset scenario values keep
+ * {@link ScenarioLimits#DEFAULTS}.
  *
- * @param maxBodySize the largest scenario body {@code POST /api/trace} and {@code /api/validate} accept (413 above)
- * @param maxHops the namespaces one walk may cross before it is dropped with {@code HOP_LIMIT} (posted and local
- * scenarios; built-in ones keep the model's 64)
- * @param maxRequestTime how long compiling and tracing one posted scenario may take before the request is answered
- * with 422 (the size limits keep the work bounded; this is the backstop)
- * @param maxConcurrentWork threads per work lane (posted scenarios; catalogue work); 0 = the number of processors
- * @param maxQueuedWork posted-scenario requests waiting for a thread; one more is answered 503 with
- * {@code Retry-After} at once
- * @param maxQueuedCatalogWork catalogue requests (built-in and local scenarios: cheap, an audience's worth at once)
- * waiting for a thread; one more: 503
+ * @param maxBodySize the largest scenario body {@code POST /api/trace} and
+ * {@code /api/validate} accept (413 above)
+ * @param maxHops the namespaces one walk may cross before it is dropped with
+ * {@code HOP_LIMIT} (posted and local scenarios; built-in ones keep the model's 64)
+ * @param maxRequestTime how long compiling and tracing one posted scenario may take
+ * before the request is answered with 422 (the size limits keep the work bounded; this is
+ * the backstop)
+ * @param maxConcurrentWork threads per work lane (posted scenarios; catalogue work); 0 =
+ * the number of processors
+ * @param maxQueuedWork posted-scenario requests waiting for a thread; one more is
+ * answered 503 with {@code Retry-After} at once
+ * @param maxQueuedCatalogWork catalogue requests (built-in and local scenarios: cheap, an
+ * audience's worth at once) waiting for a thread; one more: 503
  * @param maxTraceSteps the steps one trace may hold (422 above)
- * @param maxTraceSize the characters of narration, labels and payload text one trace may hold, and the bytes of its
- * JSON answer (422 above)
+ * @param maxTraceSize the characters of narration, labels and payload text one trace may
+ * hold, and the bytes of its JSON answer (422 above)
  */
 @ConfigurationProperties("packetwalk.limits")
 public record LimitsProperties(Integer maxCodePoints, Integer maxAliases, Integer maxDepth, Integer maxValues,
@@ -37,11 +41,12 @@ public record LimitsProperties(Integer maxCodePoints, Integer maxAliases, Intege
 		@DefaultValue("100000") int maxTraceSteps, @DefaultValue("16MB") DataSize maxTraceSize) {
 
 	/** The default trace limits: 100,000 steps, 16 MB. */
-	public LimitsProperties(Integer maxCodePoints, Integer maxAliases, Integer maxDepth, Integer maxValues, Integer maxNodes,
-			Integer maxPods, Integer maxFlows, Integer maxObjects, Integer maxRules, DataSize maxBodySize, int maxHops,
-			Duration maxRequestTime, int maxConcurrentWork, int maxQueuedWork, int maxQueuedCatalogWork) {
-		this(maxCodePoints, maxAliases, maxDepth, maxValues, maxNodes, maxPods, maxFlows, maxObjects, maxRules, maxBodySize,
-				maxHops, maxRequestTime, maxConcurrentWork, maxQueuedWork, maxQueuedCatalogWork, 100_000,
+	public LimitsProperties(Integer maxCodePoints, Integer maxAliases, Integer maxDepth, Integer maxValues,
+			Integer maxNodes, Integer maxPods, Integer maxFlows, Integer maxObjects, Integer maxRules,
+			DataSize maxBodySize, int maxHops, Duration maxRequestTime, int maxConcurrentWork, int maxQueuedWork,
+			int maxQueuedCatalogWork) {
+		this(maxCodePoints, maxAliases, maxDepth, maxValues, maxNodes, maxPods, maxFlows, maxObjects, maxRules,
+				maxBodySize, maxHops, maxRequestTime, maxConcurrentWork, maxQueuedWork, maxQueuedCatalogWork, 100_000,
 				DataSize.ofMegabytes(16));
 	}
 
@@ -51,25 +56,34 @@ public record LimitsProperties(Integer maxCodePoints, Integer maxAliases, Intege
 			maxConcurrentWork = Runtime.getRuntime().availableProcessors();
 		}
 		if (maxConcurrentWork < 1 || maxQueuedWork < 1 || maxQueuedCatalogWork < 1) {
-			throw new IllegalArgumentException("packetwalk.limits.max-concurrent-work, max-queued-work and max-queued-catalog-work must be at least 1");
+			throw new IllegalArgumentException(
+					"packetwalk.limits.max-concurrent-work, max-queued-work and max-queued-catalog-work must be at least 1");
 		}
 		if (maxHops < 2 || maxHops > 255) {
 			throw new IllegalArgumentException("packetwalk.limits.max-hops must be 2..255, was " + maxHops);
 		}
 		if (maxRequestTime.isNegative() || maxRequestTime.isZero()) {
-			throw new IllegalArgumentException("packetwalk.limits.max-request-time must be positive, was " + maxRequestTime);
+			throw new IllegalArgumentException(
+					"packetwalk.limits.max-request-time must be positive, was " + maxRequestTime);
 		}
 		if (maxTraceSteps < 1 || maxTraceSize.toBytes() < 1024) {
-			throw new IllegalArgumentException("packetwalk.limits.max-trace-steps must be at least 1 and max-trace-size at least 1KB");
+			throw new IllegalArgumentException(
+					"packetwalk.limits.max-trace-steps must be at least 1 and max-trace-size at least 1KB");
 		}
 	}
 
-	/** A budget without a deadline (catalogue work): max-trace-steps and max-trace-size; it ends when cancelled. */
+	/**
+	 * A budget without a deadline (catalogue work): max-trace-steps and max-trace-size;
+	 * it ends when cancelled.
+	 */
 	public Budget untimedBudget() {
 		return Budget.untimed(maxTraceSteps, maxTraceSize.toBytes());
 	}
 
-	/** A budget for one request, starting now: max-request-time, max-trace-steps, max-trace-size. */
+	/**
+	 * A budget for one request, starting now: max-request-time, max-trace-steps,
+	 * max-trace-size.
+	 */
 	public Budget budget() {
 		return Budget.of(maxRequestTime, maxTraceSteps, maxTraceSize.toBytes());
 	}

@@ -2,6 +2,7 @@ package dev.packetwalk.lab;
 
 /** How the lab's sending socket fared. */
 public enum ClientOutcome {
+
 	/** TCP: the handshake completed (the SYN-ACK came back). */
 	CONNECTED,
 	/** UDP / ICMP: the echo came back. */
@@ -28,4 +29,5 @@ public enum ClientOutcome {
 			return ERROR;
 		}
 	}
+
 }

@@ -3,7 +3,8 @@ package dev.packetwalk.lab;
 import java.util.List;
 
 /**
- * One command the lab runs, as an argument vector (never through a shell), with optional standard input.
+ * One command the lab runs, as an argument vector (never through a shell), with optional
+ * standard input.
  *
  * @param argv the program and its arguments
  * @param stdin text fed to it, or null
@@ -30,7 +31,10 @@ public record Cmd(List<String> argv, String stdin, boolean tolerant) {
 		return new Cmd(argv, text, tolerant);
 	}
 
-	/** The command as a shell line (for --keep and error messages; never executed that way). */
+	/**
+	 * The command as a shell line (for --keep and error messages; never executed that
+	 * way).
+	 */
 	public String line() {
 		StringBuilder sb = new StringBuilder();
 		for (String a : argv) {

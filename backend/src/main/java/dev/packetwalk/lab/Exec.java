@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Runs the lab's commands: argument vectors, no shell, every one checked by {@link Safety} first. Background
- * processes (listeners, tcpdump) are remembered by their PID so the lab stops exactly those and nothing else.
+ * Runs the lab's commands: argument vectors, no shell, every one checked by
+ * {@link Safety} first. Background processes (listeners, tcpdump) are remembered by their
+ * PID so the lab stops exactly those and nothing else.
  */
 final class Exec {
 
@@ -40,8 +41,10 @@ final class Exec {
 		Proc(Process process, String what, boolean binaryStdout) {
 			this.process = process;
 			this.what = what;
-			// platform threads: a pipe read pins a virtual thread's carrier, and a large scenario keeps hundreds of
-			// listeners and captures reading at once (more than the carrier pool will compensate for)
+			// platform threads: a pipe read pins a virtual thread's carrier, and a large
+			// scenario keeps hundreds of
+			// listeners and captures reading at once (more than the carrier pool will
+			// compensate for)
 			this.outReader = Thread.ofPlatform().daemon().name("pwlab-out").start(() -> {
 				if (binaryStdout) {
 					copy(process.getInputStream(), stdout);
@@ -50,14 +53,20 @@ final class Exec {
 					lines(process.getInputStream(), stdoutLines);
 				}
 			});
-			this.errReader = Thread.ofPlatform().daemon().name("pwlab-err").start(() -> lines(process.getErrorStream(), stderrLines));
+			this.errReader = Thread.ofPlatform()
+				.daemon()
+				.name("pwlab-err")
+				.start(() -> lines(process.getErrorStream(), stderrLines));
 		}
 
 		long pid() {
 			return process.pid();
 		}
 
-		/** Waits until a line containing {@code text} appears on stdout or stderr, the process dies, or time runs out. */
+		/**
+		 * Waits until a line containing {@code text} appears on stdout or stderr, the
+		 * process dies, or time runs out.
+		 */
 		boolean awaitLine(String text, long millis) throws InterruptedException {
 			long end = System.nanoTime() + millis * 1_000_000;
 			while (System.nanoTime() < end) {
@@ -80,7 +89,10 @@ final class Exec {
 			}
 		}
 
-		/** SIGTERM to this PID (tcpdump flushes and exits), then SIGKILL if it lingers; waits for the output. */
+		/**
+		 * SIGTERM to this PID (tcpdump flushes and exits), then SIGKILL if it lingers;
+		 * waits for the output.
+		 */
 		void stop() {
 			if (process.isAlive()) {
 				process.destroy();

@@ -7,8 +7,8 @@ import dev.packetwalk.net.Protocol;
 import dev.packetwalk.trace.Disposition;
 
 /**
- * What the model says one flow looks like on the wire: the observations, in the model's order, and how the sending
- * socket should fare.
+ * What the model says one flow looks like on the wire: the observations, in the model's
+ * order, and how the sending socket should fare.
  *
  * @param flowId the scenario's flow id
  * @param label its label
@@ -32,9 +32,13 @@ public record FlowExpectation(String flowId, String label, Protocol protocol, Li
 		return observations.stream().filter(o -> o.leg() == leg).toList();
 	}
 
-	/** The same expectation with other observations (to build deliberately wrong models in tests). */
+	/**
+	 * The same expectation with other observations (to build deliberately wrong models in
+	 * tests).
+	 */
 	public FlowExpectation withObservations(List<Observation> other) {
-		return new FlowExpectation(flowId, label, protocol, other, request, reply, requestEnd, replyEnd, clientOutcomes);
+		return new FlowExpectation(flowId, label, protocol, other, request, reply, requestEnd, replyEnd,
+				clientOutcomes);
 	}
 
 }

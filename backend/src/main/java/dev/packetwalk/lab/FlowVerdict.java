@@ -10,10 +10,12 @@ import java.util.List;
  * @param match whether the kernel did what the model says
  * @param summary one line: counts, client outcome, last place seen
  * @param diff the readable difference (empty on a match)
- * @param notes facts worth knowing that do not decide the verdict (kernel-generated errors, VXLAN source ports...)
- * @param seen every deduplicated kernel observation of the flow, in time order (for the report's detail)
- * @param modelOnly why the lab cannot replay this flow in a kernel (then it is neither a match nor a mismatch), or
- * null
+ * @param notes facts worth knowing that do not decide the verdict (kernel-generated
+ * errors, VXLAN source ports...)
+ * @param seen every deduplicated kernel observation of the flow, in time order (for the
+ * report's detail)
+ * @param modelOnly why the lab cannot replay this flow in a kernel (then it is neither a
+ * match nor a mismatch), or null
  */
 public record FlowVerdict(String flowId, String label, boolean match, String summary, List<String> diff,
 		List<String> notes, List<Observation> seen, String modelOnly) {
@@ -51,7 +53,12 @@ public record FlowVerdict(String flowId, String label, boolean match, String sum
 
 	public String render() {
 		StringBuilder sb = new StringBuilder();
-		sb.append("  flow ").append(flowId).append(" (").append(label).append("): ").append(match ? "MATCH" : modelOnly != null ? "MODEL ONLY" : "MISMATCH")
+		sb.append("  flow ")
+			.append(flowId)
+			.append(" (")
+			.append(label)
+			.append("): ")
+			.append(match ? "MATCH" : modelOnly != null ? "MODEL ONLY" : "MISMATCH")
 			.append('\n');
 		sb.append("    ").append(summary).append('\n');
 		if (modelOnly != null) {

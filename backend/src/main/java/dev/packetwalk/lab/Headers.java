@@ -7,15 +7,17 @@ import dev.packetwalk.packet.Packet;
 import dev.packetwalk.packet.Transport;
 
 /**
- * The header fields the lab compares for one packet at one observation point, as tcpdump would show them.
+ * The header fields the lab compares for one packet at one observation point, as tcpdump
+ * would show them.
  *
- * @param srcMac Ethernet source, or null when the model has no Ethernet header there (not compared then)
+ * @param srcMac Ethernet source, or null when the model has no Ethernet header there (not
+ * compared then)
  * @param dstMac Ethernet destination, or null (not compared)
- * @param flags TCP flags in tcpdump notation ({@code S}, {@code S.}, {@code R.}), {@code icmp T/C} for ICMP, empty
- * for UDP
+ * @param flags TCP flags in tcpdump notation ({@code S}, {@code S.}, {@code R.}),
+ * {@code icmp T/C} for ICMP, empty for UDP
  */
-public record Headers(Mac srcMac, Mac dstMac, Ip src, Ip dst, Protocol protocol, int srcPort, int dstPort,
-		String flags, int ttl) {
+public record Headers(Mac srcMac, Mac dstMac, Ip src, Ip dst, Protocol protocol, int srcPort, int dstPort, String flags,
+		int ttl) {
 
 	public Headers {
 		if (src == null || dst == null || protocol == null) {
@@ -49,7 +51,10 @@ public record Headers(Mac srcMac, Mac dstMac, Ip src, Ip dst, Protocol protocol,
 		return new Headers(srcMac, mac, src, dst, protocol, srcPort, dstPort, flags, ttl);
 	}
 
-	/** {@code 62:8b:..:52 > 86:75:..:63, 10.244.1.2.60086 > 10.244.1.3.8080: tcp [S] ttl 64}, like tcpdump -e. */
+	/**
+	 * {@code 62:8b:..:52 > 86:75:..:63, 10.244.1.2.60086 > 10.244.1.3.8080: tcp [S] ttl 64},
+	 * like tcpdump -e.
+	 */
 	@Override
 	public String toString() {
 		StringBuilder sb = new StringBuilder();

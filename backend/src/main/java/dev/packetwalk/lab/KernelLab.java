@@ -26,8 +26,8 @@ import dev.packetwalk.trace.Trace;
 import dev.packetwalk.trace.Walk;
 
 /**
- * The lab on Linux network namespaces (iproute2, iptables-restore, nft, tcpdump, python3). Plain Java: no Spring, so the
- * CLI and the tests use it directly. Root only.
+ * The lab on Linux network namespaces (iproute2, iptables-restore, nft, tcpdump,
+ * python3). Plain Java: no Spring, so the CLI and the tests use it directly. Root only.
  */
 public final class KernelLab implements Lab {
 
@@ -163,16 +163,20 @@ public final class KernelLab implements Lab {
 	// ---------------------------------------------------------------- verify
 
 	/**
-	 * How many seeds the lab tries when the kernel's random choices (a {@code -m statistic} backend, an ECMP next
-	 * hop) differ from the scenario seed's: the first seed whose model trace agrees with every replayed flow at once
-	 * wins (one seed for the whole run, so session affinity and earlier choices stay consistent).
+	 * How many seeds the lab tries when the kernel's random choices (a
+	 * {@code -m statistic} backend, an ECMP next hop) differ from the scenario seed's:
+	 * the first seed whose model trace agrees with every replayed flow at once wins (one
+	 * seed for the whole run, so session affinity and earlier choices stay consistent).
 	 */
 	static final int SEED_SEARCH = 512;
 
 	/** How many seeds' traces decide which devices to capture on in a large scenario. */
 	private static final int CAPTURE_SEEDS = 64;
 
-	/** Above this many tcpdump processes, only the devices the model's walks can reach are captured. */
+	/**
+	 * Above this many tcpdump processes, only the devices the model's walks can reach are
+	 * captured.
+	 */
 	private static final int MAX_CAPTURES = 160;
 
 	@Override
@@ -181,8 +185,9 @@ public final class KernelLab implements Lab {
 	}
 
 	/**
-	 * As {@link #verify(CompiledScenario, boolean)}, with the model's expectation passed through {@code model} first:
-	 * the tests use it to plant a deliberate model bug and see the real kernel catch it.
+	 * As {@link #verify(CompiledScenario, boolean)}, with the model's expectation passed
+	 * through {@code model} first: the tests use it to plant a deliberate model bug and
+	 * see the real kernel catch it.
 	 */
 	ScenarioReport verify(CompiledScenario cs, boolean keep, java.util.function.UnaryOperator<FlowExpectation> model) {
 		Map<Long, Trace> traces = new HashMap<>();
@@ -193,7 +198,8 @@ public final class KernelLab implements Lab {
 		if (notHere.isPresent()) {
 			List<FlowVerdict> v = new ArrayList<>();
 			for (Flow f : cs.scenario().sentFlows()) {
-				v.add(FlowVerdict.modelOnly(f.id(), f.label(), modelSummary(Projection.expect(trace, f.id())), notHere.get()));
+				v.add(FlowVerdict.modelOnly(f.id(), f.label(), modelSummary(Projection.expect(trace, f.id())),
+						notHere.get()));
 			}
 			return new ScenarioReport(cs.id(), cs.seed(), v, null, List.of(), List.of());
 		}
@@ -239,8 +245,9 @@ public final class KernelLab implements Lab {
 	}
 
 	/**
-	 * The client's ephemeral port in {@code t}'s walk of the flow, to be renamed to {@code port}: the port the lab's
-	 * client bound (the scenario seed's), whatever another seed's model trace drew.
+	 * The client's ephemeral port in {@code t}'s walk of the flow, to be renamed to
+	 * {@code port}: the port the lab's client bound (the scenario seed's), whatever
+	 * another seed's model trace drew.
 	 */
 	static Map<RandomPorts.Drawn, Integer> clientPort(Trace t, String flowId, int port) {
 		Packet first = firstPacket(t, flowId);
@@ -249,7 +256,8 @@ public final class KernelLab implements Lab {
 
 	/** The first packet the flow's request walk sends. */
 	static Packet firstPacket(Trace trace, String flowId) {
-		Walk request = trace.walks().stream()
+		Walk request = trace.walks()
+			.stream()
 			.filter(w -> w.flow().equals(flowId) && w.leg() == Walk.Leg.REQUEST)
 			.findFirst()
 			.orElseThrow(() -> new IllegalStateException("the trace has no request walk for flow " + flowId));
@@ -257,11 +265,13 @@ public final class KernelLab implements Lab {
 	}
 
 	/**
-	 * Compares every replayed flow with the model, first at the scenario's seed; when the model's trace depends on
-	 * the seed and the kernel chose differently, with the first seed that reproduces all of the kernel's choices.
+	 * Compares every replayed flow with the model, first at the scenario's seed; when the
+	 * model's trace depends on the seed and the kernel chose differently, with the first
+	 * seed that reproduces all of the kernel's choices.
 	 */
-	static ScenarioReport judge(CompiledScenario cs, List<Replayed> replayed, java.util.function.LongFunction<Trace> traceOf,
-			java.util.function.UnaryOperator<FlowExpectation> model, List<String> kept) {
+	static ScenarioReport judge(CompiledScenario cs, List<Replayed> replayed,
+			java.util.function.LongFunction<Trace> traceOf, java.util.function.UnaryOperator<FlowExpectation> model,
+			List<String> kept) {
 		List<FlowVerdict> atSeed = verdicts(replayed, traceOf.apply(cs.seed()), model);
 		if (allAgree(atSeed) || !seedDependent(cs, replayed, traceOf)) {
 			return new ScenarioReport(cs.id(), cs.seed(), atSeed, null, kept, List.of());
@@ -272,13 +282,15 @@ public final class KernelLab implements Lab {
 			}
 			List<FlowVerdict> v = verdicts(replayed, traceOf.apply(s), model);
 			if (allAgree(v)) {
-				String before = atSeed.stream().filter(f -> !f.match() && !f.isModelOnly()).findFirst()
+				String before = atSeed.stream()
+					.filter(f -> !f.match() && !f.isModelOnly())
+					.findFirst()
 					.map(f -> f.flowId() + ": " + String.join(" / ", f.diff()).replaceAll("\\s+", " ").trim())
 					.orElse("");
-				return new ScenarioReport(cs.id(), s, v, null, kept,
-						List.of("the kernel's random choices (statistic backends, ECMP next hops) are the ones the model makes"
-								+ " with seed " + s + "; with the scenario's seed " + cs.seed() + " the model chose otherwise ("
-								+ before + ")"));
+				return new ScenarioReport(cs.id(), s, v, null, kept, List
+					.of("the kernel's random choices (statistic backends, ECMP next hops) are the ones the model makes"
+							+ " with seed " + s + "; with the scenario's seed " + cs.seed()
+							+ " the model chose otherwise (" + before + ")"));
 			}
 		}
 		return new ScenarioReport(cs.id(), cs.seed(), atSeed, null, kept,
@@ -290,7 +302,10 @@ public final class KernelLab implements Lab {
 		return v.stream().allMatch(f -> f.match() || f.isModelOnly());
 	}
 
-	/** Whether any replayed flow's projection changes with the seed (beyond ports drawn at random). */
+	/**
+	 * Whether any replayed flow's projection changes with the seed (beyond ports drawn at
+	 * random).
+	 */
 	private static boolean seedDependent(CompiledScenario cs, List<Replayed> replayed,
 			java.util.function.LongFunction<Trace> traceOf) {
 		Trace base = traceOf.apply(cs.seed());
@@ -300,9 +315,12 @@ public final class KernelLab implements Lab {
 				if (r.modelOnly() != null) {
 					continue;
 				}
-				// the client's ephemeral port is the lab's to pin: a seed that only draws another one changes nothing
-				FlowExpectation other = RandomPorts.bind(Projection.expect(t, r.flow().id()),
-						clientPort(t, r.flow().id(), firstPacket(base, r.flow().id()).l4().srcPort()), List.of(), List.of())
+				// the client's ephemeral port is the lab's to pin: a seed that only draws
+				// another one changes nothing
+				FlowExpectation other = RandomPorts
+					.bind(Projection.expect(t, r.flow().id()),
+							clientPort(t, r.flow().id(), firstPacket(base, r.flow().id()).l4().srcPort()), List.of(),
+							List.of())
 					.expectation();
 				if (!other.equals(Projection.expect(base, r.flow().id()))) {
 					return true;
@@ -321,8 +339,8 @@ public final class KernelLab implements Lab {
 				out.add(FlowVerdict.modelOnly(r.flow().id(), r.flow().label(), modelSummary(exp), r.modelOnly()));
 				continue;
 			}
-			RandomPorts.Bound b = RandomPorts.bind(exp, clientPort(t, r.flow().id(), r.sport()), RandomPorts.drawn(t, r.flow().id()),
-					TraceComparison.dedupe(r.seen()));
+			RandomPorts.Bound b = RandomPorts.bind(exp, clientPort(t, r.flow().id(), r.sport()),
+					RandomPorts.drawn(t, r.flow().id()), TraceComparison.dedupe(r.seen()));
 			FlowVerdict v = TraceComparison.compare(b.expectation(), r.seen(), r.outcome());
 			for (String n : b.notes()) {
 				v = v.withNote(n);
@@ -338,15 +356,22 @@ public final class KernelLab implements Lab {
 	}
 
 	/**
-	 * Why this topology cannot be built in this lab at all, or empty. IPVS virtual servers live in the {@code ip_vs}
-	 * module, which this kernel does not have (nor the {@code dummy} device that holds {@code kube-ipvs0}).
+	 * Why this topology cannot be built in this lab at all, or empty. IPVS virtual
+	 * servers live in the {@code ip_vs} module, which this kernel does not have (nor the
+	 * {@code dummy} device that holds {@code kube-ipvs0}).
 	 */
-	/** Why a scenario whose cluster changes (a timeline) is checked by the model's tests only, for now. */
+	/**
+	 * Why a scenario whose cluster changes (a timeline) is checked by the model's tests
+	 * only, for now.
+	 */
 	static final String CHANGES_NOT_REPLAYED = "the cluster changes during the run (timeline: CNI ADD/DEL, EndpointSlice"
 			+ " and kube-proxy rule changes); the lab replays a fixed topology only, so these packets are checked by the"
 			+ " model's unit and golden tests, not on a kernel";
 
-	/** Why the lab leaves a scenario to the model alone, if it does: a cluster that changes, or IPVS mode. */
+	/**
+	 * Why the lab leaves a scenario to the model alone, if it does: a cluster that
+	 * changes, or IPVS mode.
+	 */
 	static Optional<String> notReplayable(dev.packetwalk.engine.Scenario s) {
 		return s.changes() ? Optional.of(CHANGES_NOT_REPLAYED) : notReplayable(s.topology());
 	}
@@ -355,8 +380,9 @@ public final class KernelLab implements Lab {
 		for (Namespace ns : t.namespaces()) {
 			for (Device d : ns.devices()) {
 				if (d instanceof Device.Dummy && d.name().equals("kube-ipvs0")) {
-					return Optional.of("IPVS mode: the lab does not build IPVS virtual servers (this kernel has no ip_vs"
-							+ " module); the model's IPVS walk is checked by the unit and golden tests only");
+					return Optional
+						.of("IPVS mode: the lab does not build IPVS virtual servers (this kernel has no ip_vs"
+								+ " module); the model's IPVS walk is checked by the unit and golden tests only");
 				}
 			}
 		}
@@ -364,9 +390,10 @@ public final class KernelLab implements Lab {
 	}
 
 	/**
-	 * Why the model's walk of this flow cannot be replayed, or null. NetworkPolicy is enforced by the model's own
-	 * policy engine (as a CNI plugin would, with its own rules); the lab has no such plugin, so a flow the model
-	 * denies would simply pass in the kernel.
+	 * Why the model's walk of this flow cannot be replayed, or null. NetworkPolicy is
+	 * enforced by the model's own policy engine (as a CNI plugin would, with its own
+	 * rules); the lab has no such plugin, so a flow the model denies would simply pass in
+	 * the kernel.
 	 */
 	static String policyDenied(Trace t, String flowId) {
 		for (Walk w : t.walks()) {
@@ -380,11 +407,13 @@ public final class KernelLab implements Lab {
 	}
 
 	/**
-	 * The devices to capture on for a flow: every device of the scenario, or, for large scenarios, those of the
-	 * namespaces the model's walks visit under any of the first seeds (and the ends of their links), so that the
-	 * kernel going elsewhere inside them is still seen.
+	 * The devices to capture on for a flow: every device of the scenario, or, for large
+	 * scenarios, those of the namespaces the model's walks visit under any of the first
+	 * seeds (and the ends of their links), so that the kernel going elsewhere inside them
+	 * is still seen.
 	 */
-	static Set<String> capturePoints(Topology t, String flowId, long seed, java.util.function.LongFunction<Trace> traceOf) {
+	static Set<String> capturePoints(Topology t, String flowId, long seed,
+			java.util.function.LongFunction<Trace> traceOf) {
 		Set<String> all = new java.util.LinkedHashSet<>();
 		for (Namespace ns : t.namespaces()) {
 			for (Device d : ns.devices()) {
@@ -422,12 +451,12 @@ public final class KernelLab implements Lab {
 				if (l.protocol() == Protocol.ICMP) {
 					continue; // the kernel answers echo requests itself
 				}
-				Exec.Proc p = net.start(Cmd.of("ip", "netns", "exec", net.ns(ns.id()), python(), "-u", script.toString(),
-						"listen", l.protocol().lower(), Integer.toString(l.port())), false);
+				Exec.Proc p = net.start(Cmd.of("ip", "netns", "exec", net.ns(ns.id()), python(), "-u",
+						script.toString(), "listen", l.protocol().lower(), Integer.toString(l.port())), false);
 				try {
 					if (!p.awaitLine("ready", 5000)) {
-						throw new LabException("the " + l.protocol().lower() + "/" + l.port() + " listener in " + ns.id()
-								+ " did not start: " + p.stderr());
+						throw new LabException("the " + l.protocol().lower() + "/" + l.port() + " listener in "
+								+ ns.id() + " did not start: " + p.stderr());
 					}
 				}
 				catch (InterruptedException ex) {
@@ -452,15 +481,17 @@ public final class KernelLab implements Lab {
 						continue;
 					}
 					for (Observation.Direction dir : Observation.Direction.values()) {
-						Exec.Proc p = net.start(Cmd.of("ip", "netns", "exec", net.ns(ns.id()), "tcpdump", "-i", d.name(), "-p",
-								"-n", "-U", "--immediate-mode", "-Q", dir.lower(), "--time-stamp-precision=nano", "-s", "512", "-w", "-", "ip"), true);
+						Exec.Proc p = net.start(Cmd.of("ip", "netns", "exec", net.ns(ns.id()), "tcpdump", "-i",
+								d.name(), "-p", "-n", "-U", "--immediate-mode", "-Q", dir.lower(),
+								"--time-stamp-precision=nano", "-s", "512", "-w", "-", "ip"), true);
 						caps.add(new Capture(ns.id(), d.name(), dir, p));
 					}
 				}
 			}
 			for (Capture c : caps) {
 				if (!c.proc().awaitLine("listening on", 20_000)) {
-					throw new LabException("tcpdump on " + c.ns() + "/" + c.device() + " did not start: " + c.proc().stderr());
+					throw new LabException(
+							"tcpdump on " + c.ns() + "/" + c.device() + " did not start: " + c.proc().stderr());
 				}
 			}
 			Thread.sleep(100);
@@ -470,7 +501,8 @@ public final class KernelLab implements Lab {
 					Integer.toString(f.protocol() == Protocol.ICMP ? 0 : f.dstPort()), Integer.toString(sport),
 					f.src() == null ? "-" : f.src().toString(), Double.toString(clientTimeoutSeconds),
 					Integer.toString(size), f.dontFragment() ? "df" : "-"), false);
-			client.process.waitFor((long) (clientTimeoutSeconds * 1000) + 5000, java.util.concurrent.TimeUnit.MILLISECONDS);
+			client.process.waitFor((long) (clientTimeoutSeconds * 1000) + 5000,
+					java.util.concurrent.TimeUnit.MILLISECONDS);
 			net.stop(client);
 			List<String> lines = client.stdoutLines();
 			ClientOutcome outcome = ClientOutcome.parse(lines.isEmpty() ? "error " + client.stderr() : lines.getLast());
@@ -514,16 +546,15 @@ public final class KernelLab implements Lab {
 	// ---------------------------------------------------------------- leftovers
 
 	/**
-	 * Deletes namespaces a crashed or killed lab run left behind: only names with the lab's prefix whose creating
-	 * process is gone (a concurrent run's namespaces are left alone). Processes still inside such a namespace were
-	 * started by that lab run; they are stopped by PID first.
-	 *
+	 * Deletes namespaces a crashed or killed lab run left behind: only names with the
+	 * lab's prefix whose creating process is gone (a concurrent run's namespaces are left
+	 * alone). Processes still inside such a namespace were started by that lab run; they
+	 * are stopped by PID first.
 	 * @return the namespaces deleted
 	 */
 	public static List<String> cleanupLeftovers(PrintStream log) {
-		java.util.function.Predicate<String> stale = n -> n.startsWith(LabNames.ROOT_PREFIX)
-				&& LabNames.pidOf(n) > 0 && LabNames.pidOf(n) != ProcessHandle.current().pid()
-				&& ProcessHandle.of(LabNames.pidOf(n)).isEmpty();
+		java.util.function.Predicate<String> stale = n -> n.startsWith(LabNames.ROOT_PREFIX) && LabNames.pidOf(n) > 0
+				&& LabNames.pidOf(n) != ProcessHandle.current().pid() && ProcessHandle.of(LabNames.pidOf(n)).isEmpty();
 		Exec exec = new Exec(stale, log);
 		List<String> deleted = new ArrayList<>();
 		String listing = exec.run(Cmd.of("ip", "netns", "list")).stdout();

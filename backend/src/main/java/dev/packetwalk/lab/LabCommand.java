@@ -15,9 +15,9 @@ import dev.packetwalk.scenario.ScenarioException;
 
 /**
  * {@code java -jar packetwalk.jar lab <scenario.yaml|dir>... [--keep] [--verbose]} and
- * {@code java -jar packetwalk.jar lab --cleanup}: runs the kernel lab without starting the web server.
- * Exit status: 0 every scenario MATCH, 1 a mismatch or lab error, 2 the lab cannot run here (not root, tools missing)
- * or bad usage.
+ * {@code java -jar packetwalk.jar lab --cleanup}: runs the kernel lab without starting
+ * the web server. Exit status: 0 every scenario MATCH, 1 a mismatch or lab error, 2 the
+ * lab cannot run here (not root, tools missing) or bad usage.
  */
 public final class LabCommand {
 
@@ -92,7 +92,9 @@ public final class LabCommand {
 			Path p = Path.of(f);
 			if (Files.isDirectory(p)) {
 				try (Stream<Path> s = Files.list(p)) {
-					s.filter(x -> x.toString().endsWith(".yaml") || x.toString().endsWith(".yml")).sorted().forEach(scenarios::add);
+					s.filter(x -> x.toString().endsWith(".yaml") || x.toString().endsWith(".yml"))
+						.sorted()
+						.forEach(scenarios::add);
 				}
 				catch (IOException ex) {
 					err.println("pwlab: cannot list " + p + ": " + ex.getMessage());

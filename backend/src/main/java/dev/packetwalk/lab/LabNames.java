@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Safe kernel names for one lab run. Every namespace the run creates is called {@code pwlab-<pid>-<run>-<i>-<hint>},
- * where the hint is a sanitised, shortened model id (for humans poking with {@code --keep}); nothing outside that
- * prefix is ever created or deleted. Devices keep the model's exact names (they live inside the lab's namespaces).
+ * Safe kernel names for one lab run. Every namespace the run creates is called
+ * {@code pwlab-<pid>-<run>-<i>-<hint>}, where the hint is a sanitised, shortened model id
+ * (for humans poking with {@code --keep}); nothing outside that prefix is ever created or
+ * deleted. Devices keep the model's exact names (they live inside the lab's namespaces).
  */
 public final class LabNames {
 

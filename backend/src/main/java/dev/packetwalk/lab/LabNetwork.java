@@ -12,9 +12,10 @@ import dev.packetwalk.topology.Namespace;
 import dev.packetwalk.topology.Topology;
 
 /**
- * A topology built in the kernel: one network namespace per model namespace, all named with this run's prefix.
- * {@link #close()} stops every process the lab started in them (by PID) and deletes every namespace; a JVM shutdown
- * hook does the same if the run is interrupted. {@link #keep()} leaves the namespaces up on close.
+ * A topology built in the kernel: one network namespace per model namespace, all named
+ * with this run's prefix. {@link #close()} stops every process the lab started in them
+ * (by PID) and deletes every namespace; a JVM shutdown hook does the same if the run is
+ * interrupted. {@link #keep()} leaves the namespaces up on close.
  */
 public final class LabNetwork implements AutoCloseable {
 
@@ -84,7 +85,9 @@ public final class LabNetwork implements AutoCloseable {
 		return kept;
 	}
 
-	/** {@code ip netns exec} lines to poke at the kept namespaces, and how to delete them. */
+	/**
+	 * {@code ip netns exec} lines to poke at the kept namespaces, and how to delete them.
+	 */
 	public List<String> pokeCommands() {
 		List<String> out = new ArrayList<>();
 		out.add("# the lab namespaces are still up (model namespace -> kernel namespace):");
@@ -101,7 +104,8 @@ public final class LabNetwork implements AutoCloseable {
 		out.add("ip netns exec " + first + " conntrack -L");
 		out.add("ip netns exec " + first + " tcpdump -n -e -i any");
 		out.add("# delete them:");
-		out.add("for ns in $(ip netns list | awk '{print $1}' | grep '^" + names.prefix() + "'); do ip netns del \"$ns\"; done");
+		out.add("for ns in $(ip netns list | awk '{print $1}' | grep '^" + names.prefix()
+				+ "'); do ip netns del \"$ns\"; done");
 		out.add("# or: java -jar backend/target/packetwalk.jar lab --cleanup");
 		return out;
 	}

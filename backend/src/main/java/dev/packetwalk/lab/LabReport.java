@@ -21,11 +21,12 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The kernel lab's report on the built-in scenarios, as the build bundles it ({@code classpath:kernel-lab/report.json},
- * written by {@code KernelLabTest} from a real lab run with {@code -Dkernel-lab.update=true}). Each entry carries the
- * {@link #fingerprint fingerprint} of what the lab compared: the model's trace projected onto the observation points.
- * An entry whose fingerprint is not the current model's is stale (the scenario or the model changed since the run) and
- * claims nothing.
+ * The kernel lab's report on the built-in scenarios, as the build bundles it
+ * ({@code classpath:kernel-lab/report.json}, written by {@code KernelLabTest} from a real
+ * lab run with {@code -Dkernel-lab.update=true}). Each entry carries the
+ * {@link #fingerprint fingerprint} of what the lab compared: the model's trace projected
+ * onto the observation points. An entry whose fingerprint is not the current model's is
+ * stale (the scenario or the model changed since the run) and claims nothing.
  *
  * @param kernel the kernel release the lab ran on ({@code uname -r})
  * @param date the day of the run, ISO-8601 ({@code 2026-12-03})
@@ -47,11 +48,13 @@ public record LabReport(String kernel, String date, Map<String, Entry> scenarios
 	 * One scenario's verdict.
 	 *
 	 * @param result MATCH, MODEL ONLY, MISMATCH or ERROR
-	 * @param reason why, when not MATCH (the lab's own words); for a MATCH with flows the lab did not replay, which
-	 * and why; else null
-	 * @param seed the seed of the model's trace the kernel run was judged against: the scenario's, or the first one
-	 * that reproduces the kernel's random choices (see docs/kernel-lab.md)
-	 * @param fingerprint {@link LabReport#fingerprint} of the scenario when the lab ran it
+	 * @param reason why, when not MATCH (the lab's own words); for a MATCH with flows the
+	 * lab did not replay, which and why; else null
+	 * @param seed the seed of the model's trace the kernel run was judged against: the
+	 * scenario's, or the first one that reproduces the kernel's random choices (see
+	 * docs/kernel-lab.md)
+	 * @param fingerprint {@link LabReport#fingerprint} of the scenario when the lab ran
+	 * it
 	 */
 	public record Entry(String result, String reason, long seed, String fingerprint) {
 
@@ -70,12 +73,16 @@ public record LabReport(String kernel, String date, Map<String, Entry> scenarios
 			String reason = switch (status) {
 				case MATCH -> {
 					List<FlowVerdict> skipped = r.flows().stream().filter(FlowVerdict::isModelOnly).toList();
-					yield skipped.isEmpty() ? null
-							: skipped.size() + " of " + r.flows().size() + " flows not replayed: " + skipped.getFirst().modelOnly();
+					yield skipped.isEmpty() ? null : skipped.size() + " of " + r.flows().size()
+							+ " flows not replayed: " + skipped.getFirst().modelOnly();
 				}
 				case MODEL_ONLY -> r.flows().getFirst().modelOnly();
-				default -> r.error() != null ? r.error()
-						: r.flows().stream().filter(f -> !f.match() && !f.isModelOnly()).map(f -> "flow " + f.flowId() + ": " + String.join(" ", f.diff().stream().limit(2).toList())).findFirst().orElse(status);
+				default -> r.error() != null ? r.error() : r.flows()
+					.stream()
+					.filter(f -> !f.match() && !f.isModelOnly())
+					.map(f -> "flow " + f.flowId() + ": " + String.join(" ", f.diff().stream().limit(2).toList()))
+					.findFirst()
+					.orElse(status);
 			};
 			return new Entry(status, reason, r.seed(), fingerprint);
 		}
@@ -127,10 +134,11 @@ public record LabReport(String kernel, String date, Map<String, Entry> scenarios
 	}
 
 	/**
-	 * What the lab compares for a scenario, hashed: every flow's projection of the model's trace at the scenario seed
-	 * (observation points with their headers, dispositions, where each walk ends, the client socket's fate). A change
-	 * to the scenario or the model that changes what the wire shows changes the fingerprint; one that does not (a
-	 * caption, a new trace field) leaves it.
+	 * What the lab compares for a scenario, hashed: every flow's projection of the
+	 * model's trace at the scenario seed (observation points with their headers,
+	 * dispositions, where each walk ends, the client socket's fate). A change to the
+	 * scenario or the model that changes what the wire shows changes the fingerprint; one
+	 * that does not (a caption, a new trace field) leaves it.
 	 */
 	public static String fingerprint(CompiledScenario cs) {
 		Trace trace = new Engine(cs.scenario()).run(cs.seed());

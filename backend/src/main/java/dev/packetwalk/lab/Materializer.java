@@ -13,20 +13,22 @@ import dev.packetwalk.topology.Route;
 import dev.packetwalk.topology.Topology;
 
 /**
- * Turns a model topology into the commands that build it in network namespaces. Pure (the plan is unit-tested
- * without root); {@link KernelLab} runs it. Every command is confined to a lab namespace (see {@link Safety}).
+ * Turns a model topology into the commands that build it in network namespaces. Pure (the
+ * plan is unit-tested without root); {@link KernelLab} runs it. Every command is confined
+ * to a lab namespace (see {@link Safety}).
  * <p>
- * Order: namespaces (lo up, IPv6 off so no router solicitations or DAD pollute captures, the model's sysctls); then
- * bridges and dummies; veth pairs and physical links (a NIC cabled to a switch port is a veth pair too), each created
- * once with both ends placed straight into their namespaces; VXLAN devices (their underlay exists by then); MACs,
- * MTUs, bridge ports, addresses, links up; the model's routes (not the connected ones the kernel adds itself);
- * permanent neighbours; VXLAN FDB entries; finally the namespace's iptables-restore text and nftables transaction
- * ({@code nft -f -}), loaded as is.
+ * Order: namespaces (lo up, IPv6 off so no router solicitations or DAD pollute captures,
+ * the model's sysctls); then bridges and dummies; veth pairs and physical links (a NIC
+ * cabled to a switch port is a veth pair too), each created once with both ends placed
+ * straight into their namespaces; VXLAN devices (their underlay exists by then); MACs,
+ * MTUs, bridge ports, addresses, links up; the model's routes (not the connected ones the
+ * kernel adds itself); permanent neighbours; VXLAN FDB entries; finally the namespace's
+ * iptables-restore text and nftables transaction ({@code nft -f -}), loaded as is.
  */
 public final class Materializer {
 
-	private static final Set<String> KNOWN_PROTOS = Set.of("kernel", "boot", "static", "dhcp", "ra", "redirect",
-			"bird", "zebra", "gated", "xorp", "ntk", "mrt", "babel", "bgp", "isis", "ospf", "rip", "eigrp");
+	private static final Set<String> KNOWN_PROTOS = Set.of("kernel", "boot", "static", "dhcp", "ra", "redirect", "bird",
+			"zebra", "gated", "xorp", "ntk", "mrt", "babel", "bgp", "isis", "ospf", "rip", "eigrp");
 
 	private Materializer() {
 	}
@@ -41,11 +43,13 @@ public final class Materializer {
 			out.add(sysctl(n, "net.ipv6.conf.all.disable_ipv6", "1").orTolerate());
 			out.add(sysctl(n, "net.ipv6.conf.default.disable_ipv6", "1").orTolerate());
 			out.add(sysctl(n, "net.ipv4.ip_forward", ns.ipForward() ? "1" : "0"));
-			// per-namespace since Linux 5.3; absent without br_netfilter, which only matters when the model wants it on
+			// per-namespace since Linux 5.3; absent without br_netfilter, which only
+			// matters when the model wants it on
 			Cmd brnf = sysctl(n, "net.bridge.bridge-nf-call-iptables", ns.bridgeNfCallIptables() ? "1" : "0");
 			out.add(ns.bridgeNfCallIptables() ? brnf : brnf.orTolerate());
 			if (ns.routes().stream().anyMatch(Route::isMultipath)) {
-				// ECMP by a hash of addresses and ports, as the model's multipath routes say
+				// ECMP by a hash of addresses and ports, as the model's multipath routes
+				// say
 				out.add(sysctl(n, "net.ipv4.fib_multipath_hash_policy", "1"));
 			}
 		}
@@ -83,15 +87,16 @@ public final class Materializer {
 				created.add(peer.namespace() + "\0" + peer.device());
 				String a = names.ns(ns.id());
 				String b = names.ns(peer.namespace());
-				out.add(Cmd.of("ip", "-n", a, "link", "add", d.name(), "type", "veth", "peer", "name", peer.device(), "netns", b));
+				out.add(Cmd.of("ip", "-n", a, "link", "add", d.name(), "type", "veth", "peer", "name", peer.device(),
+						"netns", b));
 			}
 		}
 		for (Namespace ns : topology.namespaces()) {
 			String n = names.ns(ns.id());
 			for (Device d : ns.devices()) {
 				if (d instanceof Device.Vxlan vx) {
-					List<String> argv = new ArrayList<>(List.of("ip", "-n", n, "link", "add", vx.name(), "type", "vxlan", "id",
-							Integer.toString(vx.vni()), "dstport", Integer.toString(vx.port())));
+					List<String> argv = new ArrayList<>(List.of("ip", "-n", n, "link", "add", vx.name(), "type",
+							"vxlan", "id", Integer.toString(vx.vni()), "dstport", Integer.toString(vx.port())));
 					if (vx.local() != null) {
 						argv.addAll(List.of("local", vx.local().toString()));
 					}
@@ -120,8 +125,10 @@ public final class Materializer {
 				if (d.master() != null) {
 					out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "master", d.master()));
 					if (d instanceof Device.Veth v && v.hairpin()) {
-						// the bridge port's hairpin flag (what kubelet's hairpin-veth mode and the bridge plugin set)
-						out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "type", "bridge_slave", "hairpin", "on"));
+						// the bridge port's hairpin flag (what kubelet's hairpin-veth
+						// mode and the bridge plugin set)
+						out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "type", "bridge_slave", "hairpin",
+								"on"));
 					}
 				}
 				for (Cidr c : d.addresses()) {
@@ -140,8 +147,8 @@ public final class Materializer {
 				out.add(route(n, r));
 			}
 			for (Neighbor nb : ns.neighbors()) {
-				out.add(Cmd.of("ip", "-n", n, "neigh", "replace", nb.ip().toString(), "lladdr", nb.mac().toString(), "dev",
-						nb.dev(), "nud", "permanent"));
+				out.add(Cmd.of("ip", "-n", n, "neigh", "replace", nb.ip().toString(), "lladdr", nb.mac().toString(),
+						"dev", nb.dev(), "nud", "permanent"));
 			}
 			for (Device d : ns.devices()) {
 				if (d instanceof Device.Vxlan vx) {
@@ -171,13 +178,14 @@ public final class Materializer {
 	}
 
 	static Cmd route(String ns, Route r) {
-		List<String> argv = new ArrayList<>(List.of("ip", "-n", ns, "route", "add",
-				r.isDefault() ? "default" : r.dst().toString()));
+		List<String> argv = new ArrayList<>(
+				List.of("ip", "-n", ns, "route", "add", r.isDefault() ? "default" : r.dst().toString()));
 		if (r.isMultipath()) {
 			if (r.proto() != null && KNOWN_PROTOS.contains(r.proto())) {
 				argv.addAll(List.of("proto", r.proto()));
 			}
-			// a next hop the model marks dead (failed health check) is not offered to the kernel at all
+			// a next hop the model marks dead (failed health check) is not offered to the
+			// kernel at all
 			for (Route.Nexthop h : r.multipath()) {
 				if (!h.dead()) {
 					argv.addAll(List.of("nexthop", "via", h.via().toString(), "dev", h.dev(), "weight", "1"));
@@ -204,7 +212,10 @@ public final class Materializer {
 		return new Cmd(argv, null, false);
 	}
 
-	/** Deleting the namespaces removes every device, route, rule and conntrack entry in them. */
+	/**
+	 * Deleting the namespaces removes every device, route, rule and conntrack entry in
+	 * them.
+	 */
 	public static List<Cmd> teardown(LabNames names) {
 		List<Cmd> out = new ArrayList<>();
 		for (String n : names.all().values()) {

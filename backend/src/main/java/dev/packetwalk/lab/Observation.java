@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One packet seen at one observation point: a device of a namespace, in one direction. The model's trace is projected
- * onto observations (a transmit step is an {@link Direction#OUT}, a receive an {@link Direction#IN}); the kernel's
- * are decoded from tcpdump captures taken on the same devices.
+ * One packet seen at one observation point: a device of a namespace, in one direction.
+ * The model's trace is projected onto observations (a transmit step is an
+ * {@link Direction#OUT}, a receive an {@link Direction#IN}); the kernel's are decoded
+ * from tcpdump captures taken on the same devices.
  *
  * @param namespace the model's namespace id ({@code node1}, {@code default/pod1})
  * @param device the device name inside it
@@ -21,6 +22,7 @@ public record Observation(String namespace, String device, Direction direction, 
 		Headers inner, long timeNanos) {
 
 	public enum Direction {
+
 		/** arriving on the device (tcpdump -Q in) */
 		IN,
 		/** leaving by the device (tcpdump -Q out) */
@@ -29,18 +31,24 @@ public record Observation(String namespace, String device, Direction direction, 
 		String lower() {
 			return name().toLowerCase(java.util.Locale.ROOT);
 		}
+
 	}
 
 	/** Which packet of a flow an observation belongs to. */
 	public enum Leg {
+
 		/** the first packet (TCP SYN, the UDP datagram, the ICMP echo request) */
 		REQUEST,
 		/** the answer (SYN-ACK, the UDP echo, the echo reply) */
 		REPLY,
-		/** an error the kernel generated (TCP RST, ICMP unreachable / time exceeded / redirect) */
+		/**
+		 * an error the kernel generated (TCP RST, ICMP unreachable / time exceeded /
+		 * redirect)
+		 */
 		ERROR,
 		/** anything else of the flow (the handshake's ACK, FINs): not compared */
 		OTHER
+
 	}
 
 	public Observation {
@@ -64,16 +72,21 @@ public record Observation(String namespace, String device, Direction direction, 
 		return namespace.equals(o.namespace) && device.equals(o.device) && direction == o.direction;
 	}
 
-	/** Dedupe key: everything but the time (a retransmission looks exactly like the first copy). */
+	/**
+	 * Dedupe key: everything but the time (a retransmission looks exactly like the first
+	 * copy).
+	 */
 	Observation timeless() {
 		return new Observation(namespace, device, direction, leg, headers, vni, inner, 0);
 	}
 
 	/**
-	 * The fields where the kernel's observation differs from this (expected) one, as readable {@code field: model X,
-	 * kernel Y} strings; empty when they agree. A null MAC in the expectation is not compared (the model has no
-	 * Ethernet header at that point, e.g. on lo). The outer UDP source port of a VXLAN packet is a kernel hash of the
-	 * inner flow and is never compared (see docs/kernel-lab.md).
+	 * The fields where the kernel's observation differs from this (expected) one, as
+	 * readable {@code field: model X,
+	 * kernel Y} strings; empty when they agree. A null MAC in the expectation is not
+	 * compared (the model has no Ethernet header at that point, e.g. on lo). The outer
+	 * UDP source port of a VXLAN packet is a kernel hash of the inner flow and is never
+	 * compared (see docs/kernel-lab.md).
 	 */
 	public List<String> differencesFrom(Observation seen) {
 		List<String> out = new ArrayList<>();

@@ -12,12 +12,16 @@ import dev.packetwalk.net.Mac;
 import dev.packetwalk.net.Protocol;
 
 /**
- * Decodes a classic pcap stream ({@code tcpdump -w -}, link type Ethernet, micro- or nanosecond timestamps) into
- * observations: Ethernet, IPv4, TCP/UDP/ICMP, and VXLAN with its inner frame. Pure; non-IPv4 frames are skipped.
+ * Decodes a classic pcap stream ({@code tcpdump -w -}, link type Ethernet, micro- or
+ * nanosecond timestamps) into observations: Ethernet, IPv4, TCP/UDP/ICMP, and VXLAN with
+ * its inner frame. Pure; non-IPv4 frames are skipped.
  */
 public final class PcapDecoder {
 
-	/** The UDP payload the lab's client sends, and the echo its server returns (see {@code pwlab.py}). */
+	/**
+	 * The UDP payload the lab's client sends, and the echo its server returns (see
+	 * {@code pwlab.py}).
+	 */
 	public static final byte[] REQUEST_MARK = "PWLAB-REQ".getBytes(StandardCharsets.US_ASCII);
 
 	public static final byte[] REPLY_MARK = "PWLAB-REP".getBytes(StandardCharsets.US_ASCII);
@@ -29,8 +33,10 @@ public final class PcapDecoder {
 	private final Set<Integer> vxlanPorts;
 
 	/**
-	 * @param flowProtocol the protocol of the flow being replayed (decides which packets are request and reply)
-	 * @param vxlanPorts UDP destination ports that carry VXLAN (from the topology's VXLAN devices)
+	 * @param flowProtocol the protocol of the flow being replayed (decides which packets
+	 * are request and reply)
+	 * @param vxlanPorts UDP destination ports that carry VXLAN (from the topology's VXLAN
+	 * devices)
 	 */
 	public PcapDecoder(Protocol flowProtocol, Set<Integer> vxlanPorts) {
 		this.flowProtocol = flowProtocol;
@@ -58,7 +64,8 @@ public final class PcapDecoder {
 		nano = magic == 0xa1b23c4d;
 		int linkType = b.getInt(20);
 		if (linkType != LINKTYPE_ETHERNET) {
-			throw new IllegalArgumentException("pcap link type " + linkType + " on " + device + "; the lab reads Ethernet (1) only");
+			throw new IllegalArgumentException(
+					"pcap link type " + linkType + " on " + device + "; the lab reads Ethernet (1) only");
 		}
 		int pos = 24;
 		while (pos + 16 <= pcap.length) {
@@ -128,7 +135,10 @@ public final class PcapDecoder {
 		return true;
 	}
 
-	/** Decodes an Ethernet frame at {@code off}; null when it is not an IPv4 packet the lab understands. */
+	/**
+	 * Decodes an Ethernet frame at {@code off}; null when it is not an IPv4 packet the
+	 * lab understands.
+	 */
 	private Frame frame(byte[] d, int off, int len) {
 		int end = off + len;
 		if (len < 14 + 20) {
@@ -167,7 +177,8 @@ public final class PcapDecoder {
 					return null;
 				}
 				int dataOff = l4 + ((d[l4 + 12] >> 4) & 0xf) * 4;
-				return new Frame(new Headers(src, dst, s, t, p, u16(d, l4), u16(d, l4 + 2), tcpFlags(d[l4 + 13] & 0xff), ttl),
+				return new Frame(
+						new Headers(src, dst, s, t, p, u16(d, l4), u16(d, l4 + 2), tcpFlags(d[l4 + 13] & 0xff), ttl),
 						head(d, dataOff, end), -1, -1, null);
 			}
 			case UDP -> {

@@ -17,16 +17,20 @@ import dev.packetwalk.trace.Walk;
 /**
  * Projects the model's trace onto the points tcpdump can observe. Pure.
  * <ul>
- * <li>{@code transmit} on a device: the packet leaves it ({@code -Q out} there) — except on {@code lo}, where libpcap
- * drops the outgoing copy of every packet and shows it once, arriving;</li>
+ * <li>{@code transmit} on a device: the packet leaves it ({@code -Q out} there) — except
+ * on {@code lo}, where libpcap drops the outgoing copy of every packet and shows it once,
+ * arriving;</li>
  * <li>{@code receive} on a device: the packet arrives on it ({@code -Q in});</li>
- * <li>{@code encapsulate} on a VXLAN device: the inner frame leaves that device before the kernel wraps it (tcpdump on
- * {@code flannel.1} shows the inner frame going out);</li>
+ * <li>{@code encapsulate} on a VXLAN device: the inner frame leaves that device before
+ * the kernel wraps it (tcpdump on {@code flannel.1} shows the inner frame going
+ * out);</li>
  * <li>{@code decapsulate}: the inner frame arrives on the VXLAN device;</li>
- * <li>a {@code bridge} step that hands a frame up to the bridge's own stack ({@code LOCAL}): the frame arrives on the
- * bridge device; one that starts on the host ({@code inPort} null): the frame leaves by the bridge device.</li>
+ * <li>a {@code bridge} step that hands a frame up to the bridge's own stack
+ * ({@code LOCAL}): the frame arrives on the bridge device; one that starts on the host
+ * ({@code inPort} null): the frame leaves by the bridge device.</li>
  * </ul>
- * Route, neighbour, netfilter, conntrack, NAT, forward, deliver and drop steps are not visible on a wire.
+ * Route, neighbour, netfilter, conntrack, NAT, forward, deliver and drop steps are not
+ * visible on a wire.
  */
 public final class Projection {
 
@@ -82,32 +86,38 @@ public final class Projection {
 				String ns = s.at().namespace();
 				boolean keptOnBridge = forwardedOnBridge(steps, i);
 				switch (s) {
-					// bridged DNAT: br_netfilter keeps the frame on the bridge (the next bridge step forwards it to a
+					// bridged DNAT: br_netfilter keeps the frame on the bridge (the next
+					// bridge step forwards it to a
 					// port), so it never arrives on the bridge device's own stack
-					case Step.BridgeForward b when b.decision() == Step.BridgeForward.Decision.LOCAL
-							&& keptOnBridge -> {
-					}
-					// libpcap hides a packet leaving lo (it shows it once, arriving): not observable
+					case Step.BridgeForward b when b.decision() == Step.BridgeForward.Decision.LOCAL && keptOnBridge ->
+						{
+						}
+					// libpcap hides a packet leaving lo (it shows it once, arriving): not
+					// observable
 					case Step.Transmit t when t.device().equals(LOOPBACK) -> {
 					}
 					case Step.Transmit t -> out.add(obs(ns, t.device(), Observation.Direction.OUT, leg, t.packet()));
 					case Step.Receive r -> out.add(obs(ns, r.device(), Observation.Direction.IN, leg, r.packet()));
-					case Step.Encapsulate e -> out.add(obs(ns, e.device(), Observation.Direction.OUT, leg, e.packet().inner()));
+					case Step.Encapsulate e ->
+						out.add(obs(ns, e.device(), Observation.Direction.OUT, leg, e.packet().inner()));
 					case Step.Decapsulate d -> out.add(obs(ns, d.device(), Observation.Direction.IN, leg, d.packet()));
 					case Step.BridgeForward b when b.decision() == Step.BridgeForward.Decision.LOCAL ->
 						out.add(obs(ns, b.bridge(), Observation.Direction.IN, leg, b.packet()));
-					// bridged DNAT's detour through the neighbour layer: out by the bridge device, then back in
+					// bridged DNAT's detour through the neighbour layer: out by the
+					// bridge device, then back in
 					case Step.BridgeForward b when b.decision() == Step.BridgeForward.Decision.NEIGH_OUTPUT ->
 						out.add(obs(ns, b.bridge(), Observation.Direction.OUT, leg, b.packet()));
 					case Step.BridgeForward b when b.inPort() == null ->
 						out.add(obs(ns, b.bridge(), Observation.Direction.OUT, leg, b.packet()));
-					// switched between two ports: seen on the ports (receive, transmit), not on the bridge device
+					// switched between two ports: seen on the ports (receive, transmit),
+					// not on the bridge device
 					case Step.BridgeForward b -> {
 					}
 					// decisions inside a namespace: nothing on a wire
 					case Step.Send x -> {
 					}
-					// the control plane's work (a timeline's change walks): no packet on any wire
+					// the control plane's work (a timeline's change walks): no packet on
+					// any wire
 					case Step.Cni x -> {
 					}
 					case Step.EndpointsUpdate x -> {
@@ -149,7 +159,8 @@ public final class Projection {
 		}
 		String bridge = local.bridge();
 		for (int j = from + 1; j < steps.size(); j++) {
-			// from a port (not from the host's own stack, which is how a routed packet comes back to the bridge)
+			// from a port (not from the host's own stack, which is how a routed packet
+			// comes back to the bridge)
 			if (steps.get(j) instanceof Step.BridgeForward b && b.bridge().equals(bridge) && b.inPort() != null
 					&& b.decision() != Step.BridgeForward.Decision.LOCAL) {
 				return true;
@@ -188,7 +199,8 @@ public final class Projection {
 		return switch (why) {
 			case NO_LISTENER -> proto == Protocol.ICMP ? EnumSet.of(silence) : EnumSet.of(ClientOutcome.REFUSED);
 			case NETFILTER_REJECT -> EnumSet.of(ClientOutcome.REFUSED, ClientOutcome.UNREACHABLE);
-			case NO_ROUTE -> atSender ? EnumSet.of(ClientOutcome.UNREACHABLE) : EnumSet.of(silence, ClientOutcome.UNREACHABLE);
+			case NO_ROUTE ->
+				atSender ? EnumSet.of(ClientOutcome.UNREACHABLE) : EnumSet.of(silence, ClientOutcome.UNREACHABLE);
 			case NEIGHBOR_UNREACHABLE -> EnumSet.of(silence, ClientOutcome.UNREACHABLE);
 			default -> EnumSet.of(silence, ClientOutcome.UNREACHABLE);
 		};

@@ -14,29 +14,40 @@ import dev.packetwalk.trace.Trace;
 import dev.packetwalk.trace.Walk;
 
 /**
- * Source ports that SNAT/MASQUERADE with {@code --random-fully} draws at random. The model draws its port from the
- * run's seed and the kernel from {@code get_random_u32()}, so the two numbers never agree; what must agree is
- * everything else, and that the drawn port is used consistently (the request leaves with it, the reply comes back to
- * it). This class finds the model's drawn ports, learns the kernel's from the first place the model says the
- * rewritten packet is seen, and renames the model's port to the kernel's throughout the expectation. Pure.
+ * Source ports that SNAT/MASQUERADE with {@code --random-fully} draws at random. The
+ * model draws its port from the run's seed and the kernel from {@code get_random_u32()},
+ * so the two numbers never agree; what must agree is everything else, and that the drawn
+ * port is used consistently (the request leaves with it, the reply comes back to it).
+ * This class finds the model's drawn ports, learns the kernel's from the first place the
+ * model says the rewritten packet is seen, and renames the model's port to the kernel's
+ * throughout the expectation. Pure.
  */
 final class RandomPorts {
 
 	private RandomPorts() {
 	}
 
-	/** One port the model drew: the new source address and port a {@code --random-fully} rule gave the flow. */
+	/**
+	 * One port the model drew: the new source address and port a {@code --random-fully}
+	 * rule gave the flow.
+	 */
 	record Drawn(Ip ip, int port, String rule) {
 	}
 
-	/** The expectation with the kernel's ports in place of the model's drawn ones, and what was renamed. */
+	/**
+	 * The expectation with the kernel's ports in place of the model's drawn ones, and
+	 * what was renamed.
+	 */
 	record Bound(FlowExpectation expectation, List<String> notes) {
 	}
 
-	/** An iptables {@code --random-fully} rule, or nft's {@code masquerade fully-random} (kube-proxy's nftables mode). */
+	/**
+	 * An iptables {@code --random-fully} rule, or nft's {@code masquerade fully-random}
+	 * (kube-proxy's nftables mode).
+	 */
 	static boolean randomFully(String rule) {
-		return rule.contains("--random-fully") || rule.contains("masquerade fully-random") || rule.contains("snat to")
-				&& rule.contains("fully-random");
+		return rule.contains("--random-fully") || rule.contains("masquerade fully-random")
+				|| rule.contains("snat to") && rule.contains("fully-random");
 	}
 
 	/** Every port drawn by a {@code --random-fully} rule in the flow's walks. */
@@ -59,18 +70,20 @@ final class RandomPorts {
 	}
 
 	/**
-	 * Binds each drawn port to the port the kernel drew: at the first request observation that carries the drawn
-	 * address and port, the kernel must show a packet at the same point that differs in the source port alone. Ports
-	 * that cannot be bound are left as they are (the comparison then reports the difference).
+	 * Binds each drawn port to the port the kernel drew: at the first request observation
+	 * that carries the drawn address and port, the kernel must show a packet at the same
+	 * point that differs in the source port alone. Ports that cannot be bound are left as
+	 * they are (the comparison then reports the difference).
 	 */
 	static Bound bind(FlowExpectation model, List<Drawn> drawn, List<Observation> kernel) {
 		return bind(model, Map.of(), drawn, kernel);
 	}
 
 	/**
-	 * As {@link #bind(FlowExpectation, List, List)}, with ports whose kernel value is already known (the client's
-	 * ephemeral port, which the lab's client binds to the scenario seed's choice while another seed's model trace
-	 * may have drawn a different one).
+	 * As {@link #bind(FlowExpectation, List, List)}, with ports whose kernel value is
+	 * already known (the client's ephemeral port, which the lab's client binds to the
+	 * scenario seed's choice while another seed's model trace may have drawn a different
+	 * one).
 	 */
 	static Bound bind(FlowExpectation model, Map<Drawn, Integer> known, List<Drawn> drawn, List<Observation> kernel) {
 		Map<Drawn, Integer> kernelPort = new LinkedHashMap<>();
@@ -111,9 +124,12 @@ final class RandomPorts {
 					o.timeNanos()));
 		}
 		List<String> notes = new ArrayList<>();
-		kernelPort.entrySet().stream().skip(fixed).forEach(e -> notes.add("source port drawn at random by '" + e.getKey().rule() + "': model " + e.getKey().ip()
-				+ ":" + e.getKey().port() + ", kernel " + e.getKey().ip() + ":" + e.getValue()
-				+ " (compared as one variable: the reply must return to it)"));
+		kernelPort.entrySet()
+			.stream()
+			.skip(fixed)
+			.forEach(e -> notes.add("source port drawn at random by '" + e.getKey().rule() + "': model "
+					+ e.getKey().ip() + ":" + e.getKey().port() + ", kernel " + e.getKey().ip() + ":" + e.getValue()
+					+ " (compared as one variable: the reply must return to it)"));
 		return new Bound(model.withObservations(renamed), notes);
 	}
 

@@ -3,21 +3,29 @@ package dev.packetwalk.lab;
 import java.util.List;
 
 /**
- * The lab's guard rail: before any command runs, it must be confined to a namespace of this run. Allowed are only
+ * The lab's guard rail: before any command runs, it must be confined to a namespace of
+ * this run. Allowed are only
  * <ul>
- * <li>{@code ip netns add|del <lab ns>}, {@code ip netns list}, {@code ip netns pids <lab-prefixed ns>};</li>
- * <li>{@code ip -n <lab ns> ...} (any peer named with {@code netns} must be a lab namespace too);</li>
+ * <li>{@code ip netns add|del <lab ns>}, {@code ip netns list},
+ * {@code ip netns pids <lab-prefixed ns>};</li>
+ * <li>{@code ip -n <lab ns> ...} (any peer named with {@code netns} must be a lab
+ * namespace too);</li>
  * <li>{@code bridge -n <lab ns> ...};</li>
- * <li>{@code ip netns exec <lab ns> ...} (sysctl, iptables-restore, tcpdump, python3 all run inside).</li>
+ * <li>{@code ip netns exec <lab ns> ...} (sysctl, iptables-restore, tcpdump, python3 all
+ * run inside).</li>
  * </ul>
- * Anything else (an {@code ip link add} in the root namespace, a bare sysctl, iptables on the host) is refused.
+ * Anything else (an {@code ip link add} in the root namespace, a bare sysctl, iptables on
+ * the host) is refused.
  */
 public final class Safety {
 
 	private Safety() {
 	}
 
-	/** Throws {@link IllegalStateException} unless the command is confined to a namespace accepted by {@code ours}. */
+	/**
+	 * Throws {@link IllegalStateException} unless the command is confined to a namespace
+	 * accepted by {@code ours}.
+	 */
 	public static void check(List<String> argv, java.util.function.Predicate<String> ours) {
 		String why = violation(argv, ours);
 		if (why != null) {

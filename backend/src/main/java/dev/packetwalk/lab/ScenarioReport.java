@@ -9,8 +9,10 @@ import java.util.List;
  * @param seed the seed the model's trace was made with
  * @param flows one verdict per flow, in order
  * @param error why the lab could not finish (then the scenario is not a match), or null
- * @param keptCommands with {@code --keep}: how to poke at and delete the namespaces (empty otherwise)
- * @param notes scenario-wide facts (e.g. which seed reproduces the kernel's random choices)
+ * @param keptCommands with {@code --keep}: how to poke at and delete the namespaces
+ * (empty otherwise)
+ * @param notes scenario-wide facts (e.g. which seed reproduces the kernel's random
+ * choices)
  */
 public record ScenarioReport(String scenario, long seed, List<FlowVerdict> flows, String error,
 		List<String> keptCommands, List<String> notes) {
@@ -21,13 +23,14 @@ public record ScenarioReport(String scenario, long seed, List<FlowVerdict> flows
 		notes = List.copyOf(notes);
 	}
 
-	public ScenarioReport(String scenario, long seed, List<FlowVerdict> flows, String error, List<String> keptCommands) {
+	public ScenarioReport(String scenario, long seed, List<FlowVerdict> flows, String error,
+			List<String> keptCommands) {
 		this(scenario, seed, flows, error, keptCommands, List.of());
 	}
 
 	/**
-	 * No error and no mismatch: every flow the kernel replayed matched (flows the lab cannot replay are reported as
-	 * model-only and do not count either way).
+	 * No error and no mismatch: every flow the kernel replayed matched (flows the lab
+	 * cannot replay are reported as model-only and do not count either way).
 	 */
 	public boolean match() {
 		return error == null && !flows.isEmpty() && flows.stream().allMatch(f -> f.match() || f.isModelOnly());
@@ -45,8 +48,13 @@ public record ScenarioReport(String scenario, long seed, List<FlowVerdict> flows
 
 	public String render() {
 		StringBuilder sb = new StringBuilder();
-		sb.append("scenario ").append(scenario).append(" (seed ").append(seed).append("): ")
-			.append(status()).append('\n');
+		sb.append("scenario ")
+			.append(scenario)
+			.append(" (seed ")
+			.append(seed)
+			.append("): ")
+			.append(status())
+			.append('\n');
 		if (error != null) {
 			sb.append("  ").append(error).append('\n');
 		}

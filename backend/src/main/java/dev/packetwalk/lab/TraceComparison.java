@@ -7,15 +7,17 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Compares what the model says a flow looks like with what the kernel was seen doing. Pure: the unit tests feed it
- * recorded observations.
+ * Compares what the model says a flow looks like with what the kernel was seen doing.
+ * Pure: the unit tests feed it recorded observations.
  * <p>
- * Per leg (request, then reply), in the model's order, every expected observation must be matched by a kernel
- * observation at the same point with the same headers; then every kernel observation must have been expected. The
- * first expectation without a match (or the first unexpected kernel packet) is the divergence; it is printed with
- * what the kernel did show at that point, field by field. A drop is thereby compared as "last place seen": the kernel
- * must show the packet up to the same point and nowhere after. Kernel retransmissions are deduplicated (same point,
- * same headers). Kernel-generated errors (RST, ICMP) and the rest of the connection (ACK, FIN) are reported as notes.
+ * Per leg (request, then reply), in the model's order, every expected observation must be
+ * matched by a kernel observation at the same point with the same headers; then every
+ * kernel observation must have been expected. The first expectation without a match (or
+ * the first unexpected kernel packet) is the divergence; it is printed with what the
+ * kernel did show at that point, field by field. A drop is thereby compared as "last
+ * place seen": the kernel must show the packet up to the same point and nowhere after.
+ * Kernel retransmissions are deduplicated (same point, same headers). Kernel-generated
+ * errors (RST, ICMP) and the rest of the connection (ACK, FIN) are reported as notes.
  */
 public final class TraceComparison {
 
@@ -32,7 +34,8 @@ public final class TraceComparison {
 				break;
 			}
 			if (leg == Observation.Leg.REPLY && model.reply() == null && model.request().delivered()) {
-				// the flow asks for no reply walk: the kernel's answer is not the model's to judge
+				// the flow asks for no reply walk: the kernel's answer is not the model's
+				// to judge
 				if (count(seen, leg) > 0) {
 					notes.add("the model walks no reply for this flow; the kernel's " + count(seen, leg)
 							+ " reply observations are not compared");
@@ -75,18 +78,24 @@ public final class TraceComparison {
 			}
 			if (diff.isEmpty() && !got.isEmpty()) {
 				Observation extra = got.getFirst();
-				diff.add("first divergence: " + leg.name().toLowerCase() + " leg: the kernel shows a packet the model does not"
-						+ " (" + got.size() + " unexpected observation" + (got.size() == 1 ? "" : "s") + ")");
+				diff.add("first divergence: " + leg.name().toLowerCase()
+						+ " leg: the kernel shows a packet the model does not" + " (" + got.size()
+						+ " unexpected observation" + (got.size() == 1 ? "" : "s") + ")");
 				diff.add("  kernel showed   " + extra);
 				List<Observation> modelHere = expected.stream().filter(extra::samePoint).toList();
-				diff.add(modelHere.isEmpty() ? "  model  expects  nothing at " + extra.point()
-						+ (expected.isEmpty() ? "" : " (its " + leg.name().toLowerCase() + " walk ends at "
-								+ (leg == Observation.Leg.REQUEST ? model.requestEnd() : model.replyEnd()) + ")")
+				diff.add(modelHere.isEmpty()
+						? "  model  expects  nothing at " + extra.point()
+								+ (expected.isEmpty() ? ""
+										: " (its " + leg.name().toLowerCase() + " walk ends at "
+												+ (leg == Observation.Leg.REQUEST ? model.requestEnd()
+														: model.replyEnd())
+												+ ")")
 						: "  model  expects  " + modelHere.getFirst());
 			}
 		}
 		if (!model.clientOutcomes().contains(client)) {
-			diff.add("client socket: model expects " + describe(model.clientOutcomes()) + ", the kernel's socket got " + client);
+			diff.add("client socket: model expects " + describe(model.clientOutcomes()) + ", the kernel's socket got "
+					+ client);
 		}
 		Set<String> errors = new LinkedHashSet<>();
 		for (Observation o : seen) {
@@ -107,9 +116,10 @@ public final class TraceComparison {
 	}
 
 	/**
-	 * Same point, same headers: a retransmission. Keeps the first copy; the result is in time order. The outer UDP
-	 * source port of a VXLAN packet is left out of the key: the kernel derives it from the skb's flow hash, which TCP
-	 * re-draws on a retransmission timeout, so a retransmitted SYN leaves with another outer port.
+	 * Same point, same headers: a retransmission. Keeps the first copy; the result is in
+	 * time order. The outer UDP source port of a VXLAN packet is left out of the key: the
+	 * kernel derives it from the skb's flow hash, which TCP re-draws on a retransmission
+	 * timeout, so a retransmitted SYN leaves with another outer port.
 	 */
 	static List<Observation> dedupe(List<Observation> kernel) {
 		List<Observation> sorted = new ArrayList<>(kernel);
@@ -146,7 +156,8 @@ public final class TraceComparison {
 				continue;
 			}
 			for (Observation g : seen) {
-				if (g.encapsulated() && e.differencesFrom(g).isEmpty() && g.headers().srcPort() != e.headers().srcPort()) {
+				if (g.encapsulated() && e.differencesFrom(g).isEmpty()
+						&& g.headers().srcPort() != e.headers().srcPort()) {
 					notes.add("VXLAN outer UDP source port at " + e.point() + ": model " + e.headers().srcPort()
 							+ ", kernel " + g.headers().srcPort() + " (a hash of the inner flow; not compared)");
 					return;

@@ -33,7 +33,8 @@ class ApiExceptionHandler {
 
 	@ExceptionHandler(ScenarioNotFoundException.class)
 	ProblemDetail notFound(ScenarioNotFoundException ex) {
-		ProblemDetail pd = ProblemBodies.of(HttpStatus.NOT_FOUND, ex.getMessage(), "Scenario not found", "scenario-not-found");
+		ProblemDetail pd = ProblemBodies.of(HttpStatus.NOT_FOUND, ex.getMessage(), "Scenario not found",
+				"scenario-not-found");
 		pd.setProperty("scenario", ex.id());
 		return pd;
 	}
@@ -43,7 +44,10 @@ class ApiExceptionHandler {
 		return ProblemBodies.of(HttpStatus.NOT_FOUND, ex.getMessage(), "Not found");
 	}
 
-	/** A parameter of a state request (or any controller without its own handler): 400/404 naming it. */
+	/**
+	 * A parameter of a state request (or any controller without its own handler): 400/404
+	 * naming it.
+	 */
 	@ExceptionHandler(ParameterException.class)
 	ProblemDetail parameter(ParameterException ex) {
 		ProblemDetail pd = ProblemBodies.of(ex.status(), ex.getMessage(),
@@ -62,12 +66,16 @@ class ApiExceptionHandler {
 		return ProblemBodies.of(HttpStatus.BAD_REQUEST, ex.getMessage(), "Bad request");
 	}
 
-	/** A posted scenario does not compile: every problem, each with its place in the file. */
+	/**
+	 * A posted scenario does not compile: every problem, each with its place in the file.
+	 */
 	@ExceptionHandler(ScenarioException.class)
 	ProblemDetail invalid(ScenarioException ex) {
-		ProblemDetail pd = ProblemBodies.of(HttpStatus.BAD_REQUEST,
-				ex.problems().size() == 1 ? ex.problems().get(0).toString() : ex.problems().size() + " problems in the scenario",
-				"Invalid scenario", "invalid-scenario");
+		ProblemDetail pd = ProblemBodies
+			.of(HttpStatus.BAD_REQUEST,
+					ex.problems().size() == 1 ? ex.problems().get(0).toString()
+							: ex.problems().size() + " problems in the scenario",
+					"Invalid scenario", "invalid-scenario");
 		pd.setProperty("errors", errors(ex.problems()));
 		return pd;
 	}
@@ -89,19 +97,22 @@ class ApiExceptionHandler {
 
 	@ExceptionHandler(NotUtf8Exception.class)
 	ProblemDetail notUtf8(NotUtf8Exception ex) {
-		ProblemDetail pd = ProblemBodies.of(HttpStatus.BAD_REQUEST, ex.getMessage(), "Scenario is not UTF-8", "not-utf-8");
+		ProblemDetail pd = ProblemBodies.of(HttpStatus.BAD_REQUEST, ex.getMessage(), "Scenario is not UTF-8",
+				"not-utf-8");
 		pd.setProperty("offset", ex.offset());
 		return pd;
 	}
 
 	@ExceptionHandler(TooExpensiveException.class)
 	ProblemDetail tooExpensive(TooExpensiveException ex) {
-		return ProblemBodies.of(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage(), "Scenario too expensive", "too-expensive");
+		return ProblemBodies.of(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage(), "Scenario too expensive",
+				"too-expensive");
 	}
 
 	/**
-	 * The model stopped the work: its time was up (422, as {@link TooExpensiveException}), or its trace grew past
-	 * {@code max-trace-steps} or {@code max-trace-size} (422, the model's sentence names the limit). A cancelled
+	 * The model stopped the work: its time was up (422, as
+	 * {@link TooExpensiveException}), or its trace grew past {@code max-trace-steps} or
+	 * {@code max-trace-size} (422, the model's sentence names the limit). A cancelled
 	 * budget has nobody waiting; should an answer still be due, it is 503.
 	 */
 	@ExceptionHandler(BudgetExceededException.class)
@@ -109,16 +120,20 @@ class ApiExceptionHandler {
 		return switch (ex.reason()) {
 			case TIME -> ResponseEntity.unprocessableContent()
 				.body(tooExpensive(new TooExpensiveException(limits.maxRequestTime())));
-			case STEPS, SIZE -> ResponseEntity.unprocessableContent()
-				.body(ProblemBodies.of(HttpStatus.UNPROCESSABLE_CONTENT, "The trace would be too large: " + ex.getMessage() + ".",
-						"Trace too large", "trace-too-large"));
+			case STEPS,
+					SIZE ->
+				ResponseEntity.unprocessableContent()
+					.body(ProblemBodies.of(HttpStatus.UNPROCESSABLE_CONTENT,
+							"The trace would be too large: " + ex.getMessage() + ".", "Trace too large",
+							"trace-too-large"));
 			case CANCELLED -> tooBusy(new TooBusyException("posted", limits.maxRequestTime()));
 		};
 	}
 
 	@ExceptionHandler(TraceTooLargeException.class)
 	ProblemDetail traceTooLarge(TraceTooLargeException ex) {
-		return ProblemBodies.of(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage(), "Trace too large", "trace-too-large");
+		return ProblemBodies.of(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage(), "Trace too large",
+				"trace-too-large");
 	}
 
 	/** A work lane is full: refused at once, with a hint when to come back. */
@@ -130,8 +145,9 @@ class ApiExceptionHandler {
 	}
 
 	/**
-	 * Anything else: a Spring error response keeps its status and body; a bug is logged with its stack trace and
-	 * answered with a 500 problem that says nothing about the code.
+	 * Anything else: a Spring error response keeps its status and body; a bug is logged
+	 * with its stack trace and answered with a 500 problem that says nothing about the
+	 * code.
 	 */
 	@ExceptionHandler(Exception.class)
 	Mono<ResponseEntity<ProblemDetail>> unexpected(Exception ex) {
@@ -139,22 +155,28 @@ class ApiExceptionHandler {
 			return Mono.just(ResponseEntity.status(er.getStatusCode()).headers(er.getHeaders()).body(er.getBody()));
 		}
 		if (DisconnectedClientHelper.isClientDisconnectedException(ex)) {
-			// the client went away while its answer was written (a reset, a lost connection): nobody to answer, nothing
+			// the client went away while its answer was written (a reset, a lost
+			// connection): nobody to answer, nothing
 			// wrong on the server; the stream it was reading logs its end (SseStreams)
 			metrics.clientGone();
 			log.trace("Client went away while its answer was written: {}", ex.toString());
 			return Mono.empty();
 		}
 		log.error("Unexpected error answering a request", ex);
-		return Mono.just(ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(ProblemBodies.of(HttpStatus.INTERNAL_SERVER_ERROR,
-				"Something went wrong on the server; the error has been logged.", "Internal error")));
+		return Mono.just(ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+			.body(ProblemBodies.of(HttpStatus.INTERNAL_SERVER_ERROR,
+					"Something went wrong on the server; the error has been logged.", "Internal error")));
 	}
 
-	/** One problem as the API shows it; severity in lower case ({@code error}, {@code warning}). */
+	/**
+	 * One problem as the API shows it; severity in lower case ({@code error},
+	 * {@code warning}).
+	 */
 	record ProblemJson(String file, int line, int column, String path, String message, String severity) {
 
 		static ProblemJson of(ScenarioProblem p) {
-			return new ProblemJson(p.file(), p.line(), p.column(), ProblemBodies.truncated(p.path(), ProblemBodies.MAX_DETAIL),
+			return new ProblemJson(p.file(), p.line(), p.column(),
+					ProblemBodies.truncated(p.path(), ProblemBodies.MAX_DETAIL),
 					ProblemBodies.truncated(p.message(), ProblemBodies.MAX_DETAIL),
 					p.severity().name().toLowerCase(java.util.Locale.ROOT));
 		}
@@ -165,8 +187,9 @@ class ApiExceptionHandler {
 	static final int MAX_LISTED = 100;
 
 	/**
-	 * The problems as the API lists them: each message cut at {@link ProblemBodies#MAX_DETAIL} characters, at most
-	 * {@link #MAX_LISTED} of them and then one entry that says how many were left out (placed at the first of those),
+	 * The problems as the API lists them: each message cut at
+	 * {@link ProblemBodies#MAX_DETAIL} characters, at most {@link #MAX_LISTED} of them
+	 * and then one entry that says how many were left out (placed at the first of those),
 	 * so an answer stays small whatever was sent.
 	 */
 	static List<ProblemJson> errors(List<ScenarioProblem> problems) {
@@ -176,8 +199,10 @@ class ApiExceptionHandler {
 		}
 		if (problems.size() > MAX_LISTED) {
 			ScenarioProblem next = problems.get(MAX_LISTED);
-			out.add(new ProblemJson(next.file(), next.line(), next.column(), "", "… and " + (problems.size() - MAX_LISTED)
-					+ " more problems, not listed (the first " + MAX_LISTED + " are)", next.severity().name().toLowerCase(java.util.Locale.ROOT)));
+			out.add(new ProblemJson(
+					next.file(), next.line(), next.column(), "", "… and " + (problems.size() - MAX_LISTED)
+							+ " more problems, not listed (the first " + MAX_LISTED + " are)",
+					next.severity().name().toLowerCase(java.util.Locale.ROOT)));
 		}
 		return out;
 	}

@@ -27,9 +27,10 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * What the scenario editor needs beside validation and tracing: a scenario's YAML as written ({@code GET
- * /api/scenarios/{id}/yaml}), and a posted scenario resolved the way {@code GET /api/scenarios/{id}} resolves a
- * built-in one ({@code POST /api/resolve}), so the player can draw a draft's topology.
+ * What the scenario editor needs beside validation and tracing: a scenario's YAML as
+ * written ({@code GET /api/scenarios/{id}/yaml}), and a posted scenario resolved the way
+ * {@code GET /api/scenarios/{id}} resolves a built-in one ({@code POST /api/resolve}), so
+ * the player can draw a draft's topology.
  */
 @RestController
 class AuthoringApiController {
@@ -51,12 +52,16 @@ class AuthoringApiController {
 		this.maxBody = limits.maxBodySize().toBytes();
 	}
 
-	/** The scenario's file exactly as written; a local file with errors too, so the editor can fix it. */
+	/**
+	 * The scenario's file exactly as written; a local file with errors too, so the editor
+	 * can fix it.
+	 */
 	@GetMapping(path = "/api/scenarios/{id}/yaml")
 	Mono<ResponseEntity<String>> yaml(@PathVariable String id) {
 		ScenarioCatalog.Entry e = CatalogLookup.existing(catalog, id);
 		return Mono.fromCallable(() -> {
-			// a local file's version (ETag) is that of the file as it is now, which a save must still find
+			// a local file's version (ETag) is that of the file as it is now, which a
+			// save must still find
 			String text = e.origin() == ScenarioCatalog.Origin.LOCAL ? read(e) : e.scenario().source();
 			ResponseEntity.BodyBuilder ok = ResponseEntity.ok()
 				.contentType(YAML)
@@ -70,20 +75,25 @@ class AuthoringApiController {
 	}
 
 	/**
-	 * Saves the body as {@code <id>.yaml} in the scenarios directory ({@code packetwalk.scenarios.writable=true}):
-	 * {@code If-Match} names the version the editor opened (the GET's ETag), {@code If-None-Match: *} (or neither)
-	 * creates a new file. 200 with the new ETag; 403 when saving is off or the name is not a file name; 409 when the
-	 * file is not the version opened. The scenario may have errors: it is listed with them, as any local file.
+	 * Saves the body as {@code <id>.yaml} in the scenarios directory
+	 * ({@code packetwalk.scenarios.writable=true}): {@code If-Match} names the version
+	 * the editor opened (the GET's ETag), {@code If-None-Match: *} (or neither) creates a
+	 * new file. 200 with the new ETag; 403 when saving is off or the name is not a file
+	 * name; 409 when the file is not the version opened. The scenario may have errors: it
+	 * is listed with them, as any local file.
 	 */
 	@PutMapping(path = "/api/scenarios/{id}/yaml", consumes = { "application/yaml", "application/x-yaml", "text/yaml",
 			"text/x-yaml", MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<java.util.Map<String, Object>>> save(@PathVariable String id,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch, ServerHttpRequest request) {
-		String base = ifMatch == null || ifMatch.isBlank() ? null : ifMatch.strip().replaceFirst("^W/", "").replace("\"", "");
+		String base = ifMatch == null || ifMatch.isBlank() ? null
+				: ifMatch.strip().replaceFirst("^W/", "").replace("\"", "");
 		return body(request).publishOn(Schedulers.boundedElastic()).map(text -> {
 			try {
 				String version = catalog.save(id, text, base);
-				return ResponseEntity.ok().eTag(version).body(java.util.Map.<String, Object>of("id", id, "file", id + ".yaml"));
+				return ResponseEntity.ok()
+					.eTag(version)
+					.body(java.util.Map.<String, Object>of("id", id, "file", id + ".yaml"));
 			}
 			catch (ScenarioCatalog.Conflict ex) {
 				throw new SaveRefusedException(org.springframework.http.HttpStatus.CONFLICT, ex.getMessage());
@@ -98,16 +108,20 @@ class AuthoringApiController {
 		});
 	}
 
-	/** The posted scenario resolved: the same JSON {@code GET /api/scenarios/{id}} gives. Invalid: 400 with errors. */
-	@PostMapping(path = "/api/resolve", consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
-			MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
+	/**
+	 * The posted scenario resolved: the same JSON {@code GET /api/scenarios/{id}} gives.
+	 * Invalid: 400 with errors.
+	 */
+	@PostMapping(path = "/api/resolve", consumes = { "application/yaml", "application/x-yaml", "text/yaml",
+			"text/x-yaml", MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ScenarioApiController.Detail> resolve(ServerHttpRequest request) {
 		dev.packetwalk.budget.Budget arrived = lanes.budget();
 		return body(request).flatMap(text -> lanes.posted(arrived, budget -> {
 			CompiledScenario s = compiler.compile(ScenarioInputController.FILE, text, budget);
 			return new ScenarioApiController.Detail(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(),
 					s.order(), s.intro(), s.takeaway(), s.seed(),
-					s.scenario().sentFlows().stream().map(ScenarioApiController.FlowInfo::of).toList(), s.scenario().everyNamespace(), null);
+					s.scenario().sentFlows().stream().map(ScenarioApiController.FlowInfo::of).toList(),
+					s.scenario().everyNamespace(), null);
 		}));
 	}
 
@@ -116,13 +130,17 @@ class AuthoringApiController {
 			return catalog.readLocal(e);
 		}
 		catch (IOException ex) {
-			// the catalogue's reasons name no server path; anything else is said without its text
+			// the catalogue's reasons name no server path; anything else is said without
+			// its text
 			String why = ex instanceof ScenarioCatalog.Refused ? ex.getMessage() : "it cannot be read";
 			throw new NotFoundException("The file of scenario '" + e.id() + "' is not served: " + why + ".");
 		}
 	}
 
-	/** The body as text, refused with 413 as soon as it is known to be too large (as POST /api/trace does). */
+	/**
+	 * The body as text, refused with 413 as soon as it is known to be too large (as POST
+	 * /api/trace does).
+	 */
 	private Mono<String> body(ServerHttpRequest request) {
 		if (request.getHeaders().getContentLength() > maxBody) {
 			return Mono.error(new BodyTooLargeException(maxBody));

@@ -10,8 +10,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 
 /**
- * The authoring pages: the scenario editor ({@code /editor}: a scratch draft; {@code /editor/{id}}: a scenario's
- * YAML), the player on a draft ({@code /editor/{id}/play}: the page posts the draft kept in the browser), and a
+ * The authoring pages: the scenario editor ({@code /editor}: a scratch draft;
+ * {@code /editor/{id}}: a scenario's YAML), the player on a draft
+ * ({@code /editor/{id}/play}: the page posts the draft kept in the browser), and a
  * NetworkPolicy scenario's reachability grid ({@code /scenarios/{id}/reachability}).
  */
 @Controller
@@ -64,8 +65,9 @@ class AuthoringPageController {
 	}
 
 	/**
-	 * The player on a draft: the page is the player's, its scenario a placeholder; the browser posts the draft stored
-	 * under {@code id} to {@code POST /api/resolve} and {@code POST /api/trace}.
+	 * The player on a draft: the page is the player's, its scenario a placeholder; the
+	 * browser posts the draft stored under {@code id} to {@code POST /api/resolve} and
+	 * {@code POST /api/trace}.
 	 */
 	@GetMapping("/editor/{id}/play")
 	String playDraft(@PathVariable String id, Model model) {

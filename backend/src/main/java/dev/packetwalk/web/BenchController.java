@@ -21,14 +21,16 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Bare WebFlux SSE endpoints for the load generator (docs/performance.md, "Server: SSE streams"), only with
- * {@code packetwalk.bench.enabled=true}: the baseline the real endpoints are measured against, in the same JVM and on
- * the same server.
+ * Bare WebFlux SSE endpoints for the load generator (docs/performance.md, "Server: SSE
+ * streams"), only with {@code packetwalk.bench.enabled=true}: the baseline the real
+ * endpoints are measured against, in the same JVM and on the same server.
  * <ul>
- * <li>{@code GET /bench/scenarios/{id}/events}: the very events of {@code /api/scenarios/{id}/events} (default seed,
- * no pacing), serialized once and replayed from memory: no trace is computed per request.</li>
- * <li>{@code GET /bench/live/events} and {@code POST /bench/live/step}: one shared sink, what a live session's
- * follower stream is without sessions, tokens, counting or validation.</li>
+ * <li>{@code GET /bench/scenarios/{id}/events}: the very events of
+ * {@code /api/scenarios/{id}/events} (default seed, no pacing), serialized once and
+ * replayed from memory: no trace is computed per request.</li>
+ * <li>{@code GET /bench/live/events} and {@code POST /bench/live/step}: one shared sink,
+ * what a live session's follower stream is without sessions, tokens, counting or
+ * validation.</li>
  * </ul>
  */
 @RestController

@@ -2,7 +2,10 @@ package dev.packetwalk.web;
 
 import dev.packetwalk.catalog.ScenarioCatalog;
 
-/** A scenario id from a URL, looked up in the catalogue: what every page and endpoint answers when it is not there. */
+/**
+ * A scenario id from a URL, looked up in the catalogue: what every page and endpoint
+ * answers when it is not there.
+ */
 final class CatalogLookup {
 
 	private CatalogLookup() {
@@ -13,7 +16,10 @@ final class CatalogLookup {
 		return catalog.find(id).orElseThrow(() -> new ScenarioNotFoundException(id));
 	}
 
-	/** The entry, which must compile (a local file with errors: 422 with its errors); 404 when there is none. */
+	/**
+	 * The entry, which must compile (a local file with errors: 422 with its errors); 404
+	 * when there is none.
+	 */
 	static ScenarioCatalog.Entry runnable(ScenarioCatalog catalog, String id) {
 		ScenarioCatalog.Entry e = existing(catalog, id);
 		if (!e.valid()) {

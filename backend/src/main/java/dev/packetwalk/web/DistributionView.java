@@ -6,8 +6,9 @@ import dev.packetwalk.engine.Distribution;
 import dev.packetwalk.engine.ExpectedShares;
 
 /**
- * {@code GET /api/scenarios/{id}/distribution}: the counts over the seeds ({@link Distribution.Result}'s fields) and
- * the shares the datapath should give ({@code expected}).
+ * {@code GET /api/scenarios/{id}/distribution}: the counts over the seeds
+ * ({@link Distribution.Result}'s fields) and the shares the datapath should give
+ * ({@code expected}).
  */
 record DistributionView(String flow, int samples, long seedFrom, Map<String, Integer> byNamespace,
 		Map<String, Integer> byNode, Map<String, Integer> dropped, Map<String, Integer> nodesCrossed,

@@ -1,12 +1,16 @@
 package dev.packetwalk.web;
 
 /**
- * What the player page shows of a draft before the browser has resolved it: the draft's key as its id and
- * placeholders for the rest (the server never sees the draft: {@code scenario()} has no flows and no policies).
+ * What the player page shows of a draft before the browser has resolved it: the draft's
+ * key as its id and placeholders for the rest (the server never sees the draft:
+ * {@code scenario()} has no flows and no policies).
  */
 public record DraftView(String id) {
 
-	/** Stands where a compiled scenario's engine input would be, for templates that read it. */
+	/**
+	 * Stands where a compiled scenario's engine input would be, for templates that read
+	 * it.
+	 */
 	public record Unknown() {
 
 		public java.util.List<Object> flows() {

@@ -24,17 +24,18 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /api/import}: the body is what {@code kubectl get … -o yaml|json} printed; the answer is the scenario
- * the model makes of it (its YAML, whether it validates, the import's warnings, and what a flow can start from and go
- * to). Nothing is stored: the page keeps the dump and the scenario in the browser.
+ * {@code POST /api/import}: the body is what {@code kubectl get … -o yaml|json} printed;
+ * the answer is the scenario the model makes of it (its YAML, whether it validates, the
+ * import's warnings, and what a flow can start from and go to). Nothing is stored: the
+ * page keeps the dump and the scenario in the browser.
  */
 @RestController
 class ImportController {
 
 	/** The answer: the scenario and everything the page shows about it. */
 	record Imported(String yaml, boolean valid, List<ApiExceptionHandler.ProblemJson> errors,
-			List<WarningJson> warnings, String summary, List<String> sources, List<ImportResult.Destination> destinations,
-			FlowJson flow) {
+			List<WarningJson> warnings, String summary, List<String> sources,
+			List<ImportResult.Destination> destinations, FlowJson flow) {
 	}
 
 	/** An import warning: the object ({@code Kind ns/name}), the field, what was done. */
@@ -61,8 +62,10 @@ class ImportController {
 		this.compiler = new ScenarioCompiler(limits.toLimits());
 	}
 
-	@PostMapping(path = "/api/import", consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
-			MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
+	@PostMapping(path = "/api/import",
+			consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
+					MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_PLAIN_VALUE },
+			produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<Imported> importDump(ServerHttpRequest request, @RequestParam(required = false) String name,
 			@RequestParam(required = false) String from, @RequestParam(required = false) String to,
 			@RequestParam(required = false) String protocol) {
@@ -74,8 +77,9 @@ class ImportController {
 		catch (IllegalArgumentException ex) {
 			return Mono.error(new BadRequestException(ex.getMessage()));
 		}
-		return BodyReader.text(request, maxBody,
-				() -> new BodyTooLargeException(maxBody, "The dump", "packetwalk.import.max-body-size"))
+		return BodyReader
+			.text(request, maxBody,
+					() -> new BodyTooLargeException(maxBody, "The dump", "packetwalk.import.max-body-size"))
 			.publishOn(Schedulers.boundedElastic())
 			.map(text -> answer(text, options))
 			.timeout(limits.maxRequestTime(), Mono.error(() -> new TooExpensiveException(limits.maxRequestTime())));

@@ -11,10 +11,12 @@ import java.util.Base64;
 import org.springframework.stereotype.Component;
 
 /**
- * The import map that lets the editor's native ES modules import CodeMirror by its package names
- * ({@code @codemirror/view} → {@code /webjars/codemirror__view/dist/index.js}, resolved to the pinned webjar version by
- * the webjars locator). Browsers read an import map only inline, and the Content-Security-Policy allows no inline
- * script, so {@link SecurityHeaders} allows exactly this one by its SHA-256 hash.
+ * The import map that lets the editor's native ES modules import CodeMirror by its
+ * package names ({@code @codemirror/view} →
+ * {@code /webjars/codemirror__view/dist/index.js}, resolved to the pinned webjar version
+ * by the webjars locator). Browsers read an import map only inline, and the
+ * Content-Security-Policy allows no inline script, so {@link SecurityHeaders} allows
+ * exactly this one by its SHA-256 hash.
  */
 @Component
 public class ImportMap {

@@ -4,7 +4,10 @@ import java.util.List;
 
 import dev.packetwalk.scenario.ScenarioProblem;
 
-/** A request named a local scenario whose file does not compile: there is nothing to run until it is fixed. */
+/**
+ * A request named a local scenario whose file does not compile: there is nothing to run
+ * until it is fixed.
+ */
 class InvalidScenarioException extends RuntimeException {
 
 	private final String id;

@@ -11,11 +11,12 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 /**
- * A JSON answer (a trace) written by Jackson's streaming generator straight into chunks of bytes that become the
- * response's data buffers: never one String, never a copy of the whole, and never more than {@code max-trace-size}
- * bytes. The chunks are filled before the answer starts so that a trace over the limit is still a clear 422
- * ({@link TraceTooLargeException}) rather than a 200 cut off halfway; what was written is dropped at once. The bytes
- * are exactly {@link TraceJson#write}'s (the golden files').
+ * A JSON answer (a trace) written by Jackson's streaming generator straight into chunks
+ * of bytes that become the response's data buffers: never one String, never a copy of the
+ * whole, and never more than {@code max-trace-size} bytes. The chunks are filled before
+ * the answer starts so that a trace over the limit is still a clear 422
+ * ({@link TraceTooLargeException}) rather than a 200 cut off halfway; what was written is
+ * dropped at once. The bytes are exactly {@link TraceJson#write}'s (the golden files').
  */
 final class JsonChunks {
 
@@ -24,7 +25,10 @@ final class JsonChunks {
 	private JsonChunks() {
 	}
 
-	/** The value's JSON as data buffers; throws {@link TraceTooLargeException} past {@code maxBytes}. */
+	/**
+	 * The value's JSON as data buffers; throws {@link TraceTooLargeException} past
+	 * {@code maxBytes}.
+	 */
 	static Flux<DataBuffer> write(Object value, long maxBytes) {
 		Chunks out = new Chunks(maxBytes);
 		try {
@@ -36,7 +40,10 @@ final class JsonChunks {
 		return Flux.fromIterable(out.buffers());
 	}
 
-	/** Thrown inside Jackson's write when the limit is passed; unwrapped by {@link #write}. */
+	/**
+	 * Thrown inside Jackson's write when the limit is passed; unwrapped by
+	 * {@link #write}.
+	 */
 	private static final class TooLarge extends RuntimeException {
 
 		TooLarge() {

@@ -9,10 +9,11 @@ import dev.packetwalk.lab.LabReport;
 import org.springframework.stereotype.Component;
 
 /**
- * "Verified on Linux": the kernel lab's verdict on a built-in scenario, from the report the build bundles
- * ({@link LabReport#RESOURCE}). A scenario gets one only when it is built in, the report has an entry for it, and that
- * entry's fingerprint is the current model's (so a scenario or model changed since the lab ran claims nothing). A
- * local file, even one that shadows a built-in id, never does.
+ * "Verified on Linux": the kernel lab's verdict on a built-in scenario, from the report
+ * the build bundles ({@link LabReport#RESOURCE}). A scenario gets one only when it is
+ * built in, the report has an entry for it, and that entry's fingerprint is the current
+ * model's (so a scenario or model changed since the lab ran claims nothing). A local
+ * file, even one that shadows a built-in id, never does.
  */
 @Component
 public class LabVerdicts {
@@ -22,7 +23,8 @@ public class LabVerdicts {
 	 *
 	 * @param kernel the kernel release the lab ran on ({@code 6.18.44-...})
 	 * @param date the day of the lab run
-	 * @param result MATCH (hop for hop), MODEL ONLY (the lab cannot build it here), or MISMATCH / ERROR
+	 * @param result MATCH (hop for hop), MODEL ONLY (the lab cannot build it here), or
+	 * MISMATCH / ERROR
 	 * @param reason why, when not a plain MATCH; else null
 	 */
 	public record Verified(String kernel, String date, String result, String reason) {
@@ -45,7 +47,10 @@ public class LabVerdicts {
 
 	private final LabReport report;
 
-	/** The fingerprint check runs the model once per scenario; remembered per compiled engine. */
+	/**
+	 * The fingerprint check runs the model once per scenario; remembered per compiled
+	 * engine.
+	 */
 	private final Map<Object, Verified> memo = new WeakHashMap<>();
 
 	private static final Verified NONE = new Verified("", "", "", null);

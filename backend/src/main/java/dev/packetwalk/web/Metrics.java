@@ -15,12 +15,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * PacketWalk's own meters (Micrometer; the names are in docs/api.md, "Operations"):
- * {@code packetwalk.traces.computed} (tag {@code source}: {@code catalog}, {@code posted}),
- * {@code packetwalk.streams.active} (gauge, tag {@code stream}: {@code events}, {@code changes}) and
- * {@code packetwalk.streams.dropped} (slow consumers disconnected, tag {@code stream}),
- * {@code packetwalk.streams.ended} (streams ended, tags {@code stream} and {@code how}: {@code complete},
- * {@code cancel} (the client went away: closed, reset), {@code error}) and {@code packetwalk.clients.gone} (answers
- * whose client went away while they were written: a reset, a dropped connection).
+ * {@code packetwalk.traces.computed} (tag {@code source}: {@code catalog},
+ * {@code posted}), {@code packetwalk.streams.active} (gauge, tag {@code stream}:
+ * {@code events}, {@code changes}) and {@code packetwalk.streams.dropped} (slow consumers
+ * disconnected, tag {@code stream}), {@code packetwalk.streams.ended} (streams ended,
+ * tags {@code stream} and {@code how}: {@code complete}, {@code cancel} (the client went
+ * away: closed, reset), {@code error}) and {@code packetwalk.clients.gone} (answers whose
+ * client went away while they were written: a reset, a dropped connection).
  */
 @Component
 public class Metrics {
@@ -47,7 +48,10 @@ public class Metrics {
 			.increment();
 	}
 
-	/** The live subscriptions of one kind of stream (a gauge of the same name is registered once). */
+	/**
+	 * The live subscriptions of one kind of stream (a gauge of the same name is
+	 * registered once).
+	 */
 	AtomicInteger active(String stream) {
 		return active.computeIfAbsent(stream, s -> {
 			AtomicInteger n = new AtomicInteger();
@@ -73,9 +77,9 @@ public class Metrics {
 	}
 
 	/**
-	 * A stream of this kind ended, counted by how: {@code complete}, {@code cancel} or {@code error}. A client that goes
-	 * away (a closed tab, a phone losing Wi-Fi: a TCP reset) cancels its stream; that is an ordinary event, worth one
-	 * DEBUG line.
+	 * A stream of this kind ended, counted by how: {@code complete}, {@code cancel} or
+	 * {@code error}. A client that goes away (a closed tab, a phone losing Wi-Fi: a TCP
+	 * reset) cancels its stream; that is an ordinary event, worth one DEBUG line.
 	 */
 	public void streamEnded(String stream, SignalType signal) {
 		String how = switch (signal) {
@@ -100,7 +104,10 @@ public class Metrics {
 		return c == null ? 0 : c.count();
 	}
 
-	/** An answer could not be written because its client went away (a reset, a dropped connection). */
+	/**
+	 * An answer could not be written because its client went away (a reset, a dropped
+	 * connection).
+	 */
 	void clientGone() {
 		Counter.builder("packetwalk.clients.gone")
 			.description("answers whose client went away while they were written")
@@ -114,8 +121,12 @@ public class Metrics {
 		return c == null ? 0 : c.count();
 	}
 
-	/** Gauges of one work lane ({@link WorkLanes}): requests whose work runs now, and requests waiting for a thread. */
-	void workLane(String lane, java.util.function.ToIntFunction<String> running, java.util.function.ToIntFunction<String> queued) {
+	/**
+	 * Gauges of one work lane ({@link WorkLanes}): requests whose work runs now, and
+	 * requests waiting for a thread.
+	 */
+	void workLane(String lane, java.util.function.ToIntFunction<String> running,
+			java.util.function.ToIntFunction<String> queued) {
 		Gauge.builder("packetwalk.work.running", () -> running.applyAsInt(lane))
 			.description("requests whose work is running now")
 			.tag("lane", lane)
@@ -127,9 +138,10 @@ public class Metrics {
 	}
 
 	/**
-	 * A request's work ended, by how: {@code done}, {@code failed}, {@code too-expensive} (stopped at its deadline),
-	 * {@code too-large} (its trace grew past the limits), {@code cancelled} (its client went away or it was answered
-	 * while it ran), {@code not-started} (gone or timed out while queued), {@code refused} (queue full).
+	 * A request's work ended, by how: {@code done}, {@code failed}, {@code too-expensive}
+	 * (stopped at its deadline), {@code too-large} (its trace grew past the limits),
+	 * {@code cancelled} (its client went away or it was answered while it ran),
+	 * {@code not-started} (gone or timed out while queued), {@code refused} (queue full).
 	 */
 	void workEnded(String lane, String how) {
 		Counter.builder("packetwalk.work.ended")

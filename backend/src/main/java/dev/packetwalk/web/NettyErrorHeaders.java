@@ -11,9 +11,10 @@ import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.stereotype.Component;
 
 /**
- * Netty answers some requests itself, before the application sees them: 400 for a request it cannot decode, 414 for
- * a request line too long, 431 for headers too large. Those answers get the security headers too ({@link SecurityHeaders}
- * sets them on every answer the application writes; this adds the missing ones on the way out, for any answer that
+ * Netty answers some requests itself, before the application sees them: 400 for a request
+ * it cannot decode, 414 for a request line too long, 431 for headers too large. Those
+ * answers get the security headers too ({@link SecurityHeaders} sets them on every answer
+ * the application writes; this adds the missing ones on the way out, for any answer that
  * has none).
  */
 @Component

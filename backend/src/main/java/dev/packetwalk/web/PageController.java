@@ -20,8 +20,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 
 /**
- * The HTML pages: the scenario library, the player, the embeddable player ({@code /embed/{id}}), a live session's
- * follower page ({@code /live/{code}}) and the presenter's speaker-notes window.
+ * The HTML pages: the scenario library, the player, the embeddable player
+ * ({@code /embed/{id}}), a live session's follower page ({@code /live/{code}}) and the
+ * presenter's speaker-notes window.
  */
 @Controller
 class PageController {
@@ -59,7 +60,8 @@ class PageController {
 	String player(@PathVariable String id, Model model) {
 		ScenarioCatalog.Entry e = CatalogLookup.existing(catalog, id);
 		if (!e.valid()) {
-			// a local file with errors: show them (the page reloads itself when the file changes)
+			// a local file with errors: show them (the page reloads itself when the file
+			// changes)
 			model.addAttribute("entry", e);
 			return "invalid";
 		}
@@ -67,12 +69,16 @@ class PageController {
 		model.addAttribute("mode", "player");
 		model.addAttribute("verified", verdicts.of(e));
 		model.addAttribute("randomFlows", random.flows(e));
-		// presenter mode's scenario switcher: a talk moves through several scenarios without leaving the mode
+		// presenter mode's scenario switcher: a talk moves through several scenarios
+		// without leaving the mode
 		model.addAttribute("catalog", catalog.all());
 		return "player";
 	}
 
-	/** The player without the site's chrome, for an iframe in slides or a blog post; same deep-link parameters. */
+	/**
+	 * The player without the site's chrome, for an iframe in slides or a blog post; same
+	 * deep-link parameters.
+	 */
 	@GetMapping("/embed/{id}")
 	String embed(@PathVariable String id, Model model) {
 		ScenarioCatalog.Entry e = CatalogLookup.runnable(catalog, id);
@@ -81,7 +87,10 @@ class PageController {
 		return "embed";
 	}
 
-	/** A follower's page: the player at the presenter's current view, kept in sync over SSE by live.js. */
+	/**
+	 * A follower's page: the player at the presenter's current view, kept in sync over
+	 * SSE by live.js.
+	 */
 	@GetMapping("/live/{code}")
 	Mono<String> live(@PathVariable String code, Model model, ServerHttpResponse response) {
 		return live.current(code).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty()).map(found -> {
@@ -101,15 +110,18 @@ class PageController {
 		});
 	}
 
-	/** The speaker-notes window a presenter opens beside the projected player (synced over BroadcastChannel). */
+	/**
+	 * The speaker-notes window a presenter opens beside the projected player (synced over
+	 * BroadcastChannel).
+	 */
 	@GetMapping("/presenter/notes")
 	String notes() {
 		return "notes";
 	}
 
 	/**
-	 * Groups the catalogue (already sorted by {@code order}) by chapter; a chapter comes where its first scenario
-	 * does.
+	 * Groups the catalogue (already sorted by {@code order}) by chapter; a chapter comes
+	 * where its first scenario does.
 	 */
 	static List<Chapter> chapters(List<CompiledScenario> scenarios) {
 		Map<String, List<CompiledScenario>> byChapter = new LinkedHashMap<>();

@@ -2,7 +2,10 @@ package dev.packetwalk.web;
 
 import org.springframework.http.HttpStatus;
 
-/** A query parameter is missing, malformed, out of range or names nothing: the problem names the parameter. */
+/**
+ * A query parameter is missing, malformed, out of range or names nothing: the problem
+ * names the parameter.
+ */
 class ParameterException extends RuntimeException {
 
 	private final String parameter;

@@ -1,6 +1,5 @@
 package dev.packetwalk.web;
 
-
 import dev.packetwalk.catalog.ScenarioCatalog;
 import dev.packetwalk.engine.Probe;
 import dev.packetwalk.net.Protocol;
@@ -18,9 +17,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * One ad-hoc connection through a scenario, as a cell of the reachability grid asks for it: {@code GET
- * /api/scenarios/{id}/probe?from=x/a&to=y/b&port=80&protocol=TCP&seed=N} returns the trace of that single flow. The
- * model builds and walks it ({@link Probe}); this class only transports parameters and the trace.
+ * One ad-hoc connection through a scenario, as a cell of the reachability grid asks for
+ * it: {@code GET /api/scenarios/{id}/probe?from=x/a&to=y/b&port=80&protocol=TCP&seed=N}
+ * returns the trace of that single flow. The model builds and walks it ({@link Probe});
+ * this class only transports parameters and the trace.
  */
 @RestController
 class ProbeController {
@@ -46,12 +46,15 @@ class ProbeController {
 				protocol == null || protocol.isBlank() ? Protocol.TCP : protocol(protocol));
 		long runSeed = seed == null || seed.isBlank() ? e.scenario().seed() : number("seed", seed);
 		try {
-			probe.flow(e.scenario().scenario()); // names an unknown pod before any work is scheduled
+			probe.flow(e.scenario().scenario()); // names an unknown pod before any work
+													// is scheduled
 		}
 		catch (Probe.ProbeException ex) {
 			throw new ParameterException(HttpStatus.NOT_FOUND, ex.parameter(), ex.getMessage());
 		}
-		return traces.json(lanes, e, runSeed, "probe " + probe, () -> TraceJson.write(probe.run(e.scenario().scenario(), runSeed)))
+		return traces
+			.json(lanes, e, runSeed, "probe " + probe,
+					() -> TraceJson.write(probe.run(e.scenario().scenario(), runSeed)))
 			.map(json -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json));
 	}
 

@@ -12,9 +12,9 @@ import dev.packetwalk.engine.Flow;
 import org.springframework.stereotype.Component;
 
 /**
- * Which flows of a scenario the datapath sends to more than one place at random (an ECMP hash, a {@code -m statistic}
- * endpoint), as {@link ExpectedShares} works them out: the player links those to the distribution page. Remembered
- * per compiled engine.
+ * Which flows of a scenario the datapath sends to more than one place at random (an ECMP
+ * hash, a {@code -m statistic} endpoint), as {@link ExpectedShares} works them out: the
+ * player links those to the distribution page. Remembered per compiled engine.
  */
 @Component
 class RandomChoices {
@@ -24,7 +24,10 @@ class RandomChoices {
 
 	private final Map<Object, List<String>> memo = new WeakHashMap<>();
 
-	/** The ids of the flows whose request may end in more than one namespace, in scenario order. */
+	/**
+	 * The ids of the flows whose request may end in more than one namespace, in scenario
+	 * order.
+	 */
 	List<String> flows(ScenarioCatalog.Entry e) {
 		synchronized (memo) {
 			List<String> known = memo.get(e.engine());
@@ -34,7 +37,8 @@ class RandomChoices {
 		}
 		List<String> random = new ArrayList<>();
 		for (Flow f : e.scenario().scenario().flows()) {
-			ExpectedShares.Result r = ExpectedShares.of(e.engine(), e.scenario().scenario().topology(), f.id(), SEEDS, 1);
+			ExpectedShares.Result r = ExpectedShares.of(e.engine(), e.scenario().scenario().topology(), f.id(), SEEDS,
+					1);
 			if (r.byNamespace().values().stream().filter(p -> p > 0 && p < 1).count() > 1) {
 				random.add(f.id());
 			}

@@ -27,9 +27,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /api/rules-diff?node=NAME}: the body is {@code {"dump": kubectl's output, "iptablesSave": the node's
- * iptables-save}}; the answer compares the kube-proxy rules the model writes on that node (from the imported
- * cluster) with the node's, grouped by Service port ({@link RulesDiff}). Nothing is stored.
+ * {@code POST /api/rules-diff?node=NAME}: the body is {@code {"dump": kubectl's output,
+ * "iptablesSave": the node's iptables-save}}; the answer compares the kube-proxy rules
+ * the model writes on that node (from the imported cluster) with the node's, grouped by
+ * Service port ({@link RulesDiff}). Nothing is stored.
  */
 @RestController
 class RulesDiffController {
@@ -51,8 +52,9 @@ class RulesDiffController {
 	@PostMapping(path = "/api/rules-diff", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<RulesDiff.Result> diff(ServerHttpRequest request, @RequestParam String node) {
-		return BodyReader.text(request, maxBody,
-				() -> new BodyTooLargeException(maxBody, "The dump and rules", "packetwalk.import.max-body-size"))
+		return BodyReader
+			.text(request, maxBody,
+					() -> new BodyTooLargeException(maxBody, "The dump and rules", "packetwalk.import.max-body-size"))
 			.publishOn(Schedulers.boundedElastic())
 			.map(text -> answer(text, node))
 			.timeout(limits.maxRequestTime(), Mono.error(() -> new TooExpensiveException(limits.maxRequestTime())));
@@ -67,11 +69,14 @@ class RulesDiffController {
 			throw new BadRequestException("the body must be JSON: {\"dump\": \"…\", \"iptablesSave\": \"…\"}");
 		}
 		if (body.dump() == null || body.iptablesSave() == null) {
-			throw new BadRequestException("the body needs both dump (kubectl's output) and iptablesSave (the node's iptables-save)");
+			throw new BadRequestException(
+					"the body needs both dump (kubectl's output) and iptablesSave (the node's iptables-save)");
 		}
 		CompiledScenario s;
 		try {
-			String yaml = ClusterImporter.importDumps(List.of(new ImportSource("dump", body.dump())), ImportOptions.DEFAULTS).yaml();
+			String yaml = ClusterImporter
+				.importDumps(List.of(new ImportSource("dump", body.dump())), ImportOptions.DEFAULTS)
+				.yaml();
 			s = new ScenarioCompiler(limits.toLimits()).compile("my-cluster.yaml", yaml);
 		}
 		catch (ImportException ex) {
@@ -90,7 +95,10 @@ class RulesDiffController {
 		Map<String, String> pods = new LinkedHashMap<>();
 		for (Namespace ns : s.scenario().topology().namespaces()) {
 			if (ns.kind() == Namespace.Kind.POD) {
-				ns.devices().stream().flatMap(d -> d.addresses().stream()).filter(a -> !a.address().isLoopback())
+				ns.devices()
+					.stream()
+					.flatMap(d -> d.addresses().stream())
+					.filter(a -> !a.address().isLoopback())
 					.forEach(a -> pods.putIfAbsent(a.address().toString(), ns.id()));
 			}
 		}

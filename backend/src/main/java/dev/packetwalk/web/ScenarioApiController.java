@@ -26,14 +26,18 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 
-/** The scenario API: the catalogue, one scenario's resolved topology, its trace, and the trace as a stream. */
+/**
+ * The scenario API: the catalogue, one scenario's resolved topology, its trace, and the
+ * trace as a stream.
+ */
 @RestController
 @RequestMapping("/api/scenarios")
 class ScenarioApiController {
 
 	/**
-	 * A catalogue line. {@code valid} is false for a local scenario file with errors ({@code errors} says which); its
-	 * other fields are then the id and defaults. {@code origin} is {@code built-in} or {@code local}.
+	 * A catalogue line. {@code valid} is false for a local scenario file with errors
+	 * ({@code errors} says which); its other fields are then the id and defaults.
+	 * {@code origin} is {@code built-in} or {@code local}.
 	 */
 	record Summary(String id, String title, String summary, List<String> tags, String level, String chapter, int order,
 			boolean valid, String origin, List<ApiExceptionHandler.ProblemJson> errors) {
@@ -41,26 +45,28 @@ class ScenarioApiController {
 			String origin = e.origin() == ScenarioCatalog.Origin.LOCAL ? "local" : "built-in";
 			CompiledScenario s = e.scenario();
 			if (s == null) {
-				return new Summary(e.id(), e.id(), "", List.of(), "beginner", "Scenarios with errors", Integer.MAX_VALUE, false,
-						origin, ApiExceptionHandler.errors(e.errors()));
+				return new Summary(e.id(), e.id(), "", List.of(), "beginner", "Scenarios with errors",
+						Integer.MAX_VALUE, false, origin, ApiExceptionHandler.errors(e.errors()));
 			}
-			return new Summary(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(), s.order(), true, origin,
-					List.of());
+			return new Summary(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(), s.order(), true,
+					origin, List.of());
 		}
 	}
 
 	/**
-	 * One scenario resolved: what the page draws before any packet moves. {@code verified} is the kernel lab's verdict
-	 * ({@link LabVerdicts}), null when there is none.
+	 * One scenario resolved: what the page draws before any packet moves.
+	 * {@code verified} is the kernel lab's verdict ({@link LabVerdicts}), null when there
+	 * is none.
 	 */
 	record Detail(String id, String title, String summary, List<String> tags, String level, String chapter, int order,
-			String intro, String takeaway, long seed, List<FlowInfo> flows, Topology topology, LabVerdicts.Verified verified) {
+			String intro, String takeaway, long seed, List<FlowInfo> flows, Topology topology,
+			LabVerdicts.Verified verified) {
 	}
 
 	record FlowInfo(String id, String label, String protocol, String from, String to, boolean reply) {
 		static FlowInfo of(Flow f) {
-			return new FlowInfo(f.id(), f.label(), f.protocol().name(), f.from(), f.dst() + (f.dstPort() > 0 ? ":" + f.dstPort() : ""),
-					f.reply());
+			return new FlowInfo(f.id(), f.label(), f.protocol().name(), f.from(),
+					f.dst() + (f.dstPort() > 0 ? ":" + f.dstPort() : ""), f.reply());
 		}
 	}
 
@@ -95,15 +101,16 @@ class ScenarioApiController {
 	}
 
 	/**
-	 * {@code event: changed}, {@code data: <id>} whenever a local scenario file is added, edited or removed, so a
-	 * page showing it can offer a reload. Heartbeats, a bounded buffer per client and a clean end on shutdown come
-	 * from {@link SseStreams}.
+	 * {@code event: changed}, {@code data: <id>} whenever a local scenario file is added,
+	 * edited or removed, so a page showing it can offer a reload. Heartbeats, a bounded
+	 * buffer per client and a clean end on shutdown come from {@link SseStreams}.
 	 */
 	@GetMapping(path = "/changes", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<String>> changes() {
 		Flux<ServerSentEvent<String>> changed = catalog.changes()
 			.map(id -> ServerSentEvent.builder(id).event("changed").build());
-		// a first comment at once, so the response (and its headers) starts before any change happens
+		// a first comment at once, so the response (and its headers) starts before any
+		// change happens
 		ServerSentEvent<String> hello = ServerSentEvent.<String>builder().comment("watching local scenarios").build();
 		return streams.pushed("changes", Flux.merge(Flux.just(hello), changed));
 	}
@@ -113,11 +120,14 @@ class ScenarioApiController {
 		ScenarioCatalog.Entry e = entry(id);
 		CompiledScenario s = e.scenario();
 		return new Detail(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(), s.order(), s.intro(),
-				s.takeaway(), s.seed(), s.scenario().sentFlows().stream().map(FlowInfo::of).toList(), s.scenario().everyNamespace(),
-				verdicts.of(e));
+				s.takeaway(), s.seed(), s.scenario().sentFlows().stream().map(FlowInfo::of).toList(),
+				s.scenario().everyNamespace(), verdicts.of(e));
 	}
 
-	/** The whole trace, in exactly the bytes of the golden files (computed once per scenario version and seed). */
+	/**
+	 * The whole trace, in exactly the bytes of the golden files (computed once per
+	 * scenario version and seed).
+	 */
 	@GetMapping(path = "/{id}/trace", produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<byte[]>> trace(@PathVariable String id, @RequestParam(required = false) Long seed) {
 		ScenarioCatalog.Entry e = entry(id);
@@ -127,9 +137,11 @@ class ScenarioApiController {
 	}
 
 	/**
-	 * The trace as Server-Sent Events: one event per step ({@code id:} = sequence number, {@code event:} = step type),
-	 * then {@code end} with the dispositions. {@code delayMs} paces the steps (0 = as fast as the client reads). The
-	 * events are encoded once per scenario version and seed ({@link TraceCache}) and written as they are.
+	 * The trace as Server-Sent Events: one event per step ({@code id:} = sequence number,
+	 * {@code event:} = step type), then {@code end} with the dispositions.
+	 * {@code delayMs} paces the steps (0 = as fast as the client reads). The events are
+	 * encoded once per scenario version and seed ({@link TraceCache}) and written as they
+	 * are.
 	 */
 	@GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<DataBuffer> events(@PathVariable String id, @RequestParam(required = false) Long seed,
@@ -139,18 +151,23 @@ class ScenarioApiController {
 				: Duration.ofMillis(Math.max(0, Math.min(delayMs, props.maxStepDelay().toMillis())));
 		long runSeed = seed == null ? e.scenario().seed() : seed;
 		DataBufferFactory buffers = response.bufferFactory();
-		return streams.pulledEncoded("events", traces.events(lanes, e, runSeed, () -> catalog.trace(e, runSeed))
-			.flatMapMany(events -> {
-				if (delay.isZero()) {
-					return Flux.just(events.all(buffers));
-				}
-				int last = events.count() - 1; // the end event follows the last step at once
-				return Flux.range(0, last).map(i -> events.event(i, buffers)).delayElements(delay)
-					.concatWith(Mono.fromSupplier(() -> events.event(last, buffers)));
-			}), buffers);
+		return streams.pulledEncoded("events",
+				traces.events(lanes, e, runSeed, () -> catalog.trace(e, runSeed)).flatMapMany(events -> {
+					if (delay.isZero()) {
+						return Flux.just(events.all(buffers));
+					}
+					int last = events.count() - 1; // the end event follows the last step
+													// at once
+					return Flux.range(0, last)
+						.map(i -> events.event(i, buffers))
+						.delayElements(delay)
+						.concatWith(Mono.fromSupplier(() -> events.event(last, buffers)));
+				}), buffers);
 	}
 
-	/** A node's rules in real {@code iptables-save} form, to diff against one's own node. */
+	/**
+	 * A node's rules in real {@code iptables-save} form, to diff against one's own node.
+	 */
 	@GetMapping(path = "/{id}/nodes/{node}/iptables-save", produces = MediaType.TEXT_PLAIN_VALUE)
 	Mono<String> iptablesSave(@PathVariable String id, @PathVariable String node) {
 		ScenarioCatalog.Entry e = entry(id);
@@ -163,9 +180,10 @@ class ScenarioApiController {
 	}
 
 	/**
-	 * A namespace's tables after a step of the trace ({@code ip route}, {@code ip neigh}, {@code bridge fdb},
-	 * {@code conntrack -L}, {@code iptables-save}, {@code ipvsadm -Ln}, listeners), each in its tool's text, with
-	 * what the step created or used marked. The model replays the run; this only transports it.
+	 * A namespace's tables after a step of the trace ({@code ip route}, {@code ip neigh},
+	 * {@code bridge fdb}, {@code conntrack -L}, {@code iptables-save},
+	 * {@code ipvsadm -Ln}, listeners), each in its tool's text, with what the step
+	 * created or used marked. The model replays the run; this only transports it.
 	 */
 	@GetMapping(path = "/{id}/state", produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<String>> state(@PathVariable String id, @RequestParam(required = false) Long seed,
@@ -176,7 +194,10 @@ class ScenarioApiController {
 		return lanes.catalog(() -> q.answer(e.engine(), runSeed));
 	}
 
-	/** A node's nftables rules as {@code nft list ruleset} prints them (nftables proxy mode only). */
+	/**
+	 * A node's nftables rules as {@code nft list ruleset} prints them (nftables proxy
+	 * mode only).
+	 */
 	@GetMapping(path = "/{id}/nodes/{node}/nft-ruleset", produces = MediaType.TEXT_PLAIN_VALUE)
 	Mono<String> nftRuleset(@PathVariable String id, @PathVariable String node) {
 		ScenarioCatalog.Entry e = entry(id);
@@ -201,9 +222,10 @@ class ScenarioApiController {
 	}
 
 	/**
-	 * How a flow's random choices spread over many seeds ({@code seedFrom .. seedFrom + samples - 1}): deliveries per
-	 * backend and per node, and the shares the datapath should give ({@link ExpectedShares}). {@code samples} is
-	 * capped so the call stays bounded.
+	 * How a flow's random choices spread over many seeds
+	 * ({@code seedFrom .. seedFrom + samples - 1}): deliveries per backend and per node,
+	 * and the shares the datapath should give ({@link ExpectedShares}). {@code samples}
+	 * is capped so the call stays bounded.
 	 */
 	@GetMapping("/{id}/distribution")
 	Mono<DistributionView> distribution(@PathVariable String id, @RequestParam(defaultValue = "1000") int samples,
@@ -224,7 +246,10 @@ class ScenarioApiController {
 		});
 	}
 
-	/** One cell of the reachability grid: may {@code from} open a connection to {@code to} on the port? */
+	/**
+	 * One cell of the reachability grid: may {@code from} open a connection to {@code to}
+	 * on the port?
+	 */
 	record ReachabilityCell(String from, String to, boolean allowed, String egress, String ingress) {
 	}
 
@@ -232,8 +257,8 @@ class ScenarioApiController {
 	}
 
 	/**
-	 * The pod × pod NetworkPolicy matrix for one port and protocol (like upstream's e2e truth tables), each cell with
-	 * the reason for its verdict.
+	 * The pod × pod NetworkPolicy matrix for one port and protocol (like upstream's e2e
+	 * truth tables), each cell with the reason for its verdict.
 	 */
 	@GetMapping("/{id}/reachability")
 	Mono<Reachability> reachability(@PathVariable String id, @RequestParam("port") String portText,
@@ -266,17 +291,17 @@ class ScenarioApiController {
 			dev.packetwalk.netpol.ReachabilityMatrix m = policies.reachability(p, pr, budget);
 			List<ReachabilityCell> cells = m.cells()
 				.stream()
-				.map(v -> new ReachabilityCell(v.connection().source().toString(), v.connection().destination().toString(),
-						v.allowed(), v.egress().summary(), v.ingress().summary()))
+				.map(v -> new ReachabilityCell(v.connection().source().toString(),
+						v.connection().destination().toString(), v.allowed(), v.egress().summary(),
+						v.ingress().summary()))
 				.toList();
-			return new Reachability(p, pr.name(), m.pods().stream().map(dev.packetwalk.netpol.PolicyPod::id).toList(), cells,
-					m.toTruthTable());
+			return new Reachability(p, pr.name(), m.pods().stream().map(dev.packetwalk.netpol.PolicyPod::id).toList(),
+					cells, m.toTruthTable());
 		});
 	}
 
 	private ScenarioCatalog.Entry entry(String id) {
 		return CatalogLookup.runnable(catalog, id);
 	}
-
 
 }

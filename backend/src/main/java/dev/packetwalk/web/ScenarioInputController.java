@@ -23,13 +23,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Scenarios sent in the request body (an editor, a script): {@code POST /api/trace} runs one and returns its trace,
- * {@code POST /api/validate} only checks it. Bodies above {@code packetwalk.limits.max-body-size} get 413 without
- * being read further.
+ * Scenarios sent in the request body (an editor, a script): {@code POST /api/trace} runs
+ * one and returns its trace, {@code POST /api/validate} only checks it. Bodies above
+ * {@code packetwalk.limits.max-body-size} get 413 without being read further.
  */
 @RestController
 class ScenarioInputController {
-
 
 	/** The file name problems of a posted scenario carry. */
 	static final String FILE = "request.yaml";
@@ -57,7 +56,10 @@ class ScenarioInputController {
 		this.metrics = metrics;
 	}
 
-	/** The trace of the posted scenario: the same bytes {@code /api/scenarios/{id}/trace} gives for a built-in one. */
+	/**
+	 * The trace of the posted scenario: the same bytes {@code /api/scenarios/{id}/trace}
+	 * gives for a built-in one.
+	 */
 	@PostMapping(path = "/api/trace", consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
 			MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<Flux<DataBuffer>>> trace(ServerHttpRequest request, @RequestParam(required = false) Long seed) {
@@ -66,12 +68,16 @@ class ScenarioInputController {
 			CompiledScenario s = compiler.compile(FILE, text, budget);
 			Trace t = new Engine(s.scenario(), limits.maxHops()).run(seed == null ? s.seed() : seed, budget);
 			metrics.traceComputed("posted");
-			return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+			return ResponseEntity.ok()
+				.contentType(MediaType.APPLICATION_JSON)
 				.body(JsonChunks.write(t, limits.maxTraceSize().toBytes()));
 		}));
 	}
 
-	/** A namespace's tables after a step of the posted scenario's trace (as {@code /api/scenarios/{id}/state}). */
+	/**
+	 * A namespace's tables after a step of the posted scenario's trace (as
+	 * {@code /api/scenarios/{id}/state}).
+	 */
 	@PostMapping(path = "/api/state", consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
 			MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<String>> state(ServerHttpRequest request, @RequestParam(required = false) Long seed,
@@ -83,7 +89,9 @@ class ScenarioInputController {
 		})).timeout(limits.maxRequestTime(), Mono.error(() -> new TooExpensiveException(limits.maxRequestTime())));
 	}
 
-	/** {@code {valid, errors[], warnings[]}}; 200 whether or not the scenario is valid. */
+	/**
+	 * {@code {valid, errors[], warnings[]}}; 200 whether or not the scenario is valid.
+	 */
 	@PostMapping(path = "/api/validate", consumes = { "application/yaml", "application/x-yaml", "text/yaml",
 			"text/x-yaml", MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<Validation> validate(ServerHttpRequest request) {
@@ -94,16 +102,23 @@ class ScenarioInputController {
 				return new Validation(true, List.of(), ApiExceptionHandler.errors(s.warnings()));
 			}
 			catch (ScenarioException ex) {
-				List<ScenarioProblem> errors = ex.problems().stream().filter(p -> p.severity() == ScenarioProblem.Severity.ERROR).toList();
-				List<ScenarioProblem> warnings = ex.problems().stream().filter(p -> p.severity() == ScenarioProblem.Severity.WARNING).toList();
+				List<ScenarioProblem> errors = ex.problems()
+					.stream()
+					.filter(p -> p.severity() == ScenarioProblem.Severity.ERROR)
+					.toList();
+				List<ScenarioProblem> warnings = ex.problems()
+					.stream()
+					.filter(p -> p.severity() == ScenarioProblem.Severity.WARNING)
+					.toList();
 				return new Validation(false, ApiExceptionHandler.errors(errors), ApiExceptionHandler.errors(warnings));
 			}
 		}));
 	}
 
 	/**
-	 * The body as text, refused with 413 as soon as it is known to be too large, and with 400 when it is not UTF-8
-	 * (rather than reading replacement characters into names and addresses).
+	 * The body as text, refused with 413 as soon as it is known to be too large, and with
+	 * 400 when it is not UTF-8 (rather than reading replacement characters into names and
+	 * addresses).
 	 */
 	private Mono<String> body(ServerHttpRequest request) {
 		return BodyReader.text(request, maxBody);
@@ -114,7 +129,8 @@ class ScenarioInputController {
 			.onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
 			.onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
 		int start = bytes.position();
-		java.nio.CharBuffer out = java.nio.CharBuffer.allocate((int) (bytes.remaining() * (double) decoder.maxCharsPerByte()) + 1);
+		java.nio.CharBuffer out = java.nio.CharBuffer
+			.allocate((int) (bytes.remaining() * (double) decoder.maxCharsPerByte()) + 1);
 		java.nio.charset.CoderResult r = decoder.decode(bytes, out, true);
 		if (r.isError()) {
 			throw new NotUtf8Exception(bytes.position() - start);

@@ -10,10 +10,11 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * Security headers on every response: a Content-Security-Policy without inline scripts except the editor's import map,
- * allowed by its hash ({@link ImportMap}; every asset is served by the
- * app, so 'self' is enough and the player works offline), no MIME sniffing, a strict referrer policy, and the
- * allowed frame ancestors (configurable for embedding the player in slides).
+ * Security headers on every response: a Content-Security-Policy without inline scripts
+ * except the editor's import map, allowed by its hash ({@link ImportMap}; every asset is
+ * served by the app, so 'self' is enough and the player works offline), no MIME sniffing,
+ * a strict referrer policy, and the allowed frame ancestors (configurable for embedding
+ * the player in slides).
  */
 @Component
 class SecurityHeaders implements WebFilter {
@@ -24,7 +25,10 @@ class SecurityHeaders implements WebFilter {
 
 	private final String csp;
 
-	/** For {@code /embed/**}: its own frame ancestors ({@code packetwalk.embed-frame-ancestors}, default any). */
+	/**
+	 * For {@code /embed/**}: its own frame ancestors
+	 * ({@code packetwalk.embed-frame-ancestors}, default any).
+	 */
 	private final String embedCsp;
 
 	SecurityHeaders(PacketWalkProperties props, ImportMap importMap) {

@@ -9,12 +9,16 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
-/** The parameters of a state request ({@code step}, {@code namespace}), checked before any work is scheduled. */
+/**
+ * The parameters of a state request ({@code step}, {@code namespace}), checked before any
+ * work is scheduled.
+ */
 record StateQuery(int step, String namespace) {
 
 	static StateQuery of(Scenario scenario, Integer step, String namespace) {
 		if (namespace == null || namespace.isBlank()) {
-			throw ParameterException.bad("namespace", "the query parameter 'namespace' is required (a namespace id such as node1 or default/pod1)");
+			throw ParameterException.bad("namespace",
+					"the query parameter 'namespace' is required (a namespace id such as node1 or default/pod1)");
 		}
 		if (scenario.topology().namespace(namespace) == null) {
 			throw new ParameterException(HttpStatus.NOT_FOUND, "namespace",
@@ -27,7 +31,10 @@ record StateQuery(int step, String namespace) {
 		return new StateQuery(k, namespace);
 	}
 
-	/** The model's answer as JSON; a step past the trace's end is a 400 naming the parameter. */
+	/**
+	 * The model's answer as JSON; a step past the trace's end is a 400 naming the
+	 * parameter.
+	 */
 	ResponseEntity<String> answer(Engine engine, long seed) {
 		NamespaceTables t;
 		try {

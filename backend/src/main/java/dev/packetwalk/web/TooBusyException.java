@@ -3,8 +3,9 @@ package dev.packetwalk.web;
 import java.time.Duration;
 
 /**
- * 503 with {@code Retry-After} ({@link WorkLanes}): every thread of a work lane is busy and its queue is full, or the
- * request waited in the queue for its whole {@code max-request-time} and its work never started.
+ * 503 with {@code Retry-After} ({@link WorkLanes}): every thread of a work lane is busy
+ * and its queue is full, or the request waited in the queue for its whole
+ * {@code max-request-time} and its work never started.
  */
 class TooBusyException extends RuntimeException {
 

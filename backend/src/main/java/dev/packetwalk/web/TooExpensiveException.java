@@ -2,7 +2,10 @@ package dev.packetwalk.web;
 
 import java.time.Duration;
 
-/** The work of one request took longer than {@code packetwalk.limits.max-request-time}: it was stopped. */
+/**
+ * The work of one request took longer than {@code packetwalk.limits.max-request-time}: it
+ * was stopped.
+ */
 class TooExpensiveException extends RuntimeException {
 
 	TooExpensiveException(Duration limit) {

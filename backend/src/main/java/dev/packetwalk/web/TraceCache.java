@@ -21,23 +21,28 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Traces of catalogue scenarios computed once: a trace is a pure function of (scenario, seed), so its encoded forms
- * are kept in a bounded Caffeine cache per (scenario version, seed, what was asked: the trace, its SSE events, a
- * probe), least used evicted first, bounded by {@code packetwalk.trace-cache.max-bytes} and {@code max-entries}.
- * Concurrent requests for the same key wait for one computation.
+ * Traces of catalogue scenarios computed once: a trace is a pure function of (scenario,
+ * seed), so its encoded forms are kept in a bounded Caffeine cache per (scenario version,
+ * seed, what was asked: the trace, its SSE events, a probe), least used evicted first,
+ * bounded by {@code packetwalk.trace-cache.max-bytes} and {@code max-entries}. Concurrent
+ * requests for the same key wait for one computation.
  * <p>
- * The scenario version is the catalogue entry itself: a local file that changes is compiled into a new entry, so a
- * request after the change can never find the old trace; the old entry's traces are dropped when the change is
- * announced. Posted drafts ({@code POST /api/trace}) never come here.
+ * The scenario version is the catalogue entry itself: a local file that changes is
+ * compiled into a new entry, so a request after the change can never find the old trace;
+ * the old entry's traces are dropped when the change is announced. Posted drafts
+ * ({@code POST /api/trace}) never come here.
  * <p>
- * The SSE bytes are exactly what Spring's {@code ServerSentEventHttpMessageWriter} writes for the same events
- * ({@code TraceCacheTest} compares them for every built-in), written as buffers wrapping the cached array: nothing is
- * serialised per request.
+ * The SSE bytes are exactly what Spring's {@code ServerSentEventHttpMessageWriter} writes
+ * for the same events ({@code TraceCacheTest} compares them for every built-in), written
+ * as buffers wrapping the cached array: nothing is serialised per request.
  */
 @Component
 public class TraceCache implements DisposableBean {
 
-	/** A scenario version (compared by identity: a changed file is a new entry), a seed, and what was asked. */
+	/**
+	 * A scenario version (compared by identity: a changed file is a new entry), a seed,
+	 * and what was asked.
+	 */
 	private record Key(IdentityOf entry, long seed, String what) {
 	}
 
@@ -57,8 +62,8 @@ public class TraceCache implements DisposableBean {
 	}
 
 	/**
-	 * A trace's SSE stream, encoded: every event's bytes one after the other in {@code bytes}, event {@code i} ending
-	 * at {@code ends[i]}.
+	 * A trace's SSE stream, encoded: every event's bytes one after the other in
+	 * {@code bytes}, event {@code i} ending at {@code ends[i]}.
 	 */
 	public record EncodedEvents(byte[] bytes, int[] ends) {
 
@@ -103,7 +108,8 @@ public class TraceCache implements DisposableBean {
 		this.enabled = props.enabled();
 		this.metrics = metrics;
 		long maxBytes = props.maxBytes().toBytes();
-		// each entry weighs at least maxBytes / maxEntries, so maxEntries of them already fill maxBytes
+		// each entry weighs at least maxBytes / maxEntries, so maxEntries of them already
+		// fill maxBytes
 		int floor = (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxBytes / props.maxEntries()));
 		this.cache = Caffeine.newBuilder()
 			.maximumWeight(maxBytes)
@@ -112,31 +118,42 @@ public class TraceCache implements DisposableBean {
 			.recordStats()
 			.build();
 		CaffeineCacheMetrics.monitor(metrics.registry(), cache, "traces");
-		// a changed local scenario: its old versions' traces are unreachable already; free them now
+		// a changed local scenario: its old versions' traces are unreachable already;
+		// free them now
 		this.invalidation = catalog.changes()
 			.subscribe(id -> cache.asMap().keySet().removeIf(k -> k.entry().entry().id().equals(id)));
 	}
 
-	/** The SSE events of a catalogue scenario's trace, computed (by {@code trace}) on a miss. */
+	/**
+	 * The SSE events of a catalogue scenario's trace, computed (by {@code trace}) on a
+	 * miss.
+	 */
 	public EncodedEvents events(ScenarioCatalog.Entry entry, long seed, Supplier<Trace> trace) {
 		return lookup(entry, seed, "events", () -> new Value(encode(trace.get()), null)).events();
 	}
 
-	/** The JSON of a catalogue scenario's trace, or of a probe in it ({@code what} names which), computed on a miss. */
+	/**
+	 * The JSON of a catalogue scenario's trace, or of a probe in it ({@code what} names
+	 * which), computed on a miss.
+	 */
 	public byte[] json(ScenarioCatalog.Entry entry, long seed, String what, Supplier<String> json) {
 		return lookup(entry, seed, what, () -> new Value(null, json.get().getBytes(StandardCharsets.UTF_8))).json();
 	}
 
 	/**
-	 * The SSE events: a cached trace at once (a hit costs no work), otherwise computed in the catalogue lane of
-	 * {@code lanes} (bounded: 503 when it is full), as every other piece of catalogue work.
+	 * The SSE events: a cached trace at once (a hit costs no work), otherwise computed in
+	 * the catalogue lane of {@code lanes} (bounded: 503 when it is full), as every other
+	 * piece of catalogue work.
 	 */
 	Mono<EncodedEvents> events(WorkLanes lanes, ScenarioCatalog.Entry entry, long seed, Supplier<Trace> trace) {
 		Value v = cached(entry, seed, "events");
 		return v != null ? Mono.just(v.events()) : lanes.catalog(() -> events(entry, seed, trace));
 	}
 
-	/** The JSON ({@code what}: the trace or a probe): cached at once, otherwise computed in the catalogue lane. */
+	/**
+	 * The JSON ({@code what}: the trace or a probe): cached at once, otherwise computed
+	 * in the catalogue lane.
+	 */
 	Mono<byte[]> json(WorkLanes lanes, ScenarioCatalog.Entry entry, long seed, String what, Supplier<String> json) {
 		Value v = cached(entry, seed, what);
 		return v != null ? Mono.just(v.json()) : lanes.catalog(() -> json(entry, seed, what, json));
@@ -173,7 +190,10 @@ public class TraceCache implements DisposableBean {
 		cache.cleanUp();
 	}
 
-	/** A trace's events in the SSE wire format, as {@link ScenarioApiController} streams them. */
+	/**
+	 * A trace's events in the SSE wire format, as {@link ScenarioApiController} streams
+	 * them.
+	 */
 	static EncodedEvents encode(Trace trace) {
 		List<TraceEvents.StepEvent> steps = TraceEvents.steps(trace);
 		StringBuilder sb = new StringBuilder(steps.size() * 512);
@@ -189,8 +209,12 @@ public class TraceCache implements DisposableBean {
 		return new EncodedEvents(out.toByteArray(), ends);
 	}
 
-	/** One event as Spring's SSE writer frames it: {@code id:}, {@code event:}, {@code data:} per line, a blank line. */
-	private static void append(java.io.ByteArrayOutputStream out, StringBuilder sb, String id, String event, String data) {
+	/**
+	 * One event as Spring's SSE writer frames it: {@code id:}, {@code event:},
+	 * {@code data:} per line, a blank line.
+	 */
+	private static void append(java.io.ByteArrayOutputStream out, StringBuilder sb, String id, String event,
+			String data) {
 		sb.setLength(0);
 		sb.append("id:").append(id).append('\n');
 		sb.append("event:").append(event).append('\n');

@@ -10,7 +10,10 @@ import dev.packetwalk.trace.Step;
 import dev.packetwalk.trace.Trace;
 import dev.packetwalk.trace.Walk;
 
-/** Flattens a trace into the SSE stream's events: one per step in order, then one {@code end}. */
+/**
+ * Flattens a trace into the SSE stream's events: one per step in order, then one
+ * {@code end}.
+ */
 final class TraceEvents {
 
 	/** One step with where it sits in the trace. {@code seq} is the SSE event id. */
@@ -44,7 +47,10 @@ final class TraceEvents {
 				trace.disposition());
 	}
 
-	/** The SSE event name of a step: its trace type ({@code route}, {@code nat}, ...), as the step declares it. */
+	/**
+	 * The SSE event name of a step: its trace type ({@code route}, {@code nat}, ...), as
+	 * the step declares it.
+	 */
 	static String typeName(Step step) {
 		return Step.typeName(step);
 	}

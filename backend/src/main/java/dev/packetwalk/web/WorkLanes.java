@@ -20,28 +20,35 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Where expensive work runs (issue 23): two bounded pools, each with a bounded queue. Posted scenarios (trace,
- * validate, resolve) run in the {@code posted} lane; built-in and local catalogue work (traces, event streams,
- * probes, distributions, reachability) in the {@code catalog} lane, so a flood of posts never makes a built-in
- * scenario wait. When a lane's threads are busy and its queue is full, the request is refused at once with 503 and
- * {@code Retry-After} ({@link TooBusyException}).
+ * Where expensive work runs (issue 23): two bounded pools, each with a bounded queue.
+ * Posted scenarios (trace, validate, resolve) run in the {@code posted} lane; built-in
+ * and local catalogue work (traces, event streams, probes, distributions, reachability)
+ * in the {@code catalog} lane, so a flood of posts never makes a built-in scenario wait.
+ * When a lane's threads are busy and its queue is full, the request is refused at once
+ * with 503 and {@code Retry-After} ({@link TooBusyException}).
  * <p>
- * Every request gets a {@link Budget}: a posted scenario {@code packetwalk.limits.max-request-time} from its arrival,
- * catalogue work no deadline (it stops when its client leaves); both the trace size limits. The model checks it in its loops and stops with {@link BudgetExceededException} (422);
- * the request is answered when its time is up in any case (422 when its work had started, 503 when it was still
- * queued). Work is never done for nobody: a request answered, timed out or whose client went away cancels its
- * budget (running work stops at its next check, its thread is interrupted) and leaves the queue; work whose budget is
- * spent when a thread takes it up does not start.
+ * Every request gets a {@link Budget}: a posted scenario
+ * {@code packetwalk.limits.max-request-time} from its arrival, catalogue work no deadline
+ * (it stops when its client leaves); both the trace size limits. The model checks it in
+ * its loops and stops with {@link BudgetExceededException} (422); the request is answered
+ * when its time is up in any case (422 when its work had started, 503 when it was still
+ * queued). Work is never done for nobody: a request answered, timed out or whose client
+ * went away cancels its budget (running work stops at its next check, its thread is
+ * interrupted) and leaves the queue; work whose budget is spent when a thread takes it up
+ * does not start.
  * <p>
- * Settings: {@code packetwalk.limits.max-concurrent-work} threads per lane, {@code max-queued-work} queued posted
- * requests, {@code max-queued-catalog-work} queued catalogue requests. Gauges {@code packetwalk.work.running} and
- * {@code packetwalk.work.queued} (tag {@code lane}) show the work in progress; {@code packetwalk.work.ended} counts
- * how each request's work ended.
+ * Settings: {@code packetwalk.limits.max-concurrent-work} threads per lane,
+ * {@code max-queued-work} queued posted requests, {@code max-queued-catalog-work} queued
+ * catalogue requests. Gauges {@code packetwalk.work.running} and
+ * {@code packetwalk.work.queued} (tag {@code lane}) show the work in progress;
+ * {@code packetwalk.work.ended} counts how each request's work ended.
  */
 @Component
 public class WorkLanes implements DisposableBean {
 
-	/** Work that checks the budget it is given (the compiler's and the engine's loops do). */
+	/**
+	 * Work that checks the budget it is given (the compiler's and the engine's loops do).
+	 */
 	@FunctionalInterface
 	interface Work<T> {
 
@@ -75,8 +82,8 @@ public class WorkLanes implements DisposableBean {
 
 	private static ThreadPoolExecutor pool(String lane, int threads, int queue) {
 		AtomicInteger n = new AtomicInteger();
-		ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
-				r -> {
+		ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+				new ArrayBlockingQueue<>(queue), r -> {
 					Thread t = new Thread(r, "work-" + lane + "-" + n.incrementAndGet());
 					t.setDaemon(true);
 					return t;
@@ -91,19 +98,26 @@ public class WorkLanes implements DisposableBean {
 	}
 
 	/**
-	 * Work on a scenario sent in the request, with the budget the request got when it arrived ({@link #budget()}):
-	 * reading a large body under load counts towards its time.
+	 * Work on a scenario sent in the request, with the budget the request got when it
+	 * arrived ({@link #budget()}): reading a large body under load counts towards its
+	 * time.
 	 */
 	<T> Mono<T> posted(Budget budget, Work<T> work) {
 		return run(posted, "posted", budget, work);
 	}
 
-	/** A request's budget, starting now: {@code max-request-time}, {@code max-trace-steps}, {@code max-trace-size}. */
+	/**
+	 * A request's budget, starting now: {@code max-request-time},
+	 * {@code max-trace-steps}, {@code max-trace-size}.
+	 */
 	Budget budget() {
 		return limits.budget();
 	}
 
-	/** Work on a scenario sent in the request that does not look at its budget (only the time limit applies). */
+	/**
+	 * Work on a scenario sent in the request that does not look at its budget (only the
+	 * time limit applies).
+	 */
 	<T> Mono<T> posted(Callable<T> work) {
 		return posted(budget -> work.call());
 	}
@@ -122,7 +136,9 @@ public class WorkLanes implements DisposableBean {
 		return lane.equals("posted") ? posted : catalog;
 	}
 
-	/** Requests of this lane running or queued now ({@code posted} or {@code catalog}). */
+	/**
+	 * Requests of this lane running or queued now ({@code posted} or {@code catalog}).
+	 */
 	public int busy(String lane) {
 		return running(lane) + queued(lane);
 	}
@@ -140,7 +156,8 @@ public class WorkLanes implements DisposableBean {
 	private <T> Mono<T> run(ThreadPoolExecutor pool, String lane, Budget given, Work<T> work) {
 		Duration limit = limits.maxRequestTime();
 		return Mono.defer(() -> {
-			// posted scenarios have max-request-time; catalogue work (built-in and local scenarios) has no deadline, as
+			// posted scenarios have max-request-time; catalogue work (built-in and local
+			// scenarios) has no deadline, as
 			// before, but stops when its client leaves
 			boolean timed = pool == posted;
 			Budget budget = given != null ? given : timed ? limits.budget() : limits.untimedBudget();
@@ -150,7 +167,8 @@ public class WorkLanes implements DisposableBean {
 				try {
 					task = pool.submit(() -> {
 						if (budget.spent()) {
-							// answered already (timed out) or its client left while it waited: nobody wants it
+							// answered already (timed out) or its client left while it
+							// waited: nobody wants it
 							ended(lane, "not-started");
 							sink.error(new TooBusyException(lane, limit));
 							return;
@@ -175,7 +193,8 @@ public class WorkLanes implements DisposableBean {
 							sink.error(ex);
 						}
 						catch (Throwable t) {
-							// stopped from outside (an interrupt surfacing as some other exception), or a real failure
+							// stopped from outside (an interrupt surfacing as some other
+							// exception), or a real failure
 							ended(lane, budget.spent() ? "cancelled" : "failed");
 							sink.error(t);
 						}
@@ -194,12 +213,13 @@ public class WorkLanes implements DisposableBean {
 					task.cancel(true);
 				});
 			});
-			// the answer is due when the time is up, whether or not the work has noticed (or even started)
+			// the answer is due when the time is up, whether or not the work has noticed
+			// (or even started)
 			if (!timed) {
 				return done;
 			}
-			return done.timeout(budget.remaining(), Mono.error(() -> started.get() ? new TooExpensiveException(limit)
-					: new TooBusyException(lane, limit)));
+			return done.timeout(budget.remaining(), Mono
+				.error(() -> started.get() ? new TooExpensiveException(limit) : new TooBusyException(lane, limit)));
 		});
 	}
 

@@ -21,11 +21,12 @@ import static dev.packetwalk.browser.EditorPage.waitState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The authoring pages in headless Chromium: the editor (CodeMirror) marks a typed error at its line with a quick fix,
- * completes values and keys from the schema, keeps the draft across a reload, runs the
- * draft in the player, and a reachability grid cell opens the player on that very packet.
- * Screenshots go to {@code screenshots.dir}. Skipped without Chromium unless {@code PACKETWALK_REQUIRE_BROWSER=true}
- * (the same setup as {@link PlayerBrowserTest}).
+ * The authoring pages in headless Chromium: the editor (CodeMirror) marks a typed error
+ * at its line with a quick fix, completes values and keys from the schema, keeps the
+ * draft across a reload, runs the draft in the player, and a reachability grid cell opens
+ * the player on that very packet. Screenshots go to {@code screenshots.dir}. Skipped
+ * without Chromium unless {@code PACKETWALK_REQUIRE_BROWSER=true} (the same setup as
+ * {@link PlayerBrowserTest}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AuthoringBrowserTest extends BrowserTest {
@@ -50,7 +51,8 @@ class AuthoringBrowserTest extends BrowserTest {
 		waitState("invalid");
 		assertThat(text()).contains("replay: true");
 
-		// one mistake, one problem: the lint gutter marks the line, the message sits after it, the list names it
+		// one mistake, one problem: the lint gutter marks the line, the message sits
+		// after it, the list names it
 		assertThat(driver.findElements(By.cssSelector("[data-testid=problem]"))).hasSize(1);
 		assertThat(el("validation-status").getText()).contains("1 error");
 		WebElement number = lineNumber(line);
@@ -70,9 +72,11 @@ class AuthoringBrowserTest extends BrowserTest {
 		darkScreenshot("editor-1-inline-error-dark");
 
 		// clicking the problem puts the caret on its line
-		js("const v = arguments[0].editorView; v.dispatch({selection: {anchor: 0}}); v.contentDOM.blur();", el("editor"));
+		js("const v = arguments[0].editorView; v.dispatch({selection: {anchor: 0}}); v.contentDOM.blur();",
+				el("editor"));
 		problem.click();
-		wait(WAIT).until(d -> caretLine() == line && (Boolean) js("return arguments[0].editorView.hasFocus", el("editor")));
+		wait(WAIT)
+			.until(d -> caretLine() == line && (Boolean) js("return arguments[0].editorView.hasFocus", el("editor")));
 
 		// a reload loses nothing
 		driver.navigate().refresh();
@@ -99,8 +103,8 @@ class AuthoringBrowserTest extends BrowserTest {
 		waitState("valid");
 		String original = text();
 		int end = original.indexOf("network: kubenet") + "network: kubenet".length();
-		typeAt(end, Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE,
-				Keys.BACK_SPACE, "fl");
+		typeAt(end, Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE,
+				Keys.BACK_SPACE, Keys.BACK_SPACE, "fl");
 		wait(WAIT).until(d -> !d.findElements(By.cssSelector(".cm-tooltip-autocomplete li")).isEmpty());
 		List<String> offered = driver.findElements(By.cssSelector(".cm-tooltip-autocomplete li .cm-completionLabel"))
 			.stream()
@@ -141,7 +145,8 @@ class AuthoringBrowserTest extends BrowserTest {
 		assertThat(message).contains("line " + line + ": this line is indented more than the key above it")
 			.doesNotContain("mapping values", "<block", "expected");
 		// the sentence wraps inside the panel: nothing scrolls sideways
-		assertThat((Boolean) js("const s = document.querySelector('.ed-side'); return s.scrollWidth <= s.clientWidth", new Object[0]))
+		assertThat((Boolean) js("const s = document.querySelector('.ed-side'); return s.scrollWidth <= s.clientWidth",
+				new Object[0]))
 			.isTrue();
 		screenshot("editor-6-bad-indent");
 	}
@@ -185,7 +190,8 @@ class AuthoringBrowserTest extends BrowserTest {
 		wait(WAIT).until(d -> !d.findElements(By.cssSelector("[data-testid='reach-verdict']")).isEmpty());
 		assertThat(el("reach-verdict").getText()).contains("denied");
 		assertThat(el("reach-detail").getText()).contains("store/fe-1 → store/db-1:6379/TCP").contains("isolated");
-		// and so does reaching it with the keyboard: Tab from the port selector into the grid, arrows to the cell
+		// and so does reaching it with the keyboard: Tab from the port selector into the
+		// grid, arrows to the cell
 		new Actions(driver).moveToElement(allowed).perform();
 		wait(WAIT).until(d -> el("reach-detail").getText().contains("store/be-1 → store/db-1"));
 		focusByKeyboard(denied);
@@ -208,7 +214,8 @@ class AuthoringBrowserTest extends BrowserTest {
 
 		// the allowed pair from the same grid, via the link back
 		driver.findElement(By.cssSelector("[data-testid=source-note] a")).click();
-		wait(WAIT).until(d -> "true".equals(d.findElement(By.cssSelector("[data-testid=reachability]")).getDomAttribute("data-ready")));
+		wait(WAIT).until(d -> "true"
+			.equals(d.findElement(By.cssSelector("[data-testid=reachability]")).getDomAttribute("data-ready")));
 		assertThat(el("reach-port").getDomProperty("value")).isEqualTo("6379");
 		cell("store/be-1", "store/db-1").click();
 		wait(WAIT).until(d -> d.getCurrentUrl().contains("probe="));
@@ -223,7 +230,8 @@ class AuthoringBrowserTest extends BrowserTest {
 		driver.get(url("/editor"));
 		waitReady();
 		String original = text();
-		typeAt(original.indexOf("  pods:") + "  pods:".length(), Keys.ENTER, "- name: extra", Keys.ENTER, "node: node1");
+		typeAt(original.indexOf("  pods:") + "  pods:".length(), Keys.ENTER, "- name: extra", Keys.ENTER,
+				"node: node1");
 		wait(WAIT).until(d -> text().contains("  pods:\n    - name: extra\n      node: node1\n"));
 		new Actions(driver).sendKeys(Keys.ENTER, Keys.TAB, "x").perform();
 		wait(WAIT).until(d -> text().contains("      node: node1\n        x"));
@@ -250,7 +258,9 @@ class AuthoringBrowserTest extends BrowserTest {
 	}
 
 	private int caretLine() {
-		return ((Number) js("const s = arguments[0].editorView.state; return s.doc.lineAt(s.selection.main.head).number", el("editor")))
+		return ((Number) js(
+				"const s = arguments[0].editorView.state; return s.doc.lineAt(s.selection.main.head).number",
+				el("editor")))
 			.intValue();
 	}
 
@@ -271,10 +281,14 @@ class AuthoringBrowserTest extends BrowserTest {
 	}
 
 	private WebElement cell(String from, String to) {
-		return driver.findElement(By.cssSelector("[data-testid=reach-cell][data-from='" + from + "'][data-to='" + to + "']"));
+		return driver
+			.findElement(By.cssSelector("[data-testid=reach-cell][data-from='" + from + "'][data-to='" + to + "']"));
 	}
 
-	/** Moves keyboard focus to {@code cell} with Tab and the arrow keys, from the port selector above the grid. */
+	/**
+	 * Moves keyboard focus to {@code cell} with Tab and the arrow keys, from the port
+	 * selector above the grid.
+	 */
 	private void focusByKeyboard(WebElement cell) {
 		el("reach-port").click(); // a real click: the page has focus from here on
 		el("reach-port").sendKeys(Keys.ESCAPE);
@@ -289,7 +303,8 @@ class AuthoringBrowserTest extends BrowserTest {
 			int col = Integer.parseInt(active.getDomAttribute("data-col"));
 			int wantRow = Integer.parseInt(cell.getDomAttribute("data-row"));
 			int wantCol = Integer.parseInt(cell.getDomAttribute("data-col"));
-			Keys k = row < wantRow ? Keys.ARROW_DOWN : row > wantRow ? Keys.ARROW_UP : col < wantCol ? Keys.ARROW_RIGHT : Keys.ARROW_LEFT;
+			Keys k = row < wantRow ? Keys.ARROW_DOWN
+					: row > wantRow ? Keys.ARROW_UP : col < wantCol ? Keys.ARROW_RIGHT : Keys.ARROW_LEFT;
 			new Actions(driver).sendKeys(k).perform();
 		}
 		assertThat(isFocused(cell)).as("keyboard focus reached the cell").isTrue();
@@ -306,4 +321,5 @@ class AuthoringBrowserTest extends BrowserTest {
 	private static void key(CharSequence k) {
 		new Actions(driver).sendKeys(k).perform();
 	}
+
 }

@@ -10,8 +10,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * A page test with one headless Chromium for the whole class, against the application on a random port (the
- * subclass carries its {@code @SpringBootTest}).
+ * A page test with one headless Chromium for the whole class, against the application on
+ * a random port (the subclass carries its {@code @SpringBootTest}).
  */
 abstract class BrowserTest {
 

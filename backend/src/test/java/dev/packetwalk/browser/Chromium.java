@@ -21,16 +21,23 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * Debian's headless Chromium for the browser tests, driven by Debian's chromedriver (Selenium never downloads a
- * browser). Offline: every host but localhost resolves to nothing, and background networking is off. Each instance
- * has its own temporary profile, deleted on {@link #close()}.
+ * Debian's headless Chromium for the browser tests, driven by Debian's chromedriver
+ * (Selenium never downloads a browser). Offline: every host but localhost resolves to
+ * nothing, and background networking is off. Each instance has its own temporary profile,
+ * deleted on {@link #close()}.
  */
 final class Chromium implements AutoCloseable {
 
-	/** Debian's Chromium, or the build named by {@code PACKETWALK_CHROMIUM} (to try the tests on another version). */
+	/**
+	 * Debian's Chromium, or the build named by {@code PACKETWALK_CHROMIUM} (to try the
+	 * tests on another version).
+	 */
 	static final Path BINARY = Path.of(envOr("PACKETWALK_CHROMIUM", "/usr/bin/chromium"));
 
-	/** Debian's chromedriver, or the one named by {@code PACKETWALK_CHROMEDRIVER} (it must match the browser). */
+	/**
+	 * Debian's chromedriver, or the one named by {@code PACKETWALK_CHROMEDRIVER} (it must
+	 * match the browser).
+	 */
 	static final Path DRIVER = Path.of(envOr("PACKETWALK_CHROMEDRIVER", "/usr/bin/chromedriver"));
 
 	private final ChromeDriverService service;
@@ -80,8 +87,8 @@ final class Chromium implements AutoCloseable {
 				"--window-size=" + windowSize);
 		try {
 			ChromeDriver driver = new ChromeDriver(service, options);
-			System.out.println("browser tests: Chromium " + driver.getCapabilities().getBrowserVersion() + " at " + BINARY
-					+ ", driver " + DRIVER);
+			System.out.println("browser tests: Chromium " + driver.getCapabilities().getBrowserVersion() + " at "
+					+ BINARY + ", driver " + DRIVER);
 			driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(10));
 			return new Chromium(service, profile, driver);
 		}
@@ -96,7 +103,10 @@ final class Chromium implements AutoCloseable {
 		return driver;
 	}
 
-	/** Quits the browser, stops its driver and deletes its profile, each even when the one before fails. */
+	/**
+	 * Quits the browser, stops its driver and deletes its profile, each even when the one
+	 * before fails.
+	 */
 	@Override
 	public void close() throws IOException {
 		try {
@@ -112,7 +122,10 @@ final class Chromium implements AutoCloseable {
 		}
 	}
 
-	/** Saves what {@code driver} shows as {@code <screenshots.dir>/<name>.png} (default {@code target/screenshots}). */
+	/**
+	 * Saves what {@code driver} shows as {@code <screenshots.dir>/<name>.png} (default
+	 * {@code target/screenshots}).
+	 */
 	static void screenshot(WebDriver driver, String name) throws IOException {
 		Path dir = Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
 		Files.createDirectories(dir);

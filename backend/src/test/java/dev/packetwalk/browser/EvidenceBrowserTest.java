@@ -17,14 +17,15 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The evidence in the browser: the "verified on Linux" badge in the player, the distribution page and the compare
- * page, each at 1280x720 and 390x844 (no horizontal overflow), light and dark. Screenshots go to
- * {@code screenshots.dir}.
+ * The evidence in the browser: the "verified on Linux" badge in the player, the
+ * distribution page and the compare page, each at 1280x720 and 390x844 (no horizontal
+ * overflow), light and dark. Screenshots go to {@code screenshots.dir}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class EvidenceBrowserTest extends BrowserTest {
 
-	static final Map<String, int[]> VIEWPORTS = Map.of("desktop", new int[] { 1280, 720 }, "phone", new int[] { 390, 844 });
+	static final Map<String, int[]> VIEWPORTS = Map.of("desktop", new int[] { 1280, 720 }, "phone",
+			new int[] { 390, 844 });
 
 	@AfterEach
 	void normalViewport() {
@@ -47,7 +48,8 @@ class EvidenceBrowserTest extends BrowserTest {
 
 	static void noHorizontalOverflow(String where) {
 		Object[] widths = ((List<?>) ((JavascriptExecutor) driver)
-			.executeScript("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")).toArray();
+			.executeScript("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"))
+			.toArray();
 		assertThat(((Number) widths[0]).intValue()).as(where + ": page width vs viewport")
 			.isLessThanOrEqualTo(((Number) widths[1]).intValue());
 	}
@@ -69,8 +71,10 @@ class EvidenceBrowserTest extends BrowserTest {
 			}
 			assertThat(badge.getDomAttribute("title")).contains("kernel lab", "matched the model");
 			assertThat(driver.findElements(By.cssSelector("[data-testid=lab-model-only]"))).isEmpty();
-			// on a phone the player's header is wider than the screen with or without the badge (its phone layout is
-			// not this test's): there the badge must be in the header, on screen at 1280 px
+			// on a phone the player's header is wider than the screen with or without the
+			// badge (its phone layout is
+			// not this test's): there the badge must be in the header, on screen at 1280
+			// px
 			if (vp.equals("desktop")) {
 				Number right = (Number) ((JavascriptExecutor) driver)
 					.executeScript("return arguments[0].getBoundingClientRect().right", badge);
@@ -103,7 +107,8 @@ class EvidenceBrowserTest extends BrowserTest {
 		for (WebElement row : pods) {
 			double share = Double.parseDouble(row.getDomAttribute("data-share"));
 			assertThat(share).as(row.getDomAttribute("data-key")).isBetween(0.15, 0.25);
-			assertThat(Double.parseDouble(row.getDomAttribute("data-expected"))).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-6));
+			assertThat(Double.parseDouble(row.getDomAttribute("data-expected"))).isCloseTo(0.2,
+					org.assertj.core.data.Offset.offset(1e-6));
 			assertThat(row.getText()).contains("expected 1/5");
 		}
 		assertThat(text("dist-status")).startsWith("1,000 requests");
@@ -130,8 +135,8 @@ class EvidenceBrowserTest extends BrowserTest {
 		waitReady("distribution");
 		WebElement callout = driver.findElement(By.cssSelector("[data-testid=dist-imbalance]"));
 		assertThat(callout.isDisplayed()).isTrue();
-		assertThat(callout.getText()).contains("store-be-3 is expected to get 1/2", "store-be-1, store-be-2 only 1/4 each",
-				"between 2 nodes");
+		assertThat(callout.getText()).contains("store-be-3 is expected to get 1/2",
+				"store-be-1, store-be-2 only 1/4 each", "between 2 nodes");
 		assertThat(driver.findElements(By.cssSelector("[data-testid=dist-nodes] [data-testid=dist-row]")))
 			.extracting(r -> r.getDomAttribute("data-key"))
 			.containsExactly("node1", "node2");
@@ -176,19 +181,23 @@ class EvidenceBrowserTest extends BrowserTest {
 			assertThat(r.findElement(By.cssSelector(".cmp-right")).getText()).isEqualTo("—");
 		});
 		assertThat(text("cmp-summary")).contains("on the left only", "on the right only");
-		// lockstep: clicking the SNAT row moves both sides there; the right says it has no such step
+		// lockstep: clicking the SNAT row moves both sides there; the right says it has
+		// no such step
 		snat.getFirst().click();
 		wait(WAIT).until(d -> text("cmp-pos").contains("left only"));
 		assertThat(text("cmp-now-left")).contains("MASQUERADE");
 		assertThat(text("cmp-now-right")).contains("No such step on the right");
-		// both walks end on one row: same pod, but it sees another source address (no SNAT with Local)
+		// both walks end on one row: same pod, but it sees another source address (no
+		// SNAT with Local)
 		WebElement end = driver.findElements(By.cssSelector("[data-testid=cmp-row][data-type=deliver]")).getFirst();
 		assertThat(end.getDomAttribute("data-status")).isEqualTo("both");
 		assertThat(end.getDomAttribute("data-diffs")).contains("packet").doesNotContain("endpoint");
 		// the arrow keys step both sides together, and the row is in the URL
-		int row = Integer.parseInt(driver.findElement(By.cssSelector("[data-testid=compare]")).getDomAttribute("data-cursor"));
+		int row = Integer
+			.parseInt(driver.findElement(By.cssSelector("[data-testid=compare]")).getDomAttribute("data-cursor"));
 		new org.openqa.selenium.interactions.Actions(driver).sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT).perform();
-		wait(WAIT).until(d -> String.valueOf(row + 1).equals(d.findElement(By.cssSelector("[data-testid=compare]")).getDomAttribute("data-cursor")));
+		wait(WAIT).until(d -> String.valueOf(row + 1)
+			.equals(d.findElement(By.cssSelector("[data-testid=compare]")).getDomAttribute("data-cursor")));
 		assertThat(driver.getCurrentUrl()).contains("row=" + (row + 2));
 		for (String vp : List.of("desktop", "phone")) {
 			for (String theme : List.of("light", "dark")) {
@@ -205,16 +214,17 @@ class EvidenceBrowserTest extends BrowserTest {
 	void iptablesVsIpvsHasStepsOnBothSidesOnlyAndAnUnknownIdIsNamed() throws IOException {
 		driver.get(url("/compare?left=pod-to-service&right=pod-to-service-ipvs"));
 		waitReady("compare");
-		assertThat(driver.findElements(By.cssSelector("[data-testid=cmp-row][data-type=ipvs]")))
-			.isNotEmpty()
+		assertThat(driver.findElements(By.cssSelector("[data-testid=cmp-row][data-type=ipvs]"))).isNotEmpty()
 			.allSatisfy(r -> assertThat(r.getDomAttribute("data-status")).isEqualTo("right-only"));
-		assertThat(driver.findElements(By.cssSelector("[data-testid=cmp-row][data-kind=DNAT][data-status=left-only]"))).isNotEmpty();
+		assertThat(driver.findElements(By.cssSelector("[data-testid=cmp-row][data-kind=DNAT][data-status=left-only]")))
+			.isNotEmpty();
 		viewport("phone");
 		noHorizontalOverflow("compare ipvs phone");
 		screenshot("evidence-compare-ipvs-phone");
 		viewport("desktop");
 		driver.get(url("/compare?left=pod-to-service&right=no-such-scenario"));
-		wait(WAIT).until(d -> "error".equals(d.findElement(By.cssSelector("[data-testid=compare]")).getDomAttribute("data-ready")));
+		wait(WAIT).until(d -> "error"
+			.equals(d.findElement(By.cssSelector("[data-testid=compare]")).getDomAttribute("data-ready")));
 		assertThat(text("cmp-status")).contains("No scenario 'no-such-scenario'");
 	}
 
@@ -223,25 +233,28 @@ class EvidenceBrowserTest extends BrowserTest {
 	void theAlignmentRule() {
 		driver.get(url("/compare?left=pod-to-pod-same-node&right=pod-to-pod-same-node"));
 		waitReady("compare");
-		Object result = ((JavascriptExecutor) driver).executeAsyncScript("""
-				const done = arguments[arguments.length - 1];
-				import('/js/evidence/align.js').then(({ align, summary }) => {
-					const p = (src, dst) => ({ ip: { src, dst }, l4: { proto: 'tcp', srcPort: 1, dstPort: 80 } });
-					const st = (type, ns, extra = {}) => ({ type, at: { namespace: ns }, packet: p('1.1.1.1', '2.2.2.2'), ...extra });
-					const walk = steps => ({ walks: [{ flow: 'f', leg: 'REQUEST', label: 'f', hops: [{ steps }] }] });
-					const left = walk([st('send', 'a'), st('nat', 'n', { kind: 'SNAT', diffs: [{ field: 'SRC_IP', before: '1', after: '9' }] }),
-						st('transmit', 'n', { device: 'eth0' }), st('deliver', 'b')]);
-					const right = walk([st('send', 'a'), st('transmit', 'n', { device: 'eth0' }), st('ipvs', 'n'), st('deliver', 'c')]);
-					const s = align(left, right);
-					done(JSON.stringify({ rows: s[0].rows.map(r => r.status + ':' + r.diffs.map(d => d.kind).join('+')), sum: summary(s) }));
-				}).catch(e => done('error ' + e));
-				""");
-		assertThat(String.valueOf(result)).isEqualTo("{\"rows\":[\"both:\",\"left-only:\",\"both:\",\"right-only:\",\"both:endpoint\"],"
-				+ "\"sum\":{\"leftOnly\":1,\"rightOnly\":1,\"rewrite\":0,\"endpoint\":1,\"outcome\":0,\"packet\":0,\"rows\":5}}");
+		Object result = ((JavascriptExecutor) driver).executeAsyncScript(
+				"""
+						const done = arguments[arguments.length - 1];
+						import('/js/evidence/align.js').then(({ align, summary }) => {
+							const p = (src, dst) => ({ ip: { src, dst }, l4: { proto: 'tcp', srcPort: 1, dstPort: 80 } });
+							const st = (type, ns, extra = {}) => ({ type, at: { namespace: ns }, packet: p('1.1.1.1', '2.2.2.2'), ...extra });
+							const walk = steps => ({ walks: [{ flow: 'f', leg: 'REQUEST', label: 'f', hops: [{ steps }] }] });
+							const left = walk([st('send', 'a'), st('nat', 'n', { kind: 'SNAT', diffs: [{ field: 'SRC_IP', before: '1', after: '9' }] }),
+								st('transmit', 'n', { device: 'eth0' }), st('deliver', 'b')]);
+							const right = walk([st('send', 'a'), st('transmit', 'n', { device: 'eth0' }), st('ipvs', 'n'), st('deliver', 'c')]);
+							const s = align(left, right);
+							done(JSON.stringify({ rows: s[0].rows.map(r => r.status + ':' + r.diffs.map(d => d.kind).join('+')), sum: summary(s) }));
+						}).catch(e => done('error ' + e));
+						""");
+		assertThat(String.valueOf(result))
+			.isEqualTo("{\"rows\":[\"both:\",\"left-only:\",\"both:\",\"right-only:\",\"both:endpoint\"],"
+					+ "\"sum\":{\"leftOnly\":1,\"rightOnly\":1,\"rewrite\":0,\"endpoint\":1,\"outcome\":0,\"packet\":0,\"rows\":5}}");
 	}
 
 	static void waitReady(String testid) {
-		wait(WAIT).until(d -> "true".equals(d.findElement(By.cssSelector("[data-testid=" + testid + "]")).getDomAttribute("data-ready")));
+		wait(WAIT).until(d -> "true"
+			.equals(d.findElement(By.cssSelector("[data-testid=" + testid + "]")).getDomAttribute("data-ready")));
 	}
 
 	static String text(String testid) {

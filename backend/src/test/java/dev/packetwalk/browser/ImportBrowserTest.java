@@ -18,8 +18,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code /import} in headless Chromium: a kubectl dump is pasted (or uploaded), a source and a destination are
- * picked from the lists, and the player plays that flow to its end.
+ * {@code /import} in headless Chromium: a kubectl dump is pasted (or uploaded), a source
+ * and a destination are picked from the lists, and the player plays that flow to its end.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ImportBrowserTest extends BrowserTest {
@@ -36,7 +36,8 @@ class ImportBrowserTest extends BrowserTest {
 	void aPastedDumpPlaysThePickedFlowInThePlayer() throws IOException {
 		driver.get(url("/import"));
 		wait(WAIT).until(d -> "true".equals(el("import").getDomAttribute("data-ready")));
-		// a paste: the whole text arrives at once in the focused field, as the browser's paste does
+		// a paste: the whole text arrives at once in the focused field, as the browser's
+		// paste does
 		String dump = Files.readString(FIXTURES.resolve("flannel-vxlan.yaml"));
 		el("dump").click();
 		js("const t = arguments[0]; t.value = arguments[1]; t.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertFromPaste'}));",
@@ -47,12 +48,15 @@ class ImportBrowserTest extends BrowserTest {
 		assertThat(el("warnings-count").getText()).contains("warnings");
 		assertThat(driver.getPageSource()).doesNotContain("aHVudGVyMi1TRUNSRVQtdmFsdWUtOTFiNw", "cm-value-do-not-echo");
 		screenshot("import-1-imported");
-		// the node's own iptables-save, as the model writes it: the rules diff finds nothing
-		String yaml = dev.packetwalk.importer.ClusterImporter.importDumps(
-				java.util.List.of(new dev.packetwalk.importer.ImportSource("d", dump)),
-				dev.packetwalk.importer.ImportOptions.DEFAULTS).yaml();
+		// the node's own iptables-save, as the model writes it: the rules diff finds
+		// nothing
+		String yaml = dev.packetwalk.importer.ClusterImporter
+			.importDumps(java.util.List.of(new dev.packetwalk.importer.ImportSource("d", dump)),
+					dev.packetwalk.importer.ImportOptions.DEFAULTS)
+			.yaml();
 		String rules = dev.packetwalk.rulesdiff.RulesDiff.modelRules(
-				new dev.packetwalk.scenario.ScenarioCompiler().compile("my-cluster.yaml", yaml).scenario(), "k8s-worker-1");
+				new dev.packetwalk.scenario.ScenarioCompiler().compile("my-cluster.yaml", yaml).scenario(),
+				"k8s-worker-1");
 		new Select(el("diff-node")).selectByValue("k8s-worker-1");
 		el("iptables").click();
 		js("arguments[0].value = arguments[1]", el("iptables"), rules);
@@ -86,8 +90,10 @@ class ImportBrowserTest extends BrowserTest {
 		// a reload keeps the dump (in this browser) and applies ?from=&to=
 		driver.navigate().refresh();
 		wait(WAIT).until(d -> el("import-result").isDisplayed());
-		assertThat(new Select(el("pick-from")).getFirstSelectedOption().getDomAttribute("value")).isEqualTo("host/outside");
-		assertThat(new Select(el("pick-to")).getFirstSelectedOption().getText()).contains("load balancer 35.202.118.40:80");
+		assertThat(new Select(el("pick-from")).getFirstSelectedOption().getDomAttribute("value"))
+			.isEqualTo("host/outside");
+		assertThat(new Select(el("pick-to")).getFirstSelectedOption().getText())
+			.contains("load balancer 35.202.118.40:80");
 		assertThat(el("import-summary").getText()).contains("10 pods");
 		el("btn-play").click();
 		wait(WAIT).until(d -> d.getCurrentUrl().contains("/editor/import/play"));

@@ -26,8 +26,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The evidence of one step: the rule walk of a netfilter step (every rule tested, the misses collapsed until opened,
- * the probability ladder with its draws). Screenshots at 1280x720 and 390x844 go to {@code screenshots.dir}.
+ * The evidence of one step: the rule walk of a netfilter step (every rule tested, the
+ * misses collapsed until opened, the probability ladder with its draws). Screenshots at
+ * 1280x720 and 390x844 go to {@code screenshots.dir}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class InspectBrowserTest extends BrowserTest {
@@ -75,8 +76,10 @@ class InspectBrowserTest extends BrowserTest {
 			WebElement all = driver.findElement(By.cssSelector("[data-testid=walk-expand-all]"));
 			((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", all);
 			all.click();
-			wait(WAIT).until(d -> d.findElements(By.cssSelector("[data-testid=rule-walk] [data-testid=walk-miss]")).size() == 42);
-			List<WebElement> rules = walk.findElements(By.cssSelector("[data-testid=walk-match], [data-testid=walk-miss]"));
+			wait(WAIT).until(d -> d.findElements(By.cssSelector("[data-testid=rule-walk] [data-testid=walk-miss]"))
+				.size() == 42);
+			List<WebElement> rules = walk
+				.findElements(By.cssSelector("[data-testid=walk-match], [data-testid=walk-miss]"));
 			assertThat(rules).hasSize(46);
 			assertThat(walk.findElements(By.cssSelector("[data-testid=walk-match]"))).hasSize(4);
 			// misses are dimmed, matches highlighted
@@ -94,22 +97,22 @@ class InspectBrowserTest extends BrowserTest {
 		for (String vp : List.of("desktop", "phone")) {
 			viewport(vp);
 			openAt("kuard-five-endpoints", 7, "netfilter");
-			WebElement ladder = wait(WAIT)
-				.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=probability-ladder]")));
+			WebElement ladder = wait(WAIT).until(
+					ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=probability-ladder]")));
 			List<WebElement> rungs = ladder.findElements(By.cssSelector("[data-testid=ladder-rung]"));
 			assertThat(rungs).hasSize(4);
 			assertThat(rungs).extracting(r -> r.findElement(By.cssSelector("[data-testid=rung-probability]")).getText())
 				.containsExactly("p = 0.2000", "p = 0.2500", "p = 0.3333", "p = 0.5000");
 			assertThat(rungs).extracting(r -> r.findElement(By.cssSelector("[data-testid=rung-draw]")).getText())
 				.allMatch(t -> t.matches("drew 0\\.\\d{4}"));
-			assertThat(rungs.subList(0, 3)).allMatch(r -> r.getText().contains("missed") && !r.getDomAttribute("class").contains("is-hit"));
+			assertThat(rungs.subList(0, 3))
+				.allMatch(r -> r.getText().contains("missed") && !r.getDomAttribute("class").contains("is-hit"));
 			assertThat(rungs.get(3).getText()).contains("picked");
 			assertThat(rungs.get(3).getText()).contains("10.244.4.14:8080");
 			scrollTo(ladder);
 			screenshot("ladder-" + vp);
 		}
 	}
-
 
 	// ---------------------------------------------------------------- device inspector
 
@@ -119,14 +122,18 @@ class InspectBrowserTest extends BrowserTest {
 					HttpResponse.BodyHandlers.ofString())
 			.body();
 		List<JsonNode> out = new ArrayList<>();
-		JsonMapper.builder().build().readTree(body).get("walks")
+		JsonMapper.builder()
+			.build()
+			.readTree(body)
+			.get("walks")
 			.forEach(w -> w.get("hops").forEach(h -> h.get("steps").forEach(out::add)));
 		return out;
 	}
 
 	private static int firstDnat(List<JsonNode> steps) {
 		for (int i = 0; i < steps.size(); i++) {
-			if ("nat".equals(steps.get(i).get("type").asString()) && "DNAT".equals(steps.get(i).get("kind").asString())) {
+			if ("nat".equals(steps.get(i).get("type").asString())
+					&& "DNAT".equals(steps.get(i).get("kind").asString())) {
 				return i;
 			}
 		}
@@ -136,7 +143,8 @@ class InspectBrowserTest extends BrowserTest {
 	private WebElement inspectorAt(int step) {
 		return wait(WAIT).until(d -> {
 			WebElement box = d.findElement(By.cssSelector("[data-testid=device-inspector]"));
-			return box.isDisplayed() && String.valueOf(step).equals(box.getDomAttribute("data-loaded-step")) ? box : null;
+			return box.isDisplayed() && String.valueOf(step).equals(box.getDomAttribute("data-loaded-step")) ? box
+					: null;
 		});
 	}
 
@@ -148,17 +156,20 @@ class InspectBrowserTest extends BrowserTest {
 		String backend = steps.get(dnat).at("/packet/ip/dst").asString();
 		for (String vp : List.of("desktop", "phone", "presenter")) {
 			viewport(vp.equals("phone") ? "phone" : "desktop");
-			driver.get(url("/scenarios/pod-to-service?step=" + (dnat + 1) + (vp.equals("presenter") ? "&present" : "")));
-			wait(WAIT).until(d -> String.valueOf(dnat).equals(
-					d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor"))
+			driver
+				.get(url("/scenarios/pod-to-service?step=" + (dnat + 1) + (vp.equals("presenter") ? "&present" : "")));
+			wait(WAIT).until(d -> String.valueOf(dnat)
+				.equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor"))
 					&& !d.findElements(By.cssSelector("g.ns[data-namespace='" + node + "']")).isEmpty());
-			// where the packet is: node1's IP stack, on the stage wherever the camera follows it
-			WebElement stack = wait(WAIT).until(ExpectedConditions.visibilityOfElementLocated(
-					By.cssSelector("g.stack[data-namespace='" + node + "'] rect")));
+			// where the packet is: node1's IP stack, on the stage wherever the camera
+			// follows it
+			WebElement stack = wait(WAIT).until(ExpectedConditions
+				.visibilityOfElementLocated(By.cssSelector("g.stack[data-namespace='" + node + "'] rect")));
 			new Actions(driver).moveToElement(stack).click().perform();
 			WebElement box = inspectorAt(dnat + 1);
 			assertThat(box.findElement(By.cssSelector("[data-testid=di-title]")).getText()).isEqualTo(node);
-			assertThat(box.findElement(By.cssSelector("[data-testid=di-tab-conntrack]")).getDomAttribute("aria-selected"))
+			assertThat(
+					box.findElement(By.cssSelector("[data-testid=di-tab-conntrack]")).getDomAttribute("aria-selected"))
 				.isEqualTo("true");
 			List<WebElement> marked = box.findElements(By.cssSelector("[data-testid=di-line][data-mark]"));
 			assertThat(marked).singleElement().satisfies(l -> {
@@ -166,8 +177,8 @@ class InspectBrowserTest extends BrowserTest {
 				assertThat(l.getDomAttribute("class")).contains("is-marked");
 			});
 			// on screen: inside the viewport
-			Number bottom = (Number) ((JavascriptExecutor) driver)
-				.executeScript("return arguments[0].getBoundingClientRect().bottom <= window.innerHeight + 1 ? 1 : 0", box);
+			Number bottom = (Number) ((JavascriptExecutor) driver).executeScript(
+					"return arguments[0].getBoundingClientRect().bottom <= window.innerHeight + 1 ? 1 : 0", box);
 			assertThat(bottom.intValue()).isEqualTo(1);
 			screenshot("device-inspector-" + vp);
 			if (vp.equals("presenter")) {
@@ -180,22 +191,26 @@ class InspectBrowserTest extends BrowserTest {
 				inspectorAt(dnat + 2);
 				// other tabs: the routes as ip route prints them
 				box.findElement(By.cssSelector("[data-testid=di-tab-route]")).click();
-				wait(WAIT).until(d -> box.findElement(By.cssSelector("[data-testid=di-command]")).getText().equals("# ip route"));
-				assertThat(box.findElement(By.cssSelector("[data-testid=di-table]")).getText()).contains("proto kernel scope link");
+				wait(WAIT).until(d -> box.findElement(By.cssSelector("[data-testid=di-command]"))
+					.getText()
+					.equals("# ip route"));
+				assertThat(box.findElement(By.cssSelector("[data-testid=di-table]")).getText())
+					.contains("proto kernel scope link");
 				// Escape closes it
-				new Actions(driver).sendKeys(box.findElement(By.cssSelector("[data-testid=di-table]")), Keys.ESCAPE).perform();
+				new Actions(driver).sendKeys(box.findElement(By.cssSelector("[data-testid=di-table]")), Keys.ESCAPE)
+					.perform();
 				wait(WAIT).until(d -> !d.findElement(By.cssSelector("[data-testid=device-inspector]")).isDisplayed());
 				// the keyboard: focus the namespace and press Enter
-				((JavascriptExecutor) driver).executeScript(
-						"document.querySelector(\"g.ns[data-namespace='" + node + "']\").focus()");
+				((JavascriptExecutor) driver)
+					.executeScript("document.querySelector(\"g.ns[data-namespace='" + node + "']\").focus()");
 				new Actions(driver).sendKeys(Keys.ENTER).perform();
 				inspectorAt(dnat + 2);
 			}
 		}
 	}
 
-
-	// ---------------------------------------------------------------- encapsulation as an envelope
+	// ---------------------------------------------------------------- encapsulation as
+	// an envelope
 
 	@Test
 	void encapsulationAddsAnEnvelopeAroundTheUnchangedFrame() throws Exception {
@@ -217,7 +232,9 @@ class InspectBrowserTest extends BrowserTest {
 		openAt("pod-to-pod-vxlan", encap + 1, "encapsulate");
 		WebElement inspector = driver.findElement(By.cssSelector("[data-testid=inspector]"));
 		assertThat(inspector.findElements(By.cssSelector("[data-field^='inner.']"))).isNotEmpty();
-		assertThat(inspector.findElements(By.cssSelector("[data-field^='inner.'].is-changed"))).as("inner fields marked changed").isEmpty();
+		assertThat(inspector.findElements(By.cssSelector("[data-field^='inner.'].is-changed")))
+			.as("inner fields marked changed")
+			.isEmpty();
 		assertThat(inspector.findElements(By.cssSelector("del"))).as("struck-through values").isEmpty();
 		assertThat(inspector.findElements(By.cssSelector(".hf.is-added[data-field='ip.src']"))).hasSize(1);
 		((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'start'})", inspector);

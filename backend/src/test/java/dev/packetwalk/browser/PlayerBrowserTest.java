@@ -26,11 +26,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Drives the real pages in headless Chromium: the library lists the scenario and links to it; the player plays the
- * pod-to-pod trace to its end, shows DELIVERED, and steps back to the previous step's packet. Screenshots go to
- * {@code screenshots.dir}.
+ * Drives the real pages in headless Chromium: the library lists the scenario and links to
+ * it; the player plays the pod-to-pod trace to its end, shows DELIVERED, and steps back
+ * to the previous step's packet. Screenshots go to {@code screenshots.dir}.
  * <p>
- * Skipped when Chromium or chromedriver is missing, unless {@code PACKETWALK_REQUIRE_BROWSER=true}: then it fails.
+ * Skipped when Chromium or chromedriver is missing, unless
+ * {@code PACKETWALK_REQUIRE_BROWSER=true}: then it fails.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class PlayerBrowserTest extends BrowserTest {
@@ -42,8 +43,11 @@ class PlayerBrowserTest extends BrowserTest {
 		driver.get(url("/"));
 		WebElement card = wait(WAIT).until(ExpectedConditions.visibilityOfElementLocated(
 				By.cssSelector("[data-testid=scenario-card][data-scenario-id='" + SCENARIO + "']")));
-		assertThat(card.getText()).contains("Pod to pod on the same node").containsIgnoringCase("beginner").contains("veth");
-		assertThat(driver.findElement(By.cssSelector("[data-testid=chapter] h2")).getText()).isEqualToIgnoringCase("Inside a node");
+		assertThat(card.getText()).contains("Pod to pod on the same node")
+			.containsIgnoringCase("beginner")
+			.contains("veth");
+		assertThat(driver.findElement(By.cssSelector("[data-testid=chapter] h2")).getText())
+			.isEqualToIgnoringCase("Inside a node");
 		screenshot("index");
 
 		card.findElement(By.cssSelector("[data-testid=scenario-link]")).click();
@@ -76,7 +80,8 @@ class PlayerBrowserTest extends BrowserTest {
 		driver.findElement(By.cssSelector("[data-testid=event][data-index='" + bridge + "'] button")).click();
 		waitCursor(bridge);
 		assertThat(text("narration")).isEqualTo(steps.get(bridge).get("narration").asString());
-		assertThat(driver.findElement(By.cssSelector("[data-testid=current-namespace]")).getDomAttribute("data-namespace"))
+		assertThat(
+				driver.findElement(By.cssSelector("[data-testid=current-namespace]")).getDomAttribute("data-namespace"))
 			.isEqualTo("node1");
 		assertThat(driver.findElements(By.cssSelector("[data-testid=fdb] li.is-hit"))).hasSize(1);
 		assertThat(driver.findElement(By.cssSelector("[data-testid=packet-label]")).getDomAttribute("data-label"))
@@ -88,8 +93,9 @@ class PlayerBrowserTest extends BrowserTest {
 		waitCursor(-1);
 		new Select(driver.findElement(By.cssSelector("[data-testid=speed]"))).selectByValue("4");
 		new Actions(driver).sendKeys(Keys.SPACE).perform();
-		wait(Duration.ofSeconds(45)).until(d -> String.valueOf(total - 1).equals(index.getDomAttribute("data-cursor"))
-				&& "false".equals(d.findElement(By.cssSelector("[data-testid=btn-play]")).getDomAttribute("aria-pressed")));
+		wait(Duration.ofSeconds(45))
+			.until(d -> String.valueOf(total - 1).equals(index.getDomAttribute("data-cursor")) && "false"
+				.equals(d.findElement(By.cssSelector("[data-testid=btn-play]")).getDomAttribute("aria-pressed")));
 
 		WebElement disposition = driver.findElement(By.cssSelector("[data-testid=disposition]"));
 		assertThat(disposition.isDisplayed()).isTrue();
@@ -99,11 +105,13 @@ class PlayerBrowserTest extends BrowserTest {
 		WebElement requestDeliver = driver
 			.findElement(By.cssSelector("[data-testid=event][data-walk='0'][data-type='deliver']"));
 		assertThat(requestDeliver.getDomAttribute("data-namespace")).isEqualTo("default/pod2");
-		assertThat(requestDeliver.findElement(By.cssSelector("[data-testid=event-namespace]")).getText()).isEqualTo("pod2");
+		assertThat(requestDeliver.findElement(By.cssSelector("[data-testid=event-namespace]")).getText())
+			.isEqualTo("pod2");
 		assertThat(driver.findElement(By.cssSelector("[data-testid=takeaway]")).isDisplayed()).isTrue();
 		screenshot("player-3-end");
 
-		// one step back: the index goes back by one and the inspector shows that step's packet
+		// one step back: the index goes back by one and the inspector shows that step's
+		// packet
 		new Actions(driver).sendKeys(Keys.ARROW_LEFT).perform();
 		waitCursor(total - 2);
 		assertThat(index.getText()).isEqualTo("Step " + (total - 1) + " / " + total);
@@ -139,7 +147,10 @@ class PlayerBrowserTest extends BrowserTest {
 		return driver.findElement(By.cssSelector("[data-testid='" + testid + "']")).getText();
 	}
 
-	/** The value a header field shows now: the new value when the field was rewritten (old one struck through). */
+	/**
+	 * The value a header field shows now: the new value when the field was rewritten (old
+	 * one struck through).
+	 */
 	private String field(String key) {
 		WebElement v = driver.findElement(By.cssSelector("[data-testid=inspector] [data-field='" + key + "'] .hf-v"));
 		List<WebElement> ins = v.findElements(By.tagName("ins"));
@@ -161,7 +172,9 @@ class PlayerBrowserTest extends BrowserTest {
 		return JsonMapper.builder().build().readTree(get("/api/scenarios/" + id + "/trace"));
 	}
 
-	/** Opens a scenario (optionally at a 1-based step) and waits until the trace is drawn. */
+	/**
+	 * Opens a scenario (optionally at a 1-based step) and waits until the trace is drawn.
+	 */
 	private void open(String id, int total, Integer step) {
 		driver.get(url("/scenarios/" + id + (step == null ? "" : "?step=" + step)));
 		WebElement index = driver.findElement(By.cssSelector("[data-testid=step-index]"));
@@ -176,30 +189,33 @@ class PlayerBrowserTest extends BrowserTest {
 	}
 
 	/**
-	 * Steps back with ← from the end to the intro and reads, after each press, the cursor and the header inspector as
-	 * the page shows it: field key → the value shown (the inserted one when it was rewritten). The presses are keydown
-	 * events for ArrowLeft dispatched to the document in one script, so the ~300 steps of all scenarios take seconds, not
-	 * the WebDriver round trips of as many real key presses (the keyboard test presses real keys).
+	 * Steps back with ← from the end to the intro and reads, after each press, the cursor
+	 * and the header inspector as the page shows it: field key → the value shown (the
+	 * inserted one when it was rewritten). The presses are keydown events for ArrowLeft
+	 * dispatched to the document in one script, so the ~300 steps of all scenarios take
+	 * seconds, not the WebDriver round trips of as many real key presses (the keyboard
+	 * test presses real keys).
 	 */
 	@SuppressWarnings("unchecked")
 	private List<java.util.Map<String, Object>> stepBackToTheStart() {
-		Object r = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("""
-				const read = () => {
-				  const fields = {};
-				  document.querySelectorAll('[data-testid=inspector] .hf[data-field]').forEach(f => {
-				    const v = f.querySelector('.hf-v');
-				    const ins = v.querySelector('ins');
-				    fields[f.dataset.field] = (ins ? ins.textContent : v.textContent).trim();
-				  });
-				  const inner = document.querySelector('[data-testid=inspector] [data-section=inner]') != null;
-				  return { cursor: document.querySelector('[data-testid=step-index]').dataset.cursor, fields, inner };
-				};
-				const out = [read()];
-				for (let guard = 0; guard < 5000 && out[out.length - 1].cursor !== '-1'; guard++) {
-				  document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', code: 'ArrowLeft', bubbles: true, cancelable: true }));
-				  out.push(read());
-				}
-				return out;""");
+		Object r = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+				"""
+						const read = () => {
+						  const fields = {};
+						  document.querySelectorAll('[data-testid=inspector] .hf[data-field]').forEach(f => {
+						    const v = f.querySelector('.hf-v');
+						    const ins = v.querySelector('ins');
+						    fields[f.dataset.field] = (ins ? ins.textContent : v.textContent).trim();
+						  });
+						  const inner = document.querySelector('[data-testid=inspector] [data-section=inner]') != null;
+						  return { cursor: document.querySelector('[data-testid=step-index]').dataset.cursor, fields, inner };
+						};
+						const out = [read()];
+						for (let guard = 0; guard < 5000 && out[out.length - 1].cursor !== '-1'; guard++) {
+						  document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', code: 'ArrowLeft', bubbles: true, cancelable: true }));
+						  out.push(read());
+						}
+						return out;""");
 		return (List<java.util.Map<String, Object>>) r;
 	}
 
@@ -224,13 +240,16 @@ class PlayerBrowserTest extends BrowserTest {
 			waitCursor(total - 1);
 			WebElement disposition = driver.findElement(By.cssSelector("[data-testid=disposition]"));
 			assertThat(disposition.isDisplayed()).as(id + ": disposition shown at the end").isTrue();
-			assertThat(disposition.getDomAttribute("data-outcome")).as(id + ": outcome").isEqualTo(last.get("outcome").asString());
+			assertThat(disposition.getDomAttribute("data-outcome")).as(id + ": outcome")
+				.isEqualTo(last.get("outcome").asString());
 			assertThat(disposition.getText()).as(id).contains(last.get("outcome").asString());
 			if (last.has("reason")) {
-				assertThat(disposition.getDomAttribute("data-reason")).as(id + ": reason").isEqualTo(last.get("reason").asString());
+				assertThat(disposition.getDomAttribute("data-reason")).as(id + ": reason")
+					.isEqualTo(last.get("reason").asString());
 			}
 
-			// one real ← (and → back to the end), then every step back to the intro (see stepBackToTheStart)
+			// one real ← (and → back to the end), then every step back to the intro (see
+			// stepBackToTheStart)
 			key(Keys.ARROW_LEFT);
 			waitCursor(total - 2);
 			key(Keys.ARROW_RIGHT);
@@ -244,8 +263,10 @@ class PlayerBrowserTest extends BrowserTest {
 				java.util.Map<String, String> shown = (java.util.Map<String, String>) read.get("fields");
 				JsonNode p = steps.get(i).get("packet");
 				if (p == null || p.isNull()) {
-					// a control-plane step (a cluster change): no packet, no header fields
-					assertThat(shown).as(id + " step " + (i + 1) + " (" + steps.get(i).get("type").asString() + "): no packet")
+					// a control-plane step (a cluster change): no packet, no header
+					// fields
+					assertThat(shown)
+						.as(id + " step " + (i + 1) + " (" + steps.get(i).get("type").asString() + "): no packet")
 						.isEmpty();
 					continue;
 				}
@@ -253,12 +274,16 @@ class PlayerBrowserTest extends BrowserTest {
 				String prefix = encap ? "inner." : "";
 				JsonNode shownPacket = encap ? p.get("inner") : p;
 				String where = id + " step " + (i + 1) + " (" + steps.get(i).get("type").asString() + ")";
-				assertThat(shown.get(prefix + "ip.src")).as(where + " src IP").isEqualTo(shownPacket.at("/ip/src").asString());
-				assertThat(shown.get(prefix + "ip.dst")).as(where + " dst IP").isEqualTo(shownPacket.at("/ip/dst").asString());
+				assertThat(shown.get(prefix + "ip.src")).as(where + " src IP")
+					.isEqualTo(shownPacket.at("/ip/src").asString());
+				assertThat(shown.get(prefix + "ip.dst")).as(where + " dst IP")
+					.isEqualTo(shownPacket.at("/ip/dst").asString());
 				JsonNode l4 = shownPacket.get("l4");
 				if (l4 != null && !"icmp".equals(l4.get("proto").asString())) {
-					assertThat(shown.get(prefix + "l4.srcPort")).as(where + " src port").isEqualTo(expectedPort(l4, "srcPort"));
-					assertThat(shown.get(prefix + "l4.dstPort")).as(where + " dst port").isEqualTo(expectedPort(l4, "dstPort"));
+					assertThat(shown.get(prefix + "l4.srcPort")).as(where + " src port")
+						.isEqualTo(expectedPort(l4, "srcPort"));
+					assertThat(shown.get(prefix + "l4.dstPort")).as(where + " dst port")
+						.isEqualTo(expectedPort(l4, "dstPort"));
 				}
 				if (encap) {
 					assertThat(shown.get("ip.src")).as(where + " outer src IP").isEqualTo(p.at("/ip/src").asString());
@@ -275,7 +300,8 @@ class PlayerBrowserTest extends BrowserTest {
 		List<JsonNode> steps = stepsOf(trace(id));
 		int dnat = -1;
 		for (int i = 0; i < steps.size(); i++) {
-			if ("nat".equals(steps.get(i).get("type").asString()) && "DNAT".equals(steps.get(i).get("kind").asString())) {
+			if ("nat".equals(steps.get(i).get("type").asString())
+					&& "DNAT".equals(steps.get(i).get("kind").asString())) {
 				dnat = i;
 				break;
 			}
@@ -284,12 +310,20 @@ class PlayerBrowserTest extends BrowserTest {
 		String backend = steps.get(dnat).at("/packet/ip/dst").asString();
 		open(id, steps.size(), dnat + 1);
 
-		List<String> struck = driver.findElements(By.cssSelector("[data-testid=inspector] del")).stream().map(WebElement::getText).toList();
-		List<String> inserted = driver.findElements(By.cssSelector("[data-testid=inspector] ins")).stream().map(WebElement::getText).toList();
+		List<String> struck = driver.findElements(By.cssSelector("[data-testid=inspector] del"))
+			.stream()
+			.map(WebElement::getText)
+			.toList();
+		List<String> inserted = driver.findElements(By.cssSelector("[data-testid=inspector] ins"))
+			.stream()
+			.map(WebElement::getText)
+			.toList();
 		assertThat(struck).contains("10.9.3.76");
 		assertThat(inserted).contains(backend);
-		assertThat(driver.findElement(By.cssSelector("[data-testid=inspector] [data-field='ip.dst'] del")).getText()).isEqualTo("10.9.3.76");
-		assertThat(driver.findElement(By.cssSelector("[data-testid=inspector] [data-field='ip.dst'] ins")).getText()).isEqualTo(backend);
+		assertThat(driver.findElement(By.cssSelector("[data-testid=inspector] [data-field='ip.dst'] del")).getText())
+			.isEqualTo("10.9.3.76");
+		assertThat(driver.findElement(By.cssSelector("[data-testid=inspector] [data-field='ip.dst'] ins")).getText())
+			.isEqualTo(backend);
 		assertThat(text("rewrite")).contains("DNAT").contains("default/store-be:http");
 		// on the packet glyph too
 		WebElement label = driver.findElement(By.cssSelector("[data-testid=packet-label]"));
@@ -308,10 +342,11 @@ class PlayerBrowserTest extends BrowserTest {
 	}
 
 	/**
-	 * A presenter follows the packet: at every step its label must be on the stage, not cut off at its edge (the label
-	 * sits beside the glyph, and the camera used to frame the node panel without it) nor hidden under the view tools.
-	 * Every built-in scenario. Steps back from the end with ←,
-	 * which renders each step at once, and measures the label against the stage after each.
+	 * A presenter follows the packet: at every step its label must be on the stage, not
+	 * cut off at its edge (the label sits beside the glyph, and the camera used to frame
+	 * the node panel without it) nor hidden under the view tools. Every built-in
+	 * scenario. Steps back from the end with ←, which renders each step at once, and
+	 * measures the label against the stage after each.
 	 */
 	@Test
 	void thePacketLabelStaysOnTheStageAtEveryStepWhileFollowing() throws Exception {
@@ -327,30 +362,31 @@ class PlayerBrowserTest extends BrowserTest {
 			key(Keys.END);
 			waitCursor(total - 1);
 			@SuppressWarnings("unchecked")
-			List<String> outside = (List<String>) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("""
-					const out = [];
-					for (let guard = 0; guard < 5000; guard++) {
-					  // per step: the panels beside and below the stage change its size from step to step
-					  const stage = document.querySelector('#topology').getBoundingClientRect();
-					  const cursor = document.querySelector('[data-testid=step-index]').dataset.cursor;
-					  if (cursor === '-1') break;
-					  const label = document.querySelector('#topology g.packet g.plabel');
-					  if (label) {
-					    const r = label.getBoundingClientRect();
-					    if (r.left < stage.left - 1 || r.right > stage.right + 1 || r.top < stage.top - 1 || r.bottom > stage.bottom + 1) {
-					      out.push(`step ${+cursor + 1}: label ${Math.round(r.left)}..${Math.round(r.right)} x ${Math.round(r.top)}..${Math.round(r.bottom)}`
-					        + ` outside the stage ${Math.round(stage.left)}..${Math.round(stage.right)} x ${Math.round(stage.top)}..${Math.round(stage.bottom)}`
-					        );
-					    }
-					    const t = document.querySelector('.stage-tools').getBoundingClientRect();
-					    if (r.right > t.left + 1 && r.left < t.right - 1 && r.bottom > t.top + 1 && r.top < t.bottom - 1) {
-					      out.push(`step ${+cursor + 1}: label ${Math.round(r.left)}..${Math.round(r.right)} x ${Math.round(r.top)}..${Math.round(r.bottom)}`
-					        + ` under the view tools ${Math.round(t.left)}..${Math.round(t.right)} x ${Math.round(t.top)}..${Math.round(t.bottom)}`);
-					    }
-					  }
-					  document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', code: 'ArrowLeft', bubbles: true, cancelable: true }));
-					}
-					return out;""");
+			List<String> outside = (List<String>) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+					"""
+							const out = [];
+							for (let guard = 0; guard < 5000; guard++) {
+							  // per step: the panels beside and below the stage change its size from step to step
+							  const stage = document.querySelector('#topology').getBoundingClientRect();
+							  const cursor = document.querySelector('[data-testid=step-index]').dataset.cursor;
+							  if (cursor === '-1') break;
+							  const label = document.querySelector('#topology g.packet g.plabel');
+							  if (label) {
+							    const r = label.getBoundingClientRect();
+							    if (r.left < stage.left - 1 || r.right > stage.right + 1 || r.top < stage.top - 1 || r.bottom > stage.bottom + 1) {
+							      out.push(`step ${+cursor + 1}: label ${Math.round(r.left)}..${Math.round(r.right)} x ${Math.round(r.top)}..${Math.round(r.bottom)}`
+							        + ` outside the stage ${Math.round(stage.left)}..${Math.round(stage.right)} x ${Math.round(stage.top)}..${Math.round(stage.bottom)}`
+							        );
+							    }
+							    const t = document.querySelector('.stage-tools').getBoundingClientRect();
+							    if (r.right > t.left + 1 && r.left < t.right - 1 && r.bottom > t.top + 1 && r.top < t.bottom - 1) {
+							      out.push(`step ${+cursor + 1}: label ${Math.round(r.left)}..${Math.round(r.right)} x ${Math.round(r.top)}..${Math.round(r.bottom)}`
+							        + ` under the view tools ${Math.round(t.left)}..${Math.round(t.right)} x ${Math.round(t.top)}..${Math.round(t.bottom)}`);
+							    }
+							  }
+							  document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', code: 'ArrowLeft', bubbles: true, cancelable: true }));
+							}
+							return out;""");
 			if (!outside.isEmpty()) {
 				problems.put(id, outside);
 			}
@@ -380,7 +416,10 @@ class PlayerBrowserTest extends BrowserTest {
 		wait(WAIT).until(d -> "light".equals(d.findElement(By.tagName("html")).getDomAttribute("data-theme")));
 	}
 
-	/** Opens `id` at its first step of `type` (in namespace `ns`, if given) and saves a screenshot. */
+	/**
+	 * Opens `id` at its first step of `type` (in namespace `ns`, if given) and saves a
+	 * screenshot.
+	 */
 	private void shotAt(String id, String type, String ns, String name) throws Exception {
 		List<JsonNode> steps = stepsOf(trace(id));
 		int at = -1;
@@ -405,7 +444,8 @@ class PlayerBrowserTest extends BrowserTest {
 		assertThat(driver.findElements(neighbours).stream().filter(WebElement::isDisplayed).count()).isGreaterThan(1);
 
 		driver.findElement(By.cssSelector("[data-testid=filter-arp]")).click();
-		wait(WAIT).until(d -> "false".equals(d.findElement(By.cssSelector("[data-testid=filter-arp]")).getDomAttribute("aria-pressed")));
+		wait(WAIT).until(d -> "false"
+			.equals(d.findElement(By.cssSelector("[data-testid=filter-arp]")).getDomAttribute("aria-pressed")));
 		List<WebElement> shown = driver.findElements(neighbours).stream().filter(WebElement::isDisplayed).toList();
 		assertThat(shown).as("only the current neighbour step stays visible").hasSize(1);
 		assertThat(shown.get(0).getDomAttribute("data-index")).isEqualTo(String.valueOf(arp));
@@ -419,9 +459,14 @@ class PlayerBrowserTest extends BrowserTest {
 		assertThat(driver.findElements(neighbours).stream().filter(WebElement::isDisplayed).count()).isZero();
 
 		driver.findElement(By.cssSelector("[data-testid=filter-nat-only]")).click();
-		assertThat(driver.findElements(By.cssSelector("[data-testid=event]")).stream().filter(WebElement::isDisplayed)
-			.map(e -> e.getDomAttribute("data-type")).distinct().toList())
-			.allMatch(t -> List.of("nat", "netfilter", "send", "deliver", "drop", "encapsulate", "decapsulate").contains(t));
+		assertThat(driver.findElements(By.cssSelector("[data-testid=event]"))
+			.stream()
+			.filter(WebElement::isDisplayed)
+			.map(e -> e.getDomAttribute("data-type"))
+			.distinct()
+			.toList())
+			.allMatch(t -> List.of("nat", "netfilter", "send", "deliver", "drop", "encapsulate", "decapsulate")
+				.contains(t));
 		screenshot("pod-to-service-filtered");
 		driver.findElement(By.cssSelector("[data-testid=filter-all]")).click();
 		assertThat(driver.findElements(neighbours).stream().filter(WebElement::isDisplayed).count()).isGreaterThan(1);
@@ -453,7 +498,8 @@ class PlayerBrowserTest extends BrowserTest {
 		wait(WAIT).until(d -> "false".equals(play.getDomAttribute("aria-pressed")));
 		int paused = Integer.parseInt(index.getDomAttribute("data-cursor"));
 		Thread.sleep(1500);
-		assertThat(Integer.parseInt(index.getDomAttribute("data-cursor"))).as("paused: the cursor stays").isEqualTo(paused);
+		assertThat(Integer.parseInt(index.getDomAttribute("data-cursor"))).as("paused: the cursor stays")
+			.isEqualTo(paused);
 
 		key("?");
 		WebElement help = driver.findElement(By.cssSelector("[data-testid=help]"));
@@ -470,7 +516,8 @@ class PlayerBrowserTest extends BrowserTest {
 		open(id, stepsOf(trace(id)).size(), null);
 		WebElement index = driver.findElement(By.cssSelector("[data-testid=step-index]"));
 		key(Keys.SPACE);
-		wait(WAIT).until(d -> "true".equals(d.findElement(By.cssSelector("[data-testid=btn-play]")).getDomAttribute("aria-pressed")));
+		wait(WAIT).until(d -> "true"
+			.equals(d.findElement(By.cssSelector("[data-testid=btn-play]")).getDomAttribute("aria-pressed")));
 		Object fps = ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript("""
 				const done = arguments[arguments.length - 1];
 				let frames = 0;
@@ -480,13 +527,16 @@ class PlayerBrowserTest extends BrowserTest {
 				  if (t - t0 < 3000) { requestAnimationFrame(tick); } else { done(frames * 1000 / (t - t0)); }
 				}
 				requestAnimationFrame(tick);""");
-		// no floor on the rate itself (the team runs tests on shared cores and never asserts timings; the figure is
-		// printed for docs/performance.md): what must hold is that the page keeps drawing while it plays, and that
+		// no floor on the rate itself (the team runs tests on shared cores and never
+		// asserts timings; the figure is
+		// printed for docs/performance.md): what must hold is that the page keeps drawing
+		// while it plays, and that
 		// playing moves the packet on
 		assertThat(((Number) fps).doubleValue()).as("animation frames per second while playing").isPositive();
 		wait(WAIT).until(d -> Integer.parseInt(index.getDomAttribute("data-cursor")) >= 1);
 		key(Keys.SPACE);
-		System.out.printf("[packetwalk] pod-to-service playing: %.1f requestAnimationFrame callbacks per second (headless Chromium, 1600x1000)%n",
+		System.out.printf(
+				"[packetwalk] pod-to-service playing: %.1f requestAnimationFrame callbacks per second (headless Chromium, 1600x1000)%n",
 				((Number) fps).doubleValue());
 		screenshot("pod-to-service-playing");
 	}
@@ -499,4 +549,5 @@ class PlayerBrowserTest extends BrowserTest {
 			return res.body();
 		}
 	}
+
 }

@@ -23,11 +23,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a learner can read: at Fit on a 1280x720 laptop every drawn node and pod name is at least 11 CSS px on screen
- * (semantic zoom, folded nodes); at every step of every built-in scenario the page prints no {@code undefined},
- * {@code NaN} or {@code null}, the packet's label covers no drawn text, names are never cut by the stage and the
- * walk's ends stay in the frame while following; on a 390x844 phone no page is wider than the screen. One page per scenario, stepped through with the
- * player's own keys. Screenshots at 1280x720, 1920x1080 and 390x844.
+ * What a learner can read: at Fit on a 1280x720 laptop every drawn node and pod name is
+ * at least 11 CSS px on screen (semantic zoom, folded nodes); at every step of every
+ * built-in scenario the page prints no {@code undefined}, {@code NaN} or {@code null},
+ * the packet's label covers no drawn text, names are never cut by the stage and the
+ * walk's ends stay in the frame while following; on a 390x844 phone no page is wider than
+ * the screen. One page per scenario, stepped through with the player's own keys.
+ * Screenshots at 1280x720, 1920x1080 and 390x844.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ReadableBrowserTest extends BrowserTest {
@@ -40,7 +42,9 @@ class ReadableBrowserTest extends BrowserTest {
 		driver.manage().window().setSize(new Dimension(w, h));
 		@SuppressWarnings("unchecked")
 		List<Number> inner = (List<Number>) js("return [innerWidth, innerHeight]");
-		driver.manage().window().setSize(new Dimension(w + (w - inner.get(0).intValue()), h + (h - inner.get(1).intValue())));
+		driver.manage()
+			.window()
+			.setSize(new Dimension(w + (w - inner.get(0).intValue()), h + (h - inner.get(1).intValue())));
 	}
 
 	private static Object js(String script, Object... args) {
@@ -68,8 +72,9 @@ class ReadableBrowserTest extends BrowserTest {
 	}
 
 	/**
-	 * Fit on every built-in scenario at 1280x720: every drawn node and pod name renders at 11 CSS px or more (its
-	 * computed font size times the camera's zoom, cross-checked with the height of its bounding box) and inside its box.
+	 * Fit on every built-in scenario at 1280x720: every drawn node and pod name renders
+	 * at 11 CSS px or more (its computed font size times the camera's zoom, cross-checked
+	 * with the height of its bounding box) and inside its box.
 	 */
 	@Test
 	void atFitEveryNodeAndPodNameIsReadableOnALaptop() throws Exception {
@@ -79,28 +84,31 @@ class ReadableBrowserTest extends BrowserTest {
 		for (String id : scenarioIds()) {
 			open(id);
 			driver.findElement(By.cssSelector("[data-testid=btn-fit]")).click();
-			wait(WAIT).until(d -> js("const s = document.querySelector('#topology'); return s.dataset.zoom && !s.__transition") != null);
+			wait(WAIT).until(d -> js(
+					"const s = document.querySelector('#topology'); return s.dataset.zoom && !s.__transition") != null);
 			@SuppressWarnings("unchecked")
-			Map<String, Object> r = (Map<String, Object>) js("""
-					const svg = document.querySelector('#topology');
-					const k = +svg.dataset.zoom;
-					let min = Infinity, minName = '';
-					const bad = [];
-					document.querySelectorAll('#topology g.ns-node text.ns-label, #topology g.ns-pod text.ns-label').forEach(t => {
-					  const r = t.getBoundingClientRect();
-					  if (!r.width) return;
-					  const px = parseFloat(getComputedStyle(t).fontSize) * k;
-					  const box = t.parentNode.querySelector('rect.ns-box').getBoundingClientRect();
-					  if (px < min) { min = px; minName = t.textContent; }
-					  if (px < 11 || r.height < 11 * 0.95) bad.push(`${t.textContent}: ${px.toFixed(1)} px (box ${r.height.toFixed(1)} px high)`);
-					  if (r.right > box.right + 1 || r.bottom > box.bottom + 1) bad.push(`${t.textContent}: past its box`);
-					});
-					return { min: Math.round(min * 100) / 100, name: minName, bad };""");
+			Map<String, Object> r = (Map<String, Object>) js(
+					"""
+							const svg = document.querySelector('#topology');
+							const k = +svg.dataset.zoom;
+							let min = Infinity, minName = '';
+							const bad = [];
+							document.querySelectorAll('#topology g.ns-node text.ns-label, #topology g.ns-pod text.ns-label').forEach(t => {
+							  const r = t.getBoundingClientRect();
+							  if (!r.width) return;
+							  const px = parseFloat(getComputedStyle(t).fontSize) * k;
+							  const box = t.parentNode.querySelector('rect.ns-box').getBoundingClientRect();
+							  if (px < min) { min = px; minName = t.textContent; }
+							  if (px < 11 || r.height < 11 * 0.95) bad.push(`${t.textContent}: ${px.toFixed(1)} px (box ${r.height.toFixed(1)} px high)`);
+							  if (r.right > box.right + 1 || r.bottom > box.bottom + 1) bad.push(`${t.textContent}: past its box`);
+							});
+							return { min: Math.round(min * 100) / 100, name: minName, bad };""");
 			smallest.put(id, r.get("min") + " px (" + r.get("name") + ")");
 			if (!((List<?>) r.get("bad")).isEmpty()) {
 				problems.put(id, r.get("bad"));
 			}
-			if (List.of("lb-cluster-policy", "pod-to-service", "kuard-five-endpoints", "netpol-three-tier").contains(id)) {
+			if (List.of("lb-cluster-policy", "pod-to-service", "kuard-five-endpoints", "netpol-three-tier")
+				.contains(id)) {
 				screenshot("fit-1280x720-" + id);
 			}
 		}
@@ -109,20 +117,25 @@ class ReadableBrowserTest extends BrowserTest {
 	}
 
 	/**
-	 * Every step of every built-in scenario in both views (the kernel view's every step, the story view's every story
-	 * step), following the packet at 1280x720 with the journey strip above the map, read back from the end with ← on
-	 * one page per scenario and view:
+	 * Every step of every built-in scenario in both views (the kernel view's every step,
+	 * the story view's every story step), following the packet at 1280x720 with the
+	 * journey strip above the map, read back from the end with ← on one page per scenario
+	 * and view:
 	 * <ul>
 	 * <li>the page's text never says undefined, NaN or null;</li>
-	 * <li>the packet's label covers no drawn name, address or device label (measured boxes of the texts shown);</li>
-	 * <li>no node or pod name is cut by the stage's edge (a name is wholly on the stage, or not drawn);</li>
-	 * <li>the names of the walk's sender and receiver pods are on the stage whenever both their nodes are on the
-	 * stage. Exempt: walks whose ends are not both pods on nodes (a host outside the cluster, a node's own stack, a
-	 * router: there is no pod name to keep), and steps where the hop (glyph and label) and both pods do not fit the
-	 * stage together at the camera's context scale of 0.5 — there the camera shows the hop at a readable scale
-	 * instead, and the other pod may be off the stage. The stage's room is what is not covered: less its margins, the
-	 * view tools at its bottom and, at a walk's last step, the outcome box (✓ DELIVERED / ✕ DROPPED) over its top,
-	 * under which the camera draws nothing.</li>
+	 * <li>the packet's label covers no drawn name, address or device label (measured
+	 * boxes of the texts shown);</li>
+	 * <li>no node or pod name is cut by the stage's edge (a name is wholly on the stage,
+	 * or not drawn);</li>
+	 * <li>the names of the walk's sender and receiver pods are on the stage whenever both
+	 * their nodes are on the stage. Exempt: walks whose ends are not both pods on nodes
+	 * (a host outside the cluster, a node's own stack, a router: there is no pod name to
+	 * keep), and steps where the hop (glyph and label) and both pods do not fit the stage
+	 * together at the camera's context scale of 0.5 — there the camera shows the hop at a
+	 * readable scale instead, and the other pod may be off the stage. The stage's room is
+	 * what is not covered: less its margins, the view tools at its bottom and, at a
+	 * walk's last step, the outcome box (✓ DELIVERED / ✕ DROPPED) over its top, under
+	 * which the camera draws nothing.</li>
 	 * </ul>
 	 */
 	@Test
@@ -136,12 +149,18 @@ class ReadableBrowserTest extends BrowserTest {
 			for (String view : List.of("kernel", "story")) {
 				open(id, view);
 				assertThat(driver.findElement(By.id("player")).getDomAttribute("data-view")).isEqualTo(view);
-				// at the intro the strip shows the first walk's journey; a cluster change (a timeline scenario may start with
-				// one) moves no packet and has none. The event list's first walk row says which it is.
-				boolean change = driver.findElements(By.cssSelector(".ev-leg")).stream().findFirst()
-					.map(e -> e.getDomProperty("textContent").contains("CHANGE")).orElse(false);
+				// at the intro the strip shows the first walk's journey; a cluster change
+				// (a timeline scenario may start with
+				// one) moves no packet and has none. The event list's first walk row says
+				// which it is.
+				boolean change = driver.findElements(By.cssSelector(".ev-leg"))
+					.stream()
+					.findFirst()
+					.map(e -> e.getDomProperty("textContent").contains("CHANGE"))
+					.orElse(false);
 				assertThat(driver.findElement(By.cssSelector("[data-testid=journey]")).isDisplayed())
-					.as(id + " (" + view + "): the journey strip is drawn exactly when the walk moves a packet").isEqualTo(!change);
+					.as(id + " (" + view + "): the journey strip is drawn exactly when the walk moves a packet")
+					.isEqualTo(!change);
 				WebElement follow = driver.findElement(By.cssSelector("[data-testid=follow]"));
 				if (!follow.isSelected()) {
 					follow.click();
@@ -150,7 +169,8 @@ class ReadableBrowserTest extends BrowserTest {
 				String at = id + " (" + view + ")";
 				Map<String, List<Object>> found = new TreeMap<>();
 				long[] tally = new long[3];
-				// a few steps per script (a slow machine must not hit the driver's script timeout), until the intro
+				// a few steps per script (a slow machine must not hit the driver's script
+				// timeout), until the intro
 				for (boolean done = false; !done;) {
 					assertThat(tally[0]).as(at + ": stepped back to the intro").isLessThan(5000);
 					@SuppressWarnings("unchecked")
@@ -163,7 +183,9 @@ class ReadableBrowserTest extends BrowserTest {
 					tally[2] += ((Number) r.get("exempt")).longValue();
 					done = Boolean.TRUE.equals(r.get("done"));
 				}
-				for (Map.Entry<String, Map<String, Object>> e : Map.of("words", words, "covered", covered, "framing", framing).entrySet()) {
+				for (Map.Entry<String, Map<String, Object>> e : Map
+					.of("words", words, "covered", covered, "framing", framing)
+					.entrySet()) {
 					List<Object> f = found.get(e.getKey());
 					if (!f.isEmpty()) {
 						e.getValue().put(at, f.subList(0, Math.min(5, f.size())));
@@ -251,14 +273,16 @@ class ReadableBrowserTest extends BrowserTest {
 			}
 			return { words, covered, framing, steps, checked, exempt, done };""";
 
-	/** At 390x844 the library, a player, the editor and a reachability grid are no wider than the screen. */
+	/**
+	 * At 390x844 the library, a player, the editor and a reachability grid are no wider
+	 * than the screen.
+	 */
 	@Test
 	void onAPhoneNoPageIsWiderThanTheScreen() throws Exception {
 		viewport(390, 844);
 		Map<String, Long> widths = new TreeMap<>();
 		for (String[] page : List.of(new String[] { "/", "library" },
-				new String[] { "/scenarios/pod-to-service?step=20", "player" },
-				new String[] { "/editor", "editor" },
+				new String[] { "/scenarios/pod-to-service?step=20", "player" }, new String[] { "/editor", "editor" },
 				new String[] { "/scenarios/netpol-three-tier/reachability", "reachability" })) {
 			driver.get(url(page[0]));
 			wait(WAIT).until(d -> "complete".equals(js("return document.readyState")));
@@ -274,21 +298,27 @@ class ReadableBrowserTest extends BrowserTest {
 		assertThat(widths).allSatisfy((page, w) -> assertThat(w).as(page + " scrollWidth").isLessThanOrEqualTo(390));
 	}
 
-	/** The key moments in both views at a laptop's, a projector's and a phone's size, for a person to look at. */
+	/**
+	 * The key moments in both views at a laptop's, a projector's and a phone's size, for
+	 * a person to look at.
+	 */
 	@Test
 	void screenshotsAtThreeSizes() throws Exception {
 		int[][] sizes = { { 1280, 720 }, { 1920, 1080 }, { 390, 844 } };
-		String[][] moments = { { "lb-cluster-policy", "28" }, { "pod-to-service", "30" }, { "kuard-five-endpoints", "40" },
-				{ "netpol-three-tier", "150" } };
+		String[][] moments = { { "lb-cluster-policy", "28" }, { "pod-to-service", "30" },
+				{ "kuard-five-endpoints", "40" }, { "netpol-three-tier", "150" } };
 		for (int[] size : sizes) {
 			viewport(size[0], size[1]);
 			for (String view : List.of("kernel", "story")) {
 				for (String[] m : moments) {
-					driver.get(url("/scenarios/" + m[0] + "?step=" + m[1] + ("story".equals(view) ? "&view=story" : "")));
+					driver
+						.get(url("/scenarios/" + m[0] + "?step=" + m[1] + ("story".equals(view) ? "&view=story" : "")));
 					wait(WAIT).until(d -> String.valueOf(Integer.parseInt(m[1]) - 1)
-						.equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor"))
+						.equals(d.findElement(By.cssSelector("[data-testid=step-index]"))
+							.getDomAttribute("data-cursor"))
 							&& d.findElements(By.cssSelector("#topology g.dev")).size() > 0);
-					screenshot(m[0] + "-step" + m[1] + ("story".equals(view) ? "-story-" : "-") + size[0] + "x" + size[1]);
+					screenshot(
+							m[0] + "-step" + m[1] + ("story".equals(view) ? "-story-" : "-") + size[0] + "x" + size[1]);
 				}
 			}
 		}

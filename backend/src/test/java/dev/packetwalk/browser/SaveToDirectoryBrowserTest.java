@@ -20,8 +20,9 @@ import static dev.packetwalk.browser.EditorPage.waitState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Saving from the editor into the scenarios directory ({@code packetwalk.scenarios.writable=true}): the file is
- * written, the library lists it (hot reload), and a save over a file changed on disk since it was opened is refused
+ * Saving from the editor into the scenarios directory
+ * ({@code packetwalk.scenarios.writable=true}): the file is written, the library lists it
+ * (hot reload), and a save over a file changed on disk since it was opened is refused
  * with nothing written.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -52,14 +53,18 @@ class SaveToDirectoryBrowserTest extends BrowserTest {
 		assertThat(el("save-status").getText()).contains("my-first-scenario-saved.yaml");
 		Path file = dir.resolve("my-first-scenario-saved.yaml");
 		assertThat(Files.readString(file)).isEqualTo(text());
-		assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactly("my-first-scenario-saved.yaml");
+		assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
+			.containsExactly("my-first-scenario-saved.yaml");
 		screenshot("editor-7-saved");
 
 		// the library has it
 		driver.get(url("/"));
-		wait(WAIT).until(d -> !d.findElements(By.cssSelector("[data-testid=scenario-card][data-scenario-id='my-first-scenario-saved']")).isEmpty());
+		wait(WAIT).until(d -> !d
+			.findElements(By.cssSelector("[data-testid=scenario-card][data-scenario-id='my-first-scenario-saved']"))
+			.isEmpty());
 
-		// opened again, changed on disk meanwhile: the editor's save is refused and the file keeps the other change
+		// opened again, changed on disk meanwhile: the editor's save is refused and the
+		// file keeps the other change
 		driver.get(url("/editor/my-first-scenario-saved"));
 		waitReady();
 		Files.writeString(file, Files.readString(file) + "# changed by someone else\n");
@@ -76,16 +81,18 @@ class SaveToDirectoryBrowserTest extends BrowserTest {
 	void onlyAPlainNameInsideTheDirectoryIsWritten() throws Exception {
 		java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
 		for (String id : new String[] { "Not_A_Name", "..%2Fescaped", "%2Ftmp%2Fescaped" }) {
-			java.net.http.HttpResponse<String> res = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/api/scenarios/" + id + "/yaml")))
-				.header("Content-Type", "text/yaml")
-				.PUT(java.net.http.HttpRequest.BodyPublishers.ofString("kind: Scenario\n"))
-				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+			java.net.http.HttpResponse<String> res = http
+				.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/api/scenarios/" + id + "/yaml")))
+					.header("Content-Type", "text/yaml")
+					.PUT(java.net.http.HttpRequest.BodyPublishers.ofString("kind: Scenario\n"))
+					.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
 			assertThat(res.statusCode()).as(id).isIn(403, 404);
 		}
 		assertThat(Files.exists(dir.getParent().resolve("escaped"))).isFalse();
 		assertThat(Files.exists(Path.of("/tmp/escaped"))).isFalse();
 		try (var files = Files.list(dir)) {
-			assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("escaped") || n.contains("Not_A_Name"));
+			assertThat(files.map(p -> p.getFileName().toString()))
+				.noneMatch(n -> n.contains("escaped") || n.contains("Not_A_Name"));
 		}
 	}
 

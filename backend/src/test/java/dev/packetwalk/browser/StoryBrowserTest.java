@@ -30,11 +30,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The story view, the journey strip and presenter mode, as a learner and a speaker see them: every built-in scenario
- * told in at most 25 story steps per walk with every rewrite, verdict and end of the kernel view in it (checked
- * against the trace from the API, not a list), no "undefined"/"NaN"/"null" on the page at any story step, switching
- * views keeps the moment, the journey strip seeks, and presenter mode at 1280×720 and 1920×1080 reads from the back
- * of the room (narration ≥ 28 px, inspector ≥ 18 px at 1080p, bars on one line, no sentence twice).
+ * The story view, the journey strip and presenter mode, as a learner and a speaker see
+ * them: every built-in scenario told in at most 25 story steps per walk with every
+ * rewrite, verdict and end of the kernel view in it (checked against the trace from the
+ * API, not a list), no "undefined"/"NaN"/"null" on the page at any story step, switching
+ * views keeps the moment, the journey strip seeks, and presenter mode at 1280×720 and
+ * 1920×1080 reads from the back of the room (narration ≥ 28 px, inspector ≥ 18 px at
+ * 1080p, bars on one line, no sentence twice).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class StoryBrowserTest extends BrowserTest {
@@ -43,18 +45,25 @@ class StoryBrowserTest extends BrowserTest {
 
 	private static final Pattern BAD_TEXT = Pattern.compile("\\b(undefined|NaN|null)\\b");
 
-	/** Text the page shows at the current step: the player's rendered text and the picture's (SVG) text. */
+	/**
+	 * Text the page shows at the current step: the player's rendered text and the
+	 * picture's (SVG) text.
+	 */
 	private static final String PAGE_TEXT = "return document.getElementById('player').innerText + '\\n'"
 			+ " + [...document.querySelectorAll('#topology text')].map(t => t.textContent).join('\\n');";
 
 	@AfterEach
 	void realViewportAndNoPresenterMode() {
 		((ChromeDriver) driver).executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
-		// presenter mode lasts for the tab's session: the next test opens its pages as a learner
+		// presenter mode lasts for the tab's session: the next test opens its pages as a
+		// learner
 		js("window.sessionStorage.clear()");
 	}
 
-	/** The page laid out as on a screen of w × h CSS px (the window itself stays as it is). */
+	/**
+	 * The page laid out as on a screen of w × h CSS px (the window itself stays as it
+	 * is).
+	 */
 	private static void viewport(int w, int h) {
 		((ChromeDriver) driver).executeCdpCommand("Emulation.setDeviceMetricsOverride",
 				Map.of("width", w, "height", h, "deviceScaleFactor", 1, "mobile", false));
@@ -123,7 +132,10 @@ class StoryBrowserTest extends BrowserTest {
 		wait(WAIT).until(d -> String.valueOf(cursor).equals(cursor()));
 	}
 
-	/** Does the story view have to show this kernel step? Every NAT, encapsulation, verdict and end. */
+	/**
+	 * Does the story view have to show this kernel step? Every NAT, encapsulation,
+	 * verdict and end.
+	 */
 	private static boolean mustTell(TraceStep s) {
 		return switch (s.type()) {
 			case "nat", "encapsulate", "decapsulate", "policy", "ipvs", "deliver", "drop", "send" -> true;
@@ -133,30 +145,33 @@ class StoryBrowserTest extends BrowserTest {
 	}
 
 	/**
-	 * Presses → from the intro to the end in the story view (keydown events dispatched in one script, as a person's
-	 * presses would arrive; the keyboard test of PlayerBrowserTest presses real keys) and reads, at every step, the
-	 * cursor, the step index and the page's text.
+	 * Presses → from the intro to the end in the story view (keydown events dispatched in
+	 * one script, as a person's presses would arrive; the keyboard test of
+	 * PlayerBrowserTest presses real keys) and reads, at every step, the cursor, the step
+	 * index and the page's text.
 	 */
 	@SuppressWarnings("unchecked")
 	private static List<Map<String, Object>> stepThroughToTheEnd() {
 		List<Map<String, Object>> all = new ArrayList<>();
-		// a few presses per script (a slow machine must not hit the driver's script timeout), until → moves no more
+		// a few presses per script (a slow machine must not hit the driver's script
+		// timeout), until → moves no more
 		for (boolean done = false; !done;) {
 			assertThat(all.size()).as("stepped to the end").isLessThan(500);
-			Map<String, Object> r = (Map<String, Object>) js("""
-					const index = document.querySelector('[data-testid=step-index]');
-					const text = () => document.getElementById('player').innerText + '\\n'
-					  + [...document.querySelectorAll('#topology text')].map(t => t.textContent).join('\\n');
-					const out = [];
-					for (let k = 0; k < 20; k++) {
-					  const before = index.dataset.cursor;
-					  document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', code: 'ArrowRight', bubbles: true, cancelable: true }));
-					  if (index.dataset.cursor === before) {
-					    return { out, done: true };
-					  }
-					  out.push({ cursor: Number(index.dataset.cursor), position: Number(index.dataset.position), view: index.dataset.view, text: text() });
-					}
-					return { out, done: false };""");
+			Map<String, Object> r = (Map<String, Object>) js(
+					"""
+							const index = document.querySelector('[data-testid=step-index]');
+							const text = () => document.getElementById('player').innerText + '\\n'
+							  + [...document.querySelectorAll('#topology text')].map(t => t.textContent).join('\\n');
+							const out = [];
+							for (let k = 0; k < 20; k++) {
+							  const before = index.dataset.cursor;
+							  document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', code: 'ArrowRight', bubbles: true, cancelable: true }));
+							  if (index.dataset.cursor === before) {
+							    return { out, done: true };
+							  }
+							  out.push({ cursor: Number(index.dataset.cursor), position: Number(index.dataset.position), view: index.dataset.view, text: text() });
+							}
+							return { out, done: false };""");
 			all.addAll((List<Map<String, Object>>) r.get("out"));
 			done = Boolean.TRUE.equals(r.get("done"));
 		}
@@ -171,7 +186,8 @@ class StoryBrowserTest extends BrowserTest {
 			List<TraceStep> steps = steps(id);
 			open("/scenarios/" + id + "?view=story", steps.size());
 			assertThat(driver.findElement(By.cssSelector("[data-testid=view-story]")).getDomAttribute("aria-pressed"))
-				.as(id + ": ?view=story opens the story view").isEqualTo("true");
+				.as(id + ": ?view=story opens the story view")
+				.isEqualTo("true");
 			String intro = (String) js(PAGE_TEXT);
 			assertThat(BAD_TEXT.matcher(intro).find()).as(id + " intro: " + intro).isFalse();
 
@@ -183,10 +199,13 @@ class StoryBrowserTest extends BrowserTest {
 				Map<String, Object> r = reads.get(k);
 				int c = ((Number) r.get("cursor")).intValue();
 				assertThat(r.get("view")).isEqualTo("story");
-				assertThat(((Number) r.get("position")).intValue()).as(id + ": the index counts story steps").isEqualTo(k + 1);
+				assertThat(((Number) r.get("position")).intValue()).as(id + ": the index counts story steps")
+					.isEqualTo(k + 1);
 				String text = (String) r.get("text");
-				assertThat(BAD_TEXT.matcher(text).find()).as("%s story step %d (kernel step %d, %s) shows undefined/NaN/null in: %s",
-						id, k + 1, c + 1, steps.get(c).type(), text).isFalse();
+				assertThat(BAD_TEXT.matcher(text).find())
+					.as("%s story step %d (kernel step %d, %s) shows undefined/NaN/null in: %s", id, k + 1, c + 1,
+							steps.get(c).type(), text)
+					.isFalse();
 				told.add(c);
 				perWalk[steps.get(c).walk()]++;
 			}
@@ -194,8 +213,10 @@ class StoryBrowserTest extends BrowserTest {
 				.isEqualTo(steps.size() - 1);
 			for (TraceStep s : steps) {
 				if (mustTell(s)) {
-					assertThat(told).as("%s: kernel step %d (%s at %s) is in the story", id, s.index() + 1, s.type(),
-							s.step().at("/at/namespace").asString()).contains(s.index());
+					assertThat(told)
+						.as("%s: kernel step %d (%s at %s) is in the story", id, s.index() + 1, s.type(),
+								s.step().at("/at/namespace").asString())
+						.contains(s.index());
 				}
 			}
 			for (int w = 0; w < perWalk.length; w++) {
@@ -212,7 +233,8 @@ class StoryBrowserTest extends BrowserTest {
 		viewport(1280, 720);
 		String id = "pod-to-service";
 		List<TraceStep> steps = steps(id);
-		// a conntrack step of the request: kernel-only; the story view shows that same step and says so
+		// a conntrack step of the request: kernel-only; the story view shows that same
+		// step and says so
 		TraceStep kernelOnly = firstOf(steps, "conntrack");
 		open("/scenarios/" + id + "?step=" + (kernelOnly.index() + 1), steps.size());
 		assertThat(driver.findElement(By.id("player")).getDomAttribute("data-view")).isEqualTo("kernel");
@@ -221,10 +243,11 @@ class StoryBrowserTest extends BrowserTest {
 		assertThat(cursor()).isEqualTo(String.valueOf(kernelOnly.index()));
 		wait(WAIT).until(d -> d.getCurrentUrl().contains("view=story"));
 		assertThat(driver.getCurrentUrl()).contains("step=" + (kernelOnly.index() + 1));
-		assertThat(driver.findElement(By.cssSelector("[data-testid=step-index]")).getText())
-			.startsWith("Story step ").endsWith(" · kernel step " + (kernelOnly.index() + 1));
+		assertThat(driver.findElement(By.cssSelector("[data-testid=step-index]")).getText()).startsWith("Story step ")
+			.endsWith(" · kernel step " + (kernelOnly.index() + 1));
 		// the event list shows only the story's rows (and the current one)
-		List<String> rows = driver.findElements(By.cssSelector("[data-testid=event]")).stream()
+		List<String> rows = driver.findElements(By.cssSelector("[data-testid=event]"))
+			.stream()
 			.filter(WebElement::isDisplayed)
 			.filter(e -> !String.valueOf(kernelOnly.index()).equals(e.getDomAttribute("data-index")))
 			.map(e -> e.getDomAttribute("data-type"))
@@ -234,13 +257,15 @@ class StoryBrowserTest extends BrowserTest {
 
 		// a step forward in the story, then back to the kernel view at that same step
 		new Actions(driver).sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT).perform();
-		wait(WAIT).until(d -> !String.valueOf(kernelOnly.index()).equals(cursor()) && Integer.parseInt(cursor()) > kernelOnly.index());
+		wait(WAIT).until(d -> !String.valueOf(kernelOnly.index()).equals(cursor())
+				&& Integer.parseInt(cursor()) > kernelOnly.index());
 		String storyCursor = cursor();
 		assertThat(mustTellOrBoundary(steps.get(Integer.parseInt(storyCursor)))).isTrue();
 		driver.findElement(By.cssSelector("[data-testid=view-kernel]")).click();
 		wait(WAIT).until(d -> "kernel".equals(d.findElement(By.id("player")).getDomAttribute("data-view")));
 		assertThat(cursor()).isEqualTo(storyCursor);
-		assertThat(driver.findElement(By.cssSelector("[data-testid=view-kernel]")).getDomAttribute("aria-pressed")).isEqualTo("true");
+		assertThat(driver.findElement(By.cssSelector("[data-testid=view-kernel]")).getDomAttribute("aria-pressed"))
+			.isEqualTo("true");
 		wait(WAIT).until(d -> !d.getCurrentUrl().contains("view="));
 	}
 
@@ -258,31 +283,40 @@ class StoryBrowserTest extends BrowserTest {
 		List<WebElement> legs = driver.findElements(By.cssSelector("[data-testid=journey-leg]"));
 		assertThat(legs).as("the request's legs: to the Service IP, then (after the DNAT) to the endpoint").hasSize(2);
 		JsonNode sent = steps.get(0).step().get("packet");
-		assertThat(legs.get(0).getText()).contains(sent.at("/ip/src").asString() + ":" + sent.at("/l4/srcPort").asString()
-				+ " → " + sent.at("/ip/dst").asString() + ":" + sent.at("/l4/dstPort").asString());
+		assertThat(legs.get(0).getText())
+			.contains(sent.at("/ip/src").asString() + ":" + sent.at("/l4/srcPort").asString() + " → "
+					+ sent.at("/ip/dst").asString() + ":" + sent.at("/l4/dstPort").asString());
 		JsonNode rewritten = dnat.step().get("packet");
-		assertThat(legs.get(1).getText()).contains("→ " + rewritten.at("/ip/dst").asString() + ":" + rewritten.at("/l4/dstPort").asString());
+		assertThat(legs.get(1).getText())
+			.contains("→ " + rewritten.at("/ip/dst").asString() + ":" + rewritten.at("/l4/dstPort").asString());
 		WebElement marker = driver.findElement(By.cssSelector("[data-testid=journey-marker]"));
 		assertThat(marker.getText()).isEqualTo("DNAT · node1");
 		assertThat(marker.getDomAttribute("data-type")).isEqualTo("nat");
 
 		legs.get(1).click();
 		waitCursor(dnat.index());
-		wait(WAIT).until(d -> "step".equals(d.findElements(By.cssSelector("[data-testid=journey-leg]")).get(1).getDomAttribute("aria-current")));
-		assertThat(driver.findElements(By.cssSelector("[data-testid=journey-leg]")).get(0).getDomAttribute("aria-current")).isNull();
+		wait(WAIT).until(d -> "step".equals(
+				d.findElements(By.cssSelector("[data-testid=journey-leg]")).get(1).getDomAttribute("aria-current")));
+		assertThat(
+				driver.findElements(By.cssSelector("[data-testid=journey-leg]")).get(0).getDomAttribute("aria-current"))
+			.isNull();
 		screenshot("story-pod-to-service-1280x720");
 		copyTo("story-pod-to-service-1280x720", "story-view-pod-to-service");
 	}
 
-	/** Keeps a second copy of a screenshot under another name (the one the docs use is picked from these). */
+	/**
+	 * Keeps a second copy of a screenshot under another name (the one the docs use is
+	 * picked from these).
+	 */
 	private static void copyTo(String shot, String name) throws IOException {
 		Path dir = Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
 		Files.copy(dir.resolve(shot + ".png"), dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
 	}
 
 	/**
-	 * What a speaker's screen shows, read in the page: the narration's font size, the smallest inspector text, whether
-	 * a bar wrapped (its visible children on more than one line), and every sentence (≥ 6 words) seen more than once.
+	 * What a speaker's screen shows, read in the page: the narration's font size, the
+	 * smallest inspector text, whether a bar wrapped (its visible children on more than
+	 * one line), and every sentence (≥ 6 words) seen more than once.
 	 */
 	private static final String PRESENTER_READ = """
 			const visible = el => {
@@ -329,7 +363,8 @@ class StoryBrowserTest extends BrowserTest {
 			open("/scenarios/" + id + "?present", steps.size());
 			wait(WAIT).until(d -> "true".equals(d.findElement(By.id("player")).getDomAttribute("data-presenting")));
 			assertThat(driver.findElement(By.id("player")).getDomAttribute("data-view"))
-				.as("presenter mode opens the story view").isEqualTo("story");
+				.as("presenter mode opens the story view")
+				.isEqualTo("story");
 			String where = id + " at " + w + "x" + h;
 			int k = 0;
 			int c = -1;
@@ -342,7 +377,8 @@ class StoryBrowserTest extends BrowserTest {
 				k++;
 				Map<String, Object> r = (Map<String, Object>) js(PRESENTER_READ);
 				String at = where + " story step " + k + " (kernel step " + (c + 1) + ")";
-				assertThat(((Number) r.get("narration")).doubleValue()).as(at + ": narration px").isGreaterThanOrEqualTo(28);
+				assertThat(((Number) r.get("narration")).doubleValue()).as(at + ": narration px")
+					.isGreaterThanOrEqualTo(28);
 				assertThat(r.get("controlsWrapped")).as(at + ": the control bar is one line").isEqualTo(false);
 				assertThat(r.get("presenterBarWrapped")).as(at + ": the presenter bar is one line").isEqualTo(false);
 				assertThat(r.get("hiddenControls")).as(at + ": only presenter controls").isEqualTo(true);

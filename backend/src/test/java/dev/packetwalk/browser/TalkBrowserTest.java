@@ -23,10 +23,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The pages built for talks, in two headless Chromiums (a presenter's and a follower's, every outside host
- * unresolvable): a deep link round trip, presenter mode with live follow-along (the follower sees the presenter's
- * steps, pauses, rejoins, sees the end), the speaker-notes window in sync, and the embed. Screenshots (projector size)
- * go to {@code screenshots.dir}. Skipped like {@link PlayerBrowserTest} when Chromium is missing.
+ * The pages built for talks, in two headless Chromiums (a presenter's and a follower's,
+ * every outside host unresolvable): a deep link round trip, presenter mode with live
+ * follow-along (the follower sees the presenter's steps, pauses, rejoins, sees the end),
+ * the speaker-notes window in sync, and the embed. Screenshots (projector size) go to
+ * {@code screenshots.dir}. Skipped like {@link PlayerBrowserTest} when Chromium is
+ * missing.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class TalkBrowserTest {
@@ -86,7 +88,9 @@ class TalkBrowserTest {
 		assertThat(walk).contains("fe-1 → db-1:6379");
 		int first = cursor(presenter);
 		assertThat(first).isPositive();
-		assertThat(presenter.getCurrentUrl()).contains("seed=5").contains("flow=fe-to-db").contains("step=" + (first + 1));
+		assertThat(presenter.getCurrentUrl()).contains("seed=5")
+			.contains("flow=fe-to-db")
+			.contains("step=" + (first + 1));
 
 		new Actions(presenter).sendKeys(Keys.ARROW_RIGHT).sendKeys(Keys.ARROW_RIGHT).perform();
 		waitCursor(presenter, first + 2);
@@ -123,7 +127,8 @@ class TalkBrowserTest {
 
 		open(follower, "/live/" + code);
 		assertThat(cursor(follower)).isEqualTo(2);
-		waitFor(presenter, d -> "1".equals(d.findElement(By.cssSelector("[data-testid=follower-count]")).getDomAttribute("data-count")));
+		waitFor(presenter, d -> "1"
+			.equals(d.findElement(By.cssSelector("[data-testid=follower-count]")).getDomAttribute("data-count")));
 
 		// the clicker: PageDown three times on the presenter's page, the follower follows
 		for (int i = 0; i < 3; i++) {
@@ -135,36 +140,45 @@ class TalkBrowserTest {
 		screenshot(presenter, "talk-presenter-live");
 		screenshot(follower, "talk-follower");
 
-		// the follower explores on their own: following pauses, the presenter's steps no longer move them
+		// the follower explores on their own: following pauses, the presenter's steps no
+		// longer move them
 		new Actions(follower).sendKeys(Keys.HOME).perform();
 		waitCursor(follower, -1);
 		waitFor(follower, d -> "false".equals(d.findElement(By.id("player")).getDomAttribute("data-following")));
 		new Actions(presenter).sendKeys(Keys.PAGE_DOWN).perform();
 		waitCursor(presenter, 6);
-		waitFor(presenter, d -> String.valueOf(d.findElement(By.id("player")).getDomAttribute("data-live-pushed")).contains("\"step\":7"));
+		waitFor(presenter, d -> String.valueOf(d.findElement(By.id("player")).getDomAttribute("data-live-pushed"))
+			.contains("\"step\":7"));
 		assertThat(cursor(follower)).isEqualTo(-1);
-		assertThat(follower.findElement(By.cssSelector("[data-testid=live-status]")).getText()).isEqualTo("Exploring on your own");
+		assertThat(follower.findElement(By.cssSelector("[data-testid=live-status]")).getText())
+			.isEqualTo("Exploring on your own");
 		screenshot(follower, "talk-follower-paused");
 
 		// rejoin: straight to the presenter's latest step
 		follower.findElement(By.cssSelector("[data-testid=btn-follow-toggle]")).click();
 		waitCursor(follower, 6);
 
-		// the presenter moves to another scenario, still presenting and still live: the follower's page follows there
-		new Select(presenter.findElement(By.cssSelector("[data-testid=presenter-scenario]"))).selectByValue("pod-to-pod-same-node");
+		// the presenter moves to another scenario, still presenting and still live: the
+		// follower's page follows there
+		new Select(presenter.findElement(By.cssSelector("[data-testid=presenter-scenario]")))
+			.selectByValue("pod-to-pod-same-node");
 		waitFor(presenter, d -> d.getCurrentUrl().contains("/scenarios/pod-to-pod-same-node")
 				&& "true".equals(d.findElement(By.id("player")).getDomAttribute("data-started")));
 		assertThat(presenter.findElement(By.id("player")).getDomAttribute("data-presenting")).isEqualTo("true");
 		new Actions(presenter).sendKeys(Keys.PAGE_DOWN).perform();
 		waitCursor(presenter, 0);
-		waitFor(follower, d -> d.findElement(By.cssSelector("[data-testid=scenario-title]")).getText().equals("Pod to pod on the same node")
-				&& "0".equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor")));
+		waitFor(follower, d -> d.findElement(By.cssSelector("[data-testid=scenario-title]"))
+			.getText()
+			.equals("Pod to pod on the same node")
+				&& "0"
+					.equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor")));
 
 		// the presenter ends the session: the follower's stream closes, the page says so
 		presenter.findElement(By.cssSelector("[data-testid=btn-end-live]")).click();
 		waitFor(follower, d -> d.findElement(By.cssSelector("[data-testid=live-status]")).getText().contains("ended"));
 		assertThat(presenter.findElement(By.cssSelector("[data-testid=btn-go-live]")).isDisplayed()).isTrue();
-		new Actions(presenter).sendKeys("p").perform(); // leave presenter mode for the other tests
+		new Actions(presenter).sendKeys("p").perform(); // leave presenter mode for the
+														// other tests
 		waitFor(presenter, d -> d.findElement(By.cssSelector(".appbar")).isDisplayed());
 	}
 
@@ -176,7 +190,8 @@ class TalkBrowserTest {
 		presenter.get(url("/presenter/notes"));
 		String notes = presenter.getWindowHandle();
 		waitFor(presenter, d -> "7".equals(d.findElement(By.tagName("body")).getDomAttribute("data-cursor")));
-		assertThat(presenter.findElement(By.cssSelector("[data-testid=notes-scenario]")).getText()).startsWith("Pod to a Service");
+		assertThat(presenter.findElement(By.cssSelector("[data-testid=notes-scenario]")).getText())
+			.startsWith("Pod to a Service");
 		assertThat(presenter.findElement(By.cssSelector("[data-testid=notes-step]")).getText()).startsWith("Step 8 /");
 		screenshot(presenter, "talk-speaker-notes");
 
@@ -196,8 +211,10 @@ class TalkBrowserTest {
 		// one inspector: the one this step needs
 		String focus = presenter.findElement(By.id("player")).getDomAttribute("data-focus-panel");
 		assertThat(focus).isIn("headers", "detail");
-		assertThat(presenter.findElement(By.cssSelector(".panel-headers")).isDisplayed()).isEqualTo("headers".equals(focus));
-		assertThat(presenter.findElement(By.cssSelector(".panel-detail")).isDisplayed()).isEqualTo("detail".equals(focus));
+		assertThat(presenter.findElement(By.cssSelector(".panel-headers")).isDisplayed())
+			.isEqualTo("headers".equals(focus));
+		assertThat(presenter.findElement(By.cssSelector(".panel-detail")).isDisplayed())
+			.isEqualTo("detail".equals(focus));
 
 		new Actions(presenter).sendKeys("b").perform();
 		waitFor(presenter, d -> d.findElement(By.cssSelector("[data-testid=blackout]")).isDisplayed());
@@ -216,17 +233,21 @@ class TalkBrowserTest {
 		assertThat(follower.findElements(By.cssSelector(".appbar"))).isEmpty();
 		assertThat(follower.findElements(By.cssSelector("#topology g.dev"))).isNotEmpty();
 		assertThat(follower.findElement(By.cssSelector("[data-testid=embed-open]")).getDomAttribute("href"))
-			.contains("/scenarios/pod-to-service").contains("step=12");
+			.contains("/scenarios/pod-to-service")
+			.contains("step=12");
 		screenshot(follower, "talk-embed");
 	}
 
-	// ---- helpers -------------------------------------------------------------------------------------------------
+	// ---- helpers
+	// -------------------------------------------------------------------------------------------------
 
 	private String url(String path) {
 		return "http://localhost:" + port + path;
 	}
 
-	/** Opens a page and waits until the player has loaded its trace and applied the link. */
+	/**
+	 * Opens a page and waits until the player has loaded its trace and applied the link.
+	 */
 	private void open(WebDriver d, String path) {
 		d.get(url(path));
 		waitFor(d, x -> "true".equals(x.findElement(By.id("player")).getDomAttribute("data-started"))
@@ -234,7 +255,8 @@ class TalkBrowserTest {
 	}
 
 	private static int cursor(WebDriver d) {
-		return Integer.parseInt(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor"));
+		return Integer
+			.parseInt(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor"));
 	}
 
 	private static void waitCursor(WebDriver d, int cursor) {
@@ -248,7 +270,8 @@ class TalkBrowserTest {
 
 	private static void screenshot(WebDriver d, String name) throws IOException {
 		// let the transitions of the last step settle
-		((JavascriptExecutor) d).executeScript("return new Promise(r => requestAnimationFrame(() => setTimeout(r, 400)))");
+		((JavascriptExecutor) d)
+			.executeScript("return new Promise(r => requestAnimationFrame(() => setTimeout(r, 400)))");
 		Chromium.screenshot(d, name);
 	}
 

@@ -11,8 +11,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Clusters that change, as a learner sees them: the pod's network is drawn piece by piece as CNI ADD builds it, and a
- * kube-proxy sync shows the rules it rewrote.
+ * Clusters that change, as a learner sees them: the pod's network is drawn piece by piece
+ * as CNI ADD builds it, and a kube-proxy sync shows the rules it rewrote.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class TimelineBrowserTest extends BrowserTest {
@@ -51,16 +51,19 @@ class TimelineBrowserTest extends BrowserTest {
 	void podNetworkSetupDrawsEth0OnlyFromTheStepThatCreatesIt() throws Exception {
 		open("/scenarios/pod-network-setup");
 		assertThat(eth0Drawn()).as("before CNI ADD").isFalse();
-		assertThat(driver.findElement(By.cssSelector("#topology g.ns[data-namespace='default/web']")).isDisplayed()).isFalse();
+		assertThat(driver.findElement(By.cssSelector("#topology g.ns[data-namespace='default/web']")).isDisplayed())
+			.isFalse();
 		forward();
 		// the sandbox: the pod's namespace exists, eth0 does not yet
 		assertThat(stepType()).isEqualTo("cni");
 		assertThat(driver.findElement(By.id("narration")).getText()).contains("pause container");
-		assertThat(driver.findElement(By.cssSelector("#topology g.ns[data-namespace='default/web']")).isDisplayed()).isTrue();
+		assertThat(driver.findElement(By.cssSelector("#topology g.ns[data-namespace='default/web']")).isDisplayed())
+			.isTrue();
 		assertThat(eth0Drawn()).as("after the sandbox, before the veth pair").isFalse();
 		screenshot("timeline-1-sandbox");
 		forward();
-		assertThat(driver.findElement(By.cssSelector("[data-testid=step-detail]")).getText()).contains("ip link add eth0");
+		assertThat(driver.findElement(By.cssSelector("[data-testid=step-detail]")).getText())
+			.contains("ip link add eth0");
 		wait(WAIT).until(d -> eth0Drawn());
 		screenshot("timeline-2-veth");
 	}

@@ -18,10 +18,11 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 10: script tags and HTML in a scenario's title, summary, chapter, intro, takeaway, flow label, pod labels and
- * host label are shown as text on every page, in headless Chromium: no element is made from them and none of their
- * scripts runs (the markers they would set stay unset). The scenario is a local file, as a visitor's would be.
- * Skipped like {@link PlayerBrowserTest} when Chromium is missing.
+ * Issue 10: script tags and HTML in a scenario's title, summary, chapter, intro,
+ * takeaway, flow label, pod labels and host label are shown as text on every page, in
+ * headless Chromium: no element is made from them and none of their scripts runs (the
+ * markers they would set stay unset). The scenario is a local file, as a visitor's would
+ * be. Skipped like {@link PlayerBrowserTest} when Chromium is missing.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class XssBrowserTest extends BrowserTest {
@@ -29,7 +30,8 @@ class XssBrowserTest extends BrowserTest {
 	/** Each payload, if it ran, would set window.__pwned and the document title. */
 	private static final String[] PAYLOADS = { "<img src=x onerror=\"window.__pwned='img';document.title='pwned'\">",
 			"<script>window.__pwned='script';document.title='pwned'</script>",
-			"<svg onload=\"window.__pwned='svg'\"></svg>", "\"><iframe src=\"javascript:parent.__pwned='iframe'\"></iframe>" };
+			"<svg onload=\"window.__pwned='svg'\"></svg>",
+			"\"><iframe src=\"javascript:parent.__pwned='iframe'\"></iframe>" };
 
 	private static final String XSS = String.join(" ", PAYLOADS);
 
@@ -81,7 +83,9 @@ class XssBrowserTest extends BrowserTest {
 
 	/** Nothing ran and no element was made from the payloads. */
 	private void assertNoScriptRan(String where) {
-		assertThat(js("return window.__pwned === undefined ? null : String(window.__pwned);")).as(where + ": window.__pwned").isNull();
+		assertThat(js("return window.__pwned === undefined ? null : String(window.__pwned);"))
+			.as(where + ": window.__pwned")
+			.isNull();
 		assertThat(driver.getTitle()).as(where + ": title").isNotEqualTo("pwned");
 		assertThat(js("return document.querySelectorAll('img[src=x], svg[onload], iframe, script:not([src])').length;"))
 			.as(where + ": elements made from the payloads")
@@ -91,8 +95,8 @@ class XssBrowserTest extends BrowserTest {
 	@Test
 	void theLibraryShowsTheMarkupAsText() {
 		driver.get(url("/"));
-		var card = new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(
-				By.cssSelector("[data-testid=scenario-card][data-scenario-id=xss]")));
+		var card = new WebDriverWait(driver, WAIT).until(ExpectedConditions
+			.visibilityOfElementLocated(By.cssSelector("[data-testid=scenario-card][data-scenario-id=xss]")));
 		assertThat(card.getText()).contains("<img src=x onerror=").contains("<script>window.__pwned");
 		assertNoScriptRan("library");
 	}
@@ -100,11 +104,15 @@ class XssBrowserTest extends BrowserTest {
 	@Test
 	void thePlayerShowsTheMarkupAsTextFromIntroToTakeaway() {
 		driver.get(url("/scenarios/xss"));
-		// (a title this long may be laid out with no width in the header: read its text, not what is painted)
-		var title = new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=scenario-title]")));
+		// (a title this long may be laid out with no width in the header: read its text,
+		// not what is painted)
+		var title = new WebDriverWait(driver, WAIT)
+			.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=scenario-title]")));
 		assertThat(title.getDomProperty("textContent")).contains("<img src=x onerror=");
-		// wait until the trace is drawn, then walk it to the end so every label, narration and the takeaway are shown
-		new WebDriverWait(driver, WAIT).until(d -> !"0".equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-total"))
+		// wait until the trace is drawn, then walk it to the end so every label,
+		// narration and the takeaway are shown
+		new WebDriverWait(driver, WAIT).until(d -> !"0"
+			.equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-total"))
 				&& d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-total") != null);
 		assertNoScriptRan("player, intro");
 		driver.findElement(By.cssSelector("[data-testid=btn-end]")).click();
@@ -120,4 +128,5 @@ class XssBrowserTest extends BrowserTest {
 		// and the JSON the page read carried it verbatim: it is data, not markup
 		assertThat((String) js("return document.body.textContent;")).contains("<svg onload=");
 	}
+
 }

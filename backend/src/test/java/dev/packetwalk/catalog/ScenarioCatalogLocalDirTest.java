@@ -14,7 +14,10 @@ import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A local scenarios directory: loaded beside the built-in ones, reloaded on change, broken files kept with errors. */
+/**
+ * A local scenarios directory: loaded beside the built-in ones, reloaded on change,
+ * broken files kept with errors.
+ */
 public class ScenarioCatalogLocalDirTest {
 
 	@TempDir
@@ -40,7 +43,8 @@ public class ScenarioCatalogLocalDirTest {
 	private static void write(Path file, String text) throws IOException {
 		Files.writeString(file, text, StandardCharsets.UTF_8);
 		// make the change visible even on file systems with coarse timestamps
-		Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + (long) (Math.random() * 100_000)));
+		Files.setLastModifiedTime(file,
+				FileTime.fromMillis(System.currentTimeMillis() + (long) (Math.random() * 100_000)));
 	}
 
 	@Test
@@ -48,7 +52,9 @@ public class ScenarioCatalogLocalDirTest {
 		write(dir.resolve("mine.yaml"), scenario("mine", "node1"));
 		write(dir.resolve("broken.yaml"), scenario("broken", "nod1"));
 		try (ScenarioCatalog catalog = new ScenarioCatalog(ScenarioLimits.DEFAULTS, dir, Duration.ofSeconds(60))) {
-			assertThat(catalog.find("pod-to-pod-same-node")).get().extracting(ScenarioCatalog.Entry::valid).isEqualTo(true);
+			assertThat(catalog.find("pod-to-pod-same-node")).get()
+				.extracting(ScenarioCatalog.Entry::valid)
+				.isEqualTo(true);
 			ScenarioCatalog.Entry mine = catalog.find("mine").orElseThrow();
 			assertThat(mine.valid()).isTrue();
 			assertThat(mine.origin()).isEqualTo(ScenarioCatalog.Origin.LOCAL);
@@ -60,21 +66,18 @@ public class ScenarioCatalogLocalDirTest {
 			});
 			assertThat(catalog.all()).extracting(s -> s.id()).contains("mine").doesNotContain("broken");
 
-			// fixing the broken file and breaking the good one, then a scan: both reload, both announced
-			StepVerifier.create(catalog.changes().take(2))
-				.then(() -> {
-					try {
-						write(dir.resolve("broken.yaml"), scenario("broken", "node1"));
-						write(dir.resolve("mine.yaml"), "apiVersion: [");
-					}
-					catch (IOException ex) {
-						throw new IllegalStateException(ex);
-					}
-					catalog.scan();
-				})
-				.expectNext("broken", "mine")
-				.expectComplete()
-				.verify(Duration.ofSeconds(10));
+			// fixing the broken file and breaking the good one, then a scan: both reload,
+			// both announced
+			StepVerifier.create(catalog.changes().take(2)).then(() -> {
+				try {
+					write(dir.resolve("broken.yaml"), scenario("broken", "node1"));
+					write(dir.resolve("mine.yaml"), "apiVersion: [");
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException(ex);
+				}
+				catalog.scan();
+			}).expectNext("broken", "mine").expectComplete().verify(Duration.ofSeconds(10));
 			assertThat(catalog.find("broken").orElseThrow().valid()).isTrue();
 			assertThat(catalog.find("mine").orElseThrow().errors()).singleElement()
 				.satisfies(p -> assertThat(p.message()).startsWith("line ").contains("closed"));
@@ -90,18 +93,14 @@ public class ScenarioCatalogLocalDirTest {
 	void thePollerPicksUpEditsWithoutAnyCall() throws IOException {
 		write(dir.resolve("mine.yaml"), scenario("mine", "node1"));
 		try (ScenarioCatalog catalog = new ScenarioCatalog(ScenarioLimits.DEFAULTS, dir, Duration.ofMillis(100))) {
-			StepVerifier.create(catalog.changes().filter("mine"::equals).take(1))
-				.then(() -> {
-					try {
-						write(dir.resolve("mine.yaml"), scenario("mine", "node2"));
-					}
-					catch (IOException ex) {
-						throw new IllegalStateException(ex);
-					}
-				})
-				.expectNext("mine")
-				.expectComplete()
-				.verify(Duration.ofSeconds(10));
+			StepVerifier.create(catalog.changes().filter("mine"::equals).take(1)).then(() -> {
+				try {
+					write(dir.resolve("mine.yaml"), scenario("mine", "node2"));
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}).expectNext("mine").expectComplete().verify(Duration.ofSeconds(10));
 			assertThat(catalog.find("mine").orElseThrow().valid()).isFalse();
 		}
 	}
@@ -117,7 +116,8 @@ public class ScenarioCatalogLocalDirTest {
 
 	@Test
 	void aMissingDirectoryIsNotAnError() throws IOException {
-		try (ScenarioCatalog catalog = new ScenarioCatalog(ScenarioLimits.DEFAULTS, dir.resolve("nope"), Duration.ofSeconds(60))) {
+		try (ScenarioCatalog catalog = new ScenarioCatalog(ScenarioLimits.DEFAULTS, dir.resolve("nope"),
+				Duration.ofSeconds(60))) {
 			assertThat(catalog.all()).isNotEmpty();
 		}
 	}

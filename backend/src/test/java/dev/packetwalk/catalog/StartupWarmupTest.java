@@ -24,9 +24,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fast start: the application serves before the built-in scenarios are compiled. Here the warm-up pool is held
- * back by a latch (as if compiling took forever): liveness is UP at once, readiness is not; a request for a scenario
- * compiles that one on demand and succeeds; the catalogue list compiles the rest; then readiness is UP.
+ * Fast start: the application serves before the built-in scenarios are compiled. Here the
+ * warm-up pool is held back by a latch (as if compiling took forever): liveness is UP at
+ * once, readiness is not; a request for a scenario compiles that one on demand and
+ * succeeds; the catalogue list compiles the rest; then readiness is UP.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
@@ -52,7 +53,8 @@ class StartupWarmupTest {
 		@Bean
 		@Primary
 		ScenarioCatalog heldCatalog() {
-			return new ScenarioCatalog(new BuiltInScenarios(HELD_POOL), ScenarioLimits.DEFAULTS, null, Duration.ofSeconds(1));
+			return new ScenarioCatalog(new BuiltInScenarios(HELD_POOL), ScenarioLimits.DEFAULTS, null,
+					Duration.ofSeconds(1));
 		}
 
 	}
@@ -72,19 +74,43 @@ class StartupWarmupTest {
 	@Order(1)
 	void livenessIsUpWhileTheCatalogueIsNotReady() {
 		assertThat(catalog.ready()).as("nothing compiled yet").isFalse();
-		client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("UP");
-		client.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503).expectBody().jsonPath("$.status")
+		client.get()
+			.uri("/actuator/health/liveness")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("UP");
+		client.get()
+			.uri("/actuator/health/readiness")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectBody()
+			.jsonPath("$.status")
 			.isEqualTo("OUT_OF_SERVICE");
 	}
 
 	@Test
 	@Order(2)
 	void aRequestDuringWarmupWaitsForItsScenarioAndSucceeds() {
-		String trace = client.get().uri("/api/scenarios/pod-to-service/trace?seed=3").exchange().expectStatus().isOk()
-			.expectBody(String.class).returnResult().getResponseBody();
+		String trace = client.get()
+			.uri("/api/scenarios/pod-to-service/trace?seed=3")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
 		assertThat(trace).contains("\"scenario\":\"pod-to-service\"");
-		client.get().uri("/api/scenarios/pod-to-pod-vxlan/events?delayMs=0").exchange().expectStatus().isOk()
-			.expectBody(String.class).value(body -> assertThat(body).contains("event:end"));
+		client.get()
+			.uri("/api/scenarios/pod-to-pod-vxlan/events?delayMs=0")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.value(body -> assertThat(body).contains("event:end"));
 		assertThat(catalog.ready()).as("only the scenarios asked for are compiled").isFalse();
 		client.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503);
 	}
@@ -92,11 +118,24 @@ class StartupWarmupTest {
 	@Test
 	@Order(3)
 	void theCatalogueListWaitsForEveryScenarioThenReadinessIsUp() {
-		List<?> list = client.get().uri("/api/scenarios").exchange().expectStatus().isOk().expectBody(List.class).returnResult()
+		List<?> list = client.get()
+			.uri("/api/scenarios")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(List.class)
+			.returnResult()
 			.getResponseBody();
 		assertThat(list).hasSize(new BuiltInScenarios(Runnable::run).all().size());
 		assertThat(catalog.ready()).isTrue();
-		client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("UP");
+		client.get()
+			.uri("/actuator/health/readiness")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("UP");
 	}
 
 	@Test

@@ -21,8 +21,8 @@ class ImportCommandTest {
 	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
 	private int run(byte[] stdin, String... args) {
-		return ImportCommand.run(args, new ByteArrayInputStream(stdin), new PrintStream(out, true, StandardCharsets.UTF_8),
-				new PrintStream(err, true, StandardCharsets.UTF_8));
+		return ImportCommand.run(args, new ByteArrayInputStream(stdin),
+				new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 	}
 
 	@Test
@@ -50,13 +50,14 @@ class ImportCommandTest {
 		String all = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
 		assertThat(status).isZero();
 		assertThat(out.toString(StandardCharsets.UTF_8)).contains("from: web/toolbox", "to: service/web/web:80");
-		assertThat(all).contains("Secret web/db-credentials").doesNotContain("aHVudGVyMi1TRUNSRVQtdmFsdWUtOTFiNw", "hunter2",
-				"cm-value-do-not-echo");
+		assertThat(all).contains("Secret web/db-credentials")
+			.doesNotContain("aHVudGVyMi1TRUNSRVQtdmFsdWUtOTFiNw", "hunter2", "cm-value-do-not-echo");
 	}
 
 	@Test
 	void aFlowToAnUnknownServiceDoesNotValidate() {
-		int status = run(new byte[0], "import", "--to", "service/shop/nope:80", FIXTURES.resolve("kind.yaml").toString());
+		int status = run(new byte[0], "import", "--to", "service/shop/nope:80",
+				FIXTURES.resolve("kind.yaml").toString());
 		assertThat(status).isEqualTo(1);
 		assertThat(err.toString(StandardCharsets.UTF_8)).contains("error", "nope", "does NOT validate");
 	}

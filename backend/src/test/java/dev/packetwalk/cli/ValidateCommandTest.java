@@ -39,7 +39,8 @@ class ValidateCommandTest {
 	@Test
 	void theBuiltInScenariosAreValid_warningsArePrinted() {
 		assertThat(run("validate", SCENARIOS.toString())).isEqualTo(0);
-		assertThat(out()).contains("service-no-endpoints.yaml:").contains(": warning: objects[0].spec.selector: ")
+		assertThat(out()).contains("service-no-endpoints.yaml:")
+			.contains(": warning: objects[0].spec.selector: ")
 			.doesNotContain(": error: ")
 			.contains(" valid, 0 errors, ");
 	}
@@ -51,9 +52,13 @@ class ValidateCommandTest {
 			.replace("    reply: true", "    replay: true")
 			.replace("    - name: pod2\n      node: node1", "    - name: pod2\n      node: nod1");
 		Files.writeString(bad, text);
-		assertThat(run("validate", SCENARIOS.resolve("pod-to-pod-same-node.yaml").toString(), bad.toString())).isEqualTo(1);
-		assertThat(out()).contains(bad + ":" + lineOf(text, "node: nod1") + ":13: error: cluster.pods[1].node: unknown node 'nod1' (did you mean 'node1'?)\n")
-			.contains(bad + ":" + lineOf(text, "replay: true") + ":5: error: flows[0].replay: unknown field 'replay' (did you mean 'reply'?)\n")
+		assertThat(run("validate", SCENARIOS.resolve("pod-to-pod-same-node.yaml").toString(), bad.toString()))
+			.isEqualTo(1);
+		assertThat(out())
+			.contains(bad + ":" + lineOf(text, "node: nod1")
+					+ ":13: error: cluster.pods[1].node: unknown node 'nod1' (did you mean 'node1'?)\n")
+			.contains(bad + ":" + lineOf(text, "replay: true")
+					+ ":5: error: flows[0].replay: unknown field 'replay' (did you mean 'reply'?)\n")
 			.contains("2 files checked: 1 valid, ");
 	}
 

@@ -17,8 +17,8 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Builds the image from the repository's Dockerfile, starts it and asks it for the scenario list. Skipped (reported
- * as skipped) where no Docker engine runs.
+ * Builds the image from the repository's Dockerfile, starts it and asks it for the
+ * scenario list. Skipped (reported as skipped) where no Docker engine runs.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class DockerImageTest {
@@ -29,7 +29,8 @@ class DockerImageTest {
 	static final GenericContainer<?> APP = new GenericContainer<>(
 			new ImageFromDockerfile("packetwalk-test", true).withFileFromPath(".", ROOT))
 		.withExposedPorts(8080)
-		// as deploy/packetwalk.yaml runs it: read-only root filesystem, a writable /tmp only
+		// as deploy/packetwalk.yaml runs it: read-only root filesystem, a writable /tmp
+		// only
 		.withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withReadonlyRootfs(true))
 		.withTmpFs(java.util.Map.of("/tmp", "rw,size=64m"))
 		.waitingFor(Wait.forHttp("/actuator/health/readiness").forStatusCode(200))
@@ -38,7 +39,8 @@ class DockerImageTest {
 	@Test
 	void servesTheScenarioList() throws Exception {
 		HttpResponse<String> res = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://" + APP.getHost() + ":" + APP.getMappedPort(8080) + "/api/scenarios"))
+			.send(HttpRequest
+				.newBuilder(URI.create("http://" + APP.getHost() + ":" + APP.getMappedPort(8080) + "/api/scenarios"))
 				.timeout(Duration.ofSeconds(10))
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(res.statusCode()).isEqualTo(200);
@@ -54,7 +56,8 @@ class DockerImageTest {
 	void livenessAndReadinessAnswer() throws Exception {
 		for (String path : new String[] { "/actuator/health/liveness", "/actuator/health/readiness" }) {
 			HttpResponse<String> res = HttpClient.newHttpClient()
-				.send(HttpRequest.newBuilder(URI.create("http://" + APP.getHost() + ":" + APP.getMappedPort(8080) + path))
+				.send(HttpRequest
+					.newBuilder(URI.create("http://" + APP.getHost() + ":" + APP.getMappedPort(8080) + path))
 					.timeout(Duration.ofSeconds(10))
 					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(res.statusCode()).as(path).isEqualTo(200);

@@ -15,8 +15,9 @@ import dev.packetwalk.scenario.CompiledScenario;
 import dev.packetwalk.trace.Trace;
 
 /**
- * How the lab judges what the kernel chose at random (a statistic backend, an ECMP next hop, a --random-fully port),
- * fed with "kernels" built from the model's own projections: no root needed.
+ * How the lab judges what the kernel chose at random (a statistic backend, an ECMP next
+ * hop, a --random-fully port), fed with "kernels" built from the model's own projections:
+ * no root needed.
  */
 class KernelChoicesTest {
 
@@ -25,14 +26,19 @@ class KernelChoicesTest {
 		return s -> cache.computeIfAbsent(s, x -> new Engine(cs.scenario()).run(x));
 	}
 
-	/** A kernel that did exactly what the model does with {@code seed}, replayed with the scenario seed's client port. */
+	/**
+	 * A kernel that did exactly what the model does with {@code seed}, replayed with the
+	 * scenario seed's client port.
+	 */
 	private static List<KernelLab.Replayed> kernelAsSeed(CompiledScenario cs, LongFunction<Trace> traces, long seed,
 			UnaryOperator<Observation> tamper) {
 		List<KernelLab.Replayed> out = new ArrayList<>();
 		for (Flow f : cs.scenario().flows()) {
 			int sport = KernelLab.firstPacket(traces.apply(cs.seed()), f.id()).l4().srcPort();
-			FlowExpectation e = RandomPorts.bind(Projection.expect(traces.apply(seed), f.id()),
-					KernelLab.clientPort(traces.apply(seed), f.id(), sport), List.of(), List.of()).expectation();
+			FlowExpectation e = RandomPorts
+				.bind(Projection.expect(traces.apply(seed), f.id()),
+						KernelLab.clientPort(traces.apply(seed), f.id(), sport), List.of(), List.of())
+				.expectation();
 			List<Observation> seen = new ArrayList<>();
 			long t = 1000;
 			for (Observation o : e.observations()) {
@@ -73,15 +79,15 @@ class KernelChoicesTest {
 	void noSeedExplainsAKernelThatGoesSomewhereTheModelNeverDoes() {
 		CompiledScenario cs = Scenarios.compile("kuard-five-endpoints");
 		LongFunction<Trace> traces = traces(cs);
-		// every packet the kernel shows reaching the backend carries a TTL one lower than any seed's model says
+		// every packet the kernel shows reaching the backend carries a TTL one lower than
+		// any seed's model says
 		ScenarioReport r = KernelLab.judge(cs, kernelAsSeed(cs, traces, seedChoosingOtherwise(cs, traces),
-				o -> o.leg() == Observation.Leg.REQUEST && o.namespace().startsWith("default/kuard")
-						? new Observation(o.namespace(), o.device(), o.direction(), o.leg(),
-								new Headers(o.headers().srcMac(), o.headers().dstMac(), o.headers().src(), o.headers().dst(),
-										o.headers().protocol(), o.headers().srcPort(), o.headers().dstPort(),
-										o.headers().flags(), o.headers().ttl() - 1),
-								o.vni(), o.inner(), o.timeNanos())
-						: o),
+				o -> o.leg() == Observation.Leg.REQUEST && o.namespace().startsWith("default/kuard") ? new Observation(
+						o.namespace(), o.device(), o.direction(), o.leg(),
+						new Headers(o.headers().srcMac(), o.headers().dstMac(), o.headers().src(), o.headers().dst(),
+								o.headers().protocol(), o.headers().srcPort(), o.headers().dstPort(),
+								o.headers().flags(), o.headers().ttl() - 1),
+						o.vni(), o.inner(), o.timeNanos()) : o),
 				traces, UnaryOperator.identity(), List.of());
 		assertThat(r.match()).isFalse();
 		assertThat(r.seed()).isEqualTo(cs.seed());
@@ -109,7 +115,8 @@ class KernelChoicesTest {
 			if (o.leg() == Observation.Leg.REPLY && h.dst().equals(d.ip()) && h.dstPort() == d.port()) {
 				h = h.withPorts(h.srcPort(), kernelPort);
 			}
-			kernel.add(new Observation(o.namespace(), o.device(), o.direction(), o.leg(), h, o.vni(), o.inner(), time += 1000));
+			kernel.add(new Observation(o.namespace(), o.device(), o.direction(), o.leg(), h, o.vni(), o.inner(),
+					time += 1000));
 		}
 		assertThat(TraceComparison.compare(e, kernel, ClientOutcome.CONNECTED).match()).isFalse();
 		RandomPorts.Bound b = RandomPorts.bind(e, drawn, kernel);
@@ -117,14 +124,16 @@ class KernelChoicesTest {
 		assertThat(v.match()).as(v.render()).isTrue();
 		assertThat(b.notes()).singleElement().asString().contains(":" + kernelPort);
 
-		// a reply that comes back to another port than the one the request left with is not explained away
+		// a reply that comes back to another port than the one the request left with is
+		// not explained away
 		List<Observation> broken = new ArrayList<>();
 		for (Observation o : kernel) {
 			Headers h = o.headers();
 			if (o.leg() == Observation.Leg.REPLY && h.dstPort() == kernelPort) {
 				h = h.withPorts(h.srcPort(), kernelPort + 7);
 			}
-			broken.add(new Observation(o.namespace(), o.device(), o.direction(), o.leg(), h, o.vni(), o.inner(), o.timeNanos()));
+			broken.add(new Observation(o.namespace(), o.device(), o.direction(), o.leg(), h, o.vni(), o.inner(),
+					o.timeNanos()));
 		}
 		RandomPorts.Bound b2 = RandomPorts.bind(e, drawn, broken);
 		assertThat(TraceComparison.compare(b2.expectation(), broken, ClientOutcome.CONNECTED).match()).isFalse();
@@ -137,8 +146,9 @@ class KernelChoicesTest {
 		assertThat(KernelLab.policyDenied(t, "fe-to-be")).isNull();
 		assertThat(KernelLab.policyDenied(t, "fe-to-db")).contains("NetworkPolicy");
 		assertThat(KernelLab.notReplayable(cs.scenario().topology())).isEmpty();
-		assertThat(KernelLab.notReplayable(Scenarios.compile("pod-to-service-ipvs").scenario().topology()))
-			.get().asString().contains("IPVS");
+		assertThat(KernelLab.notReplayable(Scenarios.compile("pod-to-service-ipvs").scenario().topology())).get()
+			.asString()
+			.contains("IPVS");
 	}
 
 }

@@ -37,8 +37,9 @@ import dev.packetwalk.topology.Route;
 import dev.packetwalk.topology.Topology;
 
 /**
- * Every built-in scenario against the real kernel. Skipped (with the reason) where the lab cannot run: not root, no
- * {@code ip netns}, tools missing. With {@code PACKETWALK_REQUIRE_LAB=true} in the environment it fails instead.
+ * Every built-in scenario against the real kernel. Skipped (with the reason) where the
+ * lab cannot run: not root, no {@code ip netns}, tools missing. With
+ * {@code PACKETWALK_REQUIRE_LAB=true} in the environment it fails instead.
  */
 class KernelLabTest {
 
@@ -56,10 +57,16 @@ class KernelLabTest {
 		}
 	}
 
-	/** This run's verdicts, written to {@code target/kernel-lab/report.json} (and, when updating, to the bundle). */
+	/**
+	 * This run's verdicts, written to {@code target/kernel-lab/report.json} (and, when
+	 * updating, to the bundle).
+	 */
 	private static final Map<String, LabReport.Entry> FRESH = new ConcurrentHashMap<>();
 
-	/** {@code -Dkernel-lab.update=true}: write this run's verdicts into the report the build bundles. */
+	/**
+	 * {@code -Dkernel-lab.update=true}: write this run's verdicts into the report the
+	 * build bundles.
+	 */
 	private static final boolean UPDATE = Boolean.getBoolean("kernel-lab.update");
 
 	static Path bundledReport() {
@@ -73,11 +80,14 @@ class KernelLabTest {
 		if (FRESH.isEmpty()) {
 			return;
 		}
-		LabReport fresh = new LabReport(System.getProperty("os.version"), LocalDate.now(ZoneOffset.UTC).toString(), FRESH);
+		LabReport fresh = new LabReport(System.getProperty("os.version"), LocalDate.now(ZoneOffset.UTC).toString(),
+				FRESH);
 		fresh.write(Path.of("target/kernel-lab/report.json"));
 		if (UPDATE) {
-			// a partial run (-Dtest=...#one) replaces its own entries and keeps the others, with their kernel and date
-			// only when they come from the same kernel; otherwise every scenario must have been run again
+			// a partial run (-Dtest=...#one) replaces its own entries and keeps the
+			// others, with their kernel and date
+			// only when they come from the same kernel; otherwise every scenario must
+			// have been run again
 			Path file = bundledReport();
 			LabReport old = Files.exists(file) ? LabReport.read(file) : null;
 			LabReport merged = fresh;
@@ -92,11 +102,15 @@ class KernelLabTest {
 		}
 	}
 
-	/** {@code -Dkernel-lab.only=a,b}: replay only these built-in scenarios (by name); default all. */
+	/**
+	 * {@code -Dkernel-lab.only=a,b}: replay only these built-in scenarios (by name);
+	 * default all.
+	 */
 	static Stream<Path> scenarios() {
 		String only = System.getProperty("kernel-lab.only", "");
 		java.util.Set<String> names = only.isBlank() ? java.util.Set.of() : java.util.Set.of(only.split(","));
-		return Scenarios.files().stream()
+		return Scenarios.files()
+			.stream()
 			.filter(p -> names.isEmpty() || names.contains(p.getFileName().toString().replaceFirst("\\.yaml$", "")));
 	}
 
@@ -110,16 +124,21 @@ class KernelLabTest {
 		FRESH.put(cs.id(), entry);
 		assertThat(r.match()).as(r.render()).isTrue();
 		if (!UPDATE) {
-			// the report the build bundles (and the player's badge) must say what this real run says
+			// the report the build bundles (and the player's badge) must say what this
+			// real run says
 			LabReport.Entry committed = LabReport.read(bundledReport()).scenarios().get(cs.id());
-			assertThat(committed).as("no entry for " + cs.id() + " in " + bundledReport() + ": run this test as root with"
-					+ " -Dkernel-lab.update=true").isNotNull();
+			assertThat(committed)
+				.as("no entry for " + cs.id() + " in " + bundledReport() + ": run this test as root with"
+						+ " -Dkernel-lab.update=true")
+				.isNotNull();
 			assertThat(committed.result()).as("bundled lab result of " + cs.id()).isEqualTo(entry.result());
-			assertThat(committed.fingerprint()).as("bundled fingerprint of " + cs.id()
-					+ " (the model changed since the lab ran: run this test as root with -Dkernel-lab.update=true)")
+			assertThat(committed.fingerprint())
+				.as("bundled fingerprint of " + cs.id()
+						+ " (the model changed since the lab ran: run this test as root with -Dkernel-lab.update=true)")
 				.isEqualTo(entry.fingerprint());
 		}
-		// what the lab may leave to the model alone, and nothing else: IPVS (no ip_vs here), clusters that change
+		// what the lab may leave to the model alone, and nothing else: IPVS (no ip_vs
+		// here), clusters that change
 		// (a timeline) and policy-denied flows
 		boolean ipvs = KernelLab.notReplayable(cs.scenario()).isPresent();
 		assertThat(r.modelOnly()).as("only IPVS and timeline scenarios are model-only: " + r.render()).isEqualTo(ipvs);
@@ -138,8 +157,8 @@ class KernelLabTest {
 		ScenarioReport r = LAB.verify(cs, false, exp -> {
 			List<Observation> obs = new ArrayList<>(exp.observations());
 			Observation o = obs.get(2);
-			obs.set(2, new Observation(o.namespace(), o.device(), o.direction(), o.leg(), o.headers().withDstPort(8081), o.vni(),
-					o.inner(), 0));
+			obs.set(2, new Observation(o.namespace(), o.device(), o.direction(), o.leg(), o.headers().withDstPort(8081),
+					o.vni(), o.inner(), 0));
 			return exp.withObservations(obs);
 		});
 		System.out.print(r.render());
@@ -150,9 +169,10 @@ class KernelLabTest {
 	}
 
 	/**
-	 * A planted nftables bug: the model walks node1's kube-proxy table without the external chain's
-	 * {@code jump mark-for-masquerade} (so its nat-postrouting never masquerades), while the kernel loads the real
-	 * transaction. The kernel masquerades the NodePort connection to node1's address and the lab says so.
+	 * A planted nftables bug: the model walks node1's kube-proxy table without the
+	 * external chain's {@code jump mark-for-masquerade} (so its nat-postrouting never
+	 * masquerades), while the kernel loads the real transaction. The kernel masquerades
+	 * the NodePort connection to node1's address and the lab says so.
 	 */
 	@Test
 	void aPlantedNftablesBugIsCaughtByTheKernel() {
@@ -164,10 +184,12 @@ class KernelLabTest {
 			if (ns.id().equals("node1")) {
 				List<String> lines = new ArrayList<>(List.of(ns.nftables().split("\n")));
 				int before = lines.size();
-				lines.removeIf(l -> l.startsWith("add rule ip kube-proxy external-") && l.endsWith(" jump mark-for-masquerade"));
+				lines.removeIf(l -> l.startsWith("add rule ip kube-proxy external-")
+						&& l.endsWith(" jump mark-for-masquerade"));
 				removed = before - lines.size();
 				ns = new Namespace(ns.id(), ns.node(), ns.kind(), ns.label(), ns.devices(), ns.routes(), ns.neighbors(),
-						ns.iptables(), ns.ipForward(), ns.bridgeNfCallIptables(), ns.listeners(), String.join("\n", lines));
+						ns.iptables(), ns.ipForward(), ns.bridgeNfCallIptables(), ns.listeners(),
+						String.join("\n", lines));
 			}
 			broken.add(ns);
 		}
@@ -182,8 +204,9 @@ class KernelLabTest {
 	}
 
 	/**
-	 * flannel's VXLAN backend, built in code until its scenario lands: two nodes on one underlay segment, flannel.1 on
-	 * each with the remote VTEP's neighbour and FDB entries, a pod per node.
+	 * flannel's VXLAN backend, built in code until its scenario lands: two nodes on one
+	 * underlay segment, flannel.1 on each with the remote VTEP's neighbour and FDB
+	 * entries, a pod per node.
 	 */
 	@Test
 	void vxlanBetweenTwoNodesMatches() {
@@ -198,7 +221,8 @@ class KernelLabTest {
 		List<Namespace> all = new ArrayList<>();
 		Mac[] vtep = { Mac.parse("02:fa:00:00:01:01"), Mac.parse("02:fa:00:00:02:01") };
 		Ip[] nodeIp = { Ip.parse("192.168.205.3"), Ip.parse("192.168.205.4") };
-		List<Device> sw = new ArrayList<>(List.of(new Device.Bridge("br0", Mac.parse("02:5e:00:00:00:01"), 1500, List.of(), null)));
+		List<Device> sw = new ArrayList<>(
+				List.of(new Device.Bridge("br0", Mac.parse("02:5e:00:00:00:01"), 1500, List.of(), null)));
 		for (int i = 0; i < 2; i++) {
 			int n = i + 1;
 			int m = 2 - i;
@@ -207,36 +231,41 @@ class KernelLabTest {
 			all.add(new Namespace(pod, node, Namespace.Kind.POD, "pod" + n,
 					List.of(new Device.Loopback("lo", Mac.ZERO, 65536, List.of(Cidr.parse("127.0.0.1/8")), null),
 							new Device.Veth("eth0", Mac.parse("02:0d:00:00:0" + n + ":02"), 1450,
-									List.of(Cidr.parse("10.42." + n + ".2/24")), null, new Device.Endpoint(node, "vethpod" + n))),
-					List.of(Route.via(Cidr.parse("0.0.0.0/0"), Ip.parse("10.42." + n + ".1"), "eth0")), List.of(), "", false, false,
-					n == 2 ? List.of(new Listener(Protocol.TCP, 8080, "web")) : List.of()));
-			all.add(new Namespace(node, node, Namespace.Kind.NODE, node,
-					List.of(new Device.Loopback("lo", Mac.ZERO, 65536, List.of(Cidr.parse("127.0.0.1/8")), null),
-							new Device.Physical("eth0", Mac.parse("02:e0:00:00:0" + n + ":00"), 1500,
-									List.of(new Cidr(nodeIp[i], 24)), null, new Device.Endpoint("underlay", "port" + n)),
-							new Device.Bridge("cni0", Mac.parse("02:c0:00:00:0" + n + ":01"), 1450,
-									List.of(Cidr.parse("10.42." + n + ".1/24")), null),
-							new Device.Veth("vethpod" + n, Mac.parse("02:0e:00:00:0" + n + ":02"), 1450, List.of(), "cni0",
-									new Device.Endpoint(pod, "eth0")),
-							new Device.Vxlan("flannel.1", vtep[i], 1450, List.of(Cidr.parse("10.42." + n + ".0/32")), null, 1, 8472,
-									nodeIp[i], "eth0", List.of(new Device.FdbEntry(vtep[1 - i], nodeIp[1 - i])))),
-					List.of(new Route(Cidr.parse("10.42." + m + ".0/24"), Ip.parse("10.42." + m + ".0"), "flannel.1", true, null,
-							null, 0)),
-					List.of(new Neighbor(Ip.parse("10.42." + m + ".0"), "flannel.1", vtep[1 - i])), "", true, false, List.of()));
+									List.of(Cidr.parse("10.42." + n + ".2/24")), null,
+									new Device.Endpoint(node, "vethpod" + n))),
+					List.of(Route.via(Cidr.parse("0.0.0.0/0"), Ip.parse("10.42." + n + ".1"), "eth0")), List.of(), "",
+					false, false, n == 2 ? List.of(new Listener(Protocol.TCP, 8080, "web")) : List.of()));
+			all.add(new Namespace(node, node, Namespace.Kind.NODE, node, List.of(
+					new Device.Loopback("lo", Mac.ZERO, 65536, List.of(Cidr.parse("127.0.0.1/8")), null),
+					new Device.Physical("eth0", Mac.parse("02:e0:00:00:0" + n + ":00"), 1500,
+							List.of(new Cidr(nodeIp[i], 24)), null, new Device.Endpoint("underlay", "port" + n)),
+					new Device.Bridge("cni0", Mac.parse("02:c0:00:00:0" + n + ":01"), 1450,
+							List.of(Cidr.parse("10.42." + n + ".1/24")), null),
+					new Device.Veth("vethpod" + n, Mac.parse("02:0e:00:00:0" + n + ":02"), 1450, List.of(), "cni0",
+							new Device.Endpoint(pod, "eth0")),
+					new Device.Vxlan("flannel.1", vtep[i], 1450, List.of(Cidr.parse("10.42." + n + ".0/32")), null, 1,
+							8472, nodeIp[i], "eth0", List.of(new Device.FdbEntry(vtep[1 - i], nodeIp[1 - i])))),
+					List.of(new Route(Cidr.parse("10.42." + m + ".0/24"), Ip.parse("10.42." + m + ".0"), "flannel.1",
+							true, null, null, 0)),
+					List.of(new Neighbor(Ip.parse("10.42." + m + ".0"), "flannel.1", vtep[1 - i])), "", true, false,
+					List.of()));
 			sw.add(new Device.Veth("port" + n, Mac.parse("02:5e:00:00:0" + n + ":00"), 1500, List.of(), "br0",
 					new Device.Endpoint(node, "eth0")));
 		}
 		all.add(new Namespace("underlay", "underlay", Namespace.Kind.SWITCH, "underlay 192.168.205.0/24", sw, List.of(),
 				List.of(), "", false, false, List.of()));
-		Flow f = flow(java.util.Map.of("id", "syn", "label", "pod1 → pod2:8080 over VXLAN", "from", "default/pod1", "dst",
-				Ip.parse("10.42.2.2"), "dstPort", 8080, "protocol", Protocol.TCP, "payload", Payload.Bytes.EMPTY, "ttl", 64,
-				"dontFragment", true, "reply", true));
+		Flow f = flow(java.util.Map.of("id", "syn", "label", "pod1 → pod2:8080 over VXLAN", "from", "default/pod1",
+				"dst", Ip.parse("10.42.2.2"), "dstPort", 8080, "protocol", Protocol.TCP, "payload", Payload.Bytes.EMPTY,
+				"ttl", 64, "dontFragment", true, "reply", true));
 		Scenario s = new Scenario("flannel-vxlan-code-built", new Topology(all), List.of(f));
-		return new CompiledScenario(s.id(), "flannel VXLAN (built in code)", "", List.of(), "advanced", "lab", 0, "", "", 1,
-				s, List.of(), "");
+		return new CompiledScenario(s.id(), "flannel VXLAN (built in code)", "", List.of(), "advanced", "lab", 0, "",
+				"", 1, s, List.of(), "");
 	}
 
-	/** A Flow by component name (unnamed ones null/0/false), so the test survives new optional components. */
+	/**
+	 * A Flow by component name (unnamed ones null/0/false), so the test survives new
+	 * optional components.
+	 */
 	static Flow flow(java.util.Map<String, Object> values) {
 		var comps = Flow.class.getRecordComponents();
 		Object[] args = new Object[comps.length];
@@ -244,7 +273,8 @@ class KernelLabTest {
 		for (int i = 0; i < comps.length; i++) {
 			types[i] = comps[i].getType();
 			Object v = values.get(comps[i].getName());
-			args[i] = v != null ? v : types[i] == int.class ? (Object) 0 : types[i] == boolean.class ? (Object) false : null;
+			args[i] = v != null ? v
+					: types[i] == int.class ? (Object) 0 : types[i] == boolean.class ? (Object) false : null;
 		}
 		try {
 			return Flow.class.getDeclaredConstructor(types).newInstance(args);

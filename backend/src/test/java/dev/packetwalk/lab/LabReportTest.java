@@ -11,8 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.packetwalk.scenario.CompiledScenario;
 
 /**
- * The kernel lab's report as the build bundles it. Needs no root: it checks the committed report against the
- * built-in scenarios and the current model; {@link KernelLabTest} checks it against a real lab run where one can run.
+ * The kernel lab's report as the build bundles it. Needs no root: it checks the committed
+ * report against the built-in scenarios and the current model; {@link KernelLabTest}
+ * checks it against a real lab run where one can run.
  */
 class LabReportTest {
 
@@ -30,8 +31,14 @@ class LabReportTest {
 
 	@Test
 	void everyBuiltInScenarioHasAnEntryAndNothingElseDoes() {
-		List<String> ids = Scenarios.files().stream().map(Scenarios::compile).map(CompiledScenario::id).sorted().toList();
-		assertThat(BUNDLED.scenarios().keySet()).as("scenarios in the bundled lab report" + RERUN).containsExactlyElementsOf(ids);
+		List<String> ids = Scenarios.files()
+			.stream()
+			.map(Scenarios::compile)
+			.map(CompiledScenario::id)
+			.sorted()
+			.toList();
+		assertThat(BUNDLED.scenarios().keySet()).as("scenarios in the bundled lab report" + RERUN)
+			.containsExactlyElementsOf(ids);
 	}
 
 	@Test
@@ -41,15 +48,18 @@ class LabReportTest {
 			LabReport.Entry e = BUNDLED.scenarios().get(cs.id());
 			var notHere = KernelLab.notReplayable(cs.scenario());
 			if (notHere.isPresent()) {
-				// IPVS (no ip_vs module here) or a cluster that changes (the lab replays fixed topologies): never a MATCH
+				// IPVS (no ip_vs module here) or a cluster that changes (the lab replays
+				// fixed topologies): never a MATCH
 				assertThat(e.result()).as(cs.id()).isEqualTo(LabReport.MODEL_ONLY);
-				assertThat(e.reason()).as(cs.id()).isEqualTo(notHere.get())
+				assertThat(e.reason()).as(cs.id())
+					.isEqualTo(notHere.get())
 					.contains(cs.scenario().changes() ? "the cluster changes during the run" : "ip_vs");
 			}
 			else {
 				assertThat(e.result()).as(cs.id()).isEqualTo(LabReport.MATCH);
 			}
-			// the scenario's seed, or the one whose trace reproduced the kernel's random choices
+			// the scenario's seed, or the one whose trace reproduced the kernel's random
+			// choices
 			assertThat(e.seed()).as(cs.id()).isBetween(0L, Math.max(cs.seed(), KernelLab.SEED_SEARCH));
 		}
 	}
@@ -59,7 +69,8 @@ class LabReportTest {
 		for (Path file : Scenarios.files()) {
 			CompiledScenario cs = Scenarios.compile(file);
 			assertThat(BUNDLED.scenarios().get(cs.id()).fingerprint())
-				.as("fingerprint of " + cs.id() + ": the model or the scenario changed what the wire shows since the lab ran" + RERUN)
+				.as("fingerprint of " + cs.id()
+						+ ": the model or the scenario changed what the wire shows since the lab ran" + RERUN)
 				.isEqualTo(LabReport.fingerprint(cs));
 		}
 	}
@@ -68,7 +79,8 @@ class LabReportTest {
 	void theFingerprintFollowsWhatTheWireShows() {
 		CompiledScenario same = Scenarios.compile("pod-to-pod-same-node");
 		CompiledScenario other = Scenarios.compile("pod-to-service");
-		assertThat(LabReport.fingerprint(same)).isEqualTo(LabReport.fingerprint(Scenarios.compile("pod-to-pod-same-node")))
+		assertThat(LabReport.fingerprint(same))
+			.isEqualTo(LabReport.fingerprint(Scenarios.compile("pod-to-pod-same-node")))
 			.isNotEqualTo(LabReport.fingerprint(other))
 			.startsWith("sha256:");
 	}
@@ -77,11 +89,14 @@ class LabReportTest {
 	void aMatchWithFlowsItDidNotReplaySaysWhich() {
 		FlowVerdict ok = new FlowVerdict("a", "a", true, "", List.of(), List.of(), List.of());
 		FlowVerdict denied = FlowVerdict.modelOnly("b", "b", "", "denied by NetworkPolicy");
-		LabReport.Entry e = LabReport.Entry.of(new ScenarioReport("x", 3, List.of(ok, denied), null, List.of()), "sha256:00");
+		LabReport.Entry e = LabReport.Entry.of(new ScenarioReport("x", 3, List.of(ok, denied), null, List.of()),
+				"sha256:00");
 		assertThat(e.result()).isEqualTo("MATCH");
 		assertThat(e.reason()).isEqualTo("1 of 2 flows not replayed: denied by NetworkPolicy");
-		FlowVerdict bad = new FlowVerdict("c", "c", false, "", List.of("first divergence: request leg", "dst port"), List.of(), List.of());
-		LabReport.Entry m = LabReport.Entry.of(new ScenarioReport("x", 3, List.of(ok, bad), null, List.of()), "sha256:00");
+		FlowVerdict bad = new FlowVerdict("c", "c", false, "", List.of("first divergence: request leg", "dst port"),
+				List.of(), List.of());
+		LabReport.Entry m = LabReport.Entry.of(new ScenarioReport("x", 3, List.of(ok, bad), null, List.of()),
+				"sha256:00");
 		assertThat(m.result()).isEqualTo("MISMATCH");
 		assertThat(m.reason()).contains("flow c", "first divergence");
 	}

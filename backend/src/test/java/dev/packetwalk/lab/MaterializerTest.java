@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.packetwalk.topology.Topology;
 
-/** The command plan, checked without root: what would run, and that all of it stays inside the lab. */
+/**
+ * The command plan, checked without root: what would run, and that all of it stays inside
+ * the lab.
+ */
 class MaterializerTest {
 
 	private static Topology sameNode() {
@@ -77,7 +80,8 @@ class MaterializerTest {
 				.isInstanceOf(IllegalStateException.class)
 				.hasMessageContaining("refusing");
 		}
-		Safety.check(List.of("ip", "-n", a, "link", "add", "x", "type", "veth", "peer", "name", "y", "netns", names.ns("b")),
+		Safety.check(
+				List.of("ip", "-n", a, "link", "add", "x", "type", "veth", "peer", "name", "y", "netns", names.ns("b")),
 				names::owns);
 	}
 
@@ -85,7 +89,8 @@ class MaterializerTest {
 	void routesKeepGatewayOnlinkSourceAndMetric() {
 		var r = new dev.packetwalk.topology.Route(dev.packetwalk.net.Cidr.parse("10.42.2.0/24"),
 				dev.packetwalk.net.Ip.parse("10.42.2.0"), "flannel.1", true, "static", null, 0);
-		assertThat(Materializer.route("ns", r).line()).isEqualTo("ip -n ns route add 10.42.2.0/24 via 10.42.2.0 dev flannel.1 proto static onlink");
+		assertThat(Materializer.route("ns", r).line())
+			.isEqualTo("ip -n ns route add 10.42.2.0/24 via 10.42.2.0 dev flannel.1 proto static onlink");
 	}
 
 }

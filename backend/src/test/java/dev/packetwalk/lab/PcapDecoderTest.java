@@ -14,7 +14,9 @@ import dev.packetwalk.net.Ip;
 import dev.packetwalk.net.Mac;
 import dev.packetwalk.net.Protocol;
 
-/** Decoding hand-made pcap streams (the format tcpdump -w writes on little-endian hosts). */
+/**
+ * Decoding hand-made pcap streams (the format tcpdump -w writes on little-endian hosts).
+ */
 class PcapDecoderTest {
 
 	static final Mac A = Mac.parse("62:8b:ce:d3:50:52");
@@ -37,29 +39,53 @@ class PcapDecoderTest {
 
 	static byte[] ipv4(String src, String dst, int proto, int ttl, byte[] l4) {
 		ByteBuffer b = ByteBuffer.allocate(20 + l4.length);
-		b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + l4.length)).putShort((short) 1).putShort((short) 0x4000)
-			.put((byte) ttl).put((byte) proto).putShort((short) 0).putInt(Ip.parse(src).value()).putInt(Ip.parse(dst).value())
+		b.put((byte) 0x45)
+			.put((byte) 0)
+			.putShort((short) (20 + l4.length))
+			.putShort((short) 1)
+			.putShort((short) 0x4000)
+			.put((byte) ttl)
+			.put((byte) proto)
+			.putShort((short) 0)
+			.putInt(Ip.parse(src).value())
+			.putInt(Ip.parse(dst).value())
 			.put(l4);
 		return b.array();
 	}
 
 	static byte[] tcp(int sport, int dport, int flags) {
 		ByteBuffer b = ByteBuffer.allocate(20);
-		b.putShort((short) sport).putShort((short) dport).putInt(1).putInt(0).put((byte) 0x50).put((byte) flags)
-			.putShort((short) 64240).putInt(0);
+		b.putShort((short) sport)
+			.putShort((short) dport)
+			.putInt(1)
+			.putInt(0)
+			.put((byte) 0x50)
+			.put((byte) flags)
+			.putShort((short) 64240)
+			.putInt(0);
 		return b.array();
 	}
 
 	static byte[] udp(int sport, int dport, byte[] payload) {
 		ByteBuffer b = ByteBuffer.allocate(8 + payload.length);
-		b.putShort((short) sport).putShort((short) dport).putShort((short) (8 + payload.length)).putShort((short) 0).put(payload);
+		b.putShort((short) sport)
+			.putShort((short) dport)
+			.putShort((short) (8 + payload.length))
+			.putShort((short) 0)
+			.put(payload);
 		return b.array();
 	}
 
 	static byte[] pcap(boolean nano, byte[]... frames) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-		h.putInt(nano ? 0xa1b23c4d : 0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(512).putInt(1);
+		h.putInt(nano ? 0xa1b23c4d : 0xa1b2c3d4)
+			.putShort((short) 2)
+			.putShort((short) 4)
+			.putInt(0)
+			.putInt(0)
+			.putInt(512)
+			.putInt(1);
 		out.writeBytes(h.array());
 		int i = 0;
 		for (byte[] f : frames) {
@@ -77,13 +103,14 @@ class PcapDecoderTest {
 		byte[] synAck = eth(B, A, ipv4("10.244.1.3", "10.244.1.2", 6, 64, tcp(8080, 60086, 0x12)));
 		byte[] ack = eth(A, B, ipv4("10.244.1.2", "10.244.1.3", 6, 64, tcp(60086, 8080, 0x10)));
 		byte[] rst = eth(B, A, ipv4("10.244.1.3", "10.244.1.2", 6, 64, tcp(8080, 60086, 0x14)));
-		List<Observation> obs = new PcapDecoder(Protocol.TCP, Set.of()).decode(pcap(true, syn, synAck, ack, rst), "node1",
-				"veth1", Observation.Direction.OUT);
+		List<Observation> obs = new PcapDecoder(Protocol.TCP, Set.of()).decode(pcap(true, syn, synAck, ack, rst),
+				"node1", "veth1", Observation.Direction.OUT);
 		assertThat(obs).extracting(Observation::leg)
-			.containsExactly(Observation.Leg.REQUEST, Observation.Leg.REPLY, Observation.Leg.OTHER, Observation.Leg.ERROR);
+			.containsExactly(Observation.Leg.REQUEST, Observation.Leg.REPLY, Observation.Leg.OTHER,
+					Observation.Leg.ERROR);
 		Headers h = obs.getFirst().headers();
-		assertThat(h).isEqualTo(new Headers(A, B, Ip.parse("10.244.1.2"), Ip.parse("10.244.1.3"), Protocol.TCP, 60086,
-				8080, "S", 64));
+		assertThat(h).isEqualTo(
+				new Headers(A, B, Ip.parse("10.244.1.2"), Ip.parse("10.244.1.3"), Protocol.TCP, 60086, 8080, "S", 64));
 		assertThat(obs.get(1).headers().flags()).isEqualTo("S.");
 		assertThat(obs.get(3).headers().flags()).isEqualTo("R.");
 		assertThat(obs.get(1).timeNanos() - obs.getFirst().timeNanos()).isEqualTo(10);
@@ -102,8 +129,15 @@ class PcapDecoderTest {
 		Mac vtepA = Mac.parse("02:00:00:00:0a:01");
 		Mac vtepB = Mac.parse("02:00:00:00:0b:01");
 		byte[] inner = eth(vtepA, vtepB, ipv4("10.42.1.2", "10.42.2.2", 6, 63, tcp(40000, 8080, 0x02)));
-		byte[] vx = ByteBuffer.allocate(8 + inner.length).put((byte) 0x08).put(new byte[3]).put((byte) 0).put((byte) 0)
-			.put((byte) 1).put((byte) 0).put(inner).array();
+		byte[] vx = ByteBuffer.allocate(8 + inner.length)
+			.put((byte) 0x08)
+			.put(new byte[3])
+			.put((byte) 0)
+			.put((byte) 0)
+			.put((byte) 1)
+			.put((byte) 0)
+			.put(inner)
+			.array();
 		byte[] outer = eth(A, B, ipv4("192.168.205.3", "192.168.205.4", 17, 64, udp(51234, 8472, vx)));
 		List<Observation> obs = new PcapDecoder(Protocol.TCP, Set.of(8472)).decode(pcap(true, outer), "node1", "eth0",
 				Observation.Direction.OUT);
@@ -137,7 +171,8 @@ class PcapDecoderTest {
 		byte[] syn = eth(A, B, ipv4("10.244.1.2", "10.244.1.3", 6, 64, tcp(1, 2, 0x02)));
 		byte[] stream = pcap(true, arp, syn);
 		byte[] cut = java.util.Arrays.copyOf(stream, stream.length - 5);
-		assertThat(new PcapDecoder(Protocol.TCP, Set.of()).decode(stream, "n", "d", Observation.Direction.IN)).hasSize(1);
+		assertThat(new PcapDecoder(Protocol.TCP, Set.of()).decode(stream, "n", "d", Observation.Direction.IN))
+			.hasSize(1);
 		assertThat(new PcapDecoder(Protocol.TCP, Set.of()).decode(cut, "n", "d", Observation.Direction.IN)).isEmpty();
 	}
 

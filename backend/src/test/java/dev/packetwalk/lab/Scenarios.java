@@ -22,7 +22,8 @@ final class Scenarios {
 	}
 
 	static List<Path> files() {
-		// -Dkernel-lab.scenarios=a,b: only these (to run the lab for a few scenarios; the report keeps the others)
+		// -Dkernel-lab.scenarios=a,b: only these (to run the lab for a few scenarios; the
+		// report keeps the others)
 		String only = System.getProperty("kernel-lab.scenarios", "");
 		java.util.Set<String> wanted = only.isBlank() ? null : java.util.Set.of(only.split(","));
 		try (Stream<Path> s = Files.list(dir())) {

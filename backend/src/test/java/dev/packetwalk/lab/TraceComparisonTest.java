@@ -21,12 +21,15 @@ class TraceComparisonTest {
 		return Projection.expect(t, Projection.flows(t).getFirst());
 	}
 
-	/** What a faithful kernel would show: the expected observations, timestamped in order. */
+	/**
+	 * What a faithful kernel would show: the expected observations, timestamped in order.
+	 */
 	private static List<Observation> kernelFor(FlowExpectation e) {
 		List<Observation> out = new ArrayList<>();
 		long t = 1_000;
 		for (Observation o : e.observations()) {
-			out.add(new Observation(o.namespace(), o.device(), o.direction(), o.leg(), o.headers(), o.vni(), o.inner(), t += 1000));
+			out.add(new Observation(o.namespace(), o.device(), o.direction(), o.leg(), o.headers(), o.vni(), o.inner(),
+					t += 1000));
 		}
 		return out;
 	}
@@ -54,10 +57,12 @@ class TraceComparisonTest {
 		FlowExpectation e = sameNode();
 		List<Observation> k = new ArrayList<>(kernelFor(e));
 		Observation syn = k.getFirst();
-		k.add(new Observation(syn.namespace(), syn.device(), syn.direction(), syn.leg(), syn.headers(), -1, null, 1_000_000_000L));
+		k.add(new Observation(syn.namespace(), syn.device(), syn.direction(), syn.leg(), syn.headers(), -1, null,
+				1_000_000_000L));
 		k.add(new Observation(syn.namespace(), syn.device(), syn.direction(), Observation.Leg.OTHER,
 				new Headers(syn.headers().srcMac(), syn.headers().dstMac(), syn.headers().src(), syn.headers().dst(),
-						syn.headers().protocol(), syn.headers().srcPort(), syn.headers().dstPort(), ".", 64), -1, null, 2_000_000_000L));
+						syn.headers().protocol(), syn.headers().srcPort(), syn.headers().dstPort(), ".", 64),
+				-1, null, 2_000_000_000L));
 		FlowVerdict v = TraceComparison.compare(e, k, ClientOutcome.CONNECTED);
 		assertThat(v.match()).as(v.render()).isTrue();
 	}
@@ -74,8 +79,8 @@ class TraceComparisonTest {
 		assertThat(v.match()).isFalse();
 		String text = v.render();
 		assertThat(text).contains("MISMATCH", "first divergence: request leg, observation 3 of 4",
-				"model  expects  node1/veth2a6cc7c7 out", "10.244.1.3.8081",
-				"kernel showed   node1/veth2a6cc7c7 out", "dst port: model 8081, kernel 8080");
+				"model  expects  node1/veth2a6cc7c7 out", "10.244.1.3.8081", "kernel showed   node1/veth2a6cc7c7 out",
+				"dst port: model 8081, kernel 8080");
 	}
 
 	@Test
@@ -84,8 +89,8 @@ class TraceComparisonTest {
 		List<Observation> wrong = new ArrayList<>(e.observations());
 		Observation o = wrong.get(5);
 		Mac bogus = Mac.parse("02:00:00:00:00:01");
-		wrong.set(5, new Observation(o.namespace(), o.device(), o.direction(), o.leg(), o.headers().withDstMac(bogus), -1,
-				null, 0));
+		wrong.set(5, new Observation(o.namespace(), o.device(), o.direction(), o.leg(), o.headers().withDstMac(bogus),
+				-1, null, 0));
 		FlowVerdict v = TraceComparison.compare(e.withObservations(wrong), kernelFor(e), ClientOutcome.CONNECTED);
 		assertThat(v.match()).isFalse();
 		assertThat(v.render()).contains("reply leg, observation 2 of 4", "dst MAC: model 02:00:00:00:00:01, kernel");
@@ -94,7 +99,8 @@ class TraceComparisonTest {
 	@Test
 	void aDropIsComparedAsTheLastPlaceSeen() {
 		FlowExpectation e = sameNode();
-		// the kernel dropped the SYN on the bridge: seen on pod1/eth0 and node1's veth, nowhere after
+		// the kernel dropped the SYN on the bridge: seen on pod1/eth0 and node1's veth,
+		// nowhere after
 		List<Observation> kernel = kernelFor(e).subList(0, 2);
 		FlowVerdict v = TraceComparison.compare(e, kernel, ClientOutcome.TIMEOUT);
 		assertThat(v.match()).isFalse();
@@ -109,8 +115,8 @@ class TraceComparisonTest {
 		List<Observation> kernel = new ArrayList<>(kernelFor(e));
 		Observation syn = kernel.getFirst();
 		// flooded out of a port the model does not expect (here: the node's uplink)
-		kernel.add(new Observation("node1", "eth0", Observation.Direction.OUT, Observation.Leg.REQUEST, syn.headers(), -1,
-				null, 5_000));
+		kernel.add(new Observation("node1", "eth0", Observation.Direction.OUT, Observation.Leg.REQUEST, syn.headers(),
+				-1, null, 5_000));
 		FlowVerdict v = TraceComparison.compare(e, kernel, ClientOutcome.CONNECTED);
 		assertThat(v.match()).isFalse();
 		assertThat(v.render()).contains("the kernel shows a packet the model does not", "node1/eth0 out",
@@ -123,8 +129,9 @@ class TraceComparisonTest {
 		List<Observation> kernel = new ArrayList<>(kernelFor(e));
 		Observation syn = kernel.getFirst();
 		kernel.add(new Observation(syn.namespace(), syn.device(), Observation.Direction.IN, Observation.Leg.ERROR,
-				new Headers(null, null, syn.headers().dst(), syn.headers().src(), dev.packetwalk.net.Protocol.ICMP, 0, 0,
-						"icmp 5/1", 64), -1, null, 9_000));
+				new Headers(null, null, syn.headers().dst(), syn.headers().src(), dev.packetwalk.net.Protocol.ICMP, 0,
+						0, "icmp 5/1", 64),
+				-1, null, 9_000));
 		FlowVerdict v = TraceComparison.compare(e, kernel, ClientOutcome.CONNECTED);
 		assertThat(v.match()).isTrue();
 		assertThat(v.notes()).singleElement().asString().contains("kernel-generated error", "icmp");

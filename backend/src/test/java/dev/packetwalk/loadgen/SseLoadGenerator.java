@@ -19,9 +19,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A bounded SSE load generator (docs/performance.md, "Server: SSE streams"). JDK only, so it runs as a single source file against an
- * app started with {@code --packetwalk.bench.enabled=true} (for the bare baseline endpoints), loopback only, and stops
- * by itself:
+ * A bounded SSE load generator (docs/performance.md, "Server: SSE streams"). JDK only, so
+ * it runs as a single source file against an app started with
+ * {@code --packetwalk.bench.enabled=true} (for the bare baseline endpoints), loopback
+ * only, and stops by itself:
  *
  * <pre>
  * java -Xss512k backend/src/test/java/dev/packetwalk/loadgen/SseLoadGenerator.java \
@@ -29,17 +30,21 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * <ul>
- * <li>{@code events}: {@code --streams} concurrent {@code GET /api/scenarios/{id}/events?delayMs=0} over every
- * built-in scenario (round robin); every stream must deliver ids 0..N-1 then {@code end} with {@code seq} N, N the
- * same for every stream of a scenario. Then the same against {@code /bench/scenarios/{id}/events} (the same events
- * from memory); the ratio of the two is reported. A first round of each is not measured (warm connections, JIT and
- * caches for both); then {@code --rounds} (default 3) measured rounds, alternating which endpoint goes first, and the
- * median ratio.</li>
- * <li>{@code live}: per N in {@code --followers}, one live session, N followers on {@code /api/live/{code}/events},
- * the presenter steps every {@code --interval-ms} for {@code --steps} steps; reports the share of followers that got
- * every step and the p50/p99/max delay from the presenter's PUT to a follower's receipt. Then the same against the
- * bare {@code /bench/live/events} sink. {@code --follower-bases url1,url2} splits the followers round robin over
- * several instances sharing a Redis (the presenter stays on {@code --base}).</li>
+ * <li>{@code events}: {@code --streams} concurrent {@code GET
+ * /api/scenarios/{id}/events?delayMs=0} over every built-in scenario (round robin); every
+ * stream must deliver ids 0..N-1 then {@code end} with {@code seq} N, N the same for
+ * every stream of a scenario. Then the same against {@code /bench/scenarios/{id}/events}
+ * (the same events from memory); the ratio of the two is reported. A first round of each
+ * is not measured (warm connections, JIT and caches for both); then {@code --rounds}
+ * (default 3) measured rounds, alternating which endpoint goes first, and the median
+ * ratio.</li>
+ * <li>{@code live}: per N in {@code --followers}, one live session, N followers on
+ * {@code /api/live/{code}/events}, the presenter steps every {@code --interval-ms} for
+ * {@code --steps} steps; reports the share of followers that got every step and the
+ * p50/p99/max delay from the presenter's PUT to a follower's receipt. Then the same
+ * against the bare {@code /bench/live/events} sink. {@code --follower-bases url1,url2}
+ * splits the followers round robin over several instances sharing a Redis (the presenter
+ * stays on {@code --base}).</li>
  * </ul>
  * Not a test: nothing runs it during the build (its name does not end in Test).
  */
@@ -53,7 +58,8 @@ public final class SseLoadGenerator {
 
 	private static final Pattern TOKEN = Pattern.compile("\"token\":\"([A-Za-z0-9_-]+)\"");
 
-	private static final Pattern ID = Pattern.compile("\"id\":\"([a-z0-9-]+)\"[^{}]*?\"valid\":true,\"origin\":\"built-in\"");
+	private static final Pattern ID = Pattern
+		.compile("\"id\":\"([a-z0-9-]+)\"[^{}]*?\"valid\":true,\"origin\":\"built-in\"");
 
 	private final String base;
 
@@ -61,16 +67,25 @@ public final class SseLoadGenerator {
 
 	private final Duration timeout;
 
-	/** Where followers connect (round robin); the presenter and the bare baseline use {@link #base}. */
+	/**
+	 * Where followers connect (round robin); the presenter and the bare baseline use
+	 * {@link #base}.
+	 */
 	private List<String> followerBases;
 
-	/** Steps sent before the measured ones (delivered and checked, not timed): JIT and connection warm-up. */
+	/**
+	 * Steps sent before the measured ones (delivered and checked, not timed): JIT and
+	 * connection warm-up.
+	 */
 	private int warmup;
 
 	private SseLoadGenerator(String base, Duration timeout) {
 		this.base = base.replaceAll("/$", "");
 		this.timeout = timeout;
-		this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30)).build();
+		this.http = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(30))
+			.build();
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -80,10 +95,11 @@ public final class SseLoadGenerator {
 			throw new IllegalArgumentException("loopback only: " + base);
 		}
 		String mode = o.getOrDefault("mode", "all");
-		SseLoadGenerator g = new SseLoadGenerator(base, Duration.ofSeconds(Long.parseLong(o.getOrDefault("timeout-s", "180"))));
+		SseLoadGenerator g = new SseLoadGenerator(base,
+				Duration.ofSeconds(Long.parseLong(o.getOrDefault("timeout-s", "180"))));
 		boolean ok = true;
-		System.out.printf(Locale.ROOT, "# SSE load against %s, %d cores, %s%n", base, Runtime.getRuntime().availableProcessors(),
-				java.time.Instant.now());
+		System.out.printf(Locale.ROOT, "# SSE load against %s, %d cores, %s%n", base,
+				Runtime.getRuntime().availableProcessors(), java.time.Instant.now());
 		if (mode.equals("all") || mode.equals("events")) {
 			int streams = Integer.parseInt(o.getOrDefault("streams", "1000"));
 			ok &= g.events(streams, Integer.parseInt(o.getOrDefault("rounds", "3")));
@@ -91,7 +107,8 @@ public final class SseLoadGenerator {
 		if (mode.equals("all") || mode.equals("live")) {
 			int steps = Integer.parseInt(o.getOrDefault("steps", "20"));
 			g.warmup = Integer.parseInt(o.getOrDefault("warmup-steps", "3"));
-			g.followerBases = Arrays.stream(o.getOrDefault("follower-bases", base).split(",")).map(b -> b.strip().replaceAll("/$", ""))
+			g.followerBases = Arrays.stream(o.getOrDefault("follower-bases", base).split(","))
+				.map(b -> b.strip().replaceAll("/$", ""))
 				.peek(b -> {
 					if (!URI.create(b).getHost().matches("127\\.0\\.0\\.1|localhost|\\[?::1\\]?")) {
 						throw new IllegalArgumentException("loopback only: " + b);
@@ -107,21 +124,25 @@ public final class SseLoadGenerator {
 		System.exit(ok ? 0 : 1);
 	}
 
-	// ---- events: /api/scenarios/{id}/events vs the same events from memory ---------------------------------------
+	// ---- events: /api/scenarios/{id}/events vs the same events from memory
+	// ---------------------------------------
 
 	record StreamResult(String scenario, boolean ok, int events, long nanos, String problem) {
 	}
 
 	private boolean events(int streams, int rounds) throws Exception {
 		List<String> ids = builtInScenarios();
-		System.out.printf(Locale.ROOT, "%n## events: %d concurrent streams over %d built-in scenarios (delayMs=0), %d measured round(s)%n",
+		System.out.printf(Locale.ROOT,
+				"%n## events: %d concurrent streams over %d built-in scenarios (delayMs=0), %d measured round(s)%n",
 				streams, ids.size(), rounds);
-		// a first round of each, not measured: both endpoints then start with warm connections, JIT and caches
+		// a first round of each, not measured: both endpoints then start with warm
+		// connections, JIT and caches
 		Run warmApp = eventsRun(streams, ids, id -> "/api/scenarios/" + id + "/events?delayMs=0");
 		Run warmBare = eventsRun(streams, ids, id -> "/bench/scenarios/" + id + "/events");
 		boolean ok = warmApp.failures == 0 && warmBare.failures == 0;
 		List<Double> ratios = new ArrayList<>();
-		System.out.printf(Locale.ROOT, "| round | endpoint | streams ok | events | wall s | events/s | stream p50 ms | stream p99 ms |%n|---|---|---|---|---|---|---|---|%n");
+		System.out.printf(Locale.ROOT,
+				"| round | endpoint | streams ok | events | wall s | events/s | stream p50 ms | stream p99 ms |%n|---|---|---|---|---|---|---|---|%n");
 		warmApp.print("0 (warm-up, not counted) | /api/scenarios/{id}/events?delayMs=0");
 		warmBare.print("0 (warm-up, not counted) | bare /bench/scenarios/{id}/events");
 		for (int r = 1; r <= rounds; r++) {
@@ -141,7 +162,8 @@ public final class SseLoadGenerator {
 			ratios.add(app.rate() / bare.rate());
 			boolean same = app.expected.equals(bare.expected) && app.expected.equals(warmApp.expected);
 			if (!same) {
-				System.out.println("MISMATCH: event counts differ between the app and the bare endpoint: " + app.expected + " vs " + bare.expected);
+				System.out.println("MISMATCH: event counts differ between the app and the bare endpoint: "
+						+ app.expected + " vs " + bare.expected);
 			}
 			ok &= app.failures == 0 && bare.failures == 0 && same;
 		}
@@ -175,14 +197,19 @@ public final class SseLoadGenerator {
 
 		void print(String name) {
 			long[] d = results.stream().mapToLong(StreamResult::nanos).sorted().toArray();
-			System.out.printf(Locale.ROOT, "| %s | %d/%d | %d | %.2f | %.0f | %.0f | %.0f |%n", name, results.size() - failures,
-					results.size(), events(), wallS(), rate(), pct(d, 50) / 1e6, pct(d, 99) / 1e6);
-			results.stream().filter(r -> !r.ok()).limit(5).forEach(r -> System.out.println("  FAILED " + r.scenario() + ": " + r.problem()));
+			System.out.printf(Locale.ROOT, "| %s | %d/%d | %d | %.2f | %.0f | %.0f | %.0f |%n", name,
+					results.size() - failures, results.size(), events(), wallS(), rate(), pct(d, 50) / 1e6,
+					pct(d, 99) / 1e6);
+			results.stream()
+				.filter(r -> !r.ok())
+				.limit(5)
+				.forEach(r -> System.out.println("  FAILED " + r.scenario() + ": " + r.problem()));
 		}
 
 	}
 
-	private Run eventsRun(int streams, List<String> ids, java.util.function.Function<String, String> path) throws Exception {
+	private Run eventsRun(int streams, List<String> ids, java.util.function.Function<String, String> path)
+			throws Exception {
 		Run run = new Run();
 		List<CompletableFuture<StreamResult>> all = new ArrayList<>();
 		long start = System.nanoTime();
@@ -204,7 +231,10 @@ public final class SseLoadGenerator {
 		return run;
 	}
 
-	/** One stream: ids must be 0, 1, 2, … and the {@code end} event's seq must equal the number of steps. */
+	/**
+	 * One stream: ids must be 0, 1, 2, … and the {@code end} event's seq must equal the
+	 * number of steps.
+	 */
 	private CompletableFuture<StreamResult> stream(String scenario, String url) {
 		long t0 = System.nanoTime();
 		int[] next = { 0 };
@@ -222,40 +252,47 @@ public final class SseLoadGenerator {
 				problem[0] = "event id " + id + " where " + (next[0] - 1) + " was expected";
 			}
 		});
-		HttpRequest req = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").timeout(timeout).build();
-		return http.sendAsync(req, HttpResponse.BodyHandlers.fromLineSubscriber(parser))
-			.handle((res, err) -> {
-				long t = System.nanoTime() - t0;
-				if (err != null) {
-					return new StreamResult(scenario, false, next[0], t, err.toString());
-				}
-				if (res.statusCode() != 200) {
-					return new StreamResult(scenario, false, next[0], t, "HTTP " + res.statusCode());
-				}
-				boolean ok = ended[0] && problem[0] == null;
-				return new StreamResult(scenario, ok, next[0] + (ended[0] ? 1 : 0), t, ok ? null : problem[0] == null ? "no end event" : problem[0]);
-			});
+		HttpRequest req = HttpRequest.newBuilder(URI.create(url))
+			.header("Accept", "text/event-stream")
+			.timeout(timeout)
+			.build();
+		return http.sendAsync(req, HttpResponse.BodyHandlers.fromLineSubscriber(parser)).handle((res, err) -> {
+			long t = System.nanoTime() - t0;
+			if (err != null) {
+				return new StreamResult(scenario, false, next[0], t, err.toString());
+			}
+			if (res.statusCode() != 200) {
+				return new StreamResult(scenario, false, next[0], t, "HTTP " + res.statusCode());
+			}
+			boolean ok = ended[0] && problem[0] == null;
+			return new StreamResult(scenario, ok, next[0] + (ended[0] ? 1 : 0), t,
+					ok ? null : problem[0] == null ? "no end event" : problem[0]);
+		});
 	}
 
-	// ---- live: N followers on one session, a step every interval ------------------------------------------------
+	// ---- live: N followers on one session, a step every interval
+	// ------------------------------------------------
 
 	private boolean live(int followers, int steps, long intervalMs) throws Exception {
-		System.out.printf(Locale.ROOT, "%n## live: %d followers on %s, %d steps (after %d warm-up steps), one every %d ms%n", followers,
+		System.out.printf(Locale.ROOT,
+				"%n## live: %d followers on %s, %d steps (after %d warm-up steps), one every %d ms%n", followers,
 				followerBases, steps, warmup, intervalMs);
 		steps += warmup;
 		String created = send("POST", "/api/live", "{\"scenario\":\"pod-to-pod-same-node\",\"step\":0}", null, 201);
 		String code = match(CODE, created);
 		String token = match(TOKEN, created);
 		LiveRun app = liveRun(followers, followerBases, steps, intervalMs, "/api/live/" + code + "/events",
-				k -> send("PUT", "/api/live/" + code + "/state", "{\"scenario\":\"pod-to-pod-same-node\",\"step\":" + k + "}", token, 200),
+				k -> send("PUT", "/api/live/" + code + "/state",
+						"{\"scenario\":\"pod-to-pod-same-node\",\"step\":" + k + "}", token, 200),
 				() -> send("DELETE", "/api/live/" + code, null, token, 204));
 		LiveRun bare = liveRun(followers, List.of(base), steps, intervalMs, "/bench/live/events",
 				k -> send("POST", "/bench/live/step", "{\"step\":" + k + "}", null, 204), null);
-		System.out.printf(Locale.ROOT, "| endpoint | N | connected | got every step | delay p50 ms | p99 ms | max ms | closed at end |%n|---|---|---|---|---|---|---|---|%n");
+		System.out.printf(Locale.ROOT,
+				"| endpoint | N | connected | got every step | delay p50 ms | p99 ms | max ms | closed at end |%n|---|---|---|---|---|---|---|---|%n");
 		app.print("/api/live/{code}/events", followers);
 		bare.print("bare /bench/live/events", followers);
-		System.out.printf(Locale.ROOT, "ratio app/bare (N=%d): p50 %.2f×, p99 %.2f×%n", followers, app.p(50) / Math.max(1, bare.p(50)),
-				app.p(99) / Math.max(1, bare.p(99)));
+		System.out.printf(Locale.ROOT, "ratio app/bare (N=%d): p50 %.2f×, p99 %.2f×%n", followers,
+				app.p(50) / Math.max(1, bare.p(50)), app.p(99) / Math.max(1, bare.p(99)));
 		return app.complete == followers && bare.complete == followers && app.closed == followers;
 	}
 
@@ -286,14 +323,15 @@ public final class SseLoadGenerator {
 		}
 
 		void print(String name, int n) {
-			System.out.printf(Locale.ROOT, "| %s | %d | %d | %d (%.1f%%) | %.1f | %.1f | %.1f | %s |%n", name, n, connected, complete,
-					100.0 * complete / n, p(50), p(99), delays.length == 0 ? 0 : delays[delays.length - 1] / 1e6,
-					closed < 0 ? "n/a" : closed + "/" + n);
+			System.out.printf(Locale.ROOT, "| %s | %d | %d | %d (%.1f%%) | %.1f | %.1f | %.1f | %s |%n", name, n,
+					connected, complete, 100.0 * complete / n, p(50), p(99),
+					delays.length == 0 ? 0 : delays[delays.length - 1] / 1e6, closed < 0 ? "n/a" : closed + "/" + n);
 		}
 
 	}
 
-	private LiveRun liveRun(int n, List<String> bases, int steps, long intervalMs, String path, Step step, End end) throws Exception {
+	private LiveRun liveRun(int n, List<String> bases, int steps, long intervalMs, String path, Step step, End end)
+			throws Exception {
 		LiveRun run = new LiveRun();
 		long[] sentAt = new long[steps + 1];
 		Arrays.fill(sentAt, Long.MAX_VALUE);
@@ -302,7 +340,8 @@ public final class SseLoadGenerator {
 		List<Flow.Subscription> subscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
 		List<CompletableFuture<HttpResponse<Void>>> streams = new ArrayList<>();
 		if (end == null) {
-			step.run(0); // the bare sink replays its latest: followers see step 0 when connected
+			step.run(0); // the bare sink replays its latest: followers see step 0 when
+							// connected
 		}
 		for (int f = 0; f < n; f++) {
 			int follower = f;
@@ -322,8 +361,11 @@ public final class SseLoadGenerator {
 				}
 			});
 			parser.onSubscription = subscriptions::add;
-			// followers split round robin over the instances (one unless --follower-bases names several)
-			HttpRequest req = HttpRequest.newBuilder(URI.create(bases.get(f % bases.size()) + path)).header("Accept", "text/event-stream").build();
+			// followers split round robin over the instances (one unless --follower-bases
+			// names several)
+			HttpRequest req = HttpRequest.newBuilder(URI.create(bases.get(f % bases.size()) + path))
+				.header("Accept", "text/event-stream")
+				.build();
 			streams.add(http.sendAsync(req, HttpResponse.BodyHandlers.fromLineSubscriber(parser)));
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
@@ -385,7 +427,8 @@ public final class SseLoadGenerator {
 		return run;
 	}
 
-	// ---- plumbing ----------------------------------------------------------------------------------------------
+	// ---- plumbing
+	// ----------------------------------------------------------------------------------------------
 
 	private List<String> builtInScenarios() throws Exception {
 		String json = send("GET", "/api/scenarios", null, null, 200);
@@ -401,8 +444,10 @@ public final class SseLoadGenerator {
 	}
 
 	private String send(String method, String path, String body, String token, int expected) throws Exception {
-		HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-			.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+		HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+			.timeout(Duration.ofSeconds(30))
+			.method(method,
+					body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
 		if (body != null) {
 			b.header("Content-Type", "application/json");
 		}
@@ -449,7 +494,10 @@ public final class SseLoadGenerator {
 
 	}
 
-	/** Server-Sent Events framing: id/event/data lines, a blank line dispatches; comments are skipped. */
+	/**
+	 * Server-Sent Events framing: id/event/data lines, a blank line dispatches; comments
+	 * are skipped.
+	 */
 	static final class SseParser implements Flow.Subscriber<String> {
 
 		private final Handler handler;

@@ -4,7 +4,10 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
-/** {@link RedisLiveStoreContract} against Testcontainers' Redis, where Docker exists (skipped cleanly where not). */
+/**
+ * {@link RedisLiveStoreContract} against Testcontainers' Redis, where Docker exists
+ * (skipped cleanly where not).
+ */
 @Testcontainers(disabledWithoutDocker = true)
 class RedisLiveStoreContainerTest extends RedisLiveStoreContract {
 

@@ -4,8 +4,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * {@link RedisLiveStoreContract} against a real redis-server on a free loopback port ({@link RedisServerProcess}:
- * skipped with a message when there is none, failing when {@code PACKETWALK_REQUIRE_REDIS=true}, as in .ci/run).
+ * {@link RedisLiveStoreContract} against a real redis-server on a free loopback port
+ * ({@link RedisServerProcess}: skipped with a message when there is none, failing when
+ * {@code PACKETWALK_REQUIRE_REDIS=true}, as in .ci/run).
  */
 class RedisLiveStoreTest extends RedisLiveStoreContract {
 

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real {@code redis-server} (Debian package {@code redis-server}) started by a test on a free loopback port, with no
- * persistence, stopped by its PID. Absent: the test is skipped with a message, unless
- * {@code PACKETWALK_REQUIRE_REDIS=true} (as in {@code .ci/run}), where it fails.
+ * A real {@code redis-server} (Debian package {@code redis-server}) started by a test on
+ * a free loopback port, with no persistence, stopped by its PID. Absent: the test is
+ * skipped with a message, unless {@code PACKETWALK_REQUIRE_REDIS=true} (as in
+ * {@code .ci/run}), where it fails.
  */
 public final class RedisServerProcess implements AutoCloseable {
 
@@ -54,7 +55,10 @@ public final class RedisServerProcess implements AutoCloseable {
 		return null;
 	}
 
-	/** Starts one, or skips (fails when required) the calling test when there is no redis-server. */
+	/**
+	 * Starts one, or skips (fails when required) the calling test when there is no
+	 * redis-server.
+	 */
 	public static RedisServerProcess startOrSkip() throws IOException, InterruptedException {
 		Path bin = binary();
 		if (bin == null) {
@@ -68,8 +72,8 @@ public final class RedisServerProcess implements AutoCloseable {
 		IOException last = null;
 		for (int attempt = 0; attempt < 5; attempt++) {
 			int port = freePort();
-			Process p = new ProcessBuilder(bin.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-					"--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes")
+			Process p = new ProcessBuilder(bin.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+					"--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes")
 				.redirectErrorStream(true)
 				.redirectOutput(dir.resolve("redis.log").toFile())
 				.start();

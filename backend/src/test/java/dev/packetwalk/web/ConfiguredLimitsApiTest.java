@@ -19,7 +19,10 @@ import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The limits are settings: lowered here, they refuse what the defaults accept, and say which setting did. */
+/**
+ * The limits are settings: lowered here, they refuse what the defaults accept, and say
+ * which setting did.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "packetwalk.limits.max-pods=1", "packetwalk.limits.max-rules=4", "packetwalk.limits.max-hops=2",
 				"packetwalk.limits.max-body-size=2KB" })
@@ -59,14 +62,17 @@ class ConfiguredLimitsApiTest {
 		client.post()
 			.uri("/api/validate")
 			.contentType(YAML)
-			.bodyValue(TWO_PODS_ACROSS_NODES.replace(", {name: b, node: node2, labels: {app: b}}", "").replace("{app: b}", "{app: a}")
-				.replace("{name: a, node: node1}", "{name: a, node: node1, labels: {app: a}}").replace("'b:80'", "'a:80'"))
+			.bodyValue(TWO_PODS_ACROSS_NODES.replace(", {name: b, node: node2, labels: {app: b}}", "")
+				.replace("{app: b}", "{app: a}")
+				.replace("{name: a, node: node1}", "{name: a, node: node1, labels: {app: a}}")
+				.replace("'b:80'", "'a:80'"))
 			.exchange()
 			.expectStatus()
 			.isOk()
 			.expectBody()
 			.jsonPath("$.errors[0].message")
-			.value(m -> assertThat((String) m).contains("at least 10 rules over 2 nodes, more than the limit of 4 (setting packetwalk.limits.max-rules)"));
+			.value(m -> assertThat((String) m).contains(
+					"at least 10 rules over 2 nodes, more than the limit of 4 (setting packetwalk.limits.max-rules)"));
 		client.post()
 			.uri("/api/trace")
 			.contentType(YAML)
@@ -103,13 +109,14 @@ class ConfiguredLimitsApiTest {
 	}
 
 	/**
-	 * The time limit: with 1 ms nothing can be compiled in time: 422 when the work had started (stopped at its
-	 * deadline), 503 when it was still queued; either answer names the setting.
+	 * The time limit: with 1 ms nothing can be compiled in time: 422 when the work had
+	 * started (stopped at its deadline), 503 when it was still queued; either answer
+	 * names the setting.
 	 */
 	@Test
 	void maxRequestTimeAnswers422() {
-		LimitsProperties tight = new LimitsProperties(null, null, null, null, null, null, null, null, null, DataSize.ofKilobytes(64), 64,
-				Duration.ofMillis(1), 1, 1, 1);
+		LimitsProperties tight = new LimitsProperties(null, null, null, null, null, null, null, null, null,
+				DataSize.ofKilobytes(64), 64, Duration.ofMillis(1), 1, 1, 1);
 		ScenarioInputController controller = new ScenarioInputController(tight,
 				new Metrics(SseStreamsTest.provider(new SimpleMeterRegistry())), new WorkLanes(tight));
 		byte[] body = TWO_PODS_ACROSS_NODES.getBytes(StandardCharsets.UTF_8);
@@ -117,20 +124,21 @@ class ConfiguredLimitsApiTest {
 			.contentType(YAML)
 			.body(reactor.core.publisher.Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body)));
 		StepVerifier.create(controller.trace(request, null))
-			.expectErrorSatisfies(ex -> assertThat(ex).isInstanceOfAny(TooExpensiveException.class, TooBusyException.class,
-					dev.packetwalk.budget.BudgetExceededException.class)
+			.expectErrorSatisfies(ex -> assertThat(ex)
+				.isInstanceOfAny(TooExpensiveException.class, TooBusyException.class,
+						dev.packetwalk.budget.BudgetExceededException.class)
 				.hasMessageContaining("packetwalk.limits.max-request-time"))
 			.verify(Duration.ofSeconds(30));
 	}
 
 	/**
-	 * Issue 23: a full work lane refuses at once (503, not a wait), the other lane still works, and work whose request
-	 * was cancelled leaves the queue.
+	 * Issue 23: a full work lane refuses at once (503, not a wait), the other lane still
+	 * works, and work whose request was cancelled leaves the queue.
 	 */
 	@Test
 	void aFullLaneRefusesAtOnceAndTheOtherLaneStillWorks() throws Exception {
-		LimitsProperties one = new LimitsProperties(null, null, null, null, null, null, null, null, null, DataSize.ofKilobytes(64), 64,
-				Duration.ofSeconds(10), 1, 1, 1);
+		LimitsProperties one = new LimitsProperties(null, null, null, null, null, null, null, null, null,
+				DataSize.ofKilobytes(64), 64, Duration.ofSeconds(10), 1, 1, 1);
 		WorkLanes lanes = new WorkLanes(one);
 		try {
 			java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
@@ -147,12 +155,21 @@ class ConfiguredLimitsApiTest {
 				.expectErrorSatisfies(ex -> assertThat(ex).isInstanceOf(TooBusyException.class)
 					.hasMessageContaining("packetwalk.limits.max-concurrent-work"))
 				.verify(Duration.ofSeconds(30));
-			StepVerifier.create(lanes.catalog(() -> "built-in")).expectNext("built-in").expectComplete().verify(Duration.ofSeconds(30));
+			StepVerifier.create(lanes.catalog(() -> "built-in"))
+				.expectNext("built-in")
+				.expectComplete()
+				.verify(Duration.ofSeconds(30));
 			queued.dispose(); // its request went away: it leaves the queue
 			assertThat(lanes.busy("posted")).isEqualTo(1);
 			running.dispose(); // the running one is interrupted
-			StepVerifier.create(reactor.core.publisher.Flux.interval(Duration.ofMillis(20)).map(i -> lanes.busy("posted")).filter(n -> n == 0).take(1))
-				.expectNext(0).expectComplete().verify(Duration.ofSeconds(30));
+			StepVerifier
+				.create(reactor.core.publisher.Flux.interval(Duration.ofMillis(20))
+					.map(i -> lanes.busy("posted"))
+					.filter(n -> n == 0)
+					.take(1))
+				.expectNext(0)
+				.expectComplete()
+				.verify(Duration.ofSeconds(30));
 		}
 		finally {
 			lanes.destroy();

@@ -28,16 +28,21 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 23, item 1: a client that drops its connection with a TCP reset (a phone losing Wi-Fi) leaves nothing behind.
- * 2,000 streams of the three kinds (a trace's events, the changes of local scenarios, a live session's follower
- * stream) are opened and reset (SO_LINGER 0); then the open-stream gauges and the follower count are back to 0, the
- * heap after a forced GC is within a few MB of where it was, and nothing was logged as an ERROR.
+ * Issue 23, item 1: a client that drops its connection with a TCP reset (a phone losing
+ * Wi-Fi) leaves nothing behind. 2,000 streams of the three kinds (a trace's events, the
+ * changes of local scenarios, a live session's follower stream) are opened and reset
+ * (SO_LINGER 0); then the open-stream gauges and the follower count are back to 0, the
+ * heap after a forced GC is within a few MB of where it was, and nothing was logged as an
+ * ERROR.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 class DroppedConnectionsTest {
 
-	/** How much the heap after a full GC may grow over 2,000 resets (a leak of 33-160 KB each would be 66-320 MB). */
+	/**
+	 * How much the heap after a full GC may grow over 2,000 resets (a leak of 33-160 KB
+	 * each would be 66-320 MB).
+	 */
 	private static final long SLACK = 8L * 1024 * 1024;
 
 	private static final Duration BOUND = Duration.ofSeconds(60);
@@ -98,12 +103,21 @@ class DroppedConnectionsTest {
 				after / 1048576.0);
 		assertThat(after - before).as("heap growth over 2,000 reset streams (bytes)").isLessThan(SLACK);
 		assertThat(live.current(code).blockOptional(Duration.ofSeconds(10))).isPresent();
-		assertThat(client.get().uri("/api/live/" + code).exchange().expectStatus().isOk().expectBody(String.class)
-			.returnResult().getResponseBody()).contains("\"followers\":0");
-		assertThat(logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR)).map(ILoggingEvent::getFormattedMessage))
-			.as("ERROR lines").isEmpty();
-		// every stream's end is counted; those that never end by themselves (changes, live) ended by the client leaving
-		// (a trace's stream may have completed before its reset when the step delay is short)
+		assertThat(client.get()
+			.uri("/api/live/" + code)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody()).contains("\"followers\":0");
+		assertThat(logged.list.stream()
+			.filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+			.map(ILoggingEvent::getFormattedMessage)).as("ERROR lines").isEmpty();
+		// every stream's end is counted; those that never end by themselves (changes,
+		// live) ended by the client leaving
+		// (a trace's stream may have completed before its reset when the step delay is
+		// short)
 		assertThat(ended() - endedBefore).isGreaterThanOrEqualTo(2_000);
 		assertThat(metrics.streamsEnded("changes", "cancel") + metrics.streamsEnded("live", "cancel") - cancelledBefore)
 			.isGreaterThanOrEqualTo(2 * (2_000 / 3));
@@ -113,8 +127,15 @@ class DroppedConnectionsTest {
 	/** Ordinary closes (FIN) leave no follower counted either. */
 	@Test
 	void closedFollowerStreamsAreUncounted() throws Exception {
-		String code = client.post().uri("/api/live").exchange().expectStatus().isCreated().expectBody(String.class)
-			.returnResult().getResponseBody().replaceAll("(?s).*\"code\":\"([A-Z0-9]+)\".*", "$1");
+		String code = client.post()
+			.uri("/api/live")
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody()
+			.replaceAll("(?s).*\"code\":\"([A-Z0-9]+)\".*", "$1");
 		List<Socket> open = new ArrayList<>();
 		for (int i = 0; i < 200; i++) {
 			open.add(openStream("/api/live/" + code + "/events"));
@@ -137,11 +158,19 @@ class DroppedConnectionsTest {
 	}
 
 	private int followers(String code) {
-		String body = client.get().uri("/api/live/" + code).exchange().expectBody(String.class).returnResult().getResponseBody();
+		String body = client.get()
+			.uri("/api/live/" + code)
+			.exchange()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
 		return Integer.parseInt(body.replaceAll("(?s).*\"followers\":(\\d+).*", "$1"));
 	}
 
-	/** Opens {@code n} streams, round robin over the paths, 50 at a time, each reset once its answer has started. */
+	/**
+	 * Opens {@code n} streams, round robin over the paths, 50 at a time, each reset once
+	 * its answer has started.
+	 */
 	private void resetStreams(List<String> paths, int n) throws IOException {
 		for (int i = 0; i < n;) {
 			List<Socket> batch = new ArrayList<>();
@@ -160,7 +189,10 @@ class DroppedConnectionsTest {
 		}
 	}
 
-	/** A raw connection asking for an event stream, returned once the status line has arrived. */
+	/**
+	 * A raw connection asking for an event stream, returned once the status line has
+	 * arrived.
+	 */
 	private Socket openStream(String path) throws IOException {
 		return started(ask(path), path);
 	}
@@ -168,12 +200,16 @@ class DroppedConnectionsTest {
 	private Socket ask(String path) throws IOException {
 		Socket s = new Socket("127.0.0.1", port);
 		s.setSoTimeout((int) BOUND.toMillis());
-		s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
-			.getBytes(StandardCharsets.US_ASCII));
+		s.getOutputStream()
+			.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
 		return s;
 	}
 
-	/** Waits for the status line (a trace's stream starts with its first step, a step delay after the request). */
+	/**
+	 * Waits for the status line (a trace's stream starts with its first step, a step
+	 * delay after the request).
+	 */
 	private static Socket started(Socket s, String path) throws IOException {
 		InputStream in = s.getInputStream();
 		byte[] status = in.readNBytes(12);
@@ -183,7 +219,8 @@ class DroppedConnectionsTest {
 
 	private void awaitAllClosed(String code) throws InterruptedException {
 		await(() -> metrics.activeStreams("events") == 0 && metrics.activeStreams("changes") == 0
-				&& live.current(code).blockOptional(Duration.ofSeconds(10)).isPresent() && followers(code) == 0, "every stream closed and uncounted");
+				&& live.current(code).blockOptional(Duration.ofSeconds(10)).isPresent() && followers(code) == 0,
+				"every stream closed and uncounted");
 	}
 
 	private static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -13,7 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.hamcrest.Matchers.containsString;
 
-/** "Verified on Linux" on the scenario API, and the expected shares of the distribution API. */
+/**
+ * "Verified on Linux" on the scenario API, and the expected shares of the distribution
+ * API.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 class EvidenceApiTest {

@@ -30,15 +30,18 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 23, "a flood test": PacketWalk runs as a JVM of its own with {@code -Xmx256m} (started from this test's class
- * path, so it runs in every {@code ./pw test}; no jar needed) and {@code max-request-time} of 1 s. Twelve clients
- * post, three times each, a valid scenario whose compile and trace take longer than that (thousands of pods and
- * NetworkPolicies). Each answer is 422 (stopped at its deadline) or 503 (refused, or never started) within the limit
- * + 2 s; a built-in trace asked for during the flood is answered within 2 s; no OutOfMemoryError is logged; and once
- * the flood is over no work is left running or queued within 5 s (the {@code packetwalk.work.running} and
+ * Issue 23, "a flood test": PacketWalk runs as a JVM of its own with {@code -Xmx256m}
+ * (started from this test's class path, so it runs in every {@code ./pw test}; no jar
+ * needed) and {@code max-request-time} of 1 s. Twelve clients post, three times each, a
+ * valid scenario whose compile and trace take longer than that (thousands of pods and
+ * NetworkPolicies). Each answer is 422 (stopped at its deadline) or 503 (refused, or
+ * never started) within the limit + 2 s; a built-in trace asked for during the flood is
+ * answered within 2 s; no OutOfMemoryError is logged; and once the flood is over no work
+ * is left running or queued within 5 s (the {@code packetwalk.work.running} and
  * {@code packetwalk.work.queued} gauges).
  * <p>
- * The bounds are the issue's; the test's own work is light (twelve threads that send prepared bytes and wait).
+ * The bounds are the issue's; the test's own work is light (twelve threads that send
+ * prepared bytes and wait).
  */
 class FloodTest {
 
@@ -55,8 +58,9 @@ class FloodTest {
 	private static final int ROUNDS = 3;
 
 	/**
-	 * Flows in the heavy scenario, and the app's {@code max-flows} for it: enough walks through 1,990 policies that the
-	 * work outlasts the limit on a quiet, fast machine too (with 50, a quiet CI machine finished some posts in time).
+	 * Flows in the heavy scenario, and the app's {@code max-flows} for it: enough walks
+	 * through 1,990 policies that the work outlasts the limit on a quiet, fast machine
+	 * too (with 50, a quiet CI machine finished some posts in time).
 	 */
 	private static final int FLOWS = 1_000;
 
@@ -83,11 +87,13 @@ class FloodTest {
 		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
 				"-cp", classPath, "dev.packetwalk.PacketWalkApplication", "--server.port=" + port,
 				"--server.address=127.0.0.1", "--packetwalk.limits.max-request-time=" + LIMIT.toMillis() + "ms",
-				"--packetwalk.limits.max-body-size=4MB", "--packetwalk.limits.max-flows=" + FLOWS, "--management.endpoints.web.exposure.include=health,metrics",
-				// one thread per lane: the posted work never takes both cores from the event loops, the timers and this
-				// test's client (with two, a flood keeps both cores busy and every answer waits for a core)
-				"--packetwalk.limits.max-concurrent-work=1",
-				"--spring.main.banner-mode=off");
+				"--packetwalk.limits.max-body-size=4MB", "--packetwalk.limits.max-flows=" + FLOWS,
+				"--management.endpoints.web.exposure.include=health,metrics",
+				// one thread per lane: the posted work never takes both cores from the
+				// event loops, the timers and this
+				// test's client (with two, a flood keeps both cores busy and every answer
+				// waits for a core)
+				"--packetwalk.limits.max-concurrent-work=1", "--spring.main.banner-mode=off");
 		app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
 		while (true) {
@@ -100,7 +106,8 @@ class FloodTest {
 			catch (IOException notYet) {
 				// not listening yet
 			}
-			assertThat(System.nanoTime() - deadline).as("the app answered within 240 s (its log: %s)", log).isNegative();
+			assertThat(System.nanoTime() - deadline).as("the app answered within 240 s (its log: %s)", log)
+				.isNegative();
 			Thread.sleep(250);
 		}
 	}
@@ -118,14 +125,16 @@ class FloodTest {
 	@Test
 	void aFloodOfExpensivePostsIsBoundedAndNeverDelaysABuiltInScenario() throws Exception {
 		byte[] heavy = heavyScenario().getBytes(StandardCharsets.UTF_8);
-		// warm up the built-in path (class loading, JIT) until it answers well within the limit, then flood
+		// warm up the built-in path (class loading, JIT) until it answers well within the
+		// limit, then flood
 		int ok = 0;
 		for (int i = 0; i < 100 && ok < 5; i++) {
 			ok = get("/api/scenarios/pod-to-pod-same-node/trace").statusCode() == 200 ? ok + 1 : 0;
 		}
 		assertThat(ok).as("built-in traces answered 200 in a row before the flood").isEqualTo(5);
 
-		ConcurrentLinkedQueue<long[]> answers = new ConcurrentLinkedQueue<>(); // {status, millis}
+		ConcurrentLinkedQueue<long[]> answers = new ConcurrentLinkedQueue<>(); // {status,
+																				// millis}
 		ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
 		CountDownLatch go = new CountDownLatch(1);
 		List<Future<?>> running = new ArrayList<>();
@@ -176,28 +185,34 @@ class FloodTest {
 			statuses.merge(a[0], 1, Integer::sum);
 			slowest = Math.max(slowest, a[1]);
 		}
-		String heap = get("/actuator/metrics/jvm.memory.used?tag=area:heap").body().replaceAll("(?s).*\"value\":([0-9.E]+).*", "$1");
+		String heap = get("/actuator/metrics/jvm.memory.used?tag=area:heap").body()
+			.replaceAll("(?s).*\"value\":([0-9.E]+).*", "$1");
 		String appLog = Files.readString(log);
 		System.out.printf("flood: %d posts of %d KB by %d clients, limit %d ms: statuses %s, answer times %s ms;"
 				+ " built-in traces during the flood: %s ms; idle %d ms after the flood; heap used %.1f MB; work ended %s%n",
 				answers.size(), heavy.length / 1024, CLIENTS, LIMIT.toMillis(), statuses, times, builtIn, idleAfter,
-				Double.parseDouble(heap) / 1048576.0, get("/actuator/metrics/packetwalk.work.ended?tag=lane:posted").body()
+				Double.parseDouble(heap) / 1048576.0,
+				get("/actuator/metrics/packetwalk.work.ended?tag=lane:posted").body()
 					.replaceAll("(?s).*\"availableTags\":(\\[.*?\\]).*", "$1"));
 
 		assertThat(answers).hasSize(CLIENTS * ROUNDS);
-		assertThat(statuses.keySet()).as("every post is 422 (stopped) or 503 (refused, not started)").isSubsetOf(422L, 503L);
+		assertThat(statuses.keySet()).as("every post is 422 (stopped) or 503 (refused, not started)")
+			.isSubsetOf(422L, 503L);
 		assertThat(slowest).as("slowest answer (ms); limit + 2 s").isLessThanOrEqualTo(ANSWER_BOUND.toMillis());
 		assertThat(builtIn).as("built-in traces during the flood").isNotEmpty();
-		assertThat(builtIn).as("built-in trace answer times (ms)").allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(BUILT_IN_BOUND.toMillis()));
-		assertThat(idleAfter).as("ms until no posted work runs or waits (-1: never)").isBetween(0L, IDLE_BOUND.toMillis());
+		assertThat(builtIn).as("built-in trace answer times (ms)")
+			.allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(BUILT_IN_BOUND.toMillis()));
+		assertThat(idleAfter).as("ms until no posted work runs or waits (-1: never)")
+			.isBetween(0L, IDLE_BOUND.toMillis());
 		assertThat(appLog).doesNotContain("OutOfMemoryError");
 		assertThat(app.isAlive()).isTrue();
 		assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
 	}
 
 	/**
-	 * Valid, and far more work than the limit on any machine: 5,000 pods on two nodes, 1,990 NetworkPolicies with
-	 * selectors, ports and peers to compile and evaluate, and {@link #FLOWS} flows to walk through them.
+	 * Valid, and far more work than the limit on any machine: 5,000 pods on two nodes,
+	 * 1,990 NetworkPolicies with selectors, ports and peers to compile and evaluate, and
+	 * {@link #FLOWS} flows to walk through them.
 	 */
 	static String heavyScenario() {
 		StringBuilder y = new StringBuilder("""
@@ -215,24 +230,32 @@ class FloodTest {
 				""");
 		int pods = 5_000;
 		for (int i = 0; i < pods; i++) {
-			y.append("    - {name: p").append(i).append(", namespace: shop, node: node").append(1 + i % 2).append(", labels: {app: a")
-				.append(i % 50).append(", tier: t").append(i % 7)
+			y.append("    - {name: p")
+				.append(i)
+				.append(", namespace: shop, node: node")
+				.append(1 + i % 2)
+				.append(", labels: {app: a")
+				.append(i % 50)
+				.append(", tier: t")
+				.append(i % 7)
 				.append("}, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}\n");
 		}
 		y.append("objects:\n");
 		for (int j = 0; j < 1_990; j++) {
-			y.append("""
-					  - apiVersion: networking.k8s.io/v1
-					    kind: NetworkPolicy
-					    metadata: {name: np%d, namespace: shop}
-					    spec:
-					      podSelector: {matchExpressions: [{key: app, operator: In, values: [a%d, a%d]}]}
-					      ingress:
-					        - from: [{podSelector: {matchLabels: {tier: t%d}}}, {namespaceSelector: {matchLabels: {team: shop}}, podSelector: {matchExpressions: [{key: app, operator: NotIn, values: [a%d]}]}}]
-					          ports: [{protocol: TCP, port: %d}, {protocol: TCP, port: http}]
-					      egress:
-					        - to: [{podSelector: {matchLabels: {tier: t%d}}}]
-					""".formatted(j, j % 50, (j + 1) % 50, j % 7, j % 50, 8000 + j % 100, (j + 3) % 7));
+			y.append(
+					"""
+							  - apiVersion: networking.k8s.io/v1
+							    kind: NetworkPolicy
+							    metadata: {name: np%d, namespace: shop}
+							    spec:
+							      podSelector: {matchExpressions: [{key: app, operator: In, values: [a%d, a%d]}]}
+							      ingress:
+							        - from: [{podSelector: {matchLabels: {tier: t%d}}}, {namespaceSelector: {matchLabels: {team: shop}}, podSelector: {matchExpressions: [{key: app, operator: NotIn, values: [a%d]}]}}]
+							          ports: [{protocol: TCP, port: %d}, {protocol: TCP, port: http}]
+							      egress:
+							        - to: [{podSelector: {matchLabels: {tier: t%d}}}]
+							"""
+						.formatted(j, j % 50, (j + 1) % 50, j % 7, j % 50, 8000 + j % 100, (j + 3) % 7));
 		}
 		y.append("flows:\n");
 		for (int k = 0; k < FLOWS; k++) {
@@ -258,7 +281,8 @@ class FloodTest {
 	}
 
 	static {
-		// the app's own process: never left behind by a JVM that exits without running @AfterAll
+		// the app's own process: never left behind by a JVM that exits without running
+		// @AfterAll
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			if (app != null) {
 				app.destroyForcibly();

@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * {@code server.shutdown=graceful}: closing the application (SIGTERM in a container) ends open SSE streams with
- * {@code event: disconnect}, reason {@code shutdown}, and the server stops without waiting out the shutdown timeout.
+ * {@code server.shutdown=graceful}: closing the application (SIGTERM in a container) ends
+ * open SSE streams with {@code event: disconnect}, reason {@code shutdown}, and the
+ * server stops without waiting out the shutdown timeout.
  */
 class GracefulShutdownTest {
 
@@ -30,7 +31,8 @@ class GracefulShutdownTest {
 	@Test
 	void closingTheApplicationEndsOpenStreamsCleanly() {
 		ConfigurableApplicationContext app = new SpringApplicationBuilder(PacketWalkApplication.class)
-			// arguments, not default properties: application.yml's server.port would win over those
+			// arguments, not default properties: application.yml's server.port would win
+			// over those
 			.run("--server.port=0", "--server.address=127.0.0.1");
 		int port = ((WebServerApplicationContext) app).getWebServer().getPort();
 		WebClient client = WebClient.create("http://127.0.0.1:" + port);
@@ -48,7 +50,8 @@ class GracefulShutdownTest {
 			.bodyToFlux(SSE)
 			.collectList()
 			.toFuture();
-		// both streams are open (their first event has been written) before the shutdown starts
+		// both streams are open (their first event has been written) before the shutdown
+		// starts
 		assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
 			Metrics metrics = app.getBean(Metrics.class);
 			while (metrics.activeStreams("changes") < 1 || metrics.activeStreams("events") < 1) {

@@ -28,7 +28,8 @@ class LabVerdictsTest {
 	}
 
 	private static LabReport report(String id, String result, String fingerprint) {
-		return new LabReport("6.18.44-test", "2026-12-01", Map.of(id, new LabReport.Entry(result, null, 1, fingerprint)));
+		return new LabReport("6.18.44-test", "2026-12-01",
+				Map.of(id, new LabReport.Entry(result, null, 1, fingerprint)));
 	}
 
 	@Test

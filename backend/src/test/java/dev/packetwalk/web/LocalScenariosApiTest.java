@@ -25,7 +25,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static dev.packetwalk.catalog.ScenarioCatalogLocalDirTest.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The web side of a local scenarios directory: valid:false with errors in the list, the error page, SSE changes. */
+/**
+ * The web side of a local scenarios directory: valid:false with errors in the list, the
+ * error page, SSE changes.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 class LocalScenariosApiTest {
@@ -61,12 +64,18 @@ class LocalScenariosApiTest {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$[?(@.id == 'mine')].valid").isEqualTo(true)
-			.jsonPath("$[?(@.id == 'mine')].origin").isEqualTo("local")
-			.jsonPath("$[?(@.id == 'pod-to-pod-same-node')].origin").isEqualTo("built-in")
-			.jsonPath("$[?(@.id == 'broken')].valid").isEqualTo(false)
-			.jsonPath("$[?(@.id == 'broken')].errors[0].message").isEqualTo("unknown node 'nod1' (did you mean 'node1'?)")
-			.jsonPath("$[?(@.id == 'broken')].errors[0].line").isEqualTo(9);
+			.jsonPath("$[?(@.id == 'mine')].valid")
+			.isEqualTo(true)
+			.jsonPath("$[?(@.id == 'mine')].origin")
+			.isEqualTo("local")
+			.jsonPath("$[?(@.id == 'pod-to-pod-same-node')].origin")
+			.isEqualTo("built-in")
+			.jsonPath("$[?(@.id == 'broken')].valid")
+			.isEqualTo(false)
+			.jsonPath("$[?(@.id == 'broken')].errors[0].message")
+			.isEqualTo("unknown node 'nod1' (did you mean 'node1'?)")
+			.jsonPath("$[?(@.id == 'broken')].errors[0].line")
+			.isEqualTo(9);
 		client.get().uri("/api/scenarios/mine/trace").exchange().expectStatus().isOk();
 		client.get()
 			.uri("/api/scenarios/broken/trace")
@@ -74,9 +83,16 @@ class LocalScenariosApiTest {
 			.expectStatus()
 			.isEqualTo(422)
 			.expectBody()
-			.jsonPath("$.errors[0].path").isEqualTo("cluster.pods[1].node");
-		String page = new String(client.get().uri("/scenarios/broken").exchange().expectStatus().isOk().expectBody()
-			.returnResult().getResponseBodyContent(), StandardCharsets.UTF_8);
+			.jsonPath("$.errors[0].path")
+			.isEqualTo("cluster.pods[1].node");
+		String page = new String(client.get()
+			.uri("/scenarios/broken")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBodyContent(), StandardCharsets.UTF_8);
 		assertThat(page).contains("data-testid=\"invalid-scenario\"").contains("unknown node &#39;nod1&#39;");
 	}
 
@@ -92,7 +108,12 @@ class LocalScenariosApiTest {
 			.getResponseBody();
 		assertThat(yaml).isEqualTo(scenario("broken", "nod1"));
 		client.get().uri("/editor/broken").exchange().expectStatus().isOk();
-		String page = client.get().uri("/scenarios/broken").exchange().expectBody(String.class).returnResult().getResponseBody();
+		String page = client.get()
+			.uri("/scenarios/broken")
+			.exchange()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
 		assertThat(page).contains("href=\"/editor/broken\"");
 	}
 
@@ -107,9 +128,12 @@ class LocalScenariosApiTest {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.valid").isEqualTo(false)
-			.jsonPath("$.errors[0].path").isEqualTo("flows")
-			.jsonPath("$.errors[0].message").isEqualTo("2 flows is more than the limit of 1 (setting packetwalk.limits.max-flows)");
+			.jsonPath("$.valid")
+			.isEqualTo(false)
+			.jsonPath("$.errors[0].path")
+			.isEqualTo("flows")
+			.jsonPath("$.errors[0].message")
+			.isEqualTo("2 flows is more than the limit of 1 (setting packetwalk.limits.max-flows)");
 		// service-session-affinity has two flows and is still there
 		client.get().uri("/api/scenarios/service-session-affinity").exchange().expectStatus().isOk();
 	}
@@ -127,19 +151,17 @@ class LocalScenariosApiTest {
 			.getResponseBody()
 			.filter(e -> "changed".equals(e.event()))
 			.map(ServerSentEvent::data);
-		StepVerifier.create(changed.filter("mine"::equals).take(1))
-			.then(() -> {
-				try {
-					Files.writeString(DIR.resolve("mine.yaml"), scenario("mine", "node1").replace("title: Mine", "title: Mine again"));
-					Files.setLastModifiedTime(DIR.resolve("mine.yaml"), FileTime.fromMillis(System.currentTimeMillis() + 5_000));
-				}
-				catch (IOException ex) {
-					throw new UncheckedIOException(ex);
-				}
-			})
-			.expectNext("mine")
-			.expectComplete()
-			.verify(Duration.ofSeconds(15));
+		StepVerifier.create(changed.filter("mine"::equals).take(1)).then(() -> {
+			try {
+				Files.writeString(DIR.resolve("mine.yaml"),
+						scenario("mine", "node1").replace("title: Mine", "title: Mine again"));
+				Files.setLastModifiedTime(DIR.resolve("mine.yaml"),
+						FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}).expectNext("mine").expectComplete().verify(Duration.ofSeconds(15));
 		client.get().uri("/api/scenarios/mine").exchange().expectBody().jsonPath("$.title").isEqualTo("Mine again");
 	}
 

@@ -111,16 +111,14 @@ class ScenarioApiTest {
 			.returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() {
 			})
 			.getResponseBody();
-		StepVerifier.create(events)
-			.assertNext(e -> {
-				assertThat(e.id()).isEqualTo("0");
-				assertThat(e.event()).isEqualTo("send");
-				assertThat(e.data()).contains("\"namespace\":\"default/pod1\"");
-			})
-			.assertNext(e -> {
-				assertThat(e.id()).isEqualTo("1");
-				assertThat(e.event()).isEqualTo("route");
-			})
+		StepVerifier.create(events).assertNext(e -> {
+			assertThat(e.id()).isEqualTo("0");
+			assertThat(e.event()).isEqualTo("send");
+			assertThat(e.data()).contains("\"namespace\":\"default/pod1\"");
+		}).assertNext(e -> {
+			assertThat(e.id()).isEqualTo("1");
+			assertThat(e.event()).isEqualTo("route");
+		})
 			.thenConsumeWhile(e -> !"end".equals(e.event()), e -> assertThat(e.data()).contains("\"narration\""))
 			.assertNext(e -> {
 				assertThat(e.event()).isEqualTo("end");
@@ -145,7 +143,6 @@ class ScenarioApiTest {
 			.verify(TIMEOUT);
 	}
 
-
 	@Test
 	void servesANodesRulesAsIptablesSave() {
 		String text = client.get()
@@ -156,11 +153,16 @@ class ScenarioApiTest {
 			.expectBody(String.class)
 			.returnResult()
 			.getResponseBody();
-		assertThat(text).startsWith("*").contains("COMMIT")
+		assertThat(text).startsWith("*")
+			.contains("COMMIT")
 			.contains("-A KUBE-SVC-")
 			.contains("-m statistic --mode random --probability 0.20000000019 -j KUBE-SEP-")
 			.contains("-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000");
-		client.get().uri("/api/scenarios/kuard-five-endpoints/nodes/nope/iptables-save").exchange().expectStatus().isNotFound();
+		client.get()
+			.uri("/api/scenarios/kuard-five-endpoints/nodes/nope/iptables-save")
+			.exchange()
+			.expectStatus()
+			.isNotFound();
 	}
 
 	@Test
@@ -178,10 +180,17 @@ class ScenarioApiTest {
 			.contains("type nat hook prerouting priority dstnat; policy accept;")
 			.contains("numgen random mod 5 vmap { 0 : goto endpoint-")
 			.contains("meta mark set meta mark | 0x00004000");
-		// iptables mode has no nftables table, and a namespace without rules is not found either
-		client.get().uri("/api/scenarios/kuard-five-endpoints/nodes/kubworker1/nft-ruleset").exchange().expectStatus()
+		// iptables mode has no nftables table, and a namespace without rules is not found
+		// either
+		client.get()
+			.uri("/api/scenarios/kuard-five-endpoints/nodes/kubworker1/nft-ruleset")
+			.exchange()
+			.expectStatus()
 			.isNotFound();
-		client.get().uri("/api/scenarios/kuard-five-endpoints-nftables/nodes/nope/nft-ruleset").exchange().expectStatus()
+		client.get()
+			.uri("/api/scenarios/kuard-five-endpoints-nftables/nodes/nope/nft-ruleset")
+			.exchange()
+			.expectStatus()
 			.isNotFound();
 	}
 
@@ -211,7 +220,6 @@ class ScenarioApiTest {
 			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
 	}
 
-
 	@Test
 	void theReachabilityGridExplainsEveryCell() {
 		client.get()
@@ -231,9 +239,12 @@ class ScenarioApiTest {
 			.jsonPath("$.truthTable")
 			.value(t -> assertThat(t.toString()).contains("X"));
 		client.get().uri("/api/scenarios/pod-to-service/reachability?port=80").exchange().expectStatus().isNotFound();
-		client.get().uri("/api/scenarios/netpol-three-tier/reachability?port=0").exchange().expectStatus().isBadRequest();
+		client.get()
+			.uri("/api/scenarios/netpol-three-tier/reachability?port=0")
+			.exchange()
+			.expectStatus()
+			.isBadRequest();
 	}
-
 
 	@Test
 	void everyResponseCarriesTheSecurityHeaders() {
@@ -243,7 +254,9 @@ class ScenarioApiTest {
 			.expectStatus()
 			.isOk()
 			.expectHeader()
-			.value("Content-Security-Policy", csp -> assertThat(csp).contains("script-src 'self'").doesNotContain("script-src 'self' 'unsafe-inline'"))
+			.value("Content-Security-Policy",
+					csp -> assertThat(csp).contains("script-src 'self'")
+						.doesNotContain("script-src 'self' 'unsafe-inline'"))
 			.expectHeader()
 			.valueEquals("X-Content-Type-Options", "nosniff")
 			.expectHeader()

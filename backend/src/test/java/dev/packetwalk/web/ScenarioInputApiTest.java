@@ -17,7 +17,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-/** Scenarios posted in the request body: POST /api/trace, POST /api/validate, and the schema for editors. */
+/**
+ * Scenarios posted in the request body: POST /api/trace, POST /api/validate, and the
+ * schema for editors.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 class ScenarioInputApiTest {
@@ -28,7 +31,8 @@ class ScenarioInputApiTest {
 	WebTestClient client;
 
 	static String builtIn(String id) throws IOException {
-		return Files.readString(Path.of(System.getProperty("repo.root", ".."), "scenarios", id + ".yaml"), StandardCharsets.UTF_8);
+		return Files.readString(Path.of(System.getProperty("repo.root", ".."), "scenarios", id + ".yaml"),
+				StandardCharsets.UTF_8);
 	}
 
 	@Test
@@ -71,19 +75,28 @@ class ScenarioInputApiTest {
 			.expectHeader()
 			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody()
-			.jsonPath("$.title").isEqualTo("Invalid scenario")
-			.jsonPath("$.errors.length()").isEqualTo(1)
-			.jsonPath("$.errors[0].file").isEqualTo("request.yaml")
-			.jsonPath("$.errors[0].line").isEqualTo(lineOf(yaml, "replay: true"))
-			.jsonPath("$.errors[0].column").isEqualTo(5)
-			.jsonPath("$.errors[0].path").isEqualTo("flows[0].replay")
-			.jsonPath("$.errors[0].message").isEqualTo("unknown field 'replay' (did you mean 'reply'?)")
-			.jsonPath("$.errors[0].severity").isEqualTo("error");
+			.jsonPath("$.title")
+			.isEqualTo("Invalid scenario")
+			.jsonPath("$.errors.length()")
+			.isEqualTo(1)
+			.jsonPath("$.errors[0].file")
+			.isEqualTo("request.yaml")
+			.jsonPath("$.errors[0].line")
+			.isEqualTo(lineOf(yaml, "replay: true"))
+			.jsonPath("$.errors[0].column")
+			.isEqualTo(5)
+			.jsonPath("$.errors[0].path")
+			.isEqualTo("flows[0].replay")
+			.jsonPath("$.errors[0].message")
+			.isEqualTo("unknown field 'replay' (did you mean 'reply'?)")
+			.jsonPath("$.errors[0].severity")
+			.isEqualTo("error");
 	}
 
 	@Test
 	void typoInANodeReferenceSaysDidYouMean() throws IOException {
-		String yaml = builtIn("pod-to-pod-same-node").replace("    - name: pod2\n      node: node1", "    - name: pod2\n      node: nod1");
+		String yaml = builtIn("pod-to-pod-same-node").replace("    - name: pod2\n      node: node1",
+				"    - name: pod2\n      node: nod1");
 		client.post()
 			.uri("/api/trace")
 			.contentType(YAML)
@@ -92,27 +105,39 @@ class ScenarioInputApiTest {
 			.expectStatus()
 			.isBadRequest()
 			.expectBody()
-			.jsonPath("$.errors[0].path").isEqualTo("cluster.pods[1].node")
-			.jsonPath("$.errors[0].line").isEqualTo(lineOf(yaml, "node: nod1"))
-			.jsonPath("$.errors[0].message").isEqualTo("unknown node 'nod1' (did you mean 'node1'?)");
+			.jsonPath("$.errors[0].path")
+			.isEqualTo("cluster.pods[1].node")
+			.jsonPath("$.errors[0].line")
+			.isEqualTo(lineOf(yaml, "node: nod1"))
+			.jsonPath("$.errors[0].message")
+			.isEqualTo("unknown node 'nod1' (did you mean 'node1'?)");
 	}
 
 	@Test
 	void aliasBombIsRefusedFast() {
 		StringBuilder bomb = new StringBuilder("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
 		for (int i = 1; i < 10; i++) {
-			bomb.append("a").append(i).append(": &a").append(i).append(" [")
-				.append(("*a" + (i - 1) + ", ").repeat(8)).append("*a").append(i - 1).append("]\n");
+			bomb.append("a")
+				.append(i)
+				.append(": &a")
+				.append(i)
+				.append(" [")
+				.append(("*a" + (i - 1) + ", ").repeat(8))
+				.append("*a")
+				.append(i - 1)
+				.append("]\n");
 		}
-		assertTimeoutPreemptively(Duration.ofSeconds(5), () -> client.post()
-			.uri("/api/trace")
-			.contentType(YAML)
-			.bodyValue(bomb.toString())
-			.exchange()
-			.expectStatus()
-			.isBadRequest()
-			.expectBody()
-			.jsonPath("$.errors[0].message").value(m -> assertThat((String) m).contains("packetwalk.limits.max-")));
+		assertTimeoutPreemptively(Duration.ofSeconds(5),
+				() -> client.post()
+					.uri("/api/trace")
+					.contentType(YAML)
+					.bodyValue(bomb.toString())
+					.exchange()
+					.expectStatus()
+					.isBadRequest()
+					.expectBody()
+					.jsonPath("$.errors[0].message")
+					.value(m -> assertThat((String) m).contains("packetwalk.limits.max-")));
 	}
 
 	@Test
@@ -128,7 +153,8 @@ class ScenarioInputApiTest {
 			.expectHeader()
 			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody()
-			.jsonPath("$.detail").value(d -> assertThat((String) d).contains("packetwalk.limits.max-body-size"));
+			.jsonPath("$.detail")
+			.value(d -> assertThat((String) d).contains("packetwalk.limits.max-body-size"));
 	}
 
 	@Test
@@ -141,9 +167,12 @@ class ScenarioInputApiTest {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.valid").isEqualTo(true)
-			.jsonPath("$.errors.length()").isEqualTo(0)
-			.jsonPath("$.warnings[0].severity").isEqualTo("warning");
+			.jsonPath("$.valid")
+			.isEqualTo(true)
+			.jsonPath("$.errors.length()")
+			.isEqualTo(0)
+			.jsonPath("$.warnings[0].severity")
+			.isEqualTo("warning");
 		client.post()
 			.uri("/api/validate")
 			.contentType(MediaType.TEXT_PLAIN)
@@ -152,8 +181,10 @@ class ScenarioInputApiTest {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.valid").isEqualTo(false)
-			.jsonPath("$.errors[?(@.path == 'metadata')].message").value(m -> assertThat(m.toString()).contains("'metadata' is required"));
+			.jsonPath("$.valid")
+			.isEqualTo(false)
+			.jsonPath("$.errors[?(@.path == 'metadata')].message")
+			.value(m -> assertThat(m.toString()).contains("'metadata' is required"));
 	}
 
 	@Test
@@ -177,8 +208,10 @@ class ScenarioInputApiTest {
 			.expectHeader()
 			.contentType("application/schema+json")
 			.expectBody()
-			.jsonPath("$.$schema").isEqualTo("https://json-schema.org/draft/2020-12/schema")
-			.jsonPath("$.properties.flows.description").exists();
+			.jsonPath("$.$schema")
+			.isEqualTo("https://json-schema.org/draft/2020-12/schema")
+			.jsonPath("$.properties.flows.description")
+			.exists();
 	}
 
 	static int lineOf(String text, String needle) {

@@ -17,7 +17,10 @@ import org.springframework.http.codec.ServerSentEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The guards every SSE stream gets: heartbeats, bounded pushed streams, counting, shutdown. */
+/**
+ * The guards every SSE stream gets: heartbeats, bounded pushed streams, counting,
+ * shutdown.
+ */
 class SseStreamsTest {
 
 	private static final Duration BOUND = Duration.ofSeconds(10);
@@ -73,15 +76,14 @@ class SseStreamsTest {
 	void aConsumerTooFarBehindIsDisconnectedWithAReason() {
 		SseStreams s = streams(Duration.ofHours(1), 8);
 		Sinks.Many<ServerSentEvent<String>> source = Sinks.many().multicast().directBestEffort();
-		StepVerifier.create(s.pushed("changes", source.asFlux()), 0)
-			.expectSubscription()
-			.then(() -> {
-				for (int i = 0; i < 1000; i++) {
-					source.tryEmitNext(event("e" + i));
-				}
-			})
+		StepVerifier.create(s.pushed("changes", source.asFlux()), 0).expectSubscription().then(() -> {
+			for (int i = 0; i < 1000; i++) {
+				source.tryEmitNext(event("e" + i));
+			}
+		})
 			.thenRequest(Long.MAX_VALUE)
-			// what fit in the bounded buffers (8 + the merge's prefetch), then the reason, then the end
+			// what fit in the bounded buffers (8 + the merge's prefetch), then the
+			// reason, then the end
 			.thenConsumeWhile(e -> !SseStreams.DISCONNECT.equals(e.event()), e -> assertThat(e.data()).startsWith("e"))
 			.assertNext(e -> assertThat(e.event()).isEqualTo(SseStreams.DISCONNECT))
 			.expectComplete()
@@ -96,18 +98,11 @@ class SseStreamsTest {
 		SseStreams s = streams(Duration.ofHours(1), 2);
 		Sinks.Many<ServerSentEvent<String>> source = Sinks.many().multicast().directBestEffort();
 		java.util.List<ServerSentEvent<String>> got = new java.util.ArrayList<>();
-		StepVerifier.create(s.pushed("changes", source.asFlux()), 0)
-			.expectSubscription()
-			.then(() -> {
-				for (int i = 0; i < 100; i++) {
-					source.tryEmitNext(event("e" + i));
-				}
-			})
-			.thenRequest(Long.MAX_VALUE)
-			.recordWith(() -> got)
-			.thenConsumeWhile(e -> true)
-			.expectComplete()
-			.verify(BOUND);
+		StepVerifier.create(s.pushed("changes", source.asFlux()), 0).expectSubscription().then(() -> {
+			for (int i = 0; i < 100; i++) {
+				source.tryEmitNext(event("e" + i));
+			}
+		}).thenRequest(Long.MAX_VALUE).recordWith(() -> got).thenConsumeWhile(e -> true).expectComplete().verify(BOUND);
 		ServerSentEvent<String> last = got.getLast();
 		assertThat(last.event()).isEqualTo("disconnect");
 		assertThat(last.data()).contains("\"reason\":\"slow-consumer\"").contains("packetwalk.streams.buffer");
@@ -132,15 +127,10 @@ class SseStreamsTest {
 	@Test
 	void shutdownEndsOpenStreamsWithAReasonAndRefusesNewOnes() {
 		SseStreams s = streams(Duration.ofHours(1), 16);
-		StepVerifier.create(s.pulled("events", Flux.never()))
-			.expectSubscription()
-			.then(s::stop)
-			.assertNext(e -> {
-				assertThat(e.event()).isEqualTo("disconnect");
-				assertThat(e.data()).contains("\"reason\":\"shutdown\"");
-			})
-			.expectComplete()
-			.verify(BOUND);
+		StepVerifier.create(s.pulled("events", Flux.never())).expectSubscription().then(s::stop).assertNext(e -> {
+			assertThat(e.event()).isEqualTo("disconnect");
+			assertThat(e.data()).contains("\"reason\":\"shutdown\"");
+		}).expectComplete().verify(BOUND);
 		StepVerifier.create(s.pushed("changes", Flux.never()))
 			.assertNext(e -> assertThat(e.data()).contains("\"reason\":\"shutdown\""))
 			.expectComplete()

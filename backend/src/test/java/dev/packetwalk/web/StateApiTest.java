@@ -18,7 +18,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code /api/scenarios/{id}/state} and {@code POST /api/state}: a namespace's tables after a step. */
+/**
+ * {@code /api/scenarios/{id}/state} and {@code POST /api/state}: a namespace's tables
+ * after a step.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 class StateApiTest {
@@ -27,7 +30,14 @@ class StateApiTest {
 	WebTestClient client;
 
 	private JsonNode get(String uri) {
-		byte[] body = client.get().uri(uri).exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody();
+		byte[] body = client.get()
+			.uri(uri)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
 		return JsonMapper.builder().build().readTree(new String(body, StandardCharsets.UTF_8));
 	}
 
@@ -67,7 +77,8 @@ class StateApiTest {
 		assertThat(table(zero, "conntrack").get("lines")).isEmpty();
 		assertThat(table(zero, "conntrack").get("command").asString()).isEqualTo("conntrack -L");
 
-		// the step after the DNAT (1-based dnat + 2): the entry with its reply tuple from the backend, marked at its
+		// the step after the DNAT (1-based dnat + 2): the entry with its reply tuple from
+		// the backend, marked at its
 		// confirmation; still attached to the packet until then
 		JsonNode after = get("/api/scenarios/pod-to-service/state?step=" + (dnat + 2) + "&namespace=" + node);
 		JsonNode line = table(after, "conntrack").get("lines").get(0);
@@ -89,10 +100,15 @@ class StateApiTest {
 			JsonNode s = steps.get(i);
 			if ("neighbor".equals(s.get("type").asString()) && "ARP_REPLY".equals(s.get("resolution").asString())) {
 				String ns = s.at("/at/namespace").asString();
-				String entry = s.get("ip").asString() + " dev " + s.at("/at/device").asString() + " lladdr " + s.get("mac").asString();
-				assertThat(table(get("/api/scenarios/pod-to-service/state?step=" + i + "&namespace=" + ns), "neigh").get("text").asString())
-					.doesNotContain(entry);
-				assertThat(table(get("/api/scenarios/pod-to-service/state?step=" + (i + 1) + "&namespace=" + ns), "neigh").get("text").asString())
+				String entry = s.get("ip").asString() + " dev " + s.at("/at/device").asString() + " lladdr "
+						+ s.get("mac").asString();
+				assertThat(table(get("/api/scenarios/pod-to-service/state?step=" + i + "&namespace=" + ns), "neigh")
+					.get("text")
+					.asString()).doesNotContain(entry);
+				assertThat(
+						table(get("/api/scenarios/pod-to-service/state?step=" + (i + 1) + "&namespace=" + ns), "neigh")
+							.get("text")
+							.asString())
 					.contains(entry + " REACHABLE \n");
 				checked++;
 			}
@@ -102,15 +118,43 @@ class StateApiTest {
 
 	@Test
 	void badParametersAreNamed() {
-		client.get().uri("/api/scenarios/pod-to-service/state?step=1").exchange().expectStatus().isBadRequest()
-			.expectBody().jsonPath("$.parameter").isEqualTo("namespace");
-		client.get().uri("/api/scenarios/pod-to-service/state?step=1&namespace=nowhere").exchange().expectStatus().isNotFound()
-			.expectBody().jsonPath("$.parameter").isEqualTo("namespace");
-		client.get().uri("/api/scenarios/pod-to-service/state?step=99999&namespace=node1").exchange().expectStatus().isBadRequest()
-			.expectBody().jsonPath("$.parameter").isEqualTo("step");
-		client.get().uri("/api/scenarios/pod-to-service/state?step=-1&namespace=node1").exchange().expectStatus().isBadRequest()
-			.expectBody().jsonPath("$.parameter").isEqualTo("step");
-		client.get().uri("/api/scenarios/pod-to-service/state?step=abc&namespace=node1").exchange().expectStatus().isBadRequest();
+		client.get()
+			.uri("/api/scenarios/pod-to-service/state?step=1")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.parameter")
+			.isEqualTo("namespace");
+		client.get()
+			.uri("/api/scenarios/pod-to-service/state?step=1&namespace=nowhere")
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectBody()
+			.jsonPath("$.parameter")
+			.isEqualTo("namespace");
+		client.get()
+			.uri("/api/scenarios/pod-to-service/state?step=99999&namespace=node1")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.parameter")
+			.isEqualTo("step");
+		client.get()
+			.uri("/api/scenarios/pod-to-service/state?step=-1&namespace=node1")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.parameter")
+			.isEqualTo("step");
+		client.get()
+			.uri("/api/scenarios/pod-to-service/state?step=abc&namespace=node1")
+			.exchange()
+			.expectStatus()
+			.isBadRequest();
 	}
 
 	@Test
@@ -120,8 +164,16 @@ class StateApiTest {
 			assertThat(in).as("built-in scenario on the classpath").isNotNull();
 			yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
-		byte[] body = client.post().uri("/api/state?step=0&namespace=node1").contentType(MediaType.parseMediaType("application/yaml"))
-			.bodyValue(yaml).exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody();
+		byte[] body = client.post()
+			.uri("/api/state?step=0&namespace=node1")
+			.contentType(MediaType.parseMediaType("application/yaml"))
+			.bodyValue(yaml)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
 		JsonNode posted = JsonMapper.builder().build().readTree(new String(body, StandardCharsets.UTF_8));
 		assertThat(posted).isEqualTo(get("/api/scenarios/pod-to-service/state?step=0&namespace=node1"));
 	}

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The frontend's one registry of step types (static/js/steps/registry.js) against the trace contract: every Java step
- * type has an entry with a filter group that has a chip (or always shows), a CSS colour in css/app.css, a row in
- * docs/api.md's step table. A new step type that misses one of these fails here, instead of falling silently into a
+ * The frontend's one registry of step types (static/js/steps/registry.js) against the
+ * trace contract: every Java step type has an entry with a filter group that has a chip
+ * (or always shows), a CSS colour in css/app.css, a row in docs/api.md's step table. A
+ * new step type that misses one of these fails here, instead of falling silently into a
  * default on the page.
  */
 class StepRegistryTest {
@@ -33,7 +34,10 @@ class StepRegistryTest {
 
 	private static final Pattern FILTER_GROUP = Pattern.compile("\\{ id: '(\\w+)', label: '[^']*', title: '[^']*'");
 
-	/** The JSON type names of every permitted Step record, from @JsonTypeName or Step's @JsonSubTypes. */
+	/**
+	 * The JSON type names of every permitted Step record, from @JsonTypeName or
+	 * Step's @JsonSubTypes.
+	 */
 	static Map<Class<?>, String> javaTypeNames() {
 		Map<Class<?>, String> fromSubTypes = new LinkedHashMap<>();
 		JsonSubTypes sub = Step.class.getAnnotation(JsonSubTypes.class);
@@ -85,7 +89,8 @@ class StepRegistryTest {
 		String js = resource("/static/js/steps/registry.js");
 		String css = resource("/static/css/app.css");
 		Map<String, String> entries = registryEntries(js);
-		List<String> groups = FILTER_GROUP.matcher(js.substring(0, js.indexOf("]);"))).results()
+		List<String> groups = FILTER_GROUP.matcher(js.substring(0, js.indexOf("]);")))
+			.results()
 			.map(r -> r.group(1))
 			.toList();
 		assertThat(groups).as("FILTER_GROUPS").contains("arp", "nat", "policy");
@@ -100,7 +105,8 @@ class StepRegistryTest {
 				assertThat(entry).as("%s's entry has %s", type, field.trim()).contains("\t\t" + field);
 			}
 			// a rule whose selector names .step-<type> and sets a background colour
-			Pattern colour = Pattern.compile("(?m)^[^{}]*\\.step-" + Pattern.quote(type) + "\\b[^{}]*\\{[^}]*background:");
+			Pattern colour = Pattern
+				.compile("(?m)^[^{}]*\\.step-" + Pattern.quote(type) + "\\b[^{}]*\\{[^}]*background:");
 			assertThat(colour.matcher(css).find()).as("app.css gives .step-%s a colour", type).isTrue();
 		}
 	}

@@ -48,25 +48,32 @@ class StreamsApiTest {
 	@Test
 	void theChangesStreamSendsHeartbeats() {
 		List<ServerSentEvent<String>> got = stream("/api/scenarios/changes").take(4).collectList().block(BOUND);
-		assertThat(got).extracting(ServerSentEvent::comment).containsExactly("watching local scenarios", "heartbeat", "heartbeat", "heartbeat");
+		assertThat(got).extracting(ServerSentEvent::comment)
+			.containsExactly("watching local scenarios", "heartbeat", "heartbeat", "heartbeat");
 	}
 
 	@Test
 	void aPacedTraceStreamSendsHeartbeatsBetweenSteps() {
-		List<ServerSentEvent<String>> got = stream("/api/scenarios/pod-to-pod-same-node/events?delayMs=1000").take(Duration.ofMillis(1500))
+		List<ServerSentEvent<String>> got = stream("/api/scenarios/pod-to-pod-same-node/events?delayMs=1000")
+			.take(Duration.ofMillis(1500))
 			.collectList()
 			.block(BOUND);
 		assertThat(got).filteredOn(e -> "heartbeat".equals(e.comment())).hasSizeGreaterThanOrEqualTo(3);
-		assertThat(got).filteredOn(e -> e.event() != null).isNotEmpty().allSatisfy(e -> assertThat(e.event()).isEqualTo("send"));
+		assertThat(got).filteredOn(e -> e.event() != null)
+			.isNotEmpty()
+			.allSatisfy(e -> assertThat(e.event()).isEqualTo("send"));
 	}
 
 	@Test
 	void anUnpacedTraceStreamStillEndsWithEnd() {
-		List<ServerSentEvent<String>> got = stream("/api/scenarios/pod-to-pod-same-node/events?delayMs=0").collectList().block(BOUND);
+		List<ServerSentEvent<String>> got = stream("/api/scenarios/pod-to-pod-same-node/events?delayMs=0").collectList()
+			.block(BOUND);
 		assertThat(got.getLast().event()).isEqualTo("end");
 	}
 
-	/** Issue 10: 10,000 connect/disconnect cycles leave no growth in live subscriptions. */
+	/**
+	 * Issue 10: 10,000 connect/disconnect cycles leave no growth in live subscriptions.
+	 */
 	@Test
 	void tenThousandConnectDisconnectCyclesLeaveNoLiveSubscriptions() {
 		int changesBefore = catalog.changeSubscribers();
@@ -98,7 +105,11 @@ class StreamsApiTest {
 		finally {
 			open.dispose();
 		}
-		client().get().uri("/api/scenarios/pod-to-pod-same-node/trace").retrieve().bodyToMono(String.class).block(BOUND);
+		client().get()
+			.uri("/api/scenarios/pod-to-pod-same-node/trace")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(BOUND);
 		assertThat(metrics.tracesComputed("catalog")).isEqualTo(before + 1);
 	}
 

@@ -11,8 +11,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The pages built for talks: the embeddable player, a live session's follower page, the speaker-notes window. The
- * embed's frame ancestors come from {@code packetwalk.embed-frame-ancestors}, the rest from
+ * The pages built for talks: the embeddable player, a live session's follower page, the
+ * speaker-notes window. The embed's frame ancestors come from
+ * {@code packetwalk.embed-frame-ancestors}, the rest from
  * {@code packetwalk.frame-ancestors}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -24,8 +25,15 @@ class TalkPagesTest {
 	WebTestClient client;
 
 	private String page(String uri) {
-		return client.get().uri(uri).accept(MediaType.TEXT_HTML).exchange().expectStatus().isOk()
-			.expectBody(String.class).returnResult().getResponseBody();
+		return client.get()
+			.uri(uri)
+			.accept(MediaType.TEXT_HTML)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
 	}
 
 	@Test
@@ -43,25 +51,42 @@ class TalkPagesTest {
 
 	@Test
 	void theEmbedHasItsOwnFrameAncestors() {
-		client.get().uri("/embed/pod-to-pod-same-node").exchange().expectHeader()
-			.value("Content-Security-Policy", csp -> assertThat(csp).endsWith("frame-ancestors https://slides.example"));
-		client.get().uri("/scenarios/pod-to-pod-same-node").exchange().expectHeader()
+		client.get()
+			.uri("/embed/pod-to-pod-same-node")
+			.exchange()
+			.expectHeader()
+			.value("Content-Security-Policy",
+					csp -> assertThat(csp).endsWith("frame-ancestors https://slides.example"));
+		client.get()
+			.uri("/scenarios/pod-to-pod-same-node")
+			.exchange()
+			.expectHeader()
 			.value("Content-Security-Policy", csp -> assertThat(csp).endsWith("frame-ancestors 'self'"));
 	}
 
 	@Test
 	void thePlayerOffersShareAndPresenterMode() {
 		String html = page("/scenarios/pod-to-pod-same-node");
-		assertThat(html).contains("data-mode=\"player\"").contains("data-testid=\"btn-share\"")
-			.contains("data-testid=\"btn-present\"").contains("data-testid=\"presenter-bar\"")
-			.contains("data-testid=\"blackout\"").contains("class=\"appbar\"");
+		assertThat(html).contains("data-mode=\"player\"")
+			.contains("data-testid=\"btn-share\"")
+			.contains("data-testid=\"btn-present\"")
+			.contains("data-testid=\"presenter-bar\"")
+			.contains("data-testid=\"blackout\"")
+			.contains("class=\"appbar\"");
 	}
 
 	@Test
 	void aFollowerPageOpensAtThePresentersView() {
-		Created c = client.post().uri("/api/live").contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"scenario\":\"pod-to-service\",\"seed\":11,\"step\":7}").exchange().expectStatus().isCreated()
-			.expectBody(Created.class).returnResult().getResponseBody();
+		Created c = client.post()
+			.uri("/api/live")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"scenario\":\"pod-to-service\",\"seed\":11,\"step\":7}")
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(Created.class)
+			.returnResult()
+			.getResponseBody();
 		String html = page("/live/" + c.code().toLowerCase());
 		assertThat(html).contains("data-mode=\"live\"")
 			.contains("data-scenario-id=\"pod-to-service\"")
@@ -77,8 +102,15 @@ class TalkPagesTest {
 
 	@Test
 	void anEndedOrUnknownSessionPageIs404WithAWayOut() {
-		String html = client.get().uri("/live/ABCDEFGHJKMN").accept(MediaType.TEXT_HTML).exchange()
-			.expectStatus().isNotFound().expectBody(String.class).returnResult().getResponseBody();
+		String html = client.get()
+			.uri("/live/ABCDEFGHJKMN")
+			.accept(MediaType.TEXT_HTML)
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
 		assertThat(html).contains("data-testid=\"live-ended\"").contains("ABCDEFGHJKMN");
 	}
 

@@ -36,10 +36,11 @@ import org.springframework.util.unit.DataSize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The trace cache: the bytes of {@code /events} and {@code /trace} are those of a trace computed and serialised
- * anew (by Spring's own SSE writer, as before the cache), on a miss and on a hit, for every built-in and seeds 1-5; a
- * local scenario file that changes is never answered from its old version; the cache stays within its bytes and
- * entries however many seeds are asked for.
+ * The trace cache: the bytes of {@code /events} and {@code /trace} are those of a trace
+ * computed and serialised anew (by Spring's own SSE writer, as before the cache), on a
+ * miss and on a hit, for every built-in and seeds 1-5; a local scenario file that changes
+ * is never answered from its old version; the cache stays within its bytes and entries
+ * however many seeds are asked for.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
@@ -60,7 +61,8 @@ class TraceCacheTest {
 	@DynamicPropertySource
 	static void dir(DynamicPropertyRegistry registry) {
 		registry.add("packetwalk.scenarios.dir", DIR::toString);
-		registry.add("packetwalk.scenarios.poll-interval", () -> "1h"); // scanned by the test
+		registry.add("packetwalk.scenarios.poll-interval", () -> "1h"); // scanned by the
+																		// test
 	}
 
 	@Autowired
@@ -91,34 +93,51 @@ class TraceCacheTest {
 
 	static void write(Path file, String text) throws IOException {
 		Files.writeString(file, text, StandardCharsets.UTF_8);
-		Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + (long) (Math.random() * 100_000)));
+		Files.setLastModifiedTime(file,
+				FileTime.fromMillis(System.currentTimeMillis() + (long) (Math.random() * 100_000)));
 	}
 
-	/** What the events endpoint wrote before the cache: the steps as ServerSentEvents, through Spring's SSE writer. */
+	/**
+	 * What the events endpoint wrote before the cache: the steps as ServerSentEvents,
+	 * through Spring's SSE writer.
+	 */
 	static byte[] uncachedEvents(Trace trace) {
 		List<TraceEvents.StepEvent> steps = TraceEvents.steps(trace);
 		Flux<ServerSentEvent<String>> events = Flux.fromIterable(steps)
-			.map(s -> ServerSentEvent.builder(TraceJson.write(s)).id(Integer.toString(s.seq())).event(TraceEvents.typeName(s.data())).build())
+			.map(s -> ServerSentEvent.builder(TraceJson.write(s))
+				.id(Integer.toString(s.seq()))
+				.event(TraceEvents.typeName(s.data()))
+				.build())
 			.concatWithValues(ServerSentEvent.builder(TraceJson.write(TraceEvents.end(trace, steps.size())))
 				.id(Integer.toString(steps.size()))
 				.event("end")
 				.build());
 		MockServerHttpResponse response = new MockServerHttpResponse();
 		new ServerSentEventHttpMessageWriter()
-			.write(events, ResolvableType.forClassWithGenerics(ServerSentEvent.class, String.class), MediaType.TEXT_EVENT_STREAM,
-					response, Map.of())
+			.write(events, ResolvableType.forClassWithGenerics(ServerSentEvent.class, String.class),
+					MediaType.TEXT_EVENT_STREAM, response, Map.of())
 			.block();
 		return response.getBodyAsString().block().getBytes(StandardCharsets.UTF_8);
 	}
 
 	byte[] get(String uri) {
-		return client.get().uri(uri).exchange().expectStatus().isOk().expectBody().returnResult().getResponseBodyContent();
+		return client.get()
+			.uri(uri)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBodyContent();
 	}
 
 	@Test
 	void everyBuiltInAndSeedOneToFiveHasTheBytesOfAnUncachedTrace() {
 		cache.clear();
-		List<ScenarioCatalog.Entry> builtIns = catalog.entries().stream().filter(e -> e.origin() == ScenarioCatalog.Origin.BUILT_IN).toList();
+		List<ScenarioCatalog.Entry> builtIns = catalog.entries()
+			.stream()
+			.filter(e -> e.origin() == ScenarioCatalog.Origin.BUILT_IN)
+			.toList();
 		assertThat(builtIns).hasSize(BuiltInScenarios.shared().all().size());
 		for (ScenarioCatalog.Entry e : builtIns) {
 			for (long seed = 1; seed <= 5; seed++) {
@@ -127,9 +146,13 @@ class TraceCacheTest {
 				String json = TraceJson.write(fresh);
 				for (String round : new String[] { "miss", "hit" }) {
 					String what = e.id() + " seed " + seed + " (" + round + ")";
-					assertThat(new String(get("/api/scenarios/" + e.id() + "/events?delayMs=0&seed=" + seed), StandardCharsets.UTF_8))
-						.as(what).isEqualTo(new String(events, StandardCharsets.UTF_8));
-					assertThat(new String(get("/api/scenarios/" + e.id() + "/trace?seed=" + seed), StandardCharsets.UTF_8)).as(what)
+					assertThat(new String(get("/api/scenarios/" + e.id() + "/events?delayMs=0&seed=" + seed),
+							StandardCharsets.UTF_8))
+						.as(what)
+						.isEqualTo(new String(events, StandardCharsets.UTF_8));
+					assertThat(
+							new String(get("/api/scenarios/" + e.id() + "/trace?seed=" + seed), StandardCharsets.UTF_8))
+						.as(what)
 						.isEqualTo(json);
 				}
 			}
@@ -141,7 +164,8 @@ class TraceCacheTest {
 	void pacedEventsAreTheSameBytesOneByOne() {
 		ScenarioCatalog.Entry e = catalog.find("pod-to-pod-same-node").orElseThrow();
 		byte[] expected = uncachedEvents(e.engine().run(2));
-		assertThat(new String(get("/api/scenarios/pod-to-pod-same-node/events?delayMs=1&seed=2"), StandardCharsets.UTF_8))
+		assertThat(
+				new String(get("/api/scenarios/pod-to-pod-same-node/events?delayMs=1&seed=2"), StandardCharsets.UTF_8))
 			.isEqualTo(new String(expected, StandardCharsets.UTF_8));
 	}
 
@@ -154,7 +178,8 @@ class TraceCacheTest {
 		assertThat(catalog.scan()).containsExactly("cached");
 		ScenarioCatalog.Entry now = catalog.find("cached").orElseThrow();
 		String after = new String(get("/api/scenarios/cached/events?delayMs=0"), StandardCharsets.UTF_8);
-		assertThat(after).isEqualTo(new String(uncachedEvents(now.engine().run(now.scenario().seed())), StandardCharsets.UTF_8))
+		assertThat(after)
+			.isEqualTo(new String(uncachedEvents(now.engine().run(now.scenario().seed())), StandardCharsets.UTF_8))
 			.contains("9090")
 			.doesNotContain(":8080");
 		assertThat(new String(get("/api/scenarios/cached/trace"), StandardCharsets.UTF_8))

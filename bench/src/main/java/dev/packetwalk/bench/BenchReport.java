@@ -21,10 +21,11 @@ import dev.packetwalk.trace.Trace;
 import dev.packetwalk.trace.Walk;
 
 /**
- * The figures JMH does not give: the large cluster's retained heap after the build (used heap after full GCs with
- * the engine held, minus the same before the build), a cold and warm build time split into compile and engine, the
- * size of its rules, and the rules the kernel evaluates for the traced connection. Also checks that
- * {@link Scenarios#IDS} lists every file in {@code scenarios/} when run from the repository root.
+ * The figures JMH does not give: the large cluster's retained heap after the build (used
+ * heap after full GCs with the engine held, minus the same before the build), a cold and
+ * warm build time split into compile and engine, the size of its rules, and the rules the
+ * kernel evaluates for the traced connection. Also checks that {@link Scenarios#IDS}
+ * lists every file in {@code scenarios/} when run from the repository root.
  *
  * <pre>java -Xms1g -Xmx1g -cp bench/target/benchmarks.jar dev.packetwalk.bench.BenchReport [scenarios | large [nodes podsPerNode services endpoints]]</pre>
  */
@@ -34,7 +35,8 @@ public final class BenchReport {
 	}
 
 	public static void main(String[] args) throws IOException {
-		// usage: [scenarios | large [nodes podsPerNode services endpointsPerService]]  (default: both)
+		// usage: [scenarios | large [nodes podsPerNode services endpointsPerService]]
+		// (default: both)
 		checkScenarioList();
 		String mode = args.length > 0 && !Character.isDigit(args[0].charAt(0)) ? args[0] : "all";
 		String[] rest = mode.equals("all") ? args : Arrays.copyOfRange(args, 1, args.length);
@@ -47,13 +49,15 @@ public final class BenchReport {
 	}
 
 	/**
-	 * CPU time per trace of every built-in scenario, measured as the thread's CPU time (so other processes sharing
-	 * the cores do not inflate it, as they do JMH's wall-clock figures): each scenario is warmed up for 1 s of CPU time,
-	 * then traced for at least 0.5 s of CPU time.
+	 * CPU time per trace of every built-in scenario, measured as the thread's CPU time
+	 * (so other processes sharing the cores do not inflate it, as they do JMH's
+	 * wall-clock figures): each scenario is warmed up for 1 s of CPU time, then traced
+	 * for at least 0.5 s of CPU time.
 	 */
 	static void scenarios() {
 		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-		System.out.printf("built-in scenarios, CPU time per trace (engine.run(seed)), load average %s:%n", loadAverage());
+		System.out.printf("built-in scenarios, CPU time per trace (engine.run(seed)), load average %s:%n",
+				loadAverage());
 		double worst = 0;
 		String worstId = null;
 		for (String id : Scenarios.IDS) {
@@ -91,7 +95,8 @@ public final class BenchReport {
 		int podsPerNode = args.length > 1 ? Integer.parseInt(args[1]) : LargeCluster.PODS_PER_NODE;
 		int services = args.length > 2 ? Integer.parseInt(args[2]) : LargeCluster.SERVICES;
 		int endpoints = args.length > 3 ? Integer.parseInt(args[3]) : LargeCluster.ENDPOINTS_PER_SERVICE;
-		System.out.printf("large cluster: %d nodes x %d pods, %d services x %d endpoints, iptables mode; max heap %d MiB%n",
+		System.out.printf(
+				"large cluster: %d nodes x %d pods, %d services x %d endpoints, iptables mode; max heap %d MiB%n",
 				nodes, podsPerNode, services, endpoints, Runtime.getRuntime().maxMemory() >> 20);
 
 		long before = usedAfterGc();
@@ -112,14 +117,18 @@ public final class BenchReport {
 			engine = new Engine(s.scenario());
 			long t2 = System.nanoTime();
 			long cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1_000_000;
-			System.out.printf("build %d%s: %d ms (compile %d ms, engine %d ms); CPU time of the building thread %d ms,"
-					+ " GC pauses %d ms, load average %s%n", round, round == 1 ? " (cold JVM)" : "", (t2 - t0) / 1_000_000,
-					(t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, cpu, gcMillis() - gc0, loadAverage());
+			System.out.printf(
+					"build %d%s: %d ms (compile %d ms, engine %d ms); CPU time of the building thread %d ms,"
+							+ " GC pauses %d ms, load average %s%n",
+					round, round == 1 ? " (cold JVM)" : "", (t2 - t0) / 1_000_000, (t1 - t0) / 1_000_000,
+					(t2 - t1) / 1_000_000, cpu, gcMillis() - gc0, loadAverage());
 		}
-		long textBytes = (long) yaml.length(); // the text is Latin-1: one byte per character
+		long textBytes = (long) yaml.length(); // the text is Latin-1: one byte per
+												// character
 		long after = usedAfterGc();
-		System.out.printf("retained heap after build: %,d MiB (used after GC %,d MiB, before build %,d MiB;"
-				+ " includes the %,d MiB scenario text the compiled scenario keeps as its source)%n",
+		System.out.printf(
+				"retained heap after build: %,d MiB (used after GC %,d MiB, before build %,d MiB;"
+						+ " includes the %,d MiB scenario text the compiled scenario keeps as its source)%n",
 				(after - before) >> 20, after >> 20, before >> 20, textBytes >> 20);
 
 		String save = engine.iptablesSave("node0");
@@ -163,8 +172,9 @@ public final class BenchReport {
 	}
 
 	/**
-	 * Time spent in stop-the-world collections so far (G1's young, mixed and full collections); the concurrent
-	 * marking cycles ("G1 Concurrent GC") run beside the application and are left out.
+	 * Time spent in stop-the-world collections so far (G1's young, mixed and full
+	 * collections); the concurrent marking cycles ("G1 Concurrent GC") run beside the
+	 * application and are left out.
 	 */
 	private static long gcMillis() {
 		long sum = 0;
@@ -176,7 +186,10 @@ public final class BenchReport {
 		return sum;
 	}
 
-	/** The machine's one-minute load average: how many runnable threads shared its cores while this ran. */
+	/**
+	 * The machine's one-minute load average: how many runnable threads shared its cores
+	 * while this ran.
+	 */
 	static String loadAverage() {
 		return String.format("%.1f on %d cores", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
 				Runtime.getRuntime().availableProcessors());
@@ -197,7 +210,8 @@ public final class BenchReport {
 		}
 		Set<String> files = new TreeSet<>();
 		try (Stream<Path> s = Files.list(dir)) {
-			s.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".yaml"))
+			s.map(p -> p.getFileName().toString())
+				.filter(f -> f.endsWith(".yaml"))
 				.forEach(f -> files.add(f.substring(0, f.length() - 5)));
 		}
 		Set<String> listed = new TreeSet<>(Arrays.asList(Scenarios.IDS));

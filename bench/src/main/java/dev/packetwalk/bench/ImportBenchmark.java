@@ -21,11 +21,14 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
- * The cluster import of a generated 2,000-pod dump ({@link ImportDump}: 20 nodes × 100 pods, 200 Services with
- * their EndpointSlices, managedFields and status as kubectl prints them, about 10 MB):
+ * The cluster import of a generated 2,000-pod dump ({@link ImportDump}: 20 nodes × 100
+ * pods, 200 Services with their EndpointSlices, managedFields and status as kubectl
+ * prints them, about 10 MB):
  * <ul>
- * <li>{@code importDump}: the whole import, from the text to the scenario's YAML and warnings;
- * <li>{@code parseOnly}: the baseline, the same text parsed into maps by the YAML parser the import uses.
+ * <li>{@code importDump}: the whole import, from the text to the scenario's YAML and
+ * warnings;
+ * <li>{@code parseOnly}: the baseline, the same text parsed into maps by the YAML parser
+ * the import uses.
  * </ul>
  * <pre>java -jar bench/target/benchmarks.jar ImportBenchmark</pre>
  */
@@ -56,7 +59,8 @@ public class ImportBenchmark {
 	@Benchmark
 	public int parseOnly(Dump d) {
 		int n = 0;
-		for (Object doc : new Load(LoadSettings.builder().setCodePointLimit(ImportOptions.DEFAULT_MAX_CODE_POINTS).build())
+		for (Object doc : new Load(
+				LoadSettings.builder().setCodePointLimit(ImportOptions.DEFAULT_MAX_CODE_POINTS).build())
 			.loadAllFromString(d.text)) {
 			n += doc == null ? 0 : 1;
 		}

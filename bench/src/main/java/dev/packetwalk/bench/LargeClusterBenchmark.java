@@ -19,14 +19,15 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The generated large cluster ({@link LargeCluster}: 1,000 nodes × 30 pods, 10,000 Services × 5 endpoints,
- * iptables mode), in a JVM limited to 1 GiB of heap (the heap target).
+ * The generated large cluster ({@link LargeCluster}: 1,000 nodes × 30 pods, 10,000
+ * Services × 5 endpoints, iptables mode), in a JVM limited to 1 GiB of heap (the heap
+ * target).
  * <ul>
- * <li>{@code build}: the one-time cost, from the scenario text to an engine ready to trace: YAML and schema checks,
- * topology, Service allocation and endpoints, kube-proxy's rules for every node, rule parsing and indexes. Target:
- * under 2 s.</li>
- * <li>{@code trace}: one trace on the built engine (a pod to the last Service with its reply, a pod to a pod on
- * the last node with its reply). Target: under 5 ms.</li>
+ * <li>{@code build}: the one-time cost, from the scenario text to an engine ready to
+ * trace: YAML and schema checks, topology, Service allocation and endpoints, kube-proxy's
+ * rules for every node, rule parsing and indexes. Target: under 2 s.</li>
+ * <li>{@code trace}: one trace on the built engine (a pod to the last Service with its
+ * reply, a pod to a pod on the last node with its reply). Target: under 5 ms.</li>
  * </ul>
  * The retained heap after the build is measured by {@link BenchReport}.
  */
@@ -54,15 +55,18 @@ public class LargeClusterBenchmark {
 
 		@Setup
 		public void setUp() {
-			CompiledScenario s = LargeCluster.compile(LargeCluster.yaml(), LargeCluster.NODES, LargeCluster.PODS_PER_NODE,
-					LargeCluster.SERVICES);
+			CompiledScenario s = LargeCluster.compile(LargeCluster.yaml(), LargeCluster.NODES,
+					LargeCluster.PODS_PER_NODE, LargeCluster.SERVICES);
 			engine = new Engine(s.scenario());
 			seed = s.seed();
 		}
 
 	}
 
-	/** Lets each build start from a collected heap, so one build's garbage is not charged to the next. */
+	/**
+	 * Lets each build start from a collected heap, so one build's garbage is not charged
+	 * to the next.
+	 */
 	@State(Scope.Thread)
 	public static class Gc {
 
@@ -81,7 +85,8 @@ public class LargeClusterBenchmark {
 	@Benchmark
 	@BenchmarkMode(Mode.SingleShotTime)
 	@OutputTimeUnit(TimeUnit.MILLISECONDS)
-	// a single shot lasts about 2 s: C2 is still compiling the build's paths during the first six or seven shots
+	// a single shot lasts about 2 s: C2 is still compiling the build's paths during the
+	// first six or seven shots
 	@Warmup(iterations = 8)
 	@Measurement(iterations = 10)
 	public Engine build(Text text, Gc gc) {

@@ -18,8 +18,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Time per trace of every built-in scenario: {@code engine.run(seed)} on an engine built once, as the server does
- * (it keeps one {@link Engine} per scenario and computes a trace per request). Target: under 1 ms each.
+ * Time per trace of every built-in scenario: {@code engine.run(seed)} on an engine built
+ * once, as the server does (it keeps one {@link Engine} per scenario and computes a trace
+ * per request). Target: under 1 ms each.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -29,17 +30,20 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class ScenarioBenchmark {
 
-	/** Keep in step with {@link Scenarios#IDS} (JMH reads the values from this annotation). */
+	/**
+	 * Keep in step with {@link Scenarios#IDS} (JMH reads the values from this
+	 * annotation).
+	 */
 	@Param({ "backend-dies-mid-connection", "container-to-container", "dns-then-connect", "docker-bridge-vs-pod",
 			"ingress-http", "iptables-scaling", "iptables-scaling-ipvs", "kuard-five-endpoints",
 			"kuard-five-endpoints-nftables", "lb-cluster-policy", "lb-local-policy", "lb-no-snat-invalid",
-			"lb-source-ranges", "netpol-egress-ipblock", "netpol-namespaces", "netpol-three-tier",
-			"node-joins-flannel", "node-to-internet", "nodeport", "nodeport-nftables", "pod-network-setup",
-			"pod-to-internet", "pod-to-internet-no-masquerade", "pod-to-pod-cross-node-antispoof",
-			"pod-to-pod-cross-node-routed", "pod-to-pod-host-gw", "pod-to-pod-host-gw-different-subnets",
-			"pod-to-pod-same-node", "pod-to-pod-vxlan", "pod-to-service", "pod-to-service-ipvs",
-			"pod-to-service-nftables", "service-hairpin", "service-hairpin-off", "service-no-endpoints",
-			"service-scale-up", "service-session-affinity", "udp-conntrack-flush", "vxlan-mtu-blackhole" })
+			"lb-source-ranges", "netpol-egress-ipblock", "netpol-namespaces", "netpol-three-tier", "node-joins-flannel",
+			"node-to-internet", "nodeport", "nodeport-nftables", "pod-network-setup", "pod-to-internet",
+			"pod-to-internet-no-masquerade", "pod-to-pod-cross-node-antispoof", "pod-to-pod-cross-node-routed",
+			"pod-to-pod-host-gw", "pod-to-pod-host-gw-different-subnets", "pod-to-pod-same-node", "pod-to-pod-vxlan",
+			"pod-to-service", "pod-to-service-ipvs", "pod-to-service-nftables", "service-hairpin",
+			"service-hairpin-off", "service-no-endpoints", "service-scale-up", "service-session-affinity",
+			"udp-conntrack-flush", "vxlan-mtu-blackhole" })
 	public String scenario;
 
 	private Engine engine;

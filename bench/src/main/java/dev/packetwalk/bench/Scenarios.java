@@ -8,23 +8,27 @@ import java.nio.charset.StandardCharsets;
 import dev.packetwalk.scenario.CompiledScenario;
 import dev.packetwalk.scenario.ScenarioCompiler;
 
-/** The built-in scenarios, read from the model's classpath ({@code scenarios/<id>.yaml}) as the application does. */
+/**
+ * The built-in scenarios, read from the model's classpath ({@code scenarios/<id>.yaml})
+ * as the application does.
+ */
 final class Scenarios {
 
 	/**
-	 * Every built-in scenario ({@code scenarios/*.yaml}). JMH needs the values at compile time;
-	 * {@link BenchReport} fails when a file in {@code scenarios/} is missing from this list.
+	 * Every built-in scenario ({@code scenarios/*.yaml}). JMH needs the values at compile
+	 * time; {@link BenchReport} fails when a file in {@code scenarios/} is missing from
+	 * this list.
 	 */
-	static final String[] IDS = { "backend-dies-mid-connection", "container-to-container", "dns-then-connect", "docker-bridge-vs-pod",
-			"ingress-http", "iptables-scaling", "iptables-scaling-ipvs", "kuard-five-endpoints",
+	static final String[] IDS = { "backend-dies-mid-connection", "container-to-container", "dns-then-connect",
+			"docker-bridge-vs-pod", "ingress-http", "iptables-scaling", "iptables-scaling-ipvs", "kuard-five-endpoints",
 			"kuard-five-endpoints-nftables", "lb-cluster-policy", "lb-local-policy", "lb-no-snat-invalid",
-			"lb-source-ranges", "netpol-egress-ipblock", "netpol-namespaces", "netpol-three-tier",
-			"node-joins-flannel", "node-to-internet", "nodeport", "nodeport-nftables", "pod-network-setup",
-			"pod-to-internet", "pod-to-internet-no-masquerade", "pod-to-pod-cross-node-antispoof",
-			"pod-to-pod-cross-node-routed", "pod-to-pod-host-gw", "pod-to-pod-host-gw-different-subnets",
-			"pod-to-pod-same-node", "pod-to-pod-vxlan", "pod-to-service", "pod-to-service-ipvs",
-			"pod-to-service-nftables", "service-hairpin", "service-hairpin-off", "service-no-endpoints",
-			"service-scale-up", "service-session-affinity", "udp-conntrack-flush", "vxlan-mtu-blackhole" };
+			"lb-source-ranges", "netpol-egress-ipblock", "netpol-namespaces", "netpol-three-tier", "node-joins-flannel",
+			"node-to-internet", "nodeport", "nodeport-nftables", "pod-network-setup", "pod-to-internet",
+			"pod-to-internet-no-masquerade", "pod-to-pod-cross-node-antispoof", "pod-to-pod-cross-node-routed",
+			"pod-to-pod-host-gw", "pod-to-pod-host-gw-different-subnets", "pod-to-pod-same-node", "pod-to-pod-vxlan",
+			"pod-to-service", "pod-to-service-ipvs", "pod-to-service-nftables", "service-hairpin",
+			"service-hairpin-off", "service-no-endpoints", "service-scale-up", "service-session-affinity",
+			"udp-conntrack-flush", "vxlan-mtu-blackhole" };
 
 	private Scenarios() {
 	}

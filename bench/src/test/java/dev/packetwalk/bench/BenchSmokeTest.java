@@ -15,9 +15,9 @@ import dev.packetwalk.scenario.CompiledScenario;
 import dev.packetwalk.trace.Trace;
 
 /**
- * The benchmarks never run in the build, so this checks that they still could: the generated cluster (at a small
- * size) compiles within the limits {@link LargeCluster} asks for and traces, and the scenario list covers every file.
- * No timing here.
+ * The benchmarks never run in the build, so this checks that they still could: the
+ * generated cluster (at a small size) compiles within the limits {@link LargeCluster}
+ * asks for and traces, and the scenario list covers every file. No timing here.
  */
 class BenchSmokeTest {
 
@@ -26,8 +26,9 @@ class BenchSmokeTest {
 		int nodes = 8;
 		int podsPerNode = 10;
 		int services = 16;
-		CompiledScenario cs = LargeCluster.compile(LargeCluster.yaml(nodes, podsPerNode, services, LargeCluster.ENDPOINTS_PER_SERVICE),
-				nodes, podsPerNode, services);
+		CompiledScenario cs = LargeCluster.compile(
+				LargeCluster.yaml(nodes, podsPerNode, services, LargeCluster.ENDPOINTS_PER_SERVICE), nodes, podsPerNode,
+				services);
 		Trace t = new Engine(cs.scenario()).run(cs.seed());
 		assertThat(t.walks()).isNotEmpty().allMatch(w -> w.disposition().delivered());
 	}
@@ -44,7 +45,8 @@ class BenchSmokeTest {
 	void everyBuiltInScenarioIsBenchmarked() throws IOException {
 		Path dir = Path.of("..", "scenarios");
 		try (Stream<Path> files = Files.list(dir)) {
-			assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
+			assertThat(files.map(p -> p.getFileName().toString())
+				.filter(n -> n.endsWith(".yaml"))
 				.map(n -> n.substring(0, n.length() - ".yaml".length())))
 				.containsExactlyInAnyOrderElementsOf(Arrays.asList(Scenarios.IDS));
 		}

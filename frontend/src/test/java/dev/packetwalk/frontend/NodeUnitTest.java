@@ -18,15 +18,18 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The pure frontend modules' unit tests ({@code src/test/js/**}{@code /*.test.js}, Node's built-in test runner) as
- * part of the Maven build. Without {@code node} on the PATH they are skipped with a message; with
- * {@code PACKETWALK_REQUIRE_NODE=true} (CI) a missing {@code node} fails the build instead.
+ * The pure frontend modules' unit tests ({@code src/test/js/**}{@code /*.test.js}, Node's
+ * built-in test runner) as part of the Maven build. Without {@code node} on the PATH they
+ * are skipped with a message; with {@code PACKETWALK_REQUIRE_NODE=true} (CI) a missing
+ * {@code node} fails the build instead.
  */
 class NodeUnitTest {
 
 	private static final Path TESTS = Path.of(System.getProperty("js.tests.dir", "src/test/js"));
 
-	/** The node binary ({@code -Dnode.binary=...}; by default {@code node} from the PATH). */
+	/**
+	 * The node binary ({@code -Dnode.binary=...}; by default {@code node} from the PATH).
+	 */
 	private static final String NODE = System.getProperty("node.binary", "node");
 
 	@Test
@@ -34,7 +37,10 @@ class NodeUnitTest {
 		String node = nodeOrSkip();
 		List<String> files;
 		try (Stream<Path> s = Files.walk(TESTS)) {
-			files = s.filter(p -> p.getFileName().toString().endsWith(".test.js")).map(Path::toString).sorted().toList();
+			files = s.filter(p -> p.getFileName().toString().endsWith(".test.js"))
+				.map(Path::toString)
+				.sorted()
+				.toList();
 		}
 		assertFalse(files.isEmpty(), "no *.test.js under " + TESTS.toAbsolutePath());
 		List<String> command = new ArrayList<>(List.of(node, "--test"));
@@ -66,7 +72,8 @@ class NodeUnitTest {
 				if (major >= 20) {
 					return NODE;
 				}
-				message = "node " + version + " is too old for the frontend's unit tests (node --test needs 20 or newer)";
+				message = "node " + version
+						+ " is too old for the frontend's unit tests (node --test needs 20 or newer)";
 			}
 			else {
 				message = "node --version failed: " + version;

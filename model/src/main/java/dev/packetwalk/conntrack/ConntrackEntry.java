@@ -3,9 +3,10 @@ package dev.packetwalk.conntrack;
 import java.util.Locale;
 
 /**
- * One tracked connection: the tuple of its first packet and the tuple a reply must carry. When NAT rewrote the first
- * packet, the reply tuple differs from the inverted original; that difference is what conntrack undoes on every later
- * packet, without consulting the nat table again.
+ * One tracked connection: the tuple of its first packet and the tuple a reply must carry.
+ * When NAT rewrote the first packet, the reply tuple differs from the inverted original;
+ * that difference is what conntrack undoes on every later packet, without consulting the
+ * nat table again.
  */
 public final class ConntrackEntry {
 
@@ -46,7 +47,8 @@ public final class ConntrackEntry {
 
 	private void requireUnconfirmed() {
 		if (confirmed) {
-			throw new IllegalStateException("NAT bindings are fixed once a connection is confirmed (nat table sees only the first packet)");
+			throw new IllegalStateException(
+					"NAT bindings are fixed once a connection is confirmed (nat table sees only the first packet)");
 		}
 	}
 
@@ -82,7 +84,10 @@ public final class ConntrackEntry {
 		return packets;
 	}
 
-	/** A line as {@code conntrack -L} prints it (timeouts are the kernel's defaults for the state). */
+	/**
+	 * A line as {@code conntrack -L} prints it (timeouts are the kernel's defaults for
+	 * the state).
+	 */
 	public String text() {
 		String proto = original.protocol().lower();
 		String state;
@@ -102,8 +107,8 @@ public final class ConntrackEntry {
 			}
 			default -> throw new IllegalStateException();
 		}
-		return String.format(Locale.ROOT, "%-8s %d %d %s%s %s%s mark=0 use=1", proto, original.protocol().number(), timeout,
-				state, original.text(), seenReply ? "" : "[UNREPLIED] ", reply.text());
+		return String.format(Locale.ROOT, "%-8s %d %d %s%s %s%s mark=0 use=1", proto, original.protocol().number(),
+				timeout, state, original.text(), seenReply ? "" : "[UNREPLIED] ", reply.text());
 	}
 
 }

@@ -5,12 +5,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A namespace's connection-tracking table. Entries are found by either their original or their reply tuple. */
+/**
+ * A namespace's connection-tracking table. Entries are found by either their original or
+ * their reply tuple.
+ */
 public final class ConntrackTable {
 
 	/** Which way a packet travels relative to its connection. */
 	public enum Direction {
+
 		ORIGINAL, REPLY
+
 	}
 
 	/** The result of looking a packet up. */
@@ -23,7 +28,10 @@ public final class ConntrackTable {
 
 	private final List<ConntrackEntry> entries = new ArrayList<>();
 
-	/** Finds the packet's connection, or makes a new unconfirmed entry for it (the packet is then NEW). */
+	/**
+	 * Finds the packet's connection, or makes a new unconfirmed entry for it (the packet
+	 * is then NEW).
+	 */
 	public Lookup lookupOrCreate(Tuple t) {
 		ConntrackEntry e = byOriginal.get(t);
 		if (e != null) {
@@ -41,7 +49,10 @@ public final class ConntrackTable {
 		return new Lookup(fresh, Direction.ORIGINAL, true);
 	}
 
-	/** Inserts a new entry once its first packet has passed POSTROUTING/INPUT (the kernel's confirm step). */
+	/**
+	 * Inserts a new entry once its first packet has passed POSTROUTING/INPUT (the
+	 * kernel's confirm step).
+	 */
 	public void confirm(ConntrackEntry e) {
 		if (e.confirmed()) {
 			return;
@@ -62,9 +73,9 @@ public final class ConntrackTable {
 	}
 
 	/**
-	 * Deletes the UDP entries whose connection was DNATed to one of these addresses (kube-proxy's
-	 * {@code conntrack -D -p udp --dst-nat <endpoint>} when an endpoint goes away); returns them as {@code conntrack -L}
-	 * printed them, in table order.
+	 * Deletes the UDP entries whose connection was DNATed to one of these addresses
+	 * (kube-proxy's {@code conntrack -D -p udp --dst-nat <endpoint>} when an endpoint
+	 * goes away); returns them as {@code conntrack -L} printed them, in table order.
 	 */
 	public List<String> deleteUdpTo(java.util.Collection<dev.packetwalk.net.Ip> endpoints) {
 		List<String> deleted = new ArrayList<>();

@@ -13,8 +13,9 @@ import dev.packetwalk.trace.Step;
 import static dev.packetwalk.engine.HopRecorder.place;
 
 /**
- * Linux bridges: the forwarding database (learn, hit, flood), the host sending into its own bridge, and br_netfilter
- * ({@code bridge-nf-call-iptables=1}), which runs the IP hooks on bridged frames.
+ * Linux bridges: the forwarding database (learn, hit, flood), the host sending into its
+ * own bridge, and br_netfilter ({@code bridge-nf-call-iptables=1}), which runs the IP
+ * hooks on bridged frames.
  */
 final class Bridging {
 
@@ -43,9 +44,13 @@ final class Bridging {
 		this.rec = rec;
 	}
 
-	/** The host sends a frame into its own bridge (the bridge device is the route's output device). */
+	/**
+	 * The host sends a frame into its own bridge (the bridge device is the route's output
+	 * device).
+	 */
 	Next fromHost(Namespace ns, Device.Bridge br, Packet frame) {
-		// the node itself opens a connection to a pod behind its bridge (the kubelet's probes): NetworkPolicy always
+		// the node itself opens a connection to a pod behind its bridge (the kubelet's
+		// probes): NetworkPolicy always
 		// allows a pod's own node, and says so
 		// (forwarded traffic was checked after FORWARD already)
 		Next.End denied = ns.isLocal(frame.src()) ? policy.enforce(ns, frame) : null;
@@ -57,26 +62,30 @@ final class Bridging {
 			port = portToward(ns, br, frame.eth().dst());
 			if (port == null) {
 				return rec.drop(place(ns, br.name()), frame, DropReason.NEIGHBOR_UNREACHABLE, br.name()
-						+ " floods the frame for " + frame.eth().dst() + " out of every port, and no port leads to it.", null);
+						+ " floods the frame for " + frame.eth().dst() + " out of every port, and no port leads to it.",
+						null);
 			}
-			rec.add(new Step.BridgeForward(place(ns, br.name()), frame, br.name() + " has not learned "
-					+ frame.eth().dst() + " yet: it floods the frame out of every port; only " + port + " leads to it.",
+			rec.add(new Step.BridgeForward(place(ns, br.name()), frame,
+					br.name() + " has not learned " + frame.eth().dst()
+							+ " yet: it floods the frame out of every port; only " + port + " leads to it.",
 					br.name(), null, port, Step.BridgeForward.Decision.FLOOD, state.fdbLines(ns.id(), br.name())));
 		}
 		else {
-			rec.add(new Step.BridgeForward(place(ns, br.name()), frame, br.name() + "'s forwarding database maps "
-					+ frame.eth().dst() + " to port " + port + ".", br.name(), null, port,
-					Step.BridgeForward.Decision.FDB_HIT, state.fdbLines(ns.id(), br.name())));
+			rec.add(new Step.BridgeForward(place(ns, br.name()), frame,
+					br.name() + "'s forwarding database maps " + frame.eth().dst() + " to port " + port + ".",
+					br.name(), null, port, Step.BridgeForward.Decision.FDB_HIT, state.fdbLines(ns.id(), br.name())));
 		}
 		return walker.transmit(ns, net.device(ns, port), frame);
 	}
 
 	/**
-	 * A frame enters a bridge on one of its ports. The bridge learns the source MAC. With br_netfilter
-	 * ({@code bridge-nf-call-iptables=1}) and rules present, every IPv4 frame first traverses PREROUTING with the
-	 * bridge as input device, before the bridge decides where it goes; a DNAT whose new route leaves by the same
-	 * bridge stays on L2 (the kernel's "bridged DNAT": new destination MAC, same source MAC, same TTL). Then the frame
-	 * goes up to the namespace's stack (addressed to the bridge), or is forwarded (FDB hit) or flooded.
+	 * A frame enters a bridge on one of its ports. The bridge learns the source MAC. With
+	 * br_netfilter ({@code bridge-nf-call-iptables=1}) and rules present, every IPv4
+	 * frame first traverses PREROUTING with the bridge as input device, before the bridge
+	 * decides where it goes; a DNAT whose new route leaves by the same bridge stays on L2
+	 * (the kernel's "bridged DNAT": new destination MAC, same source MAC, same TTL). Then
+	 * the frame goes up to the namespace's stack (addressed to the bridge), or is
+	 * forwarded (FDB hit) or flooded.
 	 */
 	Next input(Namespace ns, Device.Bridge br, String inPort, Packet frame) {
 		state.fdbLearn(ns.id(), br.name(), frame.eth().src(), inPort, -1);
@@ -91,7 +100,8 @@ final class Bridging {
 				Route r = net.isLocal(ns, after.dst()) ? null : net.lookup(ns.id(), after.dst());
 				if (r != null && r.dev().equals(br.name())) {
 					Ip nextHop = r.via() != null ? r.via() : after.dst();
-					// br_nf_pre_routing_finish_bridge takes the neighbour's cached header only when the entry is in a
+					// br_nf_pre_routing_finish_bridge takes the neighbour's cached header
+					// only when the entry is in a
 					// connected state (REACHABLE, PERMANENT) and has one
 					boolean stale = state.neighbor(ns.id(), br.name(), nextHop) != null
 							&& !state.neighborConnected(ns.id(), br.name(), nextHop);
@@ -101,23 +111,31 @@ final class Bridging {
 						return neighbours.failure(ns, br.name(), nextHop, after);
 					}
 					Packet redirected = after.withEth(new Ethernet(frame.eth().src(), mac));
-					rec.add(new Step.BridgeForward(place(ns, br.name()), redirected, "Bridged DNAT: the new destination "
-							+ after.dst() + " is on " + br.name() + " itself, so br_netfilter keeps the frame on the bridge and "
-							+ "only rewrites its destination MAC to " + mac + " (no routing, the TTL stays " + after.ip().ttl() + ").",
-							br.name(), inPort, null, Step.BridgeForward.Decision.LOCAL, state.fdbLines(ns.id(), br.name())));
+					rec.add(new Step.BridgeForward(place(ns, br.name()), redirected,
+							"Bridged DNAT: the new destination " + after.dst() + " is on " + br.name()
+									+ " itself, so br_netfilter keeps the frame on the bridge and "
+									+ "only rewrites its destination MAC to " + mac + " (no routing, the TTL stays "
+									+ after.ip().ttl() + ").",
+							br.name(), inPort, null, Step.BridgeForward.Decision.LOCAL,
+							state.fdbLines(ns.id(), br.name())));
 					if (!headerCached) {
-						// br_nf_pre_routing_finish_bridge: no cached hardware header yet, so neigh->output builds one (with
-						// the bridge's own MAC as source) and transmits on the bridge device; br_dev_xmit's hook puts the
-						// saved source MAC back and re-enters br_handle_frame_finish from the original port
+						// br_nf_pre_routing_finish_bridge: no cached hardware header yet,
+						// so neigh->output builds one (with
+						// the bridge's own MAC as source) and transmits on the bridge
+						// device; br_dev_xmit's hook puts the
+						// saved source MAC back and re-enters br_handle_frame_finish from
+						// the original port
 						rec.add(new Step.BridgeForward(place(ns, br.name()), after.withEth(new Ethernet(br.mac(), mac)),
-								(stale ? "The neighbour entry for " + nextHop + " was learned from " + nextHop + "'s own ARP"
+								(stale ? "The neighbour entry for " + nextHop + " was learned from " + nextHop
+										+ "'s own ARP"
 										+ " request, so it is STALE (not REACHABLE) and br_netfilter may not use its cached header:"
 										+ " it hands the frame to the neighbour layer"
-										: "The neighbour entry for " + nextHop + " was only just resolved and has no cached header,"
+										: "The neighbour entry for " + nextHop
+												+ " was only just resolved and has no cached header,"
 												+ " so br_netfilter hands this first frame to the neighbour layer")
-										+ ": it leaves by " + br.name()
-										+ " itself with " + br.name() + "'s MAC " + br.mac() + " as source (tcpdump on " + br.name()
-										+ " sees it go out); " + br.name() + "'s transmit hook puts the source MAC " + frame.eth().src()
+										+ ": it leaves by " + br.name() + " itself with " + br.name() + "'s MAC "
+										+ br.mac() + " as source (tcpdump on " + br.name() + " sees it go out); "
+										+ br.name() + "'s transmit hook puts the source MAC " + frame.eth().src()
 										+ " back and returns the frame to the bridge as if it had arrived on " + inPort
 										+ (stale ? ". Every frame takes this detour until the entry is confirmed REACHABLE."
 												: ". Later frames take the cached header and skip this detour."),
@@ -126,9 +144,11 @@ final class Bridging {
 					}
 					return forward(ns, br, inPort, redirected, true);
 				}
-				rec.add(new Step.BridgeForward(place(ns, br.name()), after.withEth(null), "After DNAT the route to "
-						+ after.dst() + " leaves by another device: the bridge hands the packet up to " + ns.label()
-						+ "'s IP stack to be routed.", br.name(), inPort, null, Step.BridgeForward.Decision.LOCAL,
+				rec.add(new Step.BridgeForward(place(ns, br.name()), after.withEth(null),
+						"After DNAT the route to " + after.dst()
+								+ " leaves by another device: the bridge hands the packet up to " + ns.label()
+								+ "'s IP stack to be routed.",
+						br.name(), inPort, null, Step.BridgeForward.Decision.LOCAL,
 						state.fdbLines(ns.id(), br.name())));
 				return walker.afterPrerouting(ns, br.name(), after.withEth(null));
 			}
@@ -136,15 +156,20 @@ final class Bridging {
 		}
 		Mac dst = frame.eth().dst();
 		if (dst.equals(br.mac())) {
-			rec.add(new Step.BridgeForward(place(ns, br.name()), frame.withEth(null), "The frame is addressed to "
-					+ br.name() + " itself (" + dst + "): the bridge hands it up to " + ns.label() + "'s IP stack.", br.name(),
-					inPort, null, Step.BridgeForward.Decision.LOCAL, state.fdbLines(ns.id(), br.name())));
-			return hooks ? walker.afterPrerouting(ns, br.name(), frame.withEth(null)) : walker.ipReceive(ns, br.name(), frame.withEth(null));
+			rec.add(new Step.BridgeForward(place(ns, br.name()), frame.withEth(null),
+					"The frame is addressed to " + br.name() + " itself (" + dst + "): the bridge hands it up to "
+							+ ns.label() + "'s IP stack.",
+					br.name(), inPort, null, Step.BridgeForward.Decision.LOCAL, state.fdbLines(ns.id(), br.name())));
+			return hooks ? walker.afterPrerouting(ns, br.name(), frame.withEth(null))
+					: walker.ipReceive(ns, br.name(), frame.withEth(null));
 		}
 		return forward(ns, br, inPort, frame, hooks);
 	}
 
-	/** The bridge's forwarding decision for a frame it does not keep: FDB hit or flood, hooks, out of the port. */
+	/**
+	 * The bridge's forwarding decision for a frame it does not keep: FDB hit or flood,
+	 * hooks, out of the port.
+	 */
 	private Next forward(Namespace ns, Device.Bridge br, String inPort, Packet frame, boolean hooks) {
 		Mac dst = frame.eth().dst();
 		String port = state.fdbLookup(ns.id(), br.name(), dst);
@@ -160,16 +185,20 @@ final class Bridging {
 		boolean hairpinned = port.equals(inPort);
 		if (hairpinned && !hairpin(ns, inPort)) {
 			return rec.drop(place(ns, br.name()), frame, DropReason.NOT_FOR_THIS_HOST, br.name() + " learned " + dst
-					+ " on the port the frame came in by, and " + inPort + " is not in hairpin mode: a bridge never sends a"
+					+ " on the port the frame came in by, and " + inPort
+					+ " is not in hairpin mode: a bridge never sends a"
 					+ " frame back where it came from unless the port's hairpin flag allows it (kubelet --hairpin-mode"
 					+ " hairpin-veth, the bridge plugin's hairpinMode: true).", null);
 		}
 		rec.add(new Step.BridgeForward(place(ns, br.name()), frame, br.name() + " learned " + frame.eth().src() + " on "
-				+ inPort + "; " + (decision == Step.BridgeForward.Decision.FDB_HIT
+				+ inPort + "; "
+				+ (decision == Step.BridgeForward.Decision.FDB_HIT
 						? "its forwarding database maps " + dst + " to " + port + "."
 						: dst + " is unknown, so it floods; only " + port + " leads to it.")
-				+ (hairpinned ? " That is the port the frame came in by: " + inPort + " is in hairpin mode, so the bridge"
-						+ " sends it back out there (a pod reaching itself through its Service)." : ""),
+				+ (hairpinned
+						? " That is the port the frame came in by: " + inPort + " is in hairpin mode, so the bridge"
+								+ " sends it back out there (a pod reaching itself through its Service)."
+						: ""),
 				br.name(), inPort, port, decision, state.fdbLines(ns.id(), br.name())));
 		if (hooks) {
 			Netfilter.Outcome fwd = netfilter.forward(ns, frame, br.name(), br.name(), rec.steps());

@@ -11,17 +11,20 @@ import dev.packetwalk.trace.Trace;
 import dev.packetwalk.trace.Walk;
 
 /**
- * Where the random choices send a flow over many seeds: how often each destination namespace (backend pod) and each
- * node receives the request, and how often it is dropped. Seeds {@code seedFrom .. seedFrom + samples - 1}, so the
- * same query gives the same counts.
+ * Where the random choices send a flow over many seeds: how often each destination
+ * namespace (backend pod) and each node receives the request, and how often it is
+ * dropped. Seeds {@code seedFrom .. seedFrom + samples - 1}, so the same query gives the
+ * same counts.
  */
 public final class Distribution {
 
 	/**
-	 * @param byNamespace deliveries per receiving namespace (e.g. {@code default/kuard-lpzlr})
+	 * @param byNamespace deliveries per receiving namespace (e.g.
+	 * {@code default/kuard-lpzlr})
 	 * @param byNode deliveries per node that owns the receiving namespace
 	 * @param dropped drops per reason
-	 * @param nodesCrossed how many requests visited each node's root namespace on the way (the extra hop shows here)
+	 * @param nodesCrossed how many requests visited each node's root namespace on the way
+	 * (the extra hop shows here)
 	 */
 	public record Result(String flow, int samples, long seedFrom, Map<String, Integer> byNamespace,
 			Map<String, Integer> byNode, Map<String, Integer> dropped, Map<String, Integer> nodesCrossed) {
@@ -34,7 +37,10 @@ public final class Distribution {
 		return of(engine, flow, samples, seedFrom, Budget.UNLIMITED);
 	}
 
-	/** The same within a budget: every seed's run checks it, and it is checked between seeds. */
+	/**
+	 * The same within a budget: every seed's run checks it, and it is checked between
+	 * seeds.
+	 */
 	public static Result of(Engine engine, String flow, int samples, long seedFrom, Budget budget) {
 		if (samples < 1) {
 			throw new IllegalArgumentException("samples must be at least 1");

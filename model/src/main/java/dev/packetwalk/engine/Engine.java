@@ -15,8 +15,9 @@ import dev.packetwalk.trace.Trace;
 import dev.packetwalk.trace.Walk;
 
 /**
- * The single entry point of the model: runs every flow of a scenario through the network and returns the trace.
- * Deterministic: the same scenario and seed give the same trace. Thread-safe: each run has its own state.
+ * The single entry point of the model: runs every flow of a scenario through the network
+ * and returns the trace. Deterministic: the same scenario and seed give the same trace.
+ * Thread-safe: each run has its own state.
  */
 public final class Engine {
 
@@ -29,14 +30,17 @@ public final class Engine {
 
 	private final int maxHops;
 
-	/** An engine whose walks stop after {@value Walker#MAX_HOPS} namespaces (a loop the TTL does not end first). */
+	/**
+	 * An engine whose walks stop after {@value Walker#MAX_HOPS} namespaces (a loop the
+	 * TTL does not end first).
+	 */
 	public Engine(Scenario scenario) {
 		this(scenario, Walker.MAX_HOPS);
 	}
 
 	/**
-	 * An engine whose walks stop with {@code HOP_LIMIT} after {@code maxHops} namespaces (the web application's
-	 * {@code packetwalk.limits.max-hops}).
+	 * An engine whose walks stop with {@code HOP_LIMIT} after {@code maxHops} namespaces
+	 * (the web application's {@code packetwalk.limits.max-hops}).
 	 */
 	public Engine(Scenario scenario, int maxHops) {
 		if (maxHops < 2) {
@@ -59,19 +63,22 @@ public final class Engine {
 	}
 
 	/**
-	 * The trace within a budget: stops with {@link dev.packetwalk.budget.BudgetExceededException} when its time passes
-	 * or it is cancelled (checked at every hop and netfilter hook), or when the trace grows past its steps or size
-	 * (checked after every walk). A trace that finishes within the budget is the same as {@link #run(long)}'s.
+	 * The trace within a budget: stops with
+	 * {@link dev.packetwalk.budget.BudgetExceededException} when its time passes or it is
+	 * cancelled (checked at every hop and netfilter hook), or when the trace grows past
+	 * its steps or size (checked after every walk). A trace that finishes within the
+	 * budget is the same as {@link #run(long)}'s.
 	 */
 	public Trace run(long seed, Budget budget) {
 		return run(new RunState(seed, budget));
 	}
 
 	/**
-	 * A namespace's tables after step {@code step} (1-based; 0 = before the first) of the run with this seed: the run
-	 * is replayed with a journal of what each step taught the kernel (docs/api.md, "State at a step").
-	 *
-	 * @throws IllegalArgumentException for an unknown namespace or a step outside 0..steps
+	 * A namespace's tables after step {@code step} (1-based; 0 = before the first) of the
+	 * run with this seed: the run is replayed with a journal of what each step taught the
+	 * kernel (docs/api.md, "State at a step").
+	 * @throws IllegalArgumentException for an unknown namespace or a step outside
+	 * 0..steps
 	 */
 	public NamespaceTables tablesAt(long seed, int step, String namespace) {
 		dev.packetwalk.topology.Namespace ns = network.ns(namespace);
@@ -98,11 +105,17 @@ public final class Engine {
 		return new Trace(scenario.id(), seed, walks);
 	}
 
-	/** What one flow left behind: the packet its socket sent and where the request was delivered. */
+	/**
+	 * What one flow left behind: the packet its socket sent and where the request was
+	 * delivered.
+	 */
 	private record Sent(Packet packet, Walker.Delivery delivery, boolean answered) {
 	}
 
-	/** One run: the cluster as it is now (it changes along the timeline) and the connections opened so far. */
+	/**
+	 * One run: the cluster as it is now (it changes along the timeline) and the
+	 * connections opened so far.
+	 */
 	private final class Run {
 
 		private final RunState state;
@@ -130,28 +143,29 @@ public final class Engine {
 			state.budget.check();
 			state.now++;
 			Sent earlier = continues == null ? null : sent.get(continues);
-			int sport = earlier != null ? earlier.packet().l4().srcPort()
-					: f.srcPort() != 0 ? f.srcPort() : f.protocol() == Protocol.ICMP ? 1 + state.random.nextInt(65535)
-							: state.ephemeralPort();
+			int sport = earlier != null ? earlier.packet().l4().srcPort() : f.srcPort() != 0 ? f.srcPort()
+					: f.protocol() == Protocol.ICMP ? 1 + state.random.nextInt(65535) : state.ephemeralPort();
 			Transport l4 = switch (f.protocol()) {
 				case TCP -> new Transport.Tcp(sport, f.dstPort(), earlier != null ? "P." : "S");
 				case UDP -> new Transport.Udp(sport, f.dstPort());
 				case ICMP -> new Transport.Icmp(Transport.Icmp.ECHO_REQUEST, 0, sport, null);
 			};
-			Packet p = Packet.of(new Ipv4(f.src() == null ? Ip.ANY : f.src(), f.dst(), f.protocol(), f.ttl(), f.dontFragment()),
-					l4, f.payload());
-			String socket = socketName(f) + " in " + (f.container() != null ? "container " + f.container() + " of " : "")
-					+ net.ns(f.from()).label();
+			Packet p = Packet.of(
+					new Ipv4(f.src() == null ? Ip.ANY : f.src(), f.dst(), f.protocol(), f.ttl(), f.dontFragment()), l4,
+					f.payload());
+			String socket = socketName(f) + " in "
+					+ (f.container() != null ? "container " + f.container() + " of " : "") + net.ns(f.from()).label();
 			Walker.Expect expect = new Walker.Expect.Listening();
 			if (continues != null && f.protocol() == Protocol.TCP) {
-				// the next segment of an established connection: only the socket accept() returned for it takes it
+				// the next segment of an established connection: only the socket accept()
+				// returned for it takes it
 				Walker.Delivery d = earlier == null || !earlier.answered() ? null : earlier.delivery();
 				expect = d == null ? new Walker.Expect.Established(null, 0, null, 0, null)
 						: new Walker.Expect.Established(d.packet().dst(), d.packet().l4().dstPort(), d.packet().src(),
 								d.packet().l4().srcPort(), "the connection " + d.process() + " accepted");
 			}
-			Walker.Result request = new Walker(net, state, policies, maxHops, expect)
-				.walk(f.id(), Walk.Leg.REQUEST, f.label(), f.from(), p, socket);
+			Walker.Result request = new Walker(net, state, policies, maxHops, expect).walk(f.id(), Walk.Leg.REQUEST,
+					f.label(), f.from(), p, socket);
 			walks.add(size.add(request.walk()));
 			boolean answered = false;
 			if (f.reply() && request.walk().disposition().delivered()) {
@@ -163,7 +177,8 @@ public final class Engine {
 				state.now++;
 				Walk reply = new Walker(net, state, policies, maxHops, back)
 					.walk(f.id(), Walk.Leg.REPLY, f.label() + " (reply)", got.namespace(), answer,
-							(got.process() == null ? "the connection's socket" : got.process()) + " in " + net.ns(got.namespace()).label())
+							(got.process() == null ? "the connection's socket" : got.process()) + " in "
+									+ net.ns(got.namespace()).label())
 					.walk();
 				walks.add(size.add(reply));
 				answered = reply.disposition().delivered();
@@ -175,8 +190,9 @@ public final class Engine {
 		}
 
 		/**
-		 * A change: the kernel state it touches (a deleted port's FDB entries, kube-proxy's conntrack deletions for
-		 * UDP endpoints that are gone), its control-plane walk, then the new cluster for every later packet.
+		 * A change: the kernel state it touches (a deleted port's FDB entries,
+		 * kube-proxy's conntrack deletions for UDP endpoints that are gone), its
+		 * control-plane walk, then the new cluster for every later packet.
 		 */
 		void apply(Event.Change c, Network next) {
 			for (String port : c.unplugged()) {
@@ -190,8 +206,10 @@ public final class Engine {
 				List<dev.packetwalk.trace.Step> steps = new ArrayList<>();
 				for (dev.packetwalk.trace.Step s : h.steps()) {
 					if (s instanceof dev.packetwalk.trace.Step.ProxySync ps && !c.goneEndpoints().isEmpty()) {
-						// kube-proxy's deleteEndpointConnections: conntrack -D -p udp --orig-dst <service> --dst-nat <endpoint>
-						s = ps.withConntrackDeleted(state.conntrack(ps.at().namespace()).deleteUdpTo(c.goneEndpoints()));
+						// kube-proxy's deleteEndpointConnections: conntrack -D -p udp
+						// --orig-dst <service> --dst-nat <endpoint>
+						s = ps
+							.withConntrackDeleted(state.conntrack(ps.at().namespace()).deleteUdpTo(c.goneEndpoints()));
 					}
 					steps.add(s);
 				}
@@ -211,19 +229,26 @@ public final class Engine {
 		return network.ns(namespace).kind() == dev.packetwalk.topology.Namespace.Kind.NODE;
 	}
 
-	/** The node's rules as {@code iptables-save} prints them, or null when it has none. */
+	/**
+	 * The node's rules as {@code iptables-save} prints them, or null when it has none.
+	 */
 	public String iptablesSave(String namespace) {
 		dev.packetwalk.netfilter.RuleSet rules = network.rules(namespace);
 		return rules == null ? null : rules.print();
 	}
 
-	/** The namespace's nftables ruleset as {@code nft list ruleset} prints it, or null when it has none. */
+	/**
+	 * The namespace's nftables ruleset as {@code nft list ruleset} prints it, or null
+	 * when it has none.
+	 */
 	public String nftRuleset(String namespace) {
 		dev.packetwalk.netfilter.NftRuleset rs = network.nftables(namespace);
 		return rs == null ? null : rs.listRuleset();
 	}
 
-	/** The node's IPVS table as {@code ipvsadm -Ln} prints it, or null outside IPVS mode. */
+	/**
+	 * The node's IPVS table as {@code ipvsadm -Ln} prints it, or null outside IPVS mode.
+	 */
 	public String ipvsadm(String namespace) {
 		dev.packetwalk.kubeproxy.IpvsState st = network.ipvs(namespace);
 		return st == null ? null : st.ipvsadmList();
@@ -238,8 +263,9 @@ public final class Engine {
 	}
 
 	/**
-	 * What the server sends back: addresses and ports swapped from what it received; a DNS server answers the question
-	 * from the cluster's records (CoreDNS's kubernetes plugin).
+	 * What the server sends back: addresses and ports swapped from what it received; a
+	 * DNS server answers the question from the cluster's records (CoreDNS's kubernetes
+	 * plugin).
 	 */
 	static Packet answer(Packet got, Map<String, List<String>> dns) {
 		Transport l4 = switch (got.l4()) {
@@ -250,10 +276,11 @@ public final class Engine {
 		Payload payload = switch (got.payload()) {
 			case Payload.Bytes b -> Payload.Bytes.EMPTY;
 			case Payload.Http h -> new Payload.Http("HTTP/1.1 200 OK", Map.of("Content-Length", "0"));
-			case Payload.Dns d -> new Payload.Dns(d.id(), d.question(), d.qtype(), dns.getOrDefault(d.question(), List.of()));
+			case Payload.Dns d ->
+				new Payload.Dns(d.id(), d.question(), d.qtype(), dns.getOrDefault(d.question(), List.of()));
 		};
-		return Packet.of(new Ipv4(got.dst(), got.src(), got.ip().protocol(), Ipv4.DEFAULT_TTL, got.ip().dontFragment()), l4,
-				payload);
+		return Packet.of(new Ipv4(got.dst(), got.src(), got.ip().protocol(), Ipv4.DEFAULT_TTL, got.ip().dontFragment()),
+				l4, payload);
 	}
 
 }

@@ -27,16 +27,20 @@ import dev.packetwalk.trace.Trace;
 import dev.packetwalk.trace.Walk;
 
 /**
- * The shares a flow's random choices should give, worked out from the datapath rather than counted: the ECMP route
- * that spreads flows evenly over its live next hops (a load balancer's nodes), then, on the node a flow enters, the
- * kube-proxy chain that picks an endpoint ({@code KUBE-SVC-}/{@code KUBE-SVL-}: rule i jumps with
- * {@code --probability p_i}, so endpoint i gets {@code p_i × Π(1 − p_j)} of what reaches the chain), or the IPVS
- * scheduler (deterministic for a run's first connection: rr starts at the first real server). A pod's expected share
- * is the sum over nodes of node share × the pod's share on that node.
+ * The shares a flow's random choices should give, worked out from the datapath rather
+ * than counted: the ECMP route that spreads flows evenly over its live next hops (a load
+ * balancer's nodes), then, on the node a flow enters, the kube-proxy chain that picks an
+ * endpoint ({@code KUBE-SVC-}/{@code KUBE-SVL-}: rule i jumps with
+ * {@code --probability p_i}, so endpoint i gets {@code p_i × Π(1 − p_j)} of what reaches
+ * the chain), or the IPVS scheduler (deterministic for a run's first connection: rr
+ * starts at the first real server). A pod's expected share is the sum over nodes of node
+ * share × the pod's share on that node.
  * <p>
- * Which chain a node uses (its own {@code KUBE-SVL-} for {@code externalTrafficPolicy: Local}, the cluster-wide
- * {@code KUBE-SVC-} otherwise) is read from the traces of a few seeds; its probabilities and DNAT targets from that
- * node's rules. A next hop no sampled trace entered is left unexplained ({@link Result#explained()} below 1).
+ * Which chain a node uses (its own {@code KUBE-SVL-} for
+ * {@code externalTrafficPolicy: Local}, the cluster-wide {@code KUBE-SVC-} otherwise) is
+ * read from the traces of a few seeds; its probabilities and DNAT targets from that
+ * node's rules. A next hop no sampled trace entered is left unexplained
+ * ({@link Result#explained()} below 1).
  */
 public final class ExpectedShares {
 
@@ -44,9 +48,10 @@ public final class ExpectedShares {
 	 * @param byNamespace expected fraction of requests per receiving namespace (0..1)
 	 * @param byNode the same summed per node that owns the receiving namespace
 	 * @param dropped expected fraction dropped
-	 * @param explained the fraction of requests the shares account for (1 when every branch was worked out)
-	 * @param ecmpNextHops how many live next hops an ECMP route on the way chooses between first (0: none), before a
-	 * node picks an endpoint
+	 * @param explained the fraction of requests the shares account for (1 when every
+	 * branch was worked out)
+	 * @param ecmpNextHops how many live next hops an ECMP route on the way chooses
+	 * between first (0: none), before a node picks an endpoint
 	 * @param reasoning how the shares were worked out, one line per choice, for people
 	 */
 	public record Result(Map<String, Double> byNamespace, Map<String, Double> byNode, double dropped, double explained,
@@ -94,11 +99,17 @@ public final class ExpectedShares {
 		if (first.ecmp() != null) {
 			List<Route.Nexthop> live = first.ecmp().multipath().stream().filter(h -> !h.dead()).toList();
 			hops = live.size();
-			List<String> dead = first.ecmp().multipath().stream().filter(Route.Nexthop::dead)
-				.map(h -> owner(topology, h.via()) + (h.note() == null ? "" : " (" + h.note() + ")")).toList();
-			why.add("In " + first.ecmpNamespace() + ", the ECMP route to " + first.ecmp().dst() + " hashes each flow to one of "
-					+ live.size() + " live next hops: " + String.join(", ", live.stream().map(h -> owner(topology, h.via())).toList())
-					+ ", " + fraction(1.0 / live.size()) + " each" + (dead.isEmpty() ? "" : "; no traffic to " + String.join(", ", dead)));
+			List<String> dead = first.ecmp()
+				.multipath()
+				.stream()
+				.filter(Route.Nexthop::dead)
+				.map(h -> owner(topology, h.via()) + (h.note() == null ? "" : " (" + h.note() + ")"))
+				.toList();
+			why.add("In " + first.ecmpNamespace() + ", the ECMP route to " + first.ecmp().dst()
+					+ " hashes each flow to one of " + live.size() + " live next hops: "
+					+ String.join(", ", live.stream().map(h -> owner(topology, h.via())).toList()) + ", "
+					+ fraction(1.0 / live.size()) + " each"
+					+ (dead.isEmpty() ? "" : "; no traffic to " + String.join(", ", dead)));
 			for (Route.Nexthop h : live) {
 				String node = owner(topology, h.via());
 				Sample s = samples.stream().filter(x -> node.equals(x.entered())).findFirst().orElse(null);
@@ -117,7 +128,10 @@ public final class ExpectedShares {
 		return new Result(byNs, byNode, dropped[0], explained, hops, why);
 	}
 
-	/** One entry node's contribution, weighted by {@code weight}; returns the weight it explained. */
+	/**
+	 * One entry node's contribution, weighted by {@code weight}; returns the weight it
+	 * explained.
+	 */
 	private static double branch(Engine engine, Topology topology, Sample s, List<Sample> samples, double weight,
 			Map<String, Double> byNs, double[] dropped, List<String> why) {
 		if (s.chain() != null) {
@@ -126,9 +140,11 @@ public final class ExpectedShares {
 			Map<String, Double> shares = chainShares(rules, chain, topology);
 			List<String> parts = new ArrayList<>();
 			shares.forEach((ns, p) -> parts.add(shortName(ns) + " " + fraction(p)));
-			why.add("On " + s.choiceNamespace() + ", " + s.chain() + (shares.size() == 1 ? " sends it to its only endpoint, "
-					+ shortName(shares.keySet().iterator().next()) : " picks one of " + shares.size() + " endpoints with -m statistic --mode random: "
-					+ String.join(", ", parts)));
+			why.add("On " + s.choiceNamespace() + ", " + s.chain()
+					+ (shares.size() == 1
+							? " sends it to its only endpoint, " + shortName(shares.keySet().iterator().next())
+							: " picks one of " + shares.size() + " endpoints with -m statistic --mode random: "
+									+ String.join(", ", parts)));
 			afterTheChoice(s, samples, shares, weight, byNs, dropped, why);
 			return weight;
 		}
@@ -137,16 +153,17 @@ public final class ExpectedShares {
 			Map<String, Double> shares = numgenShares(rs, rs.chain(s.nftChain()), topology);
 			List<String> parts = new ArrayList<>();
 			shares.forEach((ns, p) -> parts.add(shortName(ns) + " " + fraction(p)));
-			why.add("On " + s.choiceNamespace() + ", nft chain " + s.nftChain() + (shares.size() == 1
-					? " sends it to its only endpoint, " + shortName(shares.keySet().iterator().next())
-					: " picks one of " + shares.size() + " endpoints with numgen random mod " + shares.size() + ": "
-							+ String.join(", ", parts)));
+			why.add("On " + s.choiceNamespace() + ", nft chain " + s.nftChain()
+					+ (shares.size() == 1
+							? " sends it to its only endpoint, " + shortName(shares.keySet().iterator().next())
+							: " picks one of " + shares.size() + " endpoints with numgen random mod " + shares.size()
+									+ ": " + String.join(", ", parts)));
 			afterTheChoice(s, samples, shares, weight, byNs, dropped, why);
 			return weight;
 		}
 		if (s.ipvsChosen() != null) {
-			why.add("On " + s.choiceNamespace() + ", IPVS schedules the run's first connection to "
-					+ s.ipvsChosen() + " (round robin starts at the first real server: no random draw)");
+			why.add("On " + s.choiceNamespace() + ", IPVS schedules the run's first connection to " + s.ipvsChosen()
+					+ " (round robin starts at the first real server: no random draw)");
 		}
 		if (s.delivered() != null) {
 			byNs.merge(s.delivered(), weight, Double::sum);
@@ -162,18 +179,21 @@ public final class ExpectedShares {
 	}
 
 	/**
-	 * What becomes of each endpoint's share after the choice: a sampled walk that picked the endpoint (on the same node,
-	 * by the same chain) and was dropped on the way to it (hairpin off, a policy, a dead route) puts that share in
-	 * {@code dropped}, not on the endpoint; the shares of endpoints whose walks were delivered, or that no sampled seed
-	 * picked, go to the endpoint.
+	 * What becomes of each endpoint's share after the choice: a sampled walk that picked
+	 * the endpoint (on the same node, by the same chain) and was dropped on the way to it
+	 * (hairpin off, a policy, a dead route) puts that share in {@code dropped}, not on
+	 * the endpoint; the shares of endpoints whose walks were delivered, or that no
+	 * sampled seed picked, go to the endpoint.
 	 */
 	private static void afterTheChoice(Sample s, List<Sample> samples, Map<String, Double> shares, double weight,
 			Map<String, Double> byNs, double[] dropped, List<String> why) {
 		shares.forEach((ns, p) -> {
 			Sample seen = samples.stream()
 				.filter(x -> ns.equals(x.chosen()) && java.util.Objects.equals(x.choiceNamespace(), s.choiceNamespace())
-						&& java.util.Objects.equals(x.chain(), s.chain()) && java.util.Objects.equals(x.nftChain(), s.nftChain()))
-				.findFirst().orElse(null);
+						&& java.util.Objects.equals(x.chain(), s.chain())
+						&& java.util.Objects.equals(x.nftChain(), s.nftChain()))
+				.findFirst()
+				.orElse(null);
 			if (seen != null && seen.dropped()) {
 				dropped[0] += weight * p;
 				why.add("A request sent to " + shortName(ns) + " is dropped after the choice (" + seen.dropReason()
@@ -186,9 +206,10 @@ public final class ExpectedShares {
 	}
 
 	/**
-	 * The share of each endpoint of a service chain: rules jumping to {@code KUBE-SEP-} chains in order, each with its
-	 * {@code -m statistic} probability (1 without); rules that need state a first connection lacks ({@code -m recent},
-	 * session affinity) are passed over.
+	 * The share of each endpoint of a service chain: rules jumping to {@code KUBE-SEP-}
+	 * chains in order, each with its {@code -m statistic} probability (1 without); rules
+	 * that need state a first connection lacks ({@code -m recent}, session affinity) are
+	 * passed over.
 	 */
 	static Map<String, Double> chainShares(RuleSet rules, Chain chain, Topology topology) {
 		Map<String, Double> shares = new LinkedHashMap<>();
@@ -220,8 +241,9 @@ public final class ExpectedShares {
 	}
 
 	/**
-	 * The share of each endpoint of an nftables service chain: its {@code numgen random mod N vmap} gives each of the
-	 * N endpoint chains 1/N; rules before it that need state a first connection lacks (affinity sets) are passed over.
+	 * The share of each endpoint of an nftables service chain: its
+	 * {@code numgen random mod N vmap} gives each of the N endpoint chains 1/N; rules
+	 * before it that need state a first connection lacks (affinity sets) are passed over.
 	 */
 	static Map<String, Double> numgenShares(NftRuleset rs, NftRuleset.NftChain chain, Topology topology) {
 		Map<String, Double> shares = new LinkedHashMap<>();
@@ -297,7 +319,8 @@ public final class ExpectedShares {
 				}
 				if (s instanceof Step.Netfilter nf && chain == null) {
 					for (RuleMatch m : nf.matched()) {
-						if ((m.chain().startsWith("KUBE-SVC-") || m.chain().startsWith("KUBE-SVL-")) && m.rule().contains("KUBE-SEP-")) {
+						if ((m.chain().startsWith("KUBE-SVC-") || m.chain().startsWith("KUBE-SVL-"))
+								&& m.rule().contains("KUBE-SEP-")) {
 							chain = m.chain();
 							choiceNs = ns;
 							break;
@@ -321,13 +344,17 @@ public final class ExpectedShares {
 		}
 		Step last = request.hops().getLast().steps().getLast();
 		boolean delivered = request.disposition().delivered();
-		// the endpoint the choice sent it to: the owner of its destination address after the DNAT (where it is delivered)
+		// the endpoint the choice sent it to: the owner of its destination address after
+		// the DNAT (where it is delivered)
 		String chosen = delivered ? last.at().namespace() : owner(topology, last.packet().ip().dst());
-		return new Sample(ecmpNs, ecmp, entered, choiceNs, chain, ipvs, delivered ? last.at().namespace() : null, !delivered,
-				nftChain, chosen, delivered ? null : String.valueOf(request.disposition().reason()));
+		return new Sample(ecmpNs, ecmp, entered, choiceNs, chain, ipvs, delivered ? last.at().namespace() : null,
+				!delivered, nftChain, chosen, delivered ? null : String.valueOf(request.disposition().reason()));
 	}
 
-	/** The namespace holding an address on one of its devices (a node, a pod), or the address itself. */
+	/**
+	 * The namespace holding an address on one of its devices (a node, a pod), or the
+	 * address itself.
+	 */
 	static String owner(Topology topology, Ip ip) {
 		for (Namespace ns : topology.namespaces()) {
 			if (ns.kind() == Namespace.Kind.SWITCH) {

@@ -11,7 +11,10 @@ import dev.packetwalk.trace.Hop;
 import dev.packetwalk.trace.Place;
 import dev.packetwalk.trace.Step;
 
-/** The hops of one walk as it is built: every section of the walker adds its steps to the current hop. */
+/**
+ * The hops of one walk as it is built: every section of the walker adds its steps to the
+ * current hop.
+ */
 final class HopRecorder {
 
 	private final List<Hop> hops = new ArrayList<>();

@@ -13,9 +13,10 @@ import dev.packetwalk.netfilter.IpSets;
 import dev.packetwalk.packet.Packet;
 
 /**
- * kube-proxy's ipsets as {@code -m set --match-set NAME dirs} sees them: the element is built from the packet along
- * the directions ({@code dst,dst} = destination address and destination protocol:port) in the set's type, then
- * looked up in the members exactly as {@code ipset list} prints them.
+ * kube-proxy's ipsets as {@code -m set --match-set NAME dirs} sees them: the element is
+ * built from the packet along the directions ({@code dst,dst} = destination address and
+ * destination protocol:port) in the set's type, then looked up in the members exactly as
+ * {@code ipset list} prints them.
  */
 final class IpSetLookup implements IpSets {
 
@@ -43,8 +44,9 @@ final class IpSetLookup implements IpSets {
 			boolean src = directions.get(i) == IpSetDirection.SRC;
 			String piece = switch (parts[i]) {
 				case "ip", "net" -> (src ? p.src() : p.dst()).toString();
-				case "port" -> set.type().startsWith("bitmap") ? Integer.toString(src ? p.l4().srcPort() : p.l4().dstPort())
-						: proto + ":" + (src ? p.l4().srcPort() : p.l4().dstPort());
+				case "port" ->
+					set.type().startsWith("bitmap") ? Integer.toString(src ? p.l4().srcPort() : p.l4().dstPort())
+							: proto + ":" + (src ? p.l4().srcPort() : p.l4().dstPort());
 				default -> throw new IllegalStateException("ipset type " + set.type() + " is not modelled");
 			};
 			if (element.length() > 0) {

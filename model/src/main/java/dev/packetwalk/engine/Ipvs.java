@@ -17,7 +17,10 @@ import dev.packetwalk.trace.Step;
 
 import static dev.packetwalk.engine.HopRecorder.place;
 
-/** kube-proxy's IPVS mode in the datapath: the virtual server lookup at LOCAL_IN and masquerading forwarding. */
+/**
+ * kube-proxy's IPVS mode in the datapath: the virtual server lookup at LOCAL_IN and
+ * masquerading forwarding.
+ */
 final class Ipvs {
 
 	private final Walker walker;
@@ -56,22 +59,24 @@ final class Ipvs {
 	}
 
 	/**
-	 * IPVS at LOCAL_IN: the virtual server's scheduler picks a real server, the packet is rewritten to it (masquerading
-	 * forwarding; the conntrack entry learns the binding) and sent out again through LOCAL_OUT and POSTROUTING.
+	 * IPVS at LOCAL_IN: the virtual server's scheduler picks a real server, the packet is
+	 * rewritten to it (masquerading forwarding; the conntrack entry learns the binding)
+	 * and sent out again through LOCAL_OUT and POSTROUTING.
 	 */
 	Next forward(Namespace ns, IpvsVirtualServer vs, Packet p) {
 		List<String> reals = vs.realServers().stream().map(r -> r.ip() + ":" + r.port()).toList();
 		if (vs.realServers().isEmpty()) {
-			return rec.drop(place(ns, null), p, DropReason.NO_LISTENER, "IPVS has virtual server " + vs + " but no real server: "
-					+ "the connection is refused.", "TCP RST");
+			return rec.drop(place(ns, null), p, DropReason.NO_LISTENER,
+					"IPVS has virtual server " + vs + " but no real server: " + "the connection is refused.",
+					"TCP RST");
 		}
-		IpvsRealServer real = state.ipvsScheduler(ns.id(), vs).schedule(vs.realServers(), p.src())
-			.orElseThrow();
+		IpvsRealServer real = state.ipvsScheduler(ns.id(), vs).schedule(vs.realServers(), p.src()).orElseThrow();
 		String vsText = vs.protocol().name() + "  " + vs.address() + ":" + vs.port() + " " + vs.scheduler()
 				+ (vs.persistent() ? " persistent " + vs.persistenceTimeout() : "");
-		rec.add(new Step.Ipvs(place(ns, null), p, p.dst() + ":" + p.l4().dstPort() + " is an IPVS virtual server ("
-				+ vs.scheduler() + " scheduler over " + reals.size() + " real servers): IPVS takes the packet at LOCAL_IN and picks "
-				+ real.ip() + ":" + real.port() + ". Unlike iptables mode there is no rule walk: one hash lookup.",
+		rec.add(new Step.Ipvs(place(ns, null), p,
+				p.dst() + ":" + p.l4().dstPort() + " is an IPVS virtual server (" + vs.scheduler() + " scheduler over "
+						+ reals.size() + " real servers): IPVS takes the packet at LOCAL_IN and picks " + real.ip()
+						+ ":" + real.port() + ". Unlike iptables mode there is no rule walk: one hash lookup.",
 				vsText, vs.scheduler(), reals, real.ip() + ":" + real.port()));
 		netfilter.ipvsDnat(ns, real.ip(), real.port());
 		Packet out = p.withIp(p.ip().withDst(real.ip())).withL4(p.l4().withPorts(p.l4().srcPort(), real.port()));
@@ -80,13 +85,15 @@ final class Ipvs {
 		if (real.port() != p.l4().dstPort()) {
 			diffs.add(new FieldDiff(Field.DST_PORT, Integer.toString(p.l4().dstPort()), Integer.toString(real.port())));
 		}
-		rec.add(new Step.Nat(place(ns, null), out, "IPVS (masquerading forwarding) rewrites the destination to the real server "
-				+ real.ip() + ":" + real.port() + "; the connection entry remembers it for the reply.", Step.Nat.Kind.DNAT, diffs,
-				"ipvs " + vsText, null));
+		rec.add(new Step.Nat(place(ns, null), out,
+				"IPVS (masquerading forwarding) rewrites the destination to the real server " + real.ip() + ":"
+						+ real.port() + "; the connection entry remembers it for the reply.",
+				Step.Nat.Kind.DNAT, diffs, "ipvs " + vsText, null));
 		Routing.Decision route = routing.decide(ns, out);
 		rec.add(routing.step(ns, out, route));
 		if (route.unreachable()) {
-			return rec.drop(place(ns, null), out, DropReason.NO_ROUTE, "No route to the real server " + out.dst() + ".", null);
+			return rec.drop(place(ns, null), out, DropReason.NO_ROUTE, "No route to the real server " + out.dst() + ".",
+					null);
 		}
 		Route r = route.path();
 		Netfilter.Outcome o = netfilter.ipvsOutput(ns, out, r == null ? "lo" : r.dev(), rec.steps());

@@ -14,24 +14,28 @@ import dev.packetwalk.trace.Trace;
 import dev.packetwalk.trace.Walk;
 
 /**
- * A namespace's tables as they are after step {@code step} of a trace (1-based as the player counts; 0 is before the
- * first step): each as its tool prints it, with the entries the step created, used, updated or confirmed marked.
- * Static tables (routes, rules, IPVS, listeners) are the compiled ones; neighbour, FDB and conntrack entries are
+ * A namespace's tables as they are after step {@code step} of a trace (1-based as the
+ * player counts; 0 is before the first step): each as its tool prints it, with the
+ * entries the step created, used, updated or confirmed marked. Static tables (routes,
+ * rules, IPVS, listeners) are the compiled ones; neighbour, FDB and conntrack entries are
  * replayed from the run's journal up to the step.
  *
  * @param steps how many steps the trace has (the step is at most that)
- * @param tables in the order {@code route}, {@code neigh}, {@code fdb}, {@code conntrack}, {@code iptables},
- *        {@code ipvs}, {@code listeners}; tables the namespace does not have are left out
+ * @param tables in the order {@code route}, {@code neigh}, {@code fdb},
+ * {@code conntrack}, {@code iptables}, {@code ipvs}, {@code listeners}; tables the
+ * namespace does not have are left out
  */
 public record NamespaceTables(String namespace, int step, int steps, List<Table> tables) {
 
 	/**
 	 * One table.
 	 *
-	 * @param id {@code route}, {@code neigh}, {@code fdb}, {@code conntrack}, {@code iptables}, {@code ipvs},
-	 *        {@code listeners}
-	 * @param command the command whose output {@code text} is ({@code ip route}, {@code conntrack -L}, …)
-	 * @param text exactly what the command prints (lines ending in a newline; empty when the table is empty)
+	 * @param id {@code route}, {@code neigh}, {@code fdb}, {@code conntrack},
+	 * {@code iptables}, {@code ipvs}, {@code listeners}
+	 * @param command the command whose output {@code text} is ({@code ip route},
+	 * {@code conntrack -L}, …)
+	 * @param text exactly what the command prints (lines ending in a newline; empty when
+	 * the table is empty)
 	 * @param lines the entries, in the order printed, with marks
 	 */
 	public record Table(String id, String command, String text, List<Line> lines) {
@@ -43,9 +47,11 @@ public record NamespaceTables(String namespace, int step, int steps, List<Table>
 	/**
 	 * One entry.
 	 *
-	 * @param mark what the step did to it: {@code created}, {@code used}, {@code updated}, {@code confirmed}, or null
-	 * @param inTable false for a conntrack entry that is not in the table yet (created for the packet being walked,
-	 *        confirmed when it leaves POSTROUTING or reaches INPUT): {@code conntrack -L} does not print it
+	 * @param mark what the step did to it: {@code created}, {@code used},
+	 * {@code updated}, {@code confirmed}, or null
+	 * @param inTable false for a conntrack entry that is not in the table yet (created
+	 * for the packet being walked, confirmed when it leaves POSTROUTING or reaches
+	 * INPUT): {@code conntrack -L} does not print it
 	 */
 	public record Line(String text, String mark, boolean inTable) {
 	}
@@ -73,7 +79,8 @@ public record NamespaceTables(String namespace, int step, int steps, List<Table>
 	static NamespaceTables of(Network net, Namespace ns, Trace trace, StateJournal journal, int step) {
 		int total = trace.walks().stream().flatMap(w -> w.hops().stream()).mapToInt(h -> h.steps().size()).sum();
 		if (step < 0 || step > total) {
-			throw new IllegalArgumentException("step must be 0.." + total + " (the trace has " + total + " steps), was " + step);
+			throw new IllegalArgumentException(
+					"step must be 0.." + total + " (the trace has " + total + " steps), was " + step);
 		}
 		int current = step - 1;
 		Map<StateJournal.Table, Map<String, Entry>> state = new LinkedHashMap<>();
@@ -90,7 +97,8 @@ public record NamespaceTables(String namespace, int step, int steps, List<Table>
 			table.put(c.key(), new Entry(c.line(), c.confirmed(), before == null ? c.step() : before.created()));
 			if (c.step() == current) {
 				String mark = c.kind().name().toLowerCase(Locale.ROOT);
-				// the strongest thing the step did to the entry: created beats confirmed beats updated beats used
+				// the strongest thing the step did to the entry: created beats confirmed
+				// beats updated beats used
 				String had = marks.get(c.table() + "/" + c.key());
 				if (had == null || rank(mark) > rank(had)) {
 					marks.put(c.table() + "/" + c.key(), mark);
@@ -99,7 +107,8 @@ public record NamespaceTables(String namespace, int step, int steps, List<Table>
 		}
 		int walkStart = current < 0 ? 0 : walkStartOf(trace, current);
 		List<Table> tables = new ArrayList<>();
-		tables.add(table("route", "ip route", net.routeTexts(ns.id()).stream().map(t -> new Line(t, null, true)).toList(), true));
+		tables.add(table("route", "ip route",
+				net.routeTexts(ns.id()).stream().map(t -> new Line(t, null, true)).toList(), true));
 
 		List<Line> neigh = new ArrayList<>();
 		for (Neighbor n : ns.neighbors()) {
@@ -114,12 +123,15 @@ public record NamespaceTables(String namespace, int step, int steps, List<Table>
 			learned(state, marks, StateJournal.Table.FDB, fdb, walkStart);
 			for (Device d : ns.devices()) {
 				if (d.master() != null && ns.device(d.master()) instanceof Device.Bridge) {
-					// the port's own address: a permanent local entry the bridge adds when the port joins
-					fdb.add(new Line(d.mac() + " dev " + d.name() + " master " + d.master() + " permanent", null, true));
+					// the port's own address: a permanent local entry the bridge adds
+					// when the port joins
+					fdb.add(new Line(d.mac() + " dev " + d.name() + " master " + d.master() + " permanent", null,
+							true));
 				}
 				if (d instanceof Device.Vxlan v) {
 					for (Device.FdbEntry e : v.fdb()) {
-						fdb.add(new Line(e.mac() + " dev " + v.name() + " dst " + e.dst() + " self permanent", null, true));
+						fdb.add(new Line(e.mac() + " dev " + v.name() + " dst " + e.dst() + " self permanent", null,
+								true));
 					}
 				}
 			}
@@ -129,7 +141,8 @@ public record NamespaceTables(String namespace, int step, int steps, List<Table>
 			List<Line> ct = new ArrayList<>();
 			learned(state, marks, StateJournal.Table.CONNTRACK, ct, walkStart);
 			tables.add(table("conntrack", "conntrack -L", ct, false));
-			tables.add(new Table("iptables", "iptables-save", net.rules(ns.id()).print(), lines(net.rules(ns.id()).print())));
+			tables.add(new Table("iptables", "iptables-save", net.rules(ns.id()).print(),
+					lines(net.rules(ns.id()).print())));
 		}
 		if (net.ipvs(ns.id()) != null) {
 			String ipvs = net.ipvs(ns.id()).ipvsadmList();
@@ -148,22 +161,27 @@ public record NamespaceTables(String namespace, int step, int steps, List<Table>
 		};
 	}
 
-	/** The learned entries of one table, in the order learned; an unconfirmed conntrack entry only within its walk. */
+	/**
+	 * The learned entries of one table, in the order learned; an unconfirmed conntrack
+	 * entry only within its walk.
+	 */
 	private static void learned(Map<StateJournal.Table, Map<String, Entry>> state, Map<String, String> marks,
 			StateJournal.Table which, List<Line> out, int walkStart) {
 		Map<String, Entry> table = state.getOrDefault(which, Map.of());
 		table.forEach((key, e) -> {
 			if (!e.confirmed() && e.created() < walkStart) {
-				return; // the packet that carried it died or left unconfirmed: the kernel freed it
+				return; // the packet that carried it died or left unconfirmed: the kernel
+						// freed it
 			}
 			out.add(new Line(e.text(), marks.get(which + "/" + key), e.confirmed()));
 		});
 	}
 
 	/**
-	 * The table's text: its entries in the table, one a line. iproute2 ({@code ip route}, {@code ip neigh},
-	 * {@code bridge fdb}) ends every line it prints with a space before the newline unless a trailing flag word
-	 * ({@code permanent}) closes it; {@code trailingSpace} says the tool is one of those.
+	 * The table's text: its entries in the table, one a line. iproute2 ({@code ip route},
+	 * {@code ip neigh}, {@code bridge fdb}) ends every line it prints with a space before
+	 * the newline unless a trailing flag word ({@code permanent}) closes it;
+	 * {@code trailingSpace} says the tool is one of those.
 	 */
 	private static Table table(String id, String command, List<Line> lines, boolean trailingSpace) {
 		StringBuilder sb = new StringBuilder();
@@ -184,16 +202,19 @@ public record NamespaceTables(String namespace, int step, int steps, List<Table>
 	}
 
 	/**
-	 * {@code ss -ltun}: the listening TCP and bound UDP sockets (wildcard address, as the scenarios' servers bind), in
-	 * ss's columns (header {@code Netid State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess}).
+	 * {@code ss -ltun}: the listening TCP and bound UDP sockets (wildcard address, as the
+	 * scenarios' servers bind), in ss's columns (header
+	 * {@code Netid State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess}).
 	 */
 	static Table listeners(List<Listener> listeners) {
 		List<Line> lines = new ArrayList<>();
 		lines.add(new Line("Netid State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess", null, true));
 		for (Listener l : listeners) {
 			boolean tcp = l.protocol() == dev.packetwalk.net.Protocol.TCP;
-			lines.add(new Line(String.format(Locale.ROOT, "%-5s %-6s %-6d %-6d %18s %14s          ", tcp ? "tcp" : "udp",
-					tcp ? "LISTEN" : "UNCONN", 0, tcp ? 4096 : 0, "0.0.0.0:" + l.port(), "0.0.0.0:*"), null, true));
+			lines.add(new Line(
+					String.format(Locale.ROOT, "%-5s %-6s %-6d %-6d %18s %14s          ", tcp ? "tcp" : "udp",
+							tcp ? "LISTEN" : "UNCONN", 0, tcp ? 4096 : 0, "0.0.0.0:" + l.port(), "0.0.0.0:*"),
+					null, true));
 		}
 		return table("listeners", "ss -ltun", lines, false);
 	}

@@ -5,7 +5,10 @@ import dev.packetwalk.packet.Payload;
 import dev.packetwalk.packet.Transport;
 import dev.packetwalk.topology.Namespace;
 
-/** The words the walker's steps share: how a packet, a TCP segment and a delivery are described. */
+/**
+ * The words the walker's steps share: how a packet, a TCP segment and a delivery are
+ * described.
+ */
 final class Narration {
 
 	private Narration() {
@@ -15,16 +18,18 @@ final class Narration {
 		String what = switch (p.l4()) {
 			case Transport.Tcp t -> "a TCP " + tcpName(t.flags());
 			case Transport.Udp u -> p.vxlan() != null ? "a VXLAN-in-UDP datagram" : "a UDP datagram";
-			case Transport.Icmp i -> i.icmpType() == Transport.Icmp.ECHO_REQUEST ? "an ICMP echo request" : "an ICMP message";
+			case Transport.Icmp i ->
+				i.icmpType() == Transport.Icmp.ECHO_REQUEST ? "an ICMP echo request" : "an ICMP message";
 		};
 		String http = p.payload() instanceof Payload.Http h
-				? " (" + h.startLine() + (h.headers().isEmpty() ? "" : ", " + String.join(", ",
-						h.headers().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList())) + ")"
+				? " (" + h.startLine()
+						+ (h.headers().isEmpty() ? "" : ", " + String.join(", ",
+								h.headers().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList()))
+						+ ")"
 				: "";
-		String dns = p.payload() instanceof Payload.Dns d
-				? (d.answers().isEmpty() ? " (DNS query: " + d.qtype() + "? " + d.question() + ")"
-						: " (DNS answer: " + d.question() + " " + d.qtype() + " " + String.join(", ", d.answers()) + ")")
-				: "";
+		String dns = p.payload() instanceof Payload.Dns d ? (d.answers().isEmpty()
+				? " (DNS query: " + d.qtype() + "? " + d.question() + ")"
+				: " (DNS answer: " + d.question() + " " + d.qtype() + " " + String.join(", ", d.answers()) + ")") : "";
 		return what + " " + p.src() + ":" + p.l4().srcPort() + " → " + p.dst() + ":" + p.l4().dstPort() + dns + http;
 	}
 
@@ -44,8 +49,9 @@ final class Narration {
 	}
 
 	static String delivery(Namespace ns, Packet p, String process) {
-		return "Delivered: " + process + " in " + ns.label() + " is listening on " + p.ip().protocol().lower() + " port "
-				+ p.l4().dstPort() + " and receives the packet from " + p.src() + ":" + p.l4().srcPort() + ".";
+		return "Delivered: " + process + " in " + ns.label() + " is listening on " + p.ip().protocol().lower()
+				+ " port " + p.l4().dstPort() + " and receives the packet from " + p.src() + ":" + p.l4().srcPort()
+				+ ".";
 	}
 
 }

@@ -19,16 +19,21 @@ import dev.packetwalk.trace.Step;
 import static dev.packetwalk.engine.HopRecorder.place;
 
 /**
- * Neighbour resolution (ARP): a permanent entry, the cache, or an exchange across the link's layer-2 domain, which
- * teaches the caches and every bridge it crosses.
+ * Neighbour resolution (ARP): a permanent entry, the cache, or an exchange across the
+ * link's layer-2 domain, which teaches the caches and every bridge it crosses.
  */
 final class Neighbours {
 
-	/** A bridge an ARP exchange crossed: which port leads back to the requester and which to the answer. */
+	/**
+	 * A bridge an ARP exchange crossed: which port leads back to the requester and which
+	 * to the answer.
+	 */
 	private record BridgeCrossing(String ns, String bridge, String towardRequester, String towardAnswer) {
 	}
 
-	/** A device that hears a broadcast, and the bridges the broadcast crossed to reach it. */
+	/**
+	 * A device that hears a broadcast, and the bridges the broadcast crossed to reach it.
+	 */
 	record L2Member(String ns, String dev, List<BridgeCrossing> path) {
 	}
 
@@ -45,8 +50,9 @@ final class Neighbours {
 	}
 
 	/**
-	 * Resolves the next hop's MAC on a device: permanent entry, cache, or an ARP exchange on the link. The packet then
-	 * leaves through the entry, which caches its hardware header ({@link RunState#headerCached}).
+	 * Resolves the next hop's MAC on a device: permanent entry, cache, or an ARP exchange
+	 * on the link. The packet then leaves through the entry, which caches its hardware
+	 * header ({@link RunState#headerCached}).
 	 */
 	Mac resolve(Namespace ns, Device dev, Ip ip, Packet p) {
 		Mac mac = lookup(ns, dev, ip, p);
@@ -59,26 +65,28 @@ final class Neighbours {
 	private Mac lookup(Namespace ns, Device dev, Ip ip, Packet p) {
 		for (Neighbor n : ns.neighbors()) {
 			if (n.dev().equals(dev.name()) && n.ip().equals(ip)) {
-				rec.add(new Step.NeighborLookup(place(ns, dev.name()), p, ip + " has a permanent neighbour entry on "
-						+ dev.name() + ": " + n.mac() + ".", ip.toString(), n.mac().toString(),
-						Step.NeighborLookup.Resolution.PERMANENT, null));
+				rec.add(new Step.NeighborLookup(place(ns, dev.name()), p,
+						ip + " has a permanent neighbour entry on " + dev.name() + ": " + n.mac() + ".", ip.toString(),
+						n.mac().toString(), Step.NeighborLookup.Resolution.PERMANENT, null));
 				state.neighborReachable(ns.id(), dev.name(), ip);
 				return n.mac();
 			}
 		}
 		Mac cached = state.neighbor(ns.id(), dev.name(), ip);
 		if (cached != null) {
-			rec.add(new Step.NeighborLookup(place(ns, dev.name()), p, "ARP cache hit: " + ip + " is at " + cached + "."
-					+ (net.ownerOf(cached) == null ? " The entry is stale: the device that had this MAC has been deleted."
-							+ " The kernel still uses it until its probes go unanswered and the entry turns FAILED (then"
-							+ " the sender gets ICMP host unreachable)." : ""),
+			rec.add(new Step.NeighborLookup(place(ns, dev.name()), p,
+					"ARP cache hit: " + ip + " is at " + cached + "." + (net
+						.ownerOf(cached) == null ? " The entry is stale: the device that had this MAC has been deleted."
+								+ " The kernel still uses it until its probes go unanswered and the entry turns FAILED (then"
+								+ " the sender gets ICMP host unreachable)." : ""),
 					ip.toString(), cached.toString(), Step.NeighborLookup.Resolution.CACHE, null));
 			return cached;
 		}
 		if (dev instanceof Device.Vxlan) {
-			rec.add(new Step.NeighborLookup(place(ns, dev.name()), p, dev.name() + " does not send ARP (nolearning, "
-					+ "entries are programmed by the agent) and has no entry for " + ip + ".", ip.toString(), null,
-					Step.NeighborLookup.Resolution.FAILED, null));
+			rec.add(new Step.NeighborLookup(place(ns, dev.name()), p,
+					dev.name() + " does not send ARP (nolearning, "
+							+ "entries are programmed by the agent) and has no entry for " + ip + ".",
+					ip.toString(), null, Step.NeighborLookup.Resolution.FAILED, null));
 			return null;
 		}
 		Mac requesterMac = dev.mac();
@@ -89,7 +97,8 @@ final class Neighbours {
 				// learned on both sides, and by every bridge the exchange crossed
 				state.learnNeighbor(ns.id(), dev.name(), ip, answering.mac());
 				state.neighborReachable(ns.id(), dev.name(), ip);
-				// the request says "tell" the address of the asking interface (the packet's source when it has none)
+				// the request says "tell" the address of the asking interface (the
+				// packet's source when it has none)
 				Ip requesterIp = ns.primaryAddress(dev.name()) != null ? ns.primaryAddress(dev.name()) : p.src();
 				if (!requesterIp.equals(Ip.ANY)) {
 					state.learnNeighbor(other.id(), answering.name(), requesterIp, requesterMac);
@@ -100,29 +109,33 @@ final class Neighbours {
 						state.fdbLearn(c.ns(), c.bridge(), answering.mac(), c.towardAnswer());
 					}
 				}
-				rec.add(new Step.NeighborLookup(place(ns, dev.name()), p, "ARP: who-has " + ip + " tell "
-						+ (requesterIp.equals(Ip.ANY) ? dev.name() : requesterIp) + " is broadcast on " + dev.name() + "; "
-						+ other.label() + " answers from " + answering.name() + ": " + ip + " is-at " + answering.mac() + ".",
+				rec.add(new Step.NeighborLookup(place(ns, dev.name()), p,
+						"ARP: who-has " + ip + " tell " + (requesterIp.equals(Ip.ANY) ? dev.name() : requesterIp)
+								+ " is broadcast on " + dev.name() + "; " + other.label() + " answers from "
+								+ answering.name() + ": " + ip + " is-at " + answering.mac() + ".",
 						ip.toString(), answering.mac().toString(), Step.NeighborLookup.Resolution.ARP_REPLY,
 						place(other, answering.name())));
 				return answering.mac();
 			}
 		}
-		rec.add(new Step.NeighborLookup(place(ns, dev.name()), p, "ARP: who-has " + ip + " is broadcast on "
-				+ dev.name() + " three times and nobody answers.", ip.toString(), null,
-				Step.NeighborLookup.Resolution.FAILED, null));
+		rec.add(new Step.NeighborLookup(place(ns, dev.name()), p,
+				"ARP: who-has " + ip + " is broadcast on " + dev.name() + " three times and nobody answers.",
+				ip.toString(), null, Step.NeighborLookup.Resolution.FAILED, null));
 		return null;
 	}
 
 	/** Nobody answered: the packet is dropped (EHOSTUNREACH). */
 	Next.End failure(Namespace ns, String dev, Ip nextHop, Packet p) {
-		return rec.drop(place(ns, dev), p, DropReason.NEIGHBOR_UNREACHABLE, "Nobody on " + dev + "'s link answered ARP for "
-				+ nextHop + ": the neighbour entry goes FAILED and the packet is dropped (EHOSTUNREACH).", null);
+		return rec.drop(
+				place(ns, dev), p, DropReason.NEIGHBOR_UNREACHABLE, "Nobody on " + dev + "'s link answered ARP for "
+						+ nextHop + ": the neighbour entry goes FAILED and the packet is dropped (EHOSTUNREACH).",
+				null);
 	}
 
 	/**
-	 * Every device that hears a broadcast sent on {@code dev}: across veth pairs and cables, and through bridges
-	 * (to the bridge itself and out of its other ports). Breadth first, so the nearest owner answers.
+	 * Every device that hears a broadcast sent on {@code dev}: across veth pairs and
+	 * cables, and through bridges (to the bridge itself and out of its other ports).
+	 * Breadth first, so the nearest owner answers.
 	 */
 	List<L2Member> l2Domain(Namespace ns, Device dev) {
 		List<L2Member> out = new ArrayList<>();
@@ -143,7 +156,8 @@ final class Neighbours {
 			Namespace mns = net.ns(m.ns());
 			Device d = net.device(mns, m.dev());
 			if (d.master() != null) {
-				// arrives on a bridge port: the bridge hears it, and floods it out of its other ports
+				// arrives on a bridge port: the bridge hears it, and floods it out of its
+				// other ports
 				Device.Bridge br = (Device.Bridge) net.device(mns, d.master());
 				List<BridgeCrossing> path = new ArrayList<>(m.path());
 				path.add(new BridgeCrossing(mns.id(), br.name(), d.name(), null));

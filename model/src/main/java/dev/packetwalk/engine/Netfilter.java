@@ -33,14 +33,18 @@ import dev.packetwalk.trace.RuleWalk;
 import dev.packetwalk.trace.Step;
 
 /**
- * The netfilter hooks of a namespace as the walker meets them: connection tracking, then the tables registered at
- * each hook in the kernel's priority order. The nat table sees only the first packet of a connection; every later
- * packet (and every reply) is rewritten from the conntrack entry. A namespace without rules has no hooks registered
+ * The netfilter hooks of a namespace as the walker meets them: connection tracking, then
+ * the tables registered at each hook in the kernel's priority order. The nat table sees
+ * only the first packet of a connection; every later packet (and every reply) is
+ * rewritten from the conntrack entry. A namespace without rules has no hooks registered
  * and no conntrack (docs/adr/0004).
  */
 final class Netfilter {
 
-	/** What a hook did: the packet before and after, or the disposition of the drop that ended the walk. */
+	/**
+	 * What a hook did: the packet before and after, or the disposition of the drop that
+	 * ended the walk.
+	 */
 	record Outcome(Packet before, Packet packet, Disposition dropped) {
 		static Outcome pass(Packet p) {
 			return new Outcome(p, p, null);
@@ -51,7 +55,10 @@ final class Netfilter {
 
 	private final RunState state;
 
-	/** The connection the current packet belongs to, per namespace (one walk visits a namespace's hooks in order). */
+	/**
+	 * The connection the current packet belongs to, per namespace (one walk visits a
+	 * namespace's hooks in order).
+	 */
 	private final java.util.Map<String, ConntrackTable.Lookup> current = new java.util.HashMap<>();
 
 	Netfilter(Network net, RunState state) {
@@ -77,7 +84,10 @@ final class Netfilter {
 		return hook(ns, Hook.OUTPUT, p, null, outDev, steps, true);
 	}
 
-	/** The INPUT tables, leaving the connection unconfirmed (IPVS hooks in between, at LOCAL_IN). */
+	/**
+	 * The INPUT tables, leaving the connection unconfirmed (IPVS hooks in between, at
+	 * LOCAL_IN).
+	 */
 	Outcome inputTables(Namespace ns, Packet p, String inDev, List<Step> steps) {
 		if (!active(ns)) {
 			return Outcome.pass(p);
@@ -92,8 +102,9 @@ final class Netfilter {
 	}
 
 	/**
-	 * IPVS rewrote the destination of a new connection (with {@code net.ipv4.vs.conntrack=1} the conntrack entry
-	 * learns the real server, so replies are un-NATed like a DNAT's).
+	 * IPVS rewrote the destination of a new connection (with
+	 * {@code net.ipv4.vs.conntrack=1} the conntrack entry learns the real server, so
+	 * replies are un-NATed like a DNAT's).
 	 */
 	void ipvsDnat(Namespace ns, Ip ip, int port) {
 		ConntrackTable.Lookup l = current.get(ns.id());
@@ -105,7 +116,10 @@ final class Netfilter {
 		}
 	}
 
-	/** IPVS sends the rewritten packet out through LOCAL_OUT and POSTROUTING; the nat table's DNAT side is done. */
+	/**
+	 * IPVS sends the rewritten packet out through LOCAL_OUT and POSTROUTING; the nat
+	 * table's DNAT side is done.
+	 */
 	Outcome ipvsOutput(Namespace ns, Packet p, String outDev, List<Step> steps) {
 		if (!active(ns)) {
 			return Outcome.pass(p);
@@ -146,7 +160,8 @@ final class Netfilter {
 		ConntrackTable.Lookup l = table.lookupOrCreate(Tuple.of(p));
 		current.put(ns.id(), l);
 		if (state.journal != null) {
-			state.journal.conntrack(ns.id(), l.entry(), l.isNew() ? StateJournal.Kind.CREATED : StateJournal.Kind.USED, 0);
+			state.journal.conntrack(ns.id(), l.entry(), l.isNew() ? StateJournal.Kind.CREATED : StateJournal.Kind.USED,
+					0);
 		}
 		Step.Conntrack.State st;
 		String narration;
@@ -177,10 +192,10 @@ final class Netfilter {
 			state.journal.conntrack(ns.id(), l.entry(), StateJournal.Kind.CONFIRMED, 0);
 		}
 		String nat = l.entry().isDnat() || l.entry().isSnat()
-				? " The reply tuple records the NAT: replies will be rewritten back without any rule."
-				: "";
-		steps.add(new Step.Conntrack(HopRecorder.place(ns, null), p, "conntrack confirms the new entry (as conntrack -L shows it)."
-				+ nat, Step.Conntrack.State.NEW, l.entry().text()));
+				? " The reply tuple records the NAT: replies will be rewritten back without any rule." : "";
+		steps.add(new Step.Conntrack(HopRecorder.place(ns, null), p,
+				"conntrack confirms the new entry (as conntrack -L shows it)." + nat, Step.Conntrack.State.NEW,
+				l.entry().text()));
 	}
 
 	private CtState ctState(ConntrackTable.Lookup l) {
@@ -198,12 +213,16 @@ final class Netfilter {
 
 	// ------------------------------------------------------------------ tables
 
-	/** conntrack's lookup at PREROUTING and OUTPUT registers at NF_IP_PRI_CONNTRACK: after raw, before mangle. */
+	/**
+	 * conntrack's lookup at PREROUTING and OUTPUT registers at NF_IP_PRI_CONNTRACK: after
+	 * raw, before mangle.
+	 */
 	static final int CONNTRACK_PRIORITY = -200;
 
 	/**
-	 * One hook: the namespace's base chains at it, in priority order, with conntrack's lookup at its own priority
-	 * when {@code track} (PREROUTING and OUTPUT of a packet entering the namespace's stack).
+	 * One hook: the namespace's base chains at it, in priority order, with conntrack's
+	 * lookup at its own priority when {@code track} (PREROUTING and OUTPUT of a packet
+	 * entering the namespace's stack).
 	 */
 	private Outcome hook(Namespace ns, Hook hook, Packet p, String inDev, String outDev, List<Step> steps,
 			boolean track) {
@@ -211,7 +230,8 @@ final class Netfilter {
 		ConntrackTable.Lookup l = track ? null : current.get(ns.id());
 		Packet before = p;
 		boolean tracked = !track;
-		// a NAT binding made (or restored from conntrack) at this hook: later nat chains are not consulted, as
+		// a NAT binding made (or restored from conntrack) at this hook: later nat chains
+		// are not consulted, as
 		// nf_nat_inet_fn stops at the first nat chain that sets the binding up
 		boolean natDone = false;
 		for (Slot slot : program(ns, hook)) {
@@ -239,8 +259,8 @@ final class Netfilter {
 			if (slot.nft() != null) {
 				state.budget.check();
 				NftEvaluator.Result r = NftEvaluator.evaluate(net.nftables(ns.id()), slot.nft().chain(),
-						new NftEvaluator.Context(p, ctState(l), ns::isLocal, state.random::nextInt, state.nftSets(ns.id()),
-								state.now));
+						new NftEvaluator.Context(p, ctState(l), ns::isLocal, state.random::nextInt,
+								state.nftSets(ns.id()), state.now));
 				Packet marked = r.mark() == p.mark() ? p : p.withMark(r.mark());
 				steps.add(nftStep(ns, slot.nft(), hook, marked, r));
 				p = marked;
@@ -249,8 +269,9 @@ final class Netfilter {
 				NftEvaluator.Hit last = r.hits().isEmpty() ? null : r.hits().getLast();
 				rule = last == null ? null : last.rule();
 				comment = last == null ? null : last.comment();
-				where = "nft chain " + slot.nft().chain().name() + (last == null || last.chain().equals(slot.nft().chain().name())
-						? "" : " (in " + last.chain() + ")");
+				where = "nft chain " + slot.nft().chain().name()
+						+ (last == null || last.chain().equals(slot.nft().chain().name()) ? ""
+								: " (in " + last.chain() + ")");
 				ruleWhere = where;
 			}
 			else {
@@ -262,9 +283,10 @@ final class Netfilter {
 				if (builtin == null || (builtin.rules().isEmpty() && builtin.policy() == Policy.ACCEPT)) {
 					continue;
 				}
-				EvalContext ctx = new EvalContext(p, hook.hasInDevice() ? inDev : null, hook.hasOutDevice() ? outDev : null,
-						ctState(l), l != null && l.entry().isDnat(), l != null && l.entry().isSnat(), ns::isLocal,
-						state.random::nextInt, state.recent(ns.id()), net.ipsets(ns.id()), state.now);
+				EvalContext ctx = new EvalContext(p, hook.hasInDevice() ? inDev : null,
+						hook.hasOutDevice() ? outDev : null, ctState(l), l != null && l.entry().isDnat(),
+						l != null && l.entry().isSnat(), ns::isLocal, state.random::nextInt, state.recent(ns.id()),
+						net.ipsets(ns.id()), state.now);
 				state.budget.check();
 				EvalResult r = rules.evaluate(table, hook, ctx, state.budget);
 				Packet marked = r.mark() == p.mark() ? p : p.withMark(r.mark());
@@ -299,17 +321,20 @@ final class Netfilter {
 	}
 
 	/**
-	 * One entry of a hook's program: an iptables table's built-in chain, or an nftables base chain. {@code nat} is
-	 * whether NAT bindings are made there (the iptables nat table, an nft chain of type nat).
+	 * One entry of a hook's program: an iptables table's built-in chain, or an nftables
+	 * base chain. {@code nat} is whether NAT bindings are made there (the iptables nat
+	 * table, an nft chain of type nat).
 	 */
 	private record Slot(int priority, Table table, NftRuleset.BaseChain nft, boolean nat) {
 	}
 
 	/**
-	 * The hook's program in the kernel's order: every iptables table that registers at the hook (even where the
-	 * namespace has none of its rules, so conntrack's NAT of a known connection keeps its slot) and every nftables base
-	 * chain, by priority; at equal priority the iptables table first (registered first: kube-proxy's nftables table is
-	 * created after the node's iptables tables, and the kernel inserts a hook after those of the same priority).
+	 * The hook's program in the kernel's order: every iptables table that registers at
+	 * the hook (even where the namespace has none of its rules, so conntrack's NAT of a
+	 * known connection keeps its slot) and every nftables base chain, by priority; at
+	 * equal priority the iptables table first (registered first: kube-proxy's nftables
+	 * table is created after the node's iptables tables, and the kernel inserts a hook
+	 * after those of the same priority).
 	 */
 	private List<Slot> program(Namespace ns, Hook hook) {
 		List<Slot> slots = new ArrayList<>();
@@ -339,7 +364,10 @@ final class Netfilter {
 		};
 	}
 
-	/** The chain a jump or goto enters, else the verdict or statement's first word ({@code dnat}, {@code drop}). */
+	/**
+	 * The chain a jump or goto enters, else the verdict or statement's first word
+	 * ({@code dnat}, {@code drop}).
+	 */
 	private static String nftTarget(String effect) {
 		String[] w = effect.split(" ", 3);
 		return (w[0].equals("jump") || w[0].equals("goto")) && w.length > 1 ? w[1] : w[0];
@@ -348,29 +376,40 @@ final class Netfilter {
 	private Step.Nftables nftStep(Namespace ns, NftRuleset.BaseChain base, Hook hook, Packet p, NftEvaluator.Result r) {
 		List<RuleMatch> matched = new ArrayList<>();
 		for (NftEvaluator.Hit h : r.hits()) {
-			matched.add(new RuleMatch(h.chain(), h.number(), h.rule(), h.effect(), nftAction(h.effect()), nftTarget(h.effect()),
-					h.comment(), null, null));
+			matched.add(new RuleMatch(h.chain(), h.number(), h.rule(), h.effect(), nftAction(h.effect()),
+					nftTarget(h.effect()), h.comment(), null, null));
 		}
 		String verdict = switch (r.verdict()) {
 			case Verdict.Accept a -> r.nat() != null ? r.hits().getLast().effect() : "accept";
 			case Verdict.Drop d -> "drop";
 			case Verdict.Reject rj -> "reject";
 		};
-		StringBuilder n = new StringBuilder("nft " + base.table() + " " + base.chain().name() + " (" + base.chain().type()
-				+ ", " + hook.name().toLowerCase(java.util.Locale.ROOT) + ", priority " + base.chain().priority() + "):");
-		// the narration tells the decisions (the elements found, the numgen draws, the verdict); the panel lists the rest
+		StringBuilder n = new StringBuilder("nft " + base.table() + " " + base.chain().name() + " ("
+				+ base.chain().type() + ", " + hook.name().toLowerCase(java.util.Locale.ROOT) + ", priority "
+				+ base.chain().priority() + "):");
+		// the narration tells the decisions (the elements found, the numgen draws, the
+		// verdict); the panel lists the rest
 		for (NftEvaluator.Lookup lk : r.lookups()) {
 			if (lk.element() != null) {
 				n.append(" @").append(lk.set()).append(" has ").append(lk.element()).append(';');
 			}
 		}
 		for (NftEvaluator.Draw d : r.draws()) {
-			n.append(" numgen random mod ").append(d.mod()).append(" drew ").append(d.value()).append(" → ").append(d.verdict())
+			n.append(" numgen random mod ")
+				.append(d.mod())
+				.append(" drew ")
+				.append(d.value())
+				.append(" → ")
+				.append(d.verdict())
 				.append(';');
 		}
-		n.append(r.policy() ? (r.hits().isEmpty() ? " no rule matched; the policy accept applies." : " no rule decided; the policy accept applies.")
-				: " " + verdict + ".");
-		n.append(' ').append(r.hits().size()).append(" of ").append(r.rulesEvaluated()).append(" rules evaluated matched.");
+		n.append(r.policy() ? (r.hits().isEmpty() ? " no rule matched; the policy accept applies."
+				: " no rule decided; the policy accept applies.") : " " + verdict + ".");
+		n.append(' ')
+			.append(r.hits().size())
+			.append(" of ")
+			.append(r.rulesEvaluated())
+			.append(" rules evaluated matched.");
 		return new Step.Nftables(HopRecorder.place(ns, null), p, n.toString(), base.table(), base.chain().name(),
 				base.chain().type(), traced(hook), base.chain().priority(), matched,
 				r.lookups().stream().map(x -> new Step.Nftables.Lookup(x.set(), x.key(), x.element())).toList(),
@@ -380,7 +419,8 @@ final class Netfilter {
 
 	private Step.Netfilter netfilterStep(Namespace ns, Table table, Hook hook, Packet p, EvalResult r) {
 		List<RuleMatch> matched = new ArrayList<>();
-		// the chain stack at the deciding rule: a jump pushes, a later hit in an outer chain means the inner ones returned
+		// the chain stack at the deciding rule: a jump pushes, a later hit in an outer
+		// chain means the inner ones returned
 		java.util.Deque<String> stack = new java.util.ArrayDeque<>();
 		stack.push(hook.chainName());
 		java.util.Set<String> visited = new java.util.LinkedHashSet<>();
@@ -407,17 +447,19 @@ final class Netfilter {
 		String narration;
 		String counts = r.hits().size() + " of " + r.rulesEvaluated() + " rules evaluated matched.";
 		if (r.appliedPolicy().isPresent()) {
-			String through = visited.size() > 1 ? " Visited " + String.join(", ", visited) + "; no rule decided, so" : " No rule decided, so";
-			narration = table.label() + " " + hook.chainName() + ":" + through + " the chain policy " + r.appliedPolicy().get().policy()
-					+ " applies; " + counts;
+			String through = visited.size() > 1 ? " Visited " + String.join(", ", visited) + "; no rule decided, so"
+					: " No rule decided, so";
+			narration = table.label() + " " + hook.chainName() + ":" + through + " the chain policy "
+					+ r.appliedPolicy().get().policy() + " applies; " + counts;
 		}
 		else {
 			List<String> path = new ArrayList<>(stack);
 			java.util.Collections.reverse(path);
-			narration = table.label() + " " + hook.chainName() + ": " + String.join(" → ", path) + " → " + verdict + "; " + counts;
+			narration = table.label() + " " + hook.chainName() + ": " + String.join(" → ", path) + " → " + verdict
+					+ "; " + counts;
 		}
-		return new Step.Netfilter(HopRecorder.place(ns, null), p, narration, traced(table), traced(hook), matched, verdict,
-				r.rulesEvaluated(), walk(r.walk()));
+		return new Step.Netfilter(HopRecorder.place(ns, null), p, narration, traced(table), traced(hook), matched,
+				verdict, r.rulesEvaluated(), walk(r.walk()));
 	}
 
 	private static RuleMatch ruleMatch(RuleHit h) {
@@ -427,7 +469,10 @@ final class Netfilter {
 				h.probability(), h.draw());
 	}
 
-	/** The evaluator's walk in the trace's terms: rule texts for the runs of misses, up to {@link RuleWalk#MAX_LISTED}. */
+	/**
+	 * The evaluator's walk in the trace's terms: rule texts for the runs of misses, up to
+	 * {@link RuleWalk#MAX_LISTED}.
+	 */
 	private static List<RuleWalk> walk(List<Walked> walked) {
 		List<RuleWalk> out = new ArrayList<>(walked.size());
 		int listed = 0;
@@ -452,9 +497,10 @@ final class Netfilter {
 						Match.Statistic st = t.rule().statistic();
 						String save = t.rule().save();
 						String effect = withoutPrefix(t.rule().target().save(), "-j ", "-g ");
-						out.add(new RuleWalk.Tested(false, new RuleMatch(t.chain(), t.number(), save, effect, "NO_MATCH",
-								effect.isEmpty() ? null : effect.split(" ", 2)[0], t.rule().comment(),
-								st == null ? null : st.probability(), t.draw())));
+						out.add(new RuleWalk.Tested(false,
+								new RuleMatch(t.chain(), t.number(), save, effect, "NO_MATCH",
+										effect.isEmpty() ? null : effect.split(" ", 2)[0], t.rule().comment(),
+										st == null ? null : st.probability(), t.draw())));
 					}
 				}
 				case Walked.Returned r -> out.add(new RuleWalk.Return(r.chain(), r.to()));
@@ -495,7 +541,8 @@ final class Netfilter {
 		return Disposition.dropped(reason, narration);
 	}
 
-	private Disposition reject(Namespace ns, String where, Packet p, String comment, Verdict.Reject rj, List<Step> steps) {
+	private Disposition reject(Namespace ns, String where, Packet p, String comment, Verdict.Reject rj,
+			List<Step> steps) {
 		String with = rj.with().label();
 		String narration = "Rejected by " + where + (comment != null ? " rule \"" + comment + "\"" : "")
 				+ ": the sender is told at once (" + with + ") instead of waiting for a timeout.";
@@ -505,7 +552,10 @@ final class Netfilter {
 
 	// ------------------------------------------------------------------ NAT
 
-	/** A NAT target on the first packet: bind it in the conntrack entry, then rewrite this packet. */
+	/**
+	 * A NAT target on the first packet: bind it in the conntrack entry, then rewrite this
+	 * packet.
+	 */
 	private Packet applyNat(Namespace ns, String outDev, ConntrackTable.Lookup l, Packet p, Target.Nat nat, String rule,
 			String comment, List<Step> steps) {
 		ConntrackEntry e = l.entry();
@@ -516,7 +566,8 @@ final class Netfilter {
 				int port = d.to().hasPorts() ? d.to().minPort() : p.l4().dstPort();
 				e.dnat(ip, port);
 				yield rewrite(ns, p, p.src(), p.l4().srcPort(), ip, port, Step.Nat.Kind.DNAT, rule, comment,
-						"DNAT: the destination becomes " + ip + ":" + port + "; conntrack remembers it for the whole connection.",
+						"DNAT: the destination becomes " + ip + ":" + port
+								+ "; conntrack remembers it for the whole connection.",
 						steps);
 			}
 			case Target.Snat s -> {
@@ -533,24 +584,32 @@ final class Netfilter {
 				int port = m.minPort() != 0 ? m.minPort() : m.randomFully() ? randomPort() : p.l4().srcPort();
 				e.snat(ip, port);
 				yield rewrite(ns, p, ip, port, p.dst(), p.l4().dstPort(), Step.Nat.Kind.MASQUERADE, rule, comment,
-						"MASQUERADE: the source becomes " + outDev + "'s address " + ip + (m.randomFully()
-								? " with a fully random port " + port : "") + "; conntrack will undo it on the reply.",
+						"MASQUERADE: the source becomes " + outDev + "'s address " + ip
+								+ (m.randomFully() ? " with a fully random port " + port : "")
+								+ "; conntrack will undo it on the reply.",
 						steps);
 			}
 		};
 		if (state.journal != null) {
-			// the binding belongs to the NAT step just recorded (if the rewrite changed anything)
+			// the binding belongs to the NAT step just recorded (if the rewrite changed
+			// anything)
 			state.journal.conntrack(ns.id(), e, StateJournal.Kind.UPDATED, steps.size() > stepsBefore ? -1 : 0);
 		}
 		return out;
 	}
 
-	/** {@code --random-fully}: a port from the whole unprivileged range, drawn by the run's seeded generator. */
+	/**
+	 * {@code --random-fully}: a port from the whole unprivileged range, drawn by the
+	 * run's seeded generator.
+	 */
 	private int randomPort() {
 		return 1024 + state.random.nextInt(65536 - 1024);
 	}
 
-	/** A later packet or a reply: the entry's bindings, at the nat table's place in the hook. */
+	/**
+	 * A later packet or a reply: the entry's bindings, at the nat table's place in the
+	 * hook.
+	 */
 	private Packet conntrackNat(Namespace ns, Hook hook, ConntrackTable.Lookup l, Packet p, List<Step> steps) {
 		ConntrackEntry e = l.entry();
 		boolean dstSide = hook == Hook.PREROUTING || hook == Hook.OUTPUT;
@@ -558,27 +617,32 @@ final class Netfilter {
 		String entry = "conntrack entry " + e.original().text();
 		if (dstSide) {
 			Tuple want = original ? e.reply() : e.original();
-			// original: dst becomes the reply's source (DNAT); reply: dst becomes the original source (un-SNAT)
+			// original: dst becomes the reply's source (DNAT); reply: dst becomes the
+			// original source (un-SNAT)
 			Ip ip = want.src();
 			int port = want.sport();
 			if (ip.equals(p.dst()) && port == p.l4().dstPort()) {
 				return p;
 			}
-			return rewrite(ns, p, p.src(), p.l4().srcPort(), ip, port, original ? Step.Nat.Kind.DNAT : Step.Nat.Kind.UN_SNAT,
-					entry, null, original ? "The connection was DNATed: conntrack rewrites the destination to " + ip + ":" + port + "."
+			return rewrite(ns, p, p.src(), p.l4().srcPort(), ip, port,
+					original ? Step.Nat.Kind.DNAT : Step.Nat.Kind.UN_SNAT, entry, null,
+					original ? "The connection was DNATed: conntrack rewrites the destination to " + ip + ":" + port
+							+ "."
 							: "Un-SNAT: this reply is addressed to the translated source; conntrack restores the original client "
 									+ ip + ":" + port + ".",
 					steps);
 		}
 		Tuple want = original ? e.reply() : e.original();
-		// original: src becomes the reply's destination (SNAT); reply: src becomes the original destination (un-DNAT)
+		// original: src becomes the reply's destination (SNAT); reply: src becomes the
+		// original destination (un-DNAT)
 		Ip ip = want.dst();
 		int port = want.dport();
 		if (ip.equals(p.src()) && port == p.l4().srcPort()) {
 			return p;
 		}
-		return rewrite(ns, p, ip, port, p.dst(), p.l4().dstPort(), original ? Step.Nat.Kind.SNAT : Step.Nat.Kind.UN_DNAT,
-				entry, null, original ? "The connection was SNATed: conntrack rewrites the source to " + ip + ":" + port + "."
+		return rewrite(ns, p, ip, port, p.dst(), p.l4().dstPort(),
+				original ? Step.Nat.Kind.SNAT : Step.Nat.Kind.UN_DNAT, entry, null,
+				original ? "The connection was SNATed: conntrack rewrites the source to " + ip + ":" + port + "."
 						: "Un-DNAT: the reply comes from the backend; conntrack restores the address the client sent to, "
 								+ ip + ":" + port + ", as the source.",
 				steps);
@@ -608,8 +672,10 @@ final class Netfilter {
 		return out;
 	}
 
-
-	/** The text without a leading {@code a} or {@code b} (what {@code replaceFirst("^(a|b)", "")} did, without a regex). */
+	/**
+	 * The text without a leading {@code a} or {@code b} (what
+	 * {@code replaceFirst("^(a|b)", "")} did, without a regex).
+	 */
 	private static String withoutPrefix(String text, String a, String b) {
 		return text.startsWith(a) ? text.substring(a.length()) : text.startsWith(b) ? text.substring(b.length()) : text;
 	}

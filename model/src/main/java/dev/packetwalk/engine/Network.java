@@ -15,8 +15,8 @@ import dev.packetwalk.topology.Route;
 import dev.packetwalk.topology.Topology;
 
 /**
- * A topology indexed for walking: namespaces by id, bridge ports, routing tables in lookup order. Immutable and
- * shareable between runs.
+ * A topology indexed for walking: namespaces by id, bridge ports, routing tables in
+ * lookup order. Immutable and shareable between runs.
  */
 final class Network {
 
@@ -44,7 +44,8 @@ final class Network {
 	}
 
 	Network(Topology topology) {
-		// a RuleSet is immutable: namespaces with the same rules text (kube-proxy writes the same rules on most nodes)
+		// a RuleSet is immutable: namespaces with the same rules text (kube-proxy writes
+		// the same rules on most nodes)
 		// share one parsed rule set and its indexes
 		Map<String, RuleSet> parsed = new HashMap<>();
 		Map<String, dev.packetwalk.netfilter.NftRuleset> parsedNft = new HashMap<>();
@@ -57,11 +58,14 @@ final class Network {
 				nft.put(ns.id(), parsedNft.computeIfAbsent(ns.nftables(), dev.packetwalk.netfilter.NftRuleset::parse));
 			}
 			List<Route> table = new ArrayList<>(ns.effectiveRoutes());
-			// ip route lists the main table in FIB trie order: by network address, then prefix length
-			table.sort(Comparator.comparing((Route r) -> r.dst().network()).thenComparingInt(r -> r.dst().prefix())
+			// ip route lists the main table in FIB trie order: by network address, then
+			// prefix length
+			table.sort(Comparator.comparing((Route r) -> r.dst().network())
+				.thenComparingInt(r -> r.dst().prefix())
 				.thenComparingInt(Route::metric));
 			routes.put(ns.id(), List.copyOf(table));
-			// List.copyOf: a null-hostile immutable list, which Step.RouteLookup's own List.copyOf keeps as it is
+			// List.copyOf: a null-hostile immutable list, which Step.RouteLookup's own
+			// List.copyOf keeps as it is
 			routeTexts.put(ns.id(), List.copyOf(table.stream().map(Route::text).toList()));
 			Map<String, Device> byName = new HashMap<>();
 			for (Device d : ns.devices()) {
@@ -79,7 +83,9 @@ final class Network {
 		}
 	}
 
-	/** The namespace's parsed rules, or null when it has none (no hooks, no conntrack). */
+	/**
+	 * The namespace's parsed rules, or null when it has none (no hooks, no conntrack).
+	 */
 	RuleSet rules(String nsId) {
 		return rules.get(nsId);
 	}
@@ -94,13 +100,18 @@ final class Network {
 		return ipvs.get(nsId);
 	}
 
-	/** The ipsets {@code -m set} consults in this namespace (kube-proxy's, in IPVS mode). */
+	/**
+	 * The ipsets {@code -m set} consults in this namespace (kube-proxy's, in IPVS mode).
+	 */
 	dev.packetwalk.netfilter.IpSets ipsets(String nsId) {
 		dev.packetwalk.kubeproxy.IpvsState st = ipvs.get(nsId);
 		return st == null ? dev.packetwalk.netfilter.IpSets.NONE : new IpSetLookup(st.ipsets());
 	}
 
-	/** {@link Namespace#device}, by an index (a VPC router or a switch has a port per node). */
+	/**
+	 * {@link Namespace#device}, by an index (a VPC router or a switch has a port per
+	 * node).
+	 */
 	Device device(Namespace ns, String name) {
 		Map<String, Device> m = devices.get(ns.id());
 		return m == null || ns != byId.get(ns.id()) ? ns.device(name) : m.get(name);
@@ -118,7 +129,10 @@ final class Network {
 		return routes.get(nsId);
 	}
 
-	/** {@code ip route} text of {@link #routes}, line for line (immutable; shown in every route step). */
+	/**
+	 * {@code ip route} text of {@link #routes}, line for line (immutable; shown in every
+	 * route step).
+	 */
 	List<String> routeTexts(String nsId) {
 		return routeTexts.get(nsId);
 	}
@@ -136,7 +150,10 @@ final class Network {
 		return ns.isLocal(ip);
 	}
 
-	/** Route lookup: the longest prefix wins, then the lowest metric, then the first in table order. */
+	/**
+	 * Route lookup: the longest prefix wins, then the lowest metric, then the first in
+	 * table order.
+	 */
 	Route lookup(String nsId, Ip dst) {
 		Route best = null;
 		for (Route r : routes.get(nsId)) {

@@ -3,10 +3,15 @@ package dev.packetwalk.engine;
 import dev.packetwalk.packet.Packet;
 import dev.packetwalk.trace.Disposition;
 
-/** Where a walk goes after one stage of the pipeline: into another namespace's device, or nowhere. */
+/**
+ * Where a walk goes after one stage of the pipeline: into another namespace's device, or
+ * nowhere.
+ */
 sealed interface Next {
 
-	/** The frame arrives on {@code dev} in namespace {@code ns}: the walk continues there. */
+	/**
+	 * The frame arrives on {@code dev} in namespace {@code ns}: the walk continues there.
+	 */
 	record Arrive(String ns, String dev, Packet frame) implements Next {
 	}
 

@@ -15,7 +15,10 @@ import dev.packetwalk.trace.Step;
 
 import static dev.packetwalk.engine.HopRecorder.place;
 
-/** NetworkPolicy in the datapath: where a policy-capable network plugin checks a new connection. */
+/**
+ * NetworkPolicy in the datapath: where a policy-capable network plugin checks a new
+ * connection.
+ */
 final class PolicyEnforcement {
 
 	private final PolicyEngine policies;
@@ -26,7 +29,8 @@ final class PolicyEnforcement {
 
 	/**
 	 * @param policies the cluster's policies, or null when the scenario has none
-	 * @param newConnection the walk opens a connection (a reply of an allowed one always passes: conntrack)
+	 * @param newConnection the walk opens a connection (a reply of an allowed one always
+	 * passes: conntrack)
 	 */
 	PolicyEnforcement(PolicyEngine policies, boolean newConnection, HopRecorder rec) {
 		this.policies = policies;
@@ -35,9 +39,11 @@ final class PolicyEnforcement {
 	}
 
 	/**
-	 * NetworkPolicy, enforced on the node that hosts a pod (as policy-capable CNIs do, between the pod's veth and the
-	 * node's forwarding path), after kube-proxy's DNAT, for new connections only: replies of an allowed connection
-	 * always pass (conntrack). The sending pod's egress is checked on its node; the receiving pod's ingress on its.
+	 * NetworkPolicy, enforced on the node that hosts a pod (as policy-capable CNIs do,
+	 * between the pod's veth and the node's forwarding path), after kube-proxy's DNAT,
+	 * for new connections only: replies of an allowed connection always pass (conntrack).
+	 * The sending pod's egress is checked on its node; the receiving pod's ingress on
+	 * its.
 	 */
 	Next.End enforce(Namespace ns, Packet p) {
 		if (policies == null || ns.kind() != Namespace.Kind.NODE) {
@@ -62,13 +68,17 @@ final class PolicyEnforcement {
 		return null;
 	}
 
-	/** The rule of Kubernetes that lets a reply through a pod its policies isolate (networking/v1 decides connections). */
+	/**
+	 * The rule of Kubernetes that lets a reply through a pod its policies isolate
+	 * (networking/v1 decides connections).
+	 */
 	static final String REPLY_RULE = "reply of an allowed connection: NetworkPolicy allows or denies connections, not packets; "
 			+ "once a connection is allowed, its reply traffic is allowed too (the plugin tracks the connection)";
 
 	/**
-	 * A reply passes a pod whose policies isolate it (the reply leaves an egress-isolated pod, or reaches an
-	 * ingress-isolated one) only because it belongs to an allowed connection: say so, naming the rule.
+	 * A reply passes a pod whose policies isolate it (the reply leaves an egress-isolated
+	 * pod, or reaches an ingress-isolated one) only because it belongs to an allowed
+	 * connection: say so, naming the rule.
 	 */
 	private void replySteps(Namespace ns, Packet p, ConnectionEnd src, ConnectionEnd dst, Connection c) {
 		if (src instanceof ConnectionEnd.Pod sp && ns.node().equals(sp.pod().nodeName())) {
@@ -103,7 +113,8 @@ final class PolicyEnforcement {
 		List<String> isolatedBy = v.isolatedBy();
 		String rule = switch (v.decision()) {
 			case Decision.AllowedByRule a -> a.match().toString();
-			case Decision.Denied d -> d.closest().map(NearMiss::describe)
+			case Decision.Denied d -> d.closest()
+				.map(NearMiss::describe)
 				.orElse("the policies isolating the pod have no rule for this direction");
 			case Decision.Exempt x -> x.detail();
 			case Decision.NotIsolated n -> "not isolated";
@@ -116,9 +127,12 @@ final class PolicyEnforcement {
 		rec.add(new Step.Policy(place(ns, null), p, "NetworkPolicy, " + v.summary() + ".", direction, pod, v.allowed(),
 				isolatedBy, rule));
 		if (!v.allowed()) {
-			return rec.drop(place(ns, null), p, DropReason.POLICY_DENIED, "Denied by NetworkPolicy: " + pod + " is isolated for "
-					+ v.direction().name().toLowerCase(java.util.Locale.ROOT) + " by " + String.join(", ", isolatedBy)
-					+ " and no rule allows this connection; the network plugin drops it here.", null);
+			return rec.drop(place(ns, null), p, DropReason.POLICY_DENIED,
+					"Denied by NetworkPolicy: " + pod + " is isolated for "
+							+ v.direction().name().toLowerCase(java.util.Locale.ROOT) + " by "
+							+ String.join(", ", isolatedBy)
+							+ " and no rule allows this connection; the network plugin drops it here.",
+					null);
 		}
 		return null;
 	}

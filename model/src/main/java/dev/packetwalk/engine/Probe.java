@@ -10,11 +10,14 @@ import dev.packetwalk.topology.Namespace;
 import dev.packetwalk.trace.Trace;
 
 /**
- * An ad-hoc connection through a scenario's cluster, like a cell of the reachability grid or upstream's e2e probe: a
- * socket in pod {@code from} opens a connection to pod {@code to}'s address on {@code port}. The scenario's own flows
- * are left out; its topology, rules, policies and DNS are unchanged, so the walk is what that connection would do.
+ * An ad-hoc connection through a scenario's cluster, like a cell of the reachability grid
+ * or upstream's e2e probe: a socket in pod {@code from} opens a connection to pod
+ * {@code to}'s address on {@code port}. The scenario's own flows are left out; its
+ * topology, rules, policies and DNS are unchanged, so the walk is what that connection
+ * would do.
  *
- * @param from the sending pod, as its namespace id ({@code <k8s namespace>/<pod>}, e.g. {@code x/a})
+ * @param from the sending pod, as its namespace id ({@code <k8s namespace>/<pod>}, e.g.
+ * {@code x/a})
  * @param to the receiving pod, the same way
  * @param port the destination port, 1..65535
  * @param protocol TCP (a SYN is sent) or UDP
@@ -24,7 +27,10 @@ public record Probe(String from, String to, int port, Protocol protocol) {
 	/** The flow id every probe walk carries. */
 	public static final String FLOW_ID = "probe";
 
-	/** A probe that names something the scenario does not have, or asks for what a probe cannot send. */
+	/**
+	 * A probe that names something the scenario does not have, or asks for what a probe
+	 * cannot send.
+	 */
 	public static final class ProbeException extends IllegalArgumentException {
 
 		private final String parameter;
@@ -58,10 +64,18 @@ public record Probe(String from, String to, int port, Protocol protocol) {
 
 	/** The pods of the scenario a probe may name, in topology order. */
 	public static List<String> pods(Scenario scenario) {
-		return scenario.topology().namespaces().stream().filter(ns -> ns.kind() == Namespace.Kind.POD).map(Namespace::id).toList();
+		return scenario.topology()
+			.namespaces()
+			.stream()
+			.filter(ns -> ns.kind() == Namespace.Kind.POD)
+			.map(Namespace::id)
+			.toList();
 	}
 
-	/** The one flow this probe sends in {@code scenario}: with a reply, as a connection probe expects one. */
+	/**
+	 * The one flow this probe sends in {@code scenario}: with a reply, as a connection
+	 * probe expects one.
+	 */
 	public Flow flow(Scenario scenario) {
 		pod(scenario, "from", from);
 		Ip dst = address(pod(scenario, "to", to));
@@ -71,8 +85,8 @@ public record Probe(String from, String to, int port, Protocol protocol) {
 
 	/** The scenario sending only this probe. */
 	public Scenario scenario(Scenario scenario) {
-		return new Scenario(scenario.id(), scenario.topology(), List.of(flow(scenario)), scenario.dns(), scenario.policies(),
-				scenario.ipvs());
+		return new Scenario(scenario.id(), scenario.topology(), List.of(flow(scenario)), scenario.dns(),
+				scenario.policies(), scenario.ipvs());
 	}
 
 	/** The probe's trace: deterministic for a scenario and seed, like every run. */
@@ -89,7 +103,10 @@ public record Probe(String from, String to, int port, Protocol protocol) {
 		return ns;
 	}
 
-	/** The pod's address: the first one on its first device that is not the loopback (eth0). */
+	/**
+	 * The pod's address: the first one on its first device that is not the loopback
+	 * (eth0).
+	 */
 	private static Ip address(Namespace pod) {
 		for (Device d : pod.devices()) {
 			if (!(d instanceof Device.Loopback) && !d.addresses().isEmpty()) {

@@ -14,8 +14,9 @@ import dev.packetwalk.net.Mac;
 import dev.packetwalk.netfilter.RecentLists;
 
 /**
- * The mutable kernel state of one run: what the namespaces learn while packets pass (neighbour caches, bridge FDBs,
- * conntrack entries) and the seeded generator that makes every random choice. One per trace; never shared.
+ * The mutable kernel state of one run: what the namespaces learn while packets pass
+ * (neighbour caches, bridge FDBs, conntrack entries) and the seeded generator that makes
+ * every random choice. One per trace; never shared.
  */
 final class RunState {
 
@@ -29,13 +30,19 @@ final class RunState {
 
 	private final Map<String, RecentLists> recent = new HashMap<>();
 
-	/** Logical clock in seconds: advanced by one for every walk, so timeouts are reproducible. */
+	/**
+	 * Logical clock in seconds: advanced by one for every walk, so timeouts are
+	 * reproducible.
+	 */
 	long now = 1_000_000;
 
 	/** The run's seed (also seeds per-flow hashes such as ECMP). */
 	final long seed;
 
-	/** What the run learns step by step, when asked for ({@link NamespaceTables}); null otherwise. */
+	/**
+	 * What the run learns step by step, when asked for ({@link NamespaceTables}); null
+	 * otherwise.
+	 */
 	final StateJournal journal;
 
 	/** What this run may cost; checked at every hop and netfilter hook. */
@@ -64,12 +71,16 @@ final class RunState {
 		Map<Ip, Mac> m = neighbors.get(nsId + "/" + dev);
 		Mac mac = m == null ? null : m.get(ip);
 		if (mac != null && journal != null) {
-			journal.record(nsId, StateJournal.Table.NEIGH, dev + "/" + ip, neighLine(ip, dev, mac), StateJournal.Kind.USED, 0);
+			journal.record(nsId, StateJournal.Table.NEIGH, dev + "/" + ip, neighLine(ip, dev, mac),
+					StateJournal.Kind.USED, 0);
 		}
 		return mac;
 	}
 
-	/** {@code ip neigh} prints a learned entry that has just been confirmed by an answer as REACHABLE. */
+	/**
+	 * {@code ip neigh} prints a learned entry that has just been confirmed by an answer
+	 * as REACHABLE.
+	 */
 	static String neighLine(Ip ip, String dev, Mac mac) {
 		return ip + " dev " + dev + " lladdr " + mac + " REACHABLE";
 	}
@@ -83,8 +94,9 @@ final class RunState {
 	}
 
 	/**
-	 * Neighbour entries whose hardware header is cached ({@code neigh->hh}): set by the first packet sent through the
-	 * entry ({@code neigh_resolve_output}); an entry learned from someone else's ARP request has none yet.
+	 * Neighbour entries whose hardware header is cached ({@code neigh->hh}): set by the
+	 * first packet sent through the entry ({@code neigh_resolve_output}); an entry
+	 * learned from someone else's ARP request has none yet.
 	 */
 	private final java.util.Set<String> cachedHeaders = new java.util.HashSet<>();
 
@@ -93,8 +105,9 @@ final class RunState {
 	}
 
 	/**
-	 * Neighbour entries in a connected state (REACHABLE after this namespace's own ARP exchange, or PERMANENT); an
-	 * entry learned from someone else's ARP request is STALE, and sending through it only moves it to DELAY.
+	 * Neighbour entries in a connected state (REACHABLE after this namespace's own ARP
+	 * exchange, or PERMANENT); an entry learned from someone else's ARP request is STALE,
+	 * and sending through it only moves it to DELAY.
 	 */
 	private final java.util.Set<String> connectedNeighbors = new java.util.HashSet<>();
 
@@ -114,7 +127,8 @@ final class RunState {
 		Map<Mac, String> m = fdb.get(nsId + "/" + bridge);
 		String port = m == null ? null : m.get(mac);
 		if (port != null && journal != null) {
-			journal.record(nsId, StateJournal.Table.FDB, bridge + "/" + mac, fdbLine(mac, port, bridge), StateJournal.Kind.USED, 0);
+			journal.record(nsId, StateJournal.Table.FDB, bridge + "/" + mac, fdbLine(mac, port, bridge),
+					StateJournal.Kind.USED, 0);
 		}
 		return port;
 	}
@@ -129,24 +143,30 @@ final class RunState {
 	}
 
 	/**
-	 * Learns where a MAC is; for the journal, {@code offset} -1 gives the entry to the step just recorded (a frame's
-	 * {@code receive} on the port: the bridge learns as the frame arrives) instead of the next one.
+	 * Learns where a MAC is; for the journal, {@code offset} -1 gives the entry to the
+	 * step just recorded (a frame's {@code receive} on the port: the bridge learns as the
+	 * frame arrives) instead of the next one.
 	 */
 	void fdbLearn(String nsId, String bridge, Mac mac, String port, int offset) {
 		if (port == null) {
-			// a frame the bridge device itself sends (br_dev_xmit) teaches the bridge nothing: its own address is a
+			// a frame the bridge device itself sends (br_dev_xmit) teaches the bridge
+			// nothing: its own address is a
 			// permanent local entry, not a learned one
 			return;
 		}
 		String before = fdb.computeIfAbsent(nsId + "/" + bridge, k -> new LinkedHashMap<>()).put(mac, port);
 		if (journal != null) {
 			journal.record(nsId, StateJournal.Table.FDB, bridge + "/" + mac, fdbLine(mac, port, bridge),
-					before == null ? StateJournal.Kind.CREATED : before.equals(port) ? StateJournal.Kind.USED : StateJournal.Kind.UPDATED,
+					before == null ? StateJournal.Kind.CREATED
+							: before.equals(port) ? StateJournal.Kind.USED : StateJournal.Kind.UPDATED,
 					offset);
 		}
 	}
 
-	/** A port leaves the bridge: the entries learned on it go too ({@code br_fdb_delete_by_port}). */
+	/**
+	 * A port leaves the bridge: the entries learned on it go too
+	 * ({@code br_fdb_delete_by_port}).
+	 */
 	void fdbForgetPort(String nsId, String bridge, String port) {
 		Map<Mac, String> m = fdb.get(nsId + "/" + bridge);
 		if (m != null) {
@@ -175,16 +195,22 @@ final class RunState {
 		return nftSets.computeIfAbsent(nsId, k -> new dev.packetwalk.netfilter.NftEvaluator.DynamicSets());
 	}
 
-	/** The namespace's {@code -m recent} lists (xt_recent state is per network namespace). */
+	/**
+	 * The namespace's {@code -m recent} lists (xt_recent state is per network namespace).
+	 */
 	RecentLists recent(String nsId) {
 		return recent.computeIfAbsent(nsId, k -> new RecentLists());
 	}
 
 	private final Map<String, dev.packetwalk.kubeproxy.IpvsScheduler> schedulers = new HashMap<>();
 
-	/** A virtual server's scheduler on a node: stateful (rr remembers its position), one per run. */
+	/**
+	 * A virtual server's scheduler on a node: stateful (rr remembers its position), one
+	 * per run.
+	 */
 	dev.packetwalk.kubeproxy.IpvsScheduler ipvsScheduler(String nsId, dev.packetwalk.kubeproxy.IpvsVirtualServer vs) {
-		return schedulers.computeIfAbsent(nsId + "/" + vs, k -> dev.packetwalk.kubeproxy.IpvsScheduler.of(vs.scheduler()));
+		return schedulers.computeIfAbsent(nsId + "/" + vs,
+				k -> dev.packetwalk.kubeproxy.IpvsScheduler.of(vs.scheduler()));
 	}
 
 	/** An ephemeral port from {@code net.ipv4.ip_local_port_range} (32768..60999). */

@@ -7,9 +7,10 @@ import java.util.Set;
 import dev.packetwalk.topology.Topology;
 
 /**
- * What the engine runs: a topology, the flows to send through it in order, and the cluster DNS records the DNS
- * server pods answer with (name → addresses, as CoreDNS serves Services), and the NetworkPolicies the network
- * plugin enforces (null when the cluster has none), and each node's IPVS state in IPVS proxy mode.
+ * What the engine runs: a topology, the flows to send through it in order, and the
+ * cluster DNS records the DNS server pods answer with (name → addresses, as CoreDNS
+ * serves Services), and the NetworkPolicies the network plugin enforces (null when the
+ * cluster has none), and each node's IPVS state in IPVS proxy mode.
  */
 public record Scenario(String id, Topology topology, List<Flow> flows, java.util.Map<String, List<String>> dns,
 		dev.packetwalk.netpol.PolicyEngine policies, java.util.Map<String, dev.packetwalk.kubeproxy.IpvsState> ipvs,
@@ -20,7 +21,8 @@ public record Scenario(String id, Topology topology, List<Flow> flows, java.util
 	}
 
 	public Scenario(String id, Topology topology, List<Flow> flows, java.util.Map<String, List<String>> dns,
-			dev.packetwalk.netpol.PolicyEngine policies, java.util.Map<String, dev.packetwalk.kubeproxy.IpvsState> ipvs) {
+			dev.packetwalk.netpol.PolicyEngine policies,
+			java.util.Map<String, dev.packetwalk.kubeproxy.IpvsState> ipvs) {
 		this(id, topology, flows, dns, policies, ipvs, List.of());
 	}
 
@@ -35,14 +37,17 @@ public record Scenario(String id, Topology topology, List<Flow> flows, java.util
 		return List.copyOf(out);
 	}
 
-	/** Does the cluster change while packets pass (a timeline with at least one change)? */
+	/**
+	 * Does the cluster change while packets pass (a timeline with at least one change)?
+	 */
 	public boolean changes() {
 		return timeline.stream().anyMatch(e -> e instanceof Event.Change);
 	}
 
 	/**
-	 * Every namespace that exists at some point of the run, each as it was last seen: what a map of the whole run
-	 * draws (pods created by the timeline included, deleted ones kept).
+	 * Every namespace that exists at some point of the run, each as it was last seen:
+	 * what a map of the whole run draws (pods created by the timeline included, deleted
+	 * ones kept).
 	 */
 	public Topology everyNamespace() {
 		if (!changes()) {
@@ -78,7 +83,8 @@ public record Scenario(String id, Topology topology, List<Flow> flows, java.util
 				throw new IllegalArgumentException("scenario " + id + " has two flows with id " + f.id());
 			}
 			if (topology.namespace(f.from()) == null) {
-				throw new IllegalArgumentException("flow " + f.id() + " is sent from " + f.from() + ", which is not a namespace");
+				throw new IllegalArgumentException(
+						"flow " + f.id() + " is sent from " + f.from() + ", which is not a namespace");
 			}
 		}
 		Topology now = topology;
@@ -86,7 +92,8 @@ public record Scenario(String id, Topology topology, List<Flow> flows, java.util
 			switch (e) {
 				case Event.Send s -> {
 					if (!ids.add(s.flow().id())) {
-						throw new IllegalArgumentException("scenario " + id + " has two flows or changes with id " + s.flow().id());
+						throw new IllegalArgumentException(
+								"scenario " + id + " has two flows or changes with id " + s.flow().id());
 					}
 					if (now.namespace(s.flow().from()) == null) {
 						throw new IllegalArgumentException("flow " + s.flow().id() + " is sent from " + s.flow().from()
@@ -99,7 +106,8 @@ public record Scenario(String id, Topology topology, List<Flow> flows, java.util
 				}
 				case Event.Change c -> {
 					if (!ids.add(c.id())) {
-						throw new IllegalArgumentException("scenario " + id + " has two flows or changes with id " + c.id());
+						throw new IllegalArgumentException(
+								"scenario " + id + " has two flows or changes with id " + c.id());
 					}
 					now = c.state().topology();
 				}

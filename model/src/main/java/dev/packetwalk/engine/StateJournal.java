@@ -8,25 +8,31 @@ import java.util.Map;
 import dev.packetwalk.conntrack.ConntrackEntry;
 
 /**
- * What the kernel state of a run learns, step by step: every neighbour, FDB and conntrack entry created, used, updated
- * or confirmed, with the index (0-based, over the whole trace) of the step it belongs to. Only kept when asked for
- * ({@link NamespaceTables}); an ordinary run has none.
+ * What the kernel state of a run learns, step by step: every neighbour, FDB and conntrack
+ * entry created, used, updated or confirmed, with the index (0-based, over the whole
+ * trace) of the step it belongs to. Only kept when asked for ({@link NamespaceTables});
+ * an ordinary run has none.
  */
 final class StateJournal {
 
 	enum Table {
+
 		NEIGH, FDB, CONNTRACK
+
 	}
 
 	enum Kind {
+
 		CREATED, USED, UPDATED, CONFIRMED
+
 	}
 
 	/**
-	 * @param key the entry's identity in its table (a neighbour's device and address, a bridge's MAC, a connection)
+	 * @param key the entry's identity in its table (a neighbour's device and address, a
+	 * bridge's MAC, a connection)
 	 * @param line the entry as its tool prints it after the change
-	 * @param confirmed for conntrack: whether the entry is in the table ({@code conntrack -L} shows it) or still only
-	 *        attached to the packet
+	 * @param confirmed for conntrack: whether the entry is in the table
+	 * ({@code conntrack -L} shows it) or still only attached to the packet
 	 */
 	record Change(int step, String namespace, Table table, String key, String line, Kind kind, boolean confirmed) {
 	}
@@ -55,12 +61,18 @@ final class StateJournal {
 		return base + (walk == null ? 0 : walk.count());
 	}
 
-	/** A neighbour or FDB entry changed or was used; {@code offset} -1 gives it to the step just recorded. */
+	/**
+	 * A neighbour or FDB entry changed or was used; {@code offset} -1 gives it to the
+	 * step just recorded.
+	 */
 	void record(String ns, Table table, String key, String line, Kind kind, int offset) {
 		changes.add(new Change(step() + offset, ns, table, key, line, kind, true));
 	}
 
-	/** A conntrack entry changed; {@code offset} -1 gives it to the step just recorded instead of the next one. */
+	/**
+	 * A conntrack entry changed; {@code offset} -1 gives it to the step just recorded
+	 * instead of the next one.
+	 */
 	void conntrack(String ns, ConntrackEntry e, Kind kind, int offset) {
 		int id = ids.computeIfAbsent(e, x -> ids.size());
 		changes.add(new Change(step() + offset, ns, Table.CONNTRACK, "ct" + id, e.text(), kind, e.confirmed()));

@@ -12,7 +12,10 @@ final class Timelines {
 	private Timelines() {
 	}
 
-	/** The namespace as last seen, keeping the devices an earlier version had and the later one no longer has. */
+	/**
+	 * The namespace as last seen, keeping the devices an earlier version had and the
+	 * later one no longer has.
+	 */
 	static Namespace union(Namespace before, Namespace after) {
 		List<Device> devices = new ArrayList<>(after.devices());
 		for (Device d : before.devices()) {
@@ -20,8 +23,9 @@ final class Timelines {
 				devices.add(d);
 			}
 		}
-		return new Namespace(after.id(), after.node(), after.kind(), after.label(), devices, after.routes(), after.neighbors(),
-				after.iptables(), after.ipForward(), after.bridgeNfCallIptables(), after.listeners());
+		return new Namespace(after.id(), after.node(), after.kind(), after.label(), devices, after.routes(),
+				after.neighbors(), after.iptables(), after.ipForward(), after.bridgeNfCallIptables(),
+				after.listeners());
 	}
 
 }

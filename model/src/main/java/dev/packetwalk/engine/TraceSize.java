@@ -7,10 +7,11 @@ import dev.packetwalk.trace.Step;
 import dev.packetwalk.trace.Walk;
 
 /**
- * How big one trace has grown, walk by walk: its steps, and the characters of what can be long in it (the walk's
- * label, every step's narration and the text of the packet's payload: an HTTP request line and headers, a DNS
- * question), reported to the run's {@link Budget}. Every step repeats its packet, so a long header costs once per
- * step, as it does in the trace's JSON.
+ * How big one trace has grown, walk by walk: its steps, and the characters of what can be
+ * long in it (the walk's label, every step's narration and the text of the packet's
+ * payload: an HTTP request line and headers, a DNS question), reported to the run's
+ * {@link Budget}. Every step repeats its packet, so a long header costs once per step, as
+ * it does in the trace's JSON.
  */
 final class TraceSize {
 

@@ -17,9 +17,10 @@ import dev.packetwalk.trace.Step;
 import static dev.packetwalk.engine.HopRecorder.place;
 
 /**
- * Tunnels: a packet routed to a tunnel device is wrapped and sent again as the node's own packet; a tunnel packet
- * received at the node's tunnel endpoint is unwrapped and received again on the tunnel device. VXLAN today; an IPIP
- * device would add its pair of methods here.
+ * Tunnels: a packet routed to a tunnel device is wrapped and sent again as the node's own
+ * packet; a tunnel packet received at the node's tunnel endpoint is unwrapped and
+ * received again on the tunnel device. VXLAN today; an IPIP device would add its pair of
+ * methods here.
  */
 final class Tunnels {
 
@@ -47,7 +48,10 @@ final class Tunnels {
 		return null;
 	}
 
-	/** VXLAN: the device's FDB names the remote node; the frame goes out in UDP as the node's own packet. */
+	/**
+	 * VXLAN: the device's FDB names the remote node; the frame goes out in UDP as the
+	 * node's own packet.
+	 */
 	Next encapsulate(Namespace ns, Device.Vxlan vx, Packet inner, Ip nextHop) {
 		Mac mac = neighbours.resolve(ns, vx, nextHop, inner);
 		if (mac == null) {
@@ -61,29 +65,32 @@ final class Tunnels {
 		}
 		Packet frame = inner.withEth(new Ethernet(vx.mac(), mac)).withMark(0);
 		if (remote == null) {
-			return rec.drop(place(ns, vx.name()), frame, DropReason.NEIGHBOR_UNREACHABLE, vx.name()
-					+ " has no FDB entry for " + mac + ": it does not know which node to tunnel to.", null);
+			return rec.drop(place(ns, vx.name()), frame, DropReason.NEIGHBOR_UNREACHABLE,
+					vx.name() + " has no FDB entry for " + mac + ": it does not know which node to tunnel to.", null);
 		}
 		int sport = 32768 + Math.floorMod(Routing.flowHash(inner), 60999 - 32768 + 1);
 		Packet outer = new Packet(null, new Ipv4(vx.local(), remote, Protocol.UDP, Ipv4.DEFAULT_TTL, false),
-				new Transport.Udp(sport, vx.port()), Payload.Bytes.EMPTY, new Vxlan(vx.vni()), frame,
-				inner.mark());
+				new Transport.Udp(sport, vx.port()), Payload.Bytes.EMPTY, new Vxlan(vx.vni()), frame, inner.mark());
 		String fdb = mac + " dev " + vx.name() + " dst " + remote + " self permanent";
-		rec.add(new Step.Encapsulate(place(ns, vx.name()), outer, vx.name() + "'s FDB says " + mac + " lives behind "
-				+ remote + ": the frame is wrapped in UDP " + vx.local() + ":" + sport + " > " + remote + ":" + vx.port()
-				+ " with VNI " + vx.vni() + "; the inner packet is untouched.", vx.name(), vx.vni(), fdb));
+		rec.add(new Step.Encapsulate(place(ns, vx.name()), outer,
+				vx.name() + "'s FDB says " + mac + " lives behind " + remote + ": the frame is wrapped in UDP "
+						+ vx.local() + ":" + sport + " > " + remote + ":" + vx.port() + " with VNI " + vx.vni()
+						+ "; the inner packet is untouched.",
+				vx.name(), vx.vni(), fdb));
 		// the kernel sends the outer packet like any locally generated one
 		return walker.localOut(ns, outer, vx.name(), false);
 	}
 
 	Next decapsulate(Namespace ns, Device.Vxlan vx, Packet outer) {
 		Packet frame = outer.inner();
-		rec.add(new Step.Decapsulate(place(ns, vx.name()), frame, "UDP port " + vx.port() + " belongs to "
-				+ vx.name() + " (VNI " + vx.vni() + "): the outer headers come off and the inner frame appears on "
-				+ vx.name() + ".", vx.name(), vx.vni()));
+		rec.add(new Step.Decapsulate(place(ns, vx.name()), frame,
+				"UDP port " + vx.port() + " belongs to " + vx.name() + " (VNI " + vx.vni()
+						+ "): the outer headers come off and the inner frame appears on " + vx.name() + ".",
+				vx.name(), vx.vni()));
 		if (!frame.eth().dst().equals(vx.mac())) {
-			return rec.drop(place(ns, vx.name()), frame, DropReason.NOT_FOR_THIS_HOST, "The inner frame is for "
-					+ frame.eth().dst() + ", not " + vx.name() + "'s " + vx.mac() + ".", null);
+			return rec.drop(place(ns, vx.name()), frame, DropReason.NOT_FOR_THIS_HOST,
+					"The inner frame is for " + frame.eth().dst() + ", not " + vx.name() + "'s " + vx.mac() + ".",
+					null);
 		}
 		return walker.ipReceive(ns, vx.name(), frame.withEth(null));
 	}

@@ -24,33 +24,43 @@ import static dev.packetwalk.engine.HopRecorder.place;
 import static dev.packetwalk.engine.Narration.capitalize;
 
 /**
- * Walks one packet through the network, namespace by namespace, in the order the kernel processes it: the pipeline
- * of docs/architecture.md. This class is that pipeline's skeleton (output path, device, input path, forwarding,
- * local delivery); each stage's detail is a section of its own: {@link Routing}, {@link Neighbours},
- * {@link Bridging}, {@link Tunnels}, {@link Ipvs}, {@link PolicyEnforcement}, {@link Netfilter} and
+ * Walks one packet through the network, namespace by namespace, in the order the kernel
+ * processes it: the pipeline of docs/architecture.md. This class is that pipeline's
+ * skeleton (output path, device, input path, forwarding, local delivery); each stage's
+ * detail is a section of its own: {@link Routing}, {@link Neighbours}, {@link Bridging},
+ * {@link Tunnels}, {@link Ipvs}, {@link PolicyEnforcement}, {@link Netfilter} and
  * {@link Narration}. One walker walks one packet.
  */
 final class Walker {
 
-	/** A walk never visits more namespaces than this; a loop that the TTL does not end first stops here. */
+	/**
+	 * A walk never visits more namespaces than this; a loop that the TTL does not end
+	 * first stops here.
+	 */
 	static final int MAX_HOPS = 64;
 
 	/** What a receiving socket must look like for the walk to be delivered. */
 	sealed interface Expect {
+
 		/** A new connection: some socket must listen on the destination port. */
 		record Listening() implements Expect {
 		}
 
-		/** A reply: the connected client socket accepts only packets from the peer it connected to. */
+		/**
+		 * A reply: the connected client socket accepts only packets from the peer it
+		 * connected to.
+		 */
 		record Connected(Ip localIp, int localPort, Ip peerIp, int peerPort, String socket) implements Expect {
 		}
 
 		/**
-		 * The next segment of an established TCP connection: only the server's socket for that connection takes it
-		 * (all fields null when the connection was never established).
+		 * The next segment of an established TCP connection: only the server's socket for
+		 * that connection takes it (all fields null when the connection was never
+		 * established).
 		 */
 		record Established(Ip localIp, int localPort, Ip peerIp, int peerPort, String socket) implements Expect {
 		}
+
 	}
 
 	/**
@@ -67,7 +77,8 @@ final class Walker {
 	 *
 	 * @param packet the packet as the receiving socket got it
 	 * @param namespace the namespace it was delivered in
-	 * @param process the process that received it (null for a connected client socket's reply)
+	 * @param process the process that received it (null for a connected client socket's
+	 * reply)
 	 */
 	record Delivery(Packet packet, String namespace, String process) {
 	}
@@ -97,6 +108,7 @@ final class Walker {
 	private Delivery delivery;
 
 	private final StateJournal journal;
+
 	private final dev.packetwalk.budget.Budget budget;
 
 	Walker(Network net, RunState state, PolicyEngine policies, int maxHops, Expect expect) {
@@ -114,7 +126,10 @@ final class Walker {
 		this.ipvs = new Ipvs(this, net, state, netfilter, routing, rec);
 	}
 
-	/** Walks the packet from a socket in {@code originNs} until it is delivered or dropped. */
+	/**
+	 * Walks the packet from a socket in {@code originNs} until it is delivered or
+	 * dropped.
+	 */
 	Result walk(String flow, Walk.Leg leg, String label, String originNs, Packet packet, String socket) {
 		Namespace ns = net.ns(originNs);
 		if (journal != null) {
@@ -147,18 +162,21 @@ final class Walker {
 	// ---------------------------------------------------------------- output path
 
 	/**
-	 * A packet leaves a local socket: route lookup (which also picks the source address), the OUTPUT hooks (a DNAT
-	 * there routes the packet again), then POSTROUTING and the device.
+	 * A packet leaves a local socket: route lookup (which also picks the source address),
+	 * the OUTPUT hooks (a DNAT there routes the packet again), then POSTROUTING and the
+	 * device.
 	 */
 	Next localOut(Namespace ns, Packet p, String socket, boolean emitSend) {
 		Routing.Decision route = routing.decide(ns, p);
 		if (p.src().equals(Ip.ANY)) {
 			Route r = route.path();
-			Ip src = route.local() ? p.dst() : r == null ? Ip.ANY : r.src() != null ? r.src() : ns.primaryAddress(r.dev());
+			Ip src = route.local() ? p.dst()
+					: r == null ? Ip.ANY : r.src() != null ? r.src() : ns.primaryAddress(r.dev());
 			p = p.withIp(p.ip().withSrc(src == null ? Ip.ANY : src));
 		}
 		if (emitSend) {
-			rec.add(new Step.Send(place(ns, null), p, capitalize(socket) + " sends " + Narration.describe(p) + ".", socket));
+			rec.add(new Step.Send(place(ns, null), p, capitalize(socket) + " sends " + Narration.describe(p) + ".",
+					socket));
 		}
 		rec.add(routing.step(ns, p, route));
 		if (route.unreachable()) {
@@ -175,16 +193,17 @@ final class Walker {
 			route = routing.decide(ns, p);
 			rec.add(routing.step(ns, p, route));
 			if (route.unreachable()) {
-				return rec.drop(place(ns, null), p, DropReason.NO_ROUTE, "After DNAT no route in " + ns.label()
-						+ " matches " + p.dst() + ".", null);
+				return rec.drop(place(ns, null), p, DropReason.NO_ROUTE,
+						"After DNAT no route in " + ns.label() + " matches " + p.dst() + ".", null);
 			}
 		}
 		return postRouting(ns, p, route.path(), null);
 	}
 
 	/**
-	 * POSTROUTING, then the device: loopback, a tunnel device (encapsulate), a bridge (the host sends into its own
-	 * bridge) or a veth/NIC. {@code r} is null for a locally destined packet.
+	 * POSTROUTING, then the device: loopback, a tunnel device (encapsulate), a bridge
+	 * (the host sends into its own bridge) or a veth/NIC. {@code r} is null for a locally
+	 * destined packet.
 	 */
 	Next postRouting(Namespace ns, Packet p, Route r, String inDev) {
 		String outDev = r == null ? "lo" : r.dev();
@@ -194,15 +213,16 @@ final class Walker {
 		}
 		p = post.packet();
 		if (r == null) {
-			rec.add(new Step.Transmit(place(ns, "lo"), p, "Loops back through lo: the destination is in this namespace.",
-					"lo", place(ns, "lo")));
+			rec.add(new Step.Transmit(place(ns, "lo"), p,
+					"Loops back through lo: the destination is in this namespace.", "lo", place(ns, "lo")));
 			return new Next.Arrive(ns.id(), "lo", p);
 		}
 		Device dev = net.device(ns, outDev);
 		if (p.ipLength() > dev.mtu() && p.ip().dontFragment()) {
-			return rec.drop(place(ns, outDev), p, DropReason.FRAGMENTATION_NEEDED, "The packet is " + p.ipLength()
-					+ " bytes but " + outDev + " has MTU " + dev.mtu() + " and the DF bit forbids fragmenting it: the kernel "
-					+ "drops it and answers ICMP fragmentation-needed (mtu " + dev.mtu() + ").",
+			return rec.drop(place(ns, outDev), p, DropReason.FRAGMENTATION_NEEDED,
+					"The packet is " + p.ipLength() + " bytes but " + outDev + " has MTU " + dev.mtu()
+							+ " and the DF bit forbids fragmenting it: the kernel "
+							+ "drops it and answers ICMP fragmentation-needed (mtu " + dev.mtu() + ").",
 					"ICMP type 3 code 4 fragmentation needed, next-hop MTU " + dev.mtu());
 		}
 		Ip nextHop = r.via() != null ? r.via() : p.dst();
@@ -232,28 +252,37 @@ final class Walker {
 		return transmit(ns, dev, p.withEth(new Ethernet(dev.mac(), mac)));
 	}
 
-	/** Sends a frame out of a veth or NIC: it appears on the peer. The skb mark does not survive the crossing. */
+	/**
+	 * Sends a frame out of a veth or NIC: it appears on the peer. The skb mark does not
+	 * survive the crossing.
+	 */
 	Next transmit(Namespace ns, Device dev, Packet frame) {
 		Device.Endpoint peer = Device.peerOf(dev);
 		Namespace other = net.ns(peer.namespace());
 		String kind = dev instanceof Device.Veth ? "veth pair" : "cable";
 		rec.add(new Step.Transmit(place(ns, dev.name()), frame, "Leaves through " + dev.name() + "; the " + kind
-				+ " delivers it to " + peer.device() + " in " + other.label() + ".", dev.name(), place(other, peer.device())));
+				+ " delivers it to " + peer.device() + " in " + other.label() + ".", dev.name(),
+				place(other, peer.device())));
 		Packet arriving = other.id().equals(ns.id()) ? frame : frame.withMark(0);
 		return new Next.Arrive(other.id(), peer.device(), arriving);
 	}
 
 	// ---------------------------------------------------------------- input path
 
-	/** A frame arrives on a device: a bridge port hands it to its bridge; a NIC keeps only frames addressed to it. */
+	/**
+	 * A frame arrives on a device: a bridge port hands it to its bridge; a NIC keeps only
+	 * frames addressed to it.
+	 */
 	private Next receive(Namespace ns, String devName, Packet frame) {
 		Device dev = net.device(ns, devName);
 		if (dev.master() != null) {
 			return bridging.input(ns, (Device.Bridge) net.device(ns, dev.master()), devName, frame);
 		}
 		if (frame.eth() != null && !frame.eth().dst().equals(dev.mac()) && !frame.eth().dst().isBroadcast()) {
-			return rec.drop(place(ns, devName), frame, DropReason.NOT_FOR_THIS_HOST, "The frame is addressed to "
-					+ frame.eth().dst() + ", not to " + devName + " (" + dev.mac() + "): the NIC ignores it.", null);
+			return rec.drop(
+					place(ns, devName), frame, DropReason.NOT_FOR_THIS_HOST, "The frame is addressed to "
+							+ frame.eth().dst() + ", not to " + devName + " (" + dev.mac() + "): the NIC ignores it.",
+					null);
 		}
 		return ipReceive(ns, devName, frame.withEth(null));
 	}
@@ -267,7 +296,10 @@ final class Walker {
 		return afterPrerouting(ns, inDev, pre.packet());
 	}
 
-	/** The routing decision after PREROUTING (which br_netfilter may already have run at the bridge). */
+	/**
+	 * The routing decision after PREROUTING (which br_netfilter may already have run at
+	 * the bridge).
+	 */
 	Next afterPrerouting(Namespace ns, String inDev, Packet p) {
 		if (net.isLocal(ns, p.dst())) {
 			return localIn(ns, inDev, p);
@@ -275,7 +307,10 @@ final class Walker {
 		return forward(ns, p, inDev);
 	}
 
-	/** Forwarding: ip_forward, the route (ECMP picks a next hop), TTL, FORWARD, NetworkPolicy, POSTROUTING. */
+	/**
+	 * Forwarding: ip_forward, the route (ECMP picks a next hop), TTL, FORWARD,
+	 * NetworkPolicy, POSTROUTING.
+	 */
 	private Next forward(Namespace ns, Packet p, String inDev) {
 		if (!ns.ipForward()) {
 			return rec.drop(place(ns, inDev), p, DropReason.FORWARDING_DISABLED, p.dst() + " is not an address of "
@@ -284,19 +319,23 @@ final class Walker {
 		Routing.Decision route = routing.decide(ns, p);
 		rec.add(routing.step(ns, p, route));
 		if (route.unreachable()) {
-			return rec.drop(place(ns, null), p, DropReason.NO_ROUTE, "No route in " + ns.label() + " matches " + p.dst()
-					+ ": dropped, and the sender is told ICMP network unreachable.", "ICMP type 3 code 0 network unreachable");
+			return rec.drop(place(ns, null), p, DropReason.NO_ROUTE,
+					"No route in " + ns.label() + " matches " + p.dst()
+							+ ": dropped, and the sender is told ICMP network unreachable.",
+					"ICMP type 3 code 0 network unreachable");
 		}
 		Route r = route.path();
 		int ttl = p.ip().ttl();
 		if (ttl <= 1) {
-			return rec.drop(place(ns, inDev), p, DropReason.TTL_EXCEEDED, "The TTL is " + ttl
-					+ " and forwarding would take it to 0: dropped, and the sender gets ICMP time exceeded.",
+			return rec.drop(place(ns, inDev), p, DropReason.TTL_EXCEEDED,
+					"The TTL is " + ttl
+							+ " and forwarding would take it to 0: dropped, and the sender gets ICMP time exceeded.",
 					"ICMP type 11 code 0 time-to-live exceeded in transit");
 		}
 		Packet fwd = p.withIp(p.ip().withTtl(ttl - 1));
-		rec.add(new Step.Forward(place(ns, null), fwd, capitalize(ns.label()) + " forwards the packet (ip_forward=1) from "
-				+ inDev + " to " + r.dev() + "; the TTL drops from " + ttl + " to " + (ttl - 1) + ".",
+		rec.add(new Step.Forward(place(ns, null), fwd,
+				capitalize(ns.label()) + " forwards the packet (ip_forward=1) from " + inDev + " to " + r.dev()
+						+ "; the TTL drops from " + ttl + " to " + (ttl - 1) + ".",
 				List.of(new FieldDiff(Field.TTL, Integer.toString(ttl), Integer.toString(ttl - 1)))));
 		Netfilter.Outcome fw = netfilter.forward(ns, fwd, inDev, r.dev(), rec.steps());
 		if (fw.dropped() != null) {
@@ -309,7 +348,10 @@ final class Walker {
 		return postRouting(ns, fw.packet(), r, inDev);
 	}
 
-	/** INPUT's tables, IPVS at LOCAL_IN, conntrack's confirmation, then a tunnel endpoint or a socket. */
+	/**
+	 * INPUT's tables, IPVS at LOCAL_IN, conntrack's confirmation, then a tunnel endpoint
+	 * or a socket.
+	 */
 	private Next localIn(Namespace ns, String inDev, Packet p) {
 		Netfilter.Outcome in = netfilter.inputTables(ns, p, inDev, rec.steps());
 		if (in.dropped() != null) {
@@ -328,53 +370,68 @@ final class Walker {
 		return deliver(ns, inDev, p);
 	}
 
-	/** The socket layer: a listening socket (or the kernel's echo reply), or the connected socket of a reply. */
+	/**
+	 * The socket layer: a listening socket (or the kernel's echo reply), or the connected
+	 * socket of a reply.
+	 */
 	private Next deliver(Namespace ns, String inDev, Packet p) {
 		switch (expect) {
 			case Expect.Listening l -> {
 				for (Listener li : ns.listeners()) {
-					if (li.protocol() == p.ip().protocol() && (li.port() == p.l4().dstPort() || p.ip().protocol() == Protocol.ICMP)) {
+					if (li.protocol() == p.ip().protocol()
+							&& (li.port() == p.l4().dstPort() || p.ip().protocol() == Protocol.ICMP)) {
 						delivery = new Delivery(p, ns.id(), li.process());
-						rec.add(new Step.Deliver(place(ns, inDev), p, Narration.delivery(ns, p, li.process()), li.process()));
-						return new Next.End(Disposition.delivered("delivered to " + li.process() + " in " + ns.label()));
+						rec.add(new Step.Deliver(place(ns, inDev), p, Narration.delivery(ns, p, li.process()),
+								li.process()));
+						return new Next.End(
+								Disposition.delivered("delivered to " + li.process() + " in " + ns.label()));
 					}
 				}
 				if (p.ip().protocol() == Protocol.ICMP) {
 					delivery = new Delivery(p, ns.id(), "the kernel");
-					rec.add(new Step.Deliver(place(ns, inDev), p, "The kernel of " + ns.label()
-							+ " answers the echo request itself.", "kernel"));
+					rec.add(new Step.Deliver(place(ns, inDev), p,
+							"The kernel of " + ns.label() + " answers the echo request itself.", "kernel"));
 					return new Next.End(Disposition.delivered("echo request answered by " + ns.label()));
 				}
-				String answer = p.ip().protocol() == Protocol.TCP ? "the kernel answers with a TCP RST (connection refused)"
+				String answer = p.ip().protocol() == Protocol.TCP
+						? "the kernel answers with a TCP RST (connection refused)"
 						: "the kernel answers ICMP port unreachable";
-				return rec.drop(place(ns, inDev), p, DropReason.NO_LISTENER, "Nothing in " + ns.label() + " listens on "
-						+ p.ip().protocol().lower() + " port " + p.l4().dstPort() + ": " + answer + ".",
+				return rec.drop(place(ns, inDev), p, DropReason.NO_LISTENER,
+						"Nothing in " + ns.label() + " listens on " + p.ip().protocol().lower() + " port "
+								+ p.l4().dstPort() + ": " + answer + ".",
 						p.ip().protocol() == Protocol.TCP ? "TCP RST" : "ICMP type 3 code 3 port unreachable");
 			}
 			case Expect.Connected c -> {
 				if (p.dst().equals(c.localIp()) && p.l4().dstPort() == c.localPort() && p.src().equals(c.peerIp())
 						&& p.l4().srcPort() == c.peerPort()) {
 					delivery = new Delivery(p, ns.id(), null);
-					rec.add(new Step.Deliver(place(ns, inDev), p, "The reply comes from " + c.peerIp() + ":" + c.peerPort()
-							+ ", exactly the address the socket connected to: " + c.socket() + " accepts it.", c.socket()));
+					rec.add(new Step.Deliver(place(ns, inDev), p,
+							"The reply comes from " + c.peerIp() + ":" + c.peerPort()
+									+ ", exactly the address the socket connected to: " + c.socket() + " accepts it.",
+							c.socket()));
 					return new Next.End(Disposition.delivered("reply accepted by " + c.socket()));
 				}
-				return rec.drop(place(ns, inDev), p, DropReason.INVALID_STATE, c.socket() + " is connected to " + c.peerIp()
-						+ ":" + c.peerPort() + " but this reply comes from " + p.src() + ":" + p.l4().srcPort()
-						+ ": no socket matches, so the kernel discards it (and answers a TCP RST).", "TCP RST");
+				return rec.drop(place(ns, inDev), p, DropReason.INVALID_STATE,
+						c.socket() + " is connected to " + c.peerIp() + ":" + c.peerPort()
+								+ " but this reply comes from " + p.src() + ":" + p.l4().srcPort()
+								+ ": no socket matches, so the kernel discards it (and answers a TCP RST).",
+						"TCP RST");
 			}
 			case Expect.Established c -> {
 				if (c.localIp() != null && p.dst().equals(c.localIp()) && p.l4().dstPort() == c.localPort()
 						&& p.src().equals(c.peerIp()) && p.l4().srcPort() == c.peerPort()) {
 					delivery = new Delivery(p, ns.id(), c.socket());
-					rec.add(new Step.Deliver(place(ns, inDev), p, "The segment belongs to an established connection ("
-							+ c.peerIp() + ":" + c.peerPort() + " → " + c.localIp() + ":" + c.localPort() + "): " + c.socket()
-							+ " takes it.", c.socket()));
+					rec.add(new Step.Deliver(place(ns, inDev), p,
+							"The segment belongs to an established connection (" + c.peerIp() + ":" + c.peerPort()
+									+ " → " + c.localIp() + ":" + c.localPort() + "): " + c.socket() + " takes it.",
+							c.socket()));
 					return new Next.End(Disposition.delivered("taken by " + c.socket()));
 				}
-				return rec.drop(place(ns, inDev), p, DropReason.INVALID_STATE, "No socket in " + ns.label()
-						+ " has this connection (" + p.src() + ":" + p.l4().srcPort() + " → " + p.dst() + ":"
-						+ p.l4().dstPort() + "): the kernel discards the segment and answers a TCP RST.", "TCP RST");
+				return rec.drop(place(ns, inDev), p, DropReason.INVALID_STATE,
+						"No socket in " + ns.label() + " has this connection (" + p.src() + ":" + p.l4().srcPort()
+								+ " → " + p.dst() + ":" + p.l4().dstPort()
+								+ "): the kernel discards the segment and answers a TCP RST.",
+						"TCP RST");
 			}
 		}
 	}

@@ -26,11 +26,13 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns what {@code kubectl get nodes,namespaces,pods,services,endpointslices,networkpolicies -A -o yaml} prints (plus,
- * optionally, the {@code kube-system/kube-proxy} and {@code kube-flannel-cfg} ConfigMaps) into a scenario
- * (docs/import.md). Objects are read as the fabric8 Kubernetes model types; what the scenario format cannot say is
- * left out with a warning that names the object and the field. Secrets are never read (only their kind and name are
- * looked at), and of ConfigMaps only the two keys above.
+ * Turns what
+ * {@code kubectl get nodes,namespaces,pods,services,endpointslices,networkpolicies -A -o yaml}
+ * prints (plus, optionally, the {@code kube-system/kube-proxy} and
+ * {@code kube-flannel-cfg} ConfigMaps) into a scenario (docs/import.md). Objects are read
+ * as the fabric8 Kubernetes model types; what the scenario format cannot say is left out
+ * with a warning that names the object and the field. Secrets are never read (only their
+ * kind and name are looked at), and of ConfigMaps only the two keys above.
  */
 public final class ClusterImporter {
 
@@ -50,7 +52,10 @@ public final class ClusterImporter {
 	private ClusterImporter() {
 	}
 
-	/** Imports the sources as one cluster. Throws {@link ImportException} when there is nothing to import. */
+	/**
+	 * Imports the sources as one cluster. Throws {@link ImportException} when there is
+	 * nothing to import.
+	 */
 	public static ImportResult importDumps(List<ImportSource> sources, ImportOptions options) {
 		return new Run(options).run(sources);
 	}
@@ -64,7 +69,10 @@ public final class ClusterImporter {
 
 		private final List<DumpReader.Item> items = new ArrayList<>();
 
-		/** kube-proxy's KubeProxyConfiguration (config.conf of kube-system/kube-proxy), if given. */
+		/**
+		 * kube-proxy's KubeProxyConfiguration (config.conf of kube-system/kube-proxy), if
+		 * given.
+		 */
 		private Map<String, Object> kubeProxy;
 
 		private String kubeProxyRef;
@@ -80,7 +88,10 @@ public final class ClusterImporter {
 
 		private final List<PodOut> pods = new ArrayList<>();
 
-		/** Names of every pod of the dump (also hostNetwork and finished ones), for telling the CNI and the cloud. */
+		/**
+		 * Names of every pod of the dump (also hostNetwork and finished ones), for
+		 * telling the CNI and the cloud.
+		 */
 		private final List<String> allPodRefs = new ArrayList<>();
 
 		private final List<Map<String, Object>> namespaces = new ArrayList<>();
@@ -97,14 +108,16 @@ public final class ClusterImporter {
 
 		ImportResult run(List<ImportSource> sources) {
 			if (sources.isEmpty()) {
-				throw new ImportException("nothing to import: give the output of kubectl get nodes,namespaces,pods,services,"
-						+ "endpointslices,networkpolicies -A -o yaml");
+				throw new ImportException(
+						"nothing to import: give the output of kubectl get nodes,namespaces,pods,services,"
+								+ "endpointslices,networkpolicies -A -o yaml");
 			}
 			long total = 0;
 			for (ImportSource s : sources) {
 				total += s.text().length();
 				if (total > options.maxCodePoints()) {
-					throw new ImportException(s.name() + ": the input is larger than " + options.maxCodePoints() + " characters");
+					throw new ImportException(
+							s.name() + ": the input is larger than " + options.maxCodePoints() + " characters");
 				}
 			}
 			for (ImportSource s : sources) {
@@ -112,8 +125,9 @@ public final class ClusterImporter {
 			}
 			classify();
 			if (nodes.isEmpty()) {
-				throw new ImportException("no usable Node in the input: include nodes in the kubectl get (kubectl get nodes,"
-						+ "namespaces,pods,services,endpointslices,networkpolicies -A -o yaml)");
+				throw new ImportException(
+						"no usable Node in the input: include nodes in the kubectl get (kubectl get nodes,"
+								+ "namespaces,pods,services,endpointslices,networkpolicies -A -o yaml)");
 			}
 			return build();
 		}
@@ -130,7 +144,8 @@ public final class ClusterImporter {
 				String kind = item.kind();
 				String ref = ref(kind, item.object());
 				if (!seen.add(ref)) {
-					warnings.add(new ImportWarning(ref, "", "appears twice in the input (" + item.source() + "): the first is kept"));
+					warnings.add(new ImportWarning(ref, "",
+							"appears twice in the input (" + item.source() + "): the first is kept"));
 					continue;
 				}
 				switch (kind) {
@@ -141,15 +156,20 @@ public final class ClusterImporter {
 					case "EndpointSlice" -> readSlice(item.object(), ref);
 					case "NetworkPolicy" -> readPolicy(item.object(), ref);
 					case "ConfigMap" -> readConfigMap(item.object(), ref);
-					// never more than the kind and name: the values are not looked at, let alone copied
-					case "Secret" -> warnings.add(new ImportWarning(ref, "data", "Secrets are never read by the import: skipped"));
+					// never more than the kind and name: the values are not looked at,
+					// let alone copied
+					case "Secret" ->
+						warnings.add(new ImportWarning(ref, "data", "Secrets are never read by the import: skipped"));
 					default -> ignored.computeIfAbsent(kind, k -> new ArrayList<>()).add(ref);
 				}
 			}
-			ignored.forEach((kind, refs) -> warnings.add(new ImportWarning(refs.getFirst(), "kind", refs.size() + " object"
-					+ (refs.size() == 1 ? "" : "s") + " of kind " + kind + " (" + String.join(", ", refs.subList(0, Math.min(3, refs.size())))
-					+ (refs.size() > 3 ? ", …" : "") + ") ignored: the import reads Nodes, Namespaces, Pods, Services,"
-					+ " EndpointSlices, NetworkPolicies and the kube-proxy and flannel ConfigMaps")));
+			ignored.forEach((kind,
+					refs) -> warnings.add(new ImportWarning(refs.getFirst(), "kind",
+							refs.size() + " object" + (refs.size() == 1 ? "" : "s") + " of kind " + kind + " ("
+									+ String.join(", ", refs.subList(0, Math.min(3, refs.size())))
+									+ (refs.size() > 3 ? ", …" : "")
+									+ ") ignored: the import reads Nodes, Namespaces, Pods, Services,"
+									+ " EndpointSlices, NetworkPolicies and the kube-proxy and flannel ConfigMaps")));
 			for (DumpReader.Item n : nodeItems) {
 				readNode(n.object(), ref("Node", n.object()));
 			}
@@ -174,12 +194,16 @@ public final class ClusterImporter {
 				flannel = embedded(data, FLANNEL_KEY, ref);
 			}
 			else {
-				warnings.add(new ImportWarning(ref, "data", "not read: of ConfigMaps the import only reads kube-system/kube-proxy"
-						+ " (" + KUBE_PROXY_KEY + ") and kube-flannel-cfg (" + FLANNEL_KEY + ")"));
+				warnings.add(new ImportWarning(ref, "data",
+						"not read: of ConfigMaps the import only reads kube-system/kube-proxy" + " (" + KUBE_PROXY_KEY
+								+ ") and kube-flannel-cfg (" + FLANNEL_KEY + ")"));
 			}
 		}
 
-		/** One key of a ConfigMap's data, itself YAML or JSON; null (with a warning) when absent or unreadable. */
+		/**
+		 * One key of a ConfigMap's data, itself YAML or JSON; null (with a warning) when
+		 * absent or unreadable.
+		 */
 		@SuppressWarnings("unchecked")
 		private Map<String, Object> embedded(Object data, String key, String ref) {
 			Object text = data instanceof Map<?, ?> m ? m.get(key) : null;
@@ -188,9 +212,9 @@ public final class ClusterImporter {
 				return null;
 			}
 			try {
-				Object doc = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder()
-					.setCodePointLimit(1024 * 1024)
-					.build()).loadFromString(s);
+				Object doc = new org.snakeyaml.engine.v2.api.Load(
+						org.snakeyaml.engine.v2.api.LoadSettings.builder().setCodePointLimit(1024 * 1024).build())
+					.loadFromString(s);
 				if (doc instanceof Map<?, ?> map) {
 					return (Map<String, Object>) map;
 				}
@@ -198,7 +222,8 @@ public final class ClusterImporter {
 			catch (RuntimeException ex) {
 				// fall through: the content is not quoted back
 			}
-			warnings.add(new ImportWarning(ref, "data." + key, "does not read as a YAML or JSON object: the ConfigMap is not used"));
+			warnings.add(new ImportWarning(ref, "data." + key,
+					"does not read as a YAML or JSON object: the ConfigMap is not used"));
 			return null;
 		}
 
@@ -220,8 +245,8 @@ public final class ClusterImporter {
 			String k8sName = node.getMetadata().getName();
 			Ip internal = null;
 			Ip external = null;
-			List<NodeAddress> addresses = node.getStatus() == null || node.getStatus().getAddresses() == null ? List.of()
-					: node.getStatus().getAddresses();
+			List<NodeAddress> addresses = node.getStatus() == null || node.getStatus().getAddresses() == null
+					? List.of() : node.getStatus().getAddresses();
 			for (int i = 0; i < addresses.size(); i++) {
 				NodeAddress a = addresses.get(i);
 				String field = "status.addresses[" + i + "]";
@@ -240,7 +265,8 @@ public final class ClusterImporter {
 				}
 			}
 			if (internal == null) {
-				warnings.add(new ImportWarning(ref, "status.addresses", "no IPv4 InternalIP: the node and its pods are left out"));
+				warnings.add(new ImportWarning(ref, "status.addresses",
+						"no IPv4 InternalIP: the node and its pods are left out"));
 				return;
 			}
 			Cidr podCidr = null;
@@ -253,7 +279,8 @@ public final class ClusterImporter {
 				cidrs.add(spec.getPodCIDR());
 			}
 			for (int i = 0; i < cidrs.size(); i++) {
-				String field = spec.getPodCIDRs() != null && !spec.getPodCIDRs().isEmpty() ? "spec.podCIDRs[" + i + "]" : "spec.podCIDR";
+				String field = spec.getPodCIDRs() != null && !spec.getPodCIDRs().isEmpty() ? "spec.podCIDRs[" + i + "]"
+						: "spec.podCIDR";
 				String c = cidrs.get(i);
 				if (c.contains(":")) {
 					warnings.add(new ImportWarning(ref, field, c + " is IPv6: skipped (the model is IPv4 only)"));
@@ -270,15 +297,16 @@ public final class ClusterImporter {
 			}
 			String name = sanitize(k8sName);
 			if (!name.equals(k8sName)) {
-				warnings.add(new ImportWarning(ref, "metadata.name", "renamed " + name + " (scenario names are lower-case letters,"
-						+ " digits and dashes)"));
+				warnings.add(new ImportWarning(ref, "metadata.name",
+						"renamed " + name + " (scenario names are lower-case letters," + " digits and dashes)"));
 			}
 			Set<String> taken = new HashSet<>();
 			nodes.forEach(n -> taken.add(n.name()));
 			name = unique(name, taken);
 			Map<String, String> annotations = node.getMetadata().getAnnotations() == null ? Map.of()
 					: node.getMetadata().getAnnotations();
-			Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+			Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of()
+					: node.getMetadata().getLabels();
 			NodeOut out = new NodeOut(ref, k8sName, name, internal, external, podCidr, annotations, labels,
 					spec == null || spec.getProviderID() == null ? "" : spec.getProviderID());
 			nodes.add(out);
@@ -295,14 +323,15 @@ public final class ClusterImporter {
 			var status = pod.getStatus();
 			String phase = status == null || status.getPhase() == null ? "Unknown" : status.getPhase();
 			if (spec != null && Boolean.TRUE.equals(spec.getHostNetwork())) {
-				warnings.add(new ImportWarning(ref, "spec.hostNetwork", "true: the pod shares node "
-						+ (spec.getNodeName() == null ? "?" : spec.getNodeName()) + "'s network namespace; not a pod of the scenario"
-						+ " (send from node/" + sanitize(spec.getNodeName() == null ? "node" : spec.getNodeName()) + " instead)"));
+				warnings.add(new ImportWarning(ref, "spec.hostNetwork",
+						"true: the pod shares node " + (spec.getNodeName() == null ? "?" : spec.getNodeName())
+								+ "'s network namespace; not a pod of the scenario" + " (send from node/"
+								+ sanitize(spec.getNodeName() == null ? "node" : spec.getNodeName()) + " instead)"));
 				return;
 			}
 			if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
-				warnings.add(new ImportWarning(ref, "status.phase", phase + ": the pod has finished and has no network"
-						+ " namespace any more; left out"));
+				warnings.add(new ImportWarning(ref, "status.phase",
+						phase + ": the pod has finished and has no network" + " namespace any more; left out"));
 				return;
 			}
 			Ip ip = null;
@@ -320,27 +349,28 @@ public final class ClusterImporter {
 			}
 			if (ip == null) {
 				if (podIps.isEmpty() && (status == null || status.getPodIP() == null)) {
-					warnings.add(new ImportWarning(ref, "status.podIP", "none (phase " + phase + "): the pod has no address yet;"
-							+ " left out"));
+					warnings.add(new ImportWarning(ref, "status.podIP",
+							"none (phase " + phase + "): the pod has no address yet;" + " left out"));
 				}
 				else {
-					warnings.add(new ImportWarning(ref, "status.podIPs", "no IPv4 address: left out (the model is IPv4 only)"));
+					warnings.add(new ImportWarning(ref, "status.podIPs",
+							"no IPv4 address: left out (the model is IPv4 only)"));
 				}
 				return;
 			}
 			String nodeName = spec == null ? null : spec.getNodeName();
 			NodeOut node = nodeName == null ? null : nodesByK8sName.get(nodeName);
 			if (node == null) {
-				warnings.add(new ImportWarning(ref, "spec.nodeName", (nodeName == null ? "empty" : "node " + nodeName
-						+ " is not in the input") + ": left out"));
+				warnings.add(new ImportWarning(ref, "spec.nodeName",
+						(nodeName == null ? "empty" : "node " + nodeName + " is not in the input") + ": left out"));
 				return;
 			}
 			String ns = pod.getMetadata().getNamespace() == null ? "default" : pod.getMetadata().getNamespace();
 			String k8sName = pod.getMetadata().getName();
 			String name = sanitize(k8sName);
 			if (!name.equals(k8sName)) {
-				warnings.add(new ImportWarning(ref, "metadata.name", "renamed " + name + " (scenario names are lower-case letters,"
-						+ " digits and dashes)"));
+				warnings.add(new ImportWarning(ref, "metadata.name",
+						"renamed " + name + " (scenario names are lower-case letters," + " digits and dashes)"));
 			}
 			boolean ready = false;
 			if (status != null && status.getConditions() != null) {
@@ -364,16 +394,17 @@ public final class ClusterImporter {
 					String field = "spec.containers[" + i + "].ports[" + j + "]";
 					String proto = p.getProtocol() == null ? "TCP" : p.getProtocol();
 					if (!proto.equals("TCP") && !proto.equals("UDP")) {
-						warnings.add(new ImportWarning(ref, field + ".protocol", proto + " is not modelled: port "
-								+ p.getContainerPort() + " left out"));
+						warnings.add(new ImportWarning(ref, field + ".protocol",
+								proto + " is not modelled: port " + p.getContainerPort() + " left out"));
 						continue;
 					}
 					if (p.getContainerPort() == null) {
 						continue;
 					}
 					if (p.getHostPort() != null && p.getHostPort() != 0) {
-						warnings.add(new ImportWarning(ref, field + ".hostPort", p.getHostPort() + " is not modelled (the"
-								+ " portmap plugin's rules): the pod is reachable on its own address only"));
+						warnings
+							.add(new ImportWarning(ref, field + ".hostPort", p.getHostPort() + " is not modelled (the"
+									+ " portmap plugin's rules): the pod is reachable on its own address only"));
 					}
 					Map<String, Object> po = new LinkedHashMap<>();
 					if (p.getName() != null) {
@@ -396,32 +427,36 @@ public final class ClusterImporter {
 
 		private void readService(Map<String, Object> raw, String ref) {
 			Service svc = convert(raw, Service.class, ref);
-			if (svc == null || svc.getSpec() == null || svc.getMetadata() == null || svc.getMetadata().getName() == null) {
+			if (svc == null || svc.getSpec() == null || svc.getMetadata() == null
+					|| svc.getMetadata().getName() == null) {
 				return;
 			}
 			var spec = svc.getSpec();
 			String type = spec.getType() == null ? "ClusterIP" : spec.getType();
 			if ("ExternalName".equals(type)) {
-				warnings.add(new ImportWarning(ref, "spec.type", "ExternalName (a DNS CNAME to " + spec.getExternalName()
-						+ "): kube-proxy writes no rules for it; left out"));
+				warnings.add(new ImportWarning(ref, "spec.type", "ExternalName (a DNS CNAME to "
+						+ spec.getExternalName() + "): kube-proxy writes no rules for it; left out"));
 				return;
 			}
 			if ("None".equals(spec.getClusterIP())) {
-				warnings.add(new ImportWarning(ref, "spec.clusterIP", "None (headless): no virtual IP and no kube-proxy rules;"
-						+ " left out (its pods are reachable at their own addresses)"));
+				warnings.add(new ImportWarning(ref, "spec.clusterIP",
+						"None (headless): no virtual IP and no kube-proxy rules;"
+								+ " left out (its pods are reachable at their own addresses)"));
 				return;
 			}
 			Ip clusterIp = null;
 			List<String> ips = spec.getClusterIPs() != null && !spec.getClusterIPs().isEmpty() ? spec.getClusterIPs()
 					: spec.getClusterIP() == null ? List.of() : List.of(spec.getClusterIP());
 			for (int i = 0; i < ips.size(); i++) {
-				Ip v4 = ipv4(ips.get(i), ref, spec.getClusterIPs() != null ? "spec.clusterIPs[" + i + "]" : "spec.clusterIP");
+				Ip v4 = ipv4(ips.get(i), ref,
+						spec.getClusterIPs() != null ? "spec.clusterIPs[" + i + "]" : "spec.clusterIP");
 				if (v4 != null && clusterIp == null) {
 					clusterIp = v4;
 				}
 			}
 			if (clusterIp == null) {
-				warnings.add(new ImportWarning(ref, "spec.clusterIP", "no IPv4 cluster IP: left out (the model is IPv4 only)"));
+				warnings.add(new ImportWarning(ref, "spec.clusterIP",
+						"no IPv4 cluster IP: left out (the model is IPv4 only)"));
 				return;
 			}
 			@SuppressWarnings("unchecked")
@@ -440,8 +475,8 @@ public final class ClusterImporter {
 				ServicePort p = specPorts.get(i);
 				String proto = p.getProtocol() == null ? "TCP" : p.getProtocol();
 				if (!proto.equals("TCP") && !proto.equals("UDP")) {
-					warnings.add(new ImportWarning(ref, "spec.ports[" + i + "].protocol", proto + " is not modelled: port "
-							+ p.getPort() + " left out"));
+					warnings.add(new ImportWarning(ref, "spec.ports[" + i + "].protocol",
+							proto + " is not modelled: port " + p.getPort() + " left out"));
 					continue;
 				}
 				ports.add(p);
@@ -466,8 +501,9 @@ public final class ClusterImporter {
 						}
 					}
 					else if (in.getHostname() != null) {
-						warnings.add(new ImportWarning(ref, field + ".hostname", in.getHostname() + ": a load balancer known by"
-								+ " name only is not modelled (the model's load balancers have an IP)"));
+						warnings.add(new ImportWarning(ref, field + ".hostname",
+								in.getHostname() + ": a load balancer known by"
+										+ " name only is not modelled (the model's load balancers have an IP)"));
 					}
 				}
 			}
@@ -486,7 +522,10 @@ public final class ClusterImporter {
 					spec.getSelector() == null ? Map.of() : spec.getSelector(), lbIps, out));
 		}
 
-		/** EndpointSlices are kept for the Services without a selector (the model derives the others from the pods). */
+		/**
+		 * EndpointSlices are kept for the Services without a selector (the model derives
+		 * the others from the pods).
+		 */
 		private void readSlice(Map<String, Object> raw, String ref) {
 			EndpointSlice slice = convert(raw, EndpointSlice.class, ref);
 			if (slice == null || slice.getMetadata() == null) {
@@ -495,13 +534,13 @@ public final class ClusterImporter {
 			String service = slice.getMetadata().getLabels() == null ? null
 					: slice.getMetadata().getLabels().get("kubernetes.io/service-name");
 			if (service == null) {
-				warnings.add(new ImportWarning(ref, "metadata.labels", "no kubernetes.io/service-name label: belongs to no"
-						+ " Service; left out"));
+				warnings.add(new ImportWarning(ref, "metadata.labels",
+						"no kubernetes.io/service-name label: belongs to no" + " Service; left out"));
 				return;
 			}
 			if (!"IPv4".equals(slice.getAddressType())) {
-				warnings.add(new ImportWarning(ref, "addressType", slice.getAddressType() + ": only IPv4 slices are modelled;"
-						+ " left out"));
+				warnings.add(new ImportWarning(ref, "addressType",
+						slice.getAddressType() + ": only IPv4 slices are modelled;" + " left out"));
 				return;
 			}
 			Map<String, Object> out = new LinkedHashMap<>();
@@ -531,7 +570,9 @@ public final class ClusterImporter {
 						e.put("conditions", c);
 					}
 					if (ep.getNodeName() != null) {
-						e.put("nodeName", ep.getNodeName()); // renamed with the node, once the nodes are known
+						e.put("nodeName", ep.getNodeName()); // renamed with the node,
+																// once the nodes are
+																// known
 					}
 					eps.add(e);
 				}
@@ -561,8 +602,8 @@ public final class ClusterImporter {
 			if (convert(raw, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class, ref) == null) {
 				return;
 			}
-			Map<String, Object> spec = raw.get("spec") instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m)
-					: new LinkedHashMap<>();
+			Map<String, Object> spec = raw.get("spec") instanceof Map<?, ?> m
+					? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
 			for (String dir : List.of("ingress", "egress")) {
 				if (!(spec.get(dir) instanceof List<?> rules)) {
 					continue;
@@ -578,16 +619,18 @@ public final class ClusterImporter {
 					for (int j = 0; j < peers.size(); j++) {
 						if (peers.get(j) instanceof Map<?, ?> peer && peer.get("ipBlock") instanceof Map<?, ?> block
 								&& String.valueOf(block.get("cidr")).contains(":")) {
-							warnings.add(new ImportWarning(ref, "spec." + dir + "[" + i + "]." + peersKey + "[" + j + "].ipBlock.cidr",
+							warnings.add(new ImportWarning(ref,
+									"spec." + dir + "[" + i + "]." + peersKey + "[" + j + "].ipBlock.cidr",
 									block.get("cidr") + " is IPv6: this peer is left out"));
 							continue;
 						}
 						keptPeers.add(peers.get(j));
 					}
 					if (keptPeers.isEmpty()) {
-						// a rule whose peers were all IPv6 allows no IPv4 traffic: without them it would allow all
-						warnings.add(new ImportWarning(ref, "spec." + dir + "[" + i + "]", "only IPv6 peers: the rule allows no IPv4"
-								+ " traffic and is left out"));
+						// a rule whose peers were all IPv6 allows no IPv4 traffic:
+						// without them it would allow all
+						warnings.add(new ImportWarning(ref, "spec." + dir + "[" + i + "]",
+								"only IPv6 peers: the rule allows no IPv4" + " traffic and is left out"));
 						continue;
 					}
 					Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) rule);
@@ -666,7 +709,8 @@ public final class ClusterImporter {
 				cluster.put("pods", podList);
 			}
 			if (d.gcp) {
-				cluster.put("hosts", List.of(ordered("name", OUTSIDE_HOST, "ip", OUTSIDE_IP, "label", "a client on the Internet")));
+				cluster.put("hosts",
+						List.of(ordered("name", OUTSIDE_HOST, "ip", OUTSIDE_IP, "label", "a client on the Internet")));
 			}
 			List<Map<String, Object>> objects = new ArrayList<>();
 			for (ServiceOut s : services) {
@@ -676,12 +720,14 @@ public final class ClusterImporter {
 					@SuppressWarnings("unchecked")
 					Map<String, Object> outSpec = (Map<String, Object>) spec;
 					outSpec.remove("loadBalancerSourceRanges");
-					warnings.add(new ImportWarning(s.ref(), "spec.loadBalancerSourceRanges", "not modelled in IPVS mode yet:"
-							+ " left out (every source may reach the load balancer; iptables mode enforces them)"));
+					warnings.add(
+							new ImportWarning(s.ref(), "spec.loadBalancerSourceRanges", "not modelled in IPVS mode yet:"
+									+ " left out (every source may reach the load balancer; iptables mode enforces them)"));
 				}
 				objects.add(s.manifest());
 				if (s.selector().isEmpty()) {
-					for (Map<String, Object> slice : slicesByService.getOrDefault(s.namespace() + "/" + s.name(), List.of())) {
+					for (Map<String, Object> slice : slicesByService.getOrDefault(s.namespace() + "/" + s.name(),
+							List.of())) {
 						renameSliceNodes(slice);
 						objects.add(slice);
 					}
@@ -701,13 +747,14 @@ public final class ClusterImporter {
 			flowMap.put("from", flow[0]);
 			flowMap.put("to", flow[1]);
 			flowMap.put("protocol", flow[2]);
-			String summary = nodes.size() + " node" + plural(nodes.size()) + ", " + keptPods.size() + " pod" + plural(keptPods.size())
-					+ ", " + services.size() + " Service" + plural(services.size()) + ", " + policies.size() + " NetworkPolic"
-					+ (policies.size() == 1 ? "y" : "ies") + "; network " + d.network + ", kube-proxy " + d.proxyMode;
+			String summary = nodes.size() + " node" + plural(nodes.size()) + ", " + keptPods.size() + " pod"
+					+ plural(keptPods.size()) + ", " + services.size() + " Service" + plural(services.size()) + ", "
+					+ policies.size() + " NetworkPolic" + (policies.size() == 1 ? "y" : "ies") + "; network "
+					+ d.network + ", kube-proxy " + d.proxyMode;
 			Map<String, Object> metadata = new LinkedHashMap<>();
 			metadata.put("name", options.name());
-			metadata.put("title", "Imported cluster: " + nodes.size() + " node" + plural(nodes.size()) + ", " + keptPods.size()
-					+ " pod" + plural(keptPods.size()));
+			metadata.put("title", "Imported cluster: " + nodes.size() + " node" + plural(nodes.size()) + ", "
+					+ keptPods.size() + " pod" + plural(keptPods.size()));
 			metadata.put("summary", summary);
 			metadata.put("tags", List.of("imported"));
 			metadata.put("chapter", "Your cluster");
@@ -731,7 +778,10 @@ public final class ClusterImporter {
 
 		private List<PodOut> keptPods = List.of();
 
-		/** The network, proxy mode and CIDRs, from the ConfigMaps, the annotations, the pods, or a documented default. */
+		/**
+		 * The network, proxy mode and CIDRs, from the ConfigMaps, the annotations, the
+		 * pods, or a documented default.
+		 */
 		private Decisions decide() {
 			Decisions d = new Decisions();
 			String firstNode = nodes.getFirst().ref();
@@ -741,8 +791,10 @@ public final class ClusterImporter {
 			for (NodeOut n : nodes) {
 				String pid = n.providerId();
 				if (!pid.isEmpty() && !pid.startsWith("gce://") && !pid.startsWith("kind://")) {
-					warnings.add(new ImportWarning(n.ref(), "spec.providerID", pid.substring(0, Math.min(pid.length(), pid.indexOf(':') < 0
-							? pid.length() : pid.indexOf(':'))) + ": this cloud is not modelled; the nodes sit on one plain L2 segment"));
+					warnings.add(new ImportWarning(n.ref(), "spec.providerID",
+							pid.substring(0,
+									Math.min(pid.length(), pid.indexOf(':') < 0 ? pid.length() : pid.indexOf(':')))
+									+ ": this cloud is not modelled; the nodes sit on one plain L2 segment"));
 					break;
 				}
 			}
@@ -750,7 +802,8 @@ public final class ClusterImporter {
 			String cni = cniFromPods();
 			if (flannel != null) {
 				Object backend = flannel.get("Backend") instanceof Map<?, ?> b ? b.get("Type") : null;
-				d.network = flannelNetwork(String.valueOf(backend), flannelRef, "data." + FLANNEL_KEY + " Backend.Type");
+				d.network = flannelNetwork(String.valueOf(backend), flannelRef,
+						"data." + FLANNEL_KEY + " Backend.Type");
 				if (flannel.get("Backend") instanceof Map<?, ?> b) {
 					checkFlannelBackend(b);
 				}
@@ -761,7 +814,8 @@ public final class ClusterImporter {
 					String t = n.annotations().get("flannel.alpha.coreos.com/backend-type");
 					if (t != null) {
 						annotated = t;
-						d.network = flannelNetwork(t, n.ref(), "metadata.annotations[flannel.alpha.coreos.com/backend-type]");
+						d.network = flannelNetwork(t, n.ref(),
+								"metadata.annotations[flannel.alpha.coreos.com/backend-type]");
 						break;
 					}
 				}
@@ -771,27 +825,30 @@ public final class ClusterImporter {
 					switch (cni) {
 						case "flannel" -> {
 							d.network = "flannel-vxlan";
-							warnings.add(new ImportWarning(firstNode, "metadata.annotations", "flannel runs but neither its ConfigMap"
-									+ " nor the nodes' flannel.alpha.coreos.com/backend-type say the backend: assumed vxlan (add the"
-									+ " kube-flannel-cfg ConfigMap)"));
+							warnings.add(new ImportWarning(firstNode, "metadata.annotations",
+									"flannel runs but neither its ConfigMap"
+											+ " nor the nodes' flannel.alpha.coreos.com/backend-type say the backend: assumed vxlan (add the"
+											+ " kube-flannel-cfg ConfigMap)"));
 						}
-						case "kindnet" -> warnings.add(new ImportWarning(firstNode, "network", "kindnet (kind's CNI: a veth per pod"
-								+ " with a /32 route, no bridge, and a route per other node's podCIDR) is shown as kubenet: the"
-								+ " cbr0 bridge instead of point-to-point veths; addresses and Service rules are the same"));
+						case "kindnet" ->
+							warnings.add(new ImportWarning(firstNode, "network", "kindnet (kind's CNI: a veth per pod"
+									+ " with a /32 route, no bridge, and a route per other node's podCIDR) is shown as kubenet: the"
+									+ " cbr0 bridge instead of point-to-point veths; addresses and Service rules are the same"));
 						case "" -> warnings.add(new ImportWarning(firstNode, "network", d.gcp
 								? "GKE's pod network (VPC-native alias IP ranges, a veth per pod) is shown as kubenet: the cbr0"
 										+ " bridge on each node and a VPC route per node's podCIDR stand for the alias ranges;"
 										+ " addresses, Service rules and what is delivered are the same"
 								: "no network plugin found in the input (no flannel ConfigMap or annotations, no CNI pods):"
 										+ " assumed kubenet" + add));
-						default -> warnings.add(new ImportWarning(firstNode, "network", cni + " is not modelled: shown as kubenet"
+						default -> warnings.add(new ImportWarning(firstNode, "network", cni
+								+ " is not modelled: shown as kubenet"
 								+ " (cbr0 bridge, routes per node); policies are enforced as Kubernetes defines them, not as "
 								+ cni + " implements them"));
 					}
 					if (d.gcp && !cni.isEmpty() && !cni.equals("kindnet")) {
 						// the GKE note above is only given when nothing else was found
-						warnings.add(new ImportWarning(gceNode.ref(), "spec.providerID", "GKE: VPC-native alias IP ranges are"
-								+ " shown as a VPC route per node's podCIDR"));
+						warnings.add(new ImportWarning(gceNode.ref(), "spec.providerID",
+								"GKE: VPC-native alias IP ranges are" + " shown as a VPC route per node's podCIDR"));
 					}
 				}
 			}
@@ -809,17 +866,20 @@ public final class ClusterImporter {
 				switch (mode) {
 					case "", "iptables" -> d.proxyMode = "iptables";
 					case "ipvs" -> d.proxyMode = "ipvs";
-					default -> warnings.add(new ImportWarning(kubeProxyRef, f + "mode", mode + " is not modelled: shown as"
-							+ " iptables (the same Services and endpoints, other rules)"));
+					default ->
+						warnings.add(new ImportWarning(kubeProxyRef, f + "mode", mode + " is not modelled: shown as"
+								+ " iptables (the same Services and endpoints, other rules)"));
 				}
 				if (kubeProxy.get("clusterCIDR") instanceof String cc && !cc.isBlank()) {
 					clusterCidrText = ipv4Cidr(cc, kubeProxyRef, f + "clusterCIDR");
 				}
 				else {
-					warnings.add(new ImportWarning(kubeProxyRef, f + "clusterCIDR", "empty: kube-proxy then cannot tell pod"
-							+ " traffic from outside traffic; the model needs a cluster CIDR and uses the one below"));
+					warnings
+						.add(new ImportWarning(kubeProxyRef, f + "clusterCIDR", "empty: kube-proxy then cannot tell pod"
+								+ " traffic from outside traffic; the model needs a cluster CIDR and uses the one below"));
 				}
-				// the KubeProxyConfiguration fields the model reads go to cluster.kubeProxy under the same names
+				// the KubeProxyConfiguration fields the model reads go to
+				// cluster.kubeProxy under the same names
 				Map<String, Object> iptOut = new LinkedHashMap<>();
 				if (kubeProxy.get("iptables") instanceof Map<?, ?> ipt) {
 					if (Boolean.TRUE.equals(ipt.get("masqueradeAll"))) {
@@ -848,13 +908,14 @@ public final class ClusterImporter {
 						d.kubeProxy.put("detectLocal", Map.of(key, dev));
 					}
 					else {
-						warnings.add(new ImportWarning(kubeProxyRef, f + "detectLocal." + key, "empty with detectLocalMode "
-								+ dlm + ": local traffic is told by the cluster CIDR (ClusterCIDR)"));
+						warnings
+							.add(new ImportWarning(kubeProxyRef, f + "detectLocal." + key, "empty with detectLocalMode "
+									+ dlm + ": local traffic is told by the cluster CIDR (ClusterCIDR)"));
 					}
 				}
 				else if (dlm != null && !"".equals(dlm) && !"ClusterCIDR".equals(dlm)) {
-					warnings.add(new ImportWarning(kubeProxyRef, f + "detectLocalMode", dlm + " is not modelled: local traffic"
-							+ " is told by the cluster CIDR (ClusterCIDR)"));
+					warnings.add(new ImportWarning(kubeProxyRef, f + "detectLocalMode",
+							dlm + " is not modelled: local traffic" + " is told by the cluster CIDR (ClusterCIDR)"));
 				}
 				if ("ipvs".equals(d.proxyMode) && kubeProxy.get("ipvs") instanceof Map<?, ?> ipvs) {
 					Object sched = ipvs.get("scheduler");
@@ -862,22 +923,24 @@ public final class ClusterImporter {
 						d.kubeProxy.put("ipvs", Map.of("scheduler", sched));
 					}
 					else if (sched != null && !"".equals(sched) && !"rr".equals(sched)) {
-						warnings.add(new ImportWarning(kubeProxyRef, f + "ipvs.scheduler", sched + " is not modelled: the"
-								+ " virtual servers use rr"));
+						warnings.add(new ImportWarning(kubeProxyRef, f + "ipvs.scheduler",
+								sched + " is not modelled: the" + " virtual servers use rr"));
 					}
 				}
 			}
 			else if (allPodRefs.stream().anyMatch(r -> r.startsWith("Pod kube-system/kube-proxy"))) {
-				warnings.add(new ImportWarning("ConfigMap kube-system/kube-proxy", "data." + KUBE_PROXY_KEY + " mode", d.gcp
-						? "GKE runs kube-proxy as a static pod configured by flags, without this ConfigMap: iptables mode assumed"
-								+ " (GKE's default outside Dataplane V2)"
-						: "not in the input: kube-proxy's mode assumed iptables (add: kubectl get configmap -n kube-system"
-								+ " kube-proxy -o yaml)"));
+				warnings
+					.add(new ImportWarning("ConfigMap kube-system/kube-proxy", "data." + KUBE_PROXY_KEY + " mode", d.gcp
+							? "GKE runs kube-proxy as a static pod configured by flags, without this ConfigMap: iptables mode assumed"
+									+ " (GKE's default outside Dataplane V2)"
+							: "not in the input: kube-proxy's mode assumed iptables (add: kubectl get configmap -n kube-system"
+									+ " kube-proxy -o yaml)"));
 			}
 			else {
-				warnings.add(new ImportWarning("ConfigMap kube-system/kube-proxy", "", "no kube-proxy pod and no ConfigMap in"
-						+ " the input (a kube-proxy replacement?): Services are shown as kube-proxy's iptables mode would"
-						+ " write them"));
+				warnings.add(new ImportWarning("ConfigMap kube-system/kube-proxy", "",
+						"no kube-proxy pod and no ConfigMap in"
+								+ " the input (a kube-proxy replacement?): Services are shown as kube-proxy's iptables mode would"
+								+ " write them"));
 			}
 			if (clusterCidrText == null && flannel != null && flannel.get("Network") instanceof String net) {
 				clusterCidrText = ipv4Cidr(net, flannelRef, "data." + FLANNEL_KEY + " Network");
@@ -893,12 +956,13 @@ public final class ClusterImporter {
 				Cidr c = on.isEmpty() ? null : covering(on.stream().map(PodOut::ip).toList(), 24);
 				n.podCidr = c;
 				if (c == null) {
-					warnings.add(new ImportWarning(n.ref(), "spec.podCIDR", "empty and no pod with an address: given a free /24"
-							+ " below"));
+					warnings.add(new ImportWarning(n.ref(), "spec.podCIDR",
+							"empty and no pod with an address: given a free /24" + " below"));
 				}
 				else {
-					warnings.add(new ImportWarning(n.ref(), "spec.podCIDR", "empty (the CNI allocates addresses itself):"
-							+ " assumed " + c + ", the smallest range holding its pods' addresses"));
+					warnings
+						.add(new ImportWarning(n.ref(), "spec.podCIDR", "empty (the CNI allocates addresses itself):"
+								+ " assumed " + c + ", the smallest range holding its pods' addresses"));
 				}
 			}
 			List<Cidr> nodeCidrs = nodes.stream().map(n -> n.podCidr).filter(java.util.Objects::nonNull).toList();
@@ -909,10 +973,12 @@ public final class ClusterImporter {
 				Cidr usual = Cidr.parse("10.244.0.0/16");
 				Cidr holding = nodeCidrs.isEmpty() ? usual : coveringCidrs(nodeCidrs);
 				d.clusterCidr = usual.contains(holding) ? usual : holding;
-				warnings.add(new ImportWarning("ConfigMap kube-system/kube-proxy", "data." + KUBE_PROXY_KEY + " clusterCIDR",
-						"not in the input: the cluster's pod network assumed " + d.clusterCidr + (d.clusterCidr == usual
-								? " (the usual default, holding every node's podCIDR)"
-								: ", the smallest range holding every node's podCIDR") + "; add the kube-proxy ConfigMap to be sure"));
+				warnings.add(
+						new ImportWarning("ConfigMap kube-system/kube-proxy", "data." + KUBE_PROXY_KEY + " clusterCIDR",
+								"not in the input: the cluster's pod network assumed " + d.clusterCidr
+										+ (d.clusterCidr == usual ? " (the usual default, holding every node's podCIDR)"
+												: ", the smallest range holding every node's podCIDR")
+										+ "; add the kube-proxy ConfigMap to be sure"));
 			}
 			for (NodeOut n : nodes) {
 				if (n.podCidr == null) {
@@ -925,18 +991,20 @@ public final class ClusterImporter {
 			Set<String> names = new HashSet<>();
 			for (PodOut p : pods) {
 				if (p.node().podCidr == null || !p.node().podCidr.contains(p.ip())) {
-					warnings.add(new ImportWarning(p.ref(), "status.podIP", p.ip() + " is outside node " + p.node().k8sName()
-							+ "'s podCIDR " + p.node().podCidr + " (the model gives every pod an address of its node's"
-							+ " podCIDR): left out"));
+					warnings.add(new ImportWarning(p.ref(), "status.podIP",
+							p.ip() + " is outside node " + p.node().k8sName() + "'s podCIDR " + p.node().podCidr
+									+ " (the model gives every pod an address of its node's" + " podCIDR): left out"));
 					continue;
 				}
 				if (p.ip().equals(p.node().podCidr.nth(1))) {
-					warnings.add(new ImportWarning(p.ref(), "status.podIP", p.ip() + " is the bridge's address (.1) of node "
-							+ p.node().k8sName() + " in the model: left out"));
+					warnings.add(
+							new ImportWarning(p.ref(), "status.podIP", p.ip() + " is the bridge's address (.1) of node "
+									+ p.node().k8sName() + " in the model: left out"));
 					continue;
 				}
 				if (!used.add(p.ip())) {
-					warnings.add(new ImportWarning(p.ref(), "status.podIP", p.ip() + " is also another pod's: left out"));
+					warnings
+						.add(new ImportWarning(p.ref(), "status.podIP", p.ip() + " is also another pod's: left out"));
 					continue;
 				}
 				if (!names.add(p.namespace() + "/" + p.name())) {
@@ -951,24 +1019,26 @@ public final class ClusterImporter {
 			List<Ip> nodeIps = nodes.stream().map(NodeOut::internal).toList();
 			d.underlay = covering(nodeIps, d.gcp ? 20 : 24);
 			String subnetWarning = d.gcp ? "the VPC subnet's range is not in the input: assumed " + d.underlay
-					+ ", the smallest /20 or larger holding every node's InternalIP"
-					: null;
+					+ ", the smallest /20 or larger holding every node's InternalIP" : null;
 			if (subnetWarning != null) {
 				warnings.add(new ImportWarning(firstNode, "status.addresses", subnetWarning));
 			}
 			for (NodeOut n : nodes) {
 				if (n.internal().equals(d.underlay.nth(1))) {
-					warnings.add(new ImportWarning(n.ref(), "status.addresses", n.internal() + " is the first address of "
-							+ d.underlay + ", which the model gives the " + (d.gcp ? "VPC gateway" : "segment's router")));
+					warnings.add(new ImportWarning(n.ref(), "status.addresses",
+							n.internal() + " is the first address of " + d.underlay + ", which the model gives the "
+									+ (d.gcp ? "VPC gateway" : "segment's router")));
 				}
 			}
 			// --- ip-masq-agent (GKE runs it; its ConfigMap, like any other, is not read)
 			if (allPodRefs.stream().anyMatch(r -> r.startsWith("Pod kube-system/ip-masq-agent"))) {
 				d.ipMasqAgent = true;
-				warnings.add(new ImportWarning("ConfigMap kube-system/ip-masq-agent", "data.config", "not read: ip-masq-agent"
-						+ " runs, shown with its default nonMasqueradeCIDRs (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)"));
+				warnings.add(new ImportWarning("ConfigMap kube-system/ip-masq-agent", "data.config",
+						"not read: ip-masq-agent"
+								+ " runs, shown with its default nonMasqueradeCIDRs (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)"));
 			}
-			// --- the service CIDR: not in any object; the smallest range holding every cluster IP
+			// --- the service CIDR: not in any object; the smallest range holding every
+			// cluster IP
 			List<Ip> clusterIps = services.stream().map(ServiceOut::clusterIp).toList();
 			Cidr defaultServices = Cidr.parse("10.96.0.0/12");
 			if (clusterIps.isEmpty() || clusterIps.stream().allMatch(defaultServices::contains)) {
@@ -976,9 +1046,10 @@ public final class ClusterImporter {
 			}
 			else {
 				d.serviceCidr = covering(clusterIps, 24);
-				warnings.add(new ImportWarning("Service default/kubernetes", "spec.clusterIP", "the service CIDR"
-						+ " (kube-apiserver --service-cluster-ip-range) is not in any object: assumed " + d.serviceCidr
-						+ ", the smallest range holding every cluster IP"));
+				warnings.add(new ImportWarning("Service default/kubernetes", "spec.clusterIP",
+						"the service CIDR"
+								+ " (kube-apiserver --service-cluster-ip-range) is not in any object: assumed "
+								+ d.serviceCidr + ", the smallest range holding every cluster IP"));
 			}
 			return d;
 		}
@@ -986,7 +1057,8 @@ public final class ClusterImporter {
 		private String cniFromPods() {
 			for (String r : allPodRefs) {
 				String name = r.substring(r.indexOf('/') + 1);
-				if (!r.startsWith("Pod kube-system/") && !r.startsWith("Pod kube-flannel/") && !r.startsWith("Pod calico-system/")) {
+				if (!r.startsWith("Pod kube-system/") && !r.startsWith("Pod kube-flannel/")
+						&& !r.startsWith("Pod calico-system/")) {
 					continue;
 				}
 				if (name.startsWith("kube-flannel")) {
@@ -995,7 +1067,8 @@ public final class ClusterImporter {
 				if (name.startsWith("kindnet")) {
 					return "kindnet";
 				}
-				for (String other : List.of("calico", "cilium", "weave-net", "antrea", "kube-router", "anetd", "aws-node")) {
+				for (String other : List.of("calico", "cilium", "weave-net", "antrea", "kube-router", "anetd",
+						"aws-node")) {
 					if (name.startsWith(other)) {
 						return other;
 					}
@@ -1009,8 +1082,8 @@ public final class ClusterImporter {
 				case "vxlan" -> "flannel-vxlan";
 				case "host-gw" -> "flannel-host-gw";
 				default -> {
-					warnings.add(new ImportWarning(ref, field, backend + " is not modelled (vxlan and host-gw are): shown as"
-							+ " flannel-vxlan"));
+					warnings.add(new ImportWarning(ref, field,
+							backend + " is not modelled (vxlan and host-gw are): shown as" + " flannel-vxlan"));
 					yield "flannel-vxlan";
 				}
 			};
@@ -1019,45 +1092,55 @@ public final class ClusterImporter {
 		private void checkFlannelBackend(Map<?, ?> b) {
 			String f = "data." + FLANNEL_KEY + " Backend.";
 			if (b.get("VNI") != null && !"1".equals(String.valueOf(b.get("VNI")))) {
-				warnings.add(new ImportWarning(flannelRef, f + "VNI", b.get("VNI") + " is not modelled: flannel.1 uses VNI 1"));
+				warnings.add(new ImportWarning(flannelRef, f + "VNI",
+						b.get("VNI") + " is not modelled: flannel.1 uses VNI 1"));
 			}
-			if (b.get("Port") != null && !"8472".equals(String.valueOf(b.get("Port"))) && !"0".equals(String.valueOf(b.get("Port")))) {
-				warnings.add(new ImportWarning(flannelRef, f + "Port", b.get("Port") + " is not modelled: VXLAN uses UDP 8472"));
+			if (b.get("Port") != null && !"8472".equals(String.valueOf(b.get("Port")))
+					&& !"0".equals(String.valueOf(b.get("Port")))) {
+				warnings.add(new ImportWarning(flannelRef, f + "Port",
+						b.get("Port") + " is not modelled: VXLAN uses UDP 8472"));
 			}
 			if (Boolean.TRUE.equals(b.get("DirectRouting"))) {
-				warnings.add(new ImportWarning(flannelRef, f + "DirectRouting", "true is not modelled: every node is reached"
-						+ " through the VXLAN"));
+				warnings.add(new ImportWarning(flannelRef, f + "DirectRouting",
+						"true is not modelled: every node is reached" + " through the VXLAN"));
 			}
 		}
 
 		private void checkFlannelAnnotations(NodeOut n) {
 			String data = n.annotations().get("flannel.alpha.coreos.com/backend-data");
 			if (data != null && data.contains("VtepMAC")) {
-				warnings.add(new ImportWarning(n.ref(), "metadata.annotations[flannel.alpha.coreos.com/backend-data]", "VtepMAC"
-						+ " is not kept: the model derives flannel.1's MAC from the node's name"));
+				warnings.add(new ImportWarning(n.ref(), "metadata.annotations[flannel.alpha.coreos.com/backend-data]",
+						"VtepMAC" + " is not kept: the model derives flannel.1's MAC from the node's name"));
 			}
 			String pub = n.annotations().get("flannel.alpha.coreos.com/public-ip");
 			if (pub != null && !pub.equals(n.internal().toString())) {
-				warnings.add(new ImportWarning(n.ref(), "metadata.annotations[flannel.alpha.coreos.com/public-ip]", pub
-						+ " differs from the InternalIP " + n.internal() + ": the model's flannel uses the InternalIP"));
+				warnings.add(new ImportWarning(n.ref(), "metadata.annotations[flannel.alpha.coreos.com/public-ip]",
+						pub + " differs from the InternalIP " + n.internal()
+								+ ": the model's flannel uses the InternalIP"));
 			}
 		}
 
-		/** The Service ports, node ports, load balancers, DNS names and pod ports a flow can go to. */
+		/**
+		 * The Service ports, node ports, load balancers, DNS names and pod ports a flow
+		 * can go to.
+		 */
 		private List<ImportResult.Destination> destinations(Decisions d) {
 			List<ImportResult.Destination> out = new ArrayList<>();
-			boolean dns = services.stream().anyMatch(s -> s.namespace().equals("kube-system") && s.name().equals("kube-dns"));
+			boolean dns = services.stream()
+				.anyMatch(s -> s.namespace().equals("kube-system") && s.name().equals("kube-dns"));
 			for (ServiceOut s : services) {
 				for (ServicePort p : s.ports()) {
 					String proto = p.getProtocol() == null ? "TCP" : p.getProtocol();
-					String portLabel = p.getName() == null || p.getName().isEmpty() ? String.valueOf(p.getPort()) : p.getName();
+					String portLabel = p.getName() == null || p.getName().isEmpty() ? String.valueOf(p.getPort())
+							: p.getName();
 					String id = s.namespace() + "/" + s.name();
 					out.add(new ImportResult.Destination("service/" + id + ":" + p.getPort(), proto, "service",
-							"Service " + id + ":" + portLabel + " (" + s.clusterIp() + ":" + p.getPort() + "/" + proto + ")"));
+							"Service " + id + ":" + portLabel + " (" + s.clusterIp() + ":" + p.getPort() + "/" + proto
+									+ ")"));
 					if (p.getNodePort() != null && p.getNodePort() != 0 && !"ClusterIP".equals(s.type())) {
 						NodeOut n = nodes.getFirst();
-						out.add(new ImportResult.Destination("node/" + n.name() + ":" + p.getNodePort(), proto, "nodeport",
-								"NodePort " + p.getNodePort() + " of " + id + " on node " + n.name()));
+						out.add(new ImportResult.Destination("node/" + n.name() + ":" + p.getNodePort(), proto,
+								"nodeport", "NodePort " + p.getNodePort() + " of " + id + " on node " + n.name()));
 					}
 					for (Ip lb : s.lbIps()) {
 						out.add(new ImportResult.Destination(lb + ":" + p.getPort(), proto, "loadbalancer",
@@ -1078,8 +1161,9 @@ public final class ClusterImporter {
 					for (Object o : ports) {
 						Map<?, ?> port = (Map<?, ?>) o;
 						String proto = port.get("protocol") == null ? "TCP" : String.valueOf(port.get("protocol"));
-						out.add(new ImportResult.Destination(p.namespace() + "/" + p.name() + ":" + port.get("containerPort"),
-								proto, "pod", "pod " + p.namespace() + "/" + p.name() + ":" + port.get("containerPort") + "/" + proto
+						out.add(new ImportResult.Destination(
+								p.namespace() + "/" + p.name() + ":" + port.get("containerPort"), proto, "pod",
+								"pod " + p.namespace() + "/" + p.name() + ":" + port.get("containerPort") + "/" + proto
 										+ (port.get("name") == null ? "" : " (" + port.get("name") + ")")));
 					}
 				}
@@ -1087,13 +1171,19 @@ public final class ClusterImporter {
 			return out;
 		}
 
-		/** {from, to, protocol}: the options' or a Ready pod to the first Service port with a Ready endpoint. */
+		/**
+		 * {from, to, protocol}: the options' or a Ready pod to the first Service port
+		 * with a Ready endpoint.
+		 */
 		private String[] chooseFlow(List<ImportResult.Destination> destinations) {
 			if (options.to() != null) {
 				String proto = options.protocol();
 				if (proto == null) {
-					proto = destinations.stream().filter(x -> x.to().equals(options.to())).map(ImportResult.Destination::protocol)
-						.findFirst().orElse("TCP");
+					proto = destinations.stream()
+						.filter(x -> x.to().equals(options.to()))
+						.map(ImportResult.Destination::protocol)
+						.findFirst()
+						.orElse("TCP");
 				}
 				String from = options.from() != null ? options.from() : anyReadyPod();
 				return new String[] { from, options.to(), proto.toUpperCase(java.util.Locale.ROOT) };
@@ -1124,11 +1214,17 @@ public final class ClusterImporter {
 		}
 
 		private String anyReadyPod() {
-			return keptPods.stream().filter(PodOut::ready).findFirst().map(p -> p.namespace() + "/" + p.name())
+			return keptPods.stream()
+				.filter(PodOut::ready)
+				.findFirst()
+				.map(p -> p.namespace() + "/" + p.name())
 				.orElse("node/" + nodes.getFirst().name());
 		}
 
-		/** A Ready pod that is not one of the endpoints, from the Service's namespace if possible, not kube-system's. */
+		/**
+		 * A Ready pod that is not one of the endpoints, from the Service's namespace if
+		 * possible, not kube-system's.
+		 */
 		private String defaultClient(ServiceOut s, Set<PodOut> endpoints) {
 			PodOut best = null;
 			int bestScore = -1;
@@ -1136,7 +1232,8 @@ public final class ClusterImporter {
 				if (!p.ready() || endpoints.contains(p)) {
 					continue;
 				}
-				int score = (p.namespace().equals(s.namespace()) ? 2 : 0) + (p.namespace().equals("kube-system") ? 0 : 1);
+				int score = (p.namespace().equals(s.namespace()) ? 2 : 0)
+						+ (p.namespace().equals("kube-system") ? 0 : 1);
 				if (score > bestScore) {
 					best = p;
 					bestScore = score;
@@ -1145,14 +1242,20 @@ public final class ClusterImporter {
 			return best == null ? null : best.namespace() + "/" + best.name();
 		}
 
-		/** The pods the endpoint slice controller would list Ready for this port (as the model derives them). */
+		/**
+		 * The pods the endpoint slice controller would list Ready for this port (as the
+		 * model derives them).
+		 */
 		Set<PodOut> readyEndpoints(ServiceOut s, ServicePort port) {
 			Set<PodOut> out = new java.util.LinkedHashSet<>();
 			for (PodOut p : keptPods) {
 				if (!p.ready() || !p.namespace().equals(s.namespace())) {
 					continue;
 				}
-				boolean match = s.selector().entrySet().stream().allMatch(e -> e.getValue().equals(p.labels().get(e.getKey())));
+				boolean match = s.selector()
+					.entrySet()
+					.stream()
+					.allMatch(e -> e.getValue().equals(p.labels().get(e.getKey())));
 				if (!match) {
 					continue;
 				}
@@ -1185,7 +1288,9 @@ public final class ClusterImporter {
 
 		private String header(String summary) {
 			StringBuilder h = new StringBuilder();
-			h.append("# Imported by PacketWalk (java -jar packetwalk.jar import) from kubectl's output: ").append(summary).append('\n');
+			h.append("# Imported by PacketWalk (java -jar packetwalk.jar import) from kubectl's output: ")
+				.append(summary)
+				.append('\n');
 			h.append("# See docs/import.md for what is read and how each thing is approximated.\n");
 			if (!warnings.isEmpty()) {
 				h.append("# ").append(warnings.size()).append(" warning").append(plural(warnings.size())).append(":\n");
@@ -1203,19 +1308,24 @@ public final class ClusterImporter {
 			if (raw.get("metadata") instanceof Map<?, ?> md) {
 				@SuppressWarnings("unchecked")
 				Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) md);
-				m.remove("managedFields"); // the largest part of a dump, and nothing the network sees
+				m.remove("managedFields"); // the largest part of a dump, and nothing the
+											// network sees
 				copy.put("metadata", m);
 			}
 			try {
 				return MAPPER.convertValue(copy, type);
 			}
 			catch (RuntimeException ex) {
-				warnings.add(new ImportWarning(ref, "", "does not read as a Kubernetes " + type.getSimpleName() + ": left out"));
+				warnings.add(new ImportWarning(ref, "",
+						"does not read as a Kubernetes " + type.getSimpleName() + ": left out"));
 				return null;
 			}
 		}
 
-		/** An IPv4 address, or null with a warning (IPv6 is skipped; anything else is not an address). */
+		/**
+		 * An IPv4 address, or null with a warning (IPv6 is skipped; anything else is not
+		 * an address).
+		 */
 		private Ip ipv4(String text, String ref, String field) {
 			if (text == null || text.isEmpty()) {
 				return null;
@@ -1233,7 +1343,10 @@ public final class ClusterImporter {
 			}
 		}
 
-		/** The IPv4 CIDR of a possibly dual-stack, comma-separated list, or null with a warning. */
+		/**
+		 * The IPv4 CIDR of a possibly dual-stack, comma-separated list, or null with a
+		 * warning.
+		 */
 		private String ipv4Cidr(String text, String ref, String field) {
 			String found = null;
 			for (String part : text.split(",")) {
@@ -1264,7 +1377,10 @@ public final class ClusterImporter {
 
 		String proxyMode;
 
-		/** cluster.kubeProxy: the KubeProxyConfiguration fields the model reads, under their own names. */
+		/**
+		 * cluster.kubeProxy: the KubeProxyConfiguration fields the model reads, under
+		 * their own names.
+		 */
 		final Map<String, Object> kubeProxy = new LinkedHashMap<>();
 
 		Cidr clusterCidr;
@@ -1380,7 +1496,10 @@ public final class ClusterImporter {
 		return Map.of();
 	}
 
-	/** name and namespace (and the given labels): the rest of a dump's metadata is bookkeeping. */
+	/**
+	 * name and namespace (and the given labels): the rest of a dump's metadata is
+	 * bookkeeping.
+	 */
 	static Map<String, Object> metadataOut(Map<String, Object> raw, Map<String, String> labels) {
 		Map<String, Object> m = new LinkedHashMap<>();
 		m.put("name", nameOf(raw));
@@ -1394,7 +1513,10 @@ public final class ClusterImporter {
 		return m;
 	}
 
-	/** A Kubernetes name as a scenario name: lower case, dashes for anything else, at most 63 characters. */
+	/**
+	 * A Kubernetes name as a scenario name: lower case, dashes for anything else, at most
+	 * 63 characters.
+	 */
 	static String sanitize(String name) {
 		String s = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
 		if (s.length() > 63) {
@@ -1444,7 +1566,9 @@ public final class ClusterImporter {
 	private static Cidr freeSlice(Cidr cluster, List<NodeOut> nodes) {
 		for (long i = 0; i < Math.max(1, cluster.size() / 256); i++) {
 			Cidr slice = new Cidr(cluster.network().plus((int) (i * 256)), 24);
-			if (nodes.stream().noneMatch(n -> n.podCidr != null && (n.podCidr.contains(slice.network()) || slice.contains(n.podCidr.network())))) {
+			if (nodes.stream()
+				.noneMatch(n -> n.podCidr != null
+						&& (n.podCidr.contains(slice.network()) || slice.contains(n.podCidr.network())))) {
 				return slice;
 			}
 		}

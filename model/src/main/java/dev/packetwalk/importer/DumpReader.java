@@ -11,9 +11,10 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
- * Reads what {@code kubectl get -o yaml|json} prints into its objects: one or several YAML documents, each an object,
- * a {@code kind: List} (or {@code PodList}, …) of {@code items}, or a sequence of objects; JSON is read as the YAML
- * it is a subset of. Nothing is interpreted here; the objects come out as parsed maps in input order.
+ * Reads what {@code kubectl get -o yaml|json} prints into its objects: one or several
+ * YAML documents, each an object, a {@code kind: List} (or {@code PodList}, …) of
+ * {@code items}, or a sequence of objects; JSON is read as the YAML it is a subset of.
+ * Nothing is interpreted here; the objects come out as parsed maps in input order.
  */
 final class DumpReader {
 
@@ -47,7 +48,8 @@ final class DumpReader {
 			}
 		}
 		catch (MarkedYamlEngineException ex) {
-			// the problem and its place only: the snippet around it could be a Secret's value
+			// the problem and its place only: the snippet around it could be a Secret's
+			// value
 			String where = ex.getProblemMark().map(m -> ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1)).orElse("");
 			throw new ImportException(source.name() + where + ": not YAML or JSON: " + ex.getProblem());
 		}
@@ -62,8 +64,8 @@ final class DumpReader {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static void collect(String source, String where, Object node, List<Item> items, List<ImportWarning> warnings,
-			int depth) {
+	private static void collect(String source, String where, Object node, List<Item> items,
+			List<ImportWarning> warnings, int depth) {
 		if (node == null) {
 			return;
 		}

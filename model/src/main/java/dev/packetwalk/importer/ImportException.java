@@ -1,8 +1,9 @@
 package dev.packetwalk.importer;
 
 /**
- * A dump that cannot be imported at all (it is not YAML or JSON, it is too large, it has no node); the message names
- * the file and, for syntax errors, the line and column. It never quotes the input: a dump may hold Secrets.
+ * A dump that cannot be imported at all (it is not YAML or JSON, it is too large, it has
+ * no node); the message names the file and, for syntax errors, the line and column. It
+ * never quotes the input: a dump may hold Secrets.
  */
 public final class ImportException extends RuntimeException {
 

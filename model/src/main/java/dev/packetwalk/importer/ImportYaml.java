@@ -6,7 +6,10 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
-/** Writes the imported scenario as YAML: block style, quotes only where a string would read as something else. */
+/**
+ * Writes the imported scenario as YAML: block style, quotes only where a string would
+ * read as something else.
+ */
 final class ImportYaml {
 
 	private static final ObjectMapper YAML = YAMLMapper.builder()

@@ -8,18 +8,22 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * kube-proxy's endpoint bookkeeping for one service port: the EndpointSlice cache (resolve the port by name, drop
- * duplicates, sort by address string) and {@code CategorizeEndpoints} (ready first, then serving+terminating as a
- * fallback, never non-serving). Topology hints are not modelled.
+ * kube-proxy's endpoint bookkeeping for one service port: the EndpointSlice cache
+ * (resolve the port by name, drop duplicates, sort by address string) and
+ * {@code CategorizeEndpoints} (ready first, then serving+terminating as a fallback, never
+ * non-serving). Topology hints are not modelled.
  */
 public final class EndpointSelection {
 
 	/**
-	 * @param cluster       endpoints for Cluster policy (empty when the port does not use cluster endpoints)
-	 * @param local         endpoints for Local policy (empty when the port does not use local endpoints)
-	 * @param allReachable  union of both, in the order kube-proxy writes KUBE-SEP chains (model: cluster order, then the
-	 *                      local ones not already listed; upstream builds it from a Go map)
-	 * @param hasAny        whether any usable endpoint exists anywhere in the cluster
+	 * @param cluster endpoints for Cluster policy (empty when the port does not use
+	 * cluster endpoints)
+	 * @param local endpoints for Local policy (empty when the port does not use local
+	 * endpoints)
+	 * @param allReachable union of both, in the order kube-proxy writes KUBE-SEP chains
+	 * (model: cluster order, then the local ones not already listed; upstream builds it
+	 * from a Go map)
+	 * @param hasAny whether any usable endpoint exists anywhere in the cluster
 	 */
 	public record Categorized(List<ResolvedEndpoint> cluster, List<ResolvedEndpoint> local,
 			List<ResolvedEndpoint> allReachable, boolean hasAny) {
@@ -32,15 +36,21 @@ public final class EndpointSelection {
 
 	}
 
-	/** Sort key of the EndpointSlice cache ({@code byAddress}): the address string, then the port. */
+	/**
+	 * Sort key of the EndpointSlice cache ({@code byAddress}): the address string, then
+	 * the port.
+	 */
 	static final Comparator<ResolvedEndpoint> BY_ADDRESS = Comparator
-			.comparing((ResolvedEndpoint e) -> e.ip().toString())
-			.thenComparingInt(ResolvedEndpoint::port);
+		.comparing((ResolvedEndpoint e) -> e.ip().toString())
+		.thenComparingInt(ResolvedEndpoint::port);
 
 	private EndpointSelection() {
 	}
 
-	/** The endpoints that carry this service port's name, de-duplicated by {@code ip:port} and sorted by address. */
+	/**
+	 * The endpoints that carry this service port's name, de-duplicated by {@code ip:port}
+	 * and sorted by address.
+	 */
 	public static List<ResolvedEndpoint> resolve(ServicePort port, List<Endpoint> endpoints, String nodeName) {
 		Map<String, ResolvedEndpoint> byKey = new LinkedHashMap<>();
 		for (Endpoint ep : endpoints == null ? List.<Endpoint>of() : endpoints) {
@@ -77,14 +87,16 @@ public final class EndpointSelection {
 			if (e.ready()) {
 				hasAny = true;
 				localReady |= e.local();
-			} else if (e.serving() && e.terminating()) {
+			}
+			else if (e.serving() && e.terminating()) {
 				hasAny = true;
 				localServingTerminating |= e.local();
 			}
 		}
 		if (localReady) {
 			local = filter(endpoints, e -> e.local() && e.ready());
-		} else if (localServingTerminating) {
+		}
+		else if (localServingTerminating) {
 			local = filter(endpoints, e -> e.local() && e.serving() && e.terminating());
 		}
 		if (!svc.usesClusterEndpoints(port)) {

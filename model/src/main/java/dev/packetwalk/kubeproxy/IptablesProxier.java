@@ -10,32 +10,48 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * kube-proxy iptables mode ({@code pkg/proxy/iptables/proxier.go}, v1.31+ era): the {@code iptables-restore} input it
- * writes for one node, rule for rule and argument for argument in kube-proxy's own order (not iptables-save's).
+ * kube-proxy iptables mode ({@code pkg/proxy/iptables/proxier.go}, v1.31+ era): the
+ * {@code iptables-restore} input it writes for one node, rule for rule and argument for
+ * argument in kube-proxy's own order (not iptables-save's).
  *
- * <p>Model choices, all deterministic:
+ * <p>
+ * Model choices, all deterministic:
  * <ul>
- * <li>Services are processed in list order, ports in declared order (upstream walks a Go map; its tests sort).</li>
- * <li>The mark is spelled as upstream's unit tests do ({@code 0x4000}), see {@link ProxyConfig#masqueradeMark()}.</li>
- * <li>The jumps kube-proxy installs with {@code iptables -I} (Prepend) are emitted as rules of the built-in chains,
- * which are declared {@code ACCEPT}, so the document loads on its own. kubelet's {@code KUBE-FIREWALL} jump is assumed
- * to exist first (kubelet starts before kube-proxy), so it ends up last in INPUT and OUTPUT.</li>
- * <li>The canary chains ({@code KUBE-PROXY-CANARY}) and stale-chain deletion ({@code -X}) are not emitted; IPv4
- * only; {@code --nodeport-addresses} is "all" (the {@code --dst-type LOCAL} form of the nodeports rule).</li>
+ * <li>Services are processed in list order, ports in declared order (upstream walks a Go
+ * map; its tests sort).</li>
+ * <li>The mark is spelled as upstream's unit tests do ({@code 0x4000}), see
+ * {@link ProxyConfig#masqueradeMark()}.</li>
+ * <li>The jumps kube-proxy installs with {@code iptables -I} (Prepend) are emitted as
+ * rules of the built-in chains, which are declared {@code ACCEPT}, so the document loads
+ * on its own. kubelet's {@code KUBE-FIREWALL} jump is assumed to exist first (kubelet
+ * starts before kube-proxy), so it ends up last in INPUT and OUTPUT.</li>
+ * <li>The canary chains ({@code KUBE-PROXY-CANARY}) and stale-chain deletion ({@code -X})
+ * are not emitted; IPv4 only; {@code --nodeport-addresses} is "all" (the
+ * {@code --dst-type LOCAL} form of the nodeports rule).</li>
  * </ul>
  */
 public final class IptablesProxier {
 
-	/** More endpoints than this in total: "large cluster mode", per-endpoint comments are dropped. */
+	/**
+	 * More endpoints than this in total: "large cluster mode", per-endpoint comments are
+	 * dropped.
+	 */
 	public static final int LARGE_CLUSTER_ENDPOINTS_THRESHOLD = 1000;
 
 	public static final String KUBE_SERVICES = "KUBE-SERVICES";
+
 	public static final String KUBE_EXTERNAL_SERVICES = "KUBE-EXTERNAL-SERVICES";
+
 	public static final String KUBE_NODEPORTS = "KUBE-NODEPORTS";
+
 	public static final String KUBE_POSTROUTING = "KUBE-POSTROUTING";
+
 	public static final String KUBE_MARK_MASQ = "KUBE-MARK-MASQ";
+
 	public static final String KUBE_FORWARD = "KUBE-FORWARD";
+
 	public static final String KUBE_PROXY_FIREWALL = "KUBE-PROXY-FIREWALL";
+
 	public static final String KUBE_FIREWALL = "KUBE-FIREWALL";
 
 	static final String LOCALHOST_NODEPORT_NFACCT = "localhost_nps_accepted_pkts";
@@ -44,37 +60,41 @@ public final class IptablesProxier {
 	static final List<String> FILTER_BUILTINS = List.of("INPUT", "FORWARD", "OUTPUT");
 	static final List<String> NAT_BUILTINS = List.of("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING");
 
-	/** {@code iptablesJumpChains} in upstream order: table, from (built-in), to, comment, extra args. */
+	/**
+	 * {@code iptablesJumpChains} in upstream order: table, from (built-in), to, comment,
+	 * extra args.
+	 */
 	private record Jump(String table, String from, String to, String comment, String extra) {
 	}
 
 	private static final String NEW = "-m conntrack --ctstate NEW";
 
-	private static final List<Jump> JUMPS = List.of(
-			new Jump("filter", "INPUT", KUBE_EXTERNAL_SERVICES, "kubernetes externally-visible service portals", NEW),
-			new Jump("filter", "FORWARD", KUBE_EXTERNAL_SERVICES, "kubernetes externally-visible service portals", NEW),
-			new Jump("filter", "INPUT", KUBE_NODEPORTS, "kubernetes health check service ports", ""),
-			new Jump("filter", "FORWARD", KUBE_SERVICES, "kubernetes service portals", NEW),
-			new Jump("filter", "OUTPUT", KUBE_SERVICES, "kubernetes service portals", NEW),
-			new Jump("filter", "FORWARD", KUBE_FORWARD, "kubernetes forwarding rules", ""),
-			new Jump("filter", "INPUT", KUBE_PROXY_FIREWALL, "kubernetes load balancer firewall", NEW),
-			new Jump("filter", "OUTPUT", KUBE_PROXY_FIREWALL, "kubernetes load balancer firewall", NEW),
-			new Jump("filter", "FORWARD", KUBE_PROXY_FIREWALL, "kubernetes load balancer firewall", NEW),
-			new Jump("nat", "OUTPUT", KUBE_SERVICES, "kubernetes service portals", ""),
-			new Jump("nat", "PREROUTING", KUBE_SERVICES, "kubernetes service portals", ""),
-			new Jump("nat", "POSTROUTING", KUBE_POSTROUTING, "kubernetes postrouting rules", ""));
+	private static final List<Jump> JUMPS = List
+		.of(new Jump("filter", "INPUT", KUBE_EXTERNAL_SERVICES, "kubernetes externally-visible service portals", NEW),
+				new Jump("filter", "FORWARD", KUBE_EXTERNAL_SERVICES, "kubernetes externally-visible service portals",
+						NEW),
+				new Jump("filter", "INPUT", KUBE_NODEPORTS, "kubernetes health check service ports", ""),
+				new Jump("filter", "FORWARD", KUBE_SERVICES, "kubernetes service portals", NEW),
+				new Jump("filter", "OUTPUT", KUBE_SERVICES, "kubernetes service portals", NEW),
+				new Jump("filter", "FORWARD", KUBE_FORWARD, "kubernetes forwarding rules", ""),
+				new Jump("filter", "INPUT", KUBE_PROXY_FIREWALL, "kubernetes load balancer firewall", NEW),
+				new Jump("filter", "OUTPUT", KUBE_PROXY_FIREWALL, "kubernetes load balancer firewall", NEW),
+				new Jump("filter", "FORWARD", KUBE_PROXY_FIREWALL, "kubernetes load balancer firewall", NEW),
+				new Jump("nat", "OUTPUT", KUBE_SERVICES, "kubernetes service portals", ""),
+				new Jump("nat", "PREROUTING", KUBE_SERVICES, "kubernetes service portals", ""),
+				new Jump("nat", "POSTROUTING", KUBE_POSTROUTING, "kubernetes postrouting rules", ""));
 
 	/** kubelet's duplicates ({@code iptablesKubeletJumpChains}): no comment. */
-	private static final List<Jump> KUBELET_JUMPS = List.of(
-			new Jump("filter", "INPUT", KUBE_FIREWALL, "", ""),
+	private static final List<Jump> KUBELET_JUMPS = List.of(new Jump("filter", "INPUT", KUBE_FIREWALL, "", ""),
 			new Jump("filter", "OUTPUT", KUBE_FIREWALL, "", ""));
 
 	private IptablesProxier() {
 	}
 
 	/**
-	 * Go {@code fmt.Sprintf("%0.10f", 1.0/float64(n))}: Go rounds the exact binary value half-to-even, so this uses
-	 * {@link BigDecimal} of the double (locale-free) rather than {@code String.format}, which rounds half-up.
+	 * Go {@code fmt.Sprintf("%0.10f", 1.0/float64(n))}: Go rounds the exact binary value
+	 * half-to-even, so this uses {@link BigDecimal} of the double (locale-free) rather
+	 * than {@code String.format}, which rounds half-up.
 	 */
 	public static String probability(int n) {
 		if (n < 1) {
@@ -92,7 +112,10 @@ public final class IptablesProxier {
 		return new BigDecimal(1.0 / n).setScale(10, RoundingMode.HALF_EVEN).toPlainString();
 	}
 
-	/** {@link #probability} by endpoint count, written once per count (every Service writes one per endpoint). */
+	/**
+	 * {@link #probability} by endpoint count, written once per count (every Service
+	 * writes one per endpoint).
+	 */
 	private static final String[] PROBABILITIES = new String[1024];
 
 	/** The full iptables-restore input for this node. */
@@ -101,38 +124,58 @@ public final class IptablesProxier {
 		return generate(services, endpoints, config, PARALLEL_PORTS);
 	}
 
-	/** {@link #generate}, writing on all cores when there are at least {@code parallelPorts} service ports. */
+	/**
+	 * {@link #generate}, writing on all cores when there are at least
+	 * {@code parallelPorts} service ports.
+	 */
 	static IptablesRestore generate(List<KubeService> services, Map<ServiceRef, List<Endpoint>> endpoints,
 			ProxyConfig config, int parallelPorts) {
 		return new Writer(config, parallelPorts).write(services, endpoints == null ? Map.of() : endpoints);
 	}
 
-	/** Rules kube-proxy writes (filter + nat, without the constant built-in chain jumps). */
+	/**
+	 * Rules kube-proxy writes (filter + nat, without the constant built-in chain jumps).
+	 */
 	public static int countRules(List<KubeService> services, Map<ServiceRef, List<Endpoint>> endpoints,
 			ProxyConfig config) {
 		return generate(services, endpoints, config).kubeProxyRuleCount();
 	}
 
-	/** Quotes a comment the way kube-proxy does: multi-word comments in double quotes, single words bare. */
+	/**
+	 * Quotes a comment the way kube-proxy does: multi-word comments in double quotes,
+	 * single words bare.
+	 */
 	static String comment(String text) {
 		return text.contains(" ") ? "\"" + text + "\"" : text;
 	}
 
-	/** Clusters with at least this many service ports have their rules written on all cores ({@code servicePorts}). */
+	/**
+	 * Clusters with at least this many service ports have their rules written on all
+	 * cores ({@code servicePorts}).
+	 */
 	static final int PARALLEL_PORTS = 2_000;
 
-	/** One service port to write, with the endpoints kube-proxy resolved for it on this node. */
+	/**
+	 * One service port to write, with the endpoints kube-proxy resolved for it on this
+	 * node.
+	 */
 	private record PortJob(KubeService svc, ServicePort port, List<ResolvedEndpoint> endpoints) {
 	}
 
 	private static final class Writer {
 
 		private final ProxyConfig config;
+
 		private final String mark;
+
 		private final List<String> filterChains = new ArrayList<>();
+
 		private final List<String> filterRules = new ArrayList<>();
+
 		private final List<String> natChains = new ArrayList<>();
+
 		private final List<String> natRules = new ArrayList<>();
+
 		private boolean largeClusterMode;
 
 		/** Service ports from which {@link #servicePorts} writes on all cores. */
@@ -148,8 +191,8 @@ public final class IptablesProxier {
 		}
 
 		IptablesRestore write(List<KubeService> services, Map<ServiceRef, List<Endpoint>> endpoints) {
-			filterChains.addAll(List.of(KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS,
-					KUBE_PROXY_FIREWALL));
+			filterChains.addAll(
+					List.of(KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS, KUBE_PROXY_FIREWALL));
 			natChains.addAll(List.of(KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ));
 
 			nat("-A", KUBE_POSTROUTING, "-m mark ! --mark", mark + "/" + mark, "-j RETURN");
@@ -169,7 +212,8 @@ public final class IptablesProxier {
 			int totalEndpoints = 0;
 			for (KubeService svc : svcs) {
 				for (ServicePort port : svc.ports()) {
-					List<ResolvedEndpoint> eps = EndpointSelection.resolve(port, endpoints.get(svc.ref()), config.nodeName());
+					List<ResolvedEndpoint> eps = EndpointSelection.resolve(port, endpoints.get(svc.ref()),
+							config.nodeName());
 					totalEndpoints += eps.size();
 					jobs.add(new PortJob(svc, port, eps));
 				}
@@ -180,15 +224,15 @@ public final class IptablesProxier {
 			// Tail call to the nodeports chain: must be the last rule in KUBE-SERVICES.
 			nat("-A", KUBE_SERVICES, "-m comment --comment",
 					comment("kubernetes service nodeports; NOTE: this must be the last rule in this chain"),
-					"-m addrtype --dst-type LOCAL" + (config.localhostNodePorts() ? "" : " ! -d 127.0.0.0/8"),
-					"-j", KUBE_NODEPORTS);
+					"-m addrtype --dst-type LOCAL" + (config.localhostNodePorts() ? "" : " ! -d 127.0.0.0/8"), "-j",
+					KUBE_NODEPORTS);
 
 			if (!config.conntrackTcpBeLiberal()) {
 				filter("-A", KUBE_FORWARD, "-m conntrack --ctstate INVALID"
 						+ (config.nfacct() ? " -m nfacct --nfacct-name " + CT_INVALID_NFACCT : ""), "-j DROP");
 			}
-			filter("-A", KUBE_FORWARD, "-m comment --comment", comment("kubernetes forwarding rules"),
-					"-m mark --mark", mark + "/" + mark, "-j ACCEPT");
+			filter("-A", KUBE_FORWARD, "-m comment --comment", comment("kubernetes forwarding rules"), "-m mark --mark",
+					mark + "/" + mark, "-j ACCEPT");
 			filter("-A", KUBE_FORWARD, "-m comment --comment", comment("kubernetes forwarding conntrack rule"),
 					"-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
 
@@ -199,15 +243,19 @@ public final class IptablesProxier {
 					new IptablesRestore.Table("nat", NAT_BUILTINS, natChains, natJumps, natRules)));
 		}
 
-		/** Jumps per built-in chain: kubelet's first (it ran first), kube-proxy's prepended in front of them. */
+		/**
+		 * Jumps per built-in chain: kubelet's first (it ran first), kube-proxy's
+		 * prepended in front of them.
+		 */
 		private static List<String> builtinJumps(String table, boolean withKubeletFirewall) {
 			List<String> builtins = table.equals("filter") ? FILTER_BUILTINS : NAT_BUILTINS;
 			List<String> out = new ArrayList<>();
 			for (String chain : builtins) {
 				List<String> inChain = new ArrayList<>();
 				if (withKubeletFirewall) {
-					KUBELET_JUMPS.stream().filter(j -> j.table().equals(table) && j.from().equals(chain))
-							.forEach(j -> inChain.add(jumpRule(j)));
+					KUBELET_JUMPS.stream()
+						.filter(j -> j.table().equals(table) && j.from().equals(chain))
+						.forEach(j -> inChain.add(jumpRule(j)));
 				}
 				for (Jump j : JUMPS) {
 					if (j.table().equals(table) && j.from().equals(chain)) {
@@ -231,9 +279,10 @@ public final class IptablesProxier {
 		}
 
 		/**
-		 * The rules of every service port, in order. With thousands of ports the ports are split into slices written
-		 * on all cores, each by its own writer, and the slices' chains and rules appended in slice order: the same
-		 * document, since a port's rules depend only on the port, its endpoints and the configuration.
+		 * The rules of every service port, in order. With thousands of ports the ports
+		 * are split into slices written on all cores, each by its own writer, and the
+		 * slices' chains and rules appended in slice order: the same document, since a
+		 * port's rules depend only on the port, its endpoints and the configuration.
 		 */
 		private void servicePorts(List<PortJob> jobs) {
 			if (jobs.size() < parallelPorts) {
@@ -306,7 +355,8 @@ public final class IptablesProxier {
 				internalFilterComment = comment(s + " has no endpoints");
 				externalFilterTarget = "REJECT";
 				externalFilterComment = internalFilterComment;
-			} else {
+			}
+			else {
 				if (!hasInternalEndpoints) {
 					internalFilterTarget = "DROP";
 					internalFilterComment = comment(s + " has no local endpoints");
@@ -319,41 +369,42 @@ public final class IptablesProxier {
 
 			// Capture the clusterIP.
 			if (hasInternalEndpoints) {
-				nat("-A", KUBE_SERVICES, "-m comment --comment", comment(s + " cluster IP"), proto,
-						"-d", svc.clusterIp().toString(), dport, "-j", internalTrafficChain);
-			} else {
-				filter("-A", KUBE_SERVICES, "-m comment --comment", internalFilterComment, proto,
-						"-d", svc.clusterIp().toString(), dport, "-j", internalFilterTarget);
+				nat("-A", KUBE_SERVICES, "-m comment --comment", comment(s + " cluster IP"), proto, "-d",
+						svc.clusterIp().toString(), dport, "-j", internalTrafficChain);
+			}
+			else {
+				filter("-A", KUBE_SERVICES, "-m comment --comment", internalFilterComment, proto, "-d",
+						svc.clusterIp().toString(), dport, "-j", internalFilterTarget);
 			}
 
 			// Capture externalIPs.
 			for (Ip externalIp : svc.externalIps()) {
 				if (hasEndpoints) {
-					nat("-A", KUBE_SERVICES, "-m comment --comment", comment(s + " external IP"), proto,
-							"-d", externalIp.toString(), dport, "-j", externalTrafficChain);
+					nat("-A", KUBE_SERVICES, "-m comment --comment", comment(s + " external IP"), proto, "-d",
+							externalIp.toString(), dport, "-j", externalTrafficChain);
 				}
 				if (!hasExternalEndpoints) {
-					filter("-A", KUBE_EXTERNAL_SERVICES, "-m comment --comment", externalFilterComment, proto,
-							"-d", externalIp.toString(), dport, "-j", externalFilterTarget);
+					filter("-A", KUBE_EXTERNAL_SERVICES, "-m comment --comment", externalFilterComment, proto, "-d",
+							externalIp.toString(), dport, "-j", externalFilterTarget);
 				}
 			}
 
 			// Capture load-balancer ingress.
 			for (Ip lbIp : svc.loadBalancerIps()) {
 				if (hasEndpoints) {
-					nat("-A", KUBE_SERVICES, "-m comment --comment", comment(s + " loadbalancer IP"), proto,
-							"-d", lbIp.toString(), dport, "-j", loadBalancerTrafficChain);
+					nat("-A", KUBE_SERVICES, "-m comment --comment", comment(s + " loadbalancer IP"), proto, "-d",
+							lbIp.toString(), dport, "-j", loadBalancerTrafficChain);
 				}
 				if (usesFwChain) {
 					filter("-A", KUBE_PROXY_FIREWALL, "-m comment --comment",
-							comment(s + " traffic not accepted by " + fwChain), proto,
-							"-d", lbIp.toString(), dport, "-j DROP");
+							comment(s + " traffic not accepted by " + fwChain), proto, "-d", lbIp.toString(), dport,
+							"-j DROP");
 				}
 			}
 			if (!hasExternalEndpoints) {
 				for (Ip lbIp : svc.loadBalancerIps()) {
-					filter("-A", KUBE_EXTERNAL_SERVICES, "-m comment --comment", externalFilterComment, proto,
-							"-d", lbIp.toString(), dport, "-j", externalFilterTarget);
+					filter("-A", KUBE_EXTERNAL_SERVICES, "-m comment --comment", externalFilterComment, proto, "-d",
+							lbIp.toString(), dport, "-j", externalFilterTarget);
 				}
 			}
 
@@ -365,8 +416,8 @@ public final class IptablesProxier {
 								"--dport " + port.nodePort(), "-m nfacct --nfacct-name", LOCALHOST_NODEPORT_NFACCT,
 								"-j", externalTrafficChain);
 					}
-					nat("-A", KUBE_NODEPORTS, "-m comment --comment", comment(s), proto,
-							"--dport " + port.nodePort(), "-j", externalTrafficChain);
+					nat("-A", KUBE_NODEPORTS, "-m comment --comment", comment(s), proto, "--dport " + port.nodePort(),
+							"-j", externalTrafficChain);
 				}
 				if (!hasExternalEndpoints) {
 					filter("-A", KUBE_EXTERNAL_SERVICES, "-m comment --comment", externalFilterComment,
@@ -381,15 +432,16 @@ public final class IptablesProxier {
 						"-m tcp -p tcp --dport " + svc.healthCheckNodePort(), "-j ACCEPT");
 			}
 
-			// Internal traffic: masquerade off-cluster sources (or everything with --masquerade-all).
+			// Internal traffic: masquerade off-cluster sources (or everything with
+			// --masquerade-all).
 			if (hasInternalEndpoints) {
-				String match = String.join(" ", "-m comment --comment", comment(s + " cluster IP"), proto,
-						"-d", svc.clusterIp().toString(), dport);
+				String match = String.join(" ", "-m comment --comment", comment(s + " cluster IP"), proto, "-d",
+						svc.clusterIp().toString(), dport);
 				if (config.masqueradeAll()) {
 					nat("-A", internalTrafficChain, match, "-j", KUBE_MARK_MASQ);
-				} else if (config.hasLocalDetector()) {
-					nat("-A", internalTrafficChain, match, config.localDetector().ifNotLocal(), "-j",
-							KUBE_MARK_MASQ);
+				}
+				else if (config.hasLocalDetector()) {
+					nat("-A", internalTrafficChain, match, config.localDetector().ifNotLocal(), "-j", KUBE_MARK_MASQ);
 				}
 			}
 
@@ -399,7 +451,8 @@ public final class IptablesProxier {
 				if (!svc.externalPolicyLocal(port)) {
 					nat("-A", externalTrafficChain, "-m comment --comment",
 							comment("masquerade traffic for " + s + " external destinations"), "-j", KUBE_MARK_MASQ);
-				} else {
+				}
+				else {
 					if (config.hasLocalDetector()) {
 						nat("-A", externalTrafficChain, "-m comment --comment",
 								comment("pod traffic for " + s + " external destinations"),
@@ -455,7 +508,10 @@ public final class IptablesProxier {
 			}
 		}
 
-		/** {@code writeServiceToEndpointRules}: affinity checks first, then the probability cascade. */
+		/**
+		 * {@code writeServiceToEndpointRules}: affinity checks first, then the
+		 * probability cascade.
+		 */
 		private void serviceToEndpointRules(KubeService svc, ServicePortName spn, ServicePort port, String chain,
 				List<ResolvedEndpoint> eps) {
 			String s = spn.toString();
@@ -473,7 +529,8 @@ public final class IptablesProxier {
 				String head = "-A " + chain + serviceComment(s + " -> " + ep);
 				if (i < n - 1) {
 					nat(head, "-m statistic --mode random --probability", probability(n - i), "-j", sep);
-				} else {
+				}
+				else {
 					nat(head, "-j", sep);
 				}
 			}

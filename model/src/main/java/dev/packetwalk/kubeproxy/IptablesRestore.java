@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An {@code iptables-restore} document: tables in order, each with its built-in chain policies, its user chains, the
- * jump rules in the built-in chains and the rules kube-proxy writes.
+ * An {@code iptables-restore} document: tables in order, each with its built-in chain
+ * policies, its user chains, the jump rules in the built-in chains and the rules
+ * kube-proxy writes.
  */
 public record IptablesRestore(List<Table> tables) {
 
@@ -19,10 +20,11 @@ public record IptablesRestore(List<Table> tables) {
 	/**
 	 * One {@code *table ... COMMIT} block.
 	 *
-	 * @param builtinChains   built-in chains, declared {@code :NAME ACCEPT [0:0]}
-	 * @param chains          user chains, declared {@code :NAME - [0:0]}
-	 * @param builtinJumps    rules in built-in chains (jumps into kube-proxy's chains)
-	 * @param rules           the rules kube-proxy writes with iptables-restore (each starting {@code -A CHAIN})
+	 * @param builtinChains built-in chains, declared {@code :NAME ACCEPT [0:0]}
+	 * @param chains user chains, declared {@code :NAME - [0:0]}
+	 * @param builtinJumps rules in built-in chains (jumps into kube-proxy's chains)
+	 * @param rules the rules kube-proxy writes with iptables-restore (each starting
+	 * {@code -A CHAIN})
 	 */
 	public record Table(String name, List<String> builtinChains, List<String> chains, List<String> builtinJumps,
 			List<String> rules) {
@@ -44,8 +46,8 @@ public record IptablesRestore(List<Table> tables) {
 			for (String r : concat(builtinJumps, rules)) {
 				String chain = chainOf(r);
 				if (!declared.contains(chain)) {
-					throw new IllegalArgumentException("table " + name + ": rule appends to undeclared chain " + chain
-							+ ": " + r);
+					throw new IllegalArgumentException(
+							"table " + name + ": rule appends to undeclared chain " + chain + ": " + r);
 				}
 			}
 		}
@@ -81,8 +83,10 @@ public record IptablesRestore(List<Table> tables) {
 	}
 
 	public Table table(String name) {
-		return tables.stream().filter(t -> t.name().equals(name)).findFirst()
-				.orElseThrow(() -> new IllegalArgumentException("no table " + name));
+		return tables.stream()
+			.filter(t -> t.name().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("no table " + name));
 	}
 
 	/** The text fed to {@code iptables-restore}. */
@@ -106,7 +110,9 @@ public record IptablesRestore(List<Table> tables) {
 		return sb.toString();
 	}
 
-	/** Rules kube-proxy itself writes (without built-in chain jumps), summed over tables. */
+	/**
+	 * Rules kube-proxy itself writes (without built-in chain jumps), summed over tables.
+	 */
 	public int kubeProxyRuleCount() {
 		return tables.stream().mapToInt(t -> t.rules().size()).sum();
 	}

@@ -11,44 +11,72 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * kube-proxy IPVS mode ({@code pkg/proxy/ipvs/proxier.go}, {@code ipset.go}): VIPs bound on {@code kube-ipvs0}, the
- * ipsets, the constant iptables rules that match them, and the IPVS virtual services. Model only: no kernel here has
- * IPVS. IPv4 only; SCTP sets exist but stay empty (the model's protocols are TCP and UDP); node addresses come from
- * {@link ProxyConfig#nodeIps()} (upstream lists every local address except those on kube-ipvs0).
+ * kube-proxy IPVS mode ({@code pkg/proxy/ipvs/proxier.go}, {@code ipset.go}): VIPs bound
+ * on {@code kube-ipvs0}, the ipsets, the constant iptables rules that match them, and the
+ * IPVS virtual services. Model only: no kernel here has IPVS. IPv4 only; SCTP sets exist
+ * but stay empty (the model's protocols are TCP and UDP); node addresses come from
+ * {@link ProxyConfig#nodeIps()} (upstream lists every local address except those on
+ * kube-ipvs0).
  */
 public final class IpvsProxier {
 
 	public static final String DUMMY_DEVICE = "kube-ipvs0";
+
 	public static final String DEFAULT_SCHEDULER = "rr";
 
 	public static final String KUBE_LOOP_BACK = "KUBE-LOOP-BACK";
+
 	public static final String KUBE_CLUSTER_IP = "KUBE-CLUSTER-IP";
+
 	public static final String KUBE_EXTERNAL_IP = "KUBE-EXTERNAL-IP";
+
 	public static final String KUBE_EXTERNAL_IP_LOCAL = "KUBE-EXTERNAL-IP-LOCAL";
+
 	public static final String KUBE_LOAD_BALANCER = "KUBE-LOAD-BALANCER";
+
 	public static final String KUBE_LOAD_BALANCER_FW = "KUBE-LOAD-BALANCER-FW";
+
 	public static final String KUBE_LOAD_BALANCER_LOCAL = "KUBE-LOAD-BALANCER-LOCAL";
+
 	public static final String KUBE_LOAD_BALANCER_SOURCE_IP = "KUBE-LOAD-BALANCER-SOURCE-IP";
+
 	public static final String KUBE_LOAD_BALANCER_SOURCE_CIDR = "KUBE-LOAD-BALANCER-SOURCE-CIDR";
+
 	public static final String KUBE_NODE_PORT_TCP = "KUBE-NODE-PORT-TCP";
+
 	public static final String KUBE_NODE_PORT_LOCAL_TCP = "KUBE-NODE-PORT-LOCAL-TCP";
+
 	public static final String KUBE_NODE_PORT_UDP = "KUBE-NODE-PORT-UDP";
+
 	public static final String KUBE_NODE_PORT_LOCAL_UDP = "KUBE-NODE-PORT-LOCAL-UDP";
+
 	public static final String KUBE_NODE_PORT_SCTP = "KUBE-NODE-PORT-SCTP-HASH";
+
 	public static final String KUBE_NODE_PORT_LOCAL_SCTP = "KUBE-NODE-PORT-LOCAL-SCTP-HASH";
+
 	public static final String KUBE_HEALTH_CHECK_NODE_PORT = "KUBE-HEALTH-CHECK-NODE-PORT";
+
 	public static final String KUBE_IPVS_IPS = "KUBE-IPVS-IPS";
 
 	// iptables chains of IPVS mode
 	public static final String KUBE_SERVICES = "KUBE-SERVICES";
+
 	public static final String KUBE_POSTROUTING = "KUBE-POSTROUTING";
+
 	public static final String KUBE_NODE_PORT = "KUBE-NODE-PORT";
+
 	public static final String KUBE_LOAD_BALANCER_CHAIN = "KUBE-LOAD-BALANCER";
+
 	public static final String KUBE_MARK_MASQ = "KUBE-MARK-MASQ";
+
 	public static final String KUBE_FORWARD = "KUBE-FORWARD";
+
 	public static final String KUBE_PROXY_FIREWALL = "KUBE-PROXY-FIREWALL";
+
 	public static final String KUBE_SOURCE_RANGES_FIREWALL = "KUBE-SOURCE-RANGES-FIREWALL";
+
 	public static final String KUBE_IPVS_FILTER = "KUBE-IPVS-FILTER";
+
 	public static final String KUBE_IPVS_OUT_FILTER = "KUBE-IPVS-OUT-FILTER";
 
 	private record SetInfo(String name, String type, String comment) {
@@ -56,25 +84,40 @@ public final class IpvsProxier {
 
 	/** {@code ipsetInfo}, in upstream order. */
 	private static final List<SetInfo> SETS = List.of(
-			new SetInfo(KUBE_LOOP_BACK, IpSet.HASH_IP_PORT_IP, "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose"),
-			new SetInfo(KUBE_CLUSTER_IP, IpSet.HASH_IP_PORT, "Kubernetes service cluster ip + port for masquerade purpose"),
-			new SetInfo(KUBE_EXTERNAL_IP, IpSet.HASH_IP_PORT, "Kubernetes service external ip + port for masquerade and filter purpose"),
-			new SetInfo(KUBE_EXTERNAL_IP_LOCAL, IpSet.HASH_IP_PORT, "Kubernetes service external ip + port with externalTrafficPolicy=local"),
+			new SetInfo(KUBE_LOOP_BACK, IpSet.HASH_IP_PORT_IP,
+					"Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose"),
+			new SetInfo(KUBE_CLUSTER_IP, IpSet.HASH_IP_PORT,
+					"Kubernetes service cluster ip + port for masquerade purpose"),
+			new SetInfo(KUBE_EXTERNAL_IP, IpSet.HASH_IP_PORT,
+					"Kubernetes service external ip + port for masquerade and filter purpose"),
+			new SetInfo(KUBE_EXTERNAL_IP_LOCAL, IpSet.HASH_IP_PORT,
+					"Kubernetes service external ip + port with externalTrafficPolicy=local"),
 			new SetInfo(KUBE_LOAD_BALANCER, IpSet.HASH_IP_PORT, "Kubernetes service lb portal"),
-			new SetInfo(KUBE_LOAD_BALANCER_FW, IpSet.HASH_IP_PORT, "Kubernetes service load balancer ip + port for load balancer with sourceRange"),
-			new SetInfo(KUBE_LOAD_BALANCER_LOCAL, IpSet.HASH_IP_PORT, "Kubernetes service load balancer ip + port with externalTrafficPolicy=local"),
-			new SetInfo(KUBE_LOAD_BALANCER_SOURCE_IP, IpSet.HASH_IP_PORT_IP, "Kubernetes service load balancer ip + port + source IP for packet filter purpose"),
-			new SetInfo(KUBE_LOAD_BALANCER_SOURCE_CIDR, IpSet.HASH_IP_PORT_NET, "Kubernetes service load balancer ip + port + source cidr for packet filter purpose"),
+			new SetInfo(KUBE_LOAD_BALANCER_FW, IpSet.HASH_IP_PORT,
+					"Kubernetes service load balancer ip + port for load balancer with sourceRange"),
+			new SetInfo(KUBE_LOAD_BALANCER_LOCAL, IpSet.HASH_IP_PORT,
+					"Kubernetes service load balancer ip + port with externalTrafficPolicy=local"),
+			new SetInfo(KUBE_LOAD_BALANCER_SOURCE_IP, IpSet.HASH_IP_PORT_IP,
+					"Kubernetes service load balancer ip + port + source IP for packet filter purpose"),
+			new SetInfo(KUBE_LOAD_BALANCER_SOURCE_CIDR, IpSet.HASH_IP_PORT_NET,
+					"Kubernetes service load balancer ip + port + source cidr for packet filter purpose"),
 			new SetInfo(KUBE_NODE_PORT_TCP, IpSet.BITMAP_PORT, "Kubernetes nodeport TCP port for masquerade purpose"),
-			new SetInfo(KUBE_NODE_PORT_LOCAL_TCP, IpSet.BITMAP_PORT, "Kubernetes nodeport TCP port with externalTrafficPolicy=local"),
+			new SetInfo(KUBE_NODE_PORT_LOCAL_TCP, IpSet.BITMAP_PORT,
+					"Kubernetes nodeport TCP port with externalTrafficPolicy=local"),
 			new SetInfo(KUBE_NODE_PORT_UDP, IpSet.BITMAP_PORT, "Kubernetes nodeport UDP port for masquerade purpose"),
-			new SetInfo(KUBE_NODE_PORT_LOCAL_UDP, IpSet.BITMAP_PORT, "Kubernetes nodeport UDP port with externalTrafficPolicy=local"),
-			new SetInfo(KUBE_NODE_PORT_SCTP, IpSet.HASH_IP_PORT, "Kubernetes nodeport SCTP port for masquerade purpose with type 'hash ip:port'"),
-			new SetInfo(KUBE_NODE_PORT_LOCAL_SCTP, IpSet.HASH_IP_PORT, "Kubernetes nodeport SCTP port with externalTrafficPolicy=local with type 'hash ip:port'"),
+			new SetInfo(KUBE_NODE_PORT_LOCAL_UDP, IpSet.BITMAP_PORT,
+					"Kubernetes nodeport UDP port with externalTrafficPolicy=local"),
+			new SetInfo(KUBE_NODE_PORT_SCTP, IpSet.HASH_IP_PORT,
+					"Kubernetes nodeport SCTP port for masquerade purpose with type 'hash ip:port'"),
+			new SetInfo(KUBE_NODE_PORT_LOCAL_SCTP, IpSet.HASH_IP_PORT,
+					"Kubernetes nodeport SCTP port with externalTrafficPolicy=local with type 'hash ip:port'"),
 			new SetInfo(KUBE_HEALTH_CHECK_NODE_PORT, IpSet.BITMAP_PORT, "Kubernetes health check node port"),
 			new SetInfo(KUBE_IPVS_IPS, IpSet.HASH_IP, "Addresses on the ipvs interface"));
 
-	/** {@code ipsetWithIptablesChain}: set, table, from chain, target, match type, protocol match. */
+	/**
+	 * {@code ipsetWithIptablesChain}: set, table, from chain, target, match type,
+	 * protocol match.
+	 */
 	private record SetRule(String set, String table, String from, String to, String matchType, String protocol) {
 	}
 
@@ -88,11 +131,17 @@ public final class IpvsProxier {
 			new SetRule(KUBE_NODE_PORT_UDP, "nat", KUBE_NODE_PORT, KUBE_MARK_MASQ, "dst", "udp"),
 			new SetRule(KUBE_NODE_PORT_LOCAL_SCTP, "nat", KUBE_NODE_PORT, "RETURN", "dst,dst", "sctp"),
 			new SetRule(KUBE_NODE_PORT_SCTP, "nat", KUBE_NODE_PORT, KUBE_MARK_MASQ, "dst,dst", "sctp"),
-			new SetRule(KUBE_LOAD_BALANCER_FW, "filter", KUBE_PROXY_FIREWALL, KUBE_SOURCE_RANGES_FIREWALL, "dst,dst", ""),
-			new SetRule(KUBE_LOAD_BALANCER_SOURCE_CIDR, "filter", KUBE_SOURCE_RANGES_FIREWALL, "RETURN", "dst,dst,src", ""),
-			new SetRule(KUBE_LOAD_BALANCER_SOURCE_IP, "filter", KUBE_SOURCE_RANGES_FIREWALL, "RETURN", "dst,dst,src", ""));
+			new SetRule(KUBE_LOAD_BALANCER_FW, "filter", KUBE_PROXY_FIREWALL, KUBE_SOURCE_RANGES_FIREWALL, "dst,dst",
+					""),
+			new SetRule(KUBE_LOAD_BALANCER_SOURCE_CIDR, "filter", KUBE_SOURCE_RANGES_FIREWALL, "RETURN", "dst,dst,src",
+					""),
+			new SetRule(KUBE_LOAD_BALANCER_SOURCE_IP, "filter", KUBE_SOURCE_RANGES_FIREWALL, "RETURN", "dst,dst,src",
+					""));
 
-	/** {@code iptablesJumpChain} of IPVS mode: table, from, to, comment (no conntrack match here). */
+	/**
+	 * {@code iptablesJumpChain} of IPVS mode: table, from, to, comment (no conntrack
+	 * match here).
+	 */
 	private static final List<String[]> JUMPS = List.of(
 			new String[] { "nat", "OUTPUT", KUBE_SERVICES, "kubernetes service portals" },
 			new String[] { "nat", "PREROUTING", KUBE_SERVICES, "kubernetes service portals" },
@@ -147,7 +196,7 @@ public final class IpvsProxier {
 				boolean extLocal = svc.externalPolicyLocal(port);
 				for (Ip externalIp : svc.externalIps()) {
 					entries.get(extLocal ? KUBE_EXTERNAL_IP_LOCAL : KUBE_EXTERNAL_IP)
-							.add(externalIp + "," + proto + ":" + port.port());
+						.add(externalIp + "," + proto + ":" + port.port());
 					addVirtualServer(virtualServers, port.protocol(), externalIp, port.port(), sched, persistence,
 							realServers(cat, extLocal));
 					if (!nodeIps.contains(externalIp)) {
@@ -170,7 +219,8 @@ public final class IpvsProxier {
 						}
 						if (allowFromNode) {
 							entries.get(KUBE_LOAD_BALANCER_SOURCE_IP).add(entry + "," + lbIp);
-						} else {
+						}
+						else {
 							lbNoNodeAccess.add("-A " + KUBE_IPVS_OUT_FILTER + " -s " + lbIp + " -m ipvs --vaddr " + lbIp
 									+ " --vproto " + proto + " --vport " + port.port() + " -j DROP");
 						}
@@ -190,8 +240,9 @@ public final class IpvsProxier {
 					};
 					entries.get(set).add(Integer.toString(port.nodePort()));
 					if (extLocal) {
-						entries.get(port.protocol() == Protocol.TCP ? KUBE_NODE_PORT_LOCAL_TCP : KUBE_NODE_PORT_LOCAL_UDP)
-								.add(Integer.toString(port.nodePort()));
+						entries
+							.get(port.protocol() == Protocol.TCP ? KUBE_NODE_PORT_LOCAL_TCP : KUBE_NODE_PORT_LOCAL_UDP)
+							.add(Integer.toString(port.nodePort()));
 					}
 					for (Ip nodeIp : nodeIps) {
 						addVirtualServer(virtualServers, port.protocol(), nodeIp, port.nodePort(), sched, persistence,
@@ -206,13 +257,17 @@ public final class IpvsProxier {
 		}
 		bound.forEach(ip -> entries.get(KUBE_IPVS_IPS).add(ip.toString()));
 
-		List<IpSet> ipsets = SETS.stream().map(s -> new IpSet(s.name(), s.type(), s.comment(), entries.get(s.name())))
-				.toList();
+		List<IpSet> ipsets = SETS.stream()
+			.map(s -> new IpSet(s.name(), s.type(), s.comment(), entries.get(s.name())))
+			.toList();
 		IptablesRestore iptables = iptablesRules(ipsets, lbNoNodeAccess, config);
 		return new IpvsState(DUMMY_DEVICE, bound, ipsets, iptables, List.copyOf(virtualServers.values()));
 	}
 
-	/** {@code syncEndpoint}: local endpoints when asked for and present, else the cluster endpoints (PR #97081). */
+	/**
+	 * {@code syncEndpoint}: local endpoints when asked for and present, else the cluster
+	 * endpoints (PR #97081).
+	 */
 	private static List<IpvsRealServer> realServers(EndpointSelection.Categorized cat, boolean onlyNodeLocal) {
 		List<ResolvedEndpoint> eps = onlyNodeLocal && !cat.local().isEmpty() ? cat.local() : cat.cluster();
 		return eps.stream().map(e -> IpvsRealServer.masq(e.ip(), e.port())).toList();
@@ -221,11 +276,15 @@ public final class IpvsProxier {
 	private static void addVirtualServer(Map<String, IpvsVirtualServer> map, Protocol protocol, Ip address, int port,
 			String scheduler, int persistence, List<IpvsRealServer> realServers) {
 		IpvsVirtualServer vs = new IpvsVirtualServer(protocol, address, port, scheduler, persistence, realServers);
-		// Two service ports claiming the same VIP:port/proto: the later sync wins, as IPVS has one entry per key.
+		// Two service ports claiming the same VIP:port/proto: the later sync wins, as
+		// IPVS has one entry per key.
 		map.put(vs.toString(), vs);
 	}
 
-	/** {@code writeIptablesRules} + {@code createAndLinkKubeChain}: nat first, then filter. */
+	/**
+	 * {@code writeIptablesRules} + {@code createAndLinkKubeChain}: nat first, then
+	 * filter.
+	 */
 	private static IptablesRestore iptablesRules(List<IpSet> ipsets, List<String> lbNoNodeAccess, ProxyConfig config) {
 		Map<String, IpSet> byName = new LinkedHashMap<>();
 		ipsets.forEach(s -> byName.put(s.name(), s));
@@ -250,17 +309,20 @@ public final class IpvsProxier {
 					+ " -m set --match-set " + clusterIp.name();
 			if (config.masqueradeAll()) {
 				nat.add(head + " dst,dst -j " + KUBE_MARK_MASQ);
-			} else if (config.hasLocalDetector()) {
+			}
+			else if (config.hasLocalDetector()) {
 				nat.add(head + " dst,dst " + config.localDetector().ifNotLocal() + " -j " + KUBE_MARK_MASQ);
-			} else {
-				// No detector: masquerade node-originated traffic whose source is a VIP on kube-ipvs0.
+			}
+			else {
+				// No detector: masquerade node-originated traffic whose source is a VIP
+				// on kube-ipvs0.
 				nat.add(head + " src,dst -j " + KUBE_MARK_MASQ);
 			}
 		}
 		IpSet ext = byName.get(KUBE_EXTERNAL_IP);
 		if (!ext.isEmpty()) {
-			String head = "-A " + KUBE_SERVICES + " -m comment --comment " + ext.quotedComment() + " -m set --match-set "
-					+ ext.name() + " dst,dst";
+			String head = "-A " + KUBE_SERVICES + " -m comment --comment " + ext.quotedComment()
+					+ " -m set --match-set " + ext.name() + " dst,dst";
 			nat.add(head + " -j " + KUBE_MARK_MASQ);
 			externalIpRules(nat, head);
 		}
@@ -280,8 +342,8 @@ public final class IpvsProxier {
 						+ (set.type().equals(IpSet.BITMAP_PORT) ? "dst" : "dst,dst") + " -j ACCEPT");
 			}
 		}
-		filter.add("-A " + KUBE_FORWARD + " -m comment --comment \"kubernetes forwarding rules\" -m mark --mark "
-				+ mark + "/" + mark + " -j ACCEPT");
+		filter.add("-A " + KUBE_FORWARD + " -m comment --comment \"kubernetes forwarding rules\" -m mark --mark " + mark
+				+ "/" + mark + " -j ACCEPT");
 		filter.add("-A " + KUBE_FORWARD + " -m comment --comment \"kubernetes forwarding conntrack rule\""
 				+ " -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
 		IpSet hc = byName.get(KUBE_HEALTH_CHECK_NODE_PORT);
@@ -299,14 +361,15 @@ public final class IpvsProxier {
 				+ " -j MASQUERADE" + (config.randomFully() ? " --random-fully" : ""));
 		nat.add("-A " + KUBE_MARK_MASQ + " -j MARK --or-mark " + mark);
 
-		return new IptablesRestore(List.of(
-				new IptablesRestore.Table("nat", IptablesProxier.NAT_BUILTINS,
-						List.of(KUBE_SERVICES, KUBE_POSTROUTING, KUBE_NODE_PORT, KUBE_LOAD_BALANCER_CHAIN, KUBE_MARK_MASQ),
+		return new IptablesRestore(
+				List.of(new IptablesRestore.Table("nat", IptablesProxier.NAT_BUILTINS,
+						List.of(KUBE_SERVICES, KUBE_POSTROUTING, KUBE_NODE_PORT, KUBE_LOAD_BALANCER_CHAIN,
+								KUBE_MARK_MASQ),
 						jumps("nat"), nat),
-				new IptablesRestore.Table("filter", IptablesProxier.FILTER_BUILTINS,
-						List.of(KUBE_FORWARD, KUBE_NODE_PORT, KUBE_PROXY_FIREWALL, KUBE_SOURCE_RANGES_FIREWALL,
-								KUBE_IPVS_FILTER, KUBE_IPVS_OUT_FILTER),
-						jumps("filter"), filter)));
+						new IptablesRestore.Table("filter", IptablesProxier.FILTER_BUILTINS,
+								List.of(KUBE_FORWARD, KUBE_NODE_PORT, KUBE_PROXY_FIREWALL, KUBE_SOURCE_RANGES_FIREWALL,
+										KUBE_IPVS_FILTER, KUBE_IPVS_OUT_FILTER),
+								jumps("filter"), filter)));
 	}
 
 	private static void externalIpRules(List<String> nat, String head) {
@@ -322,7 +385,8 @@ public final class IpvsProxier {
 			List<String> inChain = new ArrayList<>();
 			for (String[] j : JUMPS) {
 				if (j[0].equals(table) && j[1].equals(chain)) {
-					inChain.addFirst("-A " + chain + " -m comment --comment " + IptablesProxier.comment(j[3]) + " -j " + j[2]);
+					inChain.addFirst(
+							"-A " + chain + " -m comment --comment " + IptablesProxier.comment(j[3]) + " -j " + j[2]);
 				}
 			}
 			out.addAll(inChain);

@@ -7,6 +7,7 @@ public record IpvsRealServer(Ip ip, int port, int weight, Forward forward) imple
 
 	/** IPVS forwarding methods, named as {@code ipvsadm} prints them. */
 	public enum Forward {
+
 		MASQ("Masq"), LOCAL("Local"), TUNNEL("Tunnel"), ROUTE("Route");
 
 		private final String ipvsadmName;
@@ -18,6 +19,7 @@ public record IpvsRealServer(Ip ip, int port, int weight, Forward forward) imple
 		public String ipvsadmName() {
 			return ipvsadmName;
 		}
+
 	}
 
 	public IpvsRealServer {

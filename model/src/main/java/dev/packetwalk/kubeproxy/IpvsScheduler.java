@@ -8,18 +8,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * IPVS schedulers, after the kernel's {@code net/netfilter/ipvs/ip_vs_{rr,lc,sh}.c}. The real-server list is taken in
- * the order given (the model uses ipvsadm's sorted order; the kernel's list order depends on insertion order, which
- * kube-proxy takes from a Go set). Servers with weight 0 are never chosen. Stateful: keep one instance per virtual
+ * IPVS schedulers, after the kernel's {@code net/netfilter/ipvs/ip_vs_{rr,lc,sh}.c}. The
+ * real-server list is taken in the order given (the model uses ipvsadm's sorted order;
+ * the kernel's list order depends on insertion order, which kube-proxy takes from a Go
+ * set). Servers with weight 0 are never chosen. Stateful: keep one instance per virtual
  * service.
  */
-public sealed interface IpvsScheduler permits IpvsScheduler.RoundRobin, IpvsScheduler.LeastConnection,
-		IpvsScheduler.SourceHash {
+public sealed interface IpvsScheduler
+		permits IpvsScheduler.RoundRobin, IpvsScheduler.LeastConnection, IpvsScheduler.SourceHash {
 
 	/** The scheduler's ipvsadm name ({@code rr}, {@code lc}, {@code sh}). */
 	String name();
 
-	/** The destination for a new connection from {@code client}; empty when no server is usable. */
+	/**
+	 * The destination for a new connection from {@code client}; empty when no server is
+	 * usable.
+	 */
 	Optional<IpvsRealServer> schedule(List<IpvsRealServer> servers, Ip client);
 
 	static IpvsScheduler of(String name) {
@@ -27,11 +31,15 @@ public sealed interface IpvsScheduler permits IpvsScheduler.RoundRobin, IpvsSche
 			case "rr" -> new RoundRobin();
 			case "lc" -> new LeastConnection();
 			case "sh" -> new SourceHash();
-			default -> throw new IllegalArgumentException("unsupported IPVS scheduler '" + name + "' (model has rr, lc, sh)");
+			default ->
+				throw new IllegalArgumentException("unsupported IPVS scheduler '" + name + "' (model has rr, lc, sh)");
 		};
 	}
 
-	/** {@code ip_vs_rr}: the next usable server after the one chosen last time, wrapping around. */
+	/**
+	 * {@code ip_vs_rr}: the next usable server after the one chosen last time, wrapping
+	 * around.
+	 */
 	final class RoundRobin implements IpvsScheduler {
 
 		private IpvsRealServer last;
@@ -58,8 +66,9 @@ public sealed interface IpvsScheduler permits IpvsScheduler.RoundRobin, IpvsSche
 	}
 
 	/**
-	 * {@code ip_vs_lc}: the usable server with the least overhead ({@code active * 256 + inactive}; the model only
-	 * counts active connections it scheduled, minus those {@link #release released}); ties go to the first in list.
+	 * {@code ip_vs_lc}: the usable server with the least overhead
+	 * ({@code active * 256 + inactive}; the model only counts active connections it
+	 * scheduled, minus those {@link #release released}); ties go to the first in list.
 	 */
 	final class LeastConnection implements IpvsScheduler {
 
@@ -102,16 +111,20 @@ public sealed interface IpvsScheduler permits IpvsScheduler.RoundRobin, IpvsSche
 	}
 
 	/**
-	 * {@code ip_vs_sh}: a 256-bucket table filled round-robin with the servers (each taking {@code weight} consecutive
-	 * buckets; {@code ip_vs_sh_reassign}), indexed by the kernel's {@code hash_32(ntohl(saddr) + port, 8)}, i.e.
-	 * {@code (addr * 0x61C88647) >>> 24} in 32-bit arithmetic; the port is 0 because kube-proxy does not set the
-	 * {@code sh-port} flag. A bucket whose server has weight 0 yields no server (no {@code sh-fallback}).
-	 * The same client address always maps to the same server while the server list is unchanged.
+	 * {@code ip_vs_sh}: a 256-bucket table filled round-robin with the servers (each
+	 * taking {@code weight} consecutive buckets; {@code ip_vs_sh_reassign}), indexed by
+	 * the kernel's {@code hash_32(ntohl(saddr) + port, 8)}, i.e.
+	 * {@code (addr * 0x61C88647) >>> 24} in 32-bit arithmetic; the port is 0 because
+	 * kube-proxy does not set the {@code sh-port} flag. A bucket whose server has weight
+	 * 0 yields no server (no {@code sh-fallback}). The same client address always maps to
+	 * the same server while the server list is unchanged.
 	 */
 	final class SourceHash implements IpvsScheduler {
 
 		public static final int TABLE_BITS = 8;
+
 		public static final int TABLE_SIZE = 1 << TABLE_BITS;
+
 		/** Linux {@code GOLDEN_RATIO_32}. */
 		public static final int GOLDEN_RATIO_32 = 0x61C88647;
 

@@ -7,8 +7,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * An IPVS virtual service: VIP:port/protocol, scheduler, persistence (ClientIP affinity; 0 = none) and real servers
- * (kept in ipvsadm's display order).
+ * An IPVS virtual service: VIP:port/protocol, scheduler, persistence (ClientIP affinity;
+ * 0 = none) and real servers (kept in ipvsadm's display order).
  */
 public record IpvsVirtualServer(Protocol protocol, Ip address, int port, String scheduler, int persistenceTimeout,
 		List<IpvsRealServer> realServers) implements Comparable<IpvsVirtualServer> {
@@ -34,9 +34,9 @@ public record IpvsVirtualServer(Protocol protocol, Ip address, int port, String 
 
 	/** ipvsadm's service order: protocol number, then address, then port. */
 	static final Comparator<IpvsVirtualServer> IPVSADM_ORDER = Comparator
-			.comparingInt((IpvsVirtualServer v) -> v.protocol().number())
-			.thenComparing(IpvsVirtualServer::address)
-			.thenComparingInt(IpvsVirtualServer::port);
+		.comparingInt((IpvsVirtualServer v) -> v.protocol().number())
+		.thenComparing(IpvsVirtualServer::address)
+		.thenComparingInt(IpvsVirtualServer::port);
 
 	@Override
 	public int compareTo(IpvsVirtualServer o) {

@@ -8,24 +8,17 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The parts of a {@code v1.Service} kube-proxy reads. Headless (clusterIP None) and ExternalName services are not
- * modelled: kube-proxy writes nothing for them.
+ * The parts of a {@code v1.Service} kube-proxy reads. Headless (clusterIP None) and
+ * ExternalName services are not modelled: kube-proxy writes nothing for them.
  *
- * <p>Like kube-proxy's {@code BaseServicePortInfo}, the external traffic policy only takes effect for an externally
- * accessible service (node port, external IP or load-balancer IP), see {@link #externalPolicyLocal()}.
+ * <p>
+ * Like kube-proxy's {@code BaseServicePortInfo}, the external traffic policy only takes
+ * effect for an externally accessible service (node port, external IP or load-balancer
+ * IP), see {@link #externalPolicyLocal()}.
  */
-public record KubeService(
-		String namespace,
-		String name,
-		ServiceType type,
-		Ip clusterIp,
-		List<ServicePort> ports,
-		List<Ip> externalIps,
-		List<Ip> loadBalancerIps,
-		List<Cidr> loadBalancerSourceRanges,
-		SessionAffinity sessionAffinity,
-		TrafficPolicy internalTrafficPolicy,
-		TrafficPolicy externalTrafficPolicy,
+public record KubeService(String namespace, String name, ServiceType type, Ip clusterIp, List<ServicePort> ports,
+		List<Ip> externalIps, List<Ip> loadBalancerIps, List<Cidr> loadBalancerSourceRanges,
+		SessionAffinity sessionAffinity, TrafficPolicy internalTrafficPolicy, TrafficPolicy externalTrafficPolicy,
 		int healthCheckNodePort) {
 
 	public KubeService {
@@ -64,11 +57,12 @@ public record KubeService(
 				throw new IllegalArgumentException(who + ": port names must be unique, '" + p.name() + "' repeats");
 			}
 			if (!protoPorts.add(p.protocol() + "/" + p.port())) {
-				throw new IllegalArgumentException(who + ": port " + p.port() + "/" + p.protocol() + " is listed twice");
+				throw new IllegalArgumentException(
+						who + ": port " + p.port() + "/" + p.protocol() + " is listed twice");
 			}
 			if (p.nodePort() != 0 && !type.allowsNodePorts()) {
-				throw new IllegalArgumentException(who + ": nodePort " + p.nodePort()
-						+ " is only allowed for NodePort and LoadBalancer services");
+				throw new IllegalArgumentException(
+						who + ": nodePort " + p.nodePort() + " is only allowed for NodePort and LoadBalancer services");
 			}
 		}
 		if (!loadBalancerIps.isEmpty() && type != ServiceType.LOAD_BALANCER) {
@@ -83,12 +77,16 @@ public record KubeService(
 						+ ": healthCheckNodePort is only allowed for LoadBalancer services with externalTrafficPolicy Local");
 			}
 			if (healthCheckNodePort < 1 || healthCheckNodePort > 65535) {
-				throw new IllegalArgumentException(who + ": healthCheckNodePort must be 1..65535, was " + healthCheckNodePort);
+				throw new IllegalArgumentException(
+						who + ": healthCheckNodePort must be 1..65535, was " + healthCheckNodePort);
 			}
 		}
 	}
 
-	/** A service of the given type with defaults everywhere else (no external IPs, no affinity, Cluster policies). */
+	/**
+	 * A service of the given type with defaults everywhere else (no external IPs, no
+	 * affinity, Cluster policies).
+	 */
 	public static KubeService of(ServiceType type, String namespace, String name, Ip clusterIp, ServicePort... ports) {
 		return new KubeService(namespace, name, type, clusterIp, List.of(ports), List.of(), List.of(), List.of(),
 				SessionAffinity.NONE, TrafficPolicy.CLUSTER, TrafficPolicy.CLUSTER, 0);
@@ -116,7 +114,10 @@ public record KubeService(
 		return new ServicePortName(ref(), port.name());
 	}
 
-	/** kube-proxy's {@code ExternallyAccessible()} for one port: node port, external IPs or LB IPs. */
+	/**
+	 * kube-proxy's {@code ExternallyAccessible()} for one port: node port, external IPs
+	 * or LB IPs.
+	 */
 	public boolean externallyAccessible(ServicePort port) {
 		return port.nodePort() != 0 || !externalIps.isEmpty() || !loadBalancerIps.isEmpty();
 	}
@@ -130,12 +131,18 @@ public record KubeService(
 		return internalTrafficPolicy == TrafficPolicy.LOCAL;
 	}
 
-	/** {@code UsesClusterEndpoints}: iTP Cluster, or any external access (eTP Local short-circuits need them). */
+	/**
+	 * {@code UsesClusterEndpoints}: iTP Cluster, or any external access (eTP Local
+	 * short-circuits need them).
+	 */
 	public boolean usesClusterEndpoints(ServicePort port) {
 		return !internalPolicyLocal() || externallyAccessible(port);
 	}
 
-	/** {@code UsesLocalEndpoints}: iTP Local, or eTP Local on an externally accessible port. */
+	/**
+	 * {@code UsesLocalEndpoints}: iTP Local, or eTP Local on an externally accessible
+	 * port.
+	 */
 	public boolean usesLocalEndpoints(ServicePort port) {
 		return internalPolicyLocal() || externalPolicyLocal(port);
 	}
@@ -153,18 +160,21 @@ public record KubeService(
 
 	public KubeService withType(ServiceType t) {
 		return new KubeService(namespace, name, t, clusterIp, ports, externalIps, loadBalancerIps,
-				loadBalancerSourceRanges, sessionAffinity, internalTrafficPolicy, externalTrafficPolicy, healthCheckNodePort);
+				loadBalancerSourceRanges, sessionAffinity, internalTrafficPolicy, externalTrafficPolicy,
+				healthCheckNodePort);
 	}
 
 	public KubeService withExternalIps(Ip... ips) {
 		return new KubeService(namespace, name, type, clusterIp, ports, List.of(ips), loadBalancerIps,
-				loadBalancerSourceRanges, sessionAffinity, internalTrafficPolicy, externalTrafficPolicy, healthCheckNodePort);
+				loadBalancerSourceRanges, sessionAffinity, internalTrafficPolicy, externalTrafficPolicy,
+				healthCheckNodePort);
 	}
 
 	/** Sets the load-balancer ingress IPs (status.loadBalancer.ingress). */
 	public KubeService withLoadBalancerIps(Ip... ips) {
 		return new KubeService(namespace, name, type, clusterIp, ports, externalIps, List.of(ips),
-				loadBalancerSourceRanges, sessionAffinity, internalTrafficPolicy, externalTrafficPolicy, healthCheckNodePort);
+				loadBalancerSourceRanges, sessionAffinity, internalTrafficPolicy, externalTrafficPolicy,
+				healthCheckNodePort);
 	}
 
 	public KubeService withLoadBalancerSourceRanges(Cidr... ranges) {

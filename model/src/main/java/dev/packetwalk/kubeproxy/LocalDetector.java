@@ -3,15 +3,20 @@ package dev.packetwalk.kubeproxy;
 import dev.packetwalk.net.Cidr;
 
 /**
- * kube-proxy's local-traffic detector ({@code --detect-local-mode}, {@code pkg/proxy/util/localdetector.go}): the
- * match that says "this packet comes from a pod of this cluster (or node)". kube-proxy writes {@link #ifNotLocal()}
- * into the rule that masquerades off-cluster traffic to a cluster IP, and {@link #ifLocal()} into the rule that lets
- * pods reach an {@code externalTrafficPolicy: Local} Service's external addresses through the cluster chain.
+ * kube-proxy's local-traffic detector ({@code --detect-local-mode},
+ * {@code pkg/proxy/util/localdetector.go}): the match that says "this packet comes from a
+ * pod of this cluster (or node)". kube-proxy writes {@link #ifNotLocal()} into the rule
+ * that masquerades off-cluster traffic to a cluster IP, and {@link #ifLocal()} into the
+ * rule that lets pods reach an {@code externalTrafficPolicy: Local} Service's external
+ * addresses through the cluster chain.
  */
 public sealed interface LocalDetector permits LocalDetector.ByCidr, LocalDetector.ByBridgeInterface,
 		LocalDetector.ByInterfaceNamePrefix, LocalDetector.None {
 
-	/** The iptables match for "from a local pod", e.g. {@code -s 10.244.0.0/16}; empty for {@link None}. */
+	/**
+	 * The iptables match for "from a local pod", e.g. {@code -s 10.244.0.0/16}; empty for
+	 * {@link None}.
+	 */
 	String ifLocal();
 
 	/** The negated match, e.g. {@code ! -s 10.244.0.0/16}; empty for {@link None}. */
@@ -23,8 +28,8 @@ public sealed interface LocalDetector permits LocalDetector.ByCidr, LocalDetecto
 	}
 
 	/**
-	 * {@code ClusterCIDR} (the cluster's pod network, {@code --cluster-cidr}) or {@code NodeCIDR} (the node's
-	 * {@code spec.podCIDR}): {@code NewDetectLocalByCIDR}.
+	 * {@code ClusterCIDR} (the cluster's pod network, {@code --cluster-cidr}) or
+	 * {@code NodeCIDR} (the node's {@code spec.podCIDR}): {@code NewDetectLocalByCIDR}.
 	 */
 	record ByCidr(Cidr cidr) implements LocalDetector {
 		public ByCidr {
@@ -44,7 +49,10 @@ public sealed interface LocalDetector permits LocalDetector.ByCidr, LocalDetecto
 		}
 	}
 
-	/** {@code BridgeInterface}: packets that came in by the pods' bridge ({@code NewDetectLocalByBridgeInterface}). */
+	/**
+	 * {@code BridgeInterface}: packets that came in by the pods' bridge
+	 * ({@code NewDetectLocalByBridgeInterface}).
+	 */
 	record ByBridgeInterface(String bridgeInterface) implements LocalDetector {
 		public ByBridgeInterface {
 			requireName("bridgeInterface", bridgeInterface);
@@ -62,8 +70,9 @@ public sealed interface LocalDetector permits LocalDetector.ByCidr, LocalDetecto
 	}
 
 	/**
-	 * {@code InterfaceNamePrefix}: packets that came in by a device whose name starts with the prefix, the pods' veths
-	 * ({@code NewDetectLocalByInterfaceNamePrefix}: the prefix followed by iptables' {@code +} wildcard).
+	 * {@code InterfaceNamePrefix}: packets that came in by a device whose name starts
+	 * with the prefix, the pods' veths ({@code NewDetectLocalByInterfaceNamePrefix}: the
+	 * prefix followed by iptables' {@code +} wildcard).
 	 */
 	record ByInterfaceNamePrefix(String interfaceNamePrefix) implements LocalDetector {
 		public ByInterfaceNamePrefix {
@@ -96,8 +105,8 @@ public sealed interface LocalDetector permits LocalDetector.ByCidr, LocalDetecto
 
 	private static void requireName(String what, String name) {
 		if (name == null || name.isEmpty() || name.length() > 15) {
-			throw new IllegalArgumentException("detectLocal." + what + " must be a device name of 1..15 characters, was '"
-					+ name + "'");
+			throw new IllegalArgumentException(
+					"detectLocal." + what + " must be a device name of 1..15 characters, was '" + name + "'");
 		}
 	}
 

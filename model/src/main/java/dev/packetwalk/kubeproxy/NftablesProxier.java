@@ -8,19 +8,24 @@ import dev.packetwalk.net.Cidr;
 import dev.packetwalk.net.Ip;
 
 /**
- * kube-proxy nftables mode ({@code pkg/proxy/nftables/proxier.go}, v1.33 era): the {@code nft -f} transaction it writes
- * for one node, in knftables' one-object-a-line form ({@code add table / set / map / chain / rule / element}), with
- * upstream's names: {@code table ip kube-proxy}, the base chains {@code filter-prerouting-pre-dnat} (filter, prerouting,
- * -110), {@code filter-output-pre-dnat} (filter, output, -110), {@code filter-forward} / {@code filter-input} /
- * {@code filter-output} (filter, 0), {@code nat-prerouting} / {@code nat-output} (nat, dstnat -100),
- * {@code nat-postrouting} (nat, srcnat +100); the {@code service-ips} and {@code service-nodeports} verdict maps;
- * {@code service-<hash>-ns/name/proto/port}, {@code external-…}, {@code local-…}, {@code firewall-…},
- * {@code endpoint-<hash>-…__ip/port} chains and {@code affinity-…} sets ({@link KubeProxyHash#nftChainName}).
+ * kube-proxy nftables mode ({@code pkg/proxy/nftables/proxier.go}, v1.33 era): the
+ * {@code nft -f} transaction it writes for one node, in knftables' one-object-a-line form
+ * ({@code add table / set / map / chain / rule / element}), with upstream's names:
+ * {@code table ip kube-proxy}, the base chains {@code filter-prerouting-pre-dnat}
+ * (filter, prerouting, -110), {@code filter-output-pre-dnat} (filter, output, -110),
+ * {@code filter-forward} / {@code filter-input} / {@code filter-output} (filter, 0),
+ * {@code nat-prerouting} / {@code nat-output} (nat, dstnat -100), {@code nat-postrouting}
+ * (nat, srcnat +100); the {@code service-ips} and {@code service-nodeports} verdict maps;
+ * {@code service-<hash>-ns/name/proto/port}, {@code external-…}, {@code local-…},
+ * {@code firewall-…}, {@code endpoint-<hash>-…__ip/port} chains and {@code affinity-…}
+ * sets ({@link KubeProxyHash#nftChainName}).
  *
- * <p>Model choices, deterministic: Services in list order, ports in declared order; the objects are grouped so that
- * every chain and set exists before a rule or element names it (upstream's transaction interleaves them; nft accepts
- * both, and {@code nft list ruleset} is the same); the mark is {@code 0x4000} as in upstream's tests; IPv4 only; a
- * fresh sync (no flush/delete of earlier objects).
+ * <p>
+ * Model choices, deterministic: Services in list order, ports in declared order; the
+ * objects are grouped so that every chain and set exists before a rule or element names
+ * it (upstream's transaction interleaves them; nft accepts both, and
+ * {@code nft list ruleset} is the same); the mark is {@code 0x4000} as in upstream's
+ * tests; IPv4 only; a fresh sync (no flush/delete of earlier objects).
  */
 public final class NftablesProxier {
 
@@ -32,10 +37,11 @@ public final class NftablesProxier {
 
 	/**
 	 * @param clusterCidr the local-traffic detector (ClusterCIDR), or null for none
-	 * @param serviceCidr the service CIDR ({@code cluster-ips-check} drops traffic to unallocated addresses in it), or
-	 *                    null
-	 * @param nodePortIps {@code --nodeport-addresses}: the addresses NodePorts accept traffic on (the nftables mode's
-	 *                    default is the node's primary address), or null for every local address
+	 * @param serviceCidr the service CIDR ({@code cluster-ips-check} drops traffic to
+	 * unallocated addresses in it), or null
+	 * @param nodePortIps {@code --nodeport-addresses}: the addresses NodePorts accept
+	 * traffic on (the nftables mode's default is the node's primary address), or null for
+	 * every local address
 	 */
 	public record Settings(ProxyConfig config, Cidr serviceCidr, List<Ip> nodePortIps) {
 		public Settings {
@@ -90,15 +96,17 @@ public final class NftablesProxier {
 		}
 
 		private void element(String set, String key, String comment, String verdict) {
-			elements.add(ADD + "element" + T + set + " { " + key + (comment == null ? "" : " comment \"" + comment + "\"")
-					+ (verdict == null ? "" : " : " + verdict) + " }");
+			elements
+				.add(ADD + "element" + T + set + " { " + key + (comment == null ? "" : " comment \"" + comment + "\"")
+						+ (verdict == null ? "" : " : " + verdict) + " }");
 		}
 
 		String write(List<KubeService> services, Map<ServiceRef, List<Endpoint>> endpoints) {
 			setup();
 			for (KubeService svc : services) {
 				for (ServicePort port : svc.ports()) {
-					servicePort(svc, port, EndpointSelection.resolve(port, endpoints.get(svc.ref()), s.config().nodeName()));
+					servicePort(svc, port,
+							EndpointSelection.resolve(port, endpoints.get(svc.ref()), s.config().nodeName()));
 				}
 			}
 			StringBuilder sb = new StringBuilder();
@@ -116,7 +124,8 @@ public final class NftablesProxier {
 			head.add(ADD + "table" + T.stripTrailing() + " { comment \"rules for kube-proxy\" ; }");
 			head.add(ADD + "set" + T + "cluster-ips { type ipv4_addr ; comment \"Active ClusterIPs\" ; }");
 			if (!matchAll) {
-				head.add(ADD + "set" + T + "nodeport-ips { type ipv4_addr ; comment \"IPs that accept NodePort traffic\" ; }");
+				head.add(ADD + "set" + T
+						+ "nodeport-ips { type ipv4_addr ; comment \"IPs that accept NodePort traffic\" ; }");
 			}
 			head.add(ADD + "map" + T + "firewall-ips { type ipv4_addr . inet_proto . inet_service : verdict ;"
 					+ " comment \"destinations that are subject to LoadBalancerSourceRanges\" ; }");
@@ -140,16 +149,13 @@ public final class NftablesProxier {
 			chain("nat-postrouting", "type nat hook postrouting priority 100");
 
 			// nftablesJumpChains, in upstream order
-			String[][] jumps = {
-					{ "nodeport-endpoints-check", "filter-input", "ct state new" },
+			String[][] jumps = { { "nodeport-endpoints-check", "filter-input", "ct state new" },
 					{ "service-endpoints-check", "filter-input", "ct state new" },
 					{ "service-endpoints-check", "filter-forward", "ct state new" },
 					{ "service-endpoints-check", "filter-output", "ct state new" },
 					{ "firewall-check", "filter-prerouting-pre-dnat", "ct state new" },
-					{ "firewall-check", "filter-output-pre-dnat", "ct state new" },
-					{ "services", "nat-output", "" },
-					{ "services", "nat-prerouting", "" },
-					{ "masquerading", "nat-postrouting", "" },
+					{ "firewall-check", "filter-output-pre-dnat", "ct state new" }, { "services", "nat-output", "" },
+					{ "services", "nat-prerouting", "" }, { "masquerading", "nat-postrouting", "" },
 					{ "cluster-ips-check", "filter-forward", "ct state new" },
 					{ "cluster-ips-check", "filter-output", "ct state new" } };
 			for (String[] j : jumps) {
@@ -281,10 +287,12 @@ public final class NftablesProxier {
 			}
 			if (port.nodePort() != 0) {
 				if (hasEndpoints) {
-					element("service-nodeports", protocol + " . " + port.nodePort(), null, "goto " + externalTrafficChain);
+					element("service-nodeports", protocol + " . " + port.nodePort(), null,
+							"goto " + externalTrafficChain);
 				}
 				if (!hasExternalEndpoints) {
-					element("no-endpoint-nodeports", protocol + " . " + port.nodePort(), svcPortNameString, externalVerdict);
+					element("no-endpoint-nodeports", protocol + " . " + port.nodePort(), svcPortNameString,
+							externalVerdict);
 				}
 			}
 
@@ -307,8 +315,10 @@ public final class NftablesProxier {
 						rule(externalTrafficChain, "ip saddr " + localCidr(config) + " goto " + clusterPolicyChain,
 								"short-circuit pod traffic");
 					}
-					rule(externalTrafficChain, "fib saddr type local jump mark-for-masquerade", "masquerade local traffic");
-					rule(externalTrafficChain, "fib saddr type local goto " + clusterPolicyChain, "short-circuit local traffic");
+					rule(externalTrafficChain, "fib saddr type local jump mark-for-masquerade",
+							"masquerade local traffic");
+					rule(externalTrafficChain, "fib saddr type local goto " + clusterPolicyChain,
+							"short-circuit local traffic");
 				}
 				if (hasExternalEndpoints) {
 					rule(externalTrafficChain, "goto " + externalPolicyChain);
@@ -332,8 +342,9 @@ public final class NftablesProxier {
 			}
 			if (svc.clientIpAffinity()) {
 				for (ResolvedEndpoint ep : cat.allReachable()) {
-					chains.add(ADD + "set" + T + affinitySet(base, ep) + " { type ipv4_addr ; flags dynamic,timeout ; timeout "
-							+ svc.affinityTimeoutSeconds() + "s ; }");
+					chains.add(ADD + "set" + T + affinitySet(base, ep)
+							+ " { type ipv4_addr ; flags dynamic,timeout ; timeout " + svc.affinityTimeoutSeconds()
+							+ "s ; }");
 				}
 			}
 			if (usesClusterPolicyChain) {
@@ -353,8 +364,9 @@ public final class NftablesProxier {
 		}
 
 		/**
-		 * The local-traffic detector's CIDR ({@code IfLocalNFT}: {@code ip saddr CIDR}); the model's nftables mode has the
-		 * CIDR detectors only (the interface detectors' {@code iifname} match is not modelled in nft yet).
+		 * The local-traffic detector's CIDR ({@code IfLocalNFT}: {@code ip saddr CIDR});
+		 * the model's nftables mode has the CIDR detectors only (the interface detectors'
+		 * {@code iifname} match is not modelled in nft yet).
 		 */
 		private static Cidr localCidr(ProxyConfig config) {
 			return switch (config.localDetector()) {

@@ -5,9 +5,9 @@ import dev.packetwalk.net.Protocol;
 import java.util.regex.Pattern;
 
 /**
- * One entry of {@code spec.ports}. {@code targetPort} is already resolved to a number; {@code nodePort} is 0 when the
- * port has none. The name may be empty (only allowed when the service has a single port; checked by
- * {@link KubeService}).
+ * One entry of {@code spec.ports}. {@code targetPort} is already resolved to a number;
+ * {@code nodePort} is 0 when the port has none. The name may be empty (only allowed when
+ * the service has a single port; checked by {@link KubeService}).
  */
 public record ServicePort(String name, Protocol protocol, int port, int targetPort, int nodePort) {
 

@@ -1,8 +1,10 @@
 package dev.packetwalk.kubeproxy;
 
 /**
- * kube-proxy's {@code ServicePortName}: prints as {@code ns/name:port}, or {@code ns/name} when the port is unnamed
- * ({@code fmtPortName} in {@code pkg/proxy/types.go}). This string is what the chain hashes and rule comments use.
+ * kube-proxy's {@code ServicePortName}: prints as {@code ns/name:port}, or
+ * {@code ns/name} when the port is unnamed ({@code fmtPortName} in
+ * {@code pkg/proxy/types.go}). This string is what the chain hashes and rule comments
+ * use.
  */
 public record ServicePortName(ServiceRef service, String port) {
 

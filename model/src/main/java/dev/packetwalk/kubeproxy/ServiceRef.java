@@ -2,7 +2,10 @@ package dev.packetwalk.kubeproxy;
 
 import java.util.regex.Pattern;
 
-/** A Service's namespace and name; the key endpoints are looked up by. Prints as {@code ns/name}. */
+/**
+ * A Service's namespace and name; the key endpoints are looked up by. Prints as
+ * {@code ns/name}.
+ */
 public record ServiceRef(String namespace, String name) implements Comparable<ServiceRef> {
 
 	private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -18,8 +21,8 @@ public record ServiceRef(String namespace, String name) implements Comparable<Se
 
 	static void requireDnsLabel(String what, String value) {
 		if (value == null || !DNS_LABEL.matcher(value).matches()) {
-			throw new IllegalArgumentException(what + " must be a DNS label (RFC 1123: a-z, 0-9, '-', at most 63), was '"
-					+ value + "'");
+			throw new IllegalArgumentException(
+					what + " must be a DNS label (RFC 1123: a-z, 0-9, '-', at most 63), was '" + value + "'");
 		}
 	}
 

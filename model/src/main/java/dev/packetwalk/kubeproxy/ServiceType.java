@@ -1,6 +1,9 @@
 package dev.packetwalk.kubeproxy;
 
-/** {@code spec.type} of a Service, restricted to the types kube-proxy programs (ExternalName is DNS-only). */
+/**
+ * {@code spec.type} of a Service, restricted to the types kube-proxy programs
+ * (ExternalName is DNS-only).
+ */
 public enum ServiceType {
 
 	CLUSTER_IP, NODE_PORT, LOAD_BALANCER;

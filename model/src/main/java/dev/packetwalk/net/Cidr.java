@@ -4,8 +4,9 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * An IPv4 prefix such as {@code 10.244.1.0/24}. The address keeps the host bits it was written with
- * (an interface address {@code 10.244.1.1/24} is a Cidr too); {@link #network()} drops them.
+ * An IPv4 prefix such as {@code 10.244.1.0/24}. The address keeps the host bits it was
+ * written with (an interface address {@code 10.244.1.1/24} is a Cidr too);
+ * {@link #network()} drops them.
  */
 public record Cidr(Ip address, int prefix) {
 
@@ -30,7 +31,8 @@ public record Cidr(Ip address, int prefix) {
 		}
 		String len = text.substring(slash + 1).trim();
 		if (len.isEmpty() || len.length() > 2 || !len.chars().allMatch(Character::isDigit)) {
-			throw new IllegalArgumentException("'" + text + "' is not a CIDR (prefix length '" + len + "' is not 0-32)");
+			throw new IllegalArgumentException(
+					"'" + text + "' is not a CIDR (prefix length '" + len + "' is not 0-32)");
 		}
 		int n = Integer.parseInt(len);
 		if (n > 32) {

@@ -4,13 +4,17 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * An IPv4 address. Stored as an int for cheap comparisons in the datapath; printed in dotted quad.
+ * An IPv4 address. Stored as an int for cheap comparisons in the datapath; printed in
+ * dotted quad.
  */
 public record Ip(int value) implements Comparable<Ip> {
 
 	public static final Ip ANY = new Ip(0);
 
-	/** Parses a dotted-quad IPv4 address; throws {@link IllegalArgumentException} naming the bad text. */
+	/**
+	 * Parses a dotted-quad IPv4 address; throws {@link IllegalArgumentException} naming
+	 * the bad text.
+	 */
 	@JsonCreator
 	public static Ip parse(String text) {
 		if (text == null) {
@@ -24,7 +28,8 @@ public record Ip(int value) implements Comparable<Ip> {
 			}
 		}
 		if (dots != 3) {
-			throw new IllegalArgumentException("'" + text + "' is not an IPv4 address (expected four dot-separated numbers)");
+			throw new IllegalArgumentException(
+					"'" + text + "' is not an IPv4 address (expected four dot-separated numbers)");
 		}
 		int v = 0;
 		int start = 0;
@@ -42,7 +47,8 @@ public record Ip(int value) implements Comparable<Ip> {
 						+ "' is not a number 0-255)");
 			}
 			if (octet > 255) {
-				throw new IllegalArgumentException("'" + text + "' is not an IPv4 address (" + octet + " is above 255)");
+				throw new IllegalArgumentException(
+						"'" + text + "' is not an IPv4 address (" + octet + " is above 255)");
 			}
 			v = (v << 8) | octet;
 			start = end + 1;

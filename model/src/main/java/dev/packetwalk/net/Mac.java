@@ -38,8 +38,9 @@ public record Mac(long value) {
 	}
 
 	/**
-	 * A locally administered unicast MAC derived from a stable name, the way the model gives every device the same
-	 * address on every run (the kernel picks random ones; we need replayable traces).
+	 * A locally administered unicast MAC derived from a stable name, the way the model
+	 * gives every device the same address on every run (the kernel picks random ones; we
+	 * need replayable traces).
 	 */
 	public static Mac derive(String seedName) {
 		byte[] h = sha256(seedName);
@@ -56,7 +57,10 @@ public record Mac(long value) {
 		return SHA256.get().digest(s.getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** One digest per thread: {@code MessageDigest.getInstance} looks the provider up on every call. */
+	/**
+	 * One digest per thread: {@code MessageDigest.getInstance} looks the provider up on
+	 * every call.
+	 */
 	private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
 		try {
 			return MessageDigest.getInstance("SHA-256");
@@ -66,7 +70,10 @@ public record Mac(long value) {
 		}
 	});
 
-	/** A {@code vethXXXXXXXX} host-side name derived from a stable name (eight hex digits, as the CNI bridge plugin). */
+	/**
+	 * A {@code vethXXXXXXXX} host-side name derived from a stable name (eight hex digits,
+	 * as the CNI bridge plugin).
+	 */
 	public static String vethName(String seedName) {
 		byte[] h = sha256("veth:" + seedName);
 		return "veth" + HexFormat.of().formatHex(h, 0, 4);

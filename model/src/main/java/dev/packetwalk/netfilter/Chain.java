@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A chain of one table: a built-in chain (named after its hook, with a policy) or a user chain (policy null).
+ * A chain of one table: a built-in chain (named after its hook, with a policy) or a user
+ * chain (policy null).
  */
 public record Chain(Table table, String name, Policy policy, List<Rule> rules) {
 
@@ -14,11 +15,14 @@ public record Chain(Table table, String name, Policy policy, List<Rule> rules) {
 	static final String NAME_RULE = "a user chain name has 1.." + MAX_NAME
 			+ " printable characters, does not start with '-' or '!', and is neither a built-in chain nor a target name";
 
-	/** Standard verdicts and target extensions: iptables refuses chains named like them ("may not clash with target name"). */
+	/**
+	 * Standard verdicts and target extensions: iptables refuses chains named like them
+	 * ("may not clash with target name").
+	 */
 	private static final Set<String> TARGET_NAMES = Set.of("ACCEPT", "DROP", "RETURN", "QUEUE", "NFQUEUE", "REJECT",
 			"DNAT", "SNAT", "MASQUERADE", "MARK", "LOG", "NFLOG", "CT", "NOTRACK", "TPROXY", "REDIRECT", "CONNMARK",
-			"TRACE", "AUDIT", "CHECKSUM", "CLASSIFY", "CONNSECMARK", "DSCP", "ECN", "HMARK", "IDLETIMER", "LED", "NETMAP",
-			"RATEEST", "SECMARK", "SET", "SYNPROXY", "TCPMSS", "TCPOPTSTRIP", "TEE", "TOS", "TTL", "ULOG");
+			"TRACE", "AUDIT", "CHECKSUM", "CLASSIFY", "CONNSECMARK", "DSCP", "ECN", "HMARK", "IDLETIMER", "LED",
+			"NETMAP", "RATEEST", "SECMARK", "SET", "SYNPROXY", "TCPMSS", "TCPOPTSTRIP", "TEE", "TOS", "TTL", "ULOG");
 
 	public Chain {
 		if (table == null || name == null || rules == null) {
@@ -45,7 +49,8 @@ public record Chain(Table table, String name, Policy policy, List<Rule> rules) {
 		rules = List.copyOf(rules);
 		for (Rule r : rules) {
 			if (!r.chain().equals(name)) {
-				throw new IllegalArgumentException("rule '" + r.save() + "' belongs to chain " + r.chain() + ", not " + name);
+				throw new IllegalArgumentException(
+						"rule '" + r.save() + "' belongs to chain " + r.chain() + ", not " + name);
 			}
 		}
 	}
@@ -72,7 +77,10 @@ public record Chain(Table table, String name, Policy policy, List<Rule> rules) {
 				&& !name.startsWith("!") && Hook.ofChainName(name) == null && !TARGET_NAMES.contains(name);
 	}
 
-	/** The declaration line iptables-save prints ({@code :NAME POLICY [0:0]}); counters are not modelled. */
+	/**
+	 * The declaration line iptables-save prints ({@code :NAME POLICY [0:0]}); counters
+	 * are not modelled.
+	 */
 	public String declaration() {
 		return ":" + name + " " + (policy == null ? "-" : policy.name()) + " [0:0]";
 	}

@@ -10,11 +10,12 @@ import dev.packetwalk.net.Protocol;
 import dev.packetwalk.packet.Packet;
 
 /**
- * A lookup that lets the evaluator skip, without testing them one by one, the rules of a long run of
- * "service dispatch" rules ({@code [-d ip/32] -p tcp|udp [-m comment] -m tcp|udp --dport N -j X}, as in
- * KUBE-SERVICES and KUBE-NODEPORTS) that cannot match the packet. Such rules have no side effects (no statistic, no
- * recent), so skipping them changes nothing but the time taken; the evaluator still counts them as evaluated, as a
- * linear kernel walk would.
+ * A lookup that lets the evaluator skip, without testing them one by one, the rules of a
+ * long run of "service dispatch" rules
+ * ({@code [-d ip/32] -p tcp|udp [-m comment] -m tcp|udp --dport N -j X}, as in
+ * KUBE-SERVICES and KUBE-NODEPORTS) that cannot match the packet. Such rules have no side
+ * effects (no statistic, no recent), so skipping them changes nothing but the time taken;
+ * the evaluator still counts them as evaluated, as a linear kernel walk would.
  */
 final class ChainIndex {
 
@@ -79,17 +80,22 @@ final class ChainIndex {
 	private record Key(boolean hasDestination, int destination, Protocol protocol, int port) {
 	}
 
-	/** The rule's dispatch key if it is a pure {@code [-d ip/32] -p P --dport N} rule (comments allowed), else null. */
+	/**
+	 * The rule's dispatch key if it is a pure {@code [-d ip/32] -p P --dport N} rule
+	 * (comments allowed), else null.
+	 */
 	static Key key(Rule rule) {
 		Integer dst = null;
 		Protocol proto = null;
 		Integer port = null;
 		for (Match m : rule.matches()) {
 			switch (m) {
-				case Match.Destination d when !d.negated() && d.cidr().prefix() == 32 -> dst = d.cidr().address().value();
+				case Match.Destination d when !d.negated() && d.cidr().prefix() == 32 ->
+					dst = d.cidr().address().value();
 				case Match.Proto p when !p.negated() -> proto = p.protocol();
 				case Match.Ports p when p.sport() == null && p.dport() != null && p.dport().isSingle()
-						&& !p.dport().negated() -> port = p.dport().from();
+						&& !p.dport().negated() ->
+					port = p.dport().from();
 				case Match.Comment c -> {
 				}
 				// anything else keeps the rule out of the index: it is walked in order
@@ -145,15 +151,18 @@ final class ChainIndex {
 		return (proto.number() << 16) | port;
 	}
 
-	/** The end (exclusive) of the indexed run that rule {@code i} is in, or {@code i} when it is in none. */
+	/**
+	 * The end (exclusive) of the indexed run that rule {@code i} is in, or {@code i} when
+	 * it is in none.
+	 */
 	int runEnd(int i) {
 		Run r = runAt[i];
 		return r == null ? i : r.end();
 	}
 
 	/**
-	 * The first rule at or after {@code i}, within {@code i}'s run, whose key fits the packet; -1 when none does.
-	 * Rule {@code i} must be in a run.
+	 * The first rule at or after {@code i}, within {@code i}'s run, whose key fits the
+	 * packet; -1 when none does. Rule {@code i} must be in a run.
 	 */
 	int nextCandidate(int i, Packet packet) {
 		Run r = runAt[i];

@@ -8,13 +8,16 @@ import dev.packetwalk.packet.Packet;
 /**
  * Everything a table traversal reads besides the rules.
  *
- * @param packet the packet (addresses, protocol, ports, and its mark as the traversal starts)
- * @param inDev the input device, or null where the hook has none (OUTPUT, POSTROUTING for local packets)
+ * @param packet the packet (addresses, protocol, ports, and its mark as the traversal
+ * starts)
+ * @param inDev the input device, or null where the hook has none (OUTPUT, POSTROUTING for
+ * local packets)
  * @param outDev the output device, or null where the hook has none (PREROUTING, INPUT)
  * @param ctState the packet's conntrack state
  * @param ctDnat whether its connection was destination-NATed ({@code --ctstate DNAT})
  * @param ctSnat whether its connection was source-NATed ({@code --ctstate SNAT})
- * @param isLocal whether an address is local to this network namespace ({@code -m addrtype --src/dst-type LOCAL})
+ * @param isLocal whether an address is local to this network namespace
+ * ({@code -m addrtype --src/dst-type LOCAL})
  * @param random the random numbers of {@code -m statistic}
  * @param recent the {@code -m recent} lists of this namespace (mutated by the traversal)
  * @param ipSets the ipsets of this namespace
@@ -24,15 +27,17 @@ public record EvalContext(Packet packet, String inDev, String outDev, CtState ct
 		Predicate<Ip> isLocal, RandomSource random, RecentLists recent, IpSets ipSets, long now) {
 
 	public EvalContext {
-		if (packet == null || ctState == null || isLocal == null || random == null || recent == null || ipSets == null) {
-			throw new IllegalArgumentException("an evaluation context needs a packet, a conntrack state, a locality test,"
-					+ " a random source, recent lists and ipsets (only the devices may be null)");
+		if (packet == null || ctState == null || isLocal == null || random == null || recent == null
+				|| ipSets == null) {
+			throw new IllegalArgumentException(
+					"an evaluation context needs a packet, a conntrack state, a locality test,"
+							+ " a random source, recent lists and ipsets (only the devices may be null)");
 		}
 	}
 
 	/**
-	 * A context with defaults: no devices, state NEW without NAT, no local addresses, a generator seeded with 0, empty
-	 * recent lists, no ipsets, time 0.
+	 * A context with defaults: no devices, state NEW without NAT, no local addresses, a
+	 * generator seeded with 0, empty recent lists, no ipsets, time 0.
 	 */
 	public static EvalContext of(Packet packet) {
 		return new EvalContext(packet, null, null, CtState.NEW, false, false, ip -> false, RandomSource.seeded(0),
@@ -68,7 +73,8 @@ public record EvalContext(Packet packet, String inDev, String outDev, CtState ct
 	}
 
 	public EvalContext withNow(long seconds) {
-		return new EvalContext(packet, inDev, outDev, ctState, ctDnat, ctSnat, isLocal, random, recent, ipSets, seconds);
+		return new EvalContext(packet, inDev, outDev, ctState, ctDnat, ctSnat, isLocal, random, recent, ipSets,
+				seconds);
 	}
 
 }

@@ -10,12 +10,16 @@ import java.util.Map;
 import dev.packetwalk.packet.Packet;
 
 /**
- * The kernel's table traversal ({@code ipt_do_table}): walk the built-in chain, jump/goto/return through user
- * chains with a stack, stop at the first terminal target or at the built-in chain's policy.
+ * The kernel's table traversal ({@code ipt_do_table}): walk the built-in chain,
+ * jump/goto/return through user chains with a stack, stop at the first terminal target or
+ * at the built-in chain's policy.
  */
 final class Evaluator {
 
-	/** A safety bound; loops are refused at load time and nesting is at most 15 deep, so this is never reached. */
+	/**
+	 * A safety bound; loops are refused at load time and nesting is at most 15 deep, so
+	 * this is never reached.
+	 */
 	static final int MAX_RULES_EVALUATED = 50_000_000;
 
 	private final RuleSet ruleSet;
@@ -47,7 +51,8 @@ final class Evaluator {
 
 	EvalResult evaluate(Table table, Hook hook, EvalContext ctx, dev.packetwalk.budget.Budget budget) {
 		if (!table.hasChain(hook)) {
-			throw new IllegalArgumentException("table " + table + " has no " + hook + " chain: it does not run at that hook");
+			throw new IllegalArgumentException(
+					"table " + table + " has no " + hook + " chain: it does not run at that hook");
 		}
 		Chain chain = ruleSet.require(table, hook.chainName());
 		Map<String, ChainIndex> tableIndexes = indexes.getOrDefault(table, Map.of());
@@ -60,8 +65,10 @@ final class Evaluator {
 		int i = 0;
 		while (true) {
 			if (i >= chain.rules().size()) {
-				// fell off the end: a user chain returns, a built-in chain applies its policy
-				// (a goto from the built-in chain leaves the stack empty: then too the policy applies)
+				// fell off the end: a user chain returns, a built-in chain applies its
+				// policy
+				// (a goto from the built-in chain leaves the stack empty: then too the
+				// policy applies)
 				if (stack.isEmpty()) {
 					return policy(table, ruleSet.require(table, hook.chainName()), mark, hits, evaluated, walk);
 				}
@@ -88,7 +95,8 @@ final class Evaluator {
 			Rule rule = chain.rules().get(i);
 			budget.tick();
 			if (++evaluated > MAX_RULES_EVALUATED) {
-				throw new IllegalStateException("evaluation bound of " + MAX_RULES_EVALUATED + " rules exceeded in " + table);
+				throw new IllegalStateException(
+						"evaluation bound of " + MAX_RULES_EVALUATED + " rules exceeded in " + table);
 			}
 			long[] draw = { -1 };
 			if (!matches(rule, ctx, mark, draw)) {
@@ -144,7 +152,8 @@ final class Evaluator {
 				}
 				case Target.Reject rj -> {
 					hits.add(walk.hit(table, chain, number, rule, RuleHit.Action.TERMINAL, drawn));
-					return new EvalResult(new Verdict.Reject(rj.with()), null, mark, hits, null, evaluated, walk.entries);
+					return new EvalResult(new Verdict.Reject(rj.with()), null, mark, hits, null, evaluated,
+							walk.entries);
 				}
 				case Target.Nat nat -> {
 					hits.add(walk.hit(table, chain, number, rule, RuleHit.Action.TERMINAL, drawn));
@@ -154,22 +163,29 @@ final class Evaluator {
 		}
 	}
 
-	private static EvalResult policy(Table table, Chain builtin, int mark, List<RuleHit> hits, int evaluated, Walk walk) {
+	private static EvalResult policy(Table table, Chain builtin, int mark, List<RuleHit> hits, int evaluated,
+			Walk walk) {
 		walk.add(new Walked.PolicyApplied(builtin.name(), builtin.policy()));
 		Verdict v = switch (builtin.policy()) {
 			case ACCEPT -> Verdict.ACCEPT;
 			case DROP -> Verdict.DROP;
 		};
-		return new EvalResult(v, null, mark, hits, new EvalResult.AppliedPolicy(table, builtin.name(), builtin.policy()),
-				evaluated, walk.entries);
+		return new EvalResult(v, null, mark, hits,
+				new EvalResult.AppliedPolicy(table, builtin.name(), builtin.policy()), evaluated, walk.entries);
 	}
 
-	/** A statistic draw ({@code random & 0x7fffffff}) as the fraction of 2^31 the kernel compares with the probability. */
+	/**
+	 * A statistic draw ({@code random & 0x7fffffff}) as the fraction of 2^31 the kernel
+	 * compares with the probability.
+	 */
 	private static double fraction(long draw) {
 		return (double) draw / SaveFormat.STATISTIC_SCALE;
 	}
 
-	/** The walk as it is recorded: consecutive non-matching rules of one chain merge into one run. */
+	/**
+	 * The walk as it is recorded: consecutive non-matching rules of one chain merge into
+	 * one run.
+	 */
 	private static final class Walk {
 
 		final List<Walked> entries = new ArrayList<>();
@@ -178,12 +194,16 @@ final class Evaluator {
 			entries.add(w);
 		}
 
-		/** Rules at 0-based positions {@code from} (inclusive) to {@code to} (exclusive) did not match. */
+		/**
+		 * Rules at 0-based positions {@code from} (inclusive) to {@code to} (exclusive)
+		 * did not match.
+		 */
 		void skip(Chain chain, int from, int to) {
 			if (to <= from) {
 				return;
 			}
-			if (!entries.isEmpty() && entries.getLast() instanceof Walked.Skipped s && s.chain() == chain && s.to() == from) {
+			if (!entries.isEmpty() && entries.getLast() instanceof Walked.Skipped s && s.chain() == chain
+					&& s.to() == from) {
 				entries.set(entries.size() - 1, new Walked.Skipped(chain, s.from(), to));
 				return;
 			}
@@ -200,12 +220,18 @@ final class Evaluator {
 
 	}
 
-	/** All matches, in kernel order (header checks first), stopping at the first that fails. */
+	/**
+	 * All matches, in kernel order (header checks first), stopping at the first that
+	 * fails.
+	 */
 	static boolean matches(Rule rule, EvalContext ctx, int mark) {
 		return matches(rule, ctx, mark, new long[] { -1 });
 	}
 
-	/** The same, keeping in {@code draw[0]} what a statistic match drew (untouched when none was reached). */
+	/**
+	 * The same, keeping in {@code draw[0]} what a statistic match drew (untouched when
+	 * none was reached).
+	 */
 	private static boolean matches(Rule rule, EvalContext ctx, int mark, long[] draw) {
 		for (Match m : rule.matches()) {
 			if (m instanceof Match.Statistic st) {

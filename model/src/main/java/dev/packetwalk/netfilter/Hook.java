@@ -1,6 +1,9 @@
 package dev.packetwalk.netfilter;
 
-/** The five netfilter IPv4 hooks; each table's built-in chain at a hook carries the hook's name. */
+/**
+ * The five netfilter IPv4 hooks; each table's built-in chain at a hook carries the hook's
+ * name.
+ */
 public enum Hook {
 
 	PREROUTING, INPUT, FORWARD, OUTPUT, POSTROUTING;
@@ -10,12 +13,18 @@ public enum Hook {
 		return name();
 	}
 
-	/** Whether {@code -i} (an input device) exists at this hook: not at OUTPUT or POSTROUTING. */
+	/**
+	 * Whether {@code -i} (an input device) exists at this hook: not at OUTPUT or
+	 * POSTROUTING.
+	 */
 	public boolean hasInDevice() {
 		return this != OUTPUT && this != POSTROUTING;
 	}
 
-	/** Whether {@code -o} (an output device) exists at this hook: not at PREROUTING or INPUT. */
+	/**
+	 * Whether {@code -o} (an output device) exists at this hook: not at PREROUTING or
+	 * INPUT.
+	 */
 	public boolean hasOutDevice() {
 		return this != PREROUTING && this != INPUT;
 	}

@@ -2,7 +2,10 @@ package dev.packetwalk.netfilter;
 
 import java.util.Locale;
 
-/** One dimension of {@code -m set --match-set NAME dst,dst}: take the element from the source or destination. */
+/**
+ * One dimension of {@code -m set --match-set NAME dst,dst}: take the element from the
+ * source or destination.
+ */
 public enum IpSetDirection {
 
 	SRC, DST;

@@ -1,8 +1,9 @@
 package dev.packetwalk.netfilter;
 
 /**
- * iptables-save/iptables-restore text the model refuses: unknown or unsupported syntax, or something
- * iptables-restore itself would refuse. Carries the 1-based line and the offending token.
+ * iptables-save/iptables-restore text the model refuses: unknown or unsupported syntax,
+ * or something iptables-restore itself would refuse. Carries the 1-based line and the
+ * offending token.
  */
 public final class IptablesParseException extends RuntimeException {
 
@@ -23,7 +24,10 @@ public final class IptablesParseException extends RuntimeException {
 		return line;
 	}
 
-	/** The token the problem was found at, or the whole line when no single token is to blame. */
+	/**
+	 * The token the problem was found at, or the whole line when no single token is to
+	 * blame.
+	 */
 	public String token() {
 		return token;
 	}

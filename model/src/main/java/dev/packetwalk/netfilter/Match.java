@@ -10,18 +10,22 @@ import dev.packetwalk.net.Ip;
 import dev.packetwalk.net.Protocol;
 
 /**
- * One condition of a rule. The first five kinds are the IP header checks every iptables rule carries ({@code -s},
- * {@code -d}, {@code -i}, {@code -o}, {@code -p}); iptables-save prints them first in that order, whatever the input
- * order was. The others are match extensions ({@code -m NAME}), printed in the order they were loaded.
+ * One condition of a rule. The first five kinds are the IP header checks every iptables
+ * rule carries ({@code -s}, {@code -d}, {@code -i}, {@code -o}, {@code -p});
+ * iptables-save prints them first in that order, whatever the input order was. The others
+ * are match extensions ({@code -m NAME}), printed in the order they were loaded.
  */
-public sealed interface Match permits Match.Source, Match.Destination, Match.InInterface, Match.OutInterface,
-		Match.Proto, Match.Ports, Match.Comment, Match.Mark, Match.Conntrack, Match.AddrType, Match.Statistic,
-		Match.Recent, Match.IpSet {
+public sealed interface Match
+		permits Match.Source, Match.Destination, Match.InInterface, Match.OutInterface, Match.Proto, Match.Ports,
+		Match.Comment, Match.Mark, Match.Conntrack, Match.AddrType, Match.Statistic, Match.Recent, Match.IpSet {
 
 	/** Canonical iptables-save text of this match, without a leading blank. */
 	String save();
 
-	/** Where a header check is printed (0..4), or -1 for a match extension printed in rule order. */
+	/**
+	 * Where a header check is printed (0..4), or -1 for a match extension printed in rule
+	 * order.
+	 */
 	default int headerOrder() {
 		return -1;
 	}
@@ -30,7 +34,10 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 		return negated ? "! " : "";
 	}
 
-	/** {@code [!] -s address/prefix}; the host bits are cleared, as the kernel stores the address masked. */
+	/**
+	 * {@code [!] -s address/prefix}; the host bits are cleared, as the kernel stores the
+	 * address masked.
+	 */
 	record Source(Cidr cidr, boolean negated) implements Match {
 		public Source {
 			cidr = checkAddress("-s", cidr);
@@ -75,7 +82,10 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 		return cidr.asNetwork();
 	}
 
-	/** {@code [!] -i name}; a trailing {@code +} matches every device whose name starts with the rest. */
+	/**
+	 * {@code [!] -i name}; a trailing {@code +} matches every device whose name starts
+	 * with the rest.
+	 */
 	record InInterface(String name, boolean negated) implements Match {
 		public InInterface {
 			checkInterface("-i", name, negated);
@@ -127,7 +137,8 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 					+ " printable characters without '/', was '" + name + "'");
 		}
 		if (name.equals("+") && !negated) {
-			throw new IllegalArgumentException(option + " + matches every device: leave the match out (iptables-save drops it)");
+			throw new IllegalArgumentException(
+					option + " + matches every device: leave the match out (iptables-save drops it)");
 		}
 	}
 
@@ -159,11 +170,14 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 		}
 	}
 
-	/** An inclusive port range, optionally negated; a single port has {@code from == to}. */
+	/**
+	 * An inclusive port range, optionally negated; a single port has {@code from == to}.
+	 */
 	record PortRange(int from, int to, boolean negated) {
 		public PortRange {
 			if (from < 0 || to > 65535 || from > to) {
-				throw new IllegalArgumentException("a port range needs 0 <= min <= max <= 65535, was " + from + ":" + to);
+				throw new IllegalArgumentException(
+						"a port range needs 0 <= min <= max <= 65535, was " + from + ":" + to);
 			}
 			if (negated && from == 0 && to == 65535) {
 				throw new IllegalArgumentException("! 0:65535 never matches (and iptables-nft silently drops it)");
@@ -192,8 +206,9 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 	}
 
 	/**
-	 * {@code -m tcp|udp [[!] --sport p[:q]] [[!] --dport p[:q]]}; a null range checks nothing. A full, non-negated
-	 * range checks nothing either and is dropped, as iptables-save does.
+	 * {@code -m tcp|udp [[!] --sport p[:q]] [[!] --dport p[:q]]}; a null range checks
+	 * nothing. A full, non-negated range checks nothing either and is dropped, as
+	 * iptables-save does.
 	 */
 	record Ports(Protocol protocol, PortRange sport, PortRange dport) implements Match {
 		public Ports {
@@ -222,14 +237,18 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 	/** XT_MAX_COMMENT_LEN is 256 bytes including the NUL. */
 	int MAX_COMMENT = 255;
 
-	/** {@code -m comment --comment TEXT}: always matches; printed quoted unless it is a plain word. */
+	/**
+	 * {@code -m comment --comment TEXT}: always matches; printed quoted unless it is a
+	 * plain word.
+	 */
 	record Comment(String text) implements Match {
 		public Comment {
 			if (text == null || text.length() > MAX_COMMENT) {
 				throw new IllegalArgumentException("a comment is at most " + MAX_COMMENT + " characters");
 			}
 			if (text.chars().anyMatch(c -> c < ' ' || c == 0x7f)) {
-				throw new IllegalArgumentException("a comment cannot hold control characters (iptables-save is line based)");
+				throw new IllegalArgumentException(
+						"a comment cannot hold control characters (iptables-save is line based)");
 			}
 		}
 
@@ -239,7 +258,10 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 		}
 	}
 
-	/** {@code -m mark [!] --mark value[/mask]}: matches when {@code (skb mark & mask) == value}. */
+	/**
+	 * {@code -m mark [!] --mark value[/mask]}: matches when
+	 * {@code (skb mark & mask) == value}.
+	 */
 	record Mark(int value, int mask, boolean negated) implements Match {
 		public static Mark of(int value) {
 			return new Mark(value, 0xffff_ffff, false);
@@ -251,11 +273,15 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 
 		@Override
 		public String save() {
-			return "-m mark " + not(negated) + "--mark " + SaveFormat.hex(value) + (mask == 0xffff_ffff ? "" : "/" + SaveFormat.hex(mask));
+			return "-m mark " + not(negated) + "--mark " + SaveFormat.hex(value)
+					+ (mask == 0xffff_ffff ? "" : "/" + SaveFormat.hex(mask));
 		}
 	}
 
-	/** {@code -m conntrack [!] --ctstate LIST}: matches when the packet's state is in the list (or not, negated). */
+	/**
+	 * {@code -m conntrack [!] --ctstate LIST}: matches when the packet's state is in the
+	 * list (or not, negated).
+	 */
 	record Conntrack(Set<CtStateBit> states, boolean negated) implements Match {
 		public Conntrack {
 			if (states == null || states.isEmpty()) {
@@ -282,7 +308,9 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 
 	/** The address types {@code -m addrtype} can test; the model knows LOCAL only. */
 	enum AddressType {
+
 		LOCAL
+
 	}
 
 	/** One side of an addrtype match. */
@@ -316,8 +344,9 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 	}
 
 	/**
-	 * {@code -m statistic --mode random [!] --probability P}. The probability is kept as the kernel keeps it, a
-	 * 31-bit fraction {@code lround(P * 2^31)}; it matches when {@code (random & 0x7fffffff) < threshold}.
+	 * {@code -m statistic --mode random [!] --probability P}. The probability is kept as
+	 * the kernel keeps it, a 31-bit fraction {@code lround(P * 2^31)}; it matches when
+	 * {@code (random & 0x7fffffff) < threshold}.
 	 */
 	record Statistic(long threshold, boolean negated) implements Match {
 		public Statistic {
@@ -349,6 +378,7 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 
 	/** What a recent match does with the list. */
 	enum RecentCommand {
+
 		SET("--set"), RCHECK("--rcheck"), UPDATE("--update"), REMOVE("--remove");
 
 		private final String option;
@@ -360,10 +390,12 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 		public String option() {
 			return option;
 		}
+
 	}
 
 	/** Which address a recent match records and looks up. */
 	enum RecentSide {
+
 		SOURCE("--rsource"), DEST("--rdest");
 
 		private final String option;
@@ -375,6 +407,7 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 		public String option() {
 			return option;
 		}
+
 	}
 
 	/** xt_recent's default list name. */
@@ -383,28 +416,36 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 	/** XT_RECENT_NAME_LEN is 200 bytes including the NUL. */
 	int MAX_RECENT_NAME = 199;
 
-	/** xt_recent's ip_pkt_list_tot default: timestamps kept per address, and the largest --hitcount. */
+	/**
+	 * xt_recent's ip_pkt_list_tot default: timestamps kept per address, and the largest
+	 * --hitcount.
+	 */
 	int RECENT_STAMPS = 20;
 
 	/**
-	 * {@code -m recent}: xt_recent's per-name lists of addresses with their last-seen times.
+	 * {@code -m recent}: xt_recent's per-name lists of addresses with their last-seen
+	 * times.
 	 *
 	 * @param seconds 0 = not given
 	 * @param hitCount 0 = not given
-	 * @param mask applied to the address before it is stored or looked up (255.255.255.255 by default)
+	 * @param mask applied to the address before it is stored or looked up
+	 * (255.255.255.255 by default)
 	 */
 	record Recent(String name, RecentCommand command, boolean negated, long seconds, int hitCount, boolean reap,
 			Ip mask, RecentSide side) implements Match {
 		public Recent {
 			if (!SaveFormat.isPrintableName(name) || name.length() > MAX_RECENT_NAME) {
-				throw new IllegalArgumentException("a recent list needs a name of 1.." + MAX_RECENT_NAME + " printable characters");
+				throw new IllegalArgumentException(
+						"a recent list needs a name of 1.." + MAX_RECENT_NAME + " printable characters");
 			}
 			if (command == null || mask == null || side == null) {
-				throw new IllegalArgumentException("recent needs a command (--set, --rcheck, --update or --remove), a mask and a side");
+				throw new IllegalArgumentException(
+						"recent needs a command (--set, --rcheck, --update or --remove), a mask and a side");
 			}
 			boolean checks = command == RecentCommand.RCHECK || command == RecentCommand.UPDATE;
 			if (!checks && (seconds != 0 || hitCount != 0 || reap)) {
-				throw new IllegalArgumentException("recent: --seconds, --hitcount and --reap go with --rcheck or --update only");
+				throw new IllegalArgumentException(
+						"recent: --seconds, --hitcount and --reap go with --rcheck or --update only");
 			}
 			if (reap && seconds == 0) {
 				throw new IllegalArgumentException("recent: --reap needs --seconds");
@@ -413,7 +454,8 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 				throw new IllegalArgumentException("recent: --seconds must fit in 32 bits");
 			}
 			if (hitCount < 0 || hitCount > RECENT_STAMPS) {
-				throw new IllegalArgumentException("recent: --hitcount must be 0.." + RECENT_STAMPS + " (ip_pkt_list_tot)");
+				throw new IllegalArgumentException(
+						"recent: --hitcount must be 0.." + RECENT_STAMPS + " (ip_pkt_list_tot)");
 			}
 		}
 
@@ -445,11 +487,15 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 	/** IPSET_MAXNAMELEN is 32 bytes including the NUL; IPSET_DIM_MAX is 6. */
 	int MAX_IPSET_NAME = 31;
 
-	/** {@code -m set [!] --match-set NAME dir[,dir…]}: asks an ipset whether it holds the packet's element. */
+	/**
+	 * {@code -m set [!] --match-set NAME dir[,dir…]}: asks an ipset whether it holds the
+	 * packet's element.
+	 */
 	record IpSet(String setName, List<IpSetDirection> directions, boolean negated) implements Match {
 		public IpSet {
 			if (!SaveFormat.isPrintableName(setName) || setName.length() > MAX_IPSET_NAME) {
-				throw new IllegalArgumentException("an ipset needs a name of 1.." + MAX_IPSET_NAME + " printable characters");
+				throw new IllegalArgumentException(
+						"an ipset needs a name of 1.." + MAX_IPSET_NAME + " printable characters");
 			}
 			if (directions == null || directions.isEmpty() || directions.size() > 6) {
 				throw new IllegalArgumentException("--match-set needs 1..6 src/dst flags");

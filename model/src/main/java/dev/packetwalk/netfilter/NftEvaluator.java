@@ -13,19 +13,25 @@ import dev.packetwalk.net.Ip;
 import dev.packetwalk.packet.Packet;
 
 /**
- * The kernel's walk of one nftables base chain ({@code nft_do_chain}): rules in order, each rule's statements left to
- * right (a failed match ends the rule), {@code jump} pushes the return point, {@code goto} does not, {@code return} or
- * falling off a regular chain pops, falling off (or returning from) the base chain applies its policy (accept). A
- * verdict map lookup that finds no element ends the rule like a failed match; one that finds an element applies the
- * element's verdict. {@code numgen random mod N} draws {@code reciprocal_scale(get_random_u32(), N)}.
+ * The kernel's walk of one nftables base chain ({@code nft_do_chain}): rules in order,
+ * each rule's statements left to right (a failed match ends the rule), {@code jump}
+ * pushes the return point, {@code goto} does not, {@code return} or falling off a regular
+ * chain pops, falling off (or returning from) the base chain applies its policy (accept).
+ * A verdict map lookup that finds no element ends the rule like a failed match; one that
+ * finds an element applies the element's verdict. {@code numgen random mod N} draws
+ * {@code reciprocal_scale(get_random_u32(), N)}.
  */
 public final class NftEvaluator {
 
 	/** Nesting bound of the kernel's jump stack ({@code NFT_JUMP_STACK_SIZE}). */
 	static final int JUMP_STACK = 16;
 
-	/** The dynamic sets of one namespace ({@code update @set { ip saddr }}), with each element's expiry (seconds). */
+	/**
+	 * The dynamic sets of one namespace ({@code update @set { ip saddr }}), with each
+	 * element's expiry (seconds).
+	 */
 	public static final class DynamicSets {
+
 		private final Map<String, Map<Ip, Long>> sets = new HashMap<>();
 
 		boolean contains(String set, Ip ip, long now) {
@@ -37,6 +43,7 @@ public final class NftEvaluator {
 		void update(String set, Ip ip, long expires) {
 			sets.computeIfAbsent(set, k -> new HashMap<>()).put(ip, expires);
 		}
+
 	}
 
 	/**
@@ -44,16 +51,20 @@ public final class NftEvaluator {
 	 *
 	 * @param packet the packet, its mark as the traversal starts
 	 * @param ctState its conntrack state
-	 * @param isLocal whether an address is local to the namespace ({@code fib … type local})
+	 * @param isLocal whether an address is local to the namespace
+	 * ({@code fib … type local})
 	 * @param random the kernel's random numbers ({@code numgen random})
 	 * @param dynamic the namespace's dynamic set elements (read and updated)
 	 * @param now the time in seconds (set element timeouts)
 	 */
-	public record Context(Packet packet, CtState ctState, Predicate<Ip> isLocal, RandomSource random, DynamicSets dynamic,
-			long now) {
+	public record Context(Packet packet, CtState ctState, Predicate<Ip> isLocal, RandomSource random,
+			DynamicSets dynamic, long now) {
 	}
 
-	/** A rule that matched: its chain, 1-based position, text as {@code nft list} prints it, and what it did. */
+	/**
+	 * A rule that matched: its chain, 1-based position, text as {@code nft list} prints
+	 * it, and what it did.
+	 */
 	public record Hit(String chain, int number, String rule, String effect, String comment) {
 	}
 
@@ -69,7 +80,8 @@ public final class NftEvaluator {
 	 * The outcome of one base chain.
 	 *
 	 * @param verdict accept, drop or reject
-	 * @param nat the NAT statement that ended the chain (dnat, masquerade), as the engine applies NAT, or null
+	 * @param nat the NAT statement that ended the chain (dnat, masquerade), as the engine
+	 * applies NAT, or null
 	 * @param mark the mark after the traversal
 	 * @param hits every rule that matched, in order
 	 * @param lookups every set and map lookup, in order
@@ -77,8 +89,8 @@ public final class NftEvaluator {
 	 * @param rulesEvaluated rules tested, matched or not
 	 * @param policy whether the chain's policy decided (nothing ended the traversal)
 	 */
-	public record Result(Verdict verdict, Target.Nat nat, int mark, List<Hit> hits, List<Lookup> lookups, List<Draw> draws,
-			int rulesEvaluated, boolean policy) {
+	public record Result(Verdict verdict, Target.Nat nat, int mark, List<Hit> hits, List<Lookup> lookups,
+			List<Draw> draws, int rulesEvaluated, boolean policy) {
 	}
 
 	private record Frame(NftRuleset.NftChain chain, int next) {
@@ -125,7 +137,8 @@ public final class NftEvaluator {
 					}
 					case NftStatement.Fib f -> matched = ctx.isLocal().test(addr(p, f.side()));
 					case NftStatement.L4Proto l -> matched = p.ip().protocol() == l.protocol();
-					case NftStatement.PortMatch pm -> matched = p.ip().protocol() == pm.protocol() && p.l4().dstPort() == pm.port();
+					case NftStatement.PortMatch pm ->
+						matched = p.ip().protocol() == pm.protocol() && p.l4().dstPort() == pm.port();
 					case NftStatement.MarkCheck m -> matched = (mark & m.mask()) == m.value();
 					case NftStatement.MarkSet m -> {
 						mark = m.apply(mark);
@@ -141,7 +154,8 @@ public final class NftEvaluator {
 					case NftStatement.MapLookup m -> {
 						String key = key(p, m.key());
 						NftRuleset.Element el = key == null ? null : element(rs.set(m.map()), key);
-						lookups.add(new Lookup(m.map(), key == null ? "(no ports)" : key, el == null ? null : el.text()));
+						lookups
+							.add(new Lookup(m.map(), key == null ? "(no ports)" : key, el == null ? null : el.text()));
 						if (el == null) {
 							matched = false;
 						}
@@ -155,8 +169,9 @@ public final class NftEvaluator {
 						draws.add(new Draw(n.mod(), value, verdict.text()));
 					}
 					case NftStatement.Verdict v -> verdict = v;
-					case NftStatement.Dnat d -> nat = d.port() == 0 ? new Target.Dnat(Target.NatRange.of(d.ip()), false, false)
-							: Target.Dnat.to(d.ip(), d.port());
+					case NftStatement.Dnat d ->
+						nat = d.port() == 0 ? new Target.Dnat(Target.NatRange.of(d.ip()), false, false)
+								: Target.Dnat.to(d.ip(), d.port());
 					case NftStatement.Masquerade m -> nat = new Target.Masquerade(0, 0, false, m.fullyRandom());
 				}
 				if (!matched || verdict != null || nat != null) {
@@ -173,7 +188,8 @@ public final class NftEvaluator {
 				return new Result(Verdict.ACCEPT, nat, mark, hits, lookups, draws, evaluated, false);
 			}
 			if (verdict == null) {
-				hits.add(new Hit(chain.name(), number, rule.text(), effect == null ? "continue" : effect, rule.comment()));
+				hits.add(new Hit(chain.name(), number, rule.text(), effect == null ? "continue" : effect,
+						rule.comment()));
 				i++;
 				continue;
 			}
@@ -186,8 +202,8 @@ public final class NftEvaluator {
 					return new Result(Verdict.DROP, null, mark, hits, lookups, draws, evaluated, false);
 				}
 				case REJECT -> {
-					return new Result(new Verdict.Reject(Target.RejectWith.ICMP_PORT_UNREACHABLE), null, mark, hits, lookups,
-							draws, evaluated, false);
+					return new Result(new Verdict.Reject(Target.RejectWith.ICMP_PORT_UNREACHABLE), null, mark, hits,
+							lookups, draws, evaluated, false);
 				}
 				case RETURN -> {
 					if (stack.isEmpty()) {
@@ -238,14 +254,18 @@ public final class NftEvaluator {
 		return false;
 	}
 
-	/** The concatenated key as nft prints it ({@code 172.30.0.41 . tcp . 80}), or null without transport ports. */
+	/**
+	 * The concatenated key as nft prints it ({@code 172.30.0.41 . tcp . 80}), or null
+	 * without transport ports.
+	 */
 	private static String key(Packet p, List<NftStatement.KeyPart> parts) {
 		StringBuilder sb = new StringBuilder();
 		for (NftStatement.KeyPart k : parts) {
 			String v = switch (k) {
 				case DADDR -> p.dst().toString();
 				case L4PROTO -> p.ip().protocol().lower();
-				case TH_DPORT -> p.l4() instanceof dev.packetwalk.packet.Transport.Icmp ? null : Integer.toString(p.l4().dstPort());
+				case TH_DPORT ->
+					p.l4() instanceof dev.packetwalk.packet.Transport.Icmp ? null : Integer.toString(p.l4().dstPort());
 			};
 			if (v == null) {
 				return null;

@@ -11,17 +11,24 @@ import dev.packetwalk.net.Ip;
 import dev.packetwalk.net.Protocol;
 
 /**
- * An nftables ruleset, read from the {@code nft -f} transaction text kube-proxy's nftables mode feeds {@code nft}
- * ({@code add table / set / map / chain / rule / element} lines, one object a line, as knftables writes them), and
- * printed the way {@code nft list ruleset} prints it. Immutable once parsed. Only the {@code ip} family and the
- * statement vocabulary of {@link NftStatement} are understood; anything else is refused with its line.
+ * An nftables ruleset, read from the {@code nft -f} transaction text kube-proxy's
+ * nftables mode feeds {@code nft} ({@code add table / set / map / chain / rule / element}
+ * lines, one object a line, as knftables writes them), and printed the way
+ * {@code nft list ruleset} prints it. Immutable once parsed. Only the {@code ip} family
+ * and the statement vocabulary of {@link NftStatement} are understood; anything else is
+ * refused with its line.
  *
- * <p>Base chains join a hook's program by priority ({@link #baseChains(Hook)}), interleaved with the iptables tables
- * of the same namespace, as the kernel orders {@code nf_hook_ops}.
+ * <p>
+ * Base chains join a hook's program by priority ({@link #baseChains(Hook)}), interleaved
+ * with the iptables tables of the same namespace, as the kernel orders
+ * {@code nf_hook_ops}.
  */
 public final class NftRuleset {
 
-	/** A set ({@code cluster-ips}, {@code affinity-…}) or a verdict map ({@code service-ips}). */
+	/**
+	 * A set ({@code cluster-ips}, {@code affinity-…}) or a verdict map
+	 * ({@code service-ips}).
+	 */
 	public record NftSet(String name, String type, boolean map, List<String> flags, String timeout, String comment,
 			List<Element> elements) {
 		public NftSet {
@@ -31,13 +38,17 @@ public final class NftRuleset {
 	}
 
 	/**
-	 * One element: its key as nft prints it ({@code 172.30.0.41 . tcp . 80}), the verdict of a map element (null in a
-	 * set), and its comment.
+	 * One element: its key as nft prints it ({@code 172.30.0.41 . tcp . 80}), the verdict
+	 * of a map element (null in a set), and its comment.
 	 */
 	public record Element(String key, NftStatement.Verdict verdict, String comment) {
-		/** The element as {@code nft list} prints it: {@code key [comment "…"] [: verdict]}. */
+		/**
+		 * The element as {@code nft list} prints it:
+		 * {@code key [comment "…"] [: verdict]}.
+		 */
 		public String text() {
-			return key + (comment == null ? "" : " comment \"" + comment + "\"") + (verdict == null ? "" : " : " + verdict.text());
+			return key + (comment == null ? "" : " comment \"" + comment + "\"")
+					+ (verdict == null ? "" : " : " + verdict.text());
 		}
 	}
 
@@ -71,7 +82,10 @@ public final class NftRuleset {
 		}
 	}
 
-	/** A base chain of this ruleset at a hook, with its table's name ({@code ip kube-proxy}). */
+	/**
+	 * A base chain of this ruleset at a hook, with its table's name
+	 * ({@code ip kube-proxy}).
+	 */
 	public record BaseChain(String table, NftChain chain) {
 	}
 
@@ -123,7 +137,10 @@ public final class NftRuleset {
 		return List.copyOf(sets.values());
 	}
 
-	/** The base chains registered at a hook, by priority (creation order among equals, as the kernel inserts them). */
+	/**
+	 * The base chains registered at a hook, by priority (creation order among equals, as
+	 * the kernel inserts them).
+	 */
 	public List<BaseChain> baseChains(Hook hook) {
 		List<BaseChain> out = new ArrayList<>();
 		for (NftChain c : chains.values()) {
@@ -137,7 +154,10 @@ public final class NftRuleset {
 
 	// ------------------------------------------------------------------ printing
 
-	/** The ruleset as {@code nft list ruleset} (nft 1.0.6) prints it: sets and maps, then chains, in creation order. */
+	/**
+	 * The ruleset as {@code nft list ruleset} (nft 1.0.6) prints it: sets and maps, then
+	 * chains, in creation order.
+	 */
 	public String listRuleset() {
 		StringBuilder sb = new StringBuilder();
 		sb.append("table ").append(tableName()).append(" {\n");
@@ -185,8 +205,13 @@ public final class NftRuleset {
 				sb.append("\t\tcomment \"").append(c.comment()).append("\"\n");
 			}
 			if (c.isBase()) {
-				sb.append("\t\ttype ").append(c.type()).append(" hook ").append(c.hook().name().toLowerCase(java.util.Locale.ROOT))
-					.append(" priority ").append(priorityName(c.priority())).append("; policy accept;\n");
+				sb.append("\t\ttype ")
+					.append(c.type())
+					.append(" hook ")
+					.append(c.hook().name().toLowerCase(java.util.Locale.ROOT))
+					.append(" priority ")
+					.append(priorityName(c.priority()))
+					.append("; policy accept;\n");
 			}
 			for (NftRule r : c.rules()) {
 				sb.append("\t\t").append(r.text()).append('\n');
@@ -197,7 +222,10 @@ public final class NftRuleset {
 		return sb.toString();
 	}
 
-	/** A key sorted as an address where it starts with one (nft lists hash and interval sets in key order). */
+	/**
+	 * A key sorted as an address where it starts with one (nft lists hash and interval
+	 * sets in key order).
+	 */
 	private static String sortKey(Element e) {
 		String first = e.key().split(" ")[0];
 		try {
@@ -208,7 +236,10 @@ public final class NftRuleset {
 		}
 	}
 
-	/** nft's symbolic priorities for the ip family (raw, mangle, dstnat, filter, security, srcnat), within ±10. */
+	/**
+	 * nft's symbolic priorities for the ip family (raw, mangle, dstnat, filter, security,
+	 * srcnat), within ±10.
+	 */
 	static String priorityName(int p) {
 		String[] names = { "raw", "mangle", "dstnat", "filter", "security", "srcnat" };
 		int[] values = { -300, -150, -100, 0, 50, 100 };
@@ -247,8 +278,9 @@ public final class NftRuleset {
 	// ------------------------------------------------------------------ parsing
 
 	/**
-	 * Parses an {@code nft -f} transaction of {@code add} lines (blank lines and {@code #} comments skipped).
-	 * Throws {@link IllegalArgumentException} naming the line and what is not understood.
+	 * Parses an {@code nft -f} transaction of {@code add} lines (blank lines and
+	 * {@code #} comments skipped). Throws {@link IllegalArgumentException} naming the
+	 * line and what is not understood.
 	 */
 	public static NftRuleset parse(String text) {
 		return new Parser().parse(text);
@@ -297,7 +329,8 @@ public final class NftRuleset {
 				finalChains.put(c.name(), new NftChain(c.name(), c.type(), c.hook(), c.priority(), c.comment(),
 						rules.getOrDefault(c.name(), List.of())));
 			}
-			// every chain a rule or a map element names must exist (nft refuses the transaction otherwise)
+			// every chain a rule or a map element names must exist (nft refuses the
+			// transaction otherwise)
 			for (NftChain c : finalChains.values()) {
 				for (NftRule r : c.rules()) {
 					for (NftStatement s : r.statements()) {
@@ -307,9 +340,10 @@ public final class NftRuleset {
 			}
 			for (NftSet s : finalSets.values()) {
 				for (Element e : s.elements()) {
-					if (e.verdict() != null && e.verdict().chain() != null && !finalChains.containsKey(e.verdict().chain())) {
-						throw new IllegalArgumentException("map " + s.name() + " element '" + e.text() + "' names chain "
-								+ e.verdict().chain() + ", which does not exist");
+					if (e.verdict() != null && e.verdict().chain() != null
+							&& !finalChains.containsKey(e.verdict().chain())) {
+						throw new IllegalArgumentException("map " + s.name() + " element '" + e.text()
+								+ "' names chain " + e.verdict().chain() + ", which does not exist");
 					}
 				}
 			}
@@ -321,7 +355,8 @@ public final class NftRuleset {
 			switch (s) {
 				case NftStatement.Verdict v -> {
 					if (v.chain() != null && !chains.containsKey(v.chain())) {
-						throw new IllegalArgumentException("chain " + where + ": " + v.text() + " names a chain that does not exist");
+						throw new IllegalArgumentException(
+								"chain " + where + ": " + v.text() + " names a chain that does not exist");
 					}
 				}
 				case NftStatement.Numgen n -> n.verdicts().forEach(v -> checkTargets(v, chains, sets, where));
@@ -351,7 +386,8 @@ public final class NftRuleset {
 
 		private static void requireSet(Map<String, NftSet> sets, String name, String where) {
 			if (!sets.containsKey(name)) {
-				throw new IllegalArgumentException("chain " + where + " uses @" + name + ", which is not a set or map of the table");
+				throw new IllegalArgumentException(
+						"chain " + where + " uses @" + name + ", which is not a set or map of the table");
 			}
 		}
 
@@ -368,7 +404,8 @@ public final class NftRuleset {
 			String tbl = t.get(3);
 			if (what.equals("table")) {
 				if (table != null && !table.equals(tbl)) {
-					throw new IllegalArgumentException("a second table '" + tbl + "' is not modelled (one table per namespace)");
+					throw new IllegalArgumentException(
+							"a second table '" + tbl + "' is not modelled (one table per namespace)");
 				}
 				family = fam;
 				table = tbl;
@@ -404,10 +441,12 @@ public final class NftRuleset {
 						hook = hook(p.get("hook"));
 						priority = Integer.parseInt(p.get("priority"));
 						if (!"filter".equals(p.get("type")) && !"nat".equals(p.get("type"))) {
-							throw new IllegalArgumentException("chain type '" + p.get("type") + "' is not modelled (filter, nat)");
+							throw new IllegalArgumentException(
+									"chain type '" + p.get("type") + "' is not modelled (filter, nat)");
 						}
 					}
-					chains.putIfAbsent(name, new NftChain(name, p.get("type"), hook, priority, p.get("comment"), List.of()));
+					chains.putIfAbsent(name,
+							new NftChain(name, p.get("type"), hook, priority, p.get("comment"), List.of()));
 				}
 				case "rule" -> {
 					if (!chains.containsKey(name)) {
@@ -438,7 +477,10 @@ public final class NftRuleset {
 			};
 		}
 
-		/** {@code { type ipv4_addr ; flags dynamic,timeout ; comment "…" ; }} → property map. */
+		/**
+		 * {@code { type ipv4_addr ; flags dynamic,timeout ; comment "…" ; }} → property
+		 * map.
+		 */
 		private static Map<String, String> props(List<String> t, int from) {
 			Map<String, String> m = new LinkedHashMap<>();
 			if (from >= t.size()) {
@@ -608,7 +650,8 @@ public final class NftRuleset {
 							expect(t, i + 2, "mark");
 							String op = at(t, i + 3);
 							if (!op.equals("or") && !op.equals("xor")) {
-								throw new IllegalArgumentException("mark set mark '" + op + "' is not modelled (or, xor)");
+								throw new IllegalArgumentException(
+										"mark set mark '" + op + "' is not modelled (or, xor)");
 							}
 							out.add(new NftStatement.MarkSet(op.equals("xor"), hex(at(t, i + 4))));
 							i += 5;
@@ -629,7 +672,8 @@ public final class NftRuleset {
 							}
 							int n = Integer.parseInt(t.get(j));
 							if (n != verdicts.size()) {
-								throw new IllegalArgumentException("numgen elements must be 0.." + (mod - 1) + " in order");
+								throw new IllegalArgumentException(
+										"numgen elements must be 0.." + (mod - 1) + " in order");
 							}
 							expect(t, j + 1, ":");
 							verdicts.add(NftStatement.Verdict.parse(at(t, j + 2) + " " + at(t, j + 3)));
@@ -662,8 +706,8 @@ public final class NftRuleset {
 						expect(t, i + 1, "to");
 						String to = at(t, i + 2);
 						int colon = to.indexOf(':');
-						out.add(colon < 0 ? new NftStatement.Dnat(Ip.parse(to), 0)
-								: new NftStatement.Dnat(Ip.parse(to.substring(0, colon)), Integer.parseInt(to.substring(colon + 1))));
+						out.add(colon < 0 ? new NftStatement.Dnat(Ip.parse(to), 0) : new NftStatement.Dnat(
+								Ip.parse(to.substring(0, colon)), Integer.parseInt(to.substring(colon + 1))));
 						i += 3;
 					}
 					case "masquerade" -> {
@@ -684,7 +728,10 @@ public final class NftRuleset {
 			return new NftRule(chain, out, comment, source);
 		}
 
-		/** Reads {@code part . part …} after the first part; returns the index of {@code vmap}. */
+		/**
+		 * Reads {@code part . part …} after the first part; returns the index of
+		 * {@code vmap}.
+		 */
 		private static int keyParts(List<String> t, int i, List<NftStatement.KeyPart> key) {
 			while (true) {
 				String a = at(t, i);
@@ -742,7 +789,9 @@ public final class NftRuleset {
 			return s.startsWith("\"") && s.endsWith("\"") && s.length() >= 2 ? s.substring(1, s.length() - 1) : s;
 		}
 
-		/** Words, with quoted strings kept whole and {@code { } , ;} as their own tokens. */
+		/**
+		 * Words, with quoted strings kept whole and {@code { } , ;} as their own tokens.
+		 */
 		static List<String> tokens(String line) {
 			List<String> out = new ArrayList<>();
 			StringBuilder cur = new StringBuilder();
@@ -780,8 +829,12 @@ public final class NftRuleset {
 
 	}
 
-	/** nft chain names: a letter, underscore or dot first, then {@code [A-Za-z0-9_./-]}, at most 256 characters. */
+	/**
+	 * nft chain names: a letter, underscore or dot first, then {@code [A-Za-z0-9_./-]},
+	 * at most 256 characters.
+	 */
 	static final class NftChainNames {
+
 		private NftChainNames() {
 		}
 
@@ -800,6 +853,7 @@ public final class NftRuleset {
 			}
 			return true;
 		}
+
 	}
 
 }

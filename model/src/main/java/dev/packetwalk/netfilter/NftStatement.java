@@ -7,9 +7,11 @@ import dev.packetwalk.net.Ip;
 import dev.packetwalk.net.Protocol;
 
 /**
- * One statement of an nftables rule, as {@code nft} writes it: the vocabulary kube-proxy's nftables mode uses
- * ({@code pkg/proxy/nftables/proxier.go}). A rule runs its statements left to right; a match that fails ends the rule,
- * a verdict ends it and acts on the traversal. {@link #text()} is the statement as {@code nft list ruleset} prints it.
+ * One statement of an nftables rule, as {@code nft} writes it: the vocabulary
+ * kube-proxy's nftables mode uses ({@code pkg/proxy/nftables/proxier.go}). A rule runs
+ * its statements left to right; a match that fails ends the rule, a verdict ends it and
+ * acts on the traversal. {@link #text()} is the statement as {@code nft list ruleset}
+ * prints it.
  */
 public sealed interface NftStatement permits NftStatement.CtState, NftStatement.AddrMatch, NftStatement.AddrInSet,
 		NftStatement.Fib, NftStatement.L4Proto, NftStatement.PortMatch, NftStatement.MarkCheck, NftStatement.MarkSet,
@@ -20,15 +22,18 @@ public sealed interface NftStatement permits NftStatement.CtState, NftStatement.
 
 	/** Which address of the IP header. */
 	enum Side {
+
 		SADDR, DADDR;
 
 		String label() {
 			return this == SADDR ? "saddr" : "daddr";
 		}
+
 	}
 
 	/** A part of a concatenated map key ({@code ip daddr . meta l4proto . th dport}). */
 	enum KeyPart {
+
 		DADDR("ip daddr"), L4PROTO("meta l4proto"), TH_DPORT("th dport");
 
 		private final String text;
@@ -40,6 +45,7 @@ public sealed interface NftStatement permits NftStatement.CtState, NftStatement.
 		String text() {
 			return text;
 		}
+
 	}
 
 	/** {@code ct state new} (the only state set kube-proxy tests). */
@@ -56,7 +62,10 @@ public sealed interface NftStatement permits NftStatement.CtState, NftStatement.
 		}
 	}
 
-	/** {@code ip saddr 10.180.0.1}, {@code ip daddr != 127.0.0.0/8}, {@code ip saddr != { 203.0.113.0/25 }}. */
+	/**
+	 * {@code ip saddr 10.180.0.1}, {@code ip daddr != 127.0.0.0/8}, {@code ip saddr != {
+	 * 203.0.113.0/25 }}.
+	 */
 	record AddrMatch(Side side, boolean negated, List<Cidr> values, boolean braces) implements NftStatement {
 		public AddrMatch {
 			values = List.copyOf(values);
@@ -130,7 +139,10 @@ public sealed interface NftStatement permits NftStatement.CtState, NftStatement.
 		}
 	}
 
-	/** {@code ip daddr . meta l4proto . th dport vmap @service-ips}: look the key up, apply the element's verdict. */
+	/**
+	 * {@code ip daddr . meta l4proto . th dport vmap @service-ips}: look the key up,
+	 * apply the element's verdict.
+	 */
 	record MapLookup(List<KeyPart> key, String map) implements NftStatement {
 		public MapLookup {
 			key = List.copyOf(key);
@@ -142,13 +154,16 @@ public sealed interface NftStatement permits NftStatement.CtState, NftStatement.
 		}
 	}
 
-	/** {@code numgen random mod N vmap { 0 : goto a, 1 : goto b }}: draw 0..N-1, apply that element's verdict. */
+	/**
+	 * {@code numgen random mod N vmap { 0 : goto a, 1 : goto b }}: draw 0..N-1, apply
+	 * that element's verdict.
+	 */
 	record Numgen(int mod, List<Verdict> verdicts) implements NftStatement {
 		public Numgen {
 			verdicts = List.copyOf(verdicts);
 			if (mod < 1 || verdicts.size() != mod) {
-				throw new IllegalArgumentException("numgen random mod " + mod + " needs one verdict per value 0.." + (mod - 1)
-						+ " (kube-proxy writes one per endpoint), has " + verdicts.size());
+				throw new IllegalArgumentException("numgen random mod " + mod + " needs one verdict per value 0.."
+						+ (mod - 1) + " (kube-proxy writes one per endpoint), has " + verdicts.size());
 			}
 		}
 
@@ -162,7 +177,10 @@ public sealed interface NftStatement permits NftStatement.CtState, NftStatement.
 		}
 	}
 
-	/** {@code update @affinity-… { ip saddr }}: add (or refresh) the source address in a dynamic set with timeout. */
+	/**
+	 * {@code update @affinity-… { ip saddr }}: add (or refresh) the source address in a
+	 * dynamic set with timeout.
+	 */
 	record UpdateSet(String set, Side side) implements NftStatement {
 		@Override
 		public String text() {
@@ -170,10 +188,14 @@ public sealed interface NftStatement permits NftStatement.CtState, NftStatement.
 		}
 	}
 
-	/** A verdict: accept, drop, return, reject, {@code jump CHAIN}, {@code goto CHAIN}. */
+	/**
+	 * A verdict: accept, drop, return, reject, {@code jump CHAIN}, {@code goto CHAIN}.
+	 */
 	record Verdict(Kind kind, String chain) implements NftStatement {
 		public enum Kind {
+
 			ACCEPT, DROP, RETURN, REJECT, JUMP, GOTO
+
 		}
 
 		public Verdict {
@@ -195,7 +217,8 @@ public sealed interface NftStatement permits NftStatement.CtState, NftStatement.
 					}
 					yield new Verdict(w[0].equals("jump") ? Kind.JUMP : Kind.GOTO, w[1]);
 				}
-				default -> throw new IllegalArgumentException("'" + text + "' is not a verdict (accept, drop, return, reject, jump CHAIN, goto CHAIN)");
+				default -> throw new IllegalArgumentException(
+						"'" + text + "' is not a verdict (accept, drop, return, reject, jump CHAIN, goto CHAIN)");
 			};
 		}
 
@@ -206,7 +229,10 @@ public sealed interface NftStatement permits NftStatement.CtState, NftStatement.
 		}
 	}
 
-	/** {@code dnat to 10.180.0.1:80}: the nat chain's destination rewrite (ends the chain, accepting). */
+	/**
+	 * {@code dnat to 10.180.0.1:80}: the nat chain's destination rewrite (ends the chain,
+	 * accepting).
+	 */
 	record Dnat(Ip ip, int port) implements NftStatement {
 		@Override
 		public String text() {

@@ -12,20 +12,25 @@ import java.util.OptionalLong;
 import dev.packetwalk.net.Ip;
 
 /**
- * The kernel's {@code -m recent} state (xt_recent): per list name, the addresses seen, each with its last
- * {@value Match#RECENT_STAMPS} time stamps (seconds), kept in least-recently-updated order. Mutable; one instance
- * belongs to one network namespace.
+ * The kernel's {@code -m recent} state (xt_recent): per list name, the addresses seen,
+ * each with its last {@value Match#RECENT_STAMPS} time stamps (seconds), kept in
+ * least-recently-updated order. Mutable; one instance belongs to one network namespace.
  *
- * <p>Like xt_recent, a list holds at most {@value #MAX_ENTRIES} addresses ({@code ip_list_tot}); adding one more
- * forgets the least recently updated. {@code --reap} forgets, as the kernel does, only the least recently updated
- * address of the list, and only when its newest stamp is older than {@code --seconds}.
+ * <p>
+ * Like xt_recent, a list holds at most {@value #MAX_ENTRIES} addresses
+ * ({@code ip_list_tot}); adding one more forgets the least recently updated.
+ * {@code --reap} forgets, as the kernel does, only the least recently updated address of
+ * the list, and only when its newest stamp is older than {@code --seconds}.
  */
 public final class RecentLists {
 
 	/** xt_recent's ip_list_tot default. */
 	public static final int MAX_ENTRIES = 200;
 
-	/** Insertion order of the inner map is the LRU order: the first entry is the least recently updated. */
+	/**
+	 * Insertion order of the inner map is the LRU order: the first entry is the least
+	 * recently updated.
+	 */
 	private final Map<String, LinkedHashMap<Ip, Deque<Long>>> lists = new HashMap<>();
 
 	/** Records that an address was seen now, as {@code --set} does. */
@@ -54,7 +59,9 @@ public final class RecentLists {
 		return stamps == null ? OptionalLong.empty() : OptionalLong.of(stamps.getLast());
 	}
 
-	/** The addresses on a list with their last-seen times, least recently updated first. */
+	/**
+	 * The addresses on a list with their last-seen times, least recently updated first.
+	 */
 	public Map<Ip, Long> snapshot(String name) {
 		Map<Ip, Long> out = new LinkedHashMap<>();
 		lists.getOrDefault(name, new LinkedHashMap<>()).forEach((ip, s) -> out.put(ip, s.getLast()));
@@ -62,8 +69,8 @@ public final class RecentLists {
 	}
 
 	/**
-	 * Evaluates a recent match for a packet with the given source and destination, with xt_recent's
-	 * {@code recent_mt} semantics (including its side effects on the list).
+	 * Evaluates a recent match for a packet with the given source and destination, with
+	 * xt_recent's {@code recent_mt} semantics (including its side effects on the list).
 	 */
 	boolean match(Match.Recent m, Ip src, Ip dst, long now) {
 		Ip addr = new Ip((m.side() == Match.RecentSide.SOURCE ? src : dst).value() & m.mask().value());
@@ -106,7 +113,10 @@ public final class RecentLists {
 		return ret;
 	}
 
-	/** {@code recent_entry_reap}: drop the least recently updated entry if its newest stamp is stale. */
+	/**
+	 * {@code recent_entry_reap}: drop the least recently updated entry if its newest
+	 * stamp is stale.
+	 */
 	private static void reap(LinkedHashMap<Ip, Deque<Long>> list, long time, Ip working, boolean update) {
 		if (list.isEmpty()) {
 			return;

@@ -7,9 +7,10 @@ import java.util.List;
 import dev.packetwalk.net.Protocol;
 
 /**
- * One iptables rule. The matches are kept in kernel/iptables-save order: the IP header checks ({@code -s -d -i -o
- * -p}) first, then the match extensions in the order they were given. The original text is not kept; {@link #save()}
- * prints the canonical form.
+ * One iptables rule. The matches are kept in kernel/iptables-save order: the IP header
+ * checks ({@code -s -d -i -o
+ * -p}) first, then the match extensions in the order they were given. The original text
+ * is not kept; {@link #save()} prints the canonical form.
  */
 public record Rule(String chain, List<Match> matches, Target target) {
 
@@ -33,10 +34,10 @@ public record Rule(String chain, List<Match> matches, Target target) {
 		return null;
 	}
 
-
 	public Rule {
 		if (chain == null || matches == null || target == null) {
-			throw new IllegalArgumentException("a rule needs a chain, a match list and a target (Target.NONE for none)");
+			throw new IllegalArgumentException(
+					"a rule needs a chain, a match list and a target (Target.NONE for none)");
 		}
 		matches = inHeaderOrder(matches);
 		Match.Proto proto = null;
@@ -44,8 +45,8 @@ public record Rule(String chain, List<Match> matches, Target target) {
 		for (int i = 0; i < matches.size(); i++) {
 			Match m = matches.get(i);
 			if (m.headerOrder() >= 0 && i + 1 < matches.size() && matches.get(i + 1).headerOrder() == m.headerOrder()) {
-				throw new IllegalArgumentException("a rule has at most one " + m.save().replaceFirst("^! ", "").split(" ")[0]
-						+ " (iptables: multiple flags not allowed)");
+				throw new IllegalArgumentException("a rule has at most one "
+						+ m.save().replaceFirst("^! ", "").split(" ")[0] + " (iptables: multiple flags not allowed)");
 			}
 			if (m instanceof Match.Proto p) {
 				proto = p;
@@ -58,7 +59,8 @@ public record Rule(String chain, List<Match> matches, Target target) {
 			}
 		}
 		if (ports != null && (proto == null || proto.negated() || proto.protocol() != ports.protocol())) {
-			throw new IllegalArgumentException(ports.protocol().name() + " match requires '-p " + ports.protocol().lower() + "'");
+			throw new IllegalArgumentException(
+					ports.protocol().name() + " match requires '-p " + ports.protocol().lower() + "'");
 		}
 		boolean tcpOrUdp = proto != null && !proto.negated()
 				&& (proto.protocol() == Protocol.TCP || proto.protocol() == Protocol.UDP);
@@ -73,7 +75,10 @@ public record Rule(String chain, List<Match> matches, Target target) {
 		}
 	}
 
-	/** The matches with the IP header checks first, in header order (a stable sort; no copy to sort when in order). */
+	/**
+	 * The matches with the IP header checks first, in header order (a stable sort; no
+	 * copy to sort when in order).
+	 */
 	private static List<Match> inHeaderOrder(List<Match> matches) {
 		int last = -1;
 		boolean ordered = true;

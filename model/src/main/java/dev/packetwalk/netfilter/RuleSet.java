@@ -14,12 +14,16 @@ import java.util.TreeMap;
 import dev.packetwalk.budget.Budget;
 
 /**
- * An immutable iptables rule set: for each table present, its chains (built-in chains with their policy, then user
- * chains) and their rules. Parse it from iptables-save/iptables-restore text with {@link #parse(String)}, print it
- * canonically with {@link #print()}, walk a packet through it with {@link #evaluate(Table, Hook, EvalContext)}.
+ * An immutable iptables rule set: for each table present, its chains (built-in chains
+ * with their policy, then user chains) and their rules. Parse it from
+ * iptables-save/iptables-restore text with {@link #parse(String)}, print it canonically
+ * with {@link #print()}, walk a packet through it with
+ * {@link #evaluate(Table, Hook, EvalContext)}.
  *
- * <p>Chain order is iptables-save's (nft backend, v1.8.9, observed in a network namespace): the table's built-in
- * chains in hook order, then the user chains sorted by name (byte order), whatever order they were created in.
+ * <p>
+ * Chain order is iptables-save's (nft backend, v1.8.9, observed in a network namespace):
+ * the table's built-in chains in hook order, then the user chains sorted by name (byte
+ * order), whatever order they were created in.
  */
 public final class RuleSet {
 
@@ -32,7 +36,10 @@ public final class RuleSet {
 		this.evaluator = new Evaluator(this, true);
 	}
 
-	/** An empty rule set with the given tables (their built-in chains, policy ACCEPT, no rules). */
+	/**
+	 * An empty rule set with the given tables (their built-in chains, policy ACCEPT, no
+	 * rules).
+	 */
 	public static RuleSet empty(Table... tables) {
 		List<Chain> chains = new ArrayList<>();
 		for (Table t : tables) {
@@ -44,9 +51,10 @@ public final class RuleSet {
 	}
 
 	/**
-	 * A rule set of the given chains. Every table a chain belongs to is present; built-in chains not given are
-	 * added empty with policy ACCEPT (iptables-restore creates them too). The same checks as {@link #parse(String)}
-	 * apply; a refused rule set throws {@link IllegalArgumentException} naming the table, chain and rule.
+	 * A rule set of the given chains. Every table a chain belongs to is present; built-in
+	 * chains not given are added empty with policy ACCEPT (iptables-restore creates them
+	 * too). The same checks as {@link #parse(String)} apply; a refused rule set throws
+	 * {@link IllegalArgumentException} naming the table, chain and rule.
 	 */
 	public static RuleSet of(Collection<Chain> chains) {
 		Map<Table, Map<String, Chain>> byTable = new EnumMap<>(Table.class);
@@ -73,8 +81,9 @@ public final class RuleSet {
 	}
 
 	/**
-	 * Orders chains canonically, adds missing built-in chains and, unless the caller has already run them on the same
-	 * chains ({@link RuleSetParser} does at each COMMIT, to name the line), runs the whole-table checks.
+	 * Orders chains canonically, adds missing built-in chains and, unless the caller has
+	 * already run them on the same chains ({@link RuleSetParser} does at each COMMIT, to
+	 * name the line), runs the whole-table checks.
 	 */
 	static RuleSet build(Map<Table, Map<String, Chain>> byTable, boolean tablesChecked) {
 		Map<Table, Map<String, Chain>> tables = new LinkedHashMap<>();
@@ -109,10 +118,11 @@ public final class RuleSet {
 	}
 
 	/**
-	 * Parses iptables-save / iptables-restore text: {@code # comments}, {@code *table}, {@code :CHAIN POLICY
-	 * [pkts:bytes]}, {@code -A}/{@code -I}/{@code -N}/{@code -X} lines and {@code COMMIT}. Anything the model does
-	 * not understand, or that iptables-restore would refuse, throws {@link IptablesParseException} with the line
-	 * and token.
+	 * Parses iptables-save / iptables-restore text: {@code # comments}, {@code *table},
+	 * {@code :CHAIN POLICY
+	 * [pkts:bytes]}, {@code -A}/{@code -I}/{@code -N}/{@code -X} lines and
+	 * {@code COMMIT}. Anything the model does not understand, or that iptables-restore
+	 * would refuse, throws {@link IptablesParseException} with the line and token.
 	 */
 	public static RuleSet parse(String text) {
 		return new RuleSetParser(text).parse();
@@ -127,23 +137,28 @@ public final class RuleSet {
 		return tables.containsKey(table);
 	}
 
-	/** The chains of a table in canonical order (built-in chains first, then user chains by name). */
+	/**
+	 * The chains of a table in canonical order (built-in chains first, then user chains
+	 * by name).
+	 */
 	public List<Chain> chains(Table table) {
 		Map<String, Chain> m = tables.get(table);
 		return m == null ? List.of() : List.copyOf(m.values());
 	}
 
 	/**
-	 * A base chain: a table's built-in chain at a hook, with the priority the table registers at (lower runs first).
+	 * A base chain: a table's built-in chain at a hook, with the priority the table
+	 * registers at (lower runs first).
 	 */
 	public record BaseChain(Table table, Hook hook, int priority) {
 	}
 
 	/**
-	 * The base chains at a hook in the order the kernel runs them, by priority: raw (-300), mangle (-150), nat's
-	 * destination side (-100), filter (0), nat's source side (+100). Every table that registers at the hook is
-	 * listed, so that conntrack's NAT of a known connection has its slot even where the namespace's nat table is
-	 * empty; the walk skips a chain the namespace does not have.
+	 * The base chains at a hook in the order the kernel runs them, by priority: raw
+	 * (-300), mangle (-150), nat's destination side (-100), filter (0), nat's source side
+	 * (+100). Every table that registers at the hook is listed, so that conntrack's NAT
+	 * of a known connection has its slot even where the namespace's nat table is empty;
+	 * the walk skips a chain the namespace does not have.
 	 */
 	public List<BaseChain> baseChains(Hook hook) {
 		return Table.atHook(hook).stream().map(t -> new BaseChain(t, hook, t.priorityAt(hook))).toList();
@@ -166,8 +181,9 @@ public final class RuleSet {
 	}
 
 	/**
-	 * The canonical iptables-save text: for each table present, {@code *table}, the chain declarations with
-	 * {@code [0:0]} counters, the rules chain by chain, {@code COMMIT}. The {@code # Generated by}/{@code # Completed
+	 * The canonical iptables-save text: for each table present, {@code *table}, the chain
+	 * declarations with {@code [0:0]} counters, the rules chain by chain, {@code COMMIT}.
+	 * The {@code # Generated by}/{@code # Completed
 	 * on} comment lines real iptables-save adds (with a timestamp) are left out.
 	 */
 	public String print() {
@@ -188,19 +204,26 @@ public final class RuleSet {
 	}
 
 	/**
-	 * Walks a packet through one table's built-in chain at a hook, as the kernel's table traversal does. Mutates
-	 * only {@code ctx.recent()} (the {@code -m recent} lists) and draws from {@code ctx.random()}.
+	 * Walks a packet through one table's built-in chain at a hook, as the kernel's table
+	 * traversal does. Mutates only {@code ctx.recent()} (the {@code -m recent} lists) and
+	 * draws from {@code ctx.random()}.
 	 */
 	public EvalResult evaluate(Table table, Hook hook, EvalContext ctx) {
 		return evaluator.evaluate(table, hook, ctx, Budget.UNLIMITED);
 	}
 
-	/** {@link #evaluate(Table, Hook, EvalContext)} that stops when the budget runs out (checked as rules are read). */
+	/**
+	 * {@link #evaluate(Table, Hook, EvalContext)} that stops when the budget runs out
+	 * (checked as rules are read).
+	 */
 	public EvalResult evaluate(Table table, Hook hook, EvalContext ctx, Budget budget) {
 		return evaluator.evaluate(table, hook, ctx, budget);
 	}
 
-	/** The same walk with a plain linear scan of every chain: the reference the indexed walk is tested against. */
+	/**
+	 * The same walk with a plain linear scan of every chain: the reference the indexed
+	 * walk is tested against.
+	 */
 	EvalResult evaluateLinear(Table table, Hook hook, EvalContext ctx) {
 		return new Evaluator(this, false).evaluate(table, hook, ctx, Budget.UNLIMITED);
 	}

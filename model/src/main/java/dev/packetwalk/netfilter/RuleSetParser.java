@@ -13,8 +13,9 @@ import dev.packetwalk.net.Ip;
 import dev.packetwalk.net.Protocol;
 
 /**
- * Reads iptables-save / iptables-restore text line by line, the way iptables-restore (without --noflush) does: each
- * {@code *table} section starts from an empty table and takes effect at {@code COMMIT}.
+ * Reads iptables-save / iptables-restore text line by line, the way iptables-restore
+ * (without --noflush) does: each {@code *table} section starts from an empty table and
+ * takes effect at {@code COMMIT}.
  */
 final class RuleSetParser {
 
@@ -31,7 +32,10 @@ final class RuleSetParser {
 		this(text, PARALLEL_LINES);
 	}
 
-	/** A parser that reads rule lines ahead on all cores when the text has at least {@code parallelLines} lines. */
+	/**
+	 * A parser that reads rule lines ahead on all cores when the text has at least
+	 * {@code parallelLines} lines.
+	 */
 	RuleSetParser(String text, int parallelLines) {
 		if (text == null) {
 			throw new IllegalArgumentException("no iptables text to parse");
@@ -48,23 +52,31 @@ final class RuleSetParser {
 		this.parallelLines = Integer.MAX_VALUE;
 	}
 
-	/** Texts of at least this many lines have their rule lines read on all cores first ({@link #readAhead}). */
+	/**
+	 * Texts of at least this many lines have their rule lines read on all cores first
+	 * ({@link #readAhead}).
+	 */
 	static final int PARALLEL_LINES = 20_000;
 
 	/**
-	 * An {@code -A} line read ahead of the sequential pass: its chain (null when splitting the line into words failed)
-	 * and the rule, or the exception reading it threw (thrown by the sequential pass where it would have thrown it).
-	 * The words themselves are not kept: a large text would hold millions of them at once.
+	 * An {@code -A} line read ahead of the sequential pass: its chain (null when
+	 * splitting the line into words failed) and the rule, or the exception reading it
+	 * threw (thrown by the sequential pass where it would have thrown it). The words
+	 * themselves are not kept: a large text would hold millions of them at once.
 	 */
 	private record ReadAhead(String chain, Rule rule, RuntimeException failure) {
 	}
 
-	/** By line index, the {@code -A} lines read ahead; null when the text is small or the line was not read ahead. */
+	/**
+	 * By line index, the {@code -A} lines read ahead; null when the text is small or the
+	 * line was not read ahead.
+	 */
 	private ReadAhead[] readAhead;
 
 	/**
-	 * The declared chain names, each as one string, when rules are read ahead: the rules of a large text then hold
-	 * those instead of a copy of the name per rule and per jump (hundreds of thousands of strings kept for good).
+	 * The declared chain names, each as one string, when rules are read ahead: the rules
+	 * of a large text then hold those instead of a copy of the name per rule and per jump
+	 * (hundreds of thousands of strings kept for good).
 	 */
 	private Map<String, String> chainNames = Map.of();
 
@@ -75,10 +87,12 @@ final class RuleSetParser {
 	}
 
 	/**
-	 * Reads every line that starts with {@code -A } into its rule, in parallel. Reading a rule depends only on its own
-	 * line (which chains exist, where it goes and the whole-table checks are the sequential pass's business), so the
-	 * result is the same as reading it in turn; a line that fails is failed again, with the same exception, when the
-	 * sequential pass reaches it, so the first problem in line order is still the one reported.
+	 * Reads every line that starts with {@code -A } into its rule, in parallel. Reading a
+	 * rule depends only on its own line (which chains exist, where it goes and the
+	 * whole-table checks are the sequential pass's business), so the result is the same
+	 * as reading it in turn; a line that fails is failed again, with the same exception,
+	 * when the sequential pass reaches it, so the first problem in line order is still
+	 * the one reported.
 	 */
 	private void readAhead() {
 		Map<String, String> names = new java.util.HashMap<>();
@@ -119,7 +133,8 @@ final class RuleSetParser {
 					continue;
 				}
 				try {
-					ahead[i] = new ReadAhead(tokens.get(1), local.new RuleReader(tokens.get(1), tokens.subList(2, tokens.size())).read(), null);
+					ahead[i] = new ReadAhead(tokens.get(1),
+							local.new RuleReader(tokens.get(1), tokens.subList(2, tokens.size())).read(), null);
 				}
 				catch (RuntimeException ex) {
 					ahead[i] = new ReadAhead(tokens.get(1), null, ex);
@@ -131,6 +146,7 @@ final class RuleSetParser {
 
 	/** One {@code *table ... COMMIT} section in the making. */
 	private static final class Section {
+
 		final Table table;
 
 		final int startLine;
@@ -154,6 +170,7 @@ final class RuleSetParser {
 		boolean isUserChain(String name) {
 			return rules.containsKey(name) && Hook.ofChainName(name) == null;
 		}
+
 	}
 
 	RuleSet parse() {
@@ -196,8 +213,8 @@ final class RuleSetParser {
 			}
 		}
 		if (section != null) {
-			throw error("*" + section.table.label(), "COMMIT expected: table " + section.table
-					+ " (started at line " + section.startLine + ") is not committed");
+			throw error("*" + section.table.label(), "COMMIT expected: table " + section.table + " (started at line "
+					+ section.startLine + ") is not committed");
 		}
 		return RuleSet.build(done, true);
 	}
@@ -260,7 +277,10 @@ final class RuleSetParser {
 
 	private static final java.util.regex.Pattern COUNTERS = java.util.regex.Pattern.compile("\\[\\d+:\\d+\\]");
 
-	/** The words of a line without quotes: the runs of characters between blanks (spaces and tabs). */
+	/**
+	 * The words of a line without quotes: the runs of characters between blanks (spaces
+	 * and tabs).
+	 */
 	private static List<String> blankSeparated(String line) {
 		List<String> out = new ArrayList<>();
 		int start = -1;
@@ -333,8 +353,10 @@ final class RuleSetParser {
 				String chain = chainArg(s, tokens, cmd);
 				int from = 2;
 				int pos = 1;
-				if (tokens.size() > 2 && tokens.get(2).chars().allMatch(Character::isDigit) && !tokens.get(2).isEmpty()) {
-					pos = (int) (long) parse(tokens.get(2), () -> SaveFormat.parseDecimal(tokens.get(2), "rule number", 1_000_000));
+				if (tokens.size() > 2 && tokens.get(2).chars().allMatch(Character::isDigit)
+						&& !tokens.get(2).isEmpty()) {
+					pos = (int) (long) parse(tokens.get(2),
+							() -> SaveFormat.parseDecimal(tokens.get(2), "rule number", 1_000_000));
 					from = 3;
 					if (pos < 1 || pos > s.rules.get(chain).size() + 1) {
 						throw error(tokens.get(2), "Index of insertion too big: chain " + chain + " has "
@@ -369,8 +391,8 @@ final class RuleSetParser {
 		}
 		String chain = tokens.get(1);
 		if (!s.rules.containsKey(chain)) {
-			throw error(chain, "chain '" + chain + "' does not exist in table " + s.table
-					+ " (declare it with ':" + chain + " - [0:0]' first)");
+			throw error(chain, "chain '" + chain + "' does not exist in table " + s.table + " (declare it with ':"
+					+ chain + " - [0:0]' first)");
 		}
 		return chain;
 	}
@@ -387,7 +409,8 @@ final class RuleSetParser {
 			for (Rule r : rs) {
 				if (r.target() instanceof Target.Jump j && j.chain().equals(name)
 						|| r.target() instanceof Target.Goto g && g.chain().equals(name)) {
-					throw error(name, "chain " + name + " is still referenced by '" + r.save() + "' (Device or resource busy)");
+					throw error(name,
+							"chain " + name + " is still referenced by '" + r.save() + "' (Device or resource busy)");
 				}
 			}
 		}
@@ -395,8 +418,12 @@ final class RuleSetParser {
 		s.ruleLines.remove(name);
 	}
 
-	/** Appends or inserts one rule; {@code spec} gives its words after the chain, {@code ahead} it read ahead or null. */
-	private void addRule(Section s, String chain, java.util.function.Supplier<List<String>> spec, int index, ReadAhead ahead) {
+	/**
+	 * Appends or inserts one rule; {@code spec} gives its words after the chain,
+	 * {@code ahead} it read ahead or null.
+	 */
+	private void addRule(Section s, String chain, java.util.function.Supplier<List<String>> spec, int index,
+			ReadAhead ahead) {
 		if (ahead != null && ahead.failure() != null) {
 			throw ahead.failure();
 		}
@@ -430,13 +457,15 @@ final class RuleSetParser {
 	// ---------------------------------------------------------------- tokens
 
 	/**
-	 * Splits a line as iptables-restore's {@code add_param_to_argv} does: blanks separate words; a double quote opens
-	 * a quoted part in which blanks are kept and a backslash takes the next character literally; the closing quote
-	 * ends the word. Outside quotes a backslash is an ordinary character.
+	 * Splits a line as iptables-restore's {@code add_param_to_argv} does: blanks separate
+	 * words; a double quote opens a quoted part in which blanks are kept and a backslash
+	 * takes the next character literally; the closing quote ends the word. Outside quotes
+	 * a backslash is an ordinary character.
 	 */
 	List<String> tokenize(String line) {
 		if (line.indexOf('"') < 0) {
-			// no quotes: words are the runs between blanks (most rules; iptables-save quotes only comments with blanks)
+			// no quotes: words are the runs between blanks (most rules; iptables-save
+			// quotes only comments with blanks)
 			return blankSeparated(line);
 		}
 		List<String> out = new ArrayList<>();
@@ -491,10 +520,15 @@ final class RuleSetParser {
 	}
 
 	private interface Parse<T> {
+
 		T get();
+
 	}
 
-	/** Runs a value parser, turning its IllegalArgumentException into a parse error at the token. */
+	/**
+	 * Runs a value parser, turning its IllegalArgumentException into a parse error at the
+	 * token.
+	 */
 	private <T> T parse(String token, Parse<T> p) {
 		try {
 			return p.get();
@@ -570,7 +604,8 @@ final class RuleSetParser {
 				throw error(option, "option " + option + " requires an argument");
 			}
 			String v = tokens.get(pos++);
-			// a lone "!" after an invertible option is the old intrapositioned negation; a comment or name may be "!"
+			// a lone "!" after an invertible option is the old intrapositioned negation;
+			// a comment or name may be "!"
 			if (v.equals("!") && !option.equals("--comment") && !option.equals("--name")) {
 				throw error(option, "put '!' before the option (" + "! " + option + " value), not after it");
 			}
@@ -698,7 +733,8 @@ final class RuleSetParser {
 					Protocol p = Protocol.parse(name);
 					for (MatchBuilder b : extensions) {
 						if (b instanceof PortsBuilder pb && pb.protocol == p) {
-							// iptables-nft folds a second tcp match into the first (one payload expression).
+							// iptables-nft folds a second tcp match into the first (one
+							// payload expression).
 							extensions.remove(b);
 							extensions.add(b);
 							return;
@@ -730,7 +766,8 @@ final class RuleSetParser {
 			}
 			if (PortsBuilder.OPTIONS.contains(tok) && protocol != null && !protocolNegated
 					&& (protocol == Protocol.TCP || protocol == Protocol.UDP)) {
-				// iptables loads the protocol's match implicitly, at this point of the rule
+				// iptables loads the protocol's match implicitly, at this point of the
+				// rule
 				PortsBuilder b = new PortsBuilder(protocol);
 				extensions.add(b);
 				b.option(tok, negated);
@@ -748,14 +785,17 @@ final class RuleSetParser {
 		// ------------------------------------------------------------ match builders
 
 		private abstract class MatchBuilder {
+
 			abstract boolean accepts(String option);
 
 			abstract void option(String option, boolean negated);
 
 			abstract Match build();
+
 		}
 
 		private final class PortsBuilder extends MatchBuilder {
+
 			static final Set<String> OPTIONS = Set.of("--sport", "--source-port", "--dport", "--destination-port");
 
 			final Protocol protocol;
@@ -795,9 +835,11 @@ final class RuleSetParser {
 			Match build() {
 				return new Match.Ports(protocol, sport, dport);
 			}
+
 		}
 
 		private final class CommentBuilder extends MatchBuilder {
+
 			String text;
 
 			@Override
@@ -822,9 +864,11 @@ final class RuleSetParser {
 				}
 				return new Match.Comment(text);
 			}
+
 		}
 
 		private final class MarkBuilder extends MatchBuilder {
+
 			Match.Mark mark;
 
 			@Override
@@ -849,9 +893,11 @@ final class RuleSetParser {
 				}
 				return mark;
 			}
+
 		}
 
 		private final class ConntrackBuilder extends MatchBuilder {
+
 			Match.Conntrack ct;
 
 			@Override
@@ -879,9 +925,11 @@ final class RuleSetParser {
 				}
 				return ct;
 			}
+
 		}
 
 		private final class AddrTypeBuilder extends MatchBuilder {
+
 			Match.TypeTest src;
 
 			Match.TypeTest dst;
@@ -919,9 +967,11 @@ final class RuleSetParser {
 				}
 				return new Match.AddrType(src, dst);
 			}
+
 		}
 
 		private final class StatisticBuilder extends MatchBuilder {
+
 			boolean mode;
 
 			Match.Statistic statistic;
@@ -966,11 +1016,13 @@ final class RuleSetParser {
 				}
 				return statistic;
 			}
+
 		}
 
 		private final class RecentBuilder extends MatchBuilder {
-			static final Set<String> OPTIONS = Set.of("--name", "--set", "--rcheck", "--update", "--remove", "--seconds",
-					"--hitcount", "--reap", "--rsource", "--rdest", "--mask");
+
+			static final Set<String> OPTIONS = Set.of("--name", "--set", "--rcheck", "--update", "--remove",
+					"--seconds", "--hitcount", "--reap", "--rsource", "--rdest", "--mask");
 
 			String name = Match.RECENT_DEFAULT_NAME;
 
@@ -1015,7 +1067,8 @@ final class RuleSetParser {
 					case "--name" -> {
 						String v = value(option);
 						if (!SaveFormat.isPrintableName(v) || v.length() > Match.MAX_RECENT_NAME) {
-							throw error(v, "recent: a list name has 1.." + Match.MAX_RECENT_NAME + " printable characters");
+							throw error(v,
+									"recent: a list name has 1.." + Match.MAX_RECENT_NAME + " printable characters");
 						}
 						name = v;
 					}
@@ -1025,7 +1078,8 @@ final class RuleSetParser {
 					}
 					case "--hitcount" -> {
 						String v = value(option);
-						hitCount = (int) (long) parse(v, () -> SaveFormat.parseDecimal(v, "--hitcount", Match.RECENT_STAMPS));
+						hitCount = (int) (long) parse(v,
+								() -> SaveFormat.parseDecimal(v, "--hitcount", Match.RECENT_STAMPS));
 					}
 					case "--reap" -> reap = true;
 					case "--rsource" -> side = Match.RecentSide.SOURCE;
@@ -1043,11 +1097,14 @@ final class RuleSetParser {
 				if (command == null) {
 					throw error("recent", "recent: you must specify one of --set, --rcheck, --update or --remove");
 				}
-				return parse("recent", () -> new Match.Recent(name, command, negated, seconds, hitCount, reap, mask, side));
+				return parse("recent",
+						() -> new Match.Recent(name, command, negated, seconds, hitCount, reap, mask, side));
 			}
+
 		}
 
 		private final class SetBuilder extends MatchBuilder {
+
 			Match.IpSet set;
 
 			@Override
@@ -1076,11 +1133,13 @@ final class RuleSetParser {
 				}
 				return set;
 			}
+
 		}
 
 		// ------------------------------------------------------------ targets
 
 		private abstract class TargetBuilder {
+
 			final String name;
 
 			TargetBuilder(String name) {
@@ -1096,6 +1155,7 @@ final class RuleSetParser {
 			}
 
 			abstract Target build();
+
 		}
 
 		private TargetBuilder fixed(String name, Target t) {
@@ -1130,6 +1190,7 @@ final class RuleSetParser {
 		}
 
 		private final class RejectBuilder extends TargetBuilder {
+
 			Target.RejectWith with;
 
 			RejectBuilder() {
@@ -1154,9 +1215,11 @@ final class RuleSetParser {
 			Target build() {
 				return new Target.Reject(with == null ? Target.RejectWith.ICMP_PORT_UNREACHABLE : with);
 			}
+
 		}
 
 		private final class NatBuilder extends TargetBuilder {
+
 			final boolean dnat;
 
 			Target.NatRange range;
@@ -1186,7 +1249,8 @@ final class RuleSetParser {
 					case "--persistent" -> persistent = true;
 					default -> {
 						if (range != null) {
-							throw error(option, name + ": several " + option + " ranges are not supported by the model");
+							throw error(option,
+									name + ": several " + option + " ranges are not supported by the model");
 						}
 						String v = value(option);
 						range = parse(v, () -> natRange(v));
@@ -1202,9 +1266,11 @@ final class RuleSetParser {
 				return dnat ? new Target.Dnat(range, random, persistent)
 						: new Target.Snat(range, random, randomFully, persistent);
 			}
+
 		}
 
 		private final class MasqueradeBuilder extends TargetBuilder {
+
 			int minPort;
 
 			int maxPort;
@@ -1240,9 +1306,11 @@ final class RuleSetParser {
 			Target build() {
 				return new Target.Masquerade(minPort, maxPort, random, randomFully);
 			}
+
 		}
 
 		private final class MarkTargetBuilder extends TargetBuilder {
+
 			Target.Mark mark;
 
 			MarkTargetBuilder() {
@@ -1287,13 +1355,16 @@ final class RuleSetParser {
 				}
 				return mark;
 			}
+
 		}
 
 	}
 
 	// ---------------------------------------------------------------- value syntax
 
-	/** {@code a.b.c.d}, {@code a.b.c.d/n} or {@code a.b.c.d/m.m.m.m} (a contiguous mask). */
+	/**
+	 * {@code a.b.c.d}, {@code a.b.c.d/n} or {@code a.b.c.d/m.m.m.m} (a contiguous mask).
+	 */
 	static Cidr parseCidr(String text) {
 		int slash = text.indexOf('/');
 		if (slash > 0 && text.indexOf('.', slash) > 0) {
@@ -1345,7 +1416,8 @@ final class RuleSetParser {
 		int colon = text.indexOf(':');
 		String ips = colon < 0 ? text : text.substring(0, colon);
 		if (ips.isEmpty()) {
-			throw new IllegalArgumentException("a NAT range without an address ('" + text + "') is not supported by the model");
+			throw new IllegalArgumentException(
+					"a NAT range without an address ('" + text + "') is not supported by the model");
 		}
 		int dash = ips.indexOf('-');
 		Ip min = Ip.parse(dash < 0 ? ips : ips.substring(0, dash));

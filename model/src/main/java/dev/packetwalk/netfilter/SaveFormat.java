@@ -16,9 +16,9 @@ final class SaveFormat {
 	}
 
 	/**
-	 * Writes a string argument as {@code xtables_save_string} does: bare when it is non-empty and made only of
-	 * letters, digits, {@code _} and {@code -}; otherwise in double quotes with {@code "}, {@code \} and {@code '}
-	 * escaped by a backslash.
+	 * Writes a string argument as {@code xtables_save_string} does: bare when it is
+	 * non-empty and made only of letters, digits, {@code _} and {@code -}; otherwise in
+	 * double quotes with {@code "}, {@code \} and {@code '} escaped by a backslash.
 	 */
 	static String quote(String value) {
 		boolean bare = !value.isEmpty();
@@ -44,17 +44,26 @@ final class SaveFormat {
 		return "0x" + Integer.toHexString(v);
 	}
 
-	/** The kernel's 31-bit probability as libxt_statistic stores it: {@code lround(p * 2^31)}. */
+	/**
+	 * The kernel's 31-bit probability as libxt_statistic stores it:
+	 * {@code lround(p * 2^31)}.
+	 */
 	static long scaleProbability(double p) {
 		return Math.round(p * STATISTIC_SCALE);
 	}
 
-	/** {@code printf("%.11f", stored / 2^31)}: the exact binary value rounded half-even, as glibc does. */
+	/**
+	 * {@code printf("%.11f", stored / 2^31)}: the exact binary value rounded half-even,
+	 * as glibc does.
+	 */
 	static String probability(long stored) {
 		return new BigDecimal((double) stored / STATISTIC_SCALE).setScale(11, RoundingMode.HALF_EVEN).toPlainString();
 	}
 
-	/** Parses an unsigned 32-bit number as {@code strtoul(s, NULL, 0)}: 0x… hex, 0… octal, else decimal. */
+	/**
+	 * Parses an unsigned 32-bit number as {@code strtoul(s, NULL, 0)}: 0x… hex, 0… octal,
+	 * else decimal.
+	 */
 	static int parseUnsigned32(String text) {
 		String s = text;
 		int radix = 10;
@@ -99,7 +108,10 @@ final class SaveFormat {
 		return v;
 	}
 
-	/** Names the model prints bare (chain, ipset and recent-list names): no blanks, quotes or backslashes. */
+	/**
+	 * Names the model prints bare (chain, ipset and recent-list names): no blanks, quotes
+	 * or backslashes.
+	 */
 	static boolean isPrintableName(String name) {
 		if (name == null || name.isEmpty()) {
 			return false;

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The iptables tables the model knows ({@code security} is not modelled). Each table owns a fixed set of built-in
- * chains, one per netfilter hook it registers at, and registers at its hooks with a fixed priority.
+ * The iptables tables the model knows ({@code security} is not modelled). Each table owns
+ * a fixed set of built-in chains, one per netfilter hook it registers at, and registers
+ * at its hooks with a fixed priority.
  */
 public enum Table {
 
@@ -17,12 +18,16 @@ public enum Table {
 	FILTER(0, List.of(Hook.INPUT, Hook.FORWARD, Hook.OUTPUT));
 
 	/**
-	 * The order in which {@code iptables-save} (nft backend, v1.8.9) prints tables: the order of its internal table
-	 * list (mangle, security, raw, filter, nat), observed in a network namespace.
+	 * The order in which {@code iptables-save} (nft backend, v1.8.9) prints tables: the
+	 * order of its internal table list (mangle, security, raw, filter, nat), observed in
+	 * a network namespace.
 	 */
 	public static final List<Table> SAVE_ORDER = List.of(MANGLE, RAW, FILTER, NAT);
 
-	/** NF_IP_PRI_NAT_SRC: the nat table's source-NAT hooks (INPUT, POSTROUTING) run after filter. */
+	/**
+	 * NF_IP_PRI_NAT_SRC: the nat table's source-NAT hooks (INPUT, POSTROUTING) run after
+	 * filter.
+	 */
 	private static final int NAT_SRC_PRIORITY = 100;
 
 	private final int priority;
@@ -49,8 +54,9 @@ public enum Table {
 	}
 
 	/**
-	 * The kernel priority this table registers with at a hook: raw -300, mangle -150, nat -100 at PREROUTING/OUTPUT
-	 * (destination NAT) and +100 at INPUT/POSTROUTING (source NAT), filter 0.
+	 * The kernel priority this table registers with at a hook: raw -300, mangle -150, nat
+	 * -100 at PREROUTING/OUTPUT (destination NAT) and +100 at INPUT/POSTROUTING (source
+	 * NAT), filter 0.
 	 */
 	public int priorityAt(Hook hook) {
 		if (!hasChain(hook)) {
@@ -63,8 +69,9 @@ public enum Table {
 	}
 
 	/**
-	 * The tables the kernel traverses at a hook, in traversal order: raw → mangle → nat (DNAT side, at PREROUTING
-	 * and OUTPUT) → filter → nat (SNAT side, at INPUT and POSTROUTING).
+	 * The tables the kernel traverses at a hook, in traversal order: raw → mangle → nat
+	 * (DNAT side, at PREROUTING and OUTPUT) → filter → nat (SNAT side, at INPUT and
+	 * POSTROUTING).
 	 */
 	public static List<Table> atHook(Hook hook) {
 		List<Table> tables = new ArrayList<>();
@@ -83,7 +90,8 @@ public enum Table {
 				return t;
 			}
 		}
-		throw new IllegalArgumentException("unknown table '" + text + "' (the model knows raw, mangle, nat and filter)");
+		throw new IllegalArgumentException(
+				"unknown table '" + text + "' (the model knows raw, mangle, nat and filter)");
 	}
 
 	@Override

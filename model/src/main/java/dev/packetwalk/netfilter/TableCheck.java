@@ -10,22 +10,31 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The load-time checks iptables-restore and the kernel make, observed against iptables v1.8.9 (nf_tables): which
- * table and hook a target may run at, where {@code -i}/{@code -o} make sense, jump loops and nesting depth.
+ * The load-time checks iptables-restore and the kernel make, observed against iptables
+ * v1.8.9 (nf_tables): which table and hook a target may run at, where
+ * {@code -i}/{@code -o} make sense, jump loops and nesting depth.
  */
 final class TableCheck {
 
-	/** nf_tables' NFT_JUMP_STACK_SIZE: a user chain may sit at most 15 jumps/gotos below a built-in chain. */
+	/**
+	 * nf_tables' NFT_JUMP_STACK_SIZE: a user chain may sit at most 15 jumps/gotos below a
+	 * built-in chain.
+	 */
 	static final int MAX_DEPTH = 15;
 
-	/** A problem found in a table: the rule (0-based index in its chain) that the kernel would refuse. */
+	/**
+	 * A problem found in a table: the rule (0-based index in its chain) that the kernel
+	 * would refuse.
+	 */
 	record Problem(String chain, int ruleIndex, String message) {
 	}
 
 	private TableCheck() {
 	}
 
-	/** Checks one rule where it is appended; returns the reason it is refused, or null. */
+	/**
+	 * Checks one rule where it is appended; returns the reason it is refused, or null.
+	 */
 	static String checkRule(Table table, String chainName, Rule rule, Predicate<String> isUserChain) {
 		Target target = rule.target();
 		String jumpTo = Target.chainEntered(target);
@@ -60,13 +69,17 @@ final class TableCheck {
 		return null;
 	}
 
-	/** Whole-table checks, once all rules are in: loops, nesting depth and the hooks that reach NAT targets. */
+	/**
+	 * Whole-table checks, once all rules are in: loops, nesting depth and the hooks that
+	 * reach NAT targets.
+	 */
 	static Problem checkTable(Table table, Map<String, Chain> chains) {
-		// The hook check does not depend on the loop and depth checks (it stops at chains it has seen): in a large
-		// table it runs on another core meanwhile. Its problem is reported only when those found none, as in turn.
+		// The hook check does not depend on the loop and depth checks (it stops at chains
+		// it has seen): in a large
+		// table it runs on another core meanwhile. Its problem is reported only when
+		// those found none, as in turn.
 		java.util.concurrent.CompletableFuture<Problem> natHooks = chains.size() >= PARALLEL_CHAINS
-				? java.util.concurrent.CompletableFuture.supplyAsync(() -> checkNatHooks(table, chains))
-				: null;
+				? java.util.concurrent.CompletableFuture.supplyAsync(() -> checkNatHooks(table, chains)) : null;
 		Map<String, Integer> height = new HashMap<>();
 		for (Hook hook : table.builtinChains()) {
 			Problem p = findLoop(chains, hook.chainName(), new ArrayList<>(), new HashSet<>(), height);
@@ -82,7 +95,10 @@ final class TableCheck {
 		return natHooks != null ? natHooks.join() : checkNatHooks(table, chains);
 	}
 
-	/** Tables with at least this many chains are checked on two cores ({@link #checkTable}). */
+	/**
+	 * Tables with at least this many chains are checked on two cores
+	 * ({@link #checkTable}).
+	 */
 	static final int PARALLEL_CHAINS = 5_000;
 
 	private static Problem checkNatHooks(Table table, Map<String, Chain> chains) {
@@ -101,8 +117,9 @@ final class TableCheck {
 	}
 
 	/**
-	 * Depth-first search for a loop; {@code path} holds the chains on the current stack (and {@code onPath} the same,
-	 * for a constant-time test). On the way back it records each chain's height: the longest run of jumps below it.
+	 * Depth-first search for a loop; {@code path} holds the chains on the current stack
+	 * (and {@code onPath} the same, for a constant-time test). On the way back it records
+	 * each chain's height: the longest run of jumps below it.
 	 */
 	private static Problem findLoop(Map<String, Chain> chains, String name, List<String> path, Set<String> onPath,
 			Map<String, Integer> height) {
@@ -137,7 +154,10 @@ final class TableCheck {
 		return null;
 	}
 
-	/** Follows the deepest jumps from a built-in chain to the rule that goes one level too deep. */
+	/**
+	 * Follows the deepest jumps from a built-in chain to the rule that goes one level too
+	 * deep.
+	 */
 	private static Problem tooDeep(Map<String, Chain> chains, Hook hook, Map<String, Integer> height) {
 		String name = hook.chainName();
 		for (int depth = 0;; depth++) {
@@ -158,8 +178,9 @@ final class TableCheck {
 	}
 
 	/**
-	 * What the hook check needs of one chain, computed once per table however many hooks reach it: the chains it
-	 * jumps to (each once, in rule order) and the hooks every one of its targets may run at.
+	 * What the hook check needs of one chain, computed once per table however many hooks
+	 * reach it: the chains it jumps to (each once, in rule order) and the hooks every one
+	 * of its targets may run at.
 	 */
 	private record ChainSummary(List<String> jumps, Set<Hook> allowed) {
 
@@ -181,7 +202,10 @@ final class TableCheck {
 
 	}
 
-	/** NAT targets in user chains are valid only if every built-in chain reaching them may hold them. */
+	/**
+	 * NAT targets in user chains are valid only if every built-in chain reaching them may
+	 * hold them.
+	 */
 	private static Problem checkNatHooks(Map<String, Chain> chains, Hook hook, Map<String, ChainSummary> summaries) {
 		java.util.Deque<String> todo = new java.util.ArrayDeque<>();
 		Set<String> seen = new HashSet<>();
@@ -193,8 +217,9 @@ final class TableCheck {
 				for (int i = 0; i < chain.rules().size(); i++) {
 					Rule rule = chain.rules().get(i);
 					if (!allowedHooks(rule.target()).contains(hook)) {
-						return new Problem(chain.name(), i, targetName(rule.target()) + " in chain " + chain.name()
-								+ " is reached from " + hook + ", but it is only valid in " + allowedHooks(rule.target()));
+						return new Problem(chain.name(), i,
+								targetName(rule.target()) + " in chain " + chain.name() + " is reached from " + hook
+										+ ", but it is only valid in " + allowedHooks(rule.target()));
 					}
 				}
 			}
@@ -207,18 +232,24 @@ final class TableCheck {
 		return null;
 	}
 
-	private static final Set<Hook> DNAT_HOOKS = java.util.Collections.unmodifiableSet(EnumSet.of(Hook.PREROUTING, Hook.OUTPUT));
+	private static final Set<Hook> DNAT_HOOKS = java.util.Collections
+		.unmodifiableSet(EnumSet.of(Hook.PREROUTING, Hook.OUTPUT));
 
-	private static final Set<Hook> SNAT_HOOKS = java.util.Collections.unmodifiableSet(EnumSet.of(Hook.INPUT, Hook.POSTROUTING));
+	private static final Set<Hook> SNAT_HOOKS = java.util.Collections
+		.unmodifiableSet(EnumSet.of(Hook.INPUT, Hook.POSTROUTING));
 
-	private static final Set<Hook> MASQUERADE_HOOKS = java.util.Collections.unmodifiableSet(EnumSet.of(Hook.POSTROUTING));
+	private static final Set<Hook> MASQUERADE_HOOKS = java.util.Collections
+		.unmodifiableSet(EnumSet.of(Hook.POSTROUTING));
 
 	private static final Set<Hook> REJECT_HOOKS = java.util.Collections
 		.unmodifiableSet(EnumSet.of(Hook.INPUT, Hook.FORWARD, Hook.OUTPUT));
 
 	private static final Set<Hook> ALL_HOOKS = java.util.Collections.unmodifiableSet(EnumSet.allOf(Hook.class));
 
-	/** The hooks a target may be used from (a shared, unmodifiable set: this runs for every rule of a table). */
+	/**
+	 * The hooks a target may be used from (a shared, unmodifiable set: this runs for
+	 * every rule of a table).
+	 */
 	static Set<Hook> allowedHooks(Target target) {
 		return switch (target) {
 			case Target.Dnat d -> DNAT_HOOKS;

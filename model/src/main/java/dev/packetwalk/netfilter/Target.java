@@ -14,7 +14,10 @@ public sealed interface Target permits Target.Accept, Target.Drop, Target.Return
 
 	None NONE = new None();
 
-	/** Canonical iptables-save text ({@code -j …} or {@code -g …}), or empty for a rule without a target. */
+	/**
+	 * Canonical iptables-save text ({@code -j …} or {@code -g …}), or empty for a rule
+	 * without a target.
+	 */
 	String save();
 
 	/** Stops the whole table traversal with NF_ACCEPT. */
@@ -51,13 +54,13 @@ public sealed interface Target permits Target.Accept, Target.Drop, Target.Return
 
 	/** The ICMP error (or TCP reset) REJECT answers with, by its canonical name. */
 	enum RejectWith {
+
 		ICMP_NET_UNREACHABLE("icmp-net-unreachable", "net-unreach"),
 		ICMP_HOST_UNREACHABLE("icmp-host-unreachable", "host-unreach"),
 		ICMP_PROT_UNREACHABLE("icmp-proto-unreachable", "proto-unreach"),
 		ICMP_PORT_UNREACHABLE("icmp-port-unreachable", "port-unreach"),
 		ICMP_NET_PROHIBITED("icmp-net-prohibited", "net-prohib"),
-		ICMP_HOST_PROHIBITED("icmp-host-prohibited", "host-prohib"),
-		TCP_RESET("tcp-reset", "tcp-rst"),
+		ICMP_HOST_PROHIBITED("icmp-host-prohibited", "host-prohib"), TCP_RESET("tcp-reset", "tcp-rst"),
 		ICMP_ADMIN_PROHIBITED("icmp-admin-prohibited", "admin-prohib");
 
 		private final String label;
@@ -81,9 +84,13 @@ public sealed interface Target permits Target.Accept, Target.Drop, Target.Return
 			}
 			throw new IllegalArgumentException("unknown --reject-with type '" + text + "'");
 		}
+
 	}
 
-	/** Stops the traversal; the packet is dropped and answered with an ICMP error or a TCP reset. */
+	/**
+	 * Stops the traversal; the packet is dropped and answered with an ICMP error or a TCP
+	 * reset.
+	 */
 	record Reject(RejectWith with) implements Target {
 		public Reject {
 			if (with == null) {
@@ -113,7 +120,10 @@ public sealed interface Target permits Target.Accept, Target.Drop, Target.Return
 		}
 	}
 
-	/** {@code -g CHAIN}: walk the user chain without pushing; its end returns to this chain's caller. */
+	/**
+	 * {@code -g CHAIN}: walk the user chain without pushing; its end returns to this
+	 * chain's caller.
+	 */
 	record Goto(String chain) implements Target {
 		public Goto {
 			checkChainName(chain);
@@ -125,7 +135,10 @@ public sealed interface Target permits Target.Accept, Target.Drop, Target.Return
 		}
 	}
 
-	/** The user chain a {@code -j CHAIN} or {@code -g CHAIN} enters, or null for any other target. */
+	/**
+	 * The user chain a {@code -j CHAIN} or {@code -g CHAIN} enters, or null for any other
+	 * target.
+	 */
 	static String chainEntered(Target t) {
 		return switch (t) {
 			case Jump j -> j.chain();
@@ -166,8 +179,9 @@ public sealed interface Target permits Target.Accept, Target.Drop, Target.Return
 	}
 
 	/**
-	 * {@code -j MARK}, kept in the kernel's xmark form: {@code mark = (mark & ~mask) ^ value}. Every MARK option is
-	 * stored this way, and iptables-save prints {@code --set-xmark value/mask}.
+	 * {@code -j MARK}, kept in the kernel's xmark form:
+	 * {@code mark = (mark & ~mask) ^ value}. Every MARK option is stored this way, and
+	 * iptables-save prints {@code --set-xmark value/mask}.
 	 */
 	record Mark(int value, int mask) implements Target {
 		/** {@code --set-xmark value[/mask]}. */
@@ -175,7 +189,10 @@ public sealed interface Target permits Target.Accept, Target.Drop, Target.Return
 			return new Mark(value, mask);
 		}
 
-		/** {@code --set-mark value[/mask]}: libxt_MARK widens the mask by the value ({@code mask | value}). */
+		/**
+		 * {@code --set-mark value[/mask]}: libxt_MARK widens the mask by the value
+		 * ({@code mask | value}).
+		 */
 		public static Mark setMark(int value, int mask) {
 			return new Mark(value, value | mask);
 		}
@@ -206,7 +223,8 @@ public sealed interface Target permits Target.Accept, Target.Drop, Target.Return
 	}
 
 	/**
-	 * An address and port range for DNAT/SNAT: {@code ip[-ip][:port[-port]]}. Ports are 0 when not given.
+	 * An address and port range for DNAT/SNAT: {@code ip[-ip][:port[-port]]}. Ports are 0
+	 * when not given.
 	 */
 	record NatRange(Ip minIp, Ip maxIp, int minPort, int maxPort) {
 		public NatRange {
@@ -217,7 +235,8 @@ public sealed interface Target permits Target.Accept, Target.Drop, Target.Return
 				throw new IllegalArgumentException("a NAT address range needs min <= max, was " + minIp + "-" + maxIp);
 			}
 			if (minPort < 0 || maxPort > 65535 || minPort > maxPort || (minPort == 0 && maxPort != 0)) {
-				throw new IllegalArgumentException("a NAT port range needs 1 <= min <= max <= 65535, was " + minPort + "-" + maxPort);
+				throw new IllegalArgumentException(
+						"a NAT port range needs 1 <= min <= max <= 65535, was " + minPort + "-" + maxPort);
 			}
 		}
 
@@ -244,13 +263,18 @@ public sealed interface Target permits Target.Accept, Target.Drop, Target.Return
 	}
 
 	/**
-	 * The NAT targets. They end the nat table traversal with NF_ACCEPT; the engine, not the rule walk, rewrites the
-	 * addresses (through conntrack, for the whole connection).
+	 * The NAT targets. They end the nat table traversal with NF_ACCEPT; the engine, not
+	 * the rule walk, rewrites the addresses (through conntrack, for the whole
+	 * connection).
 	 */
 	sealed interface Nat extends Target permits Dnat, Snat, Masquerade {
+
 	}
 
-	/** {@code -j DNAT --to-destination range [--random] [--persistent]}; nat PREROUTING/OUTPUT only. */
+	/**
+	 * {@code -j DNAT --to-destination range [--random] [--persistent]}; nat
+	 * PREROUTING/OUTPUT only.
+	 */
 	record Dnat(NatRange to, boolean random, boolean persistent) implements Nat {
 		public Dnat {
 			if (to == null) {
@@ -268,7 +292,10 @@ public sealed interface Target permits Target.Accept, Target.Drop, Target.Return
 		}
 	}
 
-	/** {@code -j SNAT --to-source range [--random] [--random-fully] [--persistent]}; nat POSTROUTING/INPUT only. */
+	/**
+	 * {@code -j SNAT --to-source range [--random] [--random-fully] [--persistent]}; nat
+	 * POSTROUTING/INPUT only.
+	 */
 	record Snat(NatRange to, boolean random, boolean randomFully, boolean persistent) implements Nat {
 		public Snat {
 			if (to == null) {
@@ -284,13 +311,14 @@ public sealed interface Target permits Target.Accept, Target.Drop, Target.Return
 	}
 
 	/**
-	 * {@code -j MASQUERADE [--to-ports p[-q]] [--random] [--random-fully]}: SNAT to the outgoing interface's
-	 * address; nat POSTROUTING only. Ports are 0 when not given.
+	 * {@code -j MASQUERADE [--to-ports p[-q]] [--random] [--random-fully]}: SNAT to the
+	 * outgoing interface's address; nat POSTROUTING only. Ports are 0 when not given.
 	 */
 	record Masquerade(int minPort, int maxPort, boolean random, boolean randomFully) implements Nat {
 		public Masquerade {
 			if (minPort < 0 || maxPort > 65535 || minPort > maxPort || (minPort == 0 && maxPort != 0)) {
-				throw new IllegalArgumentException("--to-ports needs 1 <= min <= max <= 65535, was " + minPort + "-" + maxPort);
+				throw new IllegalArgumentException(
+						"--to-ports needs 1 <= min <= max <= 65535, was " + minPort + "-" + maxPort);
 			}
 		}
 
@@ -304,7 +332,8 @@ public sealed interface Target permits Target.Accept, Target.Drop, Target.Return
 
 		@Override
 		public String save() {
-			String ports = !hasPorts() ? "" : " --to-ports " + (minPort == maxPort ? Integer.toString(minPort) : minPort + "-" + maxPort);
+			String ports = !hasPorts() ? ""
+					: " --to-ports " + (minPort == maxPort ? Integer.toString(minPort) : minPort + "-" + maxPort);
 			return "-j MASQUERADE" + ports + (random ? " --random" : "") + (randomFully ? " --random-fully" : "");
 		}
 	}

@@ -1,13 +1,17 @@
 package dev.packetwalk.netfilter;
 
 /**
- * One entry of a table traversal's walk, in the order the kernel went: runs of rules tested that did not match, a
- * rule that matched (or a {@code -m statistic} rule that drew and missed), a user chain the walk fell off (back to its
- * caller), and the built-in chain's policy.
+ * One entry of a table traversal's walk, in the order the kernel went: runs of rules
+ * tested that did not match, a rule that matched (or a {@code -m statistic} rule that
+ * drew and missed), a user chain the walk fell off (back to its caller), and the built-in
+ * chain's policy.
  */
 public sealed interface Walked {
 
-	/** Rules {@code from}..{@code to} (1-based, inclusive) of {@code chain} were tested and did not match. */
+	/**
+	 * Rules {@code from}..{@code to} (1-based, inclusive) of {@code chain} were tested
+	 * and did not match.
+	 */
 	record Skipped(Chain chain, int from, int to) implements Walked {
 		public Skipped {
 			if (chain == null || from < 1 || to < from || to > chain.rules().size()) {
@@ -21,11 +25,12 @@ public sealed interface Walked {
 	}
 
 	/**
-	 * A rule that matched ({@code hit} not null), or a statistic rule whose draw missed ({@code hit} null, {@code draw}
-	 * set).
+	 * A rule that matched ({@code hit} not null), or a statistic rule whose draw missed
+	 * ({@code hit} null, {@code draw} set).
 	 *
-	 * @param draw the draw of its {@code -m statistic} match as a fraction of 2^31 (what the kernel compares with the
-	 *        probability), or a negative number when the rule drew nothing
+	 * @param draw the draw of its {@code -m statistic} match as a fraction of 2^31 (what
+	 * the kernel compares with the probability), or a negative number when the rule drew
+	 * nothing
 	 */
 	record Tested(String chain, int number, Rule rule, RuleHit hit, double draw) implements Walked {
 		public Tested {
@@ -38,7 +43,9 @@ public sealed interface Walked {
 		}
 	}
 
-	/** The walk reached the end of user chain {@code chain} and went back to {@code to}. */
+	/**
+	 * The walk reached the end of user chain {@code chain} and went back to {@code to}.
+	 */
 	record Returned(String chain, String to) implements Walked {
 	}
 

@@ -4,8 +4,8 @@ import dev.packetwalk.net.Ip;
 import dev.packetwalk.net.Protocol;
 
 /**
- * A connection as policy sees it: after Service DNAT (the destination is the backend pod and its target port), before
- * any masquerade of the source. For ICMP the port is 0.
+ * A connection as policy sees it: after Service DNAT (the destination is the backend pod
+ * and its target port), before any masquerade of the source. For ICMP the port is 0.
  */
 public record Connection(ConnectionEnd source, ConnectionEnd destination, Protocol protocol, int port) {
 
@@ -16,7 +16,8 @@ public record Connection(ConnectionEnd source, ConnectionEnd destination, Protoc
 		switch (protocol) {
 			case TCP, UDP -> {
 				if (port < 1 || port > 65535) {
-					throw new IllegalArgumentException("a " + protocol + " connection needs a destination port 1..65535, was " + port);
+					throw new IllegalArgumentException(
+							"a " + protocol + " connection needs a destination port 1..65535, was " + port);
 				}
 			}
 			case ICMP -> {

@@ -2,7 +2,10 @@ package dev.packetwalk.netpol;
 
 import dev.packetwalk.net.Ip;
 
-/** One end of a connection: a pod of the cluster, or an address that is not a pod (outside host, node). */
+/**
+ * One end of a connection: a pod of the cluster, or an address that is not a pod (outside
+ * host, node).
+ */
 public sealed interface ConnectionEnd {
 
 	Ip ip();

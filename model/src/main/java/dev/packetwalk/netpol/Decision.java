@@ -2,7 +2,10 @@ package dev.packetwalk.netpol;
 
 import java.util.Optional;
 
-/** What one direction (egress of the source, ingress of the destination) decided, and on what grounds. */
+/**
+ * What one direction (egress of the source, ingress of the destination) decided, and on
+ * what grounds.
+ */
 public sealed interface Decision {
 
 	/** That end is not a pod, so no policy can restrict this direction. */
@@ -35,7 +38,10 @@ public sealed interface Decision {
 
 	}
 
-	/** The pod is isolated and no rule allows the peer/port; {@code closest} explains the nearest rule, if any. */
+	/**
+	 * The pod is isolated and no rule allows the peer/port; {@code closest} explains the
+	 * nearest rule, if any.
+	 */
 	record Denied(Optional<NearMiss> closest) implements Decision {
 
 		public Denied {

@@ -1,6 +1,9 @@
 package dev.packetwalk.netpol;
 
-/** The two directions a pod can be isolated in; each has its own rules and its own isolation. */
+/**
+ * The two directions a pod can be isolated in; each has its own rules and its own
+ * isolation.
+ */
 public enum Direction {
 
 	INGRESS("Ingress", "ingress", "from"), EGRESS("Egress", "egress", "to");

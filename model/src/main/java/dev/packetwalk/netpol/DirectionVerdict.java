@@ -3,8 +3,9 @@ package dev.packetwalk.netpol;
 import java.util.List;
 
 /**
- * The decision for one direction: egress is judged on the source, ingress on the destination. {@code isolatedBy}
- * names every policy (as {@code ns/name}) that selects the subject pod for this direction, in the engine's order.
+ * The decision for one direction: egress is judged on the source, ingress on the
+ * destination. {@code isolatedBy} names every policy (as {@code ns/name}) that selects
+ * the subject pod for this direction, in the engine's order.
  */
 public record DirectionVerdict(Direction direction, ConnectionEnd subject, ConnectionEnd peer, String portText,
 		List<String> isolatedBy, Decision decision) {
@@ -35,7 +36,10 @@ public record DirectionVerdict(Direction direction, ConnectionEnd subject, Conne
 		return !isolatedBy.isEmpty();
 	}
 
-	/** One line for a trace step, e.g. {@code ingress to x/b: allowed by policy x/allow-a, ingress rule 0, ...}. */
+	/**
+	 * One line for a trace step, e.g.
+	 * {@code ingress to x/b: allowed by policy x/allow-a, ingress rule 0, ...}.
+	 */
 	public String summary() {
 		String head = switch (direction) {
 			case INGRESS -> "ingress to " + subject;
@@ -49,7 +53,9 @@ public record DirectionVerdict(Direction direction, ConnectionEnd subject, Conne
 			case Decision.Exempt e -> "allowed, " + e.detail();
 			case Decision.Denied d -> "denied, " + subject + " is isolated for " + direction.field() + " by "
 					+ String.join(", ", isolatedBy) + " and no rule allows " + peerRole + " on " + portText
-					+ d.closest().map(c -> "; closest: " + c.describe()).orElse("; these policies have no " + direction.field() + " rules");
+					+ d.closest()
+						.map(c -> "; closest: " + c.describe())
+						.orElse("; these policies have no " + direction.field() + " rules");
 		};
 	}
 

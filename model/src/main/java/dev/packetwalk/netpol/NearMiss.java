@@ -1,8 +1,9 @@
 package dev.packetwalk.netpol;
 
 /**
- * Why the closest rule of an isolating policy did not allow a connection. Rules whose peer matched but port did not
- * are closest, then rules whose port matched but peer did not, then rules that missed both.
+ * Why the closest rule of an isolating policy did not allow a connection. Rules whose
+ * peer matched but port did not are closest, then rules whose port matched but peer did
+ * not, then rules that missed both.
  */
 public record NearMiss(String policy, Direction direction, int rule, Kind kind, String detail) {
 

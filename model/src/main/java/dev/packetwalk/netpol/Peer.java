@@ -6,9 +6,10 @@ import dev.packetwalk.net.Cidr;
 import dev.packetwalk.net.Ip;
 
 /**
- * One entry of a rule's {@code from}/{@code to} list. The API's four legal shapes, one record each: a podSelector
- * alone (pods of the policy's own namespace), a namespaceSelector alone (every pod of the matching namespaces), both
- * in one entry (AND), or an ipBlock alone.
+ * One entry of a rule's {@code from}/{@code to} list. The API's four legal shapes, one
+ * record each: a podSelector alone (pods of the policy's own namespace), a
+ * namespaceSelector alone (every pod of the matching namespaces), both in one entry
+ * (AND), or an ipBlock alone.
  */
 public sealed interface Peer {
 
@@ -44,7 +45,10 @@ public sealed interface Peer {
 
 	}
 
-	/** {@code namespaceSelector} and {@code podSelector} in the same entry: both must match (AND). */
+	/**
+	 * {@code namespaceSelector} and {@code podSelector} in the same entry: both must
+	 * match (AND).
+	 */
 	record PodsInNamespaces(Selector namespaces, Selector pods) implements Peer {
 
 		public PodsInNamespaces {
@@ -60,7 +64,10 @@ public sealed interface Peer {
 
 	}
 
-	/** {@code ipBlock}: {@code cidr} minus every {@code except}; each except must lie strictly inside cidr. */
+	/**
+	 * {@code ipBlock}: {@code cidr} minus every {@code except}; each except must lie
+	 * strictly inside cidr.
+	 */
 	record IpBlock(Cidr cidr, List<Cidr> except) implements Peer {
 
 		public IpBlock {
@@ -70,7 +77,8 @@ public sealed interface Peer {
 			except = List.copyOf(except == null ? List.of() : except);
 			for (Cidr e : except) {
 				if (!(cidr.contains(e) && e.prefix() > cidr.prefix())) {
-					throw new IllegalArgumentException("ipBlock except " + e + " must be a strict subset of cidr " + cidr);
+					throw new IllegalArgumentException(
+							"ipBlock except " + e + " must be a strict subset of cidr " + cidr);
 				}
 			}
 		}
@@ -86,7 +94,8 @@ public sealed interface Peer {
 
 		@Override
 		public String toString() {
-			return "ipBlock " + cidr + (except.isEmpty() ? "" : " except " + String.join(", ", except.stream().map(Cidr::toString).toList()));
+			return "ipBlock " + cidr + (except.isEmpty() ? ""
+					: " except " + String.join(", ", except.stream().map(Cidr::toString).toList()));
 		}
 
 	}

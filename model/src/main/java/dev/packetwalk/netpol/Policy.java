@@ -6,22 +6,24 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A compiled, validated NetworkPolicy. {@code types} is after defaulting (Ingress always; Egress when there are
- * egress rules, unless {@code policyTypes} was given). Rules of a direction not in {@code types} are kept (as the API
- * keeps them) but never consulted.
+ * A compiled, validated NetworkPolicy. {@code types} is after defaulting (Ingress always;
+ * Egress when there are egress rules, unless {@code policyTypes} was given). Rules of a
+ * direction not in {@code types} are kept (as the API keeps them) but never consulted.
  */
-public record Policy(String namespace, String name, Selector podSelector, Set<Direction> types, List<PolicyRule> ingress,
-		List<PolicyRule> egress) {
+public record Policy(String namespace, String name, Selector podSelector, Set<Direction> types,
+		List<PolicyRule> ingress, List<PolicyRule> egress) {
 
 	public Policy {
 		if (namespace == null || namespace.isBlank() || name == null || name.isBlank()) {
 			throw new IllegalArgumentException("a NetworkPolicy needs a namespace and a name");
 		}
 		if (podSelector == null) {
-			throw new IllegalArgumentException("NetworkPolicy " + namespace + "/" + name + ": spec.podSelector is required");
+			throw new IllegalArgumentException(
+					"NetworkPolicy " + namespace + "/" + name + ": spec.podSelector is required");
 		}
 		if (types == null || types.isEmpty()) {
-			throw new IllegalArgumentException("NetworkPolicy " + namespace + "/" + name + ": policyTypes must not be empty after defaulting");
+			throw new IllegalArgumentException(
+					"NetworkPolicy " + namespace + "/" + name + ": policyTypes must not be empty after defaulting");
 		}
 		types = Collections.unmodifiableSet(EnumSet.copyOf(types));
 		ingress = List.copyOf(ingress == null ? List.of() : ingress);

@@ -18,15 +18,18 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 
 /**
- * Validates a fabric8 {@link NetworkPolicy} as the API server does and compiles it into a {@link Policy}. Every
- * problem is collected and reported together, each as {@code NetworkPolicy ns/name: spec.ingress[0].from[1]: what is
+ * Validates a fabric8 {@link NetworkPolicy} as the API server does and compiles it into a
+ * {@link Policy}. Every problem is collected and reported together, each as
+ * {@code NetworkPolicy ns/name: spec.ingress[0].from[1]: what is
  * wrong}.
  *
  * <p>
- * Defaulting: a missing {@code metadata.namespace} means {@code default}; a missing {@code protocol} means TCP; an
- * absent or empty {@code policyTypes} means Ingress, plus Egress when the policy has egress rules. A missing
- * {@code spec.podSelector} is rejected (the API calls it "NOT optional"; write {@code {}} to select every pod).
- * Fields fabric8 does not know (typos such as {@code podselector}) are rejected rather than silently ignored.
+ * Defaulting: a missing {@code metadata.namespace} means {@code default}; a missing
+ * {@code protocol} means TCP; an absent or empty {@code policyTypes} means Ingress, plus
+ * Egress when the policy has egress rules. A missing {@code spec.podSelector} is rejected
+ * (the API calls it "NOT optional"; write {@code {}} to select every pod). Fields fabric8
+ * does not know (typos such as {@code podselector}) are rejected rather than silently
+ * ignored.
  */
 public final class PolicyCompiler {
 
@@ -162,8 +165,9 @@ public final class PolicyCompiler {
 		LabelSelector namespaces = p.getNamespaceSelector();
 		if (block != null) {
 			if (pods != null || namespaces != null) {
-				problems.add(at, "ipBlock may not be combined with " + (pods != null ? "podSelector" : "namespaceSelector")
-						+ " in the same peer (use separate peers)");
+				problems.add(at,
+						"ipBlock may not be combined with " + (pods != null ? "podSelector" : "namespaceSelector")
+								+ " in the same peer (use separate peers)");
 				return null;
 			}
 			return ipBlock(problems, at + ".ipBlock", block);
@@ -242,8 +246,10 @@ public final class PolicyCompiler {
 		Integer number = port == null ? null : port.getIntVal();
 		String name = port == null ? null : port.getStrVal();
 		if (number == null && name != null && name.chars().allMatch(Character::isDigit) && !name.isEmpty()) {
-			// YAML "80" in quotes reads as a string; the API server would treat it as a name and reject it
-			problems.add(at + ".port", "'" + name + "' is a string of digits: write the port as a number, or use a port name");
+			// YAML "80" in quotes reads as a string; the API server would treat it as a
+			// name and reject it
+			problems.add(at + ".port",
+					"'" + name + "' is a string of digits: write the port as a number, or use a port name");
 			return null;
 		}
 		try {

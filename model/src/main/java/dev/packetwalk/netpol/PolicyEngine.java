@@ -15,17 +15,21 @@ import dev.packetwalk.net.Protocol;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 
 /**
- * NetworkPolicy evaluation over one cluster: namespaces, pods, policies and node addresses.
+ * NetworkPolicy evaluation over one cluster: namespaces, pods, policies and node
+ * addresses.
  *
  * <ul>
- * <li>A pod is isolated for a direction iff a policy of its namespace selects it with that policy type.</li>
- * <li>Allowed traffic is the union of every isolating policy's rules; a connection needs the source's egress AND the
- * destination's ingress.</li>
- * <li>Ingress from the destination pod's own node addresses is always allowed, and so is a pod talking to itself.</li>
+ * <li>A pod is isolated for a direction iff a policy of its namespace selects it with
+ * that policy type.</li>
+ * <li>Allowed traffic is the union of every isolating policy's rules; a connection needs
+ * the source's egress AND the destination's ingress.</li>
+ * <li>Ingress from the destination pod's own node addresses is always allowed, and so is
+ * a pod talking to itself.</li>
  * <li>Replies of allowed connections are never judged ({@link #reply}).</li>
  * </ul>
- * Explanations name the first allowing rule; policies are consulted in {@code namespace/name} order so the answer
- * does not depend on the order the manifests were given in.
+ * Explanations name the first allowing rule; policies are consulted in
+ * {@code namespace/name} order so the answer does not depend on the order the manifests
+ * were given in.
  */
 public final class PolicyEngine {
 
@@ -90,7 +94,10 @@ public final class PolicyEngine {
 		this.policies = List.copyOf(sorted);
 	}
 
-	/** Validates and compiles the fabric8 policies first ({@link PolicyException} lists every problem). */
+	/**
+	 * Validates and compiles the fabric8 policies first ({@link PolicyException} lists
+	 * every problem).
+	 */
 	public static PolicyEngine of(List<PolicyNamespace> namespaces, List<PolicyPod> pods, List<NetworkPolicy> policies,
 			Map<String, List<Ip>> nodeIps) {
 		return new PolicyEngine(namespaces, pods, PolicyCompiler.compileAll(policies), nodeIps);
@@ -108,17 +115,23 @@ public final class PolicyEngine {
 		return Optional.ofNullable(pods.get(id));
 	}
 
-	/** The pod with this IP as a connection end, or an external end when no pod has it. */
+	/**
+	 * The pod with this IP as a connection end, or an external end when no pod has it.
+	 */
 	public ConnectionEnd endAt(Ip ip) {
 		PolicyPod p = podsByIp.get(ip);
 		return p == null ? new ConnectionEnd.External(ip) : new ConnectionEnd.Pod(p);
 	}
 
-	/** The policies that isolate {@code pod} for {@code direction}, in {@code namespace/name} order. */
+	/**
+	 * The policies that isolate {@code pod} for {@code direction}, in
+	 * {@code namespace/name} order.
+	 */
 	public List<Policy> isolating(PolicyPod pod, Direction direction) {
 		known(pod);
 		return policies.stream()
-			.filter(p -> p.namespace().equals(pod.namespace()) && p.isolates(direction) && p.podSelector().matches(pod.labels()))
+			.filter(p -> p.namespace().equals(pod.namespace()) && p.isolates(direction)
+					&& p.podSelector().matches(pod.labels()))
 			.toList();
 	}
 
@@ -130,7 +143,8 @@ public final class PolicyEngine {
 	/** The source pod's egress decision. */
 	public DirectionVerdict egress(Connection c) {
 		return switch (c.source()) {
-			case ConnectionEnd.External ex -> new DirectionVerdict(Direction.EGRESS, ex, c.destination(), c.portText(), List.of(),
+			case ConnectionEnd.External ex -> new DirectionVerdict(Direction.EGRESS, ex, c.destination(), c.portText(),
+					List.of(),
 					new Decision.NotApplicable("the source " + ex.ip() + " is not a pod, so no egress policy applies"));
 			case ConnectionEnd.Pod src -> judge(Direction.EGRESS, src.pod(), c.destination(), c,
 					c.destination() instanceof ConnectionEnd.Pod dst ? dst.pod() : null);
@@ -140,41 +154,50 @@ public final class PolicyEngine {
 	/** The destination pod's ingress decision. */
 	public DirectionVerdict ingress(Connection c) {
 		return switch (c.destination()) {
-			case ConnectionEnd.External ex -> new DirectionVerdict(Direction.INGRESS, ex, c.source(), c.portText(), List.of(),
-					new Decision.NotApplicable("the destination " + ex.ip() + " is not a pod, so no ingress policy applies"));
+			case ConnectionEnd.External ex -> new DirectionVerdict(Direction.INGRESS, ex, c.source(), c.portText(),
+					List.of(), new Decision.NotApplicable(
+							"the destination " + ex.ip() + " is not a pod, so no ingress policy applies"));
 			case ConnectionEnd.Pod dst -> judge(Direction.INGRESS, dst.pod(), c.source(), c, dst.pod());
 		};
 	}
 
 	/**
-	 * Replies (and every later packet of the connection, both ways) are allowed exactly when the connection is: the
-	 * datapath's conntrack lets ESTABLISHED traffic through and policy never judges it (NP-DOC: "Reply traffic for
-	 * those allowed connections will also be implicitly allowed").
+	 * Replies (and every later packet of the connection, both ways) are allowed exactly
+	 * when the connection is: the datapath's conntrack lets ESTABLISHED traffic through
+	 * and policy never judges it (NP-DOC: "Reply traffic for those allowed connections
+	 * will also be implicitly allowed").
 	 */
 	public ReplyVerdict reply(Connection original) {
 		Verdict v = evaluate(original);
 		String back = original.destination() + " -> " + original.source();
 		if (v.allowed()) {
-			return new ReplyVerdict(original, true, "reply " + back + " allowed: it belongs to the allowed connection " + original
-					+ " (conntrack ESTABLISHED); NetworkPolicy does not judge replies");
+			return new ReplyVerdict(original, true, "reply " + back + " allowed: it belongs to the allowed connection "
+					+ original + " (conntrack ESTABLISHED); NetworkPolicy does not judge replies");
 		}
 		return new ReplyVerdict(original, false, "no reply " + back + ": the connection " + original
 				+ " was denied, so there is no connection to reply to (" + v.denyingDirection().summary() + ")");
 	}
 
-	/** Every ordered pair of {@code pods} on one port and protocol, as the upstream e2e probes it. */
+	/**
+	 * Every ordered pair of {@code pods} on one port and protocol, as the upstream e2e
+	 * probes it.
+	 */
 	public ReachabilityMatrix reachability(List<PolicyPod> pods, int port, Protocol protocol) {
 		return reachability(pods, port, protocol, Budget.UNLIMITED);
 	}
 
-	/** {@link #reachability(List, int, Protocol)} that stops when the budget runs out (checked at every pair). */
+	/**
+	 * {@link #reachability(List, int, Protocol)} that stops when the budget runs out
+	 * (checked at every pair).
+	 */
 	public ReachabilityMatrix reachability(List<PolicyPod> pods, int port, Protocol protocol, Budget budget) {
 		List<List<Verdict>> rows = new ArrayList<>();
 		for (PolicyPod from : pods) {
 			List<Verdict> row = new ArrayList<>();
 			for (PolicyPod to : pods) {
 				budget.tick();
-				row.add(evaluate(new Connection(new ConnectionEnd.Pod(from), new ConnectionEnd.Pod(to), protocol, port)));
+				row.add(evaluate(
+						new Connection(new ConnectionEnd.Pod(from), new ConnectionEnd.Pod(to), protocol, port)));
 			}
 			rows.add(row);
 		}
@@ -191,7 +214,8 @@ public final class PolicyEngine {
 		return reachability(pods(), port, protocol, budget);
 	}
 
-	private DirectionVerdict judge(Direction d, PolicyPod subject, ConnectionEnd peer, Connection c, PolicyPod portOwner) {
+	private DirectionVerdict judge(Direction d, PolicyPod subject, ConnectionEnd peer, Connection c,
+			PolicyPod portOwner) {
 		List<Policy> isolating = isolating(subject, d);
 		List<String> ids = isolating.stream().map(Policy::id).toList();
 		ConnectionEnd self = new ConnectionEnd.Pod(subject);
@@ -206,7 +230,8 @@ public final class PolicyEngine {
 			return new DirectionVerdict(d, self, peer, c.portText(), ids, new Decision.NotIsolated());
 		}
 		if (d == Direction.INGRESS && nodeIps.get(subject.nodeName()).contains(peer.ip())) {
-			return new DirectionVerdict(d, self, peer, c.portText(), ids, new Decision.Exempt(Decision.Exemption.OWN_NODE,
+			return new DirectionVerdict(d, self, peer, c.portText(), ids, new Decision.Exempt(
+					Decision.Exemption.OWN_NODE,
 					"traffic from its own node " + subject.nodeName() + " (" + peer.ip() + ") is always allowed"));
 		}
 		NearMiss closest = null;
@@ -238,8 +263,8 @@ public final class PolicyEngine {
 				}
 				if (peerIdx != -2 && portIdx != -2) {
 					return new DirectionVerdict(d, self, peer, c.portText(), ids,
-							new Decision.AllowedByRule(new RuleMatch(policy.id(), d, r,
-									peerIdx, peerIdx < 0 ? "any peer" : rule.peers().get(peerIdx).toString(), portIdx,
+							new Decision.AllowedByRule(new RuleMatch(policy.id(), d, r, peerIdx,
+									peerIdx < 0 ? "any peer" : rule.peers().get(peerIdx).toString(), portIdx,
 									portIdx < 0 ? "any port" : rule.ports().get(portIdx).toString())));
 				}
 				NearMiss miss;
@@ -258,7 +283,8 @@ public final class PolicyEngine {
 				}
 			}
 		}
-		return new DirectionVerdict(d, self, peer, c.portText(), ids, new Decision.Denied(Optional.ofNullable(closest)));
+		return new DirectionVerdict(d, self, peer, c.portText(), ids,
+				new Decision.Denied(Optional.ofNullable(closest)));
 	}
 
 	/** Null when the peer entry matches; otherwise why not. */
@@ -273,10 +299,10 @@ public final class PolicyEngine {
 			}
 			case Peer.Pods s -> switch (end) {
 				case ConnectionEnd.External ex -> ex.ip() + " is not a pod";
-				case ConnectionEnd.Pod p -> !p.pod().namespace().equals(policyNamespace)
-						? p.pod() + " is in namespace " + p.pod().namespace()
-								+ ", and a podSelector alone only selects pods in the policy's namespace " + policyNamespace
-						: podLabelMiss(s.pods(), p.pod());
+				case ConnectionEnd.Pod p ->
+					!p.pod().namespace().equals(policyNamespace) ? p.pod() + " is in namespace " + p.pod().namespace()
+							+ ", and a podSelector alone only selects pods in the policy's namespace " + policyNamespace
+							: podLabelMiss(s.pods(), p.pod());
 			};
 			case Peer.Namespaces s -> switch (end) {
 				case ConnectionEnd.External ex -> ex.ip() + " is not a pod";
@@ -298,7 +324,8 @@ public final class PolicyEngine {
 
 	private String namespaceMiss(Selector s, PolicyPod pod) {
 		Map<String, String> labels = namespaces.get(pod.namespace()).labels();
-		return s.matches(labels) ? null : "namespace " + pod.namespace() + " of " + pod + " does not match " + s.firstFailure(labels);
+		return s.matches(labels) ? null
+				: "namespace " + pod.namespace() + " of " + pod + " does not match " + s.firstFailure(labels);
 	}
 
 	/** Null when the port entry matches the connection; otherwise why not. */
@@ -329,7 +356,8 @@ public final class PolicyEngine {
 
 	private void known(PolicyPod pod) {
 		if (!pod.equals(pods.get(pod.id()))) {
-			throw new IllegalArgumentException("pod " + pod.id() + " is not part of this cluster (or differs from the one given)");
+			throw new IllegalArgumentException(
+					"pod " + pod.id() + " is not part of this cluster (or differs from the one given)");
 		}
 	}
 

@@ -2,7 +2,10 @@ package dev.packetwalk.netpol;
 
 import java.util.List;
 
-/** A NetworkPolicy the API server would reject; {@link #problems()} lists every problem, each naming policy and field. */
+/**
+ * A NetworkPolicy the API server would reject; {@link #problems()} lists every problem,
+ * each naming policy and field.
+ */
 public class PolicyException extends IllegalArgumentException {
 
 	private final List<String> problems;

@@ -4,8 +4,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A namespace as namespaceSelectors see it. It always carries {@code kubernetes.io/metadata.name=<name>}, as the API
- * server sets it; the constructor adds the label when it is missing.
+ * A namespace as namespaceSelectors see it. It always carries
+ * {@code kubernetes.io/metadata.name=<name>}, as the API server sets it; the constructor
+ * adds the label when it is missing.
  */
 public record PolicyNamespace(String name, Map<String, String> labels) {
 
@@ -18,8 +19,8 @@ public record PolicyNamespace(String name, Map<String, String> labels) {
 		Map<String, String> copy = new TreeMap<>(labels == null ? Map.of() : labels);
 		String given = copy.putIfAbsent(NAME_LABEL, name);
 		if (given != null && !given.equals(name)) {
-			throw new IllegalArgumentException("namespace " + name + ": label " + NAME_LABEL + " must equal the namespace name, was '"
-					+ given + "'");
+			throw new IllegalArgumentException("namespace " + name + ": label " + NAME_LABEL
+					+ " must equal the namespace name, was '" + given + "'");
 		}
 		labels = Map.copyOf(copy);
 	}

@@ -5,8 +5,8 @@ import java.util.Map;
 import dev.packetwalk.net.Ip;
 
 /**
- * A pod as NetworkPolicy sees it: where it lives, its labels, its IP, its node (for the own-node exemption) and its
- * named container ports (for named ports in rules).
+ * A pod as NetworkPolicy sees it: where it lives, its labels, its IP, its node (for the
+ * own-node exemption) and its named container ports (for named ports in rules).
  */
 public record PolicyPod(String namespace, String name, Map<String, String> labels, Ip ip, String nodeName,
 		Map<String, PortProto> namedPorts) {

@@ -3,8 +3,9 @@ package dev.packetwalk.netpol;
 import java.util.regex.Pattern;
 
 /**
- * One entry of a rule's {@code ports} list: a protocol (default TCP) and either every port, a number or inclusive
- * range ({@code port}..{@code endPort}), or a named container port.
+ * One entry of a rule's {@code ports} list: a protocol (default TCP) and either every
+ * port, a number or inclusive range ({@code port}..{@code endPort}), or a named container
+ * port.
  */
 public record PolicyPort(PolicyProtocol protocol, Target target) {
 
@@ -39,7 +40,10 @@ public record PolicyPort(PolicyProtocol protocol, Target target) {
 		record AllPorts() implements Target {
 		}
 
-		/** A numeric port, or with {@code endPort} an inclusive range; needs 1 ≤ port ≤ endPort ≤ 65535. */
+		/**
+		 * A numeric port, or with {@code endPort} an inclusive range; needs 1 ≤ port ≤
+		 * endPort ≤ 65535.
+		 */
 		record Range(int port, int endPort) implements Target {
 
 			public Range {
@@ -47,7 +51,8 @@ public record PolicyPort(PolicyProtocol protocol, Target target) {
 					throw new IllegalArgumentException("port must be 1..65535, was " + port);
 				}
 				if (endPort < port) {
-					throw new IllegalArgumentException("endPort must be greater than or equal to port (" + endPort + " < " + port + ")");
+					throw new IllegalArgumentException(
+							"endPort must be greater than or equal to port (" + endPort + " < " + port + ")");
 				}
 				if (endPort > 65535) {
 					throw new IllegalArgumentException("endPort must be at most 65535, was " + endPort);
@@ -60,7 +65,10 @@ public record PolicyPort(PolicyProtocol protocol, Target target) {
 
 		}
 
-		/** A container port name (IANA service name: 1-15 lower-case letters, digits and '-', at least one letter). */
+		/**
+		 * A container port name (IANA service name: 1-15 lower-case letters, digits and
+		 * '-', at least one letter).
+		 */
 		record Named(String name) implements Target {
 
 			public Named {
@@ -75,7 +83,9 @@ public record PolicyPort(PolicyProtocol protocol, Target target) {
 
 	}
 
-	/** {@code 80/TCP}, {@code 32000-32768/TCP}, {@code serve-80-tcp/TCP}, {@code all/UDP}. */
+	/**
+	 * {@code 80/TCP}, {@code 32000-32768/TCP}, {@code serve-80-tcp/TCP}, {@code all/UDP}.
+	 */
 	@Override
 	public String toString() {
 		String p = switch (target) {

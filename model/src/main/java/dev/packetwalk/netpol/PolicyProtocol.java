@@ -3,14 +3,17 @@ package dev.packetwalk.netpol;
 import dev.packetwalk.net.Protocol;
 
 /**
- * The protocols a NetworkPolicyPort may name. SCTP is valid in the API although the model's packets never carry it;
- * ICMP cannot be named (NetworkPolicy is L4-only).
+ * The protocols a NetworkPolicyPort may name. SCTP is valid in the API although the
+ * model's packets never carry it; ICMP cannot be named (NetworkPolicy is L4-only).
  */
 public enum PolicyProtocol {
 
 	TCP, UDP, SCTP;
 
-	/** Parses the API spelling ({@code TCP}, {@code UDP}, {@code SCTP}: upper case, as the API server requires). */
+	/**
+	 * Parses the API spelling ({@code TCP}, {@code UDP}, {@code SCTP}: upper case, as the
+	 * API server requires).
+	 */
 	public static PolicyProtocol parse(String text) {
 		for (PolicyProtocol p : values()) {
 			if (p.name().equals(text)) {

@@ -3,8 +3,8 @@ package dev.packetwalk.netpol;
 import java.util.List;
 
 /**
- * One ingress or egress rule. An empty peer list matches every peer and an empty port list every port, so
- * {@code ingress: [{}]} allows everything.
+ * One ingress or egress rule. An empty peer list matches every peer and an empty port
+ * list every port, so {@code ingress: [{}]} allows everything.
  */
 public record PolicyRule(List<Peer> peers, List<PolicyPort> ports) {
 

@@ -6,8 +6,8 @@ import java.util.List;
 import dev.packetwalk.net.Protocol;
 
 /**
- * The verdict for every ordered pair of pods on one port and protocol, the model's answer to an upstream e2e
- * reachability probe. {@code rows.get(i).get(j)} is pod i to pod j.
+ * The verdict for every ordered pair of pods on one port and protocol, the model's answer
+ * to an upstream e2e reachability probe. {@code rows.get(i).get(j)} is pod i to pod j.
  */
 public record ReachabilityMatrix(List<PolicyPod> pods, Protocol protocol, int port, List<List<Verdict>> rows) {
 
@@ -44,8 +44,9 @@ public record ReachabilityMatrix(List<PolicyPod> pods, Protocol protocol, int po
 	}
 
 	/**
-	 * Upstream's {@code TruthTable.PrettyPrint} layout: a header {@code -} then every pod, one row per source pod,
-	 * {@code .} for allowed and {@code X} for blocked, cells separated by tabs.
+	 * Upstream's {@code TruthTable.PrettyPrint} layout: a header {@code -} then every
+	 * pod, one row per source pod, {@code .} for allowed and {@code X} for blocked, cells
+	 * separated by tabs.
 	 */
 	public String toTruthTable() {
 		List<String> lines = new ArrayList<>();

@@ -1,6 +1,8 @@
 package dev.packetwalk.netpol;
 
-/** Whether replies of a connection pass: exactly when the connection itself was allowed. */
+/**
+ * Whether replies of a connection pass: exactly when the connection itself was allowed.
+ */
 public record ReplyVerdict(Connection original, boolean allowed, String summary) {
 
 	public ReplyVerdict {

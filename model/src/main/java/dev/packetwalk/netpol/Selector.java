@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A compiled label selector: every {@code matchLabels} pair AND every {@code matchExpressions} requirement must hold.
- * The empty selector {@code {}} matches everything.
+ * A compiled label selector: every {@code matchLabels} pair AND every
+ * {@code matchExpressions} requirement must hold. The empty selector {@code {}} matches
+ * everything.
  */
 public record Selector(Map<String, String> matchLabels, List<Requirement> matchExpressions) {
 
@@ -40,7 +41,10 @@ public record Selector(Map<String, String> matchLabels, List<Requirement> matchE
 		return true;
 	}
 
-	/** The first part of the selector that the labels fail, in selector syntax; empty when they match. */
+	/**
+	 * The first part of the selector that the labels fail, in selector syntax; empty when
+	 * they match.
+	 */
 	public String firstFailure(Map<String, String> labels) {
 		for (var e : new TreeMap<>(matchLabels).entrySet()) {
 			if (!e.getValue().equals(labels.get(e.getKey()))) {
@@ -55,7 +59,10 @@ public record Selector(Map<String, String> matchLabels, List<Requirement> matchE
 		return "";
 	}
 
-	/** kubectl-style text: {@code role=fe,env in (a,b),!legacy}; {@code {}} for the empty selector. */
+	/**
+	 * kubectl-style text: {@code role=fe,env in (a,b),!legacy}; {@code {}} for the empty
+	 * selector.
+	 */
 	@Override
 	public String toString() {
 		if (matchesAll()) {
@@ -96,15 +103,16 @@ public record Selector(Map<String, String> matchLabels, List<Requirement> matchE
 					return o;
 				}
 			}
-			throw new IllegalArgumentException(
-					"operator '" + text + "' is not a valid label selector operator (expected In, NotIn, Exists or DoesNotExist)");
+			throw new IllegalArgumentException("operator '" + text
+					+ "' is not a valid label selector operator (expected In, NotIn, Exists or DoesNotExist)");
 		}
 
 	}
 
 	/**
-	 * One {@code matchExpressions} entry. In and NotIn need at least one value; Exists and DoesNotExist take none.
-	 * NotIn also matches labels that lack the key, as in Kubernetes.
+	 * One {@code matchExpressions} entry. In and NotIn need at least one value; Exists
+	 * and DoesNotExist take none. NotIn also matches labels that lack the key, as in
+	 * Kubernetes.
 	 */
 	public record Requirement(String key, Operator operator, List<String> values) {
 

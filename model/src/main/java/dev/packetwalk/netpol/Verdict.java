@@ -1,7 +1,8 @@
 package dev.packetwalk.netpol;
 
 /**
- * The answer for one connection: allowed only when the source's egress AND the destination's ingress allow it.
+ * The answer for one connection: allowed only when the source's egress AND the
+ * destination's ingress allow it.
  */
 public record Verdict(Connection connection, DirectionVerdict egress, DirectionVerdict ingress) {
 
@@ -10,7 +11,8 @@ public record Verdict(Connection connection, DirectionVerdict egress, DirectionV
 			throw new IllegalArgumentException("a verdict needs the connection and both directions");
 		}
 		if (egress.direction() != Direction.EGRESS || ingress.direction() != Direction.INGRESS) {
-			throw new IllegalArgumentException("a verdict holds the egress verdict first and the ingress verdict second");
+			throw new IllegalArgumentException(
+					"a verdict holds the egress verdict first and the ingress verdict second");
 		}
 	}
 
@@ -33,7 +35,8 @@ public record Verdict(Connection connection, DirectionVerdict egress, DirectionV
 
 	/** Three lines: the connection and its outcome, then egress, then ingress. */
 	public String explain() {
-		return connection + ": " + (allowed() ? "allowed" : "denied") + "\n  " + egress.summary() + "\n  " + ingress.summary();
+		return connection + ": " + (allowed() ? "allowed" : "denied") + "\n  " + egress.summary() + "\n  "
+				+ ingress.summary();
 	}
 
 	@Override

@@ -5,14 +5,16 @@ import dev.packetwalk.net.Ip;
 /**
  * A packet as it is at one point of its walk. Immutable: every rewrite makes a new one.
  *
- * @param eth the Ethernet header, or null while the packet is still an IP datagram inside a namespace's stack
+ * @param eth the Ethernet header, or null while the packet is still an IP datagram inside
+ * a namespace's stack
  * @param ip the IPv4 header
  * @param l4 the transport header
  * @param payload what it carries
- * @param vxlan the VXLAN header when this is an encapsulating packet (then {@code l4} is UDP and {@code inner} is set)
+ * @param vxlan the VXLAN header when this is an encapsulating packet (then {@code l4} is
+ * UDP and {@code inner} is set)
  * @param inner the encapsulated frame, untouched while it crosses the tunnel
- * @param mark the skb mark ({@code skb->mark}): kernel metadata, never on the wire; cleared when the packet crosses
- * into another network namespace
+ * @param mark the skb mark ({@code skb->mark}): kernel metadata, never on the wire;
+ * cleared when the packet crosses into another network namespace
  */
 public record Packet(Ethernet eth, Ipv4 ip, Transport l4, Payload payload, Vxlan vxlan, Packet inner, int mark) {
 

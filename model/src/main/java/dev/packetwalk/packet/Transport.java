@@ -26,7 +26,10 @@ public sealed interface Transport permits Transport.Tcp, Transport.Udp, Transpor
 		}
 	}
 
-	/** TCP, with its flags written the way tcpdump prints them: {@code S}, {@code S.}, {@code .}, {@code P.}, {@code R}. */
+	/**
+	 * TCP, with its flags written the way tcpdump prints them: {@code S}, {@code S.},
+	 * {@code .}, {@code P.}, {@code R}.
+	 */
 	record Tcp(int srcPort, int dstPort, String flags) implements Transport {
 		public Tcp {
 			checkPort("TCP source port", srcPort);
@@ -70,13 +73,17 @@ public sealed interface Transport permits Transport.Tcp, Transport.Udp, Transpor
 	}
 
 	/**
-	 * ICMP. Echo uses the identifier as both "ports" (as conntrack does); errors carry a description of the packet
-	 * they quote.
+	 * ICMP. Echo uses the identifier as both "ports" (as conntrack does); errors carry a
+	 * description of the packet they quote.
 	 */
 	record Icmp(int icmpType, int code, int id, String quoted) implements Transport {
+
 		public static final int ECHO_REPLY = 0;
+
 		public static final int DEST_UNREACHABLE = 3;
+
 		public static final int ECHO_REQUEST = 8;
+
 		public static final int TIME_EXCEEDED = 11;
 
 		@Override

@@ -14,9 +14,10 @@ import dev.packetwalk.engine.Scenario;
 import dev.packetwalk.topology.Namespace;
 
 /**
- * What kube-proxy (iptables mode) should have written on a node, by the model, against what the node's
- * {@code iptables-save} shows: only kube-proxy's rules (chains {@code KUBE-*} and the jumps to them), normalised
- * (packet counters, {@code -c} prefixes, blank space, the order of chains and tables), and grouped by Service port:
+ * What kube-proxy (iptables mode) should have written on a node, by the model, against
+ * what the node's {@code iptables-save} shows: only kube-proxy's rules (chains
+ * {@code KUBE-*} and the jumps to them), normalised (packet counters, {@code -c}
+ * prefixes, blank space, the order of chains and tables), and grouped by Service port:
  * the endpoints each side sends to, and the rules one side has and the other lacks.
  */
 public final class RulesDiff {
@@ -27,9 +28,12 @@ public final class RulesDiff {
 	}
 
 	/**
-	 * @param services the Service ports whose rules differ, by name ({@code ns/name:port})
-	 * @param otherMissing kube-proxy rules of the model the node lacks that belong to no Service port
-	 * @param otherExtra the node's kube-proxy rules the model does not write that belong to no Service port
+	 * @param services the Service ports whose rules differ, by name
+	 * ({@code ns/name:port})
+	 * @param otherMissing kube-proxy rules of the model the node lacks that belong to no
+	 * Service port
+	 * @param otherExtra the node's kube-proxy rules the model does not write that belong
+	 * to no Service port
 	 * @param compared how many kube-proxy rules the node has
 	 * @param same nothing differs
 	 */
@@ -57,7 +61,10 @@ public final class RulesDiff {
 	private RulesDiff() {
 	}
 
-	/** The model's iptables-save text for a node, or an exception naming the nodes there are. */
+	/**
+	 * The model's iptables-save text for a node, or an exception naming the nodes there
+	 * are.
+	 */
 	public static String modelRules(Scenario scenario, String node) {
 		List<String> nodes = new ArrayList<>();
 		for (Namespace ns : scenario.topology().namespaces()) {
@@ -68,11 +75,13 @@ public final class RulesDiff {
 				nodes.add(ns.node());
 			}
 		}
-		throw new IllegalArgumentException("no node '" + node + "' in the scenario (nodes: " + String.join(", ", nodes) + ")");
+		throw new IllegalArgumentException(
+				"no node '" + node + "' in the scenario (nodes: " + String.join(", ", nodes) + ")");
 	}
 
 	/**
-	 * Compares. {@code podsByIp} names the pods behind endpoint addresses ({@code 10.244.1.5} → {@code shop/cart-7
+	 * Compares. {@code podsByIp} names the pods behind endpoint addresses
+	 * ({@code 10.244.1.5} → {@code shop/cart-7
 	 * (Ready)}) for the messages.
 	 */
 	public static Result diff(String node, String model, String onNode, Map<String, String> podsByIp) {
@@ -110,8 +119,12 @@ public final class RulesDiff {
 	private static String message(String service, List<String> model, List<String> node, Map<String, String> pods) {
 		StringBuilder b = new StringBuilder("Service ").append(service).append(": ");
 		if (model.size() != node.size() || !new LinkedHashSet<>(model).equals(new LinkedHashSet<>(node))) {
-			b.append("node has ").append(node.size()).append(" endpoint").append(node.size() == 1 ? "" : "s")
-				.append(", the model expects ").append(model.size());
+			b.append("node has ")
+				.append(node.size())
+				.append(" endpoint")
+				.append(node.size() == 1 ? "" : "s")
+				.append(", the model expects ")
+				.append(model.size());
 			List<String> notes = new ArrayList<>();
 			for (String ep : model) {
 				if (!node.contains(ep)) {
@@ -143,7 +156,10 @@ public final class RulesDiff {
 		/** "table: rule", in the text's order. */
 		final Set<String> all = new LinkedHashSet<>();
 
-		/** KUBE-SVC-… (and -SVL, -EXT, -FW) chain → Service port name, from the KUBE-SERVICES / NODEPORTS rules. */
+		/**
+		 * KUBE-SVC-… (and -SVL, -EXT, -FW) chain → Service port name, from the
+		 * KUBE-SERVICES / NODEPORTS rules.
+		 */
 		final Map<String, String> chainService = new LinkedHashMap<>();
 
 		/** KUBE-SEP chain → its DNAT destination. */
@@ -230,7 +246,8 @@ public final class RulesDiff {
 			Set<String> out = new LinkedHashSet<>();
 			chainService.forEach((chain, s) -> {
 				if (s.equals(service) && chain.startsWith("KUBE-SVC-")) {
-					chainSeps.getOrDefault(chain, Set.of()).forEach(sep -> out.add(sepDestination.getOrDefault(sep, sep)));
+					chainSeps.getOrDefault(chain, Set.of())
+						.forEach(sep -> out.add(sepDestination.getOrDefault(sep, sep)));
 				}
 			});
 			return new ArrayList<>(out);

@@ -30,10 +30,11 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The emulated control plane for Services: reads the Service manifests of a scenario (as the real Kubernetes API
- * types), allocates what the API server would (cluster IPs from the service CIDR, node ports from 30000–32767),
- * derives endpoints from selectors and pod readiness as the endpoints controller does, and writes each node's
- * kube-proxy rules.
+ * The emulated control plane for Services: reads the Service manifests of a scenario (as
+ * the real Kubernetes API types), allocates what the API server would (cluster IPs from
+ * the service CIDR, node ports from 30000–32767), derives endpoints from selectors and
+ * pod readiness as the endpoints controller does, and writes each node's kube-proxy
+ * rules.
  */
 final class ClusterServices {
 
@@ -111,7 +112,8 @@ final class ClusterServices {
 				svc = mapper.convertValue(o, Service.class);
 			}
 			catch (RuntimeException ex) {
-				problems.error(at, "this Service manifest does not read as a Kubernetes v1 Service: " + ex.getMessage());
+				problems.error(at,
+						"this Service manifest does not read as a Kubernetes v1 Service: " + ex.getMessage());
 				continue;
 			}
 			if (svc.getSpec() == null || svc.getMetadata() == null || svc.getMetadata().getName() == null) {
@@ -123,7 +125,8 @@ final class ClusterServices {
 				try {
 					Ip requested = Ip.parse(ip);
 					if (!serviceCidr.contains(requested)) {
-						problems.error(at + "/spec/clusterIP", "clusterIP " + requested + " is outside the service CIDR " + serviceCidr);
+						problems.error(at + "/spec/clusterIP",
+								"clusterIP " + requested + " is outside the service CIDR " + serviceCidr);
 						continue;
 					}
 					if (!usedIps.add(requested)) {
@@ -151,7 +154,8 @@ final class ClusterServices {
 				build(manifests.get(i), pointers.get(i), serviceCidr, usedIps, usedNodePorts, pods);
 			}
 			catch (IllegalStateException ex) {
-				// the service CIDR or the node-port range is used up: the API server refuses the Service the same way
+				// the service CIDR or the node-port range is used up: the API server
+				// refuses the Service the same way
 				problems.error(pointers.get(i), ex.getMessage());
 			}
 		}
@@ -170,12 +174,14 @@ final class ClusterServices {
 			case "NodePort" -> type = ServiceType.NODE_PORT;
 			case "LoadBalancer" -> type = ServiceType.LOAD_BALANCER;
 			default -> {
-				problems.error(at + "/spec/type", "service type must be ClusterIP, NodePort or LoadBalancer, was '" + spec.getType() + "'");
+				problems.error(at + "/spec/type",
+						"service type must be ClusterIP, NodePort or LoadBalancer, was '" + spec.getType() + "'");
 				return;
 			}
 		}
 		if ("None".equals(spec.getClusterIP())) {
-			problems.warning(at + "/spec/clusterIP", "headless service " + name + " has no virtual IP: kube-proxy ignores it");
+			problems.warning(at + "/spec/clusterIP",
+					"headless service " + name + " has no virtual IP: kube-proxy ignores it");
 			return;
 		}
 		Ip clusterIp = spec.getClusterIP() == null || spec.getClusterIP().isEmpty() ? allocateIp(serviceCidr, usedIps)
@@ -208,12 +214,14 @@ final class ClusterServices {
 			IntOrString target = p.getTargetPort() == null ? new IntOrString(p.getPort()) : p.getTargetPort();
 			int targetNumber = target.getIntVal() != null ? target.getIntVal() : p.getPort();
 			int nodePort = p.getNodePort() == null ? 0 : p.getNodePort();
-			boolean allocate = type == ServiceType.NODE_PORT || !Boolean.FALSE.equals(spec.getAllocateLoadBalancerNodePorts());
+			boolean allocate = type == ServiceType.NODE_PORT
+					|| !Boolean.FALSE.equals(spec.getAllocateLoadBalancerNodePorts());
 			if (type.allowsNodePorts() && nodePort == 0 && allocate) {
 				nodePort = allocateNodePort(usedNodePorts);
 			}
 			if (nodePort != 0 && (nodePort < 30000 || nodePort > 32767)) {
-				problems.error(pat + "/nodePort", "nodePort must be in the node port range 30000-32767, was " + nodePort);
+				problems.error(pat + "/nodePort",
+						"nodePort must be in the node port range 30000-32767, was " + nodePort);
 				return;
 			}
 			try {
@@ -227,9 +235,10 @@ final class ClusterServices {
 		}
 		if (spec.getSessionAffinityConfig() != null && !"ClientIP".equals(spec.getSessionAffinity())) {
 			// ValidateService: "must not be set when session affinity is None"
-			problems.error(at + "/spec/sessionAffinityConfig", "sessionAffinityConfig must not be set when sessionAffinity is "
-					+ (spec.getSessionAffinity() == null ? "None" : spec.getSessionAffinity())
-					+ " (the API server refuses it): set sessionAffinity: ClientIP or remove it");
+			problems.error(at + "/spec/sessionAffinityConfig",
+					"sessionAffinityConfig must not be set when sessionAffinity is "
+							+ (spec.getSessionAffinity() == null ? "None" : spec.getSessionAffinity())
+							+ " (the API server refuses it): set sessionAffinity: ClientIP or remove it");
 			return;
 		}
 		SessionAffinity affinity = SessionAffinity.NONE;
@@ -238,8 +247,10 @@ final class ClusterServices {
 					? spec.getSessionAffinityConfig().getClientIP().getTimeoutSeconds() : null;
 			affinity = t == null ? SessionAffinity.clientIp() : SessionAffinity.clientIp(t);
 		}
-		TrafficPolicy itp = "Local".equals(spec.getInternalTrafficPolicy()) ? TrafficPolicy.LOCAL : TrafficPolicy.CLUSTER;
-		TrafficPolicy etp = "Local".equals(spec.getExternalTrafficPolicy()) ? TrafficPolicy.LOCAL : TrafficPolicy.CLUSTER;
+		TrafficPolicy itp = "Local".equals(spec.getInternalTrafficPolicy()) ? TrafficPolicy.LOCAL
+				: TrafficPolicy.CLUSTER;
+		TrafficPolicy etp = "Local".equals(spec.getExternalTrafficPolicy()) ? TrafficPolicy.LOCAL
+				: TrafficPolicy.CLUSTER;
 		List<Ip> lbIps = new ArrayList<>();
 		if (svc.getStatus() != null && svc.getStatus().getLoadBalancer() != null
 				&& svc.getStatus().getLoadBalancer().getIngress() != null) {
@@ -271,14 +282,16 @@ final class ClusterServices {
 				String text = spec.getLoadBalancerSourceRanges().get(k);
 				String rat = at + "/spec/loadBalancerSourceRanges/" + k;
 				try {
-					// the API server trims blanks and wants CIDRs (ValidateLoadBalancerSourceRanges)
+					// the API server trims blanks and wants CIDRs
+					// (ValidateLoadBalancerSourceRanges)
 					if (text == null || !text.contains("/")) {
 						throw new IllegalArgumentException("an IP range is written as a CIDR, e.g. 192.0.2.0/24");
 					}
 					sourceRanges.add(Cidr.parse(text.trim()));
 				}
 				catch (RuntimeException ex) {
-					problems.error(rat, "loadBalancerSourceRanges entry '" + text + "' is not an IP range: " + ex.getMessage());
+					problems.error(rat,
+							"loadBalancerSourceRanges entry '" + text + "' is not an IP range: " + ex.getMessage());
 					return;
 				}
 			}
@@ -299,7 +312,8 @@ final class ClusterServices {
 		}
 		KubeService ks;
 		try {
-			ks = new KubeService(ns, name, type, clusterIp, ports, externalIps, lbIps, sourceRanges, affinity, itp, etp, hcnp);
+			ks = new KubeService(ns, name, type, clusterIp, ports, externalIps, lbIps, sourceRanges, affinity, itp, etp,
+					hcnp);
 		}
 		catch (IllegalArgumentException ex) {
 			problems.error(at, ex.getMessage());
@@ -308,7 +322,8 @@ final class ClusterServices {
 		if (spec.getSelector() != null) {
 			for (Map.Entry<String, String> e : spec.getSelector().entrySet()) {
 				if (e.getKey() == null || e.getValue() == null) {
-					problems.error(at + "/spec/selector", "selector " + e.getKey() + " has no value: write it as key: value");
+					problems.error(at + "/spec/selector",
+							"selector " + e.getKey() + " has no value: write it as key: value");
 					return;
 				}
 			}
@@ -322,34 +337,38 @@ final class ClusterServices {
 	}
 
 	/**
-	 * The Service fields the model reads; every other field of the manifest is named in a warning, so a field that
-	 * changes nothing is never silently accepted ({@code AcceptedFieldsTest} holds this against the API type).
+	 * The Service fields the model reads; every other field of the manifest is named in a
+	 * warning, so a field that changes nothing is never silently accepted
+	 * ({@code AcceptedFieldsTest} holds this against the API type).
 	 */
 	static final Set<String> MODELLED_SPEC_FIELDS = Set.of("type", "selector", "clusterIP", "clusterIPs", "ports",
 			"sessionAffinity", "sessionAffinityConfig", "externalIPs", "internalTrafficPolicy", "externalTrafficPolicy",
-			"loadBalancerSourceRanges", "healthCheckNodePort", "allocateLoadBalancerNodePorts", "publishNotReadyAddresses",
-			"ipFamilies", "ipFamilyPolicy");
+			"loadBalancerSourceRanges", "healthCheckNodePort", "allocateLoadBalancerNodePorts",
+			"publishNotReadyAddresses", "ipFamilies", "ipFamilyPolicy");
 
 	static final Set<String> MODELLED_PORT_FIELDS = Set.of("name", "protocol", "port", "targetPort", "nodePort");
 
 	private void unmodelledFields(Service svc, String at) {
 		var spec = svc.getSpec();
-		Map<String, Object> raw = mapper.convertValue(spec, new tools.jackson.core.type.TypeReference<Map<String, Object>>() {
-		});
+		Map<String, Object> raw = mapper.convertValue(spec,
+				new tools.jackson.core.type.TypeReference<Map<String, Object>>() {
+				});
 		for (String field : raw.keySet()) {
 			if (!MODELLED_SPEC_FIELDS.contains(field) && raw.get(field) != null) {
-				problems.warning(at + "/spec/" + field, "spec." + field + " is not modelled: kube-proxy's rules here do not"
-						+ " depend on it, and the model ignores it");
+				problems.warning(at + "/spec/" + field,
+						"spec." + field + " is not modelled: kube-proxy's rules here do not"
+								+ " depend on it, and the model ignores it");
 			}
 		}
 		if (spec.getClusterIPs() != null && !spec.getClusterIPs().isEmpty()
 				&& !spec.getClusterIPs().equals(List.of(String.valueOf(spec.getClusterIP())))) {
-			problems.warning(at + "/spec/clusterIPs", "spec.clusterIPs other than [clusterIP] is not modelled (IPv4 single"
-					+ " stack only): only clusterIP is used");
+			problems.warning(at + "/spec/clusterIPs",
+					"spec.clusterIPs other than [clusterIP] is not modelled (IPv4 single"
+							+ " stack only): only clusterIP is used");
 		}
 		if (spec.getIpFamilies() != null && !spec.getIpFamilies().stream().allMatch("IPv4"::equals)) {
-			problems.warning(at + "/spec/ipFamilies", "spec.ipFamilies other than IPv4 is not modelled: the model is IPv4"
-					+ " single stack");
+			problems.warning(at + "/spec/ipFamilies",
+					"spec.ipFamilies other than IPv4 is not modelled: the model is IPv4" + " single stack");
 		}
 		if (spec.getIpFamilyPolicy() != null && !"SingleStack".equals(spec.getIpFamilyPolicy())) {
 			problems.warning(at + "/spec/ipFamilyPolicy", "spec.ipFamilyPolicy " + spec.getIpFamilyPolicy()
@@ -362,8 +381,8 @@ final class ClusterServices {
 						});
 				for (String field : port.keySet()) {
 					if (!MODELLED_PORT_FIELDS.contains(field) && port.get(field) != null) {
-						problems.warning(at + "/spec/ports/" + j + "/" + field, "spec.ports[" + j + "]." + field
-								+ " is not modelled: the model ignores it");
+						problems.warning(at + "/spec/ports/" + j + "/" + field,
+								"spec.ports[" + j + "]." + field + " is not modelled: the model ignores it");
 					}
 				}
 			}
@@ -381,7 +400,10 @@ final class ClusterServices {
 		}
 	}
 
-	/** EndpointSlices by {@code namespace/service}, with where each was written; read before the Services. */
+	/**
+	 * EndpointSlices by {@code namespace/service}, with where each was written; read
+	 * before the Services.
+	 */
 	private final Map<String, List<Map.Entry<String, EndpointSlice>>> slices = new LinkedHashMap<>();
 
 	private void readSlice(Map<String, Object> o, String at) {
@@ -390,7 +412,8 @@ final class ClusterServices {
 			slice = mapper.convertValue(o, EndpointSlice.class);
 		}
 		catch (RuntimeException ex) {
-			problems.error(at, "this EndpointSlice does not read as a Kubernetes discovery.k8s.io/v1 EndpointSlice: " + ex.getMessage());
+			problems.error(at, "this EndpointSlice does not read as a Kubernetes discovery.k8s.io/v1 EndpointSlice: "
+					+ ex.getMessage());
 			return;
 		}
 		var meta = slice.getMetadata();
@@ -401,7 +424,8 @@ final class ClusterServices {
 			return;
 		}
 		if (!"IPv4".equals(slice.getAddressType())) {
-			problems.warning(at + "/addressType", "addressType " + slice.getAddressType() + ": only IPv4 slices are modelled");
+			problems.warning(at + "/addressType",
+					"addressType " + slice.getAddressType() + ": only IPv4 slices are modelled");
 			return;
 		}
 		String ns = meta.getNamespace() == null ? "default" : meta.getNamespace();
@@ -412,9 +436,10 @@ final class ClusterServices {
 	static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
 	/**
-	 * The endpoints of a Service without a selector, as kube-proxy reads them: from the EndpointSlices labelled with
-	 * its name (the endpoint slice controller leaves such Services alone; whoever manages them writes the slices).
-	 * Slice ports match the Service's ports by name; an endpoint without conditions is ready and serving.
+	 * The endpoints of a Service without a selector, as kube-proxy reads them: from the
+	 * EndpointSlices labelled with its name (the endpoint slice controller leaves such
+	 * Services alone; whoever manages them writes the slices). Slice ports match the
+	 * Service's ports by name; an endpoint without conditions is ready and serving.
 	 */
 	private List<Endpoint> sliceEndpoints(String ns, String name, Map<String, IntOrString> targets) {
 		List<Endpoint> out = new ArrayList<>();
@@ -451,7 +476,10 @@ final class ClusterServices {
 		return out;
 	}
 
-	/** The endpoints controller: ready pods in the service's namespace whose labels match the selector. */
+	/**
+	 * The endpoints controller: ready pods in the service's namespace whose labels match
+	 * the selector.
+	 */
 	private List<Endpoint> endpointsFor(String ns, String name, Map<String, String> selector,
 			Map<String, IntOrString> targets, List<PodInfo> pods, String at, boolean publishNotReady) {
 		List<Endpoint> out = new ArrayList<>();
@@ -459,8 +487,9 @@ final class ClusterServices {
 			if (slices.containsKey(ns + "/" + name)) {
 				out = sliceEndpoints(ns, name, targets);
 				if (out.isEmpty()) {
-					problems.warning(at + "/spec", "service " + name + " has no selector and its EndpointSlices list no endpoint"
-							+ " for its ports: kube-proxy rejects connections to it");
+					problems.warning(at + "/spec",
+							"service " + name + " has no selector and its EndpointSlices list no endpoint"
+									+ " for its ports: kube-proxy rejects connections to it");
 				}
 				return out;
 			}
@@ -482,7 +511,8 @@ final class ClusterServices {
 				}
 			});
 			if (!ports.isEmpty()) {
-				// publishNotReadyAddresses: the endpoint slice controller lists every pod as ready
+				// publishNotReadyAddresses: the endpoint slice controller lists every pod
+				// as ready
 				boolean ready = pod.ready() || publishNotReady;
 				out.add(new Endpoint(pod.ip(), ports, pod.node(), ready, ready, false));
 			}
@@ -500,8 +530,9 @@ final class ClusterServices {
 	private List<PodInfo> podIndexOf;
 
 	/**
-	 * The pods that can match a non-empty selector, in pod order: those in the namespace carrying the selector's
-	 * first label (a superset of the matches, so the caller still checks the whole selector).
+	 * The pods that can match a non-empty selector, in pod order: those in the namespace
+	 * carrying the selector's first label (a superset of the matches, so the caller still
+	 * checks the whole selector).
 	 */
 	private List<PodInfo> candidates(String ns, Map<String, String> selector, List<PodInfo> pods) {
 		if (podIndex == null || podIndexOf != pods) {
@@ -517,7 +548,8 @@ final class ClusterServices {
 			}
 		}
 		Map.Entry<String, String> first = selector.entrySet().iterator().next();
-		return podIndex.getOrDefault(ns, Map.of()).getOrDefault(first.getKey(), Map.of())
+		return podIndex.getOrDefault(ns, Map.of())
+			.getOrDefault(first.getKey(), Map.of())
 			.getOrDefault(first.getValue(), List.of());
 	}
 
@@ -531,15 +563,16 @@ final class ClusterServices {
 	}
 
 	/**
-	 * Where the search for a free cluster IP resumes: every address below it (from .100) is used, since addresses
-	 * are never released while one scenario is read.
+	 * Where the search for a free cluster IP resumes: every address below it (from .100)
+	 * is used, since addresses are never released while one scenario is read.
 	 */
 	private long nextIpIndex = 100;
 
 	private int nextNodePort = 30080;
 
 	private Ip allocateIp(Cidr cidr, Set<Ip> used) {
-		// deterministic: the first free address from .100 on (the API server picks at random)
+		// deterministic: the first free address from .100 on (the API server picks at
+		// random)
 		for (long n = nextIpIndex; n < cidr.size() - 1; n++) {
 			Ip ip = cidr.nth((int) n);
 			if (used.add(ip)) {
@@ -561,12 +594,14 @@ final class ClusterServices {
 	}
 
 	/**
-	 * At least the rules (iptables mode) or IPVS entries kube-proxy writes on one node for these Services, by shape
-	 * (RulesEstimateTest holds it against the generated rules of every Service of the built-in scenarios): per service
-	 * port a portal rule and a masquerade rule, and per endpoint a statistic rule and a KUBE-SEP chain of two; an
-	 * externally accessible port adds its node-port, KUBE-EXT and firewall rules and a rule per load-balancer or
-	 * external IP and source range; a port that uses local endpoints (a Local traffic policy) adds a KUBE-SVL chain
-	 * with a rule per endpoint; session affinity adds a recent-match rule per endpoint. Checked against
+	 * At least the rules (iptables mode) or IPVS entries kube-proxy writes on one node
+	 * for these Services, by shape (RulesEstimateTest holds it against the generated
+	 * rules of every Service of the built-in scenarios): per service port a portal rule
+	 * and a masquerade rule, and per endpoint a statistic rule and a KUBE-SEP chain of
+	 * two; an externally accessible port adds its node-port, KUBE-EXT and firewall rules
+	 * and a rule per load-balancer or external IP and source range; a port that uses
+	 * local endpoints (a Local traffic policy) adds a KUBE-SVL chain with a rule per
+	 * endpoint; session affinity adds a recent-match rule per endpoint. Checked against
 	 * {@code packetwalk.limits.max-rules} before anything is generated.
 	 */
 	long estimatedRulesPerNode() {
@@ -591,33 +626,45 @@ final class ClusterServices {
 		return rules;
 	}
 
-	/** kube-proxy's IPVS-mode state for one node: the addresses on kube-ipvs0, ipsets, rules, virtual servers. */
+	/**
+	 * kube-proxy's IPVS-mode state for one node: the addresses on kube-ipvs0, ipsets,
+	 * rules, virtual servers.
+	 */
 	dev.packetwalk.kubeproxy.IpvsState ipvsFor(String node, Ip nodeIp, Cidr clusterCidr) {
-		return ipvsFor(ProxyConfig.defaults(node, clusterCidr, nodeIp), dev.packetwalk.kubeproxy.IpvsProxier.DEFAULT_SCHEDULER);
+		return ipvsFor(ProxyConfig.defaults(node, clusterCidr, nodeIp),
+				dev.packetwalk.kubeproxy.IpvsProxier.DEFAULT_SCHEDULER);
 	}
 
-	/** {@link #ipvsFor(String, Ip, Cidr)} with kube-proxy's configuration and IPVS scheduler. */
+	/**
+	 * {@link #ipvsFor(String, Ip, Cidr)} with kube-proxy's configuration and IPVS
+	 * scheduler.
+	 */
 	dev.packetwalk.kubeproxy.IpvsState ipvsFor(ProxyConfig config, String scheduler) {
 		budget.check();
 		return dev.packetwalk.kubeproxy.IpvsProxier.generate(services, endpoints, config, scheduler);
 	}
 
 	/**
-	 * Rules text already written, by what of a node they depend on ({@link #nodeView}): nodes that see the same
-	 * share one string (and so one parsed rule set in the engine).
+	 * Rules text already written, by what of a node they depend on ({@link #nodeView}):
+	 * nodes that see the same share one string (and so one parsed rule set in the
+	 * engine).
 	 */
 	private final Map<String, String> iptablesByView = new java.util.HashMap<>();
 
 	/**
-	 * kube-proxy's rules for one node, plus ip-masq-agent's when configured. Written once per distinct
-	 * {@link #nodeView}: in a cluster of ClusterIP Services with the Cluster traffic policies, every node gets the same
-	 * text, so a thousand nodes cost one generation.
+	 * kube-proxy's rules for one node, plus ip-masq-agent's when configured. Written once
+	 * per distinct {@link #nodeView}: in a cluster of ClusterIP Services with the Cluster
+	 * traffic policies, every node gets the same text, so a thousand nodes cost one
+	 * generation.
 	 */
 	String iptablesFor(String node, Ip nodeIp, Cidr clusterCidr, List<Cidr> nonMasqueradeCidrs) {
 		return iptablesFor(ProxyConfig.defaults(node, clusterCidr, nodeIp), nonMasqueradeCidrs);
 	}
 
-	/** {@link #iptablesFor(String, Ip, Cidr, List)} with kube-proxy's configuration for the node. */
+	/**
+	 * {@link #iptablesFor(String, Ip, Cidr, List)} with kube-proxy's configuration for
+	 * the node.
+	 */
 	String iptablesFor(ProxyConfig config, List<Cidr> nonMasqueradeCidrs) {
 		Ip nodeIp = config.nodeIps().isEmpty() ? null : config.nodeIps().getFirst();
 		String key = nodeView(config.nodeName(), nodeIp) + "|" + config.localDetector() + "|" + config.masqueradeAll()
@@ -631,9 +678,10 @@ final class ClusterServices {
 	}
 
 	/**
-	 * Everything about a node that the iptables rules of {@link IptablesProxier} depend on: its name decides only
-	 * which endpoints are local, and that only matters for service ports that use local endpoints (a Local traffic
-	 * policy); its addresses only matter for loadBalancerSourceRanges (the allow-from-node rule). Two nodes with the
+	 * Everything about a node that the iptables rules of {@link IptablesProxier} depend
+	 * on: its name decides only which endpoints are local, and that only matters for
+	 * service ports that use local endpoints (a Local traffic policy); its addresses only
+	 * matter for loadBalancerSourceRanges (the allow-from-node rule). Two nodes with the
 	 * same view get byte-identical rules.
 	 */
 	private String nodeView(String node, Ip nodeIp) {
@@ -641,7 +689,8 @@ final class ClusterServices {
 			nodeDependent = new ArrayList<>();
 			for (int i = 0; i < services.size(); i++) {
 				KubeService svc = services.get(i);
-				if (!svc.loadBalancerSourceRanges().isEmpty() || svc.ports().stream().anyMatch(svc::usesLocalEndpoints)) {
+				if (!svc.loadBalancerSourceRanges().isEmpty()
+						|| svc.ports().stream().anyMatch(svc::usesLocalEndpoints)) {
 					nodeDependent.add(i);
 				}
 			}
@@ -666,20 +715,25 @@ final class ClusterServices {
 		return view.toString();
 	}
 
-	/** Indexes of the services whose rules depend on the node ({@link #nodeView}); computed on first use. */
+	/**
+	 * Indexes of the services whose rules depend on the node ({@link #nodeView});
+	 * computed on first use.
+	 */
 	private List<Integer> nodeDependent;
 
 	private String generateIptables(ProxyConfig config, List<Cidr> nonMasqueradeCidrs) {
 		budget.check();
 		IptablesRestore restore = IptablesProxier.generate(services, endpoints, config);
 		if (faults.contains("no-service-masquerade")) {
-			// fault: external traffic to services is no longer marked for masquerade (the SNAT the talk explains)
+			// fault: external traffic to services is no longer marked for masquerade (the
+			// SNAT the talk explains)
 			List<IptablesRestore.Table> fixed = new ArrayList<>();
 			for (IptablesRestore.Table t : restore.tables()) {
-				fixed.add(new IptablesRestore.Table(t.name(), t.builtinChains(), t.chains(), t.builtinJumps(), t.rules()
-					.stream()
-					.filter(r -> !(r.startsWith("-A KUBE-EXT-") && r.endsWith("-j KUBE-MARK-MASQ")))
-					.toList()));
+				fixed.add(new IptablesRestore.Table(t.name(), t.builtinChains(), t.chains(), t.builtinJumps(),
+						t.rules()
+							.stream()
+							.filter(r -> !(r.startsWith("-A KUBE-EXT-") && r.endsWith("-j KUBE-MARK-MASQ")))
+							.toList()));
 			}
 			restore = new IptablesRestore(fixed);
 		}
@@ -698,33 +752,41 @@ final class ClusterServices {
 		List<String> chains = new ArrayList<>(t.chains());
 		chains.add("IP-MASQ-AGENT");
 		List<String> jumps = new ArrayList<>(t.builtinJumps());
-		jumps.add("-A POSTROUTING -m comment --comment \"ip-masq-agent: ensure nat POSTROUTING directs all non-LOCAL destination traffic to our custom IP-MASQ-AGENT chain\" -m addrtype ! --dst-type LOCAL -j IP-MASQ-AGENT");
+		jumps.add(
+				"-A POSTROUTING -m comment --comment \"ip-masq-agent: ensure nat POSTROUTING directs all non-LOCAL destination traffic to our custom IP-MASQ-AGENT chain\" -m addrtype ! --dst-type LOCAL -j IP-MASQ-AGENT");
 		List<String> rules = new ArrayList<>(t.rules());
 		for (Cidr c : nonMasqueradeCidrs) {
-			rules.add("-A IP-MASQ-AGENT -d " + c.asNetwork() + " -m comment --comment \"ip-masq-agent: local traffic is not subject to MASQUERADE\" -j RETURN");
+			rules.add("-A IP-MASQ-AGENT -d " + c.asNetwork()
+					+ " -m comment --comment \"ip-masq-agent: local traffic is not subject to MASQUERADE\" -j RETURN");
 		}
-		rules.add("-A IP-MASQ-AGENT -m comment --comment \"ip-masq-agent: outbound traffic is subject to MASQUERADE (must be last in chain)\" -j MASQUERADE");
+		rules.add(
+				"-A IP-MASQ-AGENT -m comment --comment \"ip-masq-agent: outbound traffic is subject to MASQUERADE (must be last in chain)\" -j MASQUERADE");
 		return new IptablesRestore.Table(t.name(), t.builtinChains(), chains, jumps, rules);
 	}
 
-	/** A node's iptables rules when kube-proxy writes none (nftables mode): ip-masq-agent's alone, or nothing. */
+	/**
+	 * A node's iptables rules when kube-proxy writes none (nftables mode):
+	 * ip-masq-agent's alone, or nothing.
+	 */
 	String ipMasqAgentOnly(List<Cidr> nonMasqueradeCidrs) {
 		if (nonMasqueradeCidrs == null) {
 			return "";
 		}
-		IptablesRestore.Table nat = new IptablesRestore.Table("nat", List.of("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"),
-				List.of(), List.of(), List.of());
+		IptablesRestore.Table nat = new IptablesRestore.Table("nat",
+				List.of("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"), List.of(), List.of(), List.of());
 		return new IptablesRestore(List.of(withIpMasqAgent(nat, nonMasqueradeCidrs))).text();
 	}
 
 	/** The cluster's service CIDR, as {@link #read} was given it (null before). */
 	private Cidr serviceCidr;
 
-	/** kube-proxy's nftables transaction for a node ({@link NftablesProxier}); NodePorts on the node's address. */
+	/**
+	 * kube-proxy's nftables transaction for a node ({@link NftablesProxier}); NodePorts
+	 * on the node's address.
+	 */
 	String nftablesFor(String node, Ip nodeIp, Cidr clusterCidr) {
 		return NftablesProxier.generate(services, endpoints, new NftablesProxier.Settings(
 				ProxyConfig.defaults(node, clusterCidr, nodeIp), serviceCidr, List.of(nodeIp)));
 	}
-
 
 }

@@ -9,14 +9,16 @@ import dev.packetwalk.net.Cidr;
 import dev.packetwalk.net.Ip;
 
 /**
- * {@code cluster.kubeProxy}, read and checked: the {@code KubeProxyConfiguration} fields that change the rules
- * kube-proxy writes. A field the chosen mode does not read is reported as a warning naming it, never silently
- * dropped.
+ * {@code cluster.kubeProxy}, read and checked: the {@code KubeProxyConfiguration} fields
+ * that change the rules kube-proxy writes. A field the chosen mode does not read is
+ * reported as a warning naming it, never silently dropped.
  *
- * @param detectLocalMode {@code ClusterCIDR} (the default: {@code --cluster-cidr}, here {@code cluster.podCIDR}),
- *                        {@code NodeCIDR} (each node's pod CIDR), {@code BridgeInterface}, {@code InterfaceNamePrefix}
+ * @param detectLocalMode {@code ClusterCIDR} (the default: {@code --cluster-cidr}, here
+ * {@code cluster.podCIDR}), {@code NodeCIDR} (each node's pod CIDR),
+ * {@code BridgeInterface}, {@code InterfaceNamePrefix}
  * @param bridgeInterface {@code detectLocal.bridgeInterface} (BridgeInterface mode)
- * @param interfaceNamePrefix {@code detectLocal.interfaceNamePrefix} (InterfaceNamePrefix mode)
+ * @param interfaceNamePrefix {@code detectLocal.interfaceNamePrefix} (InterfaceNamePrefix
+ * mode)
  * @param masqueradeAll {@code iptables.masqueradeAll}
  * @param masqueradeBit {@code iptables.masqueradeBit}
  * @param localhostNodePorts {@code iptables.localhostNodePorts}
@@ -48,10 +50,11 @@ record KubeProxySettings(String detectLocalMode, String bridgeInterface, String 
 
 	/**
 	 * Reads {@code cluster.kubeProxy}; problems go to {@code problems} at their field.
-	 *
-	 * @param proxyMode the cluster's proxy mode name ({@code iptables}, {@code ipvs}, {@code none})
+	 * @param proxyMode the cluster's proxy mode name ({@code iptables}, {@code ipvs},
+	 * {@code none})
 	 * @param runsKubeProxy whether the pod network runs kube-proxy at all
-	 * @param bridge the pod network's bridge (named in the hint when BridgeInterface lacks its device)
+	 * @param bridge the pod network's bridge (named in the hint when BridgeInterface
+	 * lacks its device)
 	 */
 	static KubeProxySettings read(ScenarioDocument.KubeProxy kp, String proxyMode, boolean runsKubeProxy, String bridge,
 			Problems problems) {
@@ -60,8 +63,10 @@ record KubeProxySettings(String detectLocalMode, String bridgeInterface, String 
 		}
 		String at = "/cluster/kubeProxy";
 		if (!runsKubeProxy || "none".equals(proxyMode)) {
-			problems.warning(at, "kubeProxy is ignored: " + (runsKubeProxy ? "proxyMode is none" : "this network runs no"
-					+ " kube-proxy") + ", so nothing reads these settings");
+			problems.warning(at,
+					"kubeProxy is ignored: "
+							+ (runsKubeProxy ? "proxyMode is none" : "this network runs no" + " kube-proxy")
+							+ ", so nothing reads these settings");
 			return DEFAULTS;
 		}
 		boolean ipvs = "ipvs".equals(proxyMode);
@@ -88,8 +93,9 @@ record KubeProxySettings(String detectLocalMode, String bridgeInterface, String 
 					+ " detectLocalMode BridgeInterface; with " + mode + " it is ignored");
 		}
 		if (prefix != null && !mode.equals("InterfaceNamePrefix")) {
-			problems.warning(at + "/detectLocal/interfaceNamePrefix", "detectLocal.interfaceNamePrefix is only read with"
-					+ " detectLocalMode InterfaceNamePrefix; with " + mode + " it is ignored");
+			problems.warning(at + "/detectLocal/interfaceNamePrefix",
+					"detectLocal.interfaceNamePrefix is only read with" + " detectLocalMode InterfaceNamePrefix; with "
+							+ mode + " it is ignored");
 		}
 		for (String name : new String[] { bridgeIf, prefix }) {
 			if (name != null && (name.isEmpty() || name.length() > 15)) {
@@ -106,19 +112,20 @@ record KubeProxySettings(String detectLocalMode, String bridgeInterface, String 
 		}
 		boolean localhostNodePorts = ipt == null || ipt.localhostNodePorts() == null || ipt.localhostNodePorts();
 		if (ipvs && ipt != null && ipt.localhostNodePorts() != null) {
-			problems.warning(at + "/iptables/localhostNodePorts", "iptables.localhostNodePorts is read by the iptables"
-					+ " mode only; the IPVS mode ignores it");
+			problems.warning(at + "/iptables/localhostNodePorts",
+					"iptables.localhostNodePorts is read by the iptables" + " mode only; the IPVS mode ignores it");
 		}
 		String scheduler = kp.ipvs() == null || kp.ipvs().scheduler() == null ? IpvsProxier.DEFAULT_SCHEDULER
 				: kp.ipvs().scheduler();
 		if (kp.ipvs() != null && kp.ipvs().scheduler() != null) {
 			if (!ipvs) {
-				problems.warning(at + "/ipvs/scheduler", "ipvs.scheduler is read by the IPVS mode only; proxyMode "
-						+ proxyMode + " ignores it");
+				problems.warning(at + "/ipvs/scheduler",
+						"ipvs.scheduler is read by the IPVS mode only; proxyMode " + proxyMode + " ignores it");
 			}
 			else if (!List.of("rr", "lc", "sh").contains(scheduler)) {
-				problems.error(at + "/ipvs/scheduler", "ipvs.scheduler must be rr, lc or sh (the schedulers the model"
-						+ " runs), was '" + scheduler + "'" + Problems.didYouMean(scheduler, List.of("rr", "lc", "sh")));
+				problems.error(at + "/ipvs/scheduler",
+						"ipvs.scheduler must be rr, lc or sh (the schedulers the model" + " runs), was '" + scheduler
+								+ "'" + Problems.didYouMean(scheduler, List.of("rr", "lc", "sh")));
 				scheduler = IpvsProxier.DEFAULT_SCHEDULER;
 			}
 		}

@@ -13,14 +13,18 @@ import dev.packetwalk.topology.Neighbor;
 import dev.packetwalk.topology.Route;
 
 /**
- * A cluster's pod network ({@code cluster.network}): the bridge a node's pods hang off, and what the network plugin
- * adds on every node so that pods reach the other nodes' pods (a tunnel device, routes, neighbour entries). A new
- * datapath (Calico IPIP, ...) is a new record here, listed in {@link #ALL} and in the schema's enum.
+ * A cluster's pod network ({@code cluster.network}): the bridge a node's pods hang off,
+ * and what the network plugin adds on every node so that pods reach the other nodes' pods
+ * (a tunnel device, routes, neighbour entries). A new datapath (Calico IPIP, ...) is a
+ * new record here, listed in {@link #ALL} and in the schema's enum.
  */
-sealed interface PodNetwork permits PodNetwork.Kubenet, PodNetwork.FlannelVxlan, PodNetwork.FlannelHostGw,
-		PodNetwork.Docker {
+sealed interface PodNetwork
+		permits PodNetwork.Kubenet, PodNetwork.FlannelVxlan, PodNetwork.FlannelHostGw, PodNetwork.Docker {
 
-	/** Every pod network, in the order the scenario format lists them; the first is the default. */
+	/**
+	 * Every pod network, in the order the scenario format lists them; the first is the
+	 * default.
+	 */
 	List<PodNetwork> ALL = List.of(new Kubenet(), new FlannelVxlan(), new FlannelHostGw(), new Docker());
 
 	/** The name in {@code cluster.network}. */
@@ -35,20 +39,24 @@ sealed interface PodNetwork permits PodNetwork.Kubenet, PodNetwork.FlannelVxlan,
 	}
 
 	/**
-	 * Are the nodes' pod CIDRs slices of one cluster network (so they must not overlap)? A Docker host's bridge
-	 * network is its own, unrouted 172.17.0.0/16.
+	 * Are the nodes' pod CIDRs slices of one cluster network (so they must not overlap)?
+	 * A Docker host's bridge network is its own, unrouted 172.17.0.0/16.
 	 */
 	default boolean slicesOneNetwork() {
 		return true;
 	}
 
-	/** Devices, routes and neighbour entries the plugin adds on a node, beyond its uplink and the pod bridge. */
+	/**
+	 * Devices, routes and neighbour entries the plugin adds on a node, beyond its uplink
+	 * and the pod bridge.
+	 */
 	default void addToNode(NodeDatapath node) {
 	}
 
 	/**
-	 * Are the pods' bridge ports in hairpin mode unless the scenario says otherwise? On for the kubenet and flannel
-	 * bridges (the CNI bridge plugin's {@code hairpinMode: true}, kubelet's {@code --hairpin-mode=hairpin-veth}).
+	 * Are the pods' bridge ports in hairpin mode unless the scenario says otherwise? On
+	 * for the kubenet and flannel bridges (the CNI bridge plugin's
+	 * {@code hairpinMode: true}, kubelet's {@code --hairpin-mode=hairpin-veth}).
 	 */
 	default boolean defaultHairpin() {
 		return true;
@@ -60,8 +68,8 @@ sealed interface PodNetwork permits PodNetwork.Kubenet, PodNetwork.FlannelVxlan,
 	}
 
 	/**
-	 * The rules the network's own daemon writes on a node instead of kube-proxy's (dockerd's), or empty when
-	 * kube-proxy's {@link ProxyMode} writes the node's rules.
+	 * The rules the network's own daemon writes on a node instead of kube-proxy's
+	 * (dockerd's), or empty when kube-proxy's {@link ProxyMode} writes the node's rules.
 	 */
 	default Optional<String> ownRules(Cidr podCidr, List<PublishedPort> published) {
 		return Optional.empty();
@@ -95,7 +103,10 @@ sealed interface PodNetwork permits PodNetwork.Kubenet, PodNetwork.FlannelVxlan,
 	record PublishedPort(String protocol, int hostPort, Ip ip, int containerPort) {
 	}
 
-	/** kubenet: the {@code cbr0} bridge; routes to the other nodes' pods are the cloud's or the router's business. */
+	/**
+	 * kubenet: the {@code cbr0} bridge; routes to the other nodes' pods are the cloud's
+	 * or the router's business.
+	 */
 	record Kubenet() implements PodNetwork {
 
 		@Override
@@ -111,8 +122,9 @@ sealed interface PodNetwork permits PodNetwork.Kubenet, PodNetwork.FlannelVxlan,
 	}
 
 	/**
-	 * flanneld's VXLAN backend: the CNI bridge {@code cni0}, and {@code flannel.1} (VNI 1, UDP 8472, MTU uplink - 50,
-	 * address {@code <subnet>.0/32}) with, for every other node, one route, one permanent ARP entry and one FDB entry.
+	 * flanneld's VXLAN backend: the CNI bridge {@code cni0}, and {@code flannel.1} (VNI
+	 * 1, UDP 8472, MTU uplink - 50, address {@code <subnet>.0/32}) with, for every other
+	 * node, one route, one permanent ARP entry and one FDB entry.
 	 */
 	record FlannelVxlan() implements PodNetwork {
 
@@ -126,7 +138,9 @@ sealed interface PodNetwork permits PodNetwork.Kubenet, PodNetwork.FlannelVxlan,
 			return "cni0";
 		}
 
-		/** flannel's CNI config gives pods the overlay MTU (uplink 1500 - 50 VXLAN bytes). */
+		/**
+		 * flannel's CNI config gives pods the overlay MTU (uplink 1500 - 50 VXLAN bytes).
+		 */
 		@Override
 		public int defaultPodMtu() {
 			return 1450;
@@ -145,17 +159,18 @@ sealed interface PodNetwork permits PodNetwork.Kubenet, PodNetwork.FlannelVxlan,
 				n.neighbors().add(new Neighbor(remote.network(), "flannel.1", vtep));
 				fdb.add(new Device.FdbEntry(vtep, n.nodeIps().get(other.getKey())));
 			}
-			n.devices().add(new Device.Vxlan("flannel.1", Mac.derive(n.node() + "/flannel.1"), 1500 - 50,
-					List.of(new Cidr(n.nodeCidrs().get(n.node()).network(), 32)), null, 1, 8472, n.nodeIps().get(n.node()),
-					"eth0", fdb));
+			n.devices()
+				.add(new Device.Vxlan("flannel.1", Mac.derive(n.node() + "/flannel.1"), 1500 - 50,
+						List.of(new Cidr(n.nodeCidrs().get(n.node()).network(), 32)), null, 1, 8472,
+						n.nodeIps().get(n.node()), "eth0", fdb));
 		}
 
 	}
 
 	/**
-	 * flanneld's host-gw backend: the CNI bridge {@code cni0}, and every other node's pod subnet via that node's
-	 * address, which must be on this node's own L2 segment (the kernel refuses a gateway that is not on-link, and
-	 * flanneld logs the failure).
+	 * flanneld's host-gw backend: the CNI bridge {@code cni0}, and every other node's pod
+	 * subnet via that node's address, which must be on this node's own L2 segment (the
+	 * kernel refuses a gateway that is not on-link, and flanneld logs the failure).
 	 */
 	record FlannelHostGw() implements PodNetwork {
 
@@ -177,10 +192,13 @@ sealed interface PodNetwork permits PodNetwork.Kubenet, PodNetwork.FlannelVxlan,
 				}
 				Ip gw = n.nodeIps().get(other.getKey());
 				if (!n.segment().contains(gw)) {
-					n.problems().warning("/cluster/nodes", "flannel host-gw on " + n.node() + " cannot add the route "
-							+ other.getValue().asNetwork() + " via " + gw + ": that gateway is not on " + n.node()
-							+ "'s L2 segment " + n.segment().asNetwork() + " (host-gw needs every node on one L2 network)."
-							+ " Packets for those pods follow the default route instead.");
+					n.problems()
+						.warning("/cluster/nodes",
+								"flannel host-gw on " + n.node() + " cannot add the route "
+										+ other.getValue().asNetwork() + " via " + gw + ": that gateway is not on "
+										+ n.node() + "'s L2 segment " + n.segment().asNetwork()
+										+ " (host-gw needs every node on one L2 network)."
+										+ " Packets for those pods follow the default route instead.");
 					continue;
 				}
 				n.routes().add(new Route(other.getValue().asNetwork(), gw, "eth0", false, null, null, 0));
@@ -190,8 +208,9 @@ sealed interface PodNetwork permits PodNetwork.Kubenet, PodNetwork.FlannelVxlan,
 	}
 
 	/**
-	 * Docker's default bridge {@code docker0} on each host, with dockerd's rules: published ports are DNATed from any
-	 * local address (the DOCKER chain), and containers' outbound traffic is masqueraded to the host's address.
+	 * Docker's default bridge {@code docker0} on each host, with dockerd's rules:
+	 * published ports are DNATed from any local address (the DOCKER chain), and
+	 * containers' outbound traffic is masqueraded to the host's address.
 	 */
 	record Docker() implements PodNetwork {
 
@@ -210,7 +229,10 @@ sealed interface PodNetwork permits PodNetwork.Kubenet, PodNetwork.FlannelVxlan,
 			return false;
 		}
 
-		/** dockerd leaves docker0's ports without hairpin (it sets the flag only with userland-proxy off). */
+		/**
+		 * dockerd leaves docker0's ports without hairpin (it sets the flag only with
+		 * userland-proxy off).
+		 */
 		@Override
 		public boolean defaultHairpin() {
 			return false;
@@ -223,24 +245,39 @@ sealed interface PodNetwork permits PodNetwork.Kubenet, PodNetwork.FlannelVxlan,
 
 		@Override
 		public Optional<String> ownRules(Cidr subnet, List<PublishedPort> published) {
-			StringBuilder nat = new StringBuilder("*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
-					+ ":POSTROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n"
-					+ "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n"
-					+ "-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER\n"
-					+ "-A POSTROUTING -s " + subnet.asNetwork() + " ! -o docker0 -j MASQUERADE\n"
-					+ "-A DOCKER -i docker0 -j RETURN\n");
-			StringBuilder filter = new StringBuilder("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
-					+ ":DOCKER - [0:0]\n"
-					+ "-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
-					+ "-A FORWARD -o docker0 -j DOCKER\n"
-					+ "-A FORWARD -i docker0 ! -o docker0 -j ACCEPT\n"
-					+ "-A FORWARD -i docker0 -o docker0 -j ACCEPT\n");
+			StringBuilder nat = new StringBuilder(
+					"*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+							+ ":POSTROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+							+ "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n"
+							+ "-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER\n"
+							+ "-A POSTROUTING -s " + subnet.asNetwork() + " ! -o docker0 -j MASQUERADE\n"
+							+ "-A DOCKER -i docker0 -j RETURN\n");
+			StringBuilder filter = new StringBuilder(
+					"*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n" + ":DOCKER - [0:0]\n"
+							+ "-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+							+ "-A FORWARD -o docker0 -j DOCKER\n" + "-A FORWARD -i docker0 ! -o docker0 -j ACCEPT\n"
+							+ "-A FORWARD -i docker0 -o docker0 -j ACCEPT\n");
 			for (PublishedPort p : published) {
-				nat.append("-A DOCKER ! -i docker0 -p ").append(p.protocol()).append(" -m ").append(p.protocol())
-					.append(" --dport ").append(p.hostPort()).append(" -j DNAT --to-destination ").append(p.ip()).append(':')
-					.append(p.containerPort()).append('\n');
-				filter.append("-A DOCKER -d ").append(p.ip()).append("/32 ! -i docker0 -o docker0 -p ").append(p.protocol())
-					.append(" -m ").append(p.protocol()).append(" --dport ").append(p.containerPort()).append(" -j ACCEPT\n");
+				nat.append("-A DOCKER ! -i docker0 -p ")
+					.append(p.protocol())
+					.append(" -m ")
+					.append(p.protocol())
+					.append(" --dport ")
+					.append(p.hostPort())
+					.append(" -j DNAT --to-destination ")
+					.append(p.ip())
+					.append(':')
+					.append(p.containerPort())
+					.append('\n');
+				filter.append("-A DOCKER -d ")
+					.append(p.ip())
+					.append("/32 ! -i docker0 -o docker0 -p ")
+					.append(p.protocol())
+					.append(" -m ")
+					.append(p.protocol())
+					.append(" --dport ")
+					.append(p.containerPort())
+					.append(" -j ACCEPT\n");
 			}
 			return Optional.of(nat + "COMMIT\n" + filter + "COMMIT\n");
 		}

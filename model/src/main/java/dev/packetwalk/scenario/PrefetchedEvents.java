@@ -8,16 +8,21 @@ import java.util.concurrent.BlockingQueue;
 import org.snakeyaml.engine.v2.events.Event;
 
 /**
- * snakeyaml-engine's events of one document, produced on a thread of their own while the caller builds the tree: the
- * scanner is most of the cost of reading a large file, and the tree needs only the events in order. The events come
- * in batches through a bounded queue, in the order the parser made them; an exception the parser throws reaches the
- * caller after the events before it, where reading them in turn would have thrown it. Closing stops the producer.
+ * snakeyaml-engine's events of one document, produced on a thread of their own while the
+ * caller builds the tree: the scanner is most of the cost of reading a large file, and
+ * the tree needs only the events in order. The events come in batches through a bounded
+ * queue, in the order the parser made them; an exception the parser throws reaches the
+ * caller after the events before it, where reading them in turn would have thrown it.
+ * Closing stops the producer.
  */
 final class PrefetchedEvents implements Iterator<Event>, AutoCloseable {
 
 	private static final int BATCH = 1_024;
 
-	/** A run of events, possibly ended by the parser's exception or by the end of the events. */
+	/**
+	 * A run of events, possibly ended by the parser's exception or by the end of the
+	 * events.
+	 */
 	private record Batch(Event[] events, int size, Throwable failure, boolean last) {
 	}
 
@@ -93,7 +98,10 @@ final class PrefetchedEvents implements Iterator<Event>, AutoCloseable {
 		return current.events()[next++];
 	}
 
-	/** Stops the producer if it is still parsing (the reader gave up early, at a problem of its own). */
+	/**
+	 * Stops the producer if it is still parsing (the reader gave up early, at a problem
+	 * of its own).
+	 */
 	@Override
 	public void close() {
 		producer.interrupt();

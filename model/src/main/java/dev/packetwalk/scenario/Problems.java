@@ -7,19 +7,26 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Collects the problems of one file, each placed at the line of the value it is about. */
+/**
+ * Collects the problems of one file, each placed at the line of the value it is about.
+ */
 final class Problems {
 
 	private final String file;
 
-	/** Where values are written; made on first use (most files have nothing to report). */
+	/**
+	 * Where values are written; made on first use (most files have nothing to report).
+	 */
 	private java.util.function.Supplier<YamlLocator> locatorSource;
 
 	private YamlLocator locator;
 
 	private final List<ScenarioProblem> list = new ArrayList<>();
 
-	/** Pointers the schema already complained about: the compiler's own error there would say the same again. */
+	/**
+	 * Pointers the schema already complained about: the compiler's own error there would
+	 * say the same again.
+	 */
 	private final Set<String> covered = new HashSet<>();
 
 	/** Where the schema's errors are. */
@@ -53,8 +60,9 @@ final class Problems {
 	}
 
 	/**
-	 * A schema violation; {@code atKey} places it at the mapping key (an unknown property) rather than the value.
-	 * Later errors of the compiler at any of the {@code covers} pointers are dropped as redundant.
+	 * A schema violation; {@code atKey} places it at the mapping key (an unknown
+	 * property) rather than the value. Later errors of the compiler at any of the
+	 * {@code covers} pointers are dropped as redundant.
 	 */
 	void schemaError(String pointer, String message, boolean atKey, Collection<String> covers) {
 		YamlLocator locator = locator();
@@ -66,7 +74,10 @@ final class Problems {
 		schemaPointers.add(pointer);
 	}
 
-	/** Whether the schema rejected something at {@code pointer} or inside it (its values may be defaults now). */
+	/**
+	 * Whether the schema rejected something at {@code pointer} or inside it (its values
+	 * may be defaults now).
+	 */
 	boolean schemaRejectedWithin(String pointer) {
 		return schemaPointers.stream().anyMatch(p -> p.equals(pointer) || p.startsWith(pointer + "/"));
 	}
@@ -81,7 +92,8 @@ final class Problems {
 	}
 
 	void addAt(int line, int column, String pointer, String message) {
-		list.add(new ScenarioProblem(file, line, column, displayPath(pointer), message, ScenarioProblem.Severity.ERROR));
+		list.add(
+				new ScenarioProblem(file, line, column, displayPath(pointer), message, ScenarioProblem.Severity.ERROR));
 	}
 
 	boolean hasErrors() {
@@ -116,7 +128,10 @@ final class Problems {
 		return sb.toString();
 	}
 
-	/** " (did you mean 'node1'?)" when one candidate is close to what was written, else "". */
+	/**
+	 * " (did you mean 'node1'?)" when one candidate is close to what was written, else
+	 * "".
+	 */
 	static String didYouMean(String written, Collection<String> candidates) {
 		String best = null;
 		int bestDistance = Integer.MAX_VALUE;

@@ -12,12 +12,15 @@ import dev.packetwalk.net.Mac;
 import dev.packetwalk.topology.Device;
 
 /**
- * kube-proxy's mode ({@code cluster.proxyMode}): what it writes on every node for the cluster's Services. A new mode
- * (nftables, ...) is a new record here, listed in {@link #ALL} and in the schema's enum.
+ * kube-proxy's mode ({@code cluster.proxyMode}): what it writes on every node for the
+ * cluster's Services. A new mode (nftables, ...) is a new record here, listed in
+ * {@link #ALL} and in the schema's enum.
  */
 sealed interface ProxyMode permits ProxyMode.Iptables, ProxyMode.Ipvs, ProxyMode.Nftables, ProxyMode.None {
 
-	/** Every mode, in the order the scenario format lists them; the first is the default. */
+	/**
+	 * Every mode, in the order the scenario format lists them; the first is the default.
+	 */
 	List<ProxyMode> ALL = List.of(new Iptables(), new Ipvs(), new Nftables(), new None());
 
 	/** The name in {@code cluster.proxyMode}. */
@@ -28,10 +31,16 @@ sealed interface ProxyMode permits ProxyMode.Iptables, ProxyMode.Ipvs, ProxyMode
 		return true;
 	}
 
-	/** The node's iptables rules (iptables-restore text); a mode may add devices and IPVS state to the node. */
+	/**
+	 * The node's iptables rules (iptables-restore text); a mode may add devices and IPVS
+	 * state to the node.
+	 */
 	String nodeRules(NodeProxy node);
 
-	/** The node's nftables rules ({@code nft -f} transaction text), or empty for a mode that writes none. */
+	/**
+	 * The node's nftables rules ({@code nft -f} transaction text), or empty for a mode
+	 * that writes none.
+	 */
 	default String nodeNftables(NodeProxy node) {
 		return "";
 	}
@@ -82,8 +91,8 @@ sealed interface ProxyMode permits ProxyMode.Iptables, ProxyMode.Ipvs, ProxyMode
 	}
 
 	/**
-	 * IPVS mode: every service IP on the kube-ipvs0 dummy device, a fixed set of ipset-matching iptables rules, and
-	 * IPVS virtual servers.
+	 * IPVS mode: every service IP on the kube-ipvs0 dummy device, a fixed set of
+	 * ipset-matching iptables rules, and IPVS virtual servers.
 	 */
 	record Ipvs() implements ProxyMode {
 
@@ -96,8 +105,9 @@ sealed interface ProxyMode permits ProxyMode.Iptables, ProxyMode.Ipvs, ProxyMode
 		public String nodeRules(NodeProxy n) {
 			IpvsState st = n.services().ipvsFor(n.config(), n.kubeProxy().scheduler());
 			List<Cidr> vips = st.boundAddresses().stream().map(Cidr::host).toList();
-			n.devices().add(new Device.Dummy(st.dummyDevice(), Mac.derive(n.node() + "/" + st.dummyDevice()), 1500, vips,
-					null));
+			n.devices()
+				.add(new Device.Dummy(st.dummyDevice(), Mac.derive(n.node() + "/" + st.dummyDevice()), 1500, vips,
+						null));
 			n.ipvs().put(n.node(), st);
 			return st.iptables().text();
 		}
@@ -105,8 +115,9 @@ sealed interface ProxyMode permits ProxyMode.Iptables, ProxyMode.Ipvs, ProxyMode
 	}
 
 	/**
-	 * nftables mode: kube-proxy's {@code table ip kube-proxy} (service-ips / service-nodeports verdict maps, numgen
-	 * endpoint choice); no iptables rules of its own (ip-masq-agent's, when configured, stay in iptables).
+	 * nftables mode: kube-proxy's {@code table ip kube-proxy} (service-ips /
+	 * service-nodeports verdict maps, numgen endpoint choice); no iptables rules of its
+	 * own (ip-masq-agent's, when configured, stay in iptables).
 	 */
 	record Nftables() implements ProxyMode {
 

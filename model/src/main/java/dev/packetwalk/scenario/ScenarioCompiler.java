@@ -31,8 +31,9 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * Turns a scenario file into what the engine runs. Builds the namespaces, devices, addresses and routes the chosen
- * network plugin would create on real nodes, and resolves the flows. Every problem is reported with its line.
+ * Turns a scenario file into what the engine runs. Builds the namespaces, devices,
+ * addresses and routes the chosen network plugin would create on real nodes, and resolves
+ * the flows. Every problem is reported with its line.
  */
 public final class ScenarioCompiler {
 
@@ -63,16 +64,18 @@ public final class ScenarioCompiler {
 	}
 
 	/**
-	 * Compiles one file. Throws {@link ScenarioException} with every problem found: the YAML reader's and the
-	 * schema's ({@link ScenarioInput}), then the compiler's own semantic checks.
+	 * Compiles one file. Throws {@link ScenarioException} with every problem found: the
+	 * YAML reader's and the schema's ({@link ScenarioInput}), then the compiler's own
+	 * semantic checks.
 	 */
 	public CompiledScenario compile(String file, String text) {
 		return compile(file, text, Budget.UNLIMITED);
 	}
 
 	/**
-	 * {@link #compile(String, String)} within a budget: checked after the file is read and for every node, pod,
-	 * object, NetworkPolicy, flow and node's rules, so a compilation past its deadline (or cancelled) stops with
+	 * {@link #compile(String, String)} within a budget: checked after the file is read
+	 * and for every node, pod, object, NetworkPolicy, flow and node's rules, so a
+	 * compilation past its deadline (or cancelled) stops with
 	 * {@link dev.packetwalk.budget.BudgetExceededException} and drops what it built.
 	 */
 	public CompiledScenario compile(String file, String text, Budget budget) {
@@ -94,7 +97,8 @@ public final class ScenarioCompiler {
 			if (!problems.hasErrors()) {
 				throw ex;
 			}
-			// a document the schema rejected can trip the builder; the schema's errors already say what is wrong
+			// a document the schema rejected can trip the builder; the schema's errors
+			// already say what is wrong
 			throw new ScenarioException(problems.all());
 		}
 		if (problems.hasErrors()) {
@@ -123,7 +127,10 @@ public final class ScenarioCompiler {
 
 		private final Map<String, Ip> nodeIps = new LinkedHashMap<>();
 
-		/** Each node's pod CIDR; its first address is the node's own on the pod bridge (cbr0, cni0). */
+		/**
+		 * Each node's pod CIDR; its first address is the node's own on the pod bridge
+		 * (cbr0, cni0).
+		 */
 		private final Map<String, Cidr> podCidrs = new LinkedHashMap<>();
 
 		private final Map<String, List<String>> containers = new LinkedHashMap<>();
@@ -138,12 +145,18 @@ public final class ScenarioCompiler {
 		/** The pod CIDR of a node, from its bridge's address. */
 		private Cidr nodeCidr(String node) {
 			Namespace ns = namespaces.stream().filter(n -> n.id().equals(node)).findFirst().orElseThrow();
-			Device br = ns.devices().stream().filter(d -> d instanceof Device.Bridge && !d.addresses().isEmpty()).findFirst()
+			Device br = ns.devices()
+				.stream()
+				.filter(d -> d instanceof Device.Bridge && !d.addresses().isEmpty())
+				.findFirst()
 				.orElseThrow();
 			return br.addresses().getFirst().asNetwork();
 		}
 
-		/** Runs work whose problems go to another list (a timeline entry resolved against a later cluster state). */
+		/**
+		 * Runs work whose problems go to another list (a timeline entry resolved against
+		 * a later cluster state).
+		 */
 		private void problemsTo(Problems target, Runnable work) {
 			Problems own = problems;
 			problems = target;
@@ -161,13 +174,16 @@ public final class ScenarioCompiler {
 		private final Map<String, Ip> hostIps = new LinkedHashMap<>();
 
 		/**
-		 * Nodes, pods and hosts whose definition was refused ({@code node:n}, {@code pod:ns/p}, {@code host:h}): the
-		 * error at the definition is the one to fix, so references to them are not reported again (one error per
-		 * mistake).
+		 * Nodes, pods and hosts whose definition was refused ({@code node:n},
+		 * {@code pod:ns/p}, {@code host:h}): the error at the definition is the one to
+		 * fix, so references to them are not reported again (one error per mistake).
 		 */
 		private final java.util.Set<String> refused = new java.util.HashSet<>();
 
-		/** Nodes the schema rejected part of: their pod CIDR may be a default the author did not mean. */
+		/**
+		 * Nodes the schema rejected part of: their pod CIDR may be a default the author
+		 * did not mean.
+		 */
 		private final java.util.Set<String> taintedNodes = new java.util.HashSet<>();
 
 		private final ScenarioLimits limits;
@@ -186,7 +202,8 @@ public final class ScenarioCompiler {
 
 		CompiledScenario build() {
 			if (!API_VERSION.equals(doc.apiVersion())) {
-				problems.error("/apiVersion", "apiVersion must be '" + API_VERSION + "', was '" + doc.apiVersion() + "'");
+				problems.error("/apiVersion",
+						"apiVersion must be '" + API_VERSION + "', was '" + doc.apiVersion() + "'");
 			}
 			if (!"Scenario".equals(doc.kind())) {
 				problems.error("/kind", "kind must be 'Scenario', was '" + doc.kind() + "'");
@@ -197,7 +214,8 @@ public final class ScenarioCompiler {
 				md = new ScenarioDocument.Metadata("unnamed", null, null, null, null, null, null);
 			}
 			else if (!ID.matcher(md.name()).matches()) {
-				problems.error("/metadata/name", "'" + md.name() + "' is not a valid scenario name: use lower-case letters, digits and dashes");
+				problems.error("/metadata/name",
+						"'" + md.name() + "' is not a valid scenario name: use lower-case letters, digits and dashes");
 			}
 			if (doc.cluster() == null) {
 				problems.error("/cluster", "cluster is required: it lists the nodes and pods");
@@ -213,8 +231,8 @@ public final class ScenarioCompiler {
 			Scenario scenario = null;
 			if (!problems.hasErrors()) {
 				try {
-					scenario = new Scenario(md.name(), new Topology(namespaces), flows, dnsRecords, policyEngine, ipvsStates,
-							timeline);
+					scenario = new Scenario(md.name(), new Topology(namespaces), flows, dnsRecords, policyEngine,
+							ipvsStates, timeline);
 				}
 				catch (IllegalArgumentException ex) {
 					problems.error("/cluster", ex.getMessage());
@@ -223,24 +241,26 @@ public final class ScenarioCompiler {
 			return new CompiledScenario(md.name(), md.title() == null ? md.name() : md.title(),
 					md.summary() == null ? "" : md.summary(), md.tags() == null ? List.of() : md.tags(),
 					md.level() == null ? "beginner" : md.level(), md.chapter() == null ? "Other" : md.chapter(),
-					md.order() == null ? 100 : md.order(), doc.intro(), doc.takeaway(), doc.seed() == null ? 1L : doc.seed(),
-					scenario, problems.all().stream().filter(p -> p.severity() == ScenarioProblem.Severity.WARNING).toList(),
+					md.order() == null ? 100 : md.order(), doc.intro(), doc.takeaway(),
+					doc.seed() == null ? 1L : doc.seed(), scenario,
+					problems.all().stream().filter(p -> p.severity() == ScenarioProblem.Severity.WARNING).toList(),
 					source);
 		}
 
 		// ------------------------------------------------------------ cluster
 
 		/**
-		 * The cluster, in the order a real one is set up: the strategies (pod network, proxy mode), allocation (nodes'
-		 * addresses and pod CIDRs, pods' addresses), Services and policies, then every node (uplink, pod bridge, what
-		 * the pod network adds, pods, the proxy's rules), then the underlay the nodes hang off.
+		 * The cluster, in the order a real one is set up: the strategies (pod network,
+		 * proxy mode), allocation (nodes' addresses and pod CIDRs, pods' addresses),
+		 * Services and policies, then every node (uplink, pod bridge, what the pod
+		 * network adds, pods, the proxy's rules), then the underlay the nodes hang off.
 		 */
 		private void buildCluster(ScenarioDocument.Cluster c) {
 			String networkName = c.network() == null ? PodNetwork.ALL.getFirst().name() : c.network();
 			PodNetwork network = PodNetwork.named(networkName).orElse(null);
 			if (network == null) {
-				problems.error("/cluster/network", "network must be " + oneOf(PodNetwork.names()) + ", was '" + networkName
-						+ "'" + Problems.didYouMean(networkName, PodNetwork.names()));
+				problems.error("/cluster/network", "network must be " + oneOf(PodNetwork.names()) + ", was '"
+						+ networkName + "'" + Problems.didYouMean(networkName, PodNetwork.names()));
 				return;
 			}
 			int podMtu = c.podMTU() != null ? c.podMTU() : network.defaultPodMtu();
@@ -254,7 +274,8 @@ public final class ScenarioCompiler {
 				return;
 			}
 			boolean cloudGcp = c.cloud() != null && "gcp".equals(c.cloud().provider());
-			Cidr underlay = cloudGcp && c.cloud().vpcCIDR() != null ? cidr("/cluster/cloud/vpcCIDR", c.cloud().vpcCIDR())
+			Cidr underlay = cloudGcp && c.cloud().vpcCIDR() != null
+					? cidr("/cluster/cloud/vpcCIDR", c.cloud().vpcCIDR())
 					: Cidr.parse(cloudGcp ? "10.240.0.0/16" : "10.240.0.0/24");
 			if (underlay == null) {
 				return;
@@ -268,16 +289,18 @@ public final class ScenarioCompiler {
 			Map<String, List<PodPlan>> podsByNode = new LinkedHashMap<>();
 			nodeCidrs.keySet().forEach(n -> podsByNode.put(n, new ArrayList<>()));
 			allocatePods(c, nodeCidrs, podsByNode);
-			Cidr clusterCidr = c.podCIDR() == null ? Cidr.parse("10.244.0.0/16") : cidr("/cluster/podCIDR", c.podCIDR());
-			Cidr serviceCidr = c.serviceCIDR() == null ? Cidr.parse("10.96.0.0/12") : cidr("/cluster/serviceCIDR", c.serviceCIDR());
+			Cidr clusterCidr = c.podCIDR() == null ? Cidr.parse("10.244.0.0/16")
+					: cidr("/cluster/podCIDR", c.podCIDR());
+			Cidr serviceCidr = c.serviceCIDR() == null ? Cidr.parse("10.96.0.0/12")
+					: cidr("/cluster/serviceCIDR", c.serviceCIDR());
 			if (clusterCidr == null || serviceCidr == null) {
 				return;
 			}
 			String proxyName = c.proxyMode() == null ? ProxyMode.ALL.getFirst().name() : c.proxyMode();
 			ProxyMode proxy = ProxyMode.named(proxyName).orElse(null);
 			if (proxy == null) {
-				problems.error("/cluster/proxyMode", "proxyMode must be " + oneOf(ProxyMode.names()) + ", was '" + proxyName
-						+ "'" + Problems.didYouMean(proxyName, ProxyMode.names()));
+				problems.error("/cluster/proxyMode", "proxyMode must be " + oneOf(ProxyMode.names()) + ", was '"
+						+ proxyName + "'" + Problems.didYouMean(proxyName, ProxyMode.names()));
 				return;
 			}
 			if (!readServices(c, serviceCidr, podsByNode, network, proxy, nodeCidrs.size())) {
@@ -289,13 +312,14 @@ public final class ScenarioCompiler {
 			boolean hairpin = hairpinMode(c, network);
 			boolean gcp = c.cloud() != null && "gcp".equals(c.cloud().provider());
 			if (c.cloud() != null && !gcp && c.cloud().provider() != null && !"none".equals(c.cloud().provider())) {
-				problems.error("/cluster/cloud/provider", "cloud provider must be 'gcp' or 'none', was '" + c.cloud().provider() + "'");
+				problems.error("/cluster/cloud/provider",
+						"cloud provider must be 'gcp' or 'none', was '" + c.cloud().provider() + "'");
 			}
 			for (int k = 0; k < nodes.size(); k++) {
 				String uplink = nodes.get(k).uplink();
 				if (uplink != null && !uplink.equals("eth0")) {
-					problems.warning("/cluster/nodes/" + k + "/uplink", "uplink is reserved and not used yet: every node's"
-							+ " uplink is eth0, not " + uplink);
+					problems.warning("/cluster/nodes/" + k + "/uplink",
+							"uplink is reserved and not used yet: every node's" + " uplink is eth0, not " + uplink);
 				}
 			}
 			for (Map.Entry<String, Cidr> e : nodeCidrs.entrySet()) {
@@ -317,7 +341,10 @@ public final class ScenarioCompiler {
 					: String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
 		}
 
-		/** L2 segments for clusters without a cloud network: one by default, several joined by a router if asked. */
+		/**
+		 * L2 segments for clusters without a cloud network: one by default, several
+		 * joined by a router if asked.
+		 */
 		private boolean readSegments(ScenarioDocument.Cluster c, Cidr underlay) {
 			List<ScenarioDocument.SegmentSpec> specs = c.segments() == null || c.segments().isEmpty()
 					? List.of(new ScenarioDocument.SegmentSpec(LAN, underlay.toString())) : c.segments();
@@ -326,7 +353,8 @@ public final class ScenarioCompiler {
 				ScenarioDocument.SegmentSpec seg = specs.get(k);
 				String sat = "/cluster/segments/" + k;
 				if (seg.name() == null || !ID.matcher(seg.name()).matches() || seg.name().length() > 12) {
-					problems.error(sat + "/name", "every segment needs a short name (lower-case letters, digits, dashes; at most 12)");
+					problems.error(sat + "/name",
+							"every segment needs a short name (lower-case letters, digits, dashes; at most 12)");
 					continue;
 				}
 				Cidr sc = seg.cidr() == null ? null : cidr(sat + "/cidr", seg.cidr());
@@ -341,7 +369,10 @@ public final class ScenarioCompiler {
 			return !segments.isEmpty();
 		}
 
-		/** Every node's address on its segment (or subnet) and its pod CIDR; the valid nodes' pod CIDRs, in order. */
+		/**
+		 * Every node's address on its segment (or subnet) and its pod CIDR; the valid
+		 * nodes' pod CIDRs, in order.
+		 */
 		private Map<String, Cidr> allocateNodes(List<ScenarioDocument.NodeSpec> nodes, Cidr underlay, boolean cloudGcp,
 				PodNetwork network) {
 			Map<String, Integer> perSegment = new HashMap<>();
@@ -358,13 +389,15 @@ public final class ScenarioCompiler {
 					problems.error(at + "/name", "two nodes are named " + n.name());
 					continue;
 				}
-				Cidr podCidr = n.podCIDR() == null ? Cidr.parse("10.244." + (i + 1) + ".0/24") : cidr(at + "/podCIDR", n.podCIDR());
+				Cidr podCidr = n.podCIDR() == null ? Cidr.parse("10.244." + (i + 1) + ".0/24")
+						: cidr(at + "/podCIDR", n.podCIDR());
 				Cidr subnet = underlay;
 				if (!cloudGcp) {
 					String segName = n.segment() == null ? segments.keySet().iterator().next() : n.segment();
 					subnet = segments.get(segName);
 					if (subnet == null) {
-						problems.error(at + "/segment", "unknown segment '" + segName + "'" + Problems.didYouMean(segName, segments.keySet()));
+						problems.error(at + "/segment",
+								"unknown segment '" + segName + "'" + Problems.didYouMean(segName, segments.keySet()));
 						continue;
 					}
 					nodeSegments.put(n.name(), segName);
@@ -375,19 +408,22 @@ public final class ScenarioCompiler {
 					continue;
 				}
 				if (!subnet.contains(ip)) {
-					problems.error(at + "/internalIP", "node address " + ip + " is outside its network " + subnet.asNetwork());
+					problems.error(at + "/internalIP",
+							"node address " + ip + " is outside its network " + subnet.asNetwork());
 					continue;
 				}
 				// (Docker hosts each have their own, unrouted 172.17.0.0/16)
 				String overlapping = network.slicesOneNetwork() ? overlapping(nodeCidrs, podCidr) : null;
 				if (overlapping != null) {
-					problems.error(at + "/podCIDR", "pod CIDR " + podCidr + " overlaps node " + overlapping + "'s "
-							+ nodeCidrs.get(overlapping) + ": every node needs its own slice of the pod network (the routes to"
-							+ " them would conflict)");
+					problems.error(at + "/podCIDR",
+							"pod CIDR " + podCidr + " overlaps node " + overlapping + "'s " + nodeCidrs.get(overlapping)
+									+ ": every node needs its own slice of the pod network (the routes to"
+									+ " them would conflict)");
 					continue;
 				}
 				nodeSubnets.put(n.name(), subnet);
-				Ip ext = n.externalIP() == null ? Ip.parse("198.51.100." + (10 + i)) : ip(at + "/externalIP", n.externalIP());
+				Ip ext = n.externalIP() == null ? Ip.parse("198.51.100." + (10 + i))
+						: ip(at + "/externalIP", n.externalIP());
 				if (ext == null) {
 					continue;
 				}
@@ -427,8 +463,9 @@ public final class ScenarioCompiler {
 				}
 				if (p.node() == null || !nodeCidrs.containsKey(p.node())) {
 					if (p.node() == null || !refused.contains("node:" + p.node())) {
-						problems.error(at + "/node", p.node() == null ? "pod " + p.name() + " needs a node"
-								: "unknown node '" + p.node() + "'" + Problems.didYouMean(p.node(), nodeCidrs.keySet()));
+						problems.error(at + "/node",
+								p.node() == null ? "pod " + p.name() + " needs a node" : "unknown node '" + p.node()
+										+ "'" + Problems.didYouMean(p.node(), nodeCidrs.keySet()));
 					}
 					refused.add("pod:" + key);
 					continue;
@@ -439,8 +476,10 @@ public final class ScenarioCompiler {
 				if (p.ip() == null) {
 					if (2 + onNode.size() >= podCidr.size() - 1) {
 						refused.add("pod:" + key);
-						problems.error(at + "/node", "node " + p.node() + "'s pod CIDR " + podCidr + " has no free address left for pod "
-								+ p.name() + " (" + Math.max(0, podCidr.size() - 3) + " pods fit): give the node a larger podCIDR");
+						problems.error(at + "/node",
+								"node " + p.node() + "'s pod CIDR " + podCidr + " has no free address left for pod "
+										+ p.name() + " (" + Math.max(0, podCidr.size() - 3)
+										+ " pods fit): give the node a larger podCIDR");
 						continue;
 					}
 					ip = podCidr.nth(2 + onNode.size());
@@ -453,8 +492,10 @@ public final class ScenarioCompiler {
 					}
 					if (!podCidr.contains(ip)) {
 						if (!taintedNodes.contains(p.node())) {
-							// (a node the schema rejected part of has a default pod CIDR: its error is the cause)
-							problems.error(at + "/ip", "pod IP " + ip + " is outside node " + p.node() + "'s pod CIDR " + podCidr);
+							// (a node the schema rejected part of has a default pod CIDR:
+							// its error is the cause)
+							problems.error(at + "/ip",
+									"pod IP " + ip + " is outside node " + p.node() + "'s pod CIDR " + podCidr);
 						}
 						refused.add("pod:" + key);
 						continue;
@@ -485,7 +526,8 @@ public final class ScenarioCompiler {
 								if (ps.name() != null && ps.containerPort() != null) {
 									named.put(ps.name(), ps.containerPort());
 									try {
-										namedProtos.put(ps.name(), new dev.packetwalk.netpol.PortProto(ps.containerPort(),
+										namedProtos.put(ps.name(), new dev.packetwalk.netpol.PortProto(
+												ps.containerPort(),
 												ps.protocol() == null ? Protocol.TCP : Protocol.parse(ps.protocol())));
 									}
 									catch (IllegalArgumentException ex) {
@@ -498,21 +540,26 @@ public final class ScenarioCompiler {
 				}
 				onNode.add(new PodPlan(key, p.name(), k8sNs, p.node(), ip, listeners(at, p), named,
 						p.labels() == null ? Map.of() : p.labels(), p.ready() == null || p.ready()));
-				policyPods.add(new dev.packetwalk.netpol.PolicyPod(k8sNs, p.name(), p.labels() == null ? Map.of() : p.labels(), ip,
-						p.node(), namedProtos));
+				policyPods.add(new dev.packetwalk.netpol.PolicyPod(k8sNs, p.name(),
+						p.labels() == null ? Map.of() : p.labels(), ip, p.node(), namedProtos));
 			}
 		}
 
-		/** Services (and the rule limit of the proxy mode), the objects kept for reference, NetworkPolicies. */
-		private boolean readServices(ScenarioDocument.Cluster c, Cidr serviceCidr, Map<String, List<PodPlan>> podsByNode,
-				PodNetwork network, ProxyMode proxy, int nodeCount) {
+		/**
+		 * Services (and the rule limit of the proxy mode), the objects kept for
+		 * reference, NetworkPolicies.
+		 */
+		private boolean readServices(ScenarioDocument.Cluster c, Cidr serviceCidr,
+				Map<String, List<PodPlan>> podsByNode, PodNetwork network, ProxyMode proxy, int nodeCount) {
 			List<ClusterServices.PodInfo> podInfos = new ArrayList<>();
-			podsByNode.values().forEach(list -> list.forEach(pp -> podInfos.add(new ClusterServices.PodInfo(pp.namespace(),
-					pp.name(), pp.node(), pp.ip(), pp.labels(), pp.namedPorts(), pp.ready()))));
+			podsByNode.values()
+				.forEach(list -> list.forEach(pp -> podInfos.add(new ClusterServices.PodInfo(pp.namespace(), pp.name(),
+						pp.node(), pp.ip(), pp.labels(), pp.namedPorts(), pp.ready()))));
 			List<String> faults = doc.faults() == null ? List.of() : doc.faults();
 			for (int k = 0; k < faults.size(); k++) {
 				if (!ScenarioDocument.FAULTS.contains(faults.get(k))) {
-					problems.error("/faults/" + k, "unknown fault '" + faults.get(k) + "'" + Problems.didYouMean(faults.get(k), ScenarioDocument.FAULTS));
+					problems.error("/faults/" + k, "unknown fault '" + faults.get(k) + "'"
+							+ Problems.didYouMean(faults.get(k), ScenarioDocument.FAULTS));
 				}
 			}
 			services = new ClusterServices(yamlMapper, problems);
@@ -522,18 +569,22 @@ public final class ScenarioCompiler {
 			if (network.runsKubeProxy() && proxy.writesServiceRules()) {
 				long rules = services.estimatedRulesPerNode() * nodeCount;
 				if (rules > limits.maxRules()) {
-					problems.error("/objects", "the Services make kube-proxy write at least " + rules + " rules over "
-							+ nodeCount + " nodes, more than the limit of " + limits.maxRules() + " (setting "
-							+ ScenarioLimits.setting("max-rules") + ")");
+					problems.error("/objects",
+							"the Services make kube-proxy write at least " + rules + " rules over " + nodeCount
+									+ " nodes, more than the limit of " + limits.maxRules() + " (setting "
+									+ ScenarioLimits.setting("max-rules") + ")");
 					return false;
 				}
 			}
 			if (proxy instanceof ProxyMode.Ipvs) {
 				for (var svc : services.services()) {
 					if (!svc.loadBalancerSourceRanges().isEmpty() && !svc.loadBalancerIps().isEmpty()) {
-						// refused rather than walked wrong: the model's evaluation of the hash:ip,port,net source-CIDR set
-						// drops allowed sources too, and the KUBE-IPVS-OUT-FILTER rule uses '-m ipvs', which it cannot parse
-						problems.error("/objects", "Service " + svc.namespace() + "/" + svc.name() + ": loadBalancerSourceRanges"
+						// refused rather than walked wrong: the model's evaluation of the
+						// hash:ip,port,net source-CIDR set
+						// drops allowed sources too, and the KUBE-IPVS-OUT-FILTER rule
+						// uses '-m ipvs', which it cannot parse
+						problems.error("/objects", "Service " + svc.namespace() + "/" + svc.name()
+								+ ": loadBalancerSourceRanges"
 								+ " are not modelled in IPVS mode yet (the KUBE-LOAD-BALANCER-SOURCE-CIDR set and the '-m ipvs'"
 								+ " KUBE-IPVS-OUT-FILTER rule): use proxyMode iptables to see them enforced");
 					}
@@ -544,8 +595,9 @@ public final class ScenarioCompiler {
 				budget.check();
 				Object kind = objs.get(k) == null ? null : objs.get(k).get("kind");
 				if (!Set.of("Service", "EndpointSlice", "NetworkPolicy", "Namespace").contains(String.valueOf(kind))) {
-					problems.warning("/objects/" + k + "/kind", "kind " + kind + " is kept for reference only: the model acts on Service, EndpointSlice and"
-							+ " NetworkPolicy (and Namespace labels under cluster.namespaces)");
+					problems.warning("/objects/" + k + "/kind",
+							"kind " + kind + " is kept for reference only: the model acts on Service, EndpointSlice and"
+									+ " NetworkPolicy (and Namespace labels under cluster.namespaces)");
 				}
 			}
 			readPolicies(c);
@@ -553,8 +605,9 @@ public final class ScenarioCompiler {
 		}
 
 		/**
-		 * kubelet's {@code hairpinMode} for the pods' bridge ports: {@code hairpin-veth} sets each pod veth's hairpin
-		 * flag (as the CNI bridge plugin's {@code hairpinMode: true} does for flannel), {@code none} leaves it off. The
+		 * kubelet's {@code hairpinMode} for the pods' bridge ports: {@code hairpin-veth}
+		 * sets each pod veth's hairpin flag (as the CNI bridge plugin's
+		 * {@code hairpinMode: true} does for flannel), {@code none} leaves it off. The
 		 * default is on for the kubenet and flannel bridges, off for Docker's bridge.
 		 */
 		private boolean hairpinMode(ScenarioDocument.Cluster c, PodNetwork network) {
@@ -565,14 +618,16 @@ public final class ScenarioCompiler {
 				case "hairpin-veth" -> true;
 				case "none" -> false;
 				case "promiscuous-bridge" -> {
-					problems.error("/cluster/hairpinMode", "hairpinMode promiscuous-bridge is not modelled (the bridge in"
-							+ " promiscuous mode hands hairpin frames up to the node's stack, which routes them back out):"
-							+ " use hairpin-veth (the port's hairpin flag) or none");
+					problems
+						.error("/cluster/hairpinMode", "hairpinMode promiscuous-bridge is not modelled (the bridge in"
+								+ " promiscuous mode hands hairpin frames up to the node's stack, which routes them back out):"
+								+ " use hairpin-veth (the port's hairpin flag) or none");
 					yield network.defaultHairpin();
 				}
 				default -> {
-					problems.error("/cluster/hairpinMode", "hairpinMode must be hairpin-veth or none, was '" + c.hairpinMode()
-							+ "'" + Problems.didYouMean(c.hairpinMode(), List.of("hairpin-veth", "none", "promiscuous-bridge")));
+					problems.error("/cluster/hairpinMode",
+							"hairpinMode must be hairpin-veth or none, was '" + c.hairpinMode() + "'" + Problems
+								.didYouMean(c.hairpinMode(), List.of("hairpin-veth", "none", "promiscuous-bridge")));
 					yield network.defaultHairpin();
 				}
 			};
@@ -583,7 +638,8 @@ public final class ScenarioCompiler {
 			List<Cidr> nonMasq = null;
 			if (c.ipMasqAgent() != null) {
 				nonMasq = new ArrayList<>();
-				List<String> list = c.ipMasqAgent().nonMasqueradeCIDRs() == null ? List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+				List<String> list = c.ipMasqAgent().nonMasqueradeCIDRs() == null
+						? List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 						: c.ipMasqAgent().nonMasqueradeCIDRs();
 				for (int k = 0; k < list.size(); k++) {
 					Cidr cc = cidr("/cluster/ipMasqAgent/nonMasqueradeCIDRs/" + k, list.get(k));
@@ -595,7 +651,10 @@ public final class ScenarioCompiler {
 			return nonMasq;
 		}
 
-		/** One node: its uplink, the pod bridge, what the pod network adds, its pods, and its rules. */
+		/**
+		 * One node: its uplink, the pod bridge, what the pod network adds, its pods, and
+		 * its rules.
+		 */
 		private void buildNode(ScenarioDocument.NodeSpec spec, Cidr podCidr, Map<String, Cidr> nodeCidrs,
 				List<PodPlan> pods, boolean gcp, int podMtu, PodNetwork network, ProxyMode proxy, Cidr clusterCidr,
 				List<Cidr> nonMasq, KubeProxySettings kubeProxy, boolean hairpin) {
@@ -606,23 +665,29 @@ public final class ScenarioCompiler {
 			devs.add(loopback());
 			Device.Endpoint uplinkPeer = gcp ? new Device.Endpoint(VPC, "vm-" + shortName(node))
 					: new Device.Endpoint(nodeSegments.get(node), "port-" + shortName(node));
-			Cidr uplinkAddr = gcp ? Cidr.host(nodeIps.get(node)) : new Cidr(nodeIps.get(node), nodeSubnet(node).prefix());
+			Cidr uplinkAddr = gcp ? Cidr.host(nodeIps.get(node))
+					: new Cidr(nodeIps.get(node), nodeSubnet(node).prefix());
 			int uplinkMtu = spec.mtu() == null ? 1500 : spec.mtu();
-			devs.add(new Device.Physical("eth0", Mac.derive(node + "/eth0"), uplinkMtu, List.of(uplinkAddr), null, uplinkPeer));
+			devs.add(new Device.Physical("eth0", Mac.derive(node + "/eth0"), uplinkMtu, List.of(uplinkAddr), null,
+					uplinkPeer));
 			if (gcp) {
-				// a GCE instance: a /32 address, the subnet gateway on-link, everything else via the gateway
+				// a GCE instance: a /32 address, the subnet gateway on-link, everything
+				// else via the gateway
 				routes.add(new Route(Cidr.host(vpcGateway), null, "eth0", false, "dhcp", null, 0));
 				routes.add(new Route(Cidr.parse("0.0.0.0/0"), vpcGateway, "eth0", false, "dhcp", null, 0));
 			}
 			else {
-				// on a plain L2 segment the nodes still have a default gateway (.1); nothing in the model answers for it
-				routes.add(new Route(Cidr.parse("0.0.0.0/0"), nodeSubnet(node).nth(1), "eth0", false, "static", null, 0));
+				// on a plain L2 segment the nodes still have a default gateway (.1);
+				// nothing in the model answers for it
+				routes
+					.add(new Route(Cidr.parse("0.0.0.0/0"), nodeSubnet(node).nth(1), "eth0", false, "static", null, 0));
 			}
 			String bridge = network.bridge();
-			devs.add(new Device.Bridge(bridge, Mac.derive(node + "/" + bridge), 1500, List.of(new Cidr(gw, podCidr.prefix())), null));
+			devs.add(new Device.Bridge(bridge, Mac.derive(node + "/" + bridge), 1500,
+					List.of(new Cidr(gw, podCidr.prefix())), null));
 			List<Neighbor> neighbors = new ArrayList<>();
-			network.addToNode(new PodNetwork.NodeDatapath(node, nodeCidrs, nodeIps, nodeSubnet(node), problems, devs, routes,
-					neighbors));
+			network.addToNode(new PodNetwork.NodeDatapath(node, nodeCidrs, nodeIps, nodeSubnet(node), problems, devs,
+					routes, neighbors));
 			for (PodPlan pod : pods) {
 				budget.check();
 				String veth = Mac.vethName(pod.key());
@@ -636,12 +701,12 @@ public final class ScenarioCompiler {
 			}
 			boolean forward = spec.ipForward() == null || spec.ipForward();
 			java.util.Optional<String> own = network.ownRules(podCidr, publishedPorts(pods));
-			ProxyMode.NodeProxy np = new ProxyMode.NodeProxy(services, node, nodeIps.get(node), clusterCidr, nonMasq, devs,
-					ipvsStates, kubeProxy, podCidr);
+			ProxyMode.NodeProxy np = new ProxyMode.NodeProxy(services, node, nodeIps.get(node), clusterCidr, nonMasq,
+					devs, ipvsStates, kubeProxy, podCidr);
 			String rules = own.orElseGet(() -> proxy.nodeRules(np));
 			String nft = own.isPresent() ? "" : proxy.nodeNftables(np);
-			namespaces.add(new Namespace(node, node, Namespace.Kind.NODE, node, devs, routes, neighbors, rules, forward, true,
-					List.of(new Listener(Protocol.TCP, 10250, "kubelet")), nft));
+			namespaces.add(new Namespace(node, node, Namespace.Kind.NODE, node, devs, routes, neighbors, rules, forward,
+					true, List.of(new Listener(Protocol.TCP, 10250, "kubelet")), nft));
 		}
 
 		/** The node whose pod CIDR overlaps this one, or null. */
@@ -674,7 +739,10 @@ public final class ScenarioCompiler {
 
 		private final Map<String, Ip> externalIps = new LinkedHashMap<>();
 
-		/** The host ports a node's containers publish (dockerd DNATs them), matched by pod name as Docker names them. */
+		/**
+		 * The host ports a node's containers publish (dockerd DNATs them), matched by pod
+		 * name as Docker names them.
+		 */
 		private List<PodNetwork.PublishedPort> publishedPorts(List<PodPlan> containersOnHost) {
 			List<PodNetwork.PublishedPort> out = new ArrayList<>();
 			for (PodPlan c : containersOnHost) {
@@ -683,10 +751,13 @@ public final class ScenarioCompiler {
 						continue;
 					}
 					for (ScenarioDocument.ContainerSpec cs : spec.containers()) {
-						for (ScenarioDocument.PortSpec ps : cs.ports() == null ? List.<ScenarioDocument.PortSpec>of() : cs.ports()) {
-							if (ps.hostPort() != null && ps.containerPort() != null && !"SCTP".equalsIgnoreCase(ps.protocol())) {
-								out.add(new PodNetwork.PublishedPort(ps.protocol() == null ? "tcp" : lower(ps.protocol()),
-										ps.hostPort(), c.ip(), ps.containerPort()));
+						for (ScenarioDocument.PortSpec ps : cs.ports() == null ? List.<ScenarioDocument.PortSpec>of()
+								: cs.ports()) {
+							if (ps.hostPort() != null && ps.containerPort() != null
+									&& !"SCTP".equalsIgnoreCase(ps.protocol())) {
+								out.add(new PodNetwork.PublishedPort(
+										ps.protocol() == null ? "tcp" : lower(ps.protocol()), ps.hostPort(), c.ip(),
+										ps.containerPort()));
 							}
 						}
 					}
@@ -701,7 +772,10 @@ public final class ScenarioCompiler {
 
 		private dev.packetwalk.netpol.PolicyEngine policyEngine;
 
-		/** NetworkPolicy manifests, read as the real networking/v1 types and compiled with their semantics. */
+		/**
+		 * NetworkPolicy manifests, read as the real networking/v1 types and compiled with
+		 * their semantics.
+		 */
 		private void readPolicies(ScenarioDocument.Cluster c) {
 			List<Map<String, Object>> objects = doc.objects() == null ? List.of() : doc.objects();
 			List<dev.packetwalk.netpol.Policy> policies = new ArrayList<>();
@@ -712,7 +786,8 @@ public final class ScenarioCompiler {
 					continue;
 				}
 				try {
-					policies.add(dev.packetwalk.netpol.PolicyCompiler.compile(dev.packetwalk.netpol.PolicyYaml.convert(o)));
+					policies
+						.add(dev.packetwalk.netpol.PolicyCompiler.compile(dev.packetwalk.netpol.PolicyYaml.convert(o)));
 				}
 				catch (dev.packetwalk.netpol.PolicyException ex) {
 					for (String problem : ex.problems()) {
@@ -720,7 +795,8 @@ public final class ScenarioCompiler {
 					}
 				}
 				catch (RuntimeException ex) {
-					problems.error("/objects/" + k, "this NetworkPolicy does not read as networking.k8s.io/v1: " + ex.getMessage());
+					problems.error("/objects/" + k,
+							"this NetworkPolicy does not read as networking.k8s.io/v1: " + ex.getMessage());
 				}
 			}
 			if (policies.isEmpty()) {
@@ -739,8 +815,10 @@ public final class ScenarioCompiler {
 			List<dev.packetwalk.netpol.PolicyNamespace> nss = new ArrayList<>();
 			nsLabels.forEach((name, labels) -> nss.add(dev.packetwalk.netpol.PolicyNamespace.of(name, labels)));
 			Map<String, List<Ip>> ips = new LinkedHashMap<>();
-			// "its own node" is every address of the node: the one it reaches its pods from is on the pod bridge
-			nodeIps.forEach((node, ip) -> ips.put(node, podCidrs.containsKey(node) ? List.of(ip, podCidrs.get(node).nth(1)) : List.of(ip)));
+			// "its own node" is every address of the node: the one it reaches its pods
+			// from is on the pod bridge
+			nodeIps.forEach((node, ip) -> ips.put(node,
+					podCidrs.containsKey(node) ? List.of(ip, podCidrs.get(node).nth(1)) : List.of(ip)));
 			try {
 				policyEngine = new dev.packetwalk.netpol.PolicyEngine(nss, policyPods, policies, ips);
 			}
@@ -776,8 +854,9 @@ public final class ScenarioCompiler {
 		}
 
 		/**
-		 * Each L2 segment is a switch (a namespace holding a bridge) joining the uplinks of its nodes. With several
-		 * segments, a router owns the .1 of each and forwards between them (the nodes' default gateway).
+		 * Each L2 segment is a switch (a namespace holding a bridge) joining the uplinks
+		 * of its nodes. With several segments, a router owns the .1 of each and forwards
+		 * between them (the nodes' default gateway).
 		 */
 		private void buildLan(Map<String, Cidr> nodeCidrs) {
 			boolean routed = segments.size() > 1;
@@ -799,15 +878,16 @@ public final class ScenarioCompiler {
 					devices.add(new Device.Veth("port-router", Mac.derive(sw + "/port-router"), 1500, List.of(), "br0",
 							new Device.Endpoint(ROUTER, rport)));
 					routerDevs.add(new Device.Veth(rport, Mac.derive(ROUTER + "/" + rport), 1500,
-							List.of(new Cidr(seg.getValue().nth(1), seg.getValue().prefix())), null, new Device.Endpoint(sw, "port-router")));
+							List.of(new Cidr(seg.getValue().nth(1), seg.getValue().prefix())), null,
+							new Device.Endpoint(sw, "port-router")));
 				}
-				namespaces.add(new Namespace(sw, sw, Namespace.Kind.SWITCH, "L2 segment " + seg.getValue(), devices, List.of(),
-						List.of(), "", false, false, List.of()));
+				namespaces.add(new Namespace(sw, sw, Namespace.Kind.SWITCH, "L2 segment " + seg.getValue(), devices,
+						List.of(), List.of(), "", false, false, List.of()));
 			}
 			if (routed) {
 				routerDevs.add(0, loopback());
-				namespaces.add(new Namespace(ROUTER, ROUTER, Namespace.Kind.ROUTER, "router between the node segments", routerDevs,
-						List.of(), List.of(), "", true, false, List.of()));
+				namespaces.add(new Namespace(ROUTER, ROUTER, Namespace.Kind.ROUTER, "router between the node segments",
+						routerDevs, List.of(), List.of(), "", true, false, List.of()));
 			}
 		}
 
@@ -816,9 +896,10 @@ public final class ScenarioCompiler {
 		}
 
 		/**
-		 * A GCP-style VPC as a router: one port per instance (the instance's gateway address on each), a route per
-		 * instance and per node pod CIDR, anti-spoofing for instances without canIpForward, and the 1:1 NAT between
-		 * internal and external addresses at the edge toward the internet.
+		 * A GCP-style VPC as a router: one port per instance (the instance's gateway
+		 * address on each), a route per instance and per node pod CIDR, anti-spoofing for
+		 * instances without canIpForward, and the 1:1 NAT between internal and external
+		 * addresses at the edge toward the internet.
 		 */
 		private void buildVpc(List<ScenarioDocument.NodeSpec> nodes, Map<String, Cidr> nodeCidrs, Cidr underlay) {
 			List<Device> devices = new ArrayList<>();
@@ -832,28 +913,46 @@ public final class ScenarioCompiler {
 				ScenarioDocument.NodeSpec spec = nodeSpec(nodes, node);
 				String port = "vm-" + shortName(node);
 				Ip ip = nodeIps.get(node);
-				devices.add(new Device.Veth(port, Mac.derive(VPC + "/" + port), 1500, List.of(Cidr.host(vpcGateway)), null,
-						new Device.Endpoint(node, "eth0")));
+				devices.add(new Device.Veth(port, Mac.derive(VPC + "/" + port), 1500, List.of(Cidr.host(vpcGateway)),
+						null, new Device.Endpoint(node, "eth0")));
 				routes.add(new Route(Cidr.host(ip), null, port, false, "static", null, 0));
 				routes.add(new Route(e.getValue(), ip, port, false, "static", null, 0));
 				Ip ext = externalIps.get(node);
-				nat.append("-A PREROUTING -d ").append(ext).append("/32 -i wan -m comment --comment \"1:1 NAT ").append(node)
-					.append(" external IP\" -j DNAT --to-destination ").append(ip).append('\n');
-				nat.append("-A POSTROUTING -s ").append(ip).append("/32 -o wan -m comment --comment \"1:1 NAT ").append(node)
-					.append(" external IP\" -j SNAT --to-source ").append(ext).append('\n');
+				nat.append("-A PREROUTING -d ")
+					.append(ext)
+					.append("/32 -i wan -m comment --comment \"1:1 NAT ")
+					.append(node)
+					.append(" external IP\" -j DNAT --to-destination ")
+					.append(ip)
+					.append('\n');
+				nat.append("-A POSTROUTING -s ")
+					.append(ip)
+					.append("/32 -o wan -m comment --comment \"1:1 NAT ")
+					.append(node)
+					.append(" external IP\" -j SNAT --to-source ")
+					.append(ext)
+					.append('\n');
 				if (spec.canIpForward() != null && !spec.canIpForward()) {
-					filter.append("-A FORWARD ! -s ").append(ip).append("/32 -i ").append(port)
-						.append(" -m comment --comment \"anti-spoofing: ").append(node)
+					filter.append("-A FORWARD ! -s ")
+						.append(ip)
+						.append("/32 -i ")
+						.append(port)
+						.append(" -m comment --comment \"anti-spoofing: ")
+						.append(node)
 						.append(" may only send from its own address (canIpForward=false)\" -j DROP\n");
 				}
 				internal.add(ip + "/32");
 				i++;
 			}
 			for (String src : internal) {
-				filter.append("-A FORWARD -s ").append(src).append(" -o wan -m comment --comment \"1:1 NAT knows this instance\" -j ACCEPT\n");
+				filter.append("-A FORWARD -s ")
+					.append(src)
+					.append(" -o wan -m comment --comment \"1:1 NAT knows this instance\" -j ACCEPT\n");
 			}
-			// network load balancers: a forwarding rule per LoadBalancer ingress IP, ECMP over the nodes that pass the
-			// health check (all of them with externalTrafficPolicy Cluster; only those with a local endpoint with Local)
+			// network load balancers: a forwarding rule per LoadBalancer ingress IP, ECMP
+			// over the nodes that pass the
+			// health check (all of them with externalTrafficPolicy Cluster; only those
+			// with a local endpoint with Local)
 			for (dev.packetwalk.kubeproxy.KubeService svc : services.services()) {
 				if (svc.loadBalancerIps().isEmpty()) {
 					continue;
@@ -861,53 +960,68 @@ public final class ScenarioCompiler {
 				boolean local = svc.externalTrafficPolicy() == dev.packetwalk.kubeproxy.TrafficPolicy.LOCAL;
 				List<Route.Nexthop> hops = new ArrayList<>();
 				for (String node : nodeCidrs.keySet()) {
-					long localReady = services.endpoints().getOrDefault(svc.ref(), List.of()).stream()
-						.filter(ep -> ep.ready() && ep.isLocal(node)).count();
+					long localReady = services.endpoints()
+						.getOrDefault(svc.ref(), List.of())
+						.stream()
+						.filter(ep -> ep.ready() && ep.isLocal(node))
+						.count();
 					boolean healthy = !local || localReady > 0;
-					String note = local ? (healthy ? node + ": health check on node port " + svc.healthCheckNodePort() + " passes, "
-							+ localReady + " local endpoint" + (localReady == 1 ? "" : "s")
-							: node + ": health check on node port " + svc.healthCheckNodePort() + " fails (503), no local endpoint")
+					String note = local ? (healthy
+							? node + ": health check on node port " + svc.healthCheckNodePort() + " passes, "
+									+ localReady + " local endpoint" + (localReady == 1 ? "" : "s")
+							: node + ": health check on node port " + svc.healthCheckNodePort()
+									+ " fails (503), no local endpoint")
 							: node + ": healthy";
 					hops.add(new Route.Nexthop(nodeIps.get(node), "vm-" + shortName(node), note, !healthy));
 				}
 				for (Ip lb : svc.loadBalancerIps()) {
 					if (hops.stream().allMatch(Route.Nexthop::dead)) {
-						problems.warning("/objects", "load balancer " + lb + " of " + svc.ref() + " has no healthy node");
+						problems.warning("/objects",
+								"load balancer " + lb + " of " + svc.ref() + " has no healthy node");
 						continue;
 					}
 					routes.add(Route.multipath(Cidr.host(lb), "static", hops));
-					filter.append("-A FORWARD -s ").append(lb).append("/32 -o wan -m comment --comment \"load balancer ")
-						.append(svc.namespace()).append('/').append(svc.name()).append(" replies\" -j ACCEPT\n");
+					filter.append("-A FORWARD -s ")
+						.append(lb)
+						.append("/32 -o wan -m comment --comment \"load balancer ")
+						.append(svc.namespace())
+						.append('/')
+						.append(svc.name())
+						.append(" replies\" -j ACCEPT\n");
 					loadBalancerIps.add(lb);
 				}
 			}
 			filter.append("-A FORWARD -o wan -m comment --comment \"1:1 NAT only knows instance addresses\" -j DROP\n");
-			devices.add(new Device.Veth("wan", Mac.derive(VPC + "/wan"), 1500, List.of(Cidr.parse("100.64.0.1/30")), null,
-					new Device.Endpoint(INTERNET, "vpc")));
+			devices.add(new Device.Veth("wan", Mac.derive(VPC + "/wan"), 1500, List.of(Cidr.parse("100.64.0.1/30")),
+					null, new Device.Endpoint(INTERNET, "vpc")));
 			routes.add(new Route(Cidr.parse("0.0.0.0/0"), Ip.parse("100.64.0.2"), "wan", false, "static", null, 0));
 			String rules = "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
-					+ nat + "COMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n" + filter
-					+ "COMMIT\n";
+					+ nat + "COMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+					+ filter + "COMMIT\n";
 			devices.add(0, loopback());
-			namespaces.add(new Namespace(VPC, VPC, Namespace.Kind.ROUTER, "VPC network " + underlay.asNetwork(), devices,
-					routes, List.of(), rules, true, false, List.of()));
+			namespaces.add(new Namespace(VPC, VPC, Namespace.Kind.ROUTER, "VPC network " + underlay.asNetwork(),
+					devices, routes, List.of(), rules, true, false, List.of()));
 		}
 
-		/** Hosts outside the cluster, behind an "internet" router (documentation address ranges only). */
+		/**
+		 * Hosts outside the cluster, behind an "internet" router (documentation address
+		 * ranges only).
+		 */
 		private void buildHosts(List<ScenarioDocument.HostSpec> hosts, boolean gcp) {
 			if (!gcp && hosts.isEmpty()) {
 				return;
 			}
 			if (!gcp) {
-				problems.error("/cluster/hosts", "hosts outside the cluster need a cloud network to reach them: set cluster.cloud.provider: gcp");
+				problems.error("/cluster/hosts",
+						"hosts outside the cluster need a cloud network to reach them: set cluster.cloud.provider: gcp");
 				hosts.forEach(h -> refused.add("host:" + h.name()));
 				return;
 			}
 			List<Device> inet = new ArrayList<>();
 			List<Route> inetRoutes = new ArrayList<>();
 			inet.add(loopback());
-			inet.add(new Device.Veth("vpc", Mac.derive(INTERNET + "/vpc"), 1500, List.of(Cidr.parse("100.64.0.2/30")), null,
-					new Device.Endpoint(VPC, "wan")));
+			inet.add(new Device.Veth("vpc", Mac.derive(INTERNET + "/vpc"), 1500, List.of(Cidr.parse("100.64.0.2/30")),
+					null, new Device.Endpoint(VPC, "wan")));
 			for (Ip ext : externalIps.values()) {
 				inetRoutes.add(new Route(Cidr.host(ext), Ip.parse("100.64.0.1"), "vpc", false, "static", null, 0));
 			}
@@ -918,7 +1032,8 @@ public final class ScenarioCompiler {
 				ScenarioDocument.HostSpec h = hosts.get(i);
 				String at = "/cluster/hosts/" + i;
 				if (h.name() == null || !ID.matcher(h.name()).matches() || h.name().length() > 12) {
-					problems.error(at + "/name", "every host needs a short name (lower-case letters, digits, dashes; at most 12)");
+					problems.error(at + "/name",
+							"every host needs a short name (lower-case letters, digits, dashes; at most 12)");
 					continue;
 				}
 				Ip ip = h.ip() == null ? null : ip(at + "/ip", h.ip());
@@ -929,44 +1044,54 @@ public final class ScenarioCompiler {
 					continue;
 				}
 				if (!DOCUMENTATION.stream().anyMatch(d -> d.contains(ip))) {
-					problems.error(at + "/ip", "outside hosts use documentation addresses (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24), not " + ip);
+					problems.error(at + "/ip",
+							"outside hosts use documentation addresses (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24), not "
+									+ ip);
 					continue;
 				}
 				String dev = "h-" + h.name();
 				Cidr hostNet = new Cidr(ip, 24);
 				Ip hostGw = hostNet.nth(1).equals(ip) ? hostNet.nth(254) : hostNet.nth(1);
-				inet.add(new Device.Veth(dev.length() > 15 ? dev.substring(0, 15) : dev, Mac.derive(INTERNET + "/" + dev), 1500,
-						List.of(new Cidr(hostGw, 32)), null, new Device.Endpoint("host/" + h.name(), "eth0")));
-				inetRoutes.add(new Route(Cidr.host(ip), null, dev.length() > 15 ? dev.substring(0, 15) : dev, false, "static", null, 0));
+				inet.add(new Device.Veth(dev.length() > 15 ? dev.substring(0, 15) : dev,
+						Mac.derive(INTERNET + "/" + dev), 1500, List.of(new Cidr(hostGw, 32)), null,
+						new Device.Endpoint("host/" + h.name(), "eth0")));
+				inetRoutes.add(new Route(Cidr.host(ip), null, dev.length() > 15 ? dev.substring(0, 15) : dev, false,
+						"static", null, 0));
 				List<Listener> listen = new ArrayList<>();
 				if (h.listen() != null) {
 					for (int j = 0; j < h.listen().size(); j++) {
 						String l = h.listen().get(j);
 						String[] parts = l.split("/");
 						try {
-							listen.add(new Listener(Protocol.parse(parts[0]), Integer.parseInt(parts[1]), "the server"));
+							listen
+								.add(new Listener(Protocol.parse(parts[0]), Integer.parseInt(parts[1]), "the server"));
 						}
 						catch (RuntimeException ex) {
-							problems.error(at + "/listen/" + j, "'" + l + "' is not a listener: write tcp/80 or udp/53");
+							problems.error(at + "/listen/" + j,
+									"'" + l + "' is not a listener: write tcp/80 or udp/53");
 						}
 					}
 				}
 				namespaces.add(new Namespace("host/" + h.name(), "host/" + h.name(), Namespace.Kind.HOST,
 						h.label() == null ? h.name() : h.label(),
-						List.of(loopback(), new Device.Veth("eth0", Mac.derive("host/" + h.name() + "/eth0"), 1500,
-								List.of(Cidr.host(ip)), null, new Device.Endpoint(INTERNET, dev.length() > 15 ? dev.substring(0, 15) : dev))),
+						List.of(loopback(),
+								new Device.Veth("eth0", Mac.derive("host/" + h.name() + "/eth0"), 1500,
+										List.of(Cidr.host(ip)), null,
+										new Device.Endpoint(INTERNET, dev.length() > 15 ? dev.substring(0, 15) : dev))),
 						List.of(new Route(Cidr.host(hostGw), null, "eth0", false, "static", null, 0),
 								new Route(Cidr.parse("0.0.0.0/0"), hostGw, "eth0", false, "static", null, 0)),
 						List.of(), "", false, false, listen));
 				hostIps.put(h.name(), ip);
 			}
-			namespaces.add(new Namespace(INTERNET, INTERNET, Namespace.Kind.ROUTER, "the Internet", inet, inetRoutes, List.of(),
-					"", true, false, List.of()));
-			hosts.stream().filter(h -> h.name() != null && !hostIps.containsKey(h.name())).forEach(h -> refused.add("host:" + h.name()));
+			namespaces.add(new Namespace(INTERNET, INTERNET, Namespace.Kind.ROUTER, "the Internet", inet, inetRoutes,
+					List.of(), "", true, false, List.of()));
+			hosts.stream()
+				.filter(h -> h.name() != null && !hostIps.containsKey(h.name()))
+				.forEach(h -> refused.add("host:" + h.name()));
 		}
 
-		private static final List<Cidr> DOCUMENTATION = List.of(Cidr.parse("192.0.2.0/24"), Cidr.parse("198.51.100.0/24"),
-				Cidr.parse("203.0.113.0/24"));
+		private static final List<Cidr> DOCUMENTATION = List.of(Cidr.parse("192.0.2.0/24"),
+				Cidr.parse("198.51.100.0/24"), Cidr.parse("203.0.113.0/24"));
 
 		private List<Listener> listeners(String at, ScenarioDocument.PodSpec p) {
 			List<Listener> out = new ArrayList<>();
@@ -991,7 +1116,8 @@ public final class ScenarioCompiler {
 					}
 					Protocol proto = protocol(pat + "/protocol", port.protocol());
 					if (proto != null) {
-						out.add(new Listener(proto, port.containerPort(), "container " + (c.name() == null ? p.name() : c.name())));
+						out.add(new Listener(proto, port.containerPort(),
+								"container " + (c.name() == null ? p.name() : c.name())));
 					}
 				}
 			}
@@ -1003,7 +1129,8 @@ public final class ScenarioCompiler {
 		private List<Flow> buildFlows() {
 			List<Flow> flows = new ArrayList<>();
 			List<ScenarioDocument.FlowSpec> specs = doc.flows() == null ? List.of() : doc.flows();
-			if (specs.isEmpty() && (doc.timeline() == null || doc.timeline().stream().noneMatch(t -> t != null && t.flow() != null))) {
+			if (specs.isEmpty() && (doc.timeline() == null
+					|| doc.timeline().stream().noneMatch(t -> t != null && t.flow() != null))) {
 				problems.error("/flows", "a scenario sends at least one flow (in flows or in its timeline)");
 			}
 			for (int i = 0; i < specs.size(); i++) {
@@ -1011,8 +1138,8 @@ public final class ScenarioCompiler {
 				ScenarioDocument.FlowSpec f = specs.get(i);
 				String at = "/flows/" + i;
 				if (f.continues() != null) {
-					problems.error(at + "/continues", "continues is for a flow of the timeline (the next packet of an earlier"
-							+ " connection)");
+					problems.error(at + "/continues",
+							"continues is for a flow of the timeline (the next packet of an earlier" + " connection)");
 					continue;
 				}
 				resolveFlow(at, f, i, flows);
@@ -1023,7 +1150,10 @@ public final class ScenarioCompiler {
 		/** Flow ids seen so far (flows and timeline entries share one id space). */
 		private final Map<String, String> seenIds = new HashMap<>();
 
-		/** One flow spec resolved against this cluster: one flow, or two (the DNS query first) for a name. */
+		/**
+		 * One flow spec resolved against this cluster: one flow, or two (the DNS query
+		 * first) for a name.
+		 */
 		private void resolveFlow(String at, ScenarioDocument.FlowSpec f, int i, List<Flow> flows) {
 			{
 				String id = f.id() == null ? "flow" + (i + 1) : f.id();
@@ -1033,7 +1163,8 @@ public final class ScenarioCompiler {
 				String from = resolveSource(at + "/from", f.from());
 				fromOutside = from != null && from.startsWith("host/");
 				if (from != null && f.to() != null && isDnsName(f.to())) {
-					// the pod resolves the name first: a DNS query to the cluster DNS Service, then the connection
+					// the pod resolves the name first: a DNS query to the cluster DNS
+					// Service, then the connection
 					Endpoint dnsServer = clusterDns(at + "/to");
 					String fqdn = fqdn(from, f.to().replaceFirst(":\\d+$", ""));
 					ClusterServices.ServiceAddress target = serviceForName(at + "/to", fqdn);
@@ -1042,8 +1173,9 @@ public final class ScenarioCompiler {
 					}
 					dnsRecords.put(fqdn, List.of(target.clusterIp().toString()));
 					String baseLabel = f.label() != null ? f.label() : f.from() + " → " + f.to();
-					flows.add(new Flow(id + "-dns", "resolve " + fqdn + " (DNS query to kube-dns)", from, f.container(), null, 0,
-							dnsServer.ip(), 53, Protocol.UDP, new Payload.Dns(0x1000 + i, fqdn, "A", List.of()), 64, false, true));
+					flows.add(new Flow(id + "-dns", "resolve " + fqdn + " (DNS query to kube-dns)", from, f.container(),
+							null, 0, dnsServer.ip(), 53, Protocol.UDP,
+							new Payload.Dns(0x1000 + i, fqdn, "A", List.of()), 64, false, true));
 					int port = f.to().matches(".*:\\d+$") ? Integer.parseInt(f.to().replaceFirst(".*:", "")) : 0;
 					if (port == 0) {
 						problems.error(at + "/to", "'" + f.to() + "' needs a port, e.g. '" + f.to() + ":80'");
@@ -1054,12 +1186,14 @@ public final class ScenarioCompiler {
 						return;
 					}
 					if (f.http() != null) {
-						problems.warning(at + "/http", "http is not carried on a flow to a DNS name (the connection after the"
-								+ " lookup carries size bytes): the request line and headers are ignored");
+						problems.warning(at + "/http",
+								"http is not carried on a flow to a DNS name (the connection after the"
+										+ " lookup carries size bytes): the request line and headers are ignored");
 					}
 					flows.add(new Flow(id, baseLabel, from, f.container(), null, f.srcPort() == null ? 0 : f.srcPort(),
-							target.clusterIp(), port, p, new Payload.Bytes(f.size() == null ? 0 : f.size()), f.ttl() == null ? 64 : f.ttl(),
-							f.dontFragment() == null || f.dontFragment(), f.reply() == null || f.reply()));
+							target.clusterIp(), port, p, new Payload.Bytes(f.size() == null ? 0 : f.size()),
+							f.ttl() == null ? 64 : f.ttl(), f.dontFragment() == null || f.dontFragment(),
+							f.reply() == null || f.reply()));
 					return;
 				}
 				Endpoint to = resolveTarget(at + "/to", f.to());
@@ -1089,8 +1223,8 @@ public final class ScenarioCompiler {
 						return;
 					}
 					if (f.size() != null) {
-						problems.warning(at + "/size", "size is ignored: the HTTP request (request line and headers) is the"
-								+ " payload");
+						problems.warning(at + "/size",
+								"size is ignored: the HTTP request (request line and headers) is the" + " payload");
 					}
 					Map<String, String> headers = new LinkedHashMap<>();
 					if (f.http().headers() != null) {
@@ -1099,9 +1233,9 @@ public final class ScenarioCompiler {
 					payload = new Payload.Http((f.http().method() == null ? "GET" : f.http().method()) + " "
 							+ (f.http().path() == null ? "/" : f.http().path()) + " HTTP/1.1", headers);
 				}
-				flows.add(new Flow(id, label, from, f.container(), null, f.srcPort() == null ? 0 : f.srcPort(), to.ip(), to.port(), proto,
-						payload, f.ttl() == null ? 64 : f.ttl(), f.dontFragment() == null || f.dontFragment(),
-						f.reply() == null || f.reply()));
+				flows.add(new Flow(id, label, from, f.container(), null, f.srcPort() == null ? 0 : f.srcPort(), to.ip(),
+						to.port(), proto, payload, f.ttl() == null ? 64 : f.ttl(),
+						f.dontFragment() == null || f.dontFragment(), f.reply() == null || f.reply()));
 			}
 		}
 
@@ -1110,17 +1244,24 @@ public final class ScenarioCompiler {
 
 		private final Map<String, List<String>> dnsRecords = new java.util.TreeMap<>();
 
-		/** {@code dns/<service>[:port]} or a cluster DNS name ({@code name.ns.svc.cluster.local[:port]}). */
+		/**
+		 * {@code dns/<service>[:port]} or a cluster DNS name
+		 * ({@code name.ns.svc.cluster.local[:port]}).
+		 */
 		private static boolean isDnsName(String to) {
 			String host = to.replaceFirst(":\\d+$", "");
 			return host.startsWith("dns/") || host.endsWith(".svc.cluster.local");
 		}
 
-		/** The name the resolver asks first: with ndots 5 a short name gets the pod's own search domain. */
+		/**
+		 * The name the resolver asks first: with ndots 5 a short name gets the pod's own
+		 * search domain.
+		 */
 		private String fqdn(String fromNs, String host) {
 			if (host.startsWith("dns/")) {
 				String name = host.substring(4);
-				String ns = fromNs.contains("/") && !fromNs.startsWith("host/") ? fromNs.substring(0, fromNs.indexOf('/')) : "default";
+				String ns = fromNs.contains("/") && !fromNs.startsWith("host/")
+						? fromNs.substring(0, fromNs.indexOf('/')) : "default";
 				return name.endsWith(".svc.cluster.local") ? name : name + "." + ns + ".svc.cluster.local";
 			}
 			return host;
@@ -1129,22 +1270,29 @@ public final class ScenarioCompiler {
 		private ClusterServices.ServiceAddress serviceForName(String at, String fqdn) {
 			String[] parts = fqdn.split("\\.");
 			if (parts.length != 5) {
-				problems.error(at, "'" + fqdn + "' is not a Service name: write <service>.<namespace>.svc.cluster.local or dns/<service>");
+				problems.error(at, "'" + fqdn
+						+ "' is not a Service name: write <service>.<namespace>.svc.cluster.local or dns/<service>");
 				return null;
 			}
-			ClusterServices.ServiceAddress sa = services == null ? null : services.byName().get(parts[1] + "/" + parts[0]);
+			ClusterServices.ServiceAddress sa = services == null ? null
+					: services.byName().get(parts[1] + "/" + parts[0]);
 			if (sa == null) {
-				problems.error(at, "no Service " + parts[1] + "/" + parts[0] + " for the name " + fqdn
-						+ Problems.didYouMean(parts[1] + "/" + parts[0], services == null ? List.of() : services.byName().keySet()));
+				problems.error(at, "no Service " + parts[1] + "/" + parts[0] + " for the name " + fqdn + Problems
+					.didYouMean(parts[1] + "/" + parts[0], services == null ? List.of() : services.byName().keySet()));
 			}
 			return sa;
 		}
 
-		/** The cluster DNS Service (kube-system/kube-dns), which every pod's resolv.conf names. */
+		/**
+		 * The cluster DNS Service (kube-system/kube-dns), which every pod's resolv.conf
+		 * names.
+		 */
 		private Endpoint clusterDns(String at) {
-			ClusterServices.ServiceAddress dns = services == null ? null : services.byName().get("kube-system/kube-dns");
+			ClusterServices.ServiceAddress dns = services == null ? null
+					: services.byName().get("kube-system/kube-dns");
 			if (dns == null || dns.ports().stream().noneMatch(sp -> sp.port() == 53 && sp.protocol() == Protocol.UDP)) {
-				problems.error(at, "resolving a name needs the kube-dns Service in kube-system with port 53/UDP (and CoreDNS pods behind it)");
+				problems.error(at,
+						"resolving a name needs the kube-dns Service in kube-system with port 53/UDP (and CoreDNS pods behind it)");
 				return null;
 			}
 			return new Endpoint(dns.clusterIp(), 53);
@@ -1179,7 +1327,10 @@ public final class ScenarioCompiler {
 			return null;
 		}
 
-		/** Pods of that name in several namespaces: "ambiguous" with every candidate (reported; true). */
+		/**
+		 * Pods of that name in several namespaces: "ambiguous" with every candidate
+		 * (reported; true).
+		 */
 		private boolean ambiguous(String at, String ref) {
 			if (ref.contains("/") && !ref.startsWith("pod/")) {
 				return false;
@@ -1189,12 +1340,15 @@ public final class ScenarioCompiler {
 			if (matches.size() < 2 || podNs.containsKey("default/" + r)) {
 				return false;
 			}
-			problems.error(at, "ambiguous: '" + r + "' is a pod in " + matches.size() + " namespaces: " + String.join(", ", matches)
-					+ " (write one of them)");
+			problems.error(at, "ambiguous: '" + r + "' is a pod in " + matches.size() + " namespaces: "
+					+ String.join(", ", matches) + " (write one of them)");
 			return true;
 		}
 
-		/** A reference to a node, pod or host whose definition was refused (its own error says why). */
+		/**
+		 * A reference to a node, pod or host whose definition was refused (its own error
+		 * says why).
+		 */
 		private boolean refusedRef(String ref) {
 			if (ref.startsWith("host/")) {
 				return refused.contains("host:" + ref.substring(5));
@@ -1235,7 +1389,8 @@ public final class ScenarioCompiler {
 			}
 			Matcher m = TARGET.matcher(to.trim());
 			if (!m.matches()) {
-				problems.error(at, "'" + to + "' is not a destination: write pod2:8080, node/node1:10250 or 10.244.1.3:8080");
+				problems.error(at,
+						"'" + to + "' is not a destination: write pod2:8080, node/node1:10250 or 10.244.1.3:8080");
 				return null;
 			}
 			String name = m.group(2);
@@ -1245,7 +1400,8 @@ public final class ScenarioCompiler {
 				return null;
 			}
 			if (m.group(3) != null && port == 0) {
-				// its own mistake, reported even when the pod it names was refused (one error per mistake, not zero)
+				// its own mistake, reported even when the pod it names was refused (one
+				// error per mistake, not zero)
 				problems.error(at, "port 0 is not a port a packet can be sent to: ports run from 1 to 65535");
 				return null;
 			}
@@ -1257,8 +1413,8 @@ public final class ScenarioCompiler {
 				String key = ref.contains("/") ? ref : "default/" + ref;
 				ClusterServices.ServiceAddress sa = services == null ? null : services.byName().get(key);
 				if (sa == null) {
-					problems.error(at, "unknown service '" + ref + "'" + Problems.didYouMean(key,
-							services == null ? List.of() : services.byName().keySet()));
+					problems.error(at, "unknown service '" + ref + "'"
+							+ Problems.didYouMean(key, services == null ? List.of() : services.byName().keySet()));
 					return null;
 				}
 				if (sa.ports().stream().noneMatch(sp -> sp.port() == port)) {
@@ -1286,10 +1442,12 @@ public final class ScenarioCompiler {
 				return new Endpoint(podIps.get(pod), port);
 			}
 			if (nodeIps.containsKey(name)) {
-				// from outside the cluster a node is only reachable at its external (1:1 NAT) address
+				// from outside the cluster a node is only reachable at its external (1:1
+				// NAT) address
 				return new Endpoint(fromOutside ? externalIps.get(name) : nodeIps.get(name), port);
 			}
-			if (("node".equals(m.group(1)) ? refused.contains("node:" + name) : ambiguous(at, name) || refusedRef(name))) {
+			if (("node".equals(m.group(1)) ? refused.contains("node:" + name)
+					: ambiguous(at, name) || refusedRef(name))) {
 				return null;
 			}
 			List<String> known = new ArrayList<>();
@@ -1340,13 +1498,13 @@ public final class ScenarioCompiler {
 		}
 
 		/**
-		 * A node's name cut to fit an interface name ({@code port-…}, {@code vm-…}: at most 15 characters). A longer
-		 * name keeps its first five characters and gets five hex digits of its hash, so that names sharing a prefix
+		 * A node's name cut to fit an interface name ({@code port-…}, {@code vm-…}: at
+		 * most 15 characters). A longer name keeps its first five characters and gets
+		 * five hex digits of its hash, so that names sharing a prefix
 		 * ({@code kind-worker}, {@code kind-worker2}) still get distinct ports.
 		 */
 		private static String shortName(String node) {
-			return node.length() <= 10 ? node
-					: node.substring(0, 5) + String.format("%05x", node.hashCode() & 0xfffff);
+			return node.length() <= 10 ? node : node.substring(0, 5) + String.format("%05x", node.hashCode() & 0xfffff);
 		}
 
 		private record PodPlan(String key, String name, String namespace, String node, Ip ip, List<Listener> listeners,
@@ -1360,8 +1518,9 @@ public final class ScenarioCompiler {
 	}
 
 	/**
-	 * The timeline: applies each change to the pod list, builds the cluster again from it (so every Service's
-	 * endpoints and every node's rules follow), and records what the control plane did in between.
+	 * The timeline: applies each change to the pod list, builds the cluster again from it
+	 * (so every Service's endpoints and every node's rules follow), and records what the
+	 * control plane did in between.
 	 */
 	private static final class Timeline {
 
@@ -1375,7 +1534,10 @@ public final class ScenarioCompiler {
 
 		private final List<ScenarioDocument.NodeSpec> nodes = new ArrayList<>();
 
-		/** host-local's last reserved address per node (it hands out the next one, wrapping around). */
+		/**
+		 * host-local's last reserved address per node (it hands out the next one,
+		 * wrapping around).
+		 */
 		private final Map<String, Ip> lastReserved = new HashMap<>();
 
 		/** Flow specs by id (what a continuing packet copies). */
@@ -1394,7 +1556,8 @@ public final class ScenarioCompiler {
 		List<dev.packetwalk.engine.Event> build() {
 			ScenarioDocument doc = root.doc;
 			nodes.addAll(doc.cluster().nodes());
-			for (ScenarioDocument.PodSpec p : doc.cluster().pods() == null ? List.<ScenarioDocument.PodSpec>of() : doc.cluster().pods()) {
+			for (ScenarioDocument.PodSpec p : doc.cluster().pods() == null ? List.<ScenarioDocument.PodSpec>of()
+					: doc.cluster().pods()) {
 				Ip ip = root.podIps.get(key(p));
 				pods.add(withIp(p, ip, p.ready()));
 				Ip last = lastReserved.get(p.node());
@@ -1411,11 +1574,13 @@ public final class ScenarioCompiler {
 			for (int i = 0; i < specs.size(); i++) {
 				String at = "/timeline/" + i;
 				ScenarioDocument.TimelineSpec t = specs.get(i);
-				int set = t == null ? 0 : (t.create() != null ? 1 : 0) + (t.ready() != null ? 1 : 0) + (t.delete() != null ? 1 : 0)
-						+ (t.scale() != null ? 1 : 0) + (t.addNode() != null ? 1 : 0) + (t.flow() != null ? 1 : 0)
-						+ (t.pause() != null ? 1 : 0);
+				int set = t == null ? 0
+						: (t.create() != null ? 1 : 0) + (t.ready() != null ? 1 : 0) + (t.delete() != null ? 1 : 0)
+								+ (t.scale() != null ? 1 : 0) + (t.addNode() != null ? 1 : 0)
+								+ (t.flow() != null ? 1 : 0) + (t.pause() != null ? 1 : 0);
 				if (set != 1) {
-					problems.error(at, "a timeline entry is exactly one of create, ready, delete, scale, addNode, flow or wait");
+					problems.error(at,
+							"a timeline entry is exactly one of create, ready, delete, scale, addNode, flow or wait");
 					continue;
 				}
 				String id = "change" + (i + 1);
@@ -1446,11 +1611,14 @@ public final class ScenarioCompiler {
 			}
 			// the cluster DNS answers every name any flow looked up
 			Map<String, List<String>> dns = new java.util.TreeMap<>(root.dnsRecords);
-			return events.stream().map(e -> e instanceof dev.packetwalk.engine.Event.Change c
-					? new dev.packetwalk.engine.Event.Change(c.id(), c.label(), new dev.packetwalk.engine.Event.State(
-							c.state().topology(), dns, c.state().policies(), c.state().ipvs()), c.hops(), c.goneEndpoints(),
-							c.unplugged())
-					: e).toList();
+			return events.stream()
+				.map(e -> e instanceof dev.packetwalk.engine.Event.Change c
+						? new dev.packetwalk.engine.Event.Change(c.id(), c.label(),
+								new dev.packetwalk.engine.Event.State(c.state().topology(), dns, c.state().policies(),
+										c.state().ipvs()),
+								c.hops(), c.goneEndpoints(), c.unplugged())
+						: e)
+				.toList();
 		}
 
 		private void wait(String at, String text) {
@@ -1482,12 +1650,15 @@ public final class ScenarioCompiler {
 					return;
 				}
 				if (Builder.isDnsName(earlier.to())) {
-					problems.error(at + "/continues", "flow " + f.continues() + " connects to a name; continue a flow that"
-							+ " connects to an address, a pod or a service");
+					problems.error(at + "/continues",
+							"flow " + f.continues() + " connects to a name; continue a flow that"
+									+ " connects to an address, a pod or a service");
 					return;
 				}
-				spec = new ScenarioDocument.FlowSpec(f.id(), f.label() != null ? f.label()
-						: (earlier.label() != null ? earlier.label() : earlier.from() + " → " + earlier.to()) + " (next packet)",
+				spec = new ScenarioDocument.FlowSpec(f.id(),
+						f.label() != null ? f.label()
+								: (earlier.label() != null ? earlier.label() : earlier.from() + " → " + earlier.to())
+										+ " (next packet)",
 						earlier.from(), f.container() != null ? f.container() : earlier.container(), earlier.to(),
 						earlier.protocol(), null, f.ttl(), f.size(), f.dontFragment(), f.reply(), f.http(), null);
 			}
@@ -1515,8 +1686,8 @@ public final class ScenarioCompiler {
 		}
 
 		private static ScenarioDocument.FlowSpec withId(ScenarioDocument.FlowSpec f, String id) {
-			return new ScenarioDocument.FlowSpec(id, f.label(), f.from(), f.container(), f.to(), f.protocol(), f.srcPort(), f.ttl(),
-					f.size(), f.dontFragment(), f.reply(), f.http(), null);
+			return new ScenarioDocument.FlowSpec(id, f.label(), f.from(), f.container(), f.to(), f.protocol(),
+					f.srcPort(), f.ttl(), f.size(), f.dontFragment(), f.reply(), f.http(), null);
 		}
 
 		private void create(String at, String id, ScenarioDocument.PodSpec p) {
@@ -1550,8 +1721,9 @@ public final class ScenarioCompiler {
 		}
 
 		/**
-		 * A node joins: kubelet registers it and it gets its pod CIDR; with flannel, flanneld on every other node
-		 * writes what reaches the new node's subnet (ARP, FDB, then the route, in flanneld's order).
+		 * A node joins: kubelet registers it and it gets its pod CIDR; with flannel,
+		 * flanneld on every other node writes what reaches the new node's subnet (ARP,
+		 * FDB, then the route, in flanneld's order).
 		 */
 		private void addNode(String at, String id, ScenarioDocument.NodeSpec n) {
 			if (n.name() == null || !ID.matcher(n.name()).matches()) {
@@ -1568,48 +1740,71 @@ public final class ScenarioCompiler {
 				return;
 			}
 			List<Step> steps = new ArrayList<>();
-			Namespace joined = next.namespaces.stream().filter(ns -> ns.id().equals(n.name())).findFirst().orElseThrow();
+			Namespace joined = next.namespaces.stream()
+				.filter(ns -> ns.id().equals(n.name()))
+				.findFirst()
+				.orElseThrow();
 			List<String> created = new ArrayList<>();
 			created.add(joined.id());
 			for (Namespace ns : next.namespaces) {
-				Namespace was = current.namespaces.stream().filter(o -> o.id().equals(ns.id())).findFirst().orElse(null);
+				Namespace was = current.namespaces.stream()
+					.filter(o -> o.id().equals(ns.id()))
+					.findFirst()
+					.orElse(null);
 				if (was != null && ns.kind() != Namespace.Kind.NODE) {
-					// the underlay gains a port for the node (a switch port, the VPC's link)
-					ns.devices().stream().filter(d -> was.devices().stream().noneMatch(o -> o.name().equals(d.name())))
+					// the underlay gains a port for the node (a switch port, the VPC's
+					// link)
+					ns.devices()
+						.stream()
+						.filter(d -> was.devices().stream().noneMatch(o -> o.name().equals(d.name())))
 						.forEach(d -> created.add(ns.id() + "/" + d.name()));
 				}
 			}
 			Cidr cidr = next.nodeCidr(n.name());
-			steps.add(new Step.NodeSync(new Place(n.name(), n.name(), null), null, n.name() + " joins: kubelet registers"
-					+ " the Node, kube-controller-manager's node IPAM gives it the pod CIDR " + cidr + ", and its pod network"
-					+ " is set up (the bridge, and with flannel, flanneld's lease and flannel.1).", n.name(), "kubelet",
-					joined.effectiveRoutes().stream().map(r -> "+ ip route: " + r.text()).toList(), created));
+			steps.add(new Step.NodeSync(new Place(n.name(), n.name(), null), null,
+					n.name() + " joins: kubelet registers"
+							+ " the Node, kube-controller-manager's node IPAM gives it the pod CIDR " + cidr
+							+ ", and its pod network"
+							+ " is set up (the bridge, and with flannel, flanneld's lease and flannel.1).",
+					n.name(), "kubelet", joined.effectiveRoutes().stream().map(r -> "+ ip route: " + r.text()).toList(),
+					created));
 			for (Namespace ns : next.namespaces) {
 				if (ns.kind() != Namespace.Kind.NODE || ns.id().equals(n.name())) {
 					continue;
 				}
-				Namespace was = current.namespaces.stream().filter(o -> o.id().equals(ns.id())).findFirst().orElseThrow();
-				List<String> diff = ControlPlane.diff(nodeEntries(was), nodeEntries(ns), false).stream()
-					.filter(l -> !l.startsWith("@@")).toList();
+				Namespace was = current.namespaces.stream()
+					.filter(o -> o.id().equals(ns.id()))
+					.findFirst()
+					.orElseThrow();
+				List<String> diff = ControlPlane.diff(nodeEntries(was), nodeEntries(ns), false)
+					.stream()
+					.filter(l -> !l.startsWith("@@"))
+					.toList();
 				if (diff.isEmpty()) {
 					continue;
 				}
-				steps.add(new Step.NodeSync(new Place(ns.node(), ns.id(), null), null, "flanneld on " + ns.id()
-						+ " sees " + n.name() + "'s subnet lease and writes what reaches it through flannel.1: the ARP entry"
-						+ " for the remote VTEP, the FDB entry that sends its MAC to " + n.name() + "'s address, then the"
-						+ " route for " + cidr + ".", ns.id(), "flanneld", diff, List.of()));
+				steps.add(new Step.NodeSync(new Place(ns.node(), ns.id(), null), null,
+						"flanneld on " + ns.id() + " sees " + n.name()
+								+ "'s subnet lease and writes what reaches it through flannel.1: the ARP entry"
+								+ " for the remote VTEP, the FDB entry that sends its MAC to " + n.name()
+								+ "'s address, then the" + " route for " + cidr + ".",
+						ns.id(), "flanneld", diff, List.of()));
 			}
 			steps.addAll(controlSteps(current, next));
 			change(id, "node " + n.name() + " joins", next, steps, List.of(), List.of());
 		}
 
-		/** A node's neighbour, FDB and route entries, in flanneld's order of writing them. */
+		/**
+		 * A node's neighbour, FDB and route entries, in flanneld's order of writing them.
+		 */
 		private static List<String> nodeEntries(Namespace ns) {
 			List<String> out = new ArrayList<>();
 			ns.neighbors().forEach(nb -> out.add("ip neigh: " + nb.text()));
 			ns.devices().forEach(d -> {
 				if (d instanceof Device.Vxlan v) {
-					v.fdb().forEach(f -> out.add("bridge fdb: " + f.mac() + " dev " + v.name() + " dst " + f.dst() + " self permanent"));
+					v.fdb()
+						.forEach(f -> out.add(
+								"bridge fdb: " + f.mac() + " dev " + v.name() + " dst " + f.dst() + " self permanent"));
 				}
 			});
 			ns.effectiveRoutes().forEach(r -> out.add("ip route: " + r.text()));
@@ -1673,8 +1868,10 @@ public final class ScenarioCompiler {
 			for (int k = 0; k < pods.size(); k++) {
 				ScenarioDocument.PodSpec p = pods.get(k);
 				Map<String, String> labels = p.labels() == null ? Map.of() : p.labels();
-				if (ns.equals(p.namespace() == null ? "default" : p.namespace())
-						&& s.selector().entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
+				if (ns.equals(p.namespace() == null ? "default" : p.namespace()) && s.selector()
+					.entrySet()
+					.stream()
+					.allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
 					matching.add(k);
 				}
 			}
@@ -1710,8 +1907,8 @@ public final class ScenarioCompiler {
 				}
 				lastBefore.put(ns + "/" + name, lastReserved.get(node));
 				lastReserved.put(node, ip);
-				pods.add(new ScenarioDocument.PodSpec(name, template.namespace(), node, ip.toString(), template.labels(),
-						template.containers(), true));
+				pods.add(new ScenarioDocument.PodSpec(name, template.namespace(), node, ip.toString(),
+						template.labels(), template.containers(), true));
 				created.add(ns + "/" + name);
 			}
 			Builder next = rebuild(at, null);
@@ -1726,13 +1923,20 @@ public final class ScenarioCompiler {
 			change(id, what, next, steps, List.of(), List.of());
 		}
 
-		/** The node with the fewest pods the selector matches (the first such, in node order): a spreading scheduler. */
+		/**
+		 * The node with the fewest pods the selector matches (the first such, in node
+		 * order): a spreading scheduler.
+		 */
 		private String leastLoaded(Map<String, String> selector, String ns) {
 			String best = null;
 			long fewest = Long.MAX_VALUE;
 			for (String node : current.nodeIps.keySet()) {
-				long n = pods.stream().filter(p -> node.equals(p.node()) && ns.equals(p.namespace() == null ? "default" : p.namespace())
-						&& p.labels() != null && selector.entrySet().stream().allMatch(e -> e.getValue().equals(p.labels().get(e.getKey()))))
+				long n = pods.stream()
+					.filter(p -> node.equals(p.node()) && ns.equals(p.namespace() == null ? "default" : p.namespace())
+							&& p.labels() != null
+							&& selector.entrySet()
+								.stream()
+								.allMatch(e -> e.getValue().equals(p.labels().get(e.getKey()))))
 					.count();
 				if (n < fewest) {
 					fewest = n;
@@ -1742,7 +1946,10 @@ public final class ScenarioCompiler {
 			return best;
 		}
 
-		/** host-local: the next free address after the last one reserved on the node, wrapping to .2. */
+		/**
+		 * host-local: the next free address after the last one reserved on the node,
+		 * wrapping to .2.
+		 */
 		private Ip allocate(String at, String node) {
 			Cidr range = current.nodeCidr(node);
 			java.util.Set<Ip> used = new java.util.HashSet<>();
@@ -1769,15 +1976,17 @@ public final class ScenarioCompiler {
 		}
 
 		/**
-		 * The cluster built again from the pod list; its errors belong to this timeline entry, and so do the warnings
-		 * about the pod or node the entry adds ({@code added}: its place in the rebuilt cluster, e.g.
-		 * {@code /cluster/nodes/2}), reported at the entry's field (an addNode's {@code uplink}, a created pod's
-		 * {@code hostPort}). Warnings about the rest of the cluster were reported when it was first built.
+		 * The cluster built again from the pod list; its errors belong to this timeline
+		 * entry, and so do the warnings about the pod or node the entry adds
+		 * ({@code added}: its place in the rebuilt cluster, e.g.
+		 * {@code /cluster/nodes/2}), reported at the entry's field (an addNode's
+		 * {@code uplink}, a created pod's {@code hostPort}). Warnings about the rest of
+		 * the cluster were reported when it was first built.
 		 */
 		private Builder rebuild(String at, String added) {
 			Problems scratch = new Problems("timeline", (YamlLocator) null);
-			Builder b = new Builder(root.doc.withNodesAndPods(List.copyOf(nodes), List.copyOf(pods)), scratch, root.source,
-					root.yamlMapper, root.limits, root.budget);
+			Builder b = new Builder(root.doc.withNodesAndPods(List.copyOf(nodes), List.copyOf(pods)), scratch,
+					root.source, root.yamlMapper, root.limits, root.budget);
 			b.buildCluster(b.doc.cluster());
 			String mine = added == null ? null : Problems.displayPath(added);
 			for (ScenarioProblem pr : scratch.all()) {
@@ -1786,7 +1995,11 @@ public final class ScenarioCompiler {
 				}
 				else if (mine != null && (pr.path().equals(mine) || pr.path().startsWith(mine + "."))) {
 					// cluster.nodes[2].uplink → /timeline/4/addNode/uplink
-					String rest = pr.path().substring(mine.length()).replace("[", "/").replace("]", "").replace(".", "/");
+					String rest = pr.path()
+						.substring(mine.length())
+						.replace("[", "/")
+						.replace("]", "")
+						.replace(".", "/");
 					problems.warning(at + rest, pr.message());
 				}
 			}
@@ -1796,16 +2009,22 @@ public final class ScenarioCompiler {
 		private void change(String id, String label, Builder next, List<Step> steps, List<Ip> goneEndpoints,
 				List<String> unplugged) {
 			if (steps.isEmpty()) {
-				steps = List.of(new Step.EndpointsUpdate(ControlPlane.CONTROL_PLANE, null, "No Service selects the pod: no"
-						+ " EndpointSlice and no rule changes.", "", "", List.of(), List.of()));
+				steps = List.of(new Step.EndpointsUpdate(ControlPlane.CONTROL_PLANE, null,
+						"No Service selects the pod: no" + " EndpointSlice and no rule changes.", "", "", List.of(),
+						List.of()));
 			}
-			events.add(new dev.packetwalk.engine.Event.Change(id, label, new dev.packetwalk.engine.Event.State(
-					new Topology(next.namespaces), Map.of(), next.policyEngine, next.ipvsStates), ControlPlane.hops(steps),
-					goneEndpoints, unplugged));
+			events
+				.add(new dev.packetwalk.engine.Event.Change(id, label,
+						new dev.packetwalk.engine.Event.State(new Topology(next.namespaces), Map.of(),
+								next.policyEngine, next.ipvsStates),
+						ControlPlane.hops(steps), goneEndpoints, unplugged));
 			current = next;
 		}
 
-		/** The EndpointSlice rewrites and every node's kube-proxy sync between two cluster states (changed ones only). */
+		/**
+		 * The EndpointSlice rewrites and every node's kube-proxy sync between two cluster
+		 * states (changed ones only).
+		 */
 		private static List<Step> controlSteps(Builder before, Builder after) {
 			List<Step> out = new ArrayList<>();
 			Map<Ip, String> namesBefore = podNames(before);
@@ -1819,11 +2038,16 @@ public final class ScenarioCompiler {
 				if (diff.stream().allMatch(l -> l.startsWith("  "))) {
 					continue;
 				}
-				List<String> ready = now.stream().filter(dev.packetwalk.kubeproxy.Endpoint::ready).map(e -> e.ip().toString()).toList();
-				out.add(new Step.EndpointsUpdate(ControlPlane.CONTROL_PLANE, null, "The EndpointSlice controller"
-						+ " (kube-controller-manager) rewrites " + ControlPlane.sliceName(svc) + ", the slice of Service "
-						+ ref.namespace() + "/" + ref.name() + ": " + ready.size() + " ready endpoint" + (ready.size() == 1 ? "" : "s")
-						+ (ready.isEmpty() ? "" : " (" + String.join(", ", ready) + ")") + ". Every node's kube-proxy watches it.",
+				List<String> ready = now.stream()
+					.filter(dev.packetwalk.kubeproxy.Endpoint::ready)
+					.map(e -> e.ip().toString())
+					.toList();
+				out.add(new Step.EndpointsUpdate(ControlPlane.CONTROL_PLANE, null,
+						"The EndpointSlice controller" + " (kube-controller-manager) rewrites "
+								+ ControlPlane.sliceName(svc) + ", the slice of Service " + ref.namespace() + "/"
+								+ ref.name() + ": " + ready.size() + " ready endpoint" + (ready.size() == 1 ? "" : "s")
+								+ (ready.isEmpty() ? "" : " (" + String.join(", ", ready) + ")")
+								+ ". Every node's kube-proxy watches it.",
 						ref.namespace() + "/" + ref.name(), ControlPlane.sliceName(svc), diff, ready));
 			}
 			for (Namespace ns : after.namespaces) {
@@ -1847,8 +2071,9 @@ public final class ScenarioCompiler {
 				long removed = diff.stream().filter(l -> l.startsWith("- ")).count();
 				List<String> ladder = ipvs ? List.of() : ControlPlane.ladders(ns.iptables());
 				out.add(new Step.ProxySync(new Place(ns.node(), ns.id(), null), null, "kube-proxy on " + ns.id()
-						+ " sees the change and rewrites the node's rules in one " + (ipvs ? "sync (ipvsadm and iptables-restore)"
-								: "iptables-restore") + ": " + added + " line" + (added == 1 ? "" : "s") + " added, " + removed
+						+ " sees the change and rewrites the node's rules in one "
+						+ (ipvs ? "sync (ipvsadm and iptables-restore)" : "iptables-restore") + ": " + added + " line"
+						+ (added == 1 ? "" : "s") + " added, " + removed
 						+ " removed. It is not in the data path: packets never pass through kube-proxy, only through the rules it"
 						+ " writes.", ns.id(), ipvs ? "ipvs" : "iptables", diff, ladder, List.of()));
 			}
@@ -1870,13 +2095,15 @@ public final class ScenarioCompiler {
 			Namespace pod = b.namespaces.stream().filter(n -> n.id().equals(key)).findFirst().orElseThrow();
 			Device eth0 = pod.devices().stream().filter(d -> d.name().equals("eth0")).findFirst().orElseThrow();
 			Cidr addr = eth0.addresses().getFirst();
-			String network = b.doc.cluster().network() == null ? PodNetwork.ALL.getFirst().name() : b.doc.cluster().network();
+			String network = b.doc.cluster().network() == null ? PodNetwork.ALL.getFirst().name()
+					: b.doc.cluster().network();
 			String bridge = PodNetwork.named(network).orElseThrow().bridge();
 			Cidr range = b.nodeCidr(pod.node());
 			String hairpinMode = b.doc.cluster().hairpinMode();
 			boolean hairpin = hairpinMode == null ? !"docker".equals(network) : "hairpin-veth".equals(hairpinMode);
-			return new ControlPlane.PodNet(key, pod.label(), pod.node(), bridge, Mac.vethName(key), addr.address(), range,
-					eth0.mtu(), network, lastReservedBefore == null ? range.nth(1) : lastReservedBefore, hairpin);
+			return new ControlPlane.PodNet(key, pod.label(), pod.node(), bridge, Mac.vethName(key), addr.address(),
+					range, eth0.mtu(), network, lastReservedBefore == null ? range.nth(1) : lastReservedBefore,
+					hairpin);
 		}
 
 		private int find(String pod) {
@@ -1907,8 +2134,8 @@ public final class ScenarioCompiler {
 		}
 
 		private static ScenarioDocument.PodSpec withIp(ScenarioDocument.PodSpec p, Ip ip, Boolean ready) {
-			return new ScenarioDocument.PodSpec(p.name(), p.namespace(), p.node(), ip.toString(), p.labels(), p.containers(),
-					ready);
+			return new ScenarioDocument.PodSpec(p.name(), p.namespace(), p.node(), ip.toString(), p.labels(),
+					p.containers(), ready);
 		}
 
 	}

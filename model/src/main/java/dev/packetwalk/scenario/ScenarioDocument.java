@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A scenario file as written: records that mirror the YAML one to one (docs/scenario-format.md). Nothing here is
- * resolved or defaulted; {@link ScenarioCompiler} does that and reports problems with their place in the file.
+ * A scenario file as written: records that mirror the YAML one to one
+ * (docs/scenario-format.md). Nothing here is resolved or defaulted;
+ * {@link ScenarioCompiler} does that and reports problems with their place in the file.
  */
 public record ScenarioDocument(String apiVersion, String kind, Metadata metadata, Long seed, String intro,
 		String takeaway, Cluster cluster, List<Map<String, Object>> objects, List<FlowSpec> flows, List<String> faults,
@@ -14,32 +15,42 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	/** The document with another pod list (a cluster state of the timeline). */
 	ScenarioDocument withNodesAndPods(List<NodeSpec> nodes, List<PodSpec> pods) {
 		Cluster c = cluster;
-		return new ScenarioDocument(apiVersion, kind, metadata, seed, intro, takeaway, new Cluster(c.network(), c.proxyMode(),
-				c.podCIDR(), c.serviceCIDR(), c.cloud(), c.ipMasqAgent(), c.podMTU(), c.hairpinMode(), c.kubeProxy(), c.segments(),
-				nodes, c.namespaces(),
-				pods, c.hosts()), objects, flows, faults, null);
+		return new ScenarioDocument(apiVersion, kind, metadata, seed, intro, takeaway,
+				new Cluster(c.network(), c.proxyMode(), c.podCIDR(), c.serviceCIDR(), c.cloud(), c.ipMasqAgent(),
+						c.podMTU(), c.hairpinMode(), c.kubeProxy(), c.segments(), nodes, c.namespaces(), pods,
+						c.hosts()),
+				objects, flows, faults, null);
 	}
 
 	/**
 	 * One entry of the timeline: exactly one of its fields is set.
 	 *
-	 * @param create a pod is created (CNI ADD; not ready until a {@code ready} entry unless it says so)
+	 * @param create a pod is created (CNI ADD; not ready until a {@code ready} entry
+	 * unless it says so)
 	 * @param ready a pod (name or ns/name) becomes Ready
 	 * @param delete a pod (name or ns/name) is deleted
 	 * @param scale the pods a selector matches are scaled to a number of replicas
 	 * @param addNode a node joins the cluster (last in node order)
-	 * @param flow a packet (a new connection, or the next packet of an earlier flow's with {@code continues})
-	 * @param pause ({@code wait:} in the file) time passes: {@code 30s}, {@code 5m}, {@code 3h}
+	 * @param flow a packet (a new connection, or the next packet of an earlier flow's
+	 * with {@code continues})
+	 * @param pause ({@code wait:} in the file) time passes: {@code 30s}, {@code 5m},
+	 * {@code 3h}
 	 */
-	public record TimelineSpec(PodSpec create, String ready, String delete, ScaleSpec scale, NodeSpec addNode, FlowSpec flow,
-			@com.fasterxml.jackson.annotation.JsonProperty("wait") String pause) {
+	public record TimelineSpec(PodSpec create, String ready, String delete, ScaleSpec scale, NodeSpec addNode,
+			FlowSpec flow, @com.fasterxml.jackson.annotation.JsonProperty("wait") String pause) {
 	}
 
-	/** Scale the pods a selector matches (in a namespace, default {@code default}) to a number of replicas. */
+	/**
+	 * Scale the pods a selector matches (in a namespace, default {@code default}) to a
+	 * number of replicas.
+	 */
 	public record ScaleSpec(Map<String, String> selector, Integer replicas, String namespace) {
 	}
 
-	/** The named switches a scenario can flip to break one thing (docs/scenario-format.md). */
+	/**
+	 * The named switches a scenario can flip to break one thing
+	 * (docs/scenario-format.md).
+	 */
 	public static final java.util.Set<String> FAULTS = java.util.Set.of("no-service-masquerade");
 
 	public record Metadata(String name, String title, String summary, List<String> tags, String level, String chapter,
@@ -47,34 +58,44 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	}
 
 	/**
-	 * @param proxyMode {@code iptables} (default: kube-proxy's rules on every node) or {@code none}
-	 * @param podCIDR the cluster's pod network (kube-proxy's --cluster-cidr; default 10.244.0.0/16)
+	 * @param proxyMode {@code iptables} (default: kube-proxy's rules on every node) or
+	 * {@code none}
+	 * @param podCIDR the cluster's pod network (kube-proxy's --cluster-cidr; default
+	 * 10.244.0.0/16)
 	 * @param serviceCIDR where cluster IPs are allocated (default 10.96.0.0/12)
 	 * @param ipMasqAgent when present, ip-masq-agent's MASQUERADE rules on every node
-	 * @param podMTU the MTU of every pod's eth0 (default: 1450 with flannel-vxlan, else 1500)
-	 * @param segments the L2 networks the nodes sit on when there is no cloud network (default: one, 10.240.0.0/24)
+	 * @param podMTU the MTU of every pod's eth0 (default: 1450 with flannel-vxlan, else
+	 * 1500)
+	 * @param segments the L2 networks the nodes sit on when there is no cloud network
+	 * (default: one, 10.240.0.0/24)
 	 */
 	public record Cluster(String network, String proxyMode, String podCIDR, String serviceCIDR, Cloud cloud,
-			IpMasqAgent ipMasqAgent, Integer podMTU, String hairpinMode, KubeProxy kubeProxy, List<SegmentSpec> segments,
-			List<NodeSpec> nodes, List<NamespaceSpec> namespaces, List<PodSpec> pods, List<HostSpec> hosts) {
+			IpMasqAgent ipMasqAgent, Integer podMTU, String hairpinMode, KubeProxy kubeProxy,
+			List<SegmentSpec> segments, List<NodeSpec> nodes, List<NamespaceSpec> namespaces, List<PodSpec> pods,
+			List<HostSpec> hosts) {
 	}
 
 	/**
-	 * kube-proxy's settings, with {@code KubeProxyConfiguration}'s field names (v1alpha1, as kubeadm's
-	 * {@code kube-proxy} ConfigMap carries them).
+	 * kube-proxy's settings, with {@code KubeProxyConfiguration}'s field names (v1alpha1,
+	 * as kubeadm's {@code kube-proxy} ConfigMap carries them).
 	 *
-	 * @param detectLocalMode {@code ClusterCIDR} (default), {@code NodeCIDR}, {@code BridgeInterface} or
-	 * {@code InterfaceNamePrefix}
+	 * @param detectLocalMode {@code ClusterCIDR} (default), {@code NodeCIDR},
+	 * {@code BridgeInterface} or {@code InterfaceNamePrefix}
 	 */
 	public record KubeProxy(String detectLocalMode, DetectLocal detectLocal, KubeProxyIptables iptables,
 			KubeProxyIpvs ipvs) {
 	}
 
-	/** {@code detectLocal}: the device (or device-name prefix) pods' traffic comes in by. */
+	/**
+	 * {@code detectLocal}: the device (or device-name prefix) pods' traffic comes in by.
+	 */
 	public record DetectLocal(String bridgeInterface, String interfaceNamePrefix) {
 	}
 
-	/** {@code iptables}: used by the iptables mode (masqueradeAll and masqueradeBit by the IPVS mode too). */
+	/**
+	 * {@code iptables}: used by the iptables mode (masqueradeAll and masqueradeBit by the
+	 * IPVS mode too).
+	 */
 	public record KubeProxyIptables(Boolean masqueradeAll, Integer masqueradeBit, Boolean localhostNodePorts) {
 	}
 
@@ -86,14 +107,18 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	public record SegmentSpec(String name, String cidr) {
 	}
 
-	/** ip-masq-agent's configuration: destinations in these CIDRs keep the pod's address; all others are masqueraded. */
+	/**
+	 * ip-masq-agent's configuration: destinations in these CIDRs keep the pod's address;
+	 * all others are masqueraded.
+	 */
 	public record IpMasqAgent(List<String> nonMasqueradeCIDRs) {
 	}
 
 	/**
 	 * The cloud network the nodes sit in; absent means one plain L2 segment.
 	 *
-	 * @param provider {@code gcp}: a routed VPC with a route per node pod CIDR, anti-spoofing and 1:1 NAT
+	 * @param provider {@code gcp}: a routed VPC with a route per node pod CIDR,
+	 * anti-spoofing and 1:1 NAT
 	 * @param vpcCIDR the instances' subnet (default 10.240.0.0/16)
 	 */
 	public record Cloud(String provider, String vpcCIDR) {
@@ -101,9 +126,10 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 
 	/**
 	 * @param ipForward the node's {@code net.ipv4.ip_forward} (default true)
-	 * @param canIpForward the cloud instance may send packets whose source is not its own address (GCE's
-	 * canIpForward; default true for Kubernetes nodes)
-	 * @param segment the L2 segment the node's uplink plugs into (clusters without a cloud network)
+	 * @param canIpForward the cloud instance may send packets whose source is not its own
+	 * address (GCE's canIpForward; default true for Kubernetes nodes)
+	 * @param segment the L2 segment the node's uplink plugs into (clusters without a
+	 * cloud network)
 	 */
 	public record NodeSpec(String name, String internalIP, String externalIP, String podCIDR, String segment,
 			Boolean ipForward, Boolean canIpForward, String uplink, Integer mtu) {
@@ -119,7 +145,10 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	public record ContainerSpec(String name, List<PortSpec> ports) {
 	}
 
-	/** @param hostPort Docker's port mapping ({@code -p hostPort:containerPort}), with {@code network: docker} only */
+	/**
+	 * @param hostPort Docker's port mapping ({@code -p hostPort:containerPort}), with
+	 * {@code network: docker} only
+	 */
 	public record PortSpec(String name, Integer containerPort, String protocol, Integer hostPort) {
 	}
 
@@ -128,16 +157,22 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	}
 
 	/**
-	 * @param from a pod ({@code pod1}, {@code ns/pod1}), {@code node/<name>} or {@code host/<name>}
-	 * @param container the sending container of a pod (for the narration; all containers share the pod's namespace)
-	 * @param to {@code pod:port}, {@code node/<name>:port}, {@code host/<name>:port}, {@code localhost:port} or
-	 * {@code a.b.c.d:port}
+	 * @param from a pod ({@code pod1}, {@code ns/pod1}), {@code node/<name>} or
+	 * {@code host/<name>}
+	 * @param container the sending container of a pod (for the narration; all containers
+	 * share the pod's namespace)
+	 * @param to {@code pod:port}, {@code node/<name>:port}, {@code host/<name>:port},
+	 * {@code localhost:port} or {@code a.b.c.d:port}
 	 */
 	public record FlowSpec(String id, String label, String from, String container, String to, String protocol,
-			Integer srcPort, Integer ttl, Integer size, Boolean dontFragment, Boolean reply, HttpSpec http, String continues) {
+			Integer srcPort, Integer ttl, Integer size, Boolean dontFragment, Boolean reply, HttpSpec http,
+			String continues) {
 	}
 
-	/** An HTTP request carried by a TCP flow: the request line and headers (e.g. X-Forwarded-For from a proxy). */
+	/**
+	 * An HTTP request carried by a TCP flow: the request line and headers (e.g.
+	 * X-Forwarded-For from a proxy).
+	 */
 	public record HttpSpec(String method, String path, Map<String, String> headers) {
 	}
 

@@ -13,26 +13,34 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The checks every scenario file passes before the compiler looks at what it means: read the YAML within
- * {@link ScenarioLimits}, check the model's size, validate against {@link ScenarioSchema}, then bind to
- * {@link ScenarioDocument}. Every problem found is collected (with its line) rather than stopping at the first.
+ * The checks every scenario file passes before the compiler looks at what it means: read
+ * the YAML within {@link ScenarioLimits}, check the model's size, validate against
+ * {@link ScenarioSchema}, then bind to {@link ScenarioDocument}. Every problem found is
+ * collected (with its line) rather than stopping at the first.
  */
 final class ScenarioInput {
 
 	/**
-	 * What was read. {@code document} is null when nothing further can be checked (the problems say why); otherwise
-	 * the compiler's semantic checks run on it and add to the same problems.
+	 * What was read. {@code document} is null when nothing further can be checked (the
+	 * problems say why); otherwise the compiler's semantic checks run on it and add to
+	 * the same problems.
 	 */
 	record Read(ScenarioDocument document, Problems problems) {
 	}
 
-	/** Binds what the schema accepted: unknown properties cannot occur, the rest must bind exactly. */
+	/**
+	 * Binds what the schema accepted: unknown properties cannot occur, the rest must bind
+	 * exactly.
+	 */
 	private static final ObjectMapper STRICT = JsonMapper.builder()
 		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 		.build();
 
-	/** Binds a document the schema found problems in, so the semantic checks can still report theirs. */
+	/**
+	 * Binds a document the schema found problems in, so the semantic checks can still
+	 * report theirs.
+	 */
 	private static final ObjectMapper LENIENT = JsonMapper.builder()
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.build();
@@ -44,17 +52,22 @@ final class ScenarioInput {
 		return read(file, text, limits, dev.packetwalk.budget.Budget.UNLIMITED);
 	}
 
-	/** {@link #read(String, String, ScenarioLimits)} whose first reading checks the budget at every 1,024 events. */
+	/**
+	 * {@link #read(String, String, ScenarioLimits)} whose first reading checks the budget
+	 * at every 1,024 events.
+	 */
 	static Read read(String file, String text, ScenarioLimits limits, dev.packetwalk.budget.Budget budget) {
 		YamlTreeReader.Result tree;
 		try {
-			// positions are only needed to place problems: read them again when the first problem is placed
+			// positions are only needed to place problems: read them again when the first
+			// problem is placed
 			tree = new YamlTreeReader(limits, false).read(text, budget);
 		}
 		catch (YamlTreeReader.YamlReadException fast) {
 			YamlTreeReader.YamlReadException ex = fast;
 			try {
-				// the reader that records positions fails at the same place, with the full message
+				// the reader that records positions fails at the same place, with the
+				// full message
 				new YamlTreeReader(limits, true).read(text);
 			}
 			catch (YamlTreeReader.YamlReadException full) {
@@ -86,11 +99,14 @@ final class ScenarioInput {
 		if (tooBig) {
 			return new Read(null, problems);
 		}
-		// Validating and binding both only read the tree. A large document is bound strictly on a second core while
-		// the schema checks it: when the schema finds nothing (the usual case) that binding is the one wanted. The
+		// Validating and binding both only read the tree. A large document is bound
+		// strictly on a second core while
+		// the schema checks it: when the schema finds nothing (the usual case) that
+		// binding is the one wanted. The
 		// result is the same either way; only the wall time differs.
 		java.util.concurrent.CompletableFuture<ScenarioDocument> strict = tree.size() >= PARALLEL_BIND_VALUES
-				? java.util.concurrent.CompletableFuture.supplyAsync(() -> STRICT.treeToValue(root, ScenarioDocument.class))
+				? java.util.concurrent.CompletableFuture
+					.supplyAsync(() -> STRICT.treeToValue(root, ScenarioDocument.class))
 				: null;
 		List<ScenarioSchema.Violation> violations = ScenarioSchema.check(root);
 		for (ScenarioSchema.Violation v : violations) {
@@ -106,7 +122,8 @@ final class ScenarioInput {
 		}
 		catch (DatabindException ex) {
 			if (schemaOk) {
-				// the schema and the records disagree (ScenarioSchemaTest keeps them in step): still say where
+				// the schema and the records disagree (ScenarioSchemaTest keeps them in
+				// step): still say where
 				String pointer = pointerOf(ex);
 				problems.error(pointer, ex.getOriginalMessage());
 			}
@@ -120,10 +137,16 @@ final class ScenarioInput {
 		}
 	}
 
-	/** Documents with at least this many values are bound while the schema checks them ({@link #read}). */
+	/**
+	 * Documents with at least this many values are bound while the schema checks them
+	 * ({@link #read}).
+	 */
 	static final long PARALLEL_BIND_VALUES = 50_000;
 
-	/** The strict binding done on another thread, or the exception it threw, as if it had run on this one. */
+	/**
+	 * The strict binding done on another thread, or the exception it threw, as if it had
+	 * run on this one.
+	 */
 	private static ScenarioDocument joined(java.util.concurrent.CompletableFuture<ScenarioDocument> binding) {
 		try {
 			return binding.join();
@@ -140,9 +163,10 @@ final class ScenarioInput {
 	}
 
 	/**
-	 * A copy of the document without the values the schema rejected, so the compiler's semantic checks can still run
-	 * on the rest (with defaults in their place) and report what else is wrong, without a cascade from the rejected
-	 * values. The compiler's errors at those places are dropped ({@link Problems#schemaError}).
+	 * A copy of the document without the values the schema rejected, so the compiler's
+	 * semantic checks can still run on the rest (with defaults in their place) and report
+	 * what else is wrong, without a cascade from the rejected values. The compiler's
+	 * errors at those places are dropped ({@link Problems#schemaError}).
 	 */
 	private static JsonNode withoutRejected(JsonNode root, List<ScenarioSchema.Violation> violations) {
 		JsonNode copy = root.deepCopy();
@@ -168,12 +192,14 @@ final class ScenarioInput {
 			int i = Integer.parseInt(last);
 			if (i < a.size()) {
 				// keep the indexes of the entries after it
-				a.set(i, a.get(i).isObject() ? JsonNodeFactory.instance.objectNode() : JsonNodeFactory.instance.nullNode());
+				a.set(i, a.get(i).isObject() ? JsonNodeFactory.instance.objectNode()
+						: JsonNodeFactory.instance.nullNode());
 			}
 		}
 	}
 
-	private static boolean size(JsonNode root, String pointer, int max, String what, String setting, Problems problems) {
+	private static boolean size(JsonNode root, String pointer, int max, String what, String setting,
+			Problems problems) {
 		JsonNode n = root.at(pointer);
 		if (n.isArray() && n.size() > max) {
 			problems.error(pointer, n.size() + " " + what + " is more than the limit of " + max + " (setting "

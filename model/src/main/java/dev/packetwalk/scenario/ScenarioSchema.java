@@ -17,9 +17,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The scenario format as a JSON Schema (draft 2020-12, {@code scenario.schema.json} beside this class): what editors
- * use for completion and hover help, and the first check every scenario passes. Schema errors are turned into
- * messages that say what is wrong and how to fix it.
+ * The scenario format as a JSON Schema (draft 2020-12, {@code scenario.schema.json}
+ * beside this class): what editors use for completion and hover help, and the first check
+ * every scenario passes. Schema errors are turned into messages that say what is wrong
+ * and how to fix it.
  */
 public final class ScenarioSchema {
 
@@ -59,13 +60,17 @@ public final class ScenarioSchema {
 	}
 
 	/**
-	 * One schema violation: where (a JSON pointer), what to tell the author, whether the place is a mapping key (an
-	 * unknown property), the pointers whose semantic errors it makes redundant, and whether the value there can be
-	 * dropped before the semantic checks.
+	 * One schema violation: where (a JSON pointer), what to tell the author, whether the
+	 * place is a mapping key (an unknown property), the pointers whose semantic errors it
+	 * makes redundant, and whether the value there can be dropped before the semantic
+	 * checks.
 	 */
 	record Violation(String pointer, String message, boolean atKey, List<String> covers, boolean removable) {
 
-		/** A value that is wrong in itself (not missing): it can be left out for the semantic checks. */
+		/**
+		 * A value that is wrong in itself (not missing): it can be left out for the
+		 * semantic checks.
+		 */
 		Violation(String pointer, String message, boolean atKey, List<String> covers) {
 			this(pointer, message, atKey, covers, true);
 		}
@@ -82,8 +87,9 @@ public final class ScenarioSchema {
 	}
 
 	/**
-	 * One mistake, one problem: a required field that is missing only because its name is misspelt ("containerPrt")
-	 * is said once, by the unknown field's "did you mean 'containerPort'?", not again as "'containerPort' is required".
+	 * One mistake, one problem: a required field that is missing only because its name is
+	 * misspelt ("containerPrt") is said once, by the unknown field's "did you mean
+	 * 'containerPort'?", not again as "'containerPort' is required".
 	 */
 	private static List<Violation> withoutEchoes(List<Violation> all) {
 		java.util.Map<String, Integer> suggestedBy = new java.util.HashMap<>();
@@ -103,7 +109,8 @@ public final class ScenarioSchema {
 			Violation v = all.get(i);
 			Integer typo = suggestedBy.get(v.pointer());
 			if (typo != null && !v.removable()) {
-				// the typo's error now also stands for what the missing field would have been checked for
+				// the typo's error now also stands for what the missing field would have
+				// been checked for
 				Violation t = out.get(typo);
 				List<String> covers = new ArrayList<>(t.covers());
 				covers.addAll(v.covers());
@@ -120,9 +127,13 @@ public final class ScenarioSchema {
 		return kept;
 	}
 
-	private static final java.util.regex.Pattern DID_YOU_MEAN = java.util.regex.Pattern.compile("\\(did you mean '([^']+)'\\?\\)");
+	private static final java.util.regex.Pattern DID_YOU_MEAN = java.util.regex.Pattern
+		.compile("\\(did you mean '([^']+)'\\?\\)");
 
-	/** Pod networks people ask for that the model does not build (yet): refused as such, not as a typo. */
+	/**
+	 * Pod networks people ask for that the model does not build (yet): refused as such,
+	 * not as a typo.
+	 */
 	static final List<String> NETWORKS_NOT_YET = List.of("calico", "cilium", "weave", "weave-net", "canal", "antrea",
 			"kube-router", "flannel", "aws-vpc-cni", "azure-cni");
 
@@ -159,7 +170,8 @@ public final class ScenarioSchema {
 				List<String> names = new ArrayList<>();
 				allowed.forEach(n -> names.add(n.asString()));
 				String written = value == null ? "" : value.asString();
-				if (at.equals("/cluster/network") && NETWORKS_NOT_YET.contains(written.toLowerCase(java.util.Locale.ROOT))) {
+				if (at.equals("/cluster/network")
+						&& NETWORKS_NOT_YET.contains(written.toLowerCase(java.util.Locale.ROOT))) {
 					return new Violation(at, "the " + written + " pod network is not supported yet: PacketWalk models "
 							+ String.join(", ", distinctIgnoringCase(names)), false, List.of(at));
 				}
@@ -168,20 +180,22 @@ public final class ScenarioSchema {
 						+ describe(value) + (dym.startsWith(" (did") ? dym : ""), false, List.of(at));
 			}
 			case "const" -> {
-				return new Violation(at, "must be '" + e.getSchemaNode().asString() + "', not " + describe(value), false,
-						List.of(at));
+				return new Violation(at, "must be '" + e.getSchemaNode().asString() + "', not " + describe(value),
+						false, List.of(at));
 			}
 			case "minimum", "exclusiveMinimum" -> {
-				return new Violation(at, "must be at least " + e.getSchemaNode().asString() + ", was " + describe(value),
-						false, List.of(at));
+				return new Violation(at,
+						"must be at least " + e.getSchemaNode().asString() + ", was " + describe(value), false,
+						List.of(at));
 			}
 			case "maximum", "exclusiveMaximum" -> {
 				return new Violation(at, "must be at most " + e.getSchemaNode().asString() + ", was " + describe(value),
 						false, List.of(at));
 			}
 			case "maxLength" -> {
-				return new Violation(at, "must be at most " + e.getSchemaNode().asString() + " characters, was "
-						+ describe(value), false, List.of(at));
+				return new Violation(at,
+						"must be at most " + e.getSchemaNode().asString() + " characters, was " + describe(value),
+						false, List.of(at));
 			}
 			case "minItems" -> {
 				return new Violation(at, "needs at least " + e.getSchemaNode().asString() + " "
@@ -200,7 +214,9 @@ public final class ScenarioSchema {
 		String def = schemaPath.size() >= 2 && schemaPath.get(0).equals("$defs") ? schemaPath.get(1) : "";
 		String was = ", not " + describe(value);
 		return switch (def) {
-			case "name" -> "must be a name of lower-case letters, digits and dashes that starts and ends with a letter or digit (at most 63)" + was;
+			case "name" ->
+				"must be a name of lower-case letters, digits and dashes that starts and ends with a letter or digit (at most 63)"
+						+ was;
 			case "cidr" -> value != null && value.isString() && value.asString().contains(":")
 					? "IPv6 is not supported yet: write an IPv4 CIDR such as 10.244.1.0/24" + was
 					: "must be an IPv4 CIDR such as 10.244.1.0/24" + was;
@@ -300,12 +316,12 @@ public final class ScenarioSchema {
 		if (value.isBoolean()) {
 			return value.asString();
 		}
-		return shorten(value.asString()) + (value.isIntegralNumber() ? "" : " (" + value.getNodeType().name().toLowerCase(Locale.ROOT) + ")");
+		return shorten(value.asString())
+				+ (value.isIntegralNumber() ? "" : " (" + value.getNodeType().name().toLowerCase(Locale.ROOT) + ")");
 	}
 
 	private static String shorten(String s) {
 		return s.length() <= 60 ? s : s.substring(0, 57) + "...";
 	}
-
 
 }

@@ -9,8 +9,8 @@ import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Where each value of a YAML document starts: JSON Pointer ({@code /flows/1/to}) to line and column. Lets problems
- * found after binding point at the line the author wrote.
+ * Where each value of a YAML document starts: JSON Pointer ({@code /flows/1/to}) to line
+ * and column. Lets problems found after binding point at the line the author wrote.
  */
 final class YamlLocator {
 
@@ -22,7 +22,10 @@ final class YamlLocator {
 	/** Where each mapping key is written (pointer of its value → the key's position). */
 	private final Map<String, Position> keys;
 
-	/** From the positions {@link YamlTreeReader} recorded while reading (the maps are used as they are, not copied). */
+	/**
+	 * From the positions {@link YamlTreeReader} recorded while reading (the maps are used
+	 * as they are, not copied).
+	 */
 	YamlLocator(Map<String, Position> values, Map<String, Position> keys) {
 		this.positions = values;
 		this.keys = keys;
@@ -52,17 +55,23 @@ final class YamlLocator {
 			}
 		}
 		catch (RuntimeException ex) {
-			// the document does not parse; the reader reports that with the parser's own location
+			// the document does not parse; the reader reports that with the parser's own
+			// location
 		}
 	}
 
-	/** The position of the key of the value at the pointer (an unknown property's name), else of the value. */
+	/**
+	 * The position of the key of the value at the pointer (an unknown property's name),
+	 * else of the value.
+	 */
 	Position keyAt(String pointer) {
 		Position k = keys.get(pointer);
 		return k != null ? k : at(pointer);
 	}
 
-	/** The position of the value at the pointer, or of its nearest ancestor that has one. */
+	/**
+	 * The position of the value at the pointer, or of its nearest ancestor that has one.
+	 */
 	Position at(String pointer) {
 		String p = pointer;
 		while (true) {

@@ -28,15 +28,17 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Reads one YAML document into a Jackson tree, straight from snakeyaml-engine's event stream (no recursion, so no
- * stack to overflow), enforcing {@link ScenarioLimits} as it goes: length, nesting depth, aliases to collections, the
- * number of values once aliases are expanded, and no duplicate keys. Records where every value (and every mapping
- * key) starts, for {@link YamlLocator}.
+ * Reads one YAML document into a Jackson tree, straight from snakeyaml-engine's event
+ * stream (no recursion, so no stack to overflow), enforcing {@link ScenarioLimits} as it
+ * goes: length, nesting depth, aliases to collections, the number of values once aliases
+ * are expanded, and no duplicate keys. Records where every value (and every mapping key)
+ * starts, for {@link YamlLocator}.
  *
  * <p>
- * Scalars are typed by the YAML 1.2 core schema: {@code yes} is a string, {@code 0x1F} an integer, {@code ~} null.
- * Jackson's own YAML parser is not used here because it does not expand aliases (it reads {@code *a} as the string
- * "a") and has no alias limit. One reader reads one document.
+ * Scalars are typed by the YAML 1.2 core schema: {@code yes} is a string, {@code 0x1F} an
+ * integer, {@code ~} null. Jackson's own YAML parser is not used here because it does not
+ * expand aliases (it reads {@code *a} as the string "a") and has no alias limit. One
+ * reader reads one document.
  */
 final class YamlTreeReader {
 
@@ -64,10 +66,11 @@ final class YamlTreeReader {
 	}
 
 	/**
-	 * The tree (null for an empty document), how many values it holds once aliases are expanded, where each value
-	 * starts and where each mapping key is written.
+	 * The tree (null for an empty document), how many values it holds once aliases are
+	 * expanded, where each value starts and where each mapping key is written.
 	 */
-	record Result(JsonNode root, long size, Map<String, YamlLocator.Position> values, Map<String, YamlLocator.Position> keys) {
+	record Result(JsonNode root, long size, Map<String, YamlLocator.Position> values,
+			Map<String, YamlLocator.Position> keys) {
 	}
 
 	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -78,7 +81,10 @@ final class YamlTreeReader {
 
 	private final ScenarioLimits limits;
 
-	/** Whether to record positions and pointers ({@link Result#values}, {@link Result#keys}); else they are empty. */
+	/**
+	 * Whether to record positions and pointers ({@link Result#values},
+	 * {@link Result#keys}); else they are empty.
+	 */
 	private final boolean positions;
 
 	YamlTreeReader(ScenarioLimits limits) {
@@ -86,14 +92,18 @@ final class YamlTreeReader {
 	}
 
 	/**
-	 * A reader that records positions only when asked: without them a large file reads in a fraction of the time and
-	 * memory. Reading the same text again with positions gives the same tree, and the same exception if any.
+	 * A reader that records positions only when asked: without them a large file reads in
+	 * a fraction of the time and memory. Reading the same text again with positions gives
+	 * the same tree, and the same exception if any.
 	 */
 	YamlTreeReader(ScenarioLimits limits, boolean positions) {
 		this(limits, positions, PREFETCH_CHARS);
 	}
 
-	/** A reader that parses the events of texts of at least {@code prefetchChars} characters on another thread. */
+	/**
+	 * A reader that parses the events of texts of at least {@code prefetchChars}
+	 * characters on another thread.
+	 */
 	YamlTreeReader(ScenarioLimits limits, boolean positions, int prefetchChars) {
 		this.limits = limits;
 		this.positions = positions;
@@ -135,11 +145,14 @@ final class YamlTreeReader {
 		return read(text, dev.packetwalk.budget.Budget.UNLIMITED);
 	}
 
-	/** {@link #read(String)} that checks the budget at every 1,024 events (a large file is read for a while). */
+	/**
+	 * {@link #read(String)} that checks the budget at every 1,024 events (a large file is
+	 * read for a while).
+	 */
 	Result read(String text, dev.packetwalk.budget.Budget budget) {
 		if (text.length() > limits.maxCodePoints() && text.codePointCount(0, text.length()) > limits.maxCodePoints()) {
-			throw new YamlReadException(1, 1, "the file is longer than " + limits.maxCodePoints() + " characters (limit "
-					+ ScenarioLimits.setting("max-code-points") + ")");
+			throw new YamlReadException(1, 1, "the file is longer than " + limits.maxCodePoints()
+					+ " characters (limit " + ScenarioLimits.setting("max-code-points") + ")");
 		}
 		LoadSettings settings = LoadSettings.builder()
 			.setLabel("scenario")
@@ -160,14 +173,16 @@ final class YamlTreeReader {
 		long total = 0;
 		long chars = 0;
 		Iterator<Event> parsed = new Parse(settings).parseString(text).iterator();
-		// a large file's events are parsed on a second core while this one builds the tree
+		// a large file's events are parsed on a second core while this one builds the
+		// tree
 		PrefetchedEvents prefetched = text.length() >= prefetchChars ? new PrefetchedEvents(parsed) : null;
 		Iterator<Event> events = prefetched != null ? prefetched : parsed;
 		try {
 			while (events.hasNext()) {
 				budget.tick();
 				Event e = events.next();
-				// without positions, a problem is placed by reading again with them: skip the work here
+				// without positions, a problem is placed by reading again with them: skip
+				// the work here
 				YamlLocator.Position at = positions ? position(e.getStartMark()) : NOWHERE;
 				switch (e.getEventId()) {
 					case DocumentStart -> {
@@ -190,9 +205,10 @@ final class YamlTreeReader {
 							String key = s.getValue();
 							if (top.node.has(key)) {
 								YamlLocator.Position first = keys.get(child(top.pointer, key));
-								throw new YamlReadException(at.line(), at.column(), "duplicate key '" + key + "'"
-										+ (first == null ? "" : " (first written at line " + first.line() + ")")
-										+ ": each key may appear once in a mapping");
+								throw new YamlReadException(at.line(), at.column(),
+										"duplicate key '" + key + "'"
+												+ (first == null ? "" : " (first written at line " + first.line() + ")")
+												+ ": each key may appear once in a mapping");
 							}
 							top.key = sharedKey(key);
 							top.keyAt = at;
@@ -212,12 +228,14 @@ final class YamlTreeReader {
 						String name = a.getAlias().getValue();
 						Anchored target = anchors.get(name);
 						if (target == null) {
-							throw new YamlReadException(at.line(), at.column(), "unknown alias *" + name
-									+ ": define the anchor &" + name + " earlier in the file (recursive aliases are not allowed)");
+							throw new YamlReadException(at.line(), at.column(),
+									"unknown alias *" + name + ": define the anchor &" + name
+											+ " earlier in the file (recursive aliases are not allowed)");
 						}
 						if (target.node().isContainer() && ++collectionAliases > limits.maxAliases()) {
-							throw new YamlReadException(at.line(), at.column(), "more than " + limits.maxAliases()
-									+ " aliases to mappings or sequences (limit " + ScenarioLimits.setting("max-aliases") + ")");
+							throw new YamlReadException(at.line(), at.column(),
+									"more than " + limits.maxAliases() + " aliases to mappings or sequences (limit "
+											+ ScenarioLimits.setting("max-aliases") + ")");
 						}
 						total = count(total, target.values(), at);
 						chars = expanded(chars, target.chars(), at);
@@ -237,8 +255,9 @@ final class YamlTreeReader {
 					case MappingStart, SequenceStart -> {
 						CollectionStartEvent c = (CollectionStartEvent) e;
 						if (stack.size() >= limits.maxDepth()) {
-							throw new YamlReadException(at.line(), at.column(), "mappings and sequences nest deeper than "
-									+ limits.maxDepth() + " levels (limit " + ScenarioLimits.setting("max-depth") + ")");
+							throw new YamlReadException(at.line(), at.column(),
+									"mappings and sequences nest deeper than " + limits.maxDepth() + " levels (limit "
+											+ ScenarioLimits.setting("max-depth") + ")");
 						}
 						total = count(total, 1, at);
 						Frame top = stack.peek();
@@ -246,7 +265,8 @@ final class YamlTreeReader {
 							throw new YamlReadException(at.line(), at.column(),
 									"a mapping key must be a plain value, not a mapping or a sequence");
 						}
-						JsonNode node = e.getEventId() == Event.ID.MappingStart ? NODES.objectNode() : NODES.arrayNode();
+						JsonNode node = e.getEventId() == Event.ID.MappingStart ? NODES.objectNode()
+								: NODES.arrayNode();
 						String pointer = attach(stack, node, at, values, keys);
 						if (!positions) {
 							// nothing to record
@@ -279,7 +299,8 @@ final class YamlTreeReader {
 		}
 		catch (MarkedYamlEngineException ex) {
 			YamlLocator.Position at = position(ex.getProblemMark().or(ex::getContextMark));
-			// in the author's words, never the parser's ("expected <block end>, but found …")
+			// in the author's words, never the parser's ("expected <block end>, but found
+			// …")
 			throw new YamlReadException(at.line(), at.column(),
 					YamlErrors.explain(text, at.line(), ex.getContext(), ex.getProblem()));
 		}
@@ -295,9 +316,10 @@ final class YamlTreeReader {
 	}
 
 	/**
-	 * The one copy of a mapping key: a scenario repeats a small vocabulary of keys ({@code name}, {@code node},
-	 * {@code labels}, ...) hundreds of thousands of times in a large cluster, and the tree keeps every key it holds.
-	 * At most {@link #KEY_COPIES} distinct keys are kept.
+	 * The one copy of a mapping key: a scenario repeats a small vocabulary of keys
+	 * ({@code name}, {@code node}, {@code labels}, ...) hundreds of thousands of times in
+	 * a large cluster, and the tree keeps every key it holds. At most {@link #KEY_COPIES}
+	 * distinct keys are kept.
 	 */
 	private String sharedKey(String key) {
 		String known = keyCopies.get(key);
@@ -312,7 +334,10 @@ final class YamlTreeReader {
 
 	private static final int KEY_COPIES = 4_096;
 
-	/** Texts of at least this many characters have their events parsed on another thread ({@link PrefetchedEvents}). */
+	/**
+	 * Texts of at least this many characters have their events parsed on another thread
+	 * ({@link PrefetchedEvents}).
+	 */
 	static final int PREFETCH_CHARS = 1_000_000;
 
 	private final Map<String, String> keyCopies = new HashMap<>();
@@ -330,16 +355,17 @@ final class YamlTreeReader {
 	}
 
 	/**
-	 * Adds a value's characters to the document's text once aliases are expanded: an alias repeats its anchor's whole
-	 * text (a long string referenced from many places would otherwise multiply it in the trace and in memory), so the
-	 * expanded text is held to the same {@code max-code-points} as the file.
+	 * Adds a value's characters to the document's text once aliases are expanded: an
+	 * alias repeats its anchor's whole text (a long string referenced from many places
+	 * would otherwise multiply it in the trace and in memory), so the expanded text is
+	 * held to the same {@code max-code-points} as the file.
 	 */
 	private long expanded(long chars, long more, YamlLocator.Position at) {
 		long c = chars + more;
 		if (c > limits.maxCodePoints()) {
-			throw new YamlReadException(at.line(), at.column(), "the document's text is longer than " + limits.maxCodePoints()
-					+ " characters once its aliases are expanded (limit " + ScenarioLimits.setting("max-code-points")
-					+ "): an alias repeats the whole text of its anchor");
+			throw new YamlReadException(at.line(), at.column(), "the document's text is longer than "
+					+ limits.maxCodePoints() + " characters once its aliases are expanded (limit "
+					+ ScenarioLimits.setting("max-code-points") + "): an alias repeats the whole text of its anchor");
 		}
 		return c;
 	}
@@ -358,9 +384,11 @@ final class YamlTreeReader {
 		e.getAnchor().ifPresent(a -> anchors.put(a.getValue(), new Anchored(value, values, chars)));
 	}
 
-	/** Adds a value to the open collection (or makes it the root); returns its pointer. */
-	private String attach(Deque<Frame> stack, JsonNode value, YamlLocator.Position at, Map<String, YamlLocator.Position> values,
-			Map<String, YamlLocator.Position> keys) {
+	/**
+	 * Adds a value to the open collection (or makes it the root); returns its pointer.
+	 */
+	private String attach(Deque<Frame> stack, JsonNode value, YamlLocator.Position at,
+			Map<String, YamlLocator.Position> values, Map<String, YamlLocator.Position> keys) {
 		Frame top = stack.peek();
 		if (top == null) {
 			root = value;
@@ -429,8 +457,10 @@ final class YamlTreeReader {
 			}
 			try {
 				java.math.BigDecimal d = new java.math.BigDecimal(v);
-				// a magnitude no field can hold (1e19, 1e999999999) stays the text it was: the schema then names the
-				// field and its line ("must be an integer, not '1e19'") instead of a checker failing on its size
+				// a magnitude no field can hold (1e19, 1e999999999) stays the text it
+				// was: the schema then names the
+				// field and its line ("must be an integer, not '1e19'") instead of a
+				// checker failing on its size
 				int digits = d.signum() == 0 ? 0 : d.precision() - d.scale();
 				if (digits > 19 || digits < -19) {
 					return NODES.stringNode(v);
@@ -445,12 +475,13 @@ final class YamlTreeReader {
 	}
 
 	/**
-	 * The core schema's tag for a plain scalar. Most plain values in a scenario are names and addresses: a value that
-	 * starts with a letter is a null or a bool only in the core schema's exact spellings ({@code null}, {@code true},
-	 * {@code false}, capitalised or in capitals; numbers start with a digit, a sign or a dot) and otherwise a
-	 * string, short runs of digits are ints, and a value starting with a digit that holds two dots or a slash (an
-	 * address, a CIDR) is a string, all without the resolver's regular expressions. Everything else goes to the
-	 * resolver.
+	 * The core schema's tag for a plain scalar. Most plain values in a scenario are names
+	 * and addresses: a value that starts with a letter is a null or a bool only in the
+	 * core schema's exact spellings ({@code null}, {@code true}, {@code false},
+	 * capitalised or in capitals; numbers start with a digit, a sign or a dot) and
+	 * otherwise a string, short runs of digits are ints, and a value starting with a
+	 * digit that holds two dots or a slash (an address, a CIDR) is a string, all without
+	 * the resolver's regular expressions. Everything else goes to the resolver.
 	 */
 	static Tag plainTag(String v) {
 		if (!v.isEmpty()) {
@@ -472,7 +503,8 @@ final class YamlTreeReader {
 				}
 			}
 			if (c >= '0' && c <= '9' && (v.indexOf('.') != v.lastIndexOf('.') || v.indexOf('/') >= 0)) {
-				return Tag.STR; // an address or a CIDR: no int or float has two dots or a slash
+				return Tag.STR; // an address or a CIDR: no int or float has two dots or a
+								// slash
 			}
 		}
 		return RESOLVER.resolve(v, true);

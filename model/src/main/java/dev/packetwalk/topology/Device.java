@@ -69,14 +69,17 @@ public sealed interface Device {
 	}
 
 	/**
-	 * One end of a veth pair; what is sent here is received on the peer, which may live in another namespace.
+	 * One end of a veth pair; what is sent here is received on the peer, which may live
+	 * in another namespace.
 	 *
-	 * @param hairpin the bridge port's {@code hairpin_mode} ({@code bridge link set dev <veth> hairpin on}, what
-	 *                kubelet's {@code --hairpin-mode=hairpin-veth} and the CNI bridge plugin's {@code hairpinMode: true}
-	 *                set): the bridge may send a frame back out of the port it came in by. Only for a bridge port.
+	 * @param hairpin the bridge port's {@code hairpin_mode}
+	 * ({@code bridge link set dev <veth> hairpin on}, what kubelet's
+	 * {@code --hairpin-mode=hairpin-veth} and the CNI bridge plugin's
+	 * {@code hairpinMode: true} set): the bridge may send a frame back out of the port it
+	 * came in by. Only for a bridge port.
 	 */
-	record Veth(String name, Mac mac, int mtu, List<Cidr> addresses, String master, Endpoint peer, boolean hairpin)
-			implements Device {
+	record Veth(String name, Mac mac, int mtu, List<Cidr> addresses, String master, Endpoint peer,
+			boolean hairpin) implements Device {
 		public Veth {
 			check(name, mtu);
 			addresses = List.copyOf(addresses);
@@ -84,8 +87,8 @@ public sealed interface Device {
 				throw new IllegalArgumentException("veth " + name + " needs a peer");
 			}
 			if (hairpin && master == null) {
-				throw new IllegalArgumentException("veth " + name + ": hairpin mode is a bridge port's flag, and it is no"
-						+ " bridge's port");
+				throw new IllegalArgumentException(
+						"veth " + name + ": hairpin mode is a bridge port's flag, and it is no" + " bridge's port");
 			}
 		}
 
@@ -95,7 +98,10 @@ public sealed interface Device {
 		}
 	}
 
-	/** A Linux bridge: a learning switch whose own address makes it an L3 interface of its namespace. */
+	/**
+	 * A Linux bridge: a learning switch whose own address makes it an L3 interface of its
+	 * namespace.
+	 */
 	record Bridge(String name, Mac mac, int mtu, List<Cidr> addresses, String master) implements Device {
 		public Bridge {
 			check(name, mtu);
@@ -103,9 +109,12 @@ public sealed interface Device {
 		}
 	}
 
-	/** A NIC (the node's uplink, {@code eth0}/{@code ens4}) cabled to a port of an underlay network. */
-	record Physical(String name, Mac mac, int mtu, List<Cidr> addresses, String master, Endpoint peer)
-			implements Device {
+	/**
+	 * A NIC (the node's uplink, {@code eth0}/{@code ens4}) cabled to a port of an
+	 * underlay network.
+	 */
+	record Physical(String name, Mac mac, int mtu, List<Cidr> addresses, String master,
+			Endpoint peer) implements Device {
 		public Physical {
 			check(name, mtu);
 			addresses = List.copyOf(addresses);
@@ -124,7 +133,8 @@ public sealed interface Device {
 	}
 
 	/**
-	 * A VXLAN device ({@code flannel.1}): frames routed to it are wrapped in UDP to the remote VTEP its FDB names.
+	 * A VXLAN device ({@code flannel.1}): frames routed to it are wrapped in UDP to the
+	 * remote VTEP its FDB names.
 	 *
 	 * @param vni the VXLAN network identifier
 	 * @param port the UDP destination port (Linux default 8472)

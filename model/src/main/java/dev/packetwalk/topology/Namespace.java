@@ -6,21 +6,28 @@ import dev.packetwalk.net.Cidr;
 import dev.packetwalk.net.Ip;
 
 /**
- * A network namespace: its own devices, addresses, routes, neighbours, netfilter rules and sysctls.
+ * A network namespace: its own devices, addresses, routes, neighbours, netfilter rules
+ * and sysctls.
  *
- * @param id unique id, e.g. {@code node1} for a node's root namespace or {@code node1/pod1} for a pod
- * @param node the node (or outside element) the namespace belongs to; for a root namespace its own id
+ * @param id unique id, e.g. {@code node1} for a node's root namespace or
+ * {@code node1/pod1} for a pod
+ * @param node the node (or outside element) the namespace belongs to; for a root
+ * namespace its own id
  * @param kind what the namespace stands for
  * @param label what the learner calls it ({@code pod1}, {@code node1 (root netns)})
  * @param devices devices in creation order
- * @param routes the main routing table, without the connected routes the kernel adds for addresses
+ * @param routes the main routing table, without the connected routes the kernel adds for
+ * addresses
  * @param neighbors permanent neighbour entries
- * @param iptables the netfilter rules in {@code iptables-restore} form (empty: no rules, no conntrack)
+ * @param iptables the netfilter rules in {@code iptables-restore} form (empty: no rules,
+ * no conntrack)
  * @param ipForward {@code net.ipv4.ip_forward}
- * @param bridgeNfCallIptables {@code net.bridge.bridge-nf-call-iptables}: bridged IPv4 traffic traverses iptables
+ * @param bridgeNfCallIptables {@code net.bridge.bridge-nf-call-iptables}: bridged IPv4
+ * traffic traverses iptables
  * @param listeners sockets listening here
- * @param nftables nftables rules as the {@code nft -f} transaction that loads them (kube-proxy's nftables mode; empty:
- *        none). Its base chains run interleaved with the iptables tables, by priority.
+ * @param nftables nftables rules as the {@code nft -f} transaction that loads them
+ * (kube-proxy's nftables mode; empty: none). Its base chains run interleaved with the
+ * iptables tables, by priority.
  */
 public record Namespace(String id, String node, Kind kind, String label, List<Device> devices, List<Route> routes,
 		List<Neighbor> neighbors, String iptables, boolean ipForward, boolean bridgeNfCallIptables,
@@ -30,13 +37,17 @@ public record Namespace(String id, String node, Kind kind, String label, List<De
 	public Namespace(String id, String node, Kind kind, String label, List<Device> devices, List<Route> routes,
 			List<Neighbor> neighbors, String iptables, boolean ipForward, boolean bridgeNfCallIptables,
 			List<Listener> listeners) {
-		this(id, node, kind, label, devices, routes, neighbors, iptables, ipForward, bridgeNfCallIptables, listeners, "");
+		this(id, node, kind, label, devices, routes, neighbors, iptables, ipForward, bridgeNfCallIptables, listeners,
+				"");
 	}
 
 	public enum Kind {
+
 		/** A Kubernetes node's root namespace. */
 		NODE,
-		/** A pod's namespace (held by the pause container, shared by all its containers). */
+		/**
+		 * A pod's namespace (held by the pause container, shared by all its containers).
+		 */
 		POD,
 		/** A host outside the cluster (an internet server, an external client). */
 		HOST,
@@ -44,6 +55,7 @@ public record Namespace(String id, String node, Kind kind, String label, List<De
 		ROUTER,
 		/** An L2 segment (a switch) joining node uplinks. */
 		SWITCH
+
 	}
 
 	public Namespace {
@@ -66,14 +78,14 @@ public record Namespace(String id, String node, Kind kind, String label, List<De
 			if (r.isMultipath()) {
 				for (Route.Nexthop h : r.multipath()) {
 					if (!names.contains(h.dev())) {
-						throw new IllegalArgumentException("route '" + r.text() + "' in namespace " + id + " uses device " + h.dev()
-								+ ", which does not exist there");
+						throw new IllegalArgumentException("route '" + r.text() + "' in namespace " + id
+								+ " uses device " + h.dev() + ", which does not exist there");
 					}
 				}
 			}
 			if (!names.contains(r.dev())) {
-				throw new IllegalArgumentException(
-						"route '" + r.text() + "' in namespace " + id + " uses device " + r.dev() + ", which does not exist there");
+				throw new IllegalArgumentException("route '" + r.text() + "' in namespace " + id + " uses device "
+						+ r.dev() + ", which does not exist there");
 			}
 		}
 		for (Neighbor n : neighbors) {
@@ -106,7 +118,10 @@ public record Namespace(String id, String node, Kind kind, String label, List<De
 		return false;
 	}
 
-	/** The routes the kernel adds for the addresses (proto kernel scope link), then the configured ones. */
+	/**
+	 * The routes the kernel adds for the addresses (proto kernel scope link), then the
+	 * configured ones.
+	 */
 	public List<Route> effectiveRoutes() {
 		List<Route> all = new java.util.ArrayList<>();
 		for (Device d : devices) {
@@ -123,7 +138,10 @@ public record Namespace(String id, String node, Kind kind, String label, List<De
 		return all;
 	}
 
-	/** The first address on the device (the source the kernel picks for packets it originates there). */
+	/**
+	 * The first address on the device (the source the kernel picks for packets it
+	 * originates there).
+	 */
 	public Ip primaryAddress(String dev) {
 		Device d = device(dev);
 		if (d == null || d.addresses().isEmpty()) {

@@ -10,19 +10,21 @@ import dev.packetwalk.net.Ip;
  * @param via gateway, or null for a directly connected (scope link) route
  * @param dev output device
  * @param onlink the gateway is reachable on the device even though no prefix covers it
- * @param proto who installed it: {@code kernel} for connected routes, {@code static}, {@code boot}...
+ * @param proto who installed it: {@code kernel} for connected routes, {@code static},
+ * {@code boot}...
  * @param src preferred source address, or null
  * @param metric lower wins among equal prefixes
- * @param multipath ECMP next hops ({@code nexthop via A dev X nexthop via B dev Y}), chosen per flow by a hash of
- * its addresses and ports ({@code fib_multipath_hash_policy=1}); null for an ordinary route, which then uses
+ * @param multipath ECMP next hops ({@code nexthop via A dev X nexthop via B dev Y}),
+ * chosen per flow by a hash of its addresses and ports
+ * ({@code fib_multipath_hash_policy=1}); null for an ordinary route, which then uses
  * {@code via}/{@code dev}
  */
 public record Route(Cidr dst, Ip via, String dev, boolean onlink, String proto, Ip src, int metric,
 		java.util.List<Nexthop> multipath) {
 
 	/**
-	 * One ECMP next hop; {@code note} says why it is (or is not) in use, e.g. the health check's result; a
-	 * {@code dead} next hop is skipped (as {@code ip route} marks it).
+	 * One ECMP next hop; {@code note} says why it is (or is not) in use, e.g. the health
+	 * check's result; a {@code dead} next hop is skipped (as {@code ip route} marks it).
 	 */
 	public record Nexthop(Ip via, String dev, String note, boolean dead) {
 		public Nexthop {
@@ -36,7 +38,10 @@ public record Route(Cidr dst, Ip via, String dev, boolean onlink, String proto, 
 		this(dst, via, dev, onlink, proto, src, metric, null);
 	}
 
-	/** An ECMP route: {@code dev} and {@code via} are those of the first next hop (what {@code ip route get} shows). */
+	/**
+	 * An ECMP route: {@code dev} and {@code via} are those of the first next hop (what
+	 * {@code ip route get} shows).
+	 */
 	public static Route multipath(Cidr dst, String proto, java.util.List<Nexthop> hops) {
 		Nexthop first = hops.stream().filter(h -> !h.dead()).findFirst().orElse(null);
 		if (first == null) {
@@ -84,12 +89,17 @@ public record Route(Cidr dst, Ip via, String dev, boolean onlink, String proto, 
 				m.append(" proto ").append(proto);
 			}
 			for (Nexthop h : multipath) {
-				m.append(" nexthop via ").append(h.via()).append(" dev ").append(h.dev()).append(" weight 1")
+				m.append(" nexthop via ")
+					.append(h.via())
+					.append(" dev ")
+					.append(h.dev())
+					.append(" weight 1")
 					.append(h.dead() ? " dead" : "");
 			}
 			return m.toString();
 		}
-		StringBuilder sb = new StringBuilder(isDefault() ? "default" : dst.prefix() == 32 ? dst.address().toString() : dst.toString());
+		StringBuilder sb = new StringBuilder(
+				isDefault() ? "default" : dst.prefix() == 32 ? dst.address().toString() : dst.toString());
 		if (via != null) {
 			sb.append(" via ").append(via);
 		}

@@ -7,8 +7,9 @@ import java.util.Map;
 import dev.packetwalk.net.Mac;
 
 /**
- * Every namespace of a scenario and the links between them. Checked when built: link ends exist and point back at
- * each other, bridge ports name real bridges, MAC addresses are unique.
+ * Every namespace of a scenario and the links between them. Checked when built: link ends
+ * exist and point back at each other, bridge ports name real bridges, MAC addresses are
+ * unique.
  */
 public record Topology(List<Namespace> namespaces) {
 
@@ -20,8 +21,10 @@ public record Topology(List<Namespace> namespaces) {
 				throw new IllegalArgumentException("two namespaces have the id " + ns.id());
 			}
 		}
-		// each namespace's devices by name: a node has a veth per pod and the VPC router a port per node, so
-		// looking masters and peers up by scanning the device lists would be quadratic in a large cluster
+		// each namespace's devices by name: a node has a veth per pod and the VPC router
+		// a port per node, so
+		// looking masters and peers up by scanning the device lists would be quadratic in
+		// a large cluster
 		Map<String, Map<String, Device>> devicesByNs = new java.util.HashMap<>();
 		for (Namespace ns : namespaces) {
 			Map<String, Device> byName = new java.util.HashMap<>();
@@ -42,21 +45,21 @@ public record Topology(List<Namespace> namespaces) {
 					}
 				}
 				if (d.master() != null && !(own.get(d.master()) instanceof Device.Bridge)) {
-					throw new IllegalArgumentException(
-							ns.id() + "/" + d.name() + " names master " + d.master() + ", which is not a bridge in that namespace");
+					throw new IllegalArgumentException(ns.id() + "/" + d.name() + " names master " + d.master()
+							+ ", which is not a bridge in that namespace");
 				}
 				Device.Endpoint peer = Device.peerOf(d);
 				if (peer != null) {
 					Map<String, Device> other = devicesByNs.get(peer.namespace());
 					Device od = other == null ? null : other.get(peer.device());
 					if (od == null) {
-						throw new IllegalArgumentException(
-								ns.id() + "/" + d.name() + " is linked to " + peer.namespace() + "/" + peer.device() + ", which does not exist");
+						throw new IllegalArgumentException(ns.id() + "/" + d.name() + " is linked to "
+								+ peer.namespace() + "/" + peer.device() + ", which does not exist");
 					}
 					Device.Endpoint back = Device.peerOf(od);
 					if (back == null || !back.namespace().equals(ns.id()) || !back.device().equals(d.name())) {
-						throw new IllegalArgumentException("link " + ns.id() + "/" + d.name() + " ↔ " + peer.namespace() + "/"
-								+ peer.device() + " is not symmetric");
+						throw new IllegalArgumentException("link " + ns.id() + "/" + d.name() + " ↔ " + peer.namespace()
+								+ "/" + peer.device() + " is not symmetric");
 					}
 				}
 			}

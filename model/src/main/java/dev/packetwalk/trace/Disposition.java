@@ -4,9 +4,11 @@ package dev.packetwalk.trace;
 public record Disposition(Outcome outcome, DropReason reason, String detail) {
 
 	public enum Outcome {
+
 		DELIVERED, DROPPED,
 		/** A cluster change (a walk of leg CHANGE) took effect. */
 		APPLIED
+
 	}
 
 	public Disposition {

@@ -8,7 +8,8 @@ public record FieldDiff(Field field, String before, String after) {
 			throw new IllegalArgumentException("a field diff names the field and both values");
 		}
 		if (before.equals(after)) {
-			throw new IllegalArgumentException("a field diff must change the value (" + field + " stays " + before + ")");
+			throw new IllegalArgumentException(
+					"a field diff must change the value (" + field + " stays " + before + ")");
 		}
 	}
 

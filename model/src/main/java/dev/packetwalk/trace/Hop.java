@@ -2,7 +2,10 @@ package dev.packetwalk.trace;
 
 import java.util.List;
 
-/** One visit of the packet to one network namespace: the steps that happened there, in order. */
+/**
+ * One visit of the packet to one network namespace: the steps that happened there, in
+ * order.
+ */
 public record Hop(Place place, List<Step> steps) {
 
 	public Hop {
@@ -15,8 +18,8 @@ public record Hop(Place place, List<Step> steps) {
 		}
 		for (Step s : steps) {
 			if (!s.at().namespace().equals(place.namespace())) {
-				throw new IllegalArgumentException(
-						"every step of a hop happens in the hop's namespace: " + s.at() + " is not in " + place.namespace());
+				throw new IllegalArgumentException("every step of a hop happens in the hop's namespace: " + s.at()
+						+ " is not in " + place.namespace());
 			}
 		}
 	}

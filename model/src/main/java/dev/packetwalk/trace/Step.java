@@ -9,52 +9,49 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 import dev.packetwalk.packet.Packet;
 
 /**
- * One thing that happened to the packet, at one place. Every step carries the packet as it is <em>after</em> the
- * step, so any step renders on its own (seeking is instant), and one sentence of narration.
+ * One thing that happened to the packet, at one place. Every step carries the packet as
+ * it is <em>after</em> the step, so any step renders on its own (seeking is instant), and
+ * one sentence of narration.
  * <p>
- * The JSON discriminator {@code type} is part of the trace contract (docs/api.md): each record declares it once with
- * {@link JsonTypeName}; never rename a type.
+ * The JSON discriminator {@code type} is part of the trace contract (docs/api.md): each
+ * record declares it once with {@link JsonTypeName}; never rename a type.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({ @JsonSubTypes.Type(Step.Send.class),
-		@JsonSubTypes.Type(Step.RouteLookup.class),
-		@JsonSubTypes.Type(Step.NeighborLookup.class),
-		@JsonSubTypes.Type(Step.Transmit.class),
-		@JsonSubTypes.Type(Step.Receive.class),
-		@JsonSubTypes.Type(Step.BridgeForward.class),
-		@JsonSubTypes.Type(Step.Netfilter.class),
-		@JsonSubTypes.Type(Step.Nftables.class),
-		@JsonSubTypes.Type(Step.Conntrack.class),
-		@JsonSubTypes.Type(Step.Nat.class),
-		@JsonSubTypes.Type(Step.Forward.class),
-		@JsonSubTypes.Type(Step.Encapsulate.class),
-		@JsonSubTypes.Type(Step.Decapsulate.class),
-		@JsonSubTypes.Type(Step.Policy.class),
-		@JsonSubTypes.Type(Step.Ipvs.class),
-		@JsonSubTypes.Type(Step.Deliver.class),
-		@JsonSubTypes.Type(Step.Drop.class),
-		@JsonSubTypes.Type(Step.Cni.class),
-		@JsonSubTypes.Type(Step.EndpointsUpdate.class),
-		@JsonSubTypes.Type(Step.ProxySync.class),
+@JsonSubTypes({ @JsonSubTypes.Type(Step.Send.class), @JsonSubTypes.Type(Step.RouteLookup.class),
+		@JsonSubTypes.Type(Step.NeighborLookup.class), @JsonSubTypes.Type(Step.Transmit.class),
+		@JsonSubTypes.Type(Step.Receive.class), @JsonSubTypes.Type(Step.BridgeForward.class),
+		@JsonSubTypes.Type(Step.Netfilter.class), @JsonSubTypes.Type(Step.Nftables.class),
+		@JsonSubTypes.Type(Step.Conntrack.class), @JsonSubTypes.Type(Step.Nat.class),
+		@JsonSubTypes.Type(Step.Forward.class), @JsonSubTypes.Type(Step.Encapsulate.class),
+		@JsonSubTypes.Type(Step.Decapsulate.class), @JsonSubTypes.Type(Step.Policy.class),
+		@JsonSubTypes.Type(Step.Ipvs.class), @JsonSubTypes.Type(Step.Deliver.class),
+		@JsonSubTypes.Type(Step.Drop.class), @JsonSubTypes.Type(Step.Cni.class),
+		@JsonSubTypes.Type(Step.EndpointsUpdate.class), @JsonSubTypes.Type(Step.ProxySync.class),
 		@JsonSubTypes.Type(Step.NodeSync.class) })
 public sealed interface Step {
 
 	Place at();
 
-	/** The packet as it is after the step; null for a control-plane step (no packet moves: {@link #isControlPlane}). */
+	/**
+	 * The packet as it is after the step; null for a control-plane step (no packet moves:
+	 * {@link #isControlPlane}).
+	 */
 	Packet packet();
 
 	String narration();
 
-	/** The step's {@code type} in the trace JSON, as its record's {@link JsonTypeName} declares it. */
+	/**
+	 * The step's {@code type} in the trace JSON, as its record's {@link JsonTypeName}
+	 * declares it.
+	 */
 	static String typeName(Step step) {
 		return StepTypeNames.NAMES.get(step.getClass());
 	}
 
-
 	/**
-	 * Is this a control-plane step (a cluster change: CNI, the EndpointSlice controller, kube-proxy's sync)? Such
-	 * steps carry no packet and make up the walks of leg {@link Walk.Leg#CHANGE}.
+	 * Is this a control-plane step (a cluster change: CNI, the EndpointSlice controller,
+	 * kube-proxy's sync)? Such steps carry no packet and make up the walks of leg
+	 * {@link Walk.Leg#CHANGE}.
 	 */
 	static boolean isControlPlane(Step step) {
 		return switch (step) {
@@ -109,14 +106,15 @@ public sealed interface Step {
 	}
 
 	/**
-	 * The namespace's routing decision: the table as {@code ip route} prints it, the line that matched (longest prefix,
-	 * then lowest metric), and what it decided.
+	 * The namespace's routing decision: the table as {@code ip route} prints it, the line
+	 * that matched (longest prefix, then lowest metric), and what it decided.
 	 */
 	@JsonTypeName("route")
 	record RouteLookup(Place at, Packet packet, String narration, List<String> table, int matched, Decision decision,
 			String nextHop, String device) implements Step {
 		/** What the lookup decided (lower case in the JSON). */
 		public enum Decision {
+
 			/** The destination is an address of the namespace (the local table). */
 			@JsonProperty("local")
 			LOCAL,
@@ -129,6 +127,7 @@ public sealed interface Step {
 			/** No route matches. */
 			@JsonProperty("unreachable")
 			UNREACHABLE
+
 		}
 
 		public RouteLookup {
@@ -140,12 +139,17 @@ public sealed interface Step {
 		}
 	}
 
-	/** Resolving the next hop's MAC address: a cache hit, a permanent entry, or an ARP who-has / is-at exchange. */
+	/**
+	 * Resolving the next hop's MAC address: a cache hit, a permanent entry, or an ARP
+	 * who-has / is-at exchange.
+	 */
 	@JsonTypeName("neighbor")
 	record NeighborLookup(Place at, Packet packet, String narration, String ip, String mac, Resolution resolution,
 			Place answeredBy) implements Step {
 		public enum Resolution {
+
 			CACHE, PERMANENT, ARP_REPLY, FAILED
+
 		}
 
 		public NeighborLookup {
@@ -156,7 +160,10 @@ public sealed interface Step {
 		}
 	}
 
-	/** The packet leaves a device toward its peer (the other end of a veth pair, the wire, the tunnel). */
+	/**
+	 * The packet leaves a device toward its peer (the other end of a veth pair, the wire,
+	 * the tunnel).
+	 */
 	@JsonTypeName("transmit")
 	record Transmit(Place at, Packet packet, String narration, String device, Place peer) implements Step {
 		public Transmit {
@@ -173,21 +180,25 @@ public sealed interface Step {
 	}
 
 	/**
-	 * A Linux bridge decides where the frame goes: a learned FDB entry, a flood, or up to the bridge's own stack; or,
-	 * for br_netfilter's bridged DNAT to a neighbour without a cached header, out through the bridge device itself and
-	 * back in ({@link Decision#NEIGH_OUTPUT}).
+	 * A Linux bridge decides where the frame goes: a learned FDB entry, a flood, or up to
+	 * the bridge's own stack; or, for br_netfilter's bridged DNAT to a neighbour without
+	 * a cached header, out through the bridge device itself and back in
+	 * ({@link Decision#NEIGH_OUTPUT}).
 	 */
 	@JsonTypeName("bridge")
 	record BridgeForward(Place at, Packet packet, String narration, String bridge, String inPort, String outPort,
 			Decision decision, List<String> fdb) implements Step {
 		public enum Decision {
+
 			FDB_HIT, FLOOD, LOCAL,
 			/**
-			 * Bridged DNAT, first frame to a just-resolved neighbour: the neighbour layer transmits it on the bridge
-			 * device (with the bridge's MAC as source), and the bridge's transmit hook restores the source MAC and
-			 * returns it to the bridge as if it had arrived on {@code inPort}.
+			 * Bridged DNAT, first frame to a just-resolved neighbour: the neighbour layer
+			 * transmits it on the bridge device (with the bridge's MAC as source), and
+			 * the bridge's transmit hook restores the source MAC and returns it to the
+			 * bridge as if it had arrived on {@code inPort}.
 			 */
 			NEIGH_OUTPUT
+
 		}
 
 		public BridgeForward {
@@ -197,24 +208,31 @@ public sealed interface Step {
 	}
 
 	/**
-	 * One table's traversal at one hook, with every rule that matched (in order), the verdict, and the whole walk: every
-	 * rule tested in order, returns from user chains and the policy.
+	 * One table's traversal at one hook, with every rule that matched (in order), the
+	 * verdict, and the whole walk: every rule tested in order, returns from user chains
+	 * and the policy.
 	 */
 	@JsonTypeName("netfilter")
 	record Netfilter(Place at, Packet packet, String narration, Table table, Hook hook, List<RuleMatch> matched,
 			String verdict, int rulesEvaluated, List<RuleWalk> walk) implements Step {
-		/** The iptables table (lower case in the JSON, as {@code iptables -t} names it). */
+		/**
+		 * The iptables table (lower case in the JSON, as {@code iptables -t} names it).
+		 */
 		public enum Table {
+
 			@JsonProperty("raw")
 			RAW, @JsonProperty("mangle")
 			MANGLE, @JsonProperty("nat")
 			NAT, @JsonProperty("filter")
 			FILTER
+
 		}
 
 		/** The netfilter hook, by its built-in chain's name. */
 		public enum Hook {
+
 			PREROUTING, INPUT, FORWARD, OUTPUT, POSTROUTING
+
 		}
 
 		public Netfilter {
@@ -225,13 +243,15 @@ public sealed interface Step {
 	}
 
 	/**
-	 * One nftables base chain's traversal at one hook (kube-proxy's nftables mode): every rule that matched (in nft
-	 * list syntax), every set and map lookup with the element it found, every {@code numgen} draw, and the verdict.
+	 * One nftables base chain's traversal at one hook (kube-proxy's nftables mode): every
+	 * rule that matched (in nft list syntax), every set and map lookup with the element
+	 * it found, every {@code numgen} draw, and the verdict.
 	 *
 	 * @param table the table, {@code ip kube-proxy}
 	 * @param chain the base chain ({@code nat-prerouting})
 	 * @param chainType {@code filter} or {@code nat}
-	 * @param priority the base chain's priority (lower runs first; iptables' tables sit at -300, -150, -100, 0, +100)
+	 * @param priority the base chain's priority (lower runs first; iptables' tables sit
+	 * at -300, -150, -100, 0, +100)
 	 * @param lookups the set and verdict-map lookups, in order
 	 * @param draws the {@code numgen random mod N} draws, in order
 	 */
@@ -245,7 +265,8 @@ public sealed interface Step {
 		 *
 		 * @param set the set or map ({@code service-ips})
 		 * @param key the key looked up ({@code 10.96.0.10 . tcp . 80})
-		 * @param element the element found, as nft lists it ({@code 10.96.0.10 . tcp . 80 : goto service-…}), or null
+		 * @param element the element found, as nft lists it
+		 * ({@code 10.96.0.10 . tcp . 80 : goto service-…}), or null
 		 */
 		public record Lookup(String set, String key, String element) {
 		}
@@ -268,11 +289,16 @@ public sealed interface Step {
 		}
 	}
 
-	/** A connection-tracking lookup: a new entry, or an existing one in the original or reply direction. */
+	/**
+	 * A connection-tracking lookup: a new entry, or an existing one in the original or
+	 * reply direction.
+	 */
 	@JsonTypeName("conntrack")
 	record Conntrack(Place at, Packet packet, String narration, State state, String entry) implements Step {
 		public enum State {
+
 			NEW, ESTABLISHED, REPLY
+
 		}
 
 		public Conntrack {
@@ -283,15 +309,17 @@ public sealed interface Step {
 	/**
 	 * An address or port rewrite. Carries at least one diff.
 	 *
-	 * @param rule the iptables-save rule that decided (a new connection), the conntrack entry (an existing one), or
-	 *        the IPVS virtual server
+	 * @param rule the iptables-save rule that decided (a new connection), the conntrack
+	 * entry (an existing one), or the IPVS virtual server
 	 * @param comment the deciding rule's {@code --comment}, or null
 	 */
 	@JsonTypeName("nat")
-	record Nat(Place at, Packet packet, String narration, Kind kind, List<FieldDiff> diffs, String rule, String comment)
-			implements Step {
+	record Nat(Place at, Packet packet, String narration, Kind kind, List<FieldDiff> diffs, String rule,
+			String comment) implements Step {
 		public enum Kind {
+
 			DNAT, SNAT, MASQUERADE, UN_DNAT, UN_SNAT
+
 		}
 
 		public Nat {
@@ -312,10 +340,13 @@ public sealed interface Step {
 		}
 	}
 
-	/** A VXLAN device wraps the frame: outer Ethernet / IP / UDP / VXLAN around the untouched inner frame. */
+	/**
+	 * A VXLAN device wraps the frame: outer Ethernet / IP / UDP / VXLAN around the
+	 * untouched inner frame.
+	 */
 	@JsonTypeName("encapsulate")
-	record Encapsulate(Place at, Packet packet, String narration, String device, int vni, String fdbEntry)
-			implements Step {
+	record Encapsulate(Place at, Packet packet, String narration, String device, int vni,
+			String fdbEntry) implements Step {
 		public Encapsulate {
 			check(at, packet, narration);
 		}
@@ -330,21 +361,29 @@ public sealed interface Step {
 	}
 
 	/**
-	 * A NetworkPolicy verdict for one direction of a new connection, where the network plugin enforces it (the node,
-	 * between the pod's veth and the rest of the datapath): whether the pod is isolated, by which policies, and the
-	 * rule that allowed it (or why none did).
+	 * A NetworkPolicy verdict for one direction of a new connection, where the network
+	 * plugin enforces it (the node, between the pod's veth and the rest of the datapath):
+	 * whether the pod is isolated, by which policies, and the rule that allowed it (or
+	 * why none did).
 	 *
-	 * @param direction {@code EGRESS} (the sending pod's policies) or {@code INGRESS} (the receiving pod's)
+	 * @param direction {@code EGRESS} (the sending pod's policies) or {@code INGRESS}
+	 * (the receiving pod's)
 	 * @param pod the pod whose policies apply, {@code namespace/name}
-	 * @param isolatedBy the policies that select the pod for this direction (empty: not isolated)
+	 * @param isolatedBy the policies that select the pod for this direction (empty: not
+	 * isolated)
 	 * @param rule the rule that allowed the connection, or the reason nothing did
 	 */
 	@JsonTypeName("policy")
 	record Policy(Place at, Packet packet, String narration, Direction direction, String pod, boolean allowed,
 			List<String> isolatedBy, String rule) implements Step {
-		/** Whose policies: the sending pod's ({@code EGRESS}) or the receiving pod's ({@code INGRESS}). */
+		/**
+		 * Whose policies: the sending pod's ({@code EGRESS}) or the receiving pod's
+		 * ({@code INGRESS}).
+		 */
 		public enum Direction {
+
 			EGRESS, INGRESS
+
 		}
 
 		public Policy {
@@ -354,10 +393,12 @@ public sealed interface Step {
 	}
 
 	/**
-	 * IPVS (kube-proxy's IPVS mode) takes a packet for a virtual server at LOCAL_IN: the scheduler picks a real server
-	 * and the packet is rewritten to it (masquerading forwarding).
+	 * IPVS (kube-proxy's IPVS mode) takes a packet for a virtual server at LOCAL_IN: the
+	 * scheduler picks a real server and the packet is rewritten to it (masquerading
+	 * forwarding).
 	 *
-	 * @param virtualServer the virtual service as {@code ipvsadm -Ln} prints it, e.g. {@code TCP 10.96.0.50:80 rr}
+	 * @param virtualServer the virtual service as {@code ipvsadm -Ln} prints it, e.g.
+	 * {@code TCP 10.96.0.50:80 rr}
 	 * @param realServers the real servers in ipvsadm's order
 	 * @param chosen the real server the scheduler picked, {@code ip:port}
 	 */
@@ -390,18 +431,20 @@ public sealed interface Step {
 	}
 
 	/**
-	 * One action of a pod's network setup (CNI ADD) or teardown (CNI DEL), in the order the container runtime and the
-	 * {@code bridge} and {@code host-local} plugins perform it.
+	 * One action of a pod's network setup (CNI ADD) or teardown (CNI DEL), in the order
+	 * the container runtime and the {@code bridge} and {@code host-local} plugins perform
+	 * it.
 	 *
 	 * @param pod the pod ({@code namespace/name})
 	 * @param command CNI's command: {@code ADD} or {@code DEL}
 	 * @param action what happens (below)
-	 * @param plugin who does it: {@code runtime} (the container runtime, for kubelet), {@code bridge} or
-	 * {@code host-local}
+	 * @param plugin who does it: {@code runtime} (the container runtime, for kubelet),
+	 * {@code bridge} or {@code host-local}
 	 * @param equivalent the same action as an {@code ip} (or shell) command on the node
-	 * @param details lines of evidence (the IPAM range and the address picked, the hairpin setting, ...)
-	 * @param creates the devices that exist from this step on, as {@code namespace/device} (the namespace alone for a
-	 * new network namespace)
+	 * @param details lines of evidence (the IPAM range and the address picked, the
+	 * hairpin setting, ...)
+	 * @param creates the devices that exist from this step on, as
+	 * {@code namespace/device} (the namespace alone for a new network namespace)
 	 * @param removes the devices (or namespace) that are gone from this step on
 	 */
 	@JsonTypeName("cni")
@@ -409,13 +452,23 @@ public sealed interface Step {
 			String equivalent, List<String> details, List<String> creates, List<String> removes) implements Step {
 		/** The actions of CNI ADD and DEL. */
 		public enum Action {
-			/** The runtime starts the pause container, which holds a new network namespace. */
+
+			/**
+			 * The runtime starts the pause container, which holds a new network
+			 * namespace.
+			 */
 			SANDBOX,
-			/** A veth pair is created inside the pod's namespace: {@code eth0} and its peer. */
+			/**
+			 * A veth pair is created inside the pod's namespace: {@code eth0} and its
+			 * peer.
+			 */
 			VETH,
 			/** The peer is moved to the node's root namespace (and set up there). */
 			MOVE,
-			/** The host end becomes a port of the bridge (with hairpin mode as configured). */
+			/**
+			 * The host end becomes a port of the bridge (with hairpin mode as
+			 * configured).
+			 */
 			ATTACH,
 			/** host-local IPAM reserves the next free address of the node's range. */
 			IPAM,
@@ -427,10 +480,14 @@ public sealed interface Step {
 			ROUTE,
 			/** host-local releases the pod's address. */
 			RELEASE,
-			/** Deleting {@code eth0} deletes the pair; the bridge forgets the port and its learned MACs. */
+			/**
+			 * Deleting {@code eth0} deletes the pair; the bridge forgets the port and its
+			 * learned MACs.
+			 */
 			UNPLUG,
 			/** The pause container stops and the namespace is deleted. */
 			TEARDOWN
+
 		}
 
 		public Cni {
@@ -445,11 +502,13 @@ public sealed interface Step {
 	}
 
 	/**
-	 * The EndpointSlice controller rewrites a Service's slice: endpoints added, removed or marked (not) ready.
+	 * The EndpointSlice controller rewrites a Service's slice: endpoints added, removed
+	 * or marked (not) ready.
 	 *
 	 * @param service the Service ({@code namespace/name})
 	 * @param slice the EndpointSlice's name
-	 * @param diff the slice's YAML as a unified diff: lines starting with {@code "+ "}, {@code "- "} or {@code "  "}
+	 * @param diff the slice's YAML as a unified diff: lines starting with {@code "+ "},
+	 * {@code "- "} or {@code "  "}
 	 * @param ready the ready endpoints' addresses after the change
 	 */
 	@JsonTypeName("endpoints")
@@ -463,16 +522,18 @@ public sealed interface Step {
 	}
 
 	/**
-	 * kube-proxy on one node sees the change and rewrites the node's rules (one {@code iptables-restore}); UDP
-	 * connections to endpoints that are gone are deleted from conntrack.
+	 * kube-proxy on one node sees the change and rewrites the node's rules (one
+	 * {@code iptables-restore}); UDP connections to endpoints that are gone are deleted
+	 * from conntrack.
 	 *
 	 * @param node the node
 	 * @param mode the proxy mode ({@code iptables}, {@code ipvs})
-	 * @param diff the rules as a diff of {@code iptables-save} (or {@code ipvsadm -Ln}): {@code "+ "}, {@code "- "}
-	 * lines, with {@code "@@ "} lines naming the chain
-	 * @param ladder per Service port, its new probability ladder, e.g. {@code default/web:http 1/3 1/2 1}
-	 * @param conntrackDeleted the conntrack entries kube-proxy deleted ({@code conntrack -D}), as {@code conntrack -L}
-	 * printed them
+	 * @param diff the rules as a diff of {@code iptables-save} (or {@code ipvsadm -Ln}):
+	 * {@code "+ "}, {@code "- "} lines, with {@code "@@ "} lines naming the chain
+	 * @param ladder per Service port, its new probability ladder, e.g.
+	 * {@code default/web:http 1/3 1/2 1}
+	 * @param conntrackDeleted the conntrack entries kube-proxy deleted
+	 * ({@code conntrack -D}), as {@code conntrack -L} printed them
 	 */
 	@JsonTypeName("proxy-sync")
 	record ProxySync(Place at, Packet packet, String narration, String node, String mode, List<String> diff,
@@ -484,23 +545,28 @@ public sealed interface Step {
 			conntrackDeleted = List.copyOf(conntrackDeleted);
 		}
 
-		/** The same step with the conntrack entries the engine deleted when it applied the change. */
+		/**
+		 * The same step with the conntrack entries the engine deleted when it applied the
+		 * change.
+		 */
 		public ProxySync withConntrackDeleted(List<String> deleted) {
-			return new ProxySync(at, packet, narration + (deleted.isEmpty() ? "" : " It deletes " + deleted.size()
-					+ " UDP conntrack " + (deleted.size() == 1 ? "entry" : "entries")
-					+ " whose endpoint is gone, so the next datagram is balanced again."), node, mode, diff, ladder, deleted);
+			return new ProxySync(at, packet, narration + (deleted.isEmpty() ? ""
+					: " It deletes " + deleted.size() + " UDP conntrack " + (deleted.size() == 1 ? "entry" : "entries")
+							+ " whose endpoint is gone, so the next datagram is balanced again."),
+					node, mode, diff, ladder, deleted);
 		}
 	}
 
 	/**
-	 * A node joins, or a node agent writes what it needs for one that joined: flanneld's neighbour (ARP), FDB and
-	 * route entries for the new node's subnet lease.
+	 * A node joins, or a node agent writes what it needs for one that joined: flanneld's
+	 * neighbour (ARP), FDB and route entries for the new node's subnet lease.
 	 *
 	 * @param node the node whose state changes
 	 * @param agent who writes it ({@code kubelet}, {@code flanneld})
-	 * @param diff the node's entries as {@code ip route} / {@code ip neigh} / {@code bridge fdb} lines, {@code "+ "} or
-	 * {@code "- "}
-	 * @param creates what exists from this step on ({@code namespace} or {@code namespace/device}), like {@link Cni}
+	 * @param diff the node's entries as {@code ip route} / {@code ip neigh} /
+	 * {@code bridge fdb} lines, {@code "+ "} or {@code "- "}
+	 * @param creates what exists from this step on ({@code namespace} or
+	 * {@code namespace/device}), like {@link Cni}
 	 */
 	@JsonTypeName("node-sync")
 	record NodeSync(Place at, Packet packet, String narration, String node, String agent, List<String> diff,

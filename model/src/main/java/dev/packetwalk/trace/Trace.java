@@ -3,8 +3,9 @@ package dev.packetwalk.trace;
 import java.util.List;
 
 /**
- * The contract between the model, the API, the browser and the tests: the walks of every packet a scenario sends,
- * in order. The same scenario and seed give the same trace, byte for byte.
+ * The contract between the model, the API, the browser and the tests: the walks of every
+ * packet a scenario sends, in order. The same scenario and seed give the same trace, byte
+ * for byte.
  */
 public record Trace(String scenario, long seed, List<Walk> walks) {
 

@@ -5,13 +5,15 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The trace's JSON form, shared by the golden files, the API and the tests: record components in declaration order,
- * nulls omitted, so the same trace always prints the same bytes.
+ * The trace's JSON form, shared by the golden files, the API and the tests: record
+ * components in declaration order, nulls omitted, so the same trace always prints the
+ * same bytes.
  */
 public final class TraceJson {
 
 	private static final ObjectMapper MAPPER = JsonMapper.builder()
-		.changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL))
+		.changeDefaultPropertyInclusion(
+				incl -> incl.withValueInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL))
 		.build();
 
 	private static final ObjectMapper PRETTY = MAPPER.rebuild().enable(SerializationFeature.INDENT_OUTPUT).build();

@@ -12,9 +12,13 @@ import java.util.List;
 public record Walk(String flow, Leg leg, String label, List<Hop> hops, Disposition disposition) {
 
 	public enum Leg {
+
 		REQUEST, REPLY,
-		/** A cluster change (timeline): control-plane steps only, no packet; ends APPLIED. */
+		/**
+		 * A cluster change (timeline): control-plane steps only, no packet; ends APPLIED.
+		 */
 		CHANGE
+
 	}
 
 	public Walk {
@@ -39,15 +43,18 @@ public record Walk(String flow, Leg leg, String label, List<Hop> hops, Dispositi
 		}
 	}
 
-	/** A packet's walk: every later hop starts with a receive; the last step is a delivery or a drop that matches. */
+	/**
+	 * A packet's walk: every later hop starts with a receive; the last step is a delivery
+	 * or a drop that matches.
+	 */
 	private static void checkPacketWalk(String label, List<Hop> hops, Disposition disposition) {
 		if (disposition.outcome() == Disposition.Outcome.APPLIED) {
 			throw new IllegalArgumentException("only a change is APPLIED ('" + label + "')");
 		}
 		for (int i = 1; i < hops.size(); i++) {
 			if (!(hops.get(i).steps().getFirst() instanceof Step.Receive)) {
-				throw new IllegalArgumentException("hop " + (i + 1) + "/" + hops.size() + " of '" + label
-						+ "' must start with a receive step");
+				throw new IllegalArgumentException(
+						"hop " + (i + 1) + "/" + hops.size() + " of '" + label + "' must start with a receive step");
 			}
 		}
 		Step last = hops.getLast().steps().getLast();

@@ -17,7 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.packetwalk.scenario.CompiledScenario;
 import dev.packetwalk.scenario.ScenarioCompiler;
 
-/** The shares worked out from the datapath, and the model's own draws agreeing with them. */
+/**
+ * The shares worked out from the datapath, and the model's own draws agreeing with them.
+ */
 class ExpectedSharesTest {
 
 	static Path dir() {
@@ -79,7 +81,10 @@ class ExpectedSharesTest {
 		assertThat(r.byNamespace()).isEqualTo(Map.of("default/pod2", 1.0));
 	}
 
-	/** Hairpin off: the chain picks the client's own pod, then cni0 drops the frame: chosen, not delivered. */
+	/**
+	 * Hairpin off: the chain picks the client's own pod, then cni0 drops the frame:
+	 * chosen, not delivered.
+	 */
 	@Test
 	void aWalkDroppedAfterTheChoiceCountsAsDropped() {
 		ExpectedShares.Result r = expected("service-hairpin-off", null);
@@ -95,7 +100,11 @@ class ExpectedSharesTest {
 		}
 	}
 
-	/** Over 1,500 seeds the model's draws land within 4 points of every expected share (about 3 standard deviations at 1/3; seeds 1..600 alone put 26 % on a third endpoint). */
+	/**
+	 * Over 1,500 seeds the model's draws land within 4 points of every expected share
+	 * (about 3 standard deviations at 1/3; seeds 1..600 alone put 26 % on a third
+	 * endpoint).
+	 */
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("scenarios")
 	void theModelsDrawsAgreeWithTheExpectedShares(Path file) {
@@ -110,7 +119,8 @@ class ExpectedSharesTest {
 				double seen = counted.byNamespace().getOrDefault(e.getKey(), 0) / (double) n;
 				assertThat(seen).as(cs.id() + " " + f.id() + " " + e.getKey()).isCloseTo(e.getValue(), within(0.04));
 			}
-			assertThat(counted.byNamespace().keySet()).as(cs.id() + " " + f.id() + ": delivered where none was expected")
+			assertThat(counted.byNamespace().keySet())
+				.as(cs.id() + " " + f.id() + ": delivered where none was expected")
 				.isSubsetOf(expected.byNamespace().keySet());
 			double dropped = counted.dropped().values().stream().mapToInt(Integer::intValue).sum() / (double) n;
 			assertThat(dropped).as(cs.id() + " " + f.id() + " dropped").isCloseTo(expected.dropped(), within(0.04));

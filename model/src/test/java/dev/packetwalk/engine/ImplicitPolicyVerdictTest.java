@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Verdicts that come from Kubernetes' implicit rules are narrated as policy steps, naming the rule. */
+/**
+ * Verdicts that come from Kubernetes' implicit rules are narrated as policy steps, naming
+ * the rule.
+ */
 class ImplicitPolicyVerdictTest {
 
 	static Trace run(String name, String yaml) {
@@ -24,16 +27,27 @@ class ImplicitPolicyVerdictTest {
 	}
 
 	static List<Step.Policy> policySteps(Walk w) {
-		return w.hops().stream().flatMap(h -> h.steps().stream()).filter(Step.Policy.class::isInstance)
-			.map(Step.Policy.class::cast).toList();
+		return w.hops()
+			.stream()
+			.flatMap(h -> h.steps().stream())
+			.filter(Step.Policy.class::isInstance)
+			.map(Step.Policy.class::cast)
+			.toList();
 	}
 
-	/** fe-1 → be-1 is allowed; its reply reaches fe-1, which default-deny-ingress isolates: a policy step says why it passes. */
+	/**
+	 * fe-1 → be-1 is allowed; its reply reaches fe-1, which default-deny-ingress
+	 * isolates: a policy step says why it passes.
+	 */
 	@Test
 	void theReplyOfAnAllowedConnectionToAnIsolatedPodIsNarrated() throws IOException {
 		Path file = Path.of("../scenarios/netpol-three-tier.yaml");
 		Trace t = run("netpol-three-tier.yaml", Files.readString(file, StandardCharsets.UTF_8));
-		Walk reply = t.walks().stream().filter(w -> w.flow().equals("fe-to-be") && w.leg() == Walk.Leg.REPLY).findFirst().orElseThrow();
+		Walk reply = t.walks()
+			.stream()
+			.filter(w -> w.flow().equals("fe-to-be") && w.leg() == Walk.Leg.REPLY)
+			.findFirst()
+			.orElseThrow();
 		assertThat(reply.disposition().delivered()).isTrue();
 		assertThat(policySteps(reply)).singleElement().satisfies(p -> {
 			assertThat(p.allowed()).isTrue();
@@ -45,7 +59,10 @@ class ImplicitPolicyVerdictTest {
 		});
 	}
 
-	/** The node itself (its kubelet probing the pod) reaches a pod that denies all ingress: its own node is always allowed. */
+	/**
+	 * The node itself (its kubelet probing the pod) reaches a pod that denies all
+	 * ingress: its own node is always allowed.
+	 */
 	@Test
 	void theKubeletOnThePodsOwnNodeIsAllowedByTheNodeRule() {
 		String yaml = """

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A namespace's tables at any step: what each step taught the kernel, exactly at that step. */
+/**
+ * A namespace's tables at any step: what each step taught the kernel, exactly at that
+ * step.
+ */
 class NamespaceTablesTest {
 
 	record Run(Engine engine, long seed, List<Step> steps) {
@@ -55,7 +58,8 @@ class NamespaceTablesTest {
 		String backend = nat.packet().dst().toString();
 		assertThat(table(r.at(0, node), "conntrack").lines()).isEmpty();
 		assertThat(table(r.at(0, node), "conntrack").text()).isEmpty();
-		// at the DNAT step (1-based: dnat + 1) the entry carries the reply tuple from the backend, marked; it is still
+		// at the DNAT step (1-based: dnat + 1) the entry carries the reply tuple from the
+		// backend, marked; it is still
 		// attached to the packet, not in conntrack -L
 		NamespaceTables.Table ct = table(r.at(dnat + 1, node), "conntrack");
 		assertThat(ct.lines()).singleElement().satisfies(l -> {
@@ -67,7 +71,8 @@ class NamespaceTablesTest {
 		// once confirmed, conntrack -L prints it
 		int confirm = -1;
 		for (int i = dnat; i < r.steps().size(); i++) {
-			if (r.steps().get(i) instanceof Step.Conntrack c && c.at().namespace().equals(node) && c.narration().contains("confirms")) {
+			if (r.steps().get(i) instanceof Step.Conntrack c && c.at().namespace().equals(node)
+					&& c.narration().contains("confirms")) {
 				confirm = i;
 				break;
 			}
@@ -77,52 +82,75 @@ class NamespaceTablesTest {
 			assertThat(l.mark()).isEqualTo("confirmed");
 			assertThat(l.inTable()).isTrue();
 		});
-		assertThat(confirmed.text()).startsWith("tcp      6 120 SYN_SENT src=").contains("src=" + backend).endsWith("mark=0 use=1\n");
+		assertThat(confirmed.text()).startsWith("tcp      6 120 SYN_SENT src=")
+			.contains("src=" + backend)
+			.endsWith("mark=0 use=1\n");
 	}
 
-	/** Every ARP answer adds the entry at exactly its neighbour step, in the asking namespace. */
+	/**
+	 * Every ARP answer adds the entry at exactly its neighbour step, in the asking
+	 * namespace.
+	 */
 	@Test
 	void neighbourEntriesAppearExactlyAtTheStepsThatLearnThem() throws IOException {
 		for (String id : List.of("pod-to-service", "pod-to-pod-vxlan", "pod-to-pod-same-node")) {
 			Run r = run(id);
 			int checked = 0;
 			for (int i = 0; i < r.steps().size(); i++) {
-				if (r.steps().get(i) instanceof Step.NeighborLookup n && n.resolution() == Step.NeighborLookup.Resolution.ARP_REPLY) {
+				if (r.steps().get(i) instanceof Step.NeighborLookup n
+						&& n.resolution() == Step.NeighborLookup.Resolution.ARP_REPLY) {
 					String line = n.ip() + " dev " + n.at().device() + " lladdr " + n.mac() + " REACHABLE";
-					assertThat(table(r.at(i, n.at().namespace()), "neigh").lines()).extracting(NamespaceTables.Line::text)
-						.as(id + " before step " + (i + 1)).doesNotContain(line);
+					assertThat(table(r.at(i, n.at().namespace()), "neigh").lines())
+						.extracting(NamespaceTables.Line::text)
+						.as(id + " before step " + (i + 1))
+						.doesNotContain(line);
 					assertThat(table(r.at(i + 1, n.at().namespace()), "neigh").lines()).as(id + " at step " + (i + 1))
 						.contains(new NamespaceTables.Line(line, "created", true));
 					checked++;
 				}
-				if (r.steps().get(i) instanceof Step.NeighborLookup n && n.resolution() == Step.NeighborLookup.Resolution.CACHE) {
+				if (r.steps().get(i) instanceof Step.NeighborLookup n
+						&& n.resolution() == Step.NeighborLookup.Resolution.CACHE) {
 					String line = n.ip() + " dev " + n.at().device() + " lladdr " + n.mac() + " REACHABLE";
-					assertThat(table(r.at(i + 1, n.at().namespace()), "neigh").lines()).contains(new NamespaceTables.Line(line, "used", true));
+					assertThat(table(r.at(i + 1, n.at().namespace()), "neigh").lines())
+						.contains(new NamespaceTables.Line(line, "used", true));
 				}
 			}
 			assertThat(checked).as(id).isPositive();
 		}
 	}
 
-	/** Every entry a bridge step lists is in the bridge's FDB at that step, and first appeared at a receive or ARP step. */
+	/**
+	 * Every entry a bridge step lists is in the bridge's FDB at that step, and first
+	 * appeared at a receive or ARP step.
+	 */
 	@Test
 	void fdbEntriesAppearAtTheStepsThatLearnThem() throws IOException {
 		Run r = run("pod-to-pod-same-node");
 		int bridges = 0;
 		for (int i = 0; i < r.steps().size(); i++) {
 			if (r.steps().get(i) instanceof Step.BridgeForward b) {
-				List<String> fdb = table(r.at(i + 1, b.at().namespace()), "fdb").lines().stream().map(NamespaceTables.Line::text).toList();
+				List<String> fdb = table(r.at(i + 1, b.at().namespace()), "fdb").lines()
+					.stream()
+					.map(NamespaceTables.Line::text)
+					.toList();
 				assertThat(fdb).containsAll(b.fdb());
 				bridges++;
 			}
 		}
 		assertThat(bridges).isPositive();
-		String node = r.steps().stream().filter(Step.BridgeForward.class::isInstance).findFirst().orElseThrow().at().namespace();
+		String node = r.steps()
+			.stream()
+			.filter(Step.BridgeForward.class::isInstance)
+			.findFirst()
+			.orElseThrow()
+			.at()
+			.namespace();
 		for (int k = 1; k <= r.steps().size(); k++) {
 			for (NamespaceTables.Line l : table(r.at(k, node), "fdb").lines()) {
 				if ("created".equals(l.mark())) {
 					Step s = r.steps().get(k - 1);
-					assertThat(s).as("step " + k + " learned " + l.text()).isInstanceOfAny(Step.Receive.class, Step.NeighborLookup.class);
+					assertThat(s).as("step " + k + " learned " + l.text())
+						.isInstanceOfAny(Step.Receive.class, Step.NeighborLookup.class);
 				}
 			}
 		}
@@ -132,7 +160,8 @@ class NamespaceTablesTest {
 	void staticTablesAreTheToolsText() throws IOException {
 		Run r = run("pod-to-service");
 		NamespaceTables t = r.at(0, "node1");
-		assertThat(t.tables()).extracting(NamespaceTables.Table::id).containsSubsequence("route", "neigh", "fdb", "conntrack", "iptables", "listeners");
+		assertThat(t.tables()).extracting(NamespaceTables.Table::id)
+			.containsSubsequence("route", "neigh", "fdb", "conntrack", "iptables", "listeners");
 		assertThat(table(t, "iptables").text()).startsWith("*").contains("*nat\n").contains("COMMIT\n");
 		assertThat(table(t, "route").text()).contains(" proto kernel scope link src ");
 		assertThat(table(t, "listeners").lines().getFirst().text()).startsWith("Netid State  Recv-Q Send-Q");
@@ -141,7 +170,8 @@ class NamespaceTablesTest {
 	@Test
 	void badStepsAndNamespacesAreNamed() throws IOException {
 		Run r = run("pod-to-service");
-		assertThatThrownBy(() -> r.at(r.steps().size() + 1, "node1")).hasMessageContaining("step must be 0.." + r.steps().size());
+		assertThatThrownBy(() -> r.at(r.steps().size() + 1, "node1"))
+			.hasMessageContaining("step must be 0.." + r.steps().size());
 		assertThatThrownBy(() -> r.at(0, "nowhere")).hasMessageContaining("nowhere");
 	}
 
@@ -151,11 +181,11 @@ class NamespaceTablesTest {
 		assertThat(r.at(10, r.steps().get(9).at().namespace())).isEqualTo(r.at(10, r.steps().get(9).at().namespace()));
 	}
 
-
 	/**
-	 * The shape of a tool's line: addresses, MACs and numbers replaced, conntrack's state and flags left out. The
-	 * fixtures in {@code src/test/resources/tools/} are what iproute2 6.x, conntrack-tools 1.4.7 and ss printed for
-	 * a bridge, two veths and one DNATed connection in throwaway network namespaces.
+	 * The shape of a tool's line: addresses, MACs and numbers replaced, conntrack's state
+	 * and flags left out. The fixtures in {@code src/test/resources/tools/} are what
+	 * iproute2 6.x, conntrack-tools 1.4.7 and ss printed for a bridge, two veths and one
+	 * DNATed connection in throwaway network namespaces.
 	 */
 	static String shape(String line) {
 		return line.replaceAll("([0-9a-f]{2}:){5}[0-9a-f]{2}", "MAC")
@@ -180,7 +210,8 @@ class NamespaceTablesTest {
 		// ip neigh: a learned entry, trailing space included
 		String realNeigh = fixture("ip-neigh.txt").getFirst();
 		List<String> neigh = table(end, "neigh").text().lines().toList();
-		assertThat(neigh).anySatisfy(l -> assertThat(shape(l) + "|" + l.endsWith(" ")).isEqualTo(shape(realNeigh) + "|true"));
+		assertThat(neigh)
+			.anySatisfy(l -> assertThat(shape(l) + "|" + l.endsWith(" ")).isEqualTo(shape(realNeigh) + "|true"));
 		// ip route: the connected route
 		List<String> realRoute = fixture("ip-route.txt");
 		List<String> route = table(end, "route").text().lines().toList();
@@ -191,7 +222,8 @@ class NamespaceTablesTest {
 		String learned = realFdb.stream().filter(l -> l.endsWith("master br0 ")).findFirst().orElseThrow();
 		String permanent = realFdb.stream().filter(l -> l.contains("master br0 permanent")).findFirst().orElseThrow();
 		List<String> fdb = table(end, "fdb").text().lines().toList();
-		assertThat(fdb).anySatisfy(l -> assertThat(shape(l) + "|" + l.endsWith(" ")).isEqualTo(shape(learned) + "|true"));
+		assertThat(fdb)
+			.anySatisfy(l -> assertThat(shape(l) + "|" + l.endsWith(" ")).isEqualTo(shape(learned) + "|true"));
 		assertThat(fdb).anySatisfy(l -> assertThat(shape(l)).isEqualTo(shape(permanent)));
 		// conntrack -L: the DNATed connection, both tuples
 		String realCt = fixture("conntrack.txt").getFirst();
@@ -199,8 +231,8 @@ class NamespaceTablesTest {
 		assertThat(ct).isNotEmpty().allSatisfy(l -> assertThat(shape(l)).isEqualTo(shape(realCt)));
 		// ss -ltun: header and a listening TCP socket, column for column
 		List<String> realSs = fixture("ss-ltun.txt");
-		NamespaceTables.Table ss = NamespaceTables.listeners(List.of(new dev.packetwalk.topology.Listener(
-				dev.packetwalk.net.Protocol.TCP, 8080, "python3")));
+		NamespaceTables.Table ss = NamespaceTables
+			.listeners(List.of(new dev.packetwalk.topology.Listener(dev.packetwalk.net.Protocol.TCP, 8080, "python3")));
 		assertThat(ss.text().lines().toList()).hasSize(2);
 		assertThat(ss.text().lines().toList().getFirst()).isEqualTo(realSs.getFirst());
 		assertThat(ss.text().lines().toList().get(1).replace("4096", "128 ")).isEqualTo(realSs.get(1));

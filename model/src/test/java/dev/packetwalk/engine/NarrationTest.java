@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The shared words of the steps, tested on their own so that the goldens need not carry every wording decision. */
+/**
+ * The shared words of the steps, tested on their own so that the goldens need not carry
+ * every wording decision.
+ */
 class NarrationTest {
 
 	private static Packet tcp(String flags, Payload payload) {
@@ -23,7 +26,8 @@ class NarrationTest {
 
 	@Test
 	void aPacketIsDescribedByItsSegmentAndItsEnds() {
-		assertThat(Narration.describe(tcp("S", Payload.Bytes.EMPTY))).isEqualTo("a TCP SYN 10.244.1.2:40000 → 10.96.0.10:80");
+		assertThat(Narration.describe(tcp("S", Payload.Bytes.EMPTY)))
+			.isEqualTo("a TCP SYN 10.244.1.2:40000 → 10.96.0.10:80");
 		assertThat(Narration.describe(tcp("S.", Payload.Bytes.EMPTY))).startsWith("a TCP SYN-ACK ");
 		assertThat(Narration.describe(tcp("FA", Payload.Bytes.EMPTY))).startsWith("a TCP segment [FA] ");
 	}
@@ -34,7 +38,8 @@ class NarrationTest {
 			.isEqualTo("a TCP PSH-ACK 10.244.1.2:40000 → 10.96.0.10:80 (GET / HTTP/1.1, Host: web)");
 		Packet query = Packet.of(new Ipv4(Ip.parse("10.244.1.2"), Ip.parse("10.96.0.10"), Protocol.UDP, 64, false),
 				new Transport.Udp(5353, 53), new Payload.Dns(1, "web.default.svc.cluster.local", "A", List.of()));
-		assertThat(Narration.describe(query)).endsWith("(DNS query: A? web.default.svc.cluster.local)").startsWith("a UDP datagram ");
+		assertThat(Narration.describe(query)).endsWith("(DNS query: A? web.default.svc.cluster.local)")
+			.startsWith("a UDP datagram ");
 	}
 
 	@Test

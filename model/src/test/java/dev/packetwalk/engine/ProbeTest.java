@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A probe walks the same datapath as the scenario's flows, and agrees with the reachability matrix cell by cell. */
+/**
+ * A probe walks the same datapath as the scenario's flows, and agrees with the
+ * reachability matrix cell by cell.
+ */
 class ProbeTest {
 
 	private static Scenario load(String id) throws IOException {
@@ -41,7 +44,8 @@ class ProbeTest {
 				assertThat(request.leg()).isEqualTo(Walk.Leg.REQUEST);
 				boolean denied = !request.disposition().delivered()
 						&& request.disposition().reason() == DropReason.POLICY_DENIED;
-				assertThat(denied).as(from + " -> " + to + ":" + port + " (" + request.disposition() + ")").isEqualTo(!v.allowed());
+				assertThat(denied).as(from + " -> " + to + ":" + port + " (" + request.disposition() + ")")
+					.isEqualTo(!v.allowed());
 			}
 		}
 	}

@@ -19,7 +19,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A netfilter step's walk: every rule the kernel tested, in order, with typed hits and the statistic draws. */
+/**
+ * A netfilter step's walk: every rule the kernel tested, in order, with typed hits and
+ * the statistic draws.
+ */
 class RuleWalkTest {
 
 	static Trace trace(String id) throws IOException {
@@ -30,18 +33,30 @@ class RuleWalkTest {
 	}
 
 	static List<Step.Netfilter> netfilterSteps(Trace t) {
-		return t.walks().stream().flatMap(w -> w.hops().stream()).flatMap(h -> h.steps().stream())
-			.filter(Step.Netfilter.class::isInstance).map(Step.Netfilter.class::cast).toList();
+		return t.walks()
+			.stream()
+			.flatMap(w -> w.hops().stream())
+			.flatMap(h -> h.steps().stream())
+			.filter(Step.Netfilter.class::isInstance)
+			.map(Step.Netfilter.class::cast)
+			.toList();
 	}
 
 	static Stream<String> scenarios() throws IOException {
 		try (Stream<Path> s = Files.list(Path.of("../scenarios"))) {
-			return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
-				.map(n -> n.substring(0, n.length() - 5)).sorted().toList().stream();
+			return s.map(p -> p.getFileName().toString())
+				.filter(n -> n.endsWith(".yaml"))
+				.map(n -> n.substring(0, n.length() - 5))
+				.sorted()
+				.toList()
+				.stream();
 		}
 	}
 
-	/** The walk accounts for exactly the rules counted, lists every matched rule in order, and ends as the verdict says. */
+	/**
+	 * The walk accounts for exactly the rules counted, lists every matched rule in order,
+	 * and ends as the verdict says.
+	 */
 	@ParameterizedTest
 	@MethodSource("scenarios")
 	void theWalkAccountsForEveryRuleEvaluated(String id) throws IOException {
@@ -56,8 +71,13 @@ class RuleWalkTest {
 				};
 			}
 			assertThat(tested).as(id + " " + nf.table() + " " + nf.hook()).isEqualTo(nf.rulesEvaluated());
-			List<RuleMatch> matchedInWalk = nf.walk().stream().filter(RuleWalk.Tested.class::isInstance)
-				.map(RuleWalk.Tested.class::cast).filter(RuleWalk.Tested::matched).map(RuleWalk.Tested::hit).toList();
+			List<RuleMatch> matchedInWalk = nf.walk()
+				.stream()
+				.filter(RuleWalk.Tested.class::isInstance)
+				.map(RuleWalk.Tested.class::cast)
+				.filter(RuleWalk.Tested::matched)
+				.map(RuleWalk.Tested::hit)
+				.toList();
 			assertThat(matchedInWalk).isEqualTo(nf.matched());
 			boolean policy = nf.walk().getLast() instanceof RuleWalk.Policy;
 			assertThat(policy).isEqualTo(nf.matched().isEmpty() || !"TERMINAL".equals(nf.matched().getLast().action()));
@@ -67,20 +87,37 @@ class RuleWalkTest {
 	@Test
 	void iptablesScalingWalksPast46RulesAndMatchesFour() throws IOException {
 		Step.Netfilter nat = netfilterSteps(trace("iptables-scaling")).stream()
-			.filter(nf -> nf.rulesEvaluated() == 46).findFirst().orElseThrow();
+			.filter(nf -> nf.rulesEvaluated() == 46)
+			.findFirst()
+			.orElseThrow();
 		assertThat(nat.matched()).hasSize(4);
-		RuleWalk.Skipped past = nat.walk().stream().filter(RuleWalk.Skipped.class::isInstance)
-			.map(RuleWalk.Skipped.class::cast).filter(s -> s.chain().equals("KUBE-SERVICES")).findFirst().orElseThrow();
+		RuleWalk.Skipped past = nat.walk()
+			.stream()
+			.filter(RuleWalk.Skipped.class::isInstance)
+			.map(RuleWalk.Skipped.class::cast)
+			.filter(s -> s.chain().equals("KUBE-SERVICES"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(past.rules()).hasSize(past.to() - past.from() + 1).allMatch(r -> r.startsWith("-A KUBE-SERVICES "));
 	}
 
-	/** kuard's five endpoints: the ladder's rungs each drew; the ones before the pick missed, the pick's draw is below its p. */
+	/**
+	 * kuard's five endpoints: the ladder's rungs each drew; the ones before the pick
+	 * missed, the pick's draw is below its p.
+	 */
 	@Test
 	void kuardLadderShowsEveryRungWithItsDraw() throws IOException {
 		Step.Netfilter nat = netfilterSteps(trace("kuard-five-endpoints")).stream()
-			.filter(nf -> nf.matched().stream().anyMatch(m -> m.chain().startsWith("KUBE-SVC-"))).findFirst().orElseThrow();
-		List<RuleMatch> rungs = nat.walk().stream().filter(RuleWalk.Tested.class::isInstance).map(RuleWalk.Tested.class::cast)
-			.map(RuleWalk.Tested::hit).filter(h -> h.probability() != null).toList();
+			.filter(nf -> nf.matched().stream().anyMatch(m -> m.chain().startsWith("KUBE-SVC-")))
+			.findFirst()
+			.orElseThrow();
+		List<RuleMatch> rungs = nat.walk()
+			.stream()
+			.filter(RuleWalk.Tested.class::isInstance)
+			.map(RuleWalk.Tested.class::cast)
+			.map(RuleWalk.Tested::hit)
+			.filter(h -> h.probability() != null)
+			.toList();
 		assertThat(rungs).hasSize(4);
 		assertThat(rungs).extracting(RuleMatch::probability).allMatch(p -> p > 0 && p <= 0.5);
 		for (int i = 0; i < rungs.size(); i++) {

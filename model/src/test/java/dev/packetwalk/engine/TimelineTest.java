@@ -19,12 +19,16 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Clusters that change: the timeline's control-plane steps and what the packets after a change meet. */
+/**
+ * Clusters that change: the timeline's control-plane steps and what the packets after a
+ * change meet.
+ */
 class TimelineTest {
 
 	private static CompiledScenario builtIn(String id) throws IOException {
 		Path file = Path.of("../scenarios", id + ".yaml");
-		return new ScenarioCompiler().compile(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
+		return new ScenarioCompiler().compile(file.getFileName().toString(),
+				Files.readString(file, StandardCharsets.UTF_8));
 	}
 
 	private static Trace trace(String id) throws IOException {
@@ -46,9 +50,10 @@ class TimelineTest {
 		Walk add = t.walks().getFirst();
 		assertThat(add.leg()).isEqualTo(Walk.Leg.CHANGE);
 		List<Step.Cni> cni = steps(add).stream().filter(Step.Cni.class::isInstance).map(Step.Cni.class::cast).toList();
-		assertThat(cni).extracting(Step.Cni::action).containsExactly(Step.Cni.Action.SANDBOX, Step.Cni.Action.VETH,
-				Step.Cni.Action.MOVE, Step.Cni.Action.ATTACH, Step.Cni.Action.IPAM, Step.Cni.Action.ADDRESS,
-				Step.Cni.Action.UP, Step.Cni.Action.ROUTE);
+		assertThat(cni).extracting(Step.Cni::action)
+			.containsExactly(Step.Cni.Action.SANDBOX, Step.Cni.Action.VETH, Step.Cni.Action.MOVE,
+					Step.Cni.Action.ATTACH, Step.Cni.Action.IPAM, Step.Cni.Action.ADDRESS, Step.Cni.Action.UP,
+					Step.Cni.Action.ROUTE);
 		// host-local: client holds 10.244.1.2, so web gets the next address
 		assertThat(cni.get(4).details()).contains("allocated 10.244.1.3/24");
 		assertThat(cni.get(5).equivalent()).isEqualTo("ip addr add 10.244.1.3/24 dev eth0");
@@ -64,8 +69,10 @@ class TimelineTest {
 	void scaleUpRewritesTheLadderOnEveryNode() throws IOException {
 		Trace t = trace("service-scale-up");
 		Walk scale = t.walks().stream().filter(w -> w.leg() == Walk.Leg.CHANGE).findFirst().orElseThrow();
-		List<Step.ProxySync> syncs = steps(scale).stream().filter(Step.ProxySync.class::isInstance)
-			.map(Step.ProxySync.class::cast).toList();
+		List<Step.ProxySync> syncs = steps(scale).stream()
+			.filter(Step.ProxySync.class::isInstance)
+			.map(Step.ProxySync.class::cast)
+			.toList();
 		assertThat(syncs).extracting(Step.ProxySync::node).containsExactly("node1", "node2");
 		for (Step.ProxySync s : syncs) {
 			assertThat(s.ladder()).hasSize(1);
@@ -74,8 +81,11 @@ class TimelineTest {
 				.anyMatch(l -> l.startsWith("+ ") && l.contains("--probability 0.2000000000"));
 		}
 		assertThat(steps(scale).stream().filter(Step.Cni.class::isInstance).count()).isEqualTo(16);
-		Step.EndpointsUpdate eps = steps(scale).stream().filter(Step.EndpointsUpdate.class::isInstance)
-			.map(Step.EndpointsUpdate.class::cast).findFirst().orElseThrow();
+		Step.EndpointsUpdate eps = steps(scale).stream()
+			.filter(Step.EndpointsUpdate.class::isInstance)
+			.map(Step.EndpointsUpdate.class::cast)
+			.findFirst()
+			.orElseThrow();
 		assertThat(eps.ready()).hasSize(5);
 		assertThat(eps.diff()).anyMatch(l -> l.equals("+     name: web-4"));
 		assertThat(walk(t, "after", Walk.Leg.REQUEST).disposition().delivered()).isTrue();
@@ -93,9 +103,11 @@ class TimelineTest {
 		Step.Send sendOpen = (Step.Send) steps(open).getFirst();
 		assertThat(send.packet().l4().srcPort()).isEqualTo(sendOpen.packet().l4().srcPort());
 		assertThat(steps(next)).anyMatch(s -> s instanceof Step.Conntrack)
-			.noneMatch(s -> s instanceof Step.Netfilter nf && nf.matched().stream().anyMatch(m -> m.chain().startsWith("KUBE-SVC")));
+			.noneMatch(s -> s instanceof Step.Netfilter nf
+					&& nf.matched().stream().anyMatch(m -> m.chain().startsWith("KUBE-SVC")));
 		Step last = steps(next).getLast();
-		assertThat(last.packet().dst().toString()).isEqualTo(open.hops().getLast().steps().getLast().packet().dst().toString());
+		assertThat(last.packet().dst().toString())
+			.isEqualTo(open.hops().getLast().steps().getLast().packet().dst().toString());
 		Walk again = walk(t, "again", Walk.Leg.REQUEST);
 		assertThat(again.disposition().delivered()).isTrue();
 		assertThat(again.hops().getLast().place().namespace()).isEqualTo("default/web-2");
@@ -106,10 +118,17 @@ class TimelineTest {
 		Trace t = trace("udp-conntrack-flush");
 		Walk query = walk(t, "query", Walk.Leg.REQUEST);
 		assertThat(query.hops().getLast().place().namespace()).isEqualTo("default/dns-1");
-		Walk delete = t.walks().stream().filter(w -> w.leg() == Walk.Leg.CHANGE && w.label().startsWith("delete")).findFirst()
+		Walk delete = t.walks()
+			.stream()
+			.filter(w -> w.leg() == Walk.Leg.CHANGE && w.label().startsWith("delete"))
+			.findFirst()
 			.orElseThrow();
-		Step.ProxySync node1 = steps(delete).stream().filter(Step.ProxySync.class::isInstance).map(Step.ProxySync.class::cast)
-			.filter(s -> s.node().equals("node1")).findFirst().orElseThrow();
+		Step.ProxySync node1 = steps(delete).stream()
+			.filter(Step.ProxySync.class::isInstance)
+			.map(Step.ProxySync.class::cast)
+			.filter(s -> s.node().equals("node1"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(node1.conntrackDeleted()).hasSize(1);
 		assertThat(node1.conntrackDeleted().getFirst()).startsWith("udp").contains("dst=10.96.0.53");
 		Walk again = walk(t, "again", Walk.Leg.REQUEST);
@@ -121,11 +140,12 @@ class TimelineTest {
 
 	@Test
 	void theSameSeedGivesTheSameTrace() throws IOException {
-		for (String id : List.of("pod-network-setup", "service-scale-up", "backend-dies-mid-connection", "udp-conntrack-flush",
-				"node-joins-flannel")) {
+		for (String id : List.of("pod-network-setup", "service-scale-up", "backend-dies-mid-connection",
+				"udp-conntrack-flush", "node-joins-flannel")) {
 			CompiledScenario a = builtIn(id);
 			CompiledScenario b = builtIn(id);
-			assertThat(TraceJson.pretty(new Engine(a.scenario()).run(7))).isEqualTo(TraceJson.pretty(new Engine(b.scenario()).run(7)));
+			assertThat(TraceJson.pretty(new Engine(a.scenario()).run(7)))
+				.isEqualTo(TraceJson.pretty(new Engine(b.scenario()).run(7)));
 		}
 	}
 
@@ -146,8 +166,10 @@ class TimelineTest {
 		assertThatThrownBy(() -> new ScenarioCompiler().compile("bad.yaml", yaml)).isInstanceOf(ScenarioException.class)
 			.hasMessageContaining("bad.yaml:8:13: error: timeline[0].delete: unknown pod 'b'");
 		String badWait = yaml.replace("  - delete: b", "  - wait: soon");
-		assertThatThrownBy(() -> new ScenarioCompiler().compile("bad.yaml", badWait)).isInstanceOf(ScenarioException.class)
-			.hasMessageContaining("bad.yaml:8:").hasMessageContaining("timeline[0].wait");
+		assertThatThrownBy(() -> new ScenarioCompiler().compile("bad.yaml", badWait))
+			.isInstanceOf(ScenarioException.class)
+			.hasMessageContaining("bad.yaml:8:")
+			.hasMessageContaining("timeline[0].wait");
 		String two = yaml.replace("  - delete: b", "  - {delete: a, ready: a}");
 		assertThatThrownBy(() -> new ScenarioCompiler().compile("bad.yaml", two)).isInstanceOf(ScenarioException.class)
 			.hasMessageContaining("bad.yaml:8:");
@@ -185,9 +207,12 @@ class TimelineTest {
 		for (long seed = 1; seed <= 20; seed++) {
 			Trace t = new Engine(sc).run(seed);
 			String first = walk(t, "first", Walk.Leg.REQUEST).hops().getLast().place().namespace();
-			// a new connection from the same client goes to the same pod (KUBE-SEP's -m recent --rcheck)
-			assertThat(walk(t, "second", Walk.Leg.REQUEST).hops().getLast().place().namespace()).as("seed " + seed).isEqualTo(first);
-			// once web-1 is gone its KUBE-SEP chain and its recent list with it: the client goes to web-2
+			// a new connection from the same client goes to the same pod (KUBE-SEP's -m
+			// recent --rcheck)
+			assertThat(walk(t, "second", Walk.Leg.REQUEST).hops().getLast().place().namespace()).as("seed " + seed)
+				.isEqualTo(first);
+			// once web-1 is gone its KUBE-SEP chain and its recent list with it: the
+			// client goes to web-2
 			assertThat(walk(t, "third", Walk.Leg.REQUEST).hops().getLast().place().namespace()).as("seed " + seed)
 				.isEqualTo(first.equals("default/web-1") ? "default/web-2" : first);
 			if (first.equals("default/web-1")) {
@@ -201,7 +226,9 @@ class TimelineTest {
 	void aJoiningNodeGetsFlannelsEntriesOnTheOthersThenACrossNodePacketReachesIt() throws IOException {
 		Trace t = trace("node-joins-flannel");
 		Walk join = t.walks().getFirst();
-		List<Step.NodeSync> syncs = steps(join).stream().filter(Step.NodeSync.class::isInstance).map(Step.NodeSync.class::cast)
+		List<Step.NodeSync> syncs = steps(join).stream()
+			.filter(Step.NodeSync.class::isInstance)
+			.map(Step.NodeSync.class::cast)
 			.toList();
 		assertThat(syncs).extracting(Step.NodeSync::node).containsExactly("node3", "node1", "node2");
 		assertThat(syncs.getFirst().creates()).contains("node3");
@@ -209,7 +236,8 @@ class TimelineTest {
 			// flanneld's order: the ARP entry, the FDB entry, then the route
 			assertThat(s.diff()).hasSize(3);
 			assertThat(s.diff().get(0)).startsWith("+ ip neigh: 10.244.3.0 dev flannel.1 lladdr ");
-			assertThat(s.diff().get(1)).startsWith("+ bridge fdb: ").endsWith(" dev flannel.1 dst 10.240.0.4 self permanent");
+			assertThat(s.diff().get(1)).startsWith("+ bridge fdb: ")
+				.endsWith(" dev flannel.1 dst 10.240.0.4 self permanent");
 			assertThat(s.diff().get(2)).startsWith("+ ip route: 10.244.3.0/24 via 10.244.3.0 dev flannel.1");
 		}
 		Walk across = walk(t, "across", Walk.Leg.REQUEST);

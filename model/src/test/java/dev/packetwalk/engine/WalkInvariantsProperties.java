@@ -20,12 +20,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Invariants of every walk over generated topologies: chains of namespaces with random routes (loops included),
- * random forwarding switches and random destinations.
+ * Invariants of every walk over generated topologies: chains of namespaces with random
+ * routes (loops included), random forwarding switches and random destinations.
  */
 class WalkInvariantsProperties {
 
-	/** A generated chain: per namespace whether it forwards and where its default route points (-1 left, +1 right, 0 none). */
+	/**
+	 * A generated chain: per namespace whether it forwards and where its default route
+	 * points (-1 left, +1 right, 0 none).
+	 */
 	record Chain(List<Boolean> forwarding, List<Integer> defaults, int target, int ttl, long seed) {
 	}
 
@@ -152,6 +155,5 @@ class WalkInvariantsProperties {
 			}
 		}
 	}
-
 
 }

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import static dev.packetwalk.testing.TraceAssert.assertThatTrace;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One stage of the per-namespace pipeline at a time, on topologies of two or three namespaces. */
+/**
+ * One stage of the per-namespace pipeline at a time, on topologies of two or three
+ * namespaces.
+ */
 class WalkerTest {
 
 	private static Lab pair() {
@@ -28,11 +31,13 @@ class WalkerTest {
 			.visits("a", "b")
 			.hasStep(Step.NeighborLookup.class, n -> n.resolution() == Step.NeighborLookup.Resolution.ARP_REPLY
 					&& n.answeredBy().namespace().equals("b"), "answered by b");
-		// the reply reverses the addresses and finds the ARP entry b learned from the request
+		// the reply reverses the addresses and finds the ARP entry b learned from the
+		// request
 		assertThatTrace(t).walk(1)
 			.isDelivered()
 			.visits("b", "a")
-			.hasStep(Step.NeighborLookup.class, n -> n.resolution() == Step.NeighborLookup.Resolution.CACHE, "cache hit")
+			.hasStep(Step.NeighborLookup.class, n -> n.resolution() == Step.NeighborLookup.Resolution.CACHE,
+					"cache hit")
 			.hasStep(Step.Send.class, s -> s.packet().src().toString().equals("10.0.0.2")
 					&& s.packet().dst().toString().equals("10.0.0.1"), "from b to a");
 	}
@@ -74,8 +79,10 @@ class WalkerTest {
 		assertThatTrace(t).walk(0)
 			.isDelivered()
 			.visits("a", "r", "b")
-			.hasStep(Step.Forward.class, f -> f.diffs().getFirst().field() == Field.TTL
-					&& f.diffs().getFirst().before().equals("64") && f.diffs().getFirst().after().equals("63"), "64 → 63");
+			.hasStep(
+					Step.Forward.class, f -> f.diffs().getFirst().field() == Field.TTL
+							&& f.diffs().getFirst().before().equals("64") && f.diffs().getFirst().after().equals("63"),
+					"64 → 63");
 		assertThat(t.walks().get(0).hops().get(2).steps().getLast().packet().ip().ttl()).isEqualTo(63);
 		assertThatTrace(t).walk(1).isDelivered().visits("b", "r", "a");
 	}
@@ -113,13 +120,16 @@ class WalkerTest {
 			.tcp("a", "10.9.9.9", 80);
 		Step.RouteLookup r = assertThatTrace(lab.run()).walk(0).steps(Step.RouteLookup.class).getFirst();
 		assertThat(r.matched()).isNotNegative();
-		assertThat(r.table().get(r.matched()))
-			.isEqualTo("10.9.0.0/16 proto static nexthop via 10.0.1.1 dev ex weight 1 nexthop via 10.0.2.1 dev ey weight 1");
+		assertThat(r.table().get(r.matched())).isEqualTo(
+				"10.9.0.0/16 proto static nexthop via 10.0.1.1 dev ex weight 1 nexthop via 10.0.2.1 dev ey weight 1");
 		assertThat(r.nextHop()).isIn("10.0.1.1", "10.0.2.1");
 		assertThat(r.narration()).contains("2 usable equal-cost next hops");
 	}
 
-	/** The kernel runs the raw table (priority -300) before conntrack's lookup (-200), and nat (-100) after it. */
+	/**
+	 * The kernel runs the raw table (priority -300) before conntrack's lookup (-200), and
+	 * nat (-100) after it.
+	 */
 	@Test
 	void rawRunsBeforeConntrackAndNatAfter() {
 		Trace t = routed().iptables("r", "*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
@@ -129,14 +139,22 @@ class WalkerTest {
 			.tcp("a", "10.0.2.2", 80)
 			.run();
 		assertThatTrace(t).walk(0).isDelivered();
-		java.util.List<String> order = t.walks().get(0).hops().get(1).steps().stream()
+		java.util.List<String> order = t.walks()
+			.get(0)
+			.hops()
+			.get(1)
+			.steps()
+			.stream()
 			.filter(s -> s instanceof Step.Netfilter || s instanceof Step.Conntrack)
 			.map(s -> s instanceof Step.Netfilter nf ? nf.table() + " " + nf.hook() : "conntrack")
 			.toList();
 		assertThat(order.subList(0, 3)).containsExactly("RAW PREROUTING", "conntrack", "NAT PREROUTING");
 	}
 
-	/** Two routers whose default routes point at each other, and a packet from a with this TTL into the loop. */
+	/**
+	 * Two routers whose default routes point at each other, and a packet from a with this
+	 * TTL into the loop.
+	 */
 	private static Lab routingLoop(int ttl) {
 		return new Lab().router("r1")
 			.router("r2")
@@ -164,7 +182,8 @@ class WalkerTest {
 				() -> new dev.packetwalk.engine.Engine(lab.scenario(), 16).run(1));
 		assertThatTrace(t).walk(0).isDroppedBecause(DropReason.HOP_LIMIT);
 		assertThat(t.walks().get(0).hops()).hasSize(16);
-		assertThat(new dev.packetwalk.engine.Engine(lab.scenario()).run(1).walks().get(0).hops()).hasSize(Walker.MAX_HOPS);
+		assertThat(new dev.packetwalk.engine.Engine(lab.scenario()).run(1).walks().get(0).hops())
+			.hasSize(Walker.MAX_HOPS);
 	}
 
 	@Test
@@ -183,8 +202,9 @@ class WalkerTest {
 		assertThatTrace(t).walk(0)
 			.isDelivered()
 			.visits("p1", "h", "p2")
-			.hasStep(Step.BridgeForward.class, b -> b.decision() == Step.BridgeForward.Decision.FDB_HIT
-					&& b.outPort().equals("v2"), "learned from the ARP reply");
+			.hasStep(Step.BridgeForward.class,
+					b -> b.decision() == Step.BridgeForward.Decision.FDB_HIT && b.outPort().equals("v2"),
+					"learned from the ARP reply");
 		// to the bridge's own address: handed up to the host's stack
 		assertThatTrace(t).walk(2)
 			.isDelivered()

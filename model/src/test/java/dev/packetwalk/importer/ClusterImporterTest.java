@@ -17,18 +17,22 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The fixtures under src/test/resources/import/ (what kubectl prints for a kind, a flannel VXLAN, a kubeadm IPVS and
- * a GKE cluster) import into scenarios that compile and deliver a pod's connection to a Service to one of that
- * Service's Ready endpoints, whatever the seed.
+ * The fixtures under src/test/resources/import/ (what kubectl prints for a kind, a
+ * flannel VXLAN, a kubeadm IPVS and a GKE cluster) import into scenarios that compile and
+ * deliver a pod's connection to a Service to one of that Service's Ready endpoints,
+ * whatever the seed.
  */
 class ClusterImporterTest {
 
-	/** fixture, from, to, the Ready endpoints of the Service (from the dump's EndpointSlices), network, proxy mode */
+	/**
+	 * fixture, from, to, the Ready endpoints of the Service (from the dump's
+	 * EndpointSlices), network, proxy mode
+	 */
 	static Stream<Arguments> fixtures() {
 		return Stream.of(
 				Arguments.of("kind.yaml", null, null, Set.of("10.244.1.3", "10.244.2.3"), "kubenet", "iptables"),
-				Arguments.of("flannel-vxlan.yaml", "web/toolbox", "service/web/web:80", Set.of("10.244.1.5", "10.244.2.5"),
-						"flannel-vxlan", "iptables"),
+				Arguments.of("flannel-vxlan.yaml", "web/toolbox", "service/web/web:80",
+						Set.of("10.244.1.5", "10.244.2.5"), "flannel-vxlan", "iptables"),
 				Arguments.of("kubeadm-ipvs.json", "shop/frontend-84c6f7b9d-qv2ld", "service/shop/cart:80",
 						Set.of("10.244.1.5", "10.244.2.6", "10.244.2.7"), "flannel-host-gw", "ipvs"),
 				Arguments.of("gke.yaml", null, null, Set.of("10.64.1.8", "10.64.2.9"), "kubenet", "iptables"));
@@ -57,21 +61,25 @@ class ClusterImporterTest {
 				"Pod shop/db-migrate-28843210-v9jxk: status.phase: Succeeded: the pod has finished and has no network namespace any more; left out",
 				"Service shop/legacy-db: spec.type: ExternalName (a DNS CNAME to db.legacy.example.internal): kube-proxy writes no rules for it; left out",
 				"Service shop/cart-headless: spec.clusterIP: None (headless): no virtual IP and no kube-proxy rules; left out (its pods are reachable at their own addresses)");
-		assertThat(w).anyMatch(x -> x.startsWith("Pod kube-system/kube-proxy-c7wrt: spec.hostNetwork: true: the pod shares node kind-worker's"));
+		assertThat(w).anyMatch(x -> x
+			.startsWith("Pod kube-system/kube-proxy-c7wrt: spec.hostNetwork: true: the pod shares node kind-worker's"));
 		assertThat(w).anyMatch(x -> x.startsWith("Node kind-control-plane: network: kindnet (kind's CNI"));
-		assertThat(w).anyMatch(x -> x.startsWith("ConfigMap kube-system/kube-proxy: data.config.conf mode: not in the input"));
+		assertThat(w)
+			.anyMatch(x -> x.startsWith("ConfigMap kube-system/kube-proxy: data.config.conf mode: not in the input"));
 		String yaml = body(ImportFixtures.load("kind.yaml", ImportOptions.DEFAULTS).yaml());
-		assertThat(yaml).doesNotContain("managedFields", "resourceVersion", "uid:", "last-applied-configuration",
-				"recommender", "db-migrate", "kube-proxy-c7wrt", "cart-headless", "legacy-db")
-			.contains("- name: cart-7d4b9c8f6-x6kfn", "ready: false", "podCIDR: 10.244.2.0/24", "internalIP: 172.18.0.4",
-					"cidr: 172.18.0.0/24");
+		assertThat(yaml)
+			.doesNotContain("managedFields", "resourceVersion", "uid:", "last-applied-configuration", "recommender",
+					"db-migrate", "kube-proxy-c7wrt", "cart-headless", "legacy-db")
+			.contains("- name: cart-7d4b9c8f6-x6kfn", "ready: false", "podCIDR: 10.244.2.0/24",
+					"internalIP: 172.18.0.4", "cidr: 172.18.0.0/24");
 	}
 
 	@Test
 	void theNotReadyPodIsNeverAnEndpointAndTheSelectorlessKubernetesServiceKeepsItsSlice() {
 		ImportResult r = ImportFixtures.load("kind.yaml", ImportOptions.DEFAULTS);
 		assertThat(r.yaml()).contains("kind: EndpointSlice", "kubernetes.io/service-name: kubernetes", "- 172.18.0.3");
-		// the Service with a selector gets its endpoints from the pods, not from a copy of its slice
+		// the Service with a selector gets its endpoints from the pods, not from a copy
+		// of its slice
 		assertThat(r.yaml()).doesNotContain("kubernetes.io/service-name: cart");
 	}
 
@@ -97,9 +105,11 @@ class ClusterImporterTest {
 				"EndpointSlice shop/cart-n7mbp: addressType: IPv6: only IPv4 slices are modelled; left out");
 		assertThat(w).anyMatch(x -> x.startsWith("Deployment shop/frontend: kind: 1 object of kind Deployment"));
 		String yaml = body(ImportFixtures.load("kubeadm-ipvs.json", ImportOptions.DEFAULTS).yaml());
-		assertThat(w).contains("Service shop/frontend: spec.loadBalancerSourceRanges: not modelled in IPVS mode yet: left out"
-				+ " (every source may reach the load balancer; iptables mode enforces them)");
-		assertThat(yaml).contains("proxyMode: ipvs", "network: flannel-host-gw", "sessionAffinity: ClientIP", "ip: 10.0.0.240")
+		assertThat(w)
+			.contains("Service shop/frontend: spec.loadBalancerSourceRanges: not modelled in IPVS mode yet: left out"
+					+ " (every source may reach the load balancer; iptables mode enforces them)");
+		assertThat(yaml)
+			.contains("proxyMode: ipvs", "network: flannel-host-gw", "sessionAffinity: ClientIP", "ip: 10.0.0.240")
 			.doesNotContain("fd00", "clusterIPs", "ipFamilies", "dnsDomain");
 	}
 
@@ -109,11 +119,14 @@ class ClusterImporterTest {
 		assertThat(r.yaml()).contains("provider: gcp", "vpcCIDR: 10.128.0.0/20", "serviceCIDR: 34.118.224.0/20",
 				"ipMasqAgent: {}", "externalIP: 34.136.12.77", "podCIDR: 10.64.0.0/22", "name: outside");
 		assertThat(r.warnings().stream().map(Object::toString))
-			.anyMatch(x -> x.contains("VPC-native alias IP ranges") && x.startsWith("Node gke-demo-default-pool-5f9c2a1e-4hxk: network:"))
+			.anyMatch(x -> x.contains("VPC-native alias IP ranges")
+					&& x.startsWith("Node gke-demo-default-pool-5f9c2a1e-4hxk: network:"))
 			.anyMatch(x -> x.startsWith("Service default/kubernetes: spec.clusterIP: the service CIDR"))
-			.anyMatch(x -> x.startsWith("Pod kube-system/metrics-server-v1.30.3-84bd7c6b4d-z6qfp: metadata.name: renamed"));
+			.anyMatch(x -> x
+				.startsWith("Pod kube-system/metrics-server-v1.30.3-84bd7c6b4d-z6qfp: metadata.name: renamed"));
 		// the Internet reaches the load balancer, which sends it to a Ready hello pod
-		ImportResult lb = ImportFixtures.load("gke.yaml", ImportOptions.DEFAULTS.withFlow("host/outside", "35.202.118.40:80", null));
+		ImportResult lb = ImportFixtures.load("gke.yaml",
+				ImportOptions.DEFAULTS.withFlow("host/outside", "35.202.118.40:80", null));
 		assertThat(ImportFixtures.deliveredTo(ImportFixtures.trace(lb))).isIn("10.64.1.8", "10.64.2.9");
 		// and a pod finds the Service by its DNS name
 		ImportResult dns = ImportFixtures.load("gke.yaml",
@@ -124,25 +137,27 @@ class ClusterImporterTest {
 	@Test
 	void theDestinationsOfferServicesNodePortsLoadBalancersDnsNamesAndPods() {
 		ImportResult r = ImportFixtures.load("gke.yaml", ImportOptions.DEFAULTS);
-		assertThat(r.destinations()).extracting(ImportResult.Destination::kind, ImportResult.Destination::to).contains(
-				org.assertj.core.groups.Tuple.tuple("service", "service/default/hello:80"),
-				org.assertj.core.groups.Tuple.tuple("nodeport", "node/gke-demo-default-pool-5f9c2a1e-4hxk:31842"),
-				org.assertj.core.groups.Tuple.tuple("loadbalancer", "35.202.118.40:80"),
-				org.assertj.core.groups.Tuple.tuple("dns", "hello.default.svc.cluster.local:80"),
-				org.assertj.core.groups.Tuple.tuple("pod", "default/hello-web-6b9f7c8d5-4kq9z:8080"));
+		assertThat(r.destinations()).extracting(ImportResult.Destination::kind, ImportResult.Destination::to)
+			.contains(org.assertj.core.groups.Tuple.tuple("service", "service/default/hello:80"),
+					org.assertj.core.groups.Tuple.tuple("nodeport", "node/gke-demo-default-pool-5f9c2a1e-4hxk:31842"),
+					org.assertj.core.groups.Tuple.tuple("loadbalancer", "35.202.118.40:80"),
+					org.assertj.core.groups.Tuple.tuple("dns", "hello.default.svc.cluster.local:80"),
+					org.assertj.core.groups.Tuple.tuple("pod", "default/hello-web-6b9f7c8d5-4kq9z:8080"));
 		assertThat(r.sources()).contains("default/toolbox", "node/gke-demo-default-pool-5f9c2a1e-b2lw", "host/outside");
 	}
 
 	@Test
 	void secretsAndOtherConfigMapDataNeverReachTheOutput() {
 		String dump = ImportFixtures.text("flannel-vxlan.yaml");
-		// the fixture really holds them (the Secrets' values base64-encoded, as kubectl prints them), so the test can fail
+		// the fixture really holds them (the Secrets' values base64-encoded, as kubectl
+		// prints them), so the test can fail
 		assertThat(dump).contains(Base64.getEncoder().encodeToString("hunter2-SECRET-value-91b7".getBytes()),
-				Base64.getEncoder().encodeToString("webapp".getBytes()), "cm-value-do-not-echo-7f3a9", ".dockerconfigjson: eyJhdXRocyI6");
+				Base64.getEncoder().encodeToString("webapp".getBytes()), "cm-value-do-not-echo-7f3a9",
+				".dockerconfigjson: eyJhdXRocyI6");
 		ImportResult r = ImportFixtures.load("flannel-vxlan.yaml", ImportOptions.DEFAULTS);
 		String everything = r.yaml() + r.warnings() + r.summary() + r.destinations() + r.sources();
-		assertThat(everything).doesNotContain("hunter2", "aHVudGVyMi1TRUNSRVQtdmFsdWUtOTFiNw", "d2ViYXBw", "eyJhdXRocyI6",
-				"cm-value-do-not-echo", "UPSTREAM_TOKEN", "Corefile");
+		assertThat(everything).doesNotContain("hunter2", "aHVudGVyMi1TRUNSRVQtdmFsdWUtOTFiNw", "d2ViYXBw",
+				"eyJhdXRocyI6", "cm-value-do-not-echo", "UPSTREAM_TOKEN", "Corefile");
 		assertThat(r.warnings().stream().map(Object::toString)).contains(
 				"Secret web/db-credentials: data: Secrets are never read by the import: skipped",
 				"ConfigMap web/web-config: data: not read: of ConfigMaps the import only reads kube-system/kube-proxy"
@@ -159,7 +174,8 @@ class ClusterImporterTest {
 				  password: c2VjcmV0LXRoYXQtbXVzdC1ub3QtbGVhaw==
 				  bad: [unclosed
 				""";
-		assertThatThrownBy(() -> ClusterImporter.importDumps(List.of(new ImportSource("dump.yaml", broken)), ImportOptions.DEFAULTS))
+		assertThatThrownBy(() -> ClusterImporter.importDumps(List.of(new ImportSource("dump.yaml", broken)),
+				ImportOptions.DEFAULTS))
 			.isInstanceOf(ImportException.class)
 			.hasMessageStartingWith("dump.yaml:")
 			.hasMessageContaining("not YAML or JSON")
@@ -168,8 +184,9 @@ class ClusterImporterTest {
 
 	@Test
 	void withoutNodesThereIsNothingToImport() {
-		assertThatThrownBy(() -> ClusterImporter.importDumps(List.of(new ImportSource("pods.yaml",
-				"apiVersion: v1\nkind: List\nitems: []\n")), ImportOptions.DEFAULTS))
+		assertThatThrownBy(() -> ClusterImporter.importDumps(
+				List.of(new ImportSource("pods.yaml", "apiVersion: v1\nkind: List\nitems: []\n")),
+				ImportOptions.DEFAULTS))
 			.isInstanceOf(ImportException.class)
 			.hasMessageContaining("no usable Node");
 	}
@@ -180,13 +197,17 @@ class ClusterImporterTest {
 		int cut = kind.indexOf("\n- apiVersion: v1\n  kind: Namespace");
 		String nodes = kind.substring(0, cut) + "\nkind: List\n";
 		String rest = "apiVersion: v1\nitems:" + kind.substring(cut);
-		ImportResult split = ClusterImporter.importDumps(List.of(new ImportSource("nodes.yaml", nodes),
-				new ImportSource("rest.yaml", rest)), ImportOptions.DEFAULTS);
+		ImportResult split = ClusterImporter.importDumps(
+				List.of(new ImportSource("nodes.yaml", nodes), new ImportSource("rest.yaml", rest)),
+				ImportOptions.DEFAULTS);
 		ImportResult whole = ImportFixtures.load("kind.yaml", ImportOptions.DEFAULTS);
 		assertThat(split.yaml()).isEqualTo(whole.yaml());
 	}
 
-	/** The scenario without the header comments (which list the warnings, and so name what was left out). */
+	/**
+	 * The scenario without the header comments (which list the warnings, and so name what
+	 * was left out).
+	 */
 	private static String body(String yaml) {
 		return yaml.lines().filter(l -> !l.startsWith("#")).collect(java.util.stream.Collectors.joining("\n"));
 	}

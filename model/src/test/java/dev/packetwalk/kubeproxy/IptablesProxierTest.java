@@ -21,10 +21,14 @@ class IptablesProxierTest {
 
 	static final String NODE = "test-node";
 
-	/** Upstream's fake proxier: detector 10.0.0.0/8, no --random-fully, nfacct counters present. */
+	/**
+	 * Upstream's fake proxier: detector 10.0.0.0/8, no --random-fully, nfacct counters
+	 * present.
+	 */
 	static ProxyConfig fakeProxierConfig() {
 		return ProxyConfig.defaults(NODE, Cidr.parse("10.0.0.0/8"), Ip.parse("192.168.0.2"))
-				.withRandomFully(false).withNfacct(true);
+			.withRandomFully(false)
+			.withNfacct(true);
 	}
 
 	static Ip ip(String s) {
@@ -38,11 +42,11 @@ class IptablesProxierTest {
 	// ---------------------------------------------------------------- probability
 
 	@ParameterizedTest(name = "probability({0}) = {1}")
-	@CsvSource({
-			"1, 1.0000000000", "2, 0.5000000000", "3, 0.3333333333", "4, 0.2500000000", "5, 0.2000000000",
+	@CsvSource({ "1, 1.0000000000", "2, 0.5000000000", "3, 0.3333333333", "4, 0.2500000000", "5, 0.2000000000",
 			"6, 0.1666666667", "7, 0.1428571429", "10, 0.1000000000", "100, 0.0100000000", "1000, 0.0010000000",
 			"10000, 0.0001000000", "100000, 0.0000100000", "100001, 0.0000099999",
-			// Derived: 1/2048 = 0.00048828125 exactly; Go rounds half-to-even, String.format would give ...813.
+			// Derived: 1/2048 = 0.00048828125 exactly; Go rounds half-to-even,
+			// String.format would give ...813.
 			"2048, 0.0004882812" })
 	void computeProbability(int n, String expected) {
 		assertThat(IptablesProxier.probability(n)).isEqualTo(expected);
@@ -63,39 +67,44 @@ class IptablesProxierTest {
 		assertThatThrownBy(() -> IptablesProxier.probability(0)).hasMessageContaining("n >= 1");
 	}
 
-	// ---------------------------------------------------------------- TestOverallIPTablesRules
+	// ----------------------------------------------------------------
+	// TestOverallIPTablesRules
 
 	static List<KubeService> overallServices() {
-		return List.of(
-				KubeService.clusterIp("ns1", "svc1", ip("172.30.0.41"), p80()),
+		return List.of(KubeService.clusterIp("ns1", "svc1", ip("172.30.0.41"), p80()),
 				KubeService.loadBalancer("ns2", "svc2", ip("172.30.0.42"), p80().withNodePort(3001))
-						.withLoadBalancerIps(ip("1.2.3.4")).withExternalIps(ip("192.168.99.22"))
-						.withExternalTrafficPolicy(TrafficPolicy.LOCAL).withHealthCheckNodePort(30000),
+					.withLoadBalancerIps(ip("1.2.3.4"))
+					.withExternalIps(ip("192.168.99.22"))
+					.withExternalTrafficPolicy(TrafficPolicy.LOCAL)
+					.withHealthCheckNodePort(30000),
 				KubeService.nodePort("ns3", "svc3", ip("172.30.0.43"), p80().withNodePort(3003)),
 				KubeService.nodePort("ns4", "svc4", ip("172.30.0.44"), p80()).withExternalIps(ip("192.168.99.33")),
-				// upstream also sets healthCheckNodePort 30000 here; kube-proxy ignores it for eTP=Cluster and our
+				// upstream also sets healthCheckNodePort 30000 here; kube-proxy ignores
+				// it for eTP=Cluster and our
 				// records reject it, so it is left at 0.
 				KubeService.loadBalancer("ns5", "svc5", ip("172.30.0.45"), p80().withNodePort(3002))
-						.withLoadBalancerIps(ip("5.6.7.8"))
-						.withLoadBalancerSourceRanges(Cidr.parse("203.0.113.0/25"))
-						.withSessionAffinity(SessionAffinity.clientIp(10800)),
+					.withLoadBalancerIps(ip("5.6.7.8"))
+					.withLoadBalancerSourceRanges(Cidr.parse("203.0.113.0/25"))
+					.withSessionAffinity(SessionAffinity.clientIp(10800)),
 				KubeService.clusterIp("ns6", "svc6", ip("172.30.0.46"), p80()));
 	}
 
 	static Map<ServiceRef, List<Endpoint>> overallEndpoints() {
-		return Map.of(
-				ServiceRef.of("ns1", "svc1"), List.of(Endpoint.ready(ip("10.180.0.1"), "p80", 80, null)),
+		return Map.of(ServiceRef.of("ns1", "svc1"), List.of(Endpoint.ready(ip("10.180.0.1"), "p80", 80, null)),
 				ServiceRef.of("ns2", "svc2"), List.of(Endpoint.ready(ip("10.180.0.2"), "p80", 80, null)),
 				ServiceRef.of("ns3", "svc3"), List.of(Endpoint.ready(ip("10.180.0.3"), "p80", 80, null)),
-				ServiceRef.of("ns4", "svc4"), List.of(Endpoint.ready(ip("10.180.0.4"), "p80", 80, null),
+				ServiceRef.of("ns4", "svc4"),
+				List.of(Endpoint.ready(ip("10.180.0.4"), "p80", 80, null),
 						Endpoint.ready(ip("10.180.0.5"), "p80", 80, NODE)),
 				ServiceRef.of("ns5", "svc5"), List.of(Endpoint.ready(ip("10.180.0.3"), "p80", 80, null)));
 	}
 
 	/**
-	 * With thousands of service ports the rules are written in slices on all cores: the document must be the one
-	 * writing them in turn gives. Upstream's six overall Services (every kind: no endpoints, Local policy with no local
-	 * endpoint, external IPs, source ranges with affinity, node ports) repeated 500 times in distinct namespaces.
+	 * With thousands of service ports the rules are written in slices on all cores: the
+	 * document must be the one writing them in turn gives. Upstream's six overall
+	 * Services (every kind: no endpoints, Local policy with no local endpoint, external
+	 * IPs, source ranges with affinity, node ports) repeated 500 times in distinct
+	 * namespaces.
 	 */
 	@Test
 	void writingInSlicesGivesTheDocumentWritingInTurnGives() {
@@ -105,8 +114,8 @@ class IptablesProxierTest {
 		for (int copy = 0; copy < 500; copy++) {
 			for (KubeService svc : overallServices()) {
 				KubeService renamed = new KubeService(svc.namespace() + "-" + copy, svc.name(), svc.type(),
-						Ip.of(172, 16 + copy / 200, copy % 200, svc.clusterIp().octet(3)), svc.ports(), svc.externalIps(),
-						svc.loadBalancerIps(), svc.loadBalancerSourceRanges(), svc.sessionAffinity(),
+						Ip.of(172, 16 + copy / 200, copy % 200, svc.clusterIp().octet(3)), svc.ports(),
+						svc.externalIps(), svc.loadBalancerIps(), svc.loadBalancerSourceRanges(), svc.sessionAffinity(),
 						svc.internalTrafficPolicy(), svc.externalTrafficPolicy(), svc.healthCheckNodePort());
 				services.add(renamed);
 				List<Endpoint> eps = overall.get(svc.ref());
@@ -123,7 +132,10 @@ class IptablesProxierTest {
 		assertThat(inTurn).contains("ns5-499/svc5:p80", "ns1-0/svc1:p80");
 	}
 
-	/** Upstream TestOverallIPTablesRules expected output (after upstream's sortIPTablesRules). */
+	/**
+	 * Upstream TestOverallIPTablesRules expected output (after upstream's
+	 * sortIPTablesRules).
+	 */
 	static final String OVERALL_EXPECTED = """
 			*filter
 			:KUBE-NODEPORTS - [0:0]
@@ -232,14 +244,21 @@ class IptablesProxierTest {
 	@Test
 	void upstreamNatRuleCountMatches() {
 		IptablesRestore restore = IptablesProxier.generate(overallServices(), overallEndpoints(), fakeProxierConfig());
-		long expectedNat = OVERALL_EXPECTED.lines().dropWhile(l -> !l.equals("*nat")).filter(l -> l.startsWith("-A")).count();
-		long expectedFilter = OVERALL_EXPECTED.lines().takeWhile(l -> !l.equals("*nat")).filter(l -> l.startsWith("-A")).count();
+		long expectedNat = OVERALL_EXPECTED.lines()
+			.dropWhile(l -> !l.equals("*nat"))
+			.filter(l -> l.startsWith("-A"))
+			.count();
+		long expectedFilter = OVERALL_EXPECTED.lines()
+			.takeWhile(l -> !l.equals("*nat"))
+			.filter(l -> l.startsWith("-A"))
+			.count();
 		assertThat(restore.table("nat").rules()).hasSize((int) expectedNat);
 		assertThat(restore.table("filter").rules()).hasSize((int) expectedFilter);
 		assertThat(restore.kubeProxyRuleCount()).isEqualTo((int) (expectedNat + expectedFilter));
 	}
 
-	// ---------------------------------------------------------------- section 1.7: ns4/svc4, ClusterIP part
+	// ---------------------------------------------------------------- section 1.7:
+	// ns4/svc4, ClusterIP part
 
 	static final String SVC4_EXCERPT = """
 			*nat
@@ -272,25 +291,31 @@ class IptablesProxierTest {
 				Map.of(svc4.ref(), overallEndpoints().get(svc4.ref())), fakeProxierConfig());
 		IptablesRestore.Table nat = restore.table("nat");
 		List<String> excerptRules = SVC4_EXCERPT.lines().filter(l -> l.startsWith("-A")).toList();
-		List<String> excerptChains = SVC4_EXCERPT.lines().filter(l -> l.startsWith(":"))
-				.map(l -> l.substring(1, l.indexOf(' '))).toList();
+		List<String> excerptChains = SVC4_EXCERPT.lines()
+			.filter(l -> l.startsWith(":"))
+			.map(l -> l.substring(1, l.indexOf(' ')))
+			.toList();
 
 		assertThat(nat.chains()).containsAll(excerptChains);
-		// every excerpt line is in the output, and within each chain in the same relative order
+		// every excerpt line is in the output, and within each chain in the same relative
+		// order
 		for (String chain : excerptChains) {
-			List<String> expected = excerptRules.stream().filter(r -> IptablesRestore.chainOf(r).equals(chain)).toList();
+			List<String> expected = excerptRules.stream()
+				.filter(r -> IptablesRestore.chainOf(r).equals(chain))
+				.toList();
 			assertThat(nat.rulesOf(chain)).as(chain).containsExactlyElementsOf(expected);
 		}
 		// and the whole nat table holds nothing else than the excerpt (kube-proxy's part)
 		assertThat(nat.rules()).containsExactlyInAnyOrderElementsOf(excerptRules);
-		// kube-proxy's own write order: static rules, then the service, then the nodeports tail
-		assertThat(nat.rules()).containsExactly(
-				excerptRules.get(3), excerptRules.get(4), excerptRules.get(5), excerptRules.get(2),
-				excerptRules.get(0), excerptRules.get(10), excerptRules.get(11), excerptRules.get(12),
-				excerptRules.get(8), excerptRules.get(9), excerptRules.get(6), excerptRules.get(7),
-				excerptRules.get(1));
+		// kube-proxy's own write order: static rules, then the service, then the
+		// nodeports tail
+		assertThat(nat.rules()).containsExactly(excerptRules.get(3), excerptRules.get(4), excerptRules.get(5),
+				excerptRules.get(2), excerptRules.get(0), excerptRules.get(10), excerptRules.get(11),
+				excerptRules.get(12), excerptRules.get(8), excerptRules.get(9), excerptRules.get(6),
+				excerptRules.get(7), excerptRules.get(1));
 		assertThat(nat.chains()).containsExactly("KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING",
-				"KUBE-MARK-MASQ", "KUBE-SVC-4SW47YFZTEDKD3PK", "KUBE-SEP-UKSFD7AGPMPPLUHC", "KUBE-SEP-C6EBXVWJJZMIWKLZ");
+				"KUBE-MARK-MASQ", "KUBE-SVC-4SW47YFZTEDKD3PK", "KUBE-SEP-UKSFD7AGPMPPLUHC",
+				"KUBE-SEP-C6EBXVWJJZMIWKLZ");
 	}
 
 	// ---------------------------------------------------------------- fragments
@@ -307,15 +332,17 @@ class IptablesProxierTest {
 	@Test
 	void affinityChecksComeBeforeTheProbabilityCascadeForEveryEndpoint() {
 		KubeService svc = KubeService.clusterIp("ns", "sticky", ip("10.96.0.50"), ServicePort.tcp("web", 80, 8080))
-				.withSessionAffinity(SessionAffinity.clientIp(600));
+			.withSessionAffinity(SessionAffinity.clientIp(600));
 		List<Endpoint> eps = List.of(Endpoint.ready(ip("10.244.1.2"), "web", 8080, "n1"),
 				Endpoint.ready(ip("10.244.2.2"), "web", 8080, "n2"));
 		IptablesRestore r = IptablesProxier.generate(List.of(svc), Map.of(svc.ref(), eps), fakeProxierConfig());
-		String svcChain = KubeProxyHash.svcChain(svc.portName(svc.ports().getFirst()), svc.ports().getFirst().protocol());
+		String svcChain = KubeProxyHash.svcChain(svc.portName(svc.ports().getFirst()),
+				svc.ports().getFirst().protocol());
 		List<String> rules = r.table("nat").rulesOf(svcChain);
 		assertThat(rules).hasSize(5);
 		assertThat(rules.get(0)).contains("! -s 10.0.0.0/8 -j KUBE-MARK-MASQ");
-		assertThat(rules.get(1)).contains("-> 10.244.1.2:8080\" -m recent --name KUBE-SEP-").contains("--rcheck --seconds 600 --reap");
+		assertThat(rules.get(1)).contains("-> 10.244.1.2:8080\" -m recent --name KUBE-SEP-")
+			.contains("--rcheck --seconds 600 --reap");
 		assertThat(rules.get(2)).contains("-> 10.244.2.2:8080\" -m recent");
 		assertThat(rules.get(3)).contains("--probability 0.5000000000");
 		assertThat(rules.get(4)).doesNotContain("statistic");
@@ -333,7 +360,8 @@ class IptablesProxierTest {
 	@Test
 	void noEndpointsRejectsExternalIpLoadBalancerAndNodePortToo() {
 		KubeService svc = KubeService.loadBalancer("ns1", "svc1", ip("172.30.0.41"), p80().withNodePort(3001))
-				.withExternalIps(ip("192.168.99.11")).withLoadBalancerIps(ip("1.2.3.4"));
+			.withExternalIps(ip("192.168.99.11"))
+			.withLoadBalancerIps(ip("1.2.3.4"));
 		IptablesRestore r = IptablesProxier.generate(List.of(svc), Map.of(), fakeProxierConfig());
 		assertThat(r.table("filter").rulesOf("KUBE-EXTERNAL-SERVICES")).containsExactly(
 				"-A KUBE-EXTERNAL-SERVICES -m comment --comment \"ns1/svc1:p80 has no endpoints\" -m tcp -p tcp -d 192.168.99.11 --dport 80 -j REJECT",
@@ -349,7 +377,8 @@ class IptablesProxierTest {
 				"-A KUBE-EXTERNAL-SERVICES -m comment --comment \"ns2/svc2:p80 has no local endpoints\" -m tcp -p tcp -d 192.168.99.22 --dport 80 -j DROP",
 				"-A KUBE-EXTERNAL-SERVICES -m comment --comment \"ns2/svc2:p80 has no local endpoints\" -m tcp -p tcp -d 1.2.3.4 --dport 80 -j DROP",
 				"-A KUBE-EXTERNAL-SERVICES -m comment --comment \"ns2/svc2:p80 has no local endpoints\" -m addrtype --dst-type LOCAL -m tcp -p tcp --dport 3001 -j DROP");
-		// the EXT chain keeps only the three short-circuit rules, and no KUBE-SVL chain is made
+		// the EXT chain keeps only the three short-circuit rules, and no KUBE-SVL chain
+		// is made
 		assertThat(r.table("nat").rulesOf("KUBE-EXT-GNZBNJ2PO5MGZ6GT")).hasSize(3);
 		assertThat(r.table("nat").chains()).doesNotContain("KUBE-SVL-GNZBNJ2PO5MGZ6GT");
 	}
@@ -361,19 +390,23 @@ class IptablesProxierTest {
 				Endpoint.ready(ip("10.180.0.9"), "p80", 80, NODE));
 		IptablesRestore r = IptablesProxier.generate(List.of(svc2), Map.of(svc2.ref(), eps), fakeProxierConfig());
 		assertThat(r.table("nat").rulesOf("KUBE-EXT-GNZBNJ2PO5MGZ6GT")).hasSize(4)
-				.last().isEqualTo("-A KUBE-EXT-GNZBNJ2PO5MGZ6GT -j KUBE-SVL-GNZBNJ2PO5MGZ6GT");
-		assertThat(r.table("nat").rulesOf("KUBE-SVL-GNZBNJ2PO5MGZ6GT")).singleElement().asString()
-				.endsWith("-> 10.180.0.9:80\" -j " + KubeProxyHash.sepChain(svc2.portName(p80()), p80().protocol(), "10.180.0.9:80"))
-				.doesNotContain("KUBE-MARK-MASQ");
+			.last()
+			.isEqualTo("-A KUBE-EXT-GNZBNJ2PO5MGZ6GT -j KUBE-SVL-GNZBNJ2PO5MGZ6GT");
+		assertThat(r.table("nat").rulesOf("KUBE-SVL-GNZBNJ2PO5MGZ6GT")).singleElement()
+			.asString()
+			.endsWith("-> 10.180.0.9:80\" -j "
+					+ KubeProxyHash.sepChain(svc2.portName(p80()), p80().protocol(), "10.180.0.9:80"))
+			.doesNotContain("KUBE-MARK-MASQ");
 		assertThat(r.table("filter").rulesOf("KUBE-EXTERNAL-SERVICES")).isEmpty();
-		// SEP chains exist for both (cluster chain for short-circuited traffic, local chain for external)
+		// SEP chains exist for both (cluster chain for short-circuited traffic, local
+		// chain for external)
 		assertThat(r.table("nat").chains()).filteredOn(c -> c.startsWith("KUBE-SEP-")).hasSize(2);
 	}
 
 	@Test
 	void nodePortWithClusterPolicyGoesThroughExtChainAndMasquerades() {
-		KubeService svc = KubeService.nodePort("default", "web", ip("10.96.10.10"), ServicePort.tcp("http", 80, 8080)
-				.withNodePort(30080));
+		KubeService svc = KubeService.nodePort("default", "web", ip("10.96.10.10"),
+				ServicePort.tcp("http", 80, 8080).withNodePort(30080));
 		List<Endpoint> eps = List.of(Endpoint.ready(ip("10.244.1.7"), "http", 8080, "other-node"));
 		IptablesRestore r = IptablesProxier.generate(List.of(svc), Map.of(svc.ref(), eps),
 				ProxyConfig.defaults(NODE, Cidr.parse("10.244.0.0/16")));
@@ -383,8 +416,8 @@ class IptablesProxierTest {
 		IptablesRestore.Table nat = r.table("nat");
 		assertThat(nat.rulesOf("KUBE-NODEPORTS")).containsExactly(
 				"-A KUBE-NODEPORTS -m comment --comment default/web:http -m tcp -p tcp --dport 30080 -j " + ext);
-		assertThat(nat.rulesOf(ext)).containsExactly(
-				"-A " + ext + " -m comment --comment \"masquerade traffic for default/web:http external destinations\" -j KUBE-MARK-MASQ",
+		assertThat(nat.rulesOf(ext)).containsExactly("-A " + ext
+				+ " -m comment --comment \"masquerade traffic for default/web:http external destinations\" -j KUBE-MARK-MASQ",
 				"-A " + ext + " -j " + svcChain);
 		assertThat(nat.rulesOf("KUBE-POSTROUTING").getLast()).endsWith("-j MASQUERADE --random-fully");
 		assertThat(nat.rulesOf("KUBE-SERVICES").getLast()).contains("NOTE: this must be the last rule");
@@ -401,30 +434,41 @@ class IptablesProxierTest {
 				ProxyConfig.defaults(NODE, Cidr.parse("10.244.0.0/16")));
 		ServicePortName spn = kuard.portName(kuard.ports().getFirst());
 		assertThat(spn).hasToString("default/kuard");
-		List<String> dispatch = r.table("nat").rulesOf(KubeProxyHash.svcChain(spn, kuard.ports().getFirst().protocol()))
-				.stream().filter(l -> l.contains(" -> ")).toList();
-		// sorted by address *string*: 10.244.1.10 < 10.244.1.9 < 10.244.10.3 < 10.244.2.4 < 10.244.3.2
+		List<String> dispatch = r.table("nat")
+			.rulesOf(KubeProxyHash.svcChain(spn, kuard.ports().getFirst().protocol()))
+			.stream()
+			.filter(l -> l.contains(" -> "))
+			.toList();
+		// sorted by address *string*: 10.244.1.10 < 10.244.1.9 < 10.244.10.3 < 10.244.2.4
+		// < 10.244.3.2
 		List<String> order = dispatch.stream().map(l -> l.replaceAll(".*-> ([0-9.:]+)\".*", "$1")).toList();
 		assertThat(order).containsExactly("10.244.1.10:8080", "10.244.1.9:8080", "10.244.10.3:8080", "10.244.2.4:8080",
 				"10.244.3.2:8080");
 		List<String> probabilities = dispatch.stream()
-				.map(l -> l.contains("--probability ") ? l.replaceAll(".*--probability (\\S+).*", "$1") : "none").toList();
-		assertThat(probabilities).containsExactly("0.2000000000", "0.2500000000", "0.3333333333", "0.5000000000", "none");
-		assertThat(dispatch.getFirst()).startsWith("-A KUBE-SVC-").contains("--comment \"default/kuard -> 10.244.1.10:8080\"");
+			.map(l -> l.contains("--probability ") ? l.replaceAll(".*--probability (\\S+).*", "$1") : "none")
+			.toList();
+		assertThat(probabilities).containsExactly("0.2000000000", "0.2500000000", "0.3333333333", "0.5000000000",
+				"none");
+		assertThat(dispatch.getFirst()).startsWith("-A KUBE-SVC-")
+			.contains("--comment \"default/kuard -> 10.244.1.10:8080\"");
 	}
 
 	@Test
 	void internalPolicyLocal() {
 		KubeService svc = KubeService.clusterIp("ns", "itp", ip("10.96.3.3"), p80())
-				.withInternalTrafficPolicy(TrafficPolicy.LOCAL);
+			.withInternalTrafficPolicy(TrafficPolicy.LOCAL);
 		ServicePortName spn = svc.portName(p80());
 		String svl = KubeProxyHash.svlChain(spn, p80().protocol());
-		// a local endpoint: KUBE-SERVICES jumps to KUBE-SVL, which holds the masquerade rule and only local endpoints
+		// a local endpoint: KUBE-SERVICES jumps to KUBE-SVL, which holds the masquerade
+		// rule and only local endpoints
 		List<Endpoint> eps = List.of(Endpoint.ready(ip("10.244.1.1"), "p80", 80, NODE),
 				Endpoint.ready(ip("10.244.2.1"), "p80", 80, "elsewhere"));
 		IptablesRestore r = IptablesProxier.generate(List.of(svc), Map.of(svc.ref(), eps), fakeProxierConfig());
 		assertThat(r.table("nat").rulesOf("KUBE-SERVICES").getFirst()).endsWith("-j " + svl);
-		assertThat(r.table("nat").rulesOf(svl)).hasSize(2).first().asString().endsWith("! -s 10.0.0.0/8 -j KUBE-MARK-MASQ");
+		assertThat(r.table("nat").rulesOf(svl)).hasSize(2)
+			.first()
+			.asString()
+			.endsWith("! -s 10.0.0.0/8 -j KUBE-MARK-MASQ");
 		assertThat(r.table("nat").chains()).noneMatch(c -> c.startsWith("KUBE-SVC-"));
 		assertThat(r.table("nat").chains()).filteredOn(c -> c.startsWith("KUBE-SEP-")).hasSize(1);
 		// no local endpoint: DROP in filter (not REJECT)
@@ -442,15 +486,19 @@ class IptablesProxierTest {
 		Endpoint notServing = new Endpoint(ip("10.244.1.3"), Map.of("p80", 80), null, false, false, true);
 		String svcChain = KubeProxyHash.svcChain(svc.portName(p80()), p80().protocol());
 
-		IptablesRestore both = IptablesProxier.generate(List.of(svc), Map.of(svc.ref(), List.of(terminating, ready, notServing)),
-				fakeProxierConfig());
-		assertThat(both.table("nat").rulesOf(svcChain)).filteredOn(l -> l.contains(" -> ")).singleElement().asString()
-				.contains("10.244.1.1:80");
+		IptablesRestore both = IptablesProxier.generate(List.of(svc),
+				Map.of(svc.ref(), List.of(terminating, ready, notServing)), fakeProxierConfig());
+		assertThat(both.table("nat").rulesOf(svcChain)).filteredOn(l -> l.contains(" -> "))
+			.singleElement()
+			.asString()
+			.contains("10.244.1.1:80");
 
-		IptablesRestore fallback = IptablesProxier.generate(List.of(svc), Map.of(svc.ref(), List.of(terminating, notServing)),
-				fakeProxierConfig());
-		assertThat(fallback.table("nat").rulesOf(svcChain)).filteredOn(l -> l.contains(" -> ")).singleElement().asString()
-				.contains("10.244.1.2:80");
+		IptablesRestore fallback = IptablesProxier.generate(List.of(svc),
+				Map.of(svc.ref(), List.of(terminating, notServing)), fakeProxierConfig());
+		assertThat(fallback.table("nat").rulesOf(svcChain)).filteredOn(l -> l.contains(" -> "))
+			.singleElement()
+			.asString()
+			.contains("10.244.1.2:80");
 
 		IptablesRestore nothing = IptablesProxier.generate(List.of(svc), Map.of(svc.ref(), List.of(notServing)),
 				fakeProxierConfig());
@@ -460,14 +508,17 @@ class IptablesProxierTest {
 	@Test
 	void masqueradeAllAndNoDetector() {
 		KubeService svc = KubeService.clusterIp("ns1", "svc1", ip("172.30.0.41"), p80());
-		Map<ServiceRef, List<Endpoint>> eps = Map.of(svc.ref(), List.of(Endpoint.ready(ip("10.180.0.1"), "p80", 80, null)));
+		Map<ServiceRef, List<Endpoint>> eps = Map.of(svc.ref(),
+				List.of(Endpoint.ready(ip("10.180.0.1"), "p80", 80, null)));
 		String chain = "KUBE-SVC-XPGD46QRK7WJZT7O";
 		assertThat(IptablesProxier.generate(List.of(svc), eps, fakeProxierConfig().withMasqueradeAll(true))
-				.table("nat").rulesOf(chain).getFirst()).isEqualTo(
-				"-A KUBE-SVC-XPGD46QRK7WJZT7O -m comment --comment \"ns1/svc1:p80 cluster IP\" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j KUBE-MARK-MASQ");
+			.table("nat")
+			.rulesOf(chain)
+			.getFirst()).isEqualTo(
+					"-A KUBE-SVC-XPGD46QRK7WJZT7O -m comment --comment \"ns1/svc1:p80 cluster IP\" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j KUBE-MARK-MASQ");
 		ProxyConfig noDetector = ProxyConfig.defaults(NODE, null);
 		assertThat(IptablesProxier.generate(List.of(svc), eps, noDetector).table("nat").rulesOf(chain))
-				.noneMatch(l -> l.contains("KUBE-MARK-MASQ"));
+			.noneMatch(l -> l.contains("KUBE-MARK-MASQ"));
 	}
 
 	@Test
@@ -485,7 +536,8 @@ class IptablesProxierTest {
 		IptablesRestore r = IptablesProxier.generate(List.of(), Map.of(), ProxyConfig.defaults(NODE, null));
 		String text = r.text();
 		assertThat(text).startsWith("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
-		assertThat(text).contains("*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n");
+		assertThat(text).contains(
+				"*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n");
 		assertThat(r.table("filter").rulesOf("INPUT")).containsExactly(
 				"-A INPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL",
 				"-A INPUT -m comment --comment \"kubernetes health check service ports\" -j KUBE-NODEPORTS",
@@ -500,10 +552,10 @@ class IptablesProxierTest {
 				"-A OUTPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL",
 				"-A OUTPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
 				"-A OUTPUT -j KUBE-FIREWALL");
-		assertThat(r.table("nat").rulesOf("PREROUTING")).containsExactly(
-				"-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES");
-		assertThat(r.table("nat").rulesOf("OUTPUT")).containsExactly(
-				"-A OUTPUT -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES");
+		assertThat(r.table("nat").rulesOf("PREROUTING"))
+			.containsExactly("-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES");
+		assertThat(r.table("nat").rulesOf("OUTPUT"))
+			.containsExactly("-A OUTPUT -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES");
 		assertThat(r.table("nat").rulesOf("POSTROUTING")).containsExactly(
 				"-A POSTROUTING -m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING");
 		assertThat(text.indexOf("*filter")).isLessThan(text.indexOf("*nat"));
@@ -522,7 +574,11 @@ class IptablesProxierTest {
 				}
 			}
 		}
-		assertThat(r.totalRuleCount() - r.kubeProxyRuleCount()).isEqualTo(12 + 2); // iptablesJumpChains + kubelet KUBE-FIREWALL jumps
+		assertThat(r.totalRuleCount() - r.kubeProxyRuleCount()).isEqualTo(12 + 2); // iptablesJumpChains
+																					// +
+																					// kubelet
+																					// KUBE-FIREWALL
+																					// jumps
 	}
 
 	private static List<String> allRules(IptablesRestore.Table t) {
@@ -541,17 +597,23 @@ class IptablesProxierTest {
 		IptablesRestore r = IptablesProxier.generate(List.of(svc), Map.of(svc.ref(), eps), fakeProxierConfig());
 		String svcChain = KubeProxyHash.svcChain(svc.portName(p80()), p80().protocol());
 		List<String> rules = r.table("nat").rulesOf(svcChain);
-		assertThat(rules.get(0)).contains("cluster IP"); // the masquerade rule keeps its comment
+		assertThat(rules.get(0)).contains("cluster IP"); // the masquerade rule keeps its
+															// comment
 		assertThat(rules.subList(1, rules.size())).noneMatch(l -> l.contains("--comment"));
 		assertThat(rules.get(1)).contains("--probability " + IptablesProxier.probability(1001));
-		assertThat(r.table("nat").rules()).filteredOn(l -> l.startsWith("-A KUBE-SEP-")).noneMatch(l -> l.contains("--comment"));
+		assertThat(r.table("nat").rules()).filteredOn(l -> l.startsWith("-A KUBE-SEP-"))
+			.noneMatch(l -> l.contains("--comment"));
 	}
 
-	/** Rule count = 9 static + per ClusterIP service (1 portal + 1 masquerade + E dispatch + 2E endpoint). */
+	/**
+	 * Rule count = 9 static + per ClusterIP service (1 portal + 1 masquerade + E dispatch
+	 * + 2E endpoint).
+	 */
 	static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> grid() {
 		return java.util.stream.IntStream.rangeClosed(0, 12)
 			.boxed()
-			.flatMap(s -> java.util.stream.IntStream.of(1, 2, 5, 12).mapToObj(e -> org.junit.jupiter.params.provider.Arguments.of(s, e)));
+			.flatMap(s -> java.util.stream.IntStream.of(1, 2, 5, 12)
+				.mapToObj(e -> org.junit.jupiter.params.provider.Arguments.of(s, e)));
 	}
 
 	@org.junit.jupiter.params.ParameterizedTest(name = "{0} services x {1} endpoints")

@@ -30,22 +30,26 @@ class IpvsProxierTest {
 				KubeService.clusterIp("kube-system", "kube-dns", ip("10.96.0.10"),
 						ServicePort.of("dns", Protocol.UDP, 53, 53), ServicePort.tcp("dns-tcp", 53, 53),
 						ServicePort.tcp("metrics", 9153, 9153)),
-				KubeService.nodePort("default", "web", ip("10.96.100.100"), ServicePort.tcp("", 80, 8080).withNodePort(30080))
-						.withSessionAffinity(SessionAffinity.clientIp()),
-				KubeService.loadBalancer("default", "lb", ip("10.96.200.200"), ServicePort.tcp("http", 80, 80).withNodePort(31000))
-						.withLoadBalancerIps(ip("203.0.113.10")).withExternalTrafficPolicy(TrafficPolicy.LOCAL)
-						.withHealthCheckNodePort(32000));
+				KubeService
+					.nodePort("default", "web", ip("10.96.100.100"), ServicePort.tcp("", 80, 8080).withNodePort(30080))
+					.withSessionAffinity(SessionAffinity.clientIp()),
+				KubeService
+					.loadBalancer("default", "lb", ip("10.96.200.200"),
+							ServicePort.tcp("http", 80, 80).withNodePort(31000))
+					.withLoadBalancerIps(ip("203.0.113.10"))
+					.withExternalTrafficPolicy(TrafficPolicy.LOCAL)
+					.withHealthCheckNodePort(32000));
 	}
 
 	static Map<ServiceRef, List<Endpoint>> endpoints() {
 		Map<String, Integer> dnsPorts = Map.of("dns", 53, "dns-tcp", 53, "metrics", 9153);
-		return Map.of(
-				ServiceRef.of("default", "kubernetes"), List.of(Endpoint.ready(ip("192.168.1.10"), "https", 6443, null)),
-				ServiceRef.of("kube-system", "kube-dns"), List.of(
-						new Endpoint(ip("10.244.0.3"), dnsPorts, "node-0", true, true, false),
+		return Map.of(ServiceRef.of("default", "kubernetes"),
+				List.of(Endpoint.ready(ip("192.168.1.10"), "https", 6443, null)),
+				ServiceRef.of("kube-system", "kube-dns"),
+				List.of(new Endpoint(ip("10.244.0.3"), dnsPorts, "node-0", true, true, false),
 						new Endpoint(ip("10.244.0.2"), dnsPorts, "node-0", true, true, false)),
-				ServiceRef.of("default", "web"), List.of(Endpoint.ready(ip("10.244.2.6"), 8080, "node-2"),
-						Endpoint.ready(ip("10.244.1.5"), 8080, NODE)),
+				ServiceRef.of("default", "web"),
+				List.of(Endpoint.ready(ip("10.244.2.6"), 8080, "node-2"), Endpoint.ready(ip("10.244.1.5"), 8080, NODE)),
 				ServiceRef.of("default", "lb"), List.of(Endpoint.ready(ip("10.244.1.7"), "http", 80, NODE),
 						Endpoint.ready(ip("10.244.2.8"), "http", 80, "node-2")));
 	}
@@ -57,38 +61,21 @@ class IpvsProxierTest {
 	@Test
 	void ipvsadmListing() {
 		IpvsState state = IpvsProxier.generate(services(), endpoints(), config());
-		String expected = String.join("\n",
-				"IP Virtual Server version 1.2.1 (size=4096)",
+		String expected = String.join("\n", "IP Virtual Server version 1.2.1 (size=4096)",
 				"Prot LocalAddress:Port Scheduler Flags",
-				"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn",
-				"TCP  10.96.0.1:443 rr",
-				dest("192.168.1.10:6443"),
-				"TCP  10.96.0.10:53 rr",
-				dest("10.244.0.2:53"),
-				dest("10.244.0.3:53"),
-				"TCP  10.96.0.10:9153 rr",
-				dest("10.244.0.2:9153"),
-				dest("10.244.0.3:9153"),
-				"TCP  10.96.100.100:80 rr persistent 10800",
-				dest("10.244.1.5:8080"),
-				dest("10.244.2.6:8080"),
-				"TCP  10.96.200.200:80 rr",
-				dest("10.244.1.7:80"),
-				dest("10.244.2.8:80"),
-				"TCP  192.168.1.10:30080 rr persistent 10800",
-				dest("10.244.1.5:8080"),
-				dest("10.244.2.6:8080"),
-				"TCP  192.168.1.10:31000 rr",
-				dest("10.244.1.7:80"),
-				"TCP  203.0.113.10:80 rr",
-				dest("10.244.1.7:80"),
-				"UDP  10.96.0.10:53 rr",
-				dest("10.244.0.2:53"),
-				dest("10.244.0.3:53")) + "\n";
+				"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn", "TCP  10.96.0.1:443 rr",
+				dest("192.168.1.10:6443"), "TCP  10.96.0.10:53 rr", dest("10.244.0.2:53"), dest("10.244.0.3:53"),
+				"TCP  10.96.0.10:9153 rr", dest("10.244.0.2:9153"), dest("10.244.0.3:9153"),
+				"TCP  10.96.100.100:80 rr persistent 10800", dest("10.244.1.5:8080"), dest("10.244.2.6:8080"),
+				"TCP  10.96.200.200:80 rr", dest("10.244.1.7:80"), dest("10.244.2.8:80"),
+				"TCP  192.168.1.10:30080 rr persistent 10800", dest("10.244.1.5:8080"), dest("10.244.2.6:8080"),
+				"TCP  192.168.1.10:31000 rr", dest("10.244.1.7:80"), "TCP  203.0.113.10:80 rr", dest("10.244.1.7:80"),
+				"UDP  10.96.0.10:53 rr", dest("10.244.0.2:53"), dest("10.244.0.3:53")) + "\n";
 		assertThat(state.ipvsadmList()).isEqualTo(expected);
-		// the destination line is padded exactly as ipvsadm's printf pads it (trailing spaces included)
+		// the destination line is padded exactly as ipvsadm's printf pads it (trailing
+		// spaces included)
 		assertThat(dest("10.244.0.2:53"))
-				.isEqualTo("  -> 10.244.0.2:53                Masq    1      0          0         ");
+			.isEqualTo("  -> 10.244.0.2:53                Masq    1      0          0         ");
 	}
 
 	@Test
@@ -111,23 +98,26 @@ class IpvsProxierTest {
 		assertThat(state.ipset("KUBE-LOAD-BALANCER-LOCAL").entries()).containsExactly("203.0.113.10,tcp:80");
 		assertThat(state.ipset("KUBE-HEALTH-CHECK-NODE-PORT").entries()).containsExactly("32000");
 		assertThat(state.ipset("KUBE-IPVS-IPS").entries()).hasSize(5).contains("203.0.113.10");
-		assertThat(state.ipsets()).extracting(IpSet::name).startsWith("KUBE-LOOP-BACK", "KUBE-CLUSTER-IP")
-				.endsWith("KUBE-HEALTH-CHECK-NODE-PORT", "KUBE-IPVS-IPS").hasSize(17);
+		assertThat(state.ipsets()).extracting(IpSet::name)
+			.startsWith("KUBE-LOOP-BACK", "KUBE-CLUSTER-IP")
+			.endsWith("KUBE-HEALTH-CHECK-NODE-PORT", "KUBE-IPVS-IPS")
+			.hasSize(17);
 	}
 
 	@Test
 	void externalIpsAndSourceRanges() {
 		KubeService svc = KubeService.loadBalancer("ns", "fw", ip("10.96.5.5"), ServicePort.tcp("http", 80, 8080))
-				.withExternalIps(ip("198.51.100.7"), ip("192.168.1.10"))
-				.withLoadBalancerIps(ip("203.0.113.20"))
-				.withLoadBalancerSourceRanges(Cidr.parse("203.0.113.0/25"));
+			.withExternalIps(ip("198.51.100.7"), ip("192.168.1.10"))
+			.withLoadBalancerIps(ip("203.0.113.20"))
+			.withLoadBalancerSourceRanges(Cidr.parse("203.0.113.0/25"));
 		IpvsState state = IpvsProxier.generate(List.of(svc), Map.of(), config());
-		assertThat(state.ipset("KUBE-EXTERNAL-IP").entries()).containsExactly("192.168.1.10,tcp:80", "198.51.100.7,tcp:80");
+		assertThat(state.ipset("KUBE-EXTERNAL-IP").entries()).containsExactly("192.168.1.10,tcp:80",
+				"198.51.100.7,tcp:80");
 		// a node address is not bound on kube-ipvs0
 		assertThat(state.boundAddresses()).contains(ip("198.51.100.7")).doesNotContain(ip("192.168.1.10"));
 		assertThat(state.ipset("KUBE-LOAD-BALANCER-FW").entries()).containsExactly("203.0.113.20,tcp:80");
 		assertThat(state.ipset("KUBE-LOAD-BALANCER-SOURCE-CIDR").entries())
-				.containsExactly("203.0.113.20,tcp:80,203.0.113.0/25");
+			.containsExactly("203.0.113.20,tcp:80,203.0.113.0/25");
 		assertThat(state.ipset("KUBE-LOAD-BALANCER-SOURCE-IP").entries()).isEmpty();
 		assertThat(state.iptables().table("filter").rulesOf("KUBE-IPVS-OUT-FILTER")).containsExactly(
 				"-A KUBE-IPVS-OUT-FILTER -s 203.0.113.20 -m ipvs --vaddr 203.0.113.20 --vproto tcp --vport 80 -j DROP");
@@ -146,8 +136,7 @@ class IpvsProxierTest {
 		String text = state.iptables().text();
 		assertThat(text.indexOf("*nat")).isLessThan(text.indexOf("*filter"));
 		IptablesRestore.Table nat = state.iptables().table("nat");
-		assertThat(nat.rulesOf("KUBE-SERVICES")).containsExactly(
-				"-A KUBE-SERVICES -s 127.0.0.0/8 -j RETURN",
+		assertThat(nat.rulesOf("KUBE-SERVICES")).containsExactly("-A KUBE-SERVICES -s 127.0.0.0/8 -j RETURN",
 				"-A KUBE-SERVICES -m comment --comment \"Kubernetes service lb portal\" -m set --match-set KUBE-LOAD-BALANCER dst,dst -j KUBE-LOAD-BALANCER",
 				"-A KUBE-SERVICES -m comment --comment \"Kubernetes service cluster ip + port for masquerade purpose\" -m set --match-set KUBE-CLUSTER-IP dst,dst ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ",
 				"-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODE-PORT",
@@ -177,13 +166,14 @@ class IpvsProxierTest {
 				"-A INPUT -m comment --comment \"kubernetes ipvs access filter\" -j KUBE-IPVS-FILTER",
 				"-A INPUT -m comment --comment \"kube-proxy firewall rules\" -j KUBE-PROXY-FIREWALL",
 				"-A INPUT -m comment --comment \"kubernetes health check rules\" -j KUBE-NODE-PORT");
-		assertThat(nat.rulesOf("PREROUTING")).containsExactly(
-				"-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES");
+		assertThat(nat.rulesOf("PREROUTING"))
+			.containsExactly("-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES");
 	}
 
 	@Test
 	void noDetectorMasqueradesVipSourcedTraffic() {
-		IpvsState state = IpvsProxier.generate(services(), endpoints(), ProxyConfig.defaults(NODE, null, ip("192.168.1.10")));
+		IpvsState state = IpvsProxier.generate(services(), endpoints(),
+				ProxyConfig.defaults(NODE, null, ip("192.168.1.10")));
 		assertThat(state.iptables().table("nat").rulesOf("KUBE-SERVICES")).contains(
 				"-A KUBE-SERVICES -m comment --comment \"Kubernetes service cluster ip + port for masquerade purpose\" -m set --match-set KUBE-CLUSTER-IP src,dst -j KUBE-MARK-MASQ");
 	}
@@ -192,13 +182,18 @@ class IpvsProxierTest {
 	void externalPolicyLocalUsesLocalRealServersOnlyForExternalAddresses() {
 		IpvsState state = IpvsProxier.generate(services(), endpoints(), config());
 		assertThat(state.virtualServer("10.96.200.200:80/TCP").realServers()).hasSize(2);
-		assertThat(state.virtualServer("203.0.113.10:80/TCP").realServers()).containsExactly(IpvsRealServer.masq(ip("10.244.1.7"), 80));
-		assertThat(state.virtualServer("192.168.1.10:31000/TCP").realServers()).containsExactly(IpvsRealServer.masq(ip("10.244.1.7"), 80));
+		assertThat(state.virtualServer("203.0.113.10:80/TCP").realServers())
+			.containsExactly(IpvsRealServer.masq(ip("10.244.1.7"), 80));
+		assertThat(state.virtualServer("192.168.1.10:31000/TCP").realServers())
+			.containsExactly(IpvsRealServer.masq(ip("10.244.1.7"), 80));
 		assertThat(state.virtualServer("10.96.100.100:80/TCP").persistenceTimeout()).isEqualTo(10800);
 		assertThat(state.virtualServers()).allMatch(v -> v.scheduler().equals("rr"));
 	}
 
-	/** IPVS mode: the iptables rule count does not grow with services or endpoints (contrast with iptables mode). */
+	/**
+	 * IPVS mode: the iptables rule count does not grow with services or endpoints
+	 * (contrast with iptables mode).
+	 */
 	@Test
 	void iptablesRuleCountIsConstantInIpvsMode() {
 		List<Integer> counts = new ArrayList<>();
@@ -206,7 +201,8 @@ class IpvsProxierTest {
 			List<KubeService> svcs = new ArrayList<>();
 			Map<ServiceRef, List<Endpoint>> eps = new HashMap<>();
 			for (int s = 0; s < n; s++) {
-				KubeService svc = KubeService.clusterIp("ns", "svc-" + s, ip("10.96.0.0").plus(s + 1), ServicePort.tcp("http", 80, 8080));
+				KubeService svc = KubeService.clusterIp("ns", "svc-" + s, ip("10.96.0.0").plus(s + 1),
+						ServicePort.tcp("http", 80, 8080));
 				svcs.add(svc);
 				eps.put(svc.ref(), List.of(Endpoint.ready(ip("10.244.9.0").plus(s + 1), "http", 8080, "elsewhere"),
 						Endpoint.ready(ip("10.245.9.0").plus(s + 1), "http", 8080, "elsewhere")));

@@ -35,7 +35,8 @@ class IpvsSchedulerTest {
 		IpvsScheduler rr = new IpvsScheduler.RoundRobin();
 		assertThat(List.of(rr.schedule(List.of(A, drained, C), CLIENT).orElseThrow(),
 				rr.schedule(List.of(A, drained, C), CLIENT).orElseThrow(),
-				rr.schedule(List.of(A, drained, C), CLIENT).orElseThrow())).containsExactly(A, C, A);
+				rr.schedule(List.of(A, drained, C), CLIENT).orElseThrow()))
+			.containsExactly(A, C, A);
 		// after A, a new list without A: start from the top
 		assertThat(rr.schedule(List.of(B, C), CLIENT)).contains(B);
 		assertThat(rr.schedule(List.of(drained), CLIENT)).isEmpty();
@@ -63,7 +64,8 @@ class IpvsSchedulerTest {
 		}
 		IpvsRealServer heavy = new IpvsRealServer(A.ip(), A.port(), 2, IpvsRealServer.Forward.MASQ);
 		IpvsRealServer[] weighted = IpvsScheduler.SourceHash.table(List.of(heavy, B));
-		assertThat(List.of(weighted[0], weighted[1], weighted[2], weighted[3], weighted[4])).containsExactly(heavy, heavy, B, heavy, heavy);
+		assertThat(List.of(weighted[0], weighted[1], weighted[2], weighted[3], weighted[4])).containsExactly(heavy,
+				heavy, B, heavy, heavy);
 	}
 
 	@Test

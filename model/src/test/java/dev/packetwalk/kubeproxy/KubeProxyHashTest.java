@@ -62,15 +62,18 @@ class KubeProxyHashTest {
 
 	@Test
 	void negativeVectors() {
-		// Upper-case protocol is wrong (kube-proxy lower-cases): this is what you would get.
+		// Upper-case protocol is wrong (kube-proxy lower-cases): this is what you would
+		// get.
 		assertThat(KubeProxyHash.hash("ns1/svc1:p80TCP", 16)).isEqualTo("3UP2Z6VMNQ3MME3P");
 		assertThat(KubeProxyHash.servicePortChainSuffix("ns1", "svc1", "p80", TCP)).isNotEqualTo("3UP2Z6VMNQ3MME3P");
-		// SCTP is not in the model's Protocol enum; the string vector still holds for the hash itself.
+		// SCTP is not in the model's Protocol enum; the string vector still holds for the
+		// hash itself.
 		assertThat(KubeProxyHash.hash("ns1/svc1:p80sctp", 16)).isEqualTo("GFCIFIA5VTFSTMSM");
 		// Same port name, other protocol: another chain.
 		assertThat(KubeProxyHash.servicePortChainSuffix("ns1", "svc1", "p80", UDP))
-				.isNotEqualTo(KubeProxyHash.servicePortChainSuffix("ns1", "svc1", "p80", TCP));
-		// A colon is only added for named ports: "default/my-nginx:" would hash differently.
+			.isNotEqualTo(KubeProxyHash.servicePortChainSuffix("ns1", "svc1", "p80", TCP));
+		// A colon is only added for named ports: "default/my-nginx:" would hash
+		// differently.
 		assertThat(KubeProxyHash.hash("default/my-nginx:tcp", 16)).isNotEqualTo("L65ENXXZWWSAPRCR");
 	}
 
@@ -94,22 +97,25 @@ class KubeProxyHashTest {
 
 	@Test
 	void nftablesFullNames() {
-		assertThat(KubeProxyHash.nftChainName("service-", "ns1/svc1/tcp/p80")).isEqualTo("service-ULMVA6XW-ns1/svc1/tcp/p80");
+		assertThat(KubeProxyHash.nftChainName("service-", "ns1/svc1/tcp/p80"))
+			.isEqualTo("service-ULMVA6XW-ns1/svc1/tcp/p80");
 		assertThat(KubeProxyHash.nftChainName("endpoint-", "ns1/svc1/tcp/p80__10.180.0.1/80"))
-				.isEqualTo("endpoint-5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80");
+			.isEqualTo("endpoint-5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80");
 	}
 
 	@Test
 	void nftablesLongNamesAreTruncatedWithEllipsis() {
 		String longName = "ns/" + "x".repeat(300);
 		String s = KubeProxyHash.nftChainName(longName);
-		assertThat(s).hasSize(KubeProxyHash.NFT_CHAIN_NAME_BASE_MAX).endsWith("...").startsWith(KubeProxyHash.hash(longName, 8) + "-ns/");
+		assertThat(s).hasSize(KubeProxyHash.NFT_CHAIN_NAME_BASE_MAX)
+			.endsWith("...")
+			.startsWith(KubeProxyHash.hash(longName, 8) + "-ns/");
 	}
 
 	@Test
 	void portNamesMustBeLabels() {
 		assertThatThrownBy(() -> KubeProxyHash.servicePortChainSuffix("ns1", "Svc1", "p80", TCP))
-				.hasMessageContaining("DNS label");
+			.hasMessageContaining("DNS label");
 	}
 
 	@Test

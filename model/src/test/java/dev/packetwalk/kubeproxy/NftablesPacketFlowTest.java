@@ -25,20 +25,24 @@ import dev.packetwalk.packet.Transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Packet-flow tests in the style of upstream's {@code runPacketFlowTests} (pkg/proxy/nftables/helpers_test.go), for
- * kube-proxy's nftables mode: a new connection's first packet walks the node's nftables base chains in hook and
- * priority order (a packet from elsewhere: prerouting, then input or forward by where the destination now is, then
- * postrouting; a packet the node sends: output, then postrouting), with the model's {@link NftEvaluator}. The output is
- * the endpoint(s) it can be DNATed to (every {@code numgen} value tried), {@code DROP} or {@code REJECT}, and whether
- * {@code masquerading} SNATs it. Inputs and expectations are upstream's (fake proxier: pod CIDR 10.0.0.0/8, service
- * CIDR 172.30.0.0/16, node test-node at 192.168.0.2, NodePorts on 192.168.0.2 only).
+ * Packet-flow tests in the style of upstream's {@code runPacketFlowTests}
+ * (pkg/proxy/nftables/helpers_test.go), for kube-proxy's nftables mode: a new
+ * connection's first packet walks the node's nftables base chains in hook and priority
+ * order (a packet from elsewhere: prerouting, then input or forward by where the
+ * destination now is, then postrouting; a packet the node sends: output, then
+ * postrouting), with the model's {@link NftEvaluator}. The output is the endpoint(s) it
+ * can be DNATed to (every {@code numgen} value tried), {@code DROP} or {@code REJECT},
+ * and whether {@code masquerading} SNATs it. Inputs and expectations are upstream's (fake
+ * proxier: pod CIDR 10.0.0.0/8, service CIDR 172.30.0.0/16, node test-node at
+ * 192.168.0.2, NodePorts on 192.168.0.2 only).
  */
 class NftablesPacketFlowTest {
 
 	static final String NODE = NftablesProxierTest.NODE;
 
 	/** upstream's testNodeIPs: the node's own addresses. */
-	static final List<Ip> NODE_IPS = List.of(Ip.parse("192.168.0.2"), Ip.parse("192.168.1.2"), Ip.parse("192.168.99.11"));
+	static final List<Ip> NODE_IPS = List.of(Ip.parse("192.168.0.2"), Ip.parse("192.168.1.2"),
+			Ip.parse("192.168.99.11"));
 
 	static final String EXTERNAL_CLIENT = "203.0.113.2";
 
@@ -61,9 +65,9 @@ class NftablesPacketFlowTest {
 		KubeService svc2 = KubeService.clusterIp("ns2", "svc2", Ip.parse("172.30.0.42"), http,
 				ServicePort.tcp("https", 443, 8443), ServicePort.of("dns-udp", Protocol.UDP, 53, 53),
 				ServicePort.tcp("dns-tcp", 53, 5353));
-		Map<ServiceRef, List<Endpoint>> eps = Map.of(
-				svc1.ref(), List.of(Endpoint.ready(Ip.parse("10.180.0.1"), "http", 80, NODE)),
-				svc2.ref(), List.of(ep("10.180.0.1", NODE), ep("10.180.2.1", "node2")));
+		Map<ServiceRef, List<Endpoint>> eps = Map.of(svc1.ref(),
+				List.of(Endpoint.ready(Ip.parse("10.180.0.1"), "http", 80, NODE)), svc2.ref(),
+				List.of(ep("10.180.0.1", NODE), ep("10.180.2.1", "node2")));
 		run(List.of(svc1, svc2), eps, List.of(
 				new Flow("simple clusterIP", Protocol.TCP, "10.180.0.2", "172.30.0.41", 80, "10.180.0.1:80", false),
 				new Flow("hairpin to cluster IP", Protocol.TCP, "10.180.0.1", "172.30.0.41", 80, "10.180.0.1:80", true),
@@ -75,10 +79,12 @@ class NftablesPacketFlowTest {
 						"10.180.0.1:5353, 10.180.2.1:5353", false),
 				new Flow("clusterIP with TCP and UDP on same port (UDP)", Protocol.UDP, "10.180.0.2", "172.30.0.42", 53,
 						"10.180.0.1:53, 10.180.2.1:53", false),
-				new Flow("TCP-only port does not match UDP traffic", Protocol.UDP, "10.180.0.2", "172.30.0.42", 80, "REJECT",
+				new Flow("TCP-only port does not match UDP traffic", Protocol.UDP, "10.180.0.2", "172.30.0.42", 80,
+						"REJECT", false),
+				new Flow("svc1 does not accept svc2's ports", Protocol.TCP, "10.180.0.2", "172.30.0.41", 443, "REJECT",
 						false),
-				new Flow("svc1 does not accept svc2's ports", Protocol.TCP, "10.180.0.2", "172.30.0.41", 443, "REJECT", false),
-				new Flow("packet to unallocated cluster ip", Protocol.TCP, "10.180.0.2", "172.30.0.50", 80, "DROP", false)));
+				new Flow("packet to unallocated cluster ip", Protocol.TCP, "10.180.0.2", "172.30.0.50", 80, "DROP",
+						false)));
 	}
 
 	private static Endpoint ep(String ip, String node) {
@@ -88,42 +94,51 @@ class NftablesPacketFlowTest {
 
 	@Test
 	void noEndpointsReject() {
-		KubeService svc = KubeService.loadBalancer("ns1", "svc1", Ip.parse("172.30.0.41"),
-				ServicePort.tcp("p80", 80, 80).withNodePort(3001))
+		KubeService svc = KubeService
+			.loadBalancer("ns1", "svc1", Ip.parse("172.30.0.41"), ServicePort.tcp("p80", 80, 80).withNodePort(3001))
 			.withExternalIps(Ip.parse("192.168.99.11"))
 			.withLoadBalancerIps(Ip.parse("1.2.3.4"));
-		run(List.of(svc), Map.of(), List.of(
-				new Flow("pod to cluster IP with no endpoints", Protocol.TCP, "10.0.0.2", "172.30.0.41", 80, "REJECT", false),
-				new Flow("external to external IP with no endpoints", Protocol.TCP, EXTERNAL_CLIENT, "192.168.99.11", 80,
+		run(List.of(svc), Map.of(),
+				List.of(new Flow("pod to cluster IP with no endpoints", Protocol.TCP, "10.0.0.2", "172.30.0.41", 80,
 						"REJECT", false),
-				new Flow("pod to NodePort with no endpoints", Protocol.TCP, "10.0.0.2", "192.168.0.2", 3001, "REJECT", false),
-				new Flow("external to NodePort with no endpoints", Protocol.TCP, EXTERNAL_CLIENT, "192.168.0.2", 3001, "REJECT",
-						false),
-				new Flow("pod to LoadBalancer IP with no endpoints", Protocol.TCP, "10.0.0.2", "1.2.3.4", 80, "REJECT", false),
-				new Flow("external to LoadBalancer IP with no endpoints", Protocol.TCP, EXTERNAL_CLIENT, "1.2.3.4", 80, "REJECT",
-						false)));
+						new Flow("external to external IP with no endpoints", Protocol.TCP, EXTERNAL_CLIENT,
+								"192.168.99.11", 80, "REJECT", false),
+						new Flow("pod to NodePort with no endpoints", Protocol.TCP, "10.0.0.2", "192.168.0.2", 3001,
+								"REJECT", false),
+						new Flow("external to NodePort with no endpoints", Protocol.TCP, EXTERNAL_CLIENT, "192.168.0.2",
+								3001, "REJECT", false),
+						new Flow("pod to LoadBalancer IP with no endpoints", Protocol.TCP, "10.0.0.2", "1.2.3.4", 80,
+								"REJECT", false),
+						new Flow("external to LoadBalancer IP with no endpoints", Protocol.TCP, EXTERNAL_CLIENT,
+								"1.2.3.4", 80, "REJECT", false)));
 	}
 
 	@Test
 	void loadBalancerWithSourceRanges() {
-		KubeService svc = KubeService.loadBalancer("ns1", "svc1", Ip.parse("172.30.0.41"),
-				ServicePort.tcp("p80", 80, 80).withNodePort(3001))
+		KubeService svc = KubeService
+			.loadBalancer("ns1", "svc1", Ip.parse("172.30.0.41"), ServicePort.tcp("p80", 80, 80).withNodePort(3001))
 			.withLoadBalancerIps(Ip.parse("1.2.3.4"), Ip.parse("5.6.7.8"))
 			.withLoadBalancerSourceRanges(Cidr.parse("192.168.0.0/24"), Cidr.parse("203.0.113.0/25"));
-		Map<ServiceRef, List<Endpoint>> eps = Map.of(svc.ref(), List.of(Endpoint.ready(Ip.parse("10.180.0.1"), "p80", 80, null)));
+		Map<ServiceRef, List<Endpoint>> eps = Map.of(svc.ref(),
+				List.of(Endpoint.ready(Ip.parse("10.180.0.1"), "p80", 80, null)));
 		run(List.of(svc), eps, List.of(
 				new Flow("pod to cluster IP", Protocol.TCP, "10.0.0.2", "172.30.0.41", 80, "10.180.0.1:80", false),
-				new Flow("external to nodePort", Protocol.TCP, EXTERNAL_CLIENT, "192.168.0.2", 3001, "10.180.0.1:80", true),
-				new Flow("nodePort bypasses LoadBalancerSourceRanges", Protocol.TCP, EXTERNAL_CLIENT_BLOCKED, "192.168.0.2", 3001,
-						"10.180.0.1:80", true),
-				new Flow("accepted external to LB1", Protocol.TCP, EXTERNAL_CLIENT, "1.2.3.4", 80, "10.180.0.1:80", true),
-				new Flow("accepted external to LB2", Protocol.TCP, EXTERNAL_CLIENT, "5.6.7.8", 80, "10.180.0.1:80", true),
-				new Flow("blocked external to LB1", Protocol.TCP, EXTERNAL_CLIENT_BLOCKED, "1.2.3.4", 80, "DROP", false),
-				new Flow("blocked external to LB2", Protocol.TCP, EXTERNAL_CLIENT_BLOCKED, "5.6.7.8", 80, "DROP", false),
-				new Flow("pod to LB1 (blocked by LoadBalancerSourceRanges)", Protocol.TCP, "10.0.0.2", "1.2.3.4", 80, "DROP",
+				new Flow("external to nodePort", Protocol.TCP, EXTERNAL_CLIENT, "192.168.0.2", 3001, "10.180.0.1:80",
+						true),
+				new Flow("nodePort bypasses LoadBalancerSourceRanges", Protocol.TCP, EXTERNAL_CLIENT_BLOCKED,
+						"192.168.0.2", 3001, "10.180.0.1:80", true),
+				new Flow("accepted external to LB1", Protocol.TCP, EXTERNAL_CLIENT, "1.2.3.4", 80, "10.180.0.1:80",
+						true),
+				new Flow("accepted external to LB2", Protocol.TCP, EXTERNAL_CLIENT, "5.6.7.8", 80, "10.180.0.1:80",
+						true),
+				new Flow("blocked external to LB1", Protocol.TCP, EXTERNAL_CLIENT_BLOCKED, "1.2.3.4", 80, "DROP",
 						false),
-				new Flow("node to LB1 (allowed by LoadBalancerSourceRanges)", Protocol.TCP, "192.168.0.2", "1.2.3.4", 80,
-						"10.180.0.1:80", true)));
+				new Flow("blocked external to LB2", Protocol.TCP, EXTERNAL_CLIENT_BLOCKED, "5.6.7.8", 80, "DROP",
+						false),
+				new Flow("pod to LB1 (blocked by LoadBalancerSourceRanges)", Protocol.TCP, "10.0.0.2", "1.2.3.4", 80,
+						"DROP", false),
+				new Flow("node to LB1 (allowed by LoadBalancerSourceRanges)", Protocol.TCP, "192.168.0.2", "1.2.3.4",
+						80, "10.180.0.1:80", true)));
 	}
 
 	@Test
@@ -137,35 +152,35 @@ class NftablesPacketFlowTest {
 			.withExternalTrafficPolicy(TrafficPolicy.LOCAL);
 		KubeService cluster = KubeService.loadBalancer("ns3", "svc3", Ip.parse("172.30.0.43"), p80.withNodePort(3003))
 			.withLoadBalancerIps(Ip.parse("9.10.11.12"));
-		Map<ServiceRef, List<Endpoint>> eps = Map.of(
-				local.ref(), List.of(Endpoint.ready(Ip.parse("10.180.0.1"), "p80", 80, NODE),
+		Map<ServiceRef, List<Endpoint>> eps = Map.of(local.ref(),
+				List.of(Endpoint.ready(Ip.parse("10.180.0.1"), "p80", 80, NODE),
 						Endpoint.ready(Ip.parse("10.180.2.1"), "p80", 80, "node2")),
-				localNone.ref(), List.of(Endpoint.ready(Ip.parse("10.180.2.2"), "p80", 80, "node2")),
-				cluster.ref(), List.of(Endpoint.ready(Ip.parse("10.180.0.3"), "p80", 80, NODE),
+				localNone.ref(), List.of(Endpoint.ready(Ip.parse("10.180.2.2"), "p80", 80, "node2")), cluster.ref(),
+				List.of(Endpoint.ready(Ip.parse("10.180.0.3"), "p80", 80, NODE),
 						Endpoint.ready(Ip.parse("10.180.2.3"), "p80", 80, "node2")));
-		run(List.of(local, localNone, cluster), eps, List.of(
-				new Flow("eTP Local: external to LB goes to the local endpoint only, client IP kept", Protocol.TCP,
-						EXTERNAL_CLIENT, "1.2.3.4", 80, "10.180.0.1:80", false),
-				new Flow("eTP Local: external to NodePort, local endpoint only", Protocol.TCP, EXTERNAL_CLIENT, "192.168.0.2",
-						3001, "10.180.0.1:80", false),
-				new Flow("eTP Local: pod to LB is short-circuited to all endpoints", Protocol.TCP, "10.0.0.2", "1.2.3.4", 80,
-						"10.180.0.1:80, 10.180.2.1:80", false),
-				new Flow("eTP Local: node to NodePort is masqueraded to all endpoints", Protocol.TCP, "192.168.0.2",
-						"192.168.0.2", 3001, "10.180.0.1:80, 10.180.2.1:80", true),
-				new Flow("eTP Local without local endpoints: external to LB dropped", Protocol.TCP, EXTERNAL_CLIENT, "5.6.7.8",
-						80, "DROP", false),
-				new Flow("eTP Local without local endpoints: external to NodePort dropped", Protocol.TCP, EXTERNAL_CLIENT,
-						"192.168.0.2", 3002, "DROP", false),
-				new Flow("eTP Cluster: external to LB, any endpoint, masqueraded", Protocol.TCP, EXTERNAL_CLIENT, "9.10.11.12", 80,
-						"10.180.0.3:80, 10.180.2.3:80", true),
-				new Flow("eTP Cluster: external to NodePort from outside, masqueraded", Protocol.TCP, EXTERNAL_CLIENT,
-						"192.168.0.2", 3003, "10.180.0.3:80, 10.180.2.3:80", true),
-				new Flow("NodePort from the node itself, masqueraded", Protocol.TCP, "192.168.0.2", "192.168.0.2", 3003,
-						"10.180.0.3:80, 10.180.2.3:80", true),
-				new Flow("NodePort on a secondary node address is not a NodePort (nodePortAddresses primary)", Protocol.TCP,
-						EXTERNAL_CLIENT, "192.168.1.2", 3003, "192.168.1.2:3003", false),
-				new Flow("NodePort on localhost is not a NodePort in nftables mode", Protocol.TCP, "127.0.0.1", "127.0.0.1",
-						3003, "127.0.0.1:3003", false)));
+		run(List.of(local, localNone, cluster), eps,
+				List.of(new Flow("eTP Local: external to LB goes to the local endpoint only, client IP kept",
+						Protocol.TCP, EXTERNAL_CLIENT, "1.2.3.4", 80, "10.180.0.1:80", false),
+						new Flow("eTP Local: external to NodePort, local endpoint only", Protocol.TCP, EXTERNAL_CLIENT,
+								"192.168.0.2", 3001, "10.180.0.1:80", false),
+						new Flow("eTP Local: pod to LB is short-circuited to all endpoints", Protocol.TCP, "10.0.0.2",
+								"1.2.3.4", 80, "10.180.0.1:80, 10.180.2.1:80", false),
+						new Flow("eTP Local: node to NodePort is masqueraded to all endpoints", Protocol.TCP,
+								"192.168.0.2", "192.168.0.2", 3001, "10.180.0.1:80, 10.180.2.1:80", true),
+						new Flow("eTP Local without local endpoints: external to LB dropped", Protocol.TCP,
+								EXTERNAL_CLIENT, "5.6.7.8", 80, "DROP", false),
+						new Flow("eTP Local without local endpoints: external to NodePort dropped", Protocol.TCP,
+								EXTERNAL_CLIENT, "192.168.0.2", 3002, "DROP", false),
+						new Flow("eTP Cluster: external to LB, any endpoint, masqueraded", Protocol.TCP,
+								EXTERNAL_CLIENT, "9.10.11.12", 80, "10.180.0.3:80, 10.180.2.3:80", true),
+						new Flow("eTP Cluster: external to NodePort from outside, masqueraded", Protocol.TCP,
+								EXTERNAL_CLIENT, "192.168.0.2", 3003, "10.180.0.3:80, 10.180.2.3:80", true),
+						new Flow("NodePort from the node itself, masqueraded", Protocol.TCP, "192.168.0.2",
+								"192.168.0.2", 3003, "10.180.0.3:80, 10.180.2.3:80", true),
+						new Flow("NodePort on a secondary node address is not a NodePort (nodePortAddresses primary)",
+								Protocol.TCP, EXTERNAL_CLIENT, "192.168.1.2", 3003, "192.168.1.2:3003", false),
+						new Flow("NodePort on localhost is not a NodePort in nftables mode", Protocol.TCP, "127.0.0.1",
+								"127.0.0.1", 3003, "127.0.0.1:3003", false)));
 	}
 
 	@Test
@@ -175,30 +190,32 @@ class NftablesPacketFlowTest {
 			.withInternalTrafficPolicy(TrafficPolicy.LOCAL);
 		KubeService noLocal = KubeService.clusterIp("ns2", "svc2", Ip.parse("172.30.0.42"), p80)
 			.withInternalTrafficPolicy(TrafficPolicy.LOCAL);
-		Map<ServiceRef, List<Endpoint>> eps = Map.of(
-				withLocal.ref(), List.of(Endpoint.ready(Ip.parse("10.180.0.1"), "p80", 80, NODE),
+		Map<ServiceRef, List<Endpoint>> eps = Map.of(withLocal.ref(),
+				List.of(Endpoint.ready(Ip.parse("10.180.0.1"), "p80", 80, NODE),
 						Endpoint.ready(Ip.parse("10.180.2.1"), "p80", 80, "node2")),
 				noLocal.ref(), List.of(Endpoint.ready(Ip.parse("10.180.2.2"), "p80", 80, "node2")));
-		run(List.of(withLocal, noLocal), eps, List.of(
-				new Flow("iTP Local: pod to cluster IP, local endpoint only", Protocol.TCP, "10.0.0.2", "172.30.0.41", 80,
-						"10.180.0.1:80", false),
-				new Flow("iTP Local without local endpoints: dropped", Protocol.TCP, "10.0.0.2", "172.30.0.42", 80, "DROP",
-						false)));
+		run(List.of(withLocal, noLocal), eps,
+				List.of(new Flow("iTP Local: pod to cluster IP, local endpoint only", Protocol.TCP, "10.0.0.2",
+						"172.30.0.41", 80, "10.180.0.1:80", false),
+						new Flow("iTP Local without local endpoints: dropped", Protocol.TCP, "10.0.0.2", "172.30.0.42",
+								80, "DROP", false)));
 	}
 
 	@Test
 	void masqueradeAll() {
 		KubeService svc = KubeService.clusterIp("ns1", "svc1", Ip.parse("172.30.0.41"), ServicePort.tcp("p80", 80, 80));
-		Map<ServiceRef, List<Endpoint>> eps = Map.of(svc.ref(), List.of(Endpoint.ready(Ip.parse("10.180.0.1"), "p80", 80, null)));
+		Map<ServiceRef, List<Endpoint>> eps = Map.of(svc.ref(),
+				List.of(Endpoint.ready(Ip.parse("10.180.0.1"), "p80", 80, null)));
 		NftablesProxier.Settings s = NftablesProxierTest.upstreamSettings();
 		NftablesProxier.Settings all = new NftablesProxier.Settings(s.config().withMasqueradeAll(true), s.serviceCidr(),
 				s.nodePortIps());
-		run(NftablesProxier.generate(List.of(svc), eps, all), List.of(
-				new Flow("masqueradeAll: pod to cluster IP is masqueraded", Protocol.TCP, "10.0.0.2", "172.30.0.41", 80,
-						"10.180.0.1:80", true)));
+		run(NftablesProxier.generate(List.of(svc), eps, all),
+				List.of(new Flow("masqueradeAll: pod to cluster IP is masqueraded", Protocol.TCP, "10.0.0.2",
+						"172.30.0.41", 80, "10.180.0.1:80", true)));
 	}
 
-	// ---------------------------------------------------------------------------------------------------- tracer
+	// ----------------------------------------------------------------------------------------------------
+	// tracer
 
 	private static void run(List<KubeService> services, Map<ServiceRef, List<Endpoint>> eps, List<Flow> flows) {
 		run(NftablesProxier.generate(services, eps, NftablesProxierTest.upstreamSettings()), flows);
@@ -225,7 +242,10 @@ class NftablesPacketFlowTest {
 		return ip.isLoopback() || NODE_IPS.contains(ip);
 	}
 
-	/** Tries every numgen value (a draw of k·2^28 selects floor(k·N/16), so 16 draws cover N ≤ 16). */
+	/**
+	 * Tries every numgen value (a draw of k·2^28 selects floor(k·N/16), so 16 draws cover
+	 * N ≤ 16).
+	 */
 	static Outcome trace(NftRuleset rs, Flow f) {
 		TreeSet<String> outputs = new TreeSet<>();
 		boolean masq = false;
@@ -267,8 +287,10 @@ class NftablesPacketFlowTest {
 					}
 					case Verdict.Accept a -> {
 						if (r.nat() instanceof Target.Dnat d) {
-							p = p.withIp(p.ip().withDst(d.to().minIp())).withL4(p.l4().withPorts(p.l4().srcPort(),
-									d.to().hasPorts() ? d.to().minPort() : p.l4().dstPort()));
+							p = p.withIp(p.ip().withDst(d.to().minIp()))
+								.withL4(p.l4()
+									.withPorts(p.l4().srcPort(),
+											d.to().hasPorts() ? d.to().minPort() : p.l4().dstPort()));
 						}
 						else if (r.nat() instanceof Target.Masquerade) {
 							masq = true;

@@ -20,10 +20,12 @@ import dev.packetwalk.netfilter.NftRuleset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * kube-proxy's nftables mode against upstream's own expectations: the services of {@code TestOverallNFTablesRules}
- * (pkg/proxy/nftables/proxier_test.go) with the fake proxier's settings (pod CIDR 10.0.0.0/8, service CIDR
- * 172.30.0.0/16, node test-node at 192.168.0.2, nodePortAddresses 192.168.0.2/32, mark 0x4000) give upstream's expected
- * transaction, line for line, modulo the order of lines (knftables' dump and nft order objects their own way).
+ * kube-proxy's nftables mode against upstream's own expectations: the services of
+ * {@code TestOverallNFTablesRules} (pkg/proxy/nftables/proxier_test.go) with the fake
+ * proxier's settings (pod CIDR 10.0.0.0/8, service CIDR 172.30.0.0/16, node test-node at
+ * 192.168.0.2, nodePortAddresses 192.168.0.2/32, mark 0x4000) give upstream's expected
+ * transaction, line for line, modulo the order of lines (knftables' dump and nft order
+ * objects their own way).
  */
 class NftablesProxierTest {
 
@@ -34,19 +36,21 @@ class NftablesProxierTest {
 	/** The inputs of upstream's TestOverallNFTablesRules. */
 	static List<KubeService> upstreamServices() {
 		ServicePort p80 = ServicePort.tcp("p80", 80, 80);
-		return List.of(
-				KubeService.clusterIp("ns1", "svc1", Ip.parse("172.30.0.41"), p80),
+		return List.of(KubeService.clusterIp("ns1", "svc1", Ip.parse("172.30.0.41"), p80),
 				KubeService.loadBalancer("ns2", "svc2", Ip.parse("172.30.0.42"), p80.withNodePort(3001))
 					.withExternalTrafficPolicy(TrafficPolicy.LOCAL)
 					.withLoadBalancerIps(Ip.parse("1.2.3.4"))
 					.withExternalIps(Ip.parse("192.168.99.22"))
 					.withHealthCheckNodePort(30000),
 				KubeService.nodePort("ns3", "svc3", Ip.parse("172.30.0.43"), p80.withNodePort(3003)),
-				KubeService.nodePort("ns4", "svc4", Ip.parse("172.30.0.44"), p80).withExternalIps(Ip.parse("192.168.99.33")),
+				KubeService.nodePort("ns4", "svc4", Ip.parse("172.30.0.44"), p80)
+					.withExternalIps(Ip.parse("192.168.99.33")),
 				KubeService.loadBalancer("ns5", "svc5", Ip.parse("172.30.0.45"), p80.withNodePort(3002))
 					.withLoadBalancerIps(Ip.parse("5.6.7.8"))
-					// upstream also sets healthCheckNodePort 30000 here (with Cluster policy, which the API server refuses
-					// and which writes nothing in nftables mode); the model refuses it as the API server does
+					// upstream also sets healthCheckNodePort 30000 here (with Cluster
+					// policy, which the API server refuses
+					// and which writes nothing in nftables mode); the model refuses it as
+					// the API server does
 					.withLoadBalancerSourceRanges(Cidr.parse("203.0.113.0/25"))
 					.withSessionAffinity(SessionAffinity.clientIp(10800)),
 				KubeService.clusterIp("ns6", "svc6", Ip.parse("172.30.0.46"), p80));
@@ -90,12 +94,11 @@ class NftablesProxierTest {
 	}
 
 	/**
-	 * Chain-name vectors: every name upstream's TestOverallNFTablesRules expects, from the model's hash
-	 * ({@code base32(sha256(name))[:8]}).
+	 * Chain-name vectors: every name upstream's TestOverallNFTablesRules expects, from
+	 * the model's hash ({@code base32(sha256(name))[:8]}).
 	 */
 	@ParameterizedTest
-	@CsvSource({
-			"service-, ns1/svc1/tcp/p80, service-ULMVA6XW-ns1/svc1/tcp/p80",
+	@CsvSource({ "service-, ns1/svc1/tcp/p80, service-ULMVA6XW-ns1/svc1/tcp/p80",
 			"endpoint-, ns1/svc1/tcp/p80__10.180.0.1/80, endpoint-5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80",
 			"service-, ns2/svc2/tcp/p80, service-42NFTM6N-ns2/svc2/tcp/p80",
 			"external-, ns2/svc2/tcp/p80, external-42NFTM6N-ns2/svc2/tcp/p80",
@@ -118,15 +121,22 @@ class NftablesProxierTest {
 		KubeService svc = KubeService.clusterIp("ns1", "svc1", Ip.parse("172.30.0.41"),
 				ServicePort.of("dns", Protocol.UDP, 53, 53));
 		String tx = NftablesProxier.generate(List.of(svc),
-				Map.of(svc.ref(), List.of(Endpoint.ready(Ip.parse("10.180.0.1"), "dns", 53, null))), upstreamSettings());
+				Map.of(svc.ref(), List.of(Endpoint.ready(Ip.parse("10.180.0.1"), "dns", 53, null))),
+				upstreamSettings());
 		assertThat(tx).contains("add element ip kube-proxy service-ips { 172.30.0.41 . udp . 53 : goto "
 				+ KubeProxyHash.nftChainName("service-", "ns1/svc1/udp/dns") + " }");
 		assertThat(tx).contains("meta l4proto udp dnat to 10.180.0.1:53");
 	}
 
-	/** The lines that are objects, sorted: blank lines and comments dropped, blank space trimmed. */
+	/**
+	 * The lines that are objects, sorted: blank lines and comments dropped, blank space
+	 * trimmed.
+	 */
 	static List<String> lines(String text) {
-		return Arrays.stream(text.split("\n")).map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).sorted()
+		return Arrays.stream(text.split("\n"))
+			.map(String::strip)
+			.filter(l -> !l.isEmpty() && !l.startsWith("#"))
+			.sorted()
 			.toList();
 	}
 

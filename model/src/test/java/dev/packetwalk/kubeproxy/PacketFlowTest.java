@@ -17,19 +17,25 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Packet flows through kube-proxy's iptables rules, in the manner of upstream's {@code runPacketFlowTests}
- * ({@code pkg/proxy/iptables/proxier_test.go}): for a source, a destination and a protocol, where does the packet end
- * up (an endpoint, REJECT, DROP, nowhere), and is it masqueraded? Unlike upstream, each row is walked through the
- * whole datapath of a small cluster (pod veths, bridges, the cloud network, conntrack), not just the rules.
+ * Packet flows through kube-proxy's iptables rules, in the manner of upstream's
+ * {@code runPacketFlowTests} ({@code pkg/proxy/iptables/proxier_test.go}): for a source,
+ * a destination and a protocol, where does the packet end up (an endpoint, REJECT, DROP,
+ * nowhere), and is it masqueraded? Unlike upstream, each row is walked through the whole
+ * datapath of a small cluster (pod veths, bridges, the cloud network, conntrack), not
+ * just the rules.
  *
- * <p>The expected column is upstream's answer for the same situation (its test cases "pod to cluster IP",
- * "hairpin", "same port on TCP and UDP", "wrong protocol", "no endpoints: REJECT", "external to NodePort",
- * "node to NodePort", "localhost to NodePort", "LB with loadBalancerSourceRanges", "pod to LB with
- * loadBalancerSourceRanges", "eTP Local", "iTP Local", "masqueradeAll").
+ * <p>
+ * The expected column is upstream's answer for the same situation (its test cases "pod to
+ * cluster IP", "hairpin", "same port on TCP and UDP", "wrong protocol", "no endpoints:
+ * REJECT", "external to NodePort", "node to NodePort", "localhost to NodePort", "LB with
+ * loadBalancerSourceRanges", "pod to LB with loadBalancerSourceRanges", "eTP Local", "iTP
+ * Local", "masqueradeAll").
  */
 class PacketFlowTest {
 
-	/** Two kubenet nodes on a GCP-style VPC, two outside hosts, and one Service per case. */
+	/**
+	 * Two kubenet nodes on a GCP-style VPC, two outside hosts, and one Service per case.
+	 */
 	static final String CLUSTER = """
 			apiVersion: packetwalk.dev/v1alpha1
 			kind: Scenario
@@ -95,47 +101,55 @@ class PacketFlowTest {
 		String noLocalhost = "kubeProxy: {iptables: {localhostNodePorts: false}}";
 		String bridgeDetector = "kubeProxy: {detectLocalMode: BridgeInterface, detectLocal: {bridgeInterface: cbr0}}";
 		return Stream.of(
-				new Row("pod to cluster IP", none, "client", "10.96.0.10:80", "TCP", "10.244.1.5:8080 from 10.244.1.10"),
+				new Row("pod to cluster IP", none, "client", "10.96.0.10:80", "TCP",
+						"10.244.1.5:8080 from 10.244.1.10"),
 				new Row("hairpin: endpoint to its own cluster IP", none, "ep-a", "10.96.0.10:80", "TCP",
 						"10.244.1.5:8080 masqueraded"),
 				new Row("targetPort (named) 80 -> 8080", none, "client2", "10.96.0.10:80", "TCP",
 						"10.244.1.5:8080 from 10.244.2.10"),
 				new Row("same port, TCP", none, "client", "10.96.0.10:53", "TCP", "10.244.1.5:5354 from 10.244.1.10"),
 				new Row("same port, UDP", none, "client", "10.96.0.10:53", "UDP", "10.244.1.5:5353 from 10.244.1.10"),
-				new Row("wrong protocol (UDP to a TCP-only port)", none, "client", "10.96.0.12:80", "UDP", "not DNATed"),
+				new Row("wrong protocol (UDP to a TCP-only port)", none, "client", "10.96.0.12:80", "UDP",
+						"not DNATed"),
 				new Row("no endpoints", none, "client", "10.96.0.11:80", "TCP", "REJECT"),
 				new Row("external to NodePort (Cluster policy)", none, "host/office", "198.51.100.10:30080", "TCP",
 						"10.244.2.5:8080 masqueraded"),
-				new Row("node to its own NodePort", none, "node/node1", "10.240.0.2:30080", "TCP", "10.244.2.5:8080 masqueraded"),
-				new Row("localhost to NodePort", none, "node/node1", "localhost:30080", "TCP", "10.244.2.5:8080 masqueraded"),
-				new Row("localhost to NodePort, localhostNodePorts false", noLocalhost, "node/node1", "localhost:30080", "TCP",
-						"not DNATed"),
+				new Row("node to its own NodePort", none, "node/node1", "10.240.0.2:30080", "TCP",
+						"10.244.2.5:8080 masqueraded"),
+				new Row("localhost to NodePort", none, "node/node1", "localhost:30080", "TCP",
+						"10.244.2.5:8080 masqueraded"),
+				new Row("localhost to NodePort, localhostNodePorts false", noLocalhost, "node/node1", "localhost:30080",
+						"TCP", "not DNATed"),
 				new Row("LB IP from an allowed source", none, "host/office", "203.0.113.120:443", "TCP",
 						"10.244.2.5:8080 masqueraded"),
 				new Row("LB IP from a blocked source", none, "host/stranger", "203.0.113.120:443", "TCP", "DROP"),
 				new Row("pod to LB IP with source ranges", none, "client", "203.0.113.120:443", "TCP", "DROP"),
-				new Row("eTP Local, node without local endpoints", none, "host/office", "198.51.100.10:30081", "TCP", "DROP"),
+				new Row("eTP Local, node without local endpoints", none, "host/office", "198.51.100.10:30081", "TCP",
+						"DROP"),
 				new Row("eTP Local, node with a local endpoint", none, "host/office", "198.51.100.11:30081", "TCP",
 						"10.244.2.5:8080 from 192.0.2.50"),
 				new Row("eTP Cluster, node without local endpoints", none, "host/office", "198.51.100.10:30080", "TCP",
 						"10.244.2.5:8080 masqueraded"),
-				new Row("iTP Local, client on a node without endpoints", none, "client", "10.96.0.15:80", "TCP", "DROP"),
+				new Row("iTP Local, client on a node without endpoints", none, "client", "10.96.0.15:80", "TCP",
+						"DROP"),
 				new Row("iTP Local, client on the endpoint's node", none, "client2", "10.96.0.15:80", "TCP",
 						"10.244.2.5:8080 from 10.244.2.10"),
 				new Row("masqueradeAll: pod to cluster IP", masqAll, "client2", "10.96.0.10:80", "TCP",
 						"10.244.1.5:8080 masqueraded"),
-				new Row("detectLocalMode BridgeInterface: pod to cluster IP", bridgeDetector, "client2", "10.96.0.10:80", "TCP",
-						"10.244.1.5:8080 from 10.244.2.10"),
-				new Row("detectLocalMode BridgeInterface: node to cluster IP", bridgeDetector, "node/node2", "10.96.0.10:80",
-						"TCP", "10.244.1.5:8080 masqueraded"),
-				new Row("detectLocalMode NodeCIDR: pod to cluster IP", "kubeProxy: {detectLocalMode: NodeCIDR}", "client2",
+				new Row("detectLocalMode BridgeInterface: pod to cluster IP", bridgeDetector, "client2",
 						"10.96.0.10:80", "TCP", "10.244.1.5:8080 from 10.244.2.10"),
-				// behind a bridge, br_netfilter's PREROUTING sees the bridge (cbr0) as the input device, not the pod's veth:
-				// '! -i veth+' matches every pod packet, so a bridged pod is "not local" and is masqueraded (the mode is
+				new Row("detectLocalMode BridgeInterface: node to cluster IP", bridgeDetector, "node/node2",
+						"10.96.0.10:80", "TCP", "10.244.1.5:8080 masqueraded"),
+				new Row("detectLocalMode NodeCIDR: pod to cluster IP", "kubeProxy: {detectLocalMode: NodeCIDR}",
+						"client2", "10.96.0.10:80", "TCP", "10.244.1.5:8080 from 10.244.2.10"),
+				// behind a bridge, br_netfilter's PREROUTING sees the bridge (cbr0) as
+				// the input device, not the pod's veth:
+				// '! -i veth+' matches every pod packet, so a bridged pod is "not local"
+				// and is masqueraded (the mode is
 				// meant for CNIs that route pod veths without a bridge)
 				new Row("detectLocalMode InterfaceNamePrefix veth behind a bridge: pod to cluster IP",
-						"kubeProxy: {detectLocalMode: InterfaceNamePrefix, detectLocal: {interfaceNamePrefix: veth}}", "client2",
-						"10.96.0.10:80", "TCP", "10.244.1.5:8080 masqueraded"),
+						"kubeProxy: {detectLocalMode: InterfaceNamePrefix, detectLocal: {interfaceNamePrefix: veth}}",
+						"client2", "10.96.0.10:80", "TCP", "10.244.1.5:8080 masqueraded"),
 				new Row("hairpin with hairpinMode none", "hairpinMode: none", "ep-a", "10.96.0.10:80", "TCP",
 						"dropped after DNAT: NOT_FOR_THIS_HOST"));
 	}
@@ -167,8 +181,9 @@ class PacketFlowTest {
 	}
 
 	/**
-	 * What upstream's packet-flow tests report: the endpoint reached and whether the source was rewritten; or
-	 * REJECT / DROP when a kube-proxy rule refused it; or "not DNATed" when no Service rule touched it.
+	 * What upstream's packet-flow tests report: the endpoint reached and whether the
+	 * source was rewritten; or REJECT / DROP when a kube-proxy rule refused it; or "not
+	 * DNATed" when no Service rule touched it.
 	 */
 	static String outcome(Walk request, String senderIp) {
 		List<Step> steps = request.hops().stream().flatMap(h -> h.steps().stream()).toList();
@@ -180,15 +195,18 @@ class PacketFlowTest {
 			if (!dnat) {
 				return "not DNATed (delivered to " + where + ")";
 			}
-			boolean masqueraded = steps.stream().anyMatch(s -> s instanceof Step.Nat n
-					&& (n.kind() == Step.Nat.Kind.MASQUERADE || n.kind() == Step.Nat.Kind.SNAT));
+			boolean masqueraded = steps.stream()
+				.anyMatch(s -> s instanceof Step.Nat n
+						&& (n.kind() == Step.Nat.Kind.MASQUERADE || n.kind() == Step.Nat.Kind.SNAT));
 			return where + (masqueraded ? " masqueraded" : " from " + src);
 		}
 		Step.Drop drop = (Step.Drop) steps.getLast();
 		return switch (drop.reason()) {
 			case NETFILTER_REJECT -> "REJECT";
-			// a kube-proxy rule on a node, not the cloud network dropping what nobody translated
-			case NETFILTER_DROP -> drop.at().namespace().startsWith("node") ? "DROP" : dnat ? "dropped after DNAT" : "not DNATed";
+			// a kube-proxy rule on a node, not the cloud network dropping what nobody
+			// translated
+			case NETFILTER_DROP ->
+				drop.at().namespace().startsWith("node") ? "DROP" : dnat ? "dropped after DNAT" : "not DNATed";
 			default -> dnat ? "dropped after DNAT: " + drop.reason() : "not DNATed";
 		};
 	}

@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Test helper mirroring upstream's {@code sortIPTablesRules} (proxier_test.go): tables by name; chains KUBE-NODEPORTS,
- * KUBE-SERVICES, then other KUBE-* alphabetically, then the rest; rules grouped by chain; KUBE-NODEPORTS and
- * KUBE-SERVICES rules stably sorted by the service name in their comment (the nodeports tail rule stays last).
- * Built-in chains and their jump rules can be dropped, because upstream's restore input does not contain them.
+ * Test helper mirroring upstream's {@code sortIPTablesRules} (proxier_test.go): tables by
+ * name; chains KUBE-NODEPORTS, KUBE-SERVICES, then other KUBE-* alphabetically, then the
+ * rest; rules grouped by chain; KUBE-NODEPORTS and KUBE-SERVICES rules stably sorted by
+ * the service name in their comment (the nodeports tail rule stays last). Built-in chains
+ * and their jump rules can be dropped, because upstream's restore input does not contain
+ * them.
  */
 final class UpstreamSort {
 
@@ -27,13 +29,15 @@ final class UpstreamSort {
 			if (line.startsWith("*")) {
 				current = new LinkedHashMap<>();
 				tables.put(line.substring(1), current);
-			} else if (line.startsWith(":")) {
+			}
+			else if (line.startsWith(":")) {
 				String chain = line.substring(1, line.indexOf(' '));
 				boolean builtin = !line.contains(" - [0:0]");
 				if (!(dropBuiltins && builtin)) {
 					current.put(chain, new ArrayList<>());
 				}
-			} else {
+			}
+			else {
 				String chain = IptablesRestore.chainOf(line);
 				if (current.containsKey(chain)) {
 					current.get(chain).add(line);
@@ -47,8 +51,10 @@ final class UpstreamSort {
 			names.sort(Comparator.comparingInt(UpstreamSort::rank).thenComparing(Comparator.naturalOrder()));
 			for (String chain : List.of("KUBE-NODEPORTS", "KUBE-SERVICES")) {
 				if (chains.containsKey(chain)) {
-					chains.get(chain).sort(Comparator.comparingInt((String r) -> r.contains("must be the last rule") ? 1 : 0)
-							.thenComparing(UpstreamSort::serviceName, Comparator.nullsFirst(Comparator.naturalOrder())));
+					chains.get(chain)
+						.sort(Comparator.comparingInt((String r) -> r.contains("must be the last rule") ? 1 : 0)
+							.thenComparing(UpstreamSort::serviceName,
+									Comparator.nullsFirst(Comparator.naturalOrder())));
 				}
 			}
 			sb.append('*').append(tableName).append('\n');
@@ -69,7 +75,10 @@ final class UpstreamSort {
 		return chain.startsWith("KUBE-") ? 2 : 3;
 	}
 
-	/** The comment's value up to the first space or colon, as upstream's orderByCommentServiceName. */
+	/**
+	 * The comment's value up to the first space or colon, as upstream's
+	 * orderByCommentServiceName.
+	 */
 	private static String serviceName(String rule) {
 		int i = rule.indexOf("--comment ");
 		if (i < 0) {

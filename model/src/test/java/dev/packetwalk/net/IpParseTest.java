@@ -6,7 +6,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Dotted quads as scenario authors and iptables rules write them, and the message each bad one gets. */
+/**
+ * Dotted quads as scenario authors and iptables rules write them, and the message each
+ * bad one gets.
+ */
 class IpParseTest {
 
 	@ParameterizedTest

@@ -11,12 +11,19 @@ import org.junit.jupiter.api.Test;
 import dev.packetwalk.net.Ip;
 import dev.packetwalk.packet.Packet;
 
-/** The dispatch index changes how fast a walk is, never what it finds or the rule count it reports. */
+/**
+ * The dispatch index changes how fast a walk is, never what it finds or the rule count it
+ * reports.
+ */
 class ChainIndexTest {
 
-	/** kube-proxy's nat table for many services with 5 endpoints each, plus NodePorts and odd rules between runs. */
+	/**
+	 * kube-proxy's nat table for many services with 5 endpoints each, plus NodePorts and
+	 * odd rules between runs.
+	 */
 	static String kubeNat(int services) {
-		StringBuilder sb = new StringBuilder("*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-NODEPORTS - [0:0]\n:KUBE-MARK-MASQ - [0:0]\n");
+		StringBuilder sb = new StringBuilder(
+				"*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-NODEPORTS - [0:0]\n:KUBE-MARK-MASQ - [0:0]\n");
 		for (int s = 0; s < services; s++) {
 			sb.append(":KUBE-SVC-").append(s).append(" - [0:0]\n");
 			for (int e = 0; e < 5; e++) {
@@ -29,32 +36,73 @@ class ChainIndexTest {
 			String ip = clusterIp(s);
 			String proto = s % 7 == 0 ? "udp" : "tcp";
 			int port = s % 3 == 0 ? 53 : 80;
-			sb.append("-A KUBE-SERVICES -m comment --comment \"ns/svc").append(s).append(" cluster IP\" -m ").append(proto)
-				.append(" -p ").append(proto).append(" -d ").append(ip).append(" --dport ").append(port)
-				.append(" -j KUBE-SVC-").append(s).append('\n');
+			sb.append("-A KUBE-SERVICES -m comment --comment \"ns/svc")
+				.append(s)
+				.append(" cluster IP\" -m ")
+				.append(proto)
+				.append(" -p ")
+				.append(proto)
+				.append(" -d ")
+				.append(ip)
+				.append(" --dport ")
+				.append(port)
+				.append(" -j KUBE-SVC-")
+				.append(s)
+				.append('\n');
 			if (s % 1000 == 999) {
 				// a rule the index cannot key: it splits the run
 				sb.append("-A KUBE-SERVICES -m mark --mark 0x8000/0x8000 -j KUBE-MARK-MASQ\n");
 			}
 			if (s % 50 == 0) {
-				sb.append("-A KUBE-NODEPORTS -m comment --comment ns/svc").append(s).append(" -m tcp -p tcp --dport ")
-					.append(30000 + s).append(" -j KUBE-SVC-").append(s).append('\n');
+				sb.append("-A KUBE-NODEPORTS -m comment --comment ns/svc")
+					.append(s)
+					.append(" -m tcp -p tcp --dport ")
+					.append(30000 + s)
+					.append(" -j KUBE-SVC-")
+					.append(s)
+					.append('\n');
 			}
-			sb.append("-A KUBE-SVC-").append(s).append(" -m comment --comment \"ns/svc").append(s).append(" cluster IP\" -m ")
-				.append(proto).append(" -p ").append(proto).append(" -d ").append(ip).append(" --dport ").append(port)
+			sb.append("-A KUBE-SVC-")
+				.append(s)
+				.append(" -m comment --comment \"ns/svc")
+				.append(s)
+				.append(" cluster IP\" -m ")
+				.append(proto)
+				.append(" -p ")
+				.append(proto)
+				.append(" -d ")
+				.append(ip)
+				.append(" --dport ")
+				.append(port)
 				.append(" ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ\n");
 			for (int e = 0; e < 5; e++) {
 				sb.append("-A KUBE-SVC-").append(s);
 				if (e < 4) {
-					sb.append(" -m statistic --mode random --probability ").append(String.format("%.10f", 1.0 / (5 - e)));
+					sb.append(" -m statistic --mode random --probability ")
+						.append(String.format("%.10f", 1.0 / (5 - e)));
 				}
 				sb.append(" -j KUBE-SEP-").append(s).append('-').append(e).append('\n');
-				sb.append("-A KUBE-SEP-").append(s).append('-').append(e).append(" -m ").append(proto).append(" -p ")
-					.append(proto).append(" -j DNAT --to-destination 10.").append(100 + e).append('.')
-					.append(s / 250).append('.').append(s % 250 + 1).append(':').append(port).append('\n');
+				sb.append("-A KUBE-SEP-")
+					.append(s)
+					.append('-')
+					.append(e)
+					.append(" -m ")
+					.append(proto)
+					.append(" -p ")
+					.append(proto)
+					.append(" -j DNAT --to-destination 10.")
+					.append(100 + e)
+					.append('.')
+					.append(s / 250)
+					.append('.')
+					.append(s % 250 + 1)
+					.append(':')
+					.append(port)
+					.append('\n');
 			}
 		}
-		sb.append("-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS\n");
+		sb.append(
+				"-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS\n");
 		return sb.append("COMMIT\n").toString();
 	}
 
@@ -63,7 +111,9 @@ class ChainIndexTest {
 	}
 
 	private static EvalContext context(Packet p, long seed) {
-		return EvalContext.of(p).withRandom(RandomSource.seeded(seed)).withLocal(ip -> ip.equals(Ip.parse("192.168.1.2")));
+		return EvalContext.of(p)
+			.withRandom(RandomSource.seeded(seed))
+			.withLocal(ip -> ip.equals(Ip.parse("192.168.1.2")));
 	}
 
 	@Test
@@ -91,13 +141,15 @@ class ChainIndexTest {
 	@Test
 	void theRuleCountIsTheLinearKernelCount() {
 		RuleSet rules = RuleSet.parse(kubeNat(3000));
-		// service 2500: after 2500 earlier service rules and 2 mark rules in KUBE-SERVICES
+		// service 2500: after 2500 earlier service rules and 2 mark rules in
+		// KUBE-SERVICES
 		Packet p = tcp("10.244.1.5", 4000, clusterIp(2500), 80);
 
 		EvalResult r = rules.evaluate(Table.NAT, Hook.PREROUTING, context(p, 3));
 
 		assertThat(r.hits().get(1).ruleNumber()).isEqualTo(2500 + 2 + 1);
-		assertThat(r.rulesEvaluated()).isEqualTo(rules.evaluateLinear(Table.NAT, Hook.PREROUTING, context(p, 3)).rulesEvaluated())
+		assertThat(r.rulesEvaluated())
+			.isEqualTo(rules.evaluateLinear(Table.NAT, Hook.PREROUTING, context(p, 3)).rulesEvaluated())
 			.isGreaterThan(2500);
 	}
 

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.packetwalk.net.Ip;
 
-/** Walking packets through tables: verdicts, chain traversal, and what each match and target does. */
+/**
+ * Walking packets through tables: verdicts, chain traversal, and what each match and
+ * target does.
+ */
 class EvaluationTest {
 
 	private static EvalResult filterInput(RuleSet rules, EvalContext ctx) {
@@ -31,7 +34,8 @@ class EvaluationTest {
 
 		@Test
 		void acceptEndsTheTraversalAtTheFirstMatchingRule() {
-			RuleSet rules = table("filter", "-A INPUT -s 192.168.0.0/16 -j DROP", "-A INPUT -j ACCEPT", "-A INPUT -j DROP");
+			RuleSet rules = table("filter", "-A INPUT -s 192.168.0.0/16 -j DROP", "-A INPUT -j ACCEPT",
+					"-A INPUT -j DROP");
 
 			EvalResult r = filterInput(rules, any());
 
@@ -51,7 +55,8 @@ class EvaluationTest {
 				.isEqualTo(Verdict.DROP);
 			assertThat(filterInput(table("filter", "-A INPUT -j REJECT", "-A INPUT -j ACCEPT"), any()).verdict())
 				.isEqualTo(new Verdict.Reject(Target.RejectWith.ICMP_PORT_UNREACHABLE));
-			assertThat(filterInput(table("filter", "-A INPUT -p tcp -j REJECT --reject-with tcp-reset"), any()).verdict())
+			assertThat(
+					filterInput(table("filter", "-A INPUT -p tcp -j REJECT --reject-with tcp-reset"), any()).verdict())
 				.isEqualTo(new Verdict.Reject(Target.RejectWith.TCP_RESET));
 		}
 
@@ -80,9 +85,11 @@ class EvaluationTest {
 
 		@Test
 		void aRuleWithoutTargetOnlyCounts() {
-			EvalResult r = filterInput(table("filter", "-A INPUT -m comment --comment counter", "-A INPUT -j DROP"), any());
+			EvalResult r = filterInput(table("filter", "-A INPUT -m comment --comment counter", "-A INPUT -j DROP"),
+					any());
 
-			assertThat(r.hits()).extracting(RuleHit::action).containsExactly(RuleHit.Action.CONTINUE, RuleHit.Action.TERMINAL);
+			assertThat(r.hits()).extracting(RuleHit::action)
+				.containsExactly(RuleHit.Action.CONTINUE, RuleHit.Action.TERMINAL);
 			assertThat(r.verdict()).isEqualTo(Verdict.DROP);
 		}
 
@@ -159,7 +166,8 @@ class EvaluationTest {
 
 			assertThat(r.verdict()).isEqualTo(Verdict.ACCEPT);
 			assertThat(r.mark()).isEqualTo(0x4000);
-			assertThat(r.hits()).extracting(RuleHit::action).containsExactly(RuleHit.Action.MARK, RuleHit.Action.TERMINAL);
+			assertThat(r.hits()).extracting(RuleHit::action)
+				.containsExactly(RuleHit.Action.MARK, RuleHit.Action.TERMINAL);
 		}
 
 		@Test
@@ -203,20 +211,23 @@ class EvaluationTest {
 
 		@Test
 		void aDrawBelowOneHalfTakesTheFirstEndpoint() {
-			EvalResult r = rules.evaluate(Table.NAT, Hook.PREROUTING, podToService("172.30.0.44", 80).withRandom(draws(0x3fff_ffff)));
+			EvalResult r = rules.evaluate(Table.NAT, Hook.PREROUTING,
+					podToService("172.30.0.44", 80).withRandom(draws(0x3fff_ffff)));
 
 			assertThat(r.nat()).isEqualTo(Target.Dnat.to(Ip.parse("10.180.0.4"), 80));
-			assertThat(r.hits()).extracting(h -> h.chain() + "#" + h.ruleNumber() + " " + h.action()).containsExactly(
-					"PREROUTING#1 JUMP", "KUBE-SERVICES#1 JUMP", "KUBE-SVC-4SW47YFZTEDKD3PK#2 JUMP",
-					"KUBE-SEP-UKSFD7AGPMPPLUHC#2 TERMINAL");
-			// PREROUTING 1, KUBE-SERVICES 1, KUBE-SVC 2 (masq rule tested, not matched), KUBE-SEP 2
+			assertThat(r.hits()).extracting(h -> h.chain() + "#" + h.ruleNumber() + " " + h.action())
+				.containsExactly("PREROUTING#1 JUMP", "KUBE-SERVICES#1 JUMP", "KUBE-SVC-4SW47YFZTEDKD3PK#2 JUMP",
+						"KUBE-SEP-UKSFD7AGPMPPLUHC#2 TERMINAL");
+			// PREROUTING 1, KUBE-SERVICES 1, KUBE-SVC 2 (masq rule tested, not matched),
+			// KUBE-SEP 2
 			assertThat(r.rulesEvaluated()).isEqualTo(6);
 			assertThat(r.mark()).isZero();
 		}
 
 		@Test
 		void aDrawOfOneHalfOrMoreTakesTheLastEndpoint() {
-			EvalResult r = rules.evaluate(Table.NAT, Hook.PREROUTING, podToService("172.30.0.44", 80).withRandom(draws(0x4000_0000)));
+			EvalResult r = rules.evaluate(Table.NAT, Hook.PREROUTING,
+					podToService("172.30.0.44", 80).withRandom(draws(0x4000_0000)));
 
 			assertThat(r.nat()).isEqualTo(Target.Dnat.to(Ip.parse("10.180.0.5"), 80));
 		}
@@ -287,7 +298,8 @@ class EvaluationTest {
 			assertThat(matches("-p tcp -m tcp ! --dport 81", web)).isTrue();
 			assertThat(matches("-p tcp -m tcp --sport 1024:65535", web)).isTrue();
 			assertThat(matches("-p tcp -m tcp ! --sport 1000:2000", web)).isFalse();
-			assertThat(matches("-p udp -m udp --dport 80", EvalContext.of(udp("10.0.0.1", 53, "10.0.0.2", 80)))).isTrue();
+			assertThat(matches("-p udp -m udp --dport 80", EvalContext.of(udp("10.0.0.1", 53, "10.0.0.2", 80))))
+				.isTrue();
 			assertThat(matches("-p icmp", EvalContext.of(Packets.ping("10.0.0.1", "10.0.0.2")))).isTrue();
 		}
 
@@ -310,7 +322,8 @@ class EvaluationTest {
 			assertThat(matches("-m conntrack --ctstate RELATED,ESTABLISHED", established)).isTrue();
 			assertThat(matches("-m conntrack --ctstate NEW", established)).isFalse();
 			assertThat(matches("-m conntrack ! --ctstate NEW", established)).isTrue();
-			assertThat(matches("-m conntrack --ctstate INVALID", any().withConntrack(CtState.INVALID, false, false))).isTrue();
+			assertThat(matches("-m conntrack --ctstate INVALID", any().withConntrack(CtState.INVALID, false, false)))
+				.isTrue();
 			EvalContext dnatted = any().withConntrack(CtState.NEW, true, false);
 			assertThat(matches("-m conntrack --ctstate DNAT", dnatted)).isTrue();
 			assertThat(matches("-m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT", dnatted)).isFalse();
@@ -333,10 +346,17 @@ class EvaluationTest {
 				assertThat(dirs).containsExactly(IpSetDirection.DST, IpSetDirection.DST);
 				return packet.dst().equals(Ip.parse("172.30.0.44")) && packet.l4().dstPort() == 80;
 			};
-			assertThat(matches("-m set --match-set KUBE-CLUSTER-IP dst,dst", podToService("172.30.0.44", 80).withIpSets(clusterIps))).isTrue();
-			assertThat(matches("-m set --match-set KUBE-CLUSTER-IP dst,dst", podToService("172.30.0.44", 81).withIpSets(clusterIps))).isFalse();
-			assertThat(matches("-m set ! --match-set KUBE-CLUSTER-IP dst,dst", podToService("172.30.0.44", 81).withIpSets(clusterIps))).isTrue();
-			assertThatThrownBy(() -> matches("-m set --match-set NOPE dst", any())).hasMessageContaining("ipset NOPE does not exist");
+			assertThat(matches("-m set --match-set KUBE-CLUSTER-IP dst,dst",
+					podToService("172.30.0.44", 80).withIpSets(clusterIps)))
+				.isTrue();
+			assertThat(matches("-m set --match-set KUBE-CLUSTER-IP dst,dst",
+					podToService("172.30.0.44", 81).withIpSets(clusterIps)))
+				.isFalse();
+			assertThat(matches("-m set ! --match-set KUBE-CLUSTER-IP dst,dst",
+					podToService("172.30.0.44", 81).withIpSets(clusterIps)))
+				.isTrue();
+			assertThatThrownBy(() -> matches("-m set --match-set NOPE dst", any()))
+				.hasMessageContaining("ipset NOPE does not exist");
 		}
 
 		@Test
@@ -367,13 +387,15 @@ class EvaluationTest {
 
 			EvalResult r1 = rules.evaluate(Table.NAT, Hook.PREROUTING, first);
 
-			assertThat(r1.hits()).extracting(h -> h.chain() + "#" + h.ruleNumber()).containsExactly("PREROUTING#1",
-					"KUBE-SERVICES#1", "KUBE-SVC-NUKIZ6OKUXPJNT4C#2", "KUBE-SEP-I77PXRDZVX7PMWMN#2");
+			assertThat(r1.hits()).extracting(h -> h.chain() + "#" + h.ruleNumber())
+				.containsExactly("PREROUTING#1", "KUBE-SERVICES#1", "KUBE-SVC-NUKIZ6OKUXPJNT4C#2",
+						"KUBE-SEP-I77PXRDZVX7PMWMN#2");
 			assertThat(recent.lastSeen("KUBE-SEP-I77PXRDZVX7PMWMN", Ip.parse("10.244.1.5"))).hasValue(1000);
 
 			EvalResult r2 = rules.evaluate(Table.NAT, Hook.PREROUTING, first.withNow(1000 + 10800));
 
-			assertThat(r2.hits()).extracting(h -> h.chain() + "#" + h.ruleNumber()).contains("KUBE-SVC-NUKIZ6OKUXPJNT4C#1");
+			assertThat(r2.hits()).extracting(h -> h.chain() + "#" + h.ruleNumber())
+				.contains("KUBE-SVC-NUKIZ6OKUXPJNT4C#1");
 			assertThat(recent.lastSeen("KUBE-SEP-I77PXRDZVX7PMWMN", Ip.parse("10.244.1.5"))).hasValue(1000 + 10800);
 		}
 
@@ -385,12 +407,14 @@ class EvaluationTest {
 			EvalResult r = rules.evaluate(Table.NAT, Hook.PREROUTING,
 					podToService("172.30.0.45", 80).withRecent(recent).withNow(1000 + 10801));
 
-			assertThat(r.hits()).extracting(h -> h.chain() + "#" + h.ruleNumber()).doesNotContain("KUBE-SVC-NUKIZ6OKUXPJNT4C#1");
+			assertThat(r.hits()).extracting(h -> h.chain() + "#" + h.ruleNumber())
+				.doesNotContain("KUBE-SVC-NUKIZ6OKUXPJNT4C#1");
 		}
 
 		@Test
 		void reapForgetsTheLeastRecentlySeenAddressWhenItIsStale() {
-			// as xt_recent: reaping happens while checking a known address, and only the LRU entry goes
+			// as xt_recent: reaping happens while checking a known address, and only the
+			// LRU entry goes
 			RecentLists recent = new RecentLists();
 			recent.record("L", Ip.parse("10.0.0.7"), 0);
 			recent.record("L", Ip.parse("10.0.0.8"), 10);
@@ -422,7 +446,8 @@ class EvaluationTest {
 		void rdestRecordsTheDestinationAndHitcountNeedsEnoughStamps() {
 			RecentLists recent = new RecentLists();
 			RuleSet set = table("filter", "-A INPUT -m recent --name D --set --rdest");
-			RuleSet check = table("filter", "-A INPUT -m recent --name D --rcheck --seconds 10 --hitcount 3 --rdest -j DROP");
+			RuleSet check = table("filter",
+					"-A INPUT -m recent --name D --rcheck --seconds 10 --hitcount 3 --rdest -j DROP");
 			for (int t = 0; t < 2; t++) {
 				filterInput(set, any().withRecent(recent).withNow(t));
 			}
@@ -442,10 +467,12 @@ class EvaluationTest {
 		EvalContext reply = EvalContext.of(tcp("10.244.2.3", 8080, "192.168.1.10", 5555))
 			.withDevices("flannel.1", "eth0")
 			.withConntrack(CtState.ESTABLISHED, true, false);
-		EvalContext stranger = EvalContext.of(tcp("192.168.1.10", 5555, "10.244.2.3", 8080)).withDevices("eth0", "flannel.1");
+		EvalContext stranger = EvalContext.of(tcp("192.168.1.10", 5555, "10.244.2.3", 8080))
+			.withDevices("eth0", "flannel.1");
 
 		assertThat(rules.evaluate(Table.FILTER, Hook.FORWARD, marked).hits()).extracting(RuleHit::ruleText)
-			.contains("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding rules\" -m mark --mark 0x4000/0x4000 -j ACCEPT");
+			.contains(
+					"-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding rules\" -m mark --mark 0x4000/0x4000 -j ACCEPT");
 		assertThat(rules.evaluate(Table.FILTER, Hook.FORWARD, reply).verdict()).isEqualTo(Verdict.ACCEPT);
 		EvalResult dropped = rules.evaluate(Table.FILTER, Hook.FORWARD, stranger);
 		assertThat(dropped.verdict()).isEqualTo(Verdict.DROP);
@@ -456,7 +483,8 @@ class EvaluationTest {
 	void serviceWithoutEndpointsIsRejectedInFilter() {
 		RuleSet rules = RuleSet.parse(RealIptablesSaveTest.resource("kube-filter.restore"));
 
-		EvalResult r = rules.evaluate(Table.FILTER, Hook.OUTPUT, EvalContext.of(tcp("192.168.1.2", 4000, "172.30.0.46", 80)));
+		EvalResult r = rules.evaluate(Table.FILTER, Hook.OUTPUT,
+				EvalContext.of(tcp("192.168.1.2", 4000, "172.30.0.46", 80)));
 
 		assertThat(r.verdict()).isEqualTo(new Verdict.Reject(Target.RejectWith.ICMP_PORT_UNREACHABLE));
 		assertThat(r.hits()).last().extracting(RuleHit::chain).isEqualTo("KUBE-SERVICES");
@@ -469,7 +497,8 @@ class EvaluationTest {
 		assertThat(Table.atHook(Hook.INPUT)).containsExactly(Table.MANGLE, Table.FILTER, Table.NAT);
 		assertThat(Table.atHook(Hook.FORWARD)).containsExactly(Table.MANGLE, Table.FILTER);
 		assertThat(Table.atHook(Hook.POSTROUTING)).containsExactly(Table.MANGLE, Table.NAT);
-		assertThat(Table.NAT.builtinChains()).containsExactly(Hook.PREROUTING, Hook.INPUT, Hook.OUTPUT, Hook.POSTROUTING);
+		assertThat(Table.NAT.builtinChains()).containsExactly(Hook.PREROUTING, Hook.INPUT, Hook.OUTPUT,
+				Hook.POSTROUTING);
 		assertThat(List.of(Table.values())).extracting(Table::label).containsExactly("raw", "mangle", "nat", "filter");
 	}
 

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Large texts take other paths: their rule lines are read ahead on all cores ({@link RuleSetParser#PARALLEL_LINES})
- * and their tables checked on two ({@link TableCheck#PARALLEL_CHAINS}). Those paths must give the rule set, or the
+ * Large texts take other paths: their rule lines are read ahead on all cores
+ * ({@link RuleSetParser#PARALLEL_LINES}) and their tables checked on two
+ * ({@link TableCheck#PARALLEL_CHAINS}). Those paths must give the rule set, or the
  * refusal, that reading line by line gives.
  */
 class LargeTextParseTest {
@@ -19,8 +20,9 @@ class LargeTextParseTest {
 	private static final int SERVICES = 6_000;
 
 	/**
-	 * A kube-proxy-shaped nat table: per Service a KUBE-SVC chain jumping to two KUBE-SEP chains (statistic, DNAT,
-	 * masquerade mark), the dispatch rules in KUBE-SERVICES. About 42,000 lines and 12,000 chains.
+	 * A kube-proxy-shaped nat table: per Service a KUBE-SVC chain jumping to two KUBE-SEP
+	 * chains (statistic, DNAT, masquerade mark), the dispatch rules in KUBE-SERVICES.
+	 * About 42,000 lines and 12,000 chains.
 	 */
 	private static List<String> lines() {
 		List<String> l = new ArrayList<>();
@@ -45,8 +47,8 @@ class LargeTextParseTest {
 			String vip = "10.96." + (s / 250) + "." + (1 + s % 250);
 			String a = "10.64." + (s / 250) + "." + (2 + s % 250);
 			String b = "10.65." + (s / 250) + "." + (2 + s % 250);
-			l.add("-A KUBE-SERVICES -m comment --comment \"default/svc" + s + ":http cluster IP\" -m tcp -p tcp -d " + vip
-					+ " --dport 80 -j KUBE-SVC-" + s);
+			l.add("-A KUBE-SERVICES -m comment --comment \"default/svc" + s + ":http cluster IP\" -m tcp -p tcp -d "
+					+ vip + " --dport 80 -j KUBE-SVC-" + s);
 			l.add("-A KUBE-SVC-" + s + " -m comment --comment default/svc" + s
 					+ ":http -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-" + s + "A");
 			l.add("-A KUBE-SVC-" + s + " -m comment --comment default/svc" + s + ":http -j KUBE-SEP-" + s + "B");
@@ -78,7 +80,10 @@ class LargeTextParseTest {
 		assertThat(ahead).isEqualTo(inTurn);
 		assertThat(ahead.print()).isEqualTo(inTurn.print());
 		assertThat(RuleSet.parse(text)).isEqualTo(inTurn);
-		assertThat(inTurn.chains(Table.NAT)).hasSize(4 + 3 + 3 * SERVICES); // nat has INPUT too, created empty
+		assertThat(inTurn.chains(Table.NAT)).hasSize(4 + 3 + 3 * SERVICES); // nat has
+																			// INPUT too,
+																			// created
+																			// empty
 	}
 
 	private static IptablesParseException refusal(String text, boolean ahead) {
@@ -92,20 +97,23 @@ class LargeTextParseTest {
 	}
 
 	/**
-	 * Breaks the text at one or two places and checks that both ways report the same first problem: a bad rule, an
-	 * unknown chain, an unterminated quote, a rule outside any table; with two problems the earlier line wins, whether
-	 * it is a problem of the rule itself (found ahead) or of where it goes (found in turn).
+	 * Breaks the text at one or two places and checks that both ways report the same
+	 * first problem: a bad rule, an unknown chain, an unterminated quote, a rule outside
+	 * any table; with two problems the earlier line wins, whether it is a problem of the
+	 * rule itself (found ahead) or of where it goes (found in turn).
 	 */
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', textBlock = """
-			bad address late               | 40000 | -A KUBE-SERVICES -d 300.1.1.1 -j KUBE-MARK-MASQ |       |
-			unknown chain late             | 40000 | -A KUBE-SERVICES -j KUBE-NOPE                    |       |
-			unterminated quote             | 30000 | -A KUBE-SERVICES -m comment --comment "open -j KUBE-MARK-MASQ | |
-			rule error before chain error  | 25000 | -A KUBE-SERVICES -s 1.2.3.4 -s 2.3.4.5 -j KUBE-MARK-MASQ | 35000 | -A KUBE-NOPE -j KUBE-MARK-MASQ
-			chain error before rule error  | 25000 | -A KUBE-NOPE -j KUBE-MARK-MASQ | 35000 | -A KUBE-SERVICES -s 1.2.3.4 -s 2.3.4.5 -j KUBE-MARK-MASQ
-			bad option twice               | 21000 | -A KUBE-SERVICES --bogus -j KUBE-MARK-MASQ | 41000 | -A KUBE-SERVICES -j LOG
-			""")
-	void theFirstProblemInLineOrderIsReportedEitherWay(String name, int line, String rule, Integer line2, String rule2) {
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					bad address late               | 40000 | -A KUBE-SERVICES -d 300.1.1.1 -j KUBE-MARK-MASQ |       |
+					unknown chain late             | 40000 | -A KUBE-SERVICES -j KUBE-NOPE                    |       |
+					unterminated quote             | 30000 | -A KUBE-SERVICES -m comment --comment "open -j KUBE-MARK-MASQ | |
+					rule error before chain error  | 25000 | -A KUBE-SERVICES -s 1.2.3.4 -s 2.3.4.5 -j KUBE-MARK-MASQ | 35000 | -A KUBE-NOPE -j KUBE-MARK-MASQ
+					chain error before rule error  | 25000 | -A KUBE-NOPE -j KUBE-MARK-MASQ | 35000 | -A KUBE-SERVICES -s 1.2.3.4 -s 2.3.4.5 -j KUBE-MARK-MASQ
+					bad option twice               | 21000 | -A KUBE-SERVICES --bogus -j KUBE-MARK-MASQ | 41000 | -A KUBE-SERVICES -j LOG
+					""")
+	void theFirstProblemInLineOrderIsReportedEitherWay(String name, int line, String rule, Integer line2,
+			String rule2) {
 		List<String> lines = lines();
 		lines.set(line - 1, rule);
 		if (line2 != null) {
@@ -125,19 +133,25 @@ class LargeTextParseTest {
 		List<String> lines = new ArrayList<>(List.of("-A KUBE-SERVICES -j KUBE-MARK-MASQ"));
 		lines.addAll(lines());
 		String text = String.join("\n", lines) + "\n";
-		assertThat(refusal(text, true).getMessage()).isEqualTo(refusal(text, false).getMessage()).startsWith("line 1:")
+		assertThat(refusal(text, true).getMessage()).isEqualTo(refusal(text, false).getMessage())
+			.startsWith("line 1:")
 			.contains("not inside a table");
 	}
 
-	/** The whole-table checks of a large table: a loop is reported before a NAT target at the wrong hook. */
+	/**
+	 * The whole-table checks of a large table: a loop is reported before a NAT target at
+	 * the wrong hook.
+	 */
 	@Test
 	void largeTablesReportTheirLoopBeforeTheirHookProblem() {
 		List<String> lines = lines();
 		int commit = lines.size() - 1;
-		// MASQUERADE reached from PREROUTING through KUBE-SERVICES, and a loop through two Service chains
+		// MASQUERADE reached from PREROUTING through KUBE-SERVICES, and a loop through
+		// two Service chains
 		lines.add(commit, "-A KUBE-SEP-5999B -j MASQUERADE");
 		String hookOnly = String.join("\n", lines) + "\n";
-		assertThat(refusal(hookOnly, true).getMessage()).contains("MASQUERADE in chain KUBE-SEP-5999B is reached from PREROUTING");
+		assertThat(refusal(hookOnly, true).getMessage())
+			.contains("MASQUERADE in chain KUBE-SEP-5999B is reached from PREROUTING");
 		lines.add(commit, "-A KUBE-SEP-17A -j KUBE-SVC-17");
 		String both = String.join("\n", lines) + "\n";
 		assertThat(refusal(both, true).getMessage()).contains("jump loop");

@@ -35,7 +35,10 @@ final class Packets {
 		return EvalContext.of(tcp("10.244.1.5", 40000, clusterIp, port));
 	}
 
-	/** Returns the given numbers in turn, over and over (as the kernel's get_random_u32 would, if it were kind). */
+	/**
+	 * Returns the given numbers in turn, over and over (as the kernel's get_random_u32
+	 * would, if it were kind).
+	 */
 	static RandomSource draws(int... values) {
 		AtomicInteger next = new AtomicInteger();
 		return () -> values[next.getAndIncrement() % values.length];

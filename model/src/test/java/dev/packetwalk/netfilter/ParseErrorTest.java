@@ -22,7 +22,8 @@ class ParseErrorTest {
 
 	@Test
 	void theSection17ExcerptAsPrintedJumpsToAnUndeclaredChain() {
-		// The facts file shows the excerpt without ':KUBE-NODEPORTS'; iptables-restore refuses that too.
+		// The facts file shows the excerpt without ':KUBE-NODEPORTS'; iptables-restore
+		// refuses that too.
 		String excerpt = """
 				*nat
 				:KUBE-SERVICES - [0:0]
@@ -40,38 +41,39 @@ class ParseErrorTest {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', textBlock = """
-			unknown option             | -A INPUT --bogus -j ACCEPT                                      | --bogus        | unknown or unsupported option
-			unsupported match          | -A INPUT -m limit --limit 5/s -j ACCEPT                          | limit          | is not supported by the model (tcp
-			option of unsupported kind | -A INPUT -m conntrack --ctorigdst 1.2.3.4 -j ACCEPT             | --ctorigdst    | unknown or unsupported option
-			unsupported target         | -A INPUT -j LOG --log-prefix x                                   | LOG            | not supported by the model
-			unknown target option      | -A INPUT -j ACCEPT --to-destination 1.2.3.4                      | --to-destination | unknown or unsupported option
-			two sources                | -A INPUT -s 1.2.3.4 -s 2.3.4.5 -j ACCEPT                         | -s             | multiple -s flags not allowed
-			two targets                | -A INPUT -j ACCEPT -j DROP                                       | -j             | multiple -j flags not allowed
-			tcp match without -p tcp   | -A INPUT -m tcp --dport 80 -j ACCEPT                             | -m tcp --dport 80 -j ACCEPT | TCP match requires
-			--dport without any -p     | -A INPUT --dport 80 -j ACCEPT                                    | --dport        | unknown or unsupported option
-			bad ctstate                | -A INPUT -m conntrack --ctstate FOO -j ACCEPT                    | FOO            | bad ctstate
-			probability above one      | -A INPUT -m statistic --mode random --probability 1.5 -j ACCEPT  | 1.5            | between 0 and 1
-			statistic nth mode         | -A INPUT -m statistic --mode nth --every 2 -j ACCEPT             | nth            | only random
-			bad address                | -A INPUT -s 300.1.1.1 -j ACCEPT                                  | 300.1.1.1      | not an IPv4 address
-			host name                  | -A INPUT -d example.com -j ACCEPT                                | example.com    | not an IPv4 address
-			address list               | -A INPUT -d 1.1.1.1,2.2.2.2 -j ACCEPT                            | 1.1.1.1,2.2.2.2 | one rule per address
-			reversed port range        | -A INPUT -p tcp -m tcp --dport 2000:1000 -j ACCEPT               | 2000:1000      | min > max
-			service name port          | -A INPUT -p tcp --dport http -j ACCEPT                            | http           | service names are not supported
-			unsupported protocol       | -A INPUT -p sctp -j ACCEPT                                       | sctp           | not supported by the model
-			-o at INPUT                | -A INPUT -o eth0 -j ACCEPT                                       | ACCEPT         | use -o with INPUT
-			DNAT in filter             | -A INPUT -j DNAT --to-destination 10.0.0.1                       | DNAT           | only valid in the nat table
-			tcp-reset without -p tcp   | -A INPUT -j REJECT --reject-with tcp-reset                       | -j REJECT --reject-with tcp-reset | tcp-reset needs
-			negated -m                 | -A INPUT ! -m comment --comment x                                | -m             | cannot be used with -m
-			old-style negation         | -A INPUT -s ! 1.2.3.4 -j ACCEPT                                  | -s             | before the option
-			jump to built-in chain     | -A INPUT -j FORWARD                                              | FORWARD        | cannot jump to built-in chain
-			comment without text       | -A INPUT -m comment -j ACCEPT                                    | comment        | must be specified
-			recent without command     | -A INPUT -m recent --name x -j ACCEPT                            | recent         | --set, --rcheck, --update or --remove
-			recent reap without secs   | -A INPUT -m recent --rcheck --reap -j ACCEPT                     | recent         | --reap needs --seconds
-			option after the target    | -A INPUT -p icmp -j ACCEPT -m mark --mark 1/0x1 --bogus          | --bogus        | unknown or unsupported option
-			unknown command            | -D INPUT 1                                                       | -D             | unknown or unsupported command
-			append to undeclared chain | -A NOPE -j ACCEPT                                                | NOPE           | does not exist in table filter
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					unknown option             | -A INPUT --bogus -j ACCEPT                                      | --bogus        | unknown or unsupported option
+					unsupported match          | -A INPUT -m limit --limit 5/s -j ACCEPT                          | limit          | is not supported by the model (tcp
+					option of unsupported kind | -A INPUT -m conntrack --ctorigdst 1.2.3.4 -j ACCEPT             | --ctorigdst    | unknown or unsupported option
+					unsupported target         | -A INPUT -j LOG --log-prefix x                                   | LOG            | not supported by the model
+					unknown target option      | -A INPUT -j ACCEPT --to-destination 1.2.3.4                      | --to-destination | unknown or unsupported option
+					two sources                | -A INPUT -s 1.2.3.4 -s 2.3.4.5 -j ACCEPT                         | -s             | multiple -s flags not allowed
+					two targets                | -A INPUT -j ACCEPT -j DROP                                       | -j             | multiple -j flags not allowed
+					tcp match without -p tcp   | -A INPUT -m tcp --dport 80 -j ACCEPT                             | -m tcp --dport 80 -j ACCEPT | TCP match requires
+					--dport without any -p     | -A INPUT --dport 80 -j ACCEPT                                    | --dport        | unknown or unsupported option
+					bad ctstate                | -A INPUT -m conntrack --ctstate FOO -j ACCEPT                    | FOO            | bad ctstate
+					probability above one      | -A INPUT -m statistic --mode random --probability 1.5 -j ACCEPT  | 1.5            | between 0 and 1
+					statistic nth mode         | -A INPUT -m statistic --mode nth --every 2 -j ACCEPT             | nth            | only random
+					bad address                | -A INPUT -s 300.1.1.1 -j ACCEPT                                  | 300.1.1.1      | not an IPv4 address
+					host name                  | -A INPUT -d example.com -j ACCEPT                                | example.com    | not an IPv4 address
+					address list               | -A INPUT -d 1.1.1.1,2.2.2.2 -j ACCEPT                            | 1.1.1.1,2.2.2.2 | one rule per address
+					reversed port range        | -A INPUT -p tcp -m tcp --dport 2000:1000 -j ACCEPT               | 2000:1000      | min > max
+					service name port          | -A INPUT -p tcp --dport http -j ACCEPT                            | http           | service names are not supported
+					unsupported protocol       | -A INPUT -p sctp -j ACCEPT                                       | sctp           | not supported by the model
+					-o at INPUT                | -A INPUT -o eth0 -j ACCEPT                                       | ACCEPT         | use -o with INPUT
+					DNAT in filter             | -A INPUT -j DNAT --to-destination 10.0.0.1                       | DNAT           | only valid in the nat table
+					tcp-reset without -p tcp   | -A INPUT -j REJECT --reject-with tcp-reset                       | -j REJECT --reject-with tcp-reset | tcp-reset needs
+					negated -m                 | -A INPUT ! -m comment --comment x                                | -m             | cannot be used with -m
+					old-style negation         | -A INPUT -s ! 1.2.3.4 -j ACCEPT                                  | -s             | before the option
+					jump to built-in chain     | -A INPUT -j FORWARD                                              | FORWARD        | cannot jump to built-in chain
+					comment without text       | -A INPUT -m comment -j ACCEPT                                    | comment        | must be specified
+					recent without command     | -A INPUT -m recent --name x -j ACCEPT                            | recent         | --set, --rcheck, --update or --remove
+					recent reap without secs   | -A INPUT -m recent --rcheck --reap -j ACCEPT                     | recent         | --reap needs --seconds
+					option after the target    | -A INPUT -p icmp -j ACCEPT -m mark --mark 1/0x1 --bogus          | --bogus        | unknown or unsupported option
+					unknown command            | -D INPUT 1                                                       | -D             | unknown or unsupported command
+					append to undeclared chain | -A NOPE -j ACCEPT                                                | NOPE           | does not exist in table filter
+					""")
 	void refusesWithLineTokenAndReason(String what, String rule, String token, String reason) {
 		IptablesParseException ex = refusal("*filter\n:X - [0:0]\n" + rule + "\nCOMMIT\n");
 
@@ -125,7 +127,8 @@ class ParseErrorTest {
 
 		IptablesParseException ex = refusal(sb.toString());
 
-		// as observed: iptables-restore (nf_tables) fails "line 33: ... rule in chain C15" (Too many links)
+		// as observed: iptables-restore (nf_tables) fails "line 33: ... rule in chain
+		// C15" (Too many links)
 		assertThat(ex.line()).isEqualTo(33);
 		assertThat(ex.reason()).contains("Too many links");
 	}
@@ -154,7 +157,8 @@ class ParseErrorTest {
 		assertThat(refusal("*filter\n:ABCDEFGHIJKLMNOPQRSTUVWXYZ123 - [0:0]\nCOMMIT\n").reason()).contains("too long");
 		assertThat(refusal("*filter\n:ACCEPT - [0:0]\nCOMMIT\n").reason()).contains("invalid chain name");
 		assertThat(refusal("*filter\nCOMMIT\n*filter\nCOMMIT\n").line()).isEqualTo(3);
-		assertThat(refusal("*filter\n-A INPUT -m comment --comment \"open\nCOMMIT\n").reason()).contains("unterminated");
+		assertThat(refusal("*filter\n-A INPUT -m comment --comment \"open\nCOMMIT\n").reason())
+			.contains("unterminated");
 		assertThat(refusal("*filter\n:X - [0:0]\n-A X -j ACCEPT\n-X X\nCOMMIT\n").reason()).contains("not empty");
 		assertThat(refusal("*filter\n:X - [0:0]\n-A INPUT -j X\n-X X\nCOMMIT\n").reason()).contains("still referenced");
 	}

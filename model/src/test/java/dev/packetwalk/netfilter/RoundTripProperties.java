@@ -18,7 +18,10 @@ import dev.packetwalk.testing.Seeds;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Printing is canonical: whatever rule set the model can hold, its text parses back to the same rules. */
+/**
+ * Printing is canonical: whatever rule set the model can hold, its text parses back to
+ * the same rules.
+ */
 class RoundTripProperties {
 
 	static java.util.stream.Stream<Long> seeds() {
@@ -62,7 +65,10 @@ class RoundTripProperties {
 		}
 	}
 
-	/** Builds valid random rule sets from a seed: jumps only go "down" the chain list, so there are no loops. */
+	/**
+	 * Builds valid random rule sets from a seed: jumps only go "down" the chain list, so
+	 * there are no loops.
+	 */
 	static final class RandomRuleSets {
 
 		private static final String[] CHAIN_NAMES = { "KUBE-SERVICES", "KUBE-SVC-4SW47YFZTEDKD3PK", "KUBE-MARK-MASQ",
@@ -99,7 +105,8 @@ class RoundTripProperties {
 					chains.add(Chain.builtin(table, h, policy, rules(table, h.chainName(), h, users)));
 				}
 				for (int i = 0; i < users.size(); i++) {
-					chains.add(Chain.user(table, users.get(i), rules(table, users.get(i), null, users.subList(i + 1, users.size()))));
+					chains.add(Chain.user(table, users.get(i),
+							rules(table, users.get(i), null, users.subList(i + 1, users.size()))));
 				}
 			}
 			return RuleSet.of(chains);
@@ -151,7 +158,8 @@ class RoundTripProperties {
 					case 0 -> {
 						if (l4 && !ports) {
 							ports = true;
-							matches.add(new Match.Ports(proto.protocol(), coin() ? null : range(), coin() ? null : range()));
+							matches.add(new Match.Ports(proto.protocol(), coin() ? null : range(),
+									coin() ? null : range()));
 						}
 					}
 					case 1 -> matches.add(new Match.Comment(comment()));
@@ -166,7 +174,8 @@ class RoundTripProperties {
 					}
 					case 4 -> {
 						Match.TypeTest src = coin() ? new Match.TypeTest(Match.AddressType.LOCAL, coin()) : null;
-						Match.TypeTest dst = src == null || coin() ? new Match.TypeTest(Match.AddressType.LOCAL, coin()) : null;
+						Match.TypeTest dst = src == null || coin() ? new Match.TypeTest(Match.AddressType.LOCAL, coin())
+								: null;
 						matches.add(new Match.AddrType(src, dst));
 					}
 					case 5 -> matches.add(new Match.Statistic(rnd.nextLong(0x8000_0001L), coin()));
@@ -209,13 +218,13 @@ class RoundTripProperties {
 			int hits = checks && coin() ? rnd.nextInt(21) : 0;
 			boolean reap = seconds != 0 && coin();
 			Ip mask = coin() ? new Ip(-1) : new Ip(-1 << rnd.nextInt(32));
-			return new Match.Recent(coin() ? "DEFAULT" : "KUBE-SEP-I77PXRDZVX7PMWMN", cmd, coin(), seconds, hits, reap, mask,
-					coin() ? Match.RecentSide.SOURCE : Match.RecentSide.DEST);
+			return new Match.Recent(coin() ? "DEFAULT" : "KUBE-SEP-I77PXRDZVX7PMWMN", cmd, coin(), seconds, hits, reap,
+					mask, coin() ? Match.RecentSide.SOURCE : Match.RecentSide.DEST);
 		}
 
 		private Target target(Table table, Hook hook, List<String> jumpable, Match.Proto proto, boolean l4) {
-			List<Target> options = new ArrayList<>(List.of(Target.ACCEPT, Target.RETURN, Target.NONE,
-					new Target.Mark(rnd.nextInt(), rnd.nextInt())));
+			List<Target> options = new ArrayList<>(
+					List.of(Target.ACCEPT, Target.RETURN, Target.NONE, new Target.Mark(rnd.nextInt(), rnd.nextInt())));
 			if (table != Table.NAT) {
 				options.add(Target.DROP);
 			}
@@ -227,7 +236,8 @@ class RoundTripProperties {
 			if (table == Table.FILTER) {
 				Target.RejectWith with = Target.RejectWith.values()[rnd.nextInt(Target.RejectWith.values().length)];
 				boolean tcp = proto != null && !proto.negated() && proto.protocol() == Protocol.TCP;
-				options.add(new Target.Reject(with == Target.RejectWith.TCP_RESET && !tcp ? Target.RejectWith.ICMP_PORT_UNREACHABLE : with));
+				options.add(new Target.Reject(
+						with == Target.RejectWith.TCP_RESET && !tcp ? Target.RejectWith.ICMP_PORT_UNREACHABLE : with));
 			}
 			if (table == Table.NAT && hook != null) {
 				int port = l4 && coin() ? 1 + rnd.nextInt(65535) : 0;

@@ -15,17 +15,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.packetwalk.net.Ip;
 
-/** kube-proxy's random load-balancing ladder through {@code -m statistic --mode random}. */
+/**
+ * kube-proxy's random load-balancing ladder through {@code -m statistic --mode random}.
+ */
 class StatisticTest {
 
-	/** A ClusterIP service with n endpoints, written the way kube-proxy writes it (probability 1/(n-i), %0.10f). */
+	/**
+	 * A ClusterIP service with n endpoints, written the way kube-proxy writes it
+	 * (probability 1/(n-i), %0.10f).
+	 */
 	static RuleSet service(int n) {
 		StringBuilder sb = new StringBuilder("*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-SVC-X - [0:0]\n");
 		for (int i = 0; i < n; i++) {
 			sb.append(":KUBE-SEP-").append(i).append(" - [0:0]\n");
 		}
 		sb.append("-A PREROUTING -j KUBE-SERVICES\n");
-		sb.append("-A KUBE-SERVICES -m comment --comment \"ns/svc cluster IP\" -m tcp -p tcp -d 172.30.0.10 --dport 80 -j KUBE-SVC-X\n");
+		sb.append(
+				"-A KUBE-SERVICES -m comment --comment \"ns/svc cluster IP\" -m tcp -p tcp -d 172.30.0.10 --dport 80 -j KUBE-SVC-X\n");
 		for (int i = 0; i < n; i++) {
 			sb.append("-A KUBE-SVC-X -m comment --comment \"ns/svc -> 10.180.0.").append(i + 1).append(":80\"");
 			if (i < n - 1) {
@@ -35,8 +41,11 @@ class StatisticTest {
 			sb.append(" -j KUBE-SEP-").append(i).append('\n');
 		}
 		for (int i = 0; i < n; i++) {
-			sb.append("-A KUBE-SEP-").append(i).append(" -m tcp -p tcp -j DNAT --to-destination 10.180.0.")
-				.append(i + 1).append(":80\n");
+			sb.append("-A KUBE-SEP-")
+				.append(i)
+				.append(" -m tcp -p tcp -j DNAT --to-destination 10.180.0.")
+				.append(i + 1)
+				.append(":80\n");
 		}
 		return RuleSet.parse(sb.append("COMMIT\n").toString());
 	}
@@ -77,12 +86,14 @@ class StatisticTest {
 	void theLadderSpreadsConnectionsEvenly(int n) {
 		int draws = 10_000;
 		Map<Ip, Integer> counts = new TreeMap<>();
-		choices(service(n), RandomSource.seeded(20_240_601L + n), draws).forEach(ip -> counts.merge(ip, 1, Integer::sum));
+		choices(service(n), RandomSource.seeded(20_240_601L + n), draws)
+			.forEach(ip -> counts.merge(ip, 1, Integer::sum));
 
 		double expected = (double) draws / n;
 		double sigma = Math.sqrt(draws * (1.0 / n) * (1 - 1.0 / n));
 		assertThat(counts).hasSize(n);
-		counts.forEach((ip, c) -> assertThat(Math.abs(c - expected)).as("%s chosen %d times", ip, c).isLessThan(4 * sigma));
+		counts.forEach(
+				(ip, c) -> assertThat(Math.abs(c - expected)).as("%s chosen %d times", ip, c).isLessThan(4 * sigma));
 	}
 
 }

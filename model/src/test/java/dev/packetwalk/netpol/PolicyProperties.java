@@ -16,8 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Generated policy sets over the x/y/z cluster (seeded, reproducible: a failure names its seed). The manifests are
- * built as YAML-shaped maps and go through the fabric8 conversion like real input.
+ * Generated policy sets over the x/y/z cluster (seeded, reproducible: a failure names its
+ * seed). The manifests are built as YAML-shaped maps and go through the fabric8
+ * conversion like real input.
  */
 class PolicyProperties {
 
@@ -83,8 +84,10 @@ class PolicyProperties {
 				assertThat(v.allowed()).isEqualTo(v.egress().allowed() && v.ingress().allowed());
 				PolicyPod src = ((ConnectionEnd.Pod) v.connection().source()).pod();
 				PolicyPod dst = ((ConnectionEnd.Pod) v.connection().destination()).pod();
-				assertThat(v.egress().isolatedBy()).isEqualTo(e.isolating(src, Direction.EGRESS).stream().map(Policy::id).toList());
-				assertThat(v.ingress().isolatedBy()).isEqualTo(e.isolating(dst, Direction.INGRESS).stream().map(Policy::id).toList());
+				assertThat(v.egress().isolatedBy())
+					.isEqualTo(e.isolating(src, Direction.EGRESS).stream().map(Policy::id).toList());
+				assertThat(v.ingress().isolatedBy())
+					.isEqualTo(e.isolating(dst, Direction.INGRESS).stream().map(Policy::id).toList());
 				if (v.ingress().decision() instanceof Decision.AllowedByRule a) {
 					assertThat(v.ingress().isolatedBy()).contains(a.match().policy());
 				}
@@ -108,13 +111,15 @@ class PolicyProperties {
 			Selector byLabel = Selector.labels(Map.of(key, value));
 			Selector byExpression = new Selector(Map.of(),
 					List.of(new Selector.Requirement(key, Selector.Operator.IN, List.of(value))));
-			Selector notIn = new Selector(Map.of(), List.of(new Selector.Requirement(key, Selector.Operator.NOT_IN, List.of(value))));
+			Selector notIn = new Selector(Map.of(),
+					List.of(new Selector.Requirement(key, Selector.Operator.NOT_IN, List.of(value))));
 			assertThat(byExpression.matches(labels)).isEqualTo(byLabel.matches(labels));
 			assertThat(notIn.matches(labels)).isEqualTo(!byLabel.matches(labels));
 		}
 	}
 
-	// ---- generator --------------------------------------------------------------------------------------------
+	// ---- generator
+	// --------------------------------------------------------------------------------------------
 
 	static PolicyEngine engine(List<Map<String, Object>> manifests) {
 		List<NetworkPolicy> nps = manifests.stream().map(PolicyYaml::convert).toList();
@@ -169,8 +174,9 @@ class PolicyProperties {
 					case 1 -> Map.of("namespaceSelector", selector(r, "ns", XyzCluster.NAMESPACES));
 					case 2 -> Map.of("podSelector", selector(r, "pod", List.of("a", "b", "c")), "namespaceSelector",
 							selector(r, "ns", XyzCluster.NAMESPACES));
-					default -> Map.of("ipBlock", r.nextBoolean() ? Map.of("cidr", "10.244." + (1 + r.nextInt(3)) + ".0/24")
-							: Map.of("cidr", "10.244.0.0/16", "except", List.of("10.244." + (1 + r.nextInt(3)) + ".0/24")));
+					default -> Map.of("ipBlock",
+							r.nextBoolean() ? Map.of("cidr", "10.244." + (1 + r.nextInt(3)) + ".0/24") : Map.of("cidr",
+									"10.244.0.0/16", "except", List.of("10.244." + (1 + r.nextInt(3)) + ".0/24")));
 				});
 			}
 			rule.put(peersField, ps);
@@ -205,8 +211,8 @@ class PolicyProperties {
 		return switch (r.nextInt(5)) {
 			case 0 -> Map.of();
 			case 1 -> Map.of("matchLabels", Map.of(key, pick(r, values)));
-			case 2 -> Map.of("matchExpressions",
-					List.of(Map.of("key", key, "operator", pick(r, List.of("In", "NotIn")), "values", List.of(pick(r, values), pick(r, values)))));
+			case 2 -> Map.of("matchExpressions", List.of(Map.of("key", key, "operator", pick(r, List.of("In", "NotIn")),
+					"values", List.of(pick(r, values), pick(r, values)))));
 			case 3 -> Map.of("matchExpressions", List.of(Map.of("key", pick(r, List.of(key, "other")), "operator",
 					pick(r, List.of("Exists", "DoesNotExist")))));
 			default -> Map.of("matchLabels", Map.of(key, pick(r, values)), "matchExpressions",

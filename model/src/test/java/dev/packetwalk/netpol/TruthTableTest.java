@@ -10,9 +10,10 @@ import static dev.packetwalk.netpol.XyzCluster.table;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Truth tables in the style of upstream's {@code test/e2e/network/netpol}: the x/y/z cluster of {@link XyzCluster},
- * one grid per probe ({@code .} = connected, {@code X} = blocked; rows are sources, columns destinations). A pod can
- * always reach itself (upstream's {@code AllowLoopback}).
+ * Truth tables in the style of upstream's {@code test/e2e/network/netpol}: the x/y/z
+ * cluster of {@link XyzCluster}, one grid per probe ({@code .} = connected, {@code X} =
+ * blocked; rows are sources, columns destinations). A pod can always reach itself
+ * (upstream's {@code AllowLoopback}).
  */
 class TruthTableTest {
 
@@ -72,15 +73,17 @@ class TruthTableTest {
 			""";
 
 	static String policy(String namespace, String name, String spec) {
-		return "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: " + name + ", namespace: " + namespace
-				+ "}\nspec:\n" + spec.stripIndent().lines().map(l -> "  " + l).reduce("", (a, b) -> a + b + "\n");
+		return "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: " + name + ", namespace: "
+				+ namespace + "}\nspec:\n"
+				+ spec.stripIndent().lines().map(l -> "  " + l).reduce("", (a, b) -> a + b + "\n");
 	}
 
 	static final String DENY_INGRESS_X = policy("x", "deny-ingress", """
 			podSelector: {}
 			""");
 
-	// ---- no policy, default deny ------------------------------------------------------------------------------
+	// ---- no policy, default deny
+	// ------------------------------------------------------------------------------
 
 	@Test
 	void noPolicyAllowsAllTcp() {
@@ -102,8 +105,9 @@ class TruthTableTest {
 		Verdict v = engine(DENY_INGRESS_X).evaluate(XyzCluster.tcp("y/a", "x/b", 80));
 		assertThat(v.ingress().isolatedBy()).containsExactly("x/deny-ingress");
 		assertThat(v.ingress().decision()).isEqualTo(new Decision.Denied(java.util.Optional.empty()));
-		assertThat(v.summary()).isEqualTo("y/a -> x/b 80/TCP: denied (ingress to x/b: denied, x/b is isolated for ingress by "
-				+ "x/deny-ingress and no rule allows from y/a on 80/TCP; these policies have no ingress rules)");
+		assertThat(v.summary())
+			.isEqualTo("y/a -> x/b 80/TCP: denied (ingress to x/b: denied, x/b is isolated for ingress by "
+					+ "x/deny-ingress and no rule allows from y/a on 80/TCP; these policies have no ingress rules)");
 		assertThat(v.egress().decision()).isInstanceOf(Decision.NotIsolated.class);
 	}
 
@@ -136,8 +140,10 @@ class TruthTableTest {
 		Verdict v = e.evaluate(XyzCluster.tcp("y/a", "x/a", 80));
 		assertThat(v.allowed()).isTrue();
 		assertThat(v.ingress().isolated()).isFalse();
-		assertThat(v.ingress().summary()).isEqualTo("ingress to x/a: allowed, no NetworkPolicy selects x/a for ingress");
-		assertThat(e.isolating(XyzCluster.pod("x/a"), Direction.EGRESS)).extracting(Policy::name).containsExactly("deny-egress");
+		assertThat(v.ingress().summary())
+			.isEqualTo("ingress to x/a: allowed, no NetworkPolicy selects x/a for ingress");
+		assertThat(e.isolating(XyzCluster.pod("x/a"), Direction.EGRESS)).extracting(Policy::name)
+			.containsExactly("deny-egress");
 	}
 
 	@Test
@@ -199,7 +205,8 @@ class TruthTableTest {
 				"""));
 	}
 
-	// ---- peers ---------------------------------------------------------------------------------------------
+	// ---- peers
+	// ---------------------------------------------------------------------------------------------
 
 	@Test
 	void podSelectorPeerAllowsLabelledPodsOfTheSameNamespaceOnly() {
@@ -233,8 +240,9 @@ class TruthTableTest {
 		Decision.Denied denied = (Decision.Denied) v.ingress().decision();
 		assertThat(denied.closest()).hasValueSatisfying(m -> {
 			assertThat(m.kind()).isEqualTo(NearMiss.Kind.PEER_MISMATCH);
-			assertThat(m.detail()).isEqualTo("from[0] podSelector pod=b: y/b is in namespace y, and a podSelector alone only "
-					+ "selects pods in the policy's namespace x");
+			assertThat(m.detail())
+				.isEqualTo("from[0] podSelector pod=b: y/b is in namespace y, and a podSelector alone only "
+						+ "selects pods in the policy's namespace x");
 		});
 	}
 
@@ -403,7 +411,8 @@ class TruthTableTest {
 		assertThat(table(e, 80, Protocol.TCP)).isEqualTo(grid(X_INGRESS_FROM_EVERY_B));
 	}
 
-	// ---- ports ---------------------------------------------------------------------------------------------
+	// ---- ports
+	// ---------------------------------------------------------------------------------------------
 
 	static final String X_ALLOW_80 = policy("x", "allow-80", """
 			podSelector: {}
@@ -469,7 +478,8 @@ class TruthTableTest {
 		assertThat(table(e, 81, Protocol.UDP)).isEqualTo(grid(X_INGRESS_CLOSED));
 		assertThat(table(e, 81, Protocol.TCP)).isEqualTo(grid(X_INGRESS_CLOSED));
 		Decision.Denied d = (Decision.Denied) e.evaluate(XyzCluster.tcp("y/a", "x/a", 81)).ingress().decision();
-		assertThat(d.closest().orElseThrow().detail()).isEqualTo("ports[0] named port serve-81-udp of x/a is 81/UDP, not TCP");
+		assertThat(d.closest().orElseThrow().detail())
+			.isEqualTo("ports[0] named port serve-81-udp of x/a is 81/UDP, not TCP");
 	}
 
 	@Test
@@ -523,7 +533,8 @@ class TruthTableTest {
 				"""));
 	}
 
-	// ---- policyTypes ----------------------------------------------------------------------------------------
+	// ---- policyTypes
+	// ----------------------------------------------------------------------------------------
 
 	static final String EGRESS_TO_Y_SPEC = """
 			podSelector: {}
@@ -573,8 +584,8 @@ class TruthTableTest {
 				ingress: [{}]
 				"""));
 		assertThat(table(e, 80, Protocol.TCP)).isEqualTo(grid(ALL_ALLOWED));
-		assertThat(e.evaluate(XyzCluster.tcp("z/c", "x/a", 80)).ingress().summary())
-			.isEqualTo("ingress to x/a: allowed by policy x/allow-all, ingress rule 0, from any peer (no from), any port (no ports)");
+		assertThat(e.evaluate(XyzCluster.tcp("z/c", "x/a", 80)).ingress().summary()).isEqualTo(
+				"ingress to x/a: allowed by policy x/allow-all, ingress rule 0, from any peer (no from), any port (no ports)");
 	}
 
 	@Test
@@ -588,7 +599,8 @@ class TruthTableTest {
 		assertThat(e.evaluate(XyzCluster.tcp("x/a", "z/c", 80)).egress().isolated()).isTrue();
 	}
 
-	// ---- union and both ends ----------------------------------------------------------------------------------
+	// ---- union and both ends
+	// ----------------------------------------------------------------------------------
 
 	static final String ALLOW_A_FROM_B = policy("x", "allow-a-from-b", """
 			podSelector: {matchLabels: {pod: a}}
@@ -669,7 +681,8 @@ class TruthTableTest {
 		assertThat(toZa.ingress().allowed()).isTrue();
 	}
 
-	// ---- ipBlock ---------------------------------------------------------------------------------------------
+	// ---- ipBlock
+	// ---------------------------------------------------------------------------------------------
 
 	@Test
 	void ipBlockMatchesPodIpsForEgressLikeUpstream() {
@@ -714,8 +727,8 @@ class TruthTableTest {
 				z/c  .   .   .   .   .   .   .   .   .
 				"""));
 		Decision.Denied d = (Decision.Denied) e.evaluate(XyzCluster.tcp("x/a", "y/c", 80)).egress().decision();
-		assertThat(d.closest().orElseThrow().detail())
-			.isEqualTo("to[0] ipBlock 10.244.0.0/16 except 10.244.3.0/24: 10.244.3.12 is excluded by except 10.244.3.0/24");
+		assertThat(d.closest().orElseThrow().detail()).isEqualTo(
+				"to[0] ipBlock 10.244.0.0/16 except 10.244.3.0/24: 10.244.3.12 is excluded by except 10.244.3.0/24");
 	}
 
 	@Test
@@ -732,7 +745,8 @@ class TruthTableTest {
 		Verdict outside = e.evaluate(XyzCluster.fromIp("10.1.1.1", "x/a", Protocol.TCP, 80));
 		assertThat(outside.ingress().summary()).contains("10.1.1.1 is outside 192.168.0.0/16");
 		assertThat(outside.egress().decision()).isInstanceOf(Decision.NotApplicable.class);
-		// pods are not in the block: the podSelector-free policy still isolates x/a against them
+		// pods are not in the block: the podSelector-free policy still isolates x/a
+		// against them
 		assertThat(e.evaluate(XyzCluster.tcp("x/b", "x/a", 80)).allowed()).isFalse();
 	}
 
@@ -749,12 +763,14 @@ class TruthTableTest {
 		assertThat(e.evaluate(XyzCluster.toIp("x/a", "203.0.113.200", Protocol.TCP, 443)).allowed()).isFalse();
 		assertThat(e.evaluate(XyzCluster.toIp("x/a", "198.51.100.1", Protocol.TCP, 443)).allowed()).isFalse();
 		Verdict v = e.evaluate(XyzCluster.toIp("x/a", "203.0.113.10", Protocol.TCP, 80));
-		assertThat(v.egress().summary()).endsWith("closest: policy x/a-to-internet egress rule 0 matches the peer but not the port: "
-				+ "ports[0] 443/TCP does not cover 80/TCP");
+		assertThat(v.egress().summary())
+			.endsWith("closest: policy x/a-to-internet egress rule 0 matches the peer but not the port: "
+					+ "ports[0] 443/TCP does not cover 80/TCP");
 		assertThat(v.ingress().decision()).isInstanceOf(Decision.NotApplicable.class);
 	}
 
-	// ---- exemptions and replies -----------------------------------------------------------------------------
+	// ---- exemptions and replies
+	// -----------------------------------------------------------------------------
 
 	@Test
 	void trafficFromTheDestinationPodsOwnNodeIsAlwaysAllowed() {
@@ -768,7 +784,8 @@ class TruthTableTest {
 
 	@Test
 	void trafficFromAnotherNodeNeedsAnIpBlock() {
-		assertThat(engine(DENY_INGRESS_X).evaluate(XyzCluster.fromIp("172.18.0.3", "x/a", Protocol.TCP, 80)).allowed()).isFalse();
+		assertThat(engine(DENY_INGRESS_X).evaluate(XyzCluster.fromIp("172.18.0.3", "x/a", Protocol.TCP, 80)).allowed())
+			.isFalse();
 		PolicyEngine e = engine(DENY_INGRESS_X, policy("x", "from-nodes", """
 				podSelector: {}
 				ingress:
@@ -799,8 +816,9 @@ class TruthTableTest {
 		Connection c = XyzCluster.tcp("y/a", "x/b", 80);
 		ReplyVerdict reply = e.reply(c);
 		assertThat(reply.allowed()).isTrue();
-		assertThat(reply.summary()).isEqualTo("reply x/b -> y/a allowed: it belongs to the allowed connection y/a -> x/b 80/TCP "
-				+ "(conntrack ESTABLISHED); NetworkPolicy does not judge replies");
+		assertThat(reply.summary())
+			.isEqualTo("reply x/b -> y/a allowed: it belongs to the allowed connection y/a -> x/b 80/TCP "
+					+ "(conntrack ESTABLISHED); NetworkPolicy does not judge replies");
 		// a new connection the other way is judged, and denied
 		assertThat(e.evaluate(XyzCluster.tcp("x/b", "y/a", 80)).allowed()).isFalse();
 	}
@@ -819,8 +837,8 @@ class TruthTableTest {
 				ingress:
 				- from: [{namespaceSelector: {matchLabels: {ns: y}}}]
 				"""));
-		Connection ping = new Connection(new ConnectionEnd.Pod(XyzCluster.pod("y/a")), new ConnectionEnd.Pod(XyzCluster.pod("x/a")),
-				Protocol.ICMP, 0);
+		Connection ping = new Connection(new ConnectionEnd.Pod(XyzCluster.pod("y/a")),
+				new ConnectionEnd.Pod(XyzCluster.pod("x/a")), Protocol.ICMP, 0);
 		assertThat(noPorts.evaluate(ping).allowed()).isTrue();
 		PolicyEngine withPorts = engine(policy("x", "from-y-80", """
 				podSelector: {}
@@ -832,7 +850,8 @@ class TruthTableTest {
 		assertThat(withPorts.evaluate(ping).ingress().summary()).contains("ports[1] all ports/UDP does not cover ICMP");
 	}
 
-	// ---- explanations ---------------------------------------------------------------------------------------
+	// ---- explanations
+	// ---------------------------------------------------------------------------------------
 
 	@Test
 	void allowedVerdictNamesPolicyRulePeerAndPort() {
@@ -845,8 +864,8 @@ class TruthTableTest {
 		DirectionVerdict in = e.evaluate(XyzCluster.tcp("x/a", "x/b", 6379)).ingress();
 		assertThat(in.decision()).isEqualTo(new Decision.AllowedByRule(
 				new RuleMatch("x/allow-b-from-a", Direction.INGRESS, 0, 0, "podSelector pod=a", 0, "6379/TCP")));
-		assertThat(in.summary())
-			.isEqualTo("ingress to x/b: allowed by policy x/allow-b-from-a, ingress rule 0, from[0] podSelector pod=a, ports[0] 6379/TCP");
+		assertThat(in.summary()).isEqualTo(
+				"ingress to x/b: allowed by policy x/allow-b-from-a, ingress rule 0, from[0] podSelector pod=a, ports[0] 6379/TCP");
 	}
 
 	@Test
@@ -860,7 +879,8 @@ class TruthTableTest {
 				  - podSelector: {matchLabels: {pod: b}}
 				  ports: [{port: 81}, {port: serve-80-tcp}]
 				"""));
-		RuleMatch m = ((Decision.AllowedByRule) e.evaluate(XyzCluster.tcp("x/b", "x/a", 80)).ingress().decision()).match();
+		RuleMatch m = ((Decision.AllowedByRule) e.evaluate(XyzCluster.tcp("x/b", "x/a", 80)).ingress().decision())
+			.match();
 		assertThat(m.rule()).isEqualTo(1);
 		assertThat(m.peer()).isEqualTo(1);
 		assertThat(m.port()).isEqualTo(1);
@@ -878,7 +898,8 @@ class TruthTableTest {
 				- from: [{podSelector: {matchLabels: {pod: b}}}]
 				  ports: [{port: 81}]
 				"""));
-		NearMiss m = ((Decision.Denied) e.evaluate(XyzCluster.tcp("x/b", "x/a", 80)).ingress().decision()).closest().orElseThrow();
+		NearMiss m = ((Decision.Denied) e.evaluate(XyzCluster.tcp("x/b", "x/a", 80)).ingress().decision()).closest()
+			.orElseThrow();
 		assertThat(m).isEqualTo(new NearMiss("x/two-rules", Direction.INGRESS, 1, NearMiss.Kind.PORT_MISMATCH,
 				"ports[0] 81/TCP does not cover 80/TCP"));
 	}

@@ -12,7 +12,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What the API server would reject, reported with the policy and the field path; input record invariants. */
+/**
+ * What the API server would reject, reported with the policy and the field path; input
+ * record invariants.
+ */
 class ValidationTest {
 
 	static List<String> problems(String spec) {
@@ -35,7 +38,7 @@ class ValidationTest {
 				  - ipBlock: {cidr: 10.0.0.0/8}
 				    namespaceSelector: {}
 				""")).containsExactly("NetworkPolicy x/bad: spec.ingress[0].from[1]: ipBlock may not be combined with "
-						+ "namespaceSelector in the same peer (use separate peers)");
+				+ "namespaceSelector in the same peer (use separate peers)");
 	}
 
 	@Test
@@ -45,8 +48,8 @@ class ValidationTest {
 				egress:
 				- to: [{ipBlock: {cidr: 10.0.0.0/16, except: [10.0.1.0/24, 10.1.0.0/24, 10.0.0.0/16]}}]
 				""")).containsExactly(
-						"NetworkPolicy x/bad: spec.egress[0].to[0].ipBlock.except[1]: 10.1.0.0/24 must be a strict subset of cidr 10.0.0.0/16",
-						"NetworkPolicy x/bad: spec.egress[0].to[0].ipBlock.except[2]: 10.0.0.0/16 must be a strict subset of cidr 10.0.0.0/16");
+				"NetworkPolicy x/bad: spec.egress[0].to[0].ipBlock.except[1]: 10.1.0.0/24 must be a strict subset of cidr 10.0.0.0/16",
+				"NetworkPolicy x/bad: spec.egress[0].to[0].ipBlock.except[2]: 10.0.0.0/16 must be a strict subset of cidr 10.0.0.0/16");
 	}
 
 	@Test
@@ -59,10 +62,11 @@ class ValidationTest {
 				  - {port: 90, endPort: 80}
 				  - {port: http, endPort: 90}
 				  - {port: 80, endPort: 70000}
-				""")).containsExactly("NetworkPolicy x/bad: spec.ingress[0].ports[0].endPort: may not be specified when port is not specified",
-						"NetworkPolicy x/bad: spec.ingress[0].ports[1].endPort: endPort must be greater than or equal to port (80 < 90)",
-						"NetworkPolicy x/bad: spec.ingress[0].ports[2].endPort: may not be specified when port is a named port (http)",
-						"NetworkPolicy x/bad: spec.ingress[0].ports[3].endPort: endPort must be at most 65535, was 70000");
+				""")).containsExactly(
+				"NetworkPolicy x/bad: spec.ingress[0].ports[0].endPort: may not be specified when port is not specified",
+				"NetworkPolicy x/bad: spec.ingress[0].ports[1].endPort: endPort must be greater than or equal to port (80 < 90)",
+				"NetworkPolicy x/bad: spec.ingress[0].ports[2].endPort: may not be specified when port is a named port (http)",
+				"NetworkPolicy x/bad: spec.ingress[0].ports[3].endPort: endPort must be at most 65535, was 70000");
 	}
 
 	@ParameterizedTest(name = "protocol {0} is rejected")
@@ -80,14 +84,15 @@ class ValidationTest {
 				ingress:
 				- ports: [{protocol: SCTP, port: 80}]
 				"""));
-		assertThat(p.getFirst().ingress().getFirst().ports()).containsExactly(PolicyPort.number(PolicyProtocol.SCTP, 80));
+		assertThat(p.getFirst().ingress().getFirst().ports())
+			.containsExactly(PolicyPort.number(PolicyProtocol.SCTP, 80));
 		assertThat(PolicyProtocol.SCTP.matches(Protocol.TCP)).isFalse();
 	}
 
 	@Test
 	void unknownPolicyTypeIsRejected() {
-		assertThat(problems("podSelector: {}\npolicyTypes: [Ingress, egress]\n"))
-			.containsExactly("NetworkPolicy x/bad: spec.policyTypes[1]: unknown policyTypes value 'egress' (expected Ingress or Egress)");
+		assertThat(problems("podSelector: {}\npolicyTypes: [Ingress, egress]\n")).containsExactly(
+				"NetworkPolicy x/bad: spec.policyTypes[1]: unknown policyTypes value 'egress' (expected Ingress or Egress)");
 	}
 
 	@Test
@@ -101,24 +106,24 @@ class ValidationTest {
 				  - {key: pod, operator: Exists, values: [a]}
 				  - {key: pod, operator: DoesNotExist, values: [a]}
 				""")).containsExactly(
-						"NetworkPolicy x/bad: spec.podSelector.matchExpressions[0].operator: operator 'Equals' is not a valid label "
-								+ "selector operator (expected In, NotIn, Exists or DoesNotExist)",
-						"NetworkPolicy x/bad: spec.podSelector.matchExpressions[1].values: values must be non-empty when operator is In (key pod)",
-						"NetworkPolicy x/bad: spec.podSelector.matchExpressions[2].values: values must be non-empty when operator is NotIn (key pod)",
-						"NetworkPolicy x/bad: spec.podSelector.matchExpressions[3].values: values must be empty when operator is Exists (key pod)",
-						"NetworkPolicy x/bad: spec.podSelector.matchExpressions[4].values: values must be empty when operator is DoesNotExist (key pod)");
+				"NetworkPolicy x/bad: spec.podSelector.matchExpressions[0].operator: operator 'Equals' is not a valid label "
+						+ "selector operator (expected In, NotIn, Exists or DoesNotExist)",
+				"NetworkPolicy x/bad: spec.podSelector.matchExpressions[1].values: values must be non-empty when operator is In (key pod)",
+				"NetworkPolicy x/bad: spec.podSelector.matchExpressions[2].values: values must be non-empty when operator is NotIn (key pod)",
+				"NetworkPolicy x/bad: spec.podSelector.matchExpressions[3].values: values must be empty when operator is Exists (key pod)",
+				"NetworkPolicy x/bad: spec.podSelector.matchExpressions[4].values: values must be empty when operator is DoesNotExist (key pod)");
 	}
 
 	@Test
 	void aPeerNeedsAtLeastOneField() {
-		assertThat(problems("podSelector: {}\ningress:\n- from: [{}]\n"))
-			.containsExactly("NetworkPolicy x/bad: spec.ingress[0].from[0]: must specify a peer (podSelector, namespaceSelector or ipBlock)");
+		assertThat(problems("podSelector: {}\ningress:\n- from: [{}]\n")).containsExactly(
+				"NetworkPolicy x/bad: spec.ingress[0].from[0]: must specify a peer (podSelector, namespaceSelector or ipBlock)");
 	}
 
 	@Test
 	void podSelectorIsRequired() {
-		assertThat(problems("ingress: [{}]\n"))
-			.containsExactly("NetworkPolicy x/bad: spec.podSelector: is required (use {} to select every pod in the namespace)");
+		assertThat(problems("ingress: [{}]\n")).containsExactly(
+				"NetworkPolicy x/bad: spec.podSelector: is required (use {} to select every pod in the namespace)");
 	}
 
 	@Test
@@ -140,21 +145,24 @@ class ValidationTest {
 	void everyProblemOfEveryPolicyIsReportedTogether() {
 		String two = TruthTableTest.policy("x", "one", "podSelector: {}\npolicyTypes: [Sideways]\n") + "---\n"
 				+ TruthTableTest.policy("y", "two", "podSelector: {}\negress:\n- to: [{ipBlock: {cidr: 10.0.0.0}}]\n");
-		assertThatThrownBy(() -> PolicyYaml.compile(two)).isInstanceOfSatisfying(PolicyException.class,
-				ex -> assertThat(ex.problems()).containsExactly(
-						"NetworkPolicy x/one: spec.policyTypes[0]: unknown policyTypes value 'Sideways' (expected Ingress or Egress)",
-						"NetworkPolicy y/two: spec.egress[0].to[0].ipBlock.cidr: '10.0.0.0' is not a CIDR (it needs a /prefix length)"));
+		assertThatThrownBy(() -> PolicyYaml.compile(two))
+			.isInstanceOfSatisfying(PolicyException.class, ex -> assertThat(ex.problems()).containsExactly(
+					"NetworkPolicy x/one: spec.policyTypes[0]: unknown policyTypes value 'Sideways' (expected Ingress or Egress)",
+					"NetworkPolicy y/two: spec.egress[0].to[0].ipBlock.cidr: '10.0.0.0' is not a CIDR (it needs a /prefix length)"));
 	}
 
 	@Test
 	void policyTypesDefaultToIngressPlusEgressWhenThereAreEgressRules() {
 		assertThat(PolicyYaml.compile(TruthTableTest.policy("x", "p", "podSelector: {}\n")).getFirst().types())
 			.containsExactly(Direction.INGRESS);
-		assertThat(PolicyYaml.compile(TruthTableTest.policy("x", "p", "podSelector: {}\negress: []\n")).getFirst().types())
+		assertThat(
+				PolicyYaml.compile(TruthTableTest.policy("x", "p", "podSelector: {}\negress: []\n")).getFirst().types())
 			.containsExactly(Direction.INGRESS);
-		assertThat(PolicyYaml.compile(TruthTableTest.policy("x", "p", "podSelector: {}\negress: [{}]\n")).getFirst().types())
-			.containsExactly(Direction.INGRESS, Direction.EGRESS);
-		assertThat(PolicyYaml.compile(TruthTableTest.policy("x", "p", "podSelector: {}\npolicyTypes: [Egress]\ningress: [{}]\n"))
+		assertThat(PolicyYaml.compile(TruthTableTest.policy("x", "p", "podSelector: {}\negress: [{}]\n"))
+			.getFirst()
+			.types()).containsExactly(Direction.INGRESS, Direction.EGRESS);
+		assertThat(PolicyYaml
+			.compile(TruthTableTest.policy("x", "p", "podSelector: {}\npolicyTypes: [Egress]\ningress: [{}]\n"))
 			.getFirst()
 			.types()).containsExactly(Direction.EGRESS);
 	}
@@ -168,7 +176,8 @@ class ValidationTest {
 	@Test
 	void namespaceAlwaysCarriesItsMetadataNameLabel() {
 		assertThat(PolicyNamespace.of("x").labels()).containsEntry("kubernetes.io/metadata.name", "x");
-		assertThat(PolicyNamespace.of("x", Map.of("team", "a")).labels()).containsEntry("kubernetes.io/metadata.name", "x")
+		assertThat(PolicyNamespace.of("x", Map.of("team", "a")).labels())
+			.containsEntry("kubernetes.io/metadata.name", "x")
 			.containsEntry("team", "a");
 		assertThatThrownBy(() -> PolicyNamespace.of("x", Map.of("kubernetes.io/metadata.name", "y")))
 			.hasMessageContaining("must equal the namespace name");

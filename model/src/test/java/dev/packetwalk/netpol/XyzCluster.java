@@ -12,9 +12,10 @@ import dev.packetwalk.net.Protocol;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 
 /**
- * The upstream e2e netpol cluster: namespaces x, y, z (labelled {@code ns=<name>}), each with pods a, b, c labelled
- * {@code pod=<name>} serving 80 and 81 on TCP and UDP with named ports {@code serve-80-tcp} and so on. Pods named a
- * run on node-1 (pod CIDR 10.244.1.0/24), b on node-2, c on node-3; pod x/b is 10.244.2.11, y/b 10.244.2.12, z/b
+ * The upstream e2e netpol cluster: namespaces x, y, z (labelled {@code ns=<name>}), each
+ * with pods a, b, c labelled {@code pod=<name>} serving 80 and 81 on TCP and UDP with
+ * named ports {@code serve-80-tcp} and so on. Pods named a run on node-1 (pod CIDR
+ * 10.244.1.0/24), b on node-2, c on node-3; pod x/b is 10.244.2.11, y/b 10.244.2.12, z/b
  * 10.244.2.13. Node n has the address 172.18.0.(n+1).
  */
 final class XyzCluster {
@@ -70,8 +71,8 @@ final class XyzCluster {
 	}
 
 	/**
-	 * A grid written with any spacing, in upstream's tab-separated form. A line of just {@code same-as-all-allowed}
-	 * is not supported: write the grid.
+	 * A grid written with any spacing, in upstream's tab-separated form. A line of just
+	 * {@code same-as-all-allowed} is not supported: write the grid.
 	 */
 	static String grid(String text) {
 		return text.strip()
@@ -95,7 +96,8 @@ final class XyzCluster {
 	}
 
 	static Connection toIp(String from, String ip, Protocol protocol, int port) {
-		return new Connection(new ConnectionEnd.Pod(pod(from)), new ConnectionEnd.External(Ip.parse(ip)), protocol, port);
+		return new Connection(new ConnectionEnd.Pod(pod(from)), new ConnectionEnd.External(Ip.parse(ip)), protocol,
+				port);
 	}
 
 }

@@ -13,9 +13,10 @@ import dev.packetwalk.scenario.ScenarioCompiler;
 import org.junit.jupiter.api.Test;
 
 /**
- * The model's kube-proxy rules for a node against a node's iptables-save: the model's own text diffs empty (also with
- * counters and shuffled chains, as iptables-save -c prints them); a node whose kube-proxy has not seen a pod become
- * Ready reports exactly that Service.
+ * The model's kube-proxy rules for a node against a node's iptables-save: the model's own
+ * text diffs empty (also with counters and shuffled chains, as iptables-save -c prints
+ * them); a node whose kube-proxy has not seen a pod become Ready reports exactly that
+ * Service.
  */
 class RulesDiffTest {
 
@@ -24,7 +25,8 @@ class RulesDiffTest {
 		try (var in = RulesDiffTest.class.getResourceAsStream("/import/kind.yaml")) {
 			dump = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
 		}
-		String yaml = ClusterImporter.importDumps(List.of(new ImportSource("kind.yaml", dump)), ImportOptions.DEFAULTS).yaml();
+		String yaml = ClusterImporter.importDumps(List.of(new ImportSource("kind.yaml", dump)), ImportOptions.DEFAULTS)
+			.yaml();
 		if (podX6kfnReady) {
 			yaml = yaml.replaceFirst("(name: cart-7d4b9c8f6-x6kfn(?s:.*?))\n      ready: false", "$1");
 		}
@@ -35,8 +37,10 @@ class RulesDiffTest {
 	void theModelsOwnRulesDiffEmptyEvenWithCountersAndAnotherChainOrder() throws Exception {
 		String model = RulesDiff.modelRules(kind(false), "kind-worker");
 		assertThat(RulesDiff.diff("kind-worker", model, model, Map.of()).same()).isTrue();
-		// iptables-save -c: counters on every rule; the chains' rules listed in another order
-		List<String> lines = new java.util.ArrayList<>(model.lines().map(l -> l.startsWith("-A ") ? "[12:720] " + l : l).toList());
+		// iptables-save -c: counters on every rule; the chains' rules listed in another
+		// order
+		List<String> lines = new java.util.ArrayList<>(
+				model.lines().map(l -> l.startsWith("-A ") ? "[12:720] " + l : l).toList());
 		int first = lines.indexOf(lines.stream().filter(l -> l.contains("-A KUBE-SEP-")).findFirst().orElseThrow());
 		String moved = lines.remove(first);
 		lines.add(lines.lastIndexOf("COMMIT") > 0 ? indexOfNatCommit(lines) : lines.size(), moved);
@@ -57,7 +61,12 @@ class RulesDiffTest {
 
 	@Test
 	void aNodeThatMissedAPodBecomingReadyReportsExactlyThatService() throws Exception {
-		String onNode = RulesDiff.modelRules(kind(false), "kind-worker"); // what kube-proxy wrote before x6kfn was Ready
+		String onNode = RulesDiff.modelRules(kind(false), "kind-worker"); // what
+																			// kube-proxy
+																			// wrote
+																			// before
+																			// x6kfn was
+																			// Ready
 		String model = RulesDiff.modelRules(kind(true), "kind-worker");
 		RulesDiff.Result r = RulesDiff.diff("kind-worker", model, onNode,
 				Map.of("10.244.2.4", "shop/cart-7d4b9c8f6-x6kfn"));

@@ -20,16 +20,21 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * No field is accepted and ignored. For every field the scenario schema accepts (walked from the schema itself, so a
- * new field cannot be forgotten) and every field of the Kubernetes {@code ServiceSpec} and {@code ServicePort} types
- * a Service manifest binds to, setting it must either change what the compiler builds or the trace it walks, or
- * produce an error or a warning that names the field. A field that does neither fails this test.
+ * No field is accepted and ignored. For every field the scenario schema accepts (walked
+ * from the schema itself, so a new field cannot be forgotten) and every field of the
+ * Kubernetes {@code ServiceSpec} and {@code ServicePort} types a Service manifest binds
+ * to, setting it must either change what the compiler builds or the trace it walks, or
+ * produce an error or a warning that names the field. A field that does neither fails
+ * this test.
  */
 class AcceptedFieldsTest {
 
 	private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-	/** A cluster on plain L2 segments: kubenet, two nodes, a NodePort Service, a NetworkPolicy by namespace label. */
+	/**
+	 * A cluster on plain L2 segments: kubenet, two nodes, a NodePort Service, a
+	 * NetworkPolicy by namespace label.
+	 */
 	private static final String LAN = """
 			{"apiVersion": "packetwalk.dev/v1alpha1", "kind": "Scenario",
 			 "metadata": {"name": "fields", "title": "t", "summary": "s", "tags": ["a"], "level": "beginner",
@@ -77,40 +82,49 @@ class AcceptedFieldsTest {
 			""";
 
 	/**
-	 * The LAN cluster with a timeline of every kind of entry, each entry where a probe of its fields acts on it: a pod
-	 * created Ready (web-2, an endpoint of web), a connection, web deleted, the next packet of that connection, a node
-	 * joining, web scaled to 3 (a copy lands on the new node), time passing, two pods created not Ready and one made
-	 * Ready, a connection with every flow field set, and one from a container of db-1.
+	 * The LAN cluster with a timeline of every kind of entry, each entry where a probe of
+	 * its fields acts on it: a pod created Ready (web-2, an endpoint of web), a
+	 * connection, web deleted, the next packet of that connection, a node joining, web
+	 * scaled to 3 (a copy lands on the new node), time passing, two pods created not
+	 * Ready and one made Ready, a connection with every flow field set, and one from a
+	 * container of db-1.
 	 */
-	private static final String TIMELINE = LAN.replaceFirst("}\\s*$", """
-			,
-			 "timeline": [
-			   {"create": {"name": "web-2", "namespace": "default", "node": "node2", "ip": "10.244.2.5", "labels": {"app": "web"},
-			               "ready": true, "containers": [{"name": "web", "ports": [{"name": "http", "containerPort": 8080,
-			               "protocol": "TCP"}]}]}},
-			   {"flow": {"id": "open", "from": "client", "to": "service/web:80"}},
-			   {"delete": "web"},
-			   {"flow": {"id": "next", "continues": "open", "size": 100}},
-			   {"addNode": {"name": "node3", "podCIDR": "10.244.3.0/24"}},
-			   {"scale": {"selector": {"app": "web"}, "replicas": 3, "namespace": "default"}},
-			   {"wait": "30s"},
-			   {"create": {"name": "db-1", "node": "node1", "labels": {"app": "db"}, "containers": [{"name": "db", "ports": [{"name": "http", "containerPort": 8080}]}, {"name": "backup"}]}},
-			   {"create": {"name": "db-2", "node": "node1", "labels": {"app": "db"}}},
-			   {"ready": "db-1"},
-			   {"flow": {"id": "last", "label": "l", "from": "client", "to": "service/web:80", "protocol": "TCP",
-			             "srcPort": 40002, "ttl": 64, "dontFragment": true, "reply": true,
-			             "http": {"method": "GET", "path": "/", "headers": {"Host": "web"}}}},
-			   {"flow": {"from": "db-1", "container": "db", "to": "service/web:80"}}]}
-			""");
+	private static final String TIMELINE = LAN.replaceFirst("}\\s*$",
+			"""
+					,
+					 "timeline": [
+					   {"create": {"name": "web-2", "namespace": "default", "node": "node2", "ip": "10.244.2.5", "labels": {"app": "web"},
+					               "ready": true, "containers": [{"name": "web", "ports": [{"name": "http", "containerPort": 8080,
+					               "protocol": "TCP"}]}]}},
+					   {"flow": {"id": "open", "from": "client", "to": "service/web:80"}},
+					   {"delete": "web"},
+					   {"flow": {"id": "next", "continues": "open", "size": 100}},
+					   {"addNode": {"name": "node3", "podCIDR": "10.244.3.0/24"}},
+					   {"scale": {"selector": {"app": "web"}, "replicas": 3, "namespace": "default"}},
+					   {"wait": "30s"},
+					   {"create": {"name": "db-1", "node": "node1", "labels": {"app": "db"}, "containers": [{"name": "db", "ports": [{"name": "http", "containerPort": 8080}]}, {"name": "backup"}]}},
+					   {"create": {"name": "db-2", "node": "node1", "labels": {"app": "db"}}},
+					   {"ready": "db-1"},
+					   {"flow": {"id": "last", "label": "l", "from": "client", "to": "service/web:80", "protocol": "TCP",
+					             "srcPort": 40002, "ttl": 64, "dontFragment": true, "reply": true,
+					             "http": {"method": "GET", "path": "/", "headers": {"Host": "web"}}}},
+					   {"flow": {"from": "db-1", "container": "db", "to": "service/web:80"}}]}
+					""");
 
-	/** The GCP cluster gains a node (its external IP and canIpForward are the VPC's business), then the pod sends. */
+	/**
+	 * The GCP cluster gains a node (its external IP and canIpForward are the VPC's
+	 * business), then the pod sends.
+	 */
 	private static final String GCP_TIMELINE = GCP.replaceFirst("}\\s*$", """
 			,
 			 "timeline": [{"addNode": {"name": "node2", "podCIDR": "10.244.2.0/24"}},
 			              {"flow": {"from": "client", "to": "host/site:80"}}]}
 			""");
 
-	/** Where a field is set, and to what; {@code pointer} places it when index 0 of every array is not the place. */
+	/**
+	 * Where a field is set, and to what; {@code pointer} places it when index 0 of every
+	 * array is not the place.
+	 */
 	private record Probe(String base, String value, String pointer) {
 
 		Probe(String base, String value) {
@@ -127,10 +141,8 @@ class AcceptedFieldsTest {
 			Map.entry("/metadata/tags", new Probe(LAN, "[\"b\"]")),
 			Map.entry("/metadata/level", new Probe(LAN, "\"advanced\"")),
 			Map.entry("/metadata/chapter", new Probe(LAN, "\"other\"")),
-			Map.entry("/metadata/order", new Probe(LAN, "7")),
-			Map.entry("/seed", new Probe(LAN, "9")),
-			Map.entry("/intro", new Probe(LAN, "\"other\"")),
-			Map.entry("/takeaway", new Probe(LAN, "\"other\"")),
+			Map.entry("/metadata/order", new Probe(LAN, "7")), Map.entry("/seed", new Probe(LAN, "9")),
+			Map.entry("/intro", new Probe(LAN, "\"other\"")), Map.entry("/takeaway", new Probe(LAN, "\"other\"")),
 			Map.entry("/faults", new Probe(LAN, "[\"no-service-masquerade\"]")),
 			Map.entry("/cluster/network", new Probe(LAN, "\"flannel-vxlan\"")),
 			Map.entry("/cluster/proxyMode", new Probe(LAN, "\"ipvs\"")),
@@ -176,14 +188,12 @@ class AcceptedFieldsTest {
 			Map.entry("/cluster/hosts/*/ip", new Probe(GCP, "\"192.0.2.11\"")),
 			Map.entry("/cluster/hosts/*/label", new Probe(GCP, "\"other\"")),
 			Map.entry("/cluster/hosts/*/listen", new Probe(GCP, "[\"tcp/81\"]")),
-			Map.entry("/flows/*/id", new Probe(LAN, "\"g\"")),
-			Map.entry("/flows/*/label", new Probe(LAN, "\"other\"")),
+			Map.entry("/flows/*/id", new Probe(LAN, "\"g\"")), Map.entry("/flows/*/label", new Probe(LAN, "\"other\"")),
 			Map.entry("/flows/*/from", new Probe(LAN, "\"node/node1\"")),
 			Map.entry("/flows/*/container", new Probe(DOCKER, "\"web\"")),
 			Map.entry("/flows/*/to", new Probe(LAN, "\"web:8080\"")),
 			Map.entry("/flows/*/protocol", new Probe(LAN, "\"UDP\"")),
-			Map.entry("/flows/*/srcPort", new Probe(LAN, "40001")),
-			Map.entry("/flows/*/ttl", new Probe(LAN, "1")),
+			Map.entry("/flows/*/srcPort", new Probe(LAN, "40001")), Map.entry("/flows/*/ttl", new Probe(LAN, "1")),
 			Map.entry("/flows/*/size", new Probe(LAN, "100")),
 			Map.entry("/flows/*/dontFragment", new Probe(LAN, "false")),
 			Map.entry("/flows/*/reply", new Probe(LAN, "false")),
@@ -195,7 +205,8 @@ class AcceptedFieldsTest {
 			Map.entry("/timeline/*/create/namespace", new Probe(TIMELINE, "\"other\"", "/timeline/8/create/namespace")),
 			Map.entry("/timeline/*/create/node", new Probe(TIMELINE, "\"node2\"", "/timeline/7/create/node")),
 			Map.entry("/timeline/*/create/ip", new Probe(TIMELINE, "\"10.244.2.9\"")),
-			Map.entry("/timeline/*/create/labels", new Probe(TIMELINE, "{\"app\": \"web\"}", "/timeline/7/create/labels")),
+			Map.entry("/timeline/*/create/labels",
+					new Probe(TIMELINE, "{\"app\": \"web\"}", "/timeline/7/create/labels")),
 			Map.entry("/timeline/*/create/ready", new Probe(TIMELINE, "false")),
 			Map.entry("/timeline/*/create/containers/*/name", new Probe(TIMELINE, "\"nginx\"")),
 			Map.entry("/timeline/*/create/containers/*/ports/*/name", new Probe(TIMELINE, "\"www\"")),
@@ -205,15 +216,20 @@ class AcceptedFieldsTest {
 			Map.entry("/timeline/*/delete", new Probe(TIMELINE, "\"web-2\"", "/timeline/2/delete")),
 			Map.entry("/timeline/*/flow/continues", new Probe(TIMELINE, "\"f\"", "/timeline/3/flow/continues")),
 			Map.entry("/timeline/*/addNode/name", new Probe(TIMELINE, "\"node9\"", "/timeline/4/addNode/name")),
-			Map.entry("/timeline/*/addNode/internalIP", new Probe(TIMELINE, "\"10.240.0.50\"", "/timeline/4/addNode/internalIP")),
-			Map.entry("/timeline/*/addNode/externalIP", new Probe(GCP_TIMELINE, "\"198.51.100.99\"", "/timeline/0/addNode/externalIP")),
-			Map.entry("/timeline/*/addNode/podCIDR", new Probe(TIMELINE, "\"10.244.9.0/24\"", "/timeline/4/addNode/podCIDR")),
+			Map.entry("/timeline/*/addNode/internalIP",
+					new Probe(TIMELINE, "\"10.240.0.50\"", "/timeline/4/addNode/internalIP")),
+			Map.entry("/timeline/*/addNode/externalIP",
+					new Probe(GCP_TIMELINE, "\"198.51.100.99\"", "/timeline/0/addNode/externalIP")),
+			Map.entry("/timeline/*/addNode/podCIDR",
+					new Probe(TIMELINE, "\"10.244.9.0/24\"", "/timeline/4/addNode/podCIDR")),
 			Map.entry("/timeline/*/addNode/segment", new Probe(TIMELINE, "\"lan2\"", "/timeline/4/addNode/segment")),
 			Map.entry("/timeline/*/addNode/ipForward", new Probe(TIMELINE, "false", "/timeline/4/addNode/ipForward")),
-			Map.entry("/timeline/*/addNode/canIpForward", new Probe(GCP_TIMELINE, "false", "/timeline/0/addNode/canIpForward")),
+			Map.entry("/timeline/*/addNode/canIpForward",
+					new Probe(GCP_TIMELINE, "false", "/timeline/0/addNode/canIpForward")),
 			Map.entry("/timeline/*/addNode/uplink", new Probe(TIMELINE, "\"ens4\"", "/timeline/4/addNode/uplink")),
 			Map.entry("/timeline/*/addNode/mtu", new Probe(TIMELINE, "9000", "/timeline/4/addNode/mtu")),
-			Map.entry("/timeline/*/scale/selector", new Probe(TIMELINE, "{\"role\": \"client\"}", "/timeline/5/scale/selector")),
+			Map.entry("/timeline/*/scale/selector",
+					new Probe(TIMELINE, "{\"role\": \"client\"}", "/timeline/5/scale/selector")),
 			Map.entry("/timeline/*/scale/replicas", new Probe(TIMELINE, "2", "/timeline/5/scale/replicas")),
 			Map.entry("/timeline/*/scale/namespace", new Probe(TIMELINE, "\"other\"", "/timeline/5/scale/namespace")),
 			Map.entry("/timeline/*/wait", new Probe(TIMELINE, "\"5m\"", "/timeline/6/wait")),
@@ -231,7 +247,8 @@ class AcceptedFieldsTest {
 			Map.entry("/timeline/*/flow/reply", new Probe(TIMELINE, "false", "/timeline/10/flow/reply")),
 			Map.entry("/timeline/*/flow/http/method", new Probe(TIMELINE, "\"POST\"", "/timeline/10/flow/http/method")),
 			Map.entry("/timeline/*/flow/http/path", new Probe(TIMELINE, "\"/x\"", "/timeline/10/flow/http/path")),
-			Map.entry("/timeline/*/flow/http/headers", new Probe(TIMELINE, "{\"Host\": \"other\"}", "/timeline/10/flow/http/headers"))));
+			Map.entry("/timeline/*/flow/http/headers",
+					new Probe(TIMELINE, "{\"Host\": \"other\"}", "/timeline/10/flow/http/headers"))));
 
 	@Test
 	void everySchemaFieldHasAProbe() {
@@ -253,10 +270,14 @@ class AcceptedFieldsTest {
 				ignored.add(path + " = " + probe.value() + ": " + verdict);
 			}
 		});
-		assertThat(ignored).as("accepted but unused (neither a change, nor an error or warning naming the field)").isEmpty();
+		assertThat(ignored).as("accepted but unused (neither a change, nor an error or warning naming the field)")
+			.isEmpty();
 	}
 
-	/** The check can fail: setting a field to the value it has is seen as no change, timeline included. */
+	/**
+	 * The check can fail: setting a field to the value it has is seen as no change,
+	 * timeline included.
+	 */
 	@Test
 	void settingAFieldToItsOwnValueChangesNothing() {
 		assertThat(verdict(LAN, "/flows/0/ttl", "64")).startsWith("nothing changed");
@@ -264,7 +285,10 @@ class AcceptedFieldsTest {
 		assertThat(verdict(TIMELINE, "/timeline/4/addNode/name", "\"node3\"")).startsWith("nothing changed");
 	}
 
-	/** Every value of proxyMode (nftables, ipvs, none) builds other rules than the default iptables. */
+	/**
+	 * Every value of proxyMode (nftables, ipvs, none) builds other rules than the default
+	 * iptables.
+	 */
 	@Test
 	void everyProxyModeChangesSomething() {
 		List<String> modes = new ArrayList<>();
@@ -277,49 +301,43 @@ class AcceptedFieldsTest {
 		}
 	}
 
-	/** The Service fields fabric8 binds: each one changes the Service's rules or endpoints, or is named in a warning. */
+	/**
+	 * The Service fields fabric8 binds: each one changes the Service's rules or
+	 * endpoints, or is named in a warning.
+	 */
 	@Test
 	void everyServiceFieldChangesSomethingOrIsNamed() {
 		Map<String, String> specValues = new TreeMap<>(Map.ofEntries(
-				Map.entry("allocateLoadBalancerNodePorts", "false"),
-				Map.entry("clusterIP", "\"10.96.0.55\""),
-				Map.entry("clusterIPs", "[\"10.96.0.55\", \"fd00::1\"]"),
-				Map.entry("externalIPs", "[\"192.0.2.77\"]"),
-				Map.entry("externalName", "\"example.com\""),
-				Map.entry("externalTrafficPolicy", "\"Local\""),
-				Map.entry("healthCheckNodePort", "31999"),
-				Map.entry("internalTrafficPolicy", "\"Local\""),
-				Map.entry("ipFamilies", "[\"IPv6\"]"),
-				Map.entry("ipFamilyPolicy", "\"PreferDualStack\""),
-				Map.entry("loadBalancerClass", "\"example.com/lb\""),
-				Map.entry("loadBalancerIP", "\"203.0.113.9\""),
+				Map.entry("allocateLoadBalancerNodePorts", "false"), Map.entry("clusterIP", "\"10.96.0.55\""),
+				Map.entry("clusterIPs", "[\"10.96.0.55\", \"fd00::1\"]"), Map.entry("externalIPs", "[\"192.0.2.77\"]"),
+				Map.entry("externalName", "\"example.com\""), Map.entry("externalTrafficPolicy", "\"Local\""),
+				Map.entry("healthCheckNodePort", "31999"), Map.entry("internalTrafficPolicy", "\"Local\""),
+				Map.entry("ipFamilies", "[\"IPv6\"]"), Map.entry("ipFamilyPolicy", "\"PreferDualStack\""),
+				Map.entry("loadBalancerClass", "\"example.com/lb\""), Map.entry("loadBalancerIP", "\"203.0.113.9\""),
 				Map.entry("loadBalancerSourceRanges", "[\"192.0.2.0/24\"]"),
 				Map.entry("ports", "[{\"port\": 81, \"targetPort\": 8080}]"),
-				Map.entry("publishNotReadyAddresses", "true"),
-				Map.entry("selector", "{\"app\": \"nothing\"}"),
+				Map.entry("publishNotReadyAddresses", "true"), Map.entry("selector", "{\"app\": \"nothing\"}"),
 				Map.entry("sessionAffinity", "\"ClientIP\""),
 				Map.entry("sessionAffinityConfig", "{\"clientIP\": {\"timeoutSeconds\": 60}}"),
-				Map.entry("trafficDistribution", "\"PreferClose\""),
-				Map.entry("type", "\"ClusterIP\"")));
-		Map<String, String> portValues = new TreeMap<>(Map.ofEntries(
-				Map.entry("appProtocol", "\"http\""),
-				Map.entry("name", "\"web\""),
-				Map.entry("nodePort", "31000"),
-				Map.entry("port", "81"),
-				Map.entry("protocol", "\"UDP\""),
-				Map.entry("targetPort", "8081")));
+				Map.entry("trafficDistribution", "\"PreferClose\""), Map.entry("type", "\"ClusterIP\"")));
+		Map<String, String> portValues = new TreeMap<>(Map.ofEntries(Map.entry("appProtocol", "\"http\""),
+				Map.entry("name", "\"web\""), Map.entry("nodePort", "31000"), Map.entry("port", "81"),
+				Map.entry("protocol", "\"UDP\""), Map.entry("targetPort", "8081")));
 		assertThat(properties(ServiceSpec.class)).as("ServiceSpec fields without a value in this test (add one)")
 			.isEqualTo(specValues.keySet());
 		assertThat(properties(ServicePort.class)).as("ServicePort fields without a value in this test (add one)")
 			.isEqualTo(portValues.keySet());
 		List<String> ignored = new ArrayList<>();
-		// a LoadBalancer with an address, and a ready and a not-ready endpoint, so every field has something to act on
-		String lb = LAN.replace("\"spec\": {\"type\": \"NodePort\", \"selector\": {\"app\": \"web\"}, \"ports\": [{\"port\": 80, \"targetPort\": \"http\"}]}}",
+		// a LoadBalancer with an address, and a ready and a not-ready endpoint, so every
+		// field has something to act on
+		String lb = LAN.replace(
+				"\"spec\": {\"type\": \"NodePort\", \"selector\": {\"app\": \"web\"}, \"ports\": [{\"port\": 80, \"targetPort\": \"http\"}]}}",
 				"\"spec\": {\"type\": \"LoadBalancer\", \"selector\": {\"app\": \"web\"}, \"ports\": [{\"port\": 80, \"targetPort\": \"http\"}]},"
 						+ " \"status\": {\"loadBalancer\": {\"ingress\": [{\"ip\": \"203.0.113.5\"}]}}}");
-		String base = lb.replace("{\"name\": \"client\",", "{\"name\": \"web-old\", \"node\": \"node1\", \"ip\": \"10.244.1.7\","
-				+ " \"labels\": {\"app\": \"web\"}, \"ready\": false, \"containers\": [{\"name\": \"web\", \"ports\":"
-				+ " [{\"name\": \"http\", \"containerPort\": 8080}]}]}, {\"name\": \"client\",");
+		String base = lb
+			.replace("{\"name\": \"client\",", "{\"name\": \"web-old\", \"node\": \"node1\", \"ip\": \"10.244.1.7\","
+					+ " \"labels\": {\"app\": \"web\"}, \"ready\": false, \"containers\": [{\"name\": \"web\", \"ports\":"
+					+ " [{\"name\": \"http\", \"containerPort\": 8080}]}]}, {\"name\": \"client\",");
 		assertThat(base).isNotEqualTo(LAN).contains("web-old");
 		specValues.forEach((field, value) -> {
 			String verdict = verdict(base, "/objects/0/spec/" + field, value);
@@ -336,7 +354,10 @@ class AcceptedFieldsTest {
 		assertThat(ignored).as("Service fields accepted but unused").isEmpty();
 	}
 
-	/** Null when setting the field is seen (a change, or a problem naming it), else what was found instead. */
+	/**
+	 * Null when setting the field is seen (a change, or a problem naming it), else what
+	 * was found instead.
+	 */
 	private static String verdict(String base, String pointer, String value) {
 		String before = describe(base);
 		ObjectNode doc = (ObjectNode) JSON.readTree(base);
@@ -365,23 +386,27 @@ class AcceptedFieldsTest {
 	/** Everything the compiler built, and the trace of the default seed. */
 	private static String describe(CompiledScenario cs) {
 		StringBuilder sb = new StringBuilder();
-		sb.append(java.util.Arrays.asList(cs.id(), cs.title(), cs.summary(), cs.tags(), cs.level(), cs.chapter(), cs.order(),
-				cs.intro(), cs.takeaway(), cs.seed()));
+		sb.append(java.util.Arrays.asList(cs.id(), cs.title(), cs.summary(), cs.tags(), cs.level(), cs.chapter(),
+				cs.order(), cs.intro(), cs.takeaway(), cs.seed()));
 		sb.append(cs.scenario().topology()).append(cs.scenario().flows()).append(cs.scenario().ipvs());
 		for (Event e : cs.scenario().timeline()) {
-			// each event by its contents (the policy engine has no value text: its effect shows in the trace)
+			// each event by its contents (the policy engine has no value text: its effect
+			// shows in the trace)
 			sb.append(switch (e) {
 				case Event.Send send -> List.of(send.flow(), String.valueOf(send.continues()));
 				case Event.Wait w -> List.of(w.seconds());
-				case Event.Change c -> List.of(c.id(), c.label(), c.state().topology(), c.state().dns(), c.state().ipvs(),
-						c.hops(), c.goneEndpoints(), c.unplugged());
+				case Event.Change c -> List.of(c.id(), c.label(), c.state().topology(), c.state().dns(),
+						c.state().ipvs(), c.hops(), c.goneEndpoints(), c.unplugged());
 			});
 		}
 		sb.append(JSON.writeValueAsString(new Engine(cs.scenario()).run(cs.seed())));
 		return sb.toString();
 	}
 
-	/** {@code /cluster/nodes/0/uplink} → {@code cluster.nodes[0].uplink}, as problems name places. */
+	/**
+	 * {@code /cluster/nodes/0/uplink} → {@code cluster.nodes[0].uplink}, as problems name
+	 * places.
+	 */
 	private static String dotted(String pointer) {
 		StringBuilder sb = new StringBuilder();
 		for (String part : pointer.substring(1).split("/")) {
@@ -415,7 +440,10 @@ class AcceptedFieldsTest {
 		}
 	}
 
-	/** The schema's fields, as paths with {@code *} for array items; {@code objects} (manifests) are checked apart. */
+	/**
+	 * The schema's fields, as paths with {@code *} for array items; {@code objects}
+	 * (manifests) are checked apart.
+	 */
 	private static void walk(JsonNode root, JsonNode schema, String path, TreeSet<String> out) {
 		JsonNode s = resolve(root, schema);
 		if (s.has("items")) {
@@ -434,7 +462,8 @@ class AcceptedFieldsTest {
 		for (var e : s.get("properties").properties()) {
 			String p = path + "/" + e.getKey();
 			if (p.equals("/objects") || p.equals("/apiVersion") || p.equals("/kind")) {
-				// manifests: everyServiceFieldChangesSomethingOrIsNamed; apiVersion and kind are constants
+				// manifests: everyServiceFieldChangesSomethingOrIsNamed; apiVersion and
+				// kind are constants
 				continue;
 			}
 			walk(root, e.getValue(), p, out);

@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Issue 23, cooperative deadlines and the trace's size: the compiler and the engine stop when their budget runs out
- * (time passed, cancelled, trace too large), and a trace that finishes within its budget is byte for byte the one
- * without a budget.
+ * Issue 23, cooperative deadlines and the trace's size: the compiler and the engine stop
+ * when their budget runs out (time passed, cancelled, trace too large), and a trace that
+ * finishes within its budget is byte for byte the one without a budget.
  */
 class BudgetTest {
 
@@ -41,7 +41,8 @@ class BudgetTest {
 		CompiledScenario plain = new ScenarioCompiler().compile(name, text);
 		CompiledScenario budgeted = new ScenarioCompiler().compile(name, text, Budget.of(AMPLE, 100_000, 16L << 20));
 		String expected = TraceJson.write(new Engine(plain.scenario()).run(plain.seed()));
-		String actual = TraceJson.write(new Engine(budgeted.scenario()).run(budgeted.seed(), Budget.of(AMPLE, 100_000, 16L << 20)));
+		String actual = TraceJson
+			.write(new Engine(budgeted.scenario()).run(budgeted.seed(), Budget.of(AMPLE, 100_000, 16L << 20)));
 		assertThat(actual).isEqualTo(expected);
 	}
 
@@ -51,8 +52,9 @@ class BudgetTest {
 		Budget spent = Budget.of(Duration.ofNanos(1), 100_000, 16L << 20);
 		Thread.sleep(1);
 		assertThat(spent.spent()).isTrue();
-		assertThatThrownBy(() -> new ScenarioCompiler().compile("x.yaml", text, spent)).isInstanceOfSatisfying(
-				BudgetExceededException.class, ex -> assertThat(ex.reason()).isEqualTo(BudgetExceededException.Reason.TIME))
+		assertThatThrownBy(() -> new ScenarioCompiler().compile("x.yaml", text, spent))
+			.isInstanceOfSatisfying(BudgetExceededException.class,
+					ex -> assertThat(ex.reason()).isEqualTo(BudgetExceededException.Reason.TIME))
 			.hasMessageContaining("packetwalk.limits.max-request-time");
 		CompiledScenario s = new ScenarioCompiler().compile("x.yaml", text);
 		assertThatThrownBy(() -> new Engine(s.scenario()).run(1, spent)).isInstanceOf(BudgetExceededException.class);
@@ -65,7 +67,8 @@ class BudgetTest {
 		CompiledScenario s = new ScenarioCompiler().compile("x.yaml", builtIn("netpol-three-tier"));
 		Budget budget = Budget.of(AMPLE, 100_000, 16L << 20);
 		budget.cancel();
-		assertThatThrownBy(() -> new Engine(s.scenario()).run(1, budget)).isInstanceOfSatisfying(BudgetExceededException.class,
+		assertThatThrownBy(() -> new Engine(s.scenario()).run(1, budget)).isInstanceOfSatisfying(
+				BudgetExceededException.class,
 				ex -> assertThat(ex.reason()).isEqualTo(BudgetExceededException.Reason.CANCELLED));
 		assertThatThrownBy(() -> s.scenario().policies().reachability(6379, Protocol.TCP, budget))
 			.isInstanceOf(BudgetExceededException.class);
@@ -74,7 +77,10 @@ class BudgetTest {
 		assertThat(Budget.UNLIMITED.spent()).isFalse();
 	}
 
-	/** Stopping a run that is under way: another thread cancels, the engine notices within its walk. */
+	/**
+	 * Stopping a run that is under way: another thread cancels, the engine notices within
+	 * its walk.
+	 */
 	@Test
 	void cancellingFromAnotherThreadStopsLongWork() throws Exception {
 		CompiledScenario s = new ScenarioCompiler().compile("x.yaml", builtIn("kuard-five-endpoints"));
@@ -99,37 +105,45 @@ class BudgetTest {
 	void aTraceOverItsStepsOrSizeIsRefusedByName() throws Exception {
 		CompiledScenario s = new ScenarioCompiler().compile("x.yaml", builtIn("netpol-three-tier"));
 		assertThatThrownBy(() -> new Engine(s.scenario()).run(1, Budget.of(AMPLE, 10, 16L << 20)))
-			.isInstanceOfSatisfying(BudgetExceededException.class, ex -> assertThat(ex.reason()).isEqualTo(BudgetExceededException.Reason.STEPS))
+			.isInstanceOfSatisfying(BudgetExceededException.class,
+					ex -> assertThat(ex.reason()).isEqualTo(BudgetExceededException.Reason.STEPS))
 			.hasMessageContaining("packetwalk.limits.max-trace-steps");
 		assertThatThrownBy(() -> new Engine(s.scenario()).run(1, Budget.of(AMPLE, 100_000, 2_000)))
-			.isInstanceOfSatisfying(BudgetExceededException.class, ex -> assertThat(ex.reason()).isEqualTo(BudgetExceededException.Reason.SIZE))
+			.isInstanceOfSatisfying(BudgetExceededException.class,
+					ex -> assertThat(ex.reason()).isEqualTo(BudgetExceededException.Reason.SIZE))
 			.hasMessageContaining("packetwalk.limits.max-trace-size");
 	}
 
 	/**
-	 * The alias amplification file: one long string anchored once and referenced by alias in labels, paths and
-	 * headers. Its expanded text counts towards max-code-points, so it is refused as it is read, naming the alias.
+	 * The alias amplification file: one long string anchored once and referenced by alias
+	 * in labels, paths and headers. Its expanded text counts towards max-code-points, so
+	 * it is refused as it is read, naming the alias.
 	 */
 	@Test
 	void aliasesCountTheirWholeTextTowardsTheFileLength() {
 		String big = "x".repeat(200_000);
-		StringBuilder y = new StringBuilder("""
-				apiVersion: packetwalk.dev/v1alpha1
-				kind: Scenario
-				metadata: {name: amplified}
-				cluster:
-				  nodes: [{name: n1}, {name: n2}]
-				  pods: [{name: a, node: n1}, {name: b, node: n2, containers: [{name: c, ports: [{containerPort: 8080}]}]}]
-				flows:
-				""");
-		y.append("  - {from: a, to: 'b:8080', label: &big \"/").append(big).append("\", http: {method: GET, path: *big}}\n");
+		StringBuilder y = new StringBuilder(
+				"""
+						apiVersion: packetwalk.dev/v1alpha1
+						kind: Scenario
+						metadata: {name: amplified}
+						cluster:
+						  nodes: [{name: n1}, {name: n2}]
+						  pods: [{name: a, node: n1}, {name: b, node: n2, containers: [{name: c, ports: [{containerPort: 8080}]}]}]
+						flows:
+						""");
+		y.append("  - {from: a, to: 'b:8080', label: &big \"/")
+			.append(big)
+			.append("\", http: {method: GET, path: *big}}\n");
 		for (int i = 0; i < 8; i++) {
-			y.append("  - {from: a, to: 'b:8080', label: *big, http: {method: GET, path: *big, headers: {X-A: *big}}}\n");
+			y.append(
+					"  - {from: a, to: 'b:8080', label: *big, http: {method: GET, path: *big, headers: {X-A: *big}}}\n");
 		}
 		assertThat(y.length()).isLessThan(210_000);
-		assertThatThrownBy(() -> new ScenarioCompiler().compile("amplified.yaml", y.toString()))
-			.isInstanceOfSatisfying(ScenarioException.class, ex -> assertThat(ex.problems().getFirst().message())
-				.contains("once its aliases are expanded").contains("packetwalk.limits.max-code-points"));
+		assertThatThrownBy(() -> new ScenarioCompiler().compile("amplified.yaml", y.toString())).isInstanceOfSatisfying(
+				ScenarioException.class,
+				ex -> assertThat(ex.problems().getFirst().message()).contains("once its aliases are expanded")
+					.contains("packetwalk.limits.max-code-points"));
 	}
 
 	private static String builtIn(String id) throws IOException {

@@ -11,8 +11,9 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link ClusterServices} writes kube-proxy's rules once per distinct node view and hands the same text to nodes that
- * share it: each node must still get exactly the rules written for it alone.
+ * {@link ClusterServices} writes kube-proxy's rules once per distinct node view and hands
+ * the same text to nodes that share it: each node must still get exactly the rules
+ * written for it alone.
  */
 class ClusterServicesSharingTest {
 
@@ -32,10 +33,14 @@ class ClusterServicesSharingTest {
 
 	private static List<ClusterServices.PodInfo> pods() {
 		return List.of(
-				new ClusterServices.PodInfo("default", "a1", "n1", Ip.parse("10.244.1.2"), Map.of("app", "a"), Map.of(), true),
-				new ClusterServices.PodInfo("default", "a2", "n2", Ip.parse("10.244.2.2"), Map.of("app", "a"), Map.of(), true),
-				new ClusterServices.PodInfo("default", "b1", "n2", Ip.parse("10.244.2.3"), Map.of("app", "b"), Map.of(), true),
-				new ClusterServices.PodInfo("default", "c1", "n3", Ip.parse("10.244.3.2"), Map.of("app", "c"), Map.of(), true));
+				new ClusterServices.PodInfo("default", "a1", "n1", Ip.parse("10.244.1.2"), Map.of("app", "a"), Map.of(),
+						true),
+				new ClusterServices.PodInfo("default", "a2", "n2", Ip.parse("10.244.2.2"), Map.of("app", "a"), Map.of(),
+						true),
+				new ClusterServices.PodInfo("default", "b1", "n2", Ip.parse("10.244.2.3"), Map.of("app", "b"), Map.of(),
+						true),
+				new ClusterServices.PodInfo("default", "c1", "n3", Ip.parse("10.244.3.2"), Map.of("app", "c"), Map.of(),
+						true));
 	}
 
 	private static ClusterServices read(List<Map<String, Object>> objects) {
@@ -52,26 +57,31 @@ class ClusterServicesSharingTest {
 	void everyNodeGetsTheRulesWrittenForItAloneWhenLocalPoliciesMakeThemDiffer() {
 		List<Map<String, Object>> objects = List.of(
 				service("ext-local", "a", Map.of("type", "NodePort", "externalTrafficPolicy", "Local")),
-				service("int-local", "b", Map.of("internalTrafficPolicy", "Local")),
-				service("plain", "c", Map.of()));
+				service("int-local", "b", Map.of("internalTrafficPolicy", "Local")), service("plain", "c", Map.of()));
 		ClusterServices shared = read(objects);
 		for (String node : NODES) {
-			// a fresh control plane has nothing cached: it writes this node's rules from scratch
+			// a fresh control plane has nothing cached: it writes this node's rules from
+			// scratch
 			String alone = read(objects).iptablesFor(node, nodeIp(node), PODS, null);
 			assertThat(shared.iptablesFor(node, nodeIp(node), PODS, null)).as(node).isEqualTo(alone);
 		}
-		// n1 has a local endpoint of ext-local, n2 of both, n3 and n4 of neither: n3 and n4 share their rules
-		assertThat(shared.iptablesFor("n1", nodeIp("n1"), PODS, null)).isNotEqualTo(shared.iptablesFor("n2", nodeIp("n2"), PODS, null));
-		assertThat(shared.iptablesFor("n3", nodeIp("n3"), PODS, null)).isSameAs(shared.iptablesFor("n4", nodeIp("n4"), PODS, null));
+		// n1 has a local endpoint of ext-local, n2 of both, n3 and n4 of neither: n3 and
+		// n4 share their rules
+		assertThat(shared.iptablesFor("n1", nodeIp("n1"), PODS, null))
+			.isNotEqualTo(shared.iptablesFor("n2", nodeIp("n2"), PODS, null));
+		assertThat(shared.iptablesFor("n3", nodeIp("n3"), PODS, null))
+			.isSameAs(shared.iptablesFor("n4", nodeIp("n4"), PODS, null));
 	}
 
 	@Test
 	void clusterPolicyServicesGiveEveryNodeTheSameText() {
-		List<Map<String, Object>> objects = List.of(service("one", "a", Map.of()), service("two", "b", Map.of("type", "NodePort")));
+		List<Map<String, Object>> objects = List.of(service("one", "a", Map.of()),
+				service("two", "b", Map.of("type", "NodePort")));
 		ClusterServices shared = read(objects);
 		String first = shared.iptablesFor("n1", nodeIp("n1"), PODS, null);
 		for (String node : NODES) {
-			assertThat(shared.iptablesFor(node, nodeIp(node), PODS, null)).as(node).isSameAs(first)
+			assertThat(shared.iptablesFor(node, nodeIp(node), PODS, null)).as(node)
+				.isSameAs(first)
 				.isEqualTo(read(objects).iptablesFor(node, nodeIp(node), PODS, null));
 		}
 	}

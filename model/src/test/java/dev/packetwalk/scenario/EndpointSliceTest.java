@@ -7,7 +7,10 @@ import dev.packetwalk.trace.Step;
 import dev.packetwalk.trace.Walk;
 import org.junit.jupiter.api.Test;
 
-/** A Service without a selector takes its endpoints from the EndpointSlices labelled with its name. */
+/**
+ * A Service without a selector takes its endpoints from the EndpointSlices labelled with
+ * its name.
+ */
 class EndpointSliceTest {
 
 	private static final String SCENARIO = """
@@ -67,7 +70,8 @@ class EndpointSliceTest {
 				+ SCENARIO.substring(SCENARIO.indexOf("flows:"));
 		CompiledScenario s = new ScenarioCompiler().compile("slices.yaml", noSlice);
 		assertThat(s.warnings()).extracting(ScenarioProblem::message)
-			.anyMatch(m -> m.contains("has no selector and no EndpointSlice (label kubernetes.io/service-name: external-db)"));
+			.anyMatch(m -> m
+				.contains("has no selector and no EndpointSlice (label kubernetes.io/service-name: external-db)"));
 	}
 
 }

@@ -22,14 +22,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
- * Every built-in scenario, run with its default seed, must produce exactly its golden trace
- * ({@code src/test/resources/golden/<id>.json}). After an intended change, regenerate them with
- * {@code ./mvnw -pl model test -Dtest=GoldenTraceTest -Dgolden.update=true} and review the diff.
+ * Every built-in scenario, run with its default seed, must produce exactly its golden
+ * trace ({@code src/test/resources/golden/<id>.json}). After an intended change,
+ * regenerate them with
+ * {@code ./mvnw -pl model test -Dtest=GoldenTraceTest -Dgolden.update=true} and review
+ * the diff.
  * <p>
- * Meaning and wording are checked apart: {@link #meaningMatchesItsGolden} compares the traces with every
- * {@code narration} left out (where the packet goes, what each step decided), {@link #narrationMatchesItsGolden}
- * lists the steps whose sentence changed, old and new. A wording change fails only the second (and the bytes), and
- * says which sentences to read before regenerating.
+ * Meaning and wording are checked apart: {@link #meaningMatchesItsGolden} compares the
+ * traces with every {@code narration} left out (where the packet goes, what each step
+ * decided), {@link #narrationMatchesItsGolden} lists the steps whose sentence changed,
+ * old and new. A wording change fails only the second (and the bytes), and says which
+ * sentences to read before regenerating.
  */
 class GoldenTraceTest {
 
@@ -61,7 +64,9 @@ class GoldenTraceTest {
 		return Files.readString(golden, StandardCharsets.UTF_8);
 	}
 
-	/** The trace without its words: every {@code narration} removed, the rest as it is. */
+	/**
+	 * The trace without its words: every {@code narration} removed, the rest as it is.
+	 */
 	private static JsonNode meaning(String json) {
 		JsonNode tree = TraceJson.mapper().readTree(json);
 		strip(tree);
@@ -75,7 +80,10 @@ class GoldenTraceTest {
 		n.forEach(GoldenTraceTest::strip);
 	}
 
-	/** Every narration with where it is ({@code walk 0 hop 1 step 2 (route)}), in trace order. */
+	/**
+	 * Every narration with where it is ({@code walk 0 hop 1 step 2 (route)}), in trace
+	 * order.
+	 */
 	private static Map<String, String> narrations(String json) {
 		Map<String, String> out = new LinkedHashMap<>();
 		JsonNode walks = TraceJson.mapper().readTree(json).get("walks");
@@ -114,8 +122,12 @@ class GoldenTraceTest {
 				changed.add(where + ":\n  - " + old + "\n  + " + now);
 			}
 		});
-		actual.keySet().stream().filter(k -> !golden.containsKey(k)).forEach(k -> changed.add(k + ":\n  + " + actual.get(k)));
-		assertThat(changed).as("steps of " + file.getFileName() + " whose narration changed (read them, then regenerate)")
+		actual.keySet()
+			.stream()
+			.filter(k -> !golden.containsKey(k))
+			.forEach(k -> changed.add(k + ":\n  + " + actual.get(k)));
+		assertThat(changed)
+			.as("steps of " + file.getFileName() + " whose narration changed (read them, then regenerate)")
 			.isEmpty();
 	}
 
@@ -134,7 +146,8 @@ class GoldenTraceTest {
 			return;
 		}
 		assertThat(golden).as("golden trace for " + s.id() + " (run with -Dgolden.update=true to create it)").exists();
-		assertThat(actual).as("trace of " + s.id() + " vs " + golden).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
+		assertThat(actual).as("trace of " + s.id() + " vs " + golden)
+			.isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
 		// and the engine is deterministic: a second run gives the same bytes
 		assertThat(TraceJson.pretty(new Engine(s.scenario()).run(s.seed()))).isEqualTo(actual);
 	}

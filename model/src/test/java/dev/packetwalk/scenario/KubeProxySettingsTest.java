@@ -7,7 +7,10 @@ import java.util.List;
 import dev.packetwalk.topology.Namespace;
 import org.junit.jupiter.api.Test;
 
-/** Every {@code cluster.kubeProxy} field changes the rules kube-proxy writes, as upstream's proxier does. */
+/**
+ * Every {@code cluster.kubeProxy} field changes the rules kube-proxy writes, as
+ * upstream's proxier does.
+ */
 class KubeProxySettingsTest {
 
 	private static final String SCENARIO = """
@@ -34,8 +37,14 @@ class KubeProxySettingsTest {
 	}
 
 	private static String rules(CompiledScenario cs, String node) {
-		return cs.scenario().topology().namespaces().stream().filter(n -> n.id().equals(node)).map(Namespace::iptables)
-			.findFirst().orElseThrow();
+		return cs.scenario()
+			.topology()
+			.namespaces()
+			.stream()
+			.filter(n -> n.id().equals(node))
+			.map(Namespace::iptables)
+			.findFirst()
+			.orElseThrow();
 	}
 
 	private static final String MASQ_RULE = "-A KUBE-SVC-";
@@ -46,8 +55,9 @@ class KubeProxySettingsTest {
 
 	@Test
 	void theDefaultDetectorIsTheClusterCidr() {
-		assertThat(svcMasqueradeRules(rules(compile("iptables", ""), "node1")))
-			.singleElement().asString().contains("! -s 10.244.0.0/16 -j KUBE-MARK-MASQ");
+		assertThat(svcMasqueradeRules(rules(compile("iptables", ""), "node1"))).singleElement()
+			.asString()
+			.contains("! -s 10.244.0.0/16 -j KUBE-MARK-MASQ");
 	}
 
 	@Test
@@ -59,12 +69,21 @@ class KubeProxySettingsTest {
 
 	@Test
 	void bridgeInterfaceAndInterfaceNamePrefixMatchTheInputDevice() {
-		assertThat(svcMasqueradeRules(rules(compile("iptables",
-				"kubeProxy: {detectLocalMode: BridgeInterface, detectLocal: {bridgeInterface: cbr0}}"), "node1")))
-			.singleElement().asString().contains("! -i cbr0 -j KUBE-MARK-MASQ").doesNotContain("-s 10.244");
-		assertThat(svcMasqueradeRules(rules(compile("iptables",
-				"kubeProxy: {detectLocalMode: InterfaceNamePrefix, detectLocal: {interfaceNamePrefix: veth}}"), "node1")))
-			.singleElement().asString().contains("! -i veth+ -j KUBE-MARK-MASQ");
+		assertThat(svcMasqueradeRules(rules(
+				compile("iptables",
+						"kubeProxy: {detectLocalMode: BridgeInterface, detectLocal: {bridgeInterface: cbr0}}"),
+				"node1")))
+			.singleElement()
+			.asString()
+			.contains("! -i cbr0 -j KUBE-MARK-MASQ")
+			.doesNotContain("-s 10.244");
+		assertThat(svcMasqueradeRules(rules(
+				compile("iptables",
+						"kubeProxy: {detectLocalMode: InterfaceNamePrefix, detectLocal: {interfaceNamePrefix: veth}}"),
+				"node1")))
+			.singleElement()
+			.asString()
+			.contains("! -i veth+ -j KUBE-MARK-MASQ");
 	}
 
 	@Test
@@ -121,12 +140,13 @@ class KubeProxySettingsTest {
 	/** SCTP is a missing feature: said so, never "did you mean 'TCP'?". */
 	@Test
 	void sctpIsRefusedAsNotModelledRatherThanAsATypo() {
-		String service = SCENARIO.formatted("iptables", "").replace("ports: [{port: 80, targetPort: 8080, nodePort: 30080}]",
-				"ports: [{port: 80, targetPort: 8080, nodePort: 30080, protocol: SCTP}]");
-		String flow = SCENARIO.formatted("iptables", "").replace("to: \"service/web:80\"}",
-				"to: \"service/web:80\", protocol: SCTP}");
-		String port = SCENARIO.formatted("iptables", "").replace("ports: [{containerPort: 8080}]",
-				"ports: [{containerPort: 8080, protocol: SCTP}]");
+		String service = SCENARIO.formatted("iptables", "")
+			.replace("ports: [{port: 80, targetPort: 8080, nodePort: 30080}]",
+					"ports: [{port: 80, targetPort: 8080, nodePort: 30080, protocol: SCTP}]");
+		String flow = SCENARIO.formatted("iptables", "")
+			.replace("to: \"service/web:80\"}", "to: \"service/web:80\", protocol: SCTP}");
+		String port = SCENARIO.formatted("iptables", "")
+			.replace("ports: [{containerPort: 8080}]", "ports: [{containerPort: 8080, protocol: SCTP}]");
 		for (String yaml : List.of(service, flow, port)) {
 			org.assertj.core.api.Assertions.assertThat(yaml).isNotEqualTo(SCENARIO.formatted("iptables", ""));
 			org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ScenarioCompiler().compile("sctp.yaml", yaml))
@@ -136,11 +156,15 @@ class KubeProxySettingsTest {
 		}
 	}
 
-	/** Not walked wrong: the IPVS mode's source-range firewall is refused until the model evaluates it. */
+	/**
+	 * Not walked wrong: the IPVS mode's source-range firewall is refused until the model
+	 * evaluates it.
+	 */
 	@Test
 	void loadBalancerSourceRangesInIpvsModeAreRefusedNotWalkedWrong() {
-		String lb = SCENARIO.formatted("ipvs", "").replace("{type: NodePort, selector: {app: web},",
-				"{type: LoadBalancer, loadBalancerSourceRanges: [192.0.2.0/24], selector: {app: web},")
+		String lb = SCENARIO.formatted("ipvs", "")
+			.replace("{type: NodePort, selector: {app: web},",
+					"{type: LoadBalancer, loadBalancerSourceRanges: [192.0.2.0/24], selector: {app: web},")
 			.replace("ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}}",
 					"ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}, status: {loadBalancer: {ingress: [{ip: 203.0.113.9}]}}}");
 		org.assertj.core.api.Assertions.assertThat(lb).contains("LoadBalancer", "203.0.113.9");

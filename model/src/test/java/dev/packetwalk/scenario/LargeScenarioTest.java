@@ -8,8 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * A document of more than {@link ScenarioInput#PARALLEL_BIND_VALUES} values is bound while the schema checks it: it
- * must compile to what the sequential path gives, and a schema problem in it must still be reported where it is.
+ * A document of more than {@link ScenarioInput#PARALLEL_BIND_VALUES} values is bound
+ * while the schema checks it: it must compile to what the sequential path gives, and a
+ * schema problem in it must still be reported where it is.
  */
 class LargeScenarioTest {
 
@@ -18,15 +19,23 @@ class LargeScenarioTest {
 	private static final int PODS_PER_NODE = 200;
 
 	private static String yaml(String extraPodField) {
-		StringBuilder y = new StringBuilder("apiVersion: packetwalk.dev/v1alpha1\nkind: Scenario\nmetadata:\n  name: large\n")
+		StringBuilder y = new StringBuilder(
+				"apiVersion: packetwalk.dev/v1alpha1\nkind: Scenario\nmetadata:\n  name: large\n")
 			.append("seed: 7\ncluster:\n  podCIDR: 10.64.0.0/14\n  nodes:\n");
 		for (int n = 0; n < NODES; n++) {
 			y.append("    - {name: node").append(n).append("}\n");
 		}
 		y.append("  pods:\n");
 		for (int p = 0; p < NODES * PODS_PER_NODE; p++) {
-			y.append("    - {name: pod").append(p).append(", node: node").append(p % NODES).append(", labels: {app: a")
-				.append(p % 7).append(", tier: t").append(p % 3).append("}, containers: [{name: app, ports: [{name: http, containerPort: 8080}]}]");
+			y.append("    - {name: pod")
+				.append(p)
+				.append(", node: node")
+				.append(p % NODES)
+				.append(", labels: {app: a")
+				.append(p % 7)
+				.append(", tier: t")
+				.append(p % 3)
+				.append("}, containers: [{name: app, ports: [{name: http, containerPort: 8080}]}]");
 			if (p == 4_321 && extraPodField != null) {
 				y.append(", ").append(extraPodField);
 			}
@@ -50,14 +59,16 @@ class LargeScenarioTest {
 
 		CompiledScenario compiled = compiler().compile("large.yaml", text);
 		assertThat(compiled.scenario().topology().namespaces()).hasSizeGreaterThan(NODES * PODS_PER_NODE);
-		// the same document compiles to the same scenario every time, whichever thread bound it
+		// the same document compiles to the same scenario every time, whichever thread
+		// bound it
 		assertThat(compiler().compile("large.yaml", text).scenario()).isEqualTo(compiled.scenario());
 	}
 
 	@Test
 	void aSchemaProblemInALargeDocumentIsReportedAtItsLine() {
 		String text = yaml("colour: blue");
-		ScenarioException ex = catchThrowableOfType(ScenarioException.class, () -> compiler().compile("large.yaml", text));
+		ScenarioException ex = catchThrowableOfType(ScenarioException.class,
+				() -> compiler().compile("large.yaml", text));
 		List<ScenarioProblem> problems = ex.problems();
 		int line = 1 + (int) text.substring(0, text.indexOf("colour: blue")).chars().filter(c -> c == '\n').count();
 		assertThat(problems).anySatisfy(p -> {

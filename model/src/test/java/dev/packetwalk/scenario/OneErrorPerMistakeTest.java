@@ -7,9 +7,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One mistake, one error: the cascades authors met (issue #20) give only their root error, a raw YAML reader message
- * never reaches the author, an ambiguous pod name lists every candidate, and a missing feature says "not supported
- * yet". The counts before this change are in each test's comment.
+ * One mistake, one error: the cascades authors met (issue #20) give only their root
+ * error, a raw YAML reader message never reaches the author, an ambiguous pod name lists
+ * every candidate, and a missing feature says "not supported yet". The counts before this
+ * change are in each test's comment.
  */
 class OneErrorPerMistakeTest {
 
@@ -62,8 +63,10 @@ class OneErrorPerMistakeTest {
 
 	@Test
 	void aMisspeltPodCidrIsOneErrorNotAnUnknownSourceWherePod1Exists() {
-		// before: 4 (the unknown field, pod1's IP outside the defaulted pod CIDR, unknown source 'pod1', unknown destination 'pod1')
-		List<ScenarioProblem> p = problems(BASE.replace("      podCIDR: 10.244.5.0/24", "      podCIRD: 10.244.5.0/24"));
+		// before: 4 (the unknown field, pod1's IP outside the defaulted pod CIDR, unknown
+		// source 'pod1', unknown destination 'pod1')
+		List<ScenarioProblem> p = problems(
+				BASE.replace("      podCIDR: 10.244.5.0/24", "      podCIRD: 10.244.5.0/24"));
 		assertThat(p).singleElement().satisfies(x -> {
 			assertThat(x.message()).isEqualTo("unknown field 'podCIRD' (did you mean 'podCIDR'?)");
 			assertThat(x.line()).isEqualTo(10);
@@ -75,19 +78,22 @@ class OneErrorPerMistakeTest {
 		// before: 2, "'containerPort' is required" listed first
 		List<ScenarioProblem> p = problems(BASE.replace("containerPort: 8080", "containerPrt: 8080"));
 		assertThat(p).singleElement()
-			.satisfies(x -> assertThat(x.message()).isEqualTo("unknown field 'containerPrt' (did you mean 'containerPort'?)"));
+			.satisfies(x -> assertThat(x.message())
+				.isEqualTo("unknown field 'containerPrt' (did you mean 'containerPort'?)"));
 	}
 
 	@Test
 	void aNodeTypoIsOneErrorAndTheFlowsOfItsPodAreNotReportedAgain() {
 		// before: 3 (unknown node, unknown source 'pod1', unknown destination 'pod1')
 		List<ScenarioProblem> p = problems(BASE.replace("      node: node2", "      node: nod2"));
-		assertThat(p).singleElement().satisfies(x -> assertThat(x.message()).isEqualTo("unknown node 'nod2' (did you mean 'node2'?)"));
+		assertThat(p).singleElement()
+			.satisfies(x -> assertThat(x.message()).isEqualTo("unknown node 'nod2' (did you mean 'node2'?)"));
 	}
 
 	@Test
 	void anInvalidNodeBlockIsOneError() {
-		// before: 4 (the CIDR, unknown node 'node2' for pod1, unknown source, unknown destination)
+		// before: 4 (the CIDR, unknown node 'node2' for pod1, unknown source, unknown
+		// destination)
 		List<ScenarioProblem> p = problems(BASE.replace("podCIDR: 10.244.5.0/24", "podCIDR: 10.244.5.0/33"));
 		assertThat(p).singleElement().satisfies(x -> assertThat(x.path()).isEqualTo("cluster.nodes[1].podCIDR"));
 	}
@@ -105,13 +111,16 @@ class OneErrorPerMistakeTest {
 		// before: "not valid YAML: mapping values are not allowed here"
 		List<ScenarioProblem> more = problems(BASE.replace("      node: node1\n", "        node: node1\n"));
 		assertThat(more).singleElement().satisfies(x -> {
-			assertThat(x.message()).startsWith("line 16: this line is indented more than the key above it ('name' on line 15");
+			assertThat(x.message())
+				.startsWith("line 16: this line is indented more than the key above it ('name' on line 15");
 			assertThat(x.message()).doesNotContain("mapping values", "<block");
 		});
-		// before: "not valid YAML: while parsing a block collection: expected <block end>, but found '<block mapping start>'"
+		// before: "not valid YAML: while parsing a block collection: expected <block
+		// end>, but found '<block mapping start>'"
 		List<ScenarioProblem> less = problems(BASE.replace("    to: pod2:8080", "   to: pod2:8080"));
 		assertThat(less).singleElement().satisfies(x -> {
-			assertThat(x.message()).startsWith("line 24: this line is indented less than the line above it (3 spaces here, 4 spaces on line 23)");
+			assertThat(x.message()).startsWith(
+					"line 24: this line is indented less than the line above it (3 spaces here, 4 spaces on line 23)");
 			assertThat(x.message()).doesNotContain("<block", "expected");
 		});
 		assertThat(problems(BASE.replace("      node: node1\n", "\tnode: node1\n"))).singleElement()
@@ -121,11 +130,13 @@ class OneErrorPerMistakeTest {
 	@Test
 	void anAmbiguousPodNameListsEveryCandidate() {
 		// before: "unknown source 'b' (did you mean 'x/b'?)"
-		String yaml = BASE.replace("  pods:\n", "  pods:\n    - {name: b, namespace: x, node: node1}\n"
-				+ "    - {name: b, namespace: y, node: node1}\n    - {name: b, namespace: z, node: node1}\n")
+		String yaml = BASE
+			.replace("  pods:\n", "  pods:\n    - {name: b, namespace: x, node: node1}\n"
+					+ "    - {name: b, namespace: y, node: node1}\n    - {name: b, namespace: z, node: node1}\n")
 			.replace("    from: pod1\n", "    from: b\n");
 		assertThat(problems(yaml)).singleElement()
-			.satisfies(x -> assertThat(x.message()).isEqualTo("ambiguous: 'b' is a pod in 3 namespaces: x/b, y/b, z/b (write one of them)"));
+			.satisfies(x -> assertThat(x.message())
+				.isEqualTo("ambiguous: 'b' is a pod in 3 namespaces: x/b, y/b, z/b (write one of them)"));
 		assertThat(problems(yaml.replace("to: pod1:8080", "to: b:8080"))).hasSize(2)
 			.allSatisfy(x -> assertThat(x.message()).startsWith("ambiguous: 'b'"));
 	}

@@ -9,25 +9,41 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * A large file's events are parsed on another thread ({@link PrefetchedEvents}): the tree, the positions and every
- * problem must be what reading them in turn gives, and a reader that gives up early must not leave the parser behind.
+ * A large file's events are parsed on another thread ({@link PrefetchedEvents}): the
+ * tree, the positions and every problem must be what reading them in turn gives, and a
+ * reader that gives up early must not leave the parser behind.
  */
 class PrefetchedEventsTest {
 
 	private static final ScenarioLimits LIMITS = ScenarioLimits.DEFAULTS;
 
-	/** About 1.6 million characters of pods, with an anchor, an alias and block and flow styles mixed. */
+	/**
+	 * About 1.6 million characters of pods, with an anchor, an alias and block and flow
+	 * styles mixed.
+	 */
 	private static String large(String tail) {
-		StringBuilder y = new StringBuilder("apiVersion: packetwalk.dev/v1alpha1\nkind: Scenario\nmetadata:\n  name: big\n")
+		StringBuilder y = new StringBuilder(
+				"apiVersion: packetwalk.dev/v1alpha1\nkind: Scenario\nmetadata:\n  name: big\n")
 			.append("defaults: &labels {app: web, tier: front}\ncluster:\n  pods:\n");
 		for (int p = 0; p < 14_000; p++) {
 			if (p % 1_000 == 0) {
-				y.append("    - name: pod").append(p).append("\n      node: node").append(p % 20)
+				y.append("    - name: pod")
+					.append(p)
+					.append("\n      node: node")
+					.append(p % 20)
 					.append("\n      labels: *labels\n");
 			}
 			else {
-				y.append("    - {name: pod").append(p).append(", node: node").append(p % 20).append(", ip: 10.64.")
-					.append(p / 250).append('.').append(2 + p % 250).append(", labels: {app: a").append(p % 7)
+				y.append("    - {name: pod")
+					.append(p)
+					.append(", node: node")
+					.append(p % 20)
+					.append(", ip: 10.64.")
+					.append(p / 250)
+					.append('.')
+					.append(2 + p % 250)
+					.append(", labels: {app: a")
+					.append(p % 7)
 					.append("}, containers: [{name: app, ports: [{name: http, containerPort: 8080}]}]}\n");
 			}
 		}
@@ -57,7 +73,10 @@ class PrefetchedEventsTest {
 		return catchThrowableOfType(YamlTreeReader.YamlReadException.class, () -> read(text, true, prefetch));
 	}
 
-	/** A syntax error at the end (the parser's), a duplicate key at the end (the reader's): the same either way. */
+	/**
+	 * A syntax error at the end (the parser's), a duplicate key at the end (the
+	 * reader's): the same either way.
+	 */
 	@Test
 	void problemsNearTheEndAreReportedAsInTurn() {
 		for (String tail : new String[] { "flows: [ {id: a\n", "cluster: {}\n", "flows:\n  - {id: x, id: y}\n" }) {
@@ -71,7 +90,10 @@ class PrefetchedEventsTest {
 		}
 	}
 
-	/** The reader stops at its own limit long before the parser is done: the parser thread must stop too. */
+	/**
+	 * The reader stops at its own limit long before the parser is done: the parser thread
+	 * must stop too.
+	 */
 	@Test
 	void aReaderThatGivesUpEarlyStopsTheParser() {
 		String text = large("flows: []\n");
@@ -80,8 +102,9 @@ class PrefetchedEventsTest {
 				d.maxPods(), d.maxFlows(), d.maxObjects(), d.maxRules());
 		long before = producers();
 		for (int i = 0; i < 20; i++) {
-			YamlTreeReader.YamlReadException ex = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> catchThrowableOfType(
-					YamlTreeReader.YamlReadException.class, () -> new YamlTreeReader(few, false, 1).read(text)));
+			YamlTreeReader.YamlReadException ex = assertTimeoutPreemptively(Duration.ofSeconds(30),
+					() -> catchThrowableOfType(YamlTreeReader.YamlReadException.class,
+							() -> new YamlTreeReader(few, false, 1).read(text)));
 			assertThat(ex.getMessage()).contains("more than 5000 values");
 		}
 		// each producer ends within a batch of being interrupted
@@ -93,7 +116,11 @@ class PrefetchedEventsTest {
 	}
 
 	private static long producers() {
-		return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("packetwalk-yaml-events")).count();
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter(t -> t.getName().equals("packetwalk-yaml-events"))
+			.count();
 	}
 
 }

@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * Scenarios that once made the compiler hang or answer with something other than problems: each now ends, fast, in
- * problems that say what is wrong and where.
+ * Scenarios that once made the compiler hang or answer with something other than
+ * problems: each now ends, fast, in problems that say what is wrong and where.
  */
 class ScenarioLimitsRegressionTest {
 
@@ -28,7 +28,10 @@ class ScenarioLimitsRegressionTest {
 		});
 	}
 
-	/** 2,000 Services selecting the same 200 pods: 1.2 million rules per node once took minutes and a GiB of heap. */
+	/**
+	 * 2,000 Services selecting the same 200 pods: 1.2 million rules per node once took
+	 * minutes and a GiB of heap.
+	 */
 	@Test
 	void servicesThatWouldWriteMillionsOfRulesAreRefusedBeforeGeneration() {
 		StringBuilder y = new StringBuilder(HEADER).append("cluster:\n  nodes: [{name: n1}, {name: n2}]\n  pods:\n");
@@ -37,7 +40,8 @@ class ScenarioLimitsRegressionTest {
 		}
 		y.append("objects:\n");
 		for (int i = 0; i < 2000; i++) {
-			y.append("  - {apiVersion: v1, kind: Service, metadata: {name: s").append(i)
+			y.append("  - {apiVersion: v1, kind: Service, metadata: {name: s")
+				.append(i)
 				.append("}, spec: {selector: {app: w}, ports: [{port: 80, targetPort: 8080}]}}\n");
 		}
 		y.append("flows: [{from: p0, to: 'service/s1999:80'}]\n");
@@ -49,15 +53,17 @@ class ScenarioLimitsRegressionTest {
 
 	@Test
 	void moreAutomaticPodAddressesThanTheNodesPodCidrHoldsIsAnError() {
-		StringBuilder y = new StringBuilder(HEADER).append("cluster:\n  nodes: [{name: n1, podCIDR: 10.244.1.0/29}]\n  pods:\n");
+		StringBuilder y = new StringBuilder(HEADER)
+			.append("cluster:\n  nodes: [{name: n1, podCIDR: 10.244.1.0/29}]\n  pods:\n");
 		for (int i = 0; i < 6; i++) {
 			y.append("    - {name: p").append(i).append(", node: n1}\n");
 		}
 		y.append("flows: [{from: p0, to: 'p1:80'}]\n");
 		assertThat(problems(y.toString())).singleElement().satisfies(p -> {
 			assertThat(p.path()).isEqualTo("cluster.pods[5].node");
-			assertThat(p.message()).isEqualTo("node n1's pod CIDR 10.244.1.0/29 has no free address left for pod p5 (5 pods fit):"
-					+ " give the node a larger podCIDR");
+			assertThat(p.message())
+				.isEqualTo("node n1's pod CIDR 10.244.1.0/29 has no free address left for pod p5 (5 pods fit):"
+						+ " give the node a larger podCIDR");
 		});
 	}
 
@@ -80,10 +86,12 @@ class ScenarioLimitsRegressionTest {
 
 	@Test
 	void aFullServiceCidrIsAProblemNotACrash() {
-		StringBuilder y = new StringBuilder(HEADER).append("cluster:\n  serviceCIDR: 10.96.0.0/25\n  nodes: [{name: n1}]\n")
+		StringBuilder y = new StringBuilder(HEADER)
+			.append("cluster:\n  serviceCIDR: 10.96.0.0/25\n  nodes: [{name: n1}]\n")
 			.append("  pods: [{name: a, node: n1}]\nobjects:\n");
 		for (int i = 0; i < 30; i++) {
-			y.append("  - {apiVersion: v1, kind: Service, metadata: {name: s").append(i)
+			y.append("  - {apiVersion: v1, kind: Service, metadata: {name: s")
+				.append(i)
 				.append("}, spec: {selector: {app: w}, ports: [{port: 80}]}}\n");
 		}
 		y.append("flows: [{from: a, to: 'service/s0:80'}]\n");

@@ -14,8 +14,9 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The hand-written schema and the {@link ScenarioDocument} records must agree: every record component has a schema
- * property of the same name (with a description), and no schema property lacks a component, recursively.
+ * The hand-written schema and the {@link ScenarioDocument} records must agree: every
+ * record component has a schema property of the same name (with a description), and no
+ * schema property lacks a component, recursively.
  */
 class ScenarioSchemaTest {
 
@@ -26,7 +27,10 @@ class ScenarioSchemaTest {
 		assertThat(mismatches).isEmpty();
 	}
 
-	/** The names an editor offers are the pod networks and proxy modes the compiler has, in the same order. */
+	/**
+	 * The names an editor offers are the pod networks and proxy modes the compiler has,
+	 * in the same order.
+	 */
 	@Test
 	void networkAndProxyModeEnumsAreTheSealedStrategies() {
 		JsonNode cluster = ScenarioSchema.node().at("/$defs/cluster/properties");
@@ -36,8 +40,10 @@ class ScenarioSchemaTest {
 		cluster.get("proxyMode").get("enum").forEach(n -> modes.add(n.asString()));
 		assertThat(networks).isEqualTo(PodNetwork.names());
 		assertThat(modes).isEqualTo(ProxyMode.names());
-		assertThat(PodNetwork.ALL).extracting(n -> (Object) n.getClass()).containsExactlyInAnyOrder((Object[]) PodNetwork.class.getPermittedSubclasses());
-		assertThat(ProxyMode.ALL).extracting(n -> (Object) n.getClass()).containsExactlyInAnyOrder((Object[]) ProxyMode.class.getPermittedSubclasses());
+		assertThat(PodNetwork.ALL).extracting(n -> (Object) n.getClass())
+			.containsExactlyInAnyOrder((Object[]) PodNetwork.class.getPermittedSubclasses());
+		assertThat(ProxyMode.ALL).extracting(n -> (Object) n.getClass())
+			.containsExactlyInAnyOrder((Object[]) ProxyMode.class.getPermittedSubclasses());
 	}
 
 	@Test
@@ -58,7 +64,8 @@ class ScenarioSchemaTest {
 		props.propertyNames().forEach(schemaNames::add);
 		Set<String> componentNames = new TreeSet<>();
 		for (RecordComponent c : record.getRecordComponents()) {
-			// the name in the file: the component's, or the one Jackson reads it by (wait: → pause, a Java name clash)
+			// the name in the file: the component's, or the one Jackson reads it by
+			// (wait: → pause, a Java name clash)
 			com.fasterxml.jackson.annotation.JsonProperty renamed = c.getAccessor()
 				.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
 			String name = renamed != null ? renamed.value() : c.getName();
@@ -66,7 +73,8 @@ class ScenarioSchemaTest {
 			String where = path + "/" + name;
 			JsonNode prop = props.get(name);
 			if (prop == null) {
-				mismatches.add(where + ": record component " + record.getSimpleName() + "." + c.getName() + " has no schema property");
+				mismatches.add(where + ": record component " + record.getSimpleName() + "." + c.getName()
+						+ " has no schema property");
 				continue;
 			}
 			if (!prop.has("description") && !resolve(prop).has("description")) {
@@ -91,7 +99,9 @@ class ScenarioSchemaTest {
 		}
 	}
 
-	/** The record a component holds, directly or as the element of a list; null otherwise. */
+	/**
+	 * The record a component holds, directly or as the element of a list; null otherwise.
+	 */
 	private static Class<?> nestedRecord(Type type) {
 		if (type instanceof Class<?> c) {
 			return c.isRecord() ? c : null;

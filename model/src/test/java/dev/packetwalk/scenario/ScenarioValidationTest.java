@@ -60,7 +60,8 @@ class ScenarioValidationTest {
 
 	@Test
 	void unknownFieldSaysDidYouMeanAtItsLine() {
-		List<ScenarioProblem> p = problems(VALID.replace("      node: node1\n    - name: pod2", "      nodee: node1\n    - name: pod2"));
+		List<ScenarioProblem> p = problems(
+				VALID.replace("      node: node1\n    - name: pod2", "      nodee: node1\n    - name: pod2"));
 		assertThat(p).anySatisfy(x -> {
 			assertThat(x.message()).isEqualTo("unknown field 'nodee' (did you mean 'node'?)");
 			assertThat(x.path()).isEqualTo("cluster.pods[0].nodee");
@@ -78,7 +79,8 @@ class ScenarioValidationTest {
 			.replace("  - id: syn", "  - id: syn\n    protocol: SCTP");
 		List<ScenarioProblem> p = problems(yaml);
 		assertThat(p).extracting(ScenarioProblem::toString)
-			.anyMatch(s -> s.startsWith("test.yaml:5:3: error: metadata.levle: unknown field 'levle' (did you mean 'level'?)"))
+			.anyMatch(s -> s
+				.startsWith("test.yaml:5:3: error: metadata.levle: unknown field 'levle' (did you mean 'level'?)"))
 			.anyMatch(s -> s.contains("cluster.pods[0].node: unknown node 'nodel' (did you mean 'node1'?)"))
 			.anyMatch(s -> s.contains("containerPort: must be at most 65535, was 100000000000000000000"))
 			.anyMatch(s -> s.contains("flows[0].protocol: SCTP is not modelled yet"));
@@ -99,8 +101,9 @@ class ScenarioValidationTest {
 	@Test
 	void enumSuggestsTheClosestValue() {
 		List<ScenarioProblem> p = problems(VALID.replace("cluster:\n", "cluster:\n  network: flannel-vxaln\n"));
-		assertThat(p).singleElement().satisfies(x -> assertThat(x.message())
-			.isEqualTo("must be one of kubenet, flannel-vxlan, flannel-host-gw, docker, not 'flannel-vxaln' (did you mean 'flannel-vxlan'?)"));
+		assertThat(p).singleElement()
+			.satisfies(x -> assertThat(x.message()).isEqualTo(
+					"must be one of kubenet, flannel-vxlan, flannel-host-gw, docker, not 'flannel-vxaln' (did you mean 'flannel-vxlan'?)"));
 	}
 
 	@Test
@@ -117,34 +120,42 @@ class ScenarioValidationTest {
 		List<ScenarioProblem> p = problems(VALID.replace("  name: two-pods", "  name: two-pods\n  name: again"));
 		assertThat(p).singleElement().satisfies(x -> {
 			assertThat(x.line()).isEqualTo(5);
-			assertThat(x.message()).isEqualTo("duplicate key 'name' (first written at line 4): each key may appear once in a mapping");
+			assertThat(x.message())
+				.isEqualTo("duplicate key 'name' (first written at line 4): each key may appear once in a mapping");
 		});
 	}
 
 	@Test
 	void anAliasCopiesItsAnchor() {
 		String yaml = VALID.replace("      containers:", "      containers: &web")
-			+ "  - {id: again, from: pod1, to: pod3:8080}\n";
+				+ "  - {id: again, from: pod1, to: pod3:8080}\n";
 		yaml = yaml.replace("flows:", "    - name: pod3\n      node: node1\n      containers: *web\nflows:");
 		CompiledScenario s = compiler.compile("test.yaml", yaml);
-		assertThat(s.scenario().topology().namespace("default/pod3").listeners()).extracting(l -> l.port()).containsExactly(8080);
+		assertThat(s.scenario().topology().namespace("default/pod3").listeners()).extracting(l -> l.port())
+			.containsExactly(8080);
 	}
 
 	@Test
 	void aliasesMustBeDefinedFirst() {
 		String yaml = VALID.replace("      containers:", "      containers: &web")
-			+ "  - {id: again, from: pod1, to: pod2:8080}\n";
-		yaml = yaml.replace("    - name: pod2\n", "    - name: pod3\n      node: node1\n      containers: *web\n    - name: pod2\n");
+				+ "  - {id: again, from: pod1, to: pod2:8080}\n";
+		yaml = yaml.replace("    - name: pod2\n",
+				"    - name: pod3\n      node: node1\n      containers: *web\n    - name: pod2\n");
 		// pod3 listed before pod2 references an anchor defined later: not allowed
-		assertThat(problems(yaml)).singleElement().satisfies(x -> assertThat(x.message()).startsWith("unknown alias *web"));
+		assertThat(problems(yaml)).singleElement()
+			.satisfies(x -> assertThat(x.message()).startsWith("unknown alias *web"));
 		String ok = VALID + "    labelz: x\n";
-		assertThat(problems(ok)).singleElement().satisfies(x -> assertThat(x.message()).contains("did you mean 'label'"));
-		String shared = VALID.replace("            - {name: http, containerPort: 8080, protocol: TCP}",
-				"            - &http {name: http, containerPort: 8080, protocol: TCP}")
-			.replace("    - name: pod2\n", "    - name: pod3\n      node: node1\n      containers: [{name: w, ports: [*http]}]\n    - name: pod2\n");
-		assertThat(problems(shared)).singleElement().satisfies(x -> assertThat(x.message()).startsWith("unknown alias *http"));
-		String forward = VALID.replace("      containers:\n        - name: web", "      containers: &c\n        - name: web")
-			+ "  - {id: two, from: pod1, to: pod3:8080}\n";
+		assertThat(problems(ok)).singleElement()
+			.satisfies(x -> assertThat(x.message()).contains("did you mean 'label'"));
+		String shared = VALID
+			.replace("            - {name: http, containerPort: 8080, protocol: TCP}",
+					"            - &http {name: http, containerPort: 8080, protocol: TCP}")
+			.replace("    - name: pod2\n",
+					"    - name: pod3\n      node: node1\n      containers: [{name: w, ports: [*http]}]\n    - name: pod2\n");
+		assertThat(problems(shared)).singleElement()
+			.satisfies(x -> assertThat(x.message()).startsWith("unknown alias *http"));
+		String forward = VALID.replace("      containers:\n        - name: web",
+				"      containers: &c\n        - name: web") + "  - {id: two, from: pod1, to: pod3:8080}\n";
 		forward = forward.replace("flows:", "  extra: *c\nflows:");
 		assertThat(problems(forward)).anySatisfy(x -> assertThat(x.message()).startsWith("unknown field 'extra'"));
 	}
@@ -177,7 +188,8 @@ class ScenarioValidationTest {
 			y.append("b").append(i).append(": *a\n");
 		}
 		assertThat(problems(y.toString())).singleElement().satisfies(x -> {
-			assertThat(x.message()).isEqualTo("more than 50 aliases to mappings or sequences (limit packetwalk.limits.max-aliases)");
+			assertThat(x.message())
+				.isEqualTo("more than 50 aliases to mappings or sequences (limit packetwalk.limits.max-aliases)");
 			assertThat(x.line()).isEqualTo(52);
 		});
 	}
@@ -186,7 +198,15 @@ class ScenarioValidationTest {
 	void fewAliasesThatExpandHugelyHitTheValueLimit() {
 		StringBuilder y = new StringBuilder("a0: &a0 [x, x]\n");
 		for (int i = 1; i <= 24; i++) {
-			y.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a").append(i - 1).append("]\n");
+			y.append("a")
+				.append(i)
+				.append(": &a")
+				.append(i)
+				.append(" [*a")
+				.append(i - 1)
+				.append(", *a")
+				.append(i - 1)
+				.append("]\n");
 		}
 		List<ScenarioProblem> p = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> problems(y.toString()));
 		assertThat(p).singleElement().satisfies(x -> assertThat(x.message()).contains("packetwalk.limits.max-values"));
@@ -195,24 +215,29 @@ class ScenarioValidationTest {
 	@Test
 	void deepNestingIsRefused() {
 		String deep = "a: " + "[".repeat(5000) + "]".repeat(5000) + "\n";
-		assertThat(problems(deep)).singleElement().satisfies(x -> assertThat(x.message())
-			.isEqualTo("mappings and sequences nest deeper than 100 levels (limit packetwalk.limits.max-depth)"));
+		assertThat(problems(deep)).singleElement()
+			.satisfies(x -> assertThat(x.message())
+				.isEqualTo("mappings and sequences nest deeper than 100 levels (limit packetwalk.limits.max-depth)"));
 	}
 
 	@Test
 	void longFilesAreRefusedBeforeParsing() {
-		ScenarioCompiler small = new ScenarioCompiler(new ScenarioLimits(1000, 50, 100, 1_000_000, 200, 5000, 50, 2000));
+		ScenarioCompiler small = new ScenarioCompiler(
+				new ScenarioLimits(1000, 50, 100, 1_000_000, 200, 5000, 50, 2000));
 		String big = VALID + "intro: " + "x".repeat(2000) + "\n";
-		assertThat(problems(small, big)).singleElement().satisfies(x -> assertThat(x.message())
-			.isEqualTo("the file is longer than 1000 characters (limit packetwalk.limits.max-code-points)"));
+		assertThat(problems(small, big)).singleElement()
+			.satisfies(x -> assertThat(x.message())
+				.isEqualTo("the file is longer than 1000 characters (limit packetwalk.limits.max-code-points)"));
 	}
 
 	@Test
 	void modelSizeLimitsNameTheSetting() {
-		ScenarioCompiler small = new ScenarioCompiler(new ScenarioLimits(3_000_000, 50, 100, 1_000_000, 200, 1, 50, 2000));
+		ScenarioCompiler small = new ScenarioCompiler(
+				new ScenarioLimits(3_000_000, 50, 100, 1_000_000, 200, 1, 50, 2000));
 		assertThat(problems(small, VALID)).singleElement().satisfies(x -> {
 			assertThat(x.path()).isEqualTo("cluster.pods");
-			assertThat(x.message()).isEqualTo("2 pods is more than the limit of 1 (setting packetwalk.limits.max-pods)");
+			assertThat(x.message())
+				.isEqualTo("2 pods is more than the limit of 1 (setting packetwalk.limits.max-pods)");
 			assertThat(x.line()).isEqualTo(8);
 		});
 	}
@@ -220,17 +245,22 @@ class ScenarioValidationTest {
 	@Test
 	void notYamlAtAll() {
 		assertThat(problems("a: [1, 2\n")).singleElement().satisfies(x -> {
-			assertThat(x.message()).isEqualTo("line 2: a {…} or […] is not closed, or its entries are not separated by ', '");
+			assertThat(x.message())
+				.isEqualTo("line 2: a {…} or […] is not closed, or its entries are not separated by ', '");
 			assertThat(x.line()).isEqualTo(2);
 		});
-		assertThat(problems("")).singleElement().satisfies(x -> assertThat(x.message()).startsWith("the file is empty"));
-		assertThat(problems("just a string\n")).singleElement().satisfies(x -> assertThat(x.message()).startsWith("a scenario is a mapping"));
-		assertThat(problems(VALID + "---\n" + VALID)).singleElement().satisfies(x -> assertThat(x.message()).contains("one YAML document"));
+		assertThat(problems("")).singleElement()
+			.satisfies(x -> assertThat(x.message()).startsWith("the file is empty"));
+		assertThat(problems("just a string\n")).singleElement()
+			.satisfies(x -> assertThat(x.message()).startsWith("a scenario is a mapping"));
+		assertThat(problems(VALID + "---\n" + VALID)).singleElement()
+			.satisfies(x -> assertThat(x.message()).contains("one YAML document"));
 	}
 
 	@Test
 	void kubernetesManifestsNeedApiVersionKindAndName() {
-		String yaml = VALID + "objects:\n  - apiVersion: v1\n    kind: Service\n    metadata: {namespace: default}\n    spec: {anything: goes}\n";
+		String yaml = VALID
+				+ "objects:\n  - apiVersion: v1\n    kind: Service\n    metadata: {namespace: default}\n    spec: {anything: goes}\n";
 		assertThat(problems(yaml)).anySatisfy(x -> {
 			assertThat(x.path()).isEqualTo("objects[0].metadata.name");
 			assertThat(x.message()).startsWith("'name' is required");
@@ -239,8 +269,10 @@ class ScenarioValidationTest {
 
 	@Test
 	void yamlOneOneBooleansStayStrings() {
-		// YAML 1.2 core schema: 'yes' is a string, so a label value 'yes' is fine and 'ready: yes' is a type error
-		String yaml = VALID.replace("      node: node1\n    - name: pod2", "      node: node1\n      labels: {enabled: yes}\n      ready: yes\n    - name: pod2");
+		// YAML 1.2 core schema: 'yes' is a string, so a label value 'yes' is fine and
+		// 'ready: yes' is a type error
+		String yaml = VALID.replace("      node: node1\n    - name: pod2",
+				"      node: node1\n      labels: {enabled: yes}\n      ready: yes\n    - name: pod2");
 		assertThat(problems(yaml)).singleElement().satisfies(x -> {
 			assertThat(x.path()).isEqualTo("cluster.pods[0].ready");
 			assertThat(x.message()).isEqualTo("must be true or false, not 'yes'");

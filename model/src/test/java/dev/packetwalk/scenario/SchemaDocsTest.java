@@ -16,9 +16,10 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The two descriptions of the format agree: every field docs/scenario-format.md documents (a row of a field table,
- * or a {@code {a, b}} list in its parent's row) is a property of the JSON Schema with a description, and every
- * property of the schema is documented there (the editor's hover help and completion show the schema's text).
+ * The two descriptions of the format agree: every field docs/scenario-format.md documents
+ * (a row of a field table, or a {@code {a, b}} list in its parent's row) is a property of
+ * the JSON Schema with a description, and every property of the schema is documented
+ * there (the editor's hover help and completion show the schema's text).
  */
 class SchemaDocsTest {
 
@@ -27,8 +28,8 @@ class SchemaDocsTest {
 	/** A section heading → the path prefix of its table's fields. */
 	private static final Map<String, String> SECTIONS = Map.of("## Top level", "", "### `metadata`", "metadata.",
 			"## `cluster`", "cluster.", "### `cluster.nodes[]`", "cluster.nodes[].", "### `cluster.pods[]`",
-			"cluster.pods[].", "### `cluster.hosts[]`", "cluster.hosts[].", "## `flows[]`", "flows[].", "## `timeline[]`",
-			"timeline[].");
+			"cluster.pods[].", "### `cluster.hosts[]`", "cluster.hosts[].", "## `flows[]`", "flows[].",
+			"## `timeline[]`", "timeline[].");
 
 	private static final Pattern ROW = Pattern.compile("^\\| (`[^|]+`) \\|(.*)$");
 
@@ -36,7 +37,10 @@ class SchemaDocsTest {
 
 	private static final Pattern BRACES = Pattern.compile("`\\{([\\w, ]+)\\}`");
 
-	/** The fields the document's tables name, with the path they have in the schema ("containers[]" → "containers"). */
+	/**
+	 * The fields the document's tables name, with the path they have in the schema
+	 * ("containers[]" → "containers").
+	 */
 	private static TreeSet<String> documented() throws IOException {
 		TreeSet<String> out = new TreeSet<>();
 		String prefix = null;
@@ -84,7 +88,10 @@ class SchemaDocsTest {
 		return out;
 	}
 
-	/** Every property path of the schema (items as "[]") → its description ("" when it has none). */
+	/**
+	 * Every property path of the schema (items as "[]") → its description ("" when it has
+	 * none).
+	 */
 	private static Map<String, String> schemaFields() {
 		Map<String, String> out = new TreeMap<>();
 		collect(ScenarioSchema.node(), ScenarioSchema.node(), "", out, 0);
@@ -123,7 +130,10 @@ class SchemaDocsTest {
 		}
 	}
 
-	/** "cluster.nodes[].name" and "cluster.nodes.name" are the same field to the reader: compare without "[]". */
+	/**
+	 * "cluster.nodes[].name" and "cluster.nodes.name" are the same field to the reader:
+	 * compare without "[]".
+	 */
 	private static String plain(String path) {
 		return path.replace("[]", "");
 	}

@@ -14,8 +14,9 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link YamlTreeReader#plainTag} skips the core schema's regular expressions for the common plain values (names,
- * addresses, short numbers): it must type every plain scalar exactly as the resolver would.
+ * {@link YamlTreeReader#plainTag} skips the core schema's regular expressions for the
+ * common plain values (names, addresses, short numbers): it must type every plain scalar
+ * exactly as the resolver would.
  */
 class YamlScalarTypingTest {
 
@@ -23,16 +24,19 @@ class YamlScalarTypingTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "", "~", "null", "Null", "NULL", "nULL", "true", "True", "TRUE", "tRUE", "false", "False",
-			"FALSE", "no", "yes", "on", "off", "y", "n", "0", "7", "08", "012", "123456789", "1234567890", "99999999999",
-			"-1", "+1", "0x1F", "0xg", "0o17", "0o8", "1.5", "1.", ".5", "1e5", "1E+5", "1.5e-3", ".inf", "-.Inf", ".NaN",
-			".nan", "10.0.0.1", "10.64.0.0/14", "10/8", "1.2", "1..2", "80:8080", "1_000", "0.0.0.0/0", "fd00::1",
-			"node0", "pod29999", "cbr0", "TCP", "tcp", "Nodeport", "flannel.1", "a b", "2001:db8::/32", "1-2", "+", "-",
-			"1e", "e5", "0b101", "٣", "1 2", "00", "-0", "+0x1", "9.9.9", "1.0.0", "1/2" })
+			"FALSE", "no", "yes", "on", "off", "y", "n", "0", "7", "08", "012", "123456789", "1234567890",
+			"99999999999", "-1", "+1", "0x1F", "0xg", "0o17", "0o8", "1.5", "1.", ".5", "1e5", "1E+5", "1.5e-3", ".inf",
+			"-.Inf", ".NaN", ".nan", "10.0.0.1", "10.64.0.0/14", "10/8", "1.2", "1..2", "80:8080", "1_000", "0.0.0.0/0",
+			"fd00::1", "node0", "pod29999", "cbr0", "TCP", "tcp", "Nodeport", "flannel.1", "a b", "2001:db8::/32",
+			"1-2", "+", "-", "1e", "e5", "0b101", "٣", "1 2", "00", "-0", "+0x1", "9.9.9", "1.0.0", "1/2" })
 	void commonValuesAreTypedAsTheCoreSchemaTypesThem(String value) {
 		assertThat(YamlTreeReader.plainTag(value)).as(value).isEqualTo(CORE.resolve(value, true));
 	}
 
-	/** 20,000 random short strings over the characters the core schema's forms are made of, plus a few others. */
+	/**
+	 * 20,000 random short strings over the characters the core schema's forms are made
+	 * of, plus a few others.
+	 */
 	@Test
 	void randomValuesAreTypedAsTheCoreSchemaTypesThem() {
 		Random random = new Random(20261128);

@@ -22,7 +22,8 @@ import dev.packetwalk.topology.Topology;
 import dev.packetwalk.trace.Trace;
 
 /**
- * Tiny topologies built in code for tests: namespaces, veth pairs, bridges, routes, listeners; then flows.
+ * Tiny topologies built in code for tests: namespaces, veth pairs, bridges, routes,
+ * listeners; then flows.
  *
  * <pre>
  * Lab lab = new Lab();
@@ -37,14 +38,23 @@ public final class Lab {
 	private final List<Flow> flows = new ArrayList<>();
 
 	private static final class NsPlan {
+
 		final String id;
+
 		final Namespace.Kind kind;
+
 		final List<Device> devices = new ArrayList<>();
+
 		final List<Route> routes = new ArrayList<>();
+
 		final List<Neighbor> neighbors = new ArrayList<>();
+
 		final List<Listener> listeners = new ArrayList<>();
+
 		String iptables = "";
+
 		boolean forward;
+
 		boolean brNf;
 
 		NsPlan(String id, Namespace.Kind kind) {
@@ -52,6 +62,7 @@ public final class Lab {
 			this.kind = kind;
 			devices.add(new Device.Loopback("lo", Mac.ZERO, 65536, List.of(Cidr.parse("127.0.0.1/8")), null));
 		}
+
 	}
 
 	public Lab ns(String id) {
@@ -81,8 +92,10 @@ public final class Lab {
 
 	/** A veth pair; an address of "-" means none. */
 	public Lab veth(String nsA, String devA, String addrA, String nsB, String devB, String addrB) {
-		add(nsA, new Device.Veth(devA, Mac.derive(nsA + "/" + devA), 1500, addrs(addrA), null, new Device.Endpoint(nsB, devB)));
-		add(nsB, new Device.Veth(devB, Mac.derive(nsB + "/" + devB), 1500, addrs(addrB), null, new Device.Endpoint(nsA, devA)));
+		add(nsA, new Device.Veth(devA, Mac.derive(nsA + "/" + devA), 1500, addrs(addrA), null,
+				new Device.Endpoint(nsB, devB)));
+		add(nsB, new Device.Veth(devB, Mac.derive(nsB + "/" + devB), 1500, addrs(addrB), null,
+				new Device.Endpoint(nsA, devA)));
 		return this;
 	}
 
@@ -94,8 +107,10 @@ public final class Lab {
 
 	/** A veth pair whose {@code nsB} end is a port of bridge {@code bridge}. */
 	public Lab port(String nsA, String devA, String addrA, String nsB, String devB, String bridge) {
-		add(nsA, new Device.Veth(devA, Mac.derive(nsA + "/" + devA), 1500, addrs(addrA), null, new Device.Endpoint(nsB, devB)));
-		add(nsB, new Device.Veth(devB, Mac.derive(nsB + "/" + devB), 1500, List.of(), bridge, new Device.Endpoint(nsA, devA)));
+		add(nsA, new Device.Veth(devA, Mac.derive(nsA + "/" + devA), 1500, addrs(addrA), null,
+				new Device.Endpoint(nsB, devB)));
+		add(nsB, new Device.Veth(devB, Mac.derive(nsB + "/" + devB), 1500, List.of(), bridge,
+				new Device.Endpoint(nsA, devA)));
 		return this;
 	}
 
@@ -110,7 +125,10 @@ public final class Lab {
 		return this;
 	}
 
-	/** A route in {@code ip route} words: {@code "10.1.0.0/16 via 10.0.0.2 dev eth0"}, {@code "default dev eth0"}. */
+	/**
+	 * A route in {@code ip route} words: {@code "10.1.0.0/16 via 10.0.0.2 dev eth0"},
+	 * {@code "default dev eth0"}.
+	 */
 	public Lab route(String ns, String spec) {
 		String[] w = spec.trim().split("\\s+");
 		Cidr dst = w[0].equals("default") ? Cidr.parse("0.0.0.0/0") : Cidr.parse(w[0]);
@@ -131,7 +149,10 @@ public final class Lab {
 		return this;
 	}
 
-	/** An ECMP route: {@code nexthops} in words, {@code "10.0.1.1 dev ex"}, each one a live next hop. */
+	/**
+	 * An ECMP route: {@code nexthops} in words, {@code "10.0.1.1 dev ex"}, each one a
+	 * live next hop.
+	 */
 	public Lab multipath(String ns, String dst, String... nexthops) {
 		List<Route.Nexthop> hops = new ArrayList<>();
 		for (String h : nexthops) {
@@ -157,16 +178,16 @@ public final class Lab {
 	}
 
 	public Lab flow(String from, String dst, int port, Protocol proto, int ttl, int size) {
-		flows.add(new Flow("f" + (flows.size() + 1), null, from, null, null, 0, Ip.parse(dst), port, proto, new Payload.Bytes(size),
-				ttl, true, true));
+		flows.add(new Flow("f" + (flows.size() + 1), null, from, null, null, 0, Ip.parse(dst), port, proto,
+				new Payload.Bytes(size), ttl, true, true));
 		return this;
 	}
 
 	public Topology topology() {
 		List<Namespace> list = new ArrayList<>();
 		for (NsPlan p : namespaces.values()) {
-			list.add(new Namespace(p.id, p.id, p.kind, p.id, p.devices, p.routes, p.neighbors, p.iptables, p.forward, p.brNf,
-					p.listeners));
+			list.add(new Namespace(p.id, p.id, p.kind, p.id, p.devices, p.routes, p.neighbors, p.iptables, p.forward,
+					p.brNf, p.listeners));
 		}
 		return new Topology(list);
 	}

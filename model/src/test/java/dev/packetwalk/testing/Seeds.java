@@ -5,8 +5,9 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 /**
- * Seeds for generated test cases: a fixed, reproducible sequence per property, so a failing case names the seed that
- * rebuilds it ({@code @ParameterizedTest(name = "seed {0}")}).
+ * Seeds for generated test cases: a fixed, reproducible sequence per property, so a
+ * failing case names the seed that rebuilds it ({@code @ParameterizedTest(name = "seed
+ * {0}")}).
  */
 public final class Seeds {
 

@@ -13,7 +13,10 @@ import org.assertj.core.api.AbstractAssert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Assertions that speak the trace's language: walks, namespaces visited, steps, dispositions. */
+/**
+ * Assertions that speak the trace's language: walks, namespaces visited, steps,
+ * dispositions.
+ */
 public final class TraceAssert extends AbstractAssert<TraceAssert, Trace> {
 
 	private TraceAssert(Trace actual) {
@@ -42,7 +45,8 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, Trace> {
 		}
 
 		public WalkAssert isDelivered() {
-			assertThat(actual.disposition().delivered()).as("'%s' delivered, but was %s", actual.label(), actual.disposition())
+			assertThat(actual.disposition().delivered())
+				.as("'%s' delivered, but was %s", actual.label(), actual.disposition())
 				.isTrue();
 			return this;
 		}
@@ -54,14 +58,16 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, Trace> {
 
 		/** The namespaces of the hops, in order. */
 		public WalkAssert visits(String... namespaces) {
-			assertThat(actual.hops().stream().map(h -> h.place().namespace()).toList()).as("hops of '%s'", actual.label())
+			assertThat(actual.hops().stream().map(h -> h.place().namespace()).toList())
+				.as("hops of '%s'", actual.label())
 				.containsExactly(namespaces);
 			return this;
 		}
 
 		public <S extends Step> WalkAssert hasStep(Class<S> type, Predicate<S> where, String description) {
-			assertThat(steps(type).stream().anyMatch(where)).as("'%s' has a %s step %s; steps: %s", actual.label(),
-					type.getSimpleName(), description, types()).isTrue();
+			assertThat(steps(type).stream().anyMatch(where))
+				.as("'%s' has a %s step %s; steps: %s", actual.label(), type.getSimpleName(), description, types())
+				.isTrue();
 			return this;
 		}
 

@@ -21,8 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The trace is the contract between model, API, browser and tests: every step type is named once on its record,
- * documented in docs/api.md, and every golden trace reads back into the same trace.
+ * The trace is the contract between model, API, browser and tests: every step type is
+ * named once on its record, documented in docs/api.md, and every golden trace reads back
+ * into the same trace.
  */
 class TraceContractTest {
 
@@ -59,7 +60,8 @@ class TraceContractTest {
 			documented.add(m.group(1));
 		}
 		documented.remove("type");
-		assertThat(documented).as("step types documented in docs/api.md").containsExactlyInAnyOrderElementsOf(stepTypeNames());
+		assertThat(documented).as("step types documented in docs/api.md")
+			.containsExactlyInAnyOrderElementsOf(stepTypeNames());
 	}
 
 	static Stream<Path> goldens() throws IOException {
@@ -70,7 +72,10 @@ class TraceContractTest {
 		}
 	}
 
-	/** A client reading the JSON gets the same trace: reading a golden and writing it again gives the same bytes. */
+	/**
+	 * A client reading the JSON gets the same trace: reading a golden and writing it
+	 * again gives the same bytes.
+	 */
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("goldens")
 	void everyGoldenTraceReadsBack(Path golden) throws IOException {

@@ -28,18 +28,19 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Live follow-along (docs/api.md, "Live sessions"): a presenter creates a session and pushes its view; followers get
- * every change over SSE. The presenter proves who it is with the token returned at creation, sent as
- * {@code Authorization: Bearer <token>}.
+ * Live follow-along (docs/api.md, "Live sessions"): a presenter creates a session and
+ * pushes its view; followers get every change over SSE. The presenter proves who it is
+ * with the token returned at creation, sent as {@code Authorization: Bearer <token>}.
  */
 @RestController
 @RequestMapping("/api/live")
 class LiveController {
 
 	/**
-	 * The answer to a creation: the only time the token is shown. {@code link} is the follower page's absolute URL, the
-	 * one to show the room: {@code packetwalk.public-url} when set, else the scheme, host and port the request came
-	 * in under (its Host header).
+	 * The answer to a creation: the only time the token is shown. {@code link} is the
+	 * follower page's absolute URL, the one to show the room:
+	 * {@code packetwalk.public-url} when set, else the scheme, host and port the request
+	 * came in under (its Host header).
 	 */
 	record CreatedJson(String code, String token, String followUrl, String link, LiveState state,
 			Duration idleTimeout) {
@@ -56,7 +57,10 @@ class LiveController {
 
 	private final Metrics metrics;
 
-	/** {@code packetwalk.public-url} without a trailing slash, or null: build links from the request. */
+	/**
+	 * {@code packetwalk.public-url} without a trailing slash, or null: build links from
+	 * the request.
+	 */
 	private final String publicUrl;
 
 	/** Links built from each request's Host header (no public URL configured). */
@@ -80,7 +84,8 @@ class LiveController {
 	Mono<ResponseEntity<CreatedJson>> create(@RequestBody(required = false) LiveView view, ServerHttpRequest request) {
 		checkOrigin(request);
 		java.net.InetSocketAddress remote = request.getRemoteAddress();
-		String client = remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+		String client = remote == null || remote.getAddress() == null ? "unknown"
+				: remote.getAddress().getHostAddress();
 		return sessions.create(view, client).map(c -> {
 			String code = c.session().code();
 			String follow = "/live/" + code;
@@ -90,16 +95,23 @@ class LiveController {
 		});
 	}
 
-	/** Where the room reaches this server: the configured public URL, else the request's scheme and Host. */
+	/**
+	 * Where the room reaches this server: the configured public URL, else the request's
+	 * scheme and Host.
+	 */
 	private String base(ServerHttpRequest request) {
 		if (publicUrl != null) {
 			return publicUrl;
 		}
-		URI uri = request.getURI(); // the host and port come from the request's Host header
+		URI uri = request.getURI(); // the host and port come from the request's Host
+									// header
 		return uri.getScheme() + "://" + uri.getRawAuthority();
 	}
 
-	/** A configured public URL, checked at startup: absolute http(s), no query; null when unset. */
+	/**
+	 * A configured public URL, checked at startup: absolute http(s), no query; null when
+	 * unset.
+	 */
 	static String publicBase(String configured) {
 		if (configured == null || configured.isBlank()) {
 			return null;
@@ -146,10 +158,11 @@ class LiveController {
 	}
 
 	/**
-	 * A follower's stream: {@code state} (the current view at once, then each change; {@code id:} = version), then
-	 * {@code end} with the reason, then the stream closes. A comment every {@code packetwalk.live.heartbeat}. When this
-	 * replica shuts down while the session goes on (Redis store), a comment and the stream closes without {@code end}:
-	 * the EventSource reconnects.
+	 * A follower's stream: {@code state} (the current view at once, then each change;
+	 * {@code id:} = version), then {@code end} with the reason, then the stream closes. A
+	 * comment every {@code packetwalk.live.heartbeat}. When this replica shuts down while
+	 * the session goes on (Redis store), a comment and the stream closes without
+	 * {@code end}: the EventSource reconnects.
 	 */
 	@GetMapping(path = "/{code}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<String>> follow(@PathVariable String code) {
@@ -158,7 +171,8 @@ class LiveController {
 				throw new LiveLimitException("Live session " + s.code() + " has the most followers allowed ("
 						+ sessions.properties().maxFollowers() + ").");
 			}
-			// the follower count drops in LiveSession.follow however the stream ends; doFinally counts how it ended
+			// the follower count drops in LiveSession.follow however the stream ends;
+			// doFinally counts how it ended
 			return s.follow()
 				.takeUntil(e -> e instanceof LiveSession.Ended || e instanceof LiveSession.Reconnect)
 				.map(LiveSession.Event::sse)
@@ -168,22 +182,29 @@ class LiveController {
 		});
 	}
 
-	/** For the presenter: {@code followers} with {@code {"followers": N}} now and whenever it changes (at most 4/s). */
+	/**
+	 * For the presenter: {@code followers} with {@code {"followers": N}} now and whenever
+	 * it changes (at most 4/s).
+	 */
 	@GetMapping(path = "/{code}/followers", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<String>> followers(@PathVariable String code) {
 		return sessions.find(code).flatMapMany(s -> {
 			Flux<ServerSentEvent<String>> counts = s.followerCounts()
 				.sample(Duration.ofMillis(250))
-				.map(n -> ServerSentEvent.builder(JSON.writeValueAsString(Map.of("followers", n))).event("followers").build());
+				.map(n -> ServerSentEvent.builder(JSON.writeValueAsString(Map.of("followers", n)))
+					.event("followers")
+					.build());
 			return Flux.merge(counts, heartbeat.takeUntilOther(counts.ignoreElements().then()))
-				.concatWithValues(ServerSentEvent.builder(JSON.writeValueAsString(Map.of("reason", "ended"))).event("end").build());
+				.concatWithValues(ServerSentEvent.builder(JSON.writeValueAsString(Map.of("reason", "ended")))
+					.event("end")
+					.build());
 		});
 	}
 
 	/**
-	 * A browser says which page sent a request ({@code Origin}): only the app's own pages and
-	 * {@code packetwalk.live.allowed-origins} may create, drive or end a session. No {@code Origin} (a script, curl):
-	 * not a browser page, nothing to check.
+	 * A browser says which page sent a request ({@code Origin}): only the app's own pages
+	 * and {@code packetwalk.live.allowed-origins} may create, drive or end a session. No
+	 * {@code Origin} (a script, curl): not a browser page, nothing to check.
 	 */
 	private void checkOrigin(ServerHttpRequest request) {
 		String origin = request.getHeaders().getOrigin();

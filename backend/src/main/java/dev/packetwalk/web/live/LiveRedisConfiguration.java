@@ -1,6 +1,5 @@
 package dev.packetwalk.web.live;
 
-
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
@@ -13,10 +12,12 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
- * The Redis connection of {@code packetwalk.live.store=redis}, from Spring Boot's own {@code spring.data.redis.*}
- * settings (host, port, username, password, database, ssl.enabled, timeout, connect-timeout; Lettuce). Boot's Redis
- * auto-configuration is excluded (application.yml): with the default memory store it would cost seconds of startup
- * and ~100 MiB of RSS (Lettuce's resources, Spring Data's mapping context and repository scanning) for nothing.
+ * The Redis connection of {@code packetwalk.live.store=redis}, from Spring Boot's own
+ * {@code spring.data.redis.*} settings (host, port, username, password, database,
+ * ssl.enabled, timeout, connect-timeout; Lettuce). Boot's Redis auto-configuration is
+ * excluded (application.yml): with the default memory store it would cost seconds of
+ * startup and ~100 MiB of RSS (Lettuce's resources, Spring Data's mapping context and
+ * repository scanning) for nothing.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "packetwalk.live", name = "store", havingValue = "redis")
@@ -40,7 +41,8 @@ class LiveRedisConfiguration {
 		}
 		if (props.getConnectTimeout() != null) {
 			client.clientOptions(io.lettuce.core.ClientOptions.builder()
-				.socketOptions(io.lettuce.core.SocketOptions.builder().connectTimeout(props.getConnectTimeout()).build())
+				.socketOptions(
+						io.lettuce.core.SocketOptions.builder().connectTimeout(props.getConnectTimeout()).build())
 				.build());
 		}
 		return new LettuceConnectionFactory(server, client.build());

@@ -12,17 +12,20 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.http.codec.ServerSentEvent;
 
 /**
- * One live session: the presenter's current view, its followers, and how it ended. Transport state only: a view is a
- * scenario id, a seed and a step; the trace itself is computed by each follower's page from the API.
+ * One live session: the presenter's current view, its followers, and how it ended.
+ * Transport state only: a view is a scenario id, a seed and a step; the trace itself is
+ * computed by each follower's page from the API.
  * <p>
- * Every change goes through a replay-the-latest sink, so a follower who joins gets the current view first and then
- * every change; emissions are serialized by this object's monitor.
+ * Every change goes through a replay-the-latest sink, so a follower who joins gets the
+ * current view first and then every change; emissions are serialized by this object's
+ * monitor.
  */
 final class LiveSession {
 
 	/**
-	 * What goes down a follower's stream: a view, or the end of the session (always last). Serialized once here, not
-	 * once per follower: with thousands of followers that is most of the work of a step.
+	 * What goes down a follower's stream: a view, or the end of the session (always
+	 * last). Serialized once here, not once per follower: with thousands of followers
+	 * that is most of the work of a step.
 	 */
 	sealed interface Event permits StateChanged, Ended, Reconnect {
 
@@ -33,27 +36,32 @@ final class LiveSession {
 	record StateChanged(LiveState state, ServerSentEvent<String> sse) implements Event {
 
 		StateChanged(LiveState state) {
-			this(state, ServerSentEvent.builder(JSON.writeValueAsString(state))
-				.id(Long.toString(state.version()))
-				.event("state")
-				.build());
-		}
-
-	}
-
-	/** {@code reason}: {@code ended} (by the presenter), {@code idle} (timed out) or {@code shutdown}. */
-	record Ended(String reason, ServerSentEvent<String> sse) implements Event {
-
-		Ended(String reason) {
-			this(reason, ServerSentEvent.builder(JSON.writeValueAsString(Map.of("reason", reason))).event("end").build());
+			this(state,
+					ServerSentEvent.builder(JSON.writeValueAsString(state))
+						.id(Long.toString(state.version()))
+						.event("state")
+						.build());
 		}
 
 	}
 
 	/**
-	 * This replica stops serving the session (it shuts down) while the session goes on elsewhere (the Redis store): a
-	 * comment, then the stream closes without {@code end}, so the follower's EventSource reconnects (to another
-	 * replica).
+	 * {@code reason}: {@code ended} (by the presenter), {@code idle} (timed out) or
+	 * {@code shutdown}.
+	 */
+	record Ended(String reason, ServerSentEvent<String> sse) implements Event {
+
+		Ended(String reason) {
+			this(reason,
+					ServerSentEvent.builder(JSON.writeValueAsString(Map.of("reason", reason))).event("end").build());
+		}
+
+	}
+
+	/**
+	 * This replica stops serving the session (it shuts down) while the session goes on
+	 * elsewhere (the Redis store): a comment, then the stream closes without {@code end},
+	 * so the follower's EventSource reconnects (to another replica).
 	 */
 	record Reconnect(ServerSentEvent<String> sse) implements Event {
 
@@ -82,8 +90,11 @@ final class LiveSession {
 
 	private volatile String endReason;
 
-	/** Null: followers are counted here (one replica). Otherwise told every join (+1) and leave (-1), and the count across
-	 * replicas comes back through {@link #followersAcrossReplicas}. */
+	/**
+	 * Null: followers are counted here (one replica). Otherwise told every join (+1) and
+	 * leave (-1), and the count across replicas comes back through
+	 * {@link #followersAcrossReplicas}.
+	 */
 	private volatile java.util.function.IntConsumer joins;
 
 	private volatile int total;
@@ -114,7 +125,10 @@ final class LiveSession {
 		return lastActivity;
 	}
 
-	/** Followers of the session: on this replica, or on every replica when counted across them. */
+	/**
+	 * Followers of the session: on this replica, or on every replica when counted across
+	 * them.
+	 */
 	int followers() {
 		return joins == null ? followers.get() : total;
 	}
@@ -124,7 +138,9 @@ final class LiveSession {
 		return followers.get();
 	}
 
-	/** Counts followers across replicas: {@code joins} is told every local join and leave. */
+	/**
+	 * Counts followers across replicas: {@code joins} is told every local join and leave.
+	 */
 	void countAcrossReplicas(java.util.function.IntConsumer joins, int totalNow) {
 		this.total = totalNow;
 		this.joins = joins;
@@ -138,7 +154,10 @@ final class LiveSession {
 		}
 	}
 
-	/** A view the presenter set through another replica: taken when newer than the one held. */
+	/**
+	 * A view the presenter set through another replica: taken when newer than the one
+	 * held.
+	 */
 	synchronized void apply(LiveState next) {
 		if (ended() || next.version() <= state.version()) {
 			return;
@@ -147,7 +166,10 @@ final class LiveSession {
 		events.emitNext(new StateChanged(next), Sinks.EmitFailureHandler.FAIL_FAST);
 	}
 
-	/** This replica stops serving the session, which goes on elsewhere: followers are told to reconnect. */
+	/**
+	 * This replica stops serving the session, which goes on elsewhere: followers are told
+	 * to reconnect.
+	 */
 	synchronized void detach() {
 		if (ended()) {
 			return;
@@ -173,7 +195,10 @@ final class LiveSession {
 		return presentedTokenHash != null && MessageDigest.isEqual(tokenHash, presentedTokenHash);
 	}
 
-	/** The presenter's new view; returns it with its version. Ignored (returns the last one) once ended. */
+	/**
+	 * The presenter's new view; returns it with its version. Ignored (returns the last
+	 * one) once ended.
+	 */
 	synchronized LiveState update(String scenario, long seed, String flow, int step, Instant now) {
 		if (ended()) {
 			return state;
@@ -194,7 +219,9 @@ final class LiveSession {
 		lastActivity = now;
 	}
 
-	/** Ends the session: followers get {@code end} and their streams complete. Idempotent. */
+	/**
+	 * Ends the session: followers get {@code end} and their streams complete. Idempotent.
+	 */
 	synchronized void end(String reason) {
 		if (ended()) {
 			return;
@@ -212,8 +239,9 @@ final class LiveSession {
 	}
 
 	/**
-	 * A follower's events: the current view, each change, then {@code Ended}. Counted as a follower from
-	 * subscription to cancellation or completion (a closed connection cancels).
+	 * A follower's events: the current view, each change, then {@code Ended}. Counted as
+	 * a follower from subscription to cancellation or completion (a closed connection
+	 * cancels).
 	 */
 	Flux<Event> follow() {
 		return Flux.defer(() -> {
@@ -235,7 +263,8 @@ final class LiveSession {
 			return;
 		}
 		synchronized (followerCounts) {
-			// read under the lock, so the last count emitted is the current one; after the end the sink is complete:
+			// read under the lock, so the last count emitted is the current one; after
+			// the end the sink is complete:
 			// the emission is refused and that is fine
 			followerCounts.tryEmitNext(followers.get());
 		}

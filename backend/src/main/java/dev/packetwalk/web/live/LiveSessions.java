@@ -22,12 +22,14 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * The live sessions: codes, tokens and the checks of a presenter's view; kept by a {@link LiveStore}, in memory (one
- * replica; a session is transport state that dies with it) or in Redis (any replica serves any session).
+ * The live sessions: codes, tokens and the checks of a presenter's view; kept by a
+ * {@link LiveStore}, in memory (one replica; a session is transport state that dies with
+ * it) or in Redis (any replica serves any session).
  * <p>
- * A code is 12 characters of a 31-letter alphabet without look-alikes (no 0/O, 1/I/L): about 59 bits from
- * {@link SecureRandom}, far too many to enumerate against at most {@code max-sessions} open sessions. The presenter's
- * token is 32 random bytes (base64url); only its SHA-256 is kept, compared in constant time.
+ * A code is 12 characters of a 31-letter alphabet without look-alikes (no 0/O, 1/I/L):
+ * about 59 bits from {@link SecureRandom}, far too many to enumerate against at most
+ * {@code max-sessions} open sessions. The presenter's token is 32 random bytes
+ * (base64url); only its SHA-256 is kept, compared in constant time.
  */
 @Component
 public class LiveSessions implements InitializingBean, DisposableBean {
@@ -65,7 +67,8 @@ public class LiveSessions implements InitializingBean, DisposableBean {
 		this.store = switch (props.store()) {
 			case "memory" -> new MemoryLiveStore(props);
 			case "redis" -> redis == null ? new MemoryLiveStore(props) : redis.getObject();
-			default -> throw new IllegalArgumentException("packetwalk.live.store must be memory or redis, was '" + props.store() + "'");
+			default -> throw new IllegalArgumentException(
+					"packetwalk.live.store must be memory or redis, was '" + props.store() + "'");
 		};
 	}
 
@@ -75,7 +78,10 @@ public class LiveSessions implements InitializingBean, DisposableBean {
 			.subscribe(i -> sweep(clock.instant()));
 	}
 
-	/** On shutdown every follower's stream is closed, so open streams do not hold the server. */
+	/**
+	 * On shutdown every follower's stream is closed, so open streams do not hold the
+	 * server.
+	 */
 	@Override
 	public void destroy() {
 		if (sweeper != null) {
@@ -89,8 +95,8 @@ public class LiveSessions implements InitializingBean, DisposableBean {
 	}
 
 	static LiveLimitException tooMany(LiveProperties props) {
-		return new LiveLimitException("Too many live sessions are open (at most " + props.maxSessions()
-				+ "); end one or try again later.");
+		return new LiveLimitException(
+				"Too many live sessions are open (at most " + props.maxSessions() + "); end one or try again later.");
 	}
 
 	static LiveLimitException tooManyForClient(LiveProperties props, long open) {
@@ -99,8 +105,9 @@ public class LiveSessions implements InitializingBean, DisposableBean {
 	}
 
 	/**
-	 * A new session for {@code client} (its remote address): at most {@code max-sessions} open, and at most
-	 * {@code max-sessions-per-client} of them created by one client (in memory per replica, in Redis across replicas).
+	 * A new session for {@code client} (its remote address): at most {@code max-sessions}
+	 * open, and at most {@code max-sessions-per-client} of them created by one client (in
+	 * memory per replica, in Redis across replicas).
 	 */
 	Mono<Created> create(LiveView initial, String client) {
 		return Mono.defer(() -> {
@@ -109,11 +116,15 @@ public class LiveSessions implements InitializingBean, DisposableBean {
 			byte[] bytes = new byte[32];
 			random.nextBytes(bytes);
 			String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-			return store.create(state, hash(token), client, this::newCode, clock.instant()).map(s -> new Created(s, token));
+			return store.create(state, hash(token), client, this::newCode, clock.instant())
+				.map(s -> new Created(s, token));
 		});
 	}
 
-	/** The open session with this code (case and dashes do not matter); 404 when there is none. */
+	/**
+	 * The open session with this code (case and dashes do not matter); 404 when there is
+	 * none.
+	 */
 	Mono<LiveSession> find(String code) {
 		return Mono.defer(() -> code == null ? Mono.<LiveSession>empty() : store.find(normalize(code)))
 			.switchIfEmpty(Mono.error(() -> new LiveSessionNotFoundException(code)));
@@ -131,16 +142,18 @@ public class LiveSessions implements InitializingBean, DisposableBean {
 	}
 
 	/**
-	 * The presenter's new view. Fields left out keep the current view's: no scenario means this one, and within the
-	 * same scenario no seed or step means the current ones (another scenario starts at its default seed and intro).
+	 * The presenter's new view. Fields left out keep the current view's: no scenario
+	 * means this one, and within the same scenario no seed or step means the current ones
+	 * (another scenario starts at its default seed and intro).
 	 */
 	Mono<LiveState> update(LiveSession s, LiveView view) {
 		return Mono.defer(() -> {
 			LiveState cur = s.state();
 			String scenario = view.scenario() == null || view.scenario().isBlank() ? cur.scenario() : view.scenario();
 			boolean same = scenario.equals(cur.scenario());
-			LiveView merged = new LiveView(scenario, view.seed() == null && same ? Long.valueOf(cur.seed()) : view.seed(),
-					view.flow(), view.step() == null && same ? Integer.valueOf(cur.step()) : view.step());
+			LiveView merged = new LiveView(scenario,
+					view.seed() == null && same ? Long.valueOf(cur.seed()) : view.seed(), view.flow(),
+					view.step() == null && same ? Integer.valueOf(cur.step()) : view.step());
 			return store.update(s, resolve(merged, cur.version()), clock.instant());
 		});
 	}
@@ -163,7 +176,10 @@ public class LiveSessions implements InitializingBean, DisposableBean {
 		store.sweep(now);
 	}
 
-	/** Checks a presenter's view against the catalogue; unset fields fall back to the scenario's defaults. */
+	/**
+	 * Checks a presenter's view against the catalogue; unset fields fall back to the
+	 * scenario's defaults.
+	 */
 	private LiveState resolve(LiveView view, long version) {
 		String id = view.scenario();
 		if (id == null || id.isBlank()) {
@@ -187,7 +203,8 @@ public class LiveSessions implements InitializingBean, DisposableBean {
 			throw new LiveBadRequestException("step must be between 0 (the intro) and 1000000.");
 		}
 		String flow = view.flow() == null || view.flow().isBlank() ? null : view.flow();
-		if (flow != null && (flow.length() > 200 || e.scenario().scenario().flows().stream().noneMatch(f -> f.id().equals(flow)))) {
+		if (flow != null && (flow.length() > 200
+				|| e.scenario().scenario().flows().stream().noneMatch(f -> f.id().equals(flow)))) {
 			throw new LiveBadRequestException("Scenario '" + scenarioId + "' has no flow '" + flow + "'.");
 		}
 		return new LiveState(scenarioId, seed, flow, step, version);

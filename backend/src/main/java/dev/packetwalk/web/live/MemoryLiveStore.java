@@ -8,12 +8,18 @@ import java.util.function.Supplier;
 import dev.packetwalk.config.LiveProperties;
 import reactor.core.publisher.Mono;
 
-/** Live sessions in this JVM's memory ({@code packetwalk.live.store=memory}, the default): one replica. */
+/**
+ * Live sessions in this JVM's memory ({@code packetwalk.live.store=memory}, the default):
+ * one replica.
+ */
 final class MemoryLiveStore implements LiveStore {
 
 	private final ConcurrentHashMap<String, LiveSession> sessions = new ConcurrentHashMap<>();
 
-	/** Who created each open session (a remote address), for {@code max-sessions-per-client}. */
+	/**
+	 * Who created each open session (a remote address), for
+	 * {@code max-sessions-per-client}.
+	 */
 	private final ConcurrentHashMap<String, String> clients = new ConcurrentHashMap<>();
 
 	private final LiveProperties props;
@@ -23,9 +29,11 @@ final class MemoryLiveStore implements LiveStore {
 	}
 
 	@Override
-	public Mono<LiveSession> create(LiveState initial, byte[] tokenHash, String client, Supplier<String> codes, Instant now) {
+	public Mono<LiveSession> create(LiveState initial, byte[] tokenHash, String client, Supplier<String> codes,
+			Instant now) {
 		return Mono.fromSupplier(() -> {
-			synchronized (this) { // the two limits are checked and the session added as one step
+			synchronized (this) { // the two limits are checked and the session added as
+									// one step
 				if (sessions.size() >= props.maxSessions()) {
 					throw LiveSessions.tooMany(props);
 				}

@@ -20,7 +20,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The live follow-along API: create, drive, follow, end, expire; the token and the code are checked. */
+/**
+ * The live follow-along API: create, drive, follow, end, expire; the token and the code
+ * are checked.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "packetwalk.live.heartbeat=200ms", "packetwalk.live.max-sessions=1000",
 				"packetwalk.live.max-sessions-per-client=1000" })
@@ -95,9 +98,18 @@ class LiveApiTest {
 		// defaults: the first scenario of the catalogue at its own seed, the intro
 		assertThat(other.state().step()).isZero();
 
-		client.get().uri("/api/live/{code}", c.code().toLowerCase()).exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.state.seed").isEqualTo(7).jsonPath("$.followers").isEqualTo(0)
-			.jsonPath("$.token").doesNotExist();
+		client.get()
+			.uri("/api/live/{code}", c.code().toLowerCase())
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.state.seed")
+			.isEqualTo(7)
+			.jsonPath("$.followers")
+			.isEqualTo(0)
+			.jsonPath("$.token")
+			.doesNotExist();
 	}
 
 	@Test
@@ -106,17 +118,25 @@ class LiveApiTest {
 		StepVerifier.create(follow(c.code()))
 			.assertNext(state("pod-to-pod-same-node", 0))
 			.then(() -> drive(c, c.token(), "{\"scenario\":\"pod-to-pod-same-node\",\"seed\":1,\"step\":1}")
-				.expectStatus().isOk().expectBody().jsonPath("$.state.version").isEqualTo(1))
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.state.version")
+				.isEqualTo(1))
 			.assertNext(state("pod-to-pod-same-node", 1))
-			.then(() -> drive(c, c.token(), "{\"scenario\":\"pod-to-service\",\"seed\":9,\"step\":4}").expectStatus().isOk())
+			.then(() -> drive(c, c.token(), "{\"scenario\":\"pod-to-service\",\"seed\":9,\"step\":4}").expectStatus()
+				.isOk())
 			.assertNext(e -> {
 				state("pod-to-service", 4).accept(e);
 				assertThat(e.id()).isEqualTo("2");
 				assertThat(e.data()).contains("\"seed\":9");
 			})
-			.then(() -> client.delete().uri("/api/live/{code}", c.code())
+			.then(() -> client.delete()
+				.uri("/api/live/{code}", c.code())
 				.header(HttpHeaders.AUTHORIZATION, "Bearer " + c.token())
-				.exchange().expectStatus().isNoContent())
+				.exchange()
+				.expectStatus()
+				.isNoContent())
 			.assertNext(e -> {
 				assertThat(e.event()).isEqualTo("end");
 				assertThat(e.data()).contains("\"reason\":\"ended\"");
@@ -140,15 +160,25 @@ class LiveApiTest {
 	@Test
 	void aPartialViewKeepsTheCurrentScenarioAndSeed() {
 		Created c = create("{\"scenario\":\"pod-to-service\",\"seed\":9,\"step\":2}");
-		drive(c, c.token(), "{\"step\":5}").expectStatus().isOk().expectBody()
-			.jsonPath("$.state.scenario").isEqualTo("pod-to-service")
-			.jsonPath("$.state.seed").isEqualTo(9)
-			.jsonPath("$.state.step").isEqualTo(5);
+		drive(c, c.token(), "{\"step\":5}").expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.state.scenario")
+			.isEqualTo("pod-to-service")
+			.jsonPath("$.state.seed")
+			.isEqualTo(9)
+			.jsonPath("$.state.step")
+			.isEqualTo(5);
 		// another scenario without a seed: that scenario's default seed, at the intro
-		drive(c, c.token(), "{\"scenario\":\"pod-to-pod-same-node\"}").expectStatus().isOk().expectBody()
-			.jsonPath("$.state.scenario").isEqualTo("pod-to-pod-same-node")
-			.jsonPath("$.state.seed").isEqualTo(1)
-			.jsonPath("$.state.step").isEqualTo(0);
+		drive(c, c.token(), "{\"scenario\":\"pod-to-pod-same-node\"}").expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.state.scenario")
+			.isEqualTo("pod-to-pod-same-node")
+			.jsonPath("$.state.seed")
+			.isEqualTo(1)
+			.jsonPath("$.state.step")
+			.isEqualTo(0);
 	}
 
 	@Test
@@ -156,38 +186,77 @@ class LiveApiTest {
 		Created c = create(null);
 		Created other = create(null);
 		String body = "{\"scenario\":\"pod-to-pod-same-node\",\"step\":2}";
-		drive(c, null, body).expectStatus().isForbidden().expectHeader()
+		drive(c, null, body).expectStatus()
+			.isForbidden()
+			.expectHeader()
 			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
 		drive(c, "not-the-token", body).expectStatus().isForbidden();
 		drive(c, other.token(), body).expectStatus().isForbidden();
 		client.delete().uri("/api/live/{code}", c.code()).exchange().expectStatus().isForbidden();
-		client.delete().uri("/api/live/{code}", c.code()).header(HttpHeaders.AUTHORIZATION, "Bearer " + other.token())
-			.exchange().expectStatus().isForbidden();
+		client.delete()
+			.uri("/api/live/{code}", c.code())
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + other.token())
+			.exchange()
+			.expectStatus()
+			.isForbidden();
 		// still at the intro, still open
-		client.get().uri("/api/live/{code}", c.code()).exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.state.step").isEqualTo(0).jsonPath("$.state.version").isEqualTo(0);
+		client.get()
+			.uri("/api/live/{code}", c.code())
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.state.step")
+			.isEqualTo(0)
+			.jsonPath("$.state.version")
+			.isEqualTo(0);
 	}
 
 	@Test
 	void anUnknownCodeIsAProblem404() {
-		client.get().uri("/api/live/ABCDEFGHJKMN").exchange().expectStatus().isNotFound().expectHeader()
-			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON).expectBody()
-			.jsonPath("$.title").isEqualTo("Live session not found")
-			.jsonPath("$.code").isEqualTo("ABCDEFGHJKMN");
-		client.get().uri("/api/live/ABCDEFGHJKMN/events").accept(MediaType.TEXT_EVENT_STREAM).exchange()
-			.expectStatus().isNotFound();
-		client.put().uri("/api/live/ABCDEFGHJKMN/state").header(HttpHeaders.AUTHORIZATION, "Bearer x")
-			.contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange().expectStatus().isNotFound()
-			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		client.get()
+			.uri("/api/live/ABCDEFGHJKMN")
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo("Live session not found")
+			.jsonPath("$.code")
+			.isEqualTo("ABCDEFGHJKMN");
+		client.get()
+			.uri("/api/live/ABCDEFGHJKMN/events")
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.exchange()
+			.expectStatus()
+			.isNotFound();
+		client.put()
+			.uri("/api/live/ABCDEFGHJKMN/state")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer x")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{}")
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
 	}
 
 	@Test
 	void aViewOfAnUnknownScenarioOrFlowIsRefused() {
-		client.post().uri("/api/live").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"scenario\":\"nope\"}")
-			.exchange().expectStatus().isBadRequest();
+		client.post()
+			.uri("/api/live")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"scenario\":\"nope\"}")
+			.exchange()
+			.expectStatus()
+			.isBadRequest();
 		Created c = create(null);
 		drive(c, c.token(), "{\"scenario\":\"pod-to-pod-same-node\",\"flow\":\"no-such-flow\",\"step\":1}")
-			.expectStatus().isBadRequest();
+			.expectStatus()
+			.isBadRequest();
 		drive(c, c.token(), "{\"scenario\":\"pod-to-pod-same-node\",\"step\":-1}").expectStatus().isBadRequest();
 	}
 
@@ -196,7 +265,8 @@ class LiveApiTest {
 		Created c = create("{\"scenario\":\"pod-to-pod-same-node\"}");
 		StepVerifier.create(follow(c.code()))
 			.assertNext(state("pod-to-pod-same-node", 0))
-			// the sweeper's clock an hour (> the 30 min default) ahead: the session is idle
+			// the sweeper's clock an hour (> the 30 min default) ahead: the session is
+			// idle
 			.then(() -> sessions.sweep(Instant.now().plus(Duration.ofHours(1))))
 			.assertNext(e -> {
 				assertThat(e.event()).isEqualTo("end");
@@ -218,13 +288,22 @@ class LiveApiTest {
 	void thePresenterSeesHowManyFollowAndDisconnectsFreeThem() {
 		Created c = create(null);
 		LiveSession s = sessions.find(c.code()).block();
-		Flux<ServerSentEvent<String>> counts = client.get().uri("/api/live/{code}/followers", c.code())
-			.accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isOk()
-			.returnResult(SSE).getResponseBody().filter(e -> "followers".equals(e.event()));
+		Flux<ServerSentEvent<String>> counts = client.get()
+			.uri("/api/live/{code}/followers", c.code())
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(SSE)
+			.getResponseBody()
+			.filter(e -> "followers".equals(e.event()));
 		StepVerifier.create(counts)
 			.assertNext(e -> assertThat(e.data()).isEqualTo("{\"followers\":0}"))
-			.then(() -> StepVerifier.create(Flux.merge(follow(c.code()).take(1), follow(c.code()).take(1),
-					follow(c.code()).take(1))).expectNextCount(3).expectComplete().verify(TIMEOUT))
+			.then(() -> StepVerifier
+				.create(Flux.merge(follow(c.code()).take(1), follow(c.code()).take(1), follow(c.code()).take(1)))
+				.expectNextCount(3)
+				.expectComplete()
+				.verify(TIMEOUT))
 			.thenConsumeWhile(e -> !e.data().equals("{\"followers\":0}"))
 			.thenCancel()
 			.verify(TIMEOUT);
@@ -232,17 +311,20 @@ class LiveApiTest {
 		// many connect/disconnect cycles: no follower (subscription) is left behind
 		for (int round = 0; round < 5; round++) {
 			StepVerifier.create(Flux.range(0, 20).flatMap(i -> follow(c.code()).take(1)))
-				.expectNextCount(20).expectComplete().verify(TIMEOUT);
+				.expectNextCount(20)
+				.expectComplete()
+				.verify(TIMEOUT);
 		}
 		StepVerifier.create(Flux.interval(Duration.ofMillis(50)).map(i -> s.followers()).filter(n -> n == 0).take(1))
-			.expectNext(0).expectComplete().verify(TIMEOUT);
+			.expectNext(0)
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test
 	void theNumberOfSessionsIsBounded() {
-		LiveSessions bounded = new LiveSessions(
-				new dev.packetwalk.config.LiveProperties(Duration.ofMinutes(30), 2, 10, Duration.ofSeconds(15),
-						Duration.ofSeconds(10), 5, java.util.List.of()), catalog);
+		LiveSessions bounded = new LiveSessions(new dev.packetwalk.config.LiveProperties(Duration.ofMinutes(30), 2, 10,
+				Duration.ofSeconds(15), Duration.ofSeconds(10), 5, java.util.List.of()), catalog);
 		bounded.create(null, "127.0.0.1").block();
 		bounded.create(null, "127.0.0.1").block();
 		org.assertj.core.api.Assertions.assertThatThrownBy(() -> bounded.create(null, "127.0.0.1").block())
@@ -258,9 +340,8 @@ class LiveApiTest {
 
 	@Test
 	void theNumberOfFollowersIsBounded() {
-		LiveSessions bounded = new LiveSessions(
-				new dev.packetwalk.config.LiveProperties(Duration.ofMinutes(30), 10, 1, Duration.ofSeconds(15),
-						Duration.ofSeconds(10), 5, java.util.List.of()), catalog);
+		LiveSessions bounded = new LiveSessions(new dev.packetwalk.config.LiveProperties(Duration.ofMinutes(30), 10, 1,
+				Duration.ofSeconds(15), Duration.ofSeconds(10), 5, java.util.List.of()), catalog);
 		LiveController controller = new LiveController(bounded, bounded.properties(), metrics);
 		String code = bounded.create(null, "127.0.0.1").block().session().code();
 		StepVerifier.create(controller.follow(code).filter(e -> e.event() != null))
@@ -270,10 +351,19 @@ class LiveApiTest {
 			.thenCancel()
 			.verify(TIMEOUT);
 		// the follower left: there is room again
-		StepVerifier.create(Flux.interval(Duration.ofMillis(20)).concatMap(i -> bounded.find(code)).map(LiveSession::followers).filter(n -> n == 0).take(1))
-			.expectNext(0).expectComplete().verify(TIMEOUT);
-		StepVerifier.create(controller.follow(code).filter(e -> e.event() != null).take(1)).expectNextCount(1)
-			.expectComplete().verify(TIMEOUT);
+		StepVerifier
+			.create(Flux.interval(Duration.ofMillis(20))
+				.concatMap(i -> bounded.find(code))
+				.map(LiveSession::followers)
+				.filter(n -> n == 0)
+				.take(1))
+			.expectNext(0)
+			.expectComplete()
+			.verify(TIMEOUT);
+		StepVerifier.create(controller.follow(code).filter(e -> e.event() != null).take(1))
+			.expectNextCount(1)
+			.expectComplete()
+			.verify(TIMEOUT);
 		bounded.destroy();
 	}
 

@@ -12,9 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The live link the presenter shows the room, with no {@code packetwalk.public-url}: built from the name the request
- * came in under (its Host header), so a presenter who opened the page as {@code packetwalk.lan} never shows the room
- * a {@code 127.0.0.1} link.
+ * The live link the presenter shows the room, with no {@code packetwalk.public-url}:
+ * built from the name the request came in under (its Host header), so a presenter who
+ * opened the page as {@code packetwalk.lan} never shows the room a {@code 127.0.0.1}
+ * link.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient

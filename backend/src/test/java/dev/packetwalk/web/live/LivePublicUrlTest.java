@@ -9,7 +9,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** With {@code packetwalk.public-url} set, the live link is built from it, whatever name the request used. */
+/**
+ * With {@code packetwalk.public-url} set, the live link is built from it, whatever name
+ * the request used.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "packetwalk.public-url=https://talk.example.org/packetwalk/")
 @AutoConfigureWebTestClient

@@ -9,8 +9,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A bare Spring Boot WebFlux application: what starting PacketWalk would cost if PacketWalk did nothing of its own.
- * {@code GET /api/scenarios} answers a constant list, so the startup script polls the same path on both jars.
+ * A bare Spring Boot WebFlux application: what starting PacketWalk would cost if
+ * PacketWalk did nothing of its own. {@code GET /api/scenarios} answers a constant list,
+ * so the startup script polls the same path on both jars.
  */
 @SpringBootApplication
 @RestController
