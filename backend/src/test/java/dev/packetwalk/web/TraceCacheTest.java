@@ -116,8 +116,8 @@ class TraceCacheTest {
 		new ServerSentEventHttpMessageWriter()
 			.write(events, ResolvableType.forClassWithGenerics(ServerSentEvent.class, String.class),
 					MediaType.TEXT_EVENT_STREAM, response, Map.of())
-			.block();
-		return response.getBodyAsString().block().getBytes(StandardCharsets.UTF_8);
+			.block(java.time.Duration.ofSeconds(30));
+		return response.getBodyAsString().block(java.time.Duration.ofSeconds(30)).getBytes(StandardCharsets.UTF_8);
 	}
 
 	byte[] get(String uri) {

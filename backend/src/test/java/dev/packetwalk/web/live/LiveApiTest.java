@@ -287,7 +287,7 @@ class LiveApiTest {
 	@Test
 	void thePresenterSeesHowManyFollowAndDisconnectsFreeThem() {
 		Created c = create(null);
-		LiveSession s = sessions.find(c.code()).block();
+		LiveSession s = sessions.find(c.code()).block(Duration.ofSeconds(10));
 		Flux<ServerSentEvent<String>> counts = client.get()
 			.uri("/api/live/{code}/followers", c.code())
 			.accept(MediaType.TEXT_EVENT_STREAM)
@@ -325,9 +325,10 @@ class LiveApiTest {
 	void theNumberOfSessionsIsBounded() {
 		LiveSessions bounded = new LiveSessions(new dev.packetwalk.config.LiveProperties(Duration.ofMinutes(30), 2, 10,
 				Duration.ofSeconds(15), Duration.ofSeconds(10), 5, java.util.List.of()), catalog);
-		bounded.create(null, "127.0.0.1").block();
-		bounded.create(null, "127.0.0.1").block();
-		org.assertj.core.api.Assertions.assertThatThrownBy(() -> bounded.create(null, "127.0.0.1").block())
+		bounded.create(null, "127.0.0.1").block(Duration.ofSeconds(10));
+		bounded.create(null, "127.0.0.1").block(Duration.ofSeconds(10));
+		org.assertj.core.api.Assertions
+			.assertThatThrownBy(() -> bounded.create(null, "127.0.0.1").block(Duration.ofSeconds(10)))
 			.isInstanceOf(LiveLimitException.class);
 		bounded.destroy();
 	}
@@ -343,10 +344,11 @@ class LiveApiTest {
 		LiveSessions bounded = new LiveSessions(new dev.packetwalk.config.LiveProperties(Duration.ofMinutes(30), 10, 1,
 				Duration.ofSeconds(15), Duration.ofSeconds(10), 5, java.util.List.of()), catalog);
 		LiveController controller = new LiveController(bounded, bounded.properties(), metrics);
-		String code = bounded.create(null, "127.0.0.1").block().session().code();
+		String code = bounded.create(null, "127.0.0.1").block(Duration.ofSeconds(10)).session().code();
 		StepVerifier.create(controller.follow(code).filter(e -> e.event() != null))
 			.assertNext(e -> assertThat(e.event()).isEqualTo("state"))
-			.then(() -> org.assertj.core.api.Assertions.assertThatThrownBy(() -> controller.follow(code).blockFirst())
+			.then(() -> org.assertj.core.api.Assertions
+				.assertThatThrownBy(() -> controller.follow(code).blockFirst(Duration.ofSeconds(10)))
 				.isInstanceOf(LiveLimitException.class))
 			.thenCancel()
 			.verify(TIMEOUT);
@@ -374,7 +376,9 @@ class LiveApiTest {
 		assertThat(LiveSessions.CODE_LENGTH * Math.log(LiveSessions.ALPHABET.length()) / Math.log(2)).isGreaterThan(58);
 		Map<String, Boolean> seen = new java.util.HashMap<>();
 		for (int i = 0; i < 200; i++) {
-			assertThat(seen.put(sessions.create(null, "client-" + i).block().session().code(), true)).isNull();
+			assertThat(
+					seen.put(sessions.create(null, "client-" + i).block(Duration.ofSeconds(10)).session().code(), true))
+				.isNull();
 		}
 		sessions.sweep(Instant.now().plus(Duration.ofDays(1)));
 	}
