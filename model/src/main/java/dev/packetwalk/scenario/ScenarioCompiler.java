@@ -43,7 +43,12 @@ public final class ScenarioCompiler {
 
 	private static final Pattern TARGET = Pattern.compile("^(?:(host|node|pod)/)?([A-Za-z0-9.\\-/]+?)(?::(\\d+))?$");
 
-	private final ObjectMapper yaml = YAMLMapper.builder()
+	/**
+	 * One mapper for every compiler: Jackson's mappers are immutable and thread-safe, and
+	 * each caches the deserializers it builds (the Kubernetes model's are costly to
+	 * build), so sharing it spares every compilation after the first that work.
+	 */
+	private static final ObjectMapper YAML = YAMLMapper.builder()
 		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 		.build();
@@ -88,7 +93,7 @@ public final class ScenarioCompiler {
 		}
 		CompiledScenario result;
 		try {
-			result = new Builder(read.document(), problems, text, yaml, limits, budget).build();
+			result = new Builder(read.document(), problems, text, YAML, limits, budget).build();
 		}
 		catch (dev.packetwalk.budget.BudgetExceededException ex) {
 			throw ex;
