@@ -63,6 +63,38 @@ final class Exec {
 			return process.pid();
 		}
 
+		/** Writes one line to the process's standard input (an interactive process). */
+		void tell(String line) {
+			try {
+				OutputStream in = process.getOutputStream();
+				in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+				in.flush();
+			}
+			catch (IOException ex) {
+				throw new LabException("cannot talk to " + what + ": " + ex.getMessage(), ex);
+			}
+		}
+
+		/**
+		 * Waits until stdout has more than {@code count} lines, the process dies, or time
+		 * runs out; returns the line after the first {@code count}, or null.
+		 */
+		String awaitLineAfter(int count, long millis) throws InterruptedException {
+			long end = System.nanoTime() + millis * 1_000_000;
+			while (System.nanoTime() < end && process.isAlive()) {
+				synchronized (stdoutLines) {
+					if (stdoutLines.size() > count) {
+						return stdoutLines.get(count);
+					}
+				}
+				Thread.sleep(10);
+			}
+			outReader.join(200);
+			synchronized (stdoutLines) {
+				return stdoutLines.size() > count ? stdoutLines.get(count) : null;
+			}
+		}
+
 		/**
 		 * Waits until a line containing {@code text} appears on stdout or stderr, the
 		 * process dies, or time runs out.
@@ -206,13 +238,23 @@ final class Exec {
 	}
 
 	Proc start(Cmd cmd, boolean binaryStdout) {
+		return start(cmd, binaryStdout, false);
+	}
+
+	/**
+	 * As {@link #start(Cmd, boolean)}; with {@code interactive} the process's standard
+	 * input stays open for {@link Proc#tell(String)}.
+	 */
+	Proc start(Cmd cmd, boolean binaryStdout, boolean interactive) {
 		Safety.check(cmd.argv(), ours);
 		if (trace != null) {
 			trace.println("+ " + cmd.line() + " &");
 		}
 		try {
 			Process p = new ProcessBuilder(cmd.argv()).start();
-			p.getOutputStream().close();
+			if (!interactive) {
+				p.getOutputStream().close();
+			}
 			return new Proc(p, cmd.line(), binaryStdout);
 		}
 		catch (IOException ex) {

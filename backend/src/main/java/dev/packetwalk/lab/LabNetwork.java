@@ -19,7 +19,7 @@ import dev.packetwalk.topology.Topology;
  */
 public final class LabNetwork implements AutoCloseable {
 
-	private final Topology topology;
+	private Topology topology;
 
 	private final LabNames names;
 
@@ -28,6 +28,9 @@ public final class LabNetwork implements AutoCloseable {
 	private final Path workDir;
 
 	private final List<Exec.Proc> procs = new ArrayList<>();
+
+	/** The processes started inside each model namespace (listeners), by namespace. */
+	private final java.util.Map<String, List<Exec.Proc>> inside = new java.util.HashMap<>();
 
 	private final Thread hook;
 
@@ -44,8 +47,16 @@ public final class LabNetwork implements AutoCloseable {
 		Runtime.getRuntime().addShutdownHook(hook);
 	}
 
+	/** The topology the namespaces have now (a timeline's change moves it on). */
 	public Topology topology() {
 		return topology;
+	}
+
+	/**
+	 * The kernel state now is the model's {@code now} (a timeline change was applied).
+	 */
+	void advance(Topology now) {
+		this.topology = now;
 	}
 
 	public LabNames names() {
@@ -69,6 +80,38 @@ public final class LabNetwork implements AutoCloseable {
 		Exec.Proc p = exec.start(cmd, binaryStdout);
 		procs.add(p);
 		return p;
+	}
+
+	/**
+	 * A long-lived process inside a model namespace (a listener): stopped with
+	 * {@link #stopInside(String)} before the namespace is deleted.
+	 */
+	synchronized Exec.Proc startInside(String modelNs, Cmd cmd) {
+		Exec.Proc p = start(cmd, false);
+		inside.computeIfAbsent(modelNs, k -> new ArrayList<>()).add(p);
+		return p;
+	}
+
+	/**
+	 * An interactive process (a client whose socket stays open across a timeline's
+	 * changes).
+	 */
+	synchronized Exec.Proc startInteractive(Cmd cmd) {
+		Exec.Proc p = exec.start(cmd, false, true);
+		procs.add(p);
+		return p;
+	}
+
+	/**
+	 * Stops the processes started inside a model namespace (by PID), so that deleting the
+	 * namespace really deletes it: a process inside would keep it, and its devices,
+	 * alive.
+	 */
+	synchronized void stopInside(String modelNs) {
+		for (Exec.Proc p : inside.getOrDefault(modelNs, List.of())) {
+			stop(p);
+		}
+		inside.remove(modelNs);
 	}
 
 	synchronized void stop(Exec.Proc p) {

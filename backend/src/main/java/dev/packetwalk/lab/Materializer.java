@@ -37,41 +37,15 @@ public final class Materializer {
 		names.assign(topology.namespaces().stream().map(Namespace::id).toList());
 		List<Cmd> out = new ArrayList<>();
 		for (Namespace ns : topology.namespaces()) {
-			String n = names.ns(ns.id());
-			out.add(Cmd.of("ip", "netns", "add", n));
-			out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", "lo", "up"));
-			out.add(sysctl(n, "net.ipv6.conf.all.disable_ipv6", "1").orTolerate());
-			out.add(sysctl(n, "net.ipv6.conf.default.disable_ipv6", "1").orTolerate());
-			out.add(sysctl(n, "net.ipv4.ip_forward", ns.ipForward() ? "1" : "0"));
-			// per-namespace since Linux 5.3; absent without br_netfilter, which only
-			// matters when the model wants it on
-			Cmd brnf = sysctl(n, "net.bridge.bridge-nf-call-iptables", ns.bridgeNfCallIptables() ? "1" : "0");
-			out.add(ns.bridgeNfCallIptables() ? brnf : brnf.orTolerate());
-			if (ns.routes().stream().anyMatch(Route::isMultipath)) {
-				// ECMP by a hash of addresses and ports, as the model's multipath routes
-				// say
-				out.add(sysctl(n, "net.ipv4.fib_multipath_hash_policy", "1"));
-			}
+			out.addAll(namespace(ns, names.ns(ns.id())));
 		}
 		// devices without a peer first
 		for (Namespace ns : topology.namespaces()) {
 			String n = names.ns(ns.id());
 			for (Device d : ns.devices()) {
-				switch (d) {
-					case Device.Bridge b -> out.add(Cmd.of("ip", "-n", n, "link", "add", b.name(), "type", "bridge"));
-					case Device.Dummy du -> out.add(Cmd.of("ip", "-n", n, "link", "add", du.name(), "type", "dummy"));
-					case Device.Loopback l -> {
-						// every namespace has lo
-					}
-					case Device.Veth v -> {
-						// created with its peer, below
-					}
-					case Device.Physical p -> {
-						// a cable is a veth pair in the lab, created with its peer below
-					}
-					case Device.Vxlan x -> {
-						// created after the links: its underlay device must exist
-					}
+				Cmd c = standalone(n, d);
+				if (c != null) {
+					out.add(c);
 				}
 			}
 		}
@@ -85,26 +59,14 @@ public final class Materializer {
 				}
 				created.add(ns.id() + "\0" + d.name());
 				created.add(peer.namespace() + "\0" + peer.device());
-				String a = names.ns(ns.id());
-				String b = names.ns(peer.namespace());
-				out.add(Cmd.of("ip", "-n", a, "link", "add", d.name(), "type", "veth", "peer", "name", peer.device(),
-						"netns", b));
+				out.add(link(names.ns(ns.id()), d.name(), names.ns(peer.namespace()), peer.device()));
 			}
 		}
 		for (Namespace ns : topology.namespaces()) {
 			String n = names.ns(ns.id());
 			for (Device d : ns.devices()) {
 				if (d instanceof Device.Vxlan vx) {
-					List<String> argv = new ArrayList<>(List.of("ip", "-n", n, "link", "add", vx.name(), "type",
-							"vxlan", "id", Integer.toString(vx.vni()), "dstport", Integer.toString(vx.port())));
-					if (vx.local() != null) {
-						argv.addAll(List.of("local", vx.local().toString()));
-					}
-					if (vx.underlay() != null) {
-						argv.addAll(List.of("dev", vx.underlay()));
-					}
-					argv.add("nolearning");
-					out.add(new Cmd(argv, null, false));
+					out.add(vxlan(n, vx));
 				}
 			}
 		}
@@ -112,32 +74,11 @@ public final class Materializer {
 		for (Namespace ns : topology.namespaces()) {
 			String n = names.ns(ns.id());
 			for (Device d : ns.devices()) {
-				if (d instanceof Device.Loopback) {
-					for (Cidr c : d.addresses()) {
-						if (!c.toString().equals("127.0.0.1/8")) {
-							out.add(Cmd.of("ip", "-n", n, "addr", "replace", c.toString(), "dev", d.name()));
-						}
-					}
-					continue;
-				}
-				out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "address", d.mac().toString()));
-				out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "mtu", Integer.toString(d.mtu())));
-				if (d.master() != null) {
-					out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "master", d.master()));
-					if (d instanceof Device.Veth v && v.hairpin()) {
-						// the bridge port's hairpin flag (what kubelet's hairpin-veth
-						// mode and the bridge plugin set)
-						out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "type", "bridge_slave", "hairpin",
-								"on"));
-					}
-				}
-				for (Cidr c : d.addresses()) {
-					out.add(Cmd.of("ip", "-n", n, "addr", "add", c.toString(), "dev", d.name()));
-				}
+				out.addAll(attributes(n, d));
 			}
 			for (Device d : ns.devices()) {
 				if (!(d instanceof Device.Loopback)) {
-					out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "up"));
+					out.add(up(n, d.name()));
 				}
 			}
 		}
@@ -147,30 +88,141 @@ public final class Materializer {
 				out.add(route(n, r));
 			}
 			for (Neighbor nb : ns.neighbors()) {
-				out.add(Cmd.of("ip", "-n", n, "neigh", "replace", nb.ip().toString(), "lladdr", nb.mac().toString(),
-						"dev", nb.dev(), "nud", "permanent"));
+				out.add(neighbor(n, nb));
 			}
 			for (Device d : ns.devices()) {
 				if (d instanceof Device.Vxlan vx) {
 					for (Device.FdbEntry e : vx.fdb()) {
-						out.add(Cmd.of("bridge", "-n", n, "fdb", "append", e.mac().toString(), "dev", vx.name(), "dst",
-								e.dst().toString(), "self", "permanent"));
+						out.add(fdb(n, vx, e, "append"));
 					}
 				}
 			}
 		}
 		for (Namespace ns : topology.namespaces()) {
 			if (!ns.iptables().isBlank()) {
-				String text = ns.iptables().endsWith("\n") ? ns.iptables() : ns.iptables() + "\n";
-				out.add(Cmd.of("ip", "netns", "exec", names.ns(ns.id()), "iptables-restore").withStdin(text));
+				out.add(iptablesRestore(names.ns(ns.id()), ns.iptables()));
 			}
 			if (!ns.nftables().isBlank()) {
 				// kube-proxy's nftables mode: the same transaction kube-proxy hands nft
-				String text = ns.nftables().endsWith("\n") ? ns.nftables() : ns.nftables() + "\n";
-				out.add(Cmd.of("ip", "netns", "exec", names.ns(ns.id()), "nft", "-f", "-").withStdin(text));
+				out.add(nft(names.ns(ns.id()), ns.nftables()));
 			}
 		}
 		return out;
+	}
+
+	/** A new namespace: lo up, IPv6 off, the model's sysctls. */
+	static List<Cmd> namespace(Namespace ns, String n) {
+		List<Cmd> out = new ArrayList<>();
+		out.add(Cmd.of("ip", "netns", "add", n));
+		out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", "lo", "up"));
+		out.add(sysctl(n, "net.ipv6.conf.all.disable_ipv6", "1").orTolerate());
+		out.add(sysctl(n, "net.ipv6.conf.default.disable_ipv6", "1").orTolerate());
+		out.add(sysctl(n, "net.ipv4.ip_forward", ns.ipForward() ? "1" : "0"));
+		// per-namespace since Linux 5.3; absent without br_netfilter, which only
+		// matters when the model wants it on
+		Cmd brnf = sysctl(n, "net.bridge.bridge-nf-call-iptables", ns.bridgeNfCallIptables() ? "1" : "0");
+		out.add(ns.bridgeNfCallIptables() ? brnf : brnf.orTolerate());
+		if (ns.routes().stream().anyMatch(Route::isMultipath)) {
+			// ECMP by a hash of addresses and ports, as the model's multipath routes
+			// say
+			out.add(sysctl(n, "net.ipv4.fib_multipath_hash_policy", "1"));
+		}
+		return out;
+	}
+
+	/** A device that is created on its own (a bridge, a dummy), or null. */
+	static Cmd standalone(String n, Device d) {
+		return switch (d) {
+			case Device.Bridge b -> Cmd.of("ip", "-n", n, "link", "add", b.name(), "type", "bridge");
+			case Device.Dummy du -> Cmd.of("ip", "-n", n, "link", "add", du.name(), "type", "dummy");
+			// every namespace has lo
+			case Device.Loopback l -> null;
+			// created with its peer
+			case Device.Veth v -> null;
+			// a cable is a veth pair in the lab, created with its peer
+			case Device.Physical p -> null;
+			// created after the links: its underlay device must exist
+			case Device.Vxlan x -> null;
+		};
+	}
+
+	/**
+	 * A veth pair made in namespace {@code a} with its peer placed straight into
+	 * {@code b}.
+	 */
+	static Cmd link(String a, String dev, String b, String peer) {
+		return Cmd.of("ip", "-n", a, "link", "add", dev, "type", "veth", "peer", "name", peer, "netns", b);
+	}
+
+	static Cmd vxlan(String n, Device.Vxlan vx) {
+		List<String> argv = new ArrayList<>(List.of("ip", "-n", n, "link", "add", vx.name(), "type", "vxlan", "id",
+				Integer.toString(vx.vni()), "dstport", Integer.toString(vx.port())));
+		if (vx.local() != null) {
+			argv.addAll(List.of("local", vx.local().toString()));
+		}
+		if (vx.underlay() != null) {
+			argv.addAll(List.of("dev", vx.underlay()));
+		}
+		argv.add("nolearning");
+		return new Cmd(argv, null, false);
+	}
+
+	/** The model's MAC, MTU, bridge port (and hairpin flag) and addresses of a device. */
+	static List<Cmd> attributes(String n, Device d) {
+		List<Cmd> out = new ArrayList<>();
+		if (d instanceof Device.Loopback) {
+			for (Cidr c : d.addresses()) {
+				if (!c.toString().equals("127.0.0.1/8")) {
+					out.add(Cmd.of("ip", "-n", n, "addr", "replace", c.toString(), "dev", d.name()));
+				}
+			}
+			return out;
+		}
+		out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "address", d.mac().toString()));
+		out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "mtu", Integer.toString(d.mtu())));
+		out.addAll(port(n, d));
+		for (Cidr c : d.addresses()) {
+			out.add(Cmd.of("ip", "-n", n, "addr", "add", c.toString(), "dev", d.name()));
+		}
+		return out;
+	}
+
+	/** A bridge port: its master, and the port's hairpin flag. */
+	static List<Cmd> port(String n, Device d) {
+		if (d.master() == null) {
+			return List.of();
+		}
+		List<Cmd> out = new ArrayList<>();
+		out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "master", d.master()));
+		if (d instanceof Device.Veth v && v.hairpin()) {
+			// the bridge port's hairpin flag (what kubelet's hairpin-veth mode and the
+			// bridge plugin set)
+			out.add(Cmd.of("ip", "-n", n, "link", "set", "dev", d.name(), "type", "bridge_slave", "hairpin", "on"));
+		}
+		return out;
+	}
+
+	static Cmd up(String n, String dev) {
+		return Cmd.of("ip", "-n", n, "link", "set", "dev", dev, "up");
+	}
+
+	static Cmd neighbor(String n, Neighbor nb) {
+		return Cmd.of("ip", "-n", n, "neigh", "replace", nb.ip().toString(), "lladdr", nb.mac().toString(), "dev",
+				nb.dev(), "nud", "permanent");
+	}
+
+	/** {@code bridge fdb append|del} of a VXLAN device's permanent entry. */
+	static Cmd fdb(String n, Device.Vxlan vx, Device.FdbEntry e, String verb) {
+		return Cmd.of("bridge", "-n", n, "fdb", verb, e.mac().toString(), "dev", vx.name(), "dst", e.dst().toString(),
+				"self", "permanent");
+	}
+
+	static Cmd iptablesRestore(String n, String text) {
+		return Cmd.of("ip", "netns", "exec", n, "iptables-restore").withStdin(text.endsWith("\n") ? text : text + "\n");
+	}
+
+	static Cmd nft(String n, String text) {
+		return Cmd.of("ip", "netns", "exec", n, "nft", "-f", "-").withStdin(text.endsWith("\n") ? text : text + "\n");
 	}
 
 	static Cmd sysctl(String ns, String key, String value) {
@@ -178,8 +230,13 @@ public final class Materializer {
 	}
 
 	static Cmd route(String ns, Route r) {
+		return route(ns, r, "add");
+	}
+
+	/** {@code ip route add|del} of a model route. */
+	static Cmd route(String ns, Route r, String verb) {
 		List<String> argv = new ArrayList<>(
-				List.of("ip", "-n", ns, "route", "add", r.isDefault() ? "default" : r.dst().toString()));
+				List.of("ip", "-n", ns, "route", verb, r.isDefault() ? "default" : r.dst().toString()));
 		if (r.isMultipath()) {
 			if (r.proto() != null && KNOWN_PROTOS.contains(r.proto())) {
 				argv.addAll(List.of("proto", r.proto()));

@@ -32,15 +32,25 @@ public final class PcapDecoder {
 
 	private final Set<Integer> vxlanPorts;
 
+	private final boolean continued;
+
+	public PcapDecoder(Protocol flowProtocol, Set<Integer> vxlanPorts) {
+		this(flowProtocol, vxlanPorts, false);
+	}
+
 	/**
 	 * @param flowProtocol the protocol of the flow being replayed (decides which packets
 	 * are request and reply)
 	 * @param vxlanPorts UDP destination ports that carry VXLAN (from the topology's VXLAN
 	 * devices)
+	 * @param continued the flow is an open TCP connection's next segment (a timeline's
+	 * {@code continues}): its request is the data segment ({@code P.}) and its reply the
+	 * bare ACK, not the handshake
 	 */
-	public PcapDecoder(Protocol flowProtocol, Set<Integer> vxlanPorts) {
+	public PcapDecoder(Protocol flowProtocol, Set<Integer> vxlanPorts, boolean continued) {
 		this.flowProtocol = flowProtocol;
 		this.vxlanPorts = Set.copyOf(vxlanPorts);
+		this.continued = continued;
 	}
 
 	public List<Observation> decode(byte[] pcap, String namespace, String device, Observation.Direction dir) {
@@ -107,6 +117,13 @@ public final class PcapDecoder {
 		if (p == Protocol.TCP) {
 			if (flags.contains("R")) {
 				return Observation.Leg.ERROR;
+			}
+			if (continued) {
+				return switch (flags) {
+					case "P." -> Observation.Leg.REQUEST;
+					case "." -> Observation.Leg.REPLY;
+					default -> Observation.Leg.OTHER;
+				};
 			}
 			return switch (flags) {
 				case "S" -> Observation.Leg.REQUEST;

@@ -66,44 +66,44 @@ def pmtu(s, df):
 SO_TXREHASH = getattr(socket, "SO_TXREHASH", 74)
 
 
+def tcp_connect(bind_ip, sport, timeout, dst, dport):
+    # connects and prints how it went; the socket, or None when it did not connect
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        # A retransmitted SYN would otherwise get a new random flow hash, and that hash travels with the skb
+        # through the veths to the load balancer's ECMP route (which uses an L4 hash when one is present):
+        # each retry would take another path. A real client's retries reach the load balancer with one 5-tuple,
+        # hence one path; keeping the hash makes the lab's retries do the same.
+        s.setsockopt(socket.SOL_SOCKET, SO_TXREHASH, 0)
+    except OSError:
+        pass
+    s.bind((bind_ip, sport))
+    s.settimeout(timeout)
+    try:
+        s.connect((dst, dport))
+        out("connected")
+        return s
+    except socket.timeout:
+        out("timeout")
+    except OSError as e:
+        out(oserror(e))
+    s.close()
+    return None
+
+
 def send(proto, dst, dport, sport, src, timeout, size, df):
     bind_ip = "" if src == "-" else src
     if proto == "tcp":
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            # A retransmitted SYN would otherwise get a new random flow hash, and that hash travels with the skb
-            # through the veths to the load balancer's ECMP route (which uses an L4 hash when one is present):
-            # each retry would take another path. A real client's retries reach the load balancer with one 5-tuple,
-            # hence one path; keeping the hash makes the lab's retries do the same.
-            s.setsockopt(socket.SOL_SOCKET, SO_TXREHASH, 0)
-        except OSError:
-            pass
-        s.bind((bind_ip, sport))
-        s.settimeout(timeout)
-        try:
-            s.connect((dst, dport))
-            out("connected")
-        except socket.timeout:
-            out("timeout")
-        except OSError as e:
-            out(oserror(e))
-        finally:
+        s = tcp_connect(bind_ip, sport, timeout, dst, dport)
+        if s:
             s.close()
     elif proto == "udp":
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         pmtu(s, df)
         s.bind((bind_ip, sport))
         s.settimeout(timeout)
-        try:
-            s.connect((dst, dport))
-            s.send(REQ + b"." * max(0, size - len(REQ)))
-            data = s.recv(65535)
-            out("echoed" if data.startswith(REP) else "error unexpected payload")
-        except socket.timeout:
-            out("no_echo")
-        except OSError as e:
-            out(oserror(e))
+        udp_connect(s, dst, dport) and udp_once(s, size)
     else:
         s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
         pmtu(s, df)
@@ -139,9 +139,87 @@ def send(proto, dst, dport, sport, src, timeout, size, df):
                 return
 
 
+TIOCOUTQ = 0x5411
+
+
+def unacked(s):
+    # bytes sent but not yet acknowledged (or not yet sent): SIOCOUTQ
+    import fcntl
+    return struct.unpack("i", fcntl.ioctl(s.fileno(), TIOCOUTQ, b"\0\0\0\0"))[0]
+
+
+def session(proto, dst, dport, sport, src, timeout, size, df):
+    # One socket kept open across a timeline's changes: the first packet as send() does, then one more per
+    # "send <size>" line on stdin (the same connection's next segment, the same socket's next datagram);
+    # "close" ends it (a TCP RST, SO_LINGER 0: nothing of it lingers into later captures).
+    bind_ip = "" if src == "-" else src
+    if proto == "tcp":
+        s = tcp_connect(bind_ip, sport, timeout, dst, dport)
+        if not s:
+            return
+    elif proto == "udp":
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        pmtu(s, df)
+        s.bind((bind_ip, sport))
+        s.settimeout(timeout)
+        if not udp_connect(s, dst, dport):
+            return
+        udp_once(s, size)
+    else:
+        out("error a session is TCP or UDP")
+        return
+    for line in sys.stdin:
+        words = line.split()
+        if not words or words[0] == "close":
+            break
+        n = int(words[1])
+        if proto == "udp":
+            udp_once(s, n)
+            continue
+        try:
+            s.send(REQ + b"." * max(0, n - len(REQ)))
+        except OSError as e:
+            out(oserror(e))
+            continue
+        deadline = time.time() + timeout
+        while unacked(s) > 0 and time.time() < deadline:
+            err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if err:
+                out(oserror(OSError(err, "")))
+                break
+            time.sleep(0.01)
+        else:
+            out("connected" if unacked(s) == 0 else "timeout")
+    if proto == "tcp":
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+
+
+def udp_connect(s, dst, dport):
+    try:
+        s.connect((dst, dport))
+        return True
+    except OSError as e:
+        out(oserror(e))
+        return False
+
+
+def udp_once(s, size):
+    try:
+        s.send(REQ + b"." * max(0, size - len(REQ)))
+        data = s.recv(65535)
+        out("echoed" if data.startswith(REP) else "error unexpected payload")
+    except socket.timeout:
+        out("no_echo")
+    except OSError as e:
+        out(oserror(e))
+
+
 if __name__ == "__main__":
     a = sys.argv[1:]
     if a[0] == "listen":
         listen(a[1], int(a[2]))
+    elif a[0] == "session":
+        session(a[1], a[2], int(a[3]), int(a[4]), a[5], float(a[6]), int(a[7]), len(a) > 8 and a[8] == "df")
     else:
         send(a[1], a[2], int(a[3]), int(a[4]), a[5], float(a[6]), int(a[7]), len(a) > 8 and a[8] == "df")
