@@ -210,6 +210,7 @@ public final class KernelLab implements Lab {
 			net = materialize(cs.scenario().topology());
 			startListeners(net, net.topology().namespaces());
 			Map<String, Exec.Proc> sessions = new HashMap<>();
+			List<Cleaned> cleaned = new ArrayList<>();
 			Set<String> continuedLater = continuedLater(cs.scenario());
 			List<dev.packetwalk.engine.Event> events = new ArrayList<>();
 			cs.scenario().flows().forEach(f -> events.add(new dev.packetwalk.engine.Event.Send(f, null)));
@@ -242,7 +243,7 @@ public final class KernelLab implements Lab {
 					}
 					case dev.packetwalk.engine.Event.Change c -> {
 						say("applying " + c.id() + ": " + c.label());
-						apply(net, c);
+						cleaned.addAll(apply(net, c));
 					}
 					case dev.packetwalk.engine.Event.Wait w -> {
 						say("waiting " + w.seconds() + " s");
@@ -258,7 +259,14 @@ public final class KernelLab implements Lab {
 				net.keep();
 				kept = net.pokeCommands();
 			}
-			return judge(cs, replayed, traceOf, model, kept);
+			ScenarioReport judged = judge(cs, replayed, traceOf, model, kept);
+			if (cleaned.isEmpty()) {
+				return judged;
+			}
+			List<FlowVerdict> all = new ArrayList<>(judged.flows());
+			all.addAll(conntrackVerdicts(cleaned, traceOf.apply(judged.seed())));
+			return new ScenarioReport(judged.scenario(), judged.seed(), all, judged.error(), judged.keptCommands(),
+					judged.notes());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -295,7 +303,79 @@ public final class KernelLab implements Lab {
 	 * ADD, new nodes, routes, neighbours, FDB entries, kube-proxy's rules and its UDP
 	 * conntrack cleanup. Listeners of new pods start last, as their containers do.
 	 */
-	private void apply(LabNetwork net, dev.packetwalk.engine.Event.Change c) {
+	/**
+	 * What kube-proxy's conntrack cleanup deleted in the kernel on one node during one
+	 * change: the deleted entries' tuples.
+	 */
+	record Cleaned(String change, String label, String node, List<String> tuples) {
+	}
+
+	/**
+	 * The conntrack entries a {@code conntrack -D} says it deleted, as tuples
+	 * ({@code src=… dst=… sport=… dport=… src=… dst=… sport=… dport=…}).
+	 */
+	static List<String> deletedTuples(String output) {
+		List<String> out = new ArrayList<>();
+		for (String line : output.split("\n")) {
+			String t = tuple(line);
+			if (t != null) {
+				out.add(t);
+			}
+		}
+		return out;
+	}
+
+	/** The two tuples of a conntrack line, or null when it has none. */
+	static String tuple(String line) {
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+				"(src=\\S+ dst=\\S+ sport=\\d+ dport=\\d+) (?:\\[\\w+\\] )?(src=\\S+ dst=\\S+ sport=\\d+ dport=\\d+)")
+			.matcher(line);
+		return m.find() ? m.group(1) + " " + m.group(2) : null;
+	}
+
+	/**
+	 * One verdict per change whose kube-proxy cleaned conntrack: on every node, the
+	 * entries the kernel's {@code conntrack -D} deleted must be the ones the model's
+	 * proxy-sync step says it deleted.
+	 */
+	static List<FlowVerdict> conntrackVerdicts(List<Cleaned> cleaned, Trace t) {
+		Map<String, List<Cleaned>> byChange = new java.util.LinkedHashMap<>();
+		cleaned.forEach(c -> byChange.computeIfAbsent(c.change(), k -> new ArrayList<>()).add(c));
+		List<FlowVerdict> out = new ArrayList<>();
+		for (var e : byChange.entrySet()) {
+			Map<String, List<String>> model = new HashMap<>();
+			for (Walk w : t.walks()) {
+				if (!w.flow().equals(e.getKey())) {
+					continue;
+				}
+				for (var hop : w.hops()) {
+					for (var step : hop.steps()) {
+						if (step instanceof dev.packetwalk.trace.Step.ProxySync ps) {
+							model.computeIfAbsent(ps.node(), k -> new ArrayList<>())
+								.addAll(ps.conntrackDeleted().stream().map(KernelLab::tuple).toList());
+						}
+					}
+				}
+			}
+			List<String> diff = new ArrayList<>();
+			List<String> said = new ArrayList<>();
+			for (Cleaned c : e.getValue()) {
+				List<String> m = model.getOrDefault(c.node(), List.of()).stream().sorted().toList();
+				List<String> k = c.tuples().stream().sorted().toList();
+				said.add(c.node() + " " + k.size());
+				if (!m.equals(k)) {
+					diff.add("kube-proxy's UDP conntrack cleanup on " + c.node() + ": model deleted " + m
+							+ ", the kernel's conntrack -D deleted " + k);
+				}
+			}
+			out.add(new FlowVerdict(e.getKey(), e.getValue().getFirst().label(), diff.isEmpty(),
+					"conntrack entries deleted (model = kernel): " + String.join(", ", said), diff, List.of(),
+					List.of()));
+		}
+		return out;
+	}
+
+	private List<Cleaned> apply(LabNetwork net, dev.packetwalk.engine.Event.Change c) {
 		ChangePlanner.Plan plan = ChangePlanner.plan(net.topology(), c, net.names());
 		for (Cmd cmd : plan.unplug()) {
 			net.exec().run(cmd);
@@ -309,10 +389,13 @@ public final class KernelLab implements Lab {
 		for (Cmd cmd : plan.apply()) {
 			net.exec().run(cmd);
 		}
+		Map<String, List<String>> deleted = new java.util.LinkedHashMap<>();
 		for (ChangePlanner.ConntrackDelete d : plan.conntrack()) {
 			Exec.Result r = net.exec().run(d.cmd());
-			String said = (r.stderr() + " " + r.stdout()).replaceAll("\\s+", " ").trim();
-			say("conntrack on " + d.node() + " for endpoint " + d.endpoint() + ": " + said);
+			String said = r.stderr() + "\n" + r.stdout();
+			say("conntrack on " + d.node() + " for endpoint " + d.endpoint() + ": "
+					+ said.replaceAll("\\s+", " ").trim());
+			deleted.computeIfAbsent(d.node(), k -> new ArrayList<>()).addAll(deletedTuples(said));
 		}
 		net.advance(c.state().topology());
 		List<Namespace> created = net.topology()
@@ -321,6 +404,9 @@ public final class KernelLab implements Lab {
 			.filter(ns -> plan.created().contains(ns.id()))
 			.toList();
 		startListeners(net, created);
+		List<Cleaned> out = new ArrayList<>();
+		deleted.forEach((node, tuples) -> out.add(new Cleaned(c.id(), c.label(), node, tuples)));
+		return out;
 	}
 
 	private static void close(LabNetwork net, Exec.Proc session) {

@@ -184,6 +184,39 @@ class ChangePlannerTest {
 				+ names.ns("lan"));
 	}
 
+	/**
+	 * kube-proxy's UDP cleanup is compared entry for entry: what the kernel's
+	 * {@code conntrack -D} printed (as it did in a real run) against the model's
+	 * proxy-sync step, node by node.
+	 */
+	@Test
+	void theKernelsConntrackCleanupIsComparedWithTheModels() {
+		var cs = Scenarios.compile("udp-conntrack-flush");
+		var trace = new dev.packetwalk.engine.Engine(cs.scenario()).run(cs.seed());
+		String node1 = "conntrack v1.4.7 (conntrack-tools): 1 flow entries have been deleted.\n"
+				+ "udp      17 28 src=10.244.1.2 dst=10.96.0.53 sport=60086 dport=53 src=10.244.2.2 dst=10.244.1.2"
+				+ " sport=53 dport=60086 mark=0 use=1";
+		String node2 = "conntrack v1.4.7 (conntrack-tools): 0 flow entries have been deleted.";
+		assertThat(KernelLab.deletedTuples(node1)).containsExactly(
+				"src=10.244.1.2 dst=10.96.0.53 sport=60086 dport=53 src=10.244.2.2 dst=10.244.1.2 sport=53 dport=60086");
+		List<FlowVerdict> same = KernelLab.conntrackVerdicts(
+				List.of(new KernelLab.Cleaned("change2", "delete pod dns-1", "node1", KernelLab.deletedTuples(node1)),
+						new KernelLab.Cleaned("change2", "delete pod dns-1", "node2", KernelLab.deletedTuples(node2))),
+				trace);
+		assertThat(same).singleElement().satisfies(v -> {
+			assertThat(v.match()).as(v.render()).isTrue();
+			assertThat(v.summary()).contains("node1 1", "node2 0");
+		});
+		List<FlowVerdict> none = KernelLab.conntrackVerdicts(
+				List.of(new KernelLab.Cleaned("change2", "delete pod dns-1", "node1", List.of())), trace);
+		assertThat(none).singleElement().satisfies(v -> {
+			assertThat(v.match()).isFalse();
+			assertThat(v.render()).contains(
+					"kube-proxy's UDP conntrack cleanup on node1: model deleted [src=10.244.1.2",
+					"the kernel's conntrack -D deleted []");
+		});
+	}
+
 	/** No change, no command: a plan from a cluster to itself is empty. */
 	@Test
 	void nothingChangedNothingRuns() {
