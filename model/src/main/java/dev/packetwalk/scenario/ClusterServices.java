@@ -38,9 +38,14 @@ import tools.jackson.databind.ObjectMapper;
  */
 final class ClusterServices {
 
-	/** A pod as the endpoints controller sees it. */
+	/**
+	 * A pod as the endpoints controller sees it.
+	 *
+	 * @param terminating the pod is being deleted (it has a deletionTimestamp) and still
+	 * runs out its grace period
+	 */
 	record PodInfo(String namespace, String name, String node, Ip ip, Map<String, String> labels,
-			Map<String, Integer> namedPorts, boolean ready) {
+			Map<String, Integer> namedPorts, boolean ready, boolean terminating) {
 	}
 
 	/** What a flow can name: {@code service/<name>:<port>} resolves to the cluster IP. */
@@ -511,10 +516,14 @@ final class ClusterServices {
 				}
 			});
 			if (!ports.isEmpty()) {
-				// publishNotReadyAddresses: the endpoint slice controller lists every pod
-				// as ready
-				boolean ready = pod.ready() || publishNotReady;
-				out.add(new Endpoint(pod.ip(), ports, pod.node(), ready, ready, false));
+				// the EndpointSlice controller (podToEndpoint): serving is the pod's
+				// Ready condition, terminating its deletionTimestamp, ready is serving
+				// and not terminating; publishNotReadyAddresses lists every pod as
+				// ready (upstream then also keeps terminating true on a deleted pod;
+				// kube-proxy treats such an endpoint as ready, as here)
+				boolean ready = publishNotReady || (pod.ready() && !pod.terminating());
+				boolean serving = publishNotReady || pod.ready();
+				out.add(new Endpoint(pod.ip(), ports, pod.node(), ready, serving, pod.terminating() && !ready));
 			}
 		}
 		if (out.isEmpty()) {

@@ -248,11 +248,46 @@ final class ControlPlane {
 		return out;
 	}
 
-	private static final Pattern CHAIN = Pattern.compile("^(?:-A|-I|:)\\s*(\\S+)");
+	/**
+	 * The chain, set or map a rule line belongs to: {@code iptables-save}'s
+	 * {@code -A CHAIN}, {@code :CHAIN}; {@code nft -f}'s
+	 * {@code add rule|chain|element|set|map ip kube-proxy NAME}; {@code ipset restore}'s
+	 * {@code add|create SET}.
+	 */
+	private static final Pattern CHAIN = Pattern
+		.compile("^(?:(?:-A|-I|:)\\s*|add (?:rule|chain|element|set|map) \\S+ \\S+ |(?:add|create) )(\\S+)");
 
 	private static String chainOf(String line) {
 		Matcher m = CHAIN.matcher(line);
 		return m.find() ? m.group(1) : line.startsWith("*") ? line : "";
+	}
+
+	/**
+	 * {@code ipvsadm -Ln}'s changed lines: a virtual server's lines with its real
+	 * servers, each run headed by {@code "@@ "} and the virtual server it belongs to
+	 * (e.g. {@code @@ TCP  10.96.0.80:80 rr}), a real server line ({@code  -> …}) naming
+	 * its virtual server even when that line did not change.
+	 */
+	static List<String> ipvsadmDiff(List<String> before, List<String> after) {
+		List<String> out = new ArrayList<>();
+		String section = "";
+		String headed = null;
+		for (String line : diff(before, after, true)) {
+			String text = line.substring(2);
+			if (!text.startsWith(" ") && !text.isEmpty()) {
+				section = text;
+			}
+			if (line.startsWith("  ")) {
+				headed = null;
+				continue;
+			}
+			if (!section.equals(headed)) {
+				out.add("@@ " + section);
+				headed = section;
+			}
+			out.add(line);
+		}
+		return out;
 	}
 
 	private static final Pattern SVC_RULE = Pattern

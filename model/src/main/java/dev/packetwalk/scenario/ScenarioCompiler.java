@@ -176,6 +176,12 @@ public final class ScenarioCompiler {
 		/** The timeline's events, once built. */
 		private List<dev.packetwalk.engine.Event> timeline = List.of();
 
+		/**
+		 * Pods being deleted with a grace period ({@code ns/name}, a timeline's
+		 * {@code terminate}): still running, their endpoints terminating.
+		 */
+		private java.util.Set<String> terminating = java.util.Set.of();
+
 		private final Map<String, Ip> hostIps = new LinkedHashMap<>();
 
 		/**
@@ -228,7 +234,7 @@ public final class ScenarioCompiler {
 			}
 			buildCluster(doc.cluster());
 			List<Flow> flows = buildFlows();
-			timeline = problems.hasErrors() || doc.timeline() == null ? List.of() : new Timeline(this).build();
+			timeline = problems.hasErrors() || doc.timeline() == null ? List.of() : new Timeline(this, flows).build();
 			return finish(md, flows);
 		}
 
@@ -544,7 +550,8 @@ public final class ScenarioCompiler {
 					}
 				}
 				onNode.add(new PodPlan(key, p.name(), k8sNs, p.node(), ip, listeners(at, p), named,
-						p.labels() == null ? Map.of() : p.labels(), p.ready() == null || p.ready()));
+						p.labels() == null ? Map.of() : p.labels(), p.ready() == null || p.ready(),
+						terminating.contains(key)));
 				policyPods.add(new dev.packetwalk.netpol.PolicyPod(k8sNs, p.name(),
 						p.labels() == null ? Map.of() : p.labels(), ip, p.node(), namedProtos));
 			}
@@ -559,7 +566,7 @@ public final class ScenarioCompiler {
 			List<ClusterServices.PodInfo> podInfos = new ArrayList<>();
 			podsByNode.values()
 				.forEach(list -> list.forEach(pp -> podInfos.add(new ClusterServices.PodInfo(pp.namespace(), pp.name(),
-						pp.node(), pp.ip(), pp.labels(), pp.namedPorts(), pp.ready()))));
+						pp.node(), pp.ip(), pp.labels(), pp.namedPorts(), pp.ready(), pp.terminating()))));
 			List<String> faults = doc.faults() == null ? List.of() : doc.faults();
 			for (int k = 0; k < faults.size(); k++) {
 				if (!ScenarioDocument.FAULTS.contains(faults.get(k))) {
@@ -1513,7 +1520,7 @@ public final class ScenarioCompiler {
 		}
 
 		private record PodPlan(String key, String name, String namespace, String node, Ip ip, List<Listener> listeners,
-				Map<String, Integer> namedPorts, Map<String, String> labels, boolean ready) {
+				Map<String, Integer> namedPorts, Map<String, String> labels, boolean ready, boolean terminating) {
 		}
 
 	}
@@ -1539,6 +1546,9 @@ public final class ScenarioCompiler {
 
 		private final List<ScenarioDocument.NodeSpec> nodes = new ArrayList<>();
 
+		/** Pods deleted with a grace period and still running ({@code ns/name}). */
+		private final java.util.Set<String> terminating = new java.util.HashSet<>();
+
 		/**
 		 * host-local's last reserved address per node (it hands out the next one,
 		 * wrapping around).
@@ -1552,10 +1562,14 @@ public final class ScenarioCompiler {
 
 		private int flowCount;
 
-		Timeline(Builder root) {
+		/** Resolved flows by id (where a continuing packet goes). */
+		private final Map<String, Flow> sentFlows = new HashMap<>();
+
+		Timeline(Builder root, List<Flow> flows) {
 			this.root = root;
 			this.problems = root.problems;
 			this.current = root;
+			flows.forEach(f -> sentFlows.putIfAbsent(f.id(), f));
 		}
 
 		List<dev.packetwalk.engine.Event> build() {
@@ -1582,10 +1596,11 @@ public final class ScenarioCompiler {
 				int set = t == null ? 0
 						: (t.create() != null ? 1 : 0) + (t.ready() != null ? 1 : 0) + (t.delete() != null ? 1 : 0)
 								+ (t.scale() != null ? 1 : 0) + (t.addNode() != null ? 1 : 0)
-								+ (t.flow() != null ? 1 : 0) + (t.pause() != null ? 1 : 0);
+								+ (t.flow() != null ? 1 : 0) + (t.pause() != null ? 1 : 0)
+								+ (t.terminate() != null ? 1 : 0) + (t.removeNode() != null ? 1 : 0);
 				if (set != 1) {
-					problems.error(at,
-							"a timeline entry is exactly one of create, ready, delete, scale, addNode, flow or wait");
+					problems.error(at, "a timeline entry is exactly one of create, ready, terminate, delete, scale,"
+							+ " addNode, removeNode, flow or wait");
 					continue;
 				}
 				String id = "change" + (i + 1);
@@ -1603,6 +1618,12 @@ public final class ScenarioCompiler {
 				}
 				else if (t.delete() != null) {
 					delete(at + "/delete", id, t.delete());
+				}
+				else if (t.terminate() != null) {
+					terminate(at + "/terminate", id, t.terminate());
+				}
+				else if (t.removeNode() != null) {
+					removeNode(at + "/removeNode", id, t.removeNode());
 				}
 				else if (t.addNode() != null) {
 					addNode(at + "/addNode", id, t.addNode());
@@ -1660,11 +1681,14 @@ public final class ScenarioCompiler {
 									+ " connects to an address, a pod or a service");
 					return;
 				}
+				// the connection goes where it went, also when the pod it named is gone
+				Flow was = sentFlows.get(f.continues());
+				String to = was != null && namesGonePod(earlier.to()) ? was.dst() + ":" + was.dstPort() : earlier.to();
 				spec = new ScenarioDocument.FlowSpec(f.id(),
 						f.label() != null ? f.label()
 								: (earlier.label() != null ? earlier.label() : earlier.from() + " → " + earlier.to())
 										+ " (next packet)",
-						earlier.from(), f.container() != null ? f.container() : earlier.container(), earlier.to(),
+						earlier.from(), f.container() != null ? f.container() : earlier.container(), to,
 						earlier.protocol(), null, f.ttl(), f.size(), f.dontFragment(), f.reply(), f.http(), null);
 			}
 			else if (f.from() == null || f.to() == null) {
@@ -1686,8 +1710,23 @@ public final class ScenarioCompiler {
 			root.dnsRecords.putAll(current.dnsRecords);
 			flowSpecs.put(id, resolved);
 			for (Flow fl : out) {
+				sentFlows.putIfAbsent(fl.id(), fl);
 				events.add(new dev.packetwalk.engine.Event.Send(fl, fl.id().equals(id) ? f.continues() : null));
 			}
+		}
+
+		/**
+		 * Does a flow's {@code to} name a pod ({@code pod:port}, {@code ns/pod:port})
+		 * that no longer exists?
+		 */
+		private boolean namesGonePod(String to) {
+			int colon = to.lastIndexOf(':');
+			String name = colon < 0 ? to : to.substring(0, colon);
+			if (name.equals("localhost") || name.matches("[0-9.]+") || name.startsWith("service/")
+					|| name.startsWith("node/") || name.startsWith("host/") || name.startsWith("dns/")) {
+				return false;
+			}
+			return find(name) < 0;
 		}
 
 		private static ScenarioDocument.FlowSpec withId(ScenarioDocument.FlowSpec f, String id) {
@@ -1772,7 +1811,7 @@ public final class ScenarioCompiler {
 							+ ", and its pod network"
 							+ " is set up (the bridge, and with flannel, flanneld's lease and flannel.1).",
 					n.name(), "kubelet", joined.effectiveRoutes().stream().map(r -> "+ ip route: " + r.text()).toList(),
-					created));
+					created, List.of()));
 			for (Namespace ns : next.namespaces) {
 				if (ns.kind() != Namespace.Kind.NODE || ns.id().equals(n.name())) {
 					continue;
@@ -1793,10 +1832,123 @@ public final class ScenarioCompiler {
 								+ "'s subnet lease and writes what reaches it through flannel.1: the ARP entry"
 								+ " for the remote VTEP, the FDB entry that sends its MAC to " + n.name()
 								+ "'s address, then the" + " route for " + cidr + ".",
-						ns.id(), "flanneld", diff, List.of()));
+						ns.id(), "flanneld", diff, List.of(), List.of()));
 			}
 			steps.addAll(controlSteps(current, next));
 			change(id, "node " + n.name() + " joins", next, steps, List.of(), List.of());
+		}
+
+		/**
+		 * A node leaves ({@code kubectl delete node}, or the machine is gone and the Node
+		 * object deleted): the pod garbage collector deletes the pods bound to it (no CNI
+		 * DEL runs: the node is not there to run it), the EndpointSlice controller drops
+		 * their endpoints and kube-proxy on every other node rewrites its rules; with
+		 * flannel, flanneld on every other node sees the subnet lease go and deletes the
+		 * ARP, FDB and route entries it wrote for it (flanneld's order).
+		 */
+		private void removeNode(String at, String id, String name) {
+			int k = -1;
+			for (int i = 0; i < nodes.size(); i++) {
+				if (name.equals(nodes.get(i).name())) {
+					k = i;
+				}
+			}
+			if (k < 0) {
+				problems.error(at, "unknown node '" + name + "'" + Problems.didYouMean(name, current.nodeIps.keySet()));
+				return;
+			}
+			if (nodes.size() == 1) {
+				problems.error(at, "node " + name + " is the cluster's last node");
+				return;
+			}
+			List<ScenarioDocument.PodSpec> gone = pods.stream().filter(p -> name.equals(p.node())).toList();
+			Namespace leaving = current.namespaces.stream()
+				.filter(ns -> ns.id().equals(name))
+				.findFirst()
+				.orElseThrow();
+			nodes.remove(k);
+			pods.removeAll(gone);
+			gone.forEach(p -> terminating.remove(key(p)));
+			Builder next = rebuild(at, null);
+			if (next == null) {
+				return;
+			}
+			List<String> removed = new ArrayList<>();
+			removed.add(name);
+			gone.forEach(p -> removed.add(key(p)));
+			for (Namespace ns : current.namespaces) {
+				Namespace now = next.namespaces.stream().filter(o -> o.id().equals(ns.id())).findFirst().orElse(null);
+				if (now != null && ns.kind() != Namespace.Kind.NODE) {
+					// the underlay loses its port for the node
+					ns.devices()
+						.stream()
+						.filter(d -> now.devices().stream().noneMatch(o -> o.name().equals(d.name())))
+						.forEach(d -> removed.add(ns.id() + "/" + d.name()));
+				}
+			}
+			List<Step> steps = new ArrayList<>();
+			steps.add(new Step.NodeSync(new Place(name, name, null), null, name
+					+ " leaves: its Node object is deleted. The pod garbage collector deletes the pods bound to it"
+					+ (gone.isEmpty() ? " (none)"
+							: " (" + String.join(", ", gone.stream().map(ScenarioDocument.PodSpec::name).toList())
+									+ ")")
+					+ "; no CNI DEL runs, the node is not there to run it. kube-controller-manager's node IPAM"
+					+ " releases its pod CIDR " + current.nodeCidr(name) + ".", name, "kube-controller-manager",
+					leaving.effectiveRoutes().stream().map(r -> "- ip route: " + r.text()).toList(), List.of(),
+					removed));
+			Cidr cidr = current.nodeCidr(name);
+			for (Namespace ns : next.namespaces) {
+				if (ns.kind() != Namespace.Kind.NODE) {
+					continue;
+				}
+				Namespace was = current.namespaces.stream()
+					.filter(o -> o.id().equals(ns.id()))
+					.findFirst()
+					.orElseThrow();
+				List<String> diff = ControlPlane.diff(nodeEntries(was), nodeEntries(ns), false)
+					.stream()
+					.filter(l -> !l.startsWith("@@"))
+					.toList();
+				if (diff.isEmpty()) {
+					continue;
+				}
+				steps.add(new Step.NodeSync(new Place(ns.node(), ns.id(), null), null,
+						"flanneld on " + ns.id() + " sees " + name
+								+ "'s subnet lease go and deletes what reached it through flannel.1: the ARP entry"
+								+ " for its VTEP, the FDB entry that sent its MAC to " + name + "'s address, and the"
+								+ " route for " + cidr + ". A packet for " + cidr + " now follows the node's other"
+								+ " routes.",
+						ns.id(), "flanneld", diff, List.of(), List.of()));
+			}
+			steps.addAll(controlSteps(current, next));
+			List<Ip> goneEndpoints = gone.stream().map(p -> Ip.parse(p.ip())).toList();
+			change(id, "node " + name + " leaves", next, steps, goneEndpoints, List.of());
+		}
+
+		/**
+		 * A pod is deleted with a grace period: it keeps running (its network stays)
+		 * until a later {@code delete}, but its endpoint is
+		 * {@code ready: false, serving: true,
+		 * terminating: true}. kube-proxy sends new connections to it only when no ready
+		 * endpoint is left for the traffic policy (CategorizeEndpoints); open connections
+		 * keep their conntrack entry and still reach it.
+		 */
+		private void terminate(String at, String id, String pod) {
+			int k = find(pod);
+			if (k < 0) {
+				problems.error(at, "unknown pod '" + pod + "'" + Problems.didYouMean(pod, names()));
+				return;
+			}
+			ScenarioDocument.PodSpec p = pods.get(k);
+			if (!terminating.add(key(p))) {
+				problems.error(at, "pod " + pod + " is already terminating");
+				return;
+			}
+			Builder next = rebuild(at, null);
+			if (next == null) {
+				return;
+			}
+			change(id, "pod " + p.name() + " is terminating", next, controlSteps(current, next), List.of(), List.of());
 		}
 
 		/**
@@ -1848,6 +2000,7 @@ public final class ScenarioCompiler {
 			List<ScenarioDocument.PodSpec> gone = indexes.stream().map(pods::get).toList();
 			List<ControlPlane.PodNet> nets = gone.stream().map(p -> podNet(current, key(p), null)).toList();
 			pods.removeAll(gone);
+			gone.forEach(p -> terminating.remove(key(p)));
 			Builder next = rebuild(at, null);
 			if (next == null) {
 				return;
@@ -1992,6 +2145,7 @@ public final class ScenarioCompiler {
 			Problems scratch = new Problems("timeline", (YamlLocator) null);
 			Builder b = new Builder(root.doc.withNodesAndPods(List.copyOf(nodes), List.copyOf(pods)), scratch,
 					root.source, root.yamlMapper, root.limits, root.budget);
+			b.terminating = java.util.Set.copyOf(terminating);
 			b.buildCluster(b.doc.cluster());
 			String mine = added == null ? null : Problems.displayPath(added);
 			for (ScenarioProblem pr : scratch.all()) {
@@ -2066,21 +2220,33 @@ public final class ScenarioCompiler {
 				dev.packetwalk.kubeproxy.IpvsState ipvsAfter = after.ipvsStates.get(ns.id());
 				boolean ipvs = ipvsAfter != null;
 				if (ipvs) {
-					diff.addAll(ControlPlane.diff(ipvsBefore == null ? List.of() : lines(ipvsBefore.ipvsadmList()),
-							lines(ipvsAfter.ipvsadmList()), false));
+					// the ipsets (ipset restore lines) and the virtual servers (ipvsadm
+					// -Ln)
+					diff.addAll(ControlPlane.diff(ipvsBefore == null ? List.of() : lines(ipvsBefore.ipsetRestoreText()),
+							lines(ipvsAfter.ipsetRestoreText()), false));
+					diff.addAll(
+							ControlPlane.ipvsadmDiff(ipvsBefore == null ? List.of() : lines(ipvsBefore.ipvsadmList()),
+									lines(ipvsAfter.ipvsadmList())));
+				}
+				boolean nft = !ns.nftables().isBlank();
+				if (nft) {
+					diff.addAll(ControlPlane.diff(old == null ? List.of() : lines(old.nftables()), lines(ns.nftables()),
+							false));
 				}
 				if (diff.isEmpty()) {
 					continue;
 				}
 				long added = diff.stream().filter(l -> l.startsWith("+ ")).count();
 				long removed = diff.stream().filter(l -> l.startsWith("- ")).count();
-				List<String> ladder = ipvs ? List.of() : ControlPlane.ladders(ns.iptables());
+				List<String> ladder = ipvs || nft ? List.of() : ControlPlane.ladders(ns.iptables());
+				String mode = ipvs ? "ipvs" : nft ? "nftables" : "iptables";
 				out.add(new Step.ProxySync(new Place(ns.node(), ns.id(), null), null, "kube-proxy on " + ns.id()
 						+ " sees the change and rewrites the node's rules in one "
-						+ (ipvs ? "sync (ipvsadm and iptables-restore)" : "iptables-restore") + ": " + added + " line"
-						+ (added == 1 ? "" : "s") + " added, " + removed
+						+ (ipvs ? "sync (ipset restore, ipvsadm and iptables-restore)"
+								: nft ? "nft -f transaction" : "iptables-restore")
+						+ ": " + added + " line" + (added == 1 ? "" : "s") + " added, " + removed
 						+ " removed. It is not in the data path: packets never pass through kube-proxy, only through the rules it"
-						+ " writes.", ns.id(), ipvs ? "ipvs" : "iptables", diff, ladder, List.of()));
+						+ " writes.", ns.id(), mode, diff, ladder, List.of()));
 			}
 			return out;
 		}

@@ -28,16 +28,20 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	 * @param create a pod is created (CNI ADD; not ready until a {@code ready} entry
 	 * unless it says so)
 	 * @param ready a pod (name or ns/name) becomes Ready
+	 * @param terminate a pod (name or ns/name) is deleted with a grace period: it still
+	 * runs and serves, its endpoint is terminating until a later {@code delete}
 	 * @param delete a pod (name or ns/name) is deleted
 	 * @param scale the pods a selector matches are scaled to a number of replicas
 	 * @param addNode a node joins the cluster (last in node order)
+	 * @param removeNode a node (by name) leaves the cluster with its pods
 	 * @param flow a packet (a new connection, or the next packet of an earlier flow's
 	 * with {@code continues})
 	 * @param pause ({@code wait:} in the file) time passes: {@code 30s}, {@code 5m},
 	 * {@code 3h}
 	 */
 	public record TimelineSpec(PodSpec create, String ready, String delete, ScaleSpec scale, NodeSpec addNode,
-			FlowSpec flow, @com.fasterxml.jackson.annotation.JsonProperty("wait") String pause) {
+			FlowSpec flow, @com.fasterxml.jackson.annotation.JsonProperty("wait") String pause, String terminate,
+			String removeNode) {
 	}
 
 	/**

@@ -567,14 +567,17 @@ public sealed interface Step {
 	 * {@code bridge fdb} lines, {@code "+ "} or {@code "- "}
 	 * @param creates what exists from this step on ({@code namespace} or
 	 * {@code namespace/device}), like {@link Cni}
+	 * @param removes what is gone from this step on (a node that leaves, its pods, the
+	 * underlay's port for it), like {@link Cni}
 	 */
 	@JsonTypeName("node-sync")
 	record NodeSync(Place at, Packet packet, String narration, String node, String agent, List<String> diff,
-			List<String> creates) implements Step {
+			List<String> creates, List<String> removes) implements Step {
 		public NodeSync {
 			checkControl(at, packet, narration);
 			diff = List.copyOf(diff);
 			creates = List.copyOf(creates);
+			removes = List.copyOf(removes);
 		}
 	}
 

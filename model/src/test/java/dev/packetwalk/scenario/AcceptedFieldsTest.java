@@ -86,8 +86,8 @@ class AcceptedFieldsTest {
 	 * its fields acts on it: a pod created Ready (web-2, an endpoint of web), a
 	 * connection, web deleted, the next packet of that connection, a node joining, web
 	 * scaled to 3 (a copy lands on the new node), time passing, two pods created not
-	 * Ready and one made Ready, a connection with every flow field set, and one from a
-	 * container of db-1.
+	 * Ready and one made Ready, a connection with every flow field set, one from a
+	 * container of db-1, web-2 terminating, and node3 leaving.
 	 */
 	private static final String TIMELINE = LAN.replaceFirst("}\\s*$",
 			"""
@@ -108,7 +108,9 @@ class AcceptedFieldsTest {
 					   {"flow": {"id": "last", "label": "l", "from": "client", "to": "service/web:80", "protocol": "TCP",
 					             "srcPort": 40002, "ttl": 64, "dontFragment": true, "reply": true,
 					             "http": {"method": "GET", "path": "/", "headers": {"Host": "web"}}}},
-					   {"flow": {"from": "db-1", "container": "db", "to": "service/web:80"}}]}
+					   {"flow": {"from": "db-1", "container": "db", "to": "service/web:80"}},
+					   {"terminate": "web-2"},
+					   {"removeNode": "node3"}]}
 					""");
 
 	/**
@@ -214,6 +216,8 @@ class AcceptedFieldsTest {
 			Map.entry("/timeline/*/create/containers/*/ports/*/protocol", new Probe(TIMELINE, "\"UDP\"")),
 			Map.entry("/timeline/*/create/containers/*/ports/*/hostPort", new Probe(TIMELINE, "8080")),
 			Map.entry("/timeline/*/delete", new Probe(TIMELINE, "\"web-2\"", "/timeline/2/delete")),
+			Map.entry("/timeline/*/terminate", new Probe(TIMELINE, "\"db-1\"", "/timeline/12/terminate")),
+			Map.entry("/timeline/*/removeNode", new Probe(TIMELINE, "\"node2\"", "/timeline/13/removeNode")),
 			Map.entry("/timeline/*/flow/continues", new Probe(TIMELINE, "\"f\"", "/timeline/3/flow/continues")),
 			Map.entry("/timeline/*/addNode/name", new Probe(TIMELINE, "\"node9\"", "/timeline/4/addNode/name")),
 			Map.entry("/timeline/*/addNode/internalIP",

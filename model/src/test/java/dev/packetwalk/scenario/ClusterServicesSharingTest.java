@@ -34,13 +34,13 @@ class ClusterServicesSharingTest {
 	private static List<ClusterServices.PodInfo> pods() {
 		return List.of(
 				new ClusterServices.PodInfo("default", "a1", "n1", Ip.parse("10.244.1.2"), Map.of("app", "a"), Map.of(),
-						true),
+						true, false),
 				new ClusterServices.PodInfo("default", "a2", "n2", Ip.parse("10.244.2.2"), Map.of("app", "a"), Map.of(),
-						true),
+						true, false),
 				new ClusterServices.PodInfo("default", "b1", "n2", Ip.parse("10.244.2.3"), Map.of("app", "b"), Map.of(),
-						true),
+						true, false),
 				new ClusterServices.PodInfo("default", "c1", "n3", Ip.parse("10.244.3.2"), Map.of("app", "c"), Map.of(),
-						true));
+						true, false));
 	}
 
 	private static ClusterServices read(List<Map<String, Object>> objects) {

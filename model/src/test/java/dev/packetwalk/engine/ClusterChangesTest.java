@@ -1,0 +1,290 @@
+package dev.packetwalk.engine;
+
+import java.util.List;
+
+import dev.packetwalk.scenario.ScenarioCompiler;
+import dev.packetwalk.scenario.ScenarioException;
+import dev.packetwalk.trace.DropReason;
+import dev.packetwalk.trace.Step;
+import dev.packetwalk.trace.Trace;
+import dev.packetwalk.trace.Walk;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Timeline changes beyond create, ready, delete and scale: terminating endpoints, nodes
+ * that leave, waits, and kube-proxy's sync in every proxy mode.
+ */
+class ClusterChangesTest {
+
+	static final String TERMINATING = """
+			apiVersion: packetwalk.dev/v1alpha1
+			kind: Scenario
+			metadata: {name: terminating}
+			cluster:
+			  network: kubenet
+			  cloud: {provider: gcp}
+			  proxyMode: MODE
+			  nodes: [{name: node1}, {name: node2}]
+			  pods:
+			    - {name: client, node: node1}
+			    - {name: web-1, node: node2, labels: {app: web}, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+			objects:
+			  - apiVersion: v1
+			    kind: Service
+			    metadata: {name: web}
+			    spec:
+			      selector: {app: web}
+			      clusterIP: 10.96.0.80
+			      ports: [{name: http, port: 80, targetPort: http}]
+			flows:
+			  - {id: open, from: client, to: service/web:80}
+			timeline:
+			  - create: {name: web-2, node: node2, ready: true, labels: {app: web}, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+			  - terminate: web-1
+			  - flow: {id: next, continues: open, size: 100}
+			  - flow: {id: new1, from: client, to: service/web:80}
+			  - flow: {id: new2, from: client, to: service/web:80}
+			  - flow: {id: new3, from: client, to: service/web:80}
+			  - delete: web-2
+			  - flow: {id: fallback, from: client, to: service/web:80}
+			""";
+
+	static Trace run(String yaml, long seed) {
+		return new Engine(new ScenarioCompiler().compile("t.yaml", yaml).scenario()).run(seed);
+	}
+
+	static List<Step> steps(Walk w) {
+		return w.hops().stream().flatMap(h -> h.steps().stream()).toList();
+	}
+
+	static Walk walk(Trace t, String flow, Walk.Leg leg) {
+		return t.walks().stream().filter(w -> w.flow().equals(flow) && w.leg() == leg).findFirst().orElseThrow();
+	}
+
+	static <T extends Step> List<T> stepsOf(Walk w, Class<T> type) {
+		return steps(w).stream().filter(type::isInstance).map(type::cast).toList();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "iptables", "ipvs", "nftables" })
+	void aTerminatingEndpointServesOnlyWhenNoReadyOneIsLeft(String mode) {
+		for (long seed = 1; seed <= 8; seed++) {
+			Trace t = run(TERMINATING.replace("MODE", mode), seed);
+			Walk terminate = walk(t, "change2", Walk.Leg.CHANGE);
+			Step.EndpointsUpdate slice = stepsOf(terminate, Step.EndpointsUpdate.class).getFirst();
+			assertThat(slice.diff()).containsSubsequence("-     ready: true", "+     ready: false",
+					"      serving: true", "-     terminating: false", "+     terminating: true");
+			assertThat(slice.ready()).containsExactly("10.244.2.3");
+			List<Step.ProxySync> syncs = stepsOf(terminate, Step.ProxySync.class);
+			assertThat(syncs).extracting(Step.ProxySync::node).containsExactly("node1", "node2");
+			for (Step.ProxySync s : syncs) {
+				// a ready endpoint is left: the terminating one leaves the rules
+				assertThat(s.mode()).isEqualTo(mode);
+				assertThat(s.diff()).as(mode).anyMatch(l -> l.startsWith("- ") && l.contains("10.244.2.2:8080"));
+				assertThat(s.diff()).as(mode).noneMatch(l -> l.startsWith("+ ") && l.contains("10.244.2.2"));
+				assertThat(s.conntrackDeleted()).isEmpty();
+			}
+			// the open connection still reaches the terminating pod (its conntrack entry,
+			// the pod still runs)
+			Walk next = walk(t, "next", Walk.Leg.REQUEST);
+			assertThat(next.disposition().delivered()).as(mode + " seed " + seed).isTrue();
+			assertThat(next.hops().getLast().place().namespace()).isEqualTo("default/web-1");
+			for (String flow : List.of("new1", "new2", "new3")) {
+				assertThat(walk(t, flow, Walk.Leg.REQUEST).hops().getLast().place().namespace())
+					.as(mode + " seed " + seed + " " + flow)
+					.isEqualTo("default/web-2");
+			}
+			// no ready endpoint left: kube-proxy falls back to the serving, terminating
+			// one
+			Walk delete = walk(t, "change7", Walk.Leg.CHANGE);
+			assertThat(stepsOf(delete, Step.ProxySync.class))
+				.allMatch(s -> s.diff().stream().anyMatch(l -> l.startsWith("+ ") && l.contains("10.244.2.2:8080")));
+			Walk fallback = walk(t, "fallback", Walk.Leg.REQUEST);
+			assertThat(fallback.disposition().delivered()).as(mode + " seed " + seed).isTrue();
+			assertThat(fallback.hops().getLast().place().namespace()).isEqualTo("default/web-1");
+		}
+	}
+
+	/**
+	 * internalTrafficPolicy Local: the node's own endpoints only, ready first, then
+	 * serving and terminating ones, even with a ready endpoint on another node
+	 * (CategorizeEndpoints per policy).
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "iptables", "ipvs", "nftables" })
+	void theFallbackIsPerTrafficPolicy(String mode) {
+		String yaml = TERMINATING.replace("MODE", mode)
+			.replace("- {name: client, node: node1}", "- {name: client, node: node2}")
+			.replace("create: {name: web-2, node: node2,", "create: {name: web-2, node: node1,")
+			.replace("clusterIP: 10.96.0.80", "clusterIP: 10.96.0.80\n      internalTrafficPolicy: Local");
+		for (long seed = 1; seed <= 8; seed++) {
+			Trace t = run(yaml, seed);
+			// client on node2, whose only endpoint web-1 is terminating: web-1, though
+			// web-2 on
+			// node1 is ready
+			for (String flow : List.of("new1", "new2", "new3")) {
+				Walk w = walk(t, flow, Walk.Leg.REQUEST);
+				assertThat(w.disposition().delivered()).as(mode + " seed " + seed + " " + flow).isTrue();
+				assertThat(w.hops().getLast().place().namespace()).as(mode + " seed " + seed + " " + flow)
+					.isEqualTo("default/web-1");
+			}
+		}
+	}
+
+	static final String LEAVING = """
+			apiVersion: packetwalk.dev/v1alpha1
+			kind: Scenario
+			metadata: {name: leaving}
+			cluster:
+			  network: flannel-vxlan
+			  nodes: [{name: node1}, {name: node2}, {name: node3}]
+			  pods:
+			    - {name: client, node: node1}
+			    - {name: web-2, node: node2, labels: {app: web}, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+			    - {name: web-3, node: node3, labels: {app: web}, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+			objects:
+			  - apiVersion: v1
+			    kind: Service
+			    metadata: {name: web}
+			    spec:
+			      selector: {app: web}
+			      clusterIP: 10.96.0.80
+			      ports: [{name: http, port: 80, targetPort: http}]
+			flows:
+			  - {id: before, from: client, to: web-3:8080}
+			timeline:
+			  - removeNode: node3
+			  - flow: {id: after, from: client, to: 10.244.3.2:8080}
+			  - flow: {id: next, continues: before, size: 100}
+			  - flow: {id: svc, from: client, to: service/web:80}
+			""";
+
+	@Test
+	void aNodeThatLeavesTakesItsPodsAndFlannelsEntriesWithIt() {
+		for (long seed = 1; seed <= 4; seed++) {
+			Trace t = run(LEAVING, seed);
+			Walk leave = walk(t, "change1", Walk.Leg.CHANGE);
+			assertThat(leave.label()).isEqualTo("node node3 leaves");
+			List<Step.NodeSync> syncs = stepsOf(leave, Step.NodeSync.class);
+			assertThat(syncs).extracting(Step.NodeSync::node).containsExactly("node3", "node1", "node2");
+			assertThat(syncs.getFirst().removes()).containsExactly("node3", "default/web-3", "lan/port-node3");
+			for (Step.NodeSync s : syncs.subList(1, 3)) {
+				assertThat(s.agent()).isEqualTo("flanneld");
+				// flanneld's order: the ARP entry, the FDB entry, then the route
+				assertThat(s.diff()).hasSize(3);
+				assertThat(s.diff().get(0)).startsWith("- ip neigh: 10.244.3.0 dev flannel.1 lladdr ");
+				assertThat(s.diff().get(1)).startsWith("- bridge fdb: ")
+					.endsWith(" dev flannel.1 dst 10.240.0.4 self permanent");
+				assertThat(s.diff().get(2)).startsWith("- ip route: 10.244.3.0/24 via 10.244.3.0 dev flannel.1");
+			}
+			// web-3's endpoint goes and kube-proxy on the remaining nodes rewrites the
+			// rules
+			assertThat(stepsOf(leave, Step.EndpointsUpdate.class).getFirst().ready()).containsExactly("10.244.2.2");
+			List<Step.ProxySync> proxy = stepsOf(leave, Step.ProxySync.class);
+			assertThat(proxy).extracting(Step.ProxySync::node).containsExactly("node1", "node2");
+			assertThat(proxy).allMatch(p -> p.diff()
+				.stream()
+				.anyMatch(l -> l.startsWith("- ") && l.contains("DNAT --to-destination 10.244.3.2:8080")));
+			// no route to node3's subnet through flannel.1 any more: node1 sends it to
+			// its
+			// default gateway, which this segment does not have
+			for (String flow : List.of("after", "next")) {
+				Walk w = walk(t, flow, Walk.Leg.REQUEST);
+				assertThat(w.disposition().delivered()).as(flow).isFalse();
+				assertThat(w.disposition().reason()).as(flow).isEqualTo(DropReason.NEIGHBOR_UNREACHABLE);
+				assertThat(w.hops().getLast().place().namespace()).isEqualTo("node1");
+				assertThat(steps(w)).noneMatch(s -> s instanceof Step.Encapsulate);
+			}
+			Walk svc = walk(t, "svc", Walk.Leg.REQUEST);
+			assertThat(svc.disposition().delivered()).isTrue();
+			assertThat(svc.hops().getLast().place().namespace()).isEqualTo("default/web-2");
+		}
+	}
+
+	@Test
+	void removeNodeProblemsNameTheirLine() {
+		String unknown = LEAVING.replace("removeNode: node3", "removeNode: node4");
+		assertThatThrownBy(() -> new ScenarioCompiler().compile("t.yaml", unknown))
+			.isInstanceOf(ScenarioException.class)
+			.hasMessageContaining("t.yaml:22:17: error: timeline[0].removeNode: unknown node 'node4'");
+		String twice = LEAVING.replace("  - flow: {id: after",
+				"  - terminate: web-2\n  - terminate: web-2\n  - flow: {id: after");
+		assertThatThrownBy(() -> new ScenarioCompiler().compile("t.yaml", twice)).isInstanceOf(ScenarioException.class)
+			.hasMessageContaining("timeline[2].terminate: pod web-2 is already terminating");
+		String fromGone = LEAVING.replace("{id: after, from: client,", "{id: after, from: web-3,");
+		assertThatThrownBy(() -> new ScenarioCompiler().compile("t.yaml", fromGone))
+			.isInstanceOf(ScenarioException.class)
+			.hasMessageContaining("timeline[1].flow.from");
+	}
+
+	static final String SCALE_IPVS = """
+			apiVersion: packetwalk.dev/v1alpha1
+			kind: Scenario
+			metadata: {name: scale-ipvs}
+			cluster:
+			  network: kubenet
+			  cloud: {provider: gcp}
+			  proxyMode: ipvs
+			  nodes: [{name: node1}, {name: node2}]
+			  pods:
+			    - {name: client, node: node2}
+			    - {name: web-1, node: node1, labels: {app: web}, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+			    - {name: web-2, node: node2, labels: {app: web}, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+			objects:
+			  - apiVersion: v1
+			    kind: Service
+			    metadata: {name: web}
+			    spec:
+			      selector: {app: web}
+			      clusterIP: 10.96.0.80
+			      ports: [{name: http, port: 80, targetPort: http}]
+			flows:
+			  - {id: first, from: client, to: service/web:80}
+			timeline:
+			  - scale: {selector: {app: web}, replicas: 3}
+			  - flow: {id: a, from: client, to: service/web:80}
+			  - flow: {id: b, from: client, to: service/web:80}
+			  - flow: {id: c, from: client, to: service/web:80}
+			""";
+
+	/**
+	 * kube-proxy's IPVS sync shows the ipset and the {@code ipvsadm -Ln} lines that
+	 * change: the new pod's KUBE-LOOP-BACK entry on its own node only, its real server
+	 * under the virtual server on every node; no probability ladder (the scheduler
+	 * balances).
+	 */
+	@Test
+	void anIpvsSyncShowsTheIpsetAndIpvsadmDiff() {
+		Trace t = run(SCALE_IPVS, 1);
+		Walk scale = walk(t, "change1", Walk.Leg.CHANGE);
+		List<Step.ProxySync> syncs = stepsOf(scale, Step.ProxySync.class);
+		assertThat(syncs).extracting(Step.ProxySync::node).containsExactly("node1", "node2");
+		// web-3 lands on node1 (the first of the nodes with fewest web pods): 10.244.1.3
+		Step.ProxySync node1 = syncs.get(0);
+		assertThat(node1.mode()).isEqualTo("ipvs");
+		assertThat(node1.ladder()).isEmpty();
+		assertThat(node1.narration()).contains("ipset restore, ipvsadm and iptables-restore")
+			.contains("2 lines added, 0 removed");
+		assertThat(node1.diff()).containsExactly("@@ KUBE-LOOP-BACK",
+				"+ add KUBE-LOOP-BACK 10.244.1.3,tcp:8080,10.244.1.3 -exist", "@@ TCP  10.96.0.80:80 rr",
+				"+   -> 10.244.1.3:8080              Masq    1      0          0         ");
+		Step.ProxySync node2 = syncs.get(1);
+		assertThat(node2.diff()).containsExactly("@@ TCP  10.96.0.80:80 rr",
+				"+   -> 10.244.1.3:8080              Masq    1      0          0         ");
+		// the virtual server's three real servers take the next connections in turn
+		assertThat(List.of("a", "b", "c")
+			.stream()
+			.map(f -> walk(t, f, Walk.Leg.REQUEST).hops().getLast().place().namespace())
+			.distinct()).hasSize(3);
+		List<Step.Ipvs> ipvs = stepsOf(walk(t, "a", Walk.Leg.REQUEST), Step.Ipvs.class);
+		assertThat(ipvs).hasSize(1);
+		assertThat(ipvs.getFirst().realServers()).as("the real servers after the sync")
+			.containsExactlyInAnyOrder("10.244.1.2:8080", "10.244.1.3:8080", "10.244.2.3:8080");
+	}
+
+}
