@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { isAbsent, lifecycleOf } from '../../main/resources/static/js/lifecycle.js';
+import { isAbsent, isUnaddressed, lifecycleOf } from '../../main/resources/static/js/lifecycle.js';
 import { flatten } from '../../main/resources/static/js/store.js';
 import { goldenTraces } from './goldens.js';
 
@@ -34,4 +34,17 @@ test('backend-dies-mid-connection: a deleted pod is gone from its CNI DEL on', (
 	assert.ok(isAbsent(life, 'default/web-1', 'eth0', unplug));
 	assert.ok(!isAbsent(life, 'default/web-1', null, unplug));
 	assert.ok(isAbsent(life, 'default/web-1', null, teardown));
+});
+
+test('pod-network-setup: eth0 has its address only from the ADDRESS step on', () => {
+	const { steps } = flatten(trace('pod-network-setup'));
+	const life = lifecycleOf(steps);
+	const veth = steps.findIndex(e => e.step.type === 'cni' && e.step.action === 'VETH');
+	const address = steps.findIndex(e => e.step.type === 'cni' && e.step.action === 'ADDRESS');
+	assert.ok(veth < address);
+	assert.ok(isUnaddressed(life, 'default/web', 'eth0', veth), 'the veth pair has no address yet');
+	assert.ok(isUnaddressed(life, 'default/web', 'eth0', address - 1));
+	assert.ok(!isUnaddressed(life, 'default/web', 'eth0', address));
+	// a device no CNI step addresses keeps its address all along
+	assert.ok(!isUnaddressed(life, 'default/client', 'eth0', -1));
 });

@@ -66,6 +66,28 @@ class TimelineBrowserTest extends BrowserTest {
 			.contains("ip link add eth0");
 		wait(WAIT).until(d -> eth0Drawn());
 		screenshot("timeline-2-veth");
+		// the veth pair has no address yet: eth0 is drawn without one until CNI ADD sets
+		// it
+		assertThat(addressShown()).as("eth0's address at the veth step").isFalse();
+		for (String action : List.of("MOVE", "ATTACH", "IPAM")) {
+			forward();
+			assertThat(stepType()).isEqualTo("cni");
+			assertThat(addressShown()).as("eth0's address at the " + action + " step").isFalse();
+		}
+		assertThat(driver.findElement(By.cssSelector("[data-testid=step-detail]")).getText())
+			.contains("allocated 10.244.1.3/24");
+		forward();
+		assertThat(driver.findElement(By.cssSelector("[data-testid=step-detail]")).getText())
+			.contains("ip addr add 10.244.1.3/24 dev eth0");
+		wait(WAIT).until(d -> addressShown());
+		assertThat(driver.findElement(By.cssSelector(ETH0 + " tspan.addr")).getText()).isEqualTo("10.244.1.3/24");
+		screenshot("timeline-3-address");
+	}
+
+	/** Is web's eth0 drawn with its address? */
+	private static boolean addressShown() {
+		List<WebElement> addr = driver.findElements(By.cssSelector(ETH0 + " tspan.addr"));
+		return eth0Drawn() && !addr.isEmpty() && addr.getFirst().isDisplayed();
 	}
 
 	@Test
@@ -82,7 +104,7 @@ class TimelineBrowserTest extends BrowserTest {
 			.anyMatch(t -> t.startsWith("- -A KUBE-SVC-") && t.contains("--probability 0.3333333333"))
 			.anyMatch(t -> t.startsWith("+ -A KUBE-SVC-") && t.contains("--probability 0.2000000000"));
 		assertThat(detail.getText()).contains("1/5 1/4 1/3 1/2 1");
-		screenshot("timeline-3-proxy-sync");
+		screenshot("timeline-4-proxy-sync");
 	}
 
 }

@@ -4,7 +4,7 @@
 import d3 from '../d3.js';
 import { layoutFor } from '../layout.js';
 import { currentEntry } from '../store.js';
-import { isAbsent, lifecycleOf } from '../lifecycle.js';
+import { isAbsent, isUnaddressed, lifecycleOf } from '../lifecycle.js';
 
 const KIND_TEXT = { NODE: 'node', POD: 'pod', HOST: 'host', ROUTER: 'router', SWITCH: 'switch' };
 
@@ -197,7 +197,13 @@ export function createTopology(viewport) {
 					t.append('tspan').attr('class', line.cls).attr('x', x).attr('y', y).attr('text-anchor', anchor).text(line.text);
 				});
 			}))
-			.call(g => g.select('title').text(d => `${d.ns} · ${d.name} (${d.kind})${d.device.addresses?.length ? '\n' + d.device.addresses.join(', ') : ''}${d.device.mac ? '\n' + d.device.mac : ''}`));
+			.call(g => g.select('title').text(d => deviceTitle(d, true)));
+	}
+
+	/** A device's tooltip: its place and kind, its addresses (when it has them at this step) and MAC. */
+	function deviceTitle(d, addressed) {
+		const addresses = addressed && d.device.addresses?.length ? '\n' + d.device.addresses.join(', ') : '';
+		return `${d.ns} · ${d.name} (${d.kind})${addresses}${d.device.mac ? '\n' + d.device.mac : ''}`;
 	}
 
 	function update(state) {
@@ -222,6 +228,11 @@ export function createTopology(viewport) {
 		gNs.selectAll('g.ns').classed('is-absent', d => absent(d.id, null));
 		gStacks.selectAll('g.stack').classed('is-absent', ([id]) => absent(id, null));
 		gDevices.selectAll('g.dev').classed('is-absent', d => absent(d.ns, d.name));
+		// CNI ADD: eth0 exists from the veth step on, its address only from the step that sets it
+		gDevices.selectAll('g.dev')
+			.classed('is-unaddressed', d => isUnaddressed(life, d.ns, d.name, state.cursor))
+			.select('title')
+			.text(d => deviceTitle(d, !isUnaddressed(life, d.ns, d.name, state.cursor)));
 		gLinks.selectAll('path.link').classed('is-absent', d => absentEnd(d.a) || (d.b != null && absentEnd(d.b)));
 		gNs.selectAll('g.ns').classed('is-current', d => !!at && d.id === at.namespace);
 		gStacks.selectAll('g.stack').classed('is-current', ([id]) => !!at && id === at.namespace && !at.device);
