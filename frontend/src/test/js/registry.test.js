@@ -154,6 +154,7 @@ test('the story view keeps every rewrite, verdict, pick and end, and drops the k
 				case 'endpoints':
 				case 'proxy-sync':
 				case 'node-sync':
+				case 'wait':
 					assert.ok(story, `${id}: ${s.type} is a story step`);
 					break;
 				case 'netfilter':

@@ -126,6 +126,8 @@ public final class Projection {
 					}
 					case Step.NodeSync x -> {
 					}
+					case Step.Wait x -> {
+					}
 					case Step.RouteLookup x -> {
 					}
 					case Step.NeighborLookup x -> {

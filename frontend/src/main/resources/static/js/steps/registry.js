@@ -26,7 +26,7 @@ export const FILTER_GROUPS = Object.freeze([
 	{ id: 'nat', label: 'NAT', title: 'address rewrites and load-balancing picks (iptables NAT, IPVS)' },
 	{ id: 'policy', label: 'policy', title: 'NetworkPolicy verdicts' },
 	{ id: 'tunnel', label: 'tunnel', title: 'encapsulation and decapsulation', pinned: true },
-	{ id: 'control', label: 'control plane', title: 'cluster changes: CNI, EndpointSlice, kube-proxy syncs', pinned: true },
+	{ id: 'control', label: 'control plane', title: 'cluster changes: CNI, EndpointSlice, kube-proxy syncs, time passing', pinned: true },
 	{ id: 'endpoint', label: 'send/deliver/drop', title: 'how a walk starts and ends', pinned: true }
 ]);
 
@@ -37,7 +37,14 @@ export const STORY_REASONS = Object.freeze({
 	rewrite: 'an address, port or envelope changes (NAT, encapsulation, decapsulation)',
 	verdict: 'something decides whether the packet may pass (NetworkPolicy, a netfilter DROP/REJECT)',
 	pick: 'a load balancer picks a backend (kube-proxy IPVS, a cloud load balancer\'s equal-cost next hops)',
-	change: 'the cluster changes: a pod\'s network is built or removed, an EndpointSlice or a node\'s rules are rewritten'
+	change: 'the cluster changes: a pod\'s network is built or removed, an EndpointSlice or a node\'s rules are rewritten, time passes and entries time out'
+});
+
+/** What a kube-proxy sync's diff is made of, per proxy mode. */
+const PROXY_SYNC_SOURCES = Object.freeze({
+	iptables: 'iptables-save · diff',
+	ipvs: 'iptables-save / ipset / ipvsadm -Ln · diff',
+	nftables: 'nft list ruleset (the nft -f transaction) · diff'
 });
 
 /** A diff line of a control-plane step: added or removed (kept lines and hunk headers are context). */
@@ -303,7 +310,7 @@ const TYPES = {
 		summary: s => `${s.node}: ${(s.diff || []).filter(changed).length} rule lines changed`,
 		detail: (v, s) => {
 			v.dl([['node', s.node], ['mode', s.mode], ...(s.ladder || []).map(l => ['ladder', l, 'mono'])]);
-			v.sub(s.mode === 'ipvs' ? 'iptables-save / ipvsadm -Ln · diff' : 'iptables-save · diff');
+			v.sub(PROXY_SYNC_SOURCES[s.mode] || 'iptables-save · diff');
 			v.codeList(s.diff || [], changed, '', 'proxy-diff');
 			if ((s.conntrackDeleted || []).length) {
 				v.sub('conntrack -D (UDP entries to endpoints that are gone)');
@@ -322,6 +329,25 @@ const TYPES = {
 			v.dl([['node', s.node], ['agent', s.agent]]);
 			v.sub('ip route / ip neigh / bridge fdb · diff');
 			v.codeList(s.diff || [], changed, '', 'node-diff');
+		}
+	},
+	wait: {
+		name: 'Wait',
+		short: 'wait',
+		group: 'control',
+		focus: 'detail',
+		story: () => 'change',
+		summary: s => `${s.seconds} s: ${(s.conntrackExpired || []).length} conntrack, ${(s.affinityExpired || []).length} affinity expired`,
+		detail: (v, s) => {
+			v.dl([['time passing', `${s.seconds} s`], ['where', placeText(s.at)]]);
+			if ((s.conntrackExpired || []).length) {
+				v.sub('conntrack -L · timed out');
+				v.codeList(s.conntrackExpired, () => true, '', 'wait-conntrack');
+			}
+			if ((s.affinityExpired || []).length) {
+				v.sub('session affinity · expired');
+				v.codeList(s.affinityExpired, () => true, '', 'wait-affinity');
+			}
 		}
 	},
 	deliver: {

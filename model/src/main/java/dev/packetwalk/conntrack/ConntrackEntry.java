@@ -20,6 +20,15 @@ public final class ConntrackEntry {
 
 	private int packets;
 
+	/** When the entry last saw a packet (the run's clock, seconds); -1: not yet. */
+	private long lastSeen = -1;
+
+	/** When it first saw a reply; -1: not yet. */
+	private long replyAt = -1;
+
+	/** A UDP entry still busy two seconds after its first reply (a stream). */
+	private boolean stream;
+
 	ConntrackEntry(Tuple original) {
 		this.original = original;
 		this.reply = original.inverse();
@@ -82,6 +91,39 @@ public final class ConntrackEntry {
 
 	public int packets() {
 		return packets;
+	}
+
+	/**
+	 * A packet of the connection passes at {@code now}: its timeout starts again (the
+	 * kernel's nf_ct_refresh).
+	 */
+	public void touch(long now) {
+		if (seenReply && replyAt < 0) {
+			replyAt = now;
+		}
+		else if (seenReply && now - replyAt >= 2) {
+			stream = true;
+		}
+		lastSeen = now;
+	}
+
+	/**
+	 * The timeout the kernel gives the entry now, in seconds (nf_conntrack's defaults):
+	 * TCP 120 before the reply (SYN_SENT) and 432000 after it (ESTABLISHED once the
+	 * handshake's last ACK, which the model does not draw, has passed); UDP 30, or 120
+	 * once it is a stream (traffic two seconds or more after the first reply); ICMP 30.
+	 */
+	public int timeoutSeconds() {
+		return switch (original.protocol()) {
+			case TCP -> seenReply ? 432000 : 120;
+			case UDP -> stream ? 120 : 30;
+			case ICMP -> 30;
+		};
+	}
+
+	/** Has the entry timed out by {@code now} (no packet for its timeout)? */
+	public boolean expiredAt(long now) {
+		return lastSeen >= 0 && now - lastSeen >= timeoutSeconds();
 	}
 
 	/**

@@ -63,6 +63,24 @@ public final class ConntrackTable {
 		entries.add(e);
 	}
 
+	/**
+	 * Deletes the entries that timed out by {@code now} (the kernel's garbage
+	 * collection); returns them as {@code conntrack -L} printed them, in table order.
+	 */
+	public List<String> expire(long now) {
+		List<String> gone = new ArrayList<>();
+		entries.removeIf(e -> {
+			if (!e.expiredAt(now)) {
+				return false;
+			}
+			gone.add(e.text());
+			byOriginal.remove(e.original());
+			byReply.remove(e.reply());
+			return true;
+		});
+		return gone;
+	}
+
 	/** The table in insertion order, as {@code conntrack -L} lines. */
 	public List<String> list() {
 		return entries.stream().map(ConntrackEntry::text).toList();

@@ -99,7 +99,7 @@ public final class Engine {
 			switch (e) {
 				case Event.Send s -> run.send(s.flow(), s.continues());
 				case Event.Change c -> run.apply(c, networks.get(change++));
-				case Event.Wait w -> state.now += w.seconds();
+				case Event.Wait w -> run.pass(w);
 			}
 		}
 		return new Trace(scenario.id(), seed, walks);
@@ -132,6 +132,9 @@ public final class Engine {
 		private dev.packetwalk.netpol.PolicyEngine policies = scenario.policies();
 
 		private Map<String, List<String>> dns = scenario.dns();
+
+		/** The cluster's namespaces as the changes so far left them. */
+		private dev.packetwalk.topology.Topology topology = scenario.topology();
 
 		Run(RunState state, List<Walk> walks) {
 			this.state = state;
@@ -190,6 +193,64 @@ public final class Engine {
 		}
 
 		/**
+		 * Time passes: the conntrack entries that time out go (the kernel's garbage
+		 * collection), session-affinity entries expire; a walk of leg CHANGE says what,
+		 * one {@code wait} step per namespace where something did, or one at the control
+		 * plane when nothing did.
+		 */
+		void pass(Event.Wait w) {
+			long before = state.now;
+			state.now += w.seconds();
+			long now = state.now;
+			List<dev.packetwalk.trace.Step> steps = new ArrayList<>();
+			String span = w.seconds() + " s pass";
+			for (dev.packetwalk.topology.Namespace ns : topology.namespaces()) {
+				dev.packetwalk.conntrack.ConntrackTable table = state.conntrackTables().get(ns.id());
+				List<String> conntrack = table == null ? List.of() : table.expire(now);
+				List<String> affinity = new ArrayList<>();
+				dev.packetwalk.netfilter.RecentLists recent = state.recentByNamespace().get(ns.id());
+				if (recent != null && ns.iptables() != null) {
+					affinity.addAll(recentExpired(ns.iptables(), recent, before, now));
+				}
+				dev.packetwalk.netfilter.NftEvaluator.DynamicSets sets = state.nftSetsByNamespace().get(ns.id());
+				if (sets != null) {
+					sets.expiredBetween(before, now).forEach(e -> affinity.add(e + " (its timeout ran out)"));
+				}
+				if (conntrack.isEmpty() && affinity.isEmpty()) {
+					continue;
+				}
+				steps
+					.add(new dev.packetwalk.trace.Step.Wait(new dev.packetwalk.trace.Place(ns.node(), ns.id(), null),
+							null,
+							span + " in " + ns.label() + ": " + (conntrack.isEmpty() ? ""
+									: conntrack.size() + " conntrack " + (conntrack.size() == 1 ? "entry" : "entries")
+											+ " timed out (no packet for its timeout; the next packet of that flow is"
+											+ " NEW and meets the rules again)")
+									+ (conntrack.isEmpty() || affinity.isEmpty() ? "" : "; ")
+									+ (affinity.isEmpty() ? ""
+											: affinity.size() + " session-affinity "
+													+ (affinity.size() == 1 ? "entry" : "entries")
+													+ " expired (a new connection from that client is balanced again)")
+									+ ".",
+							w.seconds(), conntrack, affinity));
+			}
+			if (steps.isEmpty()) {
+				steps.add(new dev.packetwalk.trace.Step.Wait(
+						new dev.packetwalk.trace.Place("control-plane", "control-plane", null), null,
+						span + ": no conntrack entry and no session-affinity entry times out in that time.",
+						w.seconds(), List.of(), List.of()));
+			}
+			List<dev.packetwalk.trace.Hop> hops = new ArrayList<>();
+			for (dev.packetwalk.trace.Step s : steps) {
+				hops.add(new dev.packetwalk.trace.Hop(
+						new dev.packetwalk.trace.Place(s.at().node(), s.at().namespace(), null), List.of(s)));
+			}
+			String label = "wait " + w.seconds() + " s";
+			walks.add(size
+				.add(new Walk(w.id(), Walk.Leg.CHANGE, label, hops, dev.packetwalk.trace.Disposition.applied(label))));
+		}
+
+		/**
 		 * A change: the kernel state it touches (a deleted port's FDB entries,
 		 * kube-proxy's conntrack deletions for UDP endpoints that are gone), its
 		 * control-plane walk, then the new cluster for every later packet.
@@ -218,10 +279,48 @@ public final class Engine {
 			walks.add(new Walk(c.id(), Walk.Leg.CHANGE, c.label(), hops,
 					dev.packetwalk.trace.Disposition.applied(c.label())));
 			net = next;
+			topology = c.state().topology();
 			policies = c.state().policies();
 			dns = c.state().dns();
 		}
 
+	}
+
+	/**
+	 * An {@code -m recent --rcheck} (or {@code --update}) rule: the seconds and the list
+	 * it checks (kube-proxy's session affinity).
+	 */
+	private static final java.util.regex.Pattern RECENT_CHECK = java.util.regex.Pattern
+		.compile("-m recent --name (\\S+) --(?:rcheck|update) --seconds ([0-9]+)");
+
+	/** A KUBE-SEP chain's DNAT target. */
+	private static final java.util.regex.Pattern SEP_DNAT = java.util.regex.Pattern
+		.compile("^-A (\\S+) .*-j DNAT --to-destination (\\S+)", java.util.regex.Pattern.MULTILINE);
+
+	/**
+	 * The session-affinity entries of a namespace's {@code -m recent} lists that were
+	 * live at {@code before} and are past their rule's {@code --seconds} at {@code now}.
+	 */
+	static List<String> recentExpired(String iptables, dev.packetwalk.netfilter.RecentLists lists, long before,
+			long now) {
+		Map<String, Long> seconds = new java.util.LinkedHashMap<>();
+		java.util.regex.Matcher m = RECENT_CHECK.matcher(iptables);
+		while (m.find()) {
+			seconds.putIfAbsent(m.group(1), Long.parseLong(m.group(2)));
+		}
+		Map<String, String> endpoint = new java.util.HashMap<>();
+		java.util.regex.Matcher d = SEP_DNAT.matcher(iptables);
+		while (d.find()) {
+			endpoint.putIfAbsent(d.group(1), d.group(2));
+		}
+		List<String> out = new ArrayList<>();
+		seconds.forEach((name, secs) -> lists.snapshot(name).forEach((ip, last) -> {
+			if (last >= before - secs && last < now - secs) {
+				out.add(name + (endpoint.containsKey(name) ? " (" + endpoint.get(name) + ")" : "") + ": " + ip
+						+ " last seen " + (now - last) + " s ago, past --seconds " + secs);
+			}
+		}));
+		return out;
 	}
 
 	/** Is this the root namespace of a cluster node? */

@@ -60,11 +60,15 @@ public sealed interface Event {
 		}
 	}
 
-	/** Time passes (conntrack and affinity timeouts run on the run's clock). */
-	record Wait(long seconds) implements Event {
+	/**
+	 * Time passes (conntrack and affinity timeouts run on the run's clock).
+	 *
+	 * @param id the wait's id (the walk's flow id in the trace, as a change's)
+	 */
+	record Wait(String id, long seconds) implements Event {
 		public Wait {
-			if (seconds < 0) {
-				throw new IllegalArgumentException("a wait is not negative");
+			if (id == null || seconds < 0) {
+				throw new IllegalArgumentException("a wait has an id and is not negative");
 			}
 		}
 	}

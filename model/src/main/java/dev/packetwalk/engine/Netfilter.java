@@ -158,6 +158,7 @@ final class Netfilter {
 	private ConntrackTable.Lookup track(Namespace ns, Packet p, List<Step> steps) {
 		ConntrackTable table = state.conntrack(ns.id());
 		ConntrackTable.Lookup l = table.lookupOrCreate(Tuple.of(p));
+		l.entry().touch(state.now);
 		current.put(ns.id(), l);
 		if (state.journal != null) {
 			state.journal.conntrack(ns.id(), l.entry(), l.isNew() ? StateJournal.Kind.CREATED : StateJournal.Kind.USED,

@@ -184,6 +184,21 @@ final class RunState {
 		return out;
 	}
 
+	/** Every namespace's conntrack table so far, in the order they were first used. */
+	Map<String, ConntrackTable> conntrackTables() {
+		return java.util.Collections.unmodifiableMap(conntrack);
+	}
+
+	/** Every namespace's nftables dynamic sets so far. */
+	Map<String, dev.packetwalk.netfilter.NftEvaluator.DynamicSets> nftSetsByNamespace() {
+		return java.util.Collections.unmodifiableMap(nftSets);
+	}
+
+	/** Every namespace's {@code -m recent} lists so far. */
+	Map<String, RecentLists> recentByNamespace() {
+		return java.util.Collections.unmodifiableMap(recent);
+	}
+
 	ConntrackTable conntrack(String nsId) {
 		return conntrack.computeIfAbsent(nsId, k -> new ConntrackTable());
 	}

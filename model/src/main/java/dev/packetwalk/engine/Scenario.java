@@ -112,6 +112,10 @@ public record Scenario(String id, Topology topology, List<Flow> flows, java.util
 					now = c.state().topology();
 				}
 				case Event.Wait w -> {
+					if (!ids.add(w.id())) {
+						throw new IllegalArgumentException(
+								"scenario " + id + " has two flows, changes or waits with id " + w.id());
+					}
 				}
 			}
 		}

@@ -31,7 +31,8 @@ final class TraceSize {
 		for (Hop h : walk.hops()) {
 			for (Step s : h.steps()) {
 				steps++;
-				chars += s.narration().length() + text(s.packet().payload());
+				// a control-plane step carries no packet
+				chars += s.narration().length() + (s.packet() == null ? 0 : text(s.packet().payload()));
 			}
 		}
 		budget.traceSize(steps, chars);

@@ -44,6 +44,21 @@ public final class NftEvaluator {
 			sets.computeIfAbsent(set, k -> new HashMap<>()).put(ip, expires);
 		}
 
+		/**
+		 * The elements that were live at {@code before} and whose timeout ran out by
+		 * {@code now}, as {@code @set: address}, sorted.
+		 */
+		public java.util.List<String> expiredBetween(long before, long now) {
+			java.util.List<String> out = new java.util.ArrayList<>();
+			sets.forEach((set, m) -> m.forEach((ip, exp) -> {
+				if (exp > before && exp <= now) {
+					out.add("@" + set + ": " + ip);
+				}
+			}));
+			java.util.Collections.sort(out);
+			return out;
+		}
+
 	}
 
 	/**

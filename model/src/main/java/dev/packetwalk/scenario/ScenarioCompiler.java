@@ -1605,7 +1605,7 @@ public final class ScenarioCompiler {
 				}
 				String id = "change" + (i + 1);
 				if (t.pause() != null) {
-					wait(at + "/wait", t.pause());
+					wait(at + "/wait", id, t.pause());
 				}
 				else if (t.flow() != null) {
 					flow(at + "/flow", t.flow());
@@ -1647,7 +1647,7 @@ public final class ScenarioCompiler {
 				.toList();
 		}
 
-		private void wait(String at, String text) {
+		private void wait(String at, String id, String text) {
 			if (!text.matches("[0-9]{1,7}[smh]")) {
 				problems.error(at, "wait is a duration such as 30s, 5m or 3h, not '" + text + "'");
 				return;
@@ -1658,7 +1658,7 @@ public final class ScenarioCompiler {
 				case 'h' -> 3600;
 				default -> 1;
 			};
-			events.add(new dev.packetwalk.engine.Event.Wait(n * unit));
+			events.add(new dev.packetwalk.engine.Event.Wait(id, n * unit));
 		}
 
 		private void flow(String at, ScenarioDocument.FlowSpec f) {

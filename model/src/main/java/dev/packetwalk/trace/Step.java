@@ -27,7 +27,7 @@ import dev.packetwalk.packet.Packet;
 		@JsonSubTypes.Type(Step.Ipvs.class), @JsonSubTypes.Type(Step.Deliver.class),
 		@JsonSubTypes.Type(Step.Drop.class), @JsonSubTypes.Type(Step.Cni.class),
 		@JsonSubTypes.Type(Step.EndpointsUpdate.class), @JsonSubTypes.Type(Step.ProxySync.class),
-		@JsonSubTypes.Type(Step.NodeSync.class) })
+		@JsonSubTypes.Type(Step.NodeSync.class), @JsonSubTypes.Type(Step.Wait.class) })
 public sealed interface Step {
 
 	Place at();
@@ -59,6 +59,7 @@ public sealed interface Step {
 			case EndpointsUpdate e -> true;
 			case ProxySync p -> true;
 			case NodeSync n -> true;
+			case Wait w -> true;
 			case Send s -> false;
 			case RouteLookup r -> false;
 			case NeighborLookup n -> false;
@@ -578,6 +579,30 @@ public sealed interface Step {
 			diff = List.copyOf(diff);
 			creates = List.copyOf(creates);
 			removes = List.copyOf(removes);
+		}
+	}
+
+	/**
+	 * Time passes (a timeline's {@code wait}): what timed out in one namespace, or, at
+	 * the control plane, that nothing did.
+	 *
+	 * @param seconds how long
+	 * @param conntrackExpired the conntrack entries that timed out, as
+	 * {@code conntrack -L} printed them
+	 * @param affinityExpired the session-affinity entries that expired: an
+	 * {@code -m recent} list's address past the rule's {@code --seconds}, or an nftables
+	 * affinity set element whose timeout ran out
+	 */
+	@JsonTypeName("wait")
+	record Wait(Place at, Packet packet, String narration, long seconds, List<String> conntrackExpired,
+			List<String> affinityExpired) implements Step {
+		public Wait {
+			checkControl(at, packet, narration);
+			if (seconds < 0) {
+				throw new IllegalArgumentException("a wait is not negative");
+			}
+			conntrackExpired = List.copyOf(conntrackExpired);
+			affinityExpired = List.copyOf(affinityExpired);
 		}
 	}
 

@@ -287,4 +287,75 @@ class ClusterChangesTest {
 			.containsExactlyInAnyOrder("10.244.1.2:8080", "10.244.1.3:8080", "10.244.2.3:8080");
 	}
 
+	static final String WAITING = """
+			apiVersion: packetwalk.dev/v1alpha1
+			kind: Scenario
+			metadata: {name: waiting}
+			cluster:
+			  network: kubenet
+			  proxyMode: MODE
+			  nodes: [{name: node1}]
+			  pods:
+			    - {name: client, node: node1}
+			    - {name: web-1, node: node1, labels: {app: web}, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+			    - {name: dns-1, node: node1, labels: {app: dns}, containers: [{name: c, ports: [{name: dns, containerPort: 53, protocol: UDP}]}]}
+			objects:
+			  - apiVersion: v1
+			    kind: Service
+			    metadata: {name: web}
+			    spec:
+			      selector: {app: web}
+			      clusterIP: 10.96.0.80
+			      sessionAffinity: ClientIP
+			      sessionAffinityConfig: {clientIP: {timeoutSeconds: 60}}
+			      ports: [{name: http, port: 80, targetPort: http}]
+			  - apiVersion: v1
+			    kind: Service
+			    metadata: {name: dns}
+			    spec:
+			      selector: {app: dns}
+			      clusterIP: 10.96.0.53
+			      ports: [{name: dns, port: 53, targetPort: dns, protocol: UDP}]
+			flows:
+			  - {id: first, from: client, to: service/web:80}
+			  - {id: query, from: client, to: service/dns:53, protocol: UDP}
+			timeline:
+			  - wait: 5s
+			  - wait: 2m
+			  - flow: {id: again, continues: query}
+			""";
+
+	/**
+	 * A wait is a walk of its own: nothing expires in 5 s (one step at the control
+	 * plane); in 2 minutes the UDP entry (30 s) times out and the affinity entry (60 s)
+	 * expires on node1, while the TCP connection (established: 5 days) stays; the same
+	 * socket's next datagram is NEW again.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "iptables", "nftables" })
+	void aWaitShowsWhatTimedOut(String mode) {
+		Trace t = run(WAITING.replace("MODE", mode), 1);
+		Walk quiet = walk(t, "change1", Walk.Leg.CHANGE);
+		assertThat(quiet.label()).isEqualTo("wait 5 s");
+		List<Step.Wait> nothing = stepsOf(quiet, Step.Wait.class);
+		assertThat(nothing).hasSize(1);
+		assertThat(nothing.getFirst().at().namespace()).isEqualTo("control-plane");
+		assertThat(nothing.getFirst().seconds()).isEqualTo(5);
+		assertThat(nothing.getFirst().conntrackExpired()).isEmpty();
+		Walk longer = walk(t, "change2", Walk.Leg.CHANGE);
+		List<Step.Wait> waits = stepsOf(longer, Step.Wait.class);
+		Step.Wait node1 = waits.stream().filter(w -> w.at().namespace().equals("node1")).findFirst().orElseThrow();
+		assertThat(node1.seconds()).isEqualTo(120);
+		assertThat(node1.conntrackExpired()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+			.startsWith("udp")
+			.contains("dst=10.96.0.53");
+		assertThat(node1.affinityExpired()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+			.contains("10.244.1.2");
+		assertThat(node1.narration()).contains("1 conntrack entry timed out")
+			.contains("1 session-affinity entry expired");
+		Walk again = walk(t, "again", Walk.Leg.REQUEST);
+		assertThat(stepsOf(again, Step.Conntrack.class).getFirst().state()).isEqualTo(Step.Conntrack.State.NEW);
+		assertThat(again.disposition().delivered()).isTrue();
+	}
+
 }

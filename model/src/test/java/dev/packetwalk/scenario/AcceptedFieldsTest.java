@@ -398,7 +398,7 @@ class AcceptedFieldsTest {
 			// shows in the trace)
 			sb.append(switch (e) {
 				case Event.Send send -> List.of(send.flow(), String.valueOf(send.continues()));
-				case Event.Wait w -> List.of(w.seconds());
+				case Event.Wait w -> List.of(w.id(), w.seconds());
 				case Event.Change c -> List.of(c.id(), c.label(), c.state().topology(), c.state().dns(),
 						c.state().ipvs(), c.hops(), c.goneEndpoints(), c.unplugged());
 			});
