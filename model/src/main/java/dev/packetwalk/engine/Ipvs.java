@@ -96,7 +96,8 @@ final class Ipvs {
 					null);
 		}
 		Route r = route.path();
-		Netfilter.Outcome o = netfilter.ipvsOutput(ns, out, r == null ? "lo" : r.dev(), rec.steps());
+		Netfilter.Outcome o = netfilter.ipvsOutput(ns, out, r == null ? "lo" : r.dev(), rec.steps(), vs.address(),
+				vs.port());
 		if (o.dropped() != null) {
 			return new Next.End(o.dropped());
 		}

@@ -120,18 +120,32 @@ final class Netfilter {
 	 * IPVS sends the rewritten packet out through LOCAL_OUT and POSTROUTING; the nat
 	 * table's DNAT side is done.
 	 */
-	Outcome ipvsOutput(Namespace ns, Packet p, String outDev, List<Step> steps) {
+	Outcome ipvsOutput(Namespace ns, Packet p, String outDev, List<Step> steps, Ip vaddr, int vport) {
 		if (!active(ns)) {
 			return Outcome.pass(p);
 		}
 		skipNatAtOutput = true;
+		// IPVS sends the packet with the skb's ipvs_property set: '-m ipvs' in OUTPUT and
+		// POSTROUTING sees its virtual service
+		ipvsProperty.put(ns.id(), new EvalContext.IpvsConnection(vaddr, vport));
 		try {
-			return hook(ns, Hook.OUTPUT, p, null, outDev, steps, false);
+			Outcome o = hook(ns, Hook.OUTPUT, p, null, outDev, steps, false);
+			if (o.dropped() != null) {
+				ipvsProperty.remove(ns.id());
+			}
+			return o;
 		}
 		finally {
 			skipNatAtOutput = false;
 		}
 	}
+
+	/**
+	 * Per namespace: the IPVS connection of the packet IPVS is sending out (from
+	 * {@link #ipvsOutput} to the end of POSTROUTING; the property does not survive
+	 * leaving the namespace).
+	 */
+	private final java.util.Map<String, EvalContext.IpvsConnection> ipvsProperty = new java.util.HashMap<>();
 
 	private boolean skipNatAtOutput;
 
@@ -146,7 +160,13 @@ final class Netfilter {
 		if (!active(ns)) {
 			return Outcome.pass(p);
 		}
-		Outcome o = hook(ns, Hook.POSTROUTING, p, inDev, outDev, steps, false);
+		Outcome o;
+		try {
+			o = hook(ns, Hook.POSTROUTING, p, inDev, outDev, steps, false);
+		}
+		finally {
+			ipvsProperty.remove(ns.id());
+		}
 		if (o.dropped() == null) {
 			confirm(ns, o.packet(), steps);
 		}
@@ -286,7 +306,7 @@ final class Netfilter {
 				EvalContext ctx = new EvalContext(p, hook.hasInDevice() ? inDev : null,
 						hook.hasOutDevice() ? outDev : null, ctState(l), l != null && l.entry().isDnat(),
 						l != null && l.entry().isSnat(), ns::isLocal, state.random::nextInt, state.recent(ns.id()),
-						net.ipsets(ns.id()), state.now);
+						net.ipsets(ns.id()), state.now, ipvsProperty.get(ns.id()));
 				state.budget.check();
 				EvalResult r = rules.evaluate(table, hook, ctx, state.budget);
 				Packet marked = r.mark() == p.mark() ? p : p.withMark(r.mark());
