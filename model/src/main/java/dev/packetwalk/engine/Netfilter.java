@@ -85,6 +85,51 @@ final class Netfilter {
 	}
 
 	/**
+	 * IPVS's LOCAL_OUT hook ({@code ip_vs_local_request4}) registers at NF_IP_PRI_NAT_DST
+	 * + 2: after nat OUTPUT, before filter OUTPUT.
+	 */
+	static final int IPVS_LOCAL_OUT_PRIORITY = -98;
+
+	/**
+	 * OUTPUT's tables before IPVS's LOCAL_OUT hook (raw, conntrack, mangle, nat), for a
+	 * packet the node sends to a virtual server.
+	 */
+	Outcome outputBeforeIpvs(Namespace ns, Packet p, String outDev, List<Step> steps) {
+		if (!active(ns)) {
+			return Outcome.pass(p);
+		}
+		priorityBelow = IPVS_LOCAL_OUT_PRIORITY;
+		try {
+			return hook(ns, Hook.OUTPUT, p, null, outDev, steps, true);
+		}
+		finally {
+			priorityBelow = Integer.MAX_VALUE;
+		}
+	}
+
+	/**
+	 * OUTPUT's tables from IPVS's LOCAL_OUT hook on, when IPVS did not take the packet
+	 * (nat OUTPUT sent it elsewhere).
+	 */
+	Outcome outputAfterIpvs(Namespace ns, Packet p, String outDev, List<Step> steps) {
+		if (!active(ns)) {
+			return Outcome.pass(p);
+		}
+		priorityFrom = IPVS_LOCAL_OUT_PRIORITY;
+		try {
+			return hook(ns, Hook.OUTPUT, p, null, outDev, steps, false);
+		}
+		finally {
+			priorityFrom = Integer.MIN_VALUE;
+		}
+	}
+
+	/** The slots a hook runs: priorityFrom <= priority < priorityBelow. */
+	private int priorityFrom = Integer.MIN_VALUE;
+
+	private int priorityBelow = Integer.MAX_VALUE;
+
+	/**
 	 * The INPUT tables, leaving the connection unconfirmed (IPVS hooks in between, at
 	 * LOCAL_IN).
 	 */
@@ -255,6 +300,12 @@ final class Netfilter {
 		// nf_nat_inet_fn stops at the first nat chain that sets the binding up
 		boolean natDone = false;
 		for (Slot slot : program(ns, hook)) {
+			if (slot.priority() >= priorityBelow) {
+				break;
+			}
+			if (slot.priority() < priorityFrom) {
+				continue;
+			}
 			if (!tracked && slot.priority() > CONNTRACK_PRIORITY) {
 				l = track(ns, p, steps);
 				tracked = true;

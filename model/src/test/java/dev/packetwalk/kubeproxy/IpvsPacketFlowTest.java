@@ -44,7 +44,11 @@ class IpvsPacketFlowTest {
 				new PacketFlowTest.Row("pod to LB IP with source ranges", ipvs, "client", "203.0.113.120:443", "TCP",
 						"DROP"),
 				new PacketFlowTest.Row("external to NodePort (Cluster policy)", ipvs, "host/office",
-						"198.51.100.10:30080", "TCP", "10.244.2.5:8080 masqueraded"));
+						"198.51.100.10:30080", "TCP", "10.244.2.5:8080 masqueraded"),
+				new PacketFlowTest.Row("node to cluster IP", ipvs, "node/node2", "10.96.0.10:80", "TCP",
+						"10.244.1.5:8080 masqueraded"),
+				new PacketFlowTest.Row("node to LB IP, no range holds the node", ipvs, "node/node1",
+						"203.0.113.120:443", "TCP", "DROP"));
 	}
 
 	private static final List<String> TABLE = new ArrayList<>();
@@ -81,6 +85,40 @@ class IpvsPacketFlowTest {
 			assertThat(h.rule()).contains("--match-set KUBE-LOAD-BALANCER-SOURCE-CIDR dst,dst,src -j RETURN");
 		});
 		assertThat(allowed.hops().stream().flatMap(h -> h.steps().stream())).anyMatch(s -> s instanceof Step.Ipvs);
+	}
+
+	/**
+	 * kubernetes#119656: the node's own connection to the LB IP leaves with the LB IP as
+	 * its source and IPVS takes it at LOCAL_OUT, so the INPUT firewall never sees it;
+	 * KUBE-IPVS-OUT-FILTER's {@code -m ipvs} rule drops it in filter OUTPUT unless a
+	 * range holds the node's address (then KUBE-LOAD-BALANCER-SOURCE-IP has the LB IP as
+	 * a source and no such rule is written).
+	 */
+	@Test
+	void theNodesOwnConnectionIsDroppedByTheIpvsOutFilterUnlessARangeHoldsTheNode() {
+		PacketFlowTest.Row row = new PacketFlowTest.Row("node to LB", "proxyMode: ipvs", "node/node1",
+				"203.0.113.120:443", "TCP", "");
+		Walk blocked = walk(row, 1);
+		List<Step> steps = blocked.hops().stream().flatMap(h -> h.steps().stream()).toList();
+		assertThat(steps).anyMatch(s -> s instanceof Step.Ipvs i && i.narration().contains("LOCAL_OUT"));
+		Step.Netfilter out = steps.stream()
+			.filter(s -> s instanceof Step.Netfilter n && n.hook() == Step.Netfilter.Hook.OUTPUT
+					&& n.table() == Step.Netfilter.Table.FILTER)
+			.map(Step.Netfilter.class::cast)
+			.reduce((a, b) -> b)
+			.orElseThrow();
+		assertThat(out.matched().getLast().rule()).isEqualTo(
+				"-A KUBE-IPVS-OUT-FILTER -s 203.0.113.120/32 -m ipvs --vproto 6 --vaddr 203.0.113.120 --vport 443 -j DROP");
+		assertThat(steps.getLast()).isInstanceOf(Step.Drop.class);
+
+		String yaml = PacketFlowTest.CLUSTER.formatted(row.kubeProxy(), row.from(), row.to(), row.protocol())
+			.replace("loadBalancerSourceRanges: [192.0.2.0/24]",
+					"loadBalancerSourceRanges: [192.0.2.0/24, 10.240.0.0/16]");
+		assertThat(yaml).contains("10.240.0.0/16]");
+		Walk allowed = new Engine(new ScenarioCompiler().compile("node-in-range.yaml", yaml).scenario()).run(1)
+			.walks()
+			.getFirst();
+		assertThat(PacketFlowTest.outcome(allowed, "203.0.113.120")).isEqualTo("10.244.2.5:8080 masqueraded");
 	}
 
 	private static List<RuleMatch> filterInputHits(Walk w) {
