@@ -115,10 +115,12 @@ class IpvsPacketFlowTest {
 			.replace("loadBalancerSourceRanges: [192.0.2.0/24]",
 					"loadBalancerSourceRanges: [192.0.2.0/24, 10.240.0.0/16]");
 		assertThat(yaml).contains("10.240.0.0/16]");
-		Walk allowed = new Engine(new ScenarioCompiler().compile("node-in-range.yaml", yaml).scenario()).run(1)
-			.walks()
-			.getFirst();
-		assertThat(PacketFlowTest.outcome(allowed, "203.0.113.120")).isEqualTo("10.244.2.5:8080 masqueraded");
+		List<Walk> walks = new Engine(new ScenarioCompiler().compile("node-in-range.yaml", yaml).scenario()).run(1)
+			.walks();
+		assertThat(PacketFlowTest.outcome(walks.getFirst(), "203.0.113.120")).isEqualTo("10.244.2.5:8080 masqueraded");
+		// the reply is un-NATed by conntrack back to the node's socket, from the LB IP
+		assertThat(walks).hasSize(2);
+		assertThat(walks.getLast().disposition().delivered()).as(walks.getLast().disposition().toString()).isTrue();
 	}
 
 	private static List<RuleMatch> filterInputHits(Walk w) {
