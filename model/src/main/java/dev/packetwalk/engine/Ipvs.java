@@ -59,11 +59,13 @@ final class Ipvs {
 	}
 
 	/**
-	 * IPVS at LOCAL_IN: the virtual server's scheduler picks a real server, the packet is
-	 * rewritten to it (masquerading forwarding; the conntrack entry learns the binding)
-	 * and sent out again through LOCAL_OUT and POSTROUTING.
+	 * IPVS at LOCAL_IN (a packet from elsewhere) or at LOCAL_OUT (the node's own
+	 * connection, {@code localOut}): the virtual server's scheduler picks a real server,
+	 * the packet is rewritten to it (masquerading forwarding; the conntrack entry learns
+	 * the binding) and sent out again through LOCAL_OUT and POSTROUTING with the
+	 * ipvs_property set.
 	 */
-	Next forward(Namespace ns, IpvsVirtualServer vs, Packet p) {
+	Next forward(Namespace ns, IpvsVirtualServer vs, Packet p, boolean localOut) {
 		List<String> reals = vs.realServers().stream().map(r -> r.ip() + ":" + r.port()).toList();
 		if (vs.realServers().isEmpty()) {
 			return rec.drop(place(ns, null), p, DropReason.NO_LISTENER,
@@ -73,10 +75,10 @@ final class Ipvs {
 		IpvsRealServer real = state.ipvsScheduler(ns.id(), vs).schedule(vs.realServers(), p.src()).orElseThrow();
 		String vsText = vs.protocol().name() + "  " + vs.address() + ":" + vs.port() + " " + vs.scheduler()
 				+ (vs.persistent() ? " persistent " + vs.persistenceTimeout() : "");
-		rec.add(new Step.Ipvs(place(ns, null), p,
-				p.dst() + ":" + p.l4().dstPort() + " is an IPVS virtual server (" + vs.scheduler() + " scheduler over "
-						+ reals.size() + " real servers): IPVS takes the packet at LOCAL_IN and picks " + real.ip()
-						+ ":" + real.port() + ". Unlike iptables mode there is no rule walk: one hash lookup.",
+		rec.add(new Step.Ipvs(place(ns, null), p, p.dst() + ":" + p.l4().dstPort() + " is an IPVS virtual server ("
+				+ vs.scheduler() + " scheduler over " + reals.size() + " real servers): IPVS takes the packet at "
+				+ (localOut ? "LOCAL_OUT (the node's own connection, after nat OUTPUT)" : "LOCAL_IN") + " and picks "
+				+ real.ip() + ":" + real.port() + ". Unlike iptables mode there is no rule walk: one hash lookup.",
 				vsText, vs.scheduler(), reals, real.ip() + ":" + real.port()));
 		netfilter.ipvsDnat(ns, real.ip(), real.port());
 		Packet out = p.withIp(p.ip().withDst(real.ip())).withL4(p.l4().withPorts(p.l4().srcPort(), real.port()));
@@ -96,7 +98,8 @@ final class Ipvs {
 					null);
 		}
 		Route r = route.path();
-		Netfilter.Outcome o = netfilter.ipvsOutput(ns, out, r == null ? "lo" : r.dev(), rec.steps());
+		Netfilter.Outcome o = netfilter.ipvsOutput(ns, out, r == null ? "lo" : r.dev(), rec.steps(), vs.address(),
+				vs.port());
 		if (o.dropped() != null) {
 			return new Next.End(o.dropped());
 		}

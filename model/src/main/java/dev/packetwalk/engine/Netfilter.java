@@ -85,6 +85,51 @@ final class Netfilter {
 	}
 
 	/**
+	 * IPVS's LOCAL_OUT hook ({@code ip_vs_local_request4}) registers at NF_IP_PRI_NAT_DST
+	 * + 2: after nat OUTPUT, before filter OUTPUT.
+	 */
+	static final int IPVS_LOCAL_OUT_PRIORITY = -98;
+
+	/**
+	 * OUTPUT's tables before IPVS's LOCAL_OUT hook (raw, conntrack, mangle, nat), for a
+	 * packet the node sends to a virtual server.
+	 */
+	Outcome outputBeforeIpvs(Namespace ns, Packet p, String outDev, List<Step> steps) {
+		if (!active(ns)) {
+			return Outcome.pass(p);
+		}
+		priorityBelow = IPVS_LOCAL_OUT_PRIORITY;
+		try {
+			return hook(ns, Hook.OUTPUT, p, null, outDev, steps, true);
+		}
+		finally {
+			priorityBelow = Integer.MAX_VALUE;
+		}
+	}
+
+	/**
+	 * OUTPUT's tables from IPVS's LOCAL_OUT hook on, when IPVS did not take the packet
+	 * (nat OUTPUT sent it elsewhere).
+	 */
+	Outcome outputAfterIpvs(Namespace ns, Packet p, String outDev, List<Step> steps) {
+		if (!active(ns)) {
+			return Outcome.pass(p);
+		}
+		priorityFrom = IPVS_LOCAL_OUT_PRIORITY;
+		try {
+			return hook(ns, Hook.OUTPUT, p, null, outDev, steps, false);
+		}
+		finally {
+			priorityFrom = Integer.MIN_VALUE;
+		}
+	}
+
+	/** The slots a hook runs: priorityFrom <= priority < priorityBelow. */
+	private int priorityFrom = Integer.MIN_VALUE;
+
+	private int priorityBelow = Integer.MAX_VALUE;
+
+	/**
 	 * The INPUT tables, leaving the connection unconfirmed (IPVS hooks in between, at
 	 * LOCAL_IN).
 	 */
@@ -120,18 +165,32 @@ final class Netfilter {
 	 * IPVS sends the rewritten packet out through LOCAL_OUT and POSTROUTING; the nat
 	 * table's DNAT side is done.
 	 */
-	Outcome ipvsOutput(Namespace ns, Packet p, String outDev, List<Step> steps) {
+	Outcome ipvsOutput(Namespace ns, Packet p, String outDev, List<Step> steps, Ip vaddr, int vport) {
 		if (!active(ns)) {
 			return Outcome.pass(p);
 		}
 		skipNatAtOutput = true;
+		// IPVS sends the packet with the skb's ipvs_property set: '-m ipvs' in OUTPUT and
+		// POSTROUTING sees its virtual service
+		ipvsProperty.put(ns.id(), new EvalContext.IpvsConnection(vaddr, vport));
 		try {
-			return hook(ns, Hook.OUTPUT, p, null, outDev, steps, false);
+			Outcome o = hook(ns, Hook.OUTPUT, p, null, outDev, steps, false);
+			if (o.dropped() != null) {
+				ipvsProperty.remove(ns.id());
+			}
+			return o;
 		}
 		finally {
 			skipNatAtOutput = false;
 		}
 	}
+
+	/**
+	 * Per namespace: the IPVS connection of the packet IPVS is sending out (from
+	 * {@link #ipvsOutput} to the end of POSTROUTING; the property does not survive
+	 * leaving the namespace).
+	 */
+	private final java.util.Map<String, EvalContext.IpvsConnection> ipvsProperty = new java.util.HashMap<>();
 
 	private boolean skipNatAtOutput;
 
@@ -146,7 +205,13 @@ final class Netfilter {
 		if (!active(ns)) {
 			return Outcome.pass(p);
 		}
-		Outcome o = hook(ns, Hook.POSTROUTING, p, inDev, outDev, steps, false);
+		Outcome o;
+		try {
+			o = hook(ns, Hook.POSTROUTING, p, inDev, outDev, steps, false);
+		}
+		finally {
+			ipvsProperty.remove(ns.id());
+		}
 		if (o.dropped() == null) {
 			confirm(ns, o.packet(), steps);
 		}
@@ -236,6 +301,12 @@ final class Netfilter {
 		// nf_nat_inet_fn stops at the first nat chain that sets the binding up
 		boolean natDone = false;
 		for (Slot slot : program(ns, hook)) {
+			if (slot.priority() >= priorityBelow) {
+				break;
+			}
+			if (slot.priority() < priorityFrom) {
+				continue;
+			}
 			if (!tracked && slot.priority() > CONNTRACK_PRIORITY) {
 				l = track(ns, p, steps);
 				tracked = true;
@@ -287,7 +358,7 @@ final class Netfilter {
 				EvalContext ctx = new EvalContext(p, hook.hasInDevice() ? inDev : null,
 						hook.hasOutDevice() ? outDev : null, ctState(l), l != null && l.entry().isDnat(),
 						l != null && l.entry().isSnat(), ns::isLocal, state.random::nextInt, state.recent(ns.id()),
-						net.ipsets(ns.id()), state.now);
+						net.ipsets(ns.id()), state.now, ipvsProperty.get(ns.id()));
 				state.budget.check();
 				EvalResult r = rules.evaluate(table, hook, ctx, state.budget);
 				Packet marked = r.mark() == p.mark() ? p : p.withMark(r.mark());

@@ -183,7 +183,25 @@ final class Walker {
 			return rec.drop(place(ns, null), p, DropReason.NO_ROUTE, "No route in " + ns.label() + " matches " + p.dst()
 					+ ": the socket gets ENETUNREACH (\"Network is unreachable\").", null);
 		}
-		Netfilter.Outcome out = netfilter.output(ns, p, route.local() ? "lo" : route.path().dev(), rec.steps());
+		IpvsVirtualServer vs = route.local() && expect instanceof Expect.Listening ? ipvs.virtualServer(ns, p) : null;
+		Netfilter.Outcome out;
+		if (vs != null) {
+			// the node's own connection to a virtual server: IPVS takes it at LOCAL_OUT,
+			// between nat and filter OUTPUT
+			Netfilter.Outcome pre = netfilter.outputBeforeIpvs(ns, p, "lo", rec.steps());
+			if (pre.dropped() != null) {
+				return new Next.End(pre.dropped());
+			}
+			IpvsVirtualServer still = ipvs.virtualServer(ns, pre.packet());
+			if (still != null) {
+				return ipvs.forward(ns, still, pre.packet(), true);
+			}
+			Netfilter.Outcome rest = netfilter.outputAfterIpvs(ns, pre.packet(), "lo", rec.steps());
+			out = new Netfilter.Outcome(p, rest.packet(), rest.dropped());
+		}
+		else {
+			out = netfilter.output(ns, p, route.local() ? "lo" : route.path().dev(), rec.steps());
+		}
 		if (out.dropped() != null) {
 			return new Next.End(out.dropped());
 		}
@@ -360,7 +378,7 @@ final class Walker {
 		p = in.packet();
 		IpvsVirtualServer vs = ipvs.virtualServer(ns, p);
 		if (vs != null && expect instanceof Expect.Listening) {
-			return ipvs.forward(ns, vs, p);
+			return ipvs.forward(ns, vs, p, false);
 		}
 		netfilter.confirmInput(ns, p, rec.steps());
 		Device.Vxlan tunnel = tunnels.endpoint(ns, p);

@@ -714,16 +714,6 @@ public final class ClusterImporter {
 			}
 			List<Map<String, Object>> objects = new ArrayList<>();
 			for (ServiceOut s : services) {
-				if ("ipvs".equals(d.proxyMode) && s.manifest().get("spec") instanceof Map<?, ?> spec
-						&& spec.containsKey("loadBalancerSourceRanges")) {
-					// the compiler refuses them in IPVS mode (not modelled there yet)
-					@SuppressWarnings("unchecked")
-					Map<String, Object> outSpec = (Map<String, Object>) spec;
-					outSpec.remove("loadBalancerSourceRanges");
-					warnings.add(
-							new ImportWarning(s.ref(), "spec.loadBalancerSourceRanges", "not modelled in IPVS mode yet:"
-									+ " left out (every source may reach the load balancer; iptables mode enforces them)"));
-				}
 				objects.add(s.manifest());
 				if (s.selector().isEmpty()) {
 					for (Map<String, Object> slice : slicesByService.getOrDefault(s.namespace() + "/" + s.name(),

@@ -135,6 +135,9 @@ final class ChainIndex {
 				case Match.IpSet x -> {
 					return null;
 				}
+				case Match.Ipvs x -> {
+					return null;
+				}
 			}
 		}
 		if (proto == null || port == null) {

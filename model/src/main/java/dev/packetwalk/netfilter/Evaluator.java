@@ -273,6 +273,8 @@ final class Evaluator {
 			case Match.Statistic st -> st.matches(ctx.random().nextInt());
 			case Match.Recent r -> ctx.recent().match(r, p.src(), p.dst(), ctx.now());
 			case Match.IpSet set -> ctx.ipSets().test(set.setName(), set.directions(), p) != set.negated();
+			case Match.Ipvs v -> ctx.ipvs() == null ? v.matches(p.ip().protocol().number(), null, -1, false)
+					: v.matches(p.ip().protocol().number(), ctx.ipvs().vaddr(), ctx.ipvs().vport(), true);
 		};
 	}
 

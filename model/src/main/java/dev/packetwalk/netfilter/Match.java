@@ -15,9 +15,9 @@ import dev.packetwalk.net.Protocol;
  * iptables-save prints them first in that order, whatever the input order was. The others
  * are match extensions ({@code -m NAME}), printed in the order they were loaded.
  */
-public sealed interface Match
-		permits Match.Source, Match.Destination, Match.InInterface, Match.OutInterface, Match.Proto, Match.Ports,
-		Match.Comment, Match.Mark, Match.Conntrack, Match.AddrType, Match.Statistic, Match.Recent, Match.IpSet {
+public sealed interface Match permits Match.Source, Match.Destination, Match.InInterface, Match.OutInterface,
+		Match.Proto, Match.Ports, Match.Comment, Match.Mark, Match.Conntrack, Match.AddrType, Match.Statistic,
+		Match.Recent, Match.IpSet, Match.Ipvs {
 
 	/** Canonical iptables-save text of this match, without a leading blank. */
 	String save();
@@ -508,6 +508,98 @@ public sealed interface Match
 			StringJoiner j = new StringJoiner(",");
 			directions.forEach(d -> j.add(d.label()));
 			return "-m set " + not(negated) + "--match-set " + setName + " " + j;
+		}
+	}
+
+	/**
+	 * {@code -m ipvs} ({@code xt_ipvs}): whether the packet belongs to an IPVS
+	 * connection, and that connection's virtual service. Each of {@code --vproto},
+	 * {@code --vaddr} and {@code --vport} implies {@code --ipvs}: a packet IPVS has not
+	 * handled never matches them, negated or not. iptables-save prints {@code --vproto}
+	 * as a number, then {@code --vaddr} (no /32), then {@code --vport}; a lone
+	 * {@code [!] --ipvs} is printed only when no other option is given.
+	 *
+	 * @param property {@code --ipvs} given alone ({@code null} when not)
+	 * @param protocol the {@code --vproto} protocol number, or -1
+	 * @param vaddr the {@code --vaddr} address/prefix, or null
+	 * @param vport the {@code --vport} port, or -1
+	 */
+	record Ipvs(Boolean property, int protocol, boolean protocolNegated, Cidr vaddr, boolean vaddrNegated, int vport,
+			boolean vportNegated) implements Match {
+		public Ipvs {
+			if (protocol < -1 || protocol > 255 || vport < -1 || vport > 65535) {
+				throw new IllegalArgumentException("ipvs: --vproto must be 0..255 and --vport 0..65535");
+			}
+			boolean options = protocol >= 0 || vaddr != null || vport >= 0;
+			if (property == null && !options) {
+				throw new IllegalArgumentException("IPVS: At least one option is required");
+			}
+			if (Boolean.FALSE.equals(property) && options) {
+				throw new IllegalArgumentException("! --ipvs cannot be together with other options");
+			}
+			if (vaddr != null) {
+				vaddr = new Cidr(new Ip(vaddr.address().value() & vaddr.mask()), vaddr.prefix());
+			}
+			// a negation belongs to an option given; --ipvs is implied by the others
+			protocolNegated &= protocol >= 0;
+			vaddrNegated &= vaddr != null;
+			vportNegated &= vport >= 0;
+			if (options) {
+				property = null;
+			}
+		}
+
+		/** {@code --ipvs} alone, or negated. */
+		public static Ipvs property(boolean negated) {
+			return new Ipvs(!negated, -1, false, null, false, -1, false);
+		}
+
+		/**
+		 * The virtual service (protocol, address, port), as kube-proxy's rule gives it.
+		 */
+		public static Ipvs virtualService(Protocol protocol, Ip vaddr, int vport) {
+			return new Ipvs(null, protocol.number(), false, Cidr.host(vaddr), false, vport, false);
+		}
+
+		/**
+		 * Whether a packet matches, given the IPVS connection it belongs to (null: IPVS
+		 * has not handled it).
+		 */
+		public boolean matches(int packetProtocol, Ip connVaddr, int connVport, boolean ipvsProperty) {
+			if (property != null && protocol < 0 && vaddr == null && vport < 0) {
+				return ipvsProperty == property;
+			}
+			if (!ipvsProperty) {
+				return false;
+			}
+			if (protocol >= 0 && (packetProtocol == protocol) == protocolNegated) {
+				return false;
+			}
+			if (vaddr != null && vaddr.contains(connVaddr) == vaddrNegated) {
+				return false;
+			}
+			return vport < 0 || (connVport == vport) != vportNegated;
+		}
+
+		@Override
+		public String save() {
+			StringBuilder sb = new StringBuilder("-m ipvs");
+			if (protocol < 0 && vaddr == null && vport < 0) {
+				return sb.append(' ').append(not(!property)).append("--ipvs").toString();
+			}
+			if (protocol >= 0) {
+				sb.append(' ').append(not(protocolNegated)).append("--vproto ").append(protocol);
+			}
+			if (vaddr != null) {
+				sb.append(' ')
+					.append(not(vaddrNegated))
+					.append("--vaddr ")
+					.append(vaddr.prefix() == 32 ? vaddr.address().toString() : vaddr.toString());
+			}
+			if (vport >= 0) {
+				sb.append(' ').append(not(vportNegated)).append("--vport ").append(vport);
+			}
+			return sb.toString();
 		}
 	}
 

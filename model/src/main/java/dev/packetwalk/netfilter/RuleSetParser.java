@@ -749,8 +749,9 @@ final class RuleSetParser {
 				case "statistic" -> extensions.add(new StatisticBuilder());
 				case "recent" -> extensions.add(new RecentBuilder());
 				case "set" -> extensions.add(new SetBuilder());
+				case "ipvs" -> extensions.add(new IpvsBuilder());
 				default -> throw error(name, "match extension '" + name + "' is not supported by the model"
-						+ " (tcp, udp, comment, mark, conntrack, addrtype, statistic, recent, set)");
+						+ " (tcp, udp, comment, mark, conntrack, addrtype, statistic, recent, set, ipvs)");
 			}
 		}
 
@@ -1132,6 +1133,92 @@ final class RuleSetParser {
 					throw error("set", "set: --match-set NAME FLAGS must be specified");
 				}
 				return set;
+			}
+
+		}
+
+		/**
+		 * {@code -m ipvs}: {@code [!] --ipvs}, {@code [!] --vproto}, {@code [!] --vaddr},
+		 * {@code [!] --vport}; {@code --vdir}, {@code --vmethod} and {@code --vportctl}
+		 * are refused (the model's IPVS forwards by masquerading only).
+		 */
+		private final class IpvsBuilder extends MatchBuilder {
+
+			static final Set<String> OPTIONS = Set.of("--ipvs", "--vproto", "--vaddr", "--vport", "--vdir", "--vmethod",
+					"--vportctl");
+
+			Boolean property;
+
+			int protocol = -1;
+
+			boolean protocolNegated;
+
+			Cidr vaddr;
+
+			boolean vaddrNegated;
+
+			int vport = -1;
+
+			boolean vportNegated;
+
+			final Set<String> seen = new java.util.HashSet<>();
+
+			@Override
+			boolean accepts(String option) {
+				return OPTIONS.contains(option);
+			}
+
+			@Override
+			void option(String option, boolean negated) {
+				if (!seen.add(option)) {
+					throw error(option, "multiple use of the same IPVS option is not allowed");
+				}
+				switch (option) {
+					case "--ipvs" -> property = !negated;
+					case "--vproto" -> {
+						String v = value(option);
+						protocol = switch (v.toLowerCase(java.util.Locale.ROOT)) {
+							case "tcp" -> 6;
+							case "udp" -> 17;
+							case "icmp" -> 1;
+							case "sctp" -> 132;
+							default -> parse(v, () -> {
+								int n = Integer.parseInt(v);
+								if (n < 0 || n > 255) {
+									throw new IllegalArgumentException("--vproto " + v + " is not a protocol (0-255)");
+								}
+								return n;
+							});
+						};
+						protocolNegated = negated;
+					}
+					case "--vaddr" -> {
+						String v = value(option);
+						vaddr = parse(v, () -> parseCidr(v));
+						vaddrNegated = negated;
+					}
+					case "--vport" -> {
+						String v = value(option);
+						vport = parse(v, () -> {
+							int n = Integer.parseInt(v);
+							if (n < 0 || n > 65535) {
+								throw new IllegalArgumentException("--vport " + v + " is not a port (0-65535)");
+							}
+							return n;
+						});
+						vportNegated = negated;
+					}
+					default -> throw error(option,
+							"ipvs: " + option
+									+ " is not modelled (the model's IPVS forwards by masquerading only): use --ipvs,"
+									+ " --vproto, --vaddr or --vport");
+				}
+			}
+
+			@Override
+			Match build() {
+				return parse("ipvs", () -> new Match.Ipvs(property, protocol, protocolNegated, vaddr, vaddrNegated,
+						vport, vportNegated));
 			}
 
 		}

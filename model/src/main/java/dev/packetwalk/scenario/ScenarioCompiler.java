@@ -588,20 +588,6 @@ public final class ScenarioCompiler {
 					return false;
 				}
 			}
-			if (proxy instanceof ProxyMode.Ipvs) {
-				for (var svc : services.services()) {
-					if (!svc.loadBalancerSourceRanges().isEmpty() && !svc.loadBalancerIps().isEmpty()) {
-						// refused rather than walked wrong: the model's evaluation of the
-						// hash:ip,port,net source-CIDR set
-						// drops allowed sources too, and the KUBE-IPVS-OUT-FILTER rule
-						// uses '-m ipvs', which it cannot parse
-						problems.error("/objects", "Service " + svc.namespace() + "/" + svc.name()
-								+ ": loadBalancerSourceRanges"
-								+ " are not modelled in IPVS mode yet (the KUBE-LOAD-BALANCER-SOURCE-CIDR set and the '-m ipvs'"
-								+ " KUBE-IPVS-OUT-FILTER rule): use proxyMode iptables to see them enforced");
-					}
-				}
-			}
 			List<Map<String, Object>> objs = doc.objects() == null ? List.of() : doc.objects();
 			for (int k = 0; k < objs.size(); k++) {
 				budget.check();

@@ -105,9 +105,9 @@ class ClusterImporterTest {
 				"EndpointSlice shop/cart-n7mbp: addressType: IPv6: only IPv4 slices are modelled; left out");
 		assertThat(w).anyMatch(x -> x.startsWith("Deployment shop/frontend: kind: 1 object of kind Deployment"));
 		String yaml = body(ImportFixtures.load("kubeadm-ipvs.json", ImportOptions.DEFAULTS).yaml());
-		assertThat(w)
-			.contains("Service shop/frontend: spec.loadBalancerSourceRanges: not modelled in IPVS mode yet: left out"
-					+ " (every source may reach the load balancer; iptables mode enforces them)");
+		// IPVS mode enforces loadBalancerSourceRanges: the import keeps them
+		assertThat(w).noneMatch(x -> x.contains("loadBalancerSourceRanges"));
+		assertThat(yaml).contains("loadBalancerSourceRanges");
 		assertThat(yaml)
 			.contains("proxyMode: ipvs", "network: flannel-host-gw", "sessionAffinity: ClientIP", "ip: 10.0.0.240")
 			.doesNotContain("fd00", "clusterIPs", "ipFamilies", "dnsDomain");

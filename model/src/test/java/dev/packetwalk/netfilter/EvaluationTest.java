@@ -359,6 +359,32 @@ class EvaluationTest {
 				.hasMessageContaining("ipset NOPE does not exist");
 		}
 
+		/**
+		 * xt_ipvs: --vproto/--vaddr/--vport imply --ipvs, so a packet IPVS has not
+		 * handled matches none of them, negated or not; kube-proxy's KUBE-IPVS-OUT-FILTER
+		 * rule.
+		 */
+		@Test
+		void ipvsMatchesThePacketsVirtualService() {
+			String rule = "-s 203.0.113.120 -m ipvs --vaddr 203.0.113.120 --vproto tcp --vport 443";
+			EvalContext fromVip = EvalContext.of(tcp("203.0.113.120", 40000, "10.244.2.5", 8080));
+			EvalContext.IpvsConnection lb = new EvalContext.IpvsConnection(Ip.parse("203.0.113.120"), 443);
+			assertThat(matches(rule, fromVip.withIpvs(lb))).isTrue();
+			assertThat(matches(rule, fromVip)).as("IPVS has not handled it").isFalse();
+			assertThat(matches(rule, fromVip.withIpvs(new EvalContext.IpvsConnection(Ip.parse("203.0.113.120"), 80))))
+				.isFalse();
+			assertThat(matches("-m ipvs ! --vport 443", fromVip)).as("negated options imply --ipvs too").isFalse();
+			assertThat(matches("-m ipvs ! --vport 80", fromVip.withIpvs(lb))).isTrue();
+			assertThat(matches("-m ipvs --vproto udp", fromVip.withIpvs(lb))).isFalse();
+			assertThat(matches("-m ipvs --ipvs", fromVip.withIpvs(lb))).isTrue();
+			assertThat(matches("-m ipvs ! --ipvs", fromVip)).isTrue();
+			assertThat(matches("-m ipvs --vaddr 203.0.113.0/24", fromVip.withIpvs(lb))).isTrue();
+			assertThatThrownBy(() -> matches("-m ipvs ! --ipvs --vport 80", fromVip))
+				.hasMessageContaining("! --ipvs cannot be together with other options");
+			assertThatThrownBy(() -> matches("-m ipvs --vmethod GATE", fromVip)).hasMessageContaining("not modelled");
+			assertThatThrownBy(() -> matches("-m ipvs", fromVip)).hasMessageContaining("At least one option");
+		}
+
 		@Test
 		void matchesAreTestedInOrderAndStopAtTheFirstMiss() {
 			// the statistic match behind a failing address test never draws

@@ -57,6 +57,9 @@ class PrintTest {
 					SNAT flags                         | nat    | -A POSTROUTING -p udp -j SNAT --random-fully --to-source 1.2.3.4:1000-2000 | -A POSTROUTING -p udp -j SNAT --to-source 1.2.3.4:1000-2000 --random-fully
 					MASQUERADE ports and flags         | nat    | -A POSTROUTING -p tcp -j MASQUERADE --random --to-ports 1024-2000 | -A POSTROUTING -p tcp -j MASQUERADE --to-ports 1024-2000 --random
 					goto                               | nat    | -A PREROUTING -g KUBE-SVC-X                              | -A PREROUTING -g KUBE-SVC-X
+					ipvs prints the libxt_ipvs order   | filter | -A OUTPUT -s 203.0.113.120 -m ipvs --vaddr 203.0.113.120 --vproto tcp --vport 443 -j DROP | -A OUTPUT -s 203.0.113.120/32 -m ipvs --vproto 6 --vaddr 203.0.113.120 --vport 443 -j DROP
+					ipvs --ipvs implied by options     | filter | -A OUTPUT -m ipvs --ipvs ! --vaddr 10.0.0.0/255.0.0.0 -j DROP | -A OUTPUT -m ipvs ! --vaddr 10.0.0.0/8 -j DROP
+					ipvs property alone                | filter | -A OUTPUT -m ipvs ! --ipvs -j ACCEPT                      | -A OUTPUT -m ipvs ! --ipvs -j ACCEPT
 					rule without target                | nat    | -A KUBE-SVC-X -m comment --comment "S loadbalancer IP"   | -A KUBE-SVC-X -m comment --comment "S loadbalancer IP"
 					""")
 	void normalises(String what, String table, String input, String expected) {

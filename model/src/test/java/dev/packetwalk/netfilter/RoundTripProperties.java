@@ -188,6 +188,19 @@ class RoundTripProperties {
 						while (dirs.size() < 6 && coin());
 						matches.add(new Match.IpSet(coin() ? "KUBE-CLUSTER-IP" : "KUBE-LOOP-BACK", dirs, coin()));
 					}
+					case 8 -> {
+						if (coin()) {
+							matches.add(Match.Ipvs.property(coin()));
+						}
+						else {
+							int vproto = coin() ? (coin() ? 6 : 17) : -1;
+							int vport = coin() ? rnd.nextInt(65536) : -1;
+							int prefix = 8 + rnd.nextInt(25);
+							Cidr vaddr = (vproto < 0 && vport < 0) || coin()
+									? new Cidr(new Cidr(new Ip(rnd.nextInt()), prefix).network(), prefix) : null;
+							matches.add(new Match.Ipvs(null, vproto, coin(), vaddr, coin(), vport, coin()));
+						}
+					}
 					default -> {
 					}
 				}

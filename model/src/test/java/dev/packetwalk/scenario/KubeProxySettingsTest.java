@@ -157,20 +157,31 @@ class KubeProxySettingsTest {
 	}
 
 	/**
-	 * Not walked wrong: the IPVS mode's source-range firewall is refused until the model
-	 * evaluates it.
+	 * IPVS mode enforces loadBalancerSourceRanges as upstream does (the
+	 * KUBE-LOAD-BALANCER-FW / -SOURCE-CIDR sets behind KUBE-PROXY-FIREWALL, and the
+	 * {@code -m ipvs} KUBE-IPVS-OUT-FILTER rule when no range holds the node's address);
+	 * the walks are checked in IpvsPacketFlowTest.
 	 */
 	@Test
-	void loadBalancerSourceRangesInIpvsModeAreRefusedNotWalkedWrong() {
+	void loadBalancerSourceRangesInIpvsModeWriteUpstreamsSetsAndRules() {
 		String lb = SCENARIO.formatted("ipvs", "")
 			.replace("{type: NodePort, selector: {app: web},",
 					"{type: LoadBalancer, loadBalancerSourceRanges: [192.0.2.0/24], selector: {app: web},")
 			.replace("ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}}",
 					"ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}, status: {loadBalancer: {ingress: [{ip: 203.0.113.9}]}}}");
 		org.assertj.core.api.Assertions.assertThat(lb).contains("LoadBalancer", "203.0.113.9");
-		org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ScenarioCompiler().compile("lb.yaml", lb))
-			.hasMessageContaining("loadBalancerSourceRanges are not modelled in IPVS mode yet");
-		new ScenarioCompiler().compile("lb.yaml", lb.replace("proxyMode: ipvs", "proxyMode: iptables"));
+		String rules = dev.packetwalk.netfilter.RuleSet
+			.parse(rules(new ScenarioCompiler().compile("lb.yaml", lb), "node1"))
+			.print();
+		org.assertj.core.api.Assertions.assertThat(rules)
+			.contains(
+					"-A KUBE-PROXY-FIREWALL -m comment --comment \"Kubernetes service load balancer ip + port for load"
+							+ " balancer with sourceRange\" -m set --match-set KUBE-LOAD-BALANCER-FW dst,dst -j"
+							+ " KUBE-SOURCE-RANGES-FIREWALL")
+			.contains("--match-set KUBE-LOAD-BALANCER-SOURCE-CIDR dst,dst,src -j RETURN")
+			.contains("-A KUBE-SOURCE-RANGES-FIREWALL -j DROP")
+			.contains(
+					"-A KUBE-IPVS-OUT-FILTER -s 203.0.113.9/32 -m ipvs --vproto 6 --vaddr 203.0.113.9 --vport 80 -j DROP");
 	}
 
 	private static void assertThatProblem(String kubeProxy, String text) {
