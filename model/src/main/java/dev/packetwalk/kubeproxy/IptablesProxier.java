@@ -317,27 +317,16 @@ public final class IptablesProxier {
 			EndpointSelection.Categorized cat = EndpointSelection.categorize(svc, port, endpoints);
 			boolean hasEndpoints = cat.hasAny();
 
-			String clusterPolicyChain = KubeProxyHash.svcChain(spn, port.protocol());
-			boolean usesClusterPolicyChain = !cat.cluster().isEmpty() && svc.usesClusterEndpoints(port);
-			String localPolicyChain = KubeProxyHash.svlChain(spn, port.protocol());
-			boolean usesLocalPolicyChain = !cat.local().isEmpty() && svc.usesLocalEndpoints(port);
-
-			String internalTrafficChain = clusterPolicyChain;
-			boolean hasInternalEndpoints = hasEndpoints;
-			if (svc.internalPolicyLocal()) {
-				internalTrafficChain = localPolicyChain;
-				if (cat.local().isEmpty()) {
-					hasInternalEndpoints = false;
-				}
-			}
-			String externalPolicyChain = clusterPolicyChain;
-			boolean hasExternalEndpoints = hasEndpoints;
-			if (svc.externalPolicyLocal(port)) {
-				externalPolicyChain = localPolicyChain;
-				if (cat.local().isEmpty()) {
-					hasExternalEndpoints = false;
-				}
-			}
+			TrafficChains tc = TrafficChains.of(svc, port, cat, KubeProxyHash.svcChain(spn, port.protocol()),
+					KubeProxyHash.svlChain(spn, port.protocol()));
+			String clusterPolicyChain = tc.clusterPolicyChain();
+			boolean usesClusterPolicyChain = tc.usesClusterPolicyChain();
+			String localPolicyChain = tc.localPolicyChain();
+			boolean usesLocalPolicyChain = tc.usesLocalPolicyChain();
+			String internalTrafficChain = tc.internalTrafficChain();
+			boolean hasInternalEndpoints = tc.hasInternalEndpoints();
+			String externalPolicyChain = tc.externalPolicyChain();
+			boolean hasExternalEndpoints = tc.hasExternalEndpoints();
 			String externalTrafficChain = KubeProxyHash.extChain(spn, port.protocol());
 			boolean usesExternalTrafficChain = hasEndpoints && svc.externallyAccessible(port);
 
