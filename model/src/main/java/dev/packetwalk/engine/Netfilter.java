@@ -331,8 +331,8 @@ final class Netfilter {
 			if (slot.nft() != null) {
 				state.budget.check();
 				NftEvaluator.Result r = NftEvaluator.evaluate(net.nftables(ns.id()), slot.nft().chain(),
-						new NftEvaluator.Context(p, ctState(l), ns::isLocal, state.random::nextInt,
-								state.nftSets(ns.id()), state.now));
+						new NftEvaluator.Context(p, hook.hasInDevice() ? inDev : null, ctState(l), ns::isLocal,
+								state.random::nextInt, state.nftSets(ns.id()), state.now));
 				Packet marked = r.mark() == p.mark() ? p : p.withMark(r.mark());
 				steps.add(nftStep(ns, slot.nft(), hook, marked, r));
 				p = marked;

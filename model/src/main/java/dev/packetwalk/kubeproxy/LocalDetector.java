@@ -22,6 +22,19 @@ public sealed interface LocalDetector permits LocalDetector.ByCidr, LocalDetecto
 	/** The negated match, e.g. {@code ! -s 10.244.0.0/16}; empty for {@link None}. */
 	String ifNotLocal();
 
+	/**
+	 * The nftables match for "from a local pod" ({@code IfLocalNFT}), e.g.
+	 * {@code ip saddr 10.244.0.0/16} or {@code iifname cni0}; empty for {@link None}.
+	 */
+	String ifLocalNft();
+
+	/**
+	 * The negated nftables match ({@code IfNotLocalNFT}), e.g.
+	 * {@code ip saddr != 10.244.0.0/16} or {@code iifname != veth*}; empty for
+	 * {@link None}.
+	 */
+	String ifNotLocalNft();
+
 	/** {@code IsImplemented()}: false for {@link None}, which writes neither rule. */
 	default boolean implemented() {
 		return !(this instanceof None);
@@ -47,6 +60,16 @@ public sealed interface LocalDetector permits LocalDetector.ByCidr, LocalDetecto
 		public String ifNotLocal() {
 			return "! -s " + cidr.asNetwork();
 		}
+
+		@Override
+		public String ifLocalNft() {
+			return "ip saddr " + cidr.asNetwork();
+		}
+
+		@Override
+		public String ifNotLocalNft() {
+			return "ip saddr != " + cidr.asNetwork();
+		}
 	}
 
 	/**
@@ -66,6 +89,16 @@ public sealed interface LocalDetector permits LocalDetector.ByCidr, LocalDetecto
 		@Override
 		public String ifNotLocal() {
 			return "! -i " + bridgeInterface;
+		}
+
+		@Override
+		public String ifLocalNft() {
+			return "iifname " + bridgeInterface;
+		}
+
+		@Override
+		public String ifNotLocalNft() {
+			return "iifname != " + bridgeInterface;
 		}
 	}
 
@@ -88,6 +121,17 @@ public sealed interface LocalDetector permits LocalDetector.ByCidr, LocalDetecto
 		public String ifNotLocal() {
 			return "! -i " + interfaceNamePrefix + "+";
 		}
+
+		/** nft's wildcard is {@code *} where iptables' is {@code +}. */
+		@Override
+		public String ifLocalNft() {
+			return "iifname " + interfaceNamePrefix + "*";
+		}
+
+		@Override
+		public String ifNotLocalNft() {
+			return "iifname != " + interfaceNamePrefix + "*";
+		}
 	}
 
 	/** No detector ({@code --cluster-cidr} unset): kube-proxy writes neither rule. */
@@ -99,6 +143,16 @@ public sealed interface LocalDetector permits LocalDetector.ByCidr, LocalDetecto
 
 		@Override
 		public String ifNotLocal() {
+			return "";
+		}
+
+		@Override
+		public String ifLocalNft() {
+			return "";
+		}
+
+		@Override
+		public String ifNotLocalNft() {
 			return "";
 		}
 	}

@@ -206,32 +206,22 @@ public final class NftablesProxier {
 			for (ResolvedEndpoint ep : cat.allReachable()) {
 				chain(endpointChain(base, ep), null);
 			}
-			String clusterPolicyChain = KubeProxyHash.nftChainName("service-", base);
-			boolean usesClusterPolicyChain = !cat.cluster().isEmpty() && svc.usesClusterEndpoints(port);
+			TrafficChains tc = TrafficChains.of(svc, port, cat, KubeProxyHash.nftChainName("service-", base),
+					KubeProxyHash.nftChainName("local-", base));
+			String clusterPolicyChain = tc.clusterPolicyChain();
+			boolean usesClusterPolicyChain = tc.usesClusterPolicyChain();
 			if (usesClusterPolicyChain) {
 				chain(clusterPolicyChain, null);
 			}
-			String localPolicyChain = KubeProxyHash.nftChainName("local-", base);
-			boolean usesLocalPolicyChain = !cat.local().isEmpty() && svc.usesLocalEndpoints(port);
+			String localPolicyChain = tc.localPolicyChain();
+			boolean usesLocalPolicyChain = tc.usesLocalPolicyChain();
 			if (usesLocalPolicyChain) {
 				chain(localPolicyChain, null);
 			}
-			String internalTrafficChain = clusterPolicyChain;
-			boolean hasInternalEndpoints = hasEndpoints;
-			if (svc.internalPolicyLocal()) {
-				internalTrafficChain = localPolicyChain;
-				if (cat.local().isEmpty()) {
-					hasInternalEndpoints = false;
-				}
-			}
-			String externalPolicyChain = clusterPolicyChain;
-			boolean hasExternalEndpoints = hasEndpoints;
-			if (svc.externalPolicyLocal(port)) {
-				externalPolicyChain = localPolicyChain;
-				if (cat.local().isEmpty()) {
-					hasExternalEndpoints = false;
-				}
-			}
+			String internalTrafficChain = tc.internalTrafficChain();
+			boolean hasInternalEndpoints = tc.hasInternalEndpoints();
+			String externalPolicyChain = tc.externalPolicyChain();
+			boolean hasExternalEndpoints = tc.hasExternalEndpoints();
 			String externalTrafficChain = KubeProxyHash.nftChainName("external-", base);
 			boolean usesExternalTrafficChain = hasEndpoints && svc.externallyAccessible(port);
 			if (usesExternalTrafficChain) {
@@ -302,8 +292,8 @@ public final class NftablesProxier {
 					rule(internalTrafficChain, match + " jump mark-for-masquerade");
 				}
 				else if (config.hasLocalDetector()) {
-					rule(internalTrafficChain, "ip daddr " + svc.clusterIp() + " ip saddr != " + localCidr(config)
-							+ " jump mark-for-masquerade");
+					rule(internalTrafficChain, "ip daddr " + svc.clusterIp() + " "
+							+ config.localDetector().ifNotLocalNft() + " jump mark-for-masquerade");
 				}
 			}
 			if (usesExternalTrafficChain) {
@@ -312,7 +302,7 @@ public final class NftablesProxier {
 				}
 				else {
 					if (config.hasLocalDetector()) {
-						rule(externalTrafficChain, "ip saddr " + localCidr(config) + " goto " + clusterPolicyChain,
+						rule(externalTrafficChain, config.localDetector().ifLocalNft() + " goto " + clusterPolicyChain,
 								"short-circuit pod traffic");
 					}
 					rule(externalTrafficChain, "fib saddr type local jump mark-for-masquerade",
@@ -361,22 +351,6 @@ public final class NftablesProxier {
 				}
 				rule(c, "meta l4proto " + protocol + " dnat to " + ep.ip() + ":" + ep.port());
 			}
-		}
-
-		/**
-		 * The local-traffic detector's CIDR ({@code IfLocalNFT}: {@code ip saddr CIDR});
-		 * the model's nftables mode has the CIDR detectors only (the interface detectors'
-		 * {@code iifname} match is not modelled in nft yet).
-		 */
-		private static Cidr localCidr(ProxyConfig config) {
-			return switch (config.localDetector()) {
-				case LocalDetector.ByCidr c -> c.cidr().asNetwork();
-				case LocalDetector.ByBridgeInterface b -> throw new IllegalArgumentException(
-						"nftables mode: detectLocalMode BridgeInterface is not modelled yet (iifname)");
-				case LocalDetector.ByInterfaceNamePrefix i -> throw new IllegalArgumentException(
-						"nftables mode: detectLocalMode InterfaceNamePrefix is not modelled yet (iifname)");
-				case LocalDetector.None n -> throw new IllegalStateException("no local detector");
-			};
 		}
 
 		private void serviceToEndpoints(KubeService svc, String base, String svcChain, List<ResolvedEndpoint> eps) {

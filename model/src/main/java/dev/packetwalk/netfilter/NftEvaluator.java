@@ -65,6 +65,7 @@ public final class NftEvaluator {
 	 * Everything a traversal reads besides the rules.
 	 *
 	 * @param packet the packet, its mark as the traversal starts
+	 * @param inDev the input device ({@code iifname}), or null where the hook has none
 	 * @param ctState its conntrack state
 	 * @param isLocal whether an address is local to the namespace
 	 * ({@code fib … type local})
@@ -72,7 +73,7 @@ public final class NftEvaluator {
 	 * @param dynamic the namespace's dynamic set elements (read and updated)
 	 * @param now the time in seconds (set element timeouts)
 	 */
-	public record Context(Packet packet, CtState ctState, Predicate<Ip> isLocal, RandomSource random,
+	public record Context(Packet packet, String inDev, CtState ctState, Predicate<Ip> isLocal, RandomSource random,
 			DynamicSets dynamic, long now) {
 	}
 
@@ -143,6 +144,7 @@ public final class NftEvaluator {
 			for (NftStatement s : rule.statements()) {
 				switch (s) {
 					case NftStatement.CtState c -> matched = ctx.ctState() == CtState.NEW;
+					case NftStatement.IifName n -> matched = n.matches(ctx.inDev());
 					case NftStatement.AddrMatch a -> matched = a.matches(addr(p, a.side()));
 					case NftStatement.AddrInSet a -> {
 						Ip ip = addr(p, a.side());

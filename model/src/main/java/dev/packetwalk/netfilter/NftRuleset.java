@@ -365,6 +365,8 @@ public final class NftRuleset {
 				case NftStatement.UpdateSet u -> requireSet(sets, u.set(), where);
 				case NftStatement.CtState c -> {
 				}
+				case NftStatement.IifName n -> {
+				}
 				case NftStatement.AddrMatch a -> {
 				}
 				case NftStatement.Fib f -> {
@@ -566,6 +568,12 @@ public final class NftRuleset {
 			while (i < t.size()) {
 				String w = t.get(i);
 				switch (w) {
+					case "iifname" -> {
+						boolean neg = at(t, i + 1).equals("!=");
+						int j = neg ? i + 2 : i + 1;
+						out.add(new NftStatement.IifName(neg, unquote(at(t, j))));
+						i = j + 1;
+					}
 					case "ct" -> {
 						expect(t, i + 1, "state");
 						out.add(new NftStatement.CtState(at(t, i + 2)));

@@ -13,10 +13,10 @@ import dev.packetwalk.net.Protocol;
  * acts on the traversal. {@link #text()} is the statement as {@code nft list ruleset}
  * prints it.
  */
-public sealed interface NftStatement permits NftStatement.CtState, NftStatement.AddrMatch, NftStatement.AddrInSet,
-		NftStatement.Fib, NftStatement.L4Proto, NftStatement.PortMatch, NftStatement.MarkCheck, NftStatement.MarkSet,
-		NftStatement.MapLookup, NftStatement.Numgen, NftStatement.UpdateSet, NftStatement.Verdict, NftStatement.Dnat,
-		NftStatement.Masquerade {
+public sealed interface NftStatement permits NftStatement.CtState, NftStatement.IifName, NftStatement.AddrMatch,
+		NftStatement.AddrInSet, NftStatement.Fib, NftStatement.L4Proto, NftStatement.PortMatch, NftStatement.MarkCheck,
+		NftStatement.MarkSet, NftStatement.MapLookup, NftStatement.Numgen, NftStatement.UpdateSet, NftStatement.Verdict,
+		NftStatement.Dnat, NftStatement.Masquerade {
 
 	String text();
 
@@ -59,6 +59,32 @@ public sealed interface NftStatement permits NftStatement.CtState, NftStatement.
 		@Override
 		public String text() {
 			return "ct state " + state;
+		}
+	}
+
+	/**
+	 * {@code iifname "cni0"}, {@code iifname != "veth*"}: the input device's name
+	 * (kube-proxy's BridgeInterface and InterfaceNamePrefix local-traffic detectors); a
+	 * trailing {@code *} matches every name with that prefix. A packet without an input
+	 * device (the output hook) has the empty name.
+	 */
+	record IifName(boolean negated, String name) implements NftStatement {
+		public IifName {
+			if (name == null || name.isEmpty() || name.length() > 16) {
+				throw new IllegalArgumentException(
+						"iifname needs a device name of 1..15 characters (or a prefix and *)");
+			}
+		}
+
+		public boolean matches(String inDev) {
+			String dev = inDev == null ? "" : inDev;
+			boolean eq = name.endsWith("*") ? dev.startsWith(name.substring(0, name.length() - 1)) : dev.equals(name);
+			return eq != negated;
+		}
+
+		@Override
+		public String text() {
+			return "iifname " + (negated ? "!= " : "") + "\"" + name + "\"";
 		}
 	}
 

@@ -790,12 +790,14 @@ final class ClusterServices {
 	private Cidr serviceCidr;
 
 	/**
-	 * kube-proxy's nftables transaction for a node ({@link NftablesProxier}); NodePorts
-	 * on the node's address.
+	 * kube-proxy's nftables transaction for a node ({@link NftablesProxier}), with
+	 * kube-proxy's configuration for the node (cluster.kubeProxy: the detector,
+	 * nftables.masqueradeAll, nftables.masqueradeBit); NodePorts on the node's address.
 	 */
-	String nftablesFor(String node, Ip nodeIp, Cidr clusterCidr) {
-		return NftablesProxier.generate(services, endpoints, new NftablesProxier.Settings(
-				ProxyConfig.defaults(node, clusterCidr, nodeIp), serviceCidr, List.of(nodeIp)));
+	String nftablesFor(ProxyConfig config) {
+		budget.check();
+		return NftablesProxier.generate(services, endpoints,
+				new NftablesProxier.Settings(config, serviceCidr, config.nodeIps()));
 	}
 
 }

@@ -19,9 +19,12 @@ import dev.packetwalk.net.Ip;
  * @param bridgeInterface {@code detectLocal.bridgeInterface} (BridgeInterface mode)
  * @param interfaceNamePrefix {@code detectLocal.interfaceNamePrefix} (InterfaceNamePrefix
  * mode)
- * @param masqueradeAll {@code iptables.masqueradeAll}
- * @param masqueradeBit {@code iptables.masqueradeBit}
- * @param localhostNodePorts {@code iptables.localhostNodePorts}
+ * @param masqueradeAll {@code iptables.masqueradeAll} ({@code nftables.masqueradeAll} in
+ * nftables mode)
+ * @param masqueradeBit {@code iptables.masqueradeBit} ({@code nftables.masqueradeBit} in
+ * nftables mode)
+ * @param localhostNodePorts {@code iptables.localhostNodePorts} (always false in nftables
+ * mode, which has no localhost NodePorts)
  * @param scheduler {@code ipvs.scheduler}
  */
 record KubeProxySettings(String detectLocalMode, String bridgeInterface, String interfaceNamePrefix,
@@ -104,16 +107,52 @@ record KubeProxySettings(String detectLocalMode, String bridgeInterface, String 
 			}
 		}
 		var ipt = kp.iptables();
-		boolean masqAll = ipt != null && Boolean.TRUE.equals(ipt.masqueradeAll());
-		int bit = ipt == null || ipt.masqueradeBit() == null ? ProxyConfig.DEFAULT_MASQUERADE_BIT : ipt.masqueradeBit();
+		var nft = kp.nftables();
+		boolean nftables = "nftables".equals(proxyMode);
+		// upstream's v1alpha1 conversion reads masqueradeAll (and the proxier its bit)
+		// from the nftables block in nftables mode, from the iptables block otherwise
+		if (nftables && ipt != null) {
+			for (String f : new String[] { "masqueradeAll", "masqueradeBit" }) {
+				if (f.equals("masqueradeAll") ? ipt.masqueradeAll() != null : ipt.masqueradeBit() != null) {
+					problems.warning(at + "/iptables/" + f, "iptables." + f + " is not read in nftables mode;"
+							+ " kube-proxy's nftables mode reads nftables." + f + " instead");
+				}
+			}
+		}
+		if (!nftables && nft != null) {
+			for (String f : new String[] { "masqueradeAll", "masqueradeBit" }) {
+				if (f.equals("masqueradeAll") ? nft.masqueradeAll() != null : nft.masqueradeBit() != null) {
+					problems.warning(at + "/nftables/" + f, "nftables." + f + " is read by the nftables mode only;"
+							+ " proxyMode " + proxyMode + " reads iptables." + f);
+				}
+			}
+		}
+		Boolean masqAllField = nftables ? (nft == null ? null : nft.masqueradeAll())
+				: (ipt == null ? null : ipt.masqueradeAll());
+		Integer bitField = nftables ? (nft == null ? null : nft.masqueradeBit())
+				: (ipt == null ? null : ipt.masqueradeBit());
+		String block = nftables ? "nftables" : "iptables";
+		boolean masqAll = Boolean.TRUE.equals(masqAllField);
+		int bit = bitField == null ? ProxyConfig.DEFAULT_MASQUERADE_BIT : bitField;
 		if (bit < 0 || bit > 31) {
-			problems.error(at + "/iptables/masqueradeBit", "masqueradeBit must be 0..31, was " + bit);
+			problems.error(at + "/" + block + "/masqueradeBit", "masqueradeBit must be 0..31, was " + bit);
 			bit = ProxyConfig.DEFAULT_MASQUERADE_BIT;
 		}
 		boolean localhostNodePorts = ipt == null || ipt.localhostNodePorts() == null || ipt.localhostNodePorts();
 		if (ipvs && ipt != null && ipt.localhostNodePorts() != null) {
 			problems.warning(at + "/iptables/localhostNodePorts",
 					"iptables.localhostNodePorts is read by the iptables" + " mode only; the IPVS mode ignores it");
+		}
+		if (nftables && ipt != null && ipt.localhostNodePorts() != null) {
+			// KubeProxyConfiguration: "localhost NodePorts are never allowed with other
+			// proxy modes"; the nftables proxier has no such option
+			problems.warning(at + "/iptables/localhostNodePorts",
+					"iptables.localhostNodePorts is read by the iptables mode only; nftables mode never accepts"
+							+ " NodePorts on 127.0.0.1 (its NodePort rules match 'ip daddr != 127.0.0.0/8' or"
+							+ " @nodeport-ips), whatever this says");
+		}
+		if (nftables) {
+			localhostNodePorts = false;
 		}
 		String scheduler = kp.ipvs() == null || kp.ipvs().scheduler() == null ? IpvsProxier.DEFAULT_SCHEDULER
 				: kp.ipvs().scheduler();

@@ -133,7 +133,7 @@ sealed interface ProxyMode permits ProxyMode.Iptables, ProxyMode.Ipvs, ProxyMode
 
 		@Override
 		public String nodeNftables(NodeProxy n) {
-			return n.services().nftablesFor(n.node(), n.nodeIp(), n.clusterCidr());
+			return n.services().nftablesFor(n.config());
 		}
 
 	}

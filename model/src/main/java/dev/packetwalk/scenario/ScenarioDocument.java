@@ -87,7 +87,7 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	 * {@code BridgeInterface} or {@code InterfaceNamePrefix}
 	 */
 	public record KubeProxy(String detectLocalMode, DetectLocal detectLocal, KubeProxyIptables iptables,
-			KubeProxyIpvs ipvs) {
+			KubeProxyIpvs ipvs, KubeProxyNftables nftables) {
 	}
 
 	/**
@@ -101,6 +101,14 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	 * IPVS mode too).
 	 */
 	public record KubeProxyIptables(Boolean masqueradeAll, Integer masqueradeBit, Boolean localhostNodePorts) {
+	}
+
+	/**
+	 * {@code nftables}: read by the nftables mode instead of {@code iptables}'s
+	 * masqueradeAll and masqueradeBit (upstream's v1alpha1 conversion picks the block by
+	 * mode).
+	 */
+	public record KubeProxyNftables(Boolean masqueradeAll, Integer masqueradeBit) {
 	}
 
 	/** {@code ipvs}: the IPVS mode's scheduler ({@code rr}, {@code lc}, {@code sh}). */

@@ -48,7 +48,15 @@ class NftablesPacketFlowTest {
 
 	static final String EXTERNAL_CLIENT_BLOCKED = "203.0.113.130";
 
-	record Flow(String name, Protocol protocol, String src, String dst, int port, String output, boolean masq) {
+	/**
+	 * @param inDev the device the packet comes in by (what {@code iifname} reads), or
+	 * null: upstream's rows leave it out, and only the interface detectors read it
+	 */
+	record Flow(String name, Protocol protocol, String src, String dst, int port, String output, boolean masq,
+			String inDev) {
+		Flow(String name, Protocol protocol, String src, String dst, int port, String output, boolean masq) {
+			this(name, protocol, src, dst, port, output, masq, null);
+		}
 	}
 
 	/** What happened, as upstream prints it. */
@@ -214,6 +222,57 @@ class NftablesPacketFlowTest {
 						"172.30.0.41", 80, "10.180.0.1:80", true)));
 	}
 
+	/**
+	 * cluster.kubeProxy's knobs in nftables mode: each detector form
+	 * ({@code IfNotLocalNFT} in the service chain: pod traffic keeps its source,
+	 * off-cluster traffic to a cluster IP is masqueraded), no detector, masqueradeBit,
+	 * and localhostNodePorts (nftables mode has none, whatever the setting).
+	 */
+	@Test
+	void kubeProxyKnobs() {
+		KubeService svc = KubeService.clusterIp("ns1", "svc1", Ip.parse("172.30.0.41"), ServicePort.tcp("p80", 80, 80));
+		Map<ServiceRef, List<Endpoint>> eps = Map.of(svc.ref(),
+				List.of(Endpoint.ready(Ip.parse("10.180.0.1"), "p80", 80, null)));
+		NftablesProxier.Settings s = NftablesProxierTest.upstreamSettings();
+		java.util.function.Function<ProxyConfig, String> tx = c -> NftablesProxier.generate(List.of(svc), eps,
+				new NftablesProxier.Settings(c, s.serviceCidr(), s.nodePortIps()));
+		run(tx.apply(s.config().withLocalDetector(new LocalDetector.ByCidr(Cidr.parse("10.180.0.0/24")))),
+				List.of(new Flow("NodeCIDR detector: pod of this node to cluster IP, not masqueraded", Protocol.TCP,
+						"10.180.0.2", "172.30.0.41", 80, "10.180.0.1:80", false),
+						new Flow("NodeCIDR detector: pod of another node to cluster IP, masqueraded", Protocol.TCP,
+								"10.180.2.2", "172.30.0.41", 80, "10.180.0.1:80", true)));
+		run(tx.apply(s.config().withLocalDetector(new LocalDetector.ByBridgeInterface("cni0"))),
+				List.of(new Flow("BridgeInterface detector: in by cni0, not masqueraded", Protocol.TCP, "10.0.0.2",
+						"172.30.0.41", 80, "10.180.0.1:80", false, "cni0"),
+						new Flow("BridgeInterface detector: in by eth0, masqueraded", Protocol.TCP, EXTERNAL_CLIENT,
+								"172.30.0.41", 80, "10.180.0.1:80", true, "eth0")));
+		run(tx.apply(s.config().withLocalDetector(new LocalDetector.ByInterfaceNamePrefix("veth"))),
+				List.of(new Flow("InterfaceNamePrefix detector: in by veth1234, not masqueraded", Protocol.TCP,
+						"10.0.0.2", "172.30.0.41", 80, "10.180.0.1:80", false, "veth1234"),
+						new Flow("InterfaceNamePrefix detector: in by cni0 (behind a bridge), masqueraded",
+								Protocol.TCP, "10.0.0.2", "172.30.0.41", 80, "10.180.0.1:80", true, "cni0")));
+		run(tx.apply(s.config().withLocalDetector(new LocalDetector.None())),
+				List.of(new Flow("no detector: off-cluster client to cluster IP keeps its source", Protocol.TCP,
+						EXTERNAL_CLIENT, "172.30.0.41", 80, "10.180.0.1:80", false, "eth0")));
+		run(tx.apply(s.config().withMasqueradeBit(15)),
+				List.of(new Flow("masqueradeBit 15: off-cluster client to cluster IP, masqueraded", Protocol.TCP,
+						EXTERNAL_CLIENT, "172.30.0.41", 80, "10.180.0.1:80", true)));
+		assertThat(tx.apply(s.config().withMasqueradeBit(15))).contains("mark set mark or 0x8000")
+			.contains("mark and 0x8000 == 0 return")
+			.doesNotContain("0x4000");
+		// localhostNodePorts: the nftables proxier has no such option
+		// (KubeProxyConfiguration:
+		// "localhost NodePorts are never allowed with other proxy modes")
+		KubeService np = KubeService.nodePort("ns1", "svc1", Ip.parse("172.30.0.41"),
+				ServicePort.tcp("p80", 80, 80).withNodePort(3001));
+		for (boolean localhost : new boolean[] { true, false }) {
+			String t = NftablesProxier.generate(List.of(np), eps, new NftablesProxier.Settings(
+					s.config().withLocalhostNodePorts(localhost), s.serviceCidr(), s.nodePortIps()));
+			run(t, List.of(new Flow("localhostNodePorts " + localhost + ": 127.0.0.1:3001 is no NodePort in nftables",
+					Protocol.TCP, "127.0.0.1", "127.0.0.1", 3001, "127.0.0.1:3001", false)));
+		}
+	}
+
 	// ----------------------------------------------------------------------------------------------------
 	// tracer
 
@@ -275,8 +334,8 @@ class NftablesPacketFlowTest {
 		for (int i = 0; i < hooks.size(); i++) {
 			Hook hook = hooks.get(i);
 			for (NftRuleset.BaseChain b : rs.baseChains(hook)) {
-				NftEvaluator.Result r = NftEvaluator.evaluate(rs, b.chain(),
-						new NftEvaluator.Context(p, CtState.NEW, local, random, sets, 0));
+				NftEvaluator.Result r = NftEvaluator.evaluate(rs, b.chain(), new NftEvaluator.Context(p,
+						hook.hasInDevice() ? f.inDev() : null, CtState.NEW, local, random, sets, 0));
 				p = p.withMark(r.mark());
 				switch (r.verdict()) {
 					case Verdict.Drop d -> {

@@ -42,7 +42,7 @@ class AcceptedFieldsTest {
 			 "seed": 1, "intro": "i", "takeaway": "t",
 			 "cluster": {
 			   "podCIDR": "10.244.0.0/16", "serviceCIDR": "10.96.0.0/12",
-			   "kubeProxy": {"detectLocalMode": "ClusterCIDR", "detectLocal": {}, "iptables": {}, "ipvs": {}},
+			   "kubeProxy": {"detectLocalMode": "ClusterCIDR", "detectLocal": {}, "iptables": {}, "ipvs": {}, "nftables": {}},
 			   "segments": [{"name": "lan", "cidr": "10.240.0.0/24"}, {"name": "lan2", "cidr": "10.241.0.0/24"}],
 			   "nodes": [{"name": "node1", "podCIDR": "10.244.1.0/24"}, {"name": "node2", "podCIDR": "10.244.2.0/24"}],
 			   "namespaces": [{"name": "default", "labels": {"team": "a"}}],
@@ -60,6 +60,10 @@ class AcceptedFieldsTest {
 			            "srcPort": 40000, "ttl": 64, "dontFragment": true, "reply": true,
 			            "http": {"method": "GET", "path": "/", "headers": {"Host": "web"}}}]}
 			""";
+
+	/** The LAN cluster in nftables mode: the knobs act on kube-proxy's nftables table. */
+	private static final String NFT = LAN.replace("\"podCIDR\": \"10.244.0.0/16\",",
+			"\"proxyMode\": \"nftables\", \"podCIDR\": \"10.244.0.0/16\",");
 
 	/** A cluster in a GCP-style VPC with a host on the Internet and ip-masq-agent. */
 	private static final String GCP = """
@@ -159,6 +163,8 @@ class AcceptedFieldsTest {
 			Map.entry("/cluster/kubeProxy/iptables/masqueradeBit", new Probe(LAN, "15")),
 			Map.entry("/cluster/kubeProxy/iptables/localhostNodePorts", new Probe(LAN, "false")),
 			Map.entry("/cluster/kubeProxy/ipvs/scheduler", new Probe(LAN, "\"sh\"")),
+			Map.entry("/cluster/kubeProxy/nftables/masqueradeAll", new Probe(NFT, "true")),
+			Map.entry("/cluster/kubeProxy/nftables/masqueradeBit", new Probe(NFT, "15")),
 			Map.entry("/cluster/cloud/provider", new Probe(GCP, "\"none\"")),
 			Map.entry("/cluster/cloud/vpcCIDR", new Probe(GCP, "\"10.250.0.0/16\"")),
 			Map.entry("/cluster/ipMasqAgent/nonMasqueradeCIDRs", new Probe(GCP, "[\"10.0.0.0/8\"]")),
@@ -303,6 +309,29 @@ class AcceptedFieldsTest {
 				assertThat(verdict(LAN, "/cluster/proxyMode", "\"" + mode + "\"")).as(mode).isNull();
 			}
 		}
+	}
+
+	/**
+	 * The kube-proxy knobs in nftables mode: each one changes the nftables table, or is
+	 * named in a warning where upstream's nftables mode does not read it.
+	 */
+	@Test
+	void everyKubeProxyFieldActsInNftablesMode() {
+		assertThat(NFT).contains("\"proxyMode\": \"nftables\"");
+		List<String> ignored = new ArrayList<>();
+		Map.of("/cluster/kubeProxy/detectLocalMode", "\"NodeCIDR\"", "/cluster/kubeProxy/detectLocal/bridgeInterface",
+				"\"cbr0\"", "/cluster/kubeProxy/detectLocal/interfaceNamePrefix", "\"veth\"",
+				"/cluster/kubeProxy/iptables/masqueradeAll", "true", "/cluster/kubeProxy/iptables/masqueradeBit", "15",
+				"/cluster/kubeProxy/iptables/localhostNodePorts", "false", "/cluster/kubeProxy/ipvs/scheduler",
+				"\"sh\"", "/cluster/kubeProxy/nftables/masqueradeAll", "true",
+				"/cluster/kubeProxy/nftables/masqueradeBit", "15")
+			.forEach((pointer, value) -> {
+				String verdict = verdict(NFT, pointer, value);
+				if (verdict != null) {
+					ignored.add(pointer + " = " + value + ": " + verdict);
+				}
+			});
+		assertThat(ignored).as("kube-proxy fields accepted but unused in nftables mode").isEmpty();
 	}
 
 	/**

@@ -37,12 +37,17 @@ class KubeProxySettingsTest {
 	}
 
 	private static String rules(CompiledScenario cs, String node) {
+		return table(cs, node, Namespace::iptables);
+	}
+
+	private static String table(CompiledScenario cs, String node,
+			java.util.function.Function<Namespace, String> which) {
 		return cs.scenario()
 			.topology()
 			.namespaces()
 			.stream()
 			.filter(n -> n.id().equals(node))
-			.map(Namespace::iptables)
+			.map(which)
 			.findFirst()
 			.orElseThrow();
 	}
@@ -129,6 +134,69 @@ class KubeProxySettingsTest {
 			.anySatisfy(w -> assertThat(w.toString()).contains("cluster.kubeProxy.detectLocal.bridgeInterface"));
 		assertThat(compile("none", "kubeProxy: {iptables: {masqueradeAll: true}}").warnings())
 			.anySatisfy(w -> assertThat(w.toString()).contains("cluster.kubeProxy: kubeProxy is ignored"));
+	}
+
+	private static String nft(CompiledScenario cs, String node) {
+		return table(cs, node, Namespace::nftables);
+	}
+
+	/**
+	 * The service chain's masquerade rule of nftables mode (upstream's IfNotLocalNFT).
+	 */
+	private static List<String> nftMasqueradeRules(String nft) {
+		return nft.lines()
+			.filter(l -> l.startsWith("add rule ip kube-proxy service-") && l.endsWith("jump mark-for-masquerade"))
+			.toList();
+	}
+
+	@Test
+	void nftablesModeHonoursTheDetectorForms() {
+		assertThat(nftMasqueradeRules(nft(compile("nftables", ""), "node1"))).singleElement()
+			.asString()
+			.endsWith("ip daddr 10.96.0.10 ip saddr != 10.244.0.0/16 jump mark-for-masquerade");
+		CompiledScenario nodeCidr = compile("nftables", "kubeProxy: {detectLocalMode: NodeCIDR}");
+		assertThat(nftMasqueradeRules(nft(nodeCidr, "node1"))).singleElement()
+			.asString()
+			.contains("ip saddr != 10.244.1.0/24 ");
+		assertThat(nftMasqueradeRules(nft(nodeCidr, "node2"))).singleElement()
+			.asString()
+			.contains("ip saddr != 10.244.2.0/24 ");
+		assertThat(nftMasqueradeRules(nft(
+				compile("nftables",
+						"kubeProxy: {detectLocalMode: BridgeInterface, detectLocal: {bridgeInterface: cbr0}}"),
+				"node1")))
+			.singleElement()
+			.asString()
+			.contains("iifname != cbr0 jump mark-for-masquerade");
+		CompiledScenario prefix = compile("nftables",
+				"kubeProxy: {detectLocalMode: InterfaceNamePrefix, detectLocal: {interfaceNamePrefix: veth}}");
+		assertThat(nftMasqueradeRules(nft(prefix, "node1"))).singleElement()
+			.asString()
+			.contains("iifname != veth* jump mark-for-masquerade");
+		assertThat(prefix.warnings()).isEmpty();
+	}
+
+	@Test
+	void nftablesModeReadsTheNftablesBlock() {
+		CompiledScenario all = compile("nftables", "kubeProxy: {nftables: {masqueradeAll: true, masqueradeBit: 15}}");
+		assertThat(all.warnings()).isEmpty();
+		assertThat(nftMasqueradeRules(nft(all, "node1"))).singleElement()
+			.asString()
+			.endsWith("ip daddr 10.96.0.10 tcp dport 80 jump mark-for-masquerade");
+		assertThat(nft(all, "node1")).contains("mark set mark or 0x8000").doesNotContain("0x4000");
+		// upstream's conversion: nftables mode reads nftables.*, the iptables block is
+		// named in a warning and changes nothing
+		CompiledScenario ipt = compile("nftables",
+				"kubeProxy: {iptables: {masqueradeAll: true, masqueradeBit: 15, localhostNodePorts: false}}");
+		assertThat(nft(ipt, "node1")).isEqualTo(nft(compile("nftables", ""), "node1"));
+		assertThat(ipt.warnings()).map(Object::toString)
+			.anySatisfy(w -> assertThat(w).contains("cluster.kubeProxy.iptables.masqueradeAll")
+				.contains("nftables.masqueradeAll"))
+			.anySatisfy(w -> assertThat(w).contains("cluster.kubeProxy.iptables.masqueradeBit"))
+			.anySatisfy(w -> assertThat(w).contains("cluster.kubeProxy.iptables.localhostNodePorts")
+				.contains("never accepts NodePorts on 127.0.0.1"));
+		assertThat(compile("iptables", "kubeProxy: {nftables: {masqueradeAll: true}}").warnings())
+			.anySatisfy(w -> assertThat(w.toString()).contains("cluster.kubeProxy.nftables.masqueradeAll"));
 	}
 
 	@Test
