@@ -448,8 +448,7 @@ final class Netfilter {
 	private Step.Nftables nftStep(Namespace ns, NftRuleset.BaseChain base, Hook hook, Packet p, NftEvaluator.Result r) {
 		List<RuleMatch> matched = new ArrayList<>();
 		for (NftEvaluator.Hit h : r.hits()) {
-			matched.add(new RuleMatch(h.chain(), h.number(), h.rule(), h.effect(), nftAction(h.effect()),
-					nftTarget(h.effect()), h.comment(), null, null));
+			matched.add(nftMatch(h, null, null));
 		}
 		String verdict = switch (r.verdict()) {
 			case Verdict.Accept a -> r.nat() != null ? r.hits().getLast().effect() : "accept";
@@ -483,10 +482,77 @@ final class Netfilter {
 			.append(r.rulesEvaluated())
 			.append(" rules evaluated matched.");
 		return new Step.Nftables(HopRecorder.place(ns, null), p, n.toString(), base.table(), base.chain().name(),
-				base.chain().type(), traced(hook), base.chain().priority(), matched,
-				r.lookups().stream().map(x -> new Step.Nftables.Lookup(x.set(), x.key(), x.element())).toList(),
-				r.draws().stream().map(x -> new Step.Nftables.Draw(x.mod(), x.value(), x.verdict())).toList(), verdict,
-				r.rulesEvaluated());
+				base.chain().type(), traced(hook), base.chain().priority(), matched, traced(r.lookups()),
+				r.draws().stream().map(Netfilter::traced).toList(), verdict, r.rulesEvaluated(), nftWalk(r.walk()));
+	}
+
+	private static RuleMatch nftMatch(NftEvaluator.Hit h, List<NftEvaluator.Lookup> lookups, NftEvaluator.Draw draw) {
+		return new RuleMatch(h.chain(), h.number(), h.rule(), h.effect(), nftAction(h.effect()), nftTarget(h.effect()),
+				h.comment(), null, null, traced(lookups), traced(draw));
+	}
+
+	private static List<Step.Nftables.Lookup> traced(List<NftEvaluator.Lookup> lookups) {
+		return lookups == null ? null : lookups.stream().map(Netfilter::traced).toList();
+	}
+
+	private static Step.Nftables.Lookup traced(NftEvaluator.Lookup l) {
+		return l == null ? null : new Step.Nftables.Lookup(l.set(), l.key(), l.element());
+	}
+
+	private static Step.Nftables.Draw traced(NftEvaluator.Draw d) {
+		return d == null ? null : new Step.Nftables.Draw(d.mod(), d.value(), d.verdict());
+	}
+
+	/**
+	 * The nftables walk in the trace's terms, as {@link #walk} for iptables: runs of
+	 * plain misses as {@code skipped} (texts up to {@link RuleWalk#MAX_LISTED}); a rule
+	 * that matched, or whose set or map lookup found nothing, on its own with its lookup
+	 * and numgen draw; returns and the policy.
+	 */
+	private static List<RuleWalk> nftWalk(List<NftEvaluator.Walked> walked) {
+		List<RuleWalk> out = new ArrayList<>(walked.size());
+		List<NftEvaluator.Walked.Tested> run = new ArrayList<>();
+		int[] listed = { 0 };
+		for (NftEvaluator.Walked w : walked) {
+			if (w instanceof NftEvaluator.Walked.Tested t && t.hit() == null && t.lookups().isEmpty() && (run.isEmpty()
+					|| (run.getLast().chain().equals(t.chain()) && run.getLast().number() + 1 == t.number()))) {
+				run.add(t);
+				continue;
+			}
+			flushRun(run, out, listed);
+			switch (w) {
+				case NftEvaluator.Walked.Tested t -> {
+					if (t.hit() != null) {
+						out.add(new RuleWalk.Tested(true, nftMatch(t.hit(), t.lookups(), t.draw())));
+					}
+					else if (!t.lookups().isEmpty()) {
+						out.add(new RuleWalk.Tested(false,
+								new RuleMatch(t.chain(), t.number(), t.rule().text(), "no match", "NO_MATCH", null,
+										t.rule().comment(), null, null, traced(t.lookups()), null)));
+					}
+					else {
+						run.add(t);
+					}
+				}
+				case NftEvaluator.Walked.Returned rt -> out.add(new RuleWalk.Return(rt.chain(), rt.to()));
+				case NftEvaluator.Walked.PolicyApplied pa -> out.add(new RuleWalk.Policy(pa.chain(), "accept"));
+			}
+		}
+		flushRun(run, out, listed);
+		return out;
+	}
+
+	private static void flushRun(List<NftEvaluator.Walked.Tested> run, List<RuleWalk> out, int[] listed) {
+		if (run.isEmpty()) {
+			return;
+		}
+		List<String> texts = List.of();
+		if (listed[0] + run.size() <= RuleWalk.MAX_LISTED) {
+			texts = run.stream().map(t -> t.rule().text()).toList();
+			listed[0] += run.size();
+		}
+		out.add(new RuleWalk.Skipped(run.getFirst().chain(), run.getFirst().number(), run.getLast().number(), texts));
+		run.clear();
 	}
 
 	private Step.Netfilter netfilterStep(Namespace ns, Table table, Hook hook, Packet p, EvalResult r) {

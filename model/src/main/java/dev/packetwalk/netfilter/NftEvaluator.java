@@ -93,6 +93,37 @@ public final class NftEvaluator {
 	}
 
 	/**
+	 * One step of the traversal, in the order the kernel went: a rule tested, the return
+	 * from a chain jumped to, or the base chain's policy.
+	 */
+	public sealed interface Walked permits Walked.Tested, Walked.Returned, Walked.PolicyApplied {
+
+		/**
+		 * A rule tested: its chain, 1-based position and rule; the hit when it matched
+		 * (else null); the set and map lookups it made, in order (a NodePort rule makes
+		 * two: {@code @nodeport-ips}, then {@code @service-nodeports}) and its numgen
+		 * draw (else null).
+		 */
+		record Tested(String chain, int number, NftRuleset.NftRule rule, Hit hit, List<Lookup> lookups,
+				Draw draw) implements Walked {
+			public Tested {
+				lookups = List.copyOf(lookups);
+			}
+		}
+
+		/**
+		 * Fell off (or returned from) {@code chain}, back to {@code to} after the jump.
+		 */
+		record Returned(String chain, String to) implements Walked {
+		}
+
+		/** Nothing decided: the base chain's policy (accept) did. */
+		record PolicyApplied(String chain) implements Walked {
+		}
+
+	}
+
+	/**
 	 * The outcome of one base chain.
 	 *
 	 * @param verdict accept, drop or reject
@@ -104,9 +135,10 @@ public final class NftEvaluator {
 	 * @param draws every numgen draw
 	 * @param rulesEvaluated rules tested, matched or not
 	 * @param policy whether the chain's policy decided (nothing ended the traversal)
+	 * @param walk every rule tested, every return and the policy, in order
 	 */
 	public record Result(Verdict verdict, Target.Nat nat, int mark, List<Hit> hits, List<Lookup> lookups,
-			List<Draw> draws, int rulesEvaluated, boolean policy) {
+			List<Draw> draws, int rulesEvaluated, boolean policy, List<Walked> walk) {
 	}
 
 	private record Frame(NftRuleset.NftChain chain, int next) {
@@ -121,6 +153,7 @@ public final class NftEvaluator {
 		List<Hit> hits = new ArrayList<>();
 		List<Lookup> lookups = new ArrayList<>();
 		List<Draw> draws = new ArrayList<>();
+		List<Walked> walk = new ArrayList<>();
 		Deque<Frame> stack = new ArrayDeque<>();
 		NftRuleset.NftChain chain = base;
 		int i = 0;
@@ -128,9 +161,11 @@ public final class NftEvaluator {
 		while (true) {
 			if (i >= chain.rules().size()) {
 				if (stack.isEmpty()) {
-					return new Result(Verdict.ACCEPT, null, mark, hits, lookups, draws, evaluated, true);
+					walk.add(new Walked.PolicyApplied(base.name()));
+					return new Result(Verdict.ACCEPT, null, mark, hits, lookups, draws, evaluated, true, walk);
 				}
 				Frame f = stack.pop();
+				walk.add(new Walked.Returned(chain.name(), f.chain().name()));
 				chain = f.chain();
 				i = f.next();
 				continue;
@@ -141,6 +176,8 @@ public final class NftEvaluator {
 			Target.Nat nat = null;
 			boolean matched = true;
 			String effect = null;
+			List<Lookup> ruleLookups = new ArrayList<>();
+			Draw draw = null;
 			for (NftStatement s : rule.statements()) {
 				switch (s) {
 					case NftStatement.CtState c -> matched = ctx.ctState() == CtState.NEW;
@@ -149,7 +186,9 @@ public final class NftEvaluator {
 					case NftStatement.AddrInSet a -> {
 						Ip ip = addr(p, a.side());
 						boolean in = inSet(rs, a.set(), ip, ctx);
-						lookups.add(new Lookup(a.set(), ip.toString(), in ? ip.toString() : null));
+						Lookup lookup = new Lookup(a.set(), ip.toString(), in ? ip.toString() : null);
+						lookups.add(lookup);
+						ruleLookups.add(lookup);
 						matched = in != a.negated();
 					}
 					case NftStatement.Fib f -> matched = ctx.isLocal().test(addr(p, f.side()));
@@ -171,8 +210,10 @@ public final class NftEvaluator {
 					case NftStatement.MapLookup m -> {
 						String key = key(p, m.key());
 						NftRuleset.Element el = key == null ? null : element(rs.set(m.map()), key);
-						lookups
-							.add(new Lookup(m.map(), key == null ? "(no ports)" : key, el == null ? null : el.text()));
+						Lookup lookup = new Lookup(m.map(), key == null ? "(no ports)" : key,
+								el == null ? null : el.text());
+						lookups.add(lookup);
+						ruleLookups.add(lookup);
 						if (el == null) {
 							matched = false;
 						}
@@ -183,7 +224,8 @@ public final class NftEvaluator {
 					case NftStatement.Numgen n -> {
 						int value = (int) ((Integer.toUnsignedLong(ctx.random().nextInt()) * n.mod()) >>> 32);
 						verdict = n.verdicts().get(value);
-						draws.add(new Draw(n.mod(), value, verdict.text()));
+						draw = new Draw(n.mod(), value, verdict.text());
+						draws.add(draw);
 					}
 					case NftStatement.Verdict v -> verdict = v;
 					case NftStatement.Dnat d ->
@@ -195,38 +237,44 @@ public final class NftEvaluator {
 					break;
 				}
 			}
+			int number = i + 1;
 			if (!matched) {
+				walk.add(new Walked.Tested(chain.name(), number, rule, null, ruleLookups, draw));
 				i++;
 				continue;
 			}
-			int number = i + 1;
 			if (nat != null) {
 				hits.add(new Hit(chain.name(), number, rule.text(), natText(nat), rule.comment()));
-				return new Result(Verdict.ACCEPT, nat, mark, hits, lookups, draws, evaluated, false);
+				walk.add(new Walked.Tested(chain.name(), number, rule, hits.getLast(), ruleLookups, draw));
+				return new Result(Verdict.ACCEPT, nat, mark, hits, lookups, draws, evaluated, false, walk);
 			}
 			if (verdict == null) {
 				hits.add(new Hit(chain.name(), number, rule.text(), effect == null ? "continue" : effect,
 						rule.comment()));
+				walk.add(new Walked.Tested(chain.name(), number, rule, hits.getLast(), ruleLookups, draw));
 				i++;
 				continue;
 			}
 			hits.add(new Hit(chain.name(), number, rule.text(), verdict.text(), rule.comment()));
+			walk.add(new Walked.Tested(chain.name(), number, rule, hits.getLast(), ruleLookups, draw));
 			switch (verdict.kind()) {
 				case ACCEPT -> {
-					return new Result(Verdict.ACCEPT, null, mark, hits, lookups, draws, evaluated, false);
+					return new Result(Verdict.ACCEPT, null, mark, hits, lookups, draws, evaluated, false, walk);
 				}
 				case DROP -> {
-					return new Result(Verdict.DROP, null, mark, hits, lookups, draws, evaluated, false);
+					return new Result(Verdict.DROP, null, mark, hits, lookups, draws, evaluated, false, walk);
 				}
 				case REJECT -> {
 					return new Result(new Verdict.Reject(Target.RejectWith.ICMP_PORT_UNREACHABLE), null, mark, hits,
-							lookups, draws, evaluated, false);
+							lookups, draws, evaluated, false, walk);
 				}
 				case RETURN -> {
 					if (stack.isEmpty()) {
-						return new Result(Verdict.ACCEPT, null, mark, hits, lookups, draws, evaluated, true);
+						walk.add(new Walked.PolicyApplied(base.name()));
+						return new Result(Verdict.ACCEPT, null, mark, hits, lookups, draws, evaluated, true, walk);
 					}
 					Frame f = stack.pop();
+					walk.add(new Walked.Returned(chain.name(), f.chain().name()));
 					chain = f.chain();
 					i = f.next();
 				}

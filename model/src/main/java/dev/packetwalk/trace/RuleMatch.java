@@ -1,5 +1,7 @@
 package dev.packetwalk.trace;
 
+import java.util.List;
+
 /**
  * A netfilter rule that matched during a traversal, in real {@code iptables-save} syntax,
  * with what the page needs typed (never parsed out of the rule text).
@@ -16,11 +18,23 @@ package dev.packetwalk.trace;
  * null
  * @param draw what that match drew, as a fraction in [0, 1) (it matches when
  * {@code draw < probability}), or null
+ * @param lookups nftables: the set and verdict-map lookups the rule made, in order (the
+ * key, and the element found or null), or null where it made none
+ * @param numgen nftables: the rule's {@code numgen random mod N} draw (the value and the
+ * element's verdict), or null
  */
 public record RuleMatch(String chain, int number, String rule, String effect, String action, String target,
-		String comment, Double probability, Double draw) {
+		String comment, Double probability, Double draw, List<Step.Nftables.Lookup> lookups,
+		Step.Nftables.Draw numgen) {
+
+	/** An iptables rule: no nftables lookup or numgen draw. */
+	public RuleMatch(String chain, int number, String rule, String effect, String action, String target, String comment,
+			Double probability, Double draw) {
+		this(chain, number, rule, effect, action, target, comment, probability, draw, null, null);
+	}
 
 	public RuleMatch {
+		lookups = lookups == null || lookups.isEmpty() ? null : List.copyOf(lookups);
 		if (chain == null || rule == null || effect == null || action == null || number < 0) {
 			throw new IllegalArgumentException("a rule match names its chain, number, rule text, effect and action");
 		}

@@ -35,14 +35,15 @@ public sealed interface RuleWalk {
 
 	/**
 	 * One rule on its own: one that matched ({@code matched}: {@code hit} says what it
-	 * did) or a {@code -m statistic} rule that drew and missed ({@code hit} has its
-	 * probability and draw).
+	 * did), a {@code -m statistic} rule that drew and missed ({@code hit} has its
+	 * probability and draw), or an nftables rule whose set or map lookup found no element
+	 * ({@code hit} has the lookup).
 	 */
 	@JsonTypeName("rule")
 	record Tested(boolean matched, RuleMatch hit) implements RuleWalk {
 		public Tested {
-			if (hit == null || (!matched && hit.draw() == null)) {
-				throw new IllegalArgumentException("a rule listed alone matched or drew");
+			if (hit == null || (!matched && hit.draw() == null && hit.lookups() == null)) {
+				throw new IllegalArgumentException("a rule listed alone matched, drew or looked up");
 			}
 		}
 	}
@@ -56,7 +57,8 @@ public sealed interface RuleWalk {
 	}
 
 	/**
-	 * No rule decided: the built-in chain's policy ({@code ACCEPT} or {@code DROP}) did.
+	 * No rule decided: the built-in chain's policy ({@code ACCEPT} or {@code DROP}) did
+	 * (an nftables base chain's: {@code accept}).
 	 */
 	@JsonTypeName("policy")
 	record Policy(String chain, String policy) implements RuleWalk {

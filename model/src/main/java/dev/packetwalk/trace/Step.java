@@ -255,11 +255,15 @@ public sealed interface Step {
 	 * at -300, -150, -100, 0, +100)
 	 * @param lookups the set and verdict-map lookups, in order
 	 * @param draws the {@code numgen random mod N} draws, in order
+	 * @param walk the whole traversal, as {@link Netfilter#walk()}: every rule tested in
+	 * order (runs of misses as {@code skipped}, a rule whose lookup found nothing or that
+	 * matched on its own with its {@code lookup} and {@code numgen}), returns from chains
+	 * jumped to, and the policy
 	 */
 	@JsonTypeName("nftables")
 	record Nftables(Place at, Packet packet, String narration, String table, String chain, String chainType,
 			Netfilter.Hook hook, int priority, List<RuleMatch> matched, List<Lookup> lookups, List<Draw> draws,
-			String verdict, int rulesEvaluated) implements Step {
+			String verdict, int rulesEvaluated, List<RuleWalk> walk) implements Step {
 
 		/**
 		 * A set or map lookup.
@@ -287,6 +291,7 @@ public sealed interface Step {
 			matched = List.copyOf(matched);
 			lookups = List.copyOf(lookups);
 			draws = List.copyOf(draws);
+			walk = List.copyOf(walk);
 		}
 	}
 

@@ -129,4 +129,89 @@ class RuleWalkTest {
 		}
 	}
 
+	static List<Step.Nftables> nftSteps(Trace t) {
+		return t.walks()
+			.stream()
+			.flatMap(w -> w.hops().stream())
+			.flatMap(h -> h.steps().stream())
+			.filter(Step.Nftables.class::isInstance)
+			.map(Step.Nftables.class::cast)
+			.toList();
+	}
+
+	/**
+	 * An nftables step's walk accounts for every rule evaluated, lists the matched rules
+	 * as {@code matched} does, carries every lookup and draw on the rule that made it,
+	 * and ends in a verdict, a NAT statement or the policy.
+	 */
+	@ParameterizedTest
+	@MethodSource("scenarios")
+	void theNftablesWalkAccountsForEveryRuleEvaluated(String id) throws IOException {
+		for (Step.Nftables nf : nftSteps(trace(id))) {
+			String where = id + " " + nf.chain();
+			int tested = 0;
+			for (RuleWalk w : nf.walk()) {
+				tested += switch (w) {
+					case RuleWalk.Skipped s -> s.to() - s.from() + 1;
+					case RuleWalk.Tested t -> 1;
+					case RuleWalk.Return r -> 0;
+					case RuleWalk.Policy p -> 0;
+				};
+			}
+			assertThat(tested).as(where).isEqualTo(nf.rulesEvaluated());
+			List<RuleMatch> hits = nf.walk()
+				.stream()
+				.filter(RuleWalk.Tested.class::isInstance)
+				.map(RuleWalk.Tested.class::cast)
+				.map(RuleWalk.Tested::hit)
+				.toList();
+			assertThat(hits.stream().filter(h -> !h.action().equals("NO_MATCH")).map(RuleMatch::rule).toList())
+				.as(where)
+				.isEqualTo(nf.matched().stream().map(RuleMatch::rule).toList());
+			assertThat(hits.stream().filter(h -> h.lookups() != null).flatMap(h -> h.lookups().stream()).toList())
+				.as(where)
+				.isEqualTo(nf.lookups());
+			assertThat(hits.stream().filter(h -> h.numgen() != null).map(RuleMatch::numgen).toList()).as(where)
+				.isEqualTo(nf.draws());
+			RuleWalk last = nf.walk().getLast();
+			if (nf.verdict().equals("accept")) {
+				assertThat(last).as(where).isInstanceOfAny(RuleWalk.Policy.class, RuleWalk.Tested.class);
+			}
+			else {
+				assertThat(last).as(where).isInstanceOf(RuleWalk.Tested.class);
+				assertThat(((RuleWalk.Tested) last).hit().effect()).as(where).isEqualTo(nf.verdict());
+			}
+		}
+	}
+
+	/**
+	 * kuard-five-endpoints-nftables: the walk of nat-prerouting on the client's node
+	 * shows the @service-ips element used (the vmap goto into the Service's chain) and
+	 * the numgen value drawn on the rule that picked the endpoint.
+	 */
+	@Test
+	void theNftablesWalkShowsTheVmapElementAndTheNumgenValue() throws IOException {
+		Step.Nftables pre = nftSteps(trace("kuard-five-endpoints-nftables")).stream()
+			.filter(s -> s.chain().equals("nat-prerouting") && !s.draws().isEmpty())
+			.findFirst()
+			.orElseThrow();
+		List<RuleMatch> hits = pre.walk()
+			.stream()
+			.filter(RuleWalk.Tested.class::isInstance)
+			.map(RuleWalk.Tested.class::cast)
+			.map(RuleWalk.Tested::hit)
+			.toList();
+		RuleMatch vmap = hits.stream().filter(h -> h.lookups() != null).findFirst().orElseThrow();
+		Step.Nftables.Lookup element = vmap.lookups().getLast();
+		assertThat(element.set()).isEqualTo("service-ips");
+		assertThat(element.element()).startsWith(element.key() + " : goto service-");
+		assertThat(vmap.action()).isEqualTo("GOTO");
+		RuleMatch numgen = hits.stream().filter(h -> h.numgen() != null).findFirst().orElseThrow();
+		assertThat(numgen.numgen().mod()).isEqualTo(5);
+		assertThat(numgen.numgen().value()).isBetween(0, 4);
+		assertThat(numgen.rule()).startsWith("numgen random mod 5 vmap {");
+		assertThat(numgen.effect()).isEqualTo(numgen.numgen().verdict()).startsWith("goto endpoint-");
+		assertThat(hits.getLast().effect()).startsWith("dnat to 10.244.");
+	}
+
 }
