@@ -58,3 +58,35 @@ test('a walk that ends in the policy says so; returns go back one level', () => 
 	assert.deepEqual(walkCounts(s), { tested: 2, matched: 1 });
 	assert.deepEqual(ladder(s), []);
 });
+
+test('every golden nftables step: the walk accounts for rulesEvaluated, the matched rules, the lookups and draws', () => {
+	let steps = 0;
+	for (const { id, trace } of GOLDENS) {
+		for (const s of stepsOf(trace).filter(x => x.type === 'nftables')) {
+			steps++;
+			const c = walkCounts(s);
+			assert.equal(c.tested, s.rulesEvaluated, `${id} ${s.chain}`);
+			assert.equal(c.matched, s.matched.length, `${id} ${s.chain}`);
+			const rows = walkRows(s, new Set(), true).filter(r => r.kind === 'rule');
+			assert.deepEqual(rows.flatMap(r => r.lookups || []), s.lookups, `${id} ${s.chain}`);
+			assert.deepEqual(rows.filter(r => r.numgen).map(r => r.numgen), s.draws, `${id} ${s.chain}`);
+		}
+	}
+	assert.ok(steps > 0, 'the goldens have nftables steps');
+});
+
+test('kuard-five-endpoints-nftables: the walk row of the numgen rule carries the value drawn, the vmap row its element', () => {
+	const s = stepsOf(golden('kuard-five-endpoints-nftables')).find(x => x.type === 'nftables' && (x.draws || []).length);
+	const rows = walkRows(s).filter(r => r.kind === 'rule');
+	const vmap = rows.find(r => (r.lookups || []).some(l => l.set === 'service-ips' && l.element));
+	assert.equal(vmap.action, 'GOTO');
+	assert.match(vmap.lookups.at(-1).element, /: goto service-/);
+	const pick = rows.find(r => r.numgen);
+	assert.equal(pick.numgen.mod, 5);
+	assert.ok(pick.numgen.value >= 0 && pick.numgen.value < 5);
+	assert.equal(pick.effect, pick.numgen.verdict);
+	// the depth: base chain 0, services (jumped to) 1, the gotos stay at 1
+	assert.equal(rows[0].depth, 0);
+	assert.equal(vmap.depth, 1);
+	assert.equal(pick.depth, 1);
+});

@@ -247,6 +247,10 @@ function envelope(parent, packet) {
 
 // ---- netfilter, NAT, conntrack -----------------------------------------------------------------------------------
 
+const NFT_WALK = 'nftables walks the base chain\'s rules in order too, but one verdict-map lookup (@service-ips, '
+	+ '@service-nodeports) finds the Service\'s chain however many Services there are, and numgen picks the endpoint '
+	+ 'in one rule: compare the count with iptables mode\'s linear walk.';
+
 const LINEAR_WALK = 'A real kernel walks each chain\'s rules one by one, top to bottom, testing every match of every rule until '
 	+ 'one with a terminating target (ACCEPT, DROP, DNAT) matches or the chain\'s policy applies. Every rule tested is listed '
 	+ 'below; that linear walk is why thousands of Services make iptables mode slow.';
@@ -308,13 +312,16 @@ function walkList(d, s, all) {
 						head.append('span').attr('class', 'rule-arrow').attr('aria-hidden', 'true').text(' → ');
 						head.append('span').attr('class', 'rule-effect').text(r.effect || '');
 						head.append('span').attr('class', 'rule-action').text(ACTION_TEXT[r.action] || r.action);
-					} else if (r.action === 'NO_MATCH') {
+					} else if (r.action === 'NO_MATCH' && r.probability != null) {
 						head.append('span').attr('class', 'rule-action').text(`p = ${fraction(r.probability)}, drew ${fraction(r.draw)}: missed`);
+					} else if (r.action === 'NO_MATCH' && r.lookups) {
+						head.append('span').attr('class', 'rule-action').text('no element: the rule does not match');
 					}
 					if (hit && r.comment) {
 						head.append('span').attr('class', 'rule-comment').text(`“${r.comment}”`);
 					}
-					li.append('code').attr('class', 'rule-text').text(r.rule ?? '(rule text not listed: see the node\'s iptables-save)');
+					li.append('code').attr('class', 'rule-text').text(r.rule ?? `(rule text not listed: see the node's ${s.type === 'nftables' ? 'nft list ruleset' : 'iptables-save'})`);
+					walkEvidence(li, r);
 					break;
 				}
 				case 'skipped':
@@ -346,16 +353,26 @@ function walkList(d, s, all) {
 	return draw;
 }
 
-function netfilterDetail(d, s) {
-	const matched = s.matched || [];
-	const evaluated = s.rulesEvaluated ?? matched.length;
-	const sum = d.append('div').attr('class', 'nf-summary').attr('data-testid', 'rules-evaluated').attr('title', LINEAR_WALK);
-	sum.append('strong').text(String(matched.length));
-	sum.append('span').text(` of ${evaluated} rule${evaluated === 1 ? '' : 's'} evaluated matched`);
-	sum.append('span').attr('class', 'nf-info').attr('aria-hidden', 'true').text('i');
-	dl(d, [['table · hook', `${s.table} · ${s.hook}`], ['verdict', s.verdict, `verdict verdict-${String(s.verdict).split(' ')[0].toLowerCase()}`],
-		['a kernel tests', `${evaluated} rule${evaluated === 1 ? '' : 's'}, one by one`]]);
-	probabilityLadder(d, s);
+/**
+ * What an nftables rule used, on its walk row: each set or map lookup (the key, and the element found or none) and
+ * the numgen value drawn, typed in the trace (docs/api.md, "The rule walk").
+ */
+function walkEvidence(li, r) {
+	if (r.kind !== 'rule') {
+		return;
+	}
+	for (const l of r.lookups || []) {
+		li.append('div').attr('class', `walk-lookup${l.element ? ' is-hit' : ''}`).attr('data-testid', 'walk-lookup')
+			.text(`@${l.set} [${l.key}] ${l.element ? `→ ${l.element}` : '→ no element'}`);
+	}
+	if (r.numgen) {
+		li.append('div').attr('class', 'walk-numgen').attr('data-testid', 'walk-numgen')
+			.text(`numgen random mod ${r.numgen.mod} drew ${r.numgen.value} → ${r.numgen.verdict}`);
+	}
+}
+
+/** The walk, rule by rule, with its "show all" switch when runs of misses are collapsed. */
+function walkSection(d, s, evaluated) {
 	if (!s.walk) {
 		d.append('p').attr('class', 'sub').text('This trace has no rule walk.');
 		return;
@@ -376,25 +393,30 @@ function netfilterDetail(d, s) {
 	draw = walkList(d, s, all);
 }
 
+function netfilterDetail(d, s) {
+	const matched = s.matched || [];
+	const evaluated = s.rulesEvaluated ?? matched.length;
+	const sum = d.append('div').attr('class', 'nf-summary').attr('data-testid', 'rules-evaluated').attr('title', LINEAR_WALK);
+	sum.append('strong').text(String(matched.length));
+	sum.append('span').text(` of ${evaluated} rule${evaluated === 1 ? '' : 's'} evaluated matched`);
+	sum.append('span').attr('class', 'nf-info').attr('aria-hidden', 'true').text('i');
+	dl(d, [['table · hook', `${s.table} · ${s.hook}`], ['verdict', s.verdict, `verdict verdict-${String(s.verdict).split(' ')[0].toLowerCase()}`],
+		['a kernel tests', `${evaluated} rule${evaluated === 1 ? '' : 's'}, one by one`]]);
+	probabilityLadder(d, s);
+	walkSection(d, s, evaluated);
+}
+
 /** An nftables base chain's walk: the matched rules (nft syntax), the set and map lookups, the numgen draws. */
 function nftDetail(d, s) {
 	const matched = s.matched || [];
 	const evaluated = s.rulesEvaluated ?? matched.length;
-	const sum = d.append('div').attr('class', 'nf-summary').attr('data-testid', 'rules-evaluated');
+	const sum = d.append('div').attr('class', 'nf-summary').attr('data-testid', 'rules-evaluated').attr('title', NFT_WALK);
 	sum.append('strong').text(String(matched.length));
 	sum.append('span').text(` of ${evaluated} rule${evaluated === 1 ? '' : 's'} evaluated matched`);
+	sum.append('span').attr('class', 'nf-info').attr('aria-hidden', 'true').text('i');
 	dl(d, [['table · chain', `${s.table} · ${s.chain}`],
 		['hook · priority', `${s.chainType} hook ${String(s.hook).toLowerCase()} priority ${s.priority}`],
 		['verdict', s.verdict, `verdict verdict-${String(s.verdict).split(' ')[0].toLowerCase()}`]]);
-	const ol = d.append('ol').attr('class', 'rules').attr('data-testid', 'nft-rules');
-	ol.selectAll('li').data(matched).join('li').attr('class', 'rule').each(function (r) {
-		const li = d3.select(this);
-		const head = li.append('div').attr('class', 'rule-head');
-		head.append('span').attr('class', 'rule-pos').text(`${r.chain} #${r.number}`);
-		head.append('span').attr('class', 'rule-arrow').attr('aria-hidden', 'true').text(' → ');
-		head.append('span').attr('class', 'rule-effect').text(r.effect);
-		li.append('pre').attr('class', 'rule-text').append('code').text(r.rule);
-	});
 	if (matched.length === 0) {
 		d.append('p').attr('class', 'sub').text('No rule matched: the base chain\'s policy (accept) applies.');
 	}
@@ -409,6 +431,7 @@ function nftDetail(d, s) {
 		d.append('div').attr('class', 'sub').text('numgen draws');
 		codeList(d, draws.map(x => `numgen random mod ${x.mod} = ${x.value} → ${x.verdict}`), () => true, '◀ drawn', 'nft-draws');
 	}
+	walkSection(d, s, evaluated);
 }
 
 const NAT_KINDS = {
