@@ -120,4 +120,54 @@ class NftablesBrowserTest extends BrowserTest {
 		}
 	}
 
+	/**
+	 * The device inspector on node1 at pod-to-service-nftables' nat-prerouting step has
+	 * an "nft list ruleset" tab with the rules the walk matched and the @service-ips
+	 * element highlighted; at 1280x720, 390x844 and in presenter mode (1920x1080).
+	 */
+	@Test
+	void theDeviceInspectorHasTheNftRulesetWithTheMatchedRulesHighlighted() throws IOException {
+		for (String vp : List.of("desktop", "phone", "presenter")) {
+			if (vp.equals("presenter")) {
+				((ChromiumDriver) driver).executeCdpCommand("Emulation.setDeviceMetricsOverride",
+						Map.of("width", 1920, "height", 1080, "deviceScaleFactor", 1, "mobile", false));
+			}
+			else {
+				InspectBrowserTest.viewport(vp);
+			}
+			open(LINK + (vp.equals("presenter") ? "&present" : ""));
+			WebElement stack = wait(WAIT).until(org.openqa.selenium.support.ui.ExpectedConditions
+				.visibilityOfElementLocated(By.cssSelector("g.stack[data-namespace='node1'] rect")));
+			new org.openqa.selenium.interactions.Actions(driver).moveToElement(stack).click().perform();
+			WebElement box = wait(WAIT).until(d -> {
+				WebElement b = d.findElement(By.cssSelector("[data-testid=device-inspector]"));
+				return b.isDisplayed() && "8".equals(b.getDomAttribute("data-loaded-step")) ? b : null;
+			});
+			WebElement tab = box.findElement(By.cssSelector("[data-testid=di-tab-nftables]"));
+			assertThat(tab.getText()).isEqualTo("nft list ruleset");
+			if (!"true".equals(tab.getDomAttribute("aria-selected"))) {
+				((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", tab);
+				tab.click();
+			}
+			wait(WAIT).until(d -> box.findElement(By.cssSelector("[data-testid=di-command]"))
+				.getText()
+				.equals("# nft list ruleset"));
+			List<String> marked = box.findElements(By.cssSelector("[data-testid=di-line][data-mark=used]"))
+				.stream()
+				.map(e -> e.getText().strip())
+				.toList();
+			assertThat(marked).as(vp)
+				.anySatisfy(m -> assertThat(m).isEqualTo("jump services"))
+				.anySatisfy(m -> assertThat(m).isEqualTo("ip daddr . meta l4proto . th dport vmap @service-ips"))
+				.anySatisfy(m -> assertThat(m).startsWith("numgen random mod 3 vmap {"))
+				.anySatisfy(m -> assertThat(m).contains("10.9.3.76 . tcp . 80 : goto service-"));
+			assertThat(
+					box.findElement(By.cssSelector("[data-testid=di-line][data-mark=used]")).getDomAttribute("class"))
+				.contains("is-marked");
+			WebElement first = box.findElement(By.cssSelector("[data-testid=di-line][data-mark=used]"));
+			((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", first);
+			screenshot("nft-inspector-" + vp);
+		}
+	}
+
 }

@@ -116,6 +116,70 @@ class StateApiTest {
 		assertThat(checked).isPositive();
 	}
 
+	/**
+	 * nftables mode: the node's tables include {@code nft list ruleset}, the same text as
+	 * GET …/nodes/{node}/nft-ruleset, with the rules the step's nftables walk matched
+	 * (and the @service-ips element it used) marked {@code used} at that step only.
+	 */
+	@Test
+	void nftablesModeHasTheNftRulesetWithTheMatchedRulesMarked() {
+		String id = "pod-to-service-nftables";
+		List<JsonNode> steps = steps(get("/api/scenarios/" + id + "/trace?seed=3"));
+		int k = -1;
+		for (int i = 0; i < steps.size(); i++) {
+			JsonNode s = steps.get(i);
+			if ("nftables".equals(s.get("type").asString()) && !s.get("draws").isEmpty()) {
+				k = i;
+				break;
+			}
+		}
+		JsonNode step = steps.get(k);
+		String node = step.at("/at/namespace").asString();
+		String ruleset = new String(client.get()
+			.uri("/api/scenarios/" + id + "/nodes/" + node + "/nft-ruleset")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody(), StandardCharsets.UTF_8);
+		JsonNode state = get("/api/scenarios/" + id + "/state?seed=3&step=" + (k + 1) + "&namespace=" + node);
+		JsonNode nft = table(state, "nftables");
+		assertThat(nft.get("command").asString()).isEqualTo("nft list ruleset");
+		assertThat(nft.get("text").asString()).isEqualTo(ruleset).startsWith("table ip kube-proxy {");
+		List<String> marked = new ArrayList<>();
+		nft.get("lines").forEach(l -> {
+			if (l.has("mark")) {
+				assertThat(l.get("mark").asString()).isEqualTo("used");
+				marked.add(l.get("text").asString().strip());
+			}
+		});
+		List<String> matched = new ArrayList<>();
+		step.get("matched").forEach(m -> matched.add(m.get("rule").asString()));
+		assertThat(matched).isNotEmpty().allSatisfy(r -> assertThat(marked).anySatisfy(m -> assertThat(m).contains(r)));
+		String element = null;
+		for (JsonNode l : step.get("lookups")) {
+			if (l.has("element") && l.get("set").asString().equals("service-ips")) {
+				element = l.get("element").asString();
+			}
+		}
+		String used = element;
+		assertThat(used).isNotNull();
+		assertThat(marked).anySatisfy(m -> assertThat(m).contains(used));
+		assertThat(marked).hasSize(matched.size() + 1);
+		// the step before (another base chain's walk): its own rules are marked, not the
+		// numgen rule or the element of this one
+		JsonNode before = get("/api/scenarios/" + id + "/state?seed=3&step=" + k + "&namespace=" + node);
+		table(before, "nftables").get("lines").forEach(l -> {
+			if (l.has("mark")) {
+				assertThat(l.get("text").asString()).doesNotContain("numgen").doesNotContain(used);
+			}
+		});
+		// an iptables-mode node has none
+		JsonNode ipt = get("/api/scenarios/pod-to-service/state?step=0&namespace=node1");
+		ipt.get("tables").forEach(t -> assertThat(t.get("id").asString()).isNotEqualTo("nftables"));
+	}
+
 	@Test
 	void badParametersAreNamed() {
 		client.get()

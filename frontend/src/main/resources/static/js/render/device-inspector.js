@@ -14,6 +14,7 @@ const TAB_TEXT = {
 	conntrack: 'conntrack',
 	iptables: 'iptables-save',
 	ipvs: 'ipvsadm',
+	nftables: 'nft list ruleset',
 	listeners: 'listeners'
 };
 

@@ -10,6 +10,8 @@ import dev.packetwalk.topology.Device;
 import dev.packetwalk.topology.Listener;
 import dev.packetwalk.topology.Namespace;
 import dev.packetwalk.topology.Neighbor;
+import dev.packetwalk.trace.RuleMatch;
+import dev.packetwalk.trace.Step;
 import dev.packetwalk.trace.Trace;
 import dev.packetwalk.trace.Walk;
 
@@ -22,8 +24,8 @@ import dev.packetwalk.trace.Walk;
  *
  * @param steps how many steps the trace has (the step is at most that)
  * @param tables in the order {@code route}, {@code neigh}, {@code fdb},
- * {@code conntrack}, {@code iptables}, {@code ipvs}, {@code listeners}; tables the
- * namespace does not have are left out
+ * {@code conntrack}, {@code iptables}, {@code ipvs}, {@code nftables}, {@code listeners};
+ * tables the namespace does not have are left out
  */
 public record NamespaceTables(String namespace, int step, int steps, List<Table> tables) {
 
@@ -31,7 +33,9 @@ public record NamespaceTables(String namespace, int step, int steps, List<Table>
 	 * One table.
 	 *
 	 * @param id {@code route}, {@code neigh}, {@code fdb}, {@code conntrack},
-	 * {@code iptables}, {@code ipvs}, {@code listeners}
+	 * {@code iptables}, {@code ipvs}, {@code nftables} ({@code nft list ruleset}: the
+	 * rules the step's nftables walk matched and the map elements it used are marked
+	 * {@code used}), {@code listeners}
 	 * @param command the command whose output {@code text} is ({@code ip route},
 	 * {@code conntrack -L}, …)
 	 * @param text exactly what the command prints (lines ending in a newline; empty when
@@ -137,10 +141,14 @@ public record NamespaceTables(String namespace, int step, int steps, List<Table>
 			}
 			tables.add(table("fdb", "bridge fdb show", fdb, true));
 		}
-		if (net.rules(ns.id()) != null) {
+		if (net.rules(ns.id()) != null || net.nftables(ns.id()) != null) {
+			// conntrack runs wherever netfilter rules do (nftables mode's node has no
+			// iptables rules of its own)
 			List<Line> ct = new ArrayList<>();
 			learned(state, marks, StateJournal.Table.CONNTRACK, ct, walkStart);
 			tables.add(table("conntrack", "conntrack -L", ct, false));
+		}
+		if (net.rules(ns.id()) != null) {
 			tables.add(new Table("iptables", "iptables-save", net.rules(ns.id()).print(),
 					lines(net.rules(ns.id()).print())));
 		}
@@ -148,8 +156,76 @@ public record NamespaceTables(String namespace, int step, int steps, List<Table>
 			String ipvs = net.ipvs(ns.id()).ipvsadmList();
 			tables.add(new Table("ipvs", "ipvsadm -Ln", ipvs, lines(ipvs)));
 		}
+		if (net.nftables(ns.id()) != null) {
+			String nft = net.nftables(ns.id()).listRuleset();
+			Step at = current < 0 ? null : stepAt(trace, current);
+			tables.add(new Table("nftables", "nft list ruleset", nft,
+					nftLines(nft, at instanceof Step.Nftables n && ns.id().equals(n.at().namespace()) ? n : null)));
+		}
 		tables.add(listeners(ns.listeners()));
 		return new NamespaceTables(ns.id(), step, total, tables);
+	}
+
+	/** The step at a 0-based index of the whole trace. */
+	private static Step stepAt(Trace trace, int index) {
+		int i = index;
+		for (Walk w : trace.walks()) {
+			for (dev.packetwalk.trace.Hop h : w.hops()) {
+				if (i < h.steps().size()) {
+					return h.steps().get(i);
+				}
+				i -= h.steps().size();
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The lines of {@code nft list ruleset}, with the rules the step's walk matched (by
+	 * chain and 1-based position) and the set and map elements its lookups found marked
+	 * {@code used}.
+	 */
+	private static List<Line> nftLines(String text, Step.Nftables step) {
+		if (step == null) {
+			return lines(text);
+		}
+		java.util.Set<String> rules = new java.util.HashSet<>();
+		for (RuleMatch m : step.matched()) {
+			rules.add(m.chain() + "#" + m.number());
+		}
+		java.util.Set<String> elements = new java.util.HashSet<>();
+		for (Step.Nftables.Lookup l : step.lookups()) {
+			if (l.element() != null) {
+				elements.add(l.element());
+			}
+		}
+		List<Line> out = new ArrayList<>();
+		String chain = null;
+		int number = 0;
+		for (String line : text.lines().toList()) {
+			boolean used = false;
+			if (line.startsWith("\tchain ") && line.endsWith(" {")) {
+				chain = line.substring("\tchain ".length(), line.length() - 2);
+				number = 0;
+			}
+			else if (line.equals("\t}")) {
+				chain = null;
+			}
+			else if (chain != null && line.startsWith("\t\t") && !line.startsWith("\t\ttype ")
+					&& !line.startsWith("\t\tcomment ")) {
+				number++;
+				used = rules.contains(chain + "#" + number);
+			}
+			else if (chain == null) {
+				String element = line.strip();
+				element = element.startsWith("elements = { ") ? element.substring("elements = { ".length()) : element;
+				element = element.endsWith(" }") ? element.substring(0, element.length() - 2)
+						: element.endsWith(",") ? element.substring(0, element.length() - 1) : element;
+				used = elements.contains(element);
+			}
+			out.add(new Line(line, used ? "used" : null, true));
+		}
+		return out;
 	}
 
 	private static int rank(String mark) {

@@ -9,6 +9,7 @@ import java.util.List;
 
 import dev.packetwalk.scenario.CompiledScenario;
 import dev.packetwalk.scenario.ScenarioCompiler;
+import dev.packetwalk.trace.RuleMatch;
 import dev.packetwalk.trace.Step;
 import dev.packetwalk.trace.Trace;
 import org.junit.jupiter.api.Test;
@@ -165,6 +166,49 @@ class NamespaceTablesTest {
 		assertThat(table(t, "iptables").text()).startsWith("*").contains("*nat\n").contains("COMMIT\n");
 		assertThat(table(t, "route").text()).contains(" proto kernel scope link src ");
 		assertThat(table(t, "listeners").lines().getFirst().text()).startsWith("Netid State  Recv-Q Send-Q");
+	}
+
+	/**
+	 * nftables mode: the node's {@code nft list ruleset} (the text GET
+	 * …/nodes/{node}/nft-ruleset serves), with the rules the nat-prerouting walk matched
+	 * and the @service-ips element it used marked at that step, and nothing marked at
+	 * other steps.
+	 */
+	@Test
+	void nftablesModeHasTheRulesetWithTheStepsRulesMarked() throws IOException {
+		Run r = run("kuard-five-endpoints-nftables");
+		int k = -1;
+		for (int i = 0; i < r.steps().size(); i++) {
+			if (r.steps().get(i) instanceof Step.Nftables n && !n.draws().isEmpty()) {
+				k = i;
+				break;
+			}
+		}
+		Step.Nftables pre = (Step.Nftables) r.steps().get(k);
+		String node = pre.at().namespace();
+		NamespaceTables.Table nft = table(r.at(k + 1, node), "nftables");
+		assertThat(nft.command()).isEqualTo("nft list ruleset");
+		assertThat(nft.text()).isEqualTo(r.engine().nftRuleset(node)).startsWith("table ip kube-proxy {");
+		assertThat(r.at(k + 1, node).tables()).extracting(NamespaceTables.Table::id)
+			.containsSubsequence("route", "conntrack", "nftables", "listeners");
+		assertThat(table(r.at(k + 1, node), "conntrack").lines()).isNotEmpty();
+		List<String> marked = nft.lines().stream().filter(l -> l.mark() != null).map(l -> l.text().strip()).toList();
+		List<String> expected = new ArrayList<>(pre.matched().stream().map(RuleMatch::rule).toList());
+		pre.lookups().stream().filter(l -> l.element() != null).forEach(l -> expected.add(l.element()));
+		// every matched rule and the element used, each on one marked line (a one-element
+		// map prints it on its "elements = { … }" line)
+		assertThat(expected).allSatisfy(e -> assertThat(marked).anySatisfy(m -> assertThat(m).contains(e)));
+		assertThat(marked).hasSize(expected.size())
+			.anySatisfy(m -> assertThat(m).startsWith("numgen random mod 5 vmap {"))
+			.anySatisfy(m -> assertThat(m).contains(" : goto service-"));
+		assertThat(nft.lines()).allSatisfy(l -> assertThat(l.mark()).isIn(null, "used"));
+		// the step before (filter-prerouting-pre-dnat matched nothing of nat-prerouting)
+		assertThat(table(r.at(k, node), "nftables").lines())
+			.noneMatch(l -> l.text().contains("numgen") && l.mark() != null);
+		assertThat(table(r.at(0, node), "nftables").lines()).allSatisfy(l -> assertThat(l.mark()).isNull());
+		// an iptables-mode node has no nftables table
+		assertThat(run("pod-to-service").at(0, "node1").tables()).extracting(NamespaceTables.Table::id)
+			.doesNotContain("nftables");
 	}
 
 	@Test
