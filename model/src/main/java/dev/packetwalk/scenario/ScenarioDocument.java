@@ -12,14 +12,21 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 		String takeaway, Cluster cluster, List<Map<String, Object>> objects, List<FlowSpec> flows, List<String> faults,
 		List<TimelineSpec> timeline) {
 
-	/** The document with another pod list (a cluster state of the timeline). */
+	/**
+	 * The document with another pod list (a cluster state of the timeline). The pods the
+	 * workload manifests made are in that list, so the manifests themselves are left out.
+	 */
 	ScenarioDocument withNodesAndPods(List<NodeSpec> nodes, List<PodSpec> pods) {
 		Cluster c = cluster;
 		return new ScenarioDocument(apiVersion, kind, metadata, seed, intro, takeaway,
 				new Cluster(c.network(), c.proxyMode(), c.podCIDR(), c.serviceCIDR(), c.cloud(), c.ipMasqAgent(),
 						c.podMTU(), c.hairpinMode(), c.kubeProxy(), c.segments(), nodes, c.namespaces(), pods,
 						c.hosts()),
-				objects, flows, faults, null);
+				objects == null ? null
+						: objects.stream()
+							.filter(o -> o == null || !Workloads.KINDS.contains(String.valueOf(o.get("kind"))))
+							.toList(),
+				flows, faults, null);
 	}
 
 	/**
