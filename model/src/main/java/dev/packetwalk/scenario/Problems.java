@@ -102,6 +102,11 @@ final class Problems {
 		return locator == null ? 0 : locator.at(pointer).line();
 	}
 
+	/** How many errors so far. */
+	long errorCount() {
+		return list.stream().filter(p -> p.severity() == ScenarioProblem.Severity.ERROR).count();
+	}
+
 	boolean hasErrors() {
 		return list.stream().anyMatch(p -> p.severity() == ScenarioProblem.Severity.ERROR);
 	}

@@ -130,14 +130,21 @@ final class Workloads {
 
 	private List<Made> readOne(Map<String, Object> o, String kind, String at, List<String> nodeOrder,
 			Set<String> refusedNodes, int room, Map<String, String> seen) {
-		String expected = kind.equals("Pod") ? "v1" : "apps/v1";
-		Object api = o.get("apiVersion");
 		Object meta = o.get("metadata");
 		String ns = meta instanceof Map<?, ?> m && m.get("namespace") instanceof String s ? s : "default";
 		String name = meta instanceof Map<?, ?> m && m.get("name") instanceof String s ? s : null;
-		if (name != null) {
+		long errorsBefore = problems.errorCount();
+		List<Made> made = make(o, kind, at, ns, name, nodeOrder, refusedNodes, room, seen);
+		if (name != null && problems.errorCount() > errorsBefore) {
 			refusedPrefixes.add(ns + "/" + name + (kind.equals("Pod") ? "" : "-"));
 		}
+		return made;
+	}
+
+	private List<Made> make(Map<String, Object> o, String kind, String at, String ns, String name,
+			List<String> nodeOrder, Set<String> refusedNodes, int room, Map<String, String> seen) {
+		String expected = kind.equals("Pod") ? "v1" : "apps/v1";
+		Object api = o.get("apiVersion");
 		if (!expected.equals(api)) {
 			problems.error(at + "/apiVersion", kind + " is served as apiVersion " + expected + ", not '" + api
 					+ "' (the API server has no " + kind + " in " + api + ")");
@@ -197,9 +204,6 @@ final class Workloads {
 					d.getSpec().getSelector(), d.getSpec().getTemplate(), 0, nodeOrder, refusedNodes, room);
 			default -> throw new IllegalStateException("not a workload: " + typed.getClass());
 		};
-		if (!made.isEmpty()) {
-			refusedPrefixes.remove(ns + "/" + name + (kind.equals("Pod") ? "" : "-"));
-		}
 		return made;
 	}
 

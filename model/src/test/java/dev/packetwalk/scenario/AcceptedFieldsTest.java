@@ -359,8 +359,9 @@ class AcceptedFieldsTest {
 	}
 
 	/**
-	 * A Deployment (two replicas, a named port its Service targets), a StatefulSet and a
-	 * bare Pod on the LAN cluster: the workload manifests whose fields are probed.
+	 * A Deployment (two replicas, a named port its Service targets), a StatefulSet, a
+	 * bare Pod and a DaemonSet on the LAN cluster: the workload manifests whose fields
+	 * are probed.
 	 */
 	private static final String WORKLOADS = LAN
 		.replace("\"objects\": [",
@@ -376,6 +377,9 @@ class AcceptedFieldsTest {
 						            "template": {"metadata": {"labels": {"app": "db"}}, "spec": {"containers": [{"name": "db"}]}}}},
 						  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "solo", "labels": {"app": "solo"}},
 						   "spec": {"containers": [{"name": "solo", "ports": [{"name": "http", "containerPort": 80}]}]}},
+						  {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"},
+						   "spec": {"selector": {"matchLabels": {"app": "agent"}},
+						            "template": {"metadata": {"labels": {"app": "agent"}}, "spec": {"containers": [{"name": "agent"}]}}}},
 						  {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api"},
 						   "spec": {"selector": {"app": "api"}, "ports": [{"port": 80, "targetPort": "http"}]}},
 						""")
@@ -401,6 +405,7 @@ class AcceptedFieldsTest {
 		places.put("/objects/1/spec", io.fabric8.kubernetes.api.model.apps.StatefulSetSpec.class);
 		places.put("/objects/2/metadata", io.fabric8.kubernetes.api.model.ObjectMeta.class);
 		places.put("/objects/2/spec", io.fabric8.kubernetes.api.model.PodSpec.class);
+		places.put("/objects/3/spec", io.fabric8.kubernetes.api.model.apps.DaemonSetSpec.class);
 		// where a value of the type is what the field has anyway, one that acts
 		Map<String, String> values = Map.of("/objects/0/spec/template/spec/nodeSelector",
 				"{\"kubernetes.io/hostname\": \"node2\"}", "/objects/1/spec/ordinals", "{\"start\": 3}",

@@ -259,6 +259,13 @@ class WorkloadManifestsTest {
 	}
 
 	@Test
+	void zeroReplicasMakeNoPodsAndAFlowFromOneIsStillAnError() {
+		String yaml = HEAD + DEPLOYMENT.replace("replicas: 3", "replicas: 0")
+			.replace("{from: client, to: service/web:80}", "{from: web-0, to: client:80}");
+		assertThat(errors(yaml)).singleElement().satisfies(e -> assertThat(e).contains("unknown source 'web-0'"));
+	}
+
+	@Test
 	void aHostNetworkPodIsNotSupportedYetAndAnUnmatchedNodeSelectorSaysPending() {
 		String yaml = HEAD + """
 				  - apiVersion: v1
