@@ -166,14 +166,13 @@ final class Workloads {
 				.forEach(ref -> pointer.append('/')
 					.append(ref.getPropertyName() != null ? ref.getPropertyName().replace("~", "~0").replace("/", "~1")
 							: Integer.toString(ref.getIndex())));
-			String msg = ex.getOriginalMessage();
-			problems.error(pointer.toString(), "this " + kind + " does not read as Kubernetes " + expected + " " + kind
-					+ ": " + (msg == null ? "" : msg.lines().findFirst().orElse("")));
+			problems.error(pointer.toString(),
+					"this " + kind + " does not read as Kubernetes " + expected + " " + kind + ": " + typeError(ex));
 			return List.of();
 		}
 		catch (RuntimeException ex) {
 			problems.error(at, "this " + kind + " does not read as Kubernetes " + expected + " " + kind + ": "
-					+ ex.getMessage().lines().findFirst().orElse(""));
+					+ String.valueOf(ex.getMessage()).lines().findFirst().orElse(""));
 			return List.of();
 		}
 		if (unknownFields(typed, o, at)) {
@@ -205,6 +204,30 @@ final class Workloads {
 			default -> throw new IllegalStateException("not a workload: " + typed.getClass());
 		};
 		return made;
+	}
+
+	/** What a value of the wrong type should have been, in words. */
+	private static String typeError(DatabindException ex) {
+		Class<?> want = ex instanceof tools.jackson.databind.exc.MismatchedInputException m ? m.getTargetType() : null;
+		String was = ex instanceof tools.jackson.databind.exc.InvalidFormatException f ? ", not '" + f.getValue() + "'"
+				: "";
+		if (want == Integer.class || want == Long.class || want == int.class || want == long.class) {
+			return "must be an integer (a whole number)" + was;
+		}
+		if (want == Boolean.class || want == boolean.class) {
+			return "must be true or false" + was;
+		}
+		if (want == String.class) {
+			return "must be a string" + was;
+		}
+		if (want != null && java.util.Collection.class.isAssignableFrom(want)) {
+			return "must be a list (lines starting with '- ' or [a, b])";
+		}
+		if (want != null && want.getName().startsWith("io.fabric8.")) {
+			return "must be a mapping (key: value lines)";
+		}
+		String msg = ex.getOriginalMessage();
+		return msg == null ? "" : msg.lines().findFirst().orElse("");
 	}
 
 	private List<Made> missingSpec(String at, String kind) {

@@ -205,6 +205,16 @@ class WorkloadManifestsTest {
 	}
 
 	@Test
+	void aValueOfTheWrongTypeIsAnErrorAtItsLine() {
+		String yaml = HEAD + DEPLOYMENT.replace("containerPort: 8080", "containerPort: lots");
+		assertThat(errors(yaml)).singleElement()
+			.satisfies(e -> assertThat(e).startsWith("m.yaml:28:")
+				.contains("objects[0].spec.template.spec.containers[0].ports[0].containerPort")
+				.contains("does not read as Kubernetes apps/v1 Deployment: must be an integer (a whole number),"
+						+ " not 'lots'"));
+	}
+
+	@Test
 	void aMissingSelectorIsRequired() {
 		String yaml = HEAD + DEPLOYMENT.replace("""
 				      selector:
