@@ -96,6 +96,17 @@ final class Problems {
 				new ScenarioProblem(file, line, column, displayPath(pointer), message, ScenarioProblem.Severity.ERROR));
 	}
 
+	/** The line of the value at the pointer (0 when unknown). */
+	int line(String pointer) {
+		YamlLocator locator = locator();
+		return locator == null ? 0 : locator.at(pointer).line();
+	}
+
+	/** How many errors so far. */
+	long errorCount() {
+		return list.stream().filter(p -> p.severity() == ScenarioProblem.Severity.ERROR).count();
+	}
+
 	boolean hasErrors() {
 		return list.stream().anyMatch(p -> p.severity() == ScenarioProblem.Severity.ERROR);
 	}

@@ -299,7 +299,7 @@ public final class ScenarioCompiler {
 			podCidrs.putAll(nodeCidrs);
 			Map<String, List<PodPlan>> podsByNode = new LinkedHashMap<>();
 			nodeCidrs.keySet().forEach(n -> podsByNode.put(n, new ArrayList<>()));
-			allocatePods(c, nodeCidrs, podsByNode);
+			allocatePods(podSources(c, nodeCidrs.keySet()), nodeCidrs, podsByNode);
 			Cidr clusterCidr = c.podCIDR() == null ? Cidr.parse("10.244.0.0/16")
 					: cidr("/cluster/podCIDR", c.podCIDR());
 			Cidr serviceCidr = c.serviceCIDR() == null ? Cidr.parse("10.96.0.0/12")
@@ -454,27 +454,98 @@ public final class ScenarioCompiler {
 			return nodeCidrs;
 		}
 
-		/** Every pod's address in its node's pod CIDR, its listeners and named ports. */
-		private void allocatePods(ScenarioDocument.Cluster c, Map<String, Cidr> nodeCidrs,
-				Map<String, List<PodPlan>> podsByNode) {
+		/**
+		 * A pod to build and where its fields are written: a {@code cluster.pods} entry,
+		 * or a pod a workload manifest in {@code objects} makes (its name is the
+		 * manifest's, its node its template's nodeName or the placement's, its containers
+		 * its template's).
+		 */
+		private record PodSource(ScenarioDocument.PodSpec spec, String nameAt, String nodeAt, String ipAt,
+				String containersAt, String owner) {
+
+			/** The place to name in another pod's clash error. */
+			String where() {
+				return owner == null ? Problems.displayPath(nameAt.substring(0, nameAt.lastIndexOf('/'))) : owner;
+			}
+
+		}
+
+		/**
+		 * Every pod the scenario defines, in the order they are built: cluster.pods, then
+		 * the pods of the workload manifests in objects.
+		 */
+		private final List<ScenarioDocument.PodSpec> allPods = new ArrayList<>();
+
+		/**
+		 * {@code namespace/name-} prefixes of the pods of workloads whose manifest was
+		 * refused.
+		 */
+		private final java.util.Set<String> refusedWorkloads = new java.util.HashSet<>();
+
+		private List<PodSource> podSources(ScenarioDocument.Cluster c, java.util.Set<String> nodes) {
+			List<PodSource> out = new ArrayList<>();
 			List<ScenarioDocument.PodSpec> pods = c.pods() == null ? List.of() : c.pods();
 			for (int i = 0; i < pods.size(); i++) {
-				budget.check();
-				ScenarioDocument.PodSpec p = pods.get(i);
 				String at = "/cluster/pods/" + i;
+				ScenarioDocument.PodSpec p = pods.get(i);
+				out.add(new PodSource(p, at + "/name", at + "/node", at + "/ip", at, null));
+			}
+			List<Map<String, Object>> objects = doc.objects() == null ? List.of() : doc.objects();
+			if (objects.stream().anyMatch(o -> o != null && Workloads.KINDS.contains(String.valueOf(o.get("kind"))))) {
+				java.util.Set<String> refusedNodes = new java.util.HashSet<>();
+				refused.stream().filter(r -> r.startsWith("node:")).forEach(r -> refusedNodes.add(r.substring(5)));
+				Workloads workloads = new Workloads(yamlMapper, problems, budget);
+				for (Workloads.Made m : workloads.read(objects, nodes, refusedNodes, limits.maxPods() - pods.size())) {
+					out.add(new PodSource(m.spec(), m.objectAt() + "/metadata/name", m.specAt() + "/nodeName",
+							m.objectAt(), m.specAt(), m.owner()));
+				}
+				refusedWorkloads.addAll(workloads.refusedPrefixes());
+			}
+			return out;
+		}
+
+		/** Every pod's address in its node's pod CIDR, its listeners and named ports. */
+		private void allocatePods(List<PodSource> sources, Map<String, Cidr> nodeCidrs,
+				Map<String, List<PodPlan>> podsByNode) {
+			java.util.Set<Ip> pinned = new java.util.HashSet<>();
+			for (PodSource s : sources) {
+				if (s.spec().ip() != null) {
+					try {
+						pinned.add(Ip.parse(s.spec().ip()));
+					}
+					catch (IllegalArgumentException ex) {
+						// reported at the pod
+					}
+				}
+			}
+			Map<String, PodSource> byKey = new HashMap<>();
+			for (PodSource source : sources) {
+				budget.check();
+				ScenarioDocument.PodSpec p = source.spec();
+				allPods.add(p);
+				String at = source.containersAt();
 				if (p.name() == null || !ID.matcher(p.name()).matches()) {
-					problems.error(at + "/name", "every pod needs a name of lower-case letters, digits and dashes");
+					problems.error(source.nameAt(),
+							source.owner() == null ? "every pod needs a name of lower-case letters, digits and dashes"
+									: "pod names are lower-case letters, digits and dashes here: " + source.owner()
+											+ " would make '" + p.name() + "'");
 					continue;
 				}
 				String k8sNs = p.namespace() == null ? "default" : p.namespace();
 				String key = k8sNs + "/" + p.name();
 				if (podNs.containsKey(key)) {
-					problems.error(at + "/name", "two pods are named " + key);
+					PodSource first = byKey.get(key);
+					problems.error(source.nameAt(), source.owner() == null && first.owner() == null
+							? "two pods are named " + key + " (the first at line " + problems.line(first.nameAt()) + ")"
+							: "pod " + key + (source.owner() == null ? "" : " (made by " + source.owner() + ")")
+									+ " clashes with the pod of that name "
+									+ (first.owner() == null ? "in " : "made by ") + first.where() + " (line "
+									+ problems.line(first.nameAt()) + "): pod names are unique within a namespace");
 					continue;
 				}
 				if (p.node() == null || !nodeCidrs.containsKey(p.node())) {
 					if (p.node() == null || !refused.contains("node:" + p.node())) {
-						problems.error(at + "/node",
+						problems.error(source.nodeAt(),
 								p.node() == null ? "pod " + p.name() + " needs a node" : "unknown node '" + p.node()
 										+ "'" + Problems.didYouMean(p.node(), nodeCidrs.keySet()));
 					}
@@ -485,18 +556,25 @@ public final class ScenarioCompiler {
 				List<PodPlan> onNode = podsByNode.get(p.node());
 				Ip ip;
 				if (p.ip() == null) {
-					if (2 + onNode.size() >= podCidr.size() - 1) {
+					long next = 2 + onNode.size();
+					// the next address by count, past any that a pod already has or asks
+					// for
+					while (next < podCidr.size() - 1 && (podIpsInUse.contains(podCidr.nth((int) next))
+							|| pinned.contains(podCidr.nth((int) next)))) {
+						next++;
+					}
+					if (next >= podCidr.size() - 1) {
 						refused.add("pod:" + key);
-						problems.error(at + "/node",
+						problems.error(source.nodeAt(),
 								"node " + p.node() + "'s pod CIDR " + podCidr + " has no free address left for pod "
 										+ p.name() + " (" + Math.max(0, podCidr.size() - 3)
 										+ " pods fit): give the node a larger podCIDR");
 						continue;
 					}
-					ip = podCidr.nth(2 + onNode.size());
+					ip = podCidr.nth((int) next);
 				}
 				else {
-					ip = ip(at + "/ip", p.ip());
+					ip = ip(source.ipAt(), p.ip());
 					if (ip == null) {
 						refused.add("pod:" + key);
 						continue;
@@ -505,7 +583,7 @@ public final class ScenarioCompiler {
 						if (!taintedNodes.contains(p.node())) {
 							// (a node the schema rejected part of has a default pod CIDR:
 							// its error is the cause)
-							problems.error(at + "/ip",
+							problems.error(source.ipAt(),
 									"pod IP " + ip + " is outside node " + p.node() + "'s pod CIDR " + podCidr);
 						}
 						refused.add("pod:" + key);
@@ -513,10 +591,11 @@ public final class ScenarioCompiler {
 					}
 				}
 				if (!podIpsInUse.add(ip)) {
-					problems.error(at + "/ip", "address " + ip + " is already used by another pod");
+					problems.error(source.ipAt(), "address " + ip + " is already used by another pod");
 					refused.add("pod:" + key);
 					continue;
 				}
+				byKey.put(key, source);
 				podNs.put(key, key);
 				podIps.put(key, ip);
 				List<String> names = new ArrayList<>();
@@ -592,10 +671,12 @@ public final class ScenarioCompiler {
 			for (int k = 0; k < objs.size(); k++) {
 				budget.check();
 				Object kind = objs.get(k) == null ? null : objs.get(k).get("kind");
-				if (!Set.of("Service", "EndpointSlice", "NetworkPolicy", "Namespace").contains(String.valueOf(kind))) {
+				if (!Set.of("Service", "EndpointSlice", "NetworkPolicy", "Namespace").contains(String.valueOf(kind))
+						&& !Workloads.KINDS.contains(String.valueOf(kind))) {
 					problems.warning("/objects/" + k + "/kind",
-							"kind " + kind + " is kept for reference only: the model acts on Service, EndpointSlice and"
-									+ " NetworkPolicy (and Namespace labels under cluster.namespaces)");
+							"kind " + kind + " is kept for reference only: the model acts on Service, EndpointSlice,"
+									+ " NetworkPolicy, Pod, Deployment, StatefulSet and DaemonSet (and Namespace labels"
+									+ " under cluster.namespaces)");
 				}
 			}
 			readPolicies(c);
@@ -744,7 +825,7 @@ public final class ScenarioCompiler {
 		private List<PodNetwork.PublishedPort> publishedPorts(List<PodPlan> containersOnHost) {
 			List<PodNetwork.PublishedPort> out = new ArrayList<>();
 			for (PodPlan c : containersOnHost) {
-				for (ScenarioDocument.PodSpec spec : doc.cluster().pods()) {
+				for (ScenarioDocument.PodSpec spec : allPods) {
 					if (!c.name().equals(spec.name()) || spec.containers() == null) {
 						continue;
 					}
@@ -1355,6 +1436,12 @@ public final class ScenarioCompiler {
 				return refused.contains("node:" + ref.substring(5));
 			}
 			String r = ref.startsWith("pod/") ? ref.substring(4) : ref;
+			if (refusedWorkloads.stream()
+				.anyMatch(prefix -> r.contains("/") ? r.startsWith(prefix)
+						: r.startsWith(prefix.substring(prefix.indexOf('/') + 1)))) {
+				// a pod a refused workload manifest would have made
+				return true;
+			}
 			if (r.contains("/")) {
 				return refused.contains("pod:" + r);
 			}
@@ -1561,8 +1648,7 @@ public final class ScenarioCompiler {
 		List<dev.packetwalk.engine.Event> build() {
 			ScenarioDocument doc = root.doc;
 			nodes.addAll(doc.cluster().nodes());
-			for (ScenarioDocument.PodSpec p : doc.cluster().pods() == null ? List.<ScenarioDocument.PodSpec>of()
-					: doc.cluster().pods()) {
+			for (ScenarioDocument.PodSpec p : root.allPods) {
 				Ip ip = root.podIps.get(key(p));
 				pods.add(withIp(p, ip, p.ready()));
 				Ip last = lastReserved.get(p.node());

@@ -12,14 +12,21 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 		String takeaway, Cluster cluster, List<Map<String, Object>> objects, List<FlowSpec> flows, List<String> faults,
 		List<TimelineSpec> timeline) {
 
-	/** The document with another pod list (a cluster state of the timeline). */
+	/**
+	 * The document with another pod list (a cluster state of the timeline). The pods the
+	 * workload manifests made are in that list, so the manifests themselves are left out.
+	 */
 	ScenarioDocument withNodesAndPods(List<NodeSpec> nodes, List<PodSpec> pods) {
 		Cluster c = cluster;
 		return new ScenarioDocument(apiVersion, kind, metadata, seed, intro, takeaway,
 				new Cluster(c.network(), c.proxyMode(), c.podCIDR(), c.serviceCIDR(), c.cloud(), c.ipMasqAgent(),
 						c.podMTU(), c.hairpinMode(), c.kubeProxy(), c.segments(), nodes, c.namespaces(), pods,
 						c.hosts()),
-				objects, flows, faults, null);
+				objects == null ? null
+						: objects.stream()
+							.filter(o -> o == null || !Workloads.KINDS.contains(String.valueOf(o.get("kind"))))
+							.toList(),
+				flows, faults, null);
 	}
 
 	/**
@@ -158,10 +165,46 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 	}
 
 	/**
+	 * A container's listening port: the long form {@code {name, containerPort, protocol,
+	 * hostPort}}, or the shorthand {@code [name:][protocol/]port} ({@code 8080},
+	 * {@code udp/53}, {@code http:tcp/8080}).
+	 *
 	 * @param hostPort Docker's port mapping ({@code -p hostPort:containerPort}), with
 	 * {@code network: docker} only
 	 */
 	public record PortSpec(String name, Integer containerPort, String protocol, Integer hostPort) {
+
+		/** The shorthand's form (the schema's pattern for a string port). */
+		static final java.util.regex.Pattern SHORTHAND = java.util.regex.Pattern
+			.compile("(?:([a-z0-9](?:[-a-z0-9]*[a-z0-9])?):)?(?:([A-Za-z]+)/)?([0-9]{1,5})");
+
+		@com.fasterxml.jackson.annotation.JsonCreator(
+				mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.PROPERTIES)
+		public PortSpec {
+		}
+
+		/** {@code 8080}: a TCP port without a name. */
+		@com.fasterxml.jackson.annotation.JsonCreator(
+				mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+		static PortSpec number(int port) {
+			return new PortSpec(null, port, null, null);
+		}
+
+		/**
+		 * {@code 8080}, {@code udp/53}, {@code http:8080}, {@code http:tcp/8080}; a text
+		 * of another form keeps no port (the schema says why).
+		 */
+		@com.fasterxml.jackson.annotation.JsonCreator(
+				mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+		static PortSpec shorthand(String text) {
+			java.util.regex.Matcher m = SHORTHAND.matcher(text == null ? "" : text.trim());
+			if (!m.matches()) {
+				return new PortSpec(null, null, null, null);
+			}
+			return new PortSpec(m.group(1), Integer.valueOf(m.group(3)),
+					m.group(2) == null ? null : m.group(2).toUpperCase(java.util.Locale.ROOT), null);
+		}
+
 	}
 
 	/** A host outside the cluster (documentation address ranges only). */

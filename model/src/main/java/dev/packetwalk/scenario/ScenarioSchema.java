@@ -224,6 +224,8 @@ public final class ScenarioSchema {
 					? "IPv6 is not supported yet: write an IPv4 address such as 10.244.1.2" + was
 					: "must be an IPv4 address such as 10.244.1.2" + was;
 			case "host" -> "must be protocol/port such as tcp/80 or udp/53" + was;
+			case "port" -> "must be a port as [name:][protocol/]port, such as 8080, udp/53 or http:tcp/8080 (protocol"
+					+ " tcp, udp or icmp), or a mapping {name, containerPort, protocol}" + was;
 			default -> "does not have the expected form" + was;
 		};
 	}

@@ -388,6 +388,135 @@ class AcceptedFieldsTest {
 	}
 
 	/**
+	 * A Deployment (two replicas, a named port its Service targets), a StatefulSet, a
+	 * bare Pod and a DaemonSet on the LAN cluster: the workload manifests whose fields
+	 * are probed.
+	 */
+	private static final String WORKLOADS = LAN
+		.replace("\"objects\": [",
+				"""
+						"objects": [
+						  {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api", "namespace": "default"},
+						   "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "api"}},
+						            "template": {"metadata": {"labels": {"app": "api"}},
+						                         "spec": {"containers": [{"name": "api", "ports": [{"name": "http", "containerPort": 8080,
+						                                  "protocol": "TCP"}]}]}}}},
+						  {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+						   "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "db"}},
+						            "template": {"metadata": {"labels": {"app": "db"}}, "spec": {"containers": [{"name": "db"}]}}}},
+						  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "solo", "labels": {"app": "solo"}},
+						   "spec": {"containers": [{"name": "solo", "ports": [{"name": "http", "containerPort": 80}]}]}},
+						  {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"},
+						   "spec": {"selector": {"matchLabels": {"app": "agent"}},
+						            "template": {"metadata": {"labels": {"app": "agent"}}, "spec": {"containers": [{"name": "agent"}]}}}},
+						  {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api"},
+						   "spec": {"selector": {"app": "api"}, "ports": [{"port": 80, "targetPort": "http"}]}},
+						""")
+		.replace("\"to\": \"service/web:80\"", "\"to\": \"service/api:80\"");
+
+	/**
+	 * The fields of the Kubernetes types a workload manifest binds (fabric8's): setting
+	 * each one to a value of its type changes the pods or the trace, is an error, or is
+	 * named in the one warning of its object.
+	 */
+	@Test
+	void everyWorkloadFieldChangesSomethingOrIsNamed() {
+		assertThat(WORKLOADS).contains("\"kind\": \"Deployment\"").contains("service/api:80");
+		assertThat(describe(WORKLOADS)).isNotEmpty();
+		Map<String, Class<?>> places = new java.util.LinkedHashMap<>();
+		places.put("/objects/0/metadata", io.fabric8.kubernetes.api.model.ObjectMeta.class);
+		places.put("/objects/0/spec", io.fabric8.kubernetes.api.model.apps.DeploymentSpec.class);
+		places.put("/objects/0/spec/template/metadata", io.fabric8.kubernetes.api.model.ObjectMeta.class);
+		places.put("/objects/0/spec/template/spec", io.fabric8.kubernetes.api.model.PodSpec.class);
+		places.put("/objects/0/spec/template/spec/containers/0", io.fabric8.kubernetes.api.model.Container.class);
+		places.put("/objects/0/spec/template/spec/containers/0/ports/0",
+				io.fabric8.kubernetes.api.model.ContainerPort.class);
+		places.put("/objects/1/spec", io.fabric8.kubernetes.api.model.apps.StatefulSetSpec.class);
+		places.put("/objects/2/metadata", io.fabric8.kubernetes.api.model.ObjectMeta.class);
+		places.put("/objects/2/spec", io.fabric8.kubernetes.api.model.PodSpec.class);
+		places.put("/objects/3/spec", io.fabric8.kubernetes.api.model.apps.DaemonSetSpec.class);
+		// where a value of the type is what the field has anyway, one that acts
+		Map<String, String> values = Map.of("/objects/0/spec/template/spec/nodeSelector",
+				"{\"kubernetes.io/hostname\": \"node2\"}", "/objects/1/spec/ordinals", "{\"start\": 3}",
+				"/objects/1/spec/replicas", "2", "/objects/2/metadata/labels", "{\"app\": \"api\"}",
+				"/objects/2/spec/nodeSelector", "{\"kubernetes.io/hostname\": \"node2\"}");
+		List<String> ignored = new ArrayList<>();
+		places.forEach((place, type) -> {
+			for (var f : fields(type).entrySet()) {
+				String pointer = place + "/" + f.getKey();
+				String verdict = workloadVerdict(pointer, values.getOrDefault(pointer, sample(f.getValue())));
+				if (verdict != null) {
+					ignored.add(pointer + ": " + verdict);
+				}
+			}
+		});
+		assertThat(ignored).as("workload fields accepted but unused").isEmpty();
+		// and the check can fail
+		assertThat(workloadVerdict("/objects/0/spec/replicas", "2")).startsWith("nothing changed");
+	}
+
+	/**
+	 * A value of the field's type ("x", 1, true, [], {}); fabric8 binds each without an
+	 * error.
+	 */
+	private static String sample(java.lang.reflect.Field f) {
+		Class<?> t = f.getType();
+		if (t == String.class) {
+			return "\"x\"";
+		}
+		if (t == Integer.class || t == Long.class || t == int.class || t == long.class) {
+			return "1";
+		}
+		if (t == Boolean.class || t == boolean.class) {
+			return "true";
+		}
+		if (List.class.isAssignableFrom(t)) {
+			return "[]";
+		}
+		if (t.getName().endsWith(".IntOrString") || t.getName().endsWith(".Quantity")) {
+			return "\"1\"";
+		}
+		return "{}";
+	}
+
+	/**
+	 * As {@link #verdict}, a problem naming the field counts when it is the warning of
+	 * its object (objects[0]: …) naming the field's path within it ([] for items).
+	 */
+	private static String workloadVerdict(String pointer, String value) {
+		String before = describe(WORKLOADS);
+		ObjectNode doc = (ObjectNode) JSON.readTree(WORKLOADS);
+		set(doc, pointer, JSON.readTree(value));
+		String[] parts = pointer.split("/", 4);
+		String object = "objects[" + parts[2] + "]";
+		String within = dotted("/" + parts[3]).replaceAll("\\[[0-9]+]", "[]");
+		try {
+			CompiledScenario cs = new ScenarioCompiler().compile("fields.yaml", JSON.writeValueAsString(doc));
+			if (cs.warnings()
+				.stream()
+				.anyMatch(w -> w.path().equals(object) && w.message().contains(within)
+						|| w.path().startsWith(object + "." + parts[3].replace('/', '.')))) {
+				return null;
+			}
+			return describe(cs).equals(before) ? "nothing changed, no warning names " + within : null;
+		}
+		catch (ScenarioException ex) {
+			return null;
+		}
+	}
+
+	private static Map<String, java.lang.reflect.Field> fields(Class<?> type) {
+		Map<String, java.lang.reflect.Field> out = new TreeMap<>();
+		for (var f : type.getDeclaredFields()) {
+			var ann = f.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+			if (ann != null) {
+				out.put(ann.value(), f);
+			}
+		}
+		return out;
+	}
+
+	/**
 	 * Null when setting the field is seen (a change, or a problem naming it), else what
 	 * was found instead.
 	 */
