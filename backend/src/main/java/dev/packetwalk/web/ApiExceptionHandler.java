@@ -92,7 +92,7 @@ class ApiExceptionHandler {
 
 	@ExceptionHandler(BodyTooLargeException.class)
 	ProblemDetail tooLarge(BodyTooLargeException ex) {
-		return ProblemBodies.of(HttpStatus.CONTENT_TOO_LARGE, ex.getMessage(), "Scenario too large");
+		return ProblemBodies.of(HttpStatus.CONTENT_TOO_LARGE, ex.getMessage(), ex.title());
 	}
 
 	/**

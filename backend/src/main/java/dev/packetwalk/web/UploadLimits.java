@@ -7,6 +7,8 @@ import dev.packetwalk.config.LimitsProperties;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -14,6 +16,7 @@ import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.WebFilterChain;
 
 /**
@@ -24,7 +27,9 @@ import org.springframework.web.server.WebFilterChain;
  * as it falls behind ({@link UploadTooSlowException}), without waiting for the rest; the
  * connection is then closed. Every endpoint that reads a body reads it through this
  * filter; the size limits (413 on a {@code Content-Length} above the limit, before
- * anything is read) are each endpoint's own ({@link BodyReader}).
+ * anything is read) are each endpoint's own ({@link BodyReader}), except for the live
+ * session endpoints, whose JSON Spring's codecs read: a {@code Content-Length} above
+ * {@code spring.codec.max-in-memory-size} is refused here, before a byte is read.
  */
 @Component
 class UploadLimits implements WebFilter {
@@ -36,9 +41,18 @@ class UploadLimits implements WebFilter {
 
 	private final long minRate;
 
+	/** The largest body Spring's codecs read (the live session endpoints' JSON). */
+	private final long codecMax;
+
 	UploadLimits(LimitsProperties limits) {
+		this(limits, DataSize.ofKilobytes(256));
+	}
+
+	@Autowired
+	UploadLimits(LimitsProperties limits, @Value("${spring.codec.max-in-memory-size:256KB}") DataSize codecMax) {
 		this.maxTime = limits.maxRequestTime();
 		this.minRate = limits.minUploadRate().toBytes();
+		this.codecMax = codecMax.toBytes();
 	}
 
 	@Override
@@ -49,9 +63,16 @@ class UploadLimits implements WebFilter {
 			return chain.filter(exchange);
 		}
 		long arrived = System.nanoTime();
+		boolean tooLarge = codecMax >= 0 && h.getContentLength() > codecMax
+				&& request.getPath().pathWithinApplication().value().startsWith("/api/live");
 		ServerHttpRequest timed = new ServerHttpRequestDecorator(request) {
 			@Override
 			public Flux<DataBuffer> getBody() {
+				if (tooLarge) {
+					// the codec gets the error instead of the body: 413, nothing read
+					return Flux.error(new BodyTooLargeException(codecMax, "The live session's body",
+							"spring.codec.max-in-memory-size", "Request body too large"));
+				}
 				return limited(super.getBody(), arrived);
 			}
 		};

@@ -54,7 +54,11 @@ class UploadLimitsTest {
 	}
 
 	private static void headers(OutputStream out, String path, long contentLength) throws IOException {
-		out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/yaml\r\n"
+		headers(out, path, contentLength, "application/yaml");
+	}
+
+	private static void headers(OutputStream out, String path, long contentLength, String type) throws IOException {
+		out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + type + "\r\n"
 				+ "Content-Length: " + contentLength + "\r\n\r\n")
 			.getBytes(StandardCharsets.US_ASCII));
 		out.flush();
@@ -92,6 +96,13 @@ class UploadLimitsTest {
 				assertThat(answer).as(path).startsWith("HTTP/1.1 413");
 				assertThat(answer).as(path).contains("max-body-size").contains(" bytes");
 			}
+		}
+		try (Socket s = connect()) {
+			// the live endpoints' JSON is read by Spring's codecs: their limit, at once
+			// too
+			headers(s.getOutputStream(), "/api/live", 100L * 1024 * 1024, "application/json");
+			String answer = answer(s);
+			assertThat(answer).startsWith("HTTP/1.1 413").contains("spring.codec.max-in-memory-size");
 		}
 		client.get().uri("/actuator/health").exchange().expectStatus().isOk();
 	}
