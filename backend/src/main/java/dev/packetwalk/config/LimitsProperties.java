@@ -31,6 +31,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxTraceSteps the steps one trace may hold (422 above)
  * @param maxTraceSize the characters of narration, labels and payload text one trace may
  * hold, and the bytes of its JSON answer (422 above)
+ * @param minUploadRate the slowest a request body may arrive, in bytes a second on
+ * average since the request arrived (after its first second); slower: 408 at once. 0 =
+ * only max-request-time bounds an upload
  */
 @ConfigurationProperties("packetwalk.limits")
 public record LimitsProperties(Integer maxCodePoints, Integer maxAliases, Integer maxDepth, Integer maxValues,
@@ -38,16 +41,17 @@ public record LimitsProperties(Integer maxCodePoints, Integer maxAliases, Intege
 		@DefaultValue("1MB") DataSize maxBodySize, @DefaultValue("64") int maxHops,
 		@DefaultValue("10s") Duration maxRequestTime, @DefaultValue("0") int maxConcurrentWork,
 		@DefaultValue("8") int maxQueuedWork, @DefaultValue("1000") int maxQueuedCatalogWork,
-		@DefaultValue("100000") int maxTraceSteps, @DefaultValue("16MB") DataSize maxTraceSize) {
+		@DefaultValue("100000") int maxTraceSteps, @DefaultValue("16MB") DataSize maxTraceSize,
+		@DefaultValue("1KB") DataSize minUploadRate) {
 
-	/** The default trace limits: 100,000 steps, 16 MB. */
+	/** The default trace limits (100,000 steps, 16 MB) and upload rate (1 KB/s). */
 	public LimitsProperties(Integer maxCodePoints, Integer maxAliases, Integer maxDepth, Integer maxValues,
 			Integer maxNodes, Integer maxPods, Integer maxFlows, Integer maxObjects, Integer maxRules,
 			DataSize maxBodySize, int maxHops, Duration maxRequestTime, int maxConcurrentWork, int maxQueuedWork,
 			int maxQueuedCatalogWork) {
 		this(maxCodePoints, maxAliases, maxDepth, maxValues, maxNodes, maxPods, maxFlows, maxObjects, maxRules,
 				maxBodySize, maxHops, maxRequestTime, maxConcurrentWork, maxQueuedWork, maxQueuedCatalogWork, 100_000,
-				DataSize.ofMegabytes(16));
+				DataSize.ofMegabytes(16), DataSize.ofKilobytes(1));
 	}
 
 	@ConstructorBinding
@@ -65,6 +69,10 @@ public record LimitsProperties(Integer maxCodePoints, Integer maxAliases, Intege
 		if (maxRequestTime.isNegative() || maxRequestTime.isZero()) {
 			throw new IllegalArgumentException(
 					"packetwalk.limits.max-request-time must be positive, was " + maxRequestTime);
+		}
+		if (minUploadRate.toBytes() < 0) {
+			throw new IllegalArgumentException(
+					"packetwalk.limits.min-upload-rate must be 0 or more, was " + minUploadRate);
 		}
 		if (maxTraceSteps < 1 || maxTraceSize.toBytes() < 1024) {
 			throw new IllegalArgumentException(

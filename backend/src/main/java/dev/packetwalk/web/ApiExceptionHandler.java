@@ -92,7 +92,19 @@ class ApiExceptionHandler {
 
 	@ExceptionHandler(BodyTooLargeException.class)
 	ProblemDetail tooLarge(BodyTooLargeException ex) {
-		return ProblemBodies.of(HttpStatus.CONTENT_TOO_LARGE, ex.getMessage(), "Scenario too large");
+		return ProblemBodies.of(HttpStatus.CONTENT_TOO_LARGE, ex.getMessage(), ex.title());
+	}
+
+	/**
+	 * A body that trickles in ({@link UploadLimits}): answered at once, and the
+	 * connection closed (the rest of the body is not read).
+	 */
+	@ExceptionHandler(UploadTooSlowException.class)
+	ResponseEntity<ProblemDetail> uploadTooSlow(UploadTooSlowException ex) {
+		return ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT)
+			.header(org.springframework.http.HttpHeaders.CONNECTION, "close")
+			.body(ProblemBodies.of(HttpStatus.REQUEST_TIMEOUT, ex.getMessage(), "Request body too slow",
+					"upload-too-slow"));
 	}
 
 	@ExceptionHandler(NotUtf8Exception.class)

@@ -3,9 +3,10 @@ package dev.packetwalk.web;
 import dev.packetwalk.catalog.ScenarioCatalog;
 import dev.packetwalk.engine.Probe;
 import dev.packetwalk.net.Protocol;
-import dev.packetwalk.trace.TraceJson;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -38,7 +39,7 @@ class ProbeController {
 	}
 
 	@GetMapping(path = "/api/scenarios/{id}/probe", produces = MediaType.APPLICATION_JSON_VALUE)
-	Mono<ResponseEntity<byte[]>> probe(@PathVariable String id, @RequestParam(required = false) String from,
+	Mono<ResponseEntity<Flux<DataBuffer>>> probe(@PathVariable String id, @RequestParam(required = false) String from,
 			@RequestParam(required = false) String to, @RequestParam(required = false) String port,
 			@RequestParam(required = false) String protocol, @RequestParam(required = false) String seed) {
 		ScenarioCatalog.Entry e = CatalogLookup.runnable(catalog, id);
@@ -53,9 +54,8 @@ class ProbeController {
 			throw new ParameterException(HttpStatus.NOT_FOUND, ex.parameter(), ex.getMessage());
 		}
 		return traces
-			.json(lanes, e, runSeed, "probe " + probe,
-					() -> TraceJson.write(probe.run(e.scenario().scenario(), runSeed)))
-			.map(json -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json));
+			.json(lanes, e, runSeed, "probe " + probe, budget -> probe.run(e.scenario().scenario(), runSeed, budget))
+			.map(ScenarioApiController::json);
 	}
 
 	@ExceptionHandler(ParameterException.class)

@@ -10,7 +10,6 @@ import dev.packetwalk.engine.ExpectedShares;
 import dev.packetwalk.engine.Flow;
 import dev.packetwalk.scenario.CompiledScenario;
 import dev.packetwalk.topology.Topology;
-import dev.packetwalk.trace.TraceJson;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -129,11 +128,22 @@ class ScenarioApiController {
 	 * scenario version and seed).
 	 */
 	@GetMapping(path = "/{id}/trace", produces = MediaType.APPLICATION_JSON_VALUE)
-	Mono<ResponseEntity<byte[]>> trace(@PathVariable String id, @RequestParam(required = false) Long seed) {
+	Mono<ResponseEntity<Flux<DataBuffer>>> trace(@PathVariable String id, @RequestParam(required = false) Long seed) {
 		ScenarioCatalog.Entry e = entry(id);
 		long runSeed = seed == null ? e.scenario().seed() : seed;
-		return traces.json(lanes, e, runSeed, "trace", () -> TraceJson.write(catalog.trace(e, runSeed)))
-			.map(json -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json));
+		return traces.json(lanes, e, runSeed, "trace", budget -> catalog.trace(e, runSeed, budget))
+			.map(ScenarioApiController::json);
+	}
+
+	/**
+	 * A JSON answer held in chunks ({@link JsonChunks}), written as they are, with its
+	 * length.
+	 */
+	static ResponseEntity<Flux<DataBuffer>> json(List<byte[]> chunks) {
+		return ResponseEntity.ok()
+			.contentType(MediaType.APPLICATION_JSON)
+			.contentLength(JsonChunks.length(chunks))
+			.body(JsonChunks.buffers(chunks));
 	}
 
 	/**
@@ -152,9 +162,9 @@ class ScenarioApiController {
 		long runSeed = seed == null ? e.scenario().seed() : seed;
 		DataBufferFactory buffers = response.bufferFactory();
 		return streams.pulledEncoded("events",
-				traces.events(lanes, e, runSeed, () -> catalog.trace(e, runSeed)).flatMapMany(events -> {
+				traces.events(lanes, e, runSeed, budget -> catalog.trace(e, runSeed, budget)).flatMapMany(events -> {
 					if (delay.isZero()) {
-						return Flux.just(events.all(buffers));
+						return Flux.fromIterable(events.all(buffers));
 					}
 					int last = events.count() - 1; // the end event follows the last step
 													// at once
@@ -186,12 +196,12 @@ class ScenarioApiController {
 	 * created or used marked. The model replays the run; this only transports it.
 	 */
 	@GetMapping(path = "/{id}/state", produces = MediaType.APPLICATION_JSON_VALUE)
-	Mono<ResponseEntity<String>> state(@PathVariable String id, @RequestParam(required = false) Long seed,
+	Mono<ResponseEntity<Flux<DataBuffer>>> state(@PathVariable String id, @RequestParam(required = false) Long seed,
 			@RequestParam(required = false) Integer step, @RequestParam(required = false) String namespace) {
 		ScenarioCatalog.Entry e = entry(id);
 		StateQuery q = StateQuery.of(e.scenario().scenario(), step, namespace);
 		long runSeed = seed == null ? e.scenario().seed() : seed;
-		return lanes.catalog(() -> q.answer(e.engine(), runSeed));
+		return lanes.catalog(budget -> q.answer(e.engine(), runSeed, budget, lanes.maxTraceBytes()));
 	}
 
 	/**

@@ -80,13 +80,15 @@ class ScenarioInputController {
 	 */
 	@PostMapping(path = "/api/state", consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
 			MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
-	Mono<ResponseEntity<String>> state(ServerHttpRequest request, @RequestParam(required = false) Long seed,
+	Mono<ResponseEntity<Flux<DataBuffer>>> state(ServerHttpRequest request, @RequestParam(required = false) Long seed,
 			@RequestParam(required = false) Integer step, @RequestParam(required = false) String namespace) {
-		return body(request).flatMap(text -> lanes.posted(() -> {
-			CompiledScenario s = compiler.compile(FILE, text);
+		Budget arrived = lanes.budget();
+		return body(request).flatMap(text -> lanes.posted(arrived, budget -> {
+			CompiledScenario s = compiler.compile(FILE, text, budget);
 			StateQuery q = StateQuery.of(s.scenario(), step, namespace);
-			return q.answer(new Engine(s.scenario(), limits.maxHops()), seed == null ? s.seed() : seed);
-		})).timeout(limits.maxRequestTime(), Mono.error(() -> new TooExpensiveException(limits.maxRequestTime())));
+			return q.answer(new Engine(s.scenario(), limits.maxHops()), seed == null ? s.seed() : seed, budget,
+					limits.maxTraceSize().toBytes());
+		}));
 	}
 
 	/**

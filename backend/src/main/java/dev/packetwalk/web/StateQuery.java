@@ -1,12 +1,13 @@
 package dev.packetwalk.web;
 
+import dev.packetwalk.budget.Budget;
 import dev.packetwalk.engine.Engine;
 import dev.packetwalk.engine.NamespaceTables;
 import dev.packetwalk.engine.Scenario;
-import dev.packetwalk.trace.TraceJson;
+import reactor.core.publisher.Flux;
 
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 /**
@@ -32,18 +33,19 @@ record StateQuery(int step, String namespace) {
 	}
 
 	/**
-	 * The model's answer as JSON; a step past the trace's end is a 400 naming the
+	 * The model's answer as JSON in chunks (at most {@code maxBytes}: 422 above), the
+	 * replay within the budget; a step past the trace's end is a 400 naming the
 	 * parameter.
 	 */
-	ResponseEntity<String> answer(Engine engine, long seed) {
+	ResponseEntity<Flux<DataBuffer>> answer(Engine engine, long seed, Budget budget, long maxBytes) {
 		NamespaceTables t;
 		try {
-			t = engine.tablesAt(seed, step, namespace);
+			t = engine.tablesAt(seed, step, namespace, budget);
 		}
 		catch (IllegalArgumentException ex) {
 			throw ParameterException.bad("step", ex.getMessage());
 		}
-		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(TraceJson.write(t));
+		return ScenarioApiController.json(JsonChunks.chunks(t, maxBytes));
 	}
 
 }

@@ -3,10 +3,13 @@ package dev.packetwalk.web;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.packetwalk.budget.Budget;
+import dev.packetwalk.budget.BudgetExceededException;
 import dev.packetwalk.catalog.ScenarioCatalog;
 import dev.packetwalk.config.TraceCacheProperties;
 import dev.packetwalk.trace.Trace;
@@ -62,36 +65,50 @@ public class TraceCache implements DisposableBean {
 	}
 
 	/**
-	 * A trace's SSE stream, encoded: every event's bytes one after the other in
-	 * {@code bytes}, event {@code i} ending at {@code ends[i]}.
+	 * A trace's SSE stream, encoded: the events' bytes one after the other in chunks of
+	 * about 64 KB that each hold whole events (so a heartbeat written between two chunks
+	 * never lands inside an event); event {@code i} is in chunk {@code chunkOf[i]} and
+	 * ends at {@code ends[i]} there.
 	 */
-	public record EncodedEvents(byte[] bytes, int[] ends) {
+	public record EncodedEvents(List<byte[]> chunks, int[] chunkOf, int[] ends) {
 
 		public int count() {
 			return ends.length;
 		}
 
-		/** The whole stream as one buffer (no pacing). */
-		public DataBuffer all(DataBufferFactory factory) {
-			return factory.wrap(ByteBuffer.wrap(bytes).asReadOnlyBuffer());
+		/** The whole stream (no pacing): a buffer per chunk. */
+		public List<DataBuffer> all(DataBufferFactory factory) {
+			List<DataBuffer> out = new java.util.ArrayList<>(chunks.size());
+			for (byte[] chunk : chunks) {
+				out.add(factory.wrap(ByteBuffer.wrap(chunk).asReadOnlyBuffer()));
+			}
+			return out;
 		}
 
 		/** Event {@code i} alone. */
 		public DataBuffer event(int i, DataBufferFactory factory) {
-			int start = i == 0 ? 0 : ends[i - 1];
-			return factory.wrap(ByteBuffer.wrap(bytes, start, ends[i] - start).slice().asReadOnlyBuffer());
+			int start = i == 0 || chunkOf[i - 1] != chunkOf[i] ? 0 : ends[i - 1];
+			return factory
+				.wrap(ByteBuffer.wrap(chunks.get(chunkOf[i]), start, ends[i] - start).slice().asReadOnlyBuffer());
+		}
+
+		/** The bytes of the whole stream. */
+		public long size() {
+			return JsonChunks.length(chunks);
 		}
 
 		int weight() {
-			return bytes.length + 4 * ends.length + 64;
+			return (int) Math.min(Integer.MAX_VALUE / 2, size() + 8L * ends.length + 32L * chunks.size() + 64);
 		}
 
 	}
 
-	private record Value(EncodedEvents events, byte[] json) {
+	/** A trace's (or a probe's) JSON in chunks ({@link JsonChunks}). */
+	private record Value(EncodedEvents events, List<byte[]> json) {
 
 		int weight() {
-			return 96 + (events == null ? 0 : events.weight()) + (json == null ? 0 : json.length + 16);
+			return 96 + (events == null ? 0 : events.weight()) + (json == null ? 0
+					: (int) Math.min(Integer.MAX_VALUE / 2, JsonChunks.length(json) + 32L * json.size()));
 		}
 
 	}
@@ -126,37 +143,65 @@ public class TraceCache implements DisposableBean {
 
 	/**
 	 * The SSE events of a catalogue scenario's trace, computed (by {@code trace}) on a
-	 * miss.
+	 * miss, without a limit.
 	 */
 	public EncodedEvents events(ScenarioCatalog.Entry entry, long seed, Supplier<Trace> trace) {
-		return lookup(entry, seed, "events", () -> new Value(encode(trace.get()), null)).events();
+		return lookup(entry, seed, "events", () -> new Value(encode(trace.get(), Long.MAX_VALUE), null)).events();
 	}
 
 	/**
 	 * The JSON of a catalogue scenario's trace, or of a probe in it ({@code what} names
-	 * which), computed on a miss.
+	 * which), computed on a miss, without a limit.
 	 */
-	public byte[] json(ScenarioCatalog.Entry entry, long seed, String what, Supplier<String> json) {
-		return lookup(entry, seed, what, () -> new Value(null, json.get().getBytes(StandardCharsets.UTF_8))).json();
+	public List<byte[]> json(ScenarioCatalog.Entry entry, long seed, String what, Supplier<?> value) {
+		return lookup(entry, seed, what, () -> new Value(null, JsonChunks.chunks(value.get(), Long.MAX_VALUE))).json();
 	}
 
 	/**
 	 * The SSE events: a cached trace at once (a hit costs no work), otherwise computed in
-	 * the catalogue lane of {@code lanes} (bounded: 503 when it is full), as every other
-	 * piece of catalogue work.
+	 * the catalogue lane of {@code lanes} (bounded: 503 when it is full) within the
+	 * request's budget (the trace's steps and size, stopped when its client leaves), as
+	 * every other piece of catalogue work; the encoded events are held to
+	 * {@code max-trace-size} as well (422 above).
 	 */
-	Mono<EncodedEvents> events(WorkLanes lanes, ScenarioCatalog.Entry entry, long seed, Supplier<Trace> trace) {
+	Mono<EncodedEvents> events(WorkLanes lanes, ScenarioCatalog.Entry entry, long seed, Function<Budget, Trace> trace) {
 		Value v = cached(entry, seed, "events");
-		return v != null ? Mono.just(v.events()) : lanes.catalog(() -> events(entry, seed, trace));
+		long max = lanes.maxTraceBytes();
+		return v != null ? Mono.just(v.events()) : lanes.catalog(budget -> shared(budget,
+				() -> lookup(entry, seed, "events", () -> new Value(encode(trace.apply(budget), max), null)).events()));
 	}
 
 	/**
-	 * The JSON ({@code what}: the trace or a probe): cached at once, otherwise computed
-	 * in the catalogue lane.
+	 * The JSON ({@code what}: the trace or a probe) in chunks: cached at once, otherwise
+	 * computed in the catalogue lane within the request's budget, at most
+	 * {@code max-trace-size} bytes (422 above).
 	 */
-	Mono<byte[]> json(WorkLanes lanes, ScenarioCatalog.Entry entry, long seed, String what, Supplier<String> json) {
+	Mono<List<byte[]>> json(WorkLanes lanes, ScenarioCatalog.Entry entry, long seed, String what,
+			Function<Budget, ?> value) {
 		Value v = cached(entry, seed, what);
-		return v != null ? Mono.just(v.json()) : lanes.catalog(() -> json(entry, seed, what, json));
+		long max = lanes.maxTraceBytes();
+		return v != null ? Mono.just(v.json()) : lanes.catalog(budget -> shared(budget,
+				() -> lookup(entry, seed, what, () -> new Value(null, JsonChunks.chunks(value.apply(budget), max)))
+					.json()));
+	}
+
+	/**
+	 * A computation other requests may wait for ({@link #lookup}): when the request that
+	 * started it is cancelled (its client left), those waiting get its
+	 * {@link BudgetExceededException}; one whose own budget is intact computes again
+	 * instead.
+	 */
+	private static <T> T shared(Budget budget, Supplier<T> computation) {
+		while (true) {
+			try {
+				return computation.get();
+			}
+			catch (BudgetExceededException ex) {
+				if (ex.reason() != BudgetExceededException.Reason.CANCELLED || budget.spent()) {
+					throw ex;
+				}
+			}
+		}
 	}
 
 	private Value cached(ScenarioCatalog.Entry entry, long seed, String what) {
@@ -192,34 +237,95 @@ public class TraceCache implements DisposableBean {
 
 	/**
 	 * A trace's events in the SSE wire format, as {@link ScenarioApiController} streams
-	 * them.
+	 * them: each event written by Jackson into a scratch buffer, then into chunks
+	 * ({@link JsonChunks.Chunks}) of whole events; never one String or one array of the
+	 * whole stream. Throws {@link TraceTooLargeException} past {@code maxBytes}.
 	 */
-	static EncodedEvents encode(Trace trace) {
+	static EncodedEvents encode(Trace trace, long maxBytes) {
 		List<TraceEvents.StepEvent> steps = TraceEvents.steps(trace);
-		StringBuilder sb = new StringBuilder(steps.size() * 512);
+		int[] chunkOf = new int[steps.size() + 1];
 		int[] ends = new int[steps.size() + 1];
-		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(steps.size() * 512);
-		for (int i = 0; i < steps.size(); i++) {
-			TraceEvents.StepEvent s = steps.get(i);
-			append(out, sb, Integer.toString(s.seq()), TraceEvents.typeName(s.data()), TraceJson.write(s));
-			ends[i] = out.size();
+		JsonChunks.Chunks out = new JsonChunks.Chunks(maxBytes);
+		Scratch scratch = new Scratch();
+		try {
+			for (int i = 0; i < steps.size(); i++) {
+				TraceEvents.StepEvent s = steps.get(i);
+				append(out, scratch, Integer.toString(s.seq()), TraceEvents.typeName(s.data()), s);
+				chunkOf[i] = out.chunk();
+				ends[i] = out.offset();
+			}
+			append(out, scratch, Integer.toString(steps.size()), "end", TraceEvents.end(trace, steps.size()));
 		}
-		append(out, sb, Integer.toString(steps.size()), "end", TraceJson.write(TraceEvents.end(trace, steps.size())));
-		ends[steps.size()] = out.size();
-		return new EncodedEvents(out.toByteArray(), ends);
+		catch (JsonChunks.TooLarge ex) {
+			throw new TraceTooLargeException(maxBytes);
+		}
+		chunkOf[steps.size()] = out.chunk();
+		ends[steps.size()] = out.offset();
+		return new EncodedEvents(out.finish(), chunkOf, ends);
 	}
 
 	/**
 	 * One event as Spring's SSE writer frames it: {@code id:}, {@code event:},
 	 * {@code data:} per line, a blank line.
 	 */
-	private static void append(java.io.ByteArrayOutputStream out, StringBuilder sb, String id, String event,
-			String data) {
-		sb.setLength(0);
-		sb.append("id:").append(id).append('\n');
-		sb.append("event:").append(event).append('\n');
-		sb.append("data:").append(data.replace("\n", "\ndata:")).append("\n\n");
-		out.writeBytes(sb.toString().getBytes(StandardCharsets.UTF_8));
+	private static void append(JsonChunks.Chunks out, Scratch scratch, String id, String event, Object data) {
+		scratch.reset();
+		scratch.writeBytes(("id:" + id + "\nevent:" + event + "\ndata:").getBytes(StandardCharsets.UTF_8));
+		scratch.dataLines = true;
+		TraceJson.mapper().writeValue(scratch, data);
+		scratch.dataLines = false;
+		scratch.writeBytes(NEW_EVENT);
+		out.whole(scratch.bytes(), scratch.size());
+	}
+
+	private static final byte[] NEW_EVENT = "\n\n".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] NEXT_DATA_LINE = "\ndata:".getBytes(StandardCharsets.US_ASCII);
+
+	/**
+	 * One event's bytes; while {@code dataLines}, a line break continues as another
+	 * {@code data:} line (the compact JSON has none; this keeps the framing right if it
+	 * ever had).
+	 */
+	private static final class Scratch extends java.io.ByteArrayOutputStream {
+
+		boolean dataLines;
+
+		Scratch() {
+			super(4096);
+		}
+
+		@Override
+		public synchronized void write(int b) {
+			if (dataLines && b == '\n') {
+				super.write(NEXT_DATA_LINE, 0, NEXT_DATA_LINE.length);
+			}
+			else {
+				super.write(b);
+			}
+		}
+
+		@Override
+		public synchronized void write(byte[] b, int off, int len) {
+			if (!dataLines) {
+				super.write(b, off, len);
+				return;
+			}
+			int from = off;
+			for (int i = off; i < off + len; i++) {
+				if (b[i] == '\n') {
+					super.write(b, from, i - from);
+					super.write(NEXT_DATA_LINE, 0, NEXT_DATA_LINE.length);
+					from = i + 1;
+				}
+			}
+			super.write(b, from, off + len - from);
+		}
+
+		byte[] bytes() {
+			return buf;
+		}
+
 	}
 
 	@Override

@@ -114,6 +114,11 @@ public class WorkLanes implements DisposableBean {
 		return limits.budget();
 	}
 
+	/** {@code max-trace-size} in bytes: the largest JSON or event stream of a trace. */
+	long maxTraceBytes() {
+		return limits.maxTraceSize().toBytes();
+	}
+
 	/**
 	 * Work on a scenario sent in the request that does not look at its budget (only the
 	 * time limit applies).

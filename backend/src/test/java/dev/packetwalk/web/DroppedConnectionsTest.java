@@ -34,6 +34,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (SO_LINGER 0); then the open-stream gauges and the follower count are back to 0, the
  * heap after a forced GC is within a few MB of where it was, and nothing was logged as an
  * ERROR.
+ * <p>
+ * {@code -Dpacketwalk.resets=10000} raises the count (the issue's target, measured
+ * outside the ordinary suite: docs/performance.md); the slack grows with it only in the
+ * sense of the same few MB: a leak of even 1 KB a reset would show at 10,000.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
@@ -46,6 +50,12 @@ class DroppedConnectionsTest {
 	private static final long SLACK = 8L * 1024 * 1024;
 
 	private static final Duration BOUND = Duration.ofSeconds(60);
+
+	/**
+	 * How many streams are reset: 2,000 in the suite, more with
+	 * {@code -Dpacketwalk.resets=N}.
+	 */
+	private static final int RESETS = Integer.getInteger("packetwalk.resets", 2_000);
 
 	@LocalServerPort
 	int port;
@@ -95,13 +105,16 @@ class DroppedConnectionsTest {
 		double endedBefore = ended();
 		double cancelledBefore = metrics.streamsEnded("changes", "cancel") + metrics.streamsEnded("live", "cancel");
 
-		resetStreams(paths, 2_000);
+		long started = System.nanoTime();
+		resetStreams(paths, RESETS);
 
 		awaitAllClosed(code);
+		long took = (System.nanoTime() - started) / 1_000_000;
 		long after = retainedHeap();
-		System.out.printf("heap after full GC: %.1f MB before, %.1f MB after 2,000 reset streams%n", before / 1048576.0,
-				after / 1048576.0);
-		assertThat(after - before).as("heap growth over 2,000 reset streams (bytes)").isLessThan(SLACK);
+		System.out.printf(
+				"heap after full GC: %.1f MB before, %.1f MB after %,d reset streams (%,d ms); followers %d%n",
+				before / 1048576.0, after / 1048576.0, RESETS, took, followers(code));
+		assertThat(after - before).as("heap growth over %,d reset streams (bytes)", RESETS).isLessThan(SLACK);
 		assertThat(live.current(code).blockOptional(Duration.ofSeconds(10))).isPresent();
 		assertThat(client.get()
 			.uri("/api/live/" + code)
@@ -118,9 +131,9 @@ class DroppedConnectionsTest {
 		// live) ended by the client leaving
 		// (a trace's stream may have completed before its reset when the step delay is
 		// short)
-		assertThat(ended() - endedBefore).isGreaterThanOrEqualTo(2_000);
+		assertThat(ended() - endedBefore).isGreaterThanOrEqualTo(RESETS);
 		assertThat(metrics.streamsEnded("changes", "cancel") + metrics.streamsEnded("live", "cancel") - cancelledBefore)
-			.isGreaterThanOrEqualTo(2 * (2_000 / 3));
+			.isGreaterThanOrEqualTo(2 * (RESETS / 3));
 		client.get().uri("/actuator/health").exchange().expectStatus().isOk();
 	}
 

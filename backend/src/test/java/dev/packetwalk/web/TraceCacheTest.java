@@ -24,6 +24,7 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.core.ResolvableType;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.http.codec.ServerSentEventHttpMessageWriter;
@@ -34,6 +35,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The trace cache: the bytes of {@code /events} and {@code /trace} are those of a trace
@@ -169,6 +171,49 @@ class TraceCacheTest {
 			.isEqualTo(new String(expected, StandardCharsets.UTF_8));
 	}
 
+	/**
+	 * A catalogue trace is never one string: its JSON is kept in chunks of 64 KB and its
+	 * events in chunks of whole events (a heartbeat between two chunks never lands inside
+	 * an event), the same bytes as serialised at once, and bounded by a size.
+	 */
+	@Test
+	void catalogueTracesAreKeptInChunks() {
+		ScenarioCatalog.Entry e = catalog.find("netpol-three-tier").orElseThrow();
+		Trace trace = e.engine().run(e.scenario().seed());
+		String json = TraceJson.write(trace);
+		assertThat(json.length()).isGreaterThan(2 * JsonChunks.CHUNK);
+
+		List<byte[]> chunks = JsonChunks.chunks(trace, Long.MAX_VALUE);
+		assertThat(chunks).hasSizeGreaterThan(2).allSatisfy(c -> assertThat(c.length).isBetween(1, JsonChunks.CHUNK));
+		assertThat(new String(concat(chunks), StandardCharsets.UTF_8)).isEqualTo(json);
+
+		TraceCache.EncodedEvents events = TraceCache.encode(trace, Long.MAX_VALUE);
+		assertThat(events.chunks()).hasSizeGreaterThan(2);
+		for (byte[] chunk : events.chunks()) {
+			String text = new String(chunk, StandardCharsets.UTF_8);
+			assertThat(text).startsWith("id:").endsWith("\n\n");
+			assertThat(chunk.length).isLessThanOrEqualTo(JsonChunks.CHUNK);
+		}
+		assertThat(new String(concat(events.chunks()), StandardCharsets.UTF_8))
+			.isEqualTo(new String(uncachedEvents(trace), StandardCharsets.UTF_8));
+		// each event alone is the same bytes as in the whole stream
+		StringBuilder oneByOne = new StringBuilder();
+		for (int i = 0; i < events.count(); i++) {
+			oneByOne.append(events.event(i, DefaultDataBufferFactory.sharedInstance).toString(StandardCharsets.UTF_8));
+		}
+		assertThat(oneByOne.toString()).isEqualTo(new String(uncachedEvents(trace), StandardCharsets.UTF_8));
+
+		assertThatThrownBy(() -> JsonChunks.chunks(trace, 100_000)).isInstanceOf(TraceTooLargeException.class)
+			.hasMessageContaining("packetwalk.limits.max-trace-size");
+		assertThatThrownBy(() -> TraceCache.encode(trace, 100_000)).isInstanceOf(TraceTooLargeException.class);
+	}
+
+	private static byte[] concat(List<byte[]> chunks) {
+		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+		chunks.forEach(out::writeBytes);
+		return out.toByteArray();
+	}
+
 	@Test
 	void aChangedLocalScenarioIsNeverServedStale() throws IOException {
 		String before = new String(get("/api/scenarios/cached/events?delayMs=0"), StandardCharsets.UTF_8);
@@ -208,7 +253,7 @@ class TraceCacheTest {
 			encoded += small.events(e, seed, () -> {
 				computed.incrementAndGet();
 				return e.engine().run(s);
-			}).bytes().length;
+			}).size();
 			small.events(e, 0, () -> {
 				computed.incrementAndGet();
 				return e.engine().run(0);
@@ -229,7 +274,7 @@ class TraceCacheTest {
 		TraceCache few = bounded(catalog, "64MB", 50);
 		for (long seed = 1; seed <= 1_000; seed++) {
 			long s = seed;
-			few.json(e, seed, "trace", () -> TraceJson.write(e.engine().run(s)));
+			few.json(e, seed, "trace", () -> e.engine().run(s));
 		}
 		assertThat(few.size()).isLessThanOrEqualTo(50);
 		few.destroy();

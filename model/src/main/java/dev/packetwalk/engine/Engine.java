@@ -81,9 +81,17 @@ public final class Engine {
 	 * 0..steps
 	 */
 	public NamespaceTables tablesAt(long seed, int step, String namespace) {
+		return tablesAt(seed, step, namespace, Budget.UNLIMITED);
+	}
+
+	/**
+	 * {@link #tablesAt(long, int, String)} within a budget: the replay stops as
+	 * {@link #run(long, Budget)} does.
+	 */
+	public NamespaceTables tablesAt(long seed, int step, String namespace, Budget budget) {
 		dev.packetwalk.topology.Namespace ns = network.ns(namespace);
 		StateJournal journal = new StateJournal();
-		Trace trace = run(new RunState(seed, journal));
+		Trace trace = run(new RunState(seed, journal, budget));
 		return NamespaceTables.of(network, ns, trace, journal, step);
 	}
 

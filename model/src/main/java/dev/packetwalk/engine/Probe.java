@@ -2,6 +2,7 @@ package dev.packetwalk.engine;
 
 import java.util.List;
 
+import dev.packetwalk.budget.Budget;
 import dev.packetwalk.net.Ip;
 import dev.packetwalk.net.Protocol;
 import dev.packetwalk.packet.Payload;
@@ -91,7 +92,15 @@ public record Probe(String from, String to, int port, Protocol protocol) {
 
 	/** The probe's trace: deterministic for a scenario and seed, like every run. */
 	public Trace run(Scenario scenario, long seed) {
-		return new Engine(scenario(scenario)).run(seed);
+		return run(scenario, seed, Budget.UNLIMITED);
+	}
+
+	/**
+	 * The probe's trace within a budget (as {@link Engine#run(long, Budget)}): the same
+	 * trace when it finishes.
+	 */
+	public Trace run(Scenario scenario, long seed, Budget budget) {
+		return new Engine(scenario(scenario)).run(seed, budget);
 	}
 
 	private static Namespace pod(Scenario scenario, String parameter, String id) {

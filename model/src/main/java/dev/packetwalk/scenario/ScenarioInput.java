@@ -53,8 +53,8 @@ final class ScenarioInput {
 	}
 
 	/**
-	 * {@link #read(String, String, ScenarioLimits)} whose first reading checks the budget
-	 * at every 1,024 events.
+	 * {@link #read(String, String, ScenarioLimits)} whose readings (the first, and the
+	 * one with positions that places problems) check the budget at every 1,024 events.
 	 */
 	static Read read(String file, String text, ScenarioLimits limits, dev.packetwalk.budget.Budget budget) {
 		YamlTreeReader.Result tree;
@@ -68,7 +68,7 @@ final class ScenarioInput {
 			try {
 				// the reader that records positions fails at the same place, with the
 				// full message
-				new YamlTreeReader(limits, true).read(text);
+				new YamlTreeReader(limits, true).read(text, budget);
 			}
 			catch (YamlTreeReader.YamlReadException full) {
 				ex = full;
@@ -77,8 +77,10 @@ final class ScenarioInput {
 			problems.addAt(ex.line(), ex.column(), "", ex.getMessage());
 			return new Read(null, problems);
 		}
+		// the position read is bounded as the first one is (its pointers too) and checks
+		// the same budget
 		Problems problems = new Problems(file, () -> {
-			YamlTreeReader.Result located = new YamlTreeReader(limits, true).read(text);
+			YamlTreeReader.Result located = new YamlTreeReader(limits, true).read(text, budget);
 			return new YamlLocator(located.values(), located.keys());
 		});
 		JsonNode root = tree.root();

@@ -33,6 +33,14 @@ import tools.jackson.databind.node.ObjectNode;
  * goes: length, nesting depth, aliases to collections, the number of values once aliases
  * are expanded, and no duplicate keys. Records where every value (and every mapping key)
  * starts, for {@link YamlLocator}.
+ * <p>
+ * Recording positions is bounded too (the pass that places problems reads a hostile file
+ * as well): a value's JSON Pointer is recorded only while it is at most
+ * {@link #MAX_POINTER_CHARS} characters long and all pointers recorded together stay
+ * within {@link #POINTER_CHARS_PER_CODE_POINT} times {@code max-code-points}; past that a
+ * value (and everything inside it) is placed at its nearest recorded ancestor. Without
+ * the bound a long key holding many values repeats that key in every value's pointer
+ * (quadratic in the file's length).
  *
  * <p>
  * Scalars are typed by the YAML 1.2 core schema: {@code yes} is a string, {@code 0x1F} an
@@ -117,6 +125,7 @@ final class YamlTreeReader {
 
 		final JsonNode node;
 
+		/** Null when positions are not recorded inside this collection. */
 		final String pointer;
 
 		final String anchor;
@@ -204,7 +213,8 @@ final class YamlTreeReader {
 						if (top != null && top.node.isObject() && top.key == null) {
 							String key = s.getValue();
 							if (top.node.has(key)) {
-								YamlLocator.Position first = keys.get(child(top.pointer, key));
+								YamlLocator.Position first = top.pointer == null ? null
+										: keys.get(child(top.pointer, key));
 								throw new YamlReadException(at.line(), at.column(),
 										"duplicate key '" + key + "'"
 												+ (first == null ? "" : " (first written at line " + first.line() + ")")
@@ -215,7 +225,7 @@ final class YamlTreeReader {
 							continue;
 						}
 						String pointer = attach(stack, value, at, values, keys);
-						if (positions) {
+						if (pointer != null) {
 							values.putIfAbsent(pointer, at);
 						}
 						anchor(s, anchors, value, 1, length);
@@ -244,7 +254,7 @@ final class YamlTreeReader {
 							throw new YamlReadException(at.line(), at.column(), "an alias cannot be a mapping key");
 						}
 						String pointer = attach(stack, target.node(), at, values, keys);
-						if (positions) {
+						if (pointer != null) {
 							values.putIfAbsent(pointer, at);
 						}
 						if (top != null) {
@@ -268,8 +278,8 @@ final class YamlTreeReader {
 						JsonNode node = e.getEventId() == Event.ID.MappingStart ? NODES.objectNode()
 								: NODES.arrayNode();
 						String pointer = attach(stack, node, at, values, keys);
-						if (!positions) {
-							// nothing to record
+						if (pointer == null) {
+							// nothing to record (no positions, or past their bound)
 						}
 						else if (top != null && top.node.isObject()) {
 							// a block collection's own place is the key that holds it
@@ -385,32 +395,82 @@ final class YamlTreeReader {
 	}
 
 	/**
-	 * Adds a value to the open collection (or makes it the root); returns its pointer.
+	 * Adds a value to the open collection (or makes it the root); returns its pointer, or
+	 * null when its position is not recorded (no positions asked for, or past their
+	 * bound).
 	 */
 	private String attach(Deque<Frame> stack, JsonNode value, YamlLocator.Position at,
 			Map<String, YamlLocator.Position> values, Map<String, YamlLocator.Position> keys) {
 		Frame top = stack.peek();
 		if (top == null) {
 			root = value;
-			return "";
+			return positions ? "" : null;
 		}
 		if (top.node instanceof ArrayNode array) {
-			String pointer = positions ? top.pointer + "/" + array.size() : "";
+			String pointer = recorded(top.pointer, Integer.toString(array.size()));
 			array.add(value);
 			return pointer;
 		}
 		ObjectNode object = (ObjectNode) top.node;
-		String pointer = positions ? child(top.pointer, top.key) : "";
+		String pointer = recorded(top.pointer, top.key);
 		object.set(top.key, value);
-		if (positions) {
+		if (pointer != null) {
 			keys.put(pointer, top.keyAt);
 		}
 		top.key = null;
 		return pointer;
 	}
 
+	/**
+	 * The pointer of a child of {@code parent} (null: not recorded), or null when it is
+	 * not to be recorded: too long, or the pointers recorded would pass their total.
+	 */
+	private String recorded(String parent, String segment) {
+		if (parent == null) {
+			return null;
+		}
+		String escaped = escape(segment);
+		long length = parent.length() + 1L + escaped.length();
+		if (length > MAX_POINTER_CHARS || pointerChars + length > maxPointerChars()) {
+			return null;
+		}
+		pointerChars += length;
+		return parent + "/" + escaped;
+	}
+
+	private long maxPointerChars() {
+		return POINTER_CHARS_PER_CODE_POINT * (long) limits.maxCodePoints();
+	}
+
+	/**
+	 * The longest JSON Pointer whose position is recorded: a value deeper or under longer
+	 * keys is placed at its nearest recorded ancestor.
+	 */
+	static final int MAX_POINTER_CHARS = 4_096;
+
+	/**
+	 * The characters of all pointers recorded, per character the file may hold
+	 * ({@code max-code-points}): a dense scenario records about three pointer characters
+	 * per character of its text (YamlPositionsBoundTest: 5,000 pods in flow style,
+	 * 626,484 characters, 1.92 million pointer characters), so a file at the limit keeps
+	 * every position.
+	 */
+	static final int POINTER_CHARS_PER_CODE_POINT = 8;
+
+	/** The characters of the pointers recorded so far. */
+	private long pointerChars;
+
+	/** The characters of the JSON Pointers this reader recorded (bounded). */
+	long pointerChars() {
+		return pointerChars;
+	}
+
 	private static String child(String pointer, String key) {
-		return pointer + "/" + key.replace("~", "~0").replace("/", "~1");
+		return pointer + "/" + escape(key);
+	}
+
+	private static String escape(String key) {
+		return key.replace("~", "~0").replace("/", "~1");
 	}
 
 	private static JsonNode scalar(ScalarEvent s, YamlLocator.Position at) {

@@ -74,10 +74,16 @@ class LiveController {
 		this.sessions = sessions;
 		this.metrics = metrics;
 		this.publicUrl = publicBase(publicUrl);
-		// one timer for every open stream
+		// one timer for every open stream. When the last stream leaves, share()
+		// disconnects the timer, and a stream that joined in that instant gets
+		// CancellationException("Disconnected") (seen in DroppedConnectionsTest's resets
+		// under load: an ERROR and a broken follower stream); such a stream subscribes
+		// again, which starts the timer anew
 		this.heartbeat = Flux.interval(props.heartbeat())
 			.map(i -> ServerSentEvent.<String>builder().comment("heartbeat").build())
-			.share();
+			.share()
+			.retryWhen(reactor.util.retry.Retry.indefinitely()
+				.filter(java.util.concurrent.CancellationException.class::isInstance));
 	}
 
 	@PostMapping
