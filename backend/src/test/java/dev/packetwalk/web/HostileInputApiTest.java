@@ -486,15 +486,17 @@ class HostileInputApiTest {
 		WebTestClient.BodyContentSpec body = post(y, 400);
 		body.jsonPath("$.errors.length()").isEqualTo(4);
 		body.jsonPath("$.errors[?(@.path == 'cluster.hosts[0].ip')].message")
-			.value(m -> assertThat(m.toString()).contains("the loopback range 127.0.0.0/8"));
+			.value(m -> assertThat(String.valueOf(((java.util.List<?>) m).getFirst()))
+				.contains("the loopback range 127.0.0.0/8"));
 		body.jsonPath("$.errors[?(@.path == 'cluster.hosts[1].ip')].message")
-			.value(m -> assertThat(m.toString())
+			.value(m -> assertThat(String.valueOf(((java.util.List<?>) m).getFirst()))
 				.contains("the service CIDR 10.96.0.0/16 (cluster.serviceCIDR, line 5)"));
 		body.jsonPath("$.errors[?(@.path == 'cluster.hosts[2].ip')].message")
-			.value(m -> assertThat(m.toString())
+			.value(m -> assertThat(String.valueOf(((java.util.List<?>) m).getFirst()))
 				.contains("it is node node1's address (cluster.nodes[0].internalIP, line 6)"));
 		body.jsonPath("$.errors[?(@.path == 'flows[3].from')].message")
-			.value(m -> assertThat(m.toString()).contains("10.244.1.200", "node node1's pod CIDR 10.244.1.0/24"));
+			.value(m -> assertThat(String.valueOf(((java.util.List<?>) m).getFirst())).contains("10.244.1.200",
+					"node node1's pod CIDR 10.244.1.0/24"));
 	}
 
 	@Test
