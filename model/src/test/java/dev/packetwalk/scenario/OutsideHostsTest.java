@@ -156,7 +156,8 @@ class OutsideHostsTest {
 	@Test
 	void aHostInThePodNetworkIsOneErrorNamingBothRangesAndTheLine() {
 		String yaml = LAN.replace("  pods:", "  hosts:\n    - {name: bad, ip: 10.244.1.77}\n  pods:")
-				+ "flows:\n  - {from: host/bad, to: web:8080}\n  - {from: web, to: host/bad:80}\n";
+				+ "flows:\n  - {from: host/bad, to: web:8080}\n  - {from: web, to: host/bad:80}\n"
+				+ "  - {from: 10.244.1.77, to: web:8080}\n";
 		assertThat(problems(yaml)).singleElement().satisfies(p -> {
 			assertThat(p.path()).isEqualTo("cluster.hosts[0].ip");
 			assertThat(p.line()).isEqualTo(9);
