@@ -369,7 +369,7 @@ export function computeLayout(topology, options = {}) {
 		const xs = ports.map(p => p.px);
 		// room on its top edge for a port per outside host above the band
 		const hostPorts = u.devices.filter(d => d.peer && outside.some(o => o.id === d.peer.namespace)).length;
-		const minW = Math.max(380, textWidth(u.label || u.id) * 1.25 + 120, hostPorts * HOST_PORT_GAP + 120);
+		const minW = Math.max(380, textWidth(u.label || u.id) * 1.25 + 120, hostPorts * HOST_PORT_GAP + 180);
 		let x1 = xs.length ? Math.min(...xs) - 150 : null;
 		// room for a side-edge port's addresses (a link to another underlay box) after the last port's
 		const sidePorts = u.devices.some(d => d.peer && underlay.some(o => o.id === d.peer.namespace));
@@ -473,7 +473,7 @@ export function computeLayout(topology, options = {}) {
 			const n = above.length;
 			const px = n === 1
 				? Math.min(Math.max(h.peerDev.x, box.x + 40), box.x + box.w - 40)
-				: Math.min(box.x + 40 + i * HOST_PORT_GAP, box.x + box.w - 40);
+				: Math.min(box.x + 100 + i * HOST_PORT_GAP, box.x + box.w - 40);
 			const dev = putDevice(b.u, h.d, px, uy, { labelSide: 'right-inside' });
 			const ey = uy - 18 - 10 * i;
 			const pts = [[h.peerDev.x, h.peerDev.y]];
