@@ -337,6 +337,7 @@ export function computeLayout(topology, options = {}) {
 	const loadBalancers = [];
 	const routes = new Map(); // underlay port key → the polyline from the node device down to it
 	const PORT_GAP = 250; // a port chip plus its address lines, inside the band
+	const HOST_PORT_GAP = 170; // a port toward an outside host, on the band's top edge, and its address
 	/** Where an uplink can come down: straight under the device if no lower panel is in the way, else the gutter. */
 	function approach(peer) {
 		const cell = cells.get(peer.ns);
@@ -366,7 +367,9 @@ export function computeLayout(topology, options = {}) {
 			last = p.px;
 		}
 		const xs = ports.map(p => p.px);
-		const minW = Math.max(380, textWidth(u.label || u.id) * 1.25 + 120);
+		// room on its top edge for a port per outside host above the band
+		const hostPorts = u.devices.filter(d => d.peer && outside.some(o => o.id === d.peer.namespace)).length;
+		const minW = Math.max(380, textWidth(u.label || u.id) * 1.25 + 120, hostPorts * HOST_PORT_GAP + 180);
 		let x1 = xs.length ? Math.min(...xs) - 150 : null;
 		// room for a side-edge port's addresses (a link to another underlay box) after the last port's
 		const sidePorts = u.devices.some(d => d.peer && underlay.some(o => o.id === d.peer.namespace));
@@ -460,14 +463,36 @@ export function computeLayout(topology, options = {}) {
 	for (const b of uBoxes) {
 		const box = nsBoxes.get(b.u.id);
 		const rest = b.u.devices.filter(d => !devices.has(keyOf(b.u.id, d.name)) && d.kind !== 'bridge' && d.kind !== 'loopback');
-		rest.forEach((d, i) => {
+		// outside hosts above the band, top first: each gets its own port on the top edge and its own lane down, left
+		// of the host column, so no link crosses another host's box or port
+		const above = rest
+			.map(d => ({ d, peerBox: d.peer ? nsBoxes.get(d.peer.namespace) : null, peerDev: d.peer ? devices.get(keyOf(d.peer.namespace, d.peer.device)) : null }))
+			.filter(h => h.peerDev && h.peerBox && h.peerBox.role !== 'underlay' && h.peerBox.y < uy)
+			.sort((m, n) => m.peerBox.y - n.peerBox.y);
+		above.forEach((h, i) => {
+			const n = above.length;
+			const px = n === 1
+				? Math.min(Math.max(h.peerDev.x, box.x + 40), box.x + box.w - 40)
+				: Math.min(box.x + 100 + i * HOST_PORT_GAP, box.x + box.w - 40);
+			const dev = putDevice(b.u, h.d, px, uy, { labelSide: 'right-inside' });
+			const ey = uy - 18 - 10 * i;
+			const pts = [[h.peerDev.x, h.peerDev.y]];
+			if (i < n - 1) {
+				const lane = h.peerBox.x - 16 - 14 * (n - 2 - i);
+				pts.push([h.peerDev.x, h.peerDev.y + 16], [lane, h.peerDev.y + 16], [lane, ey]);
+			} else if (Math.abs(h.peerDev.x - px) > 0.5) {
+				pts.push([h.peerDev.x, ey]);
+			}
+			if (Math.abs(pts[pts.length - 1][0] - px) > 0.5) {
+				pts.push([px, pts[pts.length - 1][1]]);
+			}
+			pts.push([dev.x, dev.y]);
+			routes.set(linkKey(h.peerDev.key, dev.key), pts);
+		});
+		rest.filter(d => !above.some(h => h.d === d)).forEach((d, i) => {
 			const peerBox = d.peer ? nsBoxes.get(d.peer.namespace) : null;
 			const right = peerBox ? peerBox.x > box.x : true;
-			const peerDev = d.peer ? devices.get(keyOf(d.peer.namespace, d.peer.device)) : null;
-			if (peerDev && peerBox && peerBox.role !== 'underlay' && peerBox.y < uy) {
-				// a host above the band: its port on the top edge, right under it
-				putDevice(b.u, d, Math.min(Math.max(peerDev.x, box.x + 40), box.x + box.w - 40), uy, { labelSide: 'right-inside' });
-			} else if (peerBox && peerBox.role === 'underlay') {
+			if (peerBox && peerBox.role === 'underlay') {
 				// on the facing side edge, its addresses inside its own box
 				putDevice(b.u, d, right ? box.x + box.w : box.x, uy + 24 + i * 34, { labelSide: right ? 'left-inside' : 'right-inside' });
 			} else {

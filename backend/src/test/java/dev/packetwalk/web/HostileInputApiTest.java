@@ -459,6 +459,46 @@ class HostileInputApiTest {
 			.isEqualTo("cluster.pods[0].evil");
 	}
 
+	/**
+	 * Outside hosts whose addresses the cluster uses (the loopback range, the service
+	 * CIDR, a node's address) are refused one error each, naming the range and its line;
+	 * no flow that uses them is reported again, and a bare source address inside the pod
+	 * network is its own error.
+	 */
+	@Test
+	void outsideHostsAtTheClustersAddresses() {
+		String y = HEADER + """
+				cluster:
+				  serviceCIDR: 10.96.0.0/16
+				  nodes: [{name: node1, internalIP: 10.240.0.2, podCIDR: 10.244.1.0/24}]
+				  hosts:
+				    - {name: lo, ip: 127.0.0.1}
+				    - {name: svc, ip: 10.96.0.10}
+				    - {name: node, ip: 10.240.0.2}
+				  pods: [{name: a, node: node1, containers: [{name: c, ports: [{containerPort: 80}]}]}]
+				flows:
+				  - {from: host/lo, to: 'a:80'}
+				  - {from: a, to: 'host/svc:80'}
+				  - {from: host/node, to: 'a:80'}
+				  - {from: 10.244.1.200, to: 'a:80'}
+				  - {from: 172.17.0.5, to: 'a:80'}
+				""";
+		WebTestClient.BodyContentSpec body = post(y, 400);
+		body.jsonPath("$.errors.length()").isEqualTo(4);
+		body.jsonPath("$.errors[?(@.path == 'cluster.hosts[0].ip')].message")
+			.value(m -> assertThat(String.valueOf(((java.util.List<?>) m).getFirst()))
+				.contains("the loopback range 127.0.0.0/8"));
+		body.jsonPath("$.errors[?(@.path == 'cluster.hosts[1].ip')].message")
+			.value(m -> assertThat(String.valueOf(((java.util.List<?>) m).getFirst()))
+				.contains("the service CIDR 10.96.0.0/16 (cluster.serviceCIDR, line 5)"));
+		body.jsonPath("$.errors[?(@.path == 'cluster.hosts[2].ip')].message")
+			.value(m -> assertThat(String.valueOf(((java.util.List<?>) m).getFirst()))
+				.contains("it is node node1's address (cluster.nodes[0].internalIP, line 6)"));
+		body.jsonPath("$.errors[?(@.path == 'flows[3].from')].message")
+			.value(m -> assertThat(String.valueOf(((java.util.List<?>) m).getFirst())).contains("10.244.1.200",
+					"node node1's pod CIDR 10.244.1.0/24"));
+	}
+
 	@Test
 	void invalidCidrsAndPorts() {
 		String y = HEADER

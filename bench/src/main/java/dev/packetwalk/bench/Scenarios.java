@@ -22,13 +22,14 @@ final class Scenarios {
 	static final String[] IDS = { "backend-dies-mid-connection", "container-to-container", "dns-then-connect",
 			"docker-bridge-vs-pod", "ingress-http", "iptables-scaling", "iptables-scaling-ipvs", "kuard-five-endpoints",
 			"kuard-five-endpoints-nftables", "lb-cluster-policy", "lb-local-policy", "lb-no-snat-invalid",
-			"lb-source-ranges", "lb-source-ranges-ipvs", "netpol-egress-ipblock", "netpol-namespaces",
-			"netpol-three-tier", "node-joins-flannel", "node-to-internet", "nodeport", "nodeport-nftables",
-			"pod-network-setup", "pod-to-internet", "pod-to-internet-no-masquerade", "pod-to-pod-cross-node-antispoof",
-			"pod-to-pod-cross-node-routed", "pod-to-pod-host-gw", "pod-to-pod-host-gw-different-subnets",
-			"pod-to-pod-same-node", "pod-to-pod-vxlan", "pod-to-service", "pod-to-service-ipvs",
-			"pod-to-service-nftables", "service-hairpin", "service-hairpin-off", "service-no-endpoints",
-			"service-scale-up", "service-session-affinity", "udp-conntrack-flush", "vxlan-mtu-blackhole" };
+			"lb-source-ranges", "lb-source-ranges-ipvs", "netpol-docs-example", "netpol-egress-ipblock",
+			"netpol-namespaces", "netpol-three-tier", "node-joins-flannel", "node-to-internet", "nodeport",
+			"nodeport-nftables", "pod-network-setup", "pod-to-internet", "pod-to-internet-no-masquerade",
+			"pod-to-pod-cross-node-antispoof", "pod-to-pod-cross-node-routed", "pod-to-pod-host-gw",
+			"pod-to-pod-host-gw-different-subnets", "pod-to-pod-same-node", "pod-to-pod-vxlan", "pod-to-service",
+			"pod-to-service-ipvs", "pod-to-service-nftables", "service-hairpin", "service-hairpin-off",
+			"service-no-endpoints", "service-scale-up", "service-session-affinity", "udp-conntrack-flush",
+			"vxlan-mtu-blackhole" };
 
 	private Scenarios() {
 	}

@@ -96,7 +96,10 @@ final class Problems {
 				new ScenarioProblem(file, line, column, displayPath(pointer), message, ScenarioProblem.Severity.ERROR));
 	}
 
-	/** The line of the value at the pointer (0 when unknown). */
+	/**
+	 * The line a value is written on (or its nearest written ancestor's), 0 without a
+	 * file to point into.
+	 */
 	int line(String pointer) {
 		YamlLocator locator = locator();
 		return locator == null ? 0 : locator.at(pointer).line();

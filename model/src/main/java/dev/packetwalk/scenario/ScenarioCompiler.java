@@ -337,13 +337,121 @@ public final class ScenarioCompiler {
 				buildNode(nodeSpec(nodes, e.getKey()), e.getValue(), nodeCidrs, podsByNode.get(e.getKey()), gcp, podMtu,
 						network, proxy, clusterCidr, nonMasq, kubeProxy, hairpin);
 			}
+			cloud = gcp;
+			outside = new OutsideHosts(
+					clusterRanges(c, nodes, nodeCidrs, clusterCidr, serviceCidr, underlay, gcp, network),
+					gcp ? Map.of() : segments, problems);
+			outside.place(c.hosts() == null ? List.of() : c.hosts(), allFlowSpecs(), ownedAddresses(), gcp,
+					nodeAddresses(nodes));
+			if (c.hosts() != null) {
+				c.hosts()
+					.stream()
+					.filter(h -> h.name() != null && outside.refused(h.name()))
+					.forEach(h -> refused.add("host:" + h.name()));
+			}
+			outside.hosts().forEach(h -> hostIps.put(h.name(), h.ip()));
 			if (gcp) {
 				buildVpc(nodes, nodeCidrs, underlay);
 			}
 			else {
-				buildLan(nodeCidrs);
+				buildLan(nodeCidrs, network);
 			}
-			buildHosts(c.hosts() == null ? List.of() : c.hosts(), gcp);
+			buildHosts(gcp);
+		}
+
+		/**
+		 * Whether the nodes sit in a cloud network (outside hosts are on the Internet).
+		 */
+		private boolean cloud;
+
+		/** The hosts outside the cluster, once placed. */
+		private OutsideHosts outside;
+
+		/**
+		 * The address ranges the cluster uses, most specific first, each with where the
+		 * file sets it: no outside host may have an address in them.
+		 */
+		private List<OutsideHosts.Range> clusterRanges(ScenarioDocument.Cluster c,
+				List<ScenarioDocument.NodeSpec> nodes, Map<String, Cidr> nodeCidrs, Cidr clusterCidr, Cidr serviceCidr,
+				Cidr underlay, boolean gcp, PodNetwork network) {
+			List<OutsideHosts.Range> out = new ArrayList<>(nodeAddresses(nodes).values());
+			for (int i = 0; i < nodes.size(); i++) {
+				ScenarioDocument.NodeSpec n = nodes.get(i);
+				if (gcp && externalIps.containsKey(n.name()) && nodeIps.containsKey(n.name())) {
+					out.add(new OutsideHosts.Range(Cidr.host(externalIps.get(n.name())),
+							"node " + n.name() + "'s external IP",
+							n.externalIP() == null ? null : "/cluster/nodes/" + i + "/externalIP"));
+				}
+			}
+			Map<String, Integer> objectIndex = new HashMap<>();
+			List<Map<String, Object>> objs = doc.objects() == null ? List.of() : doc.objects();
+			for (int k = 0; k < objs.size(); k++) {
+				if (objs.get(k) != null && objs.get(k).get("metadata") instanceof Map<?, ?> md) {
+					Object ns = md.get("namespace");
+					objectIndex.putIfAbsent(
+							objs.get(k).get("kind") + ":" + (ns == null ? "default" : ns) + "/" + md.get("name"), k);
+				}
+			}
+			for (dev.packetwalk.kubeproxy.KubeService svc : services.services()) {
+				Integer k = objectIndex.get("Service:" + svc.namespace() + "/" + svc.name());
+				String at = k == null ? "" : "/objects/" + k;
+				svc.loadBalancerIps()
+					.forEach(ip -> out.add(new OutsideHosts.Range(Cidr.host(ip),
+							"Service " + svc.ref() + "'s load-balancer address", at)));
+				svc.externalIps()
+					.forEach(ip -> out
+						.add(new OutsideHosts.Range(Cidr.host(ip), "Service " + svc.ref() + "'s external IP", at)));
+			}
+			for (int i = 0; i < nodes.size(); i++) {
+				ScenarioDocument.NodeSpec n = nodes.get(i);
+				if (nodeCidrs.containsKey(n.name())) {
+					out.add(new OutsideHosts.Range(nodeCidrs.get(n.name()).asNetwork(),
+							"node " + n.name() + "'s pod CIDR",
+							n.podCIDR() == null ? null : "/cluster/nodes/" + i + "/podCIDR"));
+				}
+			}
+			if (network.slicesOneNetwork()) {
+				out.add(new OutsideHosts.Range(clusterCidr.asNetwork(), "the cluster's pod network",
+						c.podCIDR() == null ? null : "/cluster/podCIDR"));
+			}
+			out.add(new OutsideHosts.Range(serviceCidr.asNetwork(), "the service CIDR",
+					c.serviceCIDR() == null ? null : "/cluster/serviceCIDR"));
+			if (gcp) {
+				out.add(new OutsideHosts.Range(underlay.asNetwork(), "the VPC subnet",
+						c.cloud().vpcCIDR() == null ? null : "/cluster/cloud/vpcCIDR"));
+				out.add(new OutsideHosts.Range(Cidr.parse("100.64.0.0/30"), "the VPC's link to the Internet", ""));
+			}
+			return out;
+		}
+
+		/** Each accepted node's address, with where the file sets it. */
+		private Map<String, OutsideHosts.Range> nodeAddresses(List<ScenarioDocument.NodeSpec> nodes) {
+			Map<String, OutsideHosts.Range> out = new LinkedHashMap<>();
+			for (int i = 0; i < nodes.size(); i++) {
+				ScenarioDocument.NodeSpec n = nodes.get(i);
+				if (n.name() != null && nodeIps.containsKey(n.name()) && !out.containsKey(n.name())) {
+					out.put(n.name(),
+							new OutsideHosts.Range(Cidr.host(nodeIps.get(n.name())), "node " + n.name() + "'s address",
+									n.internalIP() == null ? null : "/cluster/nodes/" + i + "/internalIP"));
+				}
+			}
+			return out;
+		}
+
+		/** Every flow of the file: flows, then the timeline's. */
+		private List<ScenarioDocument.FlowSpec> allFlowSpecs() {
+			List<ScenarioDocument.FlowSpec> out = new ArrayList<>(doc.flows() == null ? List.of() : doc.flows());
+			if (doc.timeline() != null) {
+				doc.timeline().stream().filter(t -> t != null && t.flow() != null).forEach(t -> out.add(t.flow()));
+			}
+			return out;
+		}
+
+		/** The addresses pods and nodes have. */
+		private Set<Ip> ownedAddresses() {
+			Set<Ip> out = new java.util.HashSet<>(podIpsInUse);
+			out.addAll(nodeIps.values());
+			return out;
 		}
 
 		/** "a, b or c". */
@@ -934,14 +1042,21 @@ public final class ScenarioCompiler {
 
 		/**
 		 * Each L2 segment is a switch (a namespace holding a bridge) joining the uplinks
-		 * of its nodes. With several segments, a router owns the .1 of each and forwards
-		 * between them (the nodes' default gateway).
+		 * of its nodes and the outside hosts whose address is in it. With several
+		 * segments, or hosts outside every segment, a router owns the .1 of each segment
+		 * (the nodes' default gateway), forwards between them and has a port per host
+		 * behind it; with kubenet it also routes each node's pod CIDR to the node (what a
+		 * cloud's route table does; "the router's business").
 		 */
-		private void buildLan(Map<String, Cidr> nodeCidrs) {
-			boolean routed = segments.size() > 1;
+		private void buildLan(Map<String, Cidr> nodeCidrs, PodNetwork network) {
+			List<OutsideHosts.Host> hosts = outside.hosts();
+			List<OutsideHosts.Host> behind = hosts.stream().filter(h -> h.segment() == null).toList();
+			boolean routed = segments.size() > 1 || !behind.isEmpty();
 			List<Device> routerDevs = new ArrayList<>();
+			List<Route> routerRoutes = new ArrayList<>();
 			for (Map.Entry<String, Cidr> seg : segments.entrySet()) {
 				String sw = seg.getKey();
+				String rport = "to-" + (sw.length() > 12 ? sw.substring(0, 12) : sw);
 				List<Device> devices = new ArrayList<>();
 				devices.add(new Device.Bridge("br0", Mac.derive(sw + "/br0"), 1500, List.of(), null));
 				for (String node : nodeCidrs.keySet()) {
@@ -951,9 +1066,18 @@ public final class ScenarioCompiler {
 					String port = "port-" + shortName(node);
 					devices.add(new Device.Veth(port, Mac.derive(sw + "/" + port), 1500, List.of(), "br0",
 							new Device.Endpoint(node, "eth0")));
+					if (routed && network instanceof PodNetwork.Kubenet) {
+						routerRoutes
+							.add(new Route(nodeCidrs.get(node), nodeIps.get(node), rport, false, "static", null, 0));
+					}
+				}
+				for (OutsideHosts.Host h : hosts) {
+					if (sw.equals(h.segment())) {
+						devices.add(new Device.Veth(h.port(), Mac.derive(sw + "/" + h.port()), 1500, List.of(), "br0",
+								new Device.Endpoint(h.id(), "eth0")));
+					}
 				}
 				if (routed) {
-					String rport = "to-" + (sw.length() > 12 ? sw.substring(0, 12) : sw);
 					devices.add(new Device.Veth("port-router", Mac.derive(sw + "/port-router"), 1500, List.of(), "br0",
 							new Device.Endpoint(ROUTER, rport)));
 					routerDevs.add(new Device.Veth(rport, Mac.derive(ROUTER + "/" + rport), 1500,
@@ -964,9 +1088,15 @@ public final class ScenarioCompiler {
 						List.of(), List.of(), "", false, false, List.of()));
 			}
 			if (routed) {
+				for (OutsideHosts.Host h : behind) {
+					routerDevs.add(new Device.Veth(h.port(), Mac.derive(ROUTER + "/" + h.port()), 1500,
+							List.of(Cidr.host(h.gateway())), null, new Device.Endpoint(h.id(), "eth0")));
+					routerRoutes.add(new Route(Cidr.host(h.ip()), null, h.port(), false, "static", null, 0));
+				}
 				routerDevs.add(0, loopback());
-				namespaces.add(new Namespace(ROUTER, ROUTER, Namespace.Kind.ROUTER, "router between the node segments",
-						routerDevs, List.of(), List.of(), "", true, false, List.of()));
+				String label = segments.size() > 1 ? "router between the node segments" : "the nodes' gateway router";
+				namespaces.add(new Namespace(ROUTER, ROUTER, Namespace.Kind.ROUTER, label, routerDevs, routerRoutes,
+						List.of(), "", true, false, List.of()));
 			}
 		}
 
@@ -1083,17 +1213,14 @@ public final class ScenarioCompiler {
 		}
 
 		/**
-		 * Hosts outside the cluster, behind an "internet" router (documentation address
-		 * ranges only).
+		 * The outside hosts' namespaces; with a cloud network, the Internet router
+		 * (always: the VPC's edge links to it) they sit behind (its link to the VPC's
+		 * edge, a route to every node's external IP and load balancer, a port per host).
+		 * Without one, buildLan has plugged them into their segment or the router.
 		 */
-		private void buildHosts(List<ScenarioDocument.HostSpec> hosts, boolean gcp) {
+		private void buildHosts(boolean gcp) {
+			List<OutsideHosts.Host> hosts = outside.hosts();
 			if (!gcp && hosts.isEmpty()) {
-				return;
-			}
-			if (!gcp) {
-				problems.error("/cluster/hosts",
-						"hosts outside the cluster need a cloud network to reach them: set cluster.cloud.provider: gcp");
-				hosts.forEach(h -> refused.add("host:" + h.name()));
 				return;
 			}
 			List<Device> inet = new ArrayList<>();
@@ -1107,70 +1234,30 @@ public final class ScenarioCompiler {
 			for (Ip lb : loadBalancerIps) {
 				inetRoutes.add(new Route(Cidr.host(lb), Ip.parse("100.64.0.1"), "vpc", false, "static", null, 0));
 			}
-			for (int i = 0; i < hosts.size(); i++) {
-				ScenarioDocument.HostSpec h = hosts.get(i);
-				String at = "/cluster/hosts/" + i;
-				if (h.name() == null || !ID.matcher(h.name()).matches() || h.name().length() > 12) {
-					problems.error(at + "/name",
-							"every host needs a short name (lower-case letters, digits, dashes; at most 12)");
-					continue;
+			for (OutsideHosts.Host h : hosts) {
+				String peer = h.segment() != null ? h.segment() : gcp ? INTERNET : ROUTER;
+				if (gcp) {
+					inet.add(new Device.Veth(h.port(), Mac.derive(INTERNET + "/" + h.port()), 1500,
+							List.of(Cidr.host(h.gateway())), null, new Device.Endpoint(h.id(), "eth0")));
+					inetRoutes.add(new Route(Cidr.host(h.ip()), null, h.port(), false, "static", null, 0));
 				}
-				Ip ip = h.ip() == null ? null : ip(at + "/ip", h.ip());
-				if (ip == null) {
-					if (h.ip() == null) {
-						problems.error(at + "/ip", "host " + h.name() + " needs an ip");
-					}
-					continue;
-				}
-				if (!DOCUMENTATION.stream().anyMatch(d -> d.contains(ip))) {
-					problems.error(at + "/ip",
-							"outside hosts use documentation addresses (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24), not "
-									+ ip);
-					continue;
-				}
-				String dev = "h-" + h.name();
-				Cidr hostNet = new Cidr(ip, 24);
-				Ip hostGw = hostNet.nth(1).equals(ip) ? hostNet.nth(254) : hostNet.nth(1);
-				inet.add(new Device.Veth(dev.length() > 15 ? dev.substring(0, 15) : dev,
-						Mac.derive(INTERNET + "/" + dev), 1500, List.of(new Cidr(hostGw, 32)), null,
-						new Device.Endpoint("host/" + h.name(), "eth0")));
-				inetRoutes.add(new Route(Cidr.host(ip), null, dev.length() > 15 ? dev.substring(0, 15) : dev, false,
-						"static", null, 0));
-				List<Listener> listen = new ArrayList<>();
-				if (h.listen() != null) {
-					for (int j = 0; j < h.listen().size(); j++) {
-						String l = h.listen().get(j);
-						String[] parts = l.split("/");
-						try {
-							listen
-								.add(new Listener(Protocol.parse(parts[0]), Integer.parseInt(parts[1]), "the server"));
-						}
-						catch (RuntimeException ex) {
-							problems.error(at + "/listen/" + j,
-									"'" + l + "' is not a listener: write tcp/80 or udp/53");
-						}
-					}
-				}
-				namespaces.add(new Namespace("host/" + h.name(), "host/" + h.name(), Namespace.Kind.HOST,
-						h.label() == null ? h.name() : h.label(),
+				Cidr addr = h.segment() != null ? new Cidr(h.ip(), segments.get(h.segment()).prefix())
+						: Cidr.host(h.ip());
+				List<Route> routes = h.segment() != null
+						? List.of(new Route(Cidr.parse("0.0.0.0/0"), h.gateway(), "eth0", false, "static", null, 0))
+						: List.of(new Route(Cidr.host(h.gateway()), null, "eth0", false, "static", null, 0),
+								new Route(Cidr.parse("0.0.0.0/0"), h.gateway(), "eth0", false, "static", null, 0));
+				namespaces.add(new Namespace(h.id(), h.id(), Namespace.Kind.HOST, h.label(),
 						List.of(loopback(),
-								new Device.Veth("eth0", Mac.derive("host/" + h.name() + "/eth0"), 1500,
-										List.of(Cidr.host(ip)), null,
-										new Device.Endpoint(INTERNET, dev.length() > 15 ? dev.substring(0, 15) : dev))),
-						List.of(new Route(Cidr.host(hostGw), null, "eth0", false, "static", null, 0),
-								new Route(Cidr.parse("0.0.0.0/0"), hostGw, "eth0", false, "static", null, 0)),
-						List.of(), "", false, false, listen));
-				hostIps.put(h.name(), ip);
+								new Device.Veth("eth0", Mac.derive(h.id() + "/eth0"), 1500, List.of(addr), null,
+										new Device.Endpoint(peer, h.port()))),
+						routes, List.of(), "", false, false, h.listen()));
 			}
-			namespaces.add(new Namespace(INTERNET, INTERNET, Namespace.Kind.ROUTER, "the Internet", inet, inetRoutes,
-					List.of(), "", true, false, List.of()));
-			hosts.stream()
-				.filter(h -> h.name() != null && !hostIps.containsKey(h.name()))
-				.forEach(h -> refused.add("host:" + h.name()));
+			if (gcp) {
+				namespaces.add(new Namespace(INTERNET, INTERNET, Namespace.Kind.ROUTER, "the Internet", inet,
+						inetRoutes, List.of(), "", true, false, List.of()));
+			}
 		}
-
-		private static final List<Cidr> DOCUMENTATION = List.of(Cidr.parse("192.0.2.0/24"),
-				Cidr.parse("198.51.100.0/24"), Cidr.parse("203.0.113.0/24"));
 
 		private List<Listener> listeners(String at, ScenarioDocument.PodSpec p) {
 			List<Listener> out = new ArrayList<>();
@@ -1240,7 +1327,8 @@ public final class ScenarioCompiler {
 					problems.error(at + "/id", "two flows have the id " + id);
 				}
 				String from = resolveSource(at + "/from", f.from());
-				fromOutside = from != null && from.startsWith("host/");
+				// (only a cloud's Internet reaches the nodes at their external addresses)
+				fromOutside = cloud && from != null && from.startsWith("host/");
 				if (from != null && f.to() != null && isDnsName(f.to())) {
 					// the pod resolves the name first: a DNS query to the cluster DNS
 					// Service, then the connection
@@ -1395,6 +1483,9 @@ public final class ScenarioCompiler {
 			if (nodeIps.containsKey(from)) {
 				return from;
 			}
+			if (OutsideHosts.BARE.matcher(from.trim()).matches()) {
+				return addressSource(at, from.trim());
+			}
 			if (ambiguous(at, from) || refusedRef(from)) {
 				return null;
 			}
@@ -1403,6 +1494,43 @@ public final class ScenarioCompiler {
 			nodeIps.keySet().forEach(n -> known.add("node/" + n));
 			hostIps.keySet().forEach(n -> known.add("host/" + n));
 			problems.error(at, "unknown source '" + from + "'" + Problems.didYouMean(from, known));
+			return null;
+		}
+
+		/**
+		 * A bare address as the sender: the pod, node or host that has it (an outside
+		 * host made on the fly has the addresses no one else has), else an error saying
+		 * which of the cluster's ranges it is in.
+		 */
+		private String addressSource(String at, String text) {
+			Ip ip = ip(at, text);
+			if (ip == null || outside == null) {
+				// (no outside hosts: the cluster itself was refused, its error says why)
+				return null;
+			}
+			for (Map.Entry<String, Ip> e : podIps.entrySet()) {
+				if (e.getValue().equals(ip)) {
+					return e.getKey();
+				}
+			}
+			for (Map.Entry<String, Ip> e : nodeIps.entrySet()) {
+				if (e.getValue().equals(ip)) {
+					return e.getKey();
+				}
+			}
+			for (Map.Entry<String, Ip> e : hostIps.entrySet()) {
+				if (e.getValue().equals(ip)) {
+					return "host/" + e.getKey();
+				}
+			}
+			if (outside.refused(ip)) {
+				return null;
+			}
+			String why = outside.clash(ip);
+			problems.error(at,
+					"no pod, node or host has " + ip + ", and no outside host can be made there: "
+							+ (why == null ? "it is not a host address" : why)
+							+ ". A bare address starts an outside host only outside the cluster's ranges");
 			return null;
 		}
 

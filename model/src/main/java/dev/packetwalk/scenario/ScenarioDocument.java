@@ -207,13 +207,18 @@ public record ScenarioDocument(String apiVersion, String kind, Metadata metadata
 
 	}
 
-	/** A host outside the cluster (documentation address ranges only). */
+	/**
+	 * A host outside the cluster, at any address the cluster does not use: on a node
+	 * segment when its address is in one, else behind the router (the Internet with a
+	 * cloud network).
+	 */
 	public record HostSpec(String name, String ip, String label, List<String> listen) {
 	}
 
 	/**
-	 * @param from a pod ({@code pod1}, {@code ns/pod1}), {@code node/<name>} or
-	 * {@code host/<name>}
+	 * @param from a pod ({@code pod1}, {@code ns/pod1}), {@code node/<name>},
+	 * {@code host/<name>} or a bare address ({@code 172.17.0.5}: its owner, or an outside
+	 * host made there)
 	 * @param container the sending container of a pod (for the narration; all containers
 	 * share the pod's namespace)
 	 * @param to {@code pod:port}, {@code node/<name>:port}, {@code host/<name>:port},

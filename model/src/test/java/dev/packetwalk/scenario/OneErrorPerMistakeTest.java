@@ -100,10 +100,15 @@ class OneErrorPerMistakeTest {
 
 	@Test
 	void aRefusedHostIsOneErrorNotOneMorePerFlow() {
-		// before: 3 (the host, then each of the two flows that use it)
-		String yaml = BASE.replace("  pods:", "  hosts:\n    - {name: web, ip: 192.0.2.10, listen: [tcp/80]}\n  pods:")
+		// before: 3 (the host, then each of the two flows that use it); a host is refused
+		// for an address the cluster uses (any other address is fine, with or without a
+		// cloud)
+		String yaml = BASE.replace("  pods:", "  hosts:\n    - {name: web, ip: 10.244.1.7, listen: [tcp/80]}\n  pods:")
 				+ "  - {id: out, from: pod2, to: host/web:80}\n  - {id: in, from: host/web, to: pod2:8080}\n";
-		assertThat(problems(yaml)).singleElement().satisfies(x -> assertThat(x.path()).isEqualTo("cluster.hosts"));
+		assertThat(problems(yaml)).singleElement().satisfies(x -> {
+			assertThat(x.path()).isEqualTo("cluster.hosts[0].ip");
+			assertThat(x.message()).contains("10.244.1.7", "node node1's pod CIDR 10.244.1.0/24");
+		});
 	}
 
 	@Test
