@@ -99,13 +99,14 @@ public final class Engine {
 		long seed = state.seed;
 		List<Walk> walks = new ArrayList<>();
 		Run run = new Run(state, walks);
-		for (Flow f : scenario.flows()) {
-			run.send(f, null);
+		java.util.Deque<Flow> flows = new java.util.ArrayDeque<>(scenario.flows());
+		while (!flows.isEmpty()) {
+			run.send(flows.poll(), null, flows);
 		}
 		int change = 0;
 		for (Event e : scenario.timeline()) {
 			switch (e) {
-				case Event.Send s -> run.send(s.flow(), s.continues());
+				case Event.Send s -> run.send(s.flow(), s.continues(), new java.util.ArrayDeque<>());
 				case Event.Change c -> run.apply(c, networks.get(change++));
 				case Event.Wait w -> run.pass(w);
 			}
@@ -150,54 +151,97 @@ public final class Engine {
 			this.size = new TraceSize(state.budget);
 		}
 
-		void send(Flow f, String continues) {
+		/**
+		 * Sends one flow: its packet and, when asked, the answer. A TCP flow that carries
+		 * an HTTP request (and is not the next segment of an earlier connection) is a
+		 * connection as a client opens it: the handshake first (a SYN without payload and
+		 * the SYN-ACK), then the request in the first data segment ({@code P.}) and the
+		 * server's response. When the flow right after it in {@code next} is an HTTP
+		 * request sent from the namespace that took this request (a reverse proxy's
+		 * second connection), that flow is sent before the response, and the response
+		 * relays the one the proxy got (502 Bad Gateway when it got none).
+		 * @return the HTTP response the client received, or null
+		 */
+		Payload send(Flow f, String continues, java.util.Deque<Flow> next) {
 			state.budget.check();
 			state.now++;
 			Sent earlier = continues == null ? null : sent.get(continues);
 			int sport = earlier != null ? earlier.packet().l4().srcPort() : f.srcPort() != 0 ? f.srcPort()
 					: f.protocol() == Protocol.ICMP ? 1 + state.random.nextInt(65535) : state.ephemeralPort();
+			boolean http = continues == null && f.protocol() == Protocol.TCP && f.payload() instanceof Payload.Http;
 			Transport l4 = switch (f.protocol()) {
 				case TCP -> new Transport.Tcp(sport, f.dstPort(), earlier != null ? "P." : "S");
 				case UDP -> new Transport.Udp(sport, f.dstPort());
 				case ICMP -> new Transport.Icmp(Transport.Icmp.ECHO_REQUEST, 0, sport, null);
 			};
-			Packet p = Packet.of(
-					new Ipv4(f.src() == null ? Ip.ANY : f.src(), f.dst(), f.protocol(), f.ttl(), f.dontFragment()), l4,
-					f.payload());
+			Ipv4 ip = new Ipv4(f.src() == null ? Ip.ANY : f.src(), f.dst(), f.protocol(), f.ttl(), f.dontFragment());
+			// a SYN carries no data: an HTTP request waits for the handshake
+			Packet p = Packet.of(ip, l4, http ? Payload.Bytes.EMPTY : f.payload());
 			String socket = socketName(f) + " in "
 					+ (f.container() != null ? "container " + f.container() + " of " : "") + net.ns(f.from()).label();
 			Walker.Expect expect = new Walker.Expect.Listening();
 			if (continues != null && f.protocol() == Protocol.TCP) {
 				// the next segment of an established connection: only the socket accept()
 				// returned for it takes it
-				Walker.Delivery d = earlier == null || !earlier.answered() ? null : earlier.delivery();
-				expect = d == null ? new Walker.Expect.Established(null, 0, null, 0, null)
-						: new Walker.Expect.Established(d.packet().dst(), d.packet().l4().dstPort(), d.packet().src(),
-								d.packet().l4().srcPort(), "the connection " + d.process() + " accepted");
+				expect = established(earlier == null || !earlier.answered() ? null : earlier.delivery());
 			}
 			Walker.Result request = new Walker(net, state, policies, maxHops, expect).walk(f.id(), Walk.Leg.REQUEST,
-					f.label(), f.from(), p, socket);
+					http ? f.label() + " (handshake: SYN)" : f.label(), f.from(), p, socket);
 			walks.add(size.add(request.walk()));
+			Packet first = request.walk().hops().getFirst().steps().getFirst().packet();
 			boolean answered = false;
 			if (f.reply() && request.walk().disposition().delivered()) {
-				Walker.Delivery got = request.delivery();
-				Packet first = request.walk().hops().getFirst().steps().getFirst().packet();
-				Packet answer = answer(got.packet(), dns);
-				Walker.Expect back = new Walker.Expect.Connected(first.src(), first.l4().srcPort(), first.dst(),
-						first.l4().dstPort(), socket);
-				state.now++;
-				Walk reply = new Walker(net, state, policies, maxHops, back)
-					.walk(f.id(), Walk.Leg.REPLY, f.label() + " (reply)", got.namespace(), answer,
-							(got.process() == null ? "the connection's socket" : got.process()) + " in "
-									+ net.ns(got.namespace()).label())
-					.walk();
-				walks.add(size.add(reply));
-				answered = reply.disposition().delivered();
+				answered = respond(f, request.delivery(), first, answer(request.delivery().packet(), dns),
+						http ? f.label() + " (handshake: SYN-ACK)" : f.label() + " (reply)", socket) != null;
 			}
 			if (earlier == null) {
-				Packet first = request.walk().hops().getFirst().steps().getFirst().packet();
 				sent.put(f.id(), new Sent(first, request.delivery(), answered));
 			}
+			if (!http || !answered) {
+				return null;
+			}
+			// the first data segment of the connection carries the request
+			state.now++;
+			Walker.Result data = new Walker(net, state, policies, maxHops, established(request.delivery())).walk(f.id(),
+					Walk.Leg.REQUEST, f.label() + " (HTTP request)", f.from(),
+					Packet.of(ip, new Transport.Tcp(sport, f.dstPort(), "P."), f.payload()), socket);
+			walks.add(size.add(data.walk()));
+			if (!data.walk().disposition().delivered()) {
+				return null;
+			}
+			Packet response = answer(data.delivery().packet(), dns);
+			Flow upstream = next.peek();
+			if (upstream != null && upstream.protocol() == Protocol.TCP && upstream.payload() instanceof Payload.Http
+					&& upstream.from().equals(data.delivery().namespace())) {
+				// a reverse proxy: its own connection to the backend first, then the
+				// backend's answer relayed on the client's connection
+				Payload relayed = send(next.poll(), null, next);
+				response = response.withPayload(relayed != null ? relayed
+						: new Payload.Http("HTTP/1.1 502 Bad Gateway", Map.of("Content-Length", "0")));
+			}
+			return respond(f, data.delivery(), first, response, f.label() + " (HTTP response)", socket);
+		}
+
+		/** The expectation for the next segment of a connection accepted as {@code d}. */
+		private static Walker.Expect established(Walker.Delivery d) {
+			return d == null ? new Walker.Expect.Established(null, 0, null, 0, null)
+					: new Walker.Expect.Established(d.packet().dst(), d.packet().l4().dstPort(), d.packet().src(),
+							d.packet().l4().srcPort(), "the connection " + d.process() + " accepted");
+		}
+
+		/**
+		 * Walks the server's answer back to the client socket that sent {@code first}.
+		 * @return what the client socket received, or null when the answer was lost
+		 */
+		private Payload respond(Flow f, Walker.Delivery got, Packet first, Packet answer, String label, String socket) {
+			Walker.Expect back = new Walker.Expect.Connected(first.src(), first.l4().srcPort(), first.dst(),
+					first.l4().dstPort(), socket);
+			state.now++;
+			Walker.Result reply = new Walker(net, state, policies, maxHops, back).walk(f.id(), Walk.Leg.REPLY, label,
+					got.namespace(), answer, (got.process() == null ? "the connection's socket" : got.process())
+							+ " in " + net.ns(got.namespace()).label());
+			walks.add(size.add(reply.walk()));
+			return reply.walk().disposition().delivered() ? reply.delivery().packet().payload() : null;
 		}
 
 		/**
@@ -376,7 +420,8 @@ public final class Engine {
 	 */
 	static Packet answer(Packet got, Map<String, List<String>> dns) {
 		Transport l4 = switch (got.l4()) {
-			case Transport.Tcp t -> new Transport.Tcp(t.dstPort(), t.srcPort(), t.isSyn() ? "S." : ".");
+			case Transport.Tcp t -> new Transport.Tcp(t.dstPort(), t.srcPort(),
+					t.isSyn() ? "S." : got.payload() instanceof Payload.Http ? "P." : ".");
 			case Transport.Udp u -> new Transport.Udp(u.dstPort(), u.srcPort());
 			case Transport.Icmp i -> new Transport.Icmp(Transport.Icmp.ECHO_REPLY, 0, i.id(), null);
 		};
