@@ -36,6 +36,9 @@ class InspectBrowserTest extends BrowserTest {
 	@AfterEach
 	void normalViewport() {
 		((ChromiumDriver) driver).executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+		// presenter mode lives in the tab's session: a test that fails in it leaves the
+		// next one the normal player
+		((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
 	}
 
 	static void viewport(String name) {
@@ -207,6 +210,178 @@ class InspectBrowserTest extends BrowserTest {
 				inspectorAt(dnat + 2);
 			}
 		}
+	}
+
+	/**
+	 * The tables are readable where they open: at netpol-three-tier's end node1 tracks
+	 * four connections, each conntrack entry (about 150 characters) wraps instead of
+	 * scrolling sideways, all four are in view at once (three in presenter mode, where
+	 * the large type, the narration and the takeaway leave the picture about 350 px; the
+	 * fourth is a scroll down), and the panel covers neither the map's zoom controls nor
+	 * the narration (1280x720, presenter mode, and the sheet on a phone).
+	 */
+	@Test
+	void theConntrackTableShowsSeveralWholeEntriesWithoutScrollingSideways() throws Exception {
+		int last = steps("netpol-three-tier").size();
+		for (String vp : List.of("desktop", "presenter", "phone")) {
+			viewport(vp.equals("phone") ? "phone" : "desktop");
+			driver.get(url("/scenarios/netpol-three-tier?step=" + last + (vp.equals("presenter") ? "&present" : "")));
+			wait(WAIT).until(d -> String.valueOf(last - 1)
+				.equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor"))
+					&& !d.findElements(By.cssSelector("g.ns[data-namespace='node1']")).isEmpty());
+			((JavascriptExecutor) driver)
+				.executeScript("document.querySelector(\"g.ns[data-namespace='node1']\").focus()");
+			new Actions(driver).sendKeys(Keys.ENTER).perform();
+			WebElement box = inspectorAt(last);
+			box.findElement(By.cssSelector("[data-testid=di-tab-conntrack]")).click();
+			wait(WAIT).until(d -> box.findElement(By.cssSelector("[data-testid=di-command]"))
+				.getText()
+				.equals("# conntrack -L"));
+			WebElement table = box.findElement(By.cssSelector("[data-testid=di-table]"));
+			List<WebElement> lines = table.findElements(By.cssSelector("[data-testid=di-line]"));
+			assertThat(lines).as(vp + ": node1's conntrack entries").hasSize(4);
+			Map<?, ?> fit = (Map<?, ?>) ((JavascriptExecutor) driver).executeScript("""
+					const [table, box] = arguments;
+					const t = table.getBoundingClientRect();
+					const whole = [...table.querySelectorAll('[data-testid=di-line]')].filter(l => {
+					  const r = l.getBoundingClientRect();
+					  return r.height > 0 && r.top >= t.top - 1 && r.bottom <= t.bottom + 1 && r.right <= t.right + 1;
+					}).length;
+					const b = box.getBoundingClientRect();
+					const hit = sel => {
+					  const e = document.querySelector(sel);
+					  if (!e || !e.getClientRects().length) return false;
+					  const r = e.getBoundingClientRect();
+					  return r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom;
+					};
+					return {whole, sideways: table.scrollWidth - table.clientWidth,
+					  tools: hit('.stage-tools'), narration: hit('[data-testid=narration]'),
+					  inView: b.top >= 0 && b.bottom <= window.innerHeight + 1 ? 1 : 0};
+					""", table, box);
+			screenshot("device-inspector-conntrack-" + vp);
+			assertThat(((Number) fit.get("sideways")).intValue()).as(vp + ": the table scrolls sideways")
+				.isLessThanOrEqualTo(0);
+			assertThat(((Number) fit.get("whole")).intValue()).as(vp + ": whole conntrack entries in view at once")
+				.isGreaterThanOrEqualTo(vp.equals("presenter") ? 3 : 4);
+			if (!vp.equals("phone")) {
+				// the sheet on a phone lies in the page's flow, between picture and
+				// narration; elsewhere the panel floats and must leave them free
+				assertThat(fit.get("tools")).as(vp + ": covers the map's zoom controls").isEqualTo(false);
+				assertThat(fit.get("narration")).as(vp + ": covers the narration").isEqualTo(false);
+				assertThat(((Number) fit.get("inView")).intValue()).as(vp + ": inside the window").isEqualTo(1);
+			}
+			if (vp.equals("presenter")) {
+				((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
+			}
+		}
+	}
+
+	/**
+	 * A long table follows the step to the entry it used: node2's bridge FDB in
+	 * iptables-scaling (61 entries, longer than the panel) scrolled to its end, one step
+	 * on (the bridge step that looks the backend's MAC up) the highlighted entry is in
+	 * the table's view.
+	 */
+	@Test
+	void theHighlightedEntryIsScrolledIntoView() throws Exception {
+		List<JsonNode> steps = steps("iptables-scaling");
+		int hit = -1;
+		for (int i = 0; i < steps.size() && hit < 0; i++) {
+			if ("bridge".equals(steps.get(i).get("type").asString())
+					&& "FDB_HIT".equals(steps.get(i).path("decision").asString())) {
+				hit = i;
+			}
+		}
+		assertThat(hit).as("a bridge step that uses an FDB entry").isPositive();
+		int step = hit;
+		String node = steps.get(hit).at("/at/namespace").asString();
+		viewport("desktop");
+		driver.get(url("/scenarios/iptables-scaling?step=" + step));
+		wait(WAIT).until(d -> String.valueOf(step - 1)
+			.equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor"))
+				&& !d.findElements(By.cssSelector("g.ns[data-namespace='" + node + "']")).isEmpty());
+		((JavascriptExecutor) driver)
+			.executeScript("document.querySelector(\"g.ns[data-namespace='" + node + "']\").focus()");
+		new Actions(driver).sendKeys(Keys.ENTER).perform();
+		WebElement box = inspectorAt(step);
+		box.findElement(By.cssSelector("[data-testid=di-tab-fdb]")).click();
+		wait(WAIT)
+			.until(d -> box.findElement(By.cssSelector("[data-testid=di-command]")).getText().contains("bridge fdb"));
+		WebElement table = box.findElement(By.cssSelector("[data-testid=di-table]"));
+		Number longer = (Number) ((JavascriptExecutor) driver).executeScript(
+				"const t = arguments[0]; t.scrollTop = t.scrollHeight; return t.scrollHeight > t.clientHeight * 1.5 ? 1 : 0;",
+				table);
+		assertThat(longer.intValue()).as("bridge fdb is longer than the panel").isEqualTo(1);
+		driver.findElement(By.cssSelector("[data-testid=btn-forward]")).click();
+		inspectorAt(step + 1);
+		List<WebElement> marked = table.findElements(By.cssSelector("[data-testid=di-line][data-mark]"));
+		assertThat(marked).as("the FDB entry this step used").isNotEmpty();
+		Number visible = (Number) ((JavascriptExecutor) driver).executeScript("""
+				const [table, line] = arguments;
+				const t = table.getBoundingClientRect(), r = line.getBoundingClientRect();
+				return r.top >= t.top - 1 && r.bottom <= t.bottom + 1 ? 1 : 0;
+				""", table, marked.getFirst());
+		assertThat(visible.intValue()).as("the highlighted entry is in the table's view").isEqualTo(1);
+		screenshot("device-inspector-fdb-desktop");
+	}
+
+	// ---------------------------------------------------------------- the Ingress: two
+	// connections
+
+	/**
+	 * ingress-http as the player draws it: the SYN carries nothing, the request rides the
+	 * first data segment, the proxy's connection to the NodePort starts afresh (its own
+	 * addresses, nothing struck through as if rewritten), and the client's last walk
+	 * delivers the HTTP response.
+	 */
+	@Test
+	void ingressHttpIsTwoConnectionsAndTheClientGetsItsResponse() throws Exception {
+		String body = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(url("/api/scenarios/ingress-http/trace"))).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
+		List<Integer> starts = new ArrayList<>();
+		List<String> labels = new ArrayList<>();
+		int n = 0;
+		for (JsonNode w : JsonMapper.builder().build().readTree(body).get("walks")) {
+			starts.add(n + 1);
+			labels.add(w.get("label").asString());
+			for (JsonNode h : w.get("hops")) {
+				n += h.get("steps").size();
+			}
+		}
+		assertThat(labels).hasSize(8);
+		viewport("desktop");
+		WebElement inspector;
+		// the SYN: no payload
+		openAt("ingress-http", 1, "send");
+		inspector = driver.findElement(By.cssSelector("[data-testid=inspector]"));
+		assertThat(inspector.findElement(By.cssSelector("[data-field='payload'] .hf-v")).getText()).isEqualTo("empty");
+		assertThat(inspector.findElement(By.cssSelector("[data-field='l4.flags'] .hf-v")).getText()).contains("SYN");
+		// the request: the first data segment after the handshake
+		openAt("ingress-http", starts.get(2), "send");
+		assertThat(driver.findElement(By.cssSelector("[data-testid=walk-label]")).getText()).contains("HTTP request");
+		inspector = driver.findElement(By.cssSelector("[data-testid=inspector]"));
+		assertThat(inspector.findElement(By.cssSelector("[data-field='payload'] .hf-v")).getText())
+			.isEqualTo("GET /cart HTTP/1.1");
+		// the proxy's own connection: a new packet from its address, not a rewrite
+		openAt("ingress-http", starts.get(3), "send");
+		inspector = driver.findElement(By.cssSelector("[data-testid=inspector]"));
+		assertThat(inspector.findElement(By.cssSelector("[data-field='ip.src'] .hf-v")).getText())
+			.isEqualTo("203.0.113.80");
+		assertThat(inspector.findElements(By.cssSelector("del"))).as("struck-through values").isEmpty();
+		assertThat(inspector.findElements(By.cssSelector(".hf.is-changed"))).as("fields marked changed").isEmpty();
+		screenshot("ingress-proxy-connection-desktop");
+		// the end: the client's socket takes the HTTP response
+		openAt("ingress-http", n, "deliver");
+		assertThat(driver.findElement(By.cssSelector("[data-testid=walk-label]")).getText()).contains("HTTP response");
+		inspector = driver.findElement(By.cssSelector("[data-testid=inspector]"));
+		assertThat(inspector.findElement(By.cssSelector("[data-field='payload'] .hf-v")).getText())
+			.isEqualTo("HTTP/1.1 200 OK");
+		assertThat(inspector.findElement(By.cssSelector("[data-field='ip.dst'] .hf-v")).getText())
+			.isEqualTo("192.0.2.50");
+		assertThat(driver.findElement(By.cssSelector("[data-testid=disposition]")).getText()).contains("192.0.2.50");
+		screenshot("ingress-response-desktop");
 	}
 
 	// ---------------------------------------------------------------- encapsulation as

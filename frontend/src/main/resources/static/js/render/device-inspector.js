@@ -97,8 +97,22 @@ export function createDeviceInspector(root, { api, scenarioId, svg, onToast }) {
 			.attr('title', l => [l.mark ? MARK_TEXT[l.mark] : null, l.inTable ? null : 'not in the table yet: attached to the packet, confirmed when it leaves POSTROUTING or reaches INPUT']
 				.filter(Boolean).join(' · ') || null)
 			.text(l => `${l.text}${l.inTable ? '' : '   ← unconfirmed, on the packet only'}\n`);
+		scrollToMarked();
 		note.text(lines.length === 0 ? `${table ? table.command : 'this table'} prints nothing here${tab === 'conntrack' ? ': no connection has been tracked yet' : ''}.`
 			: lines.some(l => l.mark) ? 'Highlighted: what this step created, used or confirmed.' : '');
+	}
+
+	/** The first highlighted entry, scrolled into the table's view (a third from its top) when it is out of it. */
+	function scrollToMarked() {
+		const marked = body.select('span.di-line.is-marked').node();
+		const b = body.node();
+		if (!marked || !b.clientHeight) {
+			return;
+		}
+		const top = marked.getBoundingClientRect().top - b.getBoundingClientRect().top;
+		if (top < 0 || top + marked.offsetHeight > b.clientHeight) {
+			b.scrollTop += top - Math.max(0, (b.clientHeight - marked.offsetHeight) / 3);
+		}
 	}
 
 	async function load() {
