@@ -75,14 +75,7 @@ class ScenarioApiTest {
 
 	@Test
 	void unknownScenarioIsAProblem404() {
-		client.get()
-			.uri("/api/scenarios/no-such-thing/trace")
-			.exchange()
-			.expectStatus()
-			.isNotFound()
-			.expectHeader()
-			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody()
+		ApiRequests.getProblem(client, "/api/scenarios/no-such-thing/trace", 404)
 			.jsonPath("$.status")
 			.isEqualTo(404)
 			.jsonPath("$.detail")
@@ -91,13 +84,7 @@ class ScenarioApiTest {
 
 	@Test
 	void aBadSeedIsAProblem400() {
-		client.get()
-			.uri("/api/scenarios/pod-to-pod-same-node/trace?seed=abc")
-			.exchange()
-			.expectStatus()
-			.isBadRequest()
-			.expectHeader()
-			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		ApiRequests.getProblem(client, "/api/scenarios/pod-to-pod-same-node/trace?seed=abc", 400);
 	}
 
 	@Test
@@ -211,13 +198,7 @@ class ScenarioApiTest {
 			.isEqualTo(5)
 			.jsonPath("$.byNamespace['default/kuard-lpzlr']")
 			.value(n -> assertThat(((Number) n).intValue()).isBetween(150, 250));
-		client.get()
-			.uri("/api/scenarios/kuard-five-endpoints/distribution?samples=999999")
-			.exchange()
-			.expectStatus()
-			.isBadRequest()
-			.expectHeader()
-			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		ApiRequests.getProblem(client, "/api/scenarios/kuard-five-endpoints/distribution?samples=999999", 400);
 	}
 
 	@Test

@@ -25,8 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 @AutoConfigureWebTestClient
 class ScenarioInputApiTest {
 
-	private static final MediaType YAML = MediaType.parseMediaType("application/yaml");
-
 	@Autowired
 	WebTestClient client;
 
@@ -45,7 +43,8 @@ class ScenarioInputApiTest {
 			.expectBody()
 			.returnResult()
 			.getResponseBodyContent(), StandardCharsets.UTF_8);
-		for (MediaType type : new MediaType[] { YAML, MediaType.parseMediaType("text/yaml"), MediaType.TEXT_PLAIN }) {
+		for (MediaType type : new MediaType[] { ApiRequests.YAML, MediaType.parseMediaType("text/yaml"),
+				MediaType.TEXT_PLAIN }) {
 			String posted = new String(client.post()
 				.uri("/api/trace?seed=3")
 				.contentType(type)
@@ -65,16 +64,7 @@ class ScenarioInputApiTest {
 	@Test
 	void unknownFieldIs400WithDidYouMeanAndItsLine() throws IOException {
 		String yaml = builtIn("pod-to-pod-same-node").replace("    reply: true", "    replay: true");
-		client.post()
-			.uri("/api/trace")
-			.contentType(YAML)
-			.bodyValue(yaml)
-			.exchange()
-			.expectStatus()
-			.isBadRequest()
-			.expectHeader()
-			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody()
+		ApiRequests.postProblem(client, "/api/trace", yaml, 400)
 			.jsonPath("$.title")
 			.isEqualTo("Invalid scenario")
 			.jsonPath("$.errors.length()")
@@ -97,13 +87,7 @@ class ScenarioInputApiTest {
 	void typoInANodeReferenceSaysDidYouMean() throws IOException {
 		String yaml = builtIn("pod-to-pod-same-node").replace("    - name: pod2\n      node: node1",
 				"    - name: pod2\n      node: nod1");
-		client.post()
-			.uri("/api/trace")
-			.contentType(YAML)
-			.bodyValue(yaml)
-			.exchange()
-			.expectStatus()
-			.isBadRequest()
+		ApiRequests.postYaml(client, "/api/trace", yaml, 400)
 			.expectBody()
 			.jsonPath("$.errors[0].path")
 			.isEqualTo("cluster.pods[1].node")
@@ -128,13 +112,7 @@ class ScenarioInputApiTest {
 				.append("]\n");
 		}
 		assertTimeoutPreemptively(Duration.ofSeconds(5),
-				() -> client.post()
-					.uri("/api/trace")
-					.contentType(YAML)
-					.bodyValue(bomb.toString())
-					.exchange()
-					.expectStatus()
-					.isBadRequest()
+				() -> ApiRequests.postYaml(client, "/api/trace", bomb.toString(), 400)
 					.expectBody()
 					.jsonPath("$.errors[0].message")
 					.value(m -> assertThat((String) m).contains("packetwalk.limits.max-")));
@@ -143,29 +121,14 @@ class ScenarioInputApiTest {
 	@Test
 	void aBodyOverTheLimitIs413() {
 		String big = "# " + "x".repeat(2 * 1024 * 1024) + "\n";
-		client.post()
-			.uri("/api/trace")
-			.contentType(YAML)
-			.bodyValue(big)
-			.exchange()
-			.expectStatus()
-			.isEqualTo(413)
-			.expectHeader()
-			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody()
+		ApiRequests.postProblem(client, "/api/trace", big, 413)
 			.jsonPath("$.detail")
 			.value(d -> assertThat((String) d).contains("packetwalk.limits.max-body-size"));
 	}
 
 	@Test
 	void validateAnswersForTheEditor() throws IOException {
-		client.post()
-			.uri("/api/validate")
-			.contentType(YAML)
-			.bodyValue(builtIn("service-no-endpoints"))
-			.exchange()
-			.expectStatus()
-			.isOk()
+		ApiRequests.postYaml(client, "/api/validate", builtIn("service-no-endpoints"), 200)
 			.expectBody()
 			.jsonPath("$.valid")
 			.isEqualTo(true)
