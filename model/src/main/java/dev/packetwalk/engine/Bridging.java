@@ -1,7 +1,11 @@
 package dev.packetwalk.engine;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import dev.packetwalk.net.Ip;
 import dev.packetwalk.net.Mac;
+import dev.packetwalk.net.Protocol;
 import dev.packetwalk.packet.Ethernet;
 import dev.packetwalk.packet.Packet;
 import dev.packetwalk.topology.Device;
@@ -60,15 +64,16 @@ final class Bridging {
 		String port = state.fdbLookup(ns.id(), br.name(), frame.eth().dst());
 		if (port == null) {
 			port = portToward(ns, br, frame.eth().dst());
-			if (port == null) {
-				return rec.drop(place(ns, br.name()), frame, DropReason.NEIGHBOR_UNREACHABLE, br.name()
-						+ " floods the frame for " + frame.eth().dst() + " out of every port, and no port leads to it.",
-						null);
-			}
+			List<Step.BridgeForward.FloodCopy> copies = floodCopies(ns, br, null, frame.eth().dst(), port);
 			rec.add(new Step.BridgeForward(place(ns, br.name()), frame,
-					br.name() + " has not learned " + frame.eth().dst()
-							+ " yet: it floods the frame out of every port; only " + port + " leads to it.",
-					br.name(), null, port, Step.BridgeForward.Decision.FLOOD, state.fdbLines(ns.id(), br.name())));
+					br.name() + " has " + (port == null ? "no forwarding entry for " : "not learned ")
+							+ frame.eth().dst() + (port == null ? " (no port of it has that MAC behind it)" : " yet")
+							+ ": it floods the frame out of every port" + copiesText(copies) + ".",
+					br.name(), null, port, Step.BridgeForward.Decision.FLOOD, state.fdbLines(ns.id(), br.name()),
+					copies));
+			if (port == null) {
+				return floodLost(ns, br, frame, copies);
+			}
 		}
 		else {
 			rec.add(new Step.BridgeForward(place(ns, br.name()), frame,
@@ -173,33 +178,46 @@ final class Bridging {
 	private Next forward(Namespace ns, Device.Bridge br, String inPort, Packet frame, boolean hooks) {
 		Mac dst = frame.eth().dst();
 		String port = state.fdbLookup(ns.id(), br.name(), dst);
-		Step.BridgeForward.Decision decision = Step.BridgeForward.Decision.FDB_HIT;
 		if (port == null) {
-			port = portToward(ns, br, dst);
-			decision = Step.BridgeForward.Decision.FLOOD;
-			if (port == null || (port.equals(inPort) && !hairpin(ns, inPort))) {
-				return rec.drop(place(ns, br.name()), frame, DropReason.NEIGHBOR_UNREACHABLE,
-						br.name() + " floods the frame for " + dst + " and no port leads to it.", null);
+			String toward = portToward(ns, br, dst);
+			if (toward != null && toward.equals(inPort) && !hairpin(ns, inPort)) {
+				toward = null;
 			}
+			List<Step.BridgeForward.FloodCopy> copies = floodCopies(ns, br, inPort, dst, toward);
+			rec.add(new Step.BridgeForward(place(ns, br.name()), frame,
+					br.name() + " learned " + frame.eth().src() + " on " + inPort + "; " + dst
+							+ " is not in its forwarding database, so it floods the frame out of every port but "
+							+ inPort + (hairpin(ns, inPort) ? " (and back out of " + inPort + ", in hairpin mode)" : "")
+							+ copiesText(copies) + ".",
+					br.name(), inPort, toward, Step.BridgeForward.Decision.FLOOD, state.fdbLines(ns.id(), br.name()),
+					copies));
+			if (toward == null) {
+				return floodLost(ns, br, frame, copies);
+			}
+			port = toward;
 		}
-		boolean hairpinned = port.equals(inPort);
-		if (hairpinned && !hairpin(ns, inPort)) {
-			return rec.drop(place(ns, br.name()), frame, DropReason.NOT_FOR_THIS_HOST, br.name() + " learned " + dst
-					+ " on the port the frame came in by, and " + inPort
-					+ " is not in hairpin mode: a bridge never sends a"
-					+ " frame back where it came from unless the port's hairpin flag allows it (kubelet --hairpin-mode"
-					+ " hairpin-veth, the bridge plugin's hairpinMode: true).", null);
+		else {
+			boolean hairpinned = port.equals(inPort);
+			if (hairpinned && !hairpin(ns, inPort)) {
+				return rec.drop(place(ns, br.name()), frame, DropReason.NOT_FOR_THIS_HOST, br.name() + " learned " + dst
+						+ " on the port the frame came in by, and " + inPort
+						+ " is not in hairpin mode: a bridge never sends a"
+						+ " frame back where it came from unless the port's hairpin flag allows it (kubelet --hairpin-mode"
+						+ " hairpin-veth, the bridge plugin's hairpinMode: true).", null);
+			}
+			rec.add(new Step.BridgeForward(
+					place(ns, br
+						.name()),
+					frame,
+					br.name() + " learned " + frame.eth().src() + " on " + inPort + "; its forwarding database maps "
+							+ dst + " to " + port + "."
+							+ (hairpinned
+									? " That is the port the frame came in by: " + inPort
+											+ " is in hairpin mode, so the bridge"
+											+ " sends it back out there (a pod reaching itself through its Service)."
+									: ""),
+					br.name(), inPort, port, Step.BridgeForward.Decision.FDB_HIT, state.fdbLines(ns.id(), br.name())));
 		}
-		rec.add(new Step.BridgeForward(place(ns, br.name()), frame, br.name() + " learned " + frame.eth().src() + " on "
-				+ inPort + "; "
-				+ (decision == Step.BridgeForward.Decision.FDB_HIT
-						? "its forwarding database maps " + dst + " to " + port + "."
-						: dst + " is unknown, so it floods; only " + port + " leads to it.")
-				+ (hairpinned
-						? " That is the port the frame came in by: " + inPort + " is in hairpin mode, so the bridge"
-								+ " sends it back out there (a pod reaching itself through its Service)."
-						: ""),
-				br.name(), inPort, port, decision, state.fdbLines(ns.id(), br.name())));
 		if (hooks) {
 			Netfilter.Outcome fwd = netfilter.forward(ns, frame, br.name(), br.name(), rec.steps());
 			if (fwd.dropped() != null) {
@@ -216,6 +234,79 @@ final class Bridging {
 			frame = post.packet();
 		}
 		return walker.transmit(ns, net.device(ns, port), frame);
+	}
+
+	/**
+	 * The copies of an unknown-unicast flood (br_flood): one out of every port but the
+	 * one the frame came in by ({@code inPort}, null when the host sends into its own
+	 * bridge), which gets one too when it is in hairpin mode. The copy out of
+	 * {@code followed} reaches the destination and is the one the walk continues with;
+	 * every other copy arrives on a device whose MAC is not the destination, where
+	 * eth_type_trans marks it PACKET_OTHERHOST and ip_rcv drops it. The copies are not
+	 * walked further: their FORWARD hooks (br_netfilter, one traversal per copy) are not
+	 * shown, whatever they decide, the copy is lost.
+	 */
+	private List<Step.BridgeForward.FloodCopy> floodCopies(Namespace ns, Device.Bridge br, String inPort, Mac dst,
+			String followed) {
+		List<Step.BridgeForward.FloodCopy> copies = new ArrayList<>();
+		for (Device port : net.ports(ns.id(), br.name())) {
+			if (port.name().equals(inPort) && !hairpin(ns, inPort)) {
+				continue;
+			}
+			Device.Endpoint peer = Device.peerOf(port);
+			if (peer == null) {
+				continue;
+			}
+			Namespace other = net.ns(peer.namespace());
+			Device at = net.device(other, peer.device());
+			if (port.name().equals(followed)) {
+				copies.add(new Step.BridgeForward.FloodCopy(port.name(), place(other, peer.device()),
+						Step.BridgeForward.FloodCopy.Fate.FOLLOWED,
+						"Reaches " + dst + "'s owner: the walk continues with this copy."));
+			}
+			else if (at.master() != null) {
+				copies.add(new Step.BridgeForward.FloodCopy(port.name(), place(other, peer.device()),
+						Step.BridgeForward.FloodCopy.Fate.DISCARDED,
+						"Enters " + at.master() + " in " + other.label()
+								+ ", which floods it on; no device beyond it has " + dst
+								+ ", so every copy of it is discarded."));
+			}
+			else {
+				copies.add(new Step.BridgeForward.FloodCopy(port.name(), place(other, peer.device()),
+						Step.BridgeForward.FloodCopy.Fate.DISCARDED,
+						"Arrives on " + peer.device() + " in " + other.label() + ", whose MAC is " + at.mac() + ", not "
+								+ dst + ": the kernel marks it PACKET_OTHERHOST and drops it before IP;"
+								+ " no socket sees it."));
+			}
+		}
+		return copies;
+	}
+
+	/** " (2 copies: …)" for a flood step's narration. */
+	private static String copiesText(List<Step.BridgeForward.FloodCopy> copies) {
+		if (copies.isEmpty()) {
+			return ", but it has no other port";
+		}
+		List<String> each = new ArrayList<>();
+		for (Step.BridgeForward.FloodCopy c : copies) {
+			each.add(c.port() + " → " + c.peer().namespace() + "/" + c.peer().device()
+					+ (c.fate() == Step.BridgeForward.FloodCopy.Fate.FOLLOWED ? ", which leads to it"
+							: ", discarded there"));
+		}
+		return " (" + copies.size() + (copies.size() == 1 ? " copy: " : " copies: ") + String.join("; ", each) + ")";
+	}
+
+	/** No copy of a flood reaches the destination: the frame is lost. */
+	private Next.End floodLost(Namespace ns, Device.Bridge br, Packet frame,
+			List<Step.BridgeForward.FloodCopy> copies) {
+		return rec.drop(place(ns, br.name()), frame, DropReason.NEIGHBOR_UNREACHABLE, (copies.isEmpty()
+				? br.name() + " has no port to flood the frame for " + frame.eth().dst() + " to"
+				: (copies.size() == 1 ? "The one copy of the flood is" : "Every copy of the flood is")
+						+ " discarded where it arrives: no device behind " + br.name() + " has " + frame.eth().dst())
+				+ ". The frame is lost and nobody tells the sender (its neighbour entry still looks valid): "
+				+ (frame.ip().protocol() == Protocol.TCP ? "TCP retransmits the segment until the connection times out."
+						: "the sender hears nothing back."),
+				null);
 	}
 
 	/** The bridge port's hairpin flag: may a frame leave by the port it came in by? */

@@ -185,10 +185,16 @@ public sealed interface Step {
 	 * the bridge's own stack; or, for br_netfilter's bridged DNAT to a neighbour without
 	 * a cached header, out through the bridge device itself and back in
 	 * ({@link Decision#NEIGH_OUTPUT}).
+	 *
+	 * @param outPort the port the walk continues by (for a flood: the copy that reaches
+	 * the destination), or null
+	 * @param copies for {@link Decision#FLOOD} only (null otherwise): every copy the
+	 * bridge sends, one per port (every port but the one the frame came in by, unless
+	 * that port is in hairpin mode), in port order, with its fate
 	 */
 	@JsonTypeName("bridge")
 	record BridgeForward(Place at, Packet packet, String narration, String bridge, String inPort, String outPort,
-			Decision decision, List<String> fdb) implements Step {
+			Decision decision, List<String> fdb, List<FloodCopy> copies) implements Step {
 		public enum Decision {
 
 			FDB_HIT, FLOOD, LOCAL,
@@ -202,9 +208,62 @@ public sealed interface Step {
 
 		}
 
+		/**
+		 * One copy of a flooded frame (unknown unicast: the destination MAC is not in the
+		 * bridge's forwarding database).
+		 *
+		 * @param port the bridge port the copy leaves by
+		 * @param peer where it arrives (the port's veth peer or cable end)
+		 * @param fate what becomes of it
+		 * @param detail one sentence: why
+		 */
+		public record FloodCopy(String port, Place peer, Fate fate, String detail) {
+
+			/** What becomes of a flooded copy. */
+			public enum Fate {
+
+				/**
+				 * It reaches the device that owns the destination MAC: the walk continues
+				 * with this copy ({@code outPort}).
+				 */
+				FOLLOWED,
+				/**
+				 * The receiving device's MAC is not the destination: the kernel marks the
+				 * frame PACKET_OTHERHOST and drops it before IP; no socket sees it.
+				 */
+				DISCARDED
+
+			}
+
+			public FloodCopy {
+				if (port == null || peer == null || fate == null || detail == null || detail.isBlank()) {
+					throw new IllegalArgumentException(
+							"a flooded copy names its port, where it arrives, its fate and why");
+				}
+			}
+		}
+
+		/** A bridge step that is not a flood. */
+		public BridgeForward(Place at, Packet packet, String narration, String bridge, String inPort, String outPort,
+				Decision decision, List<String> fdb) {
+			this(at, packet, narration, bridge, inPort, outPort, decision, fdb, null);
+		}
+
 		public BridgeForward {
 			check(at, packet, narration);
 			fdb = List.copyOf(fdb);
+			if ((decision == Decision.FLOOD) != (copies != null)) {
+				throw new IllegalArgumentException("a bridge step lists its copies exactly when it floods");
+			}
+			if (copies != null) {
+				copies = List.copyOf(copies);
+				long followed = copies.stream().filter(c -> c.fate() == FloodCopy.Fate.FOLLOWED).count();
+				if (followed != (outPort == null ? 0 : 1) || (outPort != null && copies.stream()
+					.noneMatch(c -> c.fate() == FloodCopy.Fate.FOLLOWED && c.port().equals(outPort)))) {
+					throw new IllegalArgumentException(
+							"a flood's walk follows the copy out of its outPort, and only that one");
+				}
+			}
 		}
 	}
 

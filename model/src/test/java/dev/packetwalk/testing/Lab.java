@@ -114,6 +114,19 @@ public final class Lab {
 		return this;
 	}
 
+	/** Puts a bridge port in hairpin mode. */
+	public Lab hairpin(String ns, String dev) {
+		NsPlan p = namespaces.get(ns);
+		for (int i = 0; i < p.devices.size(); i++) {
+			Device d = p.devices.get(i);
+			if (d.name().equals(dev) && d instanceof Device.Veth v) {
+				p.devices.set(i,
+						new Device.Veth(v.name(), v.mac(), v.mtu(), v.addresses(), v.master(), v.peer(), true));
+			}
+		}
+		return this;
+	}
+
 	public Lab mtu(String ns, String dev, int mtu) {
 		NsPlan p = namespaces.get(ns);
 		for (int i = 0; i < p.devices.size(); i++) {
