@@ -88,6 +88,24 @@ test('a bridge step that comes from the stack names it (was "cni0: undefined →
 	assert.equal(stepSummary({ ...s, inPort: 'veth0', outPort: null, decision: 'FLOOD' }), 'cni0: veth0 → all ports');
 });
 
+test('a flood names its copies and how many were discarded, lists each with its fate, and is a story step', () => {
+	const peer = d => ({ node: 'n', namespace: `default/${d}`, device: 'eth0' });
+	const s = {
+		type: 'bridge', bridge: 'cni0', inPort: 'veth0', outPort: 'veth2', decision: 'FLOOD', packet: {}, fdb: [],
+		copies: [
+			{ port: 'veth1', peer: peer('a'), fate: 'DISCARDED', detail: 'Arrives on eth0 in a, whose MAC is x, not y.' },
+			{ port: 'veth2', peer: peer('b'), fate: 'FOLLOWED', detail: 'Reaches y\'s owner.' }
+		]
+	};
+	assert.equal(stepSummary(s), 'cni0: veth0 → veth2 · 2 copies, 1 discarded');
+	assert.equal(storyReason(s), 'boundary');
+	assert.equal(storyReason({ ...s, decision: 'FDB_HIT', copies: undefined }), null);
+	const { out, v } = recorder();
+	stepType('bridge').detail(v, s);
+	assert.ok(out.includes('veth1 → default/a/eth0: DISCARDED (not its MAC: PACKET_OTHERHOST, dropped before IP)'), out.join('\n'));
+	assert.ok(out.includes('Arrives on eth0 in a, whose MAC is x, not y.'), out.join('\n'));
+});
+
 /** A stand-in for render/panels.js's widgets that records what a detail renderer draws. */
 function recorder() {
 	const out = [];
@@ -168,8 +186,11 @@ test('the story view keeps every rewrite, verdict, pick and end, and drops the k
 				case 'route':
 					assert.equal(story, (s.table[s.matched] || '').split('nexthop').length > 2, `${id}: route ${s.table[s.matched]}`);
 					break;
-				case 'neighbor':
 				case 'bridge':
+					// a flood sends copies out of the other ports: a boundary
+					assert.equal(story, s.decision === 'FLOOD', `${id}: bridge ${s.decision}`);
+					break;
+				case 'neighbor':
 				case 'conntrack':
 				case 'forward':
 					assert.ok(!story, `${id}: ${s.type} is kernel-only`);

@@ -531,77 +531,9 @@ public final class KernelLab implements Lab {
 			for (String n : b.notes()) {
 				v = v.withNote(n);
 			}
-			String flood = v.match() ? null : floodNotWalked(t, r.flow().id(), b.expectation(), r);
-			out.add(flood == null ? v : FlowVerdict.modelOnly(v.flowId(), v.label(), v.summary(), flood));
+			out.add(v);
 		}
 		return out;
-	}
-
-	/**
-	 * Why a flow that diverged only past the model's end is left to the model, or null.
-	 * That is the one case the model walks a single copy of a frame the kernel copies:
-	 * the request ends at a bridge that floods it (a neighbour entry still holds a
-	 * deleted pod's MAC, so no port leads to it, e.g. an open connection's next segment
-	 * after its backend died). The kernel sends it out of the bridge device and floods a
-	 * copy out of every remaining port, where the pods' {@code eth0} discard it (not
-	 * their MAC); the model stops at the bridge and walks none of the copies. Only when
-	 * every observation the model expects was seen, the client fared as the model says,
-	 * and every extra kernel packet is that frame leaving the bridge and its flooded
-	 * copies.
-	 */
-	static String floodNotWalked(Trace t, String flowId, FlowExpectation model, Replayed r) {
-		Walk request = t.walks()
-			.stream()
-			.filter(w -> w.flow().equals(flowId) && w.leg() == Walk.Leg.REQUEST)
-			.findFirst()
-			.orElse(null);
-		if (request == null || request.disposition().delivered()
-				|| request.disposition().reason() != dev.packetwalk.trace.DropReason.NEIGHBOR_UNREACHABLE) {
-			return null;
-		}
-		List<dev.packetwalk.trace.Step> steps = request.hops().getLast().steps();
-		if (steps.size() < 2 || !(steps.getLast() instanceof dev.packetwalk.trace.Step.Drop drop)
-				|| !(steps.get(steps.size() - 2) instanceof dev.packetwalk.trace.Step.NeighborLookup nl)
-				|| nl.mac() == null || drop.at().device() == null || !drop.at().device().equals(nl.at().device())) {
-			return null;
-		}
-		if (!model.clientOutcomes().contains(r.outcome())
-				|| r.seen().stream().anyMatch(o -> o.leg() == Observation.Leg.REPLY)) {
-			return null;
-		}
-		List<Observation> extra = TraceComparison.beyondTheModel(model, r.seen(), Observation.Leg.REQUEST);
-		if (extra == null || extra.isEmpty()) {
-			return null;
-		}
-		String bridge = drop.at().namespace();
-		Packet dropped = drop.packet();
-		boolean bridgeOut = false;
-		for (Observation o : extra) {
-			Headers h = o.headers();
-			boolean sameFrame = h.src().equals(dropped.src()) && h.dst().equals(dropped.dst())
-					&& h.srcPort() == dropped.l4().srcPort() && h.dstPort() == dropped.l4().dstPort()
-					&& (h.dstMac() == null || h.dstMac().toString().equals(nl.mac()));
-			if (!sameFrame) {
-				return null;
-			}
-			bridgeOut |= o.namespace().equals(bridge) && o.device().equals(drop.at().device())
-					&& o.direction() == Observation.Direction.OUT;
-		}
-		if (!bridgeOut) {
-			return null;
-		}
-		return "the model ends this packet at " + drop.at().namespace() + "/" + drop.at().device() + ", whose flood of "
-				+ nl.mac() + " (a stale neighbour entry of " + nl.ip()
-				+ ") has no port leading to it, and walks no copy of the flood; the kernel sends the frame out of "
-				+ drop.at().device() + " and floods it to "
-				+ String.join(", ",
-						extra.stream()
-							.filter(o -> !(o.namespace().equals(bridge) && o.device().equals(drop.at().device())))
-							.map(Observation::point)
-							.toList())
-				+ ", where no socket takes it. All " + model.leg(Observation.Leg.REQUEST).size()
-				+ " observations the model expects matched and the client saw " + r.outcome()
-				+ " as the model says; the flooded copies are not compared";
 	}
 
 	private static String modelSummary(FlowExpectation e) {

@@ -27,7 +27,9 @@ import dev.packetwalk.trace.Walk;
  * <li>{@code decapsulate}: the inner frame arrives on the VXLAN device;</li>
  * <li>a {@code bridge} step that hands a frame up to the bridge's own stack
  * ({@code LOCAL}): the frame arrives on the bridge device; one that starts on the host
- * ({@code inPort} null): the frame leaves by the bridge device.</li>
+ * ({@code inPort} null): the frame leaves by the bridge device;</li>
+ * <li>a {@code bridge} step that floods: each copy the walk does not follow leaves by its
+ * port and arrives on the port's peer, where it is discarded.</li>
  * </ul>
  * Route, neighbour, netfilter, conntrack, NAT, forward, deliver and drop steps are not
  * visible on a wire.
@@ -107,12 +109,13 @@ public final class Projection {
 					// bridge device, then back in
 					case Step.BridgeForward b when b.decision() == Step.BridgeForward.Decision.NEIGH_OUTPUT ->
 						out.add(obs(ns, b.bridge(), Observation.Direction.OUT, leg, b.packet()));
-					case Step.BridgeForward b when b.inPort() == null ->
+					case Step.BridgeForward b when b.inPort() == null -> {
 						out.add(obs(ns, b.bridge(), Observation.Direction.OUT, leg, b.packet()));
+						floodCopies(b, leg, out);
+					}
 					// switched between two ports: seen on the ports (receive, transmit),
 					// not on the bridge device
-					case Step.BridgeForward b -> {
-					}
+					case Step.BridgeForward b -> floodCopies(b, leg, out);
 					// decisions inside a namespace: nothing on a wire
 					case Step.Send x -> {
 					}
@@ -150,6 +153,27 @@ public final class Projection {
 					}
 					case Step.Drop x -> {
 					}
+				}
+			}
+		}
+	}
+
+	/**
+	 * A flood's copies the walk does not follow: each leaves by its port and arrives on
+	 * the port's peer, where it is discarded (the followed copy is the walk's own
+	 * transmit and receive).
+	 */
+	private static void floodCopies(Step.BridgeForward b, Observation.Leg leg, List<Observation> out) {
+		if (b.copies() == null) {
+			return;
+		}
+		for (Step.BridgeForward.FloodCopy c : b.copies()) {
+			switch (c.fate()) {
+				case FOLLOWED -> {
+				}
+				case DISCARDED -> {
+					out.add(obs(b.at().namespace(), c.port(), Observation.Direction.OUT, leg, b.packet()));
+					out.add(obs(c.peer().namespace(), c.peer().device(), Observation.Direction.IN, leg, b.packet()));
 				}
 			}
 		}

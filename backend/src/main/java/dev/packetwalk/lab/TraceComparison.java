@@ -116,23 +116,6 @@ public final class TraceComparison {
 	}
 
 	/**
-	 * The kernel's observations of one leg left over once every one the model expects is
-	 * matched (in the model's order, as {@link #compare} does), or null when one the
-	 * model expects is missing.
-	 */
-	static List<Observation> beyondTheModel(FlowExpectation model, List<Observation> kernel, Observation.Leg leg) {
-		List<Observation> got = new ArrayList<>(dedupe(kernel).stream().filter(o -> o.leg() == leg).toList());
-		for (Observation e : model.leg(leg)) {
-			Observation hit = got.stream().filter(g -> e.differencesFrom(g).isEmpty()).findFirst().orElse(null);
-			if (hit == null) {
-				return null;
-			}
-			got.remove(hit);
-		}
-		return got;
-	}
-
-	/**
 	 * Same point, same headers: a retransmission. Keeps the first copy; the result is in
 	 * time order. The outer UDP source port of a VXLAN packet is left out of the key: the
 	 * kernel derives it from the skb's flow hash, which TCP re-draws on a retransmission

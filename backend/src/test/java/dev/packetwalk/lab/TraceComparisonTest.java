@@ -123,6 +123,38 @@ class TraceComparisonTest {
 				"model  expects  nothing at node1/eth0 out");
 	}
 
+	/** backend-dies-mid-connection's dead segment: node2's cbr0 floods it. */
+	private static FlowExpectation deadSegment() {
+		CompiledScenario cs = Scenarios.compile("backend-dies-mid-connection");
+		Trace t = new Engine(cs.scenario()).run(cs.seed());
+		return Projection.expect(t, "next");
+	}
+
+	@Test
+	void aFloodIsExpectedOutOfTheBridgeAndEveryDiscardedCopyOnBothEndsOfItsPort() {
+		FlowExpectation e = deadSegment();
+		List<String> points = e.leg(Observation.Leg.REQUEST).stream().map(Observation::point).toList();
+		assertThat(points.subList(points.size() - 3, points.size())).containsExactly("node2/cbr0 out",
+				"node2/vethaae5e2dd out", "default/web-2/eth0 in");
+		// every copy is the same frame: web-1's stale MAC as destination
+		assertThat(e.leg(Observation.Leg.REQUEST).subList(points.size() - 3, points.size()))
+			.allSatisfy(o -> assertThat(o.headers().dstMac()).isEqualTo(Mac.parse("3a:fb:e3:11:fa:f5")));
+		assertThat(e.request().delivered()).isFalse();
+		assertThat(e.clientOutcomes()).contains(ClientOutcome.TIMEOUT);
+		FlowVerdict v = TraceComparison.compare(e, kernelFor(e), ClientOutcome.TIMEOUT);
+		assertThat(v.match()).as(v.render()).isTrue();
+	}
+
+	@Test
+	void aKernelThatDoesNotFloodTheCopyIsCaught() {
+		FlowExpectation e = deadSegment();
+		List<Observation> kernel = new ArrayList<>(kernelFor(e));
+		kernel.removeLast();
+		FlowVerdict v = TraceComparison.compare(e, kernel, ClientOutcome.TIMEOUT);
+		assertThat(v.match()).isFalse();
+		assertThat(v.render()).contains("kernel showed   nothing at default/web-2/eth0 in");
+	}
+
 	@Test
 	void kernelErrorsAreNotesNotVerdicts() {
 		FlowExpectation e = sameNode();

@@ -1,11 +1,14 @@
 // The packet: a glyph on the topology, its trail for the current walk, and a label `src → dst`.
 // Request and reply differ by colour AND by shape (the tag points the way the leg goes) AND by text (REQ / REPLY).
 // Encapsulated packets are drawn as the inner frame inside an outer envelope; a drop stops the glyph with a cross.
+// A bridge that floods sends copies the walk does not follow: each is drawn as a dashed line from the bridge to where
+// it arrives, ending in a small cross (discarded there), from the flood step to the end of the walk.
 
 import d3 from '../d3.js';
 import { anchorFor, labelOffset, layoutFor, pathBetween } from '../layout.js';
 import { currentEntry, previousShown, trailSoFar } from '../store.js';
 import { dstPort, endpoint, packetLabel, protoTag, srcPort } from '../format.js';
+import { discardedCopies } from '../steps/registry.js';
 
 const line = d3.line();
 
@@ -137,6 +140,7 @@ const meets = (a, b) => Math.min(a[2], b[2]) - Math.max(a[0], b[0]) > 0 && Math.
 export function createPacket(viewport, { view } = {}) {
 	const root = viewport.append('g').attr('class', 'packet-layer');
 	const trail = root.append('path').attr('class', 'trail');
+	const copies = root.append('g').attr('class', 'flood-copies');
 	const glyphs = root.append('g').attr('class', 'glyphs');
 	// where the glyph and its label end up for the current step, in picture coordinates (for the camera)
 	let shown = null;
@@ -165,6 +169,7 @@ export function createPacket(viewport, { view } = {}) {
 		// a control-plane step (a timeline's change) carries no packet: nothing moves on the map
 		if (!layout || !e || !e.step.packet) {
 			trail.attr('d', null);
+			copies.selectAll('g.flood-copy').remove();
 			glyphs.selectAll('g.packet').remove();
 			shown = null;
 			placed = null;
@@ -187,6 +192,7 @@ export function createPacket(viewport, { view } = {}) {
 		const legPts = prevPts.length ? [moveFrom, ...pts.slice(prevPts.length)] : [here];
 
 		trail.attr('class', `trail ${reply ? 'trail-reply' : 'trail-request'}`);
+		drawCopies(layout, entries, e, transition);
 
 		const g = glyphs.selectAll('g.packet')
 			.data([e], d => `walk-${d.walk}`)
@@ -284,6 +290,54 @@ export function createPacket(viewport, { view } = {}) {
 			g.attr('transform', `translate(${here[0]},${here[1]})`);
 			g.select('path.tag').attr('transform', null);
 			trail.attr('d', line(pts));
+		}
+	}
+
+	/**
+	 * The discarded copies of the floods the walk has passed so far: a dashed line from the bridge to where each copy
+	 * arrives, a cross there and the word "discarded"; they grow out of the bridge at the flood step itself.
+	 */
+	function drawCopies(layout, entries, current, transition) {
+		const data = [];
+		for (const x of entries) {
+			if (x.step.type !== 'bridge' || x.step.decision !== 'FLOOD') {
+				continue;
+			}
+			const from = anchorFor(layout, x.step);
+			for (const c of discardedCopies(x.step)) {
+				const to = anchorFor(layout, { at: c.peer });
+				if (from && to) {
+					data.push({ key: `${x.walk}-${x.index}-${c.port}`, copy: c, pts: pathBetween(from, to, layout), fresh: x.index === current.index });
+				}
+			}
+		}
+		const g = copies.selectAll('g.flood-copy')
+			.data(data, d => d.key)
+			.join(enter => {
+				const c = enter.append('g').attr('class', 'flood-copy').attr('data-testid', 'flood-copy');
+				c.append('path').attr('class', 'flood-line');
+				c.append('circle').attr('class', 'flood-end').attr('r', 9);
+				c.append('path').attr('class', 'flood-x').attr('d', 'M-4.5,-4.5L4.5,4.5M4.5,-4.5L-4.5,4.5');
+				c.append('text').attr('class', 'flood-text').attr('dy', -14).attr('text-anchor', 'middle').text('copy discarded');
+				c.append('title');
+				return c;
+			});
+		g.attr('data-port', d => d.copy.port)
+			.attr('data-fate', d => d.copy.fate)
+			.attr('data-peer', d => `${d.copy.peer.namespace}/${d.copy.peer.device}`);
+		g.select('title').text(d => `${d.copy.port} → ${d.copy.peer.namespace}/${d.copy.peer.device}: ${d.copy.detail}`);
+		g.select('path.flood-line').attr('d', d => line(d.pts));
+		g.selectAll('circle.flood-end, path.flood-x, text.flood-text')
+			.attr('transform', function () {
+				const d = d3.select(this.parentNode).datum();
+				const end = d.pts[d.pts.length - 1];
+				return `translate(${end[0]},${end[1]})`;
+			});
+		const growing = g.filter(d => d.fresh);
+		if (transition && !growing.empty()) {
+			growing.attr('opacity', 0).transition(transition).attr('opacity', 1);
+		} else {
+			g.attr('opacity', 1);
 		}
 	}
 

@@ -67,10 +67,18 @@ const RESOLUTION = {
 
 const BRIDGE_DECISION = {
 	FDB_HIT: 'known destination MAC: forward to one port',
-	FLOOD: 'unknown destination MAC: flood to every port',
+	FLOOD: 'unknown destination MAC: a copy out of every other port',
 	LOCAL: 'addressed to the bridge itself: up to the IP stack',
 	NEIGH_OUTPUT: 'bridged DNAT, first frame: out through the bridge device and back in'
 };
+
+const COPY_FATE = {
+	FOLLOWED: 'reaches the destination: the walk continues with it',
+	DISCARDED: 'not its MAC: PACKET_OTHERHOST, dropped before IP'
+};
+
+/** A flood's copies that die where they arrive (every copy but the one the walk follows). */
+export const discardedCopies = s => (s.copies || []).filter(c => c.fate === 'DISCARDED');
 
 /** The bridge's out port, in words: a port, a flood, the bridge itself then back in, or up to the local stack. */
 function bridgeOut(s) {
@@ -163,13 +171,26 @@ const TYPES = {
 		short: 'bridge',
 		group: 'bridge',
 		focus: 'detail',
-		story: () => null,
-		summary: s => (s.decision === 'NEIGH_OUTPUT'
-			? `${s.bridge}: out by ${s.bridge} and back in (neighbour output)`
-			: `${s.bridge}: ${s.inPort || 'from the stack'} → ${bridgeOut(s)}`),
+		// a flood sends copies out of the bridge's other ports: they leave for other namespaces
+		story: s => (s.decision === 'FLOOD' ? 'boundary' : null),
+		summary: s => {
+			if (s.decision === 'NEIGH_OUTPUT') {
+				return `${s.bridge}: out by ${s.bridge} and back in (neighbour output)`;
+			}
+			const lost = discardedCopies(s).length;
+			const n = (s.copies || []).length;
+			const flood = s.decision === 'FLOOD' && n ? ` · ${n} ${n === 1 ? 'copy' : 'copies'}${lost ? `, ${lost} discarded` : ''}` : '';
+			return `${s.bridge}: ${s.inPort || 'from the stack'} → ${bridgeOut(s)}${flood}`;
+		},
 		detail: (v, s) => {
 			v.dl([['bridge', s.bridge], ['in port', s.inPort || 'from the local stack'], ['out port', bridgeOut(s)],
 				['decision', BRIDGE_DECISION[s.decision] || s.decision]]);
+			if (s.decision === 'FLOOD') {
+				v.sub(`flooded copies · ${(s.copies || []).length}`);
+				v.codeList((s.copies || []).map(c => `${c.port} → ${c.peer.namespace}/${c.peer.device}: ${c.fate} (${COPY_FATE[c.fate] || c.fate})`),
+					l => l.includes(': DISCARDED'), '✕', 'flood-copies');
+				v.dl((s.copies || []).map(c => [c.port, c.detail]));
+			}
 			v.sub(`bridge fdb · ${s.bridge}`);
 			const dst = s.packet.eth ? s.packet.eth.dst : null;
 			v.codeList(s.fdb || [], l => !!dst && l.startsWith(dst), '◀ used', 'fdb');
