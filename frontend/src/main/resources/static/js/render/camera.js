@@ -4,6 +4,7 @@
 import d3 from '../d3.js';
 import { anchorFor, layoutFor } from '../layout.js';
 import { currentEntry } from '../store.js';
+import { discardedCopies } from '../steps/registry.js';
 
 /** Below this scale the 12 px address text gets too small to read: follow-packet zooms in to it. */
 export const READABLE_SCALE = 0.8;
@@ -287,6 +288,13 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		// a pod is small: show all of it
 		if (box && box.role === 'pod') {
 			rect = [Math.min(rect[0], box.x - 20), Math.min(rect[1], box.y - 20), Math.max(rect[2], box.x + box.w + 20), Math.max(rect[3], box.y + box.h + 20)];
+		}
+		// a flood: where its copies arrive (and are discarded) too
+		for (const c of discardedCopies(e.step)) {
+			const to = anchorFor(layout, { at: c.peer });
+			if (to) {
+				rect = [Math.min(rect[0], to.x - 90), Math.min(rect[1], to.y - 50), Math.max(rect[2], to.x + 90), Math.max(rect[3], to.y + 50)];
+			}
 		}
 		return rect;
 	}

@@ -63,6 +63,15 @@ function along(points, t) {
 	return { pt: last, done: points };
 }
 
+/** Where a flooded copy's cross goes: on its line, 22 units short of the device it arrives on. */
+function copyEnd(pts) {
+	const [x2, y2] = pts[pts.length - 1];
+	const [x1, y1] = pts.length > 1 ? pts[pts.length - 2] : [x2, y2 + 1];
+	const len = Math.hypot(x2 - x1, y2 - y1) || 1;
+	const back = Math.min(22, len / 2);
+	return [x2 - ((x2 - x1) / len) * back, y2 - ((y2 - y1) / len) * back];
+}
+
 /** The first label line: `src → dst`, with a rewritten endpoint shown as old (struck) and new. */
 function labelSegments(step, state, e) {
 	const pkt = step.packet.vxlan && step.packet.inner ? step.packet.inner : step.packet;
@@ -318,7 +327,7 @@ export function createPacket(viewport, { view } = {}) {
 				c.append('path').attr('class', 'flood-line');
 				c.append('circle').attr('class', 'flood-end').attr('r', 9);
 				c.append('path').attr('class', 'flood-x').attr('d', 'M-4.5,-4.5L4.5,4.5M4.5,-4.5L-4.5,4.5');
-				c.append('text').attr('class', 'flood-text').attr('dy', -14).attr('text-anchor', 'middle').text('copy discarded');
+				c.append('text').attr('class', 'flood-text').attr('x', 14).attr('dy', 4).attr('text-anchor', 'start').text('copy discarded');
 				c.append('title');
 				return c;
 			});
@@ -327,11 +336,11 @@ export function createPacket(viewport, { view } = {}) {
 			.attr('data-peer', d => `${d.copy.peer.namespace}/${d.copy.peer.device}`);
 		g.select('title').text(d => `${d.copy.port} → ${d.copy.peer.namespace}/${d.copy.peer.device}: ${d.copy.detail}`);
 		g.select('path.flood-line').attr('d', d => line(d.pts));
+		// the cross sits on the line just short of the device, so the device's name stays readable; the words beside it
 		g.selectAll('circle.flood-end, path.flood-x, text.flood-text')
 			.attr('transform', function () {
-				const d = d3.select(this.parentNode).datum();
-				const end = d.pts[d.pts.length - 1];
-				return `translate(${end[0]},${end[1]})`;
+				const [x, y] = copyEnd(d3.select(this.parentNode).datum().pts);
+				return `translate(${x},${y})`;
 			});
 		const growing = g.filter(d => d.fresh);
 		if (transition && !growing.empty()) {
