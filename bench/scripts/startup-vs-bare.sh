@@ -8,7 +8,10 @@
 # starts of each, alternating; the medians and the ratios at the end.
 # Build first:  ./mvnw -B -q -DskipTests package
 #
-# usage: bench/scripts/startup-vs-bare.sh [runs] [port] [extra JVM options for both...]
+# With BEFORE_JAR=path (e.g. a copy of the jar built before a change), each run also starts that jar, as "before",
+# so a change is measured against its own baseline and the bare jar in the same run.
+#
+# usage: [BEFORE_JAR=old.jar] bench/scripts/startup-vs-bare.sh [runs] [port] [extra JVM options for all...]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-5}
@@ -57,6 +60,7 @@ one() { # name jar
 
 for i in $(seq 1 "$runs"); do
 	one bare "$bare"
+	if [ -n "${BEFORE_JAR:-}" ]; then one before "$BEFORE_JAR"; fi
 	one packetwalk "$jar"
 done
 
@@ -64,9 +68,13 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[
 col() { awk -v n="$1" -v c="$2" '$1 == n {print $c}' "$results" | median; }
 echo
 printf '%-11s %12s %18s %16s %12s %14s\n' "median of $runs" liveness_ms first_scenarios_ms cpu_at_first_ms readiness_ms idle_rss_mib
-for n in bare packetwalk; do
+for n in bare ${BEFORE_JAR:+before} packetwalk; do
 	printf '%-11s %12s %18s %16s %12s %14s\n' "$n" "$(col $n 2)" "$(col $n 3)" "$(col $n 6)" "$(col $n 4)" "$(col $n 5)"
 done
 awk -v f1="$(col packetwalk 3)" -v f0="$(col bare 3)" -v r1="$(col packetwalk 4)" -v r0="$(col bare 4)" \
 	-v c1="$(col packetwalk 6)" -v c0="$(col bare 6)" \
 	'BEGIN { printf "first GET /api/scenarios: %.2fx bare (target <= 1.2x); readiness: %.2fx bare first response (target <= 2x); CPU time at the first response: %.2fx bare\n", f1 / f0, r1 / f0, c1 / c0 }'
+if [ -n "${BEFORE_JAR:-}" ]; then
+	awk -v f1="$(col before 3)" -v f0="$(col bare 3)" -v c1="$(col before 6)" -v c0="$(col bare 6)" \
+		'BEGIN { printf "before: first GET /api/scenarios %.2fx bare; CPU time at the first response %.2fx bare\n", f1 / f0, c1 / c0 }'
+fi

@@ -47,11 +47,12 @@ public final class Engine {
 			throw new IllegalArgumentException("packetwalk.limits.max-hops must be at least 2, was " + maxHops);
 		}
 		this.scenario = scenario;
-		this.network = new Network(scenario.topology(), scenario.ipvs());
+		Network.Parsed parsed = new Network.Parsed();
+		this.network = new Network(scenario.topology(), scenario.ipvs(), parsed);
 		List<Network> states = new ArrayList<>();
 		for (Event e : scenario.timeline()) {
 			if (e instanceof Event.Change c) {
-				states.add(new Network(c.state().topology(), c.state().ipvs()));
+				states.add(new Network(c.state().topology(), c.state().ipvs(), parsed));
 			}
 		}
 		this.networks = List.copyOf(states);

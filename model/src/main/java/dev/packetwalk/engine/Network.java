@@ -39,16 +39,32 @@ final class Network {
 	private final Map<String, dev.packetwalk.netfilter.NftRuleset> nft = new HashMap<>();
 
 	Network(Topology topology, Map<String, dev.packetwalk.kubeproxy.IpvsState> ipvsByNamespace) {
-		this(topology);
-		ipvs.putAll(ipvsByNamespace);
+		this(topology, ipvsByNamespace, new Parsed());
 	}
 
 	Network(Topology topology) {
-		// a RuleSet is immutable: namespaces with the same rules text (kube-proxy writes
-		// the same rules on most nodes)
-		// share one parsed rule set and its indexes
-		Map<String, RuleSet> parsed = new HashMap<>();
-		Map<String, dev.packetwalk.netfilter.NftRuleset> parsedNft = new HashMap<>();
+		this(topology, Map.of(), new Parsed());
+	}
+
+	/**
+	 * The rule sets parsed so far, by their text: a RuleSet (and an NftRuleset) is
+	 * immutable, so namespaces with the same rules text (kube-proxy writes the same rules
+	 * on most nodes) share one parsed rule set and its indexes, and an engine's timeline
+	 * states (most of which keep most nodes' rules) share those of its start. Not
+	 * thread-safe: one per engine construction.
+	 */
+	static final class Parsed {
+
+		private final Map<String, RuleSet> iptables = new HashMap<>();
+
+		private final Map<String, dev.packetwalk.netfilter.NftRuleset> nftables = new HashMap<>();
+
+	}
+
+	Network(Topology topology, Map<String, dev.packetwalk.kubeproxy.IpvsState> ipvsByNamespace, Parsed parsedRules) {
+		ipvs.putAll(ipvsByNamespace);
+		Map<String, RuleSet> parsed = parsedRules.iptables;
+		Map<String, dev.packetwalk.netfilter.NftRuleset> parsedNft = parsedRules.nftables;
 		for (Namespace ns : topology.namespaces()) {
 			byId.put(ns.id(), ns);
 			if (!ns.iptables().isBlank()) {
