@@ -1,0 +1,154 @@
+package dev.packetwalk.engine;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.packetwalk.conntrack.ConntrackEntry;
+import dev.packetwalk.kubeproxy.IpvsRealServer;
+import dev.packetwalk.kubeproxy.IpvsVirtualServer;
+import dev.packetwalk.net.Ip;
+
+/**
+ * A node's IPVS persistence templates (kube-proxy's {@code sessionAffinity: ClientIP} in
+ * ipvs mode: {@code ipvsadm -A ... -p 10800}), after the kernel's
+ * {@code ip_vs_sched_persist} and {@code ip_vs_conn_expire}:
+ * <ul>
+ * <li>the first connection from a client address to a persistent virtual server is
+ * scheduled and creates a template (client address, port 0, virtual address and port →
+ * real server) whose timer is the service's persistence timeout;</li>
+ * <li>every later new connection from that client finds the template, goes to the same
+ * real server and arms the template's timer again for the full timeout
+ * ({@code ip_vs_conn_put} re-arms it); a template whose real server is gone or has weight
+ * 0 is not used ({@code ip_vs_check_template}) and a new one is made;</li>
+ * <li>when the timer runs out while a connection the template controls is still in the
+ * IPVS connection table ({@code n_control > 0}), the timer is armed again for the full
+ * timeout; the template goes at the first run-out that finds none.</li>
+ * </ul>
+ * An IPVS connection entry lives for its state's IPVS timeout after its last packet
+ * ({@code ipvsadm --set}'s defaults: TCP 900 s once ESTABLISHED, which the model takes as
+ * soon as the reply passed, as the handshake's last ACK follows at once; 60 s in SYN_RECV
+ * before a reply; UDP 300 s).
+ */
+final class IpvsPersistence {
+
+	private static final class Template {
+
+		final IpvsVirtualServer vs;
+
+		final Ip client;
+
+		final IpvsRealServer real;
+
+		long armedUntil;
+
+		final List<ConntrackEntry> controlled = new ArrayList<>();
+
+		Template(IpvsVirtualServer vs, Ip client, IpvsRealServer real) {
+			this.vs = vs;
+			this.client = client;
+			this.real = real;
+		}
+
+		/**
+		 * When the template goes: its timer's run-outs, each re-armed while a controlled
+		 * connection is still in the IPVS table at that moment.
+		 */
+		long expiry() {
+			long t = armedUntil;
+			while (controlledAliveAt(t)) {
+				t += vs.persistenceTimeout();
+			}
+			return t;
+		}
+
+		private boolean controlledAliveAt(long t) {
+			for (ConntrackEntry e : controlled) {
+				if (e.lastSeen() >= 0 && e.lastSeen() + ipvsTimeout(e) > t) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		/**
+		 * As {@code ipvsadm -Lnc} prints a template:
+		 * {@code TCP NONE client:0 vip:port real:port}.
+		 */
+		String text() {
+			return vs.protocol().name() + " NONE " + client + ":0 " + vs.address() + ":" + vs.port() + " " + real.ip()
+					+ ":" + real.port();
+		}
+
+	}
+
+	/** The IPVS connection entry's timeout in its state (ipvsadm --set defaults). */
+	static int ipvsTimeout(ConntrackEntry e) {
+		return switch (e.original().protocol()) {
+			case TCP -> e.seenReply() ? 900 : 60;
+			case UDP -> 300;
+			case ICMP -> 60;
+		};
+	}
+
+	private final Map<String, Template> templates = new LinkedHashMap<>();
+
+	private static String key(IpvsVirtualServer vs, Ip client) {
+		return vs.protocol() + " " + vs.address() + ":" + vs.port() + " " + client;
+	}
+
+	/**
+	 * The real server the client's live template names, or null (no template, it expired,
+	 * or its real server is no longer usable: then it is dropped).
+	 */
+	IpvsRealServer lookup(IpvsVirtualServer vs, Ip client, long now) {
+		Template t = templates.get(key(vs, client));
+		if (t == null) {
+			return null;
+		}
+		boolean usable = vs.realServers()
+			.stream()
+			.anyMatch(r -> r.ip().equals(t.real.ip()) && r.port() == t.real.port() && r.weight() > 0);
+		if (now >= t.expiry() || !usable) {
+			templates.remove(key(vs, client));
+			return null;
+		}
+		return t.real;
+	}
+
+	/**
+	 * A new connection from the client went to {@code real}: its template (made if
+	 * needed) is armed for the full persistence timeout and controls the connection.
+	 */
+	void connected(IpvsVirtualServer vs, Ip client, IpvsRealServer real, long now, ConntrackEntry connection) {
+		Template t = templates.computeIfAbsent(key(vs, client), k -> new Template(vs, client, real));
+		t.armedUntil = now + vs.persistenceTimeout();
+		if (connection != null && !t.controlled.contains(connection)) {
+			t.controlled.add(connection);
+		}
+	}
+
+	/**
+	 * Time passes from {@code before} to {@code now}: the templates that were live at
+	 * {@code before} and are gone at {@code now} leave the table; returns them as
+	 * {@code ipvsadm -Lnc} printed them, with why.
+	 */
+	List<String> expire(long before, long now) {
+		List<String> out = new ArrayList<>();
+		for (Iterator<Template> it = templates.values().iterator(); it.hasNext();) {
+			Template t = it.next();
+			long expiry = t.expiry();
+			if (expiry <= now) {
+				it.remove();
+				if (expiry > before) {
+					out.add("IPVS persistent template " + t.text() + " (its -p " + t.vs.persistenceTimeout()
+							+ " s timer ran out with no connection it controls left)");
+				}
+			}
+		}
+		return out;
+	}
+
+}
