@@ -14,18 +14,21 @@ import dev.packetwalk.net.Ip;
 /**
  * A node's IPVS persistence templates (kube-proxy's {@code sessionAffinity: ClientIP} in
  * ipvs mode: {@code ipvsadm -A ... -p 10800}), after the kernel's
- * {@code ip_vs_sched_persist} and {@code ip_vs_conn_expire}:
+ * {@code ip_vs_sched_persist}, {@code ip_vs_check_template} and {@code ip_vs_conn_expire}
+ * (net/netfilter/ipvs):
  * <ul>
  * <li>the first connection from a client address to a persistent virtual server is
  * scheduled and creates a template (client address, port 0, virtual address and port →
- * real server) whose timer is the service's persistence timeout;</li>
+ * real server) with {@code timeout} = the service's persistence timeout;</li>
  * <li>every later new connection from that client finds the template, goes to the same
- * real server and arms the template's timer again for the full timeout
- * ({@code ip_vs_conn_put} re-arms it); a template whose real server is gone or has weight
- * 0 is not used ({@code ip_vs_check_template}) and a new one is made;</li>
+ * real server and becomes one the template controls; {@code ip_vs_conn_put} arms the
+ * template's timer again for its {@code timeout}; a template whose real server is gone or
+ * has weight 0 is not used and a new one is made;</li>
  * <li>when the timer runs out while a connection the template controls is still in the
- * IPVS connection table ({@code n_control > 0}), the timer is armed again for the full
- * timeout; the template goes at the first run-out that finds none.</li>
+ * IPVS connection table ({@code n_control > 0}), the kernel sets the template's
+ * {@code timeout} to 60 s and arms it again ({@code expire_later}), so it goes at the
+ * first 60-second run-out that finds none (and a connection that reuses it after that
+ * arms it for 60 s only).</li>
  * </ul>
  * An IPVS connection entry lives for its state's IPVS timeout after its last packet
  * ({@code ipvsadm --set}'s defaults: TCP 900 s once ESTABLISHED, which the model takes as
@@ -44,24 +47,32 @@ final class IpvsPersistence {
 
 		long armedUntil;
 
+		/** What the timer is armed for: the persistence timeout, 60 s after a delay. */
+		long timeout;
+
 		final List<ConntrackEntry> controlled = new ArrayList<>();
 
 		Template(IpvsVirtualServer vs, Ip client, IpvsRealServer real) {
 			this.vs = vs;
 			this.client = client;
 			this.real = real;
+			this.timeout = vs.persistenceTimeout();
 		}
 
 		/**
-		 * When the template goes: its timer's run-outs, each re-armed while a controlled
-		 * connection is still in the IPVS table at that moment.
+		 * Runs the timer up to {@code now}: every run-out that finds a controlled
+		 * connection still in the IPVS table arms it again for 60 s; returns when the
+		 * template went, or -1 while it lives.
 		 */
-		long expiry() {
-			long t = armedUntil;
-			while (controlledAliveAt(t)) {
-				t += vs.persistenceTimeout();
+		long advance(long now) {
+			while (armedUntil <= now) {
+				if (!controlledAliveAt(armedUntil)) {
+					return armedUntil;
+				}
+				timeout = 60;
+				armedUntil += 60;
 			}
-			return t;
+			return -1;
 		}
 
 		private boolean controlledAliveAt(long t) {
@@ -111,7 +122,7 @@ final class IpvsPersistence {
 		boolean usable = vs.realServers()
 			.stream()
 			.anyMatch(r -> r.ip().equals(t.real.ip()) && r.port() == t.real.port() && r.weight() > 0);
-		if (now >= t.expiry() || !usable) {
+		if (t.advance(now) >= 0 || !usable) {
 			templates.remove(key(vs, client));
 			return null;
 		}
@@ -124,7 +135,7 @@ final class IpvsPersistence {
 	 */
 	void connected(IpvsVirtualServer vs, Ip client, IpvsRealServer real, long now, ConntrackEntry connection) {
 		Template t = templates.computeIfAbsent(key(vs, client), k -> new Template(vs, client, real));
-		t.armedUntil = now + vs.persistenceTimeout();
+		t.armedUntil = now + t.timeout;
 		if (connection != null && !t.controlled.contains(connection)) {
 			t.controlled.add(connection);
 		}
@@ -139,10 +150,10 @@ final class IpvsPersistence {
 		List<String> out = new ArrayList<>();
 		for (Iterator<Template> it = templates.values().iterator(); it.hasNext();) {
 			Template t = it.next();
-			long expiry = t.expiry();
-			if (expiry <= now) {
+			long gone = t.advance(now);
+			if (gone >= 0) {
 				it.remove();
-				if (expiry > before) {
+				if (gone > before) {
 					out.add("IPVS persistent template " + t.text() + " (its -p " + t.vs.persistenceTimeout()
 							+ " s timer ran out with no connection it controls left)");
 				}

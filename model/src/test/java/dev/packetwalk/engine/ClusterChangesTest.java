@@ -393,10 +393,11 @@ class ClusterChangesTest {
 	/**
 	 * IPVS persistence ({@code -p 60}): the second connection from the client goes to the
 	 * first one's real server by its template, not by rr; 2 minutes later the template's
-	 * timer has run out, but the connections it controls are still in the IPVS table (900
-	 * s once established), so it was armed again and a new connection still goes there;
-	 * 20 minutes later those connections are gone, the template expired at the wait (its
-	 * step names it) and the next connection is scheduled by rr again.
+	 * 60 s have run out, but the connections it controls are still in the IPVS table (900
+	 * s once established), so the kernel armed it again (60 s at a time) and a new
+	 * connection still goes there; 20 minutes later those connections are gone, the
+	 * template expired during the wait (its step names it) and the next connection is
+	 * scheduled by rr again.
 	 */
 	@Test
 	void ipvsPersistenceExpiresAsTheKernelsTemplates() {
