@@ -106,7 +106,7 @@ public final class Engine {
 				rules = a.next();
 			}
 		}
-		if (!in.has(namespace) && (network.has(namespace) || networks.stream().anyMatch(n -> n.has(namespace)))) {
+		if (!in.has(namespace) && scenario.hasNamespace(namespace)) {
 			throw new IllegalArgumentException("no namespace " + namespace + " after step " + step
 					+ " (a change of the timeline deleted it or had not created it yet)");
 		}
