@@ -21,7 +21,7 @@ record StateQuery(int step, String namespace) {
 			throw ParameterException.bad("namespace",
 					"the query parameter 'namespace' is required (a namespace id such as node1 or default/pod1)");
 		}
-		if (scenario.topology().namespace(namespace) == null) {
+		if (!scenario.hasNamespace(namespace)) {
 			throw new ParameterException(HttpStatus.NOT_FOUND, "namespace",
 					"scenario '" + scenario.id() + "' has no namespace '" + namespace + "'");
 		}

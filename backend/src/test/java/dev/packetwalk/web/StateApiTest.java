@@ -242,4 +242,118 @@ class StateApiTest {
 		assertThat(posted).isEqualTo(get("/api/scenarios/pod-to-service/state?step=0&namespace=node1"));
 	}
 
+	private JsonNode post(String uri, String yaml) {
+		byte[] body = client.post()
+			.uri(uri)
+			.contentType(MediaType.parseMediaType("application/yaml"))
+			.bodyValue(yaml)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		return JsonMapper.builder().build().readTree(new String(body, StandardCharsets.UTF_8));
+	}
+
+	static final String WAITING = """
+			apiVersion: packetwalk.dev/v1alpha1
+			kind: Scenario
+			metadata: {name: waiting}
+			cluster:
+			  network: kubenet
+			  nodes: [{name: node1}]
+			  pods:
+			    - {name: client, node: node1}
+			    - {name: dns-1, node: node1, labels: {app: dns}, containers: [{name: c, ports: [{name: dns, containerPort: 53, protocol: UDP}]}]}
+			objects:
+			  - apiVersion: v1
+			    kind: Service
+			    metadata: {name: dns}
+			    spec:
+			      selector: {app: dns}
+			      clusterIP: 10.96.0.53
+			      ports: [{name: dns, port: 53, targetPort: dns, protocol: UDP}]
+			flows:
+			  - {id: query, from: client, to: service/dns:53, protocol: UDP}
+			timeline:
+			  - wait: 10s
+			  - wait: 1m
+			""";
+
+	/**
+	 * A posted draft's waits: the UDP entry counts down 10 s at the first wait and is
+	 * gone from node1's step of the second, where it timed out.
+	 */
+	@Test
+	void aWaitCountsDownAndRemovesWhatTimedOut() {
+		List<JsonNode> steps = steps(post("/api/trace", WAITING));
+		int first = -1;
+		int timedOut = -1;
+		for (int i = 0; i < steps.size(); i++) {
+			JsonNode s = steps.get(i);
+			if ("wait".equals(s.get("type").asString())) {
+				if (first < 0) {
+					first = i;
+				}
+				else if ("node1".equals(s.at("/at/namespace").asString())) {
+					timedOut = i;
+				}
+			}
+		}
+		String before = table(post("/api/state?step=" + first + "&namespace=node1", WAITING), "conntrack").get("text")
+			.asString();
+		assertThat(before).startsWith("udp      17 30 src=10.244.1.2 dst=10.96.0.53 ");
+		String after = table(post("/api/state?step=" + (first + 1) + "&namespace=node1", WAITING), "conntrack")
+			.get("text")
+			.asString();
+		assertThat(after).startsWith("udp      17 20 src=10.244.1.2 dst=10.96.0.53 ");
+		assertThat(timedOut).isGreaterThan(first);
+		assertThat(table(post("/api/state?step=" + timedOut + "&namespace=node1", WAITING), "conntrack").get("text")
+			.asString()).startsWith("udp      17 20 ");
+		assertThat(table(post("/api/state?step=" + (timedOut + 1) + "&namespace=node1", WAITING), "conntrack")
+			.get("lines")).isEmpty();
+	}
+
+	/**
+	 * udp-conntrack-flush: node1 lists the entry DNATed to dns-1 until kube-proxy's sync
+	 * that deletes it, not from that step on; dns-2's namespace, which the timeline
+	 * creates, has tables once created and a clear answer before.
+	 */
+	@Test
+	void theUdpFlushRemovesTheEntryAtKubeProxysSync() {
+		List<JsonNode> steps = steps(get("/api/scenarios/udp-conntrack-flush/trace"));
+		int sync = -1;
+		for (int i = 0; i < steps.size(); i++) {
+			JsonNode s = steps.get(i);
+			if ("proxy-sync".equals(s.get("type").asString()) && "node1".equals(s.get("node").asString())
+					&& !s.get("conntrackDeleted").isEmpty()) {
+				sync = i;
+			}
+		}
+		String deleted = steps.get(sync).get("conntrackDeleted").get(0).asString();
+		assertThat(deleted).startsWith("udp      17 ").contains("dst=10.96.0.53");
+		String tuples = deleted.substring(deleted.indexOf("src="));
+		JsonNode before = table(get("/api/scenarios/udp-conntrack-flush/state?step=" + sync + "&namespace=node1"),
+				"conntrack");
+		assertThat(before.get("text").asString()).contains(tuples);
+		JsonNode after = table(get("/api/scenarios/udp-conntrack-flush/state?step=" + (sync + 1) + "&namespace=node1"),
+				"conntrack");
+		assertThat(after.get("text").asString()).doesNotContain(tuples).isEmpty();
+		assertThat(
+				table(get("/api/scenarios/udp-conntrack-flush/state?step=" + steps.size() + "&namespace=default/dns-2"),
+						"route")
+					.get("text")
+					.asString())
+			.contains("default via ");
+		client.get()
+			.uri("/api/scenarios/udp-conntrack-flush/state?step=1&namespace=default/dns-2")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.parameter")
+			.isEqualTo("step");
+	}
+
 }

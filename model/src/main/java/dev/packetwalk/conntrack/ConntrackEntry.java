@@ -29,6 +29,12 @@ public final class ConntrackEntry {
 	/** A UDP entry still busy two seconds after its first reply (a stream). */
 	private boolean stream;
 
+	/**
+	 * TCP: a packet in the original direction passed after the reply (the handshake's
+	 * last ACK or data): ESTABLISHED.
+	 */
+	private boolean originalAfterReply;
+
 	ConntrackEntry(Tuple original) {
 		this.original = original;
 		this.reply = original.inverse();
@@ -89,6 +95,18 @@ public final class ConntrackEntry {
 		packets++;
 	}
 
+	/** A packet in the original direction: after a reply, TCP is ESTABLISHED. */
+	void originalPacket() {
+		if (seenReply) {
+			originalAfterReply = true;
+		}
+	}
+
+	/** When the entry last saw a packet (the run's clock, seconds); -1: not yet. */
+	public long lastSeen() {
+		return lastSeen;
+	}
+
 	public int packets() {
 		return packets;
 	}
@@ -127,30 +145,65 @@ public final class ConntrackEntry {
 	}
 
 	/**
-	 * A line as {@code conntrack -L} prints it (timeouts are the kernel's defaults for
-	 * the state).
+	 * A line as {@code conntrack -L} prints it at the moment of the entry's last packet:
+	 * the state's full timeout.
 	 */
 	public String text() {
+		return text(lastSeen < 0 ? 0 : lastSeen);
+	}
+
+	/**
+	 * A line as {@code conntrack -L} prints it at {@code now} (the run's clock, seconds):
+	 * the state and the seconds left of its timeout, counting down from the last packet
+	 * (the kernel prints {@code nf_ct_expires / HZ}), {@code [UNREPLIED]} before a reply
+	 * and {@code [ASSURED]} once the kernel set IPS_ASSURED. The state's timeouts are the
+	 * defaults of {@code /proc/sys/net/netfilter/nf_conntrack_*_timeout*} (checked on the
+	 * lab's kernel, 6.18): TCP SYN_SENT 120, SYN_RECV 60 (the reply seen, the handshake's
+	 * last ACK not yet), ESTABLISHED 432000 (a packet in the original direction after the
+	 * reply; or any time later, as the ACK the model does not draw follows the SYN-ACK at
+	 * once), UDP 30, or 120 once a stream, ICMP 30.
+	 */
+	public String text(long now) {
 		String proto = original.protocol().lower();
 		String state;
-		int timeout;
+		boolean assured;
 		switch (original.protocol()) {
 			case TCP -> {
-				state = seenReply ? "SYN_RECV " : "SYN_SENT ";
-				timeout = seenReply ? 60 : 120;
+				String s = !seenReply ? "SYN_SENT" : established(now) ? "ESTABLISHED" : "SYN_RECV";
+				state = s + " ";
+				assured = established(now);
 			}
 			case UDP -> {
 				state = "";
-				timeout = 30;
+				assured = stream;
 			}
 			case ICMP -> {
 				state = "";
-				timeout = 30;
+				assured = false;
 			}
 			default -> throw new IllegalStateException();
 		}
-		return String.format(Locale.ROOT, "%-8s %d %d %s%s %s%s mark=0 use=1", proto, original.protocol().number(),
-				timeout, state, original.text(), seenReply ? "" : "[UNREPLIED] ", reply.text());
+		return String.format(Locale.ROOT, "%-8s %d %d %s%s %s%s%s mark=0 use=1", proto, original.protocol().number(),
+				remaining(now), state, original.text(), seenReply ? "" : "[UNREPLIED] ", reply.text(),
+				assured ? " [ASSURED]" : "");
+	}
+
+	/** TCP after the reply: has the handshake's last ACK passed by {@code now}? */
+	private boolean established(long now) {
+		return seenReply && (originalAfterReply || (replyAt >= 0 && now > replyAt));
+	}
+
+	/**
+	 * The seconds left of the entry's timeout at {@code now}: its state's timeout minus
+	 * the time since its last packet, never below 0.
+	 */
+	public long remaining(long now) {
+		int timeout = switch (original.protocol()) {
+			case TCP -> !seenReply ? 120 : established(now) ? 432000 : 60;
+			case UDP, ICMP -> timeoutSeconds();
+		};
+		long since = lastSeen < 0 ? 0 : now - lastSeen;
+		return Math.max(0, timeout - since);
 	}
 
 }

@@ -36,6 +36,7 @@ public final class ConntrackTable {
 		ConntrackEntry e = byOriginal.get(t);
 		if (e != null) {
 			e.count();
+			e.originalPacket();
 			return new Lookup(e, Direction.ORIGINAL, false);
 		}
 		e = byReply.get(t);
@@ -65,20 +66,25 @@ public final class ConntrackTable {
 
 	/**
 	 * Deletes the entries that timed out by {@code now} (the kernel's garbage
-	 * collection); returns them as {@code conntrack -L} printed them, in table order.
+	 * collection); returns them in table order.
 	 */
-	public List<String> expire(long now) {
-		List<String> gone = new ArrayList<>();
+	public List<ConntrackEntry> expire(long now) {
+		List<ConntrackEntry> gone = new ArrayList<>();
 		entries.removeIf(e -> {
 			if (!e.expiredAt(now)) {
 				return false;
 			}
-			gone.add(e.text());
+			gone.add(e);
 			byOriginal.remove(e.original());
 			byReply.remove(e.reply());
 			return true;
 		});
 		return gone;
+	}
+
+	/** The entries in table (insertion) order. */
+	public List<ConntrackEntry> entries() {
+		return List.copyOf(entries);
 	}
 
 	/** The table in insertion order, as {@code conntrack -L} lines. */
@@ -93,15 +99,15 @@ public final class ConntrackTable {
 	/**
 	 * Deletes the UDP entries whose connection was DNATed to one of these addresses
 	 * (kube-proxy's {@code conntrack -D -p udp --dst-nat <endpoint>} when an endpoint
-	 * goes away); returns them as {@code conntrack -L} printed them, in table order.
+	 * goes away); returns them in table order.
 	 */
-	public List<String> deleteUdpTo(java.util.Collection<dev.packetwalk.net.Ip> endpoints) {
-		List<String> deleted = new ArrayList<>();
+	public List<ConntrackEntry> deleteUdpTo(java.util.Collection<dev.packetwalk.net.Ip> endpoints) {
+		List<ConntrackEntry> deleted = new ArrayList<>();
 		entries.removeIf(e -> {
 			boolean gone = e.original().protocol() == dev.packetwalk.net.Protocol.UDP && e.isDnat()
 					&& endpoints.contains(e.reply().src());
 			if (gone) {
-				deleted.add(e.text());
+				deleted.add(e);
 				byOriginal.remove(e.original());
 				byReply.remove(e.reply());
 			}

@@ -90,16 +90,42 @@ public final class Engine {
 	 * {@link #run(long, Budget)} does.
 	 */
 	public NamespaceTables tablesAt(long seed, int step, String namespace, Budget budget) {
-		dev.packetwalk.topology.Namespace ns = network.ns(namespace);
 		StateJournal journal = new StateJournal();
-		Trace trace = run(new RunState(seed, journal, budget));
-		return NamespaceTables.of(network, ns, trace, journal, step);
+		List<Run> runs = new ArrayList<>(1);
+		Trace trace = run(new RunState(seed, journal, budget), runs);
+		// the cluster as the timeline's changes left it after that step: a change's
+		// devices, routes and flanneld's entries are in force in a namespace from its
+		// last CNI or node-sync step there, its rules from kube-proxy's sync there, or
+		// else from the change walk's last step
+		Network in = network;
+		Network rules = network;
+		for (Applied a : runs.getFirst().applied) {
+			if (a.links().getOrDefault(namespace, a.last()) <= step - 1) {
+				in = a.next();
+			}
+			if (a.rules().getOrDefault(namespace, a.last()) <= step - 1) {
+				rules = a.next();
+			}
+		}
+		if (!in.has(namespace) && scenario.hasNamespace(namespace)) {
+			throw new IllegalArgumentException("no namespace " + namespace + " after step " + step
+					+ " (a change of the timeline deleted it or had not created it yet)");
+		}
+		dev.packetwalk.topology.Namespace ns = in.ns(namespace);
+		return NamespaceTables.of(in, rules, ns, trace, journal, step);
 	}
 
 	private Trace run(RunState state) {
+		return run(state, null);
+	}
+
+	private Trace run(RunState state, List<Run> keep) {
 		long seed = state.seed;
 		List<Walk> walks = new ArrayList<>();
 		Run run = new Run(state, walks);
+		if (keep != null) {
+			keep.add(run);
+		}
 		java.util.Deque<Flow> flows = new java.util.ArrayDeque<>(scenario.flows());
 		while (!flows.isEmpty()) {
 			run.send(flows.poll(), null, flows);
@@ -113,6 +139,15 @@ public final class Engine {
 			}
 		}
 		return new Trace(scenario.id(), seed, walks);
+	}
+
+	/**
+	 * A change as applied: the cluster after it; in a namespace, its devices, routes and
+	 * neighbour/FDB entries are in force from the change's last CNI or node-sync step
+	 * there ({@code links}), its rules from kube-proxy's sync there ({@code rules}), by
+	 * step index over the trace, or else from the walk's {@code last} step.
+	 */
+	private record Applied(int last, Map<String, Integer> links, Map<String, Integer> rules, Network next) {
 	}
 
 	/**
@@ -143,6 +178,14 @@ public final class Engine {
 
 		private Map<String, List<String>> dns = scenario.dns();
 
+		/** The changes applied so far, in order. */
+		private final List<Applied> applied = new ArrayList<>();
+
+		/** Steps of the walks so far. */
+		private int steps() {
+			return walks.stream().flatMap(w -> w.hops().stream()).mapToInt(h -> h.steps().size()).sum();
+		}
+
 		/** The cluster's namespaces as the changes so far left them. */
 		private dev.packetwalk.topology.Topology topology = scenario.topology();
 
@@ -166,6 +209,7 @@ public final class Engine {
 		Payload send(Flow f, String continues, java.util.Deque<Flow> next) {
 			state.budget.check();
 			state.now++;
+			age();
 			Sent earlier = continues == null ? null : sent.get(continues);
 			int sport = earlier != null ? earlier.packet().l4().srcPort() : f.srcPort() != 0 ? f.srcPort()
 					: f.protocol() == Protocol.ICMP ? 1 + state.random.nextInt(65535) : state.ephemeralPort();
@@ -203,6 +247,7 @@ public final class Engine {
 			}
 			// the first data segment of the connection carries the request
 			state.now++;
+			age();
 			Walker.Result data = new Walker(net, state, policies, maxHops, established(request.delivery())).walk(f.id(),
 					Walk.Leg.REQUEST, f.label() + " (HTTP request)", f.from(),
 					Packet.of(ip, new Transport.Tcp(sport, f.dstPort(), "P."), f.payload()), socket);
@@ -238,11 +283,47 @@ public final class Engine {
 			Walker.Expect back = new Walker.Expect.Connected(first.src(), first.l4().srcPort(), first.dst(),
 					first.l4().dstPort(), socket);
 			state.now++;
+			age();
 			Walker.Result reply = new Walker(net, state, policies, maxHops, back).walk(f.id(), Walk.Leg.REPLY, label,
 					got.namespace(), answer, (got.process() == null ? "the connection's socket" : got.process())
 							+ " in " + net.ns(got.namespace()).label());
 			walks.add(size.add(reply.walk()));
 			return reply.walk().disposition().delivered() ? reply.delivery().packet().payload() : null;
+		}
+
+		/**
+		 * The run's clock moved on (a second per walk): for the journal, every conntrack
+		 * entry's countdown from the first step of the walk that comes next.
+		 */
+		private void age() {
+			if (state.journal == null) {
+				return;
+			}
+			state.conntrackTables()
+				.forEach((ns, table) -> table.entries()
+					.forEach(e -> state.journal.conntrackAt(0, ns, e, e.text(state.now), StateJournal.Kind.AGED)));
+		}
+
+		/** {@code node/bridge/port} as its three parts. */
+		private static String[] splitPort(String port) {
+			int slash = port.lastIndexOf('/');
+			String bridge = port.substring(0, slash);
+			int first = bridge.lastIndexOf('/');
+			return new String[] { bridge.substring(0, first), bridge.substring(first + 1), port.substring(slash + 1) };
+		}
+
+		/**
+		 * A port leaves its bridge at the {@code index}-th step of the change being
+		 * applied; the journal records the learned entries it takes with it.
+		 */
+		private void forgetPort(String[] port, int index) {
+			for (String line : state.fdbForgetPort(port[0], port[1], port[2])) {
+				if (state.journal != null) {
+					String mac = line.substring(0, line.indexOf(' '));
+					state.journal.recordAt(index, port[0], StateJournal.Table.FDB, port[1] + "/" + mac, line,
+							StateJournal.Kind.REMOVED);
+				}
+			}
 		}
 
 		/**
@@ -257,13 +338,32 @@ public final class Engine {
 			long now = state.now;
 			List<dev.packetwalk.trace.Step> steps = new ArrayList<>();
 			String span = w.seconds() + " s pass";
+			StateJournal journal = state.journal;
 			for (dev.packetwalk.topology.Namespace ns : topology.namespaces()) {
 				dev.packetwalk.conntrack.ConntrackTable table = state.conntrackTables().get(ns.id());
-				List<String> conntrack = table == null ? List.of() : table.expire(now);
+				List<dev.packetwalk.conntrack.ConntrackEntry> gone = table == null ? List.of() : table.expire(now);
+				List<String> conntrack = gone.stream().map(e -> e.text(now)).toList();
 				List<String> affinity = new ArrayList<>();
 				dev.packetwalk.netfilter.RecentLists recent = state.recentByNamespace().get(ns.id());
 				if (recent != null && ns.iptables() != null) {
 					affinity.addAll(recentExpired(ns.iptables(), recent, before, now));
+				}
+				IpvsPersistence templates = state.ipvsPersistenceIfAny(ns.id());
+				if (templates != null) {
+					affinity.addAll(templates.expire(before, now));
+				}
+				if (journal != null) {
+					// the namespace's step when it has one, else the walk's first: the
+					// entries left count down, the ones that timed out leave the table
+					int at = conntrack.isEmpty() && affinity.isEmpty() ? 0 : steps.size();
+					for (dev.packetwalk.conntrack.ConntrackEntry e : gone) {
+						journal.conntrackAt(at, ns.id(), e, e.text(now), StateJournal.Kind.REMOVED);
+					}
+					if (table != null) {
+						for (dev.packetwalk.conntrack.ConntrackEntry e : table.entries()) {
+							journal.conntrackAt(at, ns.id(), e, e.text(now), StateJournal.Kind.AGED);
+						}
+					}
 				}
 				dev.packetwalk.netfilter.NftEvaluator.DynamicSets sets = state.nftSetsByNamespace().get(ns.id());
 				if (sets != null) {
@@ -301,6 +401,9 @@ public final class Engine {
 			String label = "wait " + w.seconds() + " s";
 			walks.add(size
 				.add(new Walk(w.id(), Walk.Leg.CHANGE, label, hops, dev.packetwalk.trace.Disposition.applied(label))));
+			if (journal != null) {
+				journal.skipWalk(steps.size());
+			}
 		}
 
 		/**
@@ -309,28 +412,70 @@ public final class Engine {
 		 * control-plane walk, then the new cluster for every later packet.
 		 */
 		void apply(Event.Change c, Network next) {
-			for (String port : c.unplugged()) {
-				int slash = port.lastIndexOf('/');
-				String bridge = port.substring(0, slash);
-				int first = bridge.lastIndexOf('/');
-				state.fdbForgetPort(bridge.substring(0, first), bridge.substring(first + 1), port.substring(slash + 1));
-			}
+			StateJournal journal = state.journal;
+			int total = c.hops().stream().mapToInt(h -> h.steps().size()).sum();
+			List<String> unplugged = new ArrayList<>(c.unplugged());
 			List<dev.packetwalk.trace.Hop> hops = new ArrayList<>();
+			int index = 0;
 			for (dev.packetwalk.trace.Hop h : c.hops()) {
 				List<dev.packetwalk.trace.Step> steps = new ArrayList<>();
 				for (dev.packetwalk.trace.Step s : h.steps()) {
 					if (s instanceof dev.packetwalk.trace.Step.ProxySync ps && !c.goneEndpoints().isEmpty()) {
 						// kube-proxy's deleteEndpointConnections: conntrack -D -p udp
 						// --orig-dst <service> --dst-nat <endpoint>
-						s = ps
-							.withConntrackDeleted(state.conntrack(ps.at().namespace()).deleteUdpTo(c.goneEndpoints()));
+						String nsId = ps.at().namespace();
+						List<dev.packetwalk.conntrack.ConntrackEntry> deleted = state.conntrack(nsId)
+							.deleteUdpTo(c.goneEndpoints());
+						s = ps.withConntrackDeleted(deleted.stream().map(e -> e.text(state.now)).toList());
+						if (journal != null) {
+							for (dev.packetwalk.conntrack.ConntrackEntry e : deleted) {
+								journal.conntrackAt(index, nsId, e, e.text(state.now), StateJournal.Kind.REMOVED);
+							}
+						}
+					}
+					if (s instanceof dev.packetwalk.trace.Step.Cni cni
+							&& cni.action() == dev.packetwalk.trace.Step.Cni.Action.UNPLUG) {
+						// deleting the veth takes its port off the bridge: the entries
+						// the
+						// bridge learned on it go (br_fdb_delete_by_port)
+						for (java.util.Iterator<String> it = unplugged.iterator(); it.hasNext();) {
+							String port = it.next();
+							String[] p = splitPort(port);
+							if (cni.removes().contains(p[0] + "/" + p[2])) {
+								forgetPort(p, index);
+								it.remove();
+							}
+						}
 					}
 					steps.add(s);
+					index++;
 				}
 				hops.add(new dev.packetwalk.trace.Hop(h.place(), steps));
 			}
+			for (String port : unplugged) {
+				forgetPort(splitPort(port), Math.max(0, total - 1));
+			}
 			walks.add(new Walk(c.id(), Walk.Leg.CHANGE, c.label(), hops,
 					dev.packetwalk.trace.Disposition.applied(c.label())));
+			if (journal != null) {
+				journal.skipWalk(total);
+			}
+			int first = steps() - total;
+			Map<String, Integer> links = new java.util.HashMap<>();
+			Map<String, Integer> rules = new java.util.HashMap<>();
+			int i = first;
+			for (dev.packetwalk.trace.Hop h : hops) {
+				for (dev.packetwalk.trace.Step s : h.steps()) {
+					if (s instanceof dev.packetwalk.trace.Step.Cni || s instanceof dev.packetwalk.trace.Step.NodeSync) {
+						links.put(s.at().namespace(), i);
+					}
+					if (s instanceof dev.packetwalk.trace.Step.ProxySync) {
+						rules.put(s.at().namespace(), i);
+					}
+					i++;
+				}
+			}
+			applied.add(new Applied(first + total - 1, links, rules, next));
 			net = next;
 			topology = c.state().topology();
 			policies = c.state().policies();

@@ -72,13 +72,23 @@ final class Ipvs {
 					"IPVS has virtual server " + vs + " but no real server: " + "the connection is refused.",
 					"TCP RST");
 		}
-		IpvsRealServer real = state.ipvsScheduler(ns.id(), vs).schedule(vs.realServers(), p.src()).orElseThrow();
+		IpvsRealServer persisted = vs.persistent() ? state.ipvsPersistence(ns.id()).lookup(vs, p.src(), state.now)
+				: null;
+		IpvsRealServer real = persisted != null ? persisted
+				: state.ipvsScheduler(ns.id(), vs).schedule(vs.realServers(), p.src()).orElseThrow();
+		if (vs.persistent()) {
+			state.ipvsPersistence(ns.id()).connected(vs, p.src(), real, state.now, netfilter.currentEntry(ns));
+		}
 		String vsText = vs.protocol().name() + "  " + vs.address() + ":" + vs.port() + " " + vs.scheduler()
 				+ (vs.persistent() ? " persistent " + vs.persistenceTimeout() : "");
-		rec.add(new Step.Ipvs(place(ns, null), p, p.dst() + ":" + p.l4().dstPort() + " is an IPVS virtual server ("
-				+ vs.scheduler() + " scheduler over " + reals.size() + " real servers): IPVS takes the packet at "
-				+ (localOut ? "LOCAL_OUT (the node's own connection, after nat OUTPUT)" : "LOCAL_IN") + " and picks "
-				+ real.ip() + ":" + real.port() + ". Unlike iptables mode there is no rule walk: one hash lookup.",
+		rec.add(new Step.Ipvs(place(ns, null), p,
+				p.dst() + ":" + p.l4().dstPort() + " is an IPVS virtual server (" + vs.scheduler() + " scheduler over "
+						+ reals.size() + " real servers): IPVS takes the packet at "
+						+ (localOut ? "LOCAL_OUT (the node's own connection, after nat OUTPUT)" : "LOCAL_IN")
+						+ " and picks " + real.ip() + ":" + real.port()
+						+ (persisted != null ? " (not the scheduler: the persistent template of client " + p.src()
+								+ " names it, and this connection arms it again)" : "")
+						+ ". Unlike iptables mode there is no rule walk: one hash lookup.",
 				vsText, vs.scheduler(), reals, real.ip() + ":" + real.port()));
 		netfilter.ipvsDnat(ns, real.ip(), real.port());
 		Packet out = p.withIp(p.ip().withDst(real.ip())).withL4(p.l4().withPorts(p.l4().srcPort(), real.port()));

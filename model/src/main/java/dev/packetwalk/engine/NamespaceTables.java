@@ -80,7 +80,16 @@ public record NamespaceTables(String namespace, int step, int steps, List<Table>
 	private record Entry(String text, boolean confirmed, int created) {
 	}
 
-	static NamespaceTables of(Network net, Namespace ns, Trace trace, StateJournal journal, int step) {
+	/**
+	 * @param net the cluster whose devices, routes and static entries are in force at the
+	 * step
+	 * @param rulesNet the cluster whose rules (iptables, IPVS) are in force at the step
+	 */
+	static NamespaceTables of(Network net, Network rulesNet, Namespace ns, Trace trace, StateJournal journal,
+			int step) {
+		if (!rulesNet.has(ns.id())) {
+			rulesNet = net; // a namespace the change creates: its rules come with it
+		}
 		int total = trace.walks().stream().flatMap(w -> w.hops().stream()).mapToInt(h -> h.steps().size()).sum();
 		if (step < 0 || step > total) {
 			throw new IllegalArgumentException(
@@ -98,6 +107,23 @@ public record NamespaceTables(String namespace, int step, int steps, List<Table>
 			}
 			Map<String, Entry> table = state.computeIfAbsent(c.table(), t -> new LinkedHashMap<>());
 			Entry before = table.get(c.key());
+			switch (c.kind()) {
+				case REMOVED -> {
+					// timed out, deleted by kube-proxy, or forgotten with its port: the
+					// tool no longer lists it
+					table.remove(c.key());
+					marks.remove(c.table() + "/" + c.key());
+					continue;
+				}
+				case AGED -> {
+					if (before != null) {
+						table.put(c.key(), new Entry(c.line(), before.confirmed(), before.created()));
+					}
+					continue;
+				}
+				case CREATED, USED, UPDATED, CONFIRMED -> {
+				}
+			}
 			table.put(c.key(), new Entry(c.line(), c.confirmed(), before == null ? c.step() : before.created()));
 			if (c.step() == current) {
 				String mark = c.kind().name().toLowerCase(Locale.ROOT);
@@ -141,19 +167,19 @@ public record NamespaceTables(String namespace, int step, int steps, List<Table>
 			}
 			tables.add(table("fdb", "bridge fdb show", fdb, true));
 		}
-		if (net.rules(ns.id()) != null || net.nftables(ns.id()) != null) {
+		if (rulesNet.rules(ns.id()) != null || net.nftables(ns.id()) != null) {
 			// conntrack runs wherever netfilter rules do (nftables mode's node has no
 			// iptables rules of its own)
 			List<Line> ct = new ArrayList<>();
 			learned(state, marks, StateJournal.Table.CONNTRACK, ct, walkStart);
 			tables.add(table("conntrack", "conntrack -L", ct, false));
 		}
-		if (net.rules(ns.id()) != null) {
-			tables.add(new Table("iptables", "iptables-save", net.rules(ns.id()).print(),
-					lines(net.rules(ns.id()).print())));
+		if (rulesNet.rules(ns.id()) != null) {
+			tables.add(new Table("iptables", "iptables-save", rulesNet.rules(ns.id()).print(),
+					lines(rulesNet.rules(ns.id()).print())));
 		}
-		if (net.ipvs(ns.id()) != null) {
-			String ipvs = net.ipvs(ns.id()).ipvsadmList();
+		if (rulesNet.ipvs(ns.id()) != null) {
+			String ipvs = rulesNet.ipvs(ns.id()).ipvsadmList();
 			tables.add(new Table("ipvs", "ipvsadm -Ln", ipvs, lines(ipvs)));
 		}
 		if (net.nftables(ns.id()) != null) {

@@ -151,6 +151,12 @@ final class Netfilter {
 	 * {@code net.ipv4.vs.conntrack=1} the conntrack entry learns the real server, so
 	 * replies are un-NATed like a DNAT's).
 	 */
+	/** The connection of the packet being walked in this namespace, or null. */
+	dev.packetwalk.conntrack.ConntrackEntry currentEntry(Namespace ns) {
+		ConntrackTable.Lookup l = current.get(ns.id());
+		return l == null ? null : l.entry();
+	}
+
 	void ipvsDnat(Namespace ns, Ip ip, int port) {
 		ConntrackTable.Lookup l = current.get(ns.id());
 		if (l != null && l.isNew()) {

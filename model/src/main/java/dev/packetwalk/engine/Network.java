@@ -133,6 +133,10 @@ final class Network {
 		return m == null || ns != byId.get(ns.id()) ? ns.device(name) : m.get(name);
 	}
 
+	boolean has(String id) {
+		return byId.containsKey(id);
+	}
+
 	Namespace ns(String id) {
 		Namespace ns = byId.get(id);
 		if (ns == null) {

@@ -165,13 +165,22 @@ final class RunState {
 
 	/**
 	 * A port leaves the bridge: the entries learned on it go too
-	 * ({@code br_fdb_delete_by_port}).
+	 * ({@code br_fdb_delete_by_port}); returns them as {@code bridge fdb show} printed
+	 * them.
 	 */
-	void fdbForgetPort(String nsId, String bridge, String port) {
+	List<String> fdbForgetPort(String nsId, String bridge, String port) {
+		List<String> gone = new ArrayList<>();
 		Map<Mac, String> m = fdb.get(nsId + "/" + bridge);
 		if (m != null) {
-			m.values().removeIf(port::equals);
+			m.entrySet().removeIf(e -> {
+				if (!e.getValue().equals(port)) {
+					return false;
+				}
+				gone.add(fdbLine(e.getKey(), port, bridge));
+				return true;
+			});
 		}
+		return gone;
 	}
 
 	/** {@code bridge fdb show br <bridge>} lines for the learned entries. */
@@ -218,6 +227,18 @@ final class RunState {
 	}
 
 	private final Map<String, dev.packetwalk.kubeproxy.IpvsScheduler> schedulers = new HashMap<>();
+
+	private final Map<String, IpvsPersistence> persistence = new HashMap<>();
+
+	/** A namespace's IPVS persistence templates, or null when it never had one. */
+	IpvsPersistence ipvsPersistenceIfAny(String nsId) {
+		return persistence.get(nsId);
+	}
+
+	/** A node's IPVS persistence templates. */
+	IpvsPersistence ipvsPersistence(String nsId) {
+		return persistence.computeIfAbsent(nsId, k -> new IpvsPersistence());
+	}
 
 	/**
 	 * A virtual server's scheduler on a node: stateful (rr remembers its position), one

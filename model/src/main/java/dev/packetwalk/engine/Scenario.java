@@ -16,6 +16,22 @@ public record Scenario(String id, Topology topology, List<Flow> flows, java.util
 		dev.packetwalk.netpol.PolicyEngine policies, java.util.Map<String, dev.packetwalk.kubeproxy.IpvsState> ipvs,
 		List<Event> timeline) {
 
+	/**
+	 * Does the namespace exist at some point of the scenario: in its cluster or in the
+	 * cluster after one of its timeline's changes?
+	 */
+	public boolean hasNamespace(String namespace) {
+		if (topology.namespace(namespace) != null) {
+			return true;
+		}
+		for (Event e : timeline) {
+			if (e instanceof Event.Change c && c.state().topology().namespace(namespace) != null) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	public Scenario(String id, Topology topology, List<Flow> flows) {
 		this(id, topology, flows, java.util.Map.of(), null, java.util.Map.of());
 	}

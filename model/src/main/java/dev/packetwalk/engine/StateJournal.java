@@ -9,9 +9,11 @@ import dev.packetwalk.conntrack.ConntrackEntry;
 
 /**
  * What the kernel state of a run learns, step by step: every neighbour, FDB and conntrack
- * entry created, used, updated or confirmed, with the index (0-based, over the whole
- * trace) of the step it belongs to. Only kept when asked for ({@link NamespaceTables});
- * an ordinary run has none.
+ * entry created, used, updated, confirmed or removed (a conntrack entry that timed out at
+ * a wait or that kube-proxy deleted, a learned FDB entry of a port CNI DEL unplugged),
+ * and the conntrack entries' countdown at a wait (aged), with the index (0-based, over
+ * the whole trace) of the step it belongs to. Only kept when asked for
+ * ({@link NamespaceTables}); an ordinary run has none.
  */
 final class StateJournal {
 
@@ -23,7 +25,16 @@ final class StateJournal {
 
 	enum Kind {
 
-		CREATED, USED, UPDATED, CONFIRMED
+		CREATED, USED, UPDATED, CONFIRMED,
+		/**
+		 * The entry left the table; {@code conntrack -L} and its tool no longer list it.
+		 */
+		REMOVED,
+		/**
+		 * Time passed: the entry's printed line changed (its timeout counts down), no
+		 * mark.
+		 */
+		AGED
 
 	}
 
@@ -54,6 +65,28 @@ final class StateJournal {
 	void endWalk(int steps) {
 		base += steps;
 		walk = null;
+	}
+
+	/**
+	 * A walk the engine built without a walker (a cluster change, a wait) of
+	 * {@code steps} steps has been added.
+	 */
+	void skipWalk(int steps) {
+		base += steps;
+	}
+
+	/**
+	 * A change of a walk being built without a walker, at its {@code index}-th step
+	 * (0-based); call before {@link #skipWalk}.
+	 */
+	void recordAt(int index, String ns, Table table, String key, String line, Kind kind) {
+		changes.add(new Change(base + index, ns, table, key, line, kind, true));
+	}
+
+	/** A conntrack entry changed at the {@code index}-th step of a walk being built. */
+	void conntrackAt(int index, String ns, ConntrackEntry e, String line, Kind kind) {
+		int id = ids.computeIfAbsent(e, x -> ids.size());
+		changes.add(new Change(base + index, ns, Table.CONNTRACK, "ct" + id, line, kind, e.confirmed()));
 	}
 
 	/** The step the next change belongs to: the one the walk adds next. */

@@ -358,4 +358,70 @@ class ClusterChangesTest {
 		assertThat(again.disposition().delivered()).isTrue();
 	}
 
+	static final String PERSISTENT = """
+			apiVersion: packetwalk.dev/v1alpha1
+			kind: Scenario
+			metadata: {name: persistent}
+			cluster:
+			  network: kubenet
+			  proxyMode: ipvs
+			  nodes: [{name: node1}]
+			  pods:
+			    - {name: client, node: node1}
+			    - {name: web-1, node: node1, labels: {app: web}, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+			    - {name: web-2, node: node1, labels: {app: web}, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+			objects:
+			  - apiVersion: v1
+			    kind: Service
+			    metadata: {name: web}
+			    spec:
+			      selector: {app: web}
+			      clusterIP: 10.96.0.80
+			      sessionAffinity: ClientIP
+			      sessionAffinityConfig: {clientIP: {timeoutSeconds: 60}}
+			      ports: [{name: http, port: 80, targetPort: http}]
+			flows:
+			  - {id: a, from: client, to: service/web:80}
+			  - {id: b, from: client, to: service/web:80}
+			timeline:
+			  - wait: 2m
+			  - flow: {id: c, from: client, to: service/web:80}
+			  - wait: 20m
+			  - flow: {id: d, from: client, to: service/web:80}
+			""";
+
+	/**
+	 * IPVS persistence ({@code -p 60}): the second connection from the client goes to the
+	 * first one's real server by its template, not by rr; 2 minutes later the template's
+	 * 60 s have run out, but the connections it controls are still in the IPVS table (900
+	 * s once established), so the kernel armed it again (60 s at a time) and a new
+	 * connection still goes there; 20 minutes later those connections are gone, the
+	 * template expired during the wait (its step names it) and the next connection is
+	 * scheduled by rr again.
+	 */
+	@Test
+	void ipvsPersistenceExpiresAsTheKernelsTemplates() {
+		Trace t = run(PERSISTENT, 1);
+		java.util.function.Function<String, String> real = f -> stepsOf(walk(t, f, Walk.Leg.REQUEST), Step.Ipvs.class)
+			.getFirst()
+			.chosen();
+		assertThat(stepsOf(walk(t, "a", Walk.Leg.REQUEST), Step.Ipvs.class).getFirst().virtualServer())
+			.endsWith("rr persistent 60");
+		String first = real.apply("a");
+		assertThat(real.apply("b")).as("by the template, not rr's next").isEqualTo(first);
+		assertThat(stepsOf(walk(t, "b", Walk.Leg.REQUEST), Step.Ipvs.class).getFirst().narration())
+			.contains("persistent template of client 10.244.1.2");
+		List<Step.Wait> short_ = stepsOf(walk(t, "change1", Walk.Leg.CHANGE), Step.Wait.class);
+		assertThat(short_).allMatch(w -> w.affinityExpired().isEmpty());
+		assertThat(real.apply("c")).as("connections it controls kept the template").isEqualTo(first);
+		List<Step.Wait> long_ = stepsOf(walk(t, "change3", Walk.Leg.CHANGE), Step.Wait.class);
+		Step.Wait node1 = long_.stream().filter(w -> w.at().namespace().equals("node1")).findFirst().orElseThrow();
+		assertThat(node1.affinityExpired()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+			.isEqualTo("IPVS persistent template TCP NONE 10.244.1.2:0 10.96.0.80:80 " + first
+					+ " (its -p 60 s timer ran out with no connection it controls left)");
+		assertThat(real.apply("d")).as("scheduled by rr again").isNotEqualTo(first);
+		assertThat(stepsOf(walk(t, "d", Walk.Leg.REQUEST), Step.Ipvs.class).getFirst().narration())
+			.doesNotContain("persistent template");
+	}
+
 }
