@@ -1978,23 +1978,17 @@ public final class ScenarioCompiler {
 				problems.error(at + "/name", "a node named " + n.name() + " already exists");
 				return;
 			}
-			nodes.add(n);
+			nodes.add(freeDefaults(n));
 			Builder next = rebuild(at, "/cluster/nodes/" + (nodes.size() - 1));
 			if (next == null) {
 				return;
 			}
 			List<Step> steps = new ArrayList<>();
-			Namespace joined = next.namespaces.stream()
-				.filter(ns -> ns.id().equals(n.name()))
-				.findFirst()
-				.orElseThrow();
+			Namespace joined = namespace(next, n.name());
 			List<String> created = new ArrayList<>();
 			created.add(joined.id());
 			for (Namespace ns : next.namespaces) {
-				Namespace was = current.namespaces.stream()
-					.filter(o -> o.id().equals(ns.id()))
-					.findFirst()
-					.orElse(null);
+				Namespace was = namespace(current, ns.id());
 				if (was != null && ns.kind() != Namespace.Kind.NODE) {
 					// the underlay gains a port for the node (a switch port, the VPC's
 					// link)
@@ -2012,18 +2006,12 @@ public final class ScenarioCompiler {
 							+ " is set up (the bridge, and with flannel, flanneld's lease and flannel.1).",
 					n.name(), "kubelet", joined.effectiveRoutes().stream().map(r -> "+ ip route: " + r.text()).toList(),
 					created, List.of()));
+			steps.addAll(underlayRoutes(next, n.name(), cidr, true));
 			for (Namespace ns : next.namespaces) {
 				if (ns.kind() != Namespace.Kind.NODE || ns.id().equals(n.name())) {
 					continue;
 				}
-				Namespace was = current.namespaces.stream()
-					.filter(o -> o.id().equals(ns.id()))
-					.findFirst()
-					.orElseThrow();
-				List<String> diff = ControlPlane.diff(nodeEntries(was), nodeEntries(ns), false)
-					.stream()
-					.filter(l -> !l.startsWith("@@"))
-					.toList();
+				List<String> diff = nodeEntriesDiff(ns);
 				if (diff.isEmpty()) {
 					continue;
 				}
@@ -2036,6 +2024,48 @@ public final class ScenarioCompiler {
 			}
 			steps.addAll(controlSteps(current, next));
 			change(id, "node " + n.name() + " joins", next, steps, List.of(), List.of());
+		}
+
+		/**
+		 * A joining node's defaults that a node kept after an earlier {@code removeNode}
+		 * already has (the defaults count by position: node IPAM and the addresses give
+		 * the next free one instead): its pod CIDR, its address in its network and its
+		 * external address, each set to the first free one from its default on.
+		 */
+		private ScenarioDocument.NodeSpec freeDefaults(ScenarioDocument.NodeSpec n) {
+			int i = nodes.size();
+			String podCidr = n.podCIDR();
+			if (podCidr == null) {
+				java.util.Set<Cidr> used = new java.util.HashSet<>(current.podCidrs.values());
+				int x = i + 1;
+				while (x < 255 && used.contains(Cidr.parse("10.244." + x + ".0/24"))) {
+					x++;
+				}
+				podCidr = x == i + 1 ? null : "10.244." + x + ".0/24";
+			}
+			String internal = n.internalIP();
+			Cidr subnet = current.doc.cluster().cloud() != null
+					&& "gcp".equals(current.doc.cluster().cloud().provider())
+							? current.nodeSubnets.values().iterator().next() : current.segments
+								.get(n.segment() == null ? current.segments.keySet().iterator().next() : n.segment());
+			if (internal == null && subnet != null) {
+				long index = current.nodeSubnets.values().stream().filter(subnet::equals).count() + 1;
+				int k = (int) index;
+				while (k < 250 && current.nodeIps.containsValue(subnet.nth(1 + k))) {
+					k++;
+				}
+				internal = k == index ? null : subnet.nth(1 + k).toString();
+			}
+			String external = n.externalIP();
+			if (external == null) {
+				int k = i;
+				while (k < 240 && current.externalIps.containsValue(Ip.parse("198.51.100." + (10 + k)))) {
+					k++;
+				}
+				external = k == i ? null : "198.51.100." + (10 + k);
+			}
+			return new ScenarioDocument.NodeSpec(n.name(), internal, external, podCidr, n.segment(), n.ipForward(),
+					n.canIpForward(), n.uplink(), n.mtu());
 		}
 
 		/**
@@ -2062,11 +2092,17 @@ public final class ScenarioCompiler {
 				return;
 			}
 			List<ScenarioDocument.PodSpec> gone = pods.stream().filter(p -> name.equals(p.node())).toList();
-			Namespace leaving = current.namespaces.stream()
-				.filter(ns -> ns.id().equals(name))
-				.findFirst()
-				.orElseThrow();
+			Namespace leaving = namespace(current, name);
 			nodes.remove(k);
+			for (int i = k; i < nodes.size(); i++) {
+				// the nodes after it keep what they were given (the defaults count by
+				// position)
+				ScenarioDocument.NodeSpec n = nodes.get(i);
+				nodes.set(i,
+						new ScenarioDocument.NodeSpec(n.name(), current.nodeIps.get(n.name()).toString(),
+								current.externalIps.get(n.name()).toString(), current.podCidrs.get(n.name()).toString(),
+								n.segment(), n.ipForward(), n.canIpForward(), n.uplink(), n.mtu()));
+			}
 			pods.removeAll(gone);
 			gone.forEach(p -> terminating.remove(key(p)));
 			Builder next = rebuild(at, null);
@@ -2077,7 +2113,7 @@ public final class ScenarioCompiler {
 			removed.add(name);
 			gone.forEach(p -> removed.add(key(p)));
 			for (Namespace ns : current.namespaces) {
-				Namespace now = next.namespaces.stream().filter(o -> o.id().equals(ns.id())).findFirst().orElse(null);
+				Namespace now = namespace(next, ns.id());
 				if (now != null && ns.kind() != Namespace.Kind.NODE) {
 					// the underlay loses its port for the node
 					ns.devices()
@@ -2097,18 +2133,12 @@ public final class ScenarioCompiler {
 					leaving.effectiveRoutes().stream().map(r -> "- ip route: " + r.text()).toList(), List.of(),
 					removed));
 			Cidr cidr = current.nodeCidr(name);
+			steps.addAll(underlayRoutes(next, name, cidr, false));
 			for (Namespace ns : next.namespaces) {
 				if (ns.kind() != Namespace.Kind.NODE) {
 					continue;
 				}
-				Namespace was = current.namespaces.stream()
-					.filter(o -> o.id().equals(ns.id()))
-					.findFirst()
-					.orElseThrow();
-				List<String> diff = ControlPlane.diff(nodeEntries(was), nodeEntries(ns), false)
-					.stream()
-					.filter(l -> !l.startsWith("@@"))
-					.toList();
+				List<String> diff = nodeEntriesDiff(ns);
 				if (diff.isEmpty()) {
 					continue;
 				}
@@ -2149,6 +2179,92 @@ public final class ScenarioCompiler {
 				return;
 			}
 			change(id, "pod " + p.name() + " is terminating", next, controlSteps(current, next), List.of(), List.of());
+		}
+
+		/**
+		 * What flanneld changes on a node that stays: its neighbour, FDB and route
+		 * entries in the next state against the current one, as {@code "+ "} /
+		 * {@code "- "} lines (no {@code @@} headings).
+		 */
+		private List<String> nodeEntriesDiff(Namespace ns) {
+			return changedLines(nodeEntries(namespace(current, ns.id())), nodeEntries(ns));
+		}
+
+		/**
+		 * The lines that go ({@code "- "}) and come ({@code "+ "}), no {@code @@}
+		 * headings.
+		 */
+		private static List<String> changedLines(List<String> was, List<String> now) {
+			return ControlPlane.diff(was, now, false).stream().filter(l -> !l.startsWith("@@")).toList();
+		}
+
+		/** The state's namespace of that id, or null. */
+		private static Namespace namespace(Builder state, String id) {
+			return state.namespaces.stream().filter(o -> o.id().equals(id)).findFirst().orElse(null);
+		}
+
+		private static List<String> routeEntries(Namespace ns) {
+			return ns.effectiveRoutes().stream().map(r -> "ip route: " + r.text()).toList();
+		}
+
+		/**
+		 * The underlay's routes that follow a node that joins or leaves: a GCP-style
+		 * VPC's route to the node's pod CIDR (next hop: its instance), which the route
+		 * controller (kube-controller-manager's, or the cloud-controller-manager's, with
+		 * {@code --configure-cloud-routes}) creates for a Node with a pod CIDR and
+		 * deletes once the Node is gone, with the instance's own route that comes and
+		 * goes with its VM; or the nodes' gateway router's static route to it (kubenet
+		 * without a cloud). One {@code node-sync} step per router whose routes change.
+		 */
+		private List<Step> underlayRoutes(Builder next, String node, Cidr cidr, boolean joins) {
+			List<Step> out = new ArrayList<>();
+			for (Namespace ns : next.namespaces) {
+				if (!ns.id().equals(Builder.VPC) && !ns.id().equals(Builder.ROUTER)) {
+					continue; // (the Internet's routes to external addresses are not the
+								// cluster's)
+				}
+				Namespace was = current.namespaces.stream()
+					.filter(o -> o.id().equals(ns.id()))
+					.findFirst()
+					.orElse(null);
+				if (was == null) {
+					continue;
+				}
+				List<String> diff = ControlPlane
+					.diff(was.effectiveRoutes().stream().map(r -> "ip route: " + r.text()).toList(),
+							ns.effectiveRoutes().stream().map(r -> "ip route: " + r.text()).toList(), false)
+					.stream()
+					.filter(l -> !l.startsWith("@@"))
+					.toList();
+				if (diff.isEmpty()) {
+					continue;
+				}
+				boolean vpc = ns.id().equals(Builder.VPC);
+				String narration = vpc ? (joins
+						? "The route controller (kube-controller-manager's, --configure-cloud-routes) sees " + node
+								+ "'s pod CIDR " + cidr + " and creates a VPC route for it with " + node
+								+ "'s instance as the next hop (GCE's route " + "<cluster>-<node UID>); the instance's"
+								+ " own route came with its VM. From now on the VPC delivers packets for " + cidr
+								+ " to " + node + "."
+						: "The route controller (kube-controller-manager's, --configure-cloud-routes) sees that the"
+								+ " Node " + node + " is gone and deletes the VPC route for its pod CIDR " + cidr
+								+ " (next hop: " + node + "'s instance); the instance's own route goes with its VM."
+								+ " A packet for " + cidr + " now meets no route but the VPC's default one.")
+						: (joins ? capitalized(ns.label().startsWith("the ") ? ns.label() : "the " + ns.label())
+								+ " gets a static route for " + node + "'s pod CIDR " + cidr + " via " + node
+								+ " (kubenet needs the network to route each node's pod CIDR to it: here the"
+								+ " router's operator; in a cloud, its route controller)."
+								: capitalized(ns.label().startsWith("the ") ? ns.label() : "the " + ns.label())
+										+ " loses its static route for " + node + "'s pod CIDR " + cidr + " (" + node
+										+ " is gone; in a cloud, the route controller deletes it).");
+				out.add(new Step.NodeSync(new Place(ns.node(), ns.id(), null), null, narration, node,
+						vpc ? "route-controller" : "router", diff, List.of(), List.of()));
+			}
+			return out;
+		}
+
+		private static String capitalized(String s) {
+			return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
 		}
 
 		/**

@@ -206,6 +206,77 @@ class ClusterChangesTest {
 		}
 	}
 
+	static final String GCP_LEAVING = """
+			apiVersion: packetwalk.dev/v1alpha1
+			kind: Scenario
+			metadata: {name: gcp-leaving}
+			cluster:
+			  network: kubenet
+			  cloud: {provider: gcp}
+			  nodes: [{name: node1}, {name: node2}, {name: node3}, {name: node4}]
+			  pods:
+			    - {name: client, node: node1}
+			    - {name: web-2, node: node2, containers: [{name: c, ports: [8080]}]}
+			    - {name: web-4, node: node4, containers: [{name: c, ports: [8080]}]}
+			flows:
+			  - {id: before, from: client, to: web-2:8080}
+			timeline:
+			  - removeNode: node2
+			  - flow: {id: after, from: client, to: 10.244.2.2:8080}
+			  - flow: {id: stays, from: client, to: web-4:8080}
+			  - addNode: {name: node5}
+			""";
+
+	/**
+	 * A node leaves a cluster whose pod network the VPC routes (kubenet on GCP): the
+	 * route controller deletes the VPC route to its pod CIDR (one node-sync step at the
+	 * VPC, after kube-controller-manager's), a packet for that CIDR no longer reaches a
+	 * node, and the nodes after it keep their addresses and pod CIDRs; a node that joins
+	 * later gets a route of its own, on free addresses.
+	 */
+	@Test
+	void aNodeThatLeavesAGcpClusterTakesItsVpcRouteWithIt() {
+		Trace t = run(GCP_LEAVING, 1);
+		Walk leave = walk(t, "change1", Walk.Leg.CHANGE);
+		List<Step.NodeSync> syncs = stepsOf(leave, Step.NodeSync.class);
+		assertThat(syncs).extracting(Step.NodeSync::agent)
+			.containsExactly("kube-controller-manager", "route-controller");
+		Step.NodeSync route = syncs.get(1);
+		assertThat(route.at().namespace()).isEqualTo("vpc");
+		assertThat(route.node()).isEqualTo("node2");
+		assertThat(route.diff()).containsExactly("- ip route: 10.240.0.3 dev vm-node2 proto static scope link",
+				"- ip route: 10.244.2.0/24 via 10.240.0.3 dev vm-node2 proto static");
+		assertThat(route.narration()).contains("deletes the VPC route for its pod CIDR 10.244.2.0/24");
+		// no other node's route changes: node3 and node4 keep 10.240.0.4/.5 and their
+		// CIDRs
+		Walk after = walk(t, "after", Walk.Leg.REQUEST);
+		assertThat(after.disposition().delivered()).isFalse();
+		assertThat(after.hops().getLast().place().namespace()).isEqualTo("vpc");
+		Walk stays = walk(t, "stays", Walk.Leg.REQUEST);
+		assertThat(stays.disposition().delivered()).isTrue();
+		assertThat(stays.hops().getLast().place().namespace()).isEqualTo("default/web-4");
+		assertThat(steps(stays)).anyMatch(s -> s.at().namespace().equals("node4"));
+		Walk join = walk(t, "change4", Walk.Leg.CHANGE);
+		Step.NodeSync created = stepsOf(join, Step.NodeSync.class).get(1);
+		assertThat(created.agent()).isEqualTo("route-controller");
+		assertThat(created.diff()).containsExactly("+ ip route: 10.240.0.6 dev vm-node5 proto static scope link",
+				"+ ip route: 10.244.5.0/24 via 10.240.0.6 dev vm-node5 proto static");
+	}
+
+	/**
+	 * The VPC's routing table in the state view follows the route controller's step:
+	 * node2's route is listed before it and gone from it on.
+	 */
+	@Test
+	void theVpcsRouteLeavesTheStateAtTheRouteControllersStep() {
+		TimelineTablesTest.Run r = TimelineTablesTest.run(GCP_LEAVING, 1);
+		int sync = r.stepWhere(s -> s instanceof Step.NodeSync n && n.agent().equals("route-controller"));
+		assertThat(NamespaceTablesTest.table(r.at(sync - 1, "vpc"), "route").text())
+			.contains("10.244.2.0/24 via 10.240.0.3 dev vm-node2");
+		assertThat(NamespaceTablesTest.table(r.at(sync, "vpc"), "route").text()).doesNotContain("10.244.2.0/24")
+			.contains("10.244.4.0/24 via 10.240.0.5 dev vm-node4");
+	}
+
 	@Test
 	void removeNodeProblemsNameTheirLine() {
 		String unknown = LEAVING.replace("removeNode: node3", "removeNode: node4");
