@@ -302,6 +302,7 @@ public final class Engine {
 			state.conntrackTables()
 				.forEach((ns, table) -> table.entries()
 					.forEach(e -> state.journal.conntrackAt(0, ns, e, e.text(state.now), StateJournal.Kind.AGED)));
+			state.journal.ipvsAgeAt(0, null, state.now);
 		}
 
 		/** {@code node/bridge/port} as its three parts. */
@@ -364,6 +365,7 @@ public final class Engine {
 							journal.conntrackAt(at, ns.id(), e, e.text(now), StateJournal.Kind.AGED);
 						}
 					}
+					journal.ipvsAgeAt(at, ns.id(), now);
 				}
 				dev.packetwalk.netfilter.NftEvaluator.DynamicSets sets = state.nftSetsByNamespace().get(ns.id());
 				if (sets != null) {

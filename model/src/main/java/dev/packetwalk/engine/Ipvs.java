@@ -90,6 +90,9 @@ final class Ipvs {
 								+ " names it, and this connection arms it again)" : "")
 						+ ". Unlike iptables mode there is no rule walk: one hash lookup.",
 				vsText, vs.scheduler(), reals, real.ip() + ":" + real.port()));
+		if (state.journal != null && netfilter.currentEntry(ns) != null) {
+			state.journal.ipvsConnection(ns.id(), netfilter.currentEntry(ns), real.ip() + ":" + real.port());
+		}
 		netfilter.ipvsDnat(ns, real.ip(), real.port());
 		Packet out = p.withIp(p.ip().withDst(real.ip())).withL4(p.l4().withPorts(p.l4().srcPort(), real.port()));
 		List<FieldDiff> diffs = new ArrayList<>();

@@ -24,8 +24,8 @@ import dev.packetwalk.trace.Walk;
  *
  * @param steps how many steps the trace has (the step is at most that)
  * @param tables in the order {@code route}, {@code neigh}, {@code fdb},
- * {@code conntrack}, {@code iptables}, {@code ipvs}, {@code nftables}, {@code listeners};
- * tables the namespace does not have are left out
+ * {@code conntrack}, {@code iptables}, {@code ipvs}, {@code ipvs-conn}, {@code nftables},
+ * {@code listeners}; tables the namespace does not have are left out
  */
 public record NamespaceTables(String namespace, int step, int steps, List<Table> tables) {
 
@@ -33,7 +33,8 @@ public record NamespaceTables(String namespace, int step, int steps, List<Table>
 	 * One table.
 	 *
 	 * @param id {@code route}, {@code neigh}, {@code fdb}, {@code conntrack},
-	 * {@code iptables}, {@code ipvs}, {@code nftables} ({@code nft list ruleset}: the
+	 * {@code iptables}, {@code ipvs}, {@code ipvs-conn} ({@code ipvsadm -Lnc}: IPVS's
+	 * connection entries, counting down), {@code nftables} ({@code nft list ruleset}: the
 	 * rules the step's nftables walk matched and the map elements it used are marked
 	 * {@code used}), {@code listeners}
 	 * @param command the command whose output {@code text} is ({@code ip route},
@@ -181,6 +182,9 @@ public record NamespaceTables(String namespace, int step, int steps, List<Table>
 		if (rulesNet.ipvs(ns.id()) != null) {
 			String ipvs = rulesNet.ipvs(ns.id()).ipvsadmList();
 			tables.add(new Table("ipvs", "ipvsadm -Ln", ipvs, lines(ipvs)));
+			List<Line> conns = new ArrayList<>(lines(IpvsConnections.HEADER));
+			learned(state, marks, StateJournal.Table.IPVS, conns, walkStart);
+			tables.add(table("ipvs-conn", "ipvsadm -Lnc", conns, false));
 		}
 		if (net.nftables(ns.id()) != null) {
 			String nft = net.nftables(ns.id()).listRuleset();

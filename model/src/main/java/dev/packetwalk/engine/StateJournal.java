@@ -19,7 +19,9 @@ final class StateJournal {
 
 	enum Table {
 
-		NEIGH, FDB, CONNTRACK
+		NEIGH, FDB, CONNTRACK,
+		/** IPVS's connection table ({@code ipvsadm -Lnc}). */
+		IPVS
 
 	}
 
@@ -51,6 +53,12 @@ final class StateJournal {
 	private final List<Change> changes = new ArrayList<>();
 
 	private final Map<ConntrackEntry, Integer> ids = new IdentityHashMap<>();
+
+	/**
+	 * The IPVS connections in the tables, in the order made: namespace and connection
+	 * ({@link #ipvsKey}) → its conntrack entry.
+	 */
+	private final Map<String, ConntrackEntry> ipvs = new java.util.LinkedHashMap<>();
 
 	/** Steps of the walks already finished. */
 	private int base;
@@ -89,6 +97,66 @@ final class StateJournal {
 		changes.add(new Change(base + index, ns, Table.CONNTRACK, "ct" + id, line, kind, e.confirmed()));
 	}
 
+	/**
+	 * IPVS took a new connection in {@code ns} (its scheduler picked the real server
+	 * {@code destination}, {@code ip:port}; called before the conntrack entry learns the
+	 * binding, as the changes are kept in step order): from the step just recorded, the
+	 * IPVS connection table lists it; every later packet of it in {@code ns} uses it, and
+	 * it leaves the table when its own IPVS timeout runs out ({@link #ipvsAgeAt}),
+	 * whatever conntrack's entry does.
+	 */
+	void ipvsConnection(String ns, ConntrackEntry e, String destination) {
+		String key = ipvsKey(ns, e);
+		if (ipvs.get(key) == e) {
+			return;
+		}
+		// (a live entry of the same client port and virtual server is replaced in place)
+		ipvs.put(key, e);
+		changes.add(new Change(step() - 1, ns, Table.IPVS, key, IpvsConnections.line(e, e.lastSeen(), destination),
+				Kind.CREATED, true));
+	}
+
+	/**
+	 * Time passed to {@code now}, at the {@code index}-th step of a walk being built: the
+	 * IPVS connections of {@code ns} (every namespace when null) count down, and those
+	 * whose IPVS timeout ran out leave the table.
+	 */
+	void ipvsAgeAt(int index, String ns, long now) {
+		for (java.util.Iterator<Map.Entry<String, ConntrackEntry>> it = ipvs.entrySet().iterator(); it.hasNext();) {
+			Map.Entry<String, ConntrackEntry> c = it.next();
+			String where = c.getKey().substring(0, c.getKey().indexOf(' '));
+			if (ns != null && !ns.equals(where)) {
+				continue;
+			}
+			boolean gone = IpvsConnections.expiredAt(c.getValue(), now);
+			changes.add(new Change(base + index, where, Table.IPVS, c.getKey(), IpvsConnections.line(c.getValue(), now),
+					gone ? Kind.REMOVED : Kind.AGED, true));
+			if (gone) {
+				it.remove();
+			}
+		}
+	}
+
+	/** An IPVS connection's identity: namespace, protocol, client and virtual server. */
+	private static String ipvsKey(String ns, ConntrackEntry e) {
+		return ns + " " + e.original().protocol() + " " + e.original().src() + ":" + e.original().sport() + " "
+				+ e.original().dst() + ":" + e.original().dport();
+	}
+
+	/**
+	 * A packet of an IPVS connection passed its conntrack entry in {@code ns}: IPVS's
+	 * entry is used too (its timer starts again, its state follows the reply).
+	 */
+	private void ipvsUsed(int step, String ns, ConntrackEntry e, Kind kind) {
+		if (kind != Kind.USED && kind != Kind.UPDATED && kind != Kind.CONFIRMED) {
+			return;
+		}
+		String key = ipvsKey(ns, e);
+		if (ipvs.get(key) == e) {
+			changes.add(new Change(step, ns, Table.IPVS, key, IpvsConnections.line(e, e.lastSeen()), Kind.USED, true));
+		}
+	}
+
 	/** The step the next change belongs to: the one the walk adds next. */
 	private int step() {
 		return base + (walk == null ? 0 : walk.count());
@@ -109,6 +177,7 @@ final class StateJournal {
 	void conntrack(String ns, ConntrackEntry e, Kind kind, int offset) {
 		int id = ids.computeIfAbsent(e, x -> ids.size());
 		changes.add(new Change(step() + offset, ns, Table.CONNTRACK, "ct" + id, e.text(), kind, e.confirmed()));
+		ipvsUsed(step() + offset, ns, e, kind);
 	}
 
 	List<Change> changes() {

@@ -282,4 +282,49 @@ class NamespaceTablesTest {
 		assertThat(ss.text().lines().toList().get(1).replace("4096", "128 ")).isEqualTo(realSs.get(1));
 	}
 
+	/**
+	 * {@code ipvsadm -Lnc} on pod-to-service-ipvs's node: the header only before the
+	 * first packet; at the {@code ipvs} step the connection IPVS made (client, virtual
+	 * server, the real server the step chose), SYN_RECV with IPVS's 60 s, marked created;
+	 * once the reply passed, ESTABLISHED with 15:00 (ipvsadm --set defaults). Columns as
+	 * ipvsadm's list_conn/print_conn print them: {@code "%-3s %-6s %-11s %-18s %-18s %s"}
+	 * under {@code "pro expire %-11s %-18s %-18s %s"}.
+	 */
+	@Test
+	void ipvsadmLncListsTheConnectionFromTheIpvsStep() throws IOException {
+		Run r = run("pod-to-service-ipvs");
+		int ipvs = -1;
+		for (int i = 0; i < r.steps().size(); i++) {
+			if (r.steps().get(i) instanceof Step.Ipvs) {
+				ipvs = i;
+				break;
+			}
+		}
+		Step.Ipvs step = (Step.Ipvs) r.steps().get(ipvs);
+		String node = step.at().namespace();
+		NamespaceTables.Table zero = table(r.at(0, node), "ipvs-conn");
+		assertThat(zero.command()).isEqualTo("ipvsadm -Lnc");
+		assertThat(zero.text()).isEqualTo("IPVS connection entries\n"
+				+ "pro expire state       source             virtual            destination\n");
+		assertThat(table(r.at(ipvs, node), "ipvs-conn").text().lines()).hasSize(2);
+		NamespaceTables.Table at = table(r.at(ipvs + 1, node), "ipvs-conn");
+		String client = step.packet().src() + ":" + step.packet().l4().srcPort();
+		String virtual = step.packet().dst() + ":" + step.packet().l4().dstPort();
+		String expected = String.format(java.util.Locale.ROOT, "%-3s %-6s %-11s %-18s %-18s %s", "TCP", "01:00",
+				"SYN_RECV", client, virtual, step.chosen());
+		assertThat(at.lines()).hasSize(3);
+		assertThat(at.lines().get(2).text()).isEqualTo(expected);
+		assertThat(at.lines().get(2).mark()).isEqualTo("created");
+		assertThat(at.text()).endsWith(expected + "\n");
+		// the order the columns come in: the tables ipvs, ipvs-conn next to each other
+		assertThat(r.at(ipvs + 1, node).tables()).extracting(NamespaceTables.Table::id)
+			.containsSubsequence("conntrack", "iptables", "ipvs", "ipvs-conn", "listeners");
+		String end = table(r.at(r.steps().size(), node), "ipvs-conn").text();
+		assertThat(end.lines().toList().get(2)).startsWith("TCP 15:00  ESTABLISHED " + client + " ")
+			.endsWith(" " + step.chosen());
+		// a namespace without IPVS has no such table; nor has an iptables-mode node
+		assertThat(r.at(ipvs + 1, "default/pod1").tables()).extracting(NamespaceTables.Table::id)
+			.doesNotContain("ipvs-conn");
+	}
+
 }

@@ -173,4 +173,30 @@ class TimelineTablesTest {
 		assertThat(table(r.at(sync, "node2"), "fdb").text()).contains(" dev flannel.1 dst 10.240.0.4 ");
 	}
 
+	/**
+	 * IPVS's connection table keeps its own timers: after the 2-minute wait the UDP
+	 * query's conntrack entry (30 s) is gone but its IPVS connection (300 s) is still
+	 * listed by {@code ipvsadm -Lnc}, counted down; a 15-minute wait takes both IPVS
+	 * connections (TCP ESTABLISHED 900 s) out of the table.
+	 */
+	@Test
+	void ipvsConnectionsCountDownOnTheirOwnTimers() {
+		Run r = run(ClusterChangesTest.WAITING.replace("MODE", "ipvs") + "  - wait: 15m\n", 1);
+		int wait120 = r.firstStepOf("change2", Walk.Leg.CHANGE);
+		int node1 = r
+			.stepWhere(s -> s instanceof Step.Wait w && w.seconds() == 120 && w.at().namespace().equals("node1"));
+		assertThat(node1).isGreaterThanOrEqualTo(wait120);
+		String before = table(r.at(node1 - 1, "node1"), "ipvs-conn").text();
+		assertThat(before).contains("\nTCP 14:53  ESTABLISHED 10.244.1.2:")
+			.contains("\nUDP 04:55  UDP         10.244.1.2:");
+		assertThat(conntrack(r, node1, "node1")).doesNotContain("udp ");
+		String after = table(r.at(node1, "node1"), "ipvs-conn").text();
+		assertThat(after).contains("\nTCP 12:53  ESTABLISHED 10.244.1.2:")
+			.contains("\nUDP 02:55  UDP         10.244.1.2:")
+			.contains(" 10.96.0.53:53      10.244.1.4:53\n");
+		int last = r.firstStepOf("change4", Walk.Leg.CHANGE);
+		assertThat(table(r.at(last - 1, "node1"), "ipvs-conn").text().lines()).hasSize(4);
+		assertThat(table(r.at(r.steps().size(), "node1"), "ipvs-conn").text().lines()).hasSize(2);
+	}
+
 }
