@@ -356,4 +356,40 @@ class StateApiTest {
 			.isEqualTo("step");
 	}
 
+	/**
+	 * pod-to-service-ipvs: node1's {@code ipvsadm -Lnc} is served next to
+	 * {@code ipvsadm -Ln}: ipvsadm's two header lines before the first packet; after the
+	 * {@code ipvs} step the connection it made (client, virtual server, the step's chosen
+	 * real server, SYN_RECV with 01:00 left), marked created, in ipvsadm's columns.
+	 */
+	@Test
+	void podToServiceIpvsListsTheIpvsConnectionFromItsIpvsStep() {
+		List<JsonNode> steps = steps(get("/api/scenarios/pod-to-service-ipvs/trace"));
+		int ipvs = -1;
+		for (int i = 0; i < steps.size() && ipvs < 0; i++) {
+			if ("ipvs".equals(steps.get(i).get("type").asString())) {
+				ipvs = i;
+			}
+		}
+		JsonNode step = steps.get(ipvs);
+		String node = step.at("/at/namespace").asString();
+		JsonNode zero = table(get("/api/scenarios/pod-to-service-ipvs/state?step=0&namespace=" + node), "ipvs-conn");
+		assertThat(zero.get("command").asString()).isEqualTo("ipvsadm -Lnc");
+		assertThat(zero.get("text").asString()).isEqualTo(
+				"IPVS connection entries\npro expire state       source             virtual            destination\n");
+		JsonNode state = get("/api/scenarios/pod-to-service-ipvs/state?step=" + (ipvs + 1) + "&namespace=" + node);
+		List<String> ids = new ArrayList<>();
+		state.get("tables").forEach(t -> ids.add(t.get("id").asString()));
+		assertThat(ids).containsSubsequence("ipvs", "ipvs-conn");
+		JsonNode conn = table(state, "ipvs-conn");
+		String client = step.at("/packet/ip/src").asString() + ":" + step.at("/packet/l4/srcPort").asInt();
+		String virtual = step.at("/packet/ip/dst").asString() + ":" + step.at("/packet/l4/dstPort").asInt();
+		String line = String.format(java.util.Locale.ROOT, "%-3s %-6s %-11s %-18s %-18s %s", "TCP", "01:00", "SYN_RECV",
+				client, virtual, step.get("chosen").asString());
+		assertThat(conn.get("lines")).hasSize(3);
+		assertThat(conn.get("lines").get(2).get("text").asString()).isEqualTo(line);
+		assertThat(conn.get("lines").get(2).get("mark").asString()).isEqualTo("created");
+		assertThat(conn.get("text").asString()).endsWith(line + "\n");
+	}
+
 }

@@ -13,7 +13,8 @@ const TAB_TEXT = {
 	fdb: 'bridge fdb',
 	conntrack: 'conntrack',
 	iptables: 'iptables-save',
-	ipvs: 'ipvsadm',
+	ipvs: 'ipvsadm -Ln',
+	'ipvs-conn': 'ipvsadm -Lnc',
 	nftables: 'nft list ruleset',
 	listeners: 'listeners'
 };
