@@ -303,6 +303,12 @@ public final class Engine {
 				.forEach((ns, table) -> table.entries()
 					.forEach(e -> state.journal.conntrackAt(0, ns, e, e.text(state.now), StateJournal.Kind.AGED)));
 			state.journal.ipvsAgeAt(0, null, state.now);
+			topology.namespaces().forEach(ns -> {
+				IpvsPersistence t = state.ipvsPersistenceIfAny(ns.id());
+				if (t != null) {
+					state.journal.ipvsTemplatesAt(0, ns.id(), t.lines(state.now));
+				}
+			});
 		}
 
 		/** {@code node/bridge/port} as its three parts. */
@@ -366,6 +372,9 @@ public final class Engine {
 						}
 					}
 					journal.ipvsAgeAt(at, ns.id(), now);
+					if (templates != null) {
+						journal.ipvsTemplatesAt(at, ns.id(), templates.lines(now));
+					}
 				}
 				dev.packetwalk.netfilter.NftEvaluator.DynamicSets sets = state.nftSetsByNamespace().get(ns.id());
 				if (sets != null) {

@@ -90,6 +90,10 @@ final class Ipvs {
 								+ " names it, and this connection arms it again)" : "")
 						+ ". Unlike iptables mode there is no rule walk: one hash lookup.",
 				vsText, vs.scheduler(), reals, real.ip() + ":" + real.port()));
+		if (state.journal != null && vs.persistent()) {
+			java.util.Map.Entry<String, String> t = state.ipvsPersistence(ns.id()).line(vs, p.src(), state.now);
+			state.journal.ipvsTemplate(ns.id(), t.getKey(), t.getValue());
+		}
 		if (state.journal != null && netfilter.currentEntry(ns) != null) {
 			state.journal.ipvsConnection(ns.id(), netfilter.currentEntry(ns), real.ip() + ":" + real.port());
 		}

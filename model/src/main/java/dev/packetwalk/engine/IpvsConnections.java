@@ -47,10 +47,14 @@ final class IpvsConnections {
 			case UDP -> "UDP";
 			case ICMP -> "ICMP";
 		};
-		return String.format(Locale.ROOT, "%-3s %-6s %-11s %-18s %-18s %s", e.original().protocol().name(),
-				String.format(Locale.ROOT, "%02d:%02d", left / 60, left % 60), state,
-				e.original().src() + ":" + e.original().sport(), e.original().dst() + ":" + e.original().dport(),
-				destination);
+		return format(e.original().protocol().name(), left, state, e.original().src() + ":" + e.original().sport(),
+				e.original().dst() + ":" + e.original().dport(), destination);
+	}
+
+	/** A line in ipvsadm's columns, {@code left} seconds printed as {@code mm:ss}. */
+	static String format(String protocol, long left, String state, String source, String virtual, String destination) {
+		return String.format(Locale.ROOT, "%-3s %-6s %-11s %-18s %-18s %s", protocol,
+				String.format(Locale.ROOT, "%02d:%02d", left / 60, left % 60), state, source, virtual, destination);
 	}
 
 }

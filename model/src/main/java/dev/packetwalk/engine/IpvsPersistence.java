@@ -85,6 +85,33 @@ final class IpvsPersistence {
 		}
 
 		/**
+		 * When the timer would let the template go, run up to {@code now} without
+		 * changing it; -1 while it lives.
+		 */
+		long wouldGo(long now) {
+			long until = armedUntil;
+			while (until <= now) {
+				if (!controlledAliveAt(until)) {
+					return until;
+				}
+				until += 60;
+			}
+			return -1;
+		}
+
+		/**
+		 * Its line in {@code ipvsadm -Lnc} at {@code now}: the time left of its timer.
+		 */
+		String line(long now) {
+			long until = armedUntil;
+			while (until <= now) {
+				until += 60;
+			}
+			return IpvsConnections.format(vs.protocol().name(), until - now, "NONE", client + ":0",
+					vs.address() + ":" + vs.port(), real.ip() + ":" + real.port());
+		}
+
+		/**
 		 * As {@code ipvsadm -Lnc} prints a template:
 		 * {@code TCP NONE client:0 vip:port real:port}.
 		 */
@@ -139,6 +166,26 @@ final class IpvsPersistence {
 		if (connection != null && !t.controlled.contains(connection)) {
 			t.controlled.add(connection);
 		}
+	}
+
+	/**
+	 * The live templates as {@code ipvsadm -Lnc} prints them at {@code now}, by their
+	 * key, in the order made; the timers do not run (the trace is not changed).
+	 */
+	Map<String, String> lines(long now) {
+		Map<String, String> out = new LinkedHashMap<>();
+		templates.forEach((key, t) -> {
+			if (t.wouldGo(now) < 0) {
+				out.put(key, t.line(now));
+			}
+		});
+		return out;
+	}
+
+	/** The key and line of the client's template for the virtual server, or null. */
+	Map.Entry<String, String> line(IpvsVirtualServer vs, Ip client, long now) {
+		Template t = templates.get(key(vs, client));
+		return t == null ? null : Map.entry(key(vs, client), t.line(now));
 	}
 
 	/**

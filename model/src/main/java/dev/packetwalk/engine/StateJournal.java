@@ -60,6 +60,9 @@ final class StateJournal {
 	 */
 	private final Map<String, ConntrackEntry> ipvs = new java.util.LinkedHashMap<>();
 
+	/** The persistence templates in the IPVS tables, by namespace. */
+	private final Map<String, java.util.Set<String>> templates = new java.util.TreeMap<>();
+
 	/** Steps of the walks already finished. */
 	private int base;
 
@@ -132,6 +135,38 @@ final class StateJournal {
 			changes.add(new Change(base + index, where, Table.IPVS, c.getKey(), IpvsConnections.line(c.getValue(), now),
 					gone ? Kind.REMOVED : Kind.AGED, true));
 			if (gone) {
+				it.remove();
+			}
+		}
+	}
+
+	/**
+	 * A new connection used (or made) the client's persistence template for a persistent
+	 * virtual server at the step just recorded: the template's line, armed again
+	 * ({@code key} is the template's within the namespace).
+	 */
+	void ipvsTemplate(String ns, String key, String line) {
+		String k = ns + " template " + key;
+		boolean made = templates.computeIfAbsent(ns, x -> new java.util.LinkedHashSet<>()).add(k);
+		changes.add(new Change(step() - 1, ns, Table.IPVS, k, line, made ? Kind.CREATED : Kind.USED, true));
+	}
+
+	/**
+	 * Time passed, at the {@code index}-th step of a walk being built: the namespace's
+	 * persistence templates still {@code live} (key → line) count down, the others leave
+	 * the table.
+	 */
+	void ipvsTemplatesAt(int index, String ns, Map<String, String> live) {
+		java.util.Set<String> had = templates.get(ns);
+		if (had == null) {
+			return;
+		}
+		for (java.util.Iterator<String> it = had.iterator(); it.hasNext();) {
+			String k = it.next();
+			String line = live.get(k.substring((ns + " template ").length()));
+			changes.add(new Change(base + index, ns, Table.IPVS, k, line == null ? "" : line,
+					line == null ? Kind.REMOVED : Kind.AGED, true));
+			if (line == null) {
 				it.remove();
 			}
 		}

@@ -176,8 +176,9 @@ class TimelineTablesTest {
 	/**
 	 * IPVS's connection table keeps its own timers: after the 2-minute wait the UDP
 	 * query's conntrack entry (30 s) is gone but its IPVS connection (300 s) is still
-	 * listed by {@code ipvsadm -Lnc}, counted down; a 15-minute wait takes both IPVS
-	 * connections (TCP ESTABLISHED 900 s) out of the table.
+	 * listed by {@code ipvsadm -Lnc}, counted down, as is the persistence template; a
+	 * 15-minute wait takes both IPVS connections (TCP ESTABLISHED 900 s) and the template
+	 * out of the table.
 	 */
 	@Test
 	void ipvsConnectionsCountDownOnTheirOwnTimers() {
@@ -195,7 +196,10 @@ class TimelineTablesTest {
 			.contains("\nUDP 02:55  UDP         10.244.1.2:")
 			.contains(" 10.96.0.53:53      10.244.1.4:53\n");
 		int last = r.firstStepOf("change4", Walk.Leg.CHANGE);
-		assertThat(table(r.at(last - 1, "node1"), "ipvs-conn").text().lines()).hasSize(4);
+		// web's persistence template (sessionAffinity ClientIP, -p 60): armed again for
+		// 60 s at each run-out while its TCP connection is in the table
+		assertThat(after).contains("\nTCP 00:52  NONE        10.244.1.2:0       10.96.0.80:80      10.244.1.3:8080\n");
+		assertThat(table(r.at(last - 1, "node1"), "ipvs-conn").text().lines()).hasSize(5);
 		assertThat(table(r.at(r.steps().size(), "node1"), "ipvs-conn").text().lines()).hasSize(2);
 	}
 
