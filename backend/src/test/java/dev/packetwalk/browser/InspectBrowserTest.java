@@ -120,9 +120,13 @@ class InspectBrowserTest extends BrowserTest {
 	// ---------------------------------------------------------------- device inspector
 
 	private List<JsonNode> steps(String id) throws Exception {
+		return traceSteps(url("/api/scenarios/" + id + "/trace"));
+	}
+
+	/** The steps of the trace at that address, in order. */
+	static List<JsonNode> traceSteps(String traceUrl) throws Exception {
 		String body = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create(url("/api/scenarios/" + id + "/trace"))).build(),
-					HttpResponse.BodyHandlers.ofString())
+			.send(HttpRequest.newBuilder(URI.create(traceUrl)).build(), HttpResponse.BodyHandlers.ofString())
 			.body();
 		List<JsonNode> out = new ArrayList<>();
 		JsonMapper.builder()
@@ -143,7 +147,8 @@ class InspectBrowserTest extends BrowserTest {
 		throw new AssertionError("no DNAT step");
 	}
 
-	private WebElement inspectorAt(int step) {
+	/** The device inspector once it shows the tables after that (1-based) step. */
+	static WebElement inspectorAt(int step) {
 		return wait(WAIT).until(d -> {
 			WebElement box = d.findElement(By.cssSelector("[data-testid=device-inspector]"));
 			return box.isDisplayed() && String.valueOf(step).equals(box.getDomAttribute("data-loaded-step")) ? box

@@ -1,10 +1,5 @@
 package dev.packetwalk.browser;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +12,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chromium.ChromiumDriver;
 import org.openqa.selenium.interactions.Actions;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 
@@ -38,31 +32,9 @@ class IpvsConnectionsBrowserTest extends BrowserTest {
 		((ChromiumDriver) driver).executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
 	}
 
-	private List<JsonNode> steps(String id) throws Exception {
-		String body = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create(url("/api/scenarios/" + id + "/trace"))).build(),
-					HttpResponse.BodyHandlers.ofString())
-			.body();
-		List<JsonNode> out = new ArrayList<>();
-		JsonMapper.builder()
-			.build()
-			.readTree(body)
-			.get("walks")
-			.forEach(w -> w.get("hops").forEach(h -> h.get("steps").forEach(out::add)));
-		return out;
-	}
-
-	private WebElement inspectorAt(int step) {
-		return wait(WAIT).until(d -> {
-			WebElement box = d.findElement(By.cssSelector("[data-testid=device-inspector]"));
-			return box.isDisplayed() && String.valueOf(step).equals(box.getDomAttribute("data-loaded-step")) ? box
-					: null;
-		});
-	}
-
 	@Test
 	void theIpvsStepsConnectionIsHighlightedInIpvsadmLnc() throws Exception {
-		List<JsonNode> steps = steps("pod-to-service-ipvs");
+		List<JsonNode> steps = InspectBrowserTest.traceSteps(url("/api/scenarios/pod-to-service-ipvs/trace"));
 		int ipvs = -1;
 		for (int i = 0; i < steps.size() && ipvs < 0; i++) {
 			if ("ipvs".equals(steps.get(i).get("type").asString())) {
@@ -84,7 +56,7 @@ class IpvsConnectionsBrowserTest extends BrowserTest {
 			((JavascriptExecutor) driver)
 				.executeScript("document.querySelector(\"g.ns[data-namespace='" + node + "']\").focus()");
 			new Actions(driver).sendKeys(Keys.ENTER).perform();
-			WebElement box = inspectorAt(at);
+			WebElement box = InspectBrowserTest.inspectorAt(at);
 			WebElement tab = box.findElement(By.cssSelector("[data-testid=di-tab-ipvs-conn]"));
 			assertThat(tab.getText()).isEqualTo("ipvsadm -Lnc");
 			assertThat(tab.getDomAttribute("aria-selected")).as(vp + ": the table the step touched opens")
@@ -120,7 +92,7 @@ class IpvsConnectionsBrowserTest extends BrowserTest {
 			// one step on (the DNAT it made): still listed, marked used by the
 			// conntrack binding's step
 			driver.findElement(By.cssSelector("[data-testid=btn-forward]")).click();
-			inspectorAt(at + 1);
+			InspectBrowserTest.inspectorAt(at + 1);
 			box.findElement(By.cssSelector("[data-testid=di-tab-ipvs-conn]")).click();
 			wait(WAIT).until(d -> box.findElements(By.cssSelector("[data-testid=di-line]")).size() == 3
 					&& box.findElement(By.cssSelector("[data-testid=di-command]")).getText().equals("# ipvsadm -Lnc"));
