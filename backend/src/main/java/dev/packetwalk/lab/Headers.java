@@ -14,7 +14,8 @@ import dev.packetwalk.packet.Transport;
  * compared then)
  * @param dstMac Ethernet destination, or null (not compared)
  * @param flags TCP flags in tcpdump notation ({@code S}, {@code S.}, {@code R.}),
- * {@code icmp T/C} for ICMP, empty for UDP
+ * {@code icmp T/C} for ICMP, the chunk for SCTP ({@code INIT}, {@code INIT ACK}), empty
+ * for UDP
  */
 public record Headers(Mac srcMac, Mac dstMac, Ip src, Ip dst, Protocol protocol, int srcPort, int dstPort, String flags,
 		int ttl) {
@@ -34,6 +35,7 @@ public record Headers(Mac srcMac, Mac dstMac, Ip src, Ip dst, Protocol protocol,
 			case Transport.Tcp t -> t.flags();
 			case Transport.Udp u -> "";
 			case Transport.Icmp i -> "icmp " + i.icmpType() + "/" + i.code();
+			case Transport.Sctp c -> c.chunk();
 		};
 		return new Headers(s, d, p.src(), p.dst(), p.ip().protocol(), p.l4().srcPort(), p.l4().dstPort(), flags,
 				p.ip().ttl());
@@ -70,7 +72,7 @@ public record Headers(Mac srcMac, Mac dstMac, Ip src, Ip dst, Protocol protocol,
 			sb.append('.').append(dstPort);
 		}
 		sb.append(": ").append(protocol.lower());
-		if (protocol == Protocol.TCP) {
+		if (protocol == Protocol.TCP || protocol == Protocol.SCTP) {
 			sb.append(" [").append(flags).append(']');
 		}
 		else if (protocol == Protocol.ICMP) {

@@ -42,7 +42,7 @@ public class ScenarioBenchmark {
 			"nodeport-nftables", "pod-network-setup", "pod-to-internet", "pod-to-internet-no-masquerade",
 			"pod-to-pod-cross-node-antispoof", "pod-to-pod-cross-node-routed", "pod-to-pod-host-gw",
 			"pod-to-pod-host-gw-different-subnets", "pod-to-pod-same-node", "pod-to-pod-vxlan", "pod-to-service",
-			"pod-to-service-ipvs", "pod-to-service-nftables", "service-hairpin", "service-hairpin-off",
+			"pod-to-service-ipvs", "pod-to-service-nftables", "sctp-service", "service-hairpin", "service-hairpin-off",
 			"service-no-endpoints", "service-scale-up", "service-session-affinity", "udp-conntrack-flush",
 			"vxlan-mtu-blackhole" })
 	public String scenario;

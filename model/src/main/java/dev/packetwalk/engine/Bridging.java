@@ -304,9 +304,11 @@ final class Bridging {
 				: (copies.size() == 1 ? "The one copy of the flood is" : "Every copy of the flood is")
 						+ " discarded where it arrives: no device behind " + br.name() + " has " + frame.eth().dst())
 				+ ". The frame is lost and nobody tells the sender (its neighbour entry still looks valid): "
-				+ (frame.ip().protocol() == Protocol.TCP ? "TCP retransmits the segment until the connection times out."
-						: "the sender hears nothing back."),
-				null);
+				+ switch (frame.ip().protocol()) {
+					case TCP -> "TCP retransmits the segment until the connection times out.";
+					case SCTP -> "SCTP retransmits the chunk (its T1 or T3 timer) until the association gives up.";
+					case UDP, ICMP -> "the sender hears nothing back.";
+				}, null);
 	}
 
 	/** The bridge port's hairpin flag: may a frame leave by the port it came in by? */

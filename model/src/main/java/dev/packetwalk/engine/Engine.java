@@ -214,29 +214,44 @@ public final class Engine {
 			int sport = earlier != null ? earlier.packet().l4().srcPort() : f.srcPort() != 0 ? f.srcPort()
 					: f.protocol() == Protocol.ICMP ? 1 + state.random.nextInt(65535) : state.ephemeralPort();
 			boolean http = continues == null && f.protocol() == Protocol.TCP && f.payload() instanceof Payload.Http;
+			// an SCTP flow opens an association: its INIT carries the client's Initiate
+			// Tag
+			// (drawn only for SCTP, so other flows draw the same numbers as before)
+			boolean association = continues == null && f.protocol() == Protocol.SCTP;
+			SctpTags tags = association ? new SctpTags(sctpTag(), sctpTag()) : f.protocol() == Protocol.SCTP
+					? sctpAssociations.getOrDefault(continues, new SctpTags(0, 0)) : null;
 			Transport l4 = switch (f.protocol()) {
 				case TCP -> new Transport.Tcp(sport, f.dstPort(), earlier != null ? "P." : "S");
 				case UDP -> new Transport.Udp(sport, f.dstPort());
 				case ICMP -> new Transport.Icmp(Transport.Icmp.ECHO_REQUEST, 0, sport, null);
+				case SCTP -> association ? new Transport.Sctp(sport, f.dstPort(), 0, Transport.Sctp.INIT, tags.client())
+						: new Transport.Sctp(sport, f.dstPort(), tags.server(), Transport.Sctp.DATA, 0);
 			};
 			Ipv4 ip = new Ipv4(f.src() == null ? Ip.ANY : f.src(), f.dst(), f.protocol(), f.ttl(), f.dontFragment());
-			// a SYN carries no data: an HTTP request waits for the handshake
-			Packet p = Packet.of(ip, l4, http ? Payload.Bytes.EMPTY : f.payload());
+			// a SYN carries no data: an HTTP request waits for the handshake; an INIT
+			// carries none either: the flow's payload rides the association's DATA chunk
+			Packet p = Packet.of(ip, l4, http || association ? Payload.Bytes.EMPTY : f.payload());
 			String socket = socketName(f) + " in "
 					+ (f.container() != null ? "container " + f.container() + " of " : "") + net.ns(f.from()).label();
 			Walker.Expect expect = new Walker.Expect.Listening();
-			if (continues != null && f.protocol() == Protocol.TCP) {
+			if (continues != null && (f.protocol() == Protocol.TCP || f.protocol() == Protocol.SCTP)) {
 				// the next segment of an established connection: only the socket accept()
 				// returned for it takes it
 				expect = established(earlier == null || !earlier.answered() ? null : earlier.delivery());
 			}
 			Walker.Result request = new Walker(net, state, policies, maxHops, expect).walk(f.id(), Walk.Leg.REQUEST,
-					http ? f.label() + " (handshake: SYN)" : f.label(), f.from(), p, socket);
+					http ? f.label() + " (handshake: SYN)"
+							: association ? f.label() + " (association: INIT)" : f.label(),
+					f.from(), p, socket);
 			walks.add(size.add(request.walk()));
+			if (association) {
+				sctpAssociations.put(f.id(), tags);
+				return associate(f, ip, sport, tags, request, socket);
+			}
 			Packet first = request.walk().hops().getFirst().steps().getFirst().packet();
 			boolean answered = false;
 			if (f.reply() && request.walk().disposition().delivered()) {
-				answered = respond(f, request.delivery(), first, answer(request.delivery().packet(), dns),
+				answered = respond(f, request.delivery(), first, answer(request.delivery().packet(), dns, tags),
 						http ? f.label() + " (handshake: SYN-ACK)" : f.label() + " (reply)", socket) != null;
 			}
 			if (earlier == null) {
@@ -255,7 +270,7 @@ public final class Engine {
 			if (!data.walk().disposition().delivered()) {
 				return null;
 			}
-			Packet response = answer(data.delivery().packet(), dns);
+			Packet response = answer(data.delivery().packet(), dns, null);
 			Flow upstream = next.peek();
 			if (upstream != null && upstream.protocol() == Protocol.TCP && upstream.payload() instanceof Payload.Http
 					&& upstream.from().equals(data.delivery().namespace())) {
@@ -266,6 +281,52 @@ public final class Engine {
 						: new Payload.Http("HTTP/1.1 502 Bad Gateway", Map.of("Content-Length", "0")));
 			}
 			return respond(f, data.delivery(), first, response, f.label() + " (HTTP response)", socket);
+		}
+
+		/** The tags of the SCTP associations opened so far, by flow id. */
+		private final Map<String, SctpTags> sctpAssociations = new java.util.HashMap<>();
+
+		/** A fresh Initiate Tag: 1..2^32-1 from the seeded generator. */
+		private long sctpTag() {
+			return 1 + Integer.toUnsignedLong(state.random.nextInt()) % 0xFFFF_FFFFL;
+		}
+
+		/**
+		 * The rest of an SCTP association after its INIT ({@code request}): the INIT ACK
+		 * back to the client (the server's Initiate Tag, its verification tag the
+		 * client's tag), then the COOKIE ECHO and COOKIE ACK (conntrack's entry becomes
+		 * ESTABLISHED and ASSURED), then one DATA chunk carrying the flow's payload and
+		 * its SACK. Each leg is walked only when the one before it was delivered.
+		 * @return null (an SCTP flow's DATA is acknowledged, not answered with an HTTP
+		 * response)
+		 */
+		private Payload associate(Flow f, Ipv4 ip, int sport, SctpTags tags, Walker.Result request, String socket) {
+			Packet first = request.walk().hops().getFirst().steps().getFirst().packet();
+			boolean answered = f.reply() && request.walk().disposition().delivered()
+					&& respond(f, request.delivery(), first, answer(request.delivery().packet(), dns, tags),
+							f.label() + " (association: INIT ACK)", socket) != null;
+			sent.put(f.id(), new Sent(first, request.delivery(), answered));
+			if (!answered) {
+				return null;
+			}
+			String[][] legs = { { Transport.Sctp.COOKIE_ECHO, "association: COOKIE ECHO", "association: COOKIE ACK" },
+					{ Transport.Sctp.DATA, "DATA", "SACK" } };
+			for (String[] leg : legs) {
+				state.now++;
+				age();
+				boolean data = leg[0].equals(Transport.Sctp.DATA);
+				Walker.Result r = new Walker(net, state, policies, maxHops, established(request.delivery())).walk(
+						f.id(), Walk.Leg.REQUEST, f.label() + " (" + leg[1] + ")", f.from(),
+						Packet.of(ip, new Transport.Sctp(sport, f.dstPort(), tags.server(), leg[0], 0),
+								data ? f.payload() : Payload.Bytes.EMPTY),
+						socket);
+				walks.add(size.add(r.walk()));
+				if (!r.walk().disposition().delivered() || respond(f, r.delivery(), first,
+						answer(r.delivery().packet(), dns, tags), f.label() + " (" + leg[2] + ")", socket) == null) {
+					return null;
+				}
+			}
+			return null;
 		}
 
 		/** The expectation for the next segment of a connection accepted as {@code d}. */
@@ -567,21 +628,51 @@ public final class Engine {
 			case TCP -> "a TCP socket";
 			case UDP -> "a UDP socket";
 			case ICMP -> "ping";
+			case SCTP -> "an SCTP socket";
 		};
+	}
+
+	/**
+	 * An SCTP association's Initiate Tags: the client's (in its INIT; every packet the
+	 * server sends carries it as its verification tag) and the server's (in the INIT ACK;
+	 * every later packet of the client carries it).
+	 */
+	record SctpTags(long client, long server) {
 	}
 
 	/**
 	 * What the server sends back: addresses and ports swapped from what it received; a
 	 * DNS server answers the question from the cluster's records (CoreDNS's kubernetes
-	 * plugin).
+	 * plugin). An SCTP chunk gets its answer in the association whose tags are
+	 * {@code tags}: INIT ACK (carrying the server's tag) for an INIT, COOKIE ACK for a
+	 * COOKIE ECHO, SACK for DATA, each with the client's tag as verification tag and no
+	 * user data.
 	 */
-	static Packet answer(Packet got, Map<String, List<String>> dns) {
+	static Packet answer(Packet got, Map<String, List<String>> dns, SctpTags tags) {
 		Transport l4 = switch (got.l4()) {
 			case Transport.Tcp t -> new Transport.Tcp(t.dstPort(), t.srcPort(),
 					t.isSyn() ? "S." : got.payload() instanceof Payload.Http ? "P." : ".");
 			case Transport.Udp u -> new Transport.Udp(u.dstPort(), u.srcPort());
 			case Transport.Icmp i -> new Transport.Icmp(Transport.Icmp.ECHO_REPLY, 0, i.id(), null);
+			case Transport.Sctp c -> {
+				String chunk = switch (c.chunk()) {
+					case Transport.Sctp.INIT -> Transport.Sctp.INIT_ACK;
+					case Transport.Sctp.COOKIE_ECHO -> Transport.Sctp.COOKIE_ACK;
+					case Transport.Sctp.DATA -> Transport.Sctp.SACK;
+					case Transport.Sctp.HEARTBEAT -> Transport.Sctp.HEARTBEAT_ACK;
+					case Transport.Sctp.SHUTDOWN -> Transport.Sctp.SHUTDOWN_ACK;
+					case Transport.Sctp.SHUTDOWN_ACK -> Transport.Sctp.SHUTDOWN_COMPLETE;
+					default -> throw new IllegalArgumentException("an SCTP " + c.chunk() + " chunk is not answered");
+				};
+				yield new Transport.Sctp(c.dstPort(), c.srcPort(), tags.client(), chunk,
+						chunk.equals(Transport.Sctp.INIT_ACK) ? tags.server() : 0);
+			}
 		};
+		if (got.l4() instanceof Transport.Sctp) {
+			return Packet.of(
+					new Ipv4(got.dst(), got.src(), got.ip().protocol(), Ipv4.DEFAULT_TTL, got.ip().dontFragment()), l4,
+					Payload.Bytes.EMPTY);
+		}
 		Payload payload = switch (got.payload()) {
 			case Payload.Bytes b -> Payload.Bytes.EMPTY;
 			case Payload.Http h -> new Payload.Http("HTTP/1.1 200 OK", Map.of("Content-Length", "0"));

@@ -128,6 +128,8 @@ final class IpvsPersistence {
 			case TCP -> e.seenReply() ? 900 : 60;
 			case UDP -> 300;
 			case ICMP -> 60;
+			// ip_vs_proto_sctp.c: 15 s through the handshake's states, 15 min ESTABLISHED
+			case SCTP -> e.sctpState() == ConntrackEntry.SctpState.ESTABLISHED ? 900 : 15;
 		};
 	}
 

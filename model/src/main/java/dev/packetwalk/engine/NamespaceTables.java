@@ -310,19 +310,21 @@ public record NamespaceTables(String namespace, int step, int steps, List<Table>
 	/**
 	 * {@code ss -ltun}: the listening TCP and bound UDP sockets (wildcard address, as the
 	 * scenarios' servers bind), in ss's columns (header
-	 * {@code Netid State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess}).
+	 * {@code Netid State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess});
+	 * with an SCTP listener, {@code ss -ltunS} (its listening SCTP sockets too).
 	 */
 	static Table listeners(List<Listener> listeners) {
 		List<Line> lines = new ArrayList<>();
 		lines.add(new Line("Netid State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess", null, true));
+		boolean sctp = false;
 		for (Listener l : listeners) {
-			boolean tcp = l.protocol() == dev.packetwalk.net.Protocol.TCP;
-			lines.add(new Line(
-					String.format(Locale.ROOT, "%-5s %-6s %-6d %-6d %18s %14s          ", tcp ? "tcp" : "udp",
-							tcp ? "LISTEN" : "UNCONN", 0, tcp ? 4096 : 0, "0.0.0.0:" + l.port(), "0.0.0.0:*"),
-					null, true));
+			boolean listening = l.protocol() != dev.packetwalk.net.Protocol.UDP;
+			sctp |= l.protocol() == dev.packetwalk.net.Protocol.SCTP;
+			lines.add(new Line(String.format(Locale.ROOT, "%-5s %-6s %-6d %-6d %18s %14s          ",
+					l.protocol().lower(), listening ? "LISTEN" : "UNCONN", 0, listening ? 4096 : 0,
+					"0.0.0.0:" + l.port(), "0.0.0.0:*"), null, true));
 		}
-		return table("listeners", "ss -ltun", lines, false);
+		return table("listeners", sctp ? "ss -ltunS" : "ss -ltun", lines, false);
 	}
 
 }

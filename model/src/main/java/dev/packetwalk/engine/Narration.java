@@ -20,6 +20,8 @@ final class Narration {
 			case Transport.Udp u -> p.vxlan() != null ? "a VXLAN-in-UDP datagram" : "a UDP datagram";
 			case Transport.Icmp i ->
 				i.icmpType() == Transport.Icmp.ECHO_REQUEST ? "an ICMP echo request" : "an ICMP message";
+			case Transport.Sctp s -> "an SCTP " + s.chunk() + " (vtag " + s.vtag()
+					+ (s.initTag() != 0 ? ", init tag " + s.initTag() : "") + ")";
 		};
 		String http = p.payload() instanceof Payload.Http h
 				? " (" + h.startLine()

@@ -23,6 +23,7 @@ import dev.packetwalk.netfilter.Target;
 import dev.packetwalk.netfilter.Verdict;
 import dev.packetwalk.netfilter.Walked;
 import dev.packetwalk.packet.Packet;
+import dev.packetwalk.packet.Transport;
 import dev.packetwalk.topology.Namespace;
 import dev.packetwalk.trace.Disposition;
 import dev.packetwalk.trace.DropReason;
@@ -229,6 +230,7 @@ final class Netfilter {
 	private ConntrackTable.Lookup track(Namespace ns, Packet p, List<Step> steps) {
 		ConntrackTable table = state.conntrack(ns.id());
 		ConntrackTable.Lookup l = table.lookupOrCreate(Tuple.of(p));
+		boolean sctpValid = !(p.l4() instanceof Transport.Sctp sctp) || l.entry().sctp(l.direction(), sctp);
 		l.entry().touch(state.now);
 		current.put(ns.id(), l);
 		if (state.journal != null) {
@@ -249,6 +251,12 @@ final class Netfilter {
 		else {
 			st = Step.Conntrack.State.REPLY;
 			narration = "conntrack matches this packet to the reply tuple of a known connection: every NAT done to the request is undone.";
+		}
+		if (p.l4() instanceof Transport.Sctp sctp) {
+			narration += sctpValid ? " SCTP: the " + sctp.chunk() + " chunk leaves the association " + l.entry()
+				.sctpState() + "." : " SCTP: conntrack finds the " + sctp.chunk()
+						+ " chunk invalid (its verification tag or its place in the association), so the state stays "
+						+ l.entry().sctpState() + ".";
 		}
 		steps.add(new Step.Conntrack(HopRecorder.place(ns, null), p, narration, st, l.entry().text()));
 		return l;

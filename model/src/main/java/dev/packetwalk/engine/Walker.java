@@ -411,13 +411,20 @@ final class Walker {
 							"The kernel of " + ns.label() + " answers the echo request itself.", "kernel"));
 					return new Next.End(Disposition.delivered("echo request answered by " + ns.label()));
 				}
-				String answer = p.ip().protocol() == Protocol.TCP
-						? "the kernel answers with a TCP RST (connection refused)"
-						: "the kernel answers ICMP port unreachable";
-				return rec.drop(place(ns, inDev), p, DropReason.NO_LISTENER,
-						"Nothing in " + ns.label() + " listens on " + p.ip().protocol().lower() + " port "
-								+ p.l4().dstPort() + ": " + answer + ".",
-						p.ip().protocol() == Protocol.TCP ? "TCP RST" : "ICMP type 3 code 3 port unreachable");
+				String answer = switch (p.ip().protocol()) {
+					case TCP -> "the kernel answers with a TCP RST (connection refused)";
+					// RFC 9260 8.4: an out-of-the-blue INIT is answered with an ABORT
+					case SCTP -> "the kernel's SCTP stack answers with an ABORT (connection refused)";
+					case UDP, ICMP -> "the kernel answers ICMP port unreachable";
+				};
+				return rec.drop(
+						place(ns, inDev), p, DropReason.NO_LISTENER, "Nothing in " + ns.label() + " listens on "
+								+ p.ip().protocol().lower() + " port " + p.l4().dstPort() + ": " + answer + ".",
+						switch (p.ip().protocol()) {
+							case TCP -> "TCP RST";
+							case SCTP -> "SCTP ABORT";
+							case UDP, ICMP -> "ICMP type 3 code 3 port unreachable";
+						});
 			}
 			case Expect.Connected c -> {
 				if (p.dst().equals(c.localIp()) && p.l4().dstPort() == c.localPort() && p.src().equals(c.peerIp())
@@ -432,8 +439,9 @@ final class Walker {
 				return rec.drop(place(ns, inDev), p, DropReason.INVALID_STATE,
 						c.socket() + " is connected to " + c.peerIp() + ":" + c.peerPort()
 								+ " but this reply comes from " + p.src() + ":" + p.l4().srcPort()
-								+ ": no socket matches, so the kernel discards it (and answers a TCP RST).",
-						"TCP RST");
+								+ ": no socket matches, so the kernel discards it (and answers "
+								+ (p.ip().protocol() == Protocol.SCTP ? "an SCTP ABORT" : "a TCP RST") + ").",
+						p.ip().protocol() == Protocol.SCTP ? "SCTP ABORT" : "TCP RST");
 			}
 			case Expect.Established c -> {
 				if (c.localIp() != null && p.dst().equals(c.localIp()) && p.l4().dstPort() == c.localPort()
@@ -447,9 +455,10 @@ final class Walker {
 				}
 				return rec.drop(place(ns, inDev), p, DropReason.INVALID_STATE,
 						"No socket in " + ns.label() + " has this connection (" + p.src() + ":" + p.l4().srcPort()
-								+ " → " + p.dst() + ":" + p.l4().dstPort()
-								+ "): the kernel discards the segment and answers a TCP RST.",
-						"TCP RST");
+								+ " → " + p.dst() + ":" + p.l4().dstPort() + "): the kernel discards the "
+								+ (p.ip().protocol() == Protocol.SCTP ? "packet and answers an SCTP ABORT."
+										: "segment and answers a TCP RST."),
+						p.ip().protocol() == Protocol.SCTP ? "SCTP ABORT" : "TCP RST");
 			}
 		}
 	}

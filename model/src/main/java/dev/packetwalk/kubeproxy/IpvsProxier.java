@@ -236,7 +236,10 @@ public final class IpvsProxier {
 					String set = switch (port.protocol()) {
 						case TCP -> KUBE_NODE_PORT_TCP;
 						case UDP -> KUBE_NODE_PORT_UDP;
-						case ICMP -> throw new IllegalStateException("service ports are TCP or UDP");
+						case ICMP -> throw new IllegalStateException("service ports are TCP, UDP or SCTP");
+						// the scenario compiler refuses SCTP Services in IPVS mode (their
+						// KUBE-NODE-PORT-SCTP-HASH ipsets are not modelled yet)
+						case SCTP -> throw new IllegalStateException("SCTP Services are refused in IPVS mode");
 					};
 					entries.get(set).add(Integer.toString(port.nodePort()));
 					if (extLocal) {

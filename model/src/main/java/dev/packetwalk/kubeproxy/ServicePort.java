@@ -21,7 +21,7 @@ public record ServicePort(String name, Protocol protocol, int port, int targetPo
 			throw new IllegalArgumentException("service port name must be a DNS label, was '" + name + "'");
 		}
 		if (protocol == null || protocol == Protocol.ICMP) {
-			throw new IllegalArgumentException("service port protocol must be TCP or UDP, was " + protocol);
+			throw new IllegalArgumentException("service port protocol must be TCP, UDP or SCTP, was " + protocol);
 		}
 		requirePort("port", port);
 		requirePort("targetPort", targetPort);

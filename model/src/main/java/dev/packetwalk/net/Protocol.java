@@ -5,7 +5,7 @@ import java.util.Locale;
 /** IP protocols the model carries. */
 public enum Protocol {
 
-	TCP(6), UDP(17), ICMP(1);
+	TCP(6), UDP(17), ICMP(1), SCTP(132);
 
 	private final int number;
 
@@ -28,7 +28,7 @@ public enum Protocol {
 				return p;
 			}
 		}
-		throw new IllegalArgumentException("unknown protocol '" + text + "' (expected tcp, udp or icmp)");
+		throw new IllegalArgumentException("unknown protocol '" + text + "' (expected tcp, udp, sctp or icmp)");
 	}
 
 }

@@ -12,7 +12,7 @@ import dev.packetwalk.packet.Packet;
 /**
  * A lookup that lets the evaluator skip, without testing them one by one, the rules of a
  * long run of "service dispatch" rules
- * ({@code [-d ip/32] -p tcp|udp [-m comment] -m tcp|udp --dport N -j X}, as in
+ * ({@code [-d ip/32] -p tcp|udp|sctp [-m comment] -m tcp|udp|sctp --dport N -j X}, as in
  * KUBE-SERVICES and KUBE-NODEPORTS) that cannot match the packet. Such rules have no side
  * effects (no statistic, no recent), so skipping them changes nothing but the time taken;
  * the evaluator still counts them as evaluated, as a linear kernel walk would.
@@ -170,7 +170,8 @@ final class ChainIndex {
 	int nextCandidate(int i, Packet packet) {
 		Run r = runAt[i];
 		Protocol proto = packet.ip().protocol();
-		if (proto != Protocol.TCP && proto != Protocol.UDP) {
+		if (proto == Protocol.ICMP) {
+			// an indexed rule matches a destination port: ICMP has none
 			return -1;
 		}
 		int port = packet.l4().dstPort();

@@ -151,7 +151,7 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 		return dev.equals(pattern);
 	}
 
-	/** {@code [!] -p tcp|udp|icmp}. ({@code -p all} is no match at all.) */
+	/** {@code [!] -p tcp|udp|sctp|icmp}. ({@code -p all} is no match at all.) */
 	record Proto(Protocol protocol, boolean negated) implements Match {
 		public Proto {
 			if (protocol == null) {
@@ -206,14 +206,14 @@ public sealed interface Match permits Match.Source, Match.Destination, Match.InI
 	}
 
 	/**
-	 * {@code -m tcp|udp [[!] --sport p[:q]] [[!] --dport p[:q]]}; a null range checks
-	 * nothing. A full, non-negated range checks nothing either and is dropped, as
+	 * {@code -m tcp|udp|sctp [[!] --sport p[:q]] [[!] --dport p[:q]]}; a null range
+	 * checks nothing. A full, non-negated range checks nothing either and is dropped, as
 	 * iptables-save does.
 	 */
 	record Ports(Protocol protocol, PortRange sport, PortRange dport) implements Match {
 		public Ports {
-			if (protocol != Protocol.TCP && protocol != Protocol.UDP) {
-				throw new IllegalArgumentException("port matches exist for tcp and udp only, not " + protocol);
+			if (protocol != Protocol.TCP && protocol != Protocol.UDP && protocol != Protocol.SCTP) {
+				throw new IllegalArgumentException("port matches exist for tcp, udp and sctp only, not " + protocol);
 			}
 			if (sport != null && sport.isAll()) {
 				sport = null;

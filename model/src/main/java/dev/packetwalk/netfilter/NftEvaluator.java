@@ -193,8 +193,8 @@ public final class NftEvaluator {
 					}
 					case NftStatement.Fib f -> matched = ctx.isLocal().test(addr(p, f.side()));
 					case NftStatement.L4Proto l -> matched = p.ip().protocol() == l.protocol();
-					case NftStatement.PortMatch pm ->
-						matched = p.ip().protocol() == pm.protocol() && p.l4().dstPort() == pm.port();
+					case NftStatement.PortMatch pm -> matched = p.ip().protocol() == pm.protocol()
+							&& (pm.source() ? p.l4().srcPort() : p.l4().dstPort()) == pm.port();
 					case NftStatement.MarkCheck m -> matched = (mark & m.mask()) == m.value();
 					case NftStatement.MarkSet m -> {
 						mark = m.apply(mark);

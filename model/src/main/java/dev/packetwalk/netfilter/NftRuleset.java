@@ -632,9 +632,13 @@ public final class NftRuleset {
 							i += 3;
 						}
 					}
-					case "tcp", "udp" -> {
-						expect(t, i + 1, "dport");
-						out.add(new NftStatement.PortMatch(Protocol.parse(w), Integer.parseInt(at(t, i + 2))));
+					case "tcp", "udp", "sctp" -> {
+						String side = at(t, i + 1);
+						if (!side.equals("sport")) {
+							expect(t, i + 1, "dport");
+						}
+						out.add(new NftStatement.PortMatch(Protocol.parse(w), Integer.parseInt(at(t, i + 2)),
+								side.equals("sport")));
 						i += 3;
 					}
 					case "fib" -> {

@@ -137,11 +137,24 @@ public sealed interface NftStatement permits NftStatement.CtState, NftStatement.
 		}
 	}
 
-	/** {@code tcp dport 80}. */
-	record PortMatch(Protocol protocol, int port) implements NftStatement {
+	/**
+	 * {@code tcp dport 80}, {@code sctp sport 3868}: the protocol's header and its
+	 * destination (or source) port.
+	 */
+	record PortMatch(Protocol protocol, int port, boolean source) implements NftStatement {
+		public PortMatch {
+			if (protocol == Protocol.ICMP) {
+				throw new IllegalArgumentException("icmp has no ports");
+			}
+		}
+
+		public PortMatch(Protocol protocol, int port) {
+			this(protocol, port, false);
+		}
+
 		@Override
 		public String text() {
-			return protocol.lower() + " dport " + port;
+			return protocol.lower() + (source ? " sport " : " dport ") + port;
 		}
 	}
 

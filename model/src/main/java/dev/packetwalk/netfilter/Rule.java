@@ -53,7 +53,7 @@ public record Rule(String chain, List<Match> matches, Target target) {
 			}
 			if (m instanceof Match.Ports p) {
 				if (ports != null) {
-					throw new IllegalArgumentException("a rule has at most one -m tcp/-m udp match");
+					throw new IllegalArgumentException("a rule has at most one -m tcp/-m udp/-m sctp match");
 				}
 				ports = p;
 			}
@@ -62,11 +62,11 @@ public record Rule(String chain, List<Match> matches, Target target) {
 			throw new IllegalArgumentException(
 					ports.protocol().name() + " match requires '-p " + ports.protocol().lower() + "'");
 		}
-		boolean tcpOrUdp = proto != null && !proto.negated()
-				&& (proto.protocol() == Protocol.TCP || proto.protocol() == Protocol.UDP);
+		boolean withPorts = proto != null && !proto.negated() && (proto.protocol() == Protocol.TCP
+				|| proto.protocol() == Protocol.UDP || proto.protocol() == Protocol.SCTP);
 		boolean natPorts = Target.rewritesPorts(target);
-		if (natPorts && !tcpOrUdp) {
-			throw new IllegalArgumentException("a NAT port range needs '-p tcp' or '-p udp'"
+		if (natPorts && !withPorts) {
+			throw new IllegalArgumentException("a NAT port range needs '-p tcp', '-p udp' or '-p sctp'"
 					+ " (iptables: Need TCP, UDP, SCTP or DCCP with port specification)");
 		}
 		if (target instanceof Target.Reject r && r.with() == Target.RejectWith.TCP_RESET

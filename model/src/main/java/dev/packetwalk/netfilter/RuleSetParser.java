@@ -713,8 +713,10 @@ final class RuleSetParser {
 				case "tcp", "6" -> Protocol.TCP;
 				case "udp", "17" -> Protocol.UDP;
 				case "icmp", "1" -> Protocol.ICMP;
+				case "sctp", "132" -> Protocol.SCTP;
 				case "all", "0" -> null;
-				default -> throw error(v, "protocol '" + v + "' is not supported by the model (tcp, udp, icmp or all)");
+				default ->
+					throw error(v, "protocol '" + v + "' is not supported by the model (tcp, udp, sctp, icmp or all)");
 			};
 			if (p == null) {
 				if (negated) {
@@ -729,7 +731,7 @@ final class RuleSetParser {
 
 		private void loadMatch(String name) {
 			switch (name) {
-				case "tcp", "udp" -> {
+				case "tcp", "udp", "sctp" -> {
 					Protocol p = Protocol.parse(name);
 					for (MatchBuilder b : extensions) {
 						if (b instanceof PortsBuilder pb && pb.protocol == p) {
@@ -751,7 +753,7 @@ final class RuleSetParser {
 				case "set" -> extensions.add(new SetBuilder());
 				case "ipvs" -> extensions.add(new IpvsBuilder());
 				default -> throw error(name, "match extension '" + name + "' is not supported by the model"
-						+ " (tcp, udp, comment, mark, conntrack, addrtype, statistic, recent, set, ipvs)");
+						+ " (tcp, udp, sctp, comment, mark, conntrack, addrtype, statistic, recent, set, ipvs)");
 			}
 		}
 
@@ -766,7 +768,7 @@ final class RuleSetParser {
 				}
 			}
 			if (PortsBuilder.OPTIONS.contains(tok) && protocol != null && !protocolNegated
-					&& (protocol == Protocol.TCP || protocol == Protocol.UDP)) {
+					&& (protocol == Protocol.TCP || protocol == Protocol.UDP || protocol == Protocol.SCTP)) {
 				// iptables loads the protocol's match implicitly, at this point of the
 				// rule
 				PortsBuilder b = new PortsBuilder(protocol);

@@ -88,6 +88,37 @@ final class ClusterServices {
 		return endpoints;
 	}
 
+	/** kube-proxy runs in IPVS mode (whose SCTP Services are not modelled yet). */
+	private boolean ipvs;
+
+	/** kube-proxy's mode is IPVS. */
+	void ipvs(boolean ipvs) {
+		this.ipvs = ipvs;
+	}
+
+	/**
+	 * A Service port's protocol as Kubernetes accepts it (TCP, the default, UDP or SCTP),
+	 * or null after reporting the problem at {@code at}.
+	 */
+	private Protocol servicePortProtocol(String at, String text) {
+		Protocol proto = null;
+		for (Protocol candidate : List.of(Protocol.TCP, Protocol.UDP, Protocol.SCTP)) {
+			if (candidate.name().equalsIgnoreCase(text == null ? "TCP" : text)) {
+				proto = candidate;
+			}
+		}
+		if (proto == null) {
+			problems.error(at, "protocol must be TCP, UDP or SCTP, was '" + text + "'");
+			return null;
+		}
+		if (proto == Protocol.SCTP && ipvs) {
+			problems.error(at, "SCTP Service ports in proxyMode ipvs are not modelled yet (its KUBE-NODE-PORT-SCTP-HASH"
+					+ " ipsets): use proxyMode iptables or nftables");
+			return null;
+		}
+		return proto;
+	}
+
 	/** By {@code namespace/name}. */
 	Map<String, ServiceAddress> byName() {
 		return byName;
@@ -204,15 +235,8 @@ final class ClusterServices {
 				problems.error(pat + "/port", "port must be 1..65535");
 				return;
 			}
-			Protocol proto;
-			try {
-				proto = Protocol.parse(p.getProtocol() == null ? "TCP" : p.getProtocol());
-			}
-			catch (IllegalArgumentException ex) {
-				problems.error(pat + "/protocol", "SCTP".equals(p.getProtocol())
-						? "SCTP Service ports are not modelled yet: the model's packets are TCP, UDP or ICMP (a missing feature,"
-								+ " not a typo)"
-						: "protocol must be TCP or UDP, was '" + p.getProtocol() + "'");
+			Protocol proto = servicePortProtocol(pat + "/protocol", p.getProtocol());
+			if (proto == null) {
 				return;
 			}
 			String portName = p.getName() == null ? "" : p.getName();

@@ -764,6 +764,7 @@ public final class ScenarioCompiler {
 			services = new ClusterServices(yamlMapper, problems);
 			services.faults(faults);
 			services.budget(budget);
+			services.ipvs(proxy instanceof ProxyMode.Ipvs);
 			services.read(doc.objects() == null ? List.of() : doc.objects(), serviceCidr, podInfos);
 			if (network.runsKubeProxy() && proxy.writesServiceRules()) {
 				long rules = services.estimatedRulesPerNode() * nodeCount;
@@ -1281,6 +1282,11 @@ public final class ScenarioCompiler {
 								+ " container port on the host here (the CNI portmap plugin is not modelled)");
 					}
 					Protocol proto = protocol(pat + "/protocol", port.protocol());
+					if (proto == Protocol.ICMP) {
+						problems.error(pat + "/protocol",
+								"a container port's protocol must be TCP, UDP or SCTP, was '" + port.protocol() + "'");
+						proto = null;
+					}
 					if (proto != null) {
 						out.add(new Listener(proto, port.containerPort(),
 								"container " + (c.name() == null ? p.name() : c.name())));
@@ -1696,16 +1702,11 @@ public final class ScenarioCompiler {
 			if (text == null) {
 				return Protocol.TCP;
 			}
-			if (text.equalsIgnoreCase("SCTP")) {
-				problems.error(at, "SCTP is not modelled yet: the model's packets are TCP, UDP or ICMP (SCTP Services,"
-						+ " ports and flows are a missing feature, not a typo)");
-				return null;
-			}
 			try {
 				return Protocol.parse(text);
 			}
 			catch (IllegalArgumentException ex) {
-				problems.error(at, "protocol must be TCP, UDP or ICMP, was '" + text + "'");
+				problems.error(at, "protocol must be TCP, UDP, SCTP or ICMP, was '" + text + "'");
 				return null;
 			}
 		}

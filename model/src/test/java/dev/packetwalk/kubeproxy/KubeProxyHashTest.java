@@ -66,9 +66,10 @@ class KubeProxyHashTest {
 		// get.
 		assertThat(KubeProxyHash.hash("ns1/svc1:p80TCP", 16)).isEqualTo("3UP2Z6VMNQ3MME3P");
 		assertThat(KubeProxyHash.servicePortChainSuffix("ns1", "svc1", "p80", TCP)).isNotEqualTo("3UP2Z6VMNQ3MME3P");
-		// SCTP is not in the model's Protocol enum; the string vector still holds for the
-		// hash itself.
+		// SCTP: the lower-case protocol, as for TCP and UDP
 		assertThat(KubeProxyHash.hash("ns1/svc1:p80sctp", 16)).isEqualTo("GFCIFIA5VTFSTMSM");
+		assertThat(KubeProxyHash.servicePortChainSuffix("ns1", "svc1", "p80", dev.packetwalk.net.Protocol.SCTP))
+			.isEqualTo("GFCIFIA5VTFSTMSM");
 		// Same port name, other protocol: another chain.
 		assertThat(KubeProxyHash.servicePortChainSuffix("ns1", "svc1", "p80", UDP))
 			.isNotEqualTo(KubeProxyHash.servicePortChainSuffix("ns1", "svc1", "p80", TCP));

@@ -95,6 +95,30 @@ class NftablesPacketFlowTest {
 						false)));
 	}
 
+	/**
+	 * The same port on TCP, UDP and SCTP, each reaching its own endpoint port; SCTP to a
+	 * TCP-only port is rejected (upstream's "TCP-only port does not match UDP traffic",
+	 * with SCTP); an SCTP Service without endpoints is rejected.
+	 */
+	@Test
+	void samePortOnTcpUdpAndSctp() {
+		KubeService svc = KubeService.clusterIp("ns1", "svc1", Ip.parse("172.30.0.41"),
+				ServicePort.tcp("dns-tcp", 53, 5353), ServicePort.of("dns-udp", Protocol.UDP, 53, 5354),
+				ServicePort.of("dns-sctp", Protocol.SCTP, 53, 5355), ServicePort.tcp("http", 80, 80));
+		KubeService none = KubeService.clusterIp("ns1", "svc2", Ip.parse("172.30.0.42"),
+				ServicePort.of("diameter", Protocol.SCTP, 3868, 3868));
+		Endpoint e = new Endpoint(Ip.parse("10.180.0.1"),
+				Map.of("dns-tcp", 5353, "dns-udp", 5354, "dns-sctp", 5355, "http", 80), NODE, true, true, false);
+		run(List.of(svc, none), Map.of(svc.ref(), List.of(e)), List.of(
+				new Flow("same port, TCP", Protocol.TCP, "10.180.0.2", "172.30.0.41", 53, "10.180.0.1:5353", false),
+				new Flow("same port, UDP", Protocol.UDP, "10.180.0.2", "172.30.0.41", 53, "10.180.0.1:5354", false),
+				new Flow("same port, SCTP", Protocol.SCTP, "10.180.0.2", "172.30.0.41", 53, "10.180.0.1:5355", false),
+				new Flow("TCP-only port does not match SCTP traffic", Protocol.SCTP, "10.180.0.2", "172.30.0.41", 80,
+						"REJECT", false),
+				new Flow("SCTP service with no endpoints", Protocol.SCTP, "10.180.0.2", "172.30.0.42", 3868, "REJECT",
+						false)));
+	}
+
 	private static Endpoint ep(String ip, String node) {
 		return new Endpoint(Ip.parse(ip), Map.of("http", 80, "https", 8443, "dns-udp", 53, "dns-tcp", 5353), node, true,
 				true, false);
@@ -371,7 +395,12 @@ class NftablesPacketFlowTest {
 	}
 
 	private static Packet packet(Protocol proto, Ip src, Ip dst, int port) {
-		Transport l4 = proto == Protocol.TCP ? new Transport.Tcp(40000, port, "S") : new Transport.Udp(40000, port);
+		Transport l4 = switch (proto) {
+			case TCP -> new Transport.Tcp(40000, port, "S");
+			case UDP -> new Transport.Udp(40000, port);
+			case SCTP -> new Transport.Sctp(40000, port, 0, Transport.Sctp.INIT, 0x1234abcdL);
+			case ICMP -> throw new IllegalArgumentException("the rows send to ports");
+		};
 		return Packet.of(new Ipv4(src, dst, proto, 64, true), l4, Payload.Bytes.EMPTY);
 	}
 

@@ -60,14 +60,20 @@ class PacketFlowTest {
 			            - {name: http, containerPort: 8080}
 			            - {name: dns-tcp, containerPort: 5354}
 			            - {name: dns-udp, containerPort: 5353, protocol: UDP}
-			    - {name: ep-b, node: node2, ip: 10.244.2.5, labels: {app: b}, containers: [{name: b, ports: [{name: http, containerPort: 8080}]}]}
+			            - {name: dns-sctp, containerPort: 5355, protocol: SCTP}
+			    - {name: ep-b, node: node2, ip: 10.244.2.5, labels: {app: b}, containers: [{name: b, ports: [{name: http, containerPort: 8080}, "diameter:sctp/3868"]}]}
 			  hosts:
 			    - {name: office, ip: 192.0.2.50}
 			    - {name: stranger, ip: 198.51.100.7}
 			objects:
 			  - {apiVersion: v1, kind: Service, metadata: {name: svc-a}, spec: {selector: {app: a}, clusterIP: 10.96.0.10,
 			      ports: [{name: http, port: 80, targetPort: http}, {name: dns-tcp, port: 53, targetPort: 5354},
-			              {name: dns-udp, port: 53, protocol: UDP, targetPort: 5353}]}}
+			              {name: dns-udp, port: 53, protocol: UDP, targetPort: 5353},
+			              {name: dns-sctp, port: 53, protocol: SCTP, targetPort: 5355}]}}
+			  - {apiVersion: v1, kind: Service, metadata: {name: svc-sctp}, spec: {selector: {app: b}, clusterIP: 10.96.0.16,
+			      ports: [{name: diameter, port: 3868, protocol: SCTP, targetPort: diameter}]}}
+			  - {apiVersion: v1, kind: Service, metadata: {name: svc-sctp-none}, spec: {selector: {app: nothing}, clusterIP: 10.96.0.17,
+			      ports: [{port: 3868, protocol: SCTP}]}}
 			  - {apiVersion: v1, kind: Service, metadata: {name: svc-none}, spec: {selector: {app: nothing}, clusterIP: 10.96.0.11,
 			      ports: [{port: 80}]}}
 			  - {apiVersion: v1, kind: Service, metadata: {name: svc-np}, spec: {type: NodePort, selector: {app: b},
@@ -154,6 +160,38 @@ class PacketFlowTest {
 						"dropped after DNAT: NOT_FOR_THIS_HOST"));
 	}
 
+	/**
+	 * SCTP, in iptables and nftables modes: the same port on TCP, UDP and SCTP reaches
+	 * each protocol's own endpoint port; SCTP to a TCP-only port is not DNATed (nftables
+	 * mode rejects it, as it rejects any packet to a cluster IP on a port it does not
+	 * serve); an SCTP cluster IP reaches its endpoint on the other node; an SCTP Service
+	 * without endpoints is rejected (upstream writes {@code -j REJECT} / the no-endpoint
+	 * verdict for every protocol).
+	 */
+	static Stream<Row> sctpRows() {
+		return Stream.of("", "proxyMode: nftables")
+			.flatMap(mode -> Stream.of(
+					new Row("same port, TCP (with SCTP)", mode, "client", "10.96.0.10:53", "TCP",
+							"10.244.1.5:5354 from 10.244.1.10"),
+					new Row("same port, UDP (with SCTP)", mode, "client", "10.96.0.10:53", "UDP",
+							"10.244.1.5:5353 from 10.244.1.10"),
+					new Row("same port, SCTP", mode, "client", "10.96.0.10:53", "SCTP",
+							"10.244.1.5:5355 from 10.244.1.10"),
+					// nftables mode rejects what reaches a cluster IP on no Service port
+					// (upstream's "TCP-only port does not match UDP traffic": REJECT)
+					new Row("wrong protocol (SCTP to a TCP-only port)", mode, "client", "10.96.0.12:80", "SCTP",
+							mode.isEmpty() ? "not DNATed" : "REJECT"),
+					new Row("pod to SCTP cluster IP", mode, "client", "10.96.0.16:3868", "SCTP",
+							"10.244.2.5:3868 from 10.244.1.10"),
+					new Row("SCTP, no endpoints", mode, "client", "10.96.0.17:3868", "SCTP", "REJECT")));
+	}
+
+	@ParameterizedTest(name = "{0} {1}")
+	@MethodSource("sctpRows")
+	void sctpEndsWhereUpstreamSays(Row row) {
+		theFlowEndsWhereUpstreamSays(row);
+	}
+
 	private static final List<String> TABLE = new ArrayList<>();
 
 	@ParameterizedTest(name = "{0}")
@@ -164,7 +202,8 @@ class PacketFlowTest {
 		Trace trace = new Engine(cs.scenario()).run(1);
 		Walk request = trace.walks().getFirst();
 		String got = outcome(request, senderIp(cs, row.from()));
-		TABLE.add("| " + row.name() + " | iptables | " + row.expected() + " | " + got + " |");
+		TABLE.add("| " + row.name() + " | " + (row.kubeProxy().contains("nftables") ? "nftables" : "iptables") + " | "
+				+ row.expected() + " | " + got + " |");
 		assertThat(got).as(row.name()).isEqualTo(row.expected());
 	}
 

@@ -60,7 +60,7 @@ class ParseErrorTest {
 					address list               | -A INPUT -d 1.1.1.1,2.2.2.2 -j ACCEPT                            | 1.1.1.1,2.2.2.2 | one rule per address
 					reversed port range        | -A INPUT -p tcp -m tcp --dport 2000:1000 -j ACCEPT               | 2000:1000      | min > max
 					service name port          | -A INPUT -p tcp --dport http -j ACCEPT                            | http           | service names are not supported
-					unsupported protocol       | -A INPUT -p sctp -j ACCEPT                                       | sctp           | not supported by the model
+					unsupported protocol       | -A INPUT -p gre -j ACCEPT                                        | gre            | not supported by the model
 					-o at INPUT                | -A INPUT -o eth0 -j ACCEPT                                       | ACCEPT         | use -o with INPUT
 					DNAT in filter             | -A INPUT -j DNAT --to-destination 10.0.0.1                       | DNAT           | only valid in the nat table
 					tcp-reset without -p tcp   | -A INPUT -j REJECT --reject-with tcp-reset                       | -j REJECT --reject-with tcp-reset | tcp-reset needs
