@@ -18,7 +18,8 @@ class InputRecordsTest {
 
 	@Test
 	void servicePortRules() {
-		assertThatThrownBy(() -> new ServicePort("p", Protocol.ICMP, 80, 80, 0)).hasMessageContaining("TCP, UDP or SCTP");
+		assertThatThrownBy(() -> new ServicePort("p", Protocol.ICMP, 80, 80, 0))
+			.hasMessageContaining("TCP, UDP or SCTP");
 		assertThatThrownBy(() -> ServicePort.tcp("p", 0, 80)).hasMessageContaining("port must be 1..65535");
 		assertThatThrownBy(() -> ServicePort.tcp("P_80", 80, 80)).hasMessageContaining("DNS label");
 		assertThatThrownBy(() -> ServicePort.tcp("p", 80, 80).withNodePort(70000)).hasMessageContaining("nodePort");
