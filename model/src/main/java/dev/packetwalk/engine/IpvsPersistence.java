@@ -128,8 +128,34 @@ final class IpvsPersistence {
 			case TCP -> e.seenReply() ? 900 : 60;
 			case UDP -> 300;
 			case ICMP -> 60;
-			// ip_vs_proto_sctp.c: 15 s through the handshake's states, 15 min ESTABLISHED
-			case SCTP -> e.sctpState() == ConntrackEntry.SctpState.ESTABLISHED ? 900 : 15;
+			case SCTP -> switch (sctpState(e)) {
+				case "NONE" -> 2;
+				case "INIT1" -> 4;
+				case "ESTABLISHED" -> 900;
+				default -> 61;
+			};
+		};
+	}
+
+	/**
+	 * IPVS's own state of an SCTP connection as {@code ipvsadm -Lnc} names it
+	 * (ip_vs_proto_sctp.c's table, client INPUT and server OUTPUT), from the chunks
+	 * conntrack saw: the client's INIT makes {@code INIT1} (4 s), the server's INIT ACK
+	 * {@code C-SENT}, the client's COOKIE ECHO {@code C-REPLIED} (61 s each, IPVS's
+	 * maximum RTO), the server's COOKIE ACK {@code ESTABLISHED} (15 min); a SHUTDOWN from
+	 * the client {@code S-RECEIVED}, from the server {@code S-SENT}, the SHUTDOWN ACK
+	 * {@code S-ACK-SENT}, SHUTDOWN COMPLETE {@code CLOSED}.
+	 */
+	static String sctpState(ConntrackEntry e) {
+		return switch (e.sctpState()) {
+			case NONE -> "NONE";
+			case CLOSED -> e.seenReply() ? "CLOSED" : "INIT1";
+			case COOKIE_WAIT -> "C-SENT";
+			case COOKIE_ECHOED -> "C-REPLIED";
+			case ESTABLISHED, HEARTBEAT_SENT -> "ESTABLISHED";
+			case SHUTDOWN_SENT -> "S-RECEIVED";
+			case SHUTDOWN_RECD -> "S-SENT";
+			case SHUTDOWN_ACK_SENT -> "S-ACK-SENT";
 		};
 	}
 
