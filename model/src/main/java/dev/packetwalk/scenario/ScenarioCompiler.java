@@ -271,11 +271,9 @@ public final class ScenarioCompiler {
 					problems.error("/cluster", ex.getMessage());
 				}
 			}
-			return new CompiledScenario(md.name(), md.title() == null ? md.name() : md.title(),
-					md.summary() == null ? "" : md.summary(), md.tags() == null ? List.of() : md.tags(),
-					md.level() == null ? "beginner" : md.level(), md.chapter() == null ? "Other" : md.chapter(),
-					md.order() == null ? 100 : md.order(), doc.intro(), doc.takeaway(),
-					doc.seed() == null ? 1L : doc.seed(), scenario,
+			ScenarioHeader h = ScenarioHeader.of(md);
+			return new CompiledScenario(h.id(), h.title(), h.summary(), h.tags(), h.level(), h.chapter(), h.order(),
+					doc.intro(), doc.takeaway(), doc.seed() == null ? 1L : doc.seed(), scenario,
 					problems.all().stream().filter(p -> p.severity() == ScenarioProblem.Severity.WARNING).toList(),
 					source);
 		}

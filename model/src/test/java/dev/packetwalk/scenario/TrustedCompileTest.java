@@ -54,6 +54,15 @@ class TrustedCompileTest {
 		}
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("builtIns")
+	void theHeaderReadWithoutCompilingIsTheCompiledOnes(Path file) throws IOException {
+		String name = file.getFileName().toString();
+		CompiledScenario s = new ScenarioCompiler().compile(name, read(file));
+		assertThat(ScenarioHeader.read(name, read(file)))
+			.isEqualTo(new ScenarioHeader(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(), s.order()));
+	}
+
 	/**
 	 * Files with problems: an unknown field (the strict binding refuses it), a value of
 	 * the wrong kind, a value the schema's enum refuses, a flow to nowhere (the
