@@ -30,12 +30,12 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * The built-in scenarios ({@code classpath:scenarios/*.yaml}), compiled in the background
- * so the web server need not wait for them: every file is a task, run in parallel on a
- * small pool (one thread per core, at a lower priority than the threads that start Spring
- * and serve requests: {@link LowPriority}) as soon as this object exists, and run at once
- * on the caller's thread by the first request that needs it before the pool got to it (a
- * task runs once; a second caller waits for the first). {@link #ready()} is true when
- * every one is compiled.
+ * so the web server need not wait for them (the catalogue is listed from their
+ * {@link #headers()} meanwhile): every file is a task, run in parallel on a small pool
+ * (one thread per core) as soon as this object exists, and run at once on the caller's
+ * thread by the first request that needs it before the pool got to it (a task runs once;
+ * a second caller waits for the first). {@link #ready()} is true when every one is
+ * compiled.
  * <p>
  * A built-in's id is its file name without {@code .yaml} (checked at compile time), so a
  * request for one id waits for that scenario alone. One that does not compile is a build
@@ -94,10 +94,7 @@ public final class BuiltInScenarios {
 			AtomicInteger n = new AtomicInteger();
 			own = Executors.newFixedThreadPool(
 					Math.max(1, Math.min(tasks.size(), Runtime.getRuntime().availableProcessors())), r -> {
-						Thread t = new Thread(() -> {
-							LowPriority.forThisThread();
-							r.run();
-						}, "catalog-warmup-" + n.incrementAndGet());
+						Thread t = new Thread(r, "catalog-warmup-" + n.incrementAndGet());
 						t.setDaemon(true);
 						return t;
 					});

@@ -153,31 +153,6 @@ class StartupWarmupTest {
 	}
 
 	@Test
-	void theWarmupThreadsRunAtALowerPriority() throws Exception {
-		// Linux only (the build's and the container's platform); elsewhere nothing
-		// changes
-		org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"));
-		java.util.concurrent.atomic.AtomicReference<String> nice = new java.util.concurrent.atomic.AtomicReference<>();
-		Thread t = new Thread(() -> {
-			LowPriority.forThisThread();
-			try {
-				// field 19 of /proc/thread-self/stat is the nice value
-				String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/stat"));
-				nice.set(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
-			}
-			catch (java.io.IOException ex) {
-				nice.set(ex.toString());
-			}
-		});
-		t.start();
-		t.join(10_000);
-		assertThat(nice.get()).isEqualTo(String.valueOf(LowPriority.NICE));
-		String self = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/stat"));
-		assertThat(self.substring(self.lastIndexOf(')') + 2).split(" ")[16]).as("the caller's is untouched")
-			.isEqualTo("0");
-	}
-
-	@Test
 	void thePoolAloneCompilesEveryBuiltIn() throws Exception {
 		CountDownLatch gate = new CountDownLatch(1);
 		BuiltInScenarios b = new BuiltInScenarios(task -> Thread.ofVirtual().start(() -> {
