@@ -136,7 +136,7 @@ public final class BuiltInScenarios {
 	/**
 	 * Every built-in's catalogue line by id, in file order, from its metadata alone
 	 * (nothing is compiled for it: {@link ScenarioHeader#read}); read once. The build
-	 * compiles every built-in, and {@code BuiltInHeadersTest} checks that each line is
+	 * compiles every built-in, and {@code TrustedCompileTest} checks that each line is
 	 * the compiled scenario's.
 	 */
 	public Map<String, ScenarioHeader> headers() {

@@ -89,9 +89,9 @@ public final class ScenarioCompiler {
 
 	/**
 	 * {@link #compile(String, String)} for a file the build has checked against the JSON
-	 * Schema (a built-in scenario: {@code BuiltInSchemaTest} checks every one), without
-	 * loading or checking the schema, which is a tenth of a built-in's cold compile. The
-	 * rest is the same: the document is bound strictly (an unknown field still fails) and
+	 * Schema (a built-in scenario: {@code TrustedCompileTest} checks every one), without
+	 * loading or checking the schema, about 15 % of the built-ins' cold compile. The rest
+	 * is the same: the document is bound strictly (an unknown field still fails) and
 	 * every semantic check runs, so for a file the schema accepts the result is the one
 	 * {@link #compile(String, String)} gives. A file with any problem is compiled again
 	 * with the schema, so its errors are exactly {@link #compile(String, String)}'s.
