@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.packetwalk.engine.Engine;
 import dev.packetwalk.scenario.CompiledScenario;
+import dev.packetwalk.scenario.ScenarioHeader;
 import dev.packetwalk.scenario.ScenarioCompiler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +30,12 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * The built-in scenarios ({@code classpath:scenarios/*.yaml}), compiled in the background
- * so the web server need not wait for them: every file is a task, run in parallel on a
- * small pool (one thread per core) as soon as this object exists, and run at once on the
- * caller's thread by the first request that needs it before the pool got to it (a task
- * runs once; a second caller waits for the first). {@link #ready()} is true when every
- * one is compiled.
+ * so the web server need not wait for them (the catalogue is listed from their
+ * {@link #headers()} meanwhile): every file is a task, run in parallel on a small pool
+ * (one thread per core) as soon as this object exists, and run at once on the caller's
+ * thread by the first request that needs it before the pool got to it (a task runs once;
+ * a second caller waits for the first). {@link #ready()} is true when every one is
+ * compiled.
  * <p>
  * A built-in's id is its file name without {@code .yaml} (checked at compile time), so a
  * request for one id waits for that scenario alone. One that does not compile is a build
@@ -50,6 +52,11 @@ public final class BuiltInScenarios {
 	private static BuiltInScenarios shared;
 
 	private final Map<String, FutureTask<ScenarioCatalog.Entry>> tasks = new LinkedHashMap<>();
+
+	private final Map<String, Resource> files = new LinkedHashMap<>();
+
+	/** Every built-in's catalogue line, read once without compiling; null until asked. */
+	private volatile Map<String, ScenarioHeader> headers;
 
 	private final CompletableFuture<Void> done;
 
@@ -80,6 +87,7 @@ public final class BuiltInScenarios {
 			String file = r.getFilename();
 			String id = file.substring(0, file.length() - ".yaml".length());
 			tasks.put(id, new FutureTask<>(() -> compile(id, r)));
+			files.put(id, r);
 		}
 		ExecutorService own = null;
 		if (given == null) {
@@ -106,20 +114,47 @@ public final class BuiltInScenarios {
 		});
 	}
 
-	private static ScenarioCatalog.Entry compile(String id, Resource r) throws IOException {
-		String text;
+	private static String text(Resource r) throws IOException {
 		try (InputStream in = r.getInputStream()) {
-			text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
+	}
+
+	private static ScenarioCatalog.Entry compile(String id, Resource r) throws IOException {
+		String text = text(r);
 		// built-in scenarios are trusted and checked by the build: the default limits,
 		// whatever is configured
-		CompiledScenario s = new ScenarioCompiler().compile(r.getFilename(), text);
+		CompiledScenario s = new ScenarioCompiler().compileTrusted(r.getFilename(), text);
 		if (!s.id().equals(id)) {
 			throw new IllegalStateException("Built-in scenario " + r.getFilename() + " is named '" + s.id()
 					+ "'; a built-in's metadata.name must equal its file name without .yaml");
 		}
 		return new ScenarioCatalog.Entry(id, s, new Engine(s.scenario()), List.of(), ScenarioCatalog.Origin.BUILT_IN,
 				r.getFilename());
+	}
+
+	/**
+	 * Every built-in's catalogue line by id, in file order, from its metadata alone
+	 * (nothing is compiled for it: {@link ScenarioHeader#read}); read once. The build
+	 * compiles every built-in, and {@code TrustedCompileTest} checks that each line is
+	 * the compiled scenario's.
+	 */
+	public Map<String, ScenarioHeader> headers() {
+		Map<String, ScenarioHeader> out = headers;
+		if (out == null) {
+			Map<String, ScenarioHeader> read = new LinkedHashMap<>();
+			files.forEach((id, r) -> {
+				try {
+					read.put(id, ScenarioHeader.read(r.getFilename(), text(r)));
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException("Cannot read the built-in scenario " + r.getFilename(), ex);
+				}
+			});
+			out = java.util.Collections.unmodifiableMap(read);
+			headers = out;
+		}
+		return out;
 	}
 
 	/** Whether a built-in has this id (known before anything is compiled). */

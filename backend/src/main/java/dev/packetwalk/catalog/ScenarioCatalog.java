@@ -27,6 +27,7 @@ import dev.packetwalk.config.ScenariosProperties;
 import dev.packetwalk.scenario.CompiledScenario;
 import dev.packetwalk.scenario.ScenarioCompiler;
 import dev.packetwalk.scenario.ScenarioException;
+import dev.packetwalk.scenario.ScenarioHeader;
 import dev.packetwalk.scenario.ScenarioLimits;
 import dev.packetwalk.scenario.ScenarioProblem;
 import dev.packetwalk.trace.Trace;
@@ -176,6 +177,41 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 	/** Every scenario, valid or not, in learning order (invalid ones last). */
 	public List<Entry> entries() {
 		return List.copyOf(merged().values());
+	}
+
+	/**
+	 * A line of the catalogue: a scenario's {@link Entry} (compiled, or a local file's
+	 * errors), or, for a built-in not compiled yet, its {@link ScenarioHeader} (read from
+	 * its metadata; the build compiles every built-in).
+	 */
+	public record Line(String id, ScenarioHeader header, Entry entry) {
+
+		public Line {
+			if ((header == null) == (entry == null)) {
+				throw new IllegalArgumentException("a catalogue line has a header or an entry: " + id);
+			}
+		}
+
+		int order() {
+			return entry != null ? entry.order() : header.order();
+		}
+
+	}
+
+	/**
+	 * The catalogue's lines in {@link #entries()}'s order, without waiting for the
+	 * built-ins: while some are still compiling, every built-in is listed from its header
+	 * (so the first list a client asks for compiles nothing), with the local files'
+	 * entries; once all are compiled, {@link #entries()}.
+	 */
+	public List<Line> lines() {
+		if (entries != null || builtIns.ready()) {
+			return merged().values().stream().map(e -> new Line(e.id(), null, e)).toList();
+		}
+		Map<String, Line> all = new HashMap<>();
+		builtIns.headers().forEach((id, h) -> all.put(id, new Line(id, h, null)));
+		localById.forEach((id, e) -> all.put(id, new Line(id, null, e)));
+		return all.values().stream().sorted(Comparator.comparingInt(Line::order).thenComparing(Line::id)).toList();
 	}
 
 	/**

@@ -9,6 +9,7 @@ import dev.packetwalk.engine.Distribution;
 import dev.packetwalk.engine.ExpectedShares;
 import dev.packetwalk.engine.Flow;
 import dev.packetwalk.scenario.CompiledScenario;
+import dev.packetwalk.scenario.ScenarioHeader;
 import dev.packetwalk.topology.Topology;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -49,6 +50,15 @@ class ScenarioApiController {
 			}
 			return new Summary(s.id(), s.title(), s.summary(), s.tags(), s.level(), s.chapter(), s.order(), true,
 					origin, List.of());
+		}
+
+		static Summary of(ScenarioCatalog.Line line) {
+			if (line.entry() != null) {
+				return of(line.entry());
+			}
+			ScenarioHeader h = line.header();
+			return new Summary(h.id(), h.title(), h.summary(), h.tags(), h.level(), h.chapter(), h.order(), true,
+					"built-in", List.of());
 		}
 	}
 
@@ -96,7 +106,9 @@ class ScenarioApiController {
 
 	@GetMapping
 	List<Summary> list() {
-		return catalog.entries().stream().map(Summary::of).toList();
+		// listed from the built-ins' headers while they compile: the first list waits for
+		// none of them
+		return catalog.lines().stream().map(Summary::of).toList();
 	}
 
 	/**

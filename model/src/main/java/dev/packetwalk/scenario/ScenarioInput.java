@@ -52,11 +52,19 @@ final class ScenarioInput {
 		return read(file, text, limits, dev.packetwalk.budget.Budget.UNLIMITED);
 	}
 
+	static Read read(String file, String text, ScenarioLimits limits, dev.packetwalk.budget.Budget budget) {
+		return read(file, text, limits, budget, true);
+	}
+
 	/**
 	 * {@link #read(String, String, ScenarioLimits)} whose readings (the first, and the
 	 * one with positions that places problems) check the budget at every 1,024 events.
+	 * With {@code schema} false the JSON Schema is neither loaded nor checked (a file the
+	 * build has checked against it: {@link ScenarioCompiler#compileTrusted}); the tree is
+	 * bound strictly as when the schema finds nothing.
 	 */
-	static Read read(String file, String text, ScenarioLimits limits, dev.packetwalk.budget.Budget budget) {
+	static Read read(String file, String text, ScenarioLimits limits, dev.packetwalk.budget.Budget budget,
+			boolean schema) {
 		YamlTreeReader.Result tree;
 		try {
 			// positions are only needed to place problems: read them again when the first
@@ -110,7 +118,7 @@ final class ScenarioInput {
 				? java.util.concurrent.CompletableFuture
 					.supplyAsync(() -> STRICT.treeToValue(root, ScenarioDocument.class))
 				: null;
-		List<ScenarioSchema.Violation> violations = ScenarioSchema.check(root);
+		List<ScenarioSchema.Violation> violations = schema ? ScenarioSchema.check(root) : List.of();
 		for (ScenarioSchema.Violation v : violations) {
 			problems.schemaError(v.pointer(), v.message(), v.atKey(), v.covers());
 		}
