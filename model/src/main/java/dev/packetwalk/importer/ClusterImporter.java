@@ -856,6 +856,7 @@ public final class ClusterImporter {
 				switch (mode) {
 					case "", "iptables" -> d.proxyMode = "iptables";
 					case "ipvs" -> d.proxyMode = "ipvs";
+					case "nftables" -> d.proxyMode = "nftables";
 					default ->
 						warnings.add(new ImportWarning(kubeProxyRef, f + "mode", mode + " is not modelled: shown as"
 								+ " iptables (the same Services and endpoints, other rules)"));
@@ -869,22 +870,34 @@ public final class ClusterImporter {
 								+ " traffic from outside traffic; the model needs a cluster CIDR and uses the one below"));
 				}
 				// the KubeProxyConfiguration fields the model reads go to
-				// cluster.kubeProxy under the same names
-				Map<String, Object> iptOut = new LinkedHashMap<>();
-				if (kubeProxy.get("iptables") instanceof Map<?, ?> ipt) {
-					if (Boolean.TRUE.equals(ipt.get("masqueradeAll"))) {
-						iptOut.put("masqueradeAll", true);
-					}
-					if (Boolean.FALSE.equals(ipt.get("localhostNodePorts"))) {
-						iptOut.put("localhostNodePorts", false);
-					}
-					if (ipt.get("masqueradeBit") instanceof Number bit && bit.intValue() != 14 && bit.intValue() >= 0
-							&& bit.intValue() <= 31) {
-						iptOut.put("masqueradeBit", bit.intValue());
-					}
+				// cluster.kubeProxy under the same names: masqueradeAll and masqueradeBit
+				// from the block the mode reads (nftables mode: nftables, the others:
+				// iptables, as kube-proxy's server_linux.go passes them to the proxier)
+				boolean nftMode = "nftables".equals(d.proxyMode);
+				Map<?, ?> ipt = kubeProxy.get("iptables") instanceof Map<?, ?> m ? m : Map.of();
+				Map<?, ?> nft = kubeProxy.get("nftables") instanceof Map<?, ?> m ? m : Map.of();
+				Map<String, Object> iptOut = masquerade(nftMode ? Map.of() : ipt);
+				Map<String, Object> nftOut = masquerade(nftMode ? nft : Map.of());
+				if (!nftMode && Boolean.FALSE.equals(ipt.get("localhostNodePorts"))) {
+					iptOut.put("localhostNodePorts", false);
+				}
+				// a non-default value in the block the mode does not read: said, not kept
+				Map<?, ?> unread = nftMode ? ipt : nft;
+				String unreadBlock = nftMode ? "iptables" : "nftables";
+				String readBlock = nftMode ? "nftables" : "iptables";
+				for (String key : masquerade(unread).keySet()) {
+					warnings.add(new ImportWarning(kubeProxyRef, f + unreadBlock + "." + key, unread.get(key)
+							+ ": mode " + d.proxyMode + " reads " + readBlock + "." + key + " instead; not kept"));
+				}
+				if (nftMode && Boolean.FALSE.equals(ipt.get("localhostNodePorts"))) {
+					warnings.add(new ImportWarning(kubeProxyRef, f + "iptables.localhostNodePorts", "false: mode"
+							+ " nftables never accepts NodePorts on 127.0.0.1, whatever this says; not kept"));
 				}
 				if (!iptOut.isEmpty()) {
 					d.kubeProxy.put("iptables", iptOut);
+				}
+				if (!nftOut.isEmpty()) {
+					d.kubeProxy.put("nftables", nftOut);
 				}
 				Object dlm = kubeProxy.get("detectLocalMode");
 				Map<?, ?> detectLocal = kubeProxy.get("detectLocal") instanceof Map<?, ?> dl ? dl : Map.of();
@@ -1108,6 +1121,24 @@ public final class ClusterImporter {
 						pub + " differs from the InternalIP " + n.internal()
 								+ ": the model's flannel uses the InternalIP"));
 			}
+		}
+
+		/**
+		 * {@code masqueradeAll: true} and a {@code masqueradeBit} other than the default
+		 * 14 (0..31) of a KubeProxyConfiguration {@code iptables} or {@code nftables}
+		 * block, as the scenario's {@code cluster.kubeProxy} block of the same name takes
+		 * them; their sync periods change no packet's path and are not read.
+		 */
+		private static Map<String, Object> masquerade(Map<?, ?> block) {
+			Map<String, Object> out = new LinkedHashMap<>();
+			if (Boolean.TRUE.equals(block.get("masqueradeAll"))) {
+				out.put("masqueradeAll", true);
+			}
+			if (block.get("masqueradeBit") instanceof Number bit && bit.intValue() != 14 && bit.intValue() >= 0
+					&& bit.intValue() <= 31) {
+				out.put("masqueradeBit", bit.intValue());
+			}
+			return out;
 		}
 
 		/**
