@@ -41,6 +41,9 @@ public final class ClusterImporter {
 	static final String FLANNEL_KEY = "net-conf.json";
 
 	/** The outside client an import on a cloud network gets (a documentation address). */
+	/** The protocols of Service and container ports (Kubernetes' own list). */
+	static final java.util.Set<String> PROTOCOLS = java.util.Set.of("TCP", "UDP", "SCTP");
+
 	static final String OUTSIDE_HOST = "outside";
 
 	static final String OUTSIDE_IP = "203.0.113.10";
@@ -393,9 +396,10 @@ public final class ClusterImporter {
 					ContainerPort p = cps.get(j);
 					String field = "spec.containers[" + i + "].ports[" + j + "]";
 					String proto = p.getProtocol() == null ? "TCP" : p.getProtocol();
-					if (!proto.equals("TCP") && !proto.equals("UDP")) {
+					if (!PROTOCOLS.contains(proto)) {
 						warnings.add(new ImportWarning(ref, field + ".protocol",
-								proto + " is not modelled: port " + p.getContainerPort() + " left out"));
+								proto + " is not a Kubernetes protocol (TCP, UDP or SCTP): port " + p.getContainerPort()
+										+ " left out"));
 						continue;
 					}
 					if (p.getContainerPort() == null) {
@@ -412,8 +416,8 @@ public final class ClusterImporter {
 						namedPorts.put(p.getName(), p.getContainerPort());
 					}
 					po.put("containerPort", p.getContainerPort());
-					if (proto.equals("UDP")) {
-						po.put("protocol", "UDP");
+					if (!proto.equals("TCP")) {
+						po.put("protocol", proto);
 					}
 					ports.add(po);
 				}
@@ -474,16 +478,16 @@ public final class ClusterImporter {
 			for (int i = 0; i < specPorts.size(); i++) {
 				ServicePort p = specPorts.get(i);
 				String proto = p.getProtocol() == null ? "TCP" : p.getProtocol();
-				if (!proto.equals("TCP") && !proto.equals("UDP")) {
-					warnings.add(new ImportWarning(ref, "spec.ports[" + i + "].protocol",
-							proto + " is not modelled: port " + p.getPort() + " left out"));
+				if (!PROTOCOLS.contains(proto)) {
+					warnings.add(new ImportWarning(ref, "spec.ports[" + i + "].protocol", proto
+							+ " is not a Kubernetes protocol (TCP, UDP or SCTP): port " + p.getPort() + " left out"));
 					continue;
 				}
 				ports.add(p);
 				outPorts.add(i < rawPorts.size() ? rawPorts.get(i) : Map.of());
 			}
 			if (ports.isEmpty()) {
-				warnings.add(new ImportWarning(ref, "spec.ports", "no TCP or UDP port: left out"));
+				warnings.add(new ImportWarning(ref, "spec.ports", "no TCP, UDP or SCTP port: left out"));
 				return;
 			}
 			outSpec.put("ports", outPorts);

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import dev.packetwalk.engine.Engine;
 import dev.packetwalk.scenario.CompiledScenario;
 import dev.packetwalk.trace.Step;
+import dev.packetwalk.packet.Transport;
 import dev.packetwalk.trace.Trace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -268,6 +269,67 @@ class ClusterImporterTest {
 						+ " iptables.masqueradeAll instead; not kept");
 		assertThat(new Engine(ImportFixtures.compile(r).scenario()).iptablesSave("kind-worker"))
 			.contains("-A KUBE-MARK-MASQ -j MARK --set-xmark 0x2000/0x2000");
+	}
+
+	/**
+	 * SCTP Service and container ports are kept (the model carries SCTP associations): a
+	 * Diameter server's {@code containerPort: 3868, protocol: SCTP} and its Service's
+	 * SCTP port, offered as an SCTP destination; a flow to it is an association delivered
+	 * to the pod. A protocol Kubernetes does not have is still left out with a warning.
+	 */
+	@Test
+	void sctpServiceAndContainerPortsAreKept() {
+		String telco = """
+				apiVersion: v1
+				kind: List
+				items:
+				- apiVersion: v1
+				  kind: Pod
+				  metadata:
+				    name: hss-0
+				    namespace: shop
+				    labels: {app: hss}
+				  spec:
+				    nodeName: kind-worker
+				    containers:
+				    - name: hss
+				      image: example/hss:1.0
+				      ports:
+				      - {containerPort: 3868, name: diameter, protocol: SCTP}
+				      - {containerPort: 3868, name: diameter-tcp, protocol: TCP}
+				      - {containerPort: 9000, name: odd, protocol: QUIC}
+				  status:
+				    phase: Running
+				    podIP: 10.244.1.40
+				    podIPs: [{ip: 10.244.1.40}]
+				    conditions: [{type: Ready, status: "True"}]
+				- apiVersion: v1
+				  kind: Service
+				  metadata: {name: hss, namespace: shop}
+				  spec:
+				    clusterIP: 10.96.38.68
+				    selector: {app: hss}
+				    ports:
+				    - {name: diameter, port: 3868, targetPort: diameter, protocol: SCTP}
+				    - {name: diameter-tcp, port: 3868, targetPort: diameter-tcp, protocol: TCP}
+				""";
+		ImportResult r = ClusterImporter.importDumps(
+				List.of(new ImportSource("kind.yaml", ImportFixtures.text("kind.yaml")),
+						new ImportSource("telco.yaml", telco)),
+				ImportOptions.DEFAULTS.withFlow("shop/frontend-5f7d8b6c9d-lmx2r", "service/shop/hss:3868", "SCTP"));
+		assertThat(body(r.yaml())).contains("containerPort: 3868\n", "protocol: SCTP\n").doesNotContain("QUIC", "9000");
+		assertThat(r.warnings().stream().map(Object::toString))
+			.contains("Pod shop/hss-0: spec.containers[0].ports[2].protocol: QUIC is not a Kubernetes protocol"
+					+ " (TCP, UDP or SCTP): port 9000 left out")
+			.noneMatch(w -> w.contains("SCTP is not modelled"));
+		assertThat(r.destinations()).extracting(ImportResult.Destination::to, ImportResult.Destination::protocol)
+			.contains(org.assertj.core.groups.Tuple.tuple("service/shop/hss:3868", "SCTP"),
+					org.assertj.core.groups.Tuple.tuple("service/shop/hss:3868", "TCP"),
+					org.assertj.core.groups.Tuple.tuple("shop/hss-0:3868", "SCTP"));
+		Trace t = ImportFixtures.trace(r);
+		assertThat(t.walks()).hasSize(6)
+			.allMatch(w -> w.hops().getFirst().steps().getFirst().packet().l4() instanceof Transport.Sctp);
+		assertThat(ImportFixtures.deliveredTo(t)).isEqualTo("10.244.1.40");
 	}
 
 	/**
