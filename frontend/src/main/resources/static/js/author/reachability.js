@@ -225,7 +225,7 @@ async function start() {
 	}
 	portInput.value = params.get('port') || ports[0]?.port || '80';
 	const proto = (params.get('protocol') || ports[0]?.protocol || 'TCP').toUpperCase();
-	protocolSelect.value = proto === 'UDP' ? 'UDP' : 'TCP';
+	protocolSelect.value = ['UDP', 'SCTP'].includes(proto) ? proto : 'TCP';
 	load();
 }
 
