@@ -100,7 +100,7 @@ class ProbeController {
 			return Protocol.parse(value);
 		}
 		catch (IllegalArgumentException ex) {
-			throw ParameterException.bad("protocol", "protocol must be TCP or UDP, was '" + value + "'");
+			throw ParameterException.bad("protocol", "protocol must be TCP, UDP or SCTP, was '" + value + "'");
 		}
 	}
 

@@ -305,7 +305,11 @@ class ScenarioApiController {
 			proto = dev.packetwalk.net.Protocol.parse(protocol);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new BadRequestException("protocol must be TCP or UDP, was '" + protocol + "'");
+			proto = null;
+		}
+		// NetworkPolicy ports are TCP, UDP or SCTP (an ICMP packet has no port)
+		if (proto == null || proto == dev.packetwalk.net.Protocol.ICMP) {
+			throw new BadRequestException("protocol must be TCP, UDP or SCTP, was '" + protocol + "'");
 		}
 		int p = port;
 		dev.packetwalk.net.Protocol pr = proto;

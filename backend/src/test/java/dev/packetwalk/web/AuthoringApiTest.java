@@ -257,6 +257,47 @@ class AuthoringApiTest {
 			.value(d -> assertThat(d.toString()).contains("port"));
 	}
 
+	/**
+	 * The grid and the probe on SCTP: netpol-three-tier opens 6379/TCP from be to db, so
+	 * 6379/SCTP stays closed (a rule's port matches its own protocol), and the SCTP
+	 * probe's INIT is dropped by db-1's ingress policy; ICMP has no port and is refused.
+	 */
+	@Test
+	void theGridAndTheProbeSpeakSctp() {
+		client.get()
+			.uri("/api/scenarios/netpol-three-tier/reachability?port=6379&protocol=SCTP")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.protocol")
+			.isEqualTo("SCTP")
+			.jsonPath("$.cells[?(@.from == 'store/be-1' && @.to == 'store/db-1')].allowed")
+			.isEqualTo(false)
+			.jsonPath("$.cells[?(@.from == 'store/be-1' && @.to == 'store/db-1')].ingress")
+			.value(r -> assertThat(r.toString().replace("\\/", "/"))
+				.contains("ports[0] 6379/TCP does not cover 6379/SCTP"));
+		client.get()
+			.uri(PROBE, "store/be-1", "store/db-1", 6379, "SCTP")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.walks.length()")
+			.isEqualTo(1)
+			.jsonPath("$.walks[0].disposition.reason")
+			.isEqualTo("POLICY_DENIED");
+		client.get()
+			.uri("/api/scenarios/netpol-three-tier/reachability?port=6379&protocol=ICMP")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.detail")
+			.value(d -> assertThat(d.toString()).contains("protocol must be TCP, UDP or SCTP, was 'ICMP'"));
+		assertThat(html("/scenarios/netpol-three-tier/reachability")).contains("<option value=\"SCTP\">SCTP</option>");
+	}
+
 	// ---- pages
 
 	@Test

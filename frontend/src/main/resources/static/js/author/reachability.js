@@ -187,7 +187,7 @@ async function flowPorts() {
 		const seen = new Map();
 		for (const f of s.flows || []) {
 			const m = /:(\d+)$/.exec(f.to || '');
-			if (m && (f.protocol === 'TCP' || f.protocol === 'UDP') && !seen.has(`${m[1]}/${f.protocol}`)) {
+			if (m && ['TCP', 'UDP', 'SCTP'].includes(f.protocol) && !seen.has(`${m[1]}/${f.protocol}`)) {
 				seen.set(`${m[1]}/${f.protocol}`, { port: m[1], protocol: f.protocol });
 			}
 		}
@@ -225,7 +225,7 @@ async function start() {
 	}
 	portInput.value = params.get('port') || ports[0]?.port || '80';
 	const proto = (params.get('protocol') || ports[0]?.protocol || 'TCP').toUpperCase();
-	protocolSelect.value = proto === 'UDP' ? 'UDP' : 'TCP';
+	protocolSelect.value = ['UDP', 'SCTP'].includes(proto) ? proto : 'TCP';
 	load();
 }
 

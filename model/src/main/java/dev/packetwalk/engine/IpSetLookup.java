@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import dev.packetwalk.kubeproxy.IpSet;
 import dev.packetwalk.net.Cidr;
 import dev.packetwalk.net.Ip;
+import dev.packetwalk.net.Protocol;
 import dev.packetwalk.netfilter.IpSetDirection;
 import dev.packetwalk.netfilter.IpSets;
 import dev.packetwalk.packet.Packet;
@@ -23,7 +24,9 @@ import dev.packetwalk.packet.Packet;
  * {@code ipset list} prints them. A {@code net} dimension ({@code hash:ip,port,net}, as
  * KUBE-LOAD-BALANCER-SOURCE-CIDR with {@code dst,dst,src}) holds prefixes: the packet's
  * address matches a member whose prefix contains it. As in the kernel
- * ({@code ip_set_test}), fewer directions than the set has dimensions never match.
+ * ({@code ip_set_test}), fewer directions than the set has dimensions never match, and a
+ * bitmap:port set matches TCP and UDP packets only; a hash set's {@code port} is
+ * {@code tcp:}, {@code udp:} or {@code sctp:} and the packet's port.
  */
 final class IpSetLookup implements IpSets {
 
@@ -62,6 +65,12 @@ final class IpSetLookup implements IpSets {
 		String proto = p.ip().protocol().name().toLowerCase(Locale.ROOT);
 		String[] parts = set.type().substring(set.type().indexOf(':') + 1).split(",");
 		if (directions.size() < parts.length) {
+			return false;
+		}
+		if (set.type().equals(IpSet.BITMAP_PORT) && p.ip().protocol() != Protocol.TCP
+				&& p.ip().protocol() != Protocol.UDP) {
+			// bitmap:port takes the port of TCP and UDP packets only
+			// (ip_set_get_ip_port): why kube-proxy keeps SCTP node ports in hash:ip,port
 			return false;
 		}
 		StringBuilder element = new StringBuilder();

@@ -68,9 +68,13 @@ final class Ipvs {
 	Next forward(Namespace ns, IpvsVirtualServer vs, Packet p, boolean localOut) {
 		List<String> reals = vs.realServers().stream().map(r -> r.ip() + ":" + r.port()).toList();
 		if (vs.realServers().isEmpty()) {
+			// ip_vs_leave: no destination scheduled; IPVS sits in the IP layer, has no
+			// socket to reset, and answers ICMP port unreachable whatever the protocol
 			return rec.drop(place(ns, null), p, DropReason.NO_LISTENER,
-					"IPVS has virtual server " + vs + " but no real server: " + "the connection is refused.",
-					"TCP RST");
+					"IPVS has virtual server " + vs
+							+ " but no real server: IPVS drops the packet and answers ICMP port unreachable (it has no "
+							+ vs.protocol() + " socket to answer with), so the connection is refused.",
+					"ICMP type 3 code 3 port unreachable");
 		}
 		IpvsRealServer persisted = vs.persistent() ? state.ipvsPersistence(ns.id()).lookup(vs, p.src(), state.now)
 				: null;
@@ -79,8 +83,7 @@ final class Ipvs {
 		if (vs.persistent()) {
 			state.ipvsPersistence(ns.id()).connected(vs, p.src(), real, state.now, netfilter.currentEntry(ns));
 		}
-		String vsText = vs.protocol().name() + "  " + vs.address() + ":" + vs.port() + " " + vs.scheduler()
-				+ (vs.persistent() ? " persistent " + vs.persistenceTimeout() : "");
+		String vsText = vs.ipvsadmLine();
 		rec.add(new Step.Ipvs(place(ns, null), p,
 				p.dst() + ":" + p.l4().dstPort() + " is an IPVS virtual server (" + vs.scheduler() + " scheduler over "
 						+ reals.size() + " real servers): IPVS takes the packet at "

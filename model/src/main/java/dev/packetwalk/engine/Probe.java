@@ -21,7 +21,7 @@ import dev.packetwalk.trace.Trace;
  * {@code x/a})
  * @param to the receiving pod, the same way
  * @param port the destination port, 1..65535
- * @param protocol TCP (a SYN is sent) or UDP
+ * @param protocol TCP (a SYN is sent), UDP or SCTP (an association: its INIT first)
  */
 public record Probe(String from, String to, int port, Protocol protocol) {
 
@@ -58,8 +58,8 @@ public record Probe(String from, String to, int port, Protocol protocol) {
 		if (port < 1 || port > 65535) {
 			throw new ProbeException("port", "port must be 1..65535, was " + port);
 		}
-		if (protocol != Protocol.TCP && protocol != Protocol.UDP) {
-			throw new ProbeException("protocol", "protocol must be TCP or UDP, was " + protocol);
+		if (protocol != Protocol.TCP && protocol != Protocol.UDP && protocol != Protocol.SCTP) {
+			throw new ProbeException("protocol", "protocol must be TCP, UDP or SCTP, was " + protocol);
 		}
 	}
 

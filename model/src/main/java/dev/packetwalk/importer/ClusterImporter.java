@@ -41,6 +41,9 @@ public final class ClusterImporter {
 	static final String FLANNEL_KEY = "net-conf.json";
 
 	/** The outside client an import on a cloud network gets (a documentation address). */
+	/** The protocols of Service and container ports (Kubernetes' own list). */
+	static final java.util.Set<String> PROTOCOLS = java.util.Set.of("TCP", "UDP", "SCTP");
+
 	static final String OUTSIDE_HOST = "outside";
 
 	static final String OUTSIDE_IP = "203.0.113.10";
@@ -393,9 +396,10 @@ public final class ClusterImporter {
 					ContainerPort p = cps.get(j);
 					String field = "spec.containers[" + i + "].ports[" + j + "]";
 					String proto = p.getProtocol() == null ? "TCP" : p.getProtocol();
-					if (!proto.equals("TCP") && !proto.equals("UDP")) {
+					if (!PROTOCOLS.contains(proto)) {
 						warnings.add(new ImportWarning(ref, field + ".protocol",
-								proto + " is not modelled: port " + p.getContainerPort() + " left out"));
+								proto + " is not a Kubernetes protocol (TCP, UDP or SCTP): port " + p.getContainerPort()
+										+ " left out"));
 						continue;
 					}
 					if (p.getContainerPort() == null) {
@@ -412,8 +416,8 @@ public final class ClusterImporter {
 						namedPorts.put(p.getName(), p.getContainerPort());
 					}
 					po.put("containerPort", p.getContainerPort());
-					if (proto.equals("UDP")) {
-						po.put("protocol", "UDP");
+					if (!proto.equals("TCP")) {
+						po.put("protocol", proto);
 					}
 					ports.add(po);
 				}
@@ -474,16 +478,16 @@ public final class ClusterImporter {
 			for (int i = 0; i < specPorts.size(); i++) {
 				ServicePort p = specPorts.get(i);
 				String proto = p.getProtocol() == null ? "TCP" : p.getProtocol();
-				if (!proto.equals("TCP") && !proto.equals("UDP")) {
-					warnings.add(new ImportWarning(ref, "spec.ports[" + i + "].protocol",
-							proto + " is not modelled: port " + p.getPort() + " left out"));
+				if (!PROTOCOLS.contains(proto)) {
+					warnings.add(new ImportWarning(ref, "spec.ports[" + i + "].protocol", proto
+							+ " is not a Kubernetes protocol (TCP, UDP or SCTP): port " + p.getPort() + " left out"));
 					continue;
 				}
 				ports.add(p);
 				outPorts.add(i < rawPorts.size() ? rawPorts.get(i) : Map.of());
 			}
 			if (ports.isEmpty()) {
-				warnings.add(new ImportWarning(ref, "spec.ports", "no TCP or UDP port: left out"));
+				warnings.add(new ImportWarning(ref, "spec.ports", "no TCP, UDP or SCTP port: left out"));
 				return;
 			}
 			outSpec.put("ports", outPorts);
@@ -856,6 +860,7 @@ public final class ClusterImporter {
 				switch (mode) {
 					case "", "iptables" -> d.proxyMode = "iptables";
 					case "ipvs" -> d.proxyMode = "ipvs";
+					case "nftables" -> d.proxyMode = "nftables";
 					default ->
 						warnings.add(new ImportWarning(kubeProxyRef, f + "mode", mode + " is not modelled: shown as"
 								+ " iptables (the same Services and endpoints, other rules)"));
@@ -869,22 +874,34 @@ public final class ClusterImporter {
 								+ " traffic from outside traffic; the model needs a cluster CIDR and uses the one below"));
 				}
 				// the KubeProxyConfiguration fields the model reads go to
-				// cluster.kubeProxy under the same names
-				Map<String, Object> iptOut = new LinkedHashMap<>();
-				if (kubeProxy.get("iptables") instanceof Map<?, ?> ipt) {
-					if (Boolean.TRUE.equals(ipt.get("masqueradeAll"))) {
-						iptOut.put("masqueradeAll", true);
-					}
-					if (Boolean.FALSE.equals(ipt.get("localhostNodePorts"))) {
-						iptOut.put("localhostNodePorts", false);
-					}
-					if (ipt.get("masqueradeBit") instanceof Number bit && bit.intValue() != 14 && bit.intValue() >= 0
-							&& bit.intValue() <= 31) {
-						iptOut.put("masqueradeBit", bit.intValue());
-					}
+				// cluster.kubeProxy under the same names: masqueradeAll and masqueradeBit
+				// from the block the mode reads (nftables mode: nftables, the others:
+				// iptables, as kube-proxy's server_linux.go passes them to the proxier)
+				boolean nftMode = "nftables".equals(d.proxyMode);
+				Map<?, ?> ipt = kubeProxy.get("iptables") instanceof Map<?, ?> m ? m : Map.of();
+				Map<?, ?> nft = kubeProxy.get("nftables") instanceof Map<?, ?> m ? m : Map.of();
+				Map<String, Object> iptOut = masquerade(nftMode ? Map.of() : ipt);
+				Map<String, Object> nftOut = masquerade(nftMode ? nft : Map.of());
+				if (!nftMode && Boolean.FALSE.equals(ipt.get("localhostNodePorts"))) {
+					iptOut.put("localhostNodePorts", false);
+				}
+				// a non-default value in the block the mode does not read: said, not kept
+				Map<?, ?> unread = nftMode ? ipt : nft;
+				String unreadBlock = nftMode ? "iptables" : "nftables";
+				String readBlock = nftMode ? "nftables" : "iptables";
+				for (String key : masquerade(unread).keySet()) {
+					warnings.add(new ImportWarning(kubeProxyRef, f + unreadBlock + "." + key, unread.get(key)
+							+ ": mode " + d.proxyMode + " reads " + readBlock + "." + key + " instead; not kept"));
+				}
+				if (nftMode && Boolean.FALSE.equals(ipt.get("localhostNodePorts"))) {
+					warnings.add(new ImportWarning(kubeProxyRef, f + "iptables.localhostNodePorts", "false: mode"
+							+ " nftables never accepts NodePorts on 127.0.0.1, whatever this says; not kept"));
 				}
 				if (!iptOut.isEmpty()) {
 					d.kubeProxy.put("iptables", iptOut);
+				}
+				if (!nftOut.isEmpty()) {
+					d.kubeProxy.put("nftables", nftOut);
 				}
 				Object dlm = kubeProxy.get("detectLocalMode");
 				Map<?, ?> detectLocal = kubeProxy.get("detectLocal") instanceof Map<?, ?> dl ? dl : Map.of();
@@ -1108,6 +1125,24 @@ public final class ClusterImporter {
 						pub + " differs from the InternalIP " + n.internal()
 								+ ": the model's flannel uses the InternalIP"));
 			}
+		}
+
+		/**
+		 * {@code masqueradeAll: true} and a {@code masqueradeBit} other than the default
+		 * 14 (0..31) of a KubeProxyConfiguration {@code iptables} or {@code nftables}
+		 * block, as the scenario's {@code cluster.kubeProxy} block of the same name takes
+		 * them; their sync periods change no packet's path and are not read.
+		 */
+		private static Map<String, Object> masquerade(Map<?, ?> block) {
+			Map<String, Object> out = new LinkedHashMap<>();
+			if (Boolean.TRUE.equals(block.get("masqueradeAll"))) {
+				out.put("masqueradeAll", true);
+			}
+			if (block.get("masqueradeBit") instanceof Number bit && bit.intValue() != 14 && bit.intValue() >= 0
+					&& bit.intValue() <= 31) {
+				out.put("masqueradeBit", bit.intValue());
+			}
+			return out;
 		}
 
 		/**

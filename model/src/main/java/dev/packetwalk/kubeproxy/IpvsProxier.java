@@ -13,10 +13,11 @@ import java.util.TreeSet;
 /**
  * kube-proxy IPVS mode ({@code pkg/proxy/ipvs/proxier.go}, {@code ipset.go}): VIPs bound
  * on {@code kube-ipvs0}, the ipsets, the constant iptables rules that match them, and the
- * IPVS virtual services. Model only: no kernel here has IPVS. IPv4 only; SCTP sets exist
- * but stay empty (the model's protocols are TCP and UDP); node addresses come from
- * {@link ProxyConfig#nodeIps()} (upstream lists every local address except those on
- * kube-ipvs0).
+ * IPVS virtual services. Model only: no kernel here has IPVS. IPv4 only; node addresses
+ * come from {@link ProxyConfig#nodeIps()} (upstream lists every local address except
+ * those on kube-ipvs0). SCTP Service ports are virtual servers of protocol SCTP and
+ * members {@code ip,sctp:port} of the hash:ip,port sets; their node ports go to
+ * KUBE-NODE-PORT-SCTP-HASH as {@code nodeIP,sctp:nodePort}, one per node address.
  */
 public final class IpvsProxier {
 
@@ -233,19 +234,22 @@ public final class IpvsProxier {
 				}
 
 				if (port.nodePort() != 0 && !nodeIps.isEmpty()) {
-					String set = switch (port.protocol()) {
-						case TCP -> KUBE_NODE_PORT_TCP;
-						case UDP -> KUBE_NODE_PORT_UDP;
+					// TCP and UDP node ports are bitmap:port members (no address);
+					// bitmap:port matches TCP and UDP packets only (ip_set_get_ip_port),
+					// so
+					// SCTP's sets are hash:ip,port with one member per node address
+					List<String> members = port.protocol() == Protocol.SCTP
+							? nodeIps.stream().map(ip -> ip + ",sctp:" + port.nodePort()).toList()
+							: List.of(Integer.toString(port.nodePort()));
+					String[] sets = switch (port.protocol()) {
+						case TCP -> new String[] { KUBE_NODE_PORT_TCP, KUBE_NODE_PORT_LOCAL_TCP };
+						case UDP -> new String[] { KUBE_NODE_PORT_UDP, KUBE_NODE_PORT_LOCAL_UDP };
+						case SCTP -> new String[] { KUBE_NODE_PORT_SCTP, KUBE_NODE_PORT_LOCAL_SCTP };
 						case ICMP -> throw new IllegalStateException("service ports are TCP, UDP or SCTP");
-						// the scenario compiler refuses SCTP Services in IPVS mode (their
-						// KUBE-NODE-PORT-SCTP-HASH ipsets are not modelled yet)
-						case SCTP -> throw new IllegalStateException("SCTP Services are refused in IPVS mode");
 					};
-					entries.get(set).add(Integer.toString(port.nodePort()));
+					entries.get(sets[0]).addAll(members);
 					if (extLocal) {
-						entries
-							.get(port.protocol() == Protocol.TCP ? KUBE_NODE_PORT_LOCAL_TCP : KUBE_NODE_PORT_LOCAL_UDP)
-							.add(Integer.toString(port.nodePort()));
+						entries.get(sets[1]).addAll(members);
 					}
 					for (Ip nodeIp : nodeIps) {
 						addVirtualServer(virtualServers, port.protocol(), nodeIp, port.nodePort(), sched, persistence,

@@ -7,15 +7,16 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * An IPVS virtual service: VIP:port/protocol, scheduler, persistence (ClientIP affinity;
- * 0 = none) and real servers (kept in ipvsadm's display order).
+ * An IPVS virtual service: VIP:port/protocol (TCP, UDP or SCTP), scheduler, persistence
+ * (ClientIP affinity; 0 = none) and real servers (kept in ipvsadm's display order).
  */
 public record IpvsVirtualServer(Protocol protocol, Ip address, int port, String scheduler, int persistenceTimeout,
 		List<IpvsRealServer> realServers) implements Comparable<IpvsVirtualServer> {
 
 	public IpvsVirtualServer {
 		if (protocol == null || protocol == Protocol.ICMP) {
-			throw new IllegalArgumentException("IPVS virtual service protocol must be TCP or UDP, was " + protocol);
+			throw new IllegalArgumentException(
+					"IPVS virtual service protocol must be TCP, UDP or SCTP, was " + protocol);
 		}
 		if (address == null) {
 			throw new IllegalArgumentException("IPVS virtual service needs an address");
@@ -45,6 +46,17 @@ public record IpvsVirtualServer(Protocol protocol, Ip address, int port, String 
 
 	public boolean persistent() {
 		return persistenceTimeout > 0;
+	}
+
+	/**
+	 * The service's line in {@code ipvsadm -Ln} ({@code print_service_entry}): the
+	 * protocol name padded to 4 ({@code "%-4s %s"}: {@code TCP  10.96.0.1:443 rr},
+	 * {@code SCTP 10.96.0.1:3868 rr}), the scheduler and, for a persistent service,
+	 * {@code persistent <timeout>}.
+	 */
+	public String ipvsadmLine() {
+		return String.format(java.util.Locale.ROOT, "%-4s %s:%d %s", protocol.name(), address, port, scheduler)
+				+ (persistent() ? " persistent " + persistenceTimeout : "");
 	}
 
 	/** Like kube-proxy's {@code VirtualServer.String()}: {@code 10.96.0.1:443/TCP}. */

@@ -14,10 +14,10 @@ public record Connection(ConnectionEnd source, ConnectionEnd destination, Protoc
 			throw new IllegalArgumentException("a connection needs a source, a destination and a protocol");
 		}
 		switch (protocol) {
-			case TCP, UDP -> {
+			case TCP, UDP, SCTP -> {
 				if (port < 1 || port > 65535) {
-					throw new IllegalArgumentException(
-							"a " + protocol + " connection needs a destination port 1..65535, was " + port);
+					throw new IllegalArgumentException((protocol == Protocol.SCTP ? "an " : "a ") + protocol
+							+ " connection needs a destination port 1..65535, was " + port);
 				}
 			}
 			case ICMP -> {

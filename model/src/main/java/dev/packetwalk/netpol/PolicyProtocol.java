@@ -3,8 +3,9 @@ package dev.packetwalk.netpol;
 import dev.packetwalk.net.Protocol;
 
 /**
- * The protocols a NetworkPolicyPort may name. SCTP is valid in the API although the
- * model's packets never carry it; ICMP cannot be named (NetworkPolicy is L4-only).
+ * The protocols a NetworkPolicyPort may name, each matching connections of its own
+ * protocol only (a TCP rule never opens SCTP on the same port, nor the other way); ICMP
+ * cannot be named (NetworkPolicy is L4-only).
  */
 public enum PolicyProtocol {
 
@@ -27,7 +28,7 @@ public enum PolicyProtocol {
 		return switch (this) {
 			case TCP -> protocol == Protocol.TCP;
 			case UDP -> protocol == Protocol.UDP;
-			case SCTP -> false;
+			case SCTP -> protocol == Protocol.SCTP;
 		};
 	}
 

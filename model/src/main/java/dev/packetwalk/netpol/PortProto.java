@@ -10,7 +10,7 @@ public record PortProto(int port, Protocol protocol) {
 			throw new IllegalArgumentException("a container port must be 1..65535, was " + port);
 		}
 		if (protocol == null || protocol == Protocol.ICMP) {
-			throw new IllegalArgumentException("a container port needs protocol TCP or UDP, was " + protocol);
+			throw new IllegalArgumentException("a container port needs protocol TCP, UDP or SCTP, was " + protocol);
 		}
 	}
 
@@ -20,6 +20,10 @@ public record PortProto(int port, Protocol protocol) {
 
 	public static PortProto udp(int port) {
 		return new PortProto(port, Protocol.UDP);
+	}
+
+	public static PortProto sctp(int port) {
+		return new PortProto(port, Protocol.SCTP);
 	}
 
 	@Override

@@ -23,9 +23,9 @@
  * differ).</li>
  * <li>A pod talking to itself is always allowed (NP-DOC: "a pod cannot block access to
  * itself"; upstream e2e {@code AllowLoopback}).</li>
- * <li>Deny is defined for TCP, UDP and SCTP only; an ICMP connection matches a rule only
- * when the rule lists no ports. SCTP rules are accepted but the model carries no SCTP
- * packets.</li>
+ * <li>Deny is defined for TCP, UDP and SCTP; an ICMP connection matches a rule only when
+ * the rule lists no ports. A port entry matches connections of its protocol only (SCTP
+ * associations by their destination port, {@code endPort} ranges included).</li>
  * <li>A named port matches when the port-owning pod has a container port of that name
  * <em>and</em> the rule's protocol.</li>
  * </ul>

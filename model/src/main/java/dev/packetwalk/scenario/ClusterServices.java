@@ -88,14 +88,6 @@ final class ClusterServices {
 		return endpoints;
 	}
 
-	/** kube-proxy runs in IPVS mode (whose SCTP Services are not modelled yet). */
-	private boolean ipvs;
-
-	/** kube-proxy's mode is IPVS. */
-	void ipvs(boolean ipvs) {
-		this.ipvs = ipvs;
-	}
-
 	/**
 	 * A Service port's protocol as Kubernetes accepts it (TCP, the default, UDP or SCTP),
 	 * or null after reporting the problem at {@code at}.
@@ -109,11 +101,6 @@ final class ClusterServices {
 		}
 		if (proto == null) {
 			problems.error(at, "protocol must be TCP, UDP or SCTP, was '" + text + "'");
-			return null;
-		}
-		if (proto == Protocol.SCTP && ipvs) {
-			problems.error(at, "SCTP Service ports in proxyMode ipvs are not modelled yet (its KUBE-NODE-PORT-SCTP-HASH"
-					+ " ipsets): use proxyMode iptables or nftables");
 			return null;
 		}
 		return proto;

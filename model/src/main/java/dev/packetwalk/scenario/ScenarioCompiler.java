@@ -784,7 +784,6 @@ public final class ScenarioCompiler {
 			services = new ClusterServices(yamlMapper, problems);
 			services.faults(faults);
 			services.budget(budget);
-			services.ipvs(proxy instanceof ProxyMode.Ipvs);
 			services.read(doc.objects() == null ? List.of() : doc.objects(), serviceCidr, podInfos);
 			if (network.runsKubeProxy() && proxy.writesServiceRules()) {
 				long rules = services.estimatedRulesPerNode() * nodeCount;

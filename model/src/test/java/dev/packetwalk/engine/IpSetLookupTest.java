@@ -65,4 +65,43 @@ class IpSetLookupTest {
 			.isFalse();
 	}
 
+	private static Packet sctp(String src, String dst, int dport) {
+		return Packet.of(new Ipv4(Ip.parse(src), Ip.parse(dst), Protocol.SCTP, Ipv4.DEFAULT_TTL, true),
+				new Transport.Sctp(40000, dport, 0, Transport.Sctp.INIT, 7), Payload.Bytes.EMPTY);
+	}
+
+	private static Packet udp(String src, String dst, int dport) {
+		return Packet.of(new Ipv4(Ip.parse(src), Ip.parse(dst), Protocol.UDP, Ipv4.DEFAULT_TTL, true),
+				new Transport.Udp(40000, dport), Payload.Bytes.EMPTY);
+	}
+
+	/**
+	 * A hash set's port dimension carries the protocol ({@code sctp:3868} is not
+	 * {@code tcp:3868}); bitmap:port takes the port of TCP and UDP packets only
+	 * ({@code ip_set_get_ip_port}), so an SCTP packet to a port in KUBE-NODE-PORT-TCP or
+	 * KUBE-HEALTH-CHECK-NODE-PORT is not a member: why kube-proxy keeps SCTP node ports
+	 * in KUBE-NODE-PORT-SCTP-HASH (hash:ip,port).
+	 */
+	@Test
+	void sctpPortsAreMembersOfHashSetsOnlyAndNeverOfBitmapPort() {
+		IpSetLookup sets = new IpSetLookup(List.of(
+				new IpSet("KUBE-CLUSTER-IP", IpSet.HASH_IP_PORT, "c", new TreeSet<>(List.of("10.96.30.30,sctp:3868"))),
+				new IpSet("KUBE-NODE-PORT-SCTP-HASH", IpSet.HASH_IP_PORT, "c",
+						new TreeSet<>(List.of("192.168.1.10,sctp:30868"))),
+				new IpSet("KUBE-HEALTH-CHECK-NODE-PORT", IpSet.BITMAP_PORT, "c", new TreeSet<>(List.of("30868")))));
+		List<IpSetDirection> dstDst = List.of(IpSetDirection.DST, IpSetDirection.DST);
+		assertThat(sets.test("KUBE-CLUSTER-IP", dstDst, sctp("10.244.1.2", "10.96.30.30", 3868))).isTrue();
+		assertThat(sets.test("KUBE-CLUSTER-IP", dstDst, tcp("10.244.1.2", "10.96.30.30", 3868))).as("TCP").isFalse();
+		assertThat(sets.test("KUBE-NODE-PORT-SCTP-HASH", dstDst, sctp("192.0.2.7", "192.168.1.10", 30868))).isTrue();
+		assertThat(sets.test("KUBE-NODE-PORT-SCTP-HASH", dstDst, sctp("192.0.2.7", "192.168.1.11", 30868)))
+			.as("another node address")
+			.isFalse();
+		List<IpSetDirection> dst = List.of(IpSetDirection.DST);
+		assertThat(sets.test("KUBE-HEALTH-CHECK-NODE-PORT", dst, tcp("192.0.2.7", "192.168.1.10", 30868))).isTrue();
+		assertThat(sets.test("KUBE-HEALTH-CHECK-NODE-PORT", dst, udp("192.0.2.7", "192.168.1.10", 30868))).isTrue();
+		assertThat(sets.test("KUBE-HEALTH-CHECK-NODE-PORT", dst, sctp("192.0.2.7", "192.168.1.10", 30868)))
+			.as("bitmap:port never takes an SCTP packet")
+			.isFalse();
+	}
+
 }

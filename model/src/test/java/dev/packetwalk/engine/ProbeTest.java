@@ -60,6 +60,35 @@ class ProbeTest {
 		assertThat(t.walks().getFirst().label()).isEqualTo("probe store/be-1 → store/db-1:6379/TCP");
 	}
 
+	/**
+	 * An SCTP probe is an association whose INIT meets the same NetworkPolicy checks:
+	 * netpol-three-tier opens 6379/TCP from be to db, not 6379/SCTP, and every SCTP cell
+	 * of the matrix is what its probe does.
+	 */
+	@Test
+	void anSctpProbeMeetsThePoliciesOnItsOwnProtocol() throws IOException {
+		Scenario s = load("netpol-three-tier");
+		Trace sctp = new Probe("store/be-1", "store/db-1", 6379, Protocol.SCTP).run(s, 1);
+		assertThat(sctp.walks()).hasSize(1);
+		assertThat(sctp.walks().getFirst().label())
+			.isEqualTo("probe store/be-1 → store/db-1:6379/SCTP (association: INIT)");
+		assertThat(sctp.walks().getFirst().disposition().reason()).isEqualTo(DropReason.POLICY_DENIED);
+		ReachabilityMatrix m = s.policies().reachability(6379, Protocol.SCTP);
+		// only db-1 itself reaches db-1 on 6379/SCTP (a pod can always reach itself)
+		assertThat(m.cells()).filteredOn(v -> v.connection().destination().toString().equals("store/db-1"))
+			.filteredOn(Verdict::allowed)
+			.extracting(v -> v.connection().source().toString())
+			.containsExactly("store/db-1");
+		for (Verdict v : m.cells()) {
+			String from = v.connection().source().toString();
+			String to = v.connection().destination().toString();
+			Walk init = new Probe(from, to, 6379, Protocol.SCTP).run(s, 1).walks().getFirst();
+			boolean denied = !init.disposition().delivered() && init.disposition().reason() == DropReason.POLICY_DENIED;
+			assertThat(denied).as(from + " -> " + to + ":6379/SCTP (" + init.disposition() + ")")
+				.isEqualTo(!v.allowed());
+		}
+	}
+
 	@Test
 	void theSameProbeAndSeedGiveTheSameBytes() throws IOException {
 		Scenario s = load("netpol-three-tier");

@@ -10,6 +10,8 @@ import java.util.stream.Stream;
 
 import dev.packetwalk.engine.Engine;
 import dev.packetwalk.scenario.CompiledScenario;
+import dev.packetwalk.trace.Step;
+import dev.packetwalk.packet.Transport;
 import dev.packetwalk.trace.Trace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -202,6 +204,152 @@ class ClusterImporterTest {
 				ImportOptions.DEFAULTS);
 		ImportResult whole = ImportFixtures.load("kind.yaml", ImportOptions.DEFAULTS);
 		assertThat(split.yaml()).isEqualTo(whole.yaml());
+	}
+
+	@Test
+	void nftablesModeReadsTheNftablesBlockOfTheKubeProxyConfigMap() {
+		ImportResult r = kindWithKubeProxy("""
+				iptables:
+				  localhostNodePorts: false
+				  masqueradeAll: true
+				  masqueradeBit: 14
+				  minSyncPeriod: 1s
+				  syncPeriod: 30s
+				mode: nftables
+				nftables:
+				  masqueradeAll: true
+				  masqueradeBit: 12
+				  minSyncPeriod: 1s
+				  syncPeriod: 30s
+				""");
+		assertThat(r.summary()).contains("kube-proxy nftables");
+		assertThat(body(r.yaml())).contains("proxyMode: nftables",
+				"kubeProxy:\n    nftables:\n      masqueradeAll: true\n      masqueradeBit: 12\n");
+		assertThat(body(r.yaml())).doesNotContain("iptables:", "localhostNodePorts", "syncPeriod");
+		// the iptables block's values are not read in nftables mode: said, not kept
+		assertThat(r.warnings().stream().map(Object::toString)).contains(
+				"ConfigMap kube-system/kube-proxy: data.config.conf iptables.masqueradeAll: true: mode nftables reads"
+						+ " nftables.masqueradeAll instead; not kept",
+				"ConfigMap kube-system/kube-proxy: data.config.conf iptables.localhostNodePorts: false: mode nftables"
+						+ " never accepts NodePorts on 127.0.0.1, whatever this says; not kept")
+			.noneMatch(w -> w.contains("mode: not in the input") || w.contains("is not modelled: shown as"));
+		CompiledScenario s = ImportFixtures.compile(r);
+		assertThat(s.warnings()).noneMatch(p -> p.toString().contains("kubeProxy"));
+		// bit 12: mark-for-masquerade sets 0x1000; masqueradeAll: every cluster IP's
+		// traffic jumps to it
+		String ruleset = new Engine(s.scenario()).nftRuleset("kind-worker");
+		assertThat(ruleset)
+			.contains("meta mark set meta mark | 0x00001000", "meta mark & 0x00001000 == 0x00000000 return")
+			.doesNotContain("0x4000");
+		assertThat(ruleset.lines()
+			.filter(l -> l.contains("ip daddr 10.96.") && l.contains("jump mark-for-masquerade"))
+			.toList()).isNotEmpty().noneMatch(l -> l.contains("saddr"));
+		// the pod's connection to the Service is walked through that ruleset
+		assertThat(new Engine(s.scenario()).run(1).walks().getFirst().hops())
+			.flatExtracting(dev.packetwalk.trace.Hop::steps)
+			.anyMatch(st -> st instanceof Step.Nftables n && n.narration().contains("@service-ips has 10.96.45.12"));
+	}
+
+	@Test
+	void iptablesModeKeepsTheIptablesBlockAndSaysTheNftablesBlockIsNotRead() {
+		ImportResult r = kindWithKubeProxy("""
+				iptables:
+				  masqueradeAll: false
+				  masqueradeBit: 13
+				mode: iptables
+				nftables:
+				  masqueradeAll: true
+				  masqueradeBit: null
+				""");
+		assertThat(body(r.yaml()))
+			.contains("proxyMode: iptables", "kubeProxy:\n    iptables:\n      masqueradeBit: 13\n")
+			.doesNotContain("nftables");
+		assertThat(r.warnings().stream().map(Object::toString)).contains(
+				"ConfigMap kube-system/kube-proxy: data.config.conf nftables.masqueradeAll: true: mode iptables reads"
+						+ " iptables.masqueradeAll instead; not kept");
+		assertThat(new Engine(ImportFixtures.compile(r).scenario()).iptablesSave("kind-worker"))
+			.contains("-A KUBE-MARK-MASQ -j MARK --set-xmark 0x2000/0x2000");
+	}
+
+	/**
+	 * SCTP Service and container ports are kept (the model carries SCTP associations): a
+	 * Diameter server's {@code containerPort: 3868, protocol: SCTP} and its Service's
+	 * SCTP port, offered as an SCTP destination; a flow to it is an association delivered
+	 * to the pod. A protocol Kubernetes does not have is still left out with a warning.
+	 */
+	@Test
+	void sctpServiceAndContainerPortsAreKept() {
+		String telco = """
+				apiVersion: v1
+				kind: List
+				items:
+				- apiVersion: v1
+				  kind: Pod
+				  metadata:
+				    name: hss-0
+				    namespace: shop
+				    labels: {app: hss}
+				  spec:
+				    nodeName: kind-worker
+				    containers:
+				    - name: hss
+				      image: example/hss:1.0
+				      ports:
+				      - {containerPort: 3868, name: diameter, protocol: SCTP}
+				      - {containerPort: 3868, name: diameter-tcp, protocol: TCP}
+				      - {containerPort: 9000, name: odd, protocol: QUIC}
+				  status:
+				    phase: Running
+				    podIP: 10.244.1.40
+				    podIPs: [{ip: 10.244.1.40}]
+				    conditions: [{type: Ready, status: "True"}]
+				- apiVersion: v1
+				  kind: Service
+				  metadata: {name: hss, namespace: shop}
+				  spec:
+				    clusterIP: 10.96.38.68
+				    selector: {app: hss}
+				    ports:
+				    - {name: diameter, port: 3868, targetPort: diameter, protocol: SCTP}
+				    - {name: diameter-tcp, port: 3868, targetPort: diameter-tcp, protocol: TCP}
+				""";
+		ImportResult r = ClusterImporter.importDumps(
+				List.of(new ImportSource("kind.yaml", ImportFixtures.text("kind.yaml")),
+						new ImportSource("telco.yaml", telco)),
+				ImportOptions.DEFAULTS.withFlow("shop/frontend-5f7d8b6c9d-lmx2r", "service/shop/hss:3868", "SCTP"));
+		assertThat(body(r.yaml())).contains("containerPort: 3868\n", "protocol: SCTP\n").doesNotContain("QUIC", "9000");
+		assertThat(r.warnings().stream().map(Object::toString))
+			.contains("Pod shop/hss-0: spec.containers[0].ports[2].protocol: QUIC is not a Kubernetes protocol"
+					+ " (TCP, UDP or SCTP): port 9000 left out")
+			.noneMatch(w -> w.contains("SCTP is not modelled"));
+		assertThat(r.destinations()).extracting(ImportResult.Destination::to, ImportResult.Destination::protocol)
+			.contains(org.assertj.core.groups.Tuple.tuple("service/shop/hss:3868", "SCTP"),
+					org.assertj.core.groups.Tuple.tuple("service/shop/hss:3868", "TCP"),
+					org.assertj.core.groups.Tuple.tuple("shop/hss-0:3868", "SCTP"));
+		Trace t = ImportFixtures.trace(r);
+		assertThat(t.walks()).hasSize(6)
+			.allMatch(w -> w.hops().getFirst().steps().getFirst().packet().l4() instanceof Transport.Sctp);
+		assertThat(ImportFixtures.deliveredTo(t)).isEqualTo("10.244.1.40");
+	}
+
+	/**
+	 * kind.yaml with a kube-proxy ConfigMap whose config.conf holds {@code config} (plus
+	 * the fields kubeadm always writes).
+	 */
+	private static ImportResult kindWithKubeProxy(String config) {
+		String conf = "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nclusterCIDR: 10.244.0.0/16\nkind:"
+				+ " KubeProxyConfiguration\n" + config;
+		String configMap = """
+				apiVersion: v1
+				kind: ConfigMap
+				metadata:
+				  name: kube-proxy
+				  namespace: kube-system
+				data:
+				  config.conf: |
+				""" + conf.lines().map(l -> "    " + l + "\n").collect(java.util.stream.Collectors.joining());
+		return ClusterImporter.importDumps(List.of(new ImportSource("kind.yaml", ImportFixtures.text("kind.yaml")),
+				new ImportSource("kube-proxy.yaml", configMap)), ImportOptions.DEFAULTS);
 	}
 
 	/**

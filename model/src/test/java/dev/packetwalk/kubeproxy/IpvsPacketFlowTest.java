@@ -48,7 +48,41 @@ class IpvsPacketFlowTest {
 				new PacketFlowTest.Row("node to cluster IP", ipvs, "node/node2", "10.96.0.10:80", "TCP",
 						"10.244.1.5:8080 masqueraded"),
 				new PacketFlowTest.Row("node to LB IP, no range holds the node", ipvs, "node/node1",
-						"203.0.113.120:443", "TCP", "DROP"));
+						"203.0.113.120:443", "TCP", "DROP"),
+				// SCTP: an SCTP virtual server per Service port, its own endpoint port
+				new PacketFlowTest.Row("same port, SCTP", ipvs, "client", "10.96.0.10:53", "SCTP",
+						"10.244.1.5:5355 from 10.244.1.10"),
+				new PacketFlowTest.Row("pod to SCTP cluster IP", ipvs, "client", "10.96.0.16:3868", "SCTP",
+						"10.244.2.5:3868 from 10.244.1.10"),
+				new PacketFlowTest.Row("node to SCTP cluster IP", ipvs, "node/node2", "10.96.0.16:3868", "SCTP",
+						"10.244.2.5:3868 masqueraded"),
+				// no SCTP virtual server on 10.96.0.12:80: KUBE-IPVS-FILTER rejects a new
+				// connection to an address on kube-ipvs0 that no set holds with its port
+				new PacketFlowTest.Row("wrong protocol (SCTP to a TCP-only port)", ipvs, "client", "10.96.0.12:80",
+						"SCTP", "REJECT"),
+				new PacketFlowTest.Row("external to SCTP NodePort (Cluster policy)", SCTP_NODE_PORT, "host/office",
+						"198.51.100.10:30868", "SCTP", "10.244.2.5:3868 masqueraded"),
+				new PacketFlowTest.Row("pod to SCTP NodePort on its own node", SCTP_NODE_PORT, "client",
+						"10.240.0.2:30868", "SCTP", "10.244.2.5:3868 masqueraded"));
+	}
+
+	/**
+	 * IPVS mode, and svc-np with an SCTP port beside its TCP one: {@code 3868/SCTP},
+	 * nodePort 30868, to ep-b's {@code diameter} port.
+	 */
+	static final String SCTP_NODE_PORT = "proxyMode: ipvs\n# sctp node port";
+
+	static String yaml(PacketFlowTest.Row row) {
+		String yaml = PacketFlowTest.CLUSTER.formatted(row.kubeProxy(), row.from(), row.to(), row.protocol());
+		if (row.kubeProxy().equals(SCTP_NODE_PORT)) {
+			String np = "ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}}";
+			if (!yaml.contains(np)) {
+				throw new IllegalStateException("svc-np's ports changed: " + np + " not found");
+			}
+			yaml = yaml.replace(np, "ports: [{name: http, port: 80, targetPort: 8080, nodePort: 30080},"
+					+ " {name: diameter, port: 3868, protocol: SCTP, targetPort: diameter, nodePort: 30868}]}}");
+		}
+		return yaml;
 	}
 
 	private static final List<String> TABLE = new ArrayList<>();
@@ -123,6 +157,43 @@ class IpvsPacketFlowTest {
 		assertThat(walks.getLast().disposition().delivered()).as(walks.getLast().disposition().toString()).isTrue();
 	}
 
+	/**
+	 * An SCTP association through an SCTP virtual server: IPVS takes the INIT at LOCAL_IN
+	 * ({@code SCTP 10.96.0.16:3868 rr}, as ipvsadm -Ln prints it) and the rest of the
+	 * association (INIT ACK, COOKIE ECHO, COOKIE ACK, DATA, SACK) follows conntrack's
+	 * entry without IPVS scheduling again; an SCTP virtual server without real servers
+	 * (svc-sctp-none) answers ICMP port unreachable (ip_vs_leave), whatever the protocol.
+	 */
+	@Test
+	void anSctpAssociationGoesThroughItsVirtualServerAndOneWithoutRealServersIsRefused() {
+		PacketFlowTest.Row row = new PacketFlowTest.Row("sctp", "proxyMode: ipvs", "client", "10.96.0.16:3868", "SCTP",
+				"");
+		List<Walk> walks = new Engine(new ScenarioCompiler().compile("sctp.yaml", yaml(row)).scenario()).run(1).walks();
+		assertThat(walks)
+			.extracting(
+					w -> ((dev.packetwalk.packet.Transport.Sctp) w.hops().getFirst().steps().getFirst().packet().l4())
+						.chunk() + (w.disposition().delivered() ? " delivered" : " " + w.disposition().reason()))
+			.containsExactly("INIT delivered", "INIT ACK delivered", "COOKIE ECHO delivered", "COOKIE ACK delivered",
+					"DATA delivered", "SACK delivered");
+		List<Step.Ipvs> ipvsSteps = walks.stream()
+			.flatMap(w -> w.hops().stream())
+			.flatMap(h -> h.steps().stream())
+			.filter(Step.Ipvs.class::isInstance)
+			.map(Step.Ipvs.class::cast)
+			.toList();
+		assertThat(ipvsSteps).singleElement().satisfies(i -> {
+			assertThat(i.virtualServer()).isEqualTo("SCTP 10.96.0.16:3868 rr");
+			assertThat(i.chosen()).isEqualTo("10.244.2.5:3868");
+		});
+
+		Walk refused = walk(
+				new PacketFlowTest.Row("sctp none", "proxyMode: ipvs", "client", "10.96.0.17:3868", "SCTP", ""), 1);
+		Step.Drop drop = (Step.Drop) refused.hops().getLast().steps().getLast();
+		assertThat(drop.reason()).isEqualTo(dev.packetwalk.trace.DropReason.NO_LISTENER);
+		assertThat(drop.icmp()).isEqualTo("ICMP type 3 code 3 port unreachable");
+		assertThat(drop.narration()).contains("virtual server 10.96.0.17:3868/SCTP but no real server");
+	}
+
 	private static List<RuleMatch> filterInputHits(Walk w) {
 		return w.hops()
 			.stream()
@@ -134,7 +205,7 @@ class IpvsPacketFlowTest {
 	}
 
 	private static Walk walk(PacketFlowTest.Row row, long seed) {
-		String yaml = PacketFlowTest.CLUSTER.formatted(row.kubeProxy(), row.from(), row.to(), row.protocol());
+		String yaml = yaml(row);
 		CompiledScenario cs = new ScenarioCompiler().compile(row.name() + ".yaml", yaml);
 		Trace trace = new Engine(cs.scenario()).run(seed);
 		return trace.walks().getFirst();

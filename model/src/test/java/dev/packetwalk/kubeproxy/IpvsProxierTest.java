@@ -170,6 +170,62 @@ class IpvsProxierTest {
 			.containsExactly("-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES");
 	}
 
+	/**
+	 * SCTP Service ports as upstream's IPVS proxier writes them: a virtual server of
+	 * protocol SCTP ({@code SCTP 10.96.30.30:3868 rr} in {@code ipvsadm -Ln}: the
+	 * protocol padded to 4, so one space), {@code ip,sctp:port} members of the hash sets,
+	 * and node ports in KUBE-NODE-PORT-SCTP-HASH (hash:ip,port: bitmap:port takes TCP and
+	 * UDP packets only) as {@code nodeIP,sctp:nodePort}, matched by {@code -p sctp ...
+	 * dst,dst}.
+	 */
+	@Test
+	void sctpServicePortsAreSctpVirtualServersAndHashIpPortMembers() {
+		KubeService diameter = KubeService
+			.nodePort("telco", "diameter", ip("10.96.30.30"),
+					ServicePort.of("diameter", Protocol.SCTP, 3868, 3868).withNodePort(30868),
+					ServicePort.tcp("diameter-tcp", 3868, 3868).withNodePort(30869))
+			.withExternalTrafficPolicy(TrafficPolicy.LOCAL);
+		Map<ServiceRef, List<Endpoint>> eps = Map.of(diameter.ref(),
+				List.of(new Endpoint(ip("10.244.1.9"), Map.of("diameter", 3868, "diameter-tcp", 3868), NODE, true, true,
+						false),
+						new Endpoint(ip("10.244.2.9"), Map.of("diameter", 3868, "diameter-tcp", 3868), "node-2", true,
+								true, false)));
+		ProxyConfig twoAddresses = ProxyConfig.defaults(NODE, Cidr.parse("10.244.0.0/16"), ip("192.168.1.10"),
+				ip("10.0.0.10"));
+		IpvsState state = IpvsProxier.generate(List.of(diameter), eps, twoAddresses);
+
+		assertThat(state.ipvsadmList()).contains(
+				"\nSCTP 10.96.30.30:3868 rr\n" + dest("10.244.1.9:3868") + "\n" + dest("10.244.2.9:3868") + "\n",
+				"\nTCP  10.96.30.30:3868 rr\n", "\nSCTP 192.168.1.10:30868 rr\n" + dest("10.244.1.9:3868") + "\n",
+				"\nSCTP 10.0.0.10:30868 rr\n");
+		// ipvsadm sorts by protocol number: TCP (6) before SCTP (132)
+		assertThat(state.ipvsadmList().indexOf("TCP  10.96.30.30:3868"))
+			.isLessThan(state.ipvsadmList().indexOf("SCTP 10.96.30.30:3868"));
+		assertThat(state.virtualServer("10.96.30.30:3868/SCTP").realServers()).hasSize(2);
+		// externalTrafficPolicy: Local: the node ports' real servers are the local ones
+		assertThat(state.virtualServer("192.168.1.10:30868/SCTP").realServers())
+			.containsExactly(IpvsRealServer.masq(ip("10.244.1.9"), 3868));
+
+		assertThat(state.ipset("KUBE-CLUSTER-IP").entries()).containsExactly("10.96.30.30,sctp:3868",
+				"10.96.30.30,tcp:3868");
+		assertThat(state.ipset("KUBE-LOOP-BACK").entries()).containsExactly("10.244.1.9,sctp:3868,10.244.1.9",
+				"10.244.1.9,tcp:3868,10.244.1.9");
+		assertThat(state.ipset("KUBE-NODE-PORT-SCTP-HASH").type()).isEqualTo("hash:ip,port");
+		assertThat(state.ipset("KUBE-NODE-PORT-SCTP-HASH").entries()).containsExactly("10.0.0.10,sctp:30868",
+				"192.168.1.10,sctp:30868");
+		assertThat(state.ipset("KUBE-NODE-PORT-LOCAL-SCTP-HASH").entries()).containsExactly("10.0.0.10,sctp:30868",
+				"192.168.1.10,sctp:30868");
+		assertThat(state.ipset("KUBE-NODE-PORT-TCP").entries()).containsExactly("30869");
+		assertThat(state.ipsetRestoreText()).contains(
+				"create KUBE-NODE-PORT-SCTP-HASH hash:ip,port family inet hashsize 1024 maxelem 65536 -exist\n",
+				"add KUBE-NODE-PORT-SCTP-HASH 192.168.1.10,sctp:30868 -exist\n");
+		assertThat(state.iptables().table("nat").rulesOf("KUBE-NODE-PORT")).containsExactly(
+				"-A KUBE-NODE-PORT -p tcp -m comment --comment \"Kubernetes nodeport TCP port with externalTrafficPolicy=local\" -m set --match-set KUBE-NODE-PORT-LOCAL-TCP dst -j RETURN",
+				"-A KUBE-NODE-PORT -p tcp -m comment --comment \"Kubernetes nodeport TCP port for masquerade purpose\" -m set --match-set KUBE-NODE-PORT-TCP dst -j KUBE-MARK-MASQ",
+				"-A KUBE-NODE-PORT -p sctp -m comment --comment \"Kubernetes nodeport SCTP port with externalTrafficPolicy=local with type 'hash ip:port'\" -m set --match-set KUBE-NODE-PORT-LOCAL-SCTP-HASH dst,dst -j RETURN",
+				"-A KUBE-NODE-PORT -p sctp -m comment --comment \"Kubernetes nodeport SCTP port for masquerade purpose with type 'hash ip:port'\" -m set --match-set KUBE-NODE-PORT-SCTP-HASH dst,dst -j KUBE-MARK-MASQ");
+	}
+
 	@Test
 	void noDetectorMasqueradesVipSourcedTraffic() {
 		IpvsState state = IpvsProxier.generate(services(), endpoints(),

@@ -508,6 +508,91 @@ class TruthTableTest {
 		assertThat(table(e, 81, Protocol.TCP)).isEqualTo(grid(X_INGRESS_CLOSED));
 	}
 
+	// ---- SCTP ports (upstream's netpol e2e [Feature:SCTPConnectivity] cases)
+
+	static final String X_ALLOW_SCTP_3868 = policy("x", "allow-diameter", """
+			podSelector: {}
+			ingress:
+			- ports: [{protocol: SCTP, port: 3868}]
+			""");
+
+	@Test
+	void noPolicyAllowsAllSctp() {
+		assertThat(table(engine(), 3868, Protocol.SCTP)).isEqualTo(grid(ALL_ALLOWED));
+	}
+
+	@Test
+	void sctpRuleOpensSctpOnThatPortOnly() {
+		PolicyEngine e = engine(X_ALLOW_SCTP_3868);
+		assertThat(table(e, 3868, Protocol.SCTP)).isEqualTo(grid(ALL_ALLOWED));
+		assertThat(table(e, 3869, Protocol.SCTP)).isEqualTo(grid(X_INGRESS_CLOSED));
+		assertThat(e.evaluate(XyzCluster.sctp("y/a", "x/a", 3868)).ingress().summary()).endsWith("ports[0] 3868/SCTP");
+	}
+
+	/** Upstream: "should not allow access by TCP when a policy specifies only SCTP". */
+	@Test
+	void anSctpOnlyRuleDoesNotOpenTcpOrUdpOnItsPort() {
+		PolicyEngine e = engine(X_ALLOW_SCTP_3868);
+		assertThat(table(e, 3868, Protocol.TCP)).isEqualTo(grid(X_INGRESS_CLOSED));
+		assertThat(table(e, 3868, Protocol.UDP)).isEqualTo(grid(X_INGRESS_CLOSED));
+		Decision.Denied d = (Decision.Denied) e.evaluate(XyzCluster.tcp("y/a", "x/a", 3868)).ingress().decision();
+		assertThat(d.closest().orElseThrow().detail()).isEqualTo("ports[0] 3868/SCTP does not cover 3868/TCP");
+	}
+
+	@Test
+	void aTcpRuleDoesNotOpenSctpOnItsPort() {
+		assertThat(table(engine(X_ALLOW_80), 80, Protocol.SCTP)).isEqualTo(grid(X_INGRESS_CLOSED));
+	}
+
+	@Test
+	void endPortRangeOnSctpIsInclusiveAndSctpOnly() {
+		PolicyEngine e = engine(policy("x", "allow-sctp-3868-3870", """
+				podSelector: {}
+				ingress:
+				- ports: [{protocol: SCTP, port: 3868, endPort: 3870}]
+				"""));
+		assertThat(table(e, 3870, Protocol.SCTP)).isEqualTo(grid(ALL_ALLOWED));
+		assertThat(e.evaluate(XyzCluster.sctp("y/a", "x/a", 3868)).allowed()).isTrue();
+		assertThat(e.evaluate(XyzCluster.sctp("y/a", "x/a", 3871)).allowed()).isFalse();
+		assertThat(e.evaluate(XyzCluster.sctp("y/a", "x/a", 3867)).allowed()).isFalse();
+		assertThat(e.evaluate(XyzCluster.tcp("y/a", "x/a", 3869)).allowed()).isFalse();
+		assertThat(e.evaluate(XyzCluster.sctp("y/a", "x/a", 3869)).ingress().summary())
+			.endsWith("ports[0] 3868-3870/SCTP");
+	}
+
+	@Test
+	void namedSctpPortNeedsProtocolSctp() {
+		PolicyEngine e = engine(policy("x", "allow-serve-80-sctp", """
+				podSelector: {}
+				ingress:
+				- ports: [{protocol: SCTP, port: serve-80-sctp}]
+				"""));
+		assertThat(table(e, 80, Protocol.SCTP)).isEqualTo(grid(ALL_ALLOWED));
+		assertThat(table(e, 80, Protocol.TCP)).isEqualTo(grid(X_INGRESS_CLOSED));
+		// the rule's protocol defaults to TCP: the SCTP container port's name opens
+		// nothing
+		PolicyEngine tcpRule = engine(policy("x", "tcp-rule-sctp-name", """
+				podSelector: {}
+				ingress:
+				- ports: [{port: serve-80-sctp}]
+				"""));
+		assertThat(table(tcpRule, 80, Protocol.SCTP)).isEqualTo(grid(X_INGRESS_CLOSED));
+		assertThat(table(tcpRule, 80, Protocol.TCP)).isEqualTo(grid(X_INGRESS_CLOSED));
+	}
+
+	@Test
+	void sctpEgressRuleAllowsTheAssociationOut() {
+		PolicyEngine e = engine(policy("x", "egress-sctp-only", """
+				podSelector: {}
+				policyTypes: [Egress]
+				egress:
+				- ports: [{protocol: SCTP, port: 3868}]
+				"""));
+		assertThat(e.evaluate(XyzCluster.sctp("x/a", "y/b", 3868)).allowed()).isTrue();
+		assertThat(e.evaluate(XyzCluster.sctp("x/a", "y/b", 3869)).allowed()).isFalse();
+		assertThat(e.evaluate(XyzCluster.tcp("x/a", "y/b", 3868)).allowed()).isFalse();
+	}
+
 	@Test
 	void peerAndPortMustMatchInTheSameRule() {
 		PolicyEngine e = engine(policy("x", "b-on-80-y-on-81", """

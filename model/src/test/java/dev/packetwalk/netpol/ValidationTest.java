@@ -78,7 +78,7 @@ class ValidationTest {
 	}
 
 	@Test
-	void sctpIsAValidProtocolThatNoModelledPacketMatches() {
+	void sctpIsAValidProtocolThatMatchesSctpOnly() {
 		List<Policy> p = PolicyYaml.compile(TruthTableTest.policy("x", "sctp", """
 				podSelector: {}
 				ingress:
@@ -86,7 +86,10 @@ class ValidationTest {
 				"""));
 		assertThat(p.getFirst().ingress().getFirst().ports())
 			.containsExactly(PolicyPort.number(PolicyProtocol.SCTP, 80));
+		assertThat(PolicyProtocol.SCTP.matches(Protocol.SCTP)).isTrue();
 		assertThat(PolicyProtocol.SCTP.matches(Protocol.TCP)).isFalse();
+		assertThat(PolicyProtocol.TCP.matches(Protocol.SCTP)).isFalse();
+		assertThat(PolicyProtocol.UDP.matches(Protocol.SCTP)).isFalse();
 	}
 
 	@Test
@@ -193,7 +196,7 @@ class ValidationTest {
 			.hasMessageContaining("pod w/b is in namespace w, which is not listed")
 			.hasMessageContaining("pod w/b runs on node n2, which has no addresses listed");
 		assertThatThrownBy(() -> PortProto.tcp(0)).hasMessageContaining("1..65535");
-		assertThatThrownBy(() -> new PortProto(53, Protocol.ICMP)).hasMessageContaining("TCP or UDP");
+		assertThatThrownBy(() -> new PortProto(53, Protocol.ICMP)).hasMessageContaining("TCP, UDP or SCTP");
 	}
 
 	@Test
@@ -202,6 +205,8 @@ class ValidationTest {
 		assertThatThrownBy(() -> Connection.tcp(a, a, 0)).hasMessageContaining("destination port 1..65535");
 		assertThatThrownBy(() -> new Connection(new ConnectionEnd.Pod(a), new ConnectionEnd.Pod(a), Protocol.ICMP, 8))
 			.hasMessageContaining("ICMP connection has no port");
+		assertThatThrownBy(() -> new Connection(new ConnectionEnd.Pod(a), new ConnectionEnd.Pod(a), Protocol.SCTP, 0))
+			.hasMessageContaining("an SCTP connection needs a destination port 1..65535");
 	}
 
 }

@@ -41,6 +41,7 @@ final class XyzCluster {
 		for (int port : new int[] { 80, 81 }) {
 			named.put("serve-" + port + "-tcp", PortProto.tcp(port));
 			named.put("serve-" + port + "-udp", PortProto.udp(port));
+			named.put("serve-" + port + "-sctp", PortProto.sctp(port));
 		}
 		List<PolicyPod> pods = new ArrayList<>();
 		for (int n = 0; n < NAMESPACES.size(); n++) {
@@ -89,6 +90,10 @@ final class XyzCluster {
 
 	static Connection udp(String from, String to, int port) {
 		return Connection.udp(pod(from), pod(to), port);
+	}
+
+	static Connection sctp(String from, String to, int port) {
+		return new Connection(new ConnectionEnd.Pod(pod(from)), new ConnectionEnd.Pod(pod(to)), Protocol.SCTP, port);
 	}
 
 	static Connection fromIp(String ip, String to, Protocol protocol, int port) {

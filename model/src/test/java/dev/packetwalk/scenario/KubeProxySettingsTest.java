@@ -206,9 +206,9 @@ class KubeProxySettingsTest {
 	}
 
 	/**
-	 * SCTP Services, flows and container ports compile in iptables and nftables modes;
-	 * IPVS mode refuses an SCTP Service port as not modelled yet (never "did you mean
-	 * 'TCP'?"), and a protocol Kubernetes does not have is an error naming it.
+	 * SCTP Services, flows and container ports compile in iptables, nftables and IPVS
+	 * modes (an SCTP virtual server and a KUBE-NODE-PORT-SCTP-HASH member), and a
+	 * protocol Kubernetes does not have is an error naming it.
 	 */
 	@Test
 	void sctpCompilesAndAWrongProtocolIsNamed() {
@@ -219,14 +219,16 @@ class KubeProxySettingsTest {
 				.replace("to: \"service/web:80\"}", "to: \"service/web:80\", protocol: SCTP}")
 				.replace("ports: [{containerPort: 8080}]", "ports: [{containerPort: 8080, protocol: SCTP}]");
 			org.assertj.core.api.Assertions.assertThat(sctp).isNotEqualTo(SCENARIO.formatted(mode, ""));
+			CompiledScenario cs = new ScenarioCompiler().compile("sctp.yaml", sctp);
 			if (mode.equals("ipvs")) {
+				org.assertj.core.api.Assertions.assertThat(cs.scenario().ipvs().get("node1").ipvsadmList())
+					.contains("\nSCTP 10.96.0.10:80 rr\n");
 				org.assertj.core.api.Assertions
-					.assertThatThrownBy(() -> new ScenarioCompiler().compile("sctp.yaml", sctp))
-					.hasMessageContaining("SCTP Service ports in proxyMode ipvs are not modelled yet")
-					.hasMessageNotContaining("did you mean");
+					.assertThat(cs.scenario().ipvs().get("node1").ipset("KUBE-NODE-PORT-SCTP-HASH").entries())
+					.hasSize(1)
+					.allMatch(e -> e.endsWith(",sctp:30080"));
 				continue;
 			}
-			CompiledScenario cs = new ScenarioCompiler().compile("sctp.yaml", sctp);
 			String written = mode.equals("iptables") ? rules(cs, "node1") : table(cs, "node1", Namespace::nftables);
 			org.assertj.core.api.Assertions.assertThat(written)
 				.contains(mode.equals("iptables")
