@@ -64,3 +64,18 @@ test('address summaries', () => {
 	assert.equal(fmt.addressSummary(['10.0.0.1/24']), '10.0.0.1/24');
 	assert.equal(fmt.addressSummary(['10.0.0.1/24', '10.0.0.2/24', 'fe80::1/64']), '10.0.0.1/24 +2');
 });
+
+test('SCTP: the chunk in the tag, ports, tags and chunk in the inspector (the transport registry)', () => {
+	const init = { ip: {}, l4: { proto: 'sctp', srcPort: 59005, dstPort: 3868, vtag: 0, chunk: 'INIT', initTag: 699215107 } };
+	assert.equal(fmt.protoTag(init), 'SCTP INIT');
+	assert.equal(fmt.packetLabel({ ip: { src: '10.11.0.5', dst: '10.9.3.86' }, l4: init.l4 }), '10.11.0.5:59005 → 10.9.3.86:3868');
+	assert.deepEqual(fmt.transportFields(init.l4).map(f => [f.key, f.label, f.value]), [
+		['l4.srcPort', 'src port', '59005'], ['l4.dstPort', 'dst port', '3868'], ['l4.vtag', 'vtag', '0 (0x00000000)'],
+		['l4.chunk', 'chunk', 'INIT'], ['l4.initTag', 'init tag', '699215107 (0x29ad2d03)']]);
+	const ack = { proto: 'sctp', srcPort: 3868, dstPort: 59005, vtag: 699215107, chunk: 'COOKIE ACK', initTag: 0 };
+	assert.equal(fmt.transportFields(ack, 'inner.').find(f => f.key === 'inner.l4.initTag').value, 'none');
+	// the other transports keep their keys
+	assert.deepEqual(fmt.transportFields(tcp.l4).map(f => f.key), ['l4.srcPort', 'l4.dstPort', 'l4.flags']);
+	assert.deepEqual(fmt.transportFields(icmp.l4).map(f => f.value), ['echo request', '7']);
+	assert.deepEqual(fmt.transportFields({ proto: 'gre', srcPort: 1, dstPort: 2 }).map(f => f.label), ['src port', 'dst port']);
+});

@@ -25,22 +25,58 @@ export function packetLabel(packet) {
 	return `${endpoint(packet.ip.src, srcPort(packet.l4), p)} → ${endpoint(packet.ip.dst, dstPort(packet.l4), p)}`;
 }
 
-/** A compact protocol tag: `TCP S`, `UDP`, `ICMP echo`. */
+/**
+ * One entry per transport (`l4.proto`, the trace's Transport types): its compact tag and its header fields as the
+ * inspector lists them (`key` under `l4.`, label, value). A new transport is one entry here.
+ */
+const TRANSPORTS = {
+	tcp: {
+		tag: l4 => `TCP ${tcpFlags(l4.flags)}`,
+		fields: l4 => [...portFields(l4), ['flags', 'flags', tcpFlags(l4.flags)]]
+	},
+	udp: {
+		tag: (l4, packet) => packet.vxlan ? `UDP · VXLAN ${packet.vxlan.vni}` : 'UDP',
+		fields: portFields
+	},
+	icmp: {
+		tag: l4 => `ICMP ${icmpName(l4.icmpType, l4.code)}`,
+		fields: l4 => [['type', 'type', icmpName(l4.icmpType, l4.code)], ['id', 'id', String(l4.id)]]
+	},
+	sctp: {
+		tag: l4 => l4.chunk ? `SCTP ${l4.chunk}` : 'SCTP',
+		fields: l4 => [...portFields(l4), ['vtag', 'vtag', sctpTag(l4.vtag)], ['chunk', 'chunk', l4.chunk || ''],
+			['initTag', 'init tag', l4.initTag ? sctpTag(l4.initTag) : 'none']]
+	}
+};
+
+function portFields(l4) {
+	return [['srcPort', 'src port', String(srcPort(l4))], ['dstPort', 'dst port', String(dstPort(l4))]];
+}
+
+/** An SCTP tag as tcpdump prints an init tag (decimal), with its hex form: `699215107 (0x29ad1e03)`. */
+export function sctpTag(tag) {
+	if (tag == null) {
+		return '';
+	}
+	return `${tag} (0x${Number(tag).toString(16).padStart(8, '0')})`;
+}
+
+/** A compact protocol tag: `TCP S`, `UDP`, `ICMP echo`, `SCTP INIT`. */
 export function protoTag(packet) {
 	if (!packet || !packet.l4) {
 		return '';
 	}
-	const l4 = packet.l4;
-	switch (l4.proto) {
-		case 'tcp':
-			return `TCP ${tcpFlags(l4.flags)}`;
-		case 'udp':
-			return packet.vxlan ? `UDP · VXLAN ${packet.vxlan.vni}` : 'UDP';
-		case 'icmp':
-			return `ICMP ${icmpName(l4.icmpType, l4.code)}`;
-		default:
-			return String(l4.proto || '').toUpperCase();
-	}
+	const t = TRANSPORTS[packet.l4.proto];
+	return t ? t.tag(packet.l4, packet) : String(packet.l4.proto || '').toUpperCase();
+}
+
+/**
+ * The transport header's fields for the inspector: `[{key, label, value}]`, keys under `<prefix>l4.`; an unknown
+ * transport shows its ports.
+ */
+export function transportFields(l4, prefix = '') {
+	const t = TRANSPORTS[l4.proto];
+	return (t ? t.fields(l4) : portFields(l4)).map(([key, label, value]) => ({ key: `${prefix}l4.${key}`, label, value }));
 }
 
 const TCP_FLAG_NAMES = { S: 'SYN', 'S.': 'SYN-ACK', '.': 'ACK', 'P.': 'PSH-ACK', R: 'RST', 'R.': 'RST-ACK', 'F.': 'FIN-ACK' };

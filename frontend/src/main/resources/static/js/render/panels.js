@@ -29,18 +29,7 @@ function layers(packet, prefix) {
 	] });
 	const l4 = packet.l4;
 	if (l4) {
-		const fields = l4.proto === 'icmp'
-			? [
-				{ key: `${prefix}l4.type`, label: 'type', value: fmt.icmpName(l4.icmpType, l4.code) },
-				{ key: `${prefix}l4.id`, label: 'id', value: String(l4.id) }
-			]
-			: [
-				{ key: `${prefix}l4.srcPort`, label: 'src port', value: String(fmt.srcPort(l4)) },
-				{ key: `${prefix}l4.dstPort`, label: 'dst port', value: String(fmt.dstPort(l4)) }
-			];
-		if (l4.flags) {
-			fields.push({ key: `${prefix}l4.flags`, label: 'flags', value: fmt.tcpFlags(l4.flags) });
-		}
+		const fields = fmt.transportFields(l4, prefix);
 		out.push({ id: `${prefix}l4`, name: 'L4', title: String(l4.proto).toUpperCase(), fields });
 	}
 	if (packet.vxlan) {

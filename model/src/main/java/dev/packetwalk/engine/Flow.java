@@ -19,7 +19,8 @@ import dev.packetwalk.packet.Payload;
  * generator
  * @param dst the destination address
  * @param dstPort the destination port (the ICMP identifier for ICMP echo)
- * @param protocol TCP (a SYN is sent), UDP or ICMP (echo request)
+ * @param protocol TCP (a SYN is sent), UDP, SCTP (an association: an INIT is sent) or
+ * ICMP (echo request)
  * @param payload what the first packet carries
  * @param ttl the initial TTL
  * @param dontFragment the DF bit

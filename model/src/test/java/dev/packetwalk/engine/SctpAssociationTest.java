@@ -113,6 +113,39 @@ class SctpAssociationTest {
 	}
 
 	@Test
+	void aContinuedSctpFlowIsOneMoreDataChunkOnItsAssociation() {
+		Trace t = HttpConnectionTest.run("continued.yaml", """
+				apiVersion: packetwalk.dev/v1alpha1
+				kind: Scenario
+				metadata: {name: continued}
+				cluster:
+				  nodes: [{name: node1, podCIDR: 10.244.1.0/24}]
+				  pods:
+				    - {name: a, node: node1, ip: 10.244.1.2}
+				    - {name: b, node: node1, ip: 10.244.1.3, containers: [{name: b, ports: ["sctp/3868"]}]}
+				flows:
+				  - {id: assoc, from: a, to: "b:3868", protocol: SCTP}
+				timeline:
+				  - flow: {id: more, continues: assoc, size: 40}
+				""");
+		List<Walk> assoc = t.walks().stream().filter(w -> w.flow().equals("assoc")).toList();
+		List<Walk> more = t.walks().stream().filter(w -> w.flow().equals("more")).toList();
+		assertThat(assoc).hasSize(6);
+		assertThat(more).hasSize(2).allMatch(w -> w.disposition().delivered());
+		Transport.Sctp data = sctp(more.get(0));
+		Transport.Sctp sack = sctp(more.get(1));
+		assertThat(data.chunk()).isEqualTo("DATA");
+		assertThat(data.srcPort()).isEqualTo(sctp(assoc.getFirst()).srcPort());
+		assertThat(data.vtag()).isEqualTo(sctp(assoc.get(1)).initTag());
+		assertThat(sack.chunk()).isEqualTo("SACK");
+		assertThat(sack.vtag()).isEqualTo(sctp(assoc.getFirst()).initTag());
+		assertThat(HttpConnectionTest.firstPacket(more.get(0)).payload()).isEqualTo(new Payload.Bytes(40));
+		// conntrack in the pods' namespaces keeps the association ESTABLISHED
+		assertThat(HttpConnectionTest.steps(more.get(0))).filteredOn(s -> s instanceof Step.Conntrack)
+			.allSatisfy(s -> assertThat(((Step.Conntrack) s).entry()).contains("ESTABLISHED").contains("[ASSURED]"));
+	}
+
+	@Test
 	void nothingListeningAnswersAnAbort() {
 		Trace t = HttpConnectionTest.run("no-listener.yaml", """
 				apiVersion: packetwalk.dev/v1alpha1
