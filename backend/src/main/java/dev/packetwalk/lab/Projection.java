@@ -209,9 +209,10 @@ public final class Projection {
 
 	/** What the sending socket may see, given how the model's walks end. */
 	static Set<ClientOutcome> outcomes(Protocol proto, Walk request, Walk reply) {
-		boolean tcp = proto == Protocol.TCP;
-		ClientOutcome success = tcp ? ClientOutcome.CONNECTED : ClientOutcome.ECHOED;
-		ClientOutcome silence = tcp ? ClientOutcome.TIMEOUT : ClientOutcome.NO_ECHO;
+		// TCP and SCTP connect (SCTP: the association is up once the COOKIE ACK is back)
+		boolean connects = proto == Protocol.TCP || proto == Protocol.SCTP;
+		ClientOutcome success = connects ? ClientOutcome.CONNECTED : ClientOutcome.ECHOED;
+		ClientOutcome silence = connects ? ClientOutcome.TIMEOUT : ClientOutcome.NO_ECHO;
 		Disposition rq = request.disposition();
 		if (rq.delivered()) {
 			if (reply == null) {
