@@ -38,11 +38,14 @@ public record Observation(String namespace, String device, Direction direction, 
 	public enum Leg {
 
 		/**
-		 * the first packet (TCP SYN, the UDP datagram, the ICMP echo request, SCTP's
-		 * INIT)
+		 * the first packet (TCP SYN, the UDP datagram, the ICMP echo request); every
+		 * chunk an SCTP client sends (INIT, COOKIE ECHO, DATA)
 		 */
 		REQUEST,
-		/** the answer (SYN-ACK, the UDP echo, the echo reply, SCTP's INIT ACK) */
+		/**
+		 * the answer (SYN-ACK, the UDP echo, the echo reply); every chunk an SCTP server
+		 * answers with (INIT ACK, COOKIE ACK, SACK)
+		 */
 		REPLY,
 		/**
 		 * an error the kernel generated (TCP RST, SCTP ABORT, ICMP unreachable / time
@@ -50,8 +53,8 @@ public record Observation(String namespace, String device, Direction direction, 
 		 */
 		ERROR,
 		/**
-		 * anything else of the flow (the handshake's ACK, FINs; SCTP's COOKIE ECHO,
-		 * COOKIE ACK, DATA, SACK): not compared
+		 * anything else of the flow (the handshake's ACK, FINs; SCTP's SHUTDOWN chunks):
+		 * not compared
 		 */
 		OTHER
 

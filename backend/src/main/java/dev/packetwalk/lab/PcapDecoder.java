@@ -47,8 +47,8 @@ public final class PcapDecoder {
 	 * devices)
 	 * @param continued the flow is an open TCP connection's next segment (a timeline's
 	 * {@code continues}): its request is the data segment ({@code P.}) and its reply the
-	 * bare ACK, not the handshake (for an SCTP association: DATA and SACK, not INIT and
-	 * INIT ACK)
+	 * bare ACK, not the handshake (for an SCTP association: DATA and SACK, not INIT,
+	 * COOKIE ECHO and their answers)
 	 */
 	public PcapDecoder(Protocol flowProtocol, Set<Integer> vxlanPorts, boolean continued) {
 		this.flowProtocol = flowProtocol;
@@ -118,14 +118,15 @@ public final class PcapDecoder {
 			return Observation.Leg.OTHER;
 		}
 		if (p == Protocol.SCTP) {
-			// an association's first exchange (or, continued, its next DATA and the
-			// SACK);
-			// an ABORT is the stack's refusal, as a RST is TCP's
+			// the association as the model walks it: INIT, COOKIE ECHO and DATA from the
+			// client, INIT ACK, COOKIE ACK and SACK back (continued: its next DATA and
+			// SACK); an ABORT is the stack's refusal, as a RST is TCP's; the shutdown is
+			// the rest of the connection
 			return switch (flags) {
-				case "INIT" -> continued ? Observation.Leg.OTHER : Observation.Leg.REQUEST;
-				case "INIT ACK" -> continued ? Observation.Leg.OTHER : Observation.Leg.REPLY;
-				case "DATA" -> continued ? Observation.Leg.REQUEST : Observation.Leg.OTHER;
-				case "SACK" -> continued ? Observation.Leg.REPLY : Observation.Leg.OTHER;
+				case "INIT", "COOKIE ECHO" -> continued ? Observation.Leg.OTHER : Observation.Leg.REQUEST;
+				case "INIT ACK", "COOKIE ACK" -> continued ? Observation.Leg.OTHER : Observation.Leg.REPLY;
+				case "DATA" -> Observation.Leg.REQUEST;
+				case "SACK" -> Observation.Leg.REPLY;
 				case "ABORT" -> Observation.Leg.ERROR;
 				default -> Observation.Leg.OTHER;
 			};

@@ -104,8 +104,10 @@ def send(proto, dst, dport, sport, src, timeout, size, df):
         if s:
             s.close()
     elif proto == "sctp":
+        # the association as the model walks it: INIT to COOKIE ACK, one DATA chunk and its SACK, then close
         a = Association(bind_ip, sport, dst, dport, timeout)
         if a.connect():
+            a.data(size)
             a.shutdown()
     elif proto == "udp":
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
