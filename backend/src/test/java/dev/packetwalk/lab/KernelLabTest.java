@@ -205,6 +205,49 @@ class KernelLabTest {
 	}
 
 	/**
+	 * A planted SCTP bug: the model walks {@code sctp-service} with node1's kube-proxy
+	 * rules missing the SCTP Service port's {@code -p sctp -m sctp} jump from
+	 * KUBE-SERVICES (as if its netfilter did not match SCTP), while the kernel loads the
+	 * real rules. The kernel DNATs the association's INIT to an hss endpoint; the model
+	 * sends it on to the cluster IP, and the lab says where they part. (The TCP flow is
+	 * not judged: the planted trace draws its ephemeral port differently.)
+	 */
+	@Test
+	void aPlantedSctpBugIsCaughtByTheKernel() {
+		CompiledScenario cs = Scenarios.compile("sctp-service");
+		Scenario sc = cs.scenario();
+		List<Namespace> broken = new ArrayList<>();
+		int removed = 0;
+		for (Namespace ns : sc.topology().namespaces()) {
+			if (ns.id().equals("node1")) {
+				List<String> lines = new ArrayList<>(List.of(ns.iptables().split("\n")));
+				int before = lines.size();
+				lines.removeIf(l -> l.startsWith("-A KUBE-SERVICES ") && l.contains(" -p sctp "));
+				removed = before - lines.size();
+				ns = new Namespace(ns.id(), ns.node(), ns.kind(), ns.label(), ns.devices(), ns.routes(), ns.neighbors(),
+						String.join("\n", lines) + "\n", ns.ipForward(), ns.bridgeNfCallIptables(), ns.listeners(),
+						ns.nftables());
+			}
+			broken.add(ns);
+		}
+		assertThat(removed).as("the planted bug removes node1's SCTP Service rule").isEqualTo(1);
+		Scenario wrong = new Scenario(sc.id(), new Topology(broken), sc.flows(), sc.dns(), sc.policies(), sc.ipvs());
+		dev.packetwalk.trace.Trace wrongTrace = new dev.packetwalk.engine.Engine(wrong).run(cs.seed());
+		ScenarioReport r = LAB.verify(cs, false, exp -> Projection.expect(wrongTrace, exp.flowId()));
+		System.out.print(r.render());
+		assertThat(r.match()).isFalse();
+		FlowVerdict sctp = r.flows().stream().filter(f -> f.flowId().equals("diameter")).findFirst().orElseThrow();
+		assertThat(sctp.match()).isFalse();
+		// where they part depends on the endpoint the kernel drew (hss-1 on the same
+		// bridge,
+		// or hss-2 behind node2): whichever, the model's INIT goes on to 10.9.3.86 and
+		// dies in the VPC, while the kernel's association comes up
+		assertThat(sctp.render()).contains("MISMATCH", "first divergence: request leg", "> 10.9.3.86.3868: sctp [INIT]",
+				"client socket: model expects one of [TIMEOUT, UNREACHABLE], the kernel's socket got CONNECTED");
+		assertNoLeftovers();
+	}
+
+	/**
 	 * A planted timeline bug: the model's kube-proxy forgets the UDP conntrack cleanup
 	 * when dns-1 is deleted (its change lists no endpoint gone), so the model sends the
 	 * same socket's next datagram along the old entry to dns-1's dead address; the kernel
