@@ -288,10 +288,12 @@ def sctp_packet(sport, dport, vtag, ctype, cflags=0, value=b""):
 
 
 def sctp_parse(ip):
-    # an IPv4 packet as a raw socket returns it: (src, dst, sport, dport, vtag, chunk type, chunk flags, value)
+    # an IPv4 packet as a raw socket returns it: (src, dst, sport, dport, vtag, chunk type, chunk flags, value);
+    # None when it is cut short or its checksum is wrong (a stack discards it silently: a NAT that forgot to
+    # recompute the CRC32c after rewriting a port would show as silence)
     ihl = (ip[0] & 0x0F) * 4
-    s = ip[ihl:]
-    if len(s) < 16:
+    s = ip[ihl:struct.unpack("!H", ip[2:4])[0]]
+    if len(s) < 16 or struct.unpack("<I", s[8:12])[0] != crc32c(s[:8] + b"\0\0\0\0" + s[12:]):
         return None
     sport, dport, vtag, _ = struct.unpack("!HHII", s[:12])
     ctype, cflags, n = struct.unpack("!BBH", s[12:16])
