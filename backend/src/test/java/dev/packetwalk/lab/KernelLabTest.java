@@ -261,6 +261,30 @@ class KernelLabTest {
 	}
 
 	/**
+	 * An association to a port nothing listens on: the model drops the INIT at the pod
+	 * (no listener) and the client is refused; in the kernel, the lab's SCTP stack in
+	 * hss-1's namespace answers with the ABORT a kernel with SCTP sends for a port no
+	 * socket is bound to, and the client is refused too.
+	 */
+	@Test
+	void anSctpInitToAPortNobodyListensOnIsRefused() {
+		CompiledScenario base = Scenarios.compile("sctp-service");
+		Scenario sc = base.scenario();
+		Flow closed = flow(java.util.Map.of("id", "closed", "label", "mme → hss-1:3869 (SCTP, nothing listens)", "from",
+				"default/mme", "dst", Ip.parse("10.11.0.9"), "dstPort", 3869, "protocol", Protocol.SCTP, "payload",
+				Payload.Bytes.EMPTY, "ttl", 64, "reply", true));
+		Scenario s = new Scenario(sc.id(), sc.topology(), List.of(closed), sc.dns(), sc.policies(), sc.ipvs());
+		ScenarioReport r = LAB.verify(new CompiledScenario(s.id(), base.title(), "", List.of(), "advanced", "lab", 0,
+				"", "", base.seed(), s, List.of(), ""), false);
+		System.out.print(r.render());
+		assertThat(r.match()).as(r.render()).isTrue();
+		FlowVerdict v = r.flows().getFirst();
+		assertThat(v.summary()).contains("dropped at default/hss-1", "NO_LISTENER", "client REFUSED");
+		assertThat(v.notes()).anyMatch(n -> n.contains("10.11.0.9.3869 > 10.11.0.5.") && n.contains("sctp [ABORT]"));
+		assertNoLeftovers();
+	}
+
+	/**
 	 * A planted timeline bug: the model's kube-proxy forgets the UDP conntrack cleanup
 	 * when dns-1 is deleted (its change lists no endpoint gone), so the model sends the
 	 * same socket's next datagram along the old entry to dns-1's dead address; the kernel
