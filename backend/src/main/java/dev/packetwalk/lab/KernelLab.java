@@ -549,18 +549,11 @@ public final class KernelLab implements Lab {
 	static final long MAX_WAIT_SECONDS = 5;
 
 	/**
-	 * Why the lab leaves a scenario to the model alone, if it does: IPVS mode, a timeline
-	 * that waits longer than the lab sits through, or an SCTP flow (the lab's client and
-	 * servers are sockets, and this kernel has no SCTP socket stack).
+	 * Why the lab leaves a scenario to the model alone, if it does: IPVS mode, or a
+	 * timeline that waits longer than the lab sits through. (SCTP is replayed: the lab
+	 * plays both ends of an association over raw sockets, see pwlab.py.)
 	 */
 	static Optional<String> notReplayable(dev.packetwalk.engine.Scenario s) {
-		for (Flow f : s.sentFlows()) {
-			if (f.protocol() == dev.packetwalk.net.Protocol.SCTP) {
-				return Optional.of("SCTP: the lab's clients and servers are sockets, and this kernel has no SCTP socket"
-						+ " stack (socket(IPPROTO_SCTP) fails with EPROTONOSUPPORT), so the association is not replayed"
-						+ " yet; the model's SCTP walk is checked by the unit and golden tests only");
-			}
-		}
 		for (dev.packetwalk.engine.Event e : s.timeline()) {
 			if (e instanceof dev.packetwalk.engine.Event.Wait w && w.seconds() > MAX_WAIT_SECONDS) {
 				return Optional.of("the timeline waits " + w.seconds() + " s (a conntrack or affinity timeout); the"
