@@ -285,6 +285,39 @@ class KernelLabTest {
 	}
 
 	/**
+	 * The guard every namespace of an SCTP scenario gets, for a kernel with its own SCTP
+	 * stack (whose answers to the player's packets would otherwise leave too): locally
+	 * generated SCTP without the player's mark is dropped (the sender gets EPERM), the
+	 * player's marked packets leave.
+	 */
+	@Test
+	void theSctpGuardDropsLocallyGeneratedSctpThatIsNotThePlayers() {
+		Topology t = Scenarios.compile("sctp-service").scenario().topology();
+		String probe = """
+				import socket
+				for mark in (0, %s):
+				    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 132)
+				    if mark:
+				        s.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, mark)
+				    try:
+				        s.sendto(bytes(16), ("10.11.0.9", 0))
+				        print(hex(mark), "sent")
+				    except PermissionError:
+				        print(hex(mark), "dropped")
+				""".formatted(KernelLab.SCTP_PLAYER_MARK);
+		try (LabNetwork net = LAB.materialize(t)) {
+			String ns = net.ns("default/mme");
+			Cmd send = Cmd.of("ip", "netns", "exec", ns, KernelLab.python(), "-c", probe);
+			assertThat(net.exec().run(send).stdout().strip()).as("without the guard")
+				.isEqualTo("0x0 sent\n0x10000000 sent");
+			net.exec().run(Materializer.nft(ns, KernelLab.sctpGuard()));
+			assertThat(net.exec().run(send).stdout().strip()).as("with the guard")
+				.isEqualTo("0x0 dropped\n0x10000000 sent");
+		}
+		assertNoLeftovers();
+	}
+
+	/**
 	 * A planted timeline bug: the model's kube-proxy forgets the UDP conntrack cleanup
 	 * when dns-1 is deleted (its change lists no endpoint gone), so the model sends the
 	 * same socket's next datagram along the old entry to dns-1's dead address; the kernel
