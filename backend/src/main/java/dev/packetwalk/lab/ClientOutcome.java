@@ -5,7 +5,7 @@ public enum ClientOutcome {
 
 	/**
 	 * TCP: the handshake completed (the SYN-ACK came back). SCTP: the association is up
-	 * (INIT ACK, then COOKIE ACK came back).
+	 * (INIT ACK, then COOKIE ACK came back) and its DATA chunk was acknowledged (SACK).
 	 */
 	CONNECTED,
 	/** UDP / ICMP: the echo came back. */

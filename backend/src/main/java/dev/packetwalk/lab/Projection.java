@@ -227,7 +227,9 @@ public final class Projection {
 
 	/** What the sending socket may see, given how the model's walks end. */
 	static Set<ClientOutcome> outcomes(Protocol proto, Walk request, Walk reply) {
-		// TCP and SCTP connect (SCTP: the association is up once the COOKIE ACK is back)
+		// TCP and SCTP connect (SCTP: the association is up, INIT ACK and COOKIE ACK
+		// back,
+		// and its DATA chunk SACKed)
 		boolean connects = proto == Protocol.TCP || proto == Protocol.SCTP;
 		ClientOutcome success = connects ? ClientOutcome.CONNECTED : ClientOutcome.ECHOED;
 		ClientOutcome silence = connects ? ClientOutcome.TIMEOUT : ClientOutcome.NO_ECHO;

@@ -172,6 +172,7 @@ def session(proto, dst, dport, sport, src, timeout, size, df):
         s = Association(bind_ip, sport, dst, dport, timeout)
         if not s.connect():
             return
+        s.data(size)
     elif proto == "udp":
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         pmtu(s, df)
@@ -421,7 +422,8 @@ class Association:
         return "refused" if t == 3 and code == 3 else "unreachable"
 
     def connect(self):
-        # INIT, INIT ACK, COOKIE ECHO, COOKIE ACK; prints the outcome, True when the association is up
+        # INIT, INIT ACK, COOKIE ECHO, COOKIE ACK; True when the association is up, else prints why (the first
+        # DATA chunk's SACK, which the model always walks, prints "connected")
         try:
             self.send(0, INIT, init_value(self.tag, 1))
         except OSError as e:
@@ -445,8 +447,10 @@ class Association:
             return False
         self.send(self.peer, COOKIE_ECHO, cookie)
         got = self.await_chunk((COOKIE_ACK,))
-        out(got if isinstance(got, str) else "connected")
-        return not isinstance(got, str)
+        if isinstance(got, str):
+            out(got)
+            return False
+        return True
 
     def data(self, size):
         # one DATA chunk (unfragmented, stream 0), answered by a SACK: "connected" as a TCP segment's ACK

@@ -318,6 +318,34 @@ class KernelLabTest {
 	}
 
 	/**
+	 * A timeline packet that continues an SCTP association: the lab keeps the association
+	 * open (pwlab.py session) and sends the next DATA chunk on it, with the tags of the
+	 * association; the model walks it along the ESTABLISHED entry and the SACK back.
+	 */
+	@Test
+	void aTimelinePacketContinuesAnSctpAssociation() {
+		CompiledScenario base = Scenarios.compile("sctp-service");
+		Scenario sc = base.scenario();
+		Flow first = sc.flows().getFirst();
+		assertThat(first.protocol()).isEqualTo(Protocol.SCTP);
+		Flow more = flow(java.util.Map.of("id", "more", "label", "mme → hss: the association's next DATA chunk", "from",
+				first.from(), "dst", first.dst(), "dstPort", first.dstPort(), "protocol", Protocol.SCTP, "payload",
+				first.payload(), "ttl", 64, "reply", true));
+		Scenario s = new Scenario(sc.id(), sc.topology(), List.of(first), sc.dns(), sc.policies(), sc.ipvs(),
+				List.of(new dev.packetwalk.engine.Event.Send(more, first.id())));
+		ScenarioReport r = LAB.verify(new CompiledScenario(s.id(), base.title(), "", List.of(), "advanced", "lab", 0,
+				"", "", base.seed(), s, List.of(), ""), false);
+		System.out.print(r.render());
+		assertThat(r.match()).as(r.render()).isTrue();
+		FlowVerdict next = r.flows().stream().filter(f -> f.flowId().equals("more")).findFirst().orElseThrow();
+		assertThat(next.summary()).contains("client CONNECTED").doesNotContain(" 0/");
+		assertThat(next.seen()).filteredOn(o -> o.leg() == Observation.Leg.REQUEST)
+			.isNotEmpty()
+			.allMatch(o -> o.headers().flags().equals("DATA"));
+		assertNoLeftovers();
+	}
+
+	/**
 	 * A planted timeline bug: the model's kube-proxy forgets the UDP conntrack cleanup
 	 * when dns-1 is deleted (its change lists no endpoint gone), so the model sends the
 	 * same socket's next datagram along the old entry to dns-1's dead address; the kernel
