@@ -3,15 +3,21 @@ package dev.packetwalk.lab;
 /** How the lab's sending socket fared. */
 public enum ClientOutcome {
 
-	/** TCP: the handshake completed (the SYN-ACK came back). */
+	/**
+	 * TCP: the handshake completed (the SYN-ACK came back). SCTP: the association is up
+	 * (INIT ACK, then COOKIE ACK came back) and its DATA chunk was acknowledged (SACK).
+	 */
 	CONNECTED,
 	/** UDP / ICMP: the echo came back. */
 	ECHOED,
-	/** ECONNREFUSED: a TCP RST, or ICMP port unreachable on a connected socket. */
+	/**
+	 * ECONNREFUSED: a TCP RST, an SCTP ABORT, or ICMP port unreachable on a connected
+	 * socket.
+	 */
 	REFUSED,
 	/** ENETUNREACH / EHOSTUNREACH. */
 	UNREACHABLE,
-	/** TCP: no answer before the timeout. */
+	/** TCP, SCTP: no answer before the timeout. */
 	TIMEOUT,
 	/** UDP / ICMP: no echo before the timeout. */
 	NO_ECHO,

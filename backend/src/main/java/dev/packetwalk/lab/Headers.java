@@ -14,17 +14,43 @@ import dev.packetwalk.packet.Transport;
  * compared then)
  * @param dstMac Ethernet destination, or null (not compared)
  * @param flags TCP flags in tcpdump notation ({@code S}, {@code S.}, {@code R.}),
- * {@code icmp T/C} for ICMP, the chunk for SCTP ({@code INIT}, {@code INIT ACK}), empty
- * for UDP
+ * {@code icmp T/C} for ICMP, empty for UDP, the (first) chunk's type as tcpdump names it
+ * for SCTP ({@code INIT}, {@code INIT ACK}, {@code COOKIE ECHO}, {@code ABORT})
+ * @param tags SCTP's verification and initiate tags, or null (not SCTP): carried for the
+ * consistency check (an INIT ACK's vtag is its INIT's initiate tag), never compared as
+ * values and not printed (each side draws its own at random)
  */
 public record Headers(Mac srcMac, Mac dstMac, Ip src, Ip dst, Protocol protocol, int srcPort, int dstPort, String flags,
-		int ttl) {
+		int ttl, SctpTags tags) {
 
 	public Headers {
 		if (src == null || dst == null || protocol == null) {
 			throw new IllegalArgumentException("headers need the IP addresses and the protocol");
 		}
 		flags = flags == null ? "" : flags;
+	}
+
+	/** Headers without SCTP tags (TCP, UDP, ICMP). */
+	public Headers(Mac srcMac, Mac dstMac, Ip src, Ip dst, Protocol protocol, int srcPort, int dstPort, String flags,
+			int ttl) {
+		this(srcMac, dstMac, src, dst, protocol, srcPort, dstPort, flags, ttl, null);
+	}
+
+	/**
+	 * The tags of an SCTP packet.
+	 *
+	 * @param vtag the common header's verification tag (0 on an INIT)
+	 * @param initTag the Initiate Tag an INIT or INIT ACK carries, 0 for any other chunk
+	 */
+	public record SctpTags(long vtag, long initTag) {
+
+		public SctpTags {
+			if (vtag < 0 || vtag > 0xffffffffL || initTag < 0 || initTag > 0xffffffffL) {
+				throw new IllegalArgumentException(
+						"SCTP tags are 32-bit unsigned: vtag " + vtag + ", initTag " + initTag);
+			}
+		}
+
 	}
 
 	/** The outermost headers of a model packet. */
@@ -37,12 +63,22 @@ public record Headers(Mac srcMac, Mac dstMac, Ip src, Ip dst, Protocol protocol,
 			case Transport.Icmp i -> "icmp " + i.icmpType() + "/" + i.code();
 			case Transport.Sctp c -> c.chunk();
 		};
+		SctpTags tags = p.l4() instanceof Transport.Sctp c ? new SctpTags(c.vtag(), c.initTag()) : null;
 		return new Headers(s, d, p.src(), p.dst(), p.ip().protocol(), p.l4().srcPort(), p.l4().dstPort(), flags,
-				p.ip().ttl());
+				p.ip().ttl(), tags);
 	}
 
 	public Headers withPorts(int sport, int dport) {
-		return new Headers(srcMac, dstMac, src, dst, protocol, sport, dport, flags, ttl);
+		return new Headers(srcMac, dstMac, src, dst, protocol, sport, dport, flags, ttl, tags);
+	}
+
+	/**
+	 * The same headers without SCTP tags: what the comparison looks at (the tags' values
+	 * are each side's random draw).
+	 */
+	public Headers withoutTags() {
+		return tags == null ? this
+				: new Headers(srcMac, dstMac, src, dst, protocol, srcPort, dstPort, flags, ttl, null);
 	}
 
 	public Headers withDstPort(int dport) {
@@ -50,12 +86,12 @@ public record Headers(Mac srcMac, Mac dstMac, Ip src, Ip dst, Protocol protocol,
 	}
 
 	public Headers withDstMac(Mac mac) {
-		return new Headers(srcMac, mac, src, dst, protocol, srcPort, dstPort, flags, ttl);
+		return new Headers(srcMac, mac, src, dst, protocol, srcPort, dstPort, flags, ttl, tags);
 	}
 
 	/**
 	 * {@code 62:8b:..:52 > 86:75:..:63, 10.244.1.2.60086 > 10.244.1.3.8080: tcp [S] ttl 64},
-	 * like tcpdump -e.
+	 * like tcpdump -e ({@code sctp [INIT]} for SCTP; its tags are not printed).
 	 */
 	@Override
 	public String toString() {

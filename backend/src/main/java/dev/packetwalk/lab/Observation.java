@@ -37,16 +37,25 @@ public record Observation(String namespace, String device, Direction direction, 
 	/** Which packet of a flow an observation belongs to. */
 	public enum Leg {
 
-		/** the first packet (TCP SYN, the UDP datagram, the ICMP echo request) */
+		/**
+		 * the first packet (TCP SYN, the UDP datagram, the ICMP echo request); every
+		 * chunk an SCTP client sends (INIT, COOKIE ECHO, DATA)
+		 */
 		REQUEST,
-		/** the answer (SYN-ACK, the UDP echo, the echo reply) */
+		/**
+		 * the answer (SYN-ACK, the UDP echo, the echo reply); every chunk an SCTP server
+		 * answers with (INIT ACK, COOKIE ACK, SACK)
+		 */
 		REPLY,
 		/**
-		 * an error the kernel generated (TCP RST, ICMP unreachable / time exceeded /
-		 * redirect)
+		 * an error the kernel generated (TCP RST, SCTP ABORT, ICMP unreachable / time
+		 * exceeded / redirect)
 		 */
 		ERROR,
-		/** anything else of the flow (the handshake's ACK, FINs): not compared */
+		/**
+		 * anything else of the flow (the handshake's ACK, FINs; SCTP's SHUTDOWN chunks):
+		 * not compared
+		 */
 		OTHER
 
 	}
@@ -80,13 +89,21 @@ public record Observation(String namespace, String device, Direction direction, 
 		return new Observation(namespace, device, direction, leg, headers, vni, inner, 0);
 	}
 
+	/** The same observation without SCTP tag values (see {@link Headers#tags()}). */
+	Observation withoutTags() {
+		return new Observation(namespace, device, direction, leg, headers.withoutTags(), vni,
+				inner == null ? null : inner.withoutTags(), timeNanos);
+	}
+
 	/**
 	 * The fields where the kernel's observation differs from this (expected) one, as
 	 * readable {@code field: model X,
 	 * kernel Y} strings; empty when they agree. A null MAC in the expectation is not
 	 * compared (the model has no Ethernet header at that point, e.g. on lo). The outer
 	 * UDP source port of a VXLAN packet is a kernel hash of the inner flow and is never
-	 * compared (see docs/kernel-lab.md).
+	 * compared (see docs/kernel-lab.md). SCTP's tags are not compared either (each side
+	 * draws its own; {@link TraceComparison#sctpTags} checks that each side's hang
+	 * together).
 	 */
 	public List<String> differencesFrom(Observation seen) {
 		List<String> out = new ArrayList<>();

@@ -13,8 +13,10 @@ import dev.packetwalk.net.Protocol;
 
 /**
  * Decodes a classic pcap stream ({@code tcpdump -w -}, link type Ethernet, micro- or
- * nanosecond timestamps) into observations: Ethernet, IPv4, TCP/UDP/ICMP, and VXLAN with
- * its inner frame. Pure; non-IPv4 frames are skipped.
+ * nanosecond timestamps) into observations: Ethernet, IPv4, TCP/UDP/ICMP/SCTP, and VXLAN
+ * with its inner frame. Pure; non-IPv4 frames are skipped. An SCTP packet is read as its
+ * common header (ports, verification tag) and its first chunk (type, and the initiate tag
+ * of an INIT or INIT ACK): the lab's SCTP player bundles no chunks.
  */
 public final class PcapDecoder {
 
@@ -45,7 +47,8 @@ public final class PcapDecoder {
 	 * devices)
 	 * @param continued the flow is an open TCP connection's next segment (a timeline's
 	 * {@code continues}): its request is the data segment ({@code P.}) and its reply the
-	 * bare ACK, not the handshake
+	 * bare ACK, not the handshake (for an SCTP association: DATA and SACK, not INIT,
+	 * COOKIE ECHO and their answers)
 	 */
 	public PcapDecoder(Protocol flowProtocol, Set<Integer> vxlanPorts, boolean continued) {
 		this.flowProtocol = flowProtocol;
@@ -113,6 +116,20 @@ public final class PcapDecoder {
 		}
 		if (p != flowProtocol) {
 			return Observation.Leg.OTHER;
+		}
+		if (p == Protocol.SCTP) {
+			// the association as the model walks it: INIT, COOKIE ECHO and DATA from the
+			// client, INIT ACK, COOKIE ACK and SACK back (continued: its next DATA and
+			// SACK); an ABORT is the stack's refusal, as a RST is TCP's; the shutdown is
+			// the rest of the connection
+			return switch (flags) {
+				case "INIT", "COOKIE ECHO" -> continued ? Observation.Leg.OTHER : Observation.Leg.REQUEST;
+				case "INIT ACK", "COOKIE ACK" -> continued ? Observation.Leg.OTHER : Observation.Leg.REPLY;
+				case "DATA" -> Observation.Leg.REQUEST;
+				case "SACK" -> Observation.Leg.REPLY;
+				case "ABORT" -> Observation.Leg.ERROR;
+				default -> Observation.Leg.OTHER;
+			};
 		}
 		if (p == Protocol.TCP) {
 			if (flags.contains("R")) {
@@ -183,6 +200,7 @@ public final class PcapDecoder {
 			case 6 -> Protocol.TCP;
 			case 17 -> Protocol.UDP;
 			case 1 -> Protocol.ICMP;
+			case 132 -> Protocol.SCTP;
 			default -> null;
 		};
 		if (p == null || fragOffset != 0 || l4 + 8 > end) {
@@ -219,8 +237,44 @@ public final class PcapDecoder {
 				return new Frame(new Headers(src, dst, s, t, p, id, id, "icmp " + icmpType + "/" + code, ttl),
 						head(d, l4 + 8, end), icmpType, -1, null);
 			}
+			case SCTP -> {
+				// common header (12 bytes), then the first chunk: type, flags, length
+				if (l4 + 16 > end) {
+					return null;
+				}
+				int chunk = d[l4 + 12] & 0xff;
+				long vtag = i32(d, l4 + 4) & 0xffffffffL;
+				long initTag = (chunk == 1 || chunk == 2) && l4 + 20 <= end ? i32(d, l4 + 16) & 0xffffffffL : 0;
+				return new Frame(new Headers(src, dst, s, t, p, u16(d, l4), u16(d, l4 + 2), sctpChunk(chunk), ttl,
+						new Headers.SctpTags(vtag, initTag)), head(d, l4 + 16, end), -1, -1, null);
+			}
 		}
 		return null;
+	}
+
+	/**
+	 * An SCTP chunk type as tcpdump names it (print-sctp.c), {@code chunk 0x..} for the
+	 * rest.
+	 */
+	static String sctpChunk(int type) {
+		return switch (type) {
+			case 0 -> "DATA";
+			case 1 -> "INIT";
+			case 2 -> "INIT ACK";
+			case 3 -> "SACK";
+			case 4 -> "HB REQ";
+			case 5 -> "HB ACK";
+			case 6 -> "ABORT";
+			case 7 -> "SHUTDOWN";
+			case 8 -> "SHUTDOWN ACK";
+			case 9 -> "OP ERR";
+			case 10 -> "COOKIE ECHO";
+			case 11 -> "COOKIE ACK";
+			case 12 -> "ECN ECHO";
+			case 13 -> "ECN CWR";
+			case 14 -> "SHUTDOWN COMPLETE";
+			default -> "chunk 0x" + Integer.toHexString(type);
+		};
 	}
 
 	/** tcpdump's notation: F S R P then '.' for ACK, then U E W. */

@@ -53,6 +53,12 @@ public final class Projection {
 		return ids;
 	}
 
+	/**
+	 * What the model says the flow looks like on the wire: its first request walk and its
+	 * first reply walk (the SYN and SYN-ACK, the datagram and its echo), projected; for
+	 * an SCTP association every chunk it walks (the lab's player sends and answers the
+	 * same chunks, one per packet).
+	 */
 	public static FlowExpectation expect(Trace trace, String flowId) {
 		Walk request = null;
 		Walk reply = null;
@@ -70,11 +76,23 @@ public final class Projection {
 			throw new IllegalArgumentException("the trace has no request walk for flow " + flowId);
 		}
 		List<Observation> obs = new ArrayList<>();
-		project(request, Observation.Leg.REQUEST, obs);
-		if (reply != null) {
-			project(reply, Observation.Leg.REPLY, obs);
-		}
 		Protocol proto = request.hops().getFirst().steps().getFirst().packet().ip().protocol();
+		if (proto == Protocol.SCTP) {
+			// an association: every chunk the model walks (INIT, COOKIE ECHO, DATA from
+			// the
+			// client; INIT ACK, COOKIE ACK, SACK back), each told apart by its chunk type
+			for (Walk w : trace.walks()) {
+				if (w.flow().equals(flowId) && w.leg() != Walk.Leg.CHANGE) {
+					project(w, w.leg() == Walk.Leg.REQUEST ? Observation.Leg.REQUEST : Observation.Leg.REPLY, obs);
+				}
+			}
+		}
+		else {
+			project(request, Observation.Leg.REQUEST, obs);
+			if (reply != null) {
+				project(reply, Observation.Leg.REPLY, obs);
+			}
+		}
 		return new FlowExpectation(flowId, request.label(), proto, obs, request.disposition(),
 				reply == null ? null : reply.disposition(), end(request), reply == null ? null : end(reply),
 				outcomes(proto, request, reply));
@@ -209,9 +227,12 @@ public final class Projection {
 
 	/** What the sending socket may see, given how the model's walks end. */
 	static Set<ClientOutcome> outcomes(Protocol proto, Walk request, Walk reply) {
-		boolean tcp = proto == Protocol.TCP;
-		ClientOutcome success = tcp ? ClientOutcome.CONNECTED : ClientOutcome.ECHOED;
-		ClientOutcome silence = tcp ? ClientOutcome.TIMEOUT : ClientOutcome.NO_ECHO;
+		// TCP and SCTP connect (SCTP: the association is up, INIT ACK and COOKIE ACK
+		// back,
+		// and its DATA chunk SACKed)
+		boolean connects = proto == Protocol.TCP || proto == Protocol.SCTP;
+		ClientOutcome success = connects ? ClientOutcome.CONNECTED : ClientOutcome.ECHOED;
+		ClientOutcome silence = connects ? ClientOutcome.TIMEOUT : ClientOutcome.NO_ECHO;
 		Disposition rq = request.disposition();
 		if (rq.delivered()) {
 			if (reply == null) {

@@ -93,6 +93,8 @@ public final class TraceComparison {
 						: "  model  expects  " + modelHere.getFirst());
 			}
 		}
+		diff.addAll(sctpTags("model", model.observations()));
+		diff.addAll(sctpTags("kernel", seen));
 		if (!model.clientOutcomes().contains(client)) {
 			diff.add("client socket: model expects " + describe(model.clientOutcomes()) + ", the kernel's socket got "
 					+ client);
@@ -113,6 +115,96 @@ public final class TraceComparison {
 				+ " observations matched, " + count(seen, Observation.Leg.REQUEST) + " request / "
 				+ count(seen, Observation.Leg.REPLY) + " reply packets seen, client " + client;
 		return new FlowVerdict(model.flowId(), model.label(), diff.isEmpty(), summary, diff, notes, seen);
+	}
+
+	/**
+	 * SCTP's verification tags must hang together along an association (RFC 9260 8.5):
+	 * the INIT carries vtag 0 and its initiate tag; the INIT ACK carries that tag as its
+	 * vtag and its own initiate tag; every later chunk carries the receiver's tag (the
+	 * INIT ACK's initiate tag from the client, the INIT's from the server). Checked at
+	 * every observation point, so a rewrite on the way would show. The values themselves
+	 * are each side's random draw: model and kernel are never compared on them.
+	 * @param who {@code model} or {@code kernel}, for the message
+	 * @return one line per inconsistency (empty when there is no SCTP or all agree)
+	 */
+	static List<String> sctpTags(String who, List<Observation> obs) {
+		Headers.SctpTags init = null;
+		Headers.SctpTags initAck = null;
+		for (Observation o : obs) {
+			Headers h = sctp(o);
+			if (h != null && h.flags().equals("INIT") && init == null) {
+				init = h.tags();
+			}
+			if (h != null && h.flags().equals("INIT ACK") && initAck == null) {
+				initAck = h.tags();
+			}
+		}
+		List<String> out = new ArrayList<>();
+		for (Observation o : obs) {
+			Headers h = sctp(o);
+			if (h == null) {
+				continue;
+			}
+			long vtag = h.tags().vtag();
+			String problem = null;
+			if (h.flags().equals("INIT")) {
+				if (vtag != 0) {
+					problem = "an INIT's verification tag must be 0, it is " + vtag;
+				}
+				else if (h.tags().initTag() == 0) {
+					problem = "an INIT's initiate tag must not be 0";
+				}
+				else if (h.tags().initTag() != init.initTag()) {
+					problem = "the INIT's initiate tag is " + h.tags().initTag() + " here, " + init.initTag()
+							+ " elsewhere";
+				}
+			}
+			else if (h.flags().equals("INIT ACK")) {
+				if (init != null && vtag != init.initTag()) {
+					problem = "the INIT ACK's verification tag is " + vtag + ", the INIT's initiate tag was "
+							+ init.initTag();
+				}
+				else if (h.tags().initTag() == 0) {
+					problem = "an INIT ACK's initiate tag must not be 0";
+				}
+			}
+			else if (init != null && initAck != null && !h.flags().equals("ABORT") && fromClient(o, obs) != null) {
+				boolean fromClient = fromClient(o, obs);
+				long want = fromClient ? initAck.initTag() : init.initTag();
+				if (vtag != want) {
+					problem = "a " + h.flags() + " " + (fromClient ? "from the client" : "from the server")
+							+ " carries verification tag " + vtag + ", the " + (fromClient ? "INIT ACK's" : "INIT's")
+							+ " initiate tag was " + want;
+				}
+			}
+			if (problem != null) {
+				out.add("SCTP verification tags (" + who + "): " + problem + " at " + o.point());
+				break;
+			}
+		}
+		return out;
+	}
+
+	private static Headers sctp(Observation o) {
+		Headers h = o.encapsulated() ? o.inner() : o.headers();
+		return h.protocol() == dev.packetwalk.net.Protocol.SCTP && h.tags() != null ? h : null;
+	}
+
+	/**
+	 * Whether a chunk travels as the INIT did: at its observation point, from the INIT's
+	 * address and port there (NAT may have rewritten both on the way); null when no INIT
+	 * was seen there.
+	 */
+	private static Boolean fromClient(Observation chunk, List<Observation> obs) {
+		Headers h = sctp(chunk);
+		for (Observation o : obs) {
+			Headers i = sctp(o);
+			if (i != null && i.flags().equals("INIT") && o.device().equals(chunk.device())
+					&& o.namespace().equals(chunk.namespace())) {
+				return i.src().equals(h.src()) && i.srcPort() == h.srcPort();
+			}
+		}
+		return null;
 	}
 
 	/**

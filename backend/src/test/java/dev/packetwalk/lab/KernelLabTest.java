@@ -148,6 +148,19 @@ class KernelLabTest {
 				assertThat(f.modelOnly()).as(f.render()).contains("NetworkPolicy");
 			}
 		}
+		// the lab's SCTP stacks take every SCTP packet delivered in a namespace: no
+		// kernel
+		// answers one with ICMP protocol unreachable (3/2), which a kernel with SCTP
+		// never
+		// sends
+		for (Flow f : cs.scenario().sentFlows()) {
+			if (f.protocol() == Protocol.SCTP) {
+				r.flows()
+					.stream()
+					.filter(v -> v.flowId().equals(f.id()))
+					.forEach(v -> assertThat(v.notes()).as(v.render()).noneMatch(n -> n.contains("type/code 3/2")));
+			}
+		}
 		assertNoLeftovers();
 	}
 
@@ -201,6 +214,134 @@ class KernelLabTest {
 		System.out.print(r.render());
 		assertThat(r.match()).isFalse();
 		assertThat(r.render()).contains("MISMATCH", "node1/eth0 out", "src IP: model 192.0.2.50, kernel 10.240.0.2");
+		assertNoLeftovers();
+	}
+
+	/**
+	 * A planted SCTP bug: the model walks {@code sctp-service} with node1's kube-proxy
+	 * rules missing the SCTP Service port's {@code -p sctp -m sctp} jump from
+	 * KUBE-SERVICES (as if its netfilter did not match SCTP), while the kernel loads the
+	 * real rules. The kernel DNATs the association's INIT to an hss endpoint; the model
+	 * sends it on to the cluster IP, and the lab says where they part. (The TCP flow is
+	 * not judged: the planted trace draws its ephemeral port differently.)
+	 */
+	@Test
+	void aPlantedSctpBugIsCaughtByTheKernel() {
+		CompiledScenario cs = Scenarios.compile("sctp-service");
+		Scenario sc = cs.scenario();
+		List<Namespace> broken = new ArrayList<>();
+		int removed = 0;
+		for (Namespace ns : sc.topology().namespaces()) {
+			if (ns.id().equals("node1")) {
+				List<String> lines = new ArrayList<>(List.of(ns.iptables().split("\n")));
+				int before = lines.size();
+				lines.removeIf(l -> l.startsWith("-A KUBE-SERVICES ") && l.contains(" -p sctp "));
+				removed = before - lines.size();
+				ns = new Namespace(ns.id(), ns.node(), ns.kind(), ns.label(), ns.devices(), ns.routes(), ns.neighbors(),
+						String.join("\n", lines) + "\n", ns.ipForward(), ns.bridgeNfCallIptables(), ns.listeners(),
+						ns.nftables());
+			}
+			broken.add(ns);
+		}
+		assertThat(removed).as("the planted bug removes node1's SCTP Service rule").isEqualTo(1);
+		Scenario wrong = new Scenario(sc.id(), new Topology(broken), sc.flows(), sc.dns(), sc.policies(), sc.ipvs());
+		dev.packetwalk.trace.Trace wrongTrace = new dev.packetwalk.engine.Engine(wrong).run(cs.seed());
+		ScenarioReport r = LAB.verify(cs, false, exp -> Projection.expect(wrongTrace, exp.flowId()));
+		System.out.print(r.render());
+		assertThat(r.match()).isFalse();
+		FlowVerdict sctp = r.flows().stream().filter(f -> f.flowId().equals("diameter")).findFirst().orElseThrow();
+		assertThat(sctp.match()).isFalse();
+		// where they part depends on the endpoint the kernel drew (hss-1 on the same
+		// bridge,
+		// or hss-2 behind node2): whichever, the model's INIT goes on to 10.9.3.86 and
+		// dies in the VPC, while the kernel's association comes up
+		assertThat(sctp.render()).contains("MISMATCH", "first divergence: request leg", "> 10.9.3.86.3868: sctp [INIT]",
+				"client socket: model expects one of [TIMEOUT, UNREACHABLE], the kernel's socket got CONNECTED");
+		assertNoLeftovers();
+	}
+
+	/**
+	 * An association to a port nothing listens on: the model drops the INIT at the pod
+	 * (no listener) and the client is refused; in the kernel, the lab's SCTP stack in
+	 * hss-1's namespace answers with the ABORT a kernel with SCTP sends for a port no
+	 * socket is bound to, and the client is refused too.
+	 */
+	@Test
+	void anSctpInitToAPortNobodyListensOnIsRefused() {
+		CompiledScenario base = Scenarios.compile("sctp-service");
+		Scenario sc = base.scenario();
+		Flow closed = flow(java.util.Map.of("id", "closed", "label", "mme → hss-1:3869 (SCTP, nothing listens)", "from",
+				"default/mme", "dst", Ip.parse("10.11.0.9"), "dstPort", 3869, "protocol", Protocol.SCTP, "payload",
+				Payload.Bytes.EMPTY, "ttl", 64, "reply", true));
+		Scenario s = new Scenario(sc.id(), sc.topology(), List.of(closed), sc.dns(), sc.policies(), sc.ipvs());
+		ScenarioReport r = LAB.verify(new CompiledScenario(s.id(), base.title(), "", List.of(), "advanced", "lab", 0,
+				"", "", base.seed(), s, List.of(), ""), false);
+		System.out.print(r.render());
+		assertThat(r.match()).as(r.render()).isTrue();
+		FlowVerdict v = r.flows().getFirst();
+		assertThat(v.summary()).contains("dropped at default/hss-1", "NO_LISTENER", "client REFUSED");
+		assertThat(v.notes()).anyMatch(n -> n.contains("10.11.0.9.3869 > 10.11.0.5.") && n.contains("sctp [ABORT]"));
+		assertNoLeftovers();
+	}
+
+	/**
+	 * The guard every namespace of an SCTP scenario gets, for a kernel with its own SCTP
+	 * stack (whose answers to the player's packets would otherwise leave too): locally
+	 * generated SCTP without the player's mark is dropped (the sender gets EPERM), the
+	 * player's marked packets leave.
+	 */
+	@Test
+	void theSctpGuardDropsLocallyGeneratedSctpThatIsNotThePlayers() {
+		Topology t = Scenarios.compile("sctp-service").scenario().topology();
+		String probe = """
+				import socket
+				for mark in (0, %s):
+				    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 132)
+				    if mark:
+				        s.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, mark)
+				    try:
+				        s.sendto(bytes(16), ("10.11.0.9", 0))
+				        print(hex(mark), "sent")
+				    except PermissionError:
+				        print(hex(mark), "dropped")
+				""".formatted(KernelLab.SCTP_PLAYER_MARK);
+		try (LabNetwork net = LAB.materialize(t)) {
+			String ns = net.ns("default/mme");
+			Cmd send = Cmd.of("ip", "netns", "exec", ns, KernelLab.python(), "-c", probe);
+			assertThat(net.exec().run(send).stdout().strip()).as("without the guard")
+				.isEqualTo("0x0 sent\n0x10000000 sent");
+			net.exec().run(Materializer.nft(ns, KernelLab.sctpGuard()));
+			assertThat(net.exec().run(send).stdout().strip()).as("with the guard")
+				.isEqualTo("0x0 dropped\n0x10000000 sent");
+		}
+		assertNoLeftovers();
+	}
+
+	/**
+	 * A timeline packet that continues an SCTP association: the lab keeps the association
+	 * open (pwlab.py session) and sends the next DATA chunk on it, with the tags of the
+	 * association; the model walks it along the ESTABLISHED entry and the SACK back.
+	 */
+	@Test
+	void aTimelinePacketContinuesAnSctpAssociation() {
+		CompiledScenario base = Scenarios.compile("sctp-service");
+		Scenario sc = base.scenario();
+		Flow first = sc.flows().getFirst();
+		assertThat(first.protocol()).isEqualTo(Protocol.SCTP);
+		Flow more = flow(java.util.Map.of("id", "more", "label", "mme → hss: the association's next DATA chunk", "from",
+				first.from(), "dst", first.dst(), "dstPort", first.dstPort(), "protocol", Protocol.SCTP, "payload",
+				first.payload(), "ttl", 64, "reply", true));
+		Scenario s = new Scenario(sc.id(), sc.topology(), List.of(first), sc.dns(), sc.policies(), sc.ipvs(),
+				List.of(new dev.packetwalk.engine.Event.Send(more, first.id())));
+		ScenarioReport r = LAB.verify(new CompiledScenario(s.id(), base.title(), "", List.of(), "advanced", "lab", 0,
+				"", "", base.seed(), s, List.of(), ""), false);
+		System.out.print(r.render());
+		assertThat(r.match()).as(r.render()).isTrue();
+		FlowVerdict next = r.flows().stream().filter(f -> f.flowId().equals("more")).findFirst().orElseThrow();
+		assertThat(next.summary()).contains("client CONNECTED").doesNotContain(" 0/");
+		assertThat(next.seen()).filteredOn(o -> o.leg() == Observation.Leg.REQUEST)
+			.isNotEmpty()
+			.allMatch(o -> o.headers().flags().equals("DATA"));
 		assertNoLeftovers();
 	}
 

@@ -176,4 +176,107 @@ class PcapDecoderTest {
 		assertThat(new PcapDecoder(Protocol.TCP, Set.of()).decode(cut, "n", "d", Observation.Direction.IN)).isEmpty();
 	}
 
+	/**
+	 * An SCTP packet with one chunk, as the lab's player sends it: common header (ports,
+	 * verification tag, checksum), then the chunk; INIT and INIT ACK carry their initiate
+	 * tag first. The checksum is not checked by the decoder (the capture saw what the
+	 * kernel passed).
+	 */
+	static byte[] sctp(int sport, int dport, long vtag, int chunkType, long initTag) {
+		boolean init = chunkType == 1 || chunkType == 2;
+		ByteBuffer b = ByteBuffer.allocate(12 + 4 + (init ? 16 : 0));
+		b.putShort((short) sport).putShort((short) dport).putInt((int) vtag).putInt(0);
+		b.put((byte) chunkType).put((byte) 0).putShort((short) (4 + (init ? 16 : 0)));
+		if (init) {
+			b.putInt((int) initTag).putInt(106496).putShort((short) 10).putShort((short) 65535).putInt(1);
+		}
+		return b.array();
+	}
+
+	@Test
+	void sctpIsDecodedByItsFirstChunkAndTheClientsChunksAreTheRequestTheServersTheReply() {
+		long clientTag = 0xF0000001L;
+		long serverTag = 2_473_695_052L;
+		byte[] init = eth(A, B, ipv4("10.244.1.2", "10.96.0.20", 132, 64, sctp(40000, 80, 0, 1, clientTag)));
+		byte[] initAck = eth(B, A, ipv4("10.96.0.20", "10.244.1.2", 132, 63, sctp(80, 40000, clientTag, 2, serverTag)));
+		byte[] cookieEcho = eth(A, B, ipv4("10.244.1.2", "10.96.0.20", 132, 64, sctp(40000, 80, serverTag, 10, 0)));
+		byte[] cookieAck = eth(B, A, ipv4("10.96.0.20", "10.244.1.2", 132, 63, sctp(80, 40000, clientTag, 11, 0)));
+		byte[] abort = eth(B, A, ipv4("10.96.0.20", "10.244.1.2", 132, 63, sctp(80, 40000, clientTag, 6, 0)));
+		byte[] protoUnreachable = eth(B, A,
+				ipv4("10.244.1.3", "10.244.1.2", 1, 64, new byte[] { 3, 2, 0, 0, 0, 0, 0, 0 }));
+		List<Observation> obs = new PcapDecoder(Protocol.SCTP, Set.of()).decode(
+				pcap(true, init, initAck, cookieEcho, cookieAck, abort, protoUnreachable), "default/pod1", "eth0",
+				Observation.Direction.OUT);
+		assertThat(obs).extracting(Observation::leg)
+			.containsExactly(Observation.Leg.REQUEST, Observation.Leg.REPLY, Observation.Leg.REQUEST,
+					Observation.Leg.REPLY, Observation.Leg.ERROR, Observation.Leg.ERROR);
+		assertThat(obs).extracting(o -> o.headers().flags())
+			.containsExactly("INIT", "INIT ACK", "COOKIE ECHO", "COOKIE ACK", "ABORT", "icmp 3/2");
+		assertThat(obs.getFirst().headers()).isEqualTo(new Headers(A, B, Ip.parse("10.244.1.2"), Ip.parse("10.96.0.20"),
+				Protocol.SCTP, 40000, 80, "INIT", 64, new Headers.SctpTags(0, clientTag)));
+		assertThat(obs.get(1).headers().tags()).isEqualTo(new Headers.SctpTags(clientTag, serverTag));
+		assertThat(obs.get(2).headers().tags()).isEqualTo(new Headers.SctpTags(serverTag, 0));
+		// printed as tcpdump names the chunk; the tags are each side's random draw and
+		// not printed
+		assertThat(obs.get(1).headers()).hasToString(
+				"86:75:6f:e8:80:63 > 62:8b:ce:d3:50:52, 10.96.0.20.80 > 10.244.1.2.40000: sctp [INIT ACK] ttl 63");
+	}
+
+	@Test
+	void aContinuedAssociationsRequestIsItsDataAndTheReplyTheSack() {
+		byte[] init = eth(A, B, ipv4("10.244.1.2", "10.244.1.3", 132, 64, sctp(40000, 8080, 0, 1, 7)));
+		byte[] data = eth(A, B, ipv4("10.244.1.2", "10.244.1.3", 132, 64, sctp(40000, 8080, 9, 0, 0)));
+		byte[] sack = eth(B, A, ipv4("10.244.1.3", "10.244.1.2", 132, 64, sctp(8080, 40000, 7, 3, 0)));
+		List<Observation> obs = new PcapDecoder(Protocol.SCTP, Set.of(), true).decode(pcap(true, init, data, sack), "n",
+				"d", Observation.Direction.IN);
+		assertThat(obs).extracting(Observation::leg)
+			.containsExactly(Observation.Leg.OTHER, Observation.Leg.REQUEST, Observation.Leg.REPLY);
+		assertThat(obs).extracting(o -> o.headers().flags()).containsExactly("INIT", "DATA", "SACK");
+	}
+
+	@Test
+	void sctpChunkNamesAreTcpdumps() {
+		assertThat(java.util.stream.IntStream.rangeClosed(0, 15).mapToObj(PcapDecoder::sctpChunk).toList())
+			.containsExactly("DATA", "INIT", "INIT ACK", "SACK", "HB REQ", "HB ACK", "ABORT", "SHUTDOWN",
+					"SHUTDOWN ACK", "OP ERR", "COOKIE ECHO", "COOKIE ACK", "ECN ECHO", "ECN CWR", "SHUTDOWN COMPLETE",
+					"chunk 0xf");
+	}
+
+	@Test
+	void anSctpPacketCutBeforeItsFirstChunkIsSkipped() {
+		byte[] header = java.util.Arrays.copyOf(sctp(1, 2, 0, 1, 5), 12);
+		byte[] frame = eth(A, B, ipv4("10.0.0.1", "10.0.0.2", 132, 64, header));
+		assertThat(
+				new PcapDecoder(Protocol.SCTP, Set.of()).decode(pcap(true, frame), "n", "d", Observation.Direction.IN))
+			.isEmpty();
+	}
+
+	/**
+	 * A real capture (tcpdump -w on the client side of a node that DNATs SCTP, kernel
+	 * 6.18): the lab's raw-socket player's whole association, INIT to SHUTDOWN COMPLETE,
+	 * with its own random tags and CRC32c checksums, after ARP.
+	 */
+	@Test
+	void aRealCaptureOfThePlayersAssociationDecodes() throws Exception {
+		byte[] pcap;
+		try (var in = PcapDecoderTest.class.getResourceAsStream("sctp-association-dnat.pcap")) {
+			pcap = in.readAllBytes();
+		}
+		List<Observation> obs = new PcapDecoder(Protocol.SCTP, Set.of()).decode(pcap, "client", "c0",
+				Observation.Direction.IN);
+		assertThat(obs).extracting(o -> o.headers().flags())
+			.containsExactly("INIT", "INIT ACK", "COOKIE ECHO", "COOKIE ACK", "DATA", "SACK", "SHUTDOWN",
+					"SHUTDOWN ACK", "SHUTDOWN COMPLETE");
+		assertThat(obs).extracting(Observation::leg)
+			.containsExactly(Observation.Leg.REQUEST, Observation.Leg.REPLY, Observation.Leg.REQUEST,
+					Observation.Leg.REPLY, Observation.Leg.REQUEST, Observation.Leg.REPLY, Observation.Leg.OTHER,
+					Observation.Leg.OTHER, Observation.Leg.OTHER);
+		assertThat(obs.getFirst().headers()).hasToString(obs.getFirst().headers().srcMac() + " > "
+				+ obs.getFirst().headers().dstMac() + ", 10.99.1.1.40000 > 10.96.0.10.80: sctp [INIT] ttl 64");
+		assertThat(obs.getFirst().headers().tags()).isEqualTo(new Headers.SctpTags(0, 2_473_695_052L));
+		assertThat(obs.get(1).headers().tags()).isEqualTo(new Headers.SctpTags(2_473_695_052L, 1_332_353_167L));
+		// every later chunk carries the receiver's tag
+		assertThat(TraceComparison.sctpTags("kernel", obs)).isEmpty();
+	}
+
 }
