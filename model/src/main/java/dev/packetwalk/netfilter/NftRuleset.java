@@ -186,10 +186,14 @@ public final class NftRuleset {
 			}
 			if (!s.elements().isEmpty()) {
 				List<Element> els = new ArrayList<>(s.elements());
-				els.sort(Comparator.comparing(NftRuleset::sortKey));
+				String[] keyTypes = s.type().split(":")[0].strip().split(" \\. ");
+				els.sort(Comparator.comparing(e -> sortKey(keyTypes, e), NftRuleset::compareSortKeys));
+				// nft's calculate_delim: a set of plain addresses prints two to a line,
+				// anything else (concatenations, maps) one
+				int perLine = !s.map() && keyTypes.length == 1 && keyTypes[0].equals("ipv4_addr") ? 2 : 1;
 				sb.append("\t\telements = { ");
 				for (int i = 0; i < els.size(); i++) {
-					sb.append(i == 0 ? "" : ",\n\t\t\t     ").append(els.get(i).text());
+					sb.append(i == 0 ? "" : i % perLine == 0 ? ",\n\t\t\t     " : ", ").append(els.get(i).text());
 				}
 				sb.append(" }\n");
 			}
@@ -210,7 +214,7 @@ public final class NftRuleset {
 					.append(" hook ")
 					.append(c.hook().name().toLowerCase(java.util.Locale.ROOT))
 					.append(" priority ")
-					.append(priorityName(c.priority()))
+					.append(priorityName(c.priority(), c.hook()))
 					.append("; policy accept;\n");
 			}
 			for (NftRule r : c.rules()) {
@@ -223,27 +227,85 @@ public final class NftRuleset {
 	}
 
 	/**
-	 * A key sorted as an address where it starts with one (nft lists hash and interval
-	 * sets in key order).
+	 * The order {@code nft list} prints a set's elements in (nft 1.0.6 sorts them when it
+	 * reads them back from the kernel): a one-part key by its value (addresses
+	 * numerically); a concatenation by its data as the kernel holds it, each part in a
+	 * 4-byte register (an address in network order, a protocol number in the first byte,
+	 * a port in the first two in network order), compared as one little-endian number,
+	 * i.e. from the last byte back. So {@code service-ips} lists by port (low byte
+	 * first), then protocol, then the address's last octet. Checked against
+	 * {@code nft list ruleset} in a network namespace. A part nft's key type does not
+	 * model here leaves the element sorted by its text.
 	 */
-	private static String sortKey(Element e) {
-		String first = e.key().split(" ")[0];
+	static byte[] sortKey(String[] keyTypes, Element e) {
+		String[] parts = e.key().split(" \\. ");
+		byte[] data = new byte[4 * parts.length];
 		try {
-			return String.format("%010d", Integer.toUnsignedLong(Ip.parse(first).value())) + e.key();
+			for (int i = 0; i < parts.length; i++) {
+				int v = switch (keyTypes[i]) {
+					case "ipv4_addr" -> Ip.parse(parts[i]).value();
+					case "inet_proto" -> protocolNumber(parts[i]) << 24;
+					case "inet_service" -> Integer.parseInt(parts[i]) << 16;
+					default -> throw new IllegalArgumentException(keyTypes[i]);
+				};
+				data[4 * i] = (byte) (v >>> 24);
+				data[4 * i + 1] = (byte) (v >>> 16);
+				data[4 * i + 2] = (byte) (v >>> 8);
+				data[4 * i + 3] = (byte) v;
+			}
 		}
-		catch (IllegalArgumentException notAnAddress) {
-			return e.key();
+		catch (IllegalArgumentException | ArrayIndexOutOfBoundsException notModelled) {
+			return e.key().getBytes(java.nio.charset.StandardCharsets.UTF_8);
 		}
+		if (parts.length == 1) {
+			// a one-part value compares as a number: its bytes most significant first
+			byte[] reversed = new byte[4];
+			int len = keyTypes[0].equals("ipv4_addr") ? 4 : keyTypes[0].equals("inet_service") ? 2 : 1;
+			for (int i = 0; i < len; i++) {
+				reversed[i] = data[len - 1 - i];
+			}
+			return reversed;
+		}
+		return data;
+	}
+
+	/** Compares two {@link #sortKey}s from the last byte back, unsigned. */
+	static int compareSortKeys(byte[] a, byte[] b) {
+		for (int i = Math.max(a.length, b.length) - 1; i >= 0; i--) {
+			int x = i < a.length ? a[i] & 0xff : 0;
+			int y = i < b.length ? b[i] & 0xff : 0;
+			if (x != y) {
+				return Integer.compare(x, y);
+			}
+		}
+		return 0;
+	}
+
+	private static int protocolNumber(String name) {
+		return switch (name) {
+			case "icmp" -> 1;
+			case "tcp" -> 6;
+			case "udp" -> 17;
+			case "sctp" -> 132;
+			default -> Integer.parseInt(name);
+		};
 	}
 
 	/**
 	 * nft's symbolic priorities for the ip family (raw, mangle, dstnat, filter, security,
-	 * srcnat), within ±10.
+	 * srcnat), within ±10; nft 1.0.6 names dstnat only at prerouting and srcnat only at
+	 * postrouting (kube-proxy's {@code nat-output} at -100 lists as
+	 * {@code priority -100}, its {@code filter-output-post-dnat} at -110 as
+	 * {@code priority -110}, checked in a network namespace).
 	 */
-	static String priorityName(int p) {
+	static String priorityName(int p, Hook hook) {
 		String[] names = { "raw", "mangle", "dstnat", "filter", "security", "srcnat" };
 		int[] values = { -300, -150, -100, 0, 50, 100 };
 		for (int i = 0; i < names.length; i++) {
+			if (names[i].equals("dstnat") && hook != Hook.PREROUTING
+					|| names[i].equals("srcnat") && hook != Hook.POSTROUTING) {
+				continue;
+			}
 			int off = p - values[i];
 			if (off == 0) {
 				return names[i];
@@ -300,7 +362,7 @@ public final class NftRuleset {
 
 		private final Map<String, List<NftRule>> rules = new LinkedHashMap<>();
 
-		private final Map<String, List<Element>> elements = new LinkedHashMap<>();
+		private final Map<String, Map<String, Element>> elements = new LinkedHashMap<>();
 
 		NftRuleset parse(String text) {
 			String[] lines = text.split("\n", -1);
@@ -322,7 +384,7 @@ public final class NftRuleset {
 			Map<String, NftSet> finalSets = new LinkedHashMap<>();
 			for (NftSet s : sets.values()) {
 				finalSets.put(s.name(), new NftSet(s.name(), s.type(), s.map(), s.flags(), s.timeout(), s.comment(),
-						elements.getOrDefault(s.name(), List.of())));
+						List.copyOf(elements.getOrDefault(s.name(), Map.of()).values())));
 			}
 			Map<String, NftChain> finalChains = new LinkedHashMap<>();
 			for (NftChain c : chains.values()) {
@@ -462,7 +524,15 @@ public final class NftRuleset {
 					if (s == null) {
 						throw new IllegalArgumentException("set or map " + name + " has not been added");
 					}
-					elements.computeIfAbsent(name, k -> new ArrayList<>()).add(element(s, t.subList(5, t.size())));
+					Element e = element(s, t.subList(5, t.size()));
+					Element same = elements.computeIfAbsent(name, k -> new LinkedHashMap<>()).putIfAbsent(e.key(), e);
+					if (same != null && !java.util.Objects.equals(same.verdict(), e.verdict())) {
+						// the kernel keeps one element per key: adding the same one again
+						// is a no-op (kube-proxy adds a ClusterIP to cluster-ips once per
+						// port), a different verdict for the key is refused
+						throw new IllegalArgumentException("element " + e.key() + " is already in " + name
+								+ " with another value (nft: File exists)");
+					}
 				}
 				default -> throw new IllegalArgumentException("'add " + what + "' is not modelled");
 			}

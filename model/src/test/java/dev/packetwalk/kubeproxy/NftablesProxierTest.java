@@ -18,6 +18,7 @@ import dev.packetwalk.net.Protocol;
 import dev.packetwalk.netfilter.NftRuleset;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * kube-proxy's nftables mode against upstream's own expectations: the services of
@@ -126,6 +127,85 @@ class NftablesProxierTest {
 		assertThat(tx).contains("add element ip kube-proxy service-ips { 172.30.0.41 . udp . 53 : goto "
 				+ KubeProxyHash.nftChainName("service-", "ns1/svc1/udp/dns") + " }");
 		assertThat(tx).contains("meta l4proto udp dnat to 10.180.0.1:53");
+	}
+
+	/**
+	 * A Service with three ports (kube-dns: 53/UDP, 53/TCP, 9153/TCP) adds its ClusterIP
+	 * to {@code cluster-ips} once per port, as upstream's proxier does; the kernel's set
+	 * keeps one element, so {@code nft list ruleset} prints it once, and the elements in
+	 * nft's order (text checked against nft 1.0.6 in a network namespace).
+	 */
+	@Test
+	void aThreePortServiceIsOneElementOfClusterIps() {
+		KubeService dns = KubeService.clusterIp("kube-system", "kube-dns", Ip.parse("10.96.0.10"),
+				ServicePort.of("dns", Protocol.UDP, 53, 53), ServicePort.of("dns-tcp", Protocol.TCP, 53, 53),
+				ServicePort.of("metrics", Protocol.TCP, 9153, 9153));
+		KubeService web = KubeService.clusterIp("default", "web", Ip.parse("10.96.0.2"),
+				ServicePort.tcp("http", 80, 8080));
+		Map<ServiceRef, List<Endpoint>> eps = Map.of(dns.ref(),
+				List.of(Endpoint.ready(Ip.parse("10.244.0.2"), "dns", 53, null),
+						Endpoint.ready(Ip.parse("10.244.0.2"), "dns-tcp", 53, null),
+						Endpoint.ready(Ip.parse("10.244.0.2"), "metrics", 9153, null)),
+				web.ref(), List.of(Endpoint.ready(Ip.parse("10.244.0.3"), "http", 8080, null)));
+		String tx = NftablesProxier.generate(List.of(dns, web), eps, upstreamSettings());
+		assertThat(tx.lines().filter(l -> l.equals("add element ip kube-proxy cluster-ips { 10.96.0.10 }"))).hasSize(3);
+		NftRuleset rs = NftRuleset.parse(tx);
+		assertThat(rs.set("cluster-ips").elements()).extracting(NftRuleset.Element::key)
+			.containsExactly("10.96.0.10", "10.96.0.2");
+		String udp = KubeProxyHash.nftChainName("service-", "kube-system/kube-dns/udp/dns");
+		String tcp = KubeProxyHash.nftChainName("service-", "kube-system/kube-dns/tcp/dns-tcp");
+		String metrics = KubeProxyHash.nftChainName("service-", "kube-system/kube-dns/tcp/metrics");
+		String http = KubeProxyHash.nftChainName("service-", "default/web/tcp/http");
+		assertThat(rs.listRuleset()).contains("""
+					set cluster-ips {
+						type ipv4_addr
+						comment "Active ClusterIPs"
+						elements = { 10.96.0.2, 10.96.0.10 }
+					}
+				""")
+			.contains("""
+							elements = { 10.96.0.10 . tcp . 53 : goto %s,
+								     10.96.0.10 . udp . 53 : goto %s,
+								     10.96.0.2 . tcp . 80 : goto %s,
+								     10.96.0.10 . tcp . 9153 : goto %s }
+					""".formatted(tcp, udp, http, metrics))
+			.contains("type filter hook prerouting priority dstnat - 10;")
+			.contains("type filter hook output priority -110;")
+			.contains("type nat hook output priority -100;")
+			.contains("type nat hook postrouting priority srcnat;");
+	}
+
+	/** nft keeps one element per key; the same key with another verdict is refused. */
+	@Test
+	void anElementAddedTwiceIsOneAndAClashIsRefused() {
+		String head = """
+				add table ip t
+				add set ip t s { type ipv4_addr ; }
+				add map ip t m { type ipv4_addr . inet_proto . inet_service : verdict ; }
+				add chain ip t a
+				add chain ip t b
+				add element ip t s { 10.0.0.2 }
+				add element ip t s { 10.0.0.2 }
+				add element ip t s { 9.0.0.3 }
+				add element ip t s { 10.0.1.1 }
+				add element ip t m { 10.0.0.2 . tcp . 53 : goto a }
+				add element ip t m { 10.0.0.2 . tcp . 53 : goto a }
+				add element ip t m { 10.0.0.2 . tcp . 256 : goto a }
+				add element ip t m { 10.0.1.1 . udp . 1 : goto a }
+				""";
+		NftRuleset rs = NftRuleset.parse(head);
+		// as nft 1.0.6 lists these (run in a network namespace)
+		assertThat(rs.listRuleset()).contains("""
+						elements = { 9.0.0.3, 10.0.0.2,
+							     10.0.1.1 }
+				""").contains("""
+						elements = { 10.0.0.2 . tcp . 256 : goto a,
+							     10.0.1.1 . udp . 1 : goto a,
+							     10.0.0.2 . tcp . 53 : goto a }
+				""");
+		assertThatThrownBy(() -> NftRuleset.parse(head + "add element ip t m { 10.0.0.2 . tcp . 53 : goto b }\n"))
+			.hasMessageContaining("10.0.0.2 . tcp . 53")
+			.hasMessageContaining("File exists");
 	}
 
 	/**
