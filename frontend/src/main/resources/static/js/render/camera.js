@@ -2,8 +2,8 @@
 // just enough to keep the current hop visible, zoomed in to a readable scale on large topologies.
 
 import d3 from '../d3.js';
-import { anchorFor, layoutFor } from '../layout.js';
-import { currentEntry } from '../store.js';
+import { anchorFor, copyEndRect, layoutFor } from '../layout.js';
+import { currentEntry, trailSoFar } from '../store.js';
 import { discardedCopies } from '../steps/registry.js';
 
 /** Below this scale the 12 px address text gets too small to read: follow-packet zooms in to it. */
@@ -79,7 +79,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 	svg.call(zoom).on('dblclick.zoom', null);
 
 	/**
-	 * A node or pod whose box is on the stage keeps its name on the stage: when the name's own place is off it, the
+	 * A node, pod or outside host whose box is on the stage keeps its name on the stage: when the name's own place is off it, the
 	 * name slides inside the visible part of its box (like a map's street names), so the camera never crops it.
 	 */
 	function keepNamesOnStage(t, withLabel = true) {
@@ -88,11 +88,14 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		// below the walk's outcome when it is shown
 		const top = Math.max(6, topInset()) / t.k;
 		const view = [-t.x / t.k + m, -t.y / t.k + top, (W - t.x) / t.k - m, (H - t.y) / t.k - m];
+		// a name is drawn above the view tools (zoom, fit, follow) over the stage's bottom, or not at all
+		const tools = bottomInset();
+		const floor = tools > MARGIN ? (H - t.y - tools) / t.k : view[3];
 		const plabel = withLabel ? viewport.node().querySelector('g.packet rect.plabel-bg')?.getBoundingClientRect() || null : null;
 		// what is drawn over a node's name: the boxes inside the node (its pods, a folded group)
 		const inner = node => (layout ? layout.namespaces : []).filter(o => o !== node && o.role !== 'node' && o.role !== 'underlay'
 			&& o.x >= node.x && o.y >= node.y && o.x + o.w <= node.x + node.w && o.y + o.h <= node.y + node.h);
-		viewport.selectAll('g.ns-node, g.ns-pod').each(function (d) {
+		viewport.selectAll('g.ns-node, g.ns-pod, g.ns-outside').each(function (d) {
 			const label = this.querySelector('text.ns-label');
 			if (!label || !d) {
 				return;
@@ -114,13 +117,13 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 					x = Math.max(x0, view[0]);
 					y = Math.max(y0, view[1]);
 					// too little of the box on the stage to hold its name: a cut name helps no one, draw none
-					hidden = x + b.width > Math.min(d.x + d.w - 4, view[2]) || y + b.height > Math.min(d.y + d.h - 2, view[3]);
+					hidden = x + b.width > Math.min(d.x + d.w - 4, view[2]) || y + b.height > Math.min(d.y + d.h - 2, floor);
 					// a node's name slid under one of its pods' boxes would be cut by it: it moves on past the box
 					// (right of it, or below it) while it still fits; else it is not drawn
 					if (!hidden && (x !== x0 || y !== y0) && d.role === 'node') {
 						const boxes = inner(d);
 						const hit = (px, py) => boxes.find(o => px < o.x + o.w && px + b.width > o.x && py < o.y + o.h && py + b.height > o.y);
-						const fits = (px, py) => px + b.width <= Math.min(d.x + d.w - 4, view[2]) && py + b.height <= Math.min(d.y + d.h - 2, view[3]);
+						const fits = (px, py) => px + b.width <= Math.min(d.x + d.w - 4, view[2]) && py + b.height <= Math.min(d.y + d.h - 2, floor);
 						let spots = [[x, y]];
 						for (let i = 0; i < 6 && spots.length; i++) {
 							const free = spots.find(([px, py]) => fits(px, py) && !hit(px, py));
@@ -146,6 +149,13 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 				// settled, the label is placed clear of the names where they are drawn: packet.js counts these)
 				const a = label.getBoundingClientRect();
 				under = a.right > plabel.left && a.left < plabel.right && a.bottom > plabel.top && a.top < plabel.bottom;
+			}
+			// a pod's or an outside host's second lines (its kind, what listens) slide right with the stage's edge too
+			if (d.role !== 'node' && !d.folded) {
+				const sx = onStage ? Math.max(x0, view[0]) : x0;
+				for (const line of this.querySelectorAll('text.ns-sub, text.ns-listen')) {
+					line.setAttribute('x', sx);
+				}
 			}
 			label.classList.toggle('is-stuck', stuck);
 			label.classList.toggle('is-offstage', hidden);
@@ -182,7 +192,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		const s = svg.node().getBoundingClientRect();
 		const r = d.getBoundingClientRect();
 		const covered = r.bottom - s.top;
-		return r.height > 0 && covered > 0 && covered < s.height / 3 ? Math.max(MARGIN, covered + 6) : MARGIN;
+		return r.height > 0 && covered > 0 && covered < s.height / 2 ? Math.max(MARGIN, covered + 6) : MARGIN;
 	}
 
 	function fitTransform() {
@@ -267,6 +277,35 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		apply(d3.zoomIdentity.translate(tx, ty).scale(k), duration);
 	}
 
+	/** How wide the words beside a discarded copy's cross are drawn (picture units). */
+	function copyTextWidth() {
+		const t = viewport.node().querySelector('text.flood-text');
+		let w = 0;
+		try {
+			w = t ? t.getComputedTextLength() : 0;
+		} catch {
+			w = 0;
+		}
+		return w || 104;
+	}
+
+	/**
+	 * Where a flood's discarded copies arrive (the device, the cross and the words beside it), at the flood step and
+	 * while the packet stays where it flooded them (the drop that follows it at the bridge): the camera shows them
+	 * with the packet.
+	 */
+	function copyRects(state) {
+		const e = currentEntry(state);
+		if (!e || !layout) {
+			return [];
+		}
+		const words = copyTextWidth();
+		return trailSoFar(state)
+			.filter(x => x.step.type === 'bridge' && x.step.at.namespace === e.step.at.namespace)
+			.flatMap(x => discardedCopies(x.step).map(c => copyEndRect(layout, x.step, c, words)))
+			.filter(Boolean);
+	}
+
 	function targetRect(state) {
 		const e = currentEntry(state);
 		if (!e) {
@@ -289,32 +328,25 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		if (box && box.role === 'pod') {
 			rect = [Math.min(rect[0], box.x - 20), Math.min(rect[1], box.y - 20), Math.max(rect[2], box.x + box.w + 20), Math.max(rect[3], box.y + box.h + 20)];
 		}
-		// a flood: where its copies arrive (and are discarded) too
-		for (const c of discardedCopies(e.step)) {
-			const to = anchorFor(layout, { at: c.peer });
-			if (to) {
-				rect = [Math.min(rect[0], to.x - 90), Math.min(rect[1], to.y - 50), Math.max(rect[2], to.x + 90), Math.max(rect[3], to.y + 50)];
-			}
-		}
-		return rect;
+		return union([rect, ...copyRects(state)]);
 	}
 
 	/**
 	 * The rectangle to reveal, grown to hold the packet and its label (drawn beside the glyph, it can reach past the
 	 * node's panel). When both no longer fit the stage at a readable scale, the packet and its label win.
 	 */
-	function withPacket(rect) {
+	function withPacket(rect, copies = []) {
 		const p = packetRect?.();
 		if (!rect || !p) {
 			return rect;
 		}
-		const union = [Math.min(rect[0], p[0]), Math.min(rect[1], p[1]), Math.max(rect[2], p[2]), Math.max(rect[3], p[3])];
+		const both = union([rect, p]);
 		const { w: W, h: H } = size();
 		const k = Math.max(d3.zoomTransform(svg.node()).k, readableScale());
-		if ((union[2] - union[0]) * k <= W - 2 * MARGIN && (union[3] - union[1]) * k <= H - 2 * MARGIN) {
-			return union;
+		if ((both[2] - both[0]) * k <= W - 2 * MARGIN && (both[3] - both[1]) * k <= H - 2 * MARGIN) {
+			return both;
 		}
-		return [p[0] - 20, p[1] - 20, p[2] + 20, p[3] + 20];
+		return union([[p[0] - 20, p[1] - 20, p[2] + 20, p[3] + 20], ...copies]);
 	}
 
 	/** Where the name of a namespace is drawn (its box's top-left; an underlay band's bottom-left). */
@@ -348,17 +380,19 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 	 * readable scale (staying at the current scale if it shows them, to keep the picture still); else the hop alone.
 	 */
 	function followPacket(state, duration) {
-		const hop = withPacket(targetRect(state));
+		const copies = copyRects(state);
+		const hop = withPacket(targetRect(state), copies);
 		if (!hop) {
 			return;
 		}
-		// with the hop's surroundings (its node panel, or its neighbourhood) if they fit; else the packet alone
+		// with the hop's surroundings (its node panel, or its neighbourhood) if they fit; else the packet alone (with
+		// where a flood's discarded copies arrive)
 		const ctx = contextRects(state);
 		const p = packetRect?.();
 		// last, the packet and the walk's ends alone: the node's name, when its place is off the stage, slides onto it
 		// (keepNamesOnStage) as long as some of its box is on the stage
-		const all = [union([hop, ...ctx]), p ? union([[p[0] - 20, p[1] - 20, p[2] + 20, p[3] + 20], ...ctx]) : null,
-			p ? union([[p[0] - 12, p[1] - 12, p[2] + 12, p[3] + 12], ...contextRects(state, false)]) : null]
+		const all = [union([hop, ...ctx]), p ? union([[p[0] - 20, p[1] - 20, p[2] + 20, p[3] + 20], ...copies, ...ctx]) : null,
+			p ? union([[p[0] - 12, p[1] - 12, p[2] + 12, p[3] + 12], ...copies, ...contextRects(state, false)]) : null]
 			.find(r => r && scaleToShow(r) >= contextScale());
 		if (all) {
 			const fits = scaleToShow(all);
