@@ -18,6 +18,8 @@ export const PROJECTOR_SCALE = 1.3;
  * with the current hop: names stay readable at any scale (semantic zoom), addresses are still drawn.
  */
 export const CONTEXT_SCALE = 0.5;
+/** The same in presenter mode, read from the back of the room. */
+export const PROJECTOR_CONTEXT_SCALE = 1;
 
 function presenting() {
 	return document.body.classList.contains('presenting');
@@ -27,8 +29,16 @@ function readableScale() {
 	return presenting() ? PROJECTOR_SCALE : READABLE_SCALE;
 }
 
-function contextScale() {
-	return presenting() ? 0.8 : CONTEXT_SCALE;
+/** Narrower than this (a phone), the stage has no room for context: follow-packet stays at a readable scale. */
+export const NARROW_STAGE = 600;
+
+function contextScale(stageWidth) {
+	if (stageWidth < NARROW_STAGE) {
+		// zoomed out to 0.5 to keep the walk's ends, a phone drew the packet's label and addresses at 6 px
+		return readableScale();
+	}
+	// on a projector the packet's label stays at least 14 px high (its addresses 12 px): at 0.8 they were 11 and 10
+	return presenting() ? PROJECTOR_CONTEXT_SCALE : CONTEXT_SCALE;
 }
 
 const union = rects => {
@@ -95,6 +105,19 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		// what is drawn over a node's name: the boxes inside the node (its pods, a folded group)
 		const inner = node => (layout ? layout.namespaces : []).filter(o => o !== node && o.role !== 'node' && o.role !== 'underlay'
 			&& o.x >= node.x && o.y >= node.y && o.x + o.w <= node.x + node.w && o.y + o.h <= node.y + node.h);
+		// what is drawn over a pod's or a host's name: its devices' chips and address lines
+		const devices = box => [...viewport.node().querySelectorAll('g.dev')]
+			.filter(g => (g.getAttribute('data-device') || '').startsWith(`${box.id}|`))
+			.flatMap(g => [g.querySelector('rect.chip'), g.querySelector('text.dev-lines')])
+			.map(el => {
+				try {
+					return el ? el.getBBox() : null;
+				} catch {
+					return null;
+				}
+			})
+			.filter(b => b && b.width > 0 && b.height > 0)
+			.map(b => ({ x: b.x, y: b.y, w: b.width, h: b.height }));
 		viewport.selectAll('g.ns-node, g.ns-pod, g.ns-outside').each(function (d) {
 			const label = this.querySelector('text.ns-label');
 			if (!label || !d) {
@@ -118,10 +141,11 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 					y = Math.max(y0, view[1]);
 					// too little of the box on the stage to hold its name: a cut name helps no one, draw none
 					hidden = x + b.width > Math.min(d.x + d.w - 4, view[2]) || y + b.height > Math.min(d.y + d.h - 2, floor);
-					// a node's name slid under one of its pods' boxes would be cut by it: it moves on past the box
-					// (right of it, or below it) while it still fits; else it is not drawn
-					if (!hidden && (x !== x0 || y !== y0) && d.role === 'node') {
-						const boxes = inner(d);
+					// a node's name slid under one of its pods' boxes would be cut by it (a pod's or a host's name slid
+					// over its devices' chips or addresses would cover them): it moves on past the box (right of it, or
+					// below it) while it still fits; else it is not drawn
+					if (!hidden && (x !== x0 || y !== y0)) {
+						const boxes = d.role === 'node' ? inner(d) : devices(d);
 						const hit = (px, py) => boxes.find(o => px < o.x + o.w && px + b.width > o.x && py < o.y + o.h && py + b.height > o.y);
 						const fits = (px, py) => px + b.width <= Math.min(d.x + d.w - 4, view[2]) && py + b.height <= Math.min(d.y + d.h - 2, floor);
 						let spots = [[x, y]];
@@ -150,11 +174,25 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 				const a = label.getBoundingClientRect();
 				under = a.right > plabel.left && a.left < plabel.right && a.bottom > plabel.top && a.top < plabel.bottom;
 			}
-			// a pod's or an outside host's second lines (its kind, what listens) slide right with the stage's edge too
+			// a pod's or an outside host's second lines (its kind, what listens) slide right with the stage's edge too,
+			// and are not drawn when they no longer fit the visible part of the box, or the name slid down over them or
+			// is not drawn
 			if (d.role !== 'node' && !d.folded) {
-				const sx = onStage ? Math.max(x0, view[0]) : x0;
 				for (const line of this.querySelectorAll('text.ns-sub, text.ns-listen')) {
-					line.setAttribute('x', sx);
+					let lx = x0;
+					let off = onStage && (y !== y0 || hidden);
+					if (onStage && view[0] > x0) {
+						lx = view[0];
+						let w = 0;
+						try {
+							w = line.getComputedTextLength();
+						} catch {
+							w = 0;
+						}
+						off = off || lx + w > Math.min(d.x + d.w - 4, view[2]);
+					}
+					line.setAttribute('x', lx);
+					line.classList.toggle('is-offstage', off);
 				}
 			}
 			label.classList.toggle('is-stuck', stuck);
@@ -393,13 +431,13 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		// (keepNamesOnStage) as long as some of its box is on the stage
 		const all = [union([hop, ...ctx]), p ? union([[p[0] - 20, p[1] - 20, p[2] + 20, p[3] + 20], ...copies, ...ctx]) : null,
 			p ? union([[p[0] - 12, p[1] - 12, p[2] + 12, p[3] + 12], ...copies, ...contextRects(state, false)]) : null]
-			.find(r => r && scaleToShow(r) >= contextScale());
+			.find(r => r && scaleToShow(r) >= contextScale(size().w));
 		if (all) {
 			const fits = scaleToShow(all);
 			// the scale that shows them best; the current one is kept when close to it (a still picture while stepping)
 			const cur = d3.zoomTransform(svg.node()).k;
 			const ideal = Math.min(fits, readableScale());
-			const k = cur >= Math.max(contextScale(), ideal * 0.85) && cur <= fits ? cur : ideal;
+			const k = cur >= Math.max(contextScale(size().w), ideal * 0.85) && cur <= fits ? cur : ideal;
 			reveal(all, duration, k);
 		} else {
 			reveal(hop, duration);

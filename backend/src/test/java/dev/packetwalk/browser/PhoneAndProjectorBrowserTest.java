@@ -1,0 +1,106 @@
+package dev.packetwalk.browser;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chromium.ChromiumDriver;
+
+import org.springframework.boot.test.context.SpringBootTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Following the packet on a phone (390x844) and a projector (1280x720, presenter mode),
+ * the packet's label stays readable: the camera zooms out to keep the walk's sender and
+ * receiver in the frame only down to a scale where it still is. On a phone the stage is
+ * too narrow for them at a readable scale (zoomed out to 0.5 the label and the addresses
+ * were drawn 6 px high, pod names overlapped their netns lines); on a projector the label
+ * stays at least 14 px (at 0.8 it was 11 px, the addresses 10 px).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class PhoneAndProjectorBrowserTest extends BrowserTest {
+
+	@AfterEach
+	void normalViewport() {
+		((ChromiumDriver) driver).executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+		// presenter mode lives in the tab's session
+		((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
+	}
+
+	/** The packet's label: its first line's size on screen, and its box. */
+	private static final String LABEL_SIZE = """
+			const svg = document.querySelector('#topology');
+			const t = svg.querySelector('g.packet text.plabel-text tspan.plabel-main') || svg.querySelector('g.packet text.plabel-text');
+			if (!t) return ['the packet has no label'];
+			const px = parseFloat(getComputedStyle(t).fontSize) * +svg.dataset.zoom;
+			return px >= arguments[0] ? [] : ['the packet\\'s label is drawn ' + px.toFixed(1) + ' px high'];""";
+
+	/**
+	 * Step 1 of walks whose pods are far apart (pod1 and the backend on another node, or
+	 * in another node's column): the label is at least 9 px high, whole on the stage.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "pod-to-service-ipvs", "pod-to-pod-host-gw", "service-session-affinity" })
+	void theCameraStaysReadableOnAPhone(String scenario) throws Exception {
+		EvidenceBrowserTest.viewport("phone");
+		driver.get(url("/scenarios/" + scenario + "?step=1"));
+		wait(WAIT).until(d -> "0"
+			.equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor"))
+				&& !d.findElements(By.cssSelector("g.packet rect.plabel-bg")).isEmpty());
+		untilNoProblems(scenario + " on a phone at step 1", LABEL_SIZE, 9.0);
+		untilNoProblems(scenario + " on a phone at step 1", Sight.PROBLEMS,
+				List.of(List.of("the packet's label", "g.packet rect.plabel-bg")));
+		Number k = (Number) ((JavascriptExecutor) driver)
+			.executeScript("return +document.querySelector('#topology').dataset.zoom");
+		assertThat(k.doubleValue()).as("the camera's scale").isGreaterThanOrEqualTo(0.75);
+		screenshot("phone-step1-" + scenario);
+	}
+
+	/**
+	 * In presenter mode at 1280x720, mid-walk where the sender and the receiver are in
+	 * different nodes side by side (kernel step 41 of pod-to-pod-vxlan: cni0 on node2;
+	 * step 30 of docker-bridge-vs-pod: docker0 on host1): the packet's label is at least
+	 * 14 px high, whole on the stage.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "pod-to-pod-vxlan 41", "docker-bridge-vs-pod 30" })
+	void theLabelReadsFromTheBackOfTheRoom(String scenarioAndStep) throws Exception {
+		String[] s = scenarioAndStep.split(" ");
+		EvidenceBrowserTest.viewport("desktop");
+		driver.get(url("/scenarios/" + s[0] + "?present&step=" + s[1]));
+		wait(WAIT).until(d -> String.valueOf(Integer.parseInt(s[1]) - 1)
+			.equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor"))
+				&& "true".equals(d.findElement(By.id("player")).getDomAttribute("data-presenting"))
+				&& !d.findElements(By.cssSelector("g.packet rect.plabel-bg")).isEmpty());
+		untilNoProblems(s[0] + " presenting at kernel step " + s[1], LABEL_SIZE, 14.0);
+		untilNoProblems(s[0] + " presenting at kernel step " + s[1], Sight.PROBLEMS,
+				List.of(List.of("the packet's label", "g.packet rect.plabel-bg")));
+		screenshot("projector-" + s[0] + "-" + s[1]);
+	}
+
+	/**
+	 * A pod's name slid onto the stage (its box's top is above the stage) moves past its
+	 * devices' address lines instead of covering them: nodeport in presenter mode at
+	 * kernel step 49 (node2's nat POSTROUTING) slid "web-1" down onto "10.244.2.5/24".
+	 */
+	@Test
+	void aSlidPodNameCoversNoAddress() throws Exception {
+		EvidenceBrowserTest.viewport("desktop");
+		driver.get(url("/scenarios/nodeport?present&step=49"));
+		wait(WAIT).until(d -> "48"
+			.equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor"))
+				&& "true".equals(d.findElement(By.id("player")).getDomAttribute("data-presenting")));
+		untilNoProblems("nodeport presenting at kernel step 49", Sight.PROBLEMS,
+				List.of(List.of("web-1's name", "g.ns[data-namespace='default/web-1'] text.ns-label"),
+						List.of("web-1's eth0 address", "g.dev[data-device='default/web-1|eth0'] text.dev-lines"),
+						List.of("the packet's label", "g.packet rect.plabel-bg")));
+		screenshot("projector-nodeport-49");
+	}
+
+}
