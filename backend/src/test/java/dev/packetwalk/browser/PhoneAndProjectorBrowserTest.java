@@ -103,4 +103,25 @@ class PhoneAndProjectorBrowserTest extends BrowserTest {
 		screenshot("projector-nodeport-49");
 	}
 
+	/**
+	 * In presenter mode at 1280x720, a walk's last step with a long takeaway
+	 * (lb-source-ranges-ipvs: the node's own connection dropped by KUBE-IPVS-OUT-FILTER):
+	 * the narration scrolls past 40% of the screen's height, so the stage keeps room for
+	 * the dropped packet and its label, whole and clear of the outcome banner and the
+	 * journey strip (the takeaway left the stage 160 px, the label cut at its top).
+	 */
+	@Test
+	void aLongTakeawayLeavesThePictureRoom() throws Exception {
+		EvidenceBrowserTest.viewport("desktop");
+		driver.get(url("/scenarios/lb-source-ranges-ipvs?present&step=140"));
+		wait(WAIT).until(d -> "139"
+			.equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor"))
+				&& "true".equals(d.findElement(By.id("player")).getDomAttribute("data-presenting"))
+				&& d.findElement(By.cssSelector("[data-testid=takeaway]")).isDisplayed());
+		untilNoProblems("lb-source-ranges-ipvs presenting at its last step", Sight.PROBLEMS,
+				List.of(List.of("the dropped packet", "g.packet circle.drop-ring"),
+						List.of("the packet's label", "g.packet rect.plabel-bg")));
+		screenshot("projector-lb-source-ranges-ipvs-last");
+	}
+
 }
