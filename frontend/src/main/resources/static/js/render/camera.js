@@ -230,7 +230,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		const s = svg.node().getBoundingClientRect();
 		const r = d.getBoundingClientRect();
 		const covered = r.bottom - s.top;
-		return r.height > 0 && covered > 0 && covered < s.height / 2 ? Math.max(MARGIN, covered + 6) : MARGIN;
+		return r.height > 0 && covered > 0 && covered < s.height / 3 ? Math.max(MARGIN, covered + 6) : MARGIN;
 	}
 
 	function fitTransform() {
