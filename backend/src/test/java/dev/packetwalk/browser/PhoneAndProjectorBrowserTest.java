@@ -124,4 +124,67 @@ class PhoneAndProjectorBrowserTest extends BrowserTest {
 		screenshot("projector-lb-source-ranges-ipvs-last");
 	}
 
+	/**
+	 * A network band's name (the VPC, an L2 segment, the Internet) drawn on the stage is
+	 * whole, not under the view tools or the walk's outcome, and not under the dropped
+	 * packet.
+	 */
+	private static final String BAND_NAMES = """
+			const svg = document.querySelector('#topology');
+			const st = svg.getBoundingClientRect();
+			const meets = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
+			  && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+			const covers = [...document.querySelectorAll('.stage-tools, [data-testid=disposition]')]
+			  .filter(e => !e.hidden && e.getBoundingClientRect().height > 0).map(e => e.getBoundingClientRect());
+			const ring = svg.querySelector('g.packet circle.drop-ring');
+			if (ring && ring.getAttribute('display') !== 'none') covers.push(ring.getBoundingClientRect());
+			const problems = [];
+			for (const t of svg.querySelectorAll('g.ns-underlay text.ns-label')) {
+			  const r = t.getBoundingClientRect();
+			  if (getComputedStyle(t).visibility === 'hidden' || !meets(r, st)) continue;
+			  if (r.left < st.left - 1 || r.right > st.right + 1 || r.top < st.top - 1 || r.bottom > st.bottom + 1) {
+			    problems.push(t.textContent + ' is cut by the stage\'s edge');
+			  }
+			  if (covers.some(c => meets(r, c))) problems.push(t.textContent + ' lies under the view tools, the outcome or the packet');
+			}
+			return problems;""";
+
+	/**
+	 * On a phone, a network band's name is whole on the stage or not drawn: it slides
+	 * with the stage's left edge, and is not drawn where the stage would cut it, the view
+	 * tools would cover it or the dropped packet lies on it (pod-to-pod-cross-node-routed
+	 * step 34: "VPC network 10.240.0.0/16" cut at the right edge and under the tools;
+	 * antispoof's last step: the drop's cross on "VPC network").
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "pod-to-pod-cross-node-routed 34", "pod-to-pod-host-gw 28",
+			"pod-to-pod-cross-node-antispoof 22" })
+	void aNetworksNameIsWholeOrNotDrawnOnAPhone(String scenarioAndStep) throws Exception {
+		String[] s = scenarioAndStep.split(" ");
+		EvidenceBrowserTest.viewport("phone");
+		driver.get(url("/scenarios/" + s[0] + "?step=" + s[1]));
+		wait(WAIT).until(d -> String.valueOf(Integer.parseInt(s[1]) - 1)
+			.equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor"))
+				&& !d.findElements(By.cssSelector("g.packet")).isEmpty());
+		untilNoProblems(s[0] + " on a phone at step " + s[1], BAND_NAMES);
+		screenshot("phone-band-name-" + s[0] + "-" + s[1]);
+	}
+
+	/**
+	 * A packet's label wider than a phone's stage at the readable scale (ingress-http
+	 * step 114: the un-DNAT's struck backend address and the restored one) is shown
+	 * whole, the camera zoomed out to fit it (it was cut at both edges).
+	 */
+	@Test
+	void aWideLabelIsWholeOnAPhone() throws Exception {
+		EvidenceBrowserTest.viewport("phone");
+		driver.get(url("/scenarios/ingress-http?step=114"));
+		wait(WAIT).until(d -> "113"
+			.equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor"))
+				&& !d.findElements(By.cssSelector("g.packet rect.plabel-bg")).isEmpty());
+		untilNoProblems("ingress-http on a phone at step 114", Sight.PROBLEMS,
+				List.of(List.of("the packet's label", "g.packet rect.plabel-bg")));
+		screenshot("phone-ingress-http-114");
+	}
+
 }

@@ -118,6 +118,43 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 			})
 			.filter(b => b && b.width > 0 && b.height > 0)
 			.map(b => ({ x: b.x, y: b.y, w: b.width, h: b.height }));
+		// a network's band (an underlay) keeps its name, at the band's bottom left, on the stage too: it slides right
+		// with the stage's left edge while it fits the band's left part (its subtitle is at its right end) and covers
+		// none of its ports; a name that would still be cut by the stage's edges or lie under the view tools is not
+		// drawn
+		viewport.selectAll('g.ns-underlay').each(function (d) {
+			const label = this.querySelector('text.ns-label');
+			if (!label || !d) {
+				return;
+			}
+			const x0 = d.x + 14;
+			const y0 = d.y + d.h - 14;
+			let x = x0;
+			let hidden = false;
+			let b = null;
+			try {
+				b = label.getBBox();
+			} catch {
+				b = null;
+			}
+			if (b && b.width) {
+				const top = y0 - b.height;
+				const seen = x0 < view[2] && d.x + d.w > view[0] && top < view[3] && y0 + 4 > view[1];
+				if (seen) {
+					x = Math.max(x0, view[0]);
+					// the packet and its label win: the name moves on past them
+					const p = withLabel ? packetRect?.() : null;
+					if (p && x < p[2] && x + b.width > p[0] && top < p[3] && y0 > p[1]) {
+						x = p[2] + 8;
+					}
+					hidden = x + b.width > Math.min(d.x + d.w * 0.62, view[2]) || top < view[1] || y0 + 4 > floor
+						|| (x !== x0 && devices(d).some(o => x < o.x + o.w && x + b.width > o.x && top < o.y + o.h && y0 > o.y));
+				}
+			}
+			label.setAttribute('x', x);
+			label.classList.toggle('is-stuck', x !== x0);
+			label.classList.toggle('is-offstage', hidden);
+		});
 		viewport.selectAll('g.ns-node, g.ns-pod, g.ns-outside').each(function (d) {
 			const label = this.querySelector('text.ns-label');
 			if (!label || !d) {
@@ -440,7 +477,10 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 			const k = cur >= Math.max(contextScale(size().w), ideal * 0.85) && cur <= fits ? cur : ideal;
 			reveal(all, duration, k);
 		} else {
-			reveal(hop, duration);
+			// a label wider than the stage at a readable scale (a phone, a rewrite's struck and new addresses): the
+			// camera zooms out until it fits, rather than cut it at both edges
+			const fit = scaleToShow(hop);
+			reveal(hop, duration, fit < readableScale() ? Math.max(fit, CONTEXT_SCALE) : null);
 		}
 	}
 
