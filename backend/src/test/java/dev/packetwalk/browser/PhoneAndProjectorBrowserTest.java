@@ -187,4 +187,26 @@ class PhoneAndProjectorBrowserTest extends BrowserTest {
 		screenshot("phone-ingress-http-114");
 	}
 
+	/**
+	 * A step off the map (a cluster change: the EndpointSlice controller) opened in
+	 * presenter mode shows the whole picture fitted to the presenter's stage: it was
+	 * fitted to the stage before presenter mode changed its size (a third of the stage
+	 * used, in its top left corner).
+	 */
+	@Test
+	void aControlPlaneStepIsFittedToThePresentersStage() throws Exception {
+		EvidenceBrowserTest.viewport("desktop");
+		driver.get(url("/scenarios/udp-conntrack-flush?present&step=78"));
+		wait(WAIT).until(d -> "77"
+			.equals(d.findElement(By.cssSelector("[data-testid=step-index]")).getDomAttribute("data-cursor"))
+				&& "true".equals(d.findElement(By.id("player")).getDomAttribute("data-presenting")));
+		untilNoProblems("udp-conntrack-flush presenting at kernel step 78", """
+				const svg = document.querySelector('#topology');
+				const st = svg.getBoundingClientRect();
+				const p = svg.querySelector('g.topo').getBoundingClientRect();
+				const used = Math.max(p.width / st.width, p.height / st.height);
+				return used >= 0.85 ? [] : ['the picture fills ' + Math.round(used * 100) + '% of the stage'];""");
+		screenshot("projector-udp-conntrack-flush-78");
+	}
+
 }

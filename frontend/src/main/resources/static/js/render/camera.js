@@ -579,7 +579,8 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 			if (!layout || layoutFor(state.topology) !== layout) {
 				return;
 			}
-			if (state.cursor < 0) {
+			// (a step off the map, a cluster change of the control plane, shows the whole picture fitted to the new size)
+			if (state.cursor < 0 || (follow && !targetRect(state))) {
 				api.fit(0);
 			} else if (follow) {
 				followAndSettle(state, 0);
