@@ -106,8 +106,20 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		const inner = node => (layout ? layout.namespaces : []).filter(o => o !== node && o.role !== 'node' && o.role !== 'underlay'
 			&& o.x >= node.x && o.y >= node.y && o.x + o.w <= node.x + node.w && o.y + o.h <= node.y + node.h);
 		// what is drawn over a pod's or a host's name: its devices' chips and address lines
-		const devices = box => [...viewport.node().querySelectorAll('g.dev')]
-			.filter(g => (g.getAttribute('data-device') || '').startsWith(`${box.id}|`))
+		// (the devices grouped by namespace once per call, measured only for a name that slid)
+		let byNs = null;
+		const devices = box => {
+			if (!byNs) {
+				byNs = new Map();
+				for (const g of viewport.node().querySelectorAll('g.dev')) {
+					const key = g.getAttribute('data-device') || '';
+					const ns = key.slice(0, key.lastIndexOf('|'));
+					byNs.set(ns, [...(byNs.get(ns) || []), g]);
+				}
+			}
+			return measured(byNs.get(box.id) || []);
+		};
+		const measured = gs => gs
 			.flatMap(g => [g.querySelector('rect.chip'), g.querySelector('text.dev-lines')])
 			.map(el => {
 				try {
