@@ -106,6 +106,12 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		const inner = node => (layout ? layout.namespaces : []).filter(o => o !== node && o.role !== 'node' && o.role !== 'underlay'
 			&& o.x >= node.x && o.y >= node.y && o.x + o.w <= node.x + node.w && o.y + o.h <= node.y + node.h);
 		// what is drawn over a pod's or a host's name: its devices' chips and address lines
+		// an attribute written only when it changes: the picture is not laid out again for names that stay put
+		const place = (el, name, v) => {
+			if (el.getAttribute(name) !== String(v)) {
+				el.setAttribute(name, v);
+			}
+		};
 		// (the devices grouped by namespace once per call, measured only for a name that slid)
 		let byNs = null;
 		const devices = box => {
@@ -163,7 +169,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 						|| (x !== x0 && devices(d).some(o => x < o.x + o.w && x + b.width > o.x && top < o.y + o.h && y0 > o.y));
 				}
 			}
-			label.setAttribute('x', x);
+			place(label, 'x', x);
 			label.classList.toggle('is-stuck', x !== x0);
 			label.classList.toggle('is-offstage', hidden);
 		});
@@ -213,8 +219,8 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 					}
 				}
 			}
-			label.setAttribute('x', x);
-			label.setAttribute('y', y);
+			place(label, 'x', x);
+			place(label, 'y', y);
 			const stuck = x !== x0 || y !== y0;
 			let under = false;
 			if (stuck && !hidden && plabel) {
@@ -240,7 +246,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 						}
 						off = off || lx + w > Math.min(d.x + d.w - 4, view[2]);
 					}
-					line.setAttribute('x', lx);
+					place(line, 'x', lx);
 					line.classList.toggle('is-offstage', off);
 				}
 			}
