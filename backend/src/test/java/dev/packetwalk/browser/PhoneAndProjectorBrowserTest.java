@@ -143,7 +143,7 @@ class PhoneAndProjectorBrowserTest extends BrowserTest {
 			  const r = t.getBoundingClientRect();
 			  if (getComputedStyle(t).visibility === 'hidden' || !meets(r, st)) continue;
 			  if (r.left < st.left - 1 || r.right > st.right + 1 || r.top < st.top - 1 || r.bottom > st.bottom + 1) {
-			    problems.push(t.textContent + ' is cut by the stage\'s edge');
+			    problems.push(t.textContent + ' is cut by the stage\\'s edge');
 			  }
 			  if (covers.some(c => meets(r, c))) problems.push(t.textContent + ' lies under the view tools, the outcome or the packet');
 			}
