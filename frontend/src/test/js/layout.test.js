@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { anchorFor, chipWidth, chooseColumns, computeLayout, labelOffset, layoutFor, pathBetween } from '../../main/resources/static/js/layout.js';
+import { COPY_TEXT_DX, anchorFor, chipWidth, chooseColumns, computeLayout, copyEnd, copyEndRect, labelOffset, layoutFor, pathBetween } from '../../main/resources/static/js/layout.js';
 import { oneNodeTopology } from './fixtures.js';
 
 const overlap = (a, b) => a.x - a.w / 2 < b.x + b.w / 2 && b.x - b.w / 2 < a.x + a.w / 2
@@ -93,4 +93,27 @@ test('labelOffset: when every spot near the glyph covers a drawn text, the neare
 	assert.equal(texts.filter(meets).length, 0, `the label at ${r} covers no text`);
 	assert.ok(r[0] >= 0 && r[2] <= 1000 && r[1] >= 0 && r[3] <= 1100, `inside the view: ${r}`);
 	assert.ok(r[1] < 940, `the nearest free band, not further: ${r}`);
+});
+
+test('a flooded copy\'s cross sits on its line 22 units short of the device it arrives on (half a short line)', () => {
+	assert.deepEqual(copyEnd([[0, 200], [0, 100]]), [0, 122]);
+	assert.deepEqual(copyEnd([[0, 0], [100, 0], [100, 30]]), [100, 15]);
+	// a line of one point: half a unit below it
+	assert.deepEqual(copyEnd([[5, 5]]), [5, 5.5]);
+});
+
+test('the rectangle of a discarded copy holds the device it reaches, the cross and the words beside it', () => {
+	const l = computeLayout(oneNodeTopology());
+	const flood = { type: 'bridge', decision: 'FLOOD', bridge: 'cbr0', inPort: 'veth1', at: { namespace: 'node1', device: 'cbr0' } };
+	const copy = { port: 'veth2', fate: 'DISCARDED', peer: { namespace: 'default/pod2', device: 'eth0' } };
+	const to = anchorFor(l, { at: copy.peer });
+	const [x, y] = copyEnd(pathBetween(anchorFor(l, flood), to, l));
+	const r = copyEndRect(l, flood, copy, 100);
+	// the words end 100 units right of where they start, beside the cross
+	assert.ok(r[2] >= x + COPY_TEXT_DX + 100, `${r} holds the words right of the cross at ${x}`);
+	assert.ok(r[0] <= x - 9 && r[1] <= y - 9 && r[3] >= y + 9, `${r} holds the cross at ${x},${y}`);
+	assert.ok(r[0] <= to.x && r[2] >= to.x && r[1] <= to.y && r[3] >= to.y, `${r} holds the device at ${to.x},${to.y}`);
+	// longer words, a wider rectangle; no picture, none
+	assert.ok(copyEndRect(l, flood, copy, 200)[2] > r[2]);
+	assert.equal(copyEndRect(null, flood, copy, 100), null);
 });

@@ -677,6 +677,33 @@ export function pathBetween(a, b, layout = null) {
 	return [[a.x, a.y], [b.x, b.y]];
 }
 
+/** Where a flooded copy's cross goes: on its line, 22 units short of the device it arrives on. */
+export function copyEnd(pts) {
+	const [x2, y2] = pts[pts.length - 1];
+	const [x1, y1] = pts.length > 1 ? pts[pts.length - 2] : [x2, y2 + 1];
+	const len = Math.hypot(x2 - x1, y2 - y1) || 1;
+	const back = Math.min(22, len / 2);
+	return [x2 - ((x2 - x1) / len) * back, y2 - ((y2 - y1) / len) * back];
+}
+
+/** The words beside a discarded copy's cross start this far right of its centre (its circle's radius is 9). */
+export const COPY_TEXT_DX = 14;
+
+/**
+ * What a discarded copy of the flood at `step` draws where it arrives: the device it arrives on, the cross and the
+ * words beside the cross (`textWidth` wide), as [x1, y1, x2, y2] in picture units; null when an end is off the map.
+ */
+export function copyEndRect(layout, step, copy, textWidth) {
+	const from = anchorFor(layout, step);
+	const to = anchorFor(layout, { at: copy.peer });
+	if (!from || !to) {
+		return null;
+	}
+	const [x, y] = copyEnd(pathBetween(from, to, layout));
+	return [Math.min(x - 14, to.x - 40), Math.min(y - 14, to.y - 24), Math.max(x + COPY_TEXT_DX + textWidth + 8, to.x + 40),
+		Math.max(y + 14, to.y + 24)];
+}
+
 /**
  * Where to put a w×h label for a glyph at (x, y): the candidate spot (beside the glyph first, then further out in
  * eight directions) that covers no drawn text and the fewest chips, and stays inside the picture, or inside

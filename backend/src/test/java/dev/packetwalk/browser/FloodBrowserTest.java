@@ -1,11 +1,19 @@
 package dev.packetwalk.browser;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chromium.ChromiumDriver;
 import org.springframework.boot.test.context.SpringBootTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,6 +33,44 @@ class FloodBrowserTest extends BrowserTest {
 	private static final String DROP = "/scenarios/backend-dies-mid-connection?flow=next&step=115";
 
 	private static final By COPY = By.cssSelector("g.flood-copy[data-fate=DISCARDED]");
+
+	private static final String DISCARDED = "g.flood-copy[data-fate=DISCARDED] ";
+
+	@AfterEach
+	void normalViewport() {
+		((ChromiumDriver) driver).executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+		// presenter mode lives in the tab's session
+		((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
+	}
+
+	/**
+	 * On a phone (390x844) and a projector (1280x720, presenter mode), at the flood and
+	 * at the drop that follows it, the discarded copy's cross and its words are whole on
+	 * the stage, clear of the packet and its label; the drop's banner covers neither them
+	 * nor the packet (it covered the cross on both, and the phone cut "copy discarded" at
+	 * the stage's right edge).
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "phone", "presenter" })
+	void theDiscardedCopyIsReadableOnAPhoneAndAProjector(String vp) throws IOException {
+		EvidenceBrowserTest.viewport(vp.equals("phone") ? "phone" : "desktop");
+		String present = vp.equals("presenter") ? "&present" : "";
+		List<List<String>> copy = List.of(List.of("the copy's cross", DISCARDED + "circle.flood-end"),
+				List.of("the words 'copy discarded'", DISCARDED + "text.flood-text"),
+				List.of("the packet's label", "g.packet rect.plabel-bg"));
+		driver.get(url(FLOOD + present));
+		wait(WAIT).until(d -> !d.findElements(By.cssSelector("[data-testid=flood-copies] li")).isEmpty()
+				&& !d.findElements(By.cssSelector(DISCARDED + "text.flood-text")).isEmpty());
+		untilNoProblems(vp + ", the flood step", Sight.PROBLEMS, copy);
+		screenshot("flood-step-readable-" + vp);
+		driver.get(url(DROP + present));
+		wait(WAIT).until(d -> !d.findElements(By.cssSelector("g.packet.is-dropped")).isEmpty()
+				&& d.findElement(By.cssSelector("[data-testid=disposition]")).isDisplayed());
+		List<List<String>> drop = new ArrayList<>(copy);
+		drop.add(List.of("the dropped packet", "g.packet circle.drop-ring"));
+		untilNoProblems(vp + ", the drop after the flood", Sight.PROBLEMS, drop);
+		screenshot("flood-drop-readable-" + vp);
+	}
 
 	@Test
 	void theFloodedCopyIsDrawnToWeb2AndMarkedDiscarded() throws IOException {

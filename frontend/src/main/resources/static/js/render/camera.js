@@ -2,8 +2,8 @@
 // just enough to keep the current hop visible, zoomed in to a readable scale on large topologies.
 
 import d3 from '../d3.js';
-import { anchorFor, layoutFor } from '../layout.js';
-import { currentEntry } from '../store.js';
+import { anchorFor, copyEndRect, layoutFor } from '../layout.js';
+import { currentEntry, trailSoFar } from '../store.js';
 import { discardedCopies } from '../steps/registry.js';
 
 /** Below this scale the 12 px address text gets too small to read: follow-packet zooms in to it. */
@@ -18,6 +18,8 @@ export const PROJECTOR_SCALE = 1.3;
  * with the current hop: names stay readable at any scale (semantic zoom), addresses are still drawn.
  */
 export const CONTEXT_SCALE = 0.5;
+/** The same in presenter mode, read from the back of the room. */
+export const PROJECTOR_CONTEXT_SCALE = 1;
 
 function presenting() {
 	return document.body.classList.contains('presenting');
@@ -27,8 +29,16 @@ function readableScale() {
 	return presenting() ? PROJECTOR_SCALE : READABLE_SCALE;
 }
 
-function contextScale() {
-	return presenting() ? 0.8 : CONTEXT_SCALE;
+/** Narrower than this (a phone), the stage has no room for context: follow-packet stays at a readable scale. */
+export const NARROW_STAGE = 600;
+
+function contextScale(stageWidth) {
+	if (stageWidth < NARROW_STAGE) {
+		// zoomed out to 0.5 to keep the walk's ends, a phone drew the packet's label and addresses at 6 px
+		return readableScale();
+	}
+	// on a projector the packet's label stays at least 14 px high (its addresses 12 px): at 0.8 they were 11 and 10
+	return presenting() ? PROJECTOR_CONTEXT_SCALE : CONTEXT_SCALE;
 }
 
 const union = rects => {
@@ -79,7 +89,7 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 	svg.call(zoom).on('dblclick.zoom', null);
 
 	/**
-	 * A node or pod whose box is on the stage keeps its name on the stage: when the name's own place is off it, the
+	 * A node, pod or outside host whose box is on the stage keeps its name on the stage: when the name's own place is off it, the
 	 * name slides inside the visible part of its box (like a map's street names), so the camera never crops it.
 	 */
 	function keepNamesOnStage(t, withLabel = true) {
@@ -88,11 +98,82 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		// below the walk's outcome when it is shown
 		const top = Math.max(6, topInset()) / t.k;
 		const view = [-t.x / t.k + m, -t.y / t.k + top, (W - t.x) / t.k - m, (H - t.y) / t.k - m];
+		// a name is drawn above the view tools (zoom, fit, follow) over the stage's bottom, or not at all
+		const tools = bottomInset();
+		const floor = tools > MARGIN ? (H - t.y - tools) / t.k : view[3];
 		const plabel = withLabel ? viewport.node().querySelector('g.packet rect.plabel-bg')?.getBoundingClientRect() || null : null;
 		// what is drawn over a node's name: the boxes inside the node (its pods, a folded group)
 		const inner = node => (layout ? layout.namespaces : []).filter(o => o !== node && o.role !== 'node' && o.role !== 'underlay'
 			&& o.x >= node.x && o.y >= node.y && o.x + o.w <= node.x + node.w && o.y + o.h <= node.y + node.h);
-		viewport.selectAll('g.ns-node, g.ns-pod').each(function (d) {
+		// what is drawn over a pod's or a host's name: its devices' chips and address lines
+		// an attribute written only when it changes: the picture is not laid out again for names that stay put
+		const place = (el, name, v) => {
+			if (el.getAttribute(name) !== String(v)) {
+				el.setAttribute(name, v);
+			}
+		};
+		// (the devices grouped by namespace once per call, measured only for a name that slid)
+		let byNs = null;
+		const devices = box => {
+			if (!byNs) {
+				byNs = new Map();
+				for (const g of viewport.node().querySelectorAll('g.dev')) {
+					const key = g.getAttribute('data-device') || '';
+					const ns = key.slice(0, key.lastIndexOf('|'));
+					byNs.set(ns, [...(byNs.get(ns) || []), g]);
+				}
+			}
+			return measured(byNs.get(box.id) || []);
+		};
+		const measured = gs => gs
+			.flatMap(g => [g.querySelector('rect.chip'), g.querySelector('text.dev-lines')])
+			.map(el => {
+				try {
+					return el ? el.getBBox() : null;
+				} catch {
+					return null;
+				}
+			})
+			.filter(b => b && b.width > 0 && b.height > 0)
+			.map(b => ({ x: b.x, y: b.y, w: b.width, h: b.height }));
+		// a network's band (an underlay) keeps its name, at the band's bottom left, on the stage too: it slides right
+		// with the stage's left edge while it fits the band's left part (its subtitle is at its right end) and covers
+		// none of its ports; a name that would still be cut by the stage's edges or lie under the view tools is not
+		// drawn
+		viewport.selectAll('g.ns-underlay').each(function (d) {
+			const label = this.querySelector('text.ns-label');
+			if (!label || !d) {
+				return;
+			}
+			const x0 = d.x + 14;
+			const y0 = d.y + d.h - 14;
+			let x = x0;
+			let hidden = false;
+			let b = null;
+			try {
+				b = label.getBBox();
+			} catch {
+				b = null;
+			}
+			if (b && b.width) {
+				const top = y0 - b.height;
+				const seen = x0 < view[2] && d.x + d.w > view[0] && top < view[3] && y0 + 4 > view[1];
+				if (seen) {
+					x = Math.max(x0, view[0]);
+					// the packet and its label win: the name moves on past them
+					const p = withLabel ? packetRect?.() : null;
+					if (p && x < p[2] && x + b.width > p[0] && top < p[3] && y0 > p[1]) {
+						x = p[2] + 8;
+					}
+					hidden = x + b.width > Math.min(d.x + d.w * 0.62, view[2]) || top < view[1] || y0 + 4 > floor
+						|| (x !== x0 && devices(d).some(o => x < o.x + o.w && x + b.width > o.x && top < o.y + o.h && y0 > o.y));
+				}
+			}
+			place(label, 'x', x);
+			label.classList.toggle('is-stuck', x !== x0);
+			label.classList.toggle('is-offstage', hidden);
+		});
+		viewport.selectAll('g.ns-node, g.ns-pod, g.ns-outside').each(function (d) {
 			const label = this.querySelector('text.ns-label');
 			if (!label || !d) {
 				return;
@@ -114,13 +195,14 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 					x = Math.max(x0, view[0]);
 					y = Math.max(y0, view[1]);
 					// too little of the box on the stage to hold its name: a cut name helps no one, draw none
-					hidden = x + b.width > Math.min(d.x + d.w - 4, view[2]) || y + b.height > Math.min(d.y + d.h - 2, view[3]);
-					// a node's name slid under one of its pods' boxes would be cut by it: it moves on past the box
-					// (right of it, or below it) while it still fits; else it is not drawn
-					if (!hidden && (x !== x0 || y !== y0) && d.role === 'node') {
-						const boxes = inner(d);
+					hidden = x + b.width > Math.min(d.x + d.w - 4, view[2]) || y + b.height > Math.min(d.y + d.h - 2, floor);
+					// a node's name slid under one of its pods' boxes would be cut by it (a pod's or a host's name slid
+					// over its devices' chips or addresses would cover them): it moves on past the box (right of it, or
+					// below it) while it still fits; else it is not drawn
+					if (!hidden && (x !== x0 || y !== y0)) {
+						const boxes = d.role === 'node' ? inner(d) : devices(d);
 						const hit = (px, py) => boxes.find(o => px < o.x + o.w && px + b.width > o.x && py < o.y + o.h && py + b.height > o.y);
-						const fits = (px, py) => px + b.width <= Math.min(d.x + d.w - 4, view[2]) && py + b.height <= Math.min(d.y + d.h - 2, view[3]);
+						const fits = (px, py) => px + b.width <= Math.min(d.x + d.w - 4, view[2]) && py + b.height <= Math.min(d.y + d.h - 2, floor);
 						let spots = [[x, y]];
 						for (let i = 0; i < 6 && spots.length; i++) {
 							const free = spots.find(([px, py]) => fits(px, py) && !hit(px, py));
@@ -137,8 +219,8 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 					}
 				}
 			}
-			label.setAttribute('x', x);
-			label.setAttribute('y', y);
+			place(label, 'x', x);
+			place(label, 'y', y);
 			const stuck = x !== x0 || y !== y0;
 			let under = false;
 			if (stuck && !hidden && plabel) {
@@ -146,6 +228,27 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 				// settled, the label is placed clear of the names where they are drawn: packet.js counts these)
 				const a = label.getBoundingClientRect();
 				under = a.right > plabel.left && a.left < plabel.right && a.bottom > plabel.top && a.top < plabel.bottom;
+			}
+			// a pod's or an outside host's second lines (its kind, what listens) slide right with the stage's edge too,
+			// and are not drawn when they no longer fit the visible part of the box, or the name slid down over them or
+			// is not drawn
+			if (d.role !== 'node' && !d.folded) {
+				for (const line of this.querySelectorAll('text.ns-sub, text.ns-listen')) {
+					let lx = x0;
+					let off = onStage && (y !== y0 || hidden);
+					if (onStage && view[0] > x0) {
+						lx = view[0];
+						let w = 0;
+						try {
+							w = line.getComputedTextLength();
+						} catch {
+							w = 0;
+						}
+						off = off || lx + w > Math.min(d.x + d.w - 4, view[2]);
+					}
+					place(line, 'x', lx);
+					line.classList.toggle('is-offstage', off);
+				}
 			}
 			label.classList.toggle('is-stuck', stuck);
 			label.classList.toggle('is-offstage', hidden);
@@ -267,6 +370,35 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		apply(d3.zoomIdentity.translate(tx, ty).scale(k), duration);
 	}
 
+	/** How wide the words beside a discarded copy's cross are drawn (picture units). */
+	function copyTextWidth() {
+		const t = viewport.node().querySelector('text.flood-text');
+		let w = 0;
+		try {
+			w = t ? t.getComputedTextLength() : 0;
+		} catch {
+			w = 0;
+		}
+		return w || 104;
+	}
+
+	/**
+	 * Where a flood's discarded copies arrive (the device, the cross and the words beside it), at the flood step and
+	 * while the packet stays where it flooded them (the drop that follows it at the bridge): the camera shows them
+	 * with the packet.
+	 */
+	function copyRects(state) {
+		const e = currentEntry(state);
+		if (!e || !layout) {
+			return [];
+		}
+		const words = copyTextWidth();
+		return trailSoFar(state)
+			.filter(x => x.step.type === 'bridge' && x.step.at.namespace === e.step.at.namespace)
+			.flatMap(x => discardedCopies(x.step).map(c => copyEndRect(layout, x.step, c, words)))
+			.filter(Boolean);
+	}
+
 	function targetRect(state) {
 		const e = currentEntry(state);
 		if (!e) {
@@ -289,32 +421,25 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 		if (box && box.role === 'pod') {
 			rect = [Math.min(rect[0], box.x - 20), Math.min(rect[1], box.y - 20), Math.max(rect[2], box.x + box.w + 20), Math.max(rect[3], box.y + box.h + 20)];
 		}
-		// a flood: where its copies arrive (and are discarded) too
-		for (const c of discardedCopies(e.step)) {
-			const to = anchorFor(layout, { at: c.peer });
-			if (to) {
-				rect = [Math.min(rect[0], to.x - 90), Math.min(rect[1], to.y - 50), Math.max(rect[2], to.x + 90), Math.max(rect[3], to.y + 50)];
-			}
-		}
-		return rect;
+		return union([rect, ...copyRects(state)]);
 	}
 
 	/**
 	 * The rectangle to reveal, grown to hold the packet and its label (drawn beside the glyph, it can reach past the
 	 * node's panel). When both no longer fit the stage at a readable scale, the packet and its label win.
 	 */
-	function withPacket(rect) {
+	function withPacket(rect, copies = []) {
 		const p = packetRect?.();
 		if (!rect || !p) {
 			return rect;
 		}
-		const union = [Math.min(rect[0], p[0]), Math.min(rect[1], p[1]), Math.max(rect[2], p[2]), Math.max(rect[3], p[3])];
+		const both = union([rect, p]);
 		const { w: W, h: H } = size();
 		const k = Math.max(d3.zoomTransform(svg.node()).k, readableScale());
-		if ((union[2] - union[0]) * k <= W - 2 * MARGIN && (union[3] - union[1]) * k <= H - 2 * MARGIN) {
-			return union;
+		if ((both[2] - both[0]) * k <= W - 2 * MARGIN && (both[3] - both[1]) * k <= H - 2 * MARGIN) {
+			return both;
 		}
-		return [p[0] - 20, p[1] - 20, p[2] + 20, p[3] + 20];
+		return union([[p[0] - 20, p[1] - 20, p[2] + 20, p[3] + 20], ...copies]);
 	}
 
 	/** Where the name of a namespace is drawn (its box's top-left; an underlay band's bottom-left). */
@@ -348,27 +473,32 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 	 * readable scale (staying at the current scale if it shows them, to keep the picture still); else the hop alone.
 	 */
 	function followPacket(state, duration) {
-		const hop = withPacket(targetRect(state));
+		const copies = copyRects(state);
+		const hop = withPacket(targetRect(state), copies);
 		if (!hop) {
 			return;
 		}
-		// with the hop's surroundings (its node panel, or its neighbourhood) if they fit; else the packet alone
+		// with the hop's surroundings (its node panel, or its neighbourhood) if they fit; else the packet alone (with
+		// where a flood's discarded copies arrive)
 		const ctx = contextRects(state);
 		const p = packetRect?.();
 		// last, the packet and the walk's ends alone: the node's name, when its place is off the stage, slides onto it
 		// (keepNamesOnStage) as long as some of its box is on the stage
-		const all = [union([hop, ...ctx]), p ? union([[p[0] - 20, p[1] - 20, p[2] + 20, p[3] + 20], ...ctx]) : null,
-			p ? union([[p[0] - 12, p[1] - 12, p[2] + 12, p[3] + 12], ...contextRects(state, false)]) : null]
-			.find(r => r && scaleToShow(r) >= contextScale());
+		const all = [union([hop, ...ctx]), p ? union([[p[0] - 20, p[1] - 20, p[2] + 20, p[3] + 20], ...copies, ...ctx]) : null,
+			p ? union([[p[0] - 12, p[1] - 12, p[2] + 12, p[3] + 12], ...copies, ...contextRects(state, false)]) : null]
+			.find(r => r && scaleToShow(r) >= contextScale(size().w));
 		if (all) {
 			const fits = scaleToShow(all);
 			// the scale that shows them best; the current one is kept when close to it (a still picture while stepping)
 			const cur = d3.zoomTransform(svg.node()).k;
 			const ideal = Math.min(fits, readableScale());
-			const k = cur >= Math.max(contextScale(), ideal * 0.85) && cur <= fits ? cur : ideal;
+			const k = cur >= Math.max(contextScale(size().w), ideal * 0.85) && cur <= fits ? cur : ideal;
 			reveal(all, duration, k);
 		} else {
-			reveal(hop, duration);
+			// a label wider than the stage at a readable scale (a phone, a rewrite's struck and new addresses): the
+			// camera zooms out until it fits, rather than cut it at both edges
+			const fit = scaleToShow(hop);
+			reveal(hop, duration, fit < readableScale() ? Math.max(fit, CONTEXT_SCALE) : null);
 		}
 	}
 
@@ -467,7 +597,8 @@ export function createCamera(svg, viewport, { onFollowChange, packetRect, onSett
 			if (!layout || layoutFor(state.topology) !== layout) {
 				return;
 			}
-			if (state.cursor < 0) {
+			// (a step off the map, a cluster change of the control plane, shows the whole picture fitted to the new size)
+			if (state.cursor < 0 || (follow && !targetRect(state))) {
 				api.fit(0);
 			} else if (follow) {
 				followAndSettle(state, 0);

@@ -5,7 +5,7 @@
 // it arrives, ending in a small cross (discarded there), from the flood step to the end of the walk.
 
 import d3 from '../d3.js';
-import { anchorFor, labelOffset, layoutFor, pathBetween } from '../layout.js';
+import { COPY_TEXT_DX, anchorFor, copyEnd, labelOffset, layoutFor, pathBetween } from '../layout.js';
 import { currentEntry, previousShown, trailSoFar } from '../store.js';
 import { dstPort, endpoint, packetLabel, protoTag, srcPort } from '../format.js';
 import { discardedCopies } from '../steps/registry.js';
@@ -61,15 +61,6 @@ function along(points, t) {
 		d -= lens[i];
 	}
 	return { pt: last, done: points };
-}
-
-/** Where a flooded copy's cross goes: on its line, 22 units short of the device it arrives on. */
-function copyEnd(pts) {
-	const [x2, y2] = pts[pts.length - 1];
-	const [x1, y1] = pts.length > 1 ? pts[pts.length - 2] : [x2, y2 + 1];
-	const len = Math.hypot(x2 - x1, y2 - y1) || 1;
-	const back = Math.min(22, len / 2);
-	return [x2 - ((x2 - x1) / len) * back, y2 - ((y2 - y1) / len) * back];
 }
 
 /** The first label line: `src → dst`, with a rewritten endpoint shown as old (struck) and new. */
@@ -327,7 +318,7 @@ export function createPacket(viewport, { view } = {}) {
 				c.append('path').attr('class', 'flood-line');
 				c.append('circle').attr('class', 'flood-end').attr('r', 9);
 				c.append('path').attr('class', 'flood-x').attr('d', 'M-4.5,-4.5L4.5,4.5M4.5,-4.5L-4.5,4.5');
-				c.append('text').attr('class', 'flood-text').attr('x', 14).attr('dy', 4).attr('text-anchor', 'start').text('copy discarded');
+				c.append('text').attr('class', 'flood-text').attr('x', COPY_TEXT_DX).attr('dy', 4).attr('text-anchor', 'start').text('copy discarded');
 				c.append('title');
 				return c;
 			});
