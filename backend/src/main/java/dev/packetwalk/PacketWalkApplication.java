@@ -19,9 +19,8 @@ public class PacketWalkApplication {
 		if (dev.packetwalk.cli.ImportCommand.handles(args)) {
 			System.exit(dev.packetwalk.cli.ImportCommand.run(args, System.in, System.out, System.err));
 		}
-		// the built-in scenarios compile in the background while Spring starts (readiness
-		// waits for them)
-		dev.packetwalk.catalog.BuiltInScenarios.shared();
+		// the built-in scenarios compile in the background once the web server answers
+		// (CatalogWarmup; readiness waits for them)
 		SpringApplication.run(PacketWalkApplication.class, args);
 	}
 

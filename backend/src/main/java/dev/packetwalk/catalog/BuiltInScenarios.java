@@ -32,18 +32,19 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * The built-in scenarios ({@code classpath:scenarios/*.yaml}), compiled in the background
  * so the web server need not wait for them (the catalogue is listed from their
  * {@link #headers()} meanwhile): every file is a task, run in parallel on a small pool
- * (one thread per core) as soon as this object exists, and run at once on the caller's
- * thread by the first request that needs it before the pool got to it (a task runs once;
- * a second caller waits for the first). {@link #ready()} is true when every one is
- * compiled.
+ * (one thread per core) from {@link #start}, and run at once on the caller's thread by
+ * the first request that needs it before the pool got to it (a task runs once; a second
+ * caller waits for the first). {@link #ready()} is true when every one is compiled.
  * <p>
  * A built-in's id is its file name without {@code .yaml} (checked at compile time), so a
  * request for one id waits for that scenario alone. One that does not compile is a build
  * error (the tests compile them all); here it fails the requests that need it and is
  * logged.
  * <p>
- * {@link #shared()} is the one of the process: {@code main} starts it before Spring does,
- * so the catalogue compiles while the application context is being built.
+ * {@link #shared()} is the one of the process: the application starts its warm-up once
+ * the web server answers ({@code CatalogWarmup}), so the catalogue compiles after
+ * Spring's own startup instead of competing with it for the CPU; until then the catalogue
+ * is listed from the headers, and a request for a scenario compiles it.
  */
 public final class BuiltInScenarios {
 
@@ -58,14 +59,17 @@ public final class BuiltInScenarios {
 	/** Every built-in's catalogue line, read once without compiling; null until asked. */
 	private volatile Map<String, ScenarioHeader> headers;
 
-	private final CompletableFuture<Void> done;
+	private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-	private final long startedNanos = System.nanoTime();
+	private boolean started;
 
-	/** The process's built-ins, compiling from the first call on. */
+	/**
+	 * The process's built-ins: listed, compiled on demand, and all of them once
+	 * {@link #start()} is called.
+	 */
 	public static synchronized BuiltInScenarios shared() {
 		if (shared == null) {
-			shared = new BuiltInScenarios(null);
+			shared = new BuiltInScenarios();
 		}
 		return shared;
 	}
@@ -75,6 +79,21 @@ public final class BuiltInScenarios {
 	 * thread per core, shut down when all are compiled).
 	 */
 	public BuiltInScenarios(Executor given) {
+		this();
+		start(given);
+	}
+
+	/**
+	 * Every built-in, listed, none compiled until {@link #start} or a request needs it.
+	 */
+	static BuiltInScenarios unstarted() {
+		return new BuiltInScenarios();
+	}
+
+	/**
+	 * Every built-in, listed, none compiled until {@link #start} or a request needs it.
+	 */
+	private BuiltInScenarios() {
 		Resource[] resources;
 		try {
 			resources = new PathMatchingResourcePatternResolver().getResources("classpath*:scenarios/*.yaml");
@@ -89,6 +108,24 @@ public final class BuiltInScenarios {
 			tasks.put(id, new FutureTask<>(() -> compile(id, r)));
 			files.put(id, r);
 		}
+	}
+
+	/**
+	 * The process's warm-up: compile every built-in not compiled yet in the background,
+	 * one daemon thread per core (the first call starts it; later calls do nothing). The
+	 * application calls it once its web server answers, so the warm-up never competes
+	 * with Spring's own startup for the CPU ({@code docs/performance.md}, "Startup").
+	 */
+	public void start() {
+		start(null);
+	}
+
+	private synchronized void start(Executor given) {
+		if (started) {
+			return;
+		}
+		started = true;
+		long from = System.nanoTime();
 		ExecutorService own = null;
 		if (given == null) {
 			AtomicInteger n = new AtomicInteger();
@@ -105,12 +142,17 @@ public final class BuiltInScenarios {
 			.map(task -> CompletableFuture.runAsync(task, executor))
 			.toList();
 		ExecutorService pool = own;
-		done = CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).whenComplete((v, ex) -> {
+		CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).whenComplete((v, ex) -> {
 			if (pool != null) {
 				pool.shutdown();
 			}
-			log.info("Compiled {} built-in scenarios in {} ms", tasks.size(),
-					(System.nanoTime() - startedNanos) / 1_000_000);
+			log.info("Compiled {} built-in scenarios in {} ms", tasks.size(), (System.nanoTime() - from) / 1_000_000);
+			if (ex == null) {
+				done.complete(null);
+			}
+			else {
+				done.completeExceptionally(ex);
+			}
 		});
 	}
 

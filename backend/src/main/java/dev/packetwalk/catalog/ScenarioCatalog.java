@@ -227,6 +227,14 @@ public class ScenarioCatalog implements DisposableBean, AutoCloseable {
 	}
 
 	/**
+	 * Starts compiling every built-in not compiled yet in the background (once; see
+	 * {@link BuiltInScenarios#start}).
+	 */
+	public void startWarmup() {
+		builtIns.start();
+	}
+
+	/**
 	 * True once every built-in scenario is compiled (the readiness probe waits for it).
 	 */
 	public boolean ready() {

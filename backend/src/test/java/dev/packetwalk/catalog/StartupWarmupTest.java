@@ -173,4 +173,19 @@ class StartupWarmupTest {
 		assertThat(b.all().keySet()).contains("pod-to-service", "pod-to-pod-same-node");
 	}
 
+	@Test
+	void theProcesssBuiltInsCompileNothingUntilTheWarmupStarts() throws Exception {
+		BuiltInScenarios b = BuiltInScenarios.unstarted();
+		Thread.sleep(300);
+		assertThat(b.ready()).isFalse();
+		assertThat(b.whenReady()).as("no warm-up before start()").isNotDone();
+		assertThat(b.headers()).containsKey("pod-to-service");
+		assertThat(b.get("pod-to-service")).as("a request compiles the one it asks for").isPresent();
+		assertThat(b.ready()).isFalse();
+		b.start();
+		b.start(); // a second call does nothing
+		b.whenReady().get(60, TimeUnit.SECONDS);
+		assertThat(b.ready()).isTrue();
+	}
+
 }
