@@ -84,7 +84,7 @@ public final class BuiltInScenarios {
 	}
 
 	/**
-	 * Every built-in, listed, none compiled until {@link #start} or a request needs it.
+	 * Another instance in the state {@link #shared()} is in before its warm-up (tests).
 	 */
 	static BuiltInScenarios unstarted() {
 		return new BuiltInScenarios();

@@ -246,7 +246,9 @@ public final class Engine {
 			walks.add(size.add(request.walk()));
 			if (association) {
 				sctpAssociations.put(f.id(), tags);
-				return associate(f, ip, sport, tags, request, socket);
+				associate(f, ip, sport, tags, request, socket);
+				return null; // its DATA is acknowledged, not answered with an HTTP
+								// response
 			}
 			Packet first = request.walk().hops().getFirst().steps().getFirst().packet();
 			boolean answered = false;
@@ -297,17 +299,15 @@ public final class Engine {
 		 * client's tag), then the COOKIE ECHO and COOKIE ACK (conntrack's entry becomes
 		 * ESTABLISHED and ASSURED), then one DATA chunk carrying the flow's payload and
 		 * its SACK. Each leg is walked only when the one before it was delivered.
-		 * @return null (an SCTP flow's DATA is acknowledged, not answered with an HTTP
-		 * response)
 		 */
-		private Payload associate(Flow f, Ipv4 ip, int sport, SctpTags tags, Walker.Result request, String socket) {
+		private void associate(Flow f, Ipv4 ip, int sport, SctpTags tags, Walker.Result request, String socket) {
 			Packet first = request.walk().hops().getFirst().steps().getFirst().packet();
 			boolean answered = f.reply() && request.walk().disposition().delivered()
 					&& respond(f, request.delivery(), first, answer(request.delivery().packet(), dns, tags),
 							f.label() + " (association: INIT ACK)", socket) != null;
 			sent.put(f.id(), new Sent(first, request.delivery(), answered));
 			if (!answered) {
-				return null;
+				return;
 			}
 			String[][] legs = { { Transport.Sctp.COOKIE_ECHO, "association: COOKIE ECHO", "association: COOKIE ACK" },
 					{ Transport.Sctp.DATA, "DATA", "SACK" } };
@@ -323,10 +323,9 @@ public final class Engine {
 				walks.add(size.add(r.walk()));
 				if (!r.walk().disposition().delivered() || respond(f, r.delivery(), first,
 						answer(r.delivery().packet(), dns, tags), f.label() + " (" + leg[2] + ")", socket) == null) {
-					return null;
+					return;
 				}
 			}
-			return null;
 		}
 
 		/** The expectation for the next segment of a connection accepted as {@code d}. */

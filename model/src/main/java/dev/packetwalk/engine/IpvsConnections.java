@@ -12,7 +12,8 @@ import dev.packetwalk.conntrack.ConntrackEntry;
  * model's masquerading connections come from their conntrack entry: the original tuple's
  * source and destination, the reply's source. IPVS's own timeouts ({@code ipvsadm --set}
  * defaults): TCP SYN_RECV 60 s until the reply, ESTABLISHED 900 s; UDP 300 s (state
- * {@code UDP}); SCTP in ip_vs_proto_sctp.c's states ({@link IpvsPersistence#sctpState}).
+ * {@code UDP}); SCTP in ip_vs_proto_sctp.c's states
+ * ({@link IpvsPersistence.IpvsSctpState}).
  */
 final class IpvsConnections {
 
@@ -46,7 +47,7 @@ final class IpvsConnections {
 			case TCP -> e.seenReply() ? "ESTABLISHED" : "SYN_RECV";
 			case UDP -> "UDP";
 			case ICMP -> "ICMP";
-			case SCTP -> IpvsPersistence.sctpState(e);
+			case SCTP -> IpvsPersistence.IpvsSctpState.of(e).text;
 		};
 		return format(e.original().protocol().name(), left, state, e.original().src() + ":" + e.original().sport(),
 				e.original().dst() + ":" + e.original().dport(), destination);

@@ -128,35 +128,47 @@ final class IpvsPersistence {
 			case TCP -> e.seenReply() ? 900 : 60;
 			case UDP -> 300;
 			case ICMP -> 60;
-			case SCTP -> switch (sctpState(e)) {
-				case "NONE" -> 2;
-				case "INIT1" -> 4;
-				case "ESTABLISHED" -> 900;
-				default -> 61;
-			};
+			case SCTP -> IpvsSctpState.of(e).timeout;
 		};
 	}
 
 	/**
-	 * IPVS's own state of an SCTP connection as {@code ipvsadm -Lnc} names it
-	 * (ip_vs_proto_sctp.c's table, client INPUT and server OUTPUT), from the chunks
-	 * conntrack saw: the client's INIT makes {@code INIT1} (4 s), the server's INIT ACK
-	 * {@code C-SENT}, the client's COOKIE ECHO {@code C-REPLIED} (61 s each, IPVS's
-	 * maximum RTO), the server's COOKIE ACK {@code ESTABLISHED} (15 min); a SHUTDOWN from
-	 * the client {@code S-RECEIVED}, from the server {@code S-SENT}, the SHUTDOWN ACK
-	 * {@code S-ACK-SENT}, SHUTDOWN COMPLETE {@code CLOSED}.
+	 * IPVS's own state of an SCTP connection, named as {@code ipvsadm -Lnc} prints it,
+	 * with its timeout (ip_vs_proto_sctp.c's tables, client INPUT and server OUTPUT),
+	 * from the chunks conntrack saw: the client's INIT makes {@code INIT1} (4 s), the
+	 * server's INIT ACK {@code C-SENT}, the client's COOKIE ECHO {@code C-REPLIED} (61 s
+	 * each, IPVS's maximum RTO), the server's COOKIE ACK {@code ESTABLISHED} (15 min); a
+	 * SHUTDOWN from the client {@code S-RECEIVED}, from the server {@code S-SENT}, the
+	 * SHUTDOWN ACK {@code S-ACK-SENT}, SHUTDOWN COMPLETE {@code CLOSED}.
 	 */
-	static String sctpState(ConntrackEntry e) {
-		return switch (e.sctpState()) {
-			case NONE -> "NONE";
-			case CLOSED -> e.seenReply() ? "CLOSED" : "INIT1";
-			case COOKIE_WAIT -> "C-SENT";
-			case COOKIE_ECHOED -> "C-REPLIED";
-			case ESTABLISHED, HEARTBEAT_SENT -> "ESTABLISHED";
-			case SHUTDOWN_SENT -> "S-RECEIVED";
-			case SHUTDOWN_RECD -> "S-SENT";
-			case SHUTDOWN_ACK_SENT -> "S-ACK-SENT";
-		};
+	enum IpvsSctpState {
+
+		NONE("NONE", 2), INIT1("INIT1", 4), COOKIE_SENT("C-SENT", 61), COOKIE_REPLIED("C-REPLIED", 61),
+		ESTABLISHED("ESTABLISHED", 900), SHUTDOWN_SENT("S-SENT", 61), SHUTDOWN_RECEIVED("S-RECEIVED", 61),
+		SHUTDOWN_ACK_SENT("S-ACK-SENT", 61), CLOSED("CLOSED", 61);
+
+		final String text;
+
+		final int timeout;
+
+		IpvsSctpState(String text, int timeout) {
+			this.text = text;
+			this.timeout = timeout;
+		}
+
+		static IpvsSctpState of(ConntrackEntry e) {
+			return switch (e.sctpState()) {
+				case NONE -> NONE;
+				case CLOSED -> e.seenReply() ? CLOSED : INIT1;
+				case COOKIE_WAIT -> COOKIE_SENT;
+				case COOKIE_ECHOED -> COOKIE_REPLIED;
+				case ESTABLISHED, HEARTBEAT_SENT -> ESTABLISHED;
+				case SHUTDOWN_SENT -> SHUTDOWN_RECEIVED;
+				case SHUTDOWN_RECD -> SHUTDOWN_SENT;
+				case SHUTDOWN_ACK_SENT -> SHUTDOWN_ACK_SENT;
+			};
+		}
+
 	}
 
 	private final Map<String, Template> templates = new LinkedHashMap<>();
